@@ -1,0 +1,139 @@
+# proctrace build: BPF object -> skeleton -> userspace binary, plus tests.
+# `make V=1` shows the full commands.
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+VMLINUX := vmlinux/$(ARCH)/vmlinux.h
+ifeq ($(wildcard $(VMLINUX)),)
+ifeq ($(filter vmlinux deps clean,$(MAKECMDGOALS)),)
+$(error no $(VMLINUX) for architecture '$(ARCH)': run 'make vmlinux' on a kernel with BTF)
+endif
+endif
+
+OUT ?= build
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PREFIX ?= /usr/local
+VERSION := 0.1.0
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter
+CFLAGS ?= -g -O2
+CPPFLAGS += -Iinclude -I$(OUT) -D_GNU_SOURCE -DPT_VERSION='"$(VERSION)"'
+LDLIBS += -lbpf -lelf -lz
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+# Userspace: main.c and loader/snapshot (the only files that know the
+# skeleton) are kept apart from the pure code that unit tests link.
+CORE_SRCS := $(filter-out src/main.c src/loader.c src/snapshot.c,$(wildcard src/*.c src/out/*.c))
+SKEL_SRCS := $(wildcard src/loader.c src/snapshot.c)
+APP_SRCS := src/main.c $(SKEL_SRCS) $(CORE_SRCS)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
+
+objs = $(patsubst %.c,$(1)/%.o,$(2))
+APP_OBJS := $(call objs,$(OUT),$(APP_SRCS))
+ASAN_OBJS := $(call objs,$(OUT)/asan,$(APP_SRCS))
+CORE_ASAN_OBJS := $(call objs,$(OUT)/asan,$(CORE_SRCS))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/asan/tests/%,$(UNIT_SRCS))
+WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(WORKLOAD_SRCS))
+SKEL := $(OUT)/proctrace.skel.h
+BPF_OBJ := $(OUT)/proctrace.bpf.o
+
+.PHONY: all deps vmlinux test unit integration check-asan demo install clean format lint workloads
+
+all: deps $(OUT)/proctrace
+
+# Installs missing Debian packages (needs root only when something is missing).
+deps:
+	$(Q)scripts/setup-deps.sh
+
+$(BPF_OBJ): bpf/proctrace.bpf.c include/proctrace/event.h $(VMLINUX) | $(OUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall \
+		-Iinclude -Ivmlinux/$(ARCH) -c $< -o $@
+	$(Q)llvm-strip -g $@ 2>/dev/null || true
+
+$(SKEL): $(BPF_OBJ)
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name proctrace_bpf > $@
+
+$(OUT)/%.o: %.c $(wildcard include/proctrace/*.h) | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+
+$(OUT)/asan/%.o: %.c $(wildcard include/proctrace/*.h) | $(OUT)
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(WARN) -c $< -o $@
+
+# Objects that include the skeleton wait for it.
+$(call objs,$(OUT),src/main.c $(SKEL_SRCS)) $(call objs,$(OUT)/asan,src/main.c $(SKEL_SRCS)): $(SKEL)
+
+$(OUT)/proctrace: $(APP_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUT)/asan/proctrace: $(ASAN_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(SAN) $^ $(LDLIBS) -o $@
+
+$(OUT)/asan/tests/%: tests/unit/%.c $(CORE_ASAN_OBJS)
+	$(call msg,TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(WARN) $^ -lcmocka -o $@
+
+$(OUT)/workloads/%: tests/workloads/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -g -O2 -Wall -Wextra -D_GNU_SOURCE $< -lpthread -o $@
+
+workloads: $(WORKLOADS)
+
+$(OUT):
+	$(Q)mkdir -p $@
+
+# Unit tests run under AddressSanitizer and UndefinedBehaviorSanitizer.
+unit: deps $(UNIT_BINS)
+	$(Q)fail=0; for t in $(UNIT_BINS); do \
+		echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+# Integration tests load the real BPF programs: they need root, and the
+# tracer under test is the sanitized build.
+integration: deps $(OUT)/asan/proctrace $(OUT)/proctrace $(WORKLOADS)
+	$(Q)PROCTRACE=$(OUT)/asan/proctrace WORKLOADS=$(OUT)/workloads \
+		python3 tests/integration/run.py
+
+test: unit integration
+check-asan: test
+
+demo: deps $(OUT)/proctrace $(OUT)/workloads/demo
+	$(Q)scripts/demo.sh $(OUT)/proctrace $(OUT)/workloads/demo
+
+install: $(OUT)/proctrace
+	install -D -m 0755 $(OUT)/proctrace $(DESTDIR)$(PREFIX)/bin/proctrace
+
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX).tmp
+	mv $(VMLINUX).tmp $(VMLINUX)
+
+format:
+	clang-format -i bpf/*.c src/*.c src/out/*.c include/proctrace/*.h tests/unit/*.c tests/workloads/*.c
+
+lint: $(SKEL)
+	clang-tidy --quiet $(APP_SRCS) -- $(CPPFLAGS)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--suppress=missingIncludeSystem $(CPPFLAGS) src tests/unit
+
+clean:
+	rm -rf $(OUT)

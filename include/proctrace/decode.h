@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Turning the kernel's numbers into what people read: names of events,
+ * states, signals and signal results, wait statuses, CPU time, wall-clock
+ * time, and argv as a shell command line. Pure functions, no I/O. */
+#ifndef PROCTRACE_DECODE_H
+#define PROCTRACE_DECODE_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "proctrace/buf.h"
+#include "proctrace/event.h"
+
+const char *pt_kind_name(unsigned kind);        /* "fork"...; "?" if unknown */
+const char *pt_state_name(unsigned state);      /* "alive", "stopped", ... */
+const char *pt_sig_result_name(unsigned result);/* "delivered", "ignored", ... */
+
+/* "SIGTERM", "SIGRTMIN+3"; unknown numbers as "SIG70". buf >= 16 bytes. */
+const char *pt_signal_name(int sig, char *buf, size_t n);
+
+struct pt_status {
+	bool signaled; /* killed by a signal, else exited normally */
+	int code;      /* exit code 0-255 when !signaled */
+	int sig;       /* terminating signal when signaled */
+	bool core;     /* core dumped (signaled only) */
+};
+struct pt_status pt_decode_status(__u32 wait_status);
+
+/* Split runtime between user and system in the ratio of the sampled
+ * utime/stime, as the kernel's cputime_adjust() does for getrusage(2). */
+void pt_cputime_adjust(__u64 utime, __u64 stime, __u64 runtime,
+		       __u64 *user_out, __u64 *sys_out);
+
+/* Append s[0..n) quoted for a POSIX shell, only when it needs quoting. Bytes
+ * that are not valid UTF-8, and control characters, use $'\xNN' quoting. */
+void pt_shell_quote(struct pt_buf *out, const char *s, size_t n);
+
+/* Append the NUL-separated argv block as one shell command line: each
+ * argument quoted, joined by spaces. A last argument without its NUL (cut by
+ * truncation) is written as it is. */
+void pt_argv_join(struct pt_buf *out, const __u8 *argv, size_t len);
+
+/* Boot-time nanoseconds to wall clock: boot_to_real_ns is
+ * CLOCK_REALTIME - CLOCK_BOOTTIME, read once at start. */
+struct pt_clock {
+	int64_t boot_to_real_ns;
+};
+struct pt_clock pt_clock_now(void);
+/* "2026-11-25T17:34:37.123456Z" */
+void pt_format_utc(struct pt_buf *out, const struct pt_clock *c, __u64 ts_ns);
+/* "17:34:37.123" in local time */
+void pt_format_local_ms(struct pt_buf *out, const struct pt_clock *c, __u64 ts_ns);
+
+#endif

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * The event ABI: the only contract between bpf/proctrace.bpf.c and userspace.
+ *
+ * No includes on purpose: the BPF side gets __u32 & co from vmlinux.h, the
+ * userspace side from <linux/types.h> before including this file.
+ * Every struct is fixed-width and explicitly padded; sizes are asserted below
+ * so that a change on one side cannot silently skew the other.
+ */
+#ifndef PROCTRACE_EVENT_H
+#define PROCTRACE_EVENT_H
+
+#define PT_COMM_LEN 16
+/* exec payload limits: argv is captured up to PT_ARGV_MAX bytes (the rest is
+ * marked truncated), the executed path up to PT_PATH_MAX bytes. */
+#define PT_ARGV_MAX 32768
+#define PT_PATH_MAX 4096
+
+enum pt_kind {
+	PT_SNAPSHOT = 1, /* process already running when tracing began */
+	PT_FORK,         /* new process; task = child, by = parent */
+	PT_THREAD,       /* new thread; task = new thread, by = creating thread */
+	PT_EXEC,         /* task ran a new program; payload exec + data[] */
+	PT_EXIT,         /* a thread exited; PT_F_GROUP_DEAD when the process did */
+	PT_REAP,         /* zombie released; by = reaper (none: PT_F_AUTOREAP) */
+	PT_SIGNAL,       /* signal generated; task = receiver, by = sender */
+	PT_STOP,         /* task stopped by a stop signal; by = sender */
+	PT_CONTINUE,     /* stopped task continued by SIGCONT; by = sender */
+	PT_SETPGID,      /* task moved to another process group; by = caller */
+	PT_SETSID,       /* task started a new session; by = caller (itself) */
+	PT_RENAME,       /* task changed its comm; payload rename */
+	PT_LOST,         /* userspace-made: ring buffer reservations that failed */
+	PT_KIND_MAX,
+};
+
+/* Lifecycle state of the process after the event (pt_task.state). */
+enum pt_state {
+	PT_STATE_ALIVE = 0,
+	PT_STATE_STOPPED,
+	PT_STATE_ZOMBIE,
+	PT_STATE_REAPED,
+};
+
+/* pt_event.flags */
+enum pt_flag {
+	PT_F_GROUP_DEAD = 1 << 0,     /* exit: last thread of the process */
+	PT_F_AUTOREAP = 1 << 1,       /* reap: released without a wait() */
+	PT_F_ARGV_TRUNC = 1 << 2,     /* exec: argv longer than captured */
+	PT_F_ARGV_FAULT = 1 << 3,     /* exec: argv could not be read */
+	PT_F_PATH_TRUNC = 1 << 4,     /* exec: path longer than captured */
+	PT_F_KERNEL_SENDER = 1 << 5,  /* signal/stop/continue: sent by the kernel */
+	PT_F_SIG_GROUP = 1 << 6,      /* signal: sent to the whole thread group */
+	PT_F_NO_ACTOR = 1 << 7,       /* by.* is not meaningful */
+};
+
+/* Common fields: who the event is about, as it is after the event.
+ * Every event carries them so it describes its process on its own. */
+struct pt_task {
+	__u64 ts_ns;     /* bpf_ktime_get_boot_ns(): CLOCK_BOOTTIME */
+	__u64 start_ns;  /* process start, CLOCK_BOOTTIME; (pid, start_ns) is unique */
+	__u64 cgroup_id; /* cgroup v2 id */
+	__u32 pid;       /* thread group id, in the initial pid namespace */
+	__u32 tid;
+	__u32 ppid;      /* real parent's tgid */
+	__u32 pgid;
+	__u32 sid;
+	__u32 uid;       /* real uid */
+	__u32 ns_pid;    /* pid as the process sees itself (getpid()) */
+	__u32 pidns;     /* inode number of that pid namespace */
+	__u32 state;     /* enum pt_state */
+	__u32 _pad;
+	char comm[PT_COMM_LEN];
+};
+
+/* Who caused the event (parent, sender, reaper, caller). */
+struct pt_actor {
+	__u32 pid;
+	__u32 tid;
+	char comm[PT_COMM_LEN];
+};
+
+struct pt_exec {
+	__u32 old_tid;   /* tid that called exec; != pid when a non-leader did */
+	__u32 argc;      /* argument count the kernel saw */
+	__u32 args_size; /* total bytes of the argument block (arg_end - arg_start) */
+	__u32 argv_len;  /* bytes captured into data[], NUL-separated */
+	__u32 path_len;  /* bytes of the path that follow argv in data[], no NUL */
+	__u32 _pad;
+};
+
+struct pt_exit {
+	__u32 status;     /* wait status: exit code << 8 | core 0x80 | signal */
+	__u32 _pad;
+	/* resource usage: the whole process on PT_F_GROUP_DEAD, else the thread.
+	 * utime/stime are the kernel's tick-sampled split, runtime the precise
+	 * total: userspace scales the split to runtime like getrusage(2). */
+	__u64 utime_ns;
+	__u64 stime_ns;
+	__u64 runtime_ns;
+	__u64 maxrss_kb;
+	__u64 minflt;
+	__u64 majflt;
+	__u64 nvcsw;
+	__u64 nivcsw;
+};
+
+struct pt_reap {
+	__u64 exit_ns;   /* when it became a zombie (0: unknown) */
+};
+
+struct pt_signal {   /* signal, stop, continue */
+	__s32 sig;
+	__s32 code;      /* si_code */
+	__u32 result;    /* signal: kernel's TRACE_SIGNAL_* result */
+	__u32 _pad;
+};
+
+struct pt_setpg {    /* setpgid, setsid */
+	__u32 old_pgid;
+	__u32 old_sid;
+};
+
+struct pt_rename {
+	char old_comm[PT_COMM_LEN];
+};
+
+struct pt_lost {     /* userspace-made, never from the kernel */
+	__u64 count;                 /* lost since the previous PT_LOST */
+	__u32 by_kind[PT_KIND_MAX];  /* the same, split by the lost event's kind */
+};
+
+struct pt_event {
+	__u16 kind;      /* enum pt_kind */
+	__u16 flags;     /* enum pt_flag */
+	__u32 size;      /* bytes of the record, header and data[] included */
+	struct pt_task task;
+	struct pt_actor by;
+	union {
+		struct pt_exec exec;
+		struct pt_exit exit;
+		struct pt_reap reap;
+		struct pt_signal signal;
+		struct pt_setpg setpg;
+		struct pt_rename rename;
+		struct pt_lost lost;
+	};
+	/* exec only: argv (argv_len bytes) then the path (path_len bytes) */
+	__u8 data[];
+};
+
+/* Result of signal generation, mirroring the kernel's enum trace_signal_result. */
+enum pt_sig_result {
+	PT_SIG_DELIVERED = 0,
+	PT_SIG_IGNORED,
+	PT_SIG_ALREADY_PENDING,
+	PT_SIG_OVERFLOW_FAIL,
+	PT_SIG_LOSE_INFO,
+};
+
+_Static_assert(sizeof(struct pt_task) == 80, "pt_task ABI");
+_Static_assert(sizeof(struct pt_actor) == 24, "pt_actor ABI");
+_Static_assert(sizeof(struct pt_exit) == 72, "pt_exit ABI");
+_Static_assert(sizeof(struct pt_lost) == 8 + 4 * PT_KIND_MAX, "pt_lost ABI");
+_Static_assert(sizeof(struct pt_event) == 8 + 80 + 24 + 72, "pt_event ABI");
+
+#endif /* PROCTRACE_EVENT_H */
