@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* The kernel source of events: loads and attaches the BPF programs, reads
+ * the snapshot of running processes, polls the ring buffer, reads the loss
+ * counters. The only module that knows the BPF skeleton. */
+#ifndef PROCTRACE_LOADER_H
+#define PROCTRACE_LOADER_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "proctrace/event.h"
+
+/* Called for every event; a non-zero return stops the current poll and is
+ * returned by it. The event is read-only and only valid during the call. */
+typedef int (*pt_event_fn)(void *ctx, const struct pt_event *ev);
+
+struct pt_loader_opts {
+	bool threads;        /* thread creation and per-thread exits */
+	unsigned ringbuf_kb; /* ring buffer size, power of two */
+	int verbose;         /* > 0: libbpf's own log on stderr */
+};
+
+struct pt_loader;
+
+/* Load and attach. On failure returns -errno and writes one line naming
+ * the cause (no trailing newline) into err. */
+int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts,
+		   pt_event_fn fn, void *ctx, char *err, size_t errlen);
+/* Emit a PT_SNAPSHOT event for every process alive now. */
+int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen);
+/* Wait up to timeout_ms, then deliver everything waiting. Returns the
+ * number of events, or a callback's non-zero result, or -errno. */
+int pt_loader_poll(struct pt_loader *l, int timeout_ms);
+/* Detach every program (no new events), then deliver what is left. */
+int pt_loader_stop(struct pt_loader *l);
+/* Ring buffer reservations that failed since start, by event kind. */
+int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX]);
+void pt_loader_close(struct pt_loader *l);
+
+#endif

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Load, attach, poll: the only file that knows the skeleton. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "proctrace/loader.h"
+#include "proctrace.skel.h"
+
+struct pt_loader {
+	struct proctrace_bpf *skel;
+	struct ring_buffer *rb;
+	pt_event_fn fn;
+	void *ctx;
+	int ncpus;
+};
+
+static int verbosity;
+
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (verbosity <= 0 || (level == LIBBPF_DEBUG && verbosity < 2))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Syscall tracepoints are found through tracefs, which a minimal system
+ * may not have mounted. */
+static void ensure_tracefs(void)
+{
+	if (access("/sys/kernel/tracing/events", F_OK) == 0 ||
+	    access("/sys/kernel/debug/tracing/events", F_OK) == 0)
+		return;
+	mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
+}
+
+static int ring_event(void *ctx, void *data, size_t size)
+{
+	struct pt_loader *l = ctx;
+	const struct pt_event *ev = data;
+
+	/* The record size is what the BPF side declared: a mismatch would
+	 * mean a broken build, not something to read past. */
+	if (size < sizeof(*ev) || ev->size > size)
+		return 0;
+	return l->fn(l->ctx, ev);
+}
+
+static void describe_load_error(int err, char *buf, size_t len)
+{
+	if (err == -EPERM || err == -EACCES)
+		set_err(buf, len,
+			"permission denied loading BPF programs: run as root "
+			"(sudo proctrace) or with CAP_BPF and CAP_PERFMON");
+	else
+		set_err(buf, len,
+			"cannot load the BPF programs: %s (run with -v for the "
+			"verifier's log)",
+			strerror(-err));
+}
+
+static int configure(struct pt_loader *l, const struct pt_loader_opts *opts)
+{
+	struct proctrace_bpf *skel = l->skel;
+	__u64 ring = (__u64)opts->ringbuf_kb * 1024;
+	int err;
+
+	skel->rodata->trace_threads = opts->threads;
+	skel->rodata->page_kb = sysconf(_SC_PAGESIZE) / 1024;
+	skel->rodata->wakeup_bytes = ring / 4;
+	err = bpf_map__set_max_entries(skel->maps.events, ring);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.scratch, l->ncpus);
+	return err;
+}
+
+int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts,
+		   pt_event_fn fn, void *ctx, char *err, size_t errlen)
+{
+	struct pt_loader *l;
+	int ret;
+
+	verbosity = opts->verbose;
+	libbpf_set_print(libbpf_log);
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+		set_err(err, errlen,
+			"this kernel has no BTF (/sys/kernel/btf/vmlinux): "
+			"proctrace needs Linux >= 5.8 built with CONFIG_DEBUG_INFO_BTF");
+		return -ENOTSUP;
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->fn = fn;
+	l->ctx = ctx;
+	l->ncpus = libbpf_num_possible_cpus();
+	if (l->ncpus <= 0) {
+		ret = l->ncpus ? l->ncpus : -EINVAL;
+		set_err(err, errlen, "cannot count CPUs: %s", strerror(-ret));
+		goto fail;
+	}
+	l->skel = proctrace_bpf__open();
+	if (!l->skel) {
+		ret = -errno;
+		set_err(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		goto fail;
+	}
+	ret = configure(l, opts);
+	if (ret) {
+		set_err(err, errlen, "invalid ring buffer size %u KiB: %s",
+			opts->ringbuf_kb, strerror(-ret));
+		goto fail;
+	}
+	ret = proctrace_bpf__load(l->skel);
+	if (ret) {
+		describe_load_error(ret, err, errlen);
+		goto fail;
+	}
+	ensure_tracefs();
+	ret = proctrace_bpf__attach(l->skel);
+	if (ret) {
+		set_err(err, errlen, "cannot attach the BPF programs: %s%s",
+			strerror(-ret),
+			ret == -ENOENT ? " (is tracefs mounted at /sys/kernel/tracing?)" : "");
+		goto fail;
+	}
+	l->rb = ring_buffer__new(bpf_map__fd(l->skel->maps.events), ring_event, l, NULL);
+	if (!l->rb) {
+		ret = -errno;
+		set_err(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
+		goto fail;
+	}
+	*out = l;
+	return 0;
+fail:
+	pt_loader_close(l);
+	return ret;
+}
+
+/* The iterator's output is a stream of whole pt_event records. */
+static int deliver_snapshot(struct pt_loader *l, int fd)
+{
+	char buf[64 * sizeof(struct pt_event)];
+	size_t have = 0;
+	ssize_t n;
+	int ret;
+
+	for (;;) {
+		n = read(fd, buf + have, sizeof(buf) - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		have += n;
+		size_t off = 0;
+		while (have - off >= sizeof(struct pt_event)) {
+			struct pt_event ev;
+
+			memcpy(&ev, buf + off, sizeof(ev));
+			ret = l->fn(l->ctx, &ev);
+			if (ret)
+				return ret;
+			off += sizeof(ev);
+		}
+		memmove(buf, buf + off, have - off);
+		have -= off;
+	}
+}
+
+int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen)
+{
+	struct bpf_link *link;
+	int fd, ret;
+
+	link = bpf_program__attach_iter(l->skel->progs.snapshot_tasks, NULL);
+	if (!link) {
+		ret = -errno;
+		set_err(err, errlen, "cannot attach the task iterator: %s", strerror(errno));
+		return ret;
+	}
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		ret = -errno;
+		set_err(err, errlen, "cannot start the task iterator: %s", strerror(errno));
+		bpf_link__destroy(link);
+		return ret;
+	}
+	ret = deliver_snapshot(l, fd);
+	if (ret < 0)
+		set_err(err, errlen, "reading the process snapshot: %s", strerror(-ret));
+	close(fd);
+	bpf_link__destroy(link);
+	return ret;
+}
+
+int pt_loader_poll(struct pt_loader *l, int timeout_ms)
+{
+	int n = ring_buffer__poll(l->rb, timeout_ms);
+
+	if (n < 0 && n != -EINTR)
+		return n;
+	/* Records are submitted without wakeups (see wakeup_flag() in the
+	 * BPF side): after the wait, read whatever is there. */
+	return ring_buffer__consume(l->rb);
+}
+
+int pt_loader_stop(struct pt_loader *l)
+{
+	proctrace_bpf__detach(l->skel);
+	return ring_buffer__consume(l->rb);
+}
+
+int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])
+{
+	__u64 *vals = calloc(l->ncpus, sizeof(*vals));
+	int fd = bpf_map__fd(l->skel->maps.lost);
+	__u32 k;
+	int c;
+
+	if (!vals)
+		return -ENOMEM;
+	for (k = 0; k < PT_KIND_MAX; k++) {
+		by_kind[k] = 0;
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		for (c = 0; c < l->ncpus; c++)
+			by_kind[k] += vals[c];
+	}
+	free(vals);
+	return 0;
+}
+
+void pt_loader_close(struct pt_loader *l)
+{
+	if (!l)
+		return;
+	ring_buffer__free(l->rb);
+	proctrace_bpf__destroy(l->skel);
+	free(l);
+}

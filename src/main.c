@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * proctrace: wiring of source -> writers.
+ *
+ * Options become a config; the loader delivers kernel events (and the
+ * snapshot) to on_event(), which hands each to the live stream and the CSV
+ * writer. Losses are read from the BPF side after every poll and become
+ * PT_LOST events in the same flow. Errors are reported once, here.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "proctrace/config.h"
+#include "proctrace/decode.h"
+#include "proctrace/loader.h"
+#include "proctrace/writer.h"
+
+#define POLL_MS 100
+
+static volatile sig_atomic_t stop_requested;
+
+struct app {
+	struct pt_config cfg;
+	struct pt_clock clock;
+	FILE *csv_file;        /* owned unless it is stdout */
+	struct pt_csv *csv;
+	struct pt_stream *stream;
+	struct pt_loader *loader;
+	__u64 seen[PT_KIND_MAX];
+	__u64 lost_seen[PT_KIND_MAX]; /* loss counters already reported */
+	int out_err;                  /* first output error, -errno */
+	const char *out_what;         /* which output failed */
+};
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static int install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+		return -errno;
+	/* A closed pipe must become an EPIPE error we report, not a kill. */
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static int output_failed(struct app *a, int err, const char *what)
+{
+	if (!a->out_err) {
+		a->out_err = err;
+		a->out_what = what;
+	}
+	return err;
+}
+
+static int on_event(void *ctx, const struct pt_event *ev)
+{
+	struct app *a = ctx;
+	int err;
+
+	if (ev->kind < PT_KIND_MAX)
+		a->seen[ev->kind]++;
+	if (a->stream) {
+		err = pt_stream_write(a->stream, ev);
+		if (err)
+			return output_failed(a, err, "the live stream");
+	}
+	if (a->csv) {
+		err = pt_csv_write(a->csv, ev);
+		if (err)
+			return output_failed(a, err, a->cfg.csv_path);
+	}
+	return 0;
+}
+
+static __u64 boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Turn new failed reservations into a PT_LOST event, so they show up in
+ * the stream and the CSV where they happened. */
+static int report_losses(struct app *a)
+{
+	__u64 total[PT_KIND_MAX];
+	struct pt_event ev = { .kind = PT_LOST, .size = sizeof(ev) };
+	int k, err;
+
+	err = pt_loader_lost(a->loader, total);
+	if (err)
+		return err;
+	for (k = 0; k < PT_KIND_MAX; k++) {
+		__u64 d = total[k] - a->lost_seen[k];
+
+		ev.lost.by_kind[k] = d > UINT32_MAX ? UINT32_MAX : d;
+		ev.lost.count += d;
+		a->lost_seen[k] = total[k];
+	}
+	if (!ev.lost.count)
+		return 0;
+	ev.task.ts_ns = boottime_ns();
+	ev.flags = PT_F_NO_ACTOR;
+	return on_event(a, &ev);
+}
+
+static int open_outputs(struct app *a)
+{
+	const struct pt_config *c = &a->cfg;
+	bool csv_on_stdout = c->csv_path && strcmp(c->csv_path, "-") == 0;
+
+	if (c->csv_path) {
+		a->csv_file = csv_on_stdout ? stdout : fopen(c->csv_path, "w");
+		if (!a->csv_file) {
+			fprintf(stderr, "proctrace: cannot open %s: %s\n", c->csv_path,
+				strerror(errno));
+			return -errno;
+		}
+		a->csv = pt_csv_open(a->csv_file, &a->clock);
+		if (!a->csv) {
+			fprintf(stderr, "proctrace: writing %s: %s\n", c->csv_path,
+				strerror(errno));
+			return -errno;
+		}
+	}
+	/* CSV on stdout takes stdout: no live stream then. */
+	if (!c->quiet && !csv_on_stdout) {
+		struct pt_stream_opts so = {
+			.color = c->color < 0 ? isatty(STDOUT_FILENO) : c->color,
+			.snapshots = c->verbose > 0,
+		};
+
+		a->stream = pt_stream_open(stdout, &a->clock, &so);
+		if (!a->stream) {
+			fprintf(stderr, "proctrace: stdout: %s\n", strerror(errno));
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+/* Close the writers; the first error (of events or of closing) wins. */
+static void close_outputs(struct app *a)
+{
+	int err;
+
+	if (a->stream) {
+		err = pt_stream_close(a->stream);
+		if (err)
+			output_failed(a, err, "the live stream");
+		a->stream = NULL;
+	}
+	if (a->csv) {
+		err = pt_csv_close(a->csv);
+		if (err)
+			output_failed(a, err, a->cfg.csv_path);
+		a->csv = NULL;
+	}
+	if (a->csv_file && a->csv_file != stdout && fclose(a->csv_file))
+		output_failed(a, -errno, a->cfg.csv_path);
+	a->csv_file = NULL;
+}
+
+static bool duration_over(const struct app *a, __u64 start_ns)
+{
+	return a->cfg.duration_s > 0 &&
+	       boottime_ns() - start_ns >= (__u64)(a->cfg.duration_s * 1e9);
+}
+
+static int trace_loop(struct app *a)
+{
+	__u64 start = boottime_ns();
+	int n;
+
+	while (!stop_requested && !duration_over(a, start)) {
+		n = pt_loader_poll(a->loader, POLL_MS);
+		if (n < 0 && n != -EINTR)
+			return n;
+		n = report_losses(a);
+		if (n)
+			return n;
+	}
+	n = pt_loader_stop(a->loader);
+	if (n < 0)
+		return n;
+	return report_losses(a);
+}
+
+static void print_summary(const struct app *a)
+{
+	__u64 total = 0, lost = 0;
+	int k;
+
+	for (k = 1; k < PT_KIND_MAX; k++) {
+		if (k != PT_LOST)
+			total += a->seen[k];
+		lost += a->lost_seen[k];
+	}
+	fprintf(stderr, "proctrace: %llu events", (unsigned long long)total);
+	for (k = 1; k < PT_KIND_MAX; k++)
+		if (k != PT_LOST && a->seen[k])
+			fprintf(stderr, ", %s %llu", pt_kind_name(k),
+				(unsigned long long)a->seen[k]);
+	fprintf(stderr, "; lost %llu\n", (unsigned long long)lost);
+}
+
+static int run(struct app *a)
+{
+	struct pt_loader_opts lo = {
+		.threads = a->cfg.threads,
+		.ringbuf_kb = a->cfg.ringbuf_kb,
+		.verbose = a->cfg.verbose,
+	};
+	char err[512] = "";
+	int ret;
+
+	ret = install_signals();
+	if (!ret)
+		ret = open_outputs(a);
+	if (ret)
+		return ret;
+	ret = pt_loader_open(&a->loader, &lo, on_event, a, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "proctrace: %s\n", err);
+		return ret;
+	}
+	/* The snapshot comes after attaching, so no process falls between. */
+	ret = pt_loader_snapshot(a->loader, err, sizeof(err));
+	if (ret < 0 && !a->out_err) {
+		fprintf(stderr, "proctrace: %s\n", err);
+		return ret;
+	}
+	if (!ret) {
+		fprintf(stderr, "proctrace: tracing all processes (Ctrl-C to stop)\n");
+		ret = trace_loop(a);
+	}
+	if (ret < 0 && !a->out_err)
+		fprintf(stderr, "proctrace: reading events: %s\n", strerror(-ret));
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct app a = {0};
+	int ret;
+
+	switch (pt_cli_parse(argc, argv, &a.cfg, stdout, stderr)) {
+	case PT_CLI_RUN:
+		break;
+	case PT_CLI_EXIT_OK:
+		return 0;
+	default:
+		return 2;
+	}
+	if (a.cfg.command) {
+		fprintf(stderr, "proctrace: running a command under proctrace is "
+				"not supported by this version\n");
+		return 2;
+	}
+	a.clock = pt_clock_now();
+	ret = run(&a);
+	close_outputs(&a);
+	pt_loader_close(a.loader);
+	if (a.out_err) {
+		fprintf(stderr, "proctrace: writing %s: %s\n", a.out_what,
+			strerror(-a.out_err));
+		return 1;
+	}
+	if (ret)
+		return 1;
+	print_summary(&a);
+	return 0;
+}
