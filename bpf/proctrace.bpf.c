@@ -44,6 +44,26 @@ const volatile __u32 page_kb = 4;
 /* Wake the reader only once this much is waiting: batches, not per event. */
 const volatile __u64 wakeup_bytes = 1 << 20;
 
+/* Filters (all off by default). Kinds combine as AND, values of one kind
+ * as OR; see wanted(). Values are fixed at load time, so the verifier
+ * removes the code of every filter that is off. */
+const volatile bool follow_pids = false; /* only processes in `followed` */
+const volatile __u32 n_pgids = 0;
+const volatile __u32 want_pgid[PT_MAX_FILTER] = {};
+const volatile __u32 n_uids = 0;
+const volatile __u32 want_uid[PT_MAX_FILTER] = {};
+const volatile __u32 n_comms = 0;
+const volatile char want_comm[PT_MAX_FILTER][PT_COMM_LEN] = {};
+
+/* Followed processes (-p, -- COMMAND): seeded by the loader, grown by
+ * fork, shrunk by reap. Keyed by tgid. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} followed SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 << 20); /* resized by the loader */
@@ -171,6 +191,16 @@ static __always_inline __u32 pid_nr_global(struct pid *p)
 	return p ? BPF_CORE_READ(p, numbers[0].nr) : 0;
 }
 
+static __always_inline __u32 task_pgid(struct task_struct *task)
+{
+	return pid_nr_global(pid_of(BPF_CORE_READ(task, signal), PIDTYPE_PGID_));
+}
+
+static __always_inline __u32 task_sid(struct task_struct *task)
+{
+	return pid_nr_global(pid_of(BPF_CORE_READ(task, signal), PIDTYPE_SID_));
+}
+
 /* The pid number of p in its deepest namespace, and that namespace. */
 static __always_inline void pid_nr_own_ns(struct pid *p, __u32 *nr, __u32 *inum)
 {
@@ -233,6 +263,91 @@ static __always_inline struct task_struct *current_task(void)
 	return (struct task_struct *)bpf_get_current_task();
 }
 
+static __always_inline bool filtering(void)
+{
+	return follow_pids || n_pgids || n_uids || n_comms;
+}
+
+static __always_inline bool in_set(__u32 v, const volatile __u32 *set, __u32 n)
+{
+	for (int i = 0; i < PT_MAX_FILTER; i++)
+		if (i < n && set[i] == v)
+			return true;
+	return false;
+}
+
+static __always_inline bool comm_equal(const char *comm, const volatile char *want)
+{
+	for (int i = 0; i < PT_COMM_LEN; i++) {
+		if (comm[i] != want[i])
+			return false;
+		if (!comm[i])
+			return true;
+	}
+	return true;
+}
+
+static __always_inline bool comm_wanted(const char *comm)
+{
+	for (int i = 0; i < PT_MAX_FILTER; i++)
+		if (i < n_comms && comm_equal(comm, want_comm[i]))
+			return true;
+	return false;
+}
+
+/* The filters, on the fields an event is about. pgid is passed apart so
+ * that setpgid/setsid can match on the group left as well as the one joined. */
+static __always_inline bool fields_wanted(__u32 tgid, __u32 pgid, __u32 uid, const char *comm)
+{
+	if (n_pgids && !in_set(pgid, want_pgid, n_pgids))
+		return false;
+	if (n_uids && !in_set(uid, want_uid, n_uids))
+		return false;
+	if (n_comms && !comm_wanted(comm))
+		return false;
+	if (follow_pids && !bpf_map_lookup_elem(&followed, &tgid))
+		return false;
+	return true;
+}
+
+/* Decides before anything is reserved, reading only what the active
+ * filters need, so unrelated processes cost a few loads. */
+static __always_inline bool task_wanted_in(struct task_struct *task, __u32 pgid)
+{
+	char comm[PT_COMM_LEN] = {};
+	__u32 uid = 0;
+
+	if (!filtering())
+		return true;
+	if (n_uids)
+		uid = BPF_CORE_READ(task, real_cred, uid.val);
+	if (n_comms)
+		BPF_CORE_READ_STR_INTO(&comm, task, comm);
+	return fields_wanted(BPF_CORE_READ(task, tgid), pgid, uid, comm);
+}
+
+static __always_inline bool task_wanted(struct task_struct *task)
+{
+	if (!filtering())
+		return true;
+	return task_wanted_in(task, n_pgids ? task_pgid(task) : 0);
+}
+
+static __always_inline bool event_task_wanted(const struct pt_task *t)
+{
+	return !filtering() || fields_wanted(t->pid, t->pgid, t->uid, t->comm);
+}
+
+/* Descendants of a followed process are followed from their birth. */
+static __always_inline void follow_child(struct task_struct *parent, __u32 pid)
+{
+	__u32 ppid = BPF_CORE_READ(parent, tgid);
+	__u8 one = 1;
+
+	if (follow_pids && bpf_map_lookup_elem(&followed, &ppid))
+		bpf_map_update_elem(&followed, &pid, &one, BPF_ANY);
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -247,7 +362,10 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 		 * seen: forget that one so a later wait() is not misread. */
 		pid = BPF_CORE_READ(child, tgid);
 		bpf_map_delete_elem(&zombies, &pid);
+		follow_child(parent, pid);
 	}
+	if (!task_wanted(child))
+		return 0;
 	e = reserve(thread ? PT_THREAD : PT_FORK);
 	if (!e)
 		return 0;
@@ -290,7 +408,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	__u32 argv_len, path_len = 0, size;
 	long n;
 
-	if (!s)
+	if (!s || !task_wanted(task))
 		return 0;
 	ev->kind = PT_EXEC;
 	ev->flags = 0;
@@ -413,7 +531,7 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	bool group_dead = BPF_CORE_READ(sig, live.counter) == 0;
 	struct pt_event *e;
 
-	if (!group_dead && !trace_threads)
+	if ((!group_dead && !trace_threads) || !task_wanted(task))
 		return 0;
 	e = reserve(PT_EXIT);
 	if (!e)
@@ -447,8 +565,11 @@ static __always_inline bool parent_ignores_children(struct task_struct *task)
 
 static __always_inline void emit_reap(__u32 pid, struct zombie *z, struct task_struct *reaper)
 {
-	struct pt_event *e = reserve(PT_REAP);
+	struct pt_event *e;
 
+	if (follow_pids)
+		bpf_map_delete_elem(&followed, &pid);
+	e = reserve(PT_REAP);
 	if (!e)
 		return;
 	e->task = z->task;
@@ -617,6 +738,8 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
 	int code = siginfo_code(info);
 	struct signal_struct *ss;
 
+	if (!task_wanted(task))
+		return 0;
 	emit_signal(PT_SIGNAL, sig, code, result, task, group, sender);
 
 	if (is_stop_signal(sig) && result == PT_SIG_DELIVERED) {
@@ -644,7 +767,8 @@ int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct
 	struct pt_actor *a;
 	struct pt_event *e;
 
-	if (!is_stop_signal(sig) || (unsigned long)BPF_CORE_READ(ka, sa.sa_handler) != SIG_DFL)
+	if (!is_stop_signal(sig) || (unsigned long)BPF_CORE_READ(ka, sa.sa_handler) != SIG_DFL ||
+	    !task_wanted(task))
 		return 0;
 	key.tgid = BPF_CORE_READ(task, tgid);
 	key.sig = sig;
@@ -706,16 +830,6 @@ static __always_inline struct task_struct *setpgid_target(struct task_struct *cu
 	return NULL;
 }
 
-static __always_inline __u32 task_pgid(struct task_struct *task)
-{
-	return pid_nr_global(pid_of(BPF_CORE_READ(task, signal), PIDTYPE_PGID_));
-}
-
-static __always_inline __u32 task_sid(struct task_struct *task)
-{
-	return pid_nr_global(pid_of(BPF_CORE_READ(task, signal), PIDTYPE_SID_));
-}
-
 SEC("tracepoint/syscalls/sys_enter_setpgid")
 int handle_setpgid_enter(struct trace_event_raw_sys_enter *ctx)
 {
@@ -732,10 +846,15 @@ int handle_setpgid_enter(struct trace_event_raw_sys_enter *ctx)
 	return 0;
 }
 
+/* A process leaving a followed group yields that event, then is no longer
+ * followed: match on the group left as well as the one joined. */
 static __always_inline void emit_setpg(__u32 kind, struct task_struct *target, struct inflight *f)
 {
-	struct pt_event *e = reserve(kind);
+	struct pt_event *e;
 
+	if (!task_wanted_in(target, f->old_pgid) && !task_wanted(target))
+		return;
+	e = reserve(kind);
 	if (!e)
 		return;
 	fill_task(&e->task, target);
@@ -812,6 +931,10 @@ int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 	fill_task(&e->task, task);
 	__builtin_memcpy(e->rename.old_comm, e->task.comm, sizeof(e->task.comm));
 	bpf_probe_read_kernel_str(e->task.comm, sizeof(e->task.comm), comm);
+	if (!event_task_wanted(&e->task) && !task_wanted(task)) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return 0;
+	}
 	fill_actor(&e->by, current_task());
 	submit(e);
 	return 0;

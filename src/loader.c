@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Load, attach, poll: the only file that knows the skeleton. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,12 +76,48 @@ static void describe_load_error(int err, char *buf, size_t len)
 			strerror(-err));
 }
 
+static void configure_filter(struct proctrace_bpf *skel, const struct pt_loader_opts *opts)
+{
+	const struct pt_filter *f = opts->filter;
+	unsigned i;
+
+	if (!f)
+		return;
+	skel->rodata->follow_pids = f->n_pids > 0 || opts->command_pid;
+	skel->rodata->n_pgids = f->n_pgids;
+	skel->rodata->n_uids = f->n_uids;
+	skel->rodata->n_comms = f->n_comms;
+	for (i = 0; i < f->n_pgids; i++)
+		skel->rodata->want_pgid[i] = f->pgids[i];
+	for (i = 0; i < f->n_uids; i++)
+		skel->rodata->want_uid[i] = f->uids[i];
+	for (i = 0; i < f->n_comms; i++)
+		memcpy((char *)skel->rodata->want_comm[i], f->comms[i], PT_COMM_LEN);
+}
+
+/* Seed the followed set before attaching, so nothing of theirs is missed. */
+static int seed_followed(struct pt_loader *l, const struct pt_loader_opts *opts)
+{
+	int fd = bpf_map__fd(l->skel->maps.followed);
+	__u8 one = 1;
+	unsigned i;
+
+	if (opts->command_pid &&
+	    bpf_map_update_elem(fd, &opts->command_pid, &one, BPF_ANY))
+		return -errno;
+	for (i = 0; opts->filter && i < opts->filter->n_pids; i++)
+		if (bpf_map_update_elem(fd, &opts->filter->pids[i], &one, BPF_ANY))
+			return -errno;
+	return 0;
+}
+
 static int configure(struct pt_loader *l, const struct pt_loader_opts *opts)
 {
 	struct proctrace_bpf *skel = l->skel;
 	__u64 ring = (__u64)opts->ringbuf_kb * 1024;
 	int err;
 
+	configure_filter(skel, opts);
 	skel->rodata->trace_threads = opts->threads;
 	skel->rodata->page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	skel->rodata->wakeup_bytes = ring / 4;
@@ -130,6 +167,11 @@ int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts,
 	ret = proctrace_bpf__load(l->skel);
 	if (ret) {
 		describe_load_error(ret, err, errlen);
+		goto fail;
+	}
+	ret = seed_followed(l, opts);
+	if (ret) {
+		set_err(err, errlen, "cannot set the followed processes: %s", strerror(-ret));
 		goto fail;
 	}
 	ensure_tracefs();
@@ -246,6 +288,22 @@ int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])
 	}
 	free(vals);
 	return 0;
+}
+
+int pt_loader_followed_alive(struct pt_loader *l, __u32 except)
+{
+	int fd = bpf_map__fd(l->skel->maps.followed);
+	__u32 key, next, *prev = NULL;
+	int alive = 0;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		/* A pid whose reap went unseen is gone all the same. */
+		if (key != except && (kill(key, 0) == 0 || errno == EPERM))
+			alive++;
+	}
+	return alive;
 }
 
 void pt_loader_close(struct pt_loader *l)

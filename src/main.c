@@ -14,14 +14,18 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "proctrace/command.h"
 #include "proctrace/config.h"
 #include "proctrace/decode.h"
+#include "proctrace/filter.h"
 #include "proctrace/loader.h"
 #include "proctrace/writer.h"
 
 #define POLL_MS 100
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t interrupts;
+static volatile pid_t command_pid; /* 0: no command run under proctrace */
 
 struct app {
 	struct pt_config cfg;
@@ -30,16 +34,26 @@ struct app {
 	struct pt_csv *csv;
 	struct pt_stream *stream;
 	struct pt_loader *loader;
+	struct pt_command cmd;
+	__u64 cmd_done_ns;            /* when the command exited */
 	__u64 seen[PT_KIND_MAX];
 	__u64 lost_seen[PT_KIND_MAX]; /* loss counters already reported */
 	int out_err;                  /* first output error, -errno */
 	const char *out_what;         /* which output failed */
 };
 
+/* With a command, Ctrl-C reaches it from the terminal as it would without
+ * proctrace, which keeps tracing until it exits (a second Ctrl-C stops
+ * tracing at once); SIGTERM is passed on to it. */
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (!command_pid) {
+		stop_requested = 1;
+	} else if (sig == SIGTERM) {
+		kill(command_pid, SIGTERM);
+	} else if (++interrupts >= 2) {
+		stop_requested = 1;
+	}
 }
 
 static int install_signals(void)
@@ -67,6 +81,11 @@ static int on_event(void *ctx, const struct pt_event *ev)
 {
 	struct app *a = ctx;
 	int err;
+
+	/* The kernel filters its own events; the snapshot is filtered here. */
+	if (ev->kind == PT_SNAPSHOT &&
+	    !pt_filter_match(&a->cfg.filter, a->cmd.pid, &ev->task))
+		return 0;
 
 	if (ev->kind < PT_KIND_MAX)
 		a->seen[ev->kind]++;
@@ -122,7 +141,8 @@ static int open_outputs(struct app *a)
 	bool csv_on_stdout = c->csv_path && strcmp(c->csv_path, "-") == 0;
 
 	if (c->csv_path) {
-		a->csv_file = csv_on_stdout ? stdout : fopen(c->csv_path, "w");
+		/* "e": a command run under proctrace must not inherit it. */
+		a->csv_file = csv_on_stdout ? stdout : fopen(c->csv_path, "we");
 		if (!a->csv_file) {
 			fprintf(stderr, "proctrace: cannot open %s: %s\n", c->csv_path,
 				strerror(errno));
@@ -179,12 +199,28 @@ static bool duration_over(const struct app *a, __u64 start_ns)
 	       boottime_ns() - start_ns >= (__u64)(a->cfg.duration_s * 1e9);
 }
 
+/* A command's run is over when it has exited and every process it left
+ * has been reaped, or --linger seconds after it exited. */
+static bool command_over(struct app *a)
+{
+	__u64 now;
+
+	if (!a->cmd.pid || !pt_command_poll(&a->cmd))
+		return false;
+	now = boottime_ns();
+	if (!a->cmd_done_ns)
+		a->cmd_done_ns = now;
+	if (a->cfg.linger_s >= 0 && now - a->cmd_done_ns >= (__u64)(a->cfg.linger_s * 1e9))
+		return true;
+	return pt_loader_followed_alive(a->loader, a->cmd.pid) == 0;
+}
+
 static int trace_loop(struct app *a)
 {
 	__u64 start = boottime_ns();
 	int n;
 
-	while (!stop_requested && !duration_over(a, start)) {
+	while (!stop_requested && !duration_over(a, start) && !command_over(a)) {
 		n = pt_loader_poll(a->loader, POLL_MS);
 		if (n < 0 && n != -EINTR)
 			return n;
@@ -216,21 +252,65 @@ static void print_summary(const struct app *a)
 	fprintf(stderr, "; lost %llu\n", (unsigned long long)lost);
 }
 
+static int check_pids_exist(const struct pt_filter *f)
+{
+	for (unsigned i = 0; i < f->n_pids; i++) {
+		if (kill(f->pids[i], 0) && errno == ESRCH) {
+			fprintf(stderr, "proctrace: no process with pid %u\n", f->pids[i]);
+			return -ESRCH;
+		}
+	}
+	return 0;
+}
+
+static int start_command(struct app *a)
+{
+	struct pt_run_as who = { .user = a->cfg.run_as, .as_root = a->cfg.as_root };
+	char err[512] = "";
+	int ret;
+
+	ret = pt_command_spawn(&a->cmd, a->cfg.command, &who, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "proctrace: %s\n", err);
+		return ret;
+	}
+	command_pid = a->cmd.pid;
+	return 0;
+}
+
+static void announce(const struct app *a)
+{
+	if (a->cmd.pid)
+		fprintf(stderr, "proctrace: tracing %s (pid %d) and its descendants\n",
+			a->cfg.command[0], a->cmd.pid);
+	else if (pt_filter_active(&a->cfg.filter, 0))
+		fprintf(stderr, "proctrace: tracing the selected processes (Ctrl-C to stop)\n");
+	else
+		fprintf(stderr, "proctrace: tracing all processes (Ctrl-C to stop)\n");
+}
+
 static int run(struct app *a)
 {
 	struct pt_loader_opts lo = {
 		.threads = a->cfg.threads,
 		.ringbuf_kb = a->cfg.ringbuf_kb,
 		.verbose = a->cfg.verbose,
+		.filter = &a->cfg.filter,
 	};
 	char err[512] = "";
 	int ret;
 
-	ret = install_signals();
+	ret = check_pids_exist(&a->cfg.filter);
+	if (!ret)
+		ret = install_signals();
 	if (!ret)
 		ret = open_outputs(a);
+	/* The command is started held, so its pid is followed from the start. */
+	if (!ret && a->cfg.command)
+		ret = start_command(a);
 	if (ret)
 		return ret;
+	lo.command_pid = a->cmd.pid;
 	ret = pt_loader_open(&a->loader, &lo, on_event, a, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "proctrace: %s\n", err);
@@ -242,8 +322,10 @@ static int run(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return ret;
 	}
+	if (!ret && a->cmd.pid)
+		ret = pt_command_release(&a->cmd);
 	if (!ret) {
-		fprintf(stderr, "proctrace: tracing all processes (Ctrl-C to stop)\n");
+		announce(a);
 		ret = trace_loop(a);
 	}
 	if (ret < 0 && !a->out_err)
@@ -264,13 +346,9 @@ int main(int argc, char **argv)
 	default:
 		return 2;
 	}
-	if (a.cfg.command) {
-		fprintf(stderr, "proctrace: running a command under proctrace is "
-				"not supported by this version\n");
-		return 2;
-	}
 	a.clock = pt_clock_now();
 	ret = run(&a);
+	pt_command_abort(&a.cmd); /* only if it never got to run */
 	close_outputs(&a);
 	pt_loader_close(a.loader);
 	if (a.out_err) {
@@ -281,5 +359,7 @@ int main(int argc, char **argv)
 	if (ret)
 		return 1;
 	print_summary(&a);
+	if (a.cmd.pid && a.cmd.done)
+		return pt_command_exit_code(a.cmd.status);
 	return 0;
 }

@@ -3,8 +3,22 @@
 #ifndef PROCTRACE_CONFIG_H
 #define PROCTRACE_CONFIG_H
 
+#include <linux/types.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include "proctrace/event.h"
+
+/* What to follow: kinds combine as AND, values of one kind as OR. */
+struct pt_filter {
+	unsigned n_pgids;                 /* -g PGID */
+	__u32 pgids[PT_MAX_FILTER];
+	unsigned n_pids;                  /* -p PID: it and its new descendants */
+	__u32 pids[PT_MAX_FILTER];
+	unsigned n_uids;                  /* --uid UID */
+	__u32 uids[PT_MAX_FILTER];
+	unsigned n_comms;                 /* -c NAME */
+	char comms[PT_MAX_FILTER][PT_COMM_LEN];
+};
 
 struct pt_config {
 	const char *csv_path;  /* -o: CSV destination, "-" for stdout; NULL: none */
@@ -16,6 +30,15 @@ struct pt_config {
 	unsigned ringbuf_kb;   /* --ringbuf-kb: BPF ring buffer size in KiB, power of 2 */
 	char **command;        /* after "--": command to run and follow; NULL: none */
 	int command_argc;
+	struct pt_filter filter;
+	double linger_s;       /* --linger: after COMMAND exits, wait at most this
+				* long for its descendants; < 0: until all reaped */
+	const char *run_as;    /* -u USER: run COMMAND as this user */
+	bool as_root;          /* --as-root: keep root for COMMAND under sudo */
+	bool tree;             /* -t: print the process tree at the end */
+	bool timeline;         /* -T: print the state timeline at the end */
+	bool ascii;            /* --ascii: tree drawn with ASCII only */
+	const char *svg_path;  /* --svg FILE: timeline as SVG */
 };
 
 enum pt_cli_result {

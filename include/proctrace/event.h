@@ -15,6 +15,8 @@
  * marked truncated), the executed path up to PT_PATH_MAX bytes. */
 #define PT_ARGV_MAX 32768
 #define PT_PATH_MAX 4096
+/* Values per filter kind (-g, -p, --uid, -c) the kernel side can hold. */
+#define PT_MAX_FILTER 8
 
 enum pt_kind {
 	PT_SNAPSHOT = 1, /* process already running when tracing began */

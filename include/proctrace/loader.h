@@ -8,6 +8,7 @@
 #include <linux/types.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "proctrace/config.h"
 #include "proctrace/event.h"
 
 /* Called for every event; a non-zero return stops the current poll and is
@@ -18,6 +19,8 @@ struct pt_loader_opts {
 	bool threads;        /* thread creation and per-thread exits */
 	unsigned ringbuf_kb; /* ring buffer size, power of two */
 	int verbose;         /* > 0: libbpf's own log on stderr */
+	const struct pt_filter *filter; /* in-kernel filters; NULL: none */
+	__u32 command_pid;   /* followed too (a command run under proctrace); 0: none */
 };
 
 struct pt_loader;
@@ -35,6 +38,9 @@ int pt_loader_poll(struct pt_loader *l, int timeout_ms);
 int pt_loader_stop(struct pt_loader *l);
 /* Ring buffer reservations that failed since start, by event kind. */
 int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX]);
+/* How many followed processes (other than except) still exist, zombies
+ * included. */
+int pt_loader_followed_alive(struct pt_loader *l, __u32 except);
 void pt_loader_close(struct pt_loader *l);
 
 #endif

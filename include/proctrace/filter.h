@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* The filters as userspace applies them to events that do not come
+ * through the kernel filter (the snapshot): same rules as wanted() in
+ * bpf/proctrace.bpf.c. */
+#ifndef PROCTRACE_FILTER_H
+#define PROCTRACE_FILTER_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include "proctrace/config.h"
+#include "proctrace/event.h"
+
+/* Any filter set? command_pid (a command run under proctrace) counts as -p. */
+bool pt_filter_active(const struct pt_filter *f, __u32 command_pid);
+/* Does a process with these fields pass? */
+bool pt_filter_match(const struct pt_filter *f, __u32 command_pid, const struct pt_task *t);
+
+#endif

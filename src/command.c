@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The command run under proctrace: held, followed, released, waited for. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "proctrace/command.h"
+
+struct creds {
+	bool change;
+	uid_t uid;
+	gid_t gid;
+	char name[256];
+};
+
+static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+static int parse_id(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!s || !*s)
+		return -EINVAL;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return errno || *end ? -EINVAL : 0;
+}
+
+/* Under sudo a command should run as the person who typed it, not root. */
+static int resolve_creds(const struct pt_run_as *who, struct creds *c, char *err, size_t errlen)
+{
+	const char *sudo_user = getenv("SUDO_USER");
+	unsigned long uid, gid;
+	struct passwd *pw;
+
+	memset(c, 0, sizeof(*c));
+	if (who->user) {
+		errno = 0;
+		pw = getpwnam(who->user);
+		if (!pw && parse_id(who->user, &uid) == 0)
+			pw = getpwuid(uid);
+		if (!pw)
+			return fail(err, errlen, -ENOENT, "no such user: %s", who->user);
+		c->uid = pw->pw_uid;
+		c->gid = pw->pw_gid;
+		snprintf(c->name, sizeof(c->name), "%s", pw->pw_name);
+		c->change = true;
+		return 0;
+	}
+	if (who->as_root || geteuid() != 0 || !getenv("SUDO_UID"))
+		return 0;
+	if (parse_id(getenv("SUDO_UID"), &uid) || parse_id(getenv("SUDO_GID"), &gid))
+		return fail(err, errlen, -EINVAL, "SUDO_UID/SUDO_GID are not numbers");
+	c->uid = uid;
+	c->gid = gid;
+	snprintf(c->name, sizeof(c->name), "%s", sudo_user ? sudo_user : "");
+	c->change = true;
+	return 0;
+}
+
+static int drop_privileges(const struct creds *c)
+{
+	if (!c->change)
+		return 0;
+	if (c->name[0] ? initgroups(c->name, c->gid) : setgroups(0, NULL))
+		return -1;
+	if (setgid(c->gid) || setuid(c->uid))
+		return -1;
+	return 0;
+}
+
+static void restore_signals(void)
+{
+	sigset_t none;
+
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* In the child: wait for the go, become the user, run. Never returns. */
+static void run_child(int hold_fd, char **argv, const struct creds *c)
+{
+	char go;
+	ssize_t n;
+
+	do
+		n = read(hold_fd, &go, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(127); /* proctrace gave up before releasing us */
+	close(hold_fd);
+	if (drop_privileges(c)) {
+		fprintf(stderr, "proctrace: cannot switch to user %s: %s\n",
+			c->name, strerror(errno));
+		_exit(127);
+	}
+	restore_signals();
+	execvp(argv[0], argv);
+	fprintf(stderr, "proctrace: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+int pt_command_spawn(struct pt_command *c, char **argv, const struct pt_run_as *who,
+		     char *err, size_t errlen)
+{
+	struct creds cr;
+	int fds[2], ret;
+
+	memset(c, 0, sizeof(*c));
+	c->go_fd = -1;
+	ret = resolve_creds(who, &cr, err, errlen);
+	if (ret)
+		return ret;
+	if (pipe2(fds, O_CLOEXEC))
+		return fail(err, errlen, -errno, "pipe: %s", strerror(errno));
+	fflush(NULL);
+	c->pid = fork();
+	if (c->pid < 0) {
+		ret = -errno;
+		close(fds[0]);
+		close(fds[1]);
+		return fail(err, errlen, ret, "fork: %s", strerror(-ret));
+	}
+	if (c->pid == 0) {
+		close(fds[1]);
+		run_child(fds[0], argv, &cr);
+	}
+	close(fds[0]);
+	c->go_fd = fds[1];
+	return 0;
+}
+
+int pt_command_release(struct pt_command *c)
+{
+	int ret = write(c->go_fd, "g", 1) == 1 ? 0 : -errno;
+
+	close(c->go_fd);
+	c->go_fd = -1;
+	return ret;
+}
+
+bool pt_command_poll(struct pt_command *c)
+{
+	if (!c->done && c->pid > 0 && waitpid(c->pid, &c->status, WNOHANG) == c->pid)
+		c->done = true;
+	return c->done;
+}
+
+void pt_command_abort(struct pt_command *c)
+{
+	if (c->pid <= 0 || c->go_fd < 0)
+		return;
+	/* Closing the pipe unblocks the held child, which exits 127 unrun. */
+	close(c->go_fd);
+	c->go_fd = -1;
+	waitpid(c->pid, &c->status, 0);
+	c->done = true;
+}
+
+int pt_command_exit_code(int status)
+{
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}

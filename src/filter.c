@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <string.h>
+#include "proctrace/filter.h"
+
+static bool in_set(__u32 v, const __u32 *set, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (set[i] == v)
+			return true;
+	return false;
+}
+
+static bool comm_in(const char *comm, const struct pt_filter *f)
+{
+	for (unsigned i = 0; i < f->n_comms; i++)
+		if (strncmp(comm, f->comms[i], PT_COMM_LEN) == 0)
+			return true;
+	return false;
+}
+
+bool pt_filter_active(const struct pt_filter *f, __u32 command_pid)
+{
+	return command_pid || f->n_pids || f->n_pgids || f->n_uids || f->n_comms;
+}
+
+bool pt_filter_match(const struct pt_filter *f, __u32 command_pid, const struct pt_task *t)
+{
+	bool follow = command_pid || f->n_pids;
+
+	if (f->n_pgids && !in_set(t->pgid, f->pgids, f->n_pgids))
+		return false;
+	if (f->n_uids && !in_set(t->uid, f->uids, f->n_uids))
+		return false;
+	if (f->n_comms && !comm_in(t->comm, f))
+		return false;
+	if (follow && t->pid != command_pid && !in_set(t->pid, f->pids, f->n_pids))
+		return false;
+	return true;
+}
