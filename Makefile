@@ -49,7 +49,7 @@ WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(WORKLOAD_SRCS))
 SKEL := $(OUT)/proctrace.skel.h
 BPF_OBJ := $(OUT)/proctrace.bpf.o
 
-.PHONY: all deps vmlinux test unit integration check-asan demo install clean format lint workloads
+.PHONY: all deps vmlinux test unit integration check-asan demo install clean format lint workloads bench
 
 all: deps $(OUT)/proctrace
 
@@ -119,6 +119,11 @@ check-asan: test
 
 demo: deps $(OUT)/proctrace $(OUT)/workloads/demo
 	$(Q)scripts/demo.sh $(OUT)/proctrace $(OUT)/workloads/demo
+
+# Benchmark: slowdown ratios against the untraced machine and peer tools;
+# prints a table and writes bench/results.md.
+bench: deps $(OUT)/proctrace
+	$(Q)OUT=$(OUT) bench/run.sh $(OUT)/proctrace
 
 install: $(OUT)/proctrace
 	install -D -m 0755 $(OUT)/proctrace $(DESTDIR)$(PREFIX)/bin/proctrace
