@@ -41,6 +41,44 @@ void pt_shell_quote(struct pt_buf *out, const char *s, size_t n);
  * truncation) is written as it is. */
 void pt_argv_join(struct pt_buf *out, const __u8 *argv, size_t len);
 
+/* The same with options. PT_QUOTE_ONE_LINE: newline and tab also take the
+ * $'\n' form, so the result never spans lines (for the live stream). */
+enum pt_quote_flags {
+	PT_QUOTE_ONE_LINE = 1 << 0,
+};
+void pt_shell_quote_flags(struct pt_buf *out, const char *s, size_t n,
+			  unsigned flags);
+void pt_argv_join_flags(struct pt_buf *out, const __u8 *argv, size_t len,
+			unsigned flags);
+
+/* Bytes of the well-formed UTF-8 sequence at s (1-4), or 0 when s[0] does
+ * not start one (stray continuation, overlong form, surrogate, > U+10FFFF,
+ * cut short by n). n must be > 0. */
+size_t pt_utf8_seq_len(const unsigned char *s, size_t n);
+
+/* Append raw kernel text (comm, path) so that it is valid UTF-8: bytes that
+ * are not are written as \xNN. NUL is always written as \x00. Options: */
+enum pt_escape_flags {
+	PT_ESC_BACKSLASH = 1 << 0, /* \ as \\, so \xNN cannot be mistaken */
+	PT_ESC_CONTROL = 1 << 1,   /* control chars as \n \r \t \xNN: one line */
+	PT_ESC_SPACE = 1 << 2,     /* space as \x20: for space-separated values */
+};
+void pt_escape_text(struct pt_buf *out, const char *s, size_t n, unsigned flags);
+
+/* The exec payload in data[], clamped to the record's size so that a bad
+ * length can never make a reader run past the record. */
+const __u8 *pt_exec_argv(const struct pt_event *ev, size_t *len);
+const char *pt_exec_path(const struct pt_event *ev, size_t *len);
+
+/* Whether ev->by names the event's actor: the parent (fork), creating thread
+ * (thread), reaper (reap, unless automatic), sender (signal, stop, continue,
+ * unless the kernel), caller (setpgid, setsid); never with PT_F_NO_ACTOR. */
+bool pt_event_has_actor(const struct pt_event *ev);
+
+/* How long a reaped task was a zombie; false when the kernel did not know
+ * when it exited (reap.exit_ns == 0). */
+bool pt_reap_zombie_ns(const struct pt_event *ev, __u64 *ns);
+
 /* Boot-time nanoseconds to wall clock: boot_to_real_ns is
  * CLOCK_REALTIME - CLOCK_BOOTTIME, read once at start. */
 struct pt_clock {

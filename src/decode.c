@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Names, wait statuses, CPU time, wall-clock time, and the two text
+ * encodings every writer shares: shell quoting for argv and escaping for raw
+ * kernel text. Pure functions: no I/O, no global state. */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "proctrace/decode.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const kind_names[PT_KIND_MAX] = {
+	[PT_SNAPSHOT] = "snapshot", [PT_FORK] = "fork",
+	[PT_THREAD] = "thread",     [PT_EXEC] = "exec",
+	[PT_EXIT] = "exit",         [PT_REAP] = "reap",
+	[PT_SIGNAL] = "signal",     [PT_STOP] = "stop",
+	[PT_CONTINUE] = "continue", [PT_SETPGID] = "setpgid",
+	[PT_SETSID] = "setsid",     [PT_RENAME] = "rename",
+	[PT_LOST] = "lost",
+};
+
+static const char *const state_names[] = {
+	[PT_STATE_ALIVE] = "alive",
+	[PT_STATE_STOPPED] = "stopped",
+	[PT_STATE_ZOMBIE] = "zombie",
+	[PT_STATE_REAPED] = "reaped",
+};
+
+static const char *const sig_result_names[] = {
+	[PT_SIG_DELIVERED] = "delivered",
+	[PT_SIG_IGNORED] = "ignored",
+	[PT_SIG_ALREADY_PENDING] = "already_pending",
+	[PT_SIG_OVERFLOW_FAIL] = "overflow_fail",
+	[PT_SIG_LOSE_INFO] = "lose_info",
+};
+
+/* Numbers of x86_64 and of the generic ABI (arm64, riscv), which agree. */
+static const char *const signal_names[] = {
+	[1] = "SIGHUP",     [2] = "SIGINT",     [3] = "SIGQUIT",
+	[4] = "SIGILL",     [5] = "SIGTRAP",    [6] = "SIGABRT",
+	[7] = "SIGBUS",     [8] = "SIGFPE",     [9] = "SIGKILL",
+	[10] = "SIGUSR1",   [11] = "SIGSEGV",   [12] = "SIGUSR2",
+	[13] = "SIGPIPE",   [14] = "SIGALRM",   [15] = "SIGTERM",
+	[16] = "SIGSTKFLT", [17] = "SIGCHLD",   [18] = "SIGCONT",
+	[19] = "SIGSTOP",   [20] = "SIGTSTP",   [21] = "SIGTTIN",
+	[22] = "SIGTTOU",   [23] = "SIGURG",    [24] = "SIGXCPU",
+	[25] = "SIGXFSZ",   [26] = "SIGVTALRM", [27] = "SIGPROF",
+	[28] = "SIGWINCH",  [29] = "SIGIO",     [30] = "SIGPWR",
+	[31] = "SIGSYS",
+};
+
+/* glibc keeps 32 and 33 for itself, so user-visible real-time signals run
+ * from 34; the names split at the midpoint as kill -l and strsignal do. */
+#define PT_SIGRTMIN 34
+#define PT_SIGRTMAX 64
+
+static const char *name_at(const char *const *names, size_t count, unsigned i)
+{
+	return i < count && names[i] ? names[i] : "?";
+}
+
+const char *pt_kind_name(unsigned kind)
+{
+	return name_at(kind_names, ARRAY_SIZE(kind_names), kind);
+}
+
+const char *pt_state_name(unsigned state)
+{
+	return name_at(state_names, ARRAY_SIZE(state_names), state);
+}
+
+const char *pt_sig_result_name(unsigned result)
+{
+	return name_at(sig_result_names, ARRAY_SIZE(sig_result_names), result);
+}
+
+const char *pt_signal_name(int sig, char *buf, size_t n)
+{
+	int mid = PT_SIGRTMIN + (PT_SIGRTMAX - PT_SIGRTMIN) / 2;
+
+	if (sig > 0 && (size_t)sig < ARRAY_SIZE(signal_names))
+		return signal_names[sig];
+	if (sig == PT_SIGRTMIN)
+		snprintf(buf, n, "SIGRTMIN");
+	else if (sig == PT_SIGRTMAX)
+		snprintf(buf, n, "SIGRTMAX");
+	else if (sig > PT_SIGRTMIN && sig <= mid)
+		snprintf(buf, n, "SIGRTMIN+%d", sig - PT_SIGRTMIN);
+	else if (sig > mid && sig < PT_SIGRTMAX)
+		snprintf(buf, n, "SIGRTMAX-%d", PT_SIGRTMAX - sig);
+	else
+		snprintf(buf, n, "SIG%d", sig);
+	return buf;
+}
+
+struct pt_status pt_decode_status(__u32 wait_status)
+{
+	struct pt_status st = { 0 };
+	int sig = wait_status & 0x7f;
+
+	if (sig == 0) {
+		st.code = (wait_status >> 8) & 0xff;
+	} else {
+		st.signaled = true;
+		st.sig = sig;
+		st.core = wait_status & 0x80;
+	}
+	return st;
+}
+
+void pt_cputime_adjust(__u64 utime, __u64 stime, __u64 runtime,
+		       __u64 *user_out, __u64 *sys_out)
+{
+	unsigned __int128 total = (unsigned __int128)utime + stime;
+
+	/* The kernel's special cases: a side never sampled gets nothing, which
+	 * also covers short-lived tasks that no tick ever saw (both zero). */
+	if (stime == 0) {
+		*user_out = runtime;
+		*sys_out = 0;
+		return;
+	}
+	if (utime == 0) {
+		*user_out = 0;
+		*sys_out = runtime;
+		return;
+	}
+	/* stime * runtime needs up to 128 bits; the quotient fits in 64 as
+	 * stime <= total. */
+	*sys_out = (__u64)((unsigned __int128)stime * runtime / total);
+	*user_out = runtime - *sys_out;
+}
+
+/* ---- UTF-8 and text escaping ---- */
+
+size_t pt_utf8_seq_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		if (c == 0xe0)
+			lo = 0xa0; /* overlong */
+		else if (c == 0xed)
+			hi = 0x9f; /* UTF-16 surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		if (c == 0xf0)
+			lo = 0x90; /* overlong */
+		else if (c == 0xf4)
+			hi = 0x8f; /* above U+10FFFF */
+	} else {
+		return 0; /* continuation byte, C0/C1 overlong, F5-FF */
+	}
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+static bool is_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+static void put_hex_byte(struct pt_buf *out, unsigned char c)
+{
+	pt_buf_printf(out, "\\x%02x", c);
+}
+
+/* \n \r \t by name (readable), any other control byte in hex. */
+static void put_control(struct pt_buf *out, unsigned char c)
+{
+	switch (c) {
+	case '\n':
+		pt_buf_puts(out, "\\n");
+		break;
+	case '\r':
+		pt_buf_puts(out, "\\r");
+		break;
+	case '\t':
+		pt_buf_puts(out, "\\t");
+		break;
+	default:
+		put_hex_byte(out, c);
+	}
+}
+
+void pt_escape_text(struct pt_buf *out, const char *s, size_t n, unsigned flags)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, len;
+
+	while (i < n) {
+		unsigned char c = p[i];
+
+		len = pt_utf8_seq_len(p + i, n - i);
+		if (len == 0 || c == '\0')
+			put_hex_byte(out, c);
+		else if (c == '\\' && (flags & PT_ESC_BACKSLASH))
+			pt_buf_puts(out, "\\\\");
+		else if (c == ' ' && (flags & PT_ESC_SPACE))
+			put_hex_byte(out, c);
+		else if (is_control(c) && (flags & PT_ESC_CONTROL))
+			put_control(out, c);
+		else
+			pt_buf_put(out, p + i, len);
+		i += len ? len : 1;
+	}
+}
+
+/* ---- shell quoting ---- */
+
+static bool is_shell_safe(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (c && strchr("_@%+=:,./-", c));
+}
+
+/* Would the shell need $'...' to reproduce these bytes: anything that is not
+ * valid UTF-8, or a control character single quotes cannot carry visibly. */
+static bool needs_ansi_c(const unsigned char *p, size_t n, unsigned flags)
+{
+	bool one_line = flags & PT_QUOTE_ONE_LINE;
+	size_t i = 0, len;
+
+	while (i < n) {
+		len = pt_utf8_seq_len(p + i, n - i);
+		if (len == 0 || p[i] == '\0')
+			return true;
+		if (is_control(p[i]) &&
+		    (one_line || (p[i] != '\n' && p[i] != '\t')))
+			return true;
+		i += len;
+	}
+	return false;
+}
+
+static void put_single_quoted(struct pt_buf *out, const char *s, size_t n)
+{
+	size_t i;
+
+	pt_buf_putc(out, '\'');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\'')
+			pt_buf_puts(out, "'\\''");
+		else
+			pt_buf_putc(out, s[i]);
+	}
+	pt_buf_putc(out, '\'');
+}
+
+static void put_ansi_c_quoted(struct pt_buf *out, const unsigned char *p,
+			      size_t n)
+{
+	size_t i = 0, len;
+
+	pt_buf_puts(out, "$'");
+	while (i < n) {
+		unsigned char c = p[i];
+
+		len = pt_utf8_seq_len(p + i, n - i);
+		if (len == 0 || c == '\0')
+			put_hex_byte(out, c);
+		else if (c == '\\' || c == '\'')
+			pt_buf_printf(out, "\\%c", c);
+		else if (is_control(c))
+			put_control(out, c);
+		else
+			pt_buf_put(out, p + i, len);
+		i += len ? len : 1;
+	}
+	pt_buf_putc(out, '\'');
+}
+
+static void shell_quote(struct pt_buf *out, const char *s, size_t n,
+			unsigned flags, bool force)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	if (n == 0) {
+		pt_buf_puts(out, "''");
+		return;
+	}
+	if (!force) {
+		for (i = 0; i < n && is_shell_safe(p[i]); i++)
+			;
+		if (i == n) {
+			pt_buf_put(out, s, n);
+			return;
+		}
+	}
+	if (needs_ansi_c(p, n, flags))
+		put_ansi_c_quoted(out, p, n);
+	else
+		put_single_quoted(out, s, n);
+}
+
+void pt_shell_quote_flags(struct pt_buf *out, const char *s, size_t n,
+			  unsigned flags)
+{
+	shell_quote(out, s, n, flags, false);
+}
+
+void pt_shell_quote(struct pt_buf *out, const char *s, size_t n)
+{
+	shell_quote(out, s, n, 0, false);
+}
+
+static bool is_name_char(unsigned char c, bool first)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (!first && c >= '0' && c <= '9');
+}
+
+/* NAME=... as the first word is an assignment to the shell, not a command:
+ * such an argv[0] is quoted although all its characters are safe. */
+static bool looks_like_assignment(const __u8 *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && s[i] != '='; i++)
+		if (!is_name_char(s[i], i == 0))
+			return false;
+	return i > 0 && i < n;
+}
+
+void pt_argv_join_flags(struct pt_buf *out, const __u8 *argv, size_t len,
+			unsigned flags)
+{
+	size_t i = 0, n;
+	const __u8 *nul;
+
+	while (i < len) {
+		nul = memchr(argv + i, '\0', len - i);
+		n = nul ? (size_t)(nul - (argv + i)) : len - i;
+		if (i > 0)
+			pt_buf_putc(out, ' ');
+		shell_quote(out, (const char *)argv + i, n, flags,
+			    i == 0 && looks_like_assignment(argv, n));
+		i += n + 1;
+	}
+}
+
+void pt_argv_join(struct pt_buf *out, const __u8 *argv, size_t len)
+{
+	pt_argv_join_flags(out, argv, len, 0);
+}
+
+/* ---- exec payload ---- */
+
+static size_t exec_data_len(const struct pt_event *ev)
+{
+	size_t head = offsetof(struct pt_event, data);
+
+	return ev->size > head ? ev->size - head : 0;
+}
+
+const __u8 *pt_exec_argv(const struct pt_event *ev, size_t *len)
+{
+	size_t avail = exec_data_len(ev);
+
+	*len = ev->exec.argv_len < avail ? ev->exec.argv_len : avail;
+	return ev->data;
+}
+
+const char *pt_exec_path(const struct pt_event *ev, size_t *len)
+{
+	size_t avail = exec_data_len(ev), argv_len;
+
+	pt_exec_argv(ev, &argv_len);
+	avail -= argv_len;
+	*len = ev->exec.path_len < avail ? ev->exec.path_len : avail;
+	return (const char *)ev->data + argv_len;
+}
+
+/* ---- actors and durations ---- */
+
+bool pt_event_has_actor(const struct pt_event *ev)
+{
+	if (ev->flags & PT_F_NO_ACTOR)
+		return false;
+	switch (ev->kind) {
+	case PT_FORK:
+	case PT_THREAD:
+	case PT_SETPGID:
+	case PT_SETSID:
+		return true;
+	case PT_REAP:
+		return !(ev->flags & PT_F_AUTOREAP);
+	case PT_SIGNAL:
+	case PT_STOP:
+	case PT_CONTINUE:
+		return !(ev->flags & PT_F_KERNEL_SENDER);
+	default:
+		return false;
+	}
+}
+
+bool pt_reap_zombie_ns(const struct pt_event *ev, __u64 *ns)
+{
+	if (ev->reap.exit_ns == 0)
+		return false;
+	/* Both come from the same clock, but never print a negative span. */
+	*ns = ev->task.ts_ns > ev->reap.exit_ns ? ev->task.ts_ns - ev->reap.exit_ns : 0;
+	return true;
+}
+
+/* ---- wall-clock time ---- */
+
+static int64_t timespec_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
+}
+
+struct pt_clock pt_clock_now(void)
+{
+	struct timespec b1, real, b2;
+	struct pt_clock c;
+
+	/* Boot time read on both sides of the real time: their mean is the
+	 * best estimate of the instant the real time was taken. */
+	clock_gettime(CLOCK_BOOTTIME, &b1);
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_BOOTTIME, &b2);
+	c.boot_to_real_ns = timespec_ns(&real) -
+			    (timespec_ns(&b1) + (timespec_ns(&b2) - timespec_ns(&b1)) / 2);
+	return c;
+}
+
+/* Seconds and nanoseconds of the real time, rounded towards -inf so that
+ * instants before 1970 still print a sane fraction. */
+static void real_time(const struct pt_clock *c, __u64 ts_ns, time_t *sec,
+		      long *nsec)
+{
+	int64_t real = (int64_t)ts_ns + c->boot_to_real_ns;
+	int64_t s = real / 1000000000, ns = real % 1000000000;
+
+	if (ns < 0) {
+		ns += 1000000000;
+		s--;
+	}
+	*sec = (time_t)s;
+	*nsec = (long)ns;
+}
+
+void pt_format_utc(struct pt_buf *out, const struct pt_clock *c, __u64 ts_ns)
+{
+	char date[32];
+	struct tm tm;
+	time_t sec;
+	long nsec;
+
+	real_time(c, ts_ns, &sec, &nsec);
+	if (!gmtime_r(&sec, &tm) ||
+	    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm)) {
+		pt_buf_printf(out, "@%lld.%09ld", (long long)sec, nsec);
+		return;
+	}
+	pt_buf_printf(out, "%s.%06ldZ", date, nsec / 1000);
+}
+
+void pt_format_local_ms(struct pt_buf *out, const struct pt_clock *c, __u64 ts_ns)
+{
+	char hms[16];
+	struct tm tm;
+	time_t sec;
+	long nsec;
+
+	real_time(c, ts_ns, &sec, &nsec);
+	if (!localtime_r(&sec, &tm) ||
+	    !strftime(hms, sizeof(hms), "%H:%M:%S", &tm)) {
+		pt_buf_printf(out, "@%lld.%03ld", (long long)sec, nsec / 1000000);
+		return;
+	}
+	pt_buf_printf(out, "%s.%03ld", hms, nsec / 1000000);
+}
