@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* cli.c: every option, every malformed value, the command after "--", and
+ * where help, version and errors go. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "proctrace/config.h"
+
+#define MAX_ARGS 16
+
+struct run {
+	enum pt_cli_result res;
+	struct pt_config cfg;
+	char *argv[MAX_ARGS + 1]; /* copies: getopt may permute, cfg points in */
+	char *out, *err;          /* what was printed on each */
+};
+
+/* Parse a NULL-terminated list of arguments after "proctrace". */
+static struct run *parse(const char *first, ...)
+{
+	struct run *r = calloc(1, sizeof(*r));
+	size_t out_len, err_len;
+	const char *arg;
+	FILE *out, *err;
+	va_list ap;
+	int argc = 0;
+
+	assert_non_null(r);
+	r->argv[argc++] = strdup("proctrace");
+	va_start(ap, first);
+	for (arg = first; arg; arg = va_arg(ap, const char *)) {
+		assert_true(argc < MAX_ARGS);
+		r->argv[argc++] = strdup(arg);
+	}
+	va_end(ap);
+	out = open_memstream(&r->out, &out_len);
+	err = open_memstream(&r->err, &err_len);
+	assert_non_null(out);
+	assert_non_null(err);
+	r->res = pt_cli_parse(argc, r->argv, &r->cfg, out, err);
+	fclose(out);
+	fclose(err);
+	return r;
+}
+
+static void run_free(struct run *r)
+{
+	char **a;
+
+	for (a = r->argv; *a; a++)
+		free(*a);
+	free(r->out);
+	free(r->err);
+	free(r);
+}
+
+/* A usage error: one "proctrace: " line naming what, a usage line, the
+ * hint, nothing on out. */
+static void assert_usage_error(struct run *r, const char *what)
+{
+	char *nl;
+
+	assert_int_equal(r->res, PT_CLI_USAGE);
+	assert_string_equal(r->out, "");
+	assert_true(!strncmp(r->err, "proctrace: ", 11));
+	nl = strchr(r->err, '\n');
+	assert_non_null(nl);
+	*nl = '\0';
+	if (!strstr(r->err, what))
+		fail_msg("'%s' does not say '%s'", r->err, what);
+	assert_non_null(strstr(nl + 1, "Usage: proctrace"));
+	assert_non_null(strstr(nl + 1, "Try 'proctrace --help'"));
+}
+
+static void test_cli_defaults(void **state)
+{
+	struct run *r = parse(NULL);
+
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_null(r->cfg.csv_path);
+	assert_true(r->cfg.duration_s == 0);
+	assert_false(r->cfg.quiet);
+	assert_false(r->cfg.threads);
+	assert_int_equal(r->cfg.verbose, 0);
+	assert_int_equal(r->cfg.color, -1);
+	assert_int_equal(r->cfg.ringbuf_kb, 16384);
+	assert_null(r->cfg.command);
+	assert_int_equal(r->cfg.command_argc, 0);
+	assert_true(r->cfg.linger_s < 0);
+	assert_string_equal(r->out, "");
+	assert_string_equal(r->err, "");
+	run_free(r);
+}
+
+static void test_cli_csv(void **state)
+{
+	struct run *r;
+
+	r = parse("-o", "events.csv", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_string_equal(r->cfg.csv_path, "events.csv");
+	run_free(r);
+	r = parse("--csv", "-", NULL);
+	assert_string_equal(r->cfg.csv_path, "-");
+	run_free(r);
+	r = parse("--csv=a b.csv", NULL);
+	assert_string_equal(r->cfg.csv_path, "a b.csv");
+	run_free(r);
+	r = parse("-oout.csv", NULL);
+	assert_string_equal(r->cfg.csv_path, "out.csv");
+	run_free(r);
+}
+
+static void test_cli_csv_malformed(void **state)
+{
+	struct run *r;
+
+	r = parse("-o", NULL);
+	assert_usage_error(r, "'-o' needs an argument");
+	run_free(r);
+	r = parse("--csv", NULL);
+	assert_usage_error(r, "'--csv' needs an argument");
+	run_free(r);
+	r = parse("--csv=", NULL);
+	assert_usage_error(r, "--csv needs a file name");
+	run_free(r);
+}
+
+static void test_cli_duration(void **state)
+{
+	static const struct {
+		const char *arg;
+		double want;
+	} ok[] = {
+		{ "10", 10 }, { "0.5", 0.5 }, { ".25", 0.25 }, { "3.", 3 },
+		{ "10000000", 1e7 }, { "007", 7 },
+	};
+	struct run *r;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		r = parse("-d", ok[i].arg, NULL);
+		assert_int_equal(r->res, PT_CLI_RUN);
+		assert_true(r->cfg.duration_s == ok[i].want);
+		run_free(r);
+	}
+	r = parse("--duration=2.5", NULL);
+	assert_true(r->cfg.duration_s == 2.5);
+	run_free(r);
+}
+
+static void test_cli_duration_malformed(void **state)
+{
+	static const char *const bad[] = {
+		"abc", "-1", "0", "0.0", "10x", "", "1e3", "inf", "nan",
+		"10000000.5", "99999999999", " 5", "5 ", "1.2.3", ".", "0x10",
+		"+5",
+	};
+	struct run *r;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		r = parse("-d", bad[i], NULL);
+		assert_usage_error(r, "invalid duration");
+		assert_non_null(strstr(r->err, bad[i]));
+		run_free(r);
+	}
+	r = parse("--duration", NULL);
+	assert_usage_error(r, "'--duration' needs an argument");
+	run_free(r);
+}
+
+static void test_cli_flags(void **state)
+{
+	struct run *r;
+
+	r = parse("-q", "--threads", "-v", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(r->cfg.quiet);
+	assert_true(r->cfg.threads);
+	assert_int_equal(r->cfg.verbose, 1);
+	run_free(r);
+	r = parse("-vvv", "--verbose", "--quiet", NULL);
+	assert_int_equal(r->cfg.verbose, 4);
+	assert_true(r->cfg.quiet);
+	assert_false(r->cfg.threads);
+	run_free(r);
+	/* short options in one cluster, the last taking the next word */
+	r = parse("-qvo", "x.csv", NULL);
+	assert_true(r->cfg.quiet);
+	assert_int_equal(r->cfg.verbose, 1);
+	assert_string_equal(r->cfg.csv_path, "x.csv");
+	run_free(r);
+}
+
+static void test_cli_color(void **state)
+{
+	struct run *r;
+
+	r = parse("--color", "always", NULL);
+	assert_int_equal(r->cfg.color, 1);
+	run_free(r);
+	r = parse("--color=never", NULL);
+	assert_int_equal(r->cfg.color, 0);
+	run_free(r);
+	r = parse("--color=always", "--color", "auto", NULL);
+	assert_int_equal(r->cfg.color, -1);
+	run_free(r);
+	r = parse("--color", "yes", NULL);
+	assert_usage_error(r, "invalid --color 'yes'");
+	run_free(r);
+	r = parse("--color=", NULL);
+	assert_usage_error(r, "invalid --color ''");
+	run_free(r);
+	r = parse("--color", NULL);
+	assert_usage_error(r, "'--color' needs an argument");
+	run_free(r);
+}
+
+static void test_cli_ringbuf_kb(void **state)
+{
+	static const char *const good[] = { "4", "8", "16384", "1048576" };
+	static const char *const bad[] = {
+		"3", "2", "0", "5", "100", "2097152", "abc", "", "-4", "+4",
+		"4k", " 4", "18446744073709551616", "4294967296",
+	};
+	struct run *r;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		r = parse("--ringbuf-kb", good[i], NULL);
+		assert_int_equal(r->res, PT_CLI_RUN);
+		assert_int_equal(r->cfg.ringbuf_kb, strtoul(good[i], NULL, 10));
+		run_free(r);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		r = parse("--ringbuf-kb", bad[i], NULL);
+		assert_usage_error(r, "invalid --ringbuf-kb");
+		run_free(r);
+	}
+}
+
+static void test_cli_command_after_dashes(void **state)
+{
+	struct run *r;
+
+	r = parse("-q", "--", "make", "-j8", "--quiet", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(r->cfg.quiet);
+	assert_int_equal(r->cfg.command_argc, 3);
+	assert_string_equal(r->cfg.command[0], "make");
+	assert_string_equal(r->cfg.command[1], "-j8");
+	assert_string_equal(r->cfg.command[2], "--quiet");
+	assert_null(r->cfg.command[3]);
+	run_free(r);
+	/* a command that looks like an option */
+	r = parse("--", "-weird", NULL);
+	assert_int_equal(r->cfg.command_argc, 1);
+	assert_string_equal(r->cfg.command[0], "-weird");
+	run_free(r);
+	/* "--" and nothing after: no command */
+	r = parse("--", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_null(r->cfg.command);
+	assert_int_equal(r->cfg.command_argc, 0);
+	run_free(r);
+}
+
+static void test_cli_command_without_dashes(void **state)
+{
+	struct run *r;
+
+	/* options stop at the first word that is not one */
+	r = parse("-v", "sleep", "-q", "1", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_int_equal(r->cfg.verbose, 1);
+	assert_false(r->cfg.quiet);
+	assert_int_equal(r->cfg.command_argc, 3);
+	assert_string_equal(r->cfg.command[0], "sleep");
+	assert_string_equal(r->cfg.command[1], "-q");
+	assert_string_equal(r->cfg.command[2], "1");
+	run_free(r);
+	/* the word after an option's value is the command */
+	r = parse("-o", "x.csv", "ls", NULL);
+	assert_string_equal(r->cfg.csv_path, "x.csv");
+	assert_int_equal(r->cfg.command_argc, 1);
+	assert_string_equal(r->cfg.command[0], "ls");
+	run_free(r);
+}
+
+static void test_cli_unknown_options(void **state)
+{
+	struct run *r;
+
+	r = parse("-x", NULL);
+	assert_usage_error(r, "unknown option '-x'");
+	run_free(r);
+	r = parse("-qx", NULL);
+	assert_usage_error(r, "unknown option '-x'");
+	run_free(r);
+	r = parse("--threads", "-qx", NULL);
+	assert_usage_error(r, "unknown option '-x'");
+	run_free(r);
+	r = parse("--frobnicate=3", NULL);
+	assert_usage_error(r, "unknown or ambiguous option '--frobnicate'");
+	run_free(r);
+	/* --c could be --csv or --color */
+	r = parse("--c", "x", NULL);
+	assert_usage_error(r, "'--c'");
+	run_free(r);
+	r = parse("--quiet=yes", NULL);
+	assert_usage_error(r, "option '--quiet' takes no argument");
+	run_free(r);
+}
+
+static void test_cli_long_option_prefix(void **state)
+{
+	struct run *r = parse("--dur", "5", "--thr", NULL);
+
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(r->cfg.duration_s == 5);
+	assert_true(r->cfg.threads);
+	run_free(r);
+}
+
+static void test_cli_help(void **state)
+{
+	struct run *r;
+
+	r = parse("-h", NULL);
+	assert_int_equal(r->res, PT_CLI_EXIT_OK);
+	assert_string_equal(r->err, "");
+	assert_true(!strncmp(r->out, "Usage: proctrace", 16));
+	assert_non_null(strstr(r->out, "--csv FILE"));
+	assert_non_null(strstr(r->out, "--ringbuf-kb N"));
+	assert_non_null(strstr(r->out, "Examples:"));
+	run_free(r);
+	/* help wins over what follows it */
+	r = parse("--help", "--bogus", NULL);
+	assert_int_equal(r->res, PT_CLI_EXIT_OK);
+	assert_string_equal(r->err, "");
+	run_free(r);
+}
+
+static void test_cli_version(void **state)
+{
+	struct run *r;
+
+	r = parse("-V", NULL);
+	assert_int_equal(r->res, PT_CLI_EXIT_OK);
+	assert_string_equal(r->out, "proctrace " PT_VERSION "\n");
+	assert_string_equal(r->err, "");
+	run_free(r);
+	r = parse("--version", NULL);
+	assert_int_equal(r->res, PT_CLI_EXIT_OK);
+	assert_string_equal(r->out, "proctrace " PT_VERSION "\n");
+	run_free(r);
+}
+
+/* Each call starts afresh: nothing of an earlier parse leaks into the next. */
+static void test_cli_repeated_calls(void **state)
+{
+	struct run *r;
+
+	r = parse("-q", "-vv", "-o", "a.csv", "--", "true", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	run_free(r);
+	r = parse("-qx", NULL); /* leaves getopt inside a cluster */
+	assert_int_equal(r->res, PT_CLI_USAGE);
+	run_free(r);
+	r = parse("--threads", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(r->cfg.threads);
+	assert_false(r->cfg.quiet);
+	assert_int_equal(r->cfg.verbose, 0);
+	assert_null(r->cfg.csv_path);
+	assert_null(r->cfg.command);
+	run_free(r);
+}
+
+/* getopt's own messages must not reach the process's stderr. */
+static void test_cli_getopt_is_silent(void **state)
+{
+	FILE *capture = tmpfile();
+	struct run *r;
+	int saved;
+
+	assert_non_null(capture);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(capture), STDERR_FILENO) >= 0);
+	r = parse("-x", NULL);
+	run_free(r);
+	r = parse("--nope", NULL);
+	run_free(r);
+	r = parse("-o", NULL);
+	run_free(r);
+	r = parse("--quiet=1", NULL);
+	run_free(r);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	fseek(capture, 0, SEEK_END);
+	assert_int_equal(ftell(capture), 0);
+	fclose(capture);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cli_defaults),
+		cmocka_unit_test(test_cli_csv),
+		cmocka_unit_test(test_cli_csv_malformed),
+		cmocka_unit_test(test_cli_duration),
+		cmocka_unit_test(test_cli_duration_malformed),
+		cmocka_unit_test(test_cli_flags),
+		cmocka_unit_test(test_cli_color),
+		cmocka_unit_test(test_cli_ringbuf_kb),
+		cmocka_unit_test(test_cli_command_after_dashes),
+		cmocka_unit_test(test_cli_command_without_dashes),
+		cmocka_unit_test(test_cli_unknown_options),
+		cmocka_unit_test(test_cli_long_option_prefix),
+		cmocka_unit_test(test_cli_help),
+		cmocka_unit_test(test_cli_version),
+		cmocka_unit_test(test_cli_repeated_calls),
+		cmocka_unit_test(test_cli_getopt_is_silent),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
