@@ -1,0 +1,684 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+"""The integration tests. Each asserts exact facts: the tracer's rows about
+a workload's processes must say what the workload itself knows."""
+
+import os
+import shutil
+import signal
+import subprocess
+
+from harness import (Check, Failure, Tracer, parse_detail, read_csv,
+                     run_workload, shlex_argv, tail, SANITIZER, READY,
+                     WORKLOAD_TIMEOUT)
+
+ZOMBIE_NS_MIN = 300 * 1000 * 1000  # the workloads keep zombies >= 300 ms
+
+
+def traced(env, name, runs, extra_args=()):
+    """Trace the workload runs [(workload, args), ...] one after the other
+    under one tracer; return the capture and each run's facts."""
+    tracer = env.tracer(name, extra_args).start()
+    try:
+        facts = [run_workload(env.workload(w), args) for w, args in runs]
+    except BaseException:
+        tracer.kill()
+        raise
+    return tracer.stop(), facts
+
+
+def process_exits(cap, pid):
+    """Exit rows of the process itself, not of its other threads."""
+    return [r for r in cap.of(pid, "exit")
+            if "thread_exit" not in parse_detail(r["detail"])]
+
+
+def thread_exits(cap, pid):
+    return [r for r in cap.of(pid, "exit")
+            if parse_detail(r["detail"]).get("thread_exit") == "1"]
+
+
+def signal_rows(cap, pid, name):
+    return [r for r in cap.of(pid, "signal") if r["signal"] == name]
+
+
+def check_top(ck, cap, facts, pid_key, path, args=()):
+    """The workload process itself: forked by this runner, ran path with
+    args, exited 0 and was reaped by this runner."""
+    pid = facts[pid_key]
+    runner = facts["_pid_of_runner"]
+    fork = ck.one(cap.of(pid, "fork"), "fork row of the workload")
+    ck.fields(fork, "workload fork", ppid=runner, by_pid=runner, tid=pid,
+              state="alive")
+    ex = ck.one(cap.of(pid, "exec"), "exec row of the workload")
+    ck.fields(ex, "workload exec", tid=pid, filename=path)
+    if ex:
+        ck.eq("workload exec argv", shlex_argv(ex), [path] + list(args))
+    end = ck.one(process_exits(cap, pid), "exit row of the workload")
+    ck.fields(end, "workload exit", exit_code=0, signal="", core_dumped=0,
+              ppid=runner, state="zombie")
+    reap = ck.one(cap.of(pid, "reap"), "reap row of the workload")
+    ck.fields(reap, "workload reap", by_pid=runner, state="reaped")
+
+
+def check_normal_exit(ck, cap, pid, what, code, parent):
+    end = ck.one(process_exits(cap, pid), "exit row of " + what)
+    ck.fields(end, what + " exit", exit_code=code, signal="", core_dumped=0,
+              ppid=parent, state="zombie")
+    return end
+
+
+def check_reaped_by(ck, cap, pid, what, reaper):
+    reap = ck.one(cap.of(pid, "reap"), "reap row of " + what)
+    ck.fields(reap, what + " reap", by_pid=reaper, state="reaped")
+    ck.details(reap, what + " reap", reaped=None)
+    return reap
+
+
+def before(ck, first, second, what):
+    """first comes before second, in the file and in time."""
+    if first and second:
+        ck.true(first["_n"] < second["_n"]
+                and int(first["ts_ns"]) <= int(second["ts_ns"]),
+                "%s: rows out of order (%s@%s ts %s, %s@%s ts %s)"
+                % (what, first["event"], first["_n"], first["ts_ns"],
+                   second["event"], second["_n"], second["ts_ns"]))
+
+
+# ---- 1. the demo tree ----
+
+def demo_tree(env, name, args):
+    path = env.workload("demo")
+    cap, (f,) = traced(env, name, [("demo", args)])
+    ck = Check()
+    own_group = not args
+    p, pg, psid = f["parent_pid"], f["parent_pgid"], f["parent_sid"]
+    a, b, g = f["a_pid"], f["b_pid"], f["g_pid"]
+    a_pg = a if own_group else pg
+    ck.eq("workload's own view of A's group", f["a_pgid"], a_pg)
+    ck.eq("workload's own view of G's group", f["g_pgid"], a_pg)
+    check_top(ck, cap, f, "parent_pid", path, args)
+
+    fork = ck.one(cap.of(a, "fork"), "fork row of A")
+    ck.fields(fork, "A fork", ppid=p, pgid=pg, sid=psid, by_pid=p)
+    setpgid = cap.of(a, "setpgid")
+    if own_group:
+        row = ck.one(setpgid, "setpgid row of A")
+        ck.fields(row, "A setpgid", pgid=a, ppid=p, sid=psid, by_pid=a)
+        ck.details(row, "A setpgid", old_pgid=pg)
+        before(ck, fork, row, "A fork then setpgid")
+    else:
+        ck.eq("setpgid rows of A", len(setpgid), 0)
+    fork_g = ck.one(cap.of(g, "fork"), "fork row of G")
+    ck.fields(fork_g, "G fork", ppid=a, pgid=a_pg, by_pid=a)
+    fork_b = ck.one(cap.of(b, "fork"), "fork row of B")
+    ck.fields(fork_b, "B fork", ppid=p, pgid=pg, by_pid=p)
+
+    stop = ck.one(cap.of(a, "stop"), "stop row of A")
+    ck.fields(stop, "A stop", signal="SIGSTOP", by_pid=p, state="stopped")
+    cont = ck.one(cap.of(a, "continue"), "continue row of A")
+    ck.fields(cont, "A continue", signal="SIGCONT", by_pid=p, state="alive")
+    before(ck, stop, cont, "A stop then continue")
+    # The kernel continues a stopped process when SIGCONT is generated; with
+    # no handler, the signal itself is then ignored, and says so.
+    for sig, result in (("SIGSTOP", "delivered"), ("SIGCONT", "ignored")):
+        row = ck.one(signal_rows(cap, a, sig), "%s signal row of A" % sig)
+        ck.fields(row, "A %s signal" % sig, by_pid=p)
+        ck.details(row, "A %s signal" % sig, result=result, sender_tid=p)
+        before(ck, row, stop if sig == "SIGSTOP" else cont,
+               "A %s signal then its effect" % sig)
+
+    end_a = check_normal_exit(ck, cap, a, "A", 0, p)
+    ck.fields(end_a, "A exit", pgid=a_pg)
+    end_g = check_normal_exit(ck, cap, g, "G", 0, a)
+    ck.fields(end_g, "G exit", pgid=a_pg)
+    end_b = check_normal_exit(ck, cap, b, "B", 0, p)
+    ck.fields(end_b, "B exit", pgid=pg)
+    check_reaped_by(ck, cap, a, "A", p)
+    check_reaped_by(ck, cap, g, "G", a)
+    reap_b = check_reaped_by(ck, cap, b, "B", p)
+    check_zombie_time(ck, reap_b, "B", int(f["b_zombie_ms"]))
+    before(ck, end_b, reap_b, "B exit then reap")
+    ck.raise_if_failed()
+
+
+def check_zombie_time(ck, reap, what, ms):
+    if reap is None:
+        return
+    z = parse_detail(reap["detail"]).get("zombie_ns")
+    ck.true(z is not None and z.isdigit() and int(z) >= ms * 1000000,
+            "%s reap zombie_ns: expected >= %d, got %r"
+            % (what, ms * 1000000, z))
+
+
+def test_demo_tree(env):
+    demo_tree(env, "demo", [])
+
+
+def test_demo_tree_no_setpgid(env):
+    demo_tree(env, "demo-no-setpgid", ["--no-setpgid"])
+
+
+# ---- 2-6. how a child ends ----
+
+def test_exit_code(env):
+    cap, (f,) = traced(env, "exit-code", [("exit_code", [])])
+    ck = Check()
+    p, c = f["parent_pid"], f["child_pid"]
+    ck.eq("workload's own exit code", f["child_exit_code"], "3")
+    check_top(ck, cap, f, "parent_pid", env.workload("exit_code"))
+    check_normal_exit(ck, cap, c, "child", 3, p)
+    reap = check_reaped_by(ck, cap, c, "child", p)
+    ck.details(reap, "child reap", reaper_tid=p, reaper_comm="exit_code")
+    ck.raise_if_failed()
+
+
+def test_sigkill(env):
+    cap, (f,) = traced(env, "sigkill", [("kill_child", [])])
+    ck = Check()
+    p, c = f["parent_pid"], f["child_pid"]
+    ck.eq("workload's own termsig", f["child_termsig"], "9")
+    check_top(ck, cap, f, "parent_pid", env.workload("kill_child"))
+    sig = ck.one(signal_rows(cap, c, "SIGKILL"), "SIGKILL row of the child")
+    ck.fields(sig, "SIGKILL signal", by_pid=p, tid=c)
+    ck.details(sig, "SIGKILL signal", result="delivered", sender_tid=p,
+               sender_comm="kill_child", code=0)
+    end = ck.one(process_exits(cap, c), "exit row of the child")
+    ck.fields(end, "child exit", signal="SIGKILL", exit_code="",
+              core_dumped=0, ppid=p, state="zombie")
+    before(ck, sig, end, "SIGKILL then exit")
+    check_reaped_by(ck, cap, c, "child", p)
+    ck.raise_if_failed()
+
+
+def aborted(env, name, args):
+    cap, (f,) = traced(env, name, [("abort_child", args)])
+    ck = Check()
+    p, c = f["parent_pid"], f["child_pid"]
+    ck.eq("workload's own termsig", f["child_termsig"], "6")
+    check_top(ck, cap, f, "parent_pid", env.workload("abort_child"), args)
+    sig = ck.one(signal_rows(cap, c, "SIGABRT"), "SIGABRT row of the child")
+    ck.fields(sig, "SIGABRT signal", by_pid=c)
+    ck.details(sig, "SIGABRT signal", result="delivered")
+    end = ck.one(process_exits(cap, c), "exit row of the child")
+    ck.fields(end, "child exit", signal="SIGABRT", exit_code="",
+              core_dumped=f["child_core"], ppid=p, state="zombie")
+    check_reaped_by(ck, cap, c, "child", p)
+    ck.raise_if_failed()
+    return f
+
+
+def test_abort_core(env):
+    cores = os.path.join(env.tmp, "cores")
+    os.makedirs(cores, exist_ok=True)
+    try:
+        aborted(env, "abort-core", [cores])
+    finally:
+        shutil.rmtree(cores, ignore_errors=True)
+
+
+def test_abort_no_core(env):
+    f = aborted(env, "abort-no-core", [])
+    if f["child_core"] != "0":
+        raise Failure("workload: a core was dumped with RLIMIT_CORE 0")
+
+
+def test_zombie(env):
+    cap, (f,) = traced(env, "zombie", [("zombie", [])])
+    ck = Check()
+    p, c = f["parent_pid"], f["child_pid"]
+    check_top(ck, cap, f, "parent_pid", env.workload("zombie"))
+    end = check_normal_exit(ck, cap, c, "child", 0, p)
+    reap = check_reaped_by(ck, cap, c, "child", p)
+    ck.details(reap, "child reap", reaper_tid=p)
+    check_zombie_time(ck, reap, "child", int(f["zombie_ms"]))
+    before(ck, end, reap, "exit then reap")
+    ck.raise_if_failed()
+
+
+def test_stop_continue(env):
+    cap, (f,) = traced(env, "stop-cont", [("stop_cont", [])])
+    ck = Check()
+    p, c = f["parent_pid"], f["child_pid"]
+    check_top(ck, cap, f, "parent_pid", env.workload("stop_cont"))
+    stop = ck.one(cap.of(c, "stop"), "stop row of the child")
+    ck.fields(stop, "stop", signal="SIGSTOP", by_pid=p, state="stopped")
+    ck.details(stop, "stop", sender_tid=p)
+    cont = ck.one(cap.of(c, "continue"), "continue row of the child")
+    ck.fields(cont, "continue", signal="SIGCONT", by_pid=p, state="alive")
+    ck.details(cont, "continue", sender_tid=p)
+    before(ck, stop, cont, "stop then continue")
+    end = check_normal_exit(ck, cap, c, "child", 0, p)
+    before(ck, cont, end, "continue then exit")
+    check_reaped_by(ck, cap, c, "child", p)
+    ck.raise_if_failed()
+
+
+# ---- 7-9. reparenting, sessions, names ----
+
+def test_orphan_subreaper(env):
+    cap, (f,) = traced(env, "orphan", [("orphan", [])])
+    ck = Check()
+    top, mid, orphan = f["top_pid"], f["mid_pid"], f["orphan_pid"]
+    ck.eq("workload's own view of the orphan's parent",
+          f["orphan_ppid_at_exit"], top)
+    ck.eq("workload's own reaped pid", f["top_reaped_pid"], orphan)
+    check_top(ck, cap, f, "top_pid", env.workload("orphan"))
+    fork = ck.one(cap.of(orphan, "fork"), "fork row of orphan")
+    ck.fields(fork, "orphan fork", ppid=mid, by_pid=mid)
+    check_normal_exit(ck, cap, mid, "mid", 0, top)
+    check_reaped_by(ck, cap, mid, "mid", top)
+    check_normal_exit(ck, cap, orphan, "orphan", 0, top)
+    reap = check_reaped_by(ck, cap, orphan, "orphan", top)
+    ck.fields(reap, "orphan reap", ppid=top)
+    ck.raise_if_failed()
+
+
+def test_setsid(env):
+    cap, (f,) = traced(env, "setsid", [("new_session", [])])
+    ck = Check()
+    p, c = f["parent_pid"], f["child_pid"]
+    ck.eq("workload's own new sid", f["child_sid"], c)
+    check_top(ck, cap, f, "parent_pid", env.workload("new_session"))
+    fork = ck.one(cap.of(c, "fork"), "fork row of the child")
+    ck.fields(fork, "child fork", sid=f["parent_sid"], pgid=f["parent_pgid"])
+    row = ck.one(cap.of(c, "setsid"), "setsid row of the child")
+    ck.fields(row, "setsid", sid=c, pgid=c, by_pid=c, ppid=p)
+    ck.details(row, "setsid", old_sid=f["parent_sid"],
+               old_pgid=f["parent_pgid"])
+    end = check_normal_exit(ck, cap, c, "child", 0, p)
+    ck.fields(end, "child exit", sid=c, pgid=c)
+    ck.eq("setpgid rows of the child", len(cap.of(c, "setpgid")), 0)
+    ck.raise_if_failed()
+
+
+def test_rename(env):
+    cap, (f,) = traced(env, "rename", [("rename", [])])
+    ck = Check()
+    p, c = f["parent_pid"], f["child_pid"]
+    old, new = f["old_comm"], f["new_comm"]
+    ck.eq("workload's own new name", new, "renamed-xyz")
+    check_top(ck, cap, f, "parent_pid", env.workload("rename"))
+    row = ck.one(cap.of(c, "rename"), "rename row of the child")
+    ck.fields(row, "rename", comm=new, tid=c)
+    ck.details(row, "rename", old_comm=old)
+    if row:
+        for r in cap.of(c):
+            want = old if r["_n"] < row["_n"] else new
+            ck.eq("comm on the %s row of the child" % r["event"],
+                  r["comm"], want)
+    check_normal_exit(ck, cap, c, "child", 0, p)
+    check_reaped_by(ck, cap, c, "child", p)
+    ck.raise_if_failed()
+
+
+# ---- 10. threads ----
+
+def test_threads_on(env):
+    cap, (f,) = traced(env, "threads-on", [("threads", [])], ["--threads"])
+    ck = Check()
+    pid, main_tid = f["pid"], f["main_tid"]
+    check_top(ck, cap, f, "pid", env.workload("threads"))
+    names = ("t1", "t2", "t3")
+    rows = cap.of(pid, "thread")
+    ck.eq("thread rows' tids", sorted(r["tid"] for r in rows),
+          sorted(f[t + "_tid"] for t in names))
+    exits = thread_exits(cap, pid)
+    ck.eq("thread exit rows' tids", sorted(r["tid"] for r in exits),
+          sorted(f[t + "_tid"] for t in names))
+    for t in names:
+        tid, creator = f[t + "_tid"], f[t + "_creator"]
+        born = ck.one([r for r in rows if r["tid"] == tid],
+                      "thread row of " + t)
+        ck.fields(born, t + " thread", by_pid=creator, ppid=f["_pid_of_runner"])
+        ck.details(born, t + " thread", creator_tid=creator)
+        gone = ck.one([r for r in exits if r["tid"] == tid],
+                      "thread exit row of " + t)
+        before(ck, born, gone, t + " thread then exit")
+    end = ck.one(process_exits(cap, pid), "process exit row")
+    ck.fields(end, "process exit", tid=main_tid, exit_code=0)
+    for r in exits:
+        before(ck, r, end, "thread exit then process exit")
+    ck.raise_if_failed()
+
+
+def test_threads_off(env):
+    cap, (f,) = traced(env, "threads-off", [("threads", [])])
+    ck = Check()
+    pid = f["pid"]
+    check_top(ck, cap, f, "pid", env.workload("threads"))
+    ck.eq("thread rows without --threads", len(cap.of(pid, "thread")), 0)
+    ck.eq("exit rows without --threads", len(cap.of(pid, "exit")), 1)
+    ck.raise_if_failed()
+
+
+# ---- 11. pid namespaces ----
+
+def test_pid_namespace(env):
+    cap, (f,) = traced(env, "pidns", [("pidns", [])])
+    ck = Check()
+    p, init, gc = f["parent_pid"], f["init_pid"], f["gc_pid"]
+    ck.eq("workload's own init pid", f["init_pid_from_parent"], init)
+    ck.eq("workload's own init ns pid", f["init_ns_pid"], "1")
+    ck.true(f["init_pidns"] != f["parent_pidns"],
+            "workload: the new pid namespace has the parent's inode")
+    check_top(ck, cap, f, "parent_pid", env.workload("pidns"))
+    for r in cap.of(p):
+        ck.fields(r, "parent %s row" % r["event"], ns_pid=p,
+                  pidns=f["parent_pidns"])
+    for who, pid, ns_pid in (("init", init, 1), ("gc", gc, 2)):
+        rows = cap.of(pid)
+        ck.true(len(rows) >= 3, "%s: expected fork, exit and reap rows, got%s"
+                % (who, " none" if not rows else
+                   " " + ",".join(r["event"] for r in rows)))
+        for r in rows:
+            ck.fields(r, "%s %s row" % (who, r["event"]), ns_pid=ns_pid,
+                      pidns=f[who + "_pidns"])
+    fork = ck.one(cap.of(gc, "fork"), "fork row of gc")
+    ck.fields(fork, "gc fork", ppid=init, by_pid=init)
+    check_normal_exit(ck, cap, init, "init", 0, p)
+    check_reaped_by(ck, cap, gc, "gc", init)
+    check_reaped_by(ck, cap, init, "init", p)
+    ck.raise_if_failed()
+
+
+# ---- 12-13. exec ----
+
+def true_path():
+    path = shutil.which("true")
+    if not path:
+        raise Failure("no 'true' program in PATH")
+    return os.path.realpath(path)
+
+
+HARD_ARGV = [
+    "true",
+    "two words",
+    "it's",
+    'say "hi"',
+    "a,b,,c",
+    "line one\nline two\n",
+    "",
+    "tab\tseparated",
+    "$HOME `id` \\ * ? ~ ; & | < > ( )",
+    "h\u00e9llo w\u00f6rld \u2713",
+    "'",
+    '"',
+    "0123456789abcdef" * 640,  # 10 KiB
+    "",
+]
+
+
+def test_exec_argv(env):
+    path = true_path()
+    args = [path] + HARD_ARGV
+    cap, (f,) = traced(env, "exec-argv", [("exec_args", args)])
+    ck = Check()
+    p, c = f["parent_pid"], f["child_pid"]
+    check_top(ck, cap, f, "parent_pid", env.workload("exec_args"), args)
+    ex = ck.one(cap.of(c, "exec"), "exec row of the child")
+    ck.fields(ex, "child exec", filename=path, tid=c, ppid=p, comm="true")
+    if ex:
+        got = shlex_argv(ex)
+        if got != HARD_ARGV:
+            diff = [i for i in range(max(len(got), len(HARD_ARGV)))
+                    if i >= len(got) or i >= len(HARD_ARGV)
+                    or got[i] != HARD_ARGV[i]]
+            ck.fail("child exec argv differs at index %s: expected %r, "
+                    "got %r" % (diff, [HARD_ARGV[i] for i in diff
+                                       if i < len(HARD_ARGV)][:3],
+                                [got[i] for i in diff if i < len(got)][:3]))
+    size = sum(len(a.encode()) + 1 for a in HARD_ARGV)
+    ck.details(ex, "child exec", argc=len(HARD_ARGV), args_size=size,
+               argv_truncated=None, old_tid=None)
+    check_normal_exit(ck, cap, c, "child", 0, p)
+    ck.raise_if_failed()
+
+
+def test_exec_from_thread(env):
+    path = true_path()
+    cap, (f,) = traced(env, "thread-exec", [("thread_exec", [path])])
+    ck = Check()
+    pid, tid = f["pid"], f["thread_tid"]
+    runner = f["_pid_of_runner"]
+    ck.true(tid != pid, "workload: the exec'ing thread is the leader")
+    execs = cap.of(pid, "exec")
+    ck.eq("exec rows' files", [r["filename"] for r in execs],
+          [env.workload("thread_exec"), path])
+    ex = execs[-1] if len(execs) == 2 else None
+    ck.fields(ex, "exec from thread", tid=pid, comm="true", ppid=runner)
+    ck.details(ex, "exec from thread", old_tid=tid)
+    if ex:
+        ck.eq("exec from thread argv", shlex_argv(ex), [path])
+    ck.eq("rows with the thread's tid", [r["event"] for r in cap.rows
+                                         if r["tid"] == tid], [])
+    end = ck.one(process_exits(cap, pid), "exit row of the process")
+    ck.fields(end, "process exit", tid=pid, exit_code=0, comm="true",
+              state="zombie")
+    before(ck, ex, end, "exec then exit")
+    ck.eq("exit rows without --threads", len(cap.of(pid, "exit")), 1)
+    check_reaped_by(ck, cap, pid, "the process", runner)
+    ck.raise_if_failed()
+
+
+# ---- 14. losses ----
+
+BURST = 300
+
+
+def test_lost_events(env):
+    """With the reader stopped, a 4 KiB ring buffer holds a few records; the
+    rest of a burst of fork+exit+reap must be counted as lost: for each kind,
+    the burst's rows plus the losses of that kind cover every child, and the
+    summary's lost total is the sum of the lost rows."""
+    tracer = env.tracer("lost", ["--ringbuf-kb", "4"]).start()
+    pid = tracer.proc.pid
+    try:
+        os.kill(pid, signal.SIGSTOP)
+        _, status = os.waitpid(pid, os.WUNTRACED)
+        if not os.WIFSTOPPED(status):
+            raise Failure("tracer did not stop (status %#x)" % status)
+        try:
+            f = run_workload(env.workload("burst"), [str(BURST)])
+        finally:
+            os.kill(pid, signal.SIGCONT)
+            os.waitpid(pid, os.WCONTINUED)
+    except BaseException:
+        tracer.kill()
+        raise
+    cap = tracer.stop()  # also checks summary lost == sum of lost rows
+    ck = Check()
+    p = f["parent_pid"]
+    ck.eq("workload's own count", f["children"], str(BURST))
+    lost_rows = [r for r in cap.rows if r["event"] == "lost"]
+    ck.true(lost_rows, "no lost rows after a burst of %d fork+exit+reap "
+            "with the reader stopped" % BURST)
+    lost = {}
+    for r in lost_rows:
+        d = parse_detail(r["detail"])
+        split = sum(int(v) for k, v in d.items() if k != "lost")
+        ck.eq("lost row @%d: sum of the per-kind counts" % r["_n"], split,
+              int(d["lost"]))
+        for k, v in d.items():
+            lost[k] = lost.get(k, 0) + int(v)
+    seen = {
+        "fork": [r for r in cap.rows if r["event"] == "fork"
+                 and r["by_pid"] == p],
+        "exit": [r for r in cap.rows if r["event"] == "exit"
+                 and r["ppid"] == p],
+        "reap": [r for r in cap.rows if r["event"] == "reap"
+                 and r["by_pid"] == p],
+        "signal": signal_rows(cap, p, "SIGCHLD"),
+    }
+    for kind, rows in seen.items():
+        ck.true(len(rows) + lost.get(kind, 0) >= BURST,
+                "%s: %d rows of the burst + %d lost < %d children: events "
+                "neither written nor counted as lost"
+                % (kind, len(rows), lost.get(kind, 0), BURST))
+    ck.raise_if_failed()
+
+
+# ---- 15. command line and runtime errors ----
+
+def run_tracer(env, args, timeout=60, **kw):
+    try:
+        return subprocess.run([env.proctrace] + args, capture_output=True,
+                              text=True, errors="replace",
+                              stdin=subprocess.DEVNULL, timeout=timeout, **kw)
+    except subprocess.TimeoutExpired:
+        raise Failure("proctrace %s did not exit" % " ".join(args))
+
+
+def error_lines(stderr):
+    """stderr lines other than the readiness line."""
+    return [l for l in stderr.splitlines() if not l.startswith(READY)]
+
+
+def check_one_error_line(ck, what, stderr):
+    lines = error_lines(stderr)
+    ck.true(len(lines) == 1 and lines[0].startswith("proctrace: "),
+            "%s: expected one 'proctrace: ...' line on stderr, got %r"
+            % (what, lines[:5]))
+    ck.true(not SANITIZER.search(stderr),
+            "%s: sanitizer report: %s" % (what, tail(stderr, 20)))
+
+
+def test_cli_usage_errors(env):
+    ck = Check()
+    for args in (["--no-such-option"], ["-d", "abc"], ["-d", "-1"],
+                 ["--ringbuf-kb", "3"], ["--ringbuf-kb", "2"],
+                 ["--ringbuf-kb", "6"], ["--ringbuf-kb", "abc"],
+                 ["-o"]):
+        p = run_tracer(env, args)
+        what = "proctrace " + " ".join(args)
+        ck.eq(what + ": exit status", p.returncode, 2)
+        ck.true("usage" in p.stderr.lower(),
+                "%s: no usage on stderr: %r" % (what, tail(p.stderr, 3)))
+        ck.true(READY not in p.stderr, what + ": started tracing")
+    p = run_tracer(env, ["--help"])
+    ck.eq("proctrace --help: exit status", p.returncode, 0)
+    ck.true("usage" in p.stdout.lower(), "proctrace --help: no usage on stdout")
+    ck.raise_if_failed()
+
+
+def test_cli_unwritable_output(env):
+    ck = Check()
+    p = run_tracer(env, ["-q", "-o", "/nonexistent/dir/x.csv"])
+    ck.eq("-o /nonexistent/dir/x.csv: exit status", p.returncode, 1)
+    check_one_error_line(ck, "-o /nonexistent/dir/x.csv", p.stderr)
+    ck.raise_if_failed()
+
+
+def make_events(count=40):
+    """Short-lived processes, so the tracer has rows to write."""
+    for _ in range(count):
+        subprocess.run(["true"])
+
+
+def test_cli_full_disk(env):
+    tracer = Tracer(env.proctrace, "/dev/full")
+    try:
+        tracer.start()
+    except Failure:
+        pass  # failing before tracing is fine, if it says why
+    for _ in range(20):
+        if tracer.proc.poll() is not None:
+            break
+        make_events()
+    if tracer.proc.poll() is None:
+        tracer.proc.send_signal(signal.SIGINT)
+    rc = tracer.wait_exit()
+    err = tracer.stderr()
+    ck = Check()
+    ck.eq("-o /dev/full: exit status", rc, 1)
+    ck.true(any("No space left" in l for l in error_lines(err)),
+            "-o /dev/full: no 'No space left' line: %r" % error_lines(err))
+    check_one_error_line(ck, "-o /dev/full", err)
+    ck.raise_if_failed()
+
+
+def test_cli_epipe(env):
+    """proctrace -q -o - | head -n 1: the reader goes away."""
+    tracer = Tracer(env.proctrace, "-").start(stdout=subprocess.PIPE)
+    make_events()
+    header = tracer.proc.stdout.readline()
+    tracer.proc.stdout.close()
+    for _ in range(20):
+        if tracer.proc.poll() is not None:
+            break
+        make_events()
+    if tracer.proc.poll() is None:
+        tracer.kill()
+        raise Failure("still running after its reader went away")
+    rc = tracer.wait_exit()
+    err = tracer.stderr()
+    ck = Check()
+    ck.true(header.startswith("ts_ns,time,event,"),
+            "first line on stdout: %r" % header[:60])
+    ck.true(rc > 0, "exit status after EPIPE: expected > 0, got %d" % rc)
+    check_one_error_line(ck, "EPIPE", err)
+    ck.raise_if_failed()
+
+
+def test_cli_not_root(env):
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        raise Failure("setpriv (util-linux) is needed for this test")
+    p = subprocess.run([setpriv, "--reuid=65534", "--regid=65534",
+                        "--clear-groups", env.proctrace, "-q", "-o",
+                        "/dev/null"], capture_output=True, text=True,
+                       errors="replace", stdin=subprocess.DEVNULL,
+                       timeout=60)
+    ck = Check()
+    ck.eq("as uid 65534: exit status", p.returncode, 1)
+    check_one_error_line(ck, "as uid 65534", p.stderr)
+    ck.true("root" in p.stderr or "sudo" in p.stderr,
+            "as uid 65534: no mention of root or sudo: %r" % p.stderr.strip())
+    ck.raise_if_failed()
+
+
+# ---- 16. the CSV as other programs read it ----
+
+def test_csv_parses(env):
+    """A few seconds of the whole machine, with hard text in it (argv with
+    quotes and newlines, a program whose name has a comma, a quote and a
+    space), must read back field for field in python's csv and sqlite3."""
+    odd = os.path.join(env.tmp, 'we,ird"na me')
+    os.symlink(true_path(), odd)
+    tracer = env.tracer("csv", ["-d", "3"]).start()
+    try:
+        subprocess.run([odd, "x"], check=True)
+        run_workload(env.workload("exec_args"), [true_path()] + HARD_ARGV)
+        subprocess.run(["sh", "-c", "for i in 1 2 3; do echo \"$i,\\\"\" "
+                        ">/dev/null; ls / >/dev/null; done"], check=True)
+    except BaseException:
+        tracer.kill()
+        raise
+    cap = tracer.finish(tracer.wait_exit())  # -d 3: stops by itself
+    ck = Check()
+    rows = [r for r in cap.rows if r["filename"] == odd]
+    ex = ck.one(rows, "exec row of %r" % odd)
+    ck.fields(ex, "odd exec", comm='we,ird"na me')
+    if ex:
+        ck.eq("odd exec argv", shlex_argv(ex), [odd, "x"])
+    sql = ("select count(*), sum(length(argv)), sum(length(detail)), "
+           "sum(length(comm)), sum(length(filename)) from t;")
+    p = subprocess.run(["sqlite3", "-batch", ":memory:",
+                        ".import --csv %s t" % tracer.csv_path, sql],
+                       capture_output=True, text=True, timeout=60)
+    ck.eq("sqlite3 status", (p.returncode, p.stderr.strip()), (0, ""))
+    want = [len(cap.rows)] + [sum(len(r[c]) for r in cap.rows)
+                              for c in ("argv", "detail", "comm", "filename")]
+    got = p.stdout.strip().split("|")
+    ck.eq("sqlite3 count and text lengths", got, [str(v) for v in want])
+    ck.raise_if_failed()
+
+
+TESTS = [
+    test_demo_tree, test_demo_tree_no_setpgid, test_exit_code, test_sigkill,
+    test_abort_core, test_abort_no_core, test_zombie, test_stop_continue,
+    test_orphan_subreaper, test_setsid, test_rename, test_threads_on,
+    test_threads_off, test_pid_namespace, test_exec_argv,
+    test_exec_from_thread, test_lost_events, test_cli_usage_errors,
+    test_cli_unwritable_output, test_cli_full_disk, test_cli_epipe,
+    test_cli_not_root, test_csv_parses,
+]

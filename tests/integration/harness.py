@@ -1,0 +1,288 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+"""Running proctrace and the workloads, reading the CSV, and checking rows.
+
+A test starts one tracer, waits until it says it is tracing, runs workloads
+that print what they know as key=value facts, stops the tracer with SIGINT
+and compares the rows of the workload's processes with those facts. The
+whole machine is traced, so rows are always selected by pid.
+"""
+
+import csv
+import os
+import re
+import shlex
+import signal
+import subprocess
+import threading
+
+COLUMNS = (
+    "ts_ns,time,event,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
+    "exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
+    "maxrss_kb,minflt,majflt,nvcsw,nivcsw,ns_pid,pidns,cgroup_id,detail"
+).split(",")
+READY = "proctrace: tracing"
+SUMMARY = re.compile(r"^proctrace: (\d+) events(.*); lost (\d+)$")
+SANITIZER = re.compile(r"Sanitizer|runtime error:|LeakSanitizer")
+WORKLOAD_BROKEN = 100  # exit status of a workload whose own step failed
+
+READY_TIMEOUT = 60  # loading BPF under ASan is slow on a small machine
+STOP_TIMEOUT = 60
+WORKLOAD_TIMEOUT = 60
+
+
+class Failure(Exception):
+    """A test failed; the message says what was expected and what came."""
+
+
+def tail(text, lines=8):
+    """The end of some output, on one line, for a failure message."""
+    return " | ".join(text.strip().splitlines()[-lines:])
+
+
+def parse_detail(detail):
+    """The detail column as a dict: space-separated key=value pairs."""
+    out = {}
+    for word in detail.split():
+        key, sep, value = word.partition("=")
+        if not sep:
+            raise Failure("detail word without '=': %r in %r" % (word, detail))
+        out[key] = value
+    return out
+
+
+def read_csv(path):
+    """Rows of a proctrace CSV as dicts, in file order, each checked to have
+    exactly the 28 columns of the header."""
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.reader(f, strict=True)
+        header = next(reader, None)
+        if header != COLUMNS:
+            raise Failure("CSV header is %r, expected %r" % (header, COLUMNS))
+        rows = []
+        for n, fields in enumerate(reader, start=2):
+            if len(fields) != len(COLUMNS):
+                raise Failure("CSV record %d has %d fields, expected %d: %r"
+                              % (n, len(fields), len(COLUMNS), fields[:12]))
+            row = dict(zip(COLUMNS, fields))
+            row["_n"] = n
+            rows.append(row)
+    return rows
+
+
+class Capture:
+    """What one tracer session produced."""
+
+    def __init__(self, rows, stderr):
+        self.rows = rows
+        self.stderr = stderr
+
+    def of(self, pid, event=None):
+        """Rows about process pid (optionally of one event kind)."""
+        pid = str(pid)
+        return [r for r in self.rows
+                if r["pid"] == pid and (event is None or r["event"] == event)]
+
+    def kinds(self):
+        counts = {}
+        for r in self.rows:
+            counts[r["event"]] = counts.get(r["event"], 0) + 1
+        return counts
+
+    def summary(self):
+        """(total, {kind: count}, lost) from the summary line on stderr."""
+        for line in self.stderr.splitlines():
+            m = SUMMARY.match(line)
+            if m:
+                by_kind = {}
+                for part in m.group(2).split(","):
+                    if part.strip():
+                        kind, count = part.split()
+                        by_kind[kind] = int(count)
+                return int(m.group(1)), by_kind, int(m.group(3))
+        raise Failure("no summary line on stderr: %s" % tail(self.stderr))
+
+    def lost_rows_total(self):
+        return sum(int(parse_detail(r["detail"])["lost"])
+                   for r in self.rows if r["event"] == "lost")
+
+
+class Tracer:
+    """One proctrace process writing CSV to a file, stream off (-q)."""
+
+    def __init__(self, binary, csv_path, extra_args=()):
+        self.binary = binary
+        self.csv_path = csv_path
+        self.args = [binary, "-q", "-o", csv_path] + list(extra_args)
+        self.proc = None
+        self.lines = []
+        self.ready = threading.Event()
+        self.done = threading.Event()
+        self.reader = None
+
+    def _read_stderr(self):
+        for line in self.proc.stderr:
+            self.lines.append(line)
+            if line.startswith(READY):
+                self.ready.set()
+        self.done.set()
+
+    def stderr(self):
+        return "".join(self.lines)
+
+    def start(self, stdout=subprocess.DEVNULL):
+        """Start, and return once the tracer says it is tracing."""
+        self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
+                                     stdout=stdout, stderr=subprocess.PIPE,
+                                     text=True, errors="replace")
+        self.reader = threading.Thread(target=self._read_stderr, daemon=True)
+        self.reader.start()
+        waited = 0.0
+        while not self.ready.wait(0.05):
+            waited += 0.05
+            if self.done.is_set() or waited > READY_TIMEOUT:
+                self.kill()
+                raise Failure("tracer not ready (%s): %s"
+                              % ("exited %s" % self.proc.returncode
+                                 if self.done.is_set() else "timeout",
+                                 tail(self.stderr())))
+        return self
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.reader.join(5)
+
+    def wait_exit(self, timeout=STOP_TIMEOUT):
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise Failure("tracer did not exit within %ds: %s"
+                          % (timeout, tail(self.stderr())))
+        self.reader.join(10)
+        return rc
+
+    def stop(self):
+        """SIGINT, then require exit 0, a summary and no sanitizer report;
+        returns the parsed capture."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+        return self.finish(self.wait_exit())
+
+    def finish(self, rc):
+        err = self.stderr()
+        if SANITIZER.search(err):
+            raise Failure("sanitizer report: %s" % tail(err, 20))
+        if rc != 0:
+            raise Failure("tracer exited %s: %s" % (rc, tail(err)))
+        cap = Capture(read_csv(self.csv_path), err)
+        check_summary(cap)
+        return cap
+
+
+def check_summary(cap):
+    """The summary counts what the CSV holds: rows per kind and losses."""
+    total, by_kind, lost = cap.summary()
+    kinds = cap.kinds()
+    lost_rows = kinds.pop("lost", 0)
+    if by_kind != kinds:
+        raise Failure("summary counts %r, CSV rows per kind %r"
+                      % (by_kind, kinds))
+    if total != len(cap.rows) - lost_rows:
+        raise Failure("summary says %d events, CSV has %d event rows"
+                      % (total, len(cap.rows) - lost_rows))
+    if lost != cap.lost_rows_total():
+        raise Failure("summary says lost %d, lost rows add up to %d"
+                      % (lost, cap.lost_rows_total()))
+
+
+def run_workload(path, args=(), timeout=WORKLOAD_TIMEOUT):
+    """Run a workload to its end and return its facts (key -> str)."""
+    try:
+        p = subprocess.run([path] + list(args), stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise Failure("workload %s timed out" % os.path.basename(path))
+    out = p.stdout.decode("utf-8", "replace")
+    if p.returncode != 0:
+        what = "broken" if p.returncode == WORKLOAD_BROKEN else "failed"
+        raise Failure("workload %s %s (exit %d): %s"
+                      % (os.path.basename(path), what, p.returncode,
+                         tail(p.stderr.decode("utf-8", "replace"))))
+    facts = {}
+    for line in out.splitlines():
+        key, sep, value = line.partition("=")
+        if not sep or key in facts:
+            raise Failure("workload %s: bad fact line %r"
+                          % (os.path.basename(path), line))
+        facts[key] = value
+    facts["_pid_of_runner"] = str(os.getpid())
+    return facts
+
+
+class Check:
+    """Collects every mismatch of a test instead of stopping at the first."""
+
+    def __init__(self):
+        self.problems = []
+
+    def fail(self, msg):
+        self.problems.append(msg)
+
+    def true(self, cond, msg):
+        if not cond:
+            self.fail(msg)
+        return cond
+
+    def eq(self, what, got, want):
+        if got != want:
+            self.fail("%s: expected %r, got %r" % (what, want, got))
+            return False
+        return True
+
+    def one(self, rows, what):
+        """The single row of rows, or None (and a problem) if not exactly
+        one."""
+        if len(rows) != 1:
+            self.fail("%s: expected 1 row, got %d%s"
+                      % (what, len(rows), brief(rows)))
+            return None
+        return rows[0]
+
+    def fields(self, row, what, **want):
+        """Compare CSV columns; values compare as text."""
+        if row is None:
+            return
+        for col, value in want.items():
+            self.eq("%s %s" % (what, col), row[col], str(value))
+
+    def details(self, row, what, **want):
+        """Compare detail keys; None means the key must be absent."""
+        if row is None:
+            return
+        try:
+            d = parse_detail(row["detail"])
+        except Failure as e:
+            self.fail("%s: %s" % (what, e))
+            return
+        for key, value in want.items():
+            self.eq("%s detail %s" % (what, key), d.get(key),
+                    None if value is None else str(value))
+
+    def raise_if_failed(self):
+        if self.problems:
+            raise Failure("; ".join(self.problems))
+
+
+def brief(rows):
+    if not rows:
+        return ""
+    return " (" + ", ".join("%s@%s" % (r["event"], r["_n"]) for r in rows) + ")"
+
+
+def shlex_argv(row):
+    try:
+        return shlex.split(row["argv"])
+    except ValueError as e:
+        return "unparsable argv %r: %s" % (row["argv"][:80], e)

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * Helpers shared by the integration workloads.
+ *
+ * A workload does something the tracer must see and prints what it knows
+ * about it on stdout, one key=value per line ("facts"): pids, process groups,
+ * wait statuses. The integration runner compares the tracer's rows with them.
+ * Processes hand over to each other through pipes ("gates"), never through
+ * sleeps, so the order of events is fixed whatever the scheduler does.
+ * Any unexpected failure exits with WL_BROKEN so the runner can tell a broken
+ * workload from a wrong tracer.
+ */
+#ifndef WORKLOAD_H
+#define WORKLOAD_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WL_BROKEN 100
+
+static inline void wl_die(const char *what)
+{
+	fprintf(stderr, "workload: %s: %s\n", what, strerror(errno));
+	_exit(WL_BROKEN);
+}
+
+/* One fact, written with a single write(2): processes that share stdout
+ * cannot interleave inside a line, and nothing stays buffered across fork. */
+__attribute__((format(printf, 1, 2))) static inline void wl_fact(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line) - 1) {
+		errno = EOVERFLOW;
+		wl_die("fact too long");
+	}
+	line[n++] = '\n';
+	if (write(STDOUT_FILENO, line, n) != n)
+		wl_die("write fact");
+}
+
+/* A one-shot signal between two processes: one passes, the other waits. */
+struct wl_gate {
+	int fd[2];
+};
+
+static inline void wl_gate_open(struct wl_gate *g)
+{
+	if (pipe(g->fd))
+		wl_die("pipe");
+}
+
+static inline void wl_gate_pass(struct wl_gate *g)
+{
+	char c = 1;
+
+	if (write(g->fd[1], &c, 1) != 1)
+		wl_die("gate pass");
+}
+
+static inline void wl_gate_wait(struct wl_gate *g)
+{
+	ssize_t n;
+	char c;
+
+	do
+		n = read(g->fd[0], &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1) {
+		if (n == 0)
+			errno = EPIPE;
+		wl_die("gate wait");
+	}
+}
+
+static inline pid_t wl_fork(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		wl_die("fork");
+	return pid;
+}
+
+/* waitpid() that retries on EINTR and treats any other error as fatal. */
+static inline int wl_wait(pid_t pid, int options)
+{
+	int status;
+	pid_t got;
+
+	do
+		got = waitpid(pid, &status, options);
+	while (got < 0 && errno == EINTR);
+	if (got < 0 || (pid > 0 && got != pid))
+		wl_die("waitpid");
+	return status;
+}
+
+static inline void wl_sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* Block until child pid is a zombie, leave it one for at least ms, and do
+ * not reap it: the caller does, so the reap is attributed to the caller. */
+static inline void wl_keep_zombie(pid_t pid, unsigned ms)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	while (waitid(P_PID, pid, &si, WEXITED | WNOWAIT))
+		if (errno != EINTR)
+			wl_die("waitid");
+	wl_sleep_ms(ms);
+}
+
+/* The wait status as facts: prefix_exited/code or prefix_signal/core. */
+static inline void wl_fact_status(const char *prefix, int status)
+{
+	if (WIFEXITED(status)) {
+		wl_fact("%s_exited=1", prefix);
+		wl_fact("%s_exit_code=%d", prefix, WEXITSTATUS(status));
+	} else if (WIFSIGNALED(status)) {
+		wl_fact("%s_exited=0", prefix);
+		wl_fact("%s_termsig=%d", prefix, WTERMSIG(status));
+		wl_fact("%s_core=%d", prefix, WCOREDUMP(status) ? 1 : 0);
+	} else {
+		errno = EINVAL;
+		wl_die("unexpected wait status");
+	}
+}
+
+/* Inode of a /proc/self/ns/ link: what the tracer reports as pidns. */
+static inline unsigned long wl_ns_inode(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		wl_die(path);
+	return (unsigned long)st.st_ino;
+}
+
+#endif
