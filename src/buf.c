@@ -117,7 +117,9 @@ int pt_buf_write(const struct pt_buf *b, FILE *f)
 	if (b->len == 0)
 		return 0;
 	errno = 0;
-	if (fwrite(b->data, 1, b->len, f) != b->len)
+	/* A line-buffered stream copies the row, fails to flush it, and still
+	 * returns the full count: only ferror() tells. */
+	if (fwrite(b->data, 1, b->len, f) != b->len || ferror(f))
 		return errno ? -errno : -EIO;
 	return 0;
 }

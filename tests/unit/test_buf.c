@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* buf.c: growth, termination, failure, and the single-write output. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "proctrace/buf.h"
 
@@ -154,6 +156,28 @@ static void test_buf_write_errors_are_negative_errno(void **state)
 	pt_buf_free(&b);
 }
 
+/* Line buffering takes the bytes, fails to flush them, and fwrite still
+ * reports them all written: the error must show anyway. */
+static void test_buf_write_line_buffered_closed_pipe(void **state)
+{
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	struct pt_buf b = { 0 };
+	int fds[2];
+	FILE *f;
+
+	assert_int_equal(pipe(fds), 0);
+	f = fdopen(fds[1], "w");
+	assert_non_null(f);
+	setvbuf(f, NULL, _IOLBF, 0);
+	pt_buf_puts(&b, "row\n");
+	assert_int_equal(pt_buf_write(&b, f), 0);
+	close(fds[0]);
+	assert_int_equal(pt_buf_write(&b, f), -EPIPE);
+	fclose(f);
+	signal(SIGPIPE, old);
+	pt_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_buf_write_whole_buffer),
 		cmocka_unit_test(test_buf_write_failed_buffer_writes_nothing),
 		cmocka_unit_test(test_buf_write_errors_are_negative_errno),
+		cmocka_unit_test(test_buf_write_line_buffered_closed_pipe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
