@@ -3,6 +3,7 @@
 a workload's processes must say what the workload itself knows."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -14,7 +15,7 @@ from harness import (Check, Failure, Tracer, parse_detail, read_csv,
 ZOMBIE_NS_MIN = 300 * 1000 * 1000  # the workloads keep zombies >= 300 ms
 
 
-def traced(env, name, runs, extra_args=()):
+def traced(env, name, runs, extra_args=(), stop_signal=signal.SIGINT):
     """Trace the workload runs [(workload, args), ...] one after the other
     under one tracer; return the capture and each run's facts."""
     tracer = env.tracer(name, extra_args).start()
@@ -23,7 +24,7 @@ def traced(env, name, runs, extra_args=()):
     except BaseException:
         tracer.kill()
         raise
-    return tracer.stop(), facts
+    return tracer.stop(stop_signal), facts
 
 
 def process_exits(cap, pid):
@@ -166,10 +167,41 @@ def test_exit_code(env):
     p, c = f["parent_pid"], f["child_pid"]
     ck.eq("workload's own exit code", f["child_exit_code"], "3")
     check_top(ck, cap, f, "parent_pid", env.workload("exit_code"))
-    check_normal_exit(ck, cap, c, "child", 3, p)
+    end = check_normal_exit(ck, cap, c, "child", 3, p)
+    check_usage(ck, end, f, "child")
     reap = check_reaped_by(ck, cap, c, "child", p)
     ck.details(reap, "child reap", reaper_tid=p, reaper_comm="exit_code")
     ck.raise_if_failed()
+
+
+def check_usage(ck, end, f, who):
+    """Resource usage on the exit row against what the parent's wait4()
+    got. Memory counters are final once the process has exited its mm, so
+    they must be equal. CPU time and context switches may still grow between
+    the exit event and the end of the task (its last switch away counts),
+    so the row's values are bounds: never above wait4()'s. CPU times are
+    whole microseconds, each rounded down: 2 us of slack on their sum."""
+    if end is None:
+        return
+    for col in USAGE_COLUMNS:
+        if not ck.true(end[col].isdigit(), "exit row %s: expected a number, "
+                       "got %r" % (col, end[col])):
+            return
+    for col in ("maxrss_kb", "minflt", "majflt"):
+        ck.eq("%s exit %s (wait4 says %s)" % (who, col, f[who + "_" + col]),
+              end[col], f[who + "_" + col])
+    for col in ("nvcsw", "nivcsw"):
+        ck.true(int(end[col]) <= int(f[who + "_" + col]),
+                "%s exit %s: %s, more than wait4's %s"
+                % (who, col, end[col], f[who + "_" + col]))
+    cpu = int(end["cpu_user_us"]) + int(end["cpu_sys_us"])
+    waited = int(f[who + "_user_us"]) + int(f[who + "_sys_us"])
+    ck.true(cpu <= waited + 2, "%s exit cpu_user_us+cpu_sys_us: %d, more "
+            "than wait4's %d" % (who, cpu, waited))
+
+
+USAGE_COLUMNS = ("cpu_user_us", "cpu_sys_us", "maxrss_kb", "minflt",
+                 "majflt", "nvcsw", "nivcsw")
 
 
 def test_sigkill(env):
@@ -186,6 +218,26 @@ def test_sigkill(env):
     ck.fields(end, "child exit", signal="SIGKILL", exit_code="",
               core_dumped=0, ppid=p, state="zombie")
     before(ck, sig, end, "SIGKILL then exit")
+    check_reaped_by(ck, cap, c, "child", p)
+    ck.raise_if_failed()
+
+
+def test_kernel_signal(env):
+    """A fault: the signal row has no sender process and says the kernel
+    sent it, with the fault's si_code."""
+    cap, (f,) = traced(env, "fault", [("fault", [])])
+    ck = Check()
+    p, c = f["parent_pid"], f["child_pid"]
+    ck.eq("workload's own termsig", f["child_termsig"], "11")
+    check_top(ck, cap, f, "parent_pid", env.workload("fault"))
+    sig = ck.one(signal_rows(cap, c, "SIGSEGV"), "SIGSEGV row of the child")
+    ck.fields(sig, "SIGSEGV signal", by_pid="", tid=c)
+    ck.details(sig, "SIGSEGV signal", sender="kernel", code=f["segv_maperr"],
+               result="delivered", sender_tid=None)
+    end = ck.one(process_exits(cap, c), "exit row of the child")
+    ck.fields(end, "child exit", signal="SIGSEGV", exit_code="",
+              core_dumped=f["child_core"], ppid=p, state="zombie")
+    before(ck, sig, end, "SIGSEGV then exit")
     check_reaped_by(ck, cap, c, "child", p)
     ck.raise_if_failed()
 
@@ -256,7 +308,9 @@ def test_stop_continue(env):
 # ---- 7-9. reparenting, sessions, names ----
 
 def test_orphan_subreaper(env):
-    cap, (f,) = traced(env, "orphan", [("orphan", [])])
+    # SIGTERM ends tracing as cleanly as SIGINT does
+    cap, (f,) = traced(env, "orphan", [("orphan", [])],
+                       stop_signal=signal.SIGTERM)
     ck = Check()
     top, mid, orphan = f["top_pid"], f["mid_pid"], f["orphan_pid"]
     ck.eq("workload's own view of the orphan's parent",
@@ -660,6 +714,7 @@ def test_csv_parses(env):
     ck.fields(ex, "odd exec", comm='we,ird"na me')
     if ex:
         ck.eq("odd exec argv", shlex_argv(ex), [odd, "x"])
+    check_row_shapes(ck, cap)
     sql = ("select count(*), sum(length(argv)), sum(length(detail)), "
            "sum(length(comm)), sum(length(filename)) from t;")
     p = subprocess.run(["sqlite3", "-batch", ":memory:",
@@ -673,8 +728,66 @@ def test_csv_parses(env):
     ck.raise_if_failed()
 
 
+EVENTS = {"snapshot", "fork", "thread", "exec", "exit", "reap", "signal",
+          "stop", "continue", "setpgid", "setsid", "rename", "lost"}
+STATES = {"alive", "stopped", "zombie", "reaped"}
+ID_COLUMNS = ("ts_ns", "pid", "tid", "ppid", "pgid", "sid", "uid", "ns_pid",
+              "pidns", "cgroup_id")
+
+
+def check_row_shapes(ck, cap):
+    """What every row of a capture must look like, whatever process it is
+    about: the columns each kind of event fills, and only those."""
+    bad = {}
+
+    def expect(cond, what, row):
+        if not cond and what not in bad:
+            bad[what] = row
+    for r in cap.rows:
+        ev = r["event"]
+        expect(ev in EVENTS, "unknown event", r)
+        try:
+            parse_detail(r["detail"])
+        except Failure:
+            expect(False, "detail not key=value pairs", r)
+        expect(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z",
+                            r["time"]), "time not ISO 8601 UTC", r)
+        if ev == "lost":
+            continue
+        for col in ID_COLUMNS:
+            expect(r[col].isdigit(), col + " not a number", r)
+        expect(r["state"] in STATES, "unknown state", r)
+        expect(bool(r["comm"]), "empty comm", r)
+        for col in USAGE_COLUMNS:
+            expect(r[col].isdigit() == (ev == "exit"),
+                   col + " set on a non-exit row, or missing on an exit row",
+                   r)
+        expect(bool(r["filename"]) == (ev == "exec"),
+               "filename on a non-exec row, or missing on an exec row", r)
+        expect(bool(r["argv"]) <= (ev == "exec"), "argv on a non-exec row", r)
+        sig_kind = ev in ("signal", "stop", "continue")
+        expect(r["signal"].startswith("SIG") == sig_kind
+               or (ev == "exit" and r["signal"].startswith("SIG")),
+               "signal column does not fit the event", r)
+        if ev == "exit":
+            code, sig = r["exit_code"], r["signal"]
+            expect((code.isdigit() and 0 <= int(code) <= 255 and not sig)
+                   or (not code and sig.startswith("SIG")),
+                   "exit row needs exactly one of exit_code and signal", r)
+            expect(r["core_dumped"] in ("0", "1"), "core_dumped not 0/1", r)
+            expect(r["core_dumped"] == "0" or sig,
+                   "core dumped without a signal", r)
+        else:
+            expect(not r["exit_code"] and not r["core_dumped"],
+                   "exit_code or core_dumped on a non-exit row", r)
+    for what, r in bad.items():
+        ck.fail("row @%d (%s of pid %s): %s" % (r["_n"], r["event"],
+                                                 r["pid"], what))
+
+
 TESTS = [
     test_demo_tree, test_demo_tree_no_setpgid, test_exit_code, test_sigkill,
+    test_kernel_signal,
     test_abort_core, test_abort_no_core, test_zombie, test_stop_continue,
     test_orphan_subreaper, test_setsid, test_rename, test_threads_on,
     test_threads_off, test_pid_namespace, test_exec_argv,

@@ -163,11 +163,11 @@ class Tracer:
         self.reader.join(10)
         return rc
 
-    def stop(self):
-        """SIGINT, then require exit 0, a summary and no sanitizer report;
-        returns the parsed capture."""
+    def stop(self, sig=signal.SIGINT):
+        """Signal it to stop, then require exit 0, a summary and no
+        sanitizer report; returns the parsed capture."""
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
+            self.proc.send_signal(sig)
         return self.finish(self.wait_exit())
 
     def finish(self, rc):
