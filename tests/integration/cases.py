@@ -8,11 +8,9 @@ import shutil
 import signal
 import subprocess
 
-from harness import (Check, Failure, Tracer, parse_detail, read_csv,
-                     run_workload, shlex_argv, tail, SANITIZER, READY,
-                     WORKLOAD_TIMEOUT)
+from harness import (Check, Failure, Tracer, parse_detail, run_workload,
+                     shlex_argv, tail, SANITIZER, READY)
 
-ZOMBIE_NS_MIN = 300 * 1000 * 1000  # the workloads keep zombies >= 300 ms
 
 
 def traced(env, name, runs, extra_args=(), stop_signal=signal.SIGINT):
