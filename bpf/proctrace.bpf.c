@@ -93,15 +93,11 @@ struct {
 /* Processes that exited and wait to be reaped, by global pid: the reap
  * event is made from this when the reaper's wait() returns, since the task
  * itself can no longer be looked up then. */
-struct zombie {
-	__u64 exit_ns;
-	struct pt_task task;
-};
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u32);
-	__type(value, struct zombie);
+	__type(value, struct pt_zombie);
 } zombies SEC(".maps");
 
 /* wait() returns the pid as the reaper's pid namespace numbers it: for
@@ -125,8 +121,9 @@ struct inflight {
 	__u32 old_sid;
 	__u32 _pad;
 };
+/* LRU: a task killed inside the syscall never reaches its exit handler. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u32);
 	__type(value, struct inflight);
@@ -344,8 +341,10 @@ static __always_inline void follow_child(struct task_struct *parent, __u32 pid)
 	__u32 ppid = BPF_CORE_READ(parent, tgid);
 	__u8 one = 1;
 
-	if (follow_pids && bpf_map_lookup_elem(&followed, &ppid))
-		bpf_map_update_elem(&followed, &pid, &one, BPF_ANY);
+	/* A child that cannot be followed loses all its events: count them. */
+	if (follow_pids && bpf_map_lookup_elem(&followed, &ppid) &&
+	    bpf_map_update_elem(&followed, &pid, &one, BPF_ANY))
+		count_lost(PT_FORK);
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -504,13 +503,14 @@ static __always_inline void remember_zombie(struct task_struct *task, const stru
 	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
 	struct signal_struct *sig = BPF_CORE_READ(task, signal);
 	struct pid *tgid_pid = pid_of(sig, PIDTYPE_TGID_);
-	struct zombie z = {};
+	struct pt_zombie z = {};
 	struct ns_key key = {};
 	unsigned int level;
 	struct pid_namespace *ns = active_ns(parent, &level);
 	struct upid up = {};
 
 	z.exit_ns = t->ts_ns;
+	z.freed_ns = 0;
 	z.task = *t;
 	bpf_map_update_elem(&zombies, &t->pid, &z, BPF_ANY);
 	if (level == 0 || level > BPF_CORE_READ(tgid_pid, level))
@@ -563,7 +563,7 @@ static __always_inline bool parent_ignores_children(struct task_struct *task)
 	       (act.sa.sa_flags & SA_NOCLDWAIT);
 }
 
-static __always_inline void emit_reap(__u32 pid, struct zombie *z, struct task_struct *reaper)
+static __always_inline void emit_reap(__u32 pid, struct pt_zombie *z, struct task_struct *reaper)
 {
 	struct pt_event *e;
 
@@ -588,20 +588,28 @@ static __always_inline void emit_reap(__u32 pid, struct zombie *z, struct task_s
 
 /* A zombie whose parent ignores SIGCHLD is released without any wait():
  * its last trace is here, when the process is freed. Other zombies are
- * reported by the wait() that reaps them (see handle_wait_exit). */
+ * reported by the wait() that reaps them (handle_wait4_exit...), which
+ * usually comes before this RCU-delayed free but may come after; and some
+ * reapers release zombies without a wait syscall at all. So the entry is
+ * only marked here; userspace reports marked entries that no wait() claims
+ * within a grace period, with the reaper unknown. */
 SEC("tp_btf/sched_process_free")
 int BPF_PROG(handle_free, struct task_struct *task)
 {
 	__u32 pid = BPF_CORE_READ(task, tgid);
-	struct zombie *z;
+	struct pt_zombie *z;
 
 	if (BPF_CORE_READ(task, pid) != pid)
 		return 0;
 	z = bpf_map_lookup_elem(&zombies, &pid);
-	if (!z || !parent_ignores_children(task))
+	if (!z)
 		return 0;
-	emit_reap(pid, z, NULL);
-	bpf_map_delete_elem(&zombies, &pid);
+	if (parent_ignores_children(task)) {
+		emit_reap(pid, z, NULL);
+		bpf_map_delete_elem(&zombies, &pid);
+	} else {
+		z->freed_ns = bpf_ktime_get_boot_ns();
+	}
 	return 0;
 }
 
@@ -629,7 +637,7 @@ static __always_inline void reaped_by_current(__u32 vpid)
 {
 	struct task_struct *reaper = current_task();
 	__u32 pid = global_pid(reaper, vpid);
-	struct zombie *z;
+	struct pt_zombie *z;
 
 	if (!pid)
 		return;
@@ -956,7 +964,7 @@ int snapshot_tasks(struct bpf_iter__task *ctx)
 	fill_task(&e.task, task);
 	e.flags = PT_F_NO_ACTOR;
 	if (e.task.state == PT_STATE_ZOMBIE) {
-		struct zombie z = { .exit_ns = 0, .task = e.task };
+		struct pt_zombie z = { .exit_ns = 0, .freed_ns = 0, .task = e.task };
 
 		bpf_map_update_elem(&zombies, &e.task.pid, &z, BPF_NOEXIST);
 	}

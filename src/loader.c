@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -253,6 +254,61 @@ int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen)
 	return ret;
 }
 
+/* How long a freed zombie waits for its reaper's wait() to return before
+ * it is reported with the reaper unknown: far beyond the RCU delay that
+ * separates the release in wait() from the free. */
+#define UNCLAIMED_GRACE_NS 500000000ull
+
+static __u64 boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int report_unclaimed(struct pt_loader *l, const struct pt_zombie *z)
+{
+	struct pt_event ev = {
+		.kind = PT_REAP,
+		.flags = PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR,
+		.size = sizeof(ev),
+		.task = z->task,
+	};
+
+	ev.task.ts_ns = z->freed_ns;
+	ev.task.state = PT_STATE_REAPED;
+	ev.reap.exit_ns = z->exit_ns;
+	return l->fn(l->ctx, &ev);
+}
+
+/* Freed zombies that no wait() claimed (see handle_free in the BPF side). */
+static int reap_unclaimed(struct pt_loader *l, bool all)
+{
+	int fd = bpf_map__fd(l->skel->maps.zombies);
+	__u64 now = boot_ns();
+	__u32 key, next, *prev = NULL;
+	struct pt_zombie z;
+	int ret;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &z) || !z.freed_ns)
+			continue;
+		if (!all && now - z.freed_ns < UNCLAIMED_GRACE_NS)
+			continue;
+		/* Deleted first: if the late wait() comes now, it finds
+		 * nothing, and the process is reported once. */
+		if (bpf_map_delete_elem(fd, &key))
+			continue;
+		ret = report_unclaimed(l, &z);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int pt_loader_poll(struct pt_loader *l, int timeout_ms)
 {
 	int n = ring_buffer__poll(l->rb, timeout_ms);
@@ -261,13 +317,21 @@ int pt_loader_poll(struct pt_loader *l, int timeout_ms)
 		return n;
 	/* Records are submitted without wakeups (see wakeup_flag() in the
 	 * BPF side): after the wait, read whatever is there. */
-	return ring_buffer__consume(l->rb);
+	n = ring_buffer__consume(l->rb);
+	if (n < 0)
+		return n;
+	return reap_unclaimed(l, false);
 }
 
 int pt_loader_stop(struct pt_loader *l)
 {
+	int n;
+
 	proctrace_bpf__detach(l->skel);
-	return ring_buffer__consume(l->rb);
+	n = ring_buffer__consume(l->rb);
+	if (n < 0)
+		return n;
+	return reap_unclaimed(l, true);
 }
 
 int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])

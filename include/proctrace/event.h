@@ -53,6 +53,8 @@ enum pt_flag {
 	PT_F_KERNEL_SENDER = 1 << 5,  /* signal/stop/continue: sent by the kernel */
 	PT_F_SIG_GROUP = 1 << 6,      /* signal: sent to the whole thread group */
 	PT_F_NO_ACTOR = 1 << 7,       /* by.* is not meaningful */
+	PT_F_REAPER_UNKNOWN = 1 << 8, /* reap: released, but by no wait() seen;
+				       * ts is when the kernel freed it */
 };
 
 /* Common fields: who the event is about, as it is after the event.
@@ -150,6 +152,14 @@ struct pt_event {
 	__u8 data[];
 };
 
+/* Value of the BPF `zombies` map, read by the loader for zombies that were
+ * released with no wait() seen (PT_F_REAPER_UNKNOWN). */
+struct pt_zombie {
+	__u64 exit_ns;  /* when it exited (0: it was a zombie at start) */
+	__u64 freed_ns; /* when the kernel freed it, if no wait() claimed it */
+	struct pt_task task;
+};
+
 /* Result of signal generation, mirroring the kernel's enum trace_signal_result. */
 enum pt_sig_result {
 	PT_SIG_DELIVERED = 0,
@@ -164,5 +174,6 @@ _Static_assert(sizeof(struct pt_actor) == 24, "pt_actor ABI");
 _Static_assert(sizeof(struct pt_exit) == 72, "pt_exit ABI");
 _Static_assert(sizeof(struct pt_lost) == 8 + 4 * PT_KIND_MAX, "pt_lost ABI");
 _Static_assert(sizeof(struct pt_event) == 8 + 80 + 24 + 72, "pt_event ABI");
+_Static_assert(sizeof(struct pt_zombie) == 16 + 80, "pt_zombie ABI");
 
 #endif /* PROCTRACE_EVENT_H */
