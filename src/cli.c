@@ -69,10 +69,8 @@ static const char help_text[] =
 	"  sudo proctrace -q -o - | grep ,exec, # CSV on stdout only\n"
 	"  sudo proctrace -- make -j8           # run make and follow it\n";
 
-static enum pt_cli_result usage_error(FILE *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static enum pt_cli_result usage_error(FILE *err, const char *fmt, ...)
+static __attribute__((format(printf, 2, 3))) enum pt_cli_result
+usage_error(FILE *err, const char *fmt, ...)
 {
 	va_list ap;
 

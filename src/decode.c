@@ -79,7 +79,7 @@ const char *pt_signal_name(int sig, char *buf, size_t n)
 {
 	int mid = PT_SIGRTMIN + (PT_SIGRTMAX - PT_SIGRTMIN) / 2;
 
-	if (sig > 0 && (size_t)sig < ARRAY_SIZE(signal_names))
+	if (sig > 0 && sig < (int)ARRAY_SIZE(signal_names))
 		return signal_names[sig];
 	if (sig == PT_SIGRTMIN)
 		snprintf(buf, n, "SIGRTMIN");

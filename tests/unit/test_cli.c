@@ -21,24 +21,20 @@ struct run {
 	char *out, *err;          /* what was printed on each */
 };
 
-/* Parse a NULL-terminated list of arguments after "proctrace". */
-static struct run *parse(const char *first, ...)
+/* Parse the NULL-terminated arguments after "proctrace". */
+static struct run *parse_args(const char *const *args)
 {
 	struct run *r = calloc(1, sizeof(*r));
 	size_t out_len, err_len;
-	const char *arg;
 	FILE *out, *err;
-	va_list ap;
 	int argc = 0;
 
 	assert_non_null(r);
 	r->argv[argc++] = strdup("proctrace");
-	va_start(ap, first);
-	for (arg = first; arg; arg = va_arg(ap, const char *)) {
+	for (; *args; args++) {
 		assert_true(argc < MAX_ARGS);
-		r->argv[argc++] = strdup(arg);
+		r->argv[argc++] = strdup(*args);
 	}
-	va_end(ap);
 	out = open_memstream(&r->out, &out_len);
 	err = open_memstream(&r->err, &err_len);
 	assert_non_null(out);
@@ -48,6 +44,7 @@ static struct run *parse(const char *first, ...)
 	fclose(err);
 	return r;
 }
+#define parse(...) parse_args((const char *const[]){ __VA_ARGS__ })
 
 static void run_free(struct run *r)
 {

@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Live stream: a header, then one aligned line per event with a short human
+ * detail. Every piece of text is escaped (control characters, invalid UTF-8)
+ * and argv is quoted in its one-line form, so an event is always exactly one
+ * line, whatever a process names itself or passes as arguments. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "proctrace/writer.h"
+
+#define COMM_WIDTH 16
+
+static const char stream_header[] =
+	"TIME         EVENT    PID     PPID    PGID    COMM             DETAIL";
+
+#define ANSI_RESET "\033[0m"
+#define ANSI_BOLD "\033[1m"
+#define ANSI_DIM "\033[2m"
+#define ANSI_RED "\033[31m"
+#define ANSI_GREEN "\033[32m"
+#define ANSI_YELLOW "\033[33m"
+#define ANSI_MAGENTA "\033[35m"
+#define ANSI_CYAN "\033[36m"
+
+struct pt_stream {
+	FILE *f;               /* borrowed */
+	struct pt_clock clock;
+	struct pt_stream_opts opts;
+	struct pt_buf line;    /* the line being formatted */
+	size_t detail_start;   /* offset of the detail column in line */
+	int err;               /* first write error, kept */
+};
+
+static bool has_flag(const struct pt_event *ev, unsigned flag)
+{
+	return ev->flags & flag;
+}
+
+/* ---- text pieces ---- */
+
+static void put_text(struct pt_stream *w, const char *s, size_t n)
+{
+	pt_escape_text(&w->line, s, n, PT_ESC_BACKSLASH | PT_ESC_CONTROL);
+}
+
+static void put_comm(struct pt_stream *w, const char *comm)
+{
+	put_text(w, comm, strnlen(comm, PT_COMM_LEN));
+}
+
+/* "bash(812)" */
+static void put_actor(struct pt_stream *w, const struct pt_actor *a)
+{
+	put_comm(w, a->comm);
+	pt_buf_printf(&w->line, "(%u)", a->pid);
+}
+
+/* Starts a further part of the detail: a space unless it is the first. */
+static void detail_space(struct pt_stream *w)
+{
+	if (w->line.len > w->detail_start)
+		pt_buf_putc(&w->line, ' ');
+}
+
+/* Pad what was written since start to width characters (code points: the
+ * escaped text is valid UTF-8), then one separating space. */
+static void pad_column(struct pt_stream *w, size_t start, size_t width)
+{
+	size_t chars = 0, i;
+
+	for (i = start; i < w->line.len; i++)
+		if (((unsigned char)w->line.data[i] & 0xc0) != 0x80)
+			chars++;
+	pt_buf_fill(&w->line, ' ', chars < width ? width - chars : 0);
+	pt_buf_putc(&w->line, ' ');
+}
+
+/* CPU time in microseconds: milliseconds below a second, then seconds. */
+static void put_cpu(struct pt_stream *w, __u64 us)
+{
+	if (us < 1000000)
+		pt_buf_printf(&w->line, "%.1fms", us / 1000.0);
+	else
+		pt_buf_printf(&w->line, "%.3fs", us / 1000000.0);
+}
+
+/* ---- details, one per kind ---- */
+
+static const char *base_name(const char *s, size_t n, size_t *len)
+{
+	const char *slash = memrchr(s, '/', n);
+	const char *base = slash ? slash + 1 : s;
+
+	*len = n - (size_t)(base - s);
+	return base;
+}
+
+/* The path matters only when argv[0] does not already say which program. */
+static bool path_differs_from_argv0(const __u8 *argv, size_t argv_len,
+				    const char *path, size_t path_len)
+{
+	const __u8 *nul = memchr(argv, '\0', argv_len);
+	size_t arg0_len = nul ? (size_t)(nul - argv) : argv_len;
+	size_t a_len, p_len;
+	const char *a = base_name((const char *)argv, arg0_len, &a_len);
+	const char *p = base_name(path, path_len, &p_len);
+
+	return path_len && (a_len != p_len || memcmp(a, p, a_len) != 0);
+}
+
+static void detail_exec(struct pt_stream *w, const struct pt_event *ev)
+{
+	size_t argv_len, path_len;
+	const __u8 *argv = pt_exec_argv(ev, &argv_len);
+	const char *path = pt_exec_path(ev, &path_len);
+
+	pt_argv_join_flags(&w->line, argv, argv_len, PT_QUOTE_ONE_LINE);
+	if (has_flag(ev, PT_F_ARGV_TRUNC)) {
+		detail_space(w);
+		pt_buf_printf(&w->line, "[argv truncated: %u of %u bytes]",
+			      ev->exec.argv_len, ev->exec.args_size);
+	}
+	if (has_flag(ev, PT_F_ARGV_FAULT)) {
+		detail_space(w);
+		pt_buf_puts(&w->line, "[argv unreadable]");
+	}
+	if (path_differs_from_argv0(argv, argv_len, path, path_len)) {
+		detail_space(w);
+		pt_buf_puts(&w->line, "(path ");
+		put_text(w, path, path_len);
+		pt_buf_puts(&w->line, has_flag(ev, PT_F_PATH_TRUNC) ?
+					      " [truncated])" : ")");
+	}
+	if (ev->exec.old_tid != ev->task.pid) {
+		detail_space(w);
+		pt_buf_printf(&w->line, "(from thread %u)", ev->exec.old_tid);
+	}
+}
+
+static void put_status(struct pt_stream *w, const struct pt_status *st)
+{
+	char name[16];
+
+	if (!st->signaled) {
+		pt_buf_printf(&w->line, "exit %d", st->code);
+		return;
+	}
+	pt_buf_printf(&w->line, "killed by %s%s",
+		      pt_signal_name(st->sig, name, sizeof(name)),
+		      st->core ? " (core dumped)" : "");
+}
+
+static void detail_exit(struct pt_stream *w, const struct pt_event *ev)
+{
+	struct pt_status st = pt_decode_status(ev->exit.status);
+	const struct pt_exit *x = &ev->exit;
+	__u64 user, sys;
+
+	if (!has_flag(ev, PT_F_GROUP_DEAD)) {
+		pt_buf_puts(&w->line, "thread ");
+		put_status(w, &st);
+		return;
+	}
+	put_status(w, &st);
+	pt_cputime_adjust(x->utime_ns, x->stime_ns, x->runtime_ns, &user, &sys);
+	pt_buf_puts(&w->line, " cpu ");
+	put_cpu(w, user / 1000);
+	pt_buf_puts(&w->line, " user + ");
+	put_cpu(w, sys / 1000);
+	pt_buf_printf(&w->line, " sys, maxrss %llu KiB",
+		      (unsigned long long)x->maxrss_kb);
+}
+
+static void detail_reap(struct pt_stream *w, const struct pt_event *ev)
+{
+	__u64 zombie_ns;
+
+	if (pt_reap_zombie_ns(ev, &zombie_ns))
+		pt_buf_printf(&w->line, "zombie %llu ms, ",
+			      (unsigned long long)(zombie_ns / 1000000));
+	if (has_flag(ev, PT_F_AUTOREAP)) {
+		pt_buf_puts(&w->line, "reaped automatically");
+	} else if (pt_event_has_actor(ev)) {
+		pt_buf_puts(&w->line, "reaped by ");
+		put_actor(w, &ev->by);
+	} else {
+		pt_buf_puts(&w->line, "reaped");
+	}
+}
+
+/* " from bash(812)", " from kernel", or nothing when the sender is unknown */
+static void put_sender(struct pt_stream *w, const struct pt_event *ev)
+{
+	if (has_flag(ev, PT_F_KERNEL_SENDER)) {
+		pt_buf_puts(&w->line, " from kernel");
+	} else if (pt_event_has_actor(ev)) {
+		pt_buf_puts(&w->line, " from ");
+		put_actor(w, &ev->by);
+	}
+}
+
+static void detail_signal(struct pt_stream *w, const struct pt_event *ev)
+{
+	const char *result, *p;
+	char name[16];
+
+	if (ev->kind == PT_STOP)
+		pt_buf_puts(&w->line, "stopped by ");
+	else if (ev->kind == PT_CONTINUE)
+		pt_buf_puts(&w->line, "continued by ");
+	pt_buf_puts(&w->line, pt_signal_name(ev->signal.sig, name, sizeof(name)));
+	put_sender(w, ev);
+	if (ev->kind != PT_SIGNAL || ev->signal.result == PT_SIG_DELIVERED)
+		return;
+	/* "already_pending" reads as "already pending" */
+	result = pt_sig_result_name(ev->signal.result);
+	pt_buf_puts(&w->line, " (");
+	for (p = result; *p; p++)
+		pt_buf_putc(&w->line, *p == '_' ? ' ' : *p);
+	pt_buf_putc(&w->line, ')');
+}
+
+static void detail_lost(struct pt_stream *w, const struct pt_event *ev)
+{
+	const char *sep = " (";
+	unsigned k;
+
+	pt_buf_printf(&w->line, "lost %llu events",
+		      (unsigned long long)ev->lost.count);
+	for (k = 1; k < PT_KIND_MAX; k++) {
+		if (!ev->lost.by_kind[k])
+			continue;
+		pt_buf_printf(&w->line, "%s%s %u", sep, pt_kind_name(k),
+			      ev->lost.by_kind[k]);
+		sep = ", ";
+	}
+	if (sep[0] == ',')
+		pt_buf_putc(&w->line, ')');
+}
+
+static void put_detail(struct pt_stream *w, const struct pt_event *ev)
+{
+	const struct pt_task *t = &ev->task;
+
+	switch (ev->kind) {
+	case PT_SNAPSHOT:
+		pt_buf_printf(&w->line, "already running (%s)",
+			      pt_state_name(t->state));
+		break;
+	case PT_FORK:
+		pt_buf_puts(&w->line, "forked");
+		if (pt_event_has_actor(ev)) {
+			pt_buf_puts(&w->line, " by ");
+			put_actor(w, &ev->by);
+		}
+		break;
+	case PT_THREAD:
+		pt_buf_printf(&w->line, "thread %u created", t->tid);
+		if (pt_event_has_actor(ev))
+			pt_buf_printf(&w->line, " by tid %u", ev->by.tid);
+		break;
+	case PT_EXEC:
+		detail_exec(w, ev);
+		break;
+	case PT_EXIT:
+		detail_exit(w, ev);
+		break;
+	case PT_REAP:
+		detail_reap(w, ev);
+		break;
+	case PT_SIGNAL:
+	case PT_STOP:
+	case PT_CONTINUE:
+		detail_signal(w, ev);
+		break;
+	case PT_SETPGID:
+		pt_buf_printf(&w->line, "pgid %u -> %u", ev->setpg.old_pgid,
+			      t->pgid);
+		if (pt_event_has_actor(ev)) {
+			pt_buf_puts(&w->line, " by ");
+			put_actor(w, &ev->by);
+		}
+		break;
+	case PT_SETSID:
+		pt_buf_printf(&w->line, "new session: sid %u -> %u, pgid %u -> %u",
+			      ev->setpg.old_sid, t->sid, ev->setpg.old_pgid,
+			      t->pgid);
+		break;
+	case PT_RENAME:
+		pt_buf_puts(&w->line, "renamed ");
+		put_comm(w, ev->rename.old_comm);
+		pt_buf_puts(&w->line, " -> ");
+		put_comm(w, t->comm);
+		break;
+	case PT_LOST:
+		detail_lost(w, ev);
+		break;
+	}
+}
+
+/* ---- the line ---- */
+
+static const char *kind_color(const struct pt_event *ev)
+{
+	switch (ev->kind) {
+	case PT_EXEC:
+		return ANSI_GREEN;
+	case PT_FORK:
+	case PT_THREAD:
+		return ANSI_CYAN;
+	case PT_EXIT:
+		return pt_decode_status(ev->exit.status).signaled ? ANSI_RED : NULL;
+	case PT_LOST:
+		return ANSI_RED;
+	case PT_SIGNAL:
+		return ANSI_YELLOW;
+	case PT_STOP:
+	case PT_CONTINUE:
+		return ANSI_MAGENTA;
+	case PT_REAP:
+		return ANSI_DIM;
+	default:
+		return NULL;
+	}
+}
+
+static void format_line(struct pt_stream *w, const struct pt_event *ev)
+{
+	const struct pt_task *t = &ev->task;
+	const char *color = w->opts.color ? kind_color(ev) : NULL;
+	size_t start;
+
+	pt_buf_reset(&w->line);
+	if (color)
+		pt_buf_puts(&w->line, color);
+	pt_format_local_ms(&w->line, &w->clock, t->ts_ns);
+	pt_buf_printf(&w->line, " %-8s ", pt_kind_name(ev->kind));
+	if (ev->kind == PT_LOST) {
+		/* not about any one process: blank columns */
+		pt_buf_fill(&w->line, ' ', 3 * 8 + COMM_WIDTH + 1);
+	} else {
+		pt_buf_printf(&w->line, "%-7u %-7u %-7u ", t->pid, t->ppid,
+			      t->pgid);
+		start = w->line.len;
+		put_comm(w, t->comm);
+		pad_column(w, start, COMM_WIDTH);
+	}
+	w->detail_start = w->line.len;
+	put_detail(w, ev);
+	if (color)
+		pt_buf_puts(&w->line, ANSI_RESET);
+	pt_buf_putc(&w->line, '\n');
+}
+
+static int stream_emit(struct pt_stream *w)
+{
+	if (!w->err)
+		w->err = pt_buf_write(&w->line, w->f);
+	return w->err;
+}
+
+struct pt_stream *pt_stream_open(FILE *f, const struct pt_clock *clock,
+				 const struct pt_stream_opts *opts)
+{
+	struct pt_stream *w = calloc(1, sizeof(*w));
+	int err;
+
+	if (!w)
+		return NULL;
+	w->f = f;
+	w->clock = *clock;
+	w->opts = *opts;
+	pt_buf_printf(&w->line, "%s%s%s\n", opts->color ? ANSI_BOLD : "",
+		      stream_header, opts->color ? ANSI_RESET : "");
+	err = stream_emit(w);
+	if (err) {
+		pt_buf_free(&w->line);
+		free(w);
+		errno = -err;
+		return NULL;
+	}
+	return w;
+}
+
+int pt_stream_write(struct pt_stream *w, const struct pt_event *ev)
+{
+	if (w->err)
+		return w->err;
+	if (ev->kind == PT_SNAPSHOT && !w->opts.snapshots)
+		return 0;
+	format_line(w, ev);
+	return stream_emit(w);
+}
+
+int pt_stream_close(struct pt_stream *w)
+{
+	int err;
+
+	if (!w)
+		return 0;
+	if (!w->err)
+		w->err = pt_file_flush(w->f);
+	err = w->err;
+	pt_buf_free(&w->line);
+	free(w);
+	return err;
+}
