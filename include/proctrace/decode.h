@@ -32,13 +32,16 @@ struct pt_status pt_decode_status(__u32 wait_status);
 void pt_cputime_adjust(__u64 utime, __u64 stime, __u64 runtime,
 		       __u64 *user_out, __u64 *sys_out);
 
-/* Append s[0..n) quoted for a POSIX shell, only when it needs quoting. Bytes
- * that are not valid UTF-8, and control characters, use $'\xNN' quoting. */
+/* Append s[0..n) quoted for a POSIX shell, only when it needs quoting:
+ * single quotes (newline and tab stay literal inside), or, when bytes are
+ * not valid UTF-8 or other control characters occur, $'...' with \xNN. */
 void pt_shell_quote(struct pt_buf *out, const char *s, size_t n);
 
 /* Append the NUL-separated argv block as one shell command line: each
- * argument quoted, joined by spaces. A last argument without its NUL (cut by
- * truncation) is written as it is. */
+ * argument quoted, joined by spaces; empty ones as ''. A last argument
+ * without its NUL (cut by truncation) is written as it is. An argv[0] that
+ * looks like NAME=value is quoted, or a shell would take it for an
+ * assignment. */
 void pt_argv_join(struct pt_buf *out, const __u8 *argv, size_t len);
 
 /* The same with options. PT_QUOTE_ONE_LINE: newline and tab also take the
