@@ -93,7 +93,7 @@ $(OUT)/asan/tests/%: tests/unit/%.c $(CORE_ASAN_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(WARN) $^ -lcmocka -o $@
 
-$(OUT)/workloads/%: tests/workloads/%.c
+$(OUT)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -g -O2 -Wall -Wextra -D_GNU_SOURCE $< -lpthread -o $@

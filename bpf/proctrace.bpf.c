@@ -572,8 +572,16 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	if ((!group_dead && !trace_threads) || !task_wanted(task))
 		return 0;
 	e = reserve(PT_EXIT);
-	if (!e)
+	if (!e) {
+		/* The exit is lost (and counted), its reap need not be. */
+		if (group_dead) {
+			struct pt_task t;
+
+			fill_task(&t, task);
+			remember_zombie(task, &t);
+		}
 		return 0;
+	}
 	fill_task(&e->task, task);
 	no_actor(e);
 	e->exit._pad = 0;
@@ -738,11 +746,12 @@ static __always_inline bool is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-/* Kernel-made signals (SI_KERNEL, timers) have no sending process: whoever
- * happens to be current is not the sender. */
-static __always_inline bool sent_by_kernel(int code)
+/* Kernel-made signals (si_code > 0, as the kernel itself tells them apart,
+ * and timers) have no sending process: whoever happens to be current is
+ * not the sender. SIGCHLD is kept: current is the child it reports on. */
+static __always_inline bool sent_by_kernel(int sig, int code)
 {
-	return code == SI_KERNEL || code == SI_TIMER;
+	return (code > 0 && sig != SIGCHLD) || code == SI_TIMER;
 }
 
 static __always_inline int siginfo_code(struct kernel_siginfo *info)
@@ -771,7 +780,7 @@ static __always_inline void emit_signal(__u32 kind, int sig, int code, int resul
 	e->signal._pad = 0;
 	if (group)
 		e->flags |= PT_F_SIG_GROUP;
-	if (sent_by_kernel(code))
+	if (sent_by_kernel(sig, code))
 		e->flags |= PT_F_KERNEL_SENDER;
 	submit(e);
 }
@@ -834,7 +843,7 @@ int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct
 	} else {
 		no_actor(e);
 	}
-	if (sent_by_kernel(e->signal.code))
+	if (sent_by_kernel(sig, e->signal.code))
 		e->flags |= PT_F_KERNEL_SENDER;
 	submit(e);
 	return 0;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "proctrace/config.h"
@@ -23,11 +24,16 @@ enum {
 	OPT_THREADS = 256,
 	OPT_COLOR,
 	OPT_RINGBUF_KB,
+	OPT_UID,
+	OPT_LINGER,
+	OPT_AS_ROOT,
+	OPT_ASCII,
+	OPT_SVG,
 };
 
 /* "+": stop at the first non-option; ":": report a missing argument apart
  * from an unknown option, and keep getopt itself quiet. */
-static const char short_opts[] = "+:o:d:qvhV";
+static const char short_opts[] = "+:o:d:qvhVg:p:c:u:tT";
 
 static const struct option long_opts[] = {
 	{ "csv", required_argument, NULL, 'o' },
@@ -37,6 +43,17 @@ static const struct option long_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "ringbuf-kb", required_argument, NULL, OPT_RINGBUF_KB },
+	{ "pgid", required_argument, NULL, 'g' },
+	{ "pid", required_argument, NULL, 'p' },
+	{ "comm", required_argument, NULL, 'c' },
+	{ "uid", required_argument, NULL, OPT_UID },
+	{ "linger", required_argument, NULL, OPT_LINGER },
+	{ "user", required_argument, NULL, 'u' },
+	{ "as-root", no_argument, NULL, OPT_AS_ROOT },
+	{ "tree", no_argument, NULL, 't' },
+	{ "timeline", no_argument, NULL, 'T' },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -60,6 +77,26 @@ static const char help_text[] =
 	"      --color WHEN      colour the stream: auto (default), always, never\n"
 	"      --ringbuf-kb N    ring buffer size in KiB, a power of two from 4\n"
 	"                        to 1048576 (default 16384)\n"
+	"\n"
+	"What to follow (filtered in the kernel; kinds combine with AND, repeats\n"
+	"of one option with OR; each option up to 8 times):\n"
+	"  -g, --pgid PGID       tasks in process group PGID at the event\n"
+	"  -p, --pid PID         PID and every process it creates afterwards\n"
+	"  -c, --comm NAME       tasks whose command name is NAME\n"
+	"      --uid UID         tasks whose real uid is UID\n"
+	"\n"
+	"Running a COMMAND:\n"
+	"      --linger SECS     after COMMAND exits, wait at most SECS for its\n"
+	"                        descendants (default: until all are reaped)\n"
+	"  -u, --user USER       run COMMAND as USER (default under sudo: the\n"
+	"                        user who ran sudo)\n"
+	"      --as-root         under sudo, run COMMAND as root\n"
+	"\n"
+	"Views printed when tracing ends:\n"
+	"  -t, --tree            the process tree\n"
+	"  -T, --timeline        each process's states over time (-v: transitions)\n"
+	"      --svg FILE        the timeline as an SVG file\n"
+	"      --ascii           draw the tree with ASCII only\n"
 	"  -h, --help            show this help\n"
 	"  -V, --version         show the version\n"
 	"\n"
@@ -67,7 +104,9 @@ static const char help_text[] =
 	"  sudo proctrace                       # every process event, live\n"
 	"  sudo proctrace -o events.csv -d 60   # also one minute of CSV\n"
 	"  sudo proctrace -q -o - | grep ,exec, # CSV on stdout only\n"
-	"  sudo proctrace -- make -j8           # run make and follow it\n";
+	"  sudo proctrace -- make -j8           # run make and follow it\n"
+	"  sudo proctrace -g 4242 -o job.csv    # one process group\n"
+	"  sudo proctrace -p 1234 --tree        # 1234, its descendants, a tree\n";
 
 static __attribute__((format(printf, 2, 3))) enum pt_cli_result
 usage_error(FILE *err, const char *fmt, ...)
@@ -132,6 +171,48 @@ static int parse_ringbuf_kb(const char *s, unsigned *out)
 		return -ERANGE;
 	*out = (unsigned)v;
 	return 0;
+}
+
+/* A pid, pgid or uid: plain decimal digits, within 32 bits. pids and
+ * pgids must be above 0 (uid 0 is root). */
+static int parse_id(const char *s, bool allow_zero, __u32 *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end || errno || v > UINT32_MAX || (!v && !allow_zero))
+		return -EINVAL;
+	*out = (__u32)v;
+	return 0;
+}
+
+static enum pt_cli_result add_id(const char *opt, const char *arg, bool allow_zero,
+				 __u32 *set, unsigned *n, FILE *err)
+{
+	if (*n >= PT_MAX_FILTER)
+		return usage_error(err, "%s may be given at most %d times", opt, PT_MAX_FILTER);
+	if (parse_id(arg, allow_zero, &set[*n]))
+		return usage_error(err, "invalid %s '%s': expected a number%s", opt, arg,
+				   allow_zero ? "" : " above 0");
+	(*n)++;
+	return PT_CLI_RUN;
+}
+
+static enum pt_cli_result add_comm(const char *arg, struct pt_filter *f, FILE *err)
+{
+	if (f->n_comms >= PT_MAX_FILTER)
+		return usage_error(err, "--comm may be given at most %d times", PT_MAX_FILTER);
+	/* The kernel keeps 15 bytes of a command name: a longer NAME could
+	 * never match. */
+	if (!*arg || strlen(arg) >= PT_COMM_LEN)
+		return usage_error(err, "invalid --comm '%s': expected 1 to %d bytes",
+				   arg, PT_COMM_LEN - 1);
+	strncpy(f->comms[f->n_comms++], arg, PT_COMM_LEN - 1);
+	return PT_CLI_RUN;
 }
 
 static int parse_color(const char *s, int *out)
@@ -228,6 +309,44 @@ static enum pt_cli_result apply_option(int c, const char *arg,
 			return usage_error(err, "invalid --ringbuf-kb '%s': expected a power of two from %u to %u",
 					   arg, RINGBUF_KB_MIN, RINGBUF_KB_MAX);
 		break;
+	case 'g':
+		return add_id("--pgid", arg, false, cfg->filter.pgids, &cfg->filter.n_pgids, err);
+	case 'p':
+		return add_id("--pid", arg, false, cfg->filter.pids, &cfg->filter.n_pids, err);
+	case OPT_UID:
+		return add_id("--uid", arg, true, cfg->filter.uids, &cfg->filter.n_uids, err);
+	case 'c':
+		return add_comm(arg, &cfg->filter, err);
+	case OPT_LINGER:
+		/* 0 is allowed here: stop as soon as the command exits. */
+		if (strcmp(arg, "0") && parse_duration(arg, &cfg->linger_s))
+			return usage_error(err, "invalid --linger '%s': expected a number of seconds",
+					   arg);
+		if (!strcmp(arg, "0"))
+			cfg->linger_s = 0;
+		break;
+	case 'u':
+		if (!*arg)
+			return usage_error(err, "--user needs a user name");
+		cfg->run_as = arg;
+		break;
+	case OPT_AS_ROOT:
+		cfg->as_root = true;
+		break;
+	case 't':
+		cfg->tree = true;
+		break;
+	case 'T':
+		cfg->timeline = true;
+		break;
+	case OPT_ASCII:
+		cfg->ascii = true;
+		break;
+	case OPT_SVG:
+		if (!*arg)
+			return usage_error(err, "--svg needs a file name");
+		cfg->svg_path = arg;
+		break;
 	case 'h':
 		fputs(usage_line, out);
 		fputs(help_text, out);
@@ -236,6 +355,16 @@ static enum pt_cli_result apply_option(int c, const char *arg,
 		fputs("proctrace " PT_VERSION "\n", out);
 		return PT_CLI_EXIT_OK;
 	}
+	return PT_CLI_RUN;
+}
+
+/* Options that only mean something together. */
+static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *err)
+{
+	if (!cfg->command && (cfg->run_as || cfg->as_root || cfg->linger_s >= 0))
+		return usage_error(err, "--user, --as-root and --linger need a COMMAND");
+	if (cfg->run_as && cfg->as_root)
+		return usage_error(err, "--user and --as-root exclude each other");
 	return PT_CLI_RUN;
 }
 
@@ -260,5 +389,5 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg,
 		cfg->command = argv + optind;
 		cfg->command_argc = argc - optind;
 	}
-	return PT_CLI_RUN;
+	return check_combination(cfg, err);
 }

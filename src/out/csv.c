@@ -158,6 +158,8 @@ static void detail_reap(struct pt_csv *w, const struct pt_event *ev)
 
 	if (has_flag(ev, PT_F_AUTOREAP))
 		detail_word(w, "reaped", "auto");
+	if (has_flag(ev, PT_F_REAPER_UNKNOWN))
+		detail_word(w, "reaper", "unknown");
 	if (pt_reap_zombie_ns(ev, &zombie_ns))
 		detail_u64(w, "zombie_ns", zombie_ns);
 	if (pt_event_has_actor(ev)) {

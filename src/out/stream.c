@@ -180,6 +180,8 @@ static void detail_reap(struct pt_stream *w, const struct pt_event *ev)
 			      (unsigned long long)(zombie_ns / 1000000));
 	if (has_flag(ev, PT_F_AUTOREAP)) {
 		pt_buf_puts(&w->line, "reaped automatically");
+	} else if (has_flag(ev, PT_F_REAPER_UNKNOWN)) {
+		pt_buf_puts(&w->line, "released, reaper not seen");
 	} else if (pt_event_has_actor(ev)) {
 		pt_buf_puts(&w->line, "reaped by ");
 		put_actor(w, &ev->by);

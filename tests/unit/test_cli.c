@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include "proctrace/config.h"
 
-#define MAX_ARGS 16
+#define MAX_ARGS 24
 
 struct run {
 	enum pt_cli_result res;
@@ -316,6 +316,96 @@ static void test_cli_unknown_options(void **state)
 	run_free(r);
 }
 
+static void test_cli_filters(void **state)
+{
+	struct run *r;
+
+	r = parse("-g", "4242", "--pgid", "17", "-p", "1234", "--uid", "0",
+		  "-c", "make", "--comm", "cc1", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_int_equal(r->cfg.filter.n_pgids, 2);
+	assert_int_equal(r->cfg.filter.pgids[0], 4242);
+	assert_int_equal(r->cfg.filter.pgids[1], 17);
+	assert_int_equal(r->cfg.filter.n_pids, 1);
+	assert_int_equal(r->cfg.filter.pids[0], 1234);
+	assert_int_equal(r->cfg.filter.n_uids, 1);
+	assert_int_equal(r->cfg.filter.uids[0], 0);
+	assert_int_equal(r->cfg.filter.n_comms, 2);
+	assert_string_equal(r->cfg.filter.comms[0], "make");
+	assert_string_equal(r->cfg.filter.comms[1], "cc1");
+	run_free(r);
+}
+
+static void test_cli_filters_malformed(void **state)
+{
+	struct run *r;
+
+	r = parse("-g", "0", NULL);
+	assert_usage_error(r, "invalid --pgid '0'");
+	run_free(r);
+	r = parse("-p", "12x", NULL);
+	assert_usage_error(r, "invalid --pid '12x'");
+	run_free(r);
+	r = parse("-p", "-5", NULL);
+	assert_usage_error(r, "invalid --pid '-5'");
+	run_free(r);
+	r = parse("--uid", "4294967296", NULL);
+	assert_usage_error(r, "invalid --uid '4294967296'");
+	run_free(r);
+	r = parse("-c", "a-name-of-16-byt", NULL);
+	assert_usage_error(r, "invalid --comm 'a-name-of-16-byt'");
+	run_free(r);
+	r = parse("-g", "1", "-g", "2", "-g", "3", "-g", "4", "-g", "5", "-g", "6",
+		  "-g", "7", "-g", "8", "-g", "9", NULL);
+	assert_usage_error(r, "--pgid may be given at most 8 times");
+	run_free(r);
+}
+
+static void test_cli_command_options(void **state)
+{
+	struct run *r;
+
+	r = parse("--linger", "2.5", "-u", "nobody", "--", "make", "-j2", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(r->cfg.linger_s == 2.5);
+	assert_string_equal(r->cfg.run_as, "nobody");
+	assert_string_equal(r->cfg.command[0], "make");
+	run_free(r);
+	r = parse("--linger", "0", "--as-root", "true", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(r->cfg.linger_s == 0);
+	assert_true(r->cfg.as_root);
+	run_free(r);
+	r = parse("--linger", "1", NULL);
+	assert_usage_error(r, "need a COMMAND");
+	run_free(r);
+	r = parse("--as-root", NULL);
+	assert_usage_error(r, "need a COMMAND");
+	run_free(r);
+	r = parse("-u", "nobody", "--as-root", "true", NULL);
+	assert_usage_error(r, "exclude each other");
+	run_free(r);
+	r = parse("--linger", "soon", "true", NULL);
+	assert_usage_error(r, "invalid --linger 'soon'");
+	run_free(r);
+}
+
+static void test_cli_views(void **state)
+{
+	struct run *r;
+
+	r = parse("-t", "-T", "--ascii", "--svg", "out.svg", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(r->cfg.tree);
+	assert_true(r->cfg.timeline);
+	assert_true(r->cfg.ascii);
+	assert_string_equal(r->cfg.svg_path, "out.svg");
+	run_free(r);
+	r = parse("--svg", "", NULL);
+	assert_usage_error(r, "--svg needs a file name");
+	run_free(r);
+}
+
 static void test_cli_long_option_prefix(void **state)
 {
 	struct run *r = parse("--dur", "5", "--thr", NULL);
@@ -423,6 +513,10 @@ int main(void)
 		cmocka_unit_test(test_cli_command_after_dashes),
 		cmocka_unit_test(test_cli_command_without_dashes),
 		cmocka_unit_test(test_cli_unknown_options),
+		cmocka_unit_test(test_cli_filters),
+		cmocka_unit_test(test_cli_filters_malformed),
+		cmocka_unit_test(test_cli_command_options),
+		cmocka_unit_test(test_cli_views),
 		cmocka_unit_test(test_cli_long_option_prefix),
 		cmocka_unit_test(test_cli_help),
 		cmocka_unit_test(test_cli_version),

@@ -405,6 +405,12 @@ static void test_csv_reap(void **state)
 	assert_string_equal(fl.v[DETAIL], "reaped=auto zombie_ns=212000000");
 	fields_free(&fl);
 
+	ev->flags = PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR;
+	fields_of(ev, &fl);
+	assert_string_equal(fl.v[BY_PID], "");
+	assert_string_equal(fl.v[DETAIL], "reaper=unknown zombie_ns=212000000");
+	fields_free(&fl);
+
 	ev->flags = 0;
 	ev->reap.exit_ns = 0;
 	fields_of(ev, &fl);

@@ -253,6 +253,8 @@ static void test_stream_reap(void **state)
 	ev->flags = PT_F_AUTOREAP;
 	ev->reap.exit_ns = TS_NS_VALUE - 300000;
 	assert_detail(ev, "zombie 0 ms, reaped automatically");
+	ev->flags = PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR;
+	assert_detail(ev, "zombie 0 ms, released, reaper not seen");
 	ev->flags = 0;
 	ev->reap.exit_ns = 0;
 	assert_detail(ev, "reaped by make(900)");
