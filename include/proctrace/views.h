@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Views of the process model, printed when tracing ends: the tree, the
+ * timeline (a text Gantt chart) and the same timeline as SVG. Each writes
+ * the whole view to a borrowed FILE and returns 0 or -errno (-ENOMEM, or
+ * the write error); none prints diagnostics. Times are shown in seconds
+ * from the first event of the trace. */
+#ifndef PROCTRACE_VIEWS_H
+#define PROCTRACE_VIEWS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "proctrace/buf.h"
+#include "proctrace/model.h"
+
+struct pt_view_opts {
+	unsigned width;   /* text columns (terminal width, or 100); SVG ignores it */
+	bool ascii;       /* ASCII instead of box-drawing and block characters */
+	bool verbose;     /* timeline: every transition of every process */
+	bool threads;     /* tree: threads under their process (model kept them) */
+};
+
+#define PT_VIEW_DEFAULT_WIDTH 100
+
+/* -t: one line per process, in a tree. */
+int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
+/* -T: state over time, one row per process in tree order. */
+int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
+/* --svg: the timeline as a self-contained SVG document. */
+int pt_svg_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
+
+/* ---- wording the views share (tree.c) ---- */
+
+/* "850 ns", "12 µs" ("us" in ASCII), "300 ms", "1.50 s", "2m05s", "3h02m" */
+void pt_view_put_duration(struct pt_buf *b, __u64 ns, bool ascii);
+/* Seconds from t0 with millisecond precision: "1.250"; "before" if < t0. */
+void pt_view_put_time(struct pt_buf *b, __u64 ts, __u64 t0);
+/* A comm (up to PT_COMM_LEN bytes, maybe unterminated) as valid UTF-8 on one
+ * line: control characters and invalid bytes escaped. */
+void pt_view_put_comm(struct pt_buf *b, const char *comm);
+/* "812 (bash)": a pid and, when known, its comm. */
+void pt_view_put_actor(struct pt_buf *b, __u32 pid, const char *comm);
+/* Its exit status (EXIT_SEEN): "exit 3", "SIGTERM from 812 (bash)",
+ * "SIGSEGV (core)". */
+void pt_view_put_status(struct pt_buf *b, const struct pt_proc *p);
+/* How it ended, as of end_ns: "exit 0", "SIGKILL from 812 (bash)",
+ * "SIGSEGV (core)", "exit 1, zombie 300 ms", "still running", "stopped",
+ * "reaped, exit not seen", "ended, not seen". */
+void pt_view_put_end(struct pt_buf *b, const struct pt_proc *p, __u64 end_ns,
+		     bool ascii);
+/* Its programs: each exec's argv as a shell command line, joined by " → "
+ * (" -> " in ASCII); "" when it never exec'd. */
+void pt_view_put_progs(struct pt_buf *b, const struct pt_proc *p, bool ascii);
+
+/* Display columns of escaped UTF-8 text: one per code point. */
+size_t pt_view_cols(const char *s, size_t n);
+/* Append s[0..n) cut to at most cols columns, with an ellipsis if cut. */
+void pt_view_put_cut(struct pt_buf *b, const char *s, size_t n, size_t cols,
+		     bool ascii);
+/* "note: 12 events lost (3 fork, 9 exit): ..." line, or nothing. */
+void pt_view_put_lost(struct pt_buf *b, const struct pt_model_stats *st);
+
+/* ---- time axis shared by the timeline and the SVG (timeline.c) ---- */
+
+/* A round tick step (1, 2 or 5 times a power of ten ns) that gives at most
+ * max_ticks ticks over span_ns. */
+__u64 pt_view_tick_step(__u64 span_ns, unsigned max_ticks);
+/* ns as seconds with just the decimals step needs: "0s", "0.25s", "1.5s". */
+void pt_view_put_tick(struct pt_buf *b, __u64 ns, __u64 step);
+
+#endif

@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The timeline view: a text Gantt chart, one row per process in tree order,
+ * one character per time slice showing the state it spent most of that
+ * slice in, with exec and signal marks on top, under an axis in seconds.
+ * Verbose adds every transition of every process with its exact time.
+ * Also the time axis (tick step and labels) that the SVG shares. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "proctrace/decode.h"
+#include "proctrace/views.h"
+
+#define LABEL_MIN 12
+#define LABEL_MAX 30
+#define CHART_MIN 10
+#define MAX_INDENT 10
+#define COLS_PER_TICK 10
+/* Repeat the axis under the chart when it is too long to see the top. */
+#define AXIS_AGAIN_ROWS 30
+
+enum cell {
+	CELL_NONE,
+	CELL_ALIVE,   /* CELL_ALIVE + enum pt_state, up to zombie */
+	CELL_STOPPED,
+	CELL_ZOMBIE,
+	CELL_EXEC,
+	CELL_SIGNAL,
+	CELL_MAX,
+};
+static const char *const cell_utf8[CELL_MAX] = { " ", "█", "▒", "░", "◆", "!" };
+static const char *const cell_ascii[CELL_MAX] = { " ", "=", "-", "z", "*", "!" };
+
+struct tl_ctx {
+	FILE *f;                      /* borrowed */
+	const struct pt_view_opts *o;
+	const char *const *cell_glyph;
+	__u64 t0, t1, span;           /* span = t1 - t0, at least 1 */
+	unsigned label_w, chart_w;
+	__u64 (*dur)[3];              /* per cell: time alive, stopped, zombie */
+	unsigned char *cells;         /* per cell: enum cell */
+	struct pt_buf line, tmp;
+};
+
+/* ---- time axis ---- */
+
+__u64 pt_view_tick_step(__u64 span_ns, unsigned max_ticks)
+{
+	static const unsigned mult[] = { 1, 2, 5 };
+	__u64 pow = 1;
+	unsigned i;
+
+	if (!max_ticks)
+		max_ticks = 1;
+	for (;;) {
+		for (i = 0; i < 3; i++)
+			if (span_ns / (pow * mult[i]) < max_ticks)
+				return pow * mult[i];
+		if (pow > UINT64_MAX / 100)
+			return pow * 10;
+		pow *= 10;
+	}
+}
+
+void pt_view_put_tick(struct pt_buf *b, __u64 ns, __u64 step)
+{
+	__u64 s = step, frac = ns % 1000000000;
+	unsigned decimals = 0, i;
+
+	while (s % 1000000000 && decimals < 9) {
+		s *= 10;
+		decimals++;
+	}
+	for (i = decimals; i < 9; i++)
+		frac /= 10;
+	/* Only the decimals this tick needs: 0.5s, 1s, 1.5s. */
+	while (decimals && frac % 10 == 0) {
+		frac /= 10;
+		decimals--;
+	}
+	pt_buf_printf(b, "%llu", (unsigned long long)(ns / 1000000000));
+	if (decimals)
+		pt_buf_printf(b, ".%0*llu", (int)decimals, (unsigned long long)frac);
+	pt_buf_putc(b, 's');
+}
+
+static unsigned col_of(const struct tl_ctx *c, __u64 ts)
+{
+	__u64 col;
+
+	if (ts <= c->t0)
+		return 0;
+	col = (__u64)((unsigned __int128)(ts - c->t0) * c->chart_w / c->span);
+	return col >= c->chart_w ? c->chart_w - 1 : (unsigned)col;
+}
+
+static __u64 col_start(const struct tl_ctx *c, unsigned col)
+{
+	/* Inverse of col_of, rounded up so that col_of(col_start(i)) == i. */
+	unsigned __int128 x = (unsigned __int128)c->span * col;
+
+	return c->t0 + (__u64)((x + c->chart_w - 1) / c->chart_w);
+}
+
+static void put_spaces(struct pt_buf *b, size_t n)
+{
+	pt_buf_fill(b, ' ', n);
+}
+
+/* The labels line of the axis: each tick's time above its column, skipped
+ * where it would run into the previous one. */
+static void axis_labels(struct tl_ctx *c, __u64 step)
+{
+	size_t at = 0, next_free = 0, col;
+	__u64 k;
+
+	put_spaces(&c->line, c->label_w + 2);
+	for (k = 0; k * step <= c->span; k++) {
+		col = (size_t)((unsigned __int128)k * step * c->chart_w / c->span);
+		if (col >= c->chart_w || col < next_free)
+			continue;
+		pt_buf_reset(&c->tmp);
+		pt_view_put_tick(&c->tmp, k * step, step);
+		put_spaces(&c->line, col - at);
+		pt_buf_put(&c->line, c->tmp.data, c->tmp.len);
+		at = col + c->tmp.len;
+		next_free = at + 1;
+	}
+	pt_buf_putc(&c->line, '\n');
+}
+
+static void axis_ticks(struct tl_ctx *c, __u64 step, bool below)
+{
+	const char *tick = c->o->ascii ? "+" : below ? "┴" : "┬";
+	const char *rule = c->o->ascii ? "-" : "─";
+	size_t col;
+	__u64 k;
+
+	/* The cells are free between rows: mark the tick columns in them. */
+	memset(c->cells, 0, c->chart_w);
+	for (k = 0; k * step <= c->span; k++) {
+		col = (size_t)((unsigned __int128)k * step * c->chart_w / c->span);
+		if (col < c->chart_w)
+			c->cells[col] = 1;
+	}
+	pt_view_put_cut(&c->line, "PID COMMAND", 11, c->label_w, c->o->ascii);
+	put_spaces(&c->line, c->label_w > 11 ? c->label_w - 11 + 2 : 2);
+	for (col = 0; col < c->chart_w; col++)
+		pt_buf_puts(&c->line, c->cells[col] ? tick : rule);
+	pt_buf_putc(&c->line, '\n');
+}
+
+static int axis_write(struct tl_ctx *c, bool below)
+{
+	__u64 step = pt_view_tick_step(c->span, c->chart_w / COLS_PER_TICK);
+
+	pt_buf_reset(&c->line);
+	if (below) {
+		axis_ticks(c, step, true);
+		axis_labels(c, step);
+	} else {
+		axis_labels(c, step);
+		axis_ticks(c, step, false);
+	}
+	return pt_buf_write(&c->line, c->f);
+}
+
+/* ---- chart rows ---- */
+
+static void cells_fill_states(struct tl_ctx *c, const struct pt_proc *p)
+{
+	struct pt_span_iter it;
+	struct pt_span s;
+	unsigned i, a, b, st, best;
+	__u64 from, to;
+
+	memset(c->dur, 0, c->chart_w * sizeof(*c->dur));
+	memset(c->cells, CELL_NONE, c->chart_w);
+	pt_span_begin(&it, p, c->t0, c->t1);
+	while (pt_span_next(&it, &s)) {
+		if (s.from == s.to) {
+			c->cells[col_of(c, s.from)] = CELL_ALIVE + s.state;
+			continue;
+		}
+		a = col_of(c, s.from);
+		b = col_of(c, s.to - 1);
+		for (i = a; i <= b; i++) {
+			from = col_start(c, i);
+			to = i + 1 < c->chart_w ? col_start(c, i + 1) : c->t1 + 1;
+			from = s.from > from ? s.from : from;
+			to = s.to < to ? s.to : to;
+			if (to > from)
+				c->dur[i][s.state] += to - from;
+		}
+	}
+	/* The state it spent most of the slice in; on a tie the graver one. */
+	for (i = 0; i < c->chart_w; i++) {
+		best = 3;
+		for (st = 0; st < 3; st++)
+			if (c->dur[i][st] && (best == 3 || c->dur[i][st] >= c->dur[i][best]))
+				best = st;
+		if (best < 3)
+			c->cells[i] = CELL_ALIVE + best;
+	}
+}
+
+/* Exec and signal marks over the states; the later mark in a slice wins.
+ * Ignored signals (SIGCHLD without a handler, mostly) are left out. */
+static void cells_fill_marks(struct tl_ctx *c, const struct pt_proc *p)
+{
+	__u64 end = pt_proc_row_end(p, c->t1);
+	const struct pt_mark *mk;
+	size_t i;
+
+	for (i = 0; i < p->nmarks; i++) {
+		mk = &p->marks[i];
+		if (mk->ts_ns < c->t0 || mk->ts_ns > c->t1 || mk->ts_ns > end)
+			continue;
+		if (mk->kind == PT_EXEC)
+			c->cells[col_of(c, mk->ts_ns)] = CELL_EXEC;
+		else if (mk->kind == PT_SIGNAL && mk->signal.result != PT_SIG_IGNORED)
+			c->cells[col_of(c, mk->ts_ns)] = CELL_SIGNAL;
+	}
+}
+
+static void put_label(struct tl_ctx *c, const struct pt_walk *w)
+{
+	unsigned indent = w->depth < MAX_INDENT ? w->depth : MAX_INDENT;
+	size_t cols;
+
+	pt_buf_reset(&c->tmp);
+	put_spaces(&c->tmp, indent);
+	pt_buf_printf(&c->tmp, "%u ", w->proc->pid);
+	pt_view_put_comm(&c->tmp, w->proc->comm);
+	pt_view_put_cut(&c->line, c->tmp.data, c->tmp.len, c->label_w,
+			c->o->ascii);
+	cols = pt_view_cols(c->tmp.data, c->tmp.len);
+	put_spaces(&c->line, cols < c->label_w ? c->label_w - cols : 0);
+}
+
+static int chart_row(const struct pt_walk *w, void *ctx)
+{
+	struct tl_ctx *c = ctx;
+	const char *border = c->o->ascii ? "|" : "│";
+	unsigned i;
+
+	cells_fill_states(c, w->proc);
+	cells_fill_marks(c, w->proc);
+	pt_buf_reset(&c->line);
+	put_label(c, w);
+	pt_buf_putc(&c->line, ' ');
+	pt_buf_puts(&c->line, border);
+	for (i = 0; i < c->chart_w; i++)
+		pt_buf_puts(&c->line, c->cell_glyph[c->cells[i]]);
+	pt_buf_puts(&c->line, border);
+	pt_buf_putc(&c->line, '\n');
+	return pt_buf_write(&c->line, c->f);
+}
+
+static int legend_write(struct tl_ctx *c, const struct pt_model_stats *st)
+{
+	const char *const *g = c->cell_glyph;
+
+	pt_buf_reset(&c->line);
+	pt_buf_printf(&c->line, "%s alive  %s stopped  %s zombie  %s exec  %s signal  (1 column = ",
+		      g[CELL_ALIVE], g[CELL_STOPPED], g[CELL_ZOMBIE],
+		      g[CELL_EXEC], g[CELL_SIGNAL]);
+	pt_view_put_duration(&c->line, c->span / c->chart_w, c->o->ascii);
+	pt_buf_puts(&c->line, ")\n");
+	pt_view_put_lost(&c->line, st);
+	return pt_buf_write(&c->line, c->f);
+}
+
+/* ---- verbose: every transition ---- */
+
+/* Seconds from t0 with microseconds, signed: snapshots predate t0. */
+static void put_exact_time(struct pt_buf *b, __u64 ts, __u64 t0)
+{
+	__u64 d = ts >= t0 ? ts - t0 : t0 - ts;
+
+	pt_buf_printf(b, "%s%llu.%06llu", ts >= t0 ? "" : "-",
+		      (unsigned long long)(d / 1000000000),
+		      (unsigned long long)(d % 1000000000 / 1000));
+}
+
+static void put_event_head(struct tl_ctx *c, __u64 ts, const char *what)
+{
+	pt_buf_reset(&c->line);
+	pt_buf_puts(&c->line, "  ");
+	pt_buf_reset(&c->tmp);
+	put_exact_time(&c->tmp, ts, c->t0);
+	put_spaces(&c->line, c->tmp.len < 11 ? 11 - c->tmp.len : 0);
+	pt_buf_put(&c->line, c->tmp.data, c->tmp.len);
+	pt_buf_reset(&c->tmp);
+	pt_buf_printf(&c->line, "  %-9s ", what);
+}
+
+static void put_sender(struct pt_buf *b, const struct pt_mark *mk)
+{
+	if (mk->has_by) {
+		pt_buf_puts(b, " from ");
+		pt_view_put_actor(b, mk->by, mk->by_comm);
+	} else if (mk->flags & PT_F_KERNEL_SENDER) {
+		pt_buf_puts(b, " from the kernel");
+	}
+}
+
+static void put_rusage(struct pt_buf *b, const struct pt_exit *e, bool ascii)
+{
+	__u64 user, sys;
+
+	pt_cputime_adjust(e->utime_ns, e->stime_ns, e->runtime_ns, &user, &sys);
+	pt_buf_puts(b, "; user ");
+	pt_view_put_duration(b, user, ascii);
+	pt_buf_puts(b, ", sys ");
+	pt_view_put_duration(b, sys, ascii);
+	pt_buf_printf(b, ", max RSS %llu KiB", (unsigned long long)e->maxrss_kb);
+}
+
+static void put_mark_detail(struct tl_ctx *c, const struct pt_proc *p,
+			    const struct pt_mark *mk)
+{
+	struct pt_buf *b = &c->line;
+	const char *arrow = c->o->ascii ? " -> " : " → ";
+	char sig[32];
+
+	switch (mk->kind) {
+	case PT_SNAPSHOT:
+		pt_buf_printf(b, "running when tracing began, %s",
+			      pt_state_name(mk->state));
+		break;
+	case PT_FORK:
+		if (mk->has_by) {
+			pt_buf_puts(b, "by ");
+			pt_view_put_actor(b, mk->by, mk->by_comm);
+		}
+		break;
+	case PT_EXEC:
+		if (!mk->prog) {
+			pt_buf_puts(b, "(not kept)");
+			break;
+		}
+		if (mk->prog->argv_len)
+			pt_argv_join_flags(b, mk->prog->argv, mk->prog->argv_len,
+					   PT_QUOTE_ONE_LINE);
+		if (mk->prog->flags & PT_F_ARGV_TRUNC)
+			pt_buf_puts(b, c->o->ascii ? " ..." : " …");
+		pt_buf_puts(b, mk->prog->argv_len ? "  [" : "[");
+		pt_escape_text(b, mk->prog->path, mk->prog->path_len,
+			       PT_ESC_BACKSLASH | PT_ESC_CONTROL);
+		pt_buf_putc(b, ']');
+		break;
+	case PT_RENAME:
+		pt_buf_puts(b, "was ");
+		pt_view_put_comm(b, mk->old_comm);
+		break;
+	case PT_SETPGID:
+		pt_buf_printf(b, "pgid %u%s%u", mk->group.old_pgid, arrow,
+			      mk->group.pgid);
+		if (mk->has_by && mk->by != p->pid) {
+			pt_buf_puts(b, " by ");
+			pt_view_put_actor(b, mk->by, mk->by_comm);
+		}
+		break;
+	case PT_SETSID:
+		pt_buf_printf(b, "sid %u%s%u, pgid %u", mk->group.old_sid, arrow,
+			      mk->group.sid, mk->group.pgid);
+		break;
+	case PT_SIGNAL:
+	case PT_STOP:
+	case PT_CONTINUE:
+		pt_buf_puts(b, pt_signal_name(mk->signal.sig, sig, sizeof(sig)));
+		put_sender(b, mk);
+		if (mk->kind == PT_SIGNAL && mk->signal.result != PT_SIG_DELIVERED)
+			pt_buf_printf(b, ", %s", pt_sig_result_name(mk->signal.result));
+		break;
+	case PT_EXIT:
+		if (mk->synthetic) {
+			pt_buf_puts(b, "(not seen: became a zombie)");
+			break;
+		}
+		pt_view_put_status(b, p);
+		put_rusage(b, &p->exit, c->o->ascii);
+		break;
+	case PT_REAP:
+		if (mk->has_by) {
+			pt_buf_puts(b, "by ");
+			pt_view_put_actor(b, mk->by, mk->by_comm);
+		} else {
+			pt_buf_puts(b, "automatically (no wait)");
+		}
+		if (p->exit_ns && p->exit_ns <= mk->ts_ns) {
+			pt_buf_puts(b, ", zombie ");
+			pt_view_put_duration(b, mk->ts_ns - p->exit_ns, c->o->ascii);
+		}
+		break;
+	}
+}
+
+/* Facts that are not marks but belong in the list at their time. */
+struct extra {
+	__u64 ts;
+	int what; /* 0 reparent, 1 main thread exit */
+};
+
+static int extra_write(struct tl_ctx *c, const struct pt_walk *w,
+		       const struct extra *x)
+{
+	const struct pt_proc *p = w->proc;
+
+	if (x->what == 0) {
+		put_event_head(c, x->ts, "reparent");
+		pt_buf_puts(&c->line, "to ");
+		pt_view_put_actor(&c->line, p->ppid, w->parent ? w->parent->comm : "");
+		pt_buf_puts(&c->line, ", parent was ");
+		pt_view_put_actor(&c->line, p->orig_ppid,
+				  w->orig_parent ? w->orig_parent->comm : p->parent_comm);
+	} else {
+		put_event_head(c, x->ts, "thread");
+		pt_buf_puts(&c->line, "main thread exited");
+	}
+	pt_buf_putc(&c->line, '\n');
+	return pt_buf_write(&c->line, c->f);
+}
+
+static size_t extras_collect(const struct pt_walk *w, struct extra x[2])
+{
+	const struct pt_proc *p = w->proc;
+	size_t n = 0;
+
+	if (w->reparented && p->reparent_ns)
+		x[n++] = (struct extra){ p->reparent_ns, 0 };
+	if (p->leader_exit_ns)
+		x[n++] = (struct extra){ p->leader_exit_ns, 1 };
+	if (n == 2 && x[1].ts < x[0].ts) {
+		struct extra t = x[0];
+
+		x[0] = x[1];
+		x[1] = t;
+	}
+	return n;
+}
+
+static int transitions_write(const struct pt_walk *w, void *ctx)
+{
+	struct tl_ctx *c = ctx;
+	const struct pt_proc *p = w->proc;
+	struct extra x[2];
+	size_t nx = extras_collect(w, x), ix = 0, i;
+	int err;
+
+	pt_buf_reset(&c->line);
+	pt_buf_printf(&c->line, "%u ", p->pid);
+	pt_view_put_comm(&c->line, p->comm);
+	if (p->flags & PT_PROC_TRIMMED)
+		pt_buf_puts(&c->line, "  (history trimmed)");
+	pt_buf_putc(&c->line, '\n');
+	err = pt_buf_write(&c->line, c->f);
+	for (i = 0; !err && i <= p->nmarks; i++) {
+		while (!err && ix < nx &&
+		       (i == p->nmarks || x[ix].ts <= p->marks[i].ts_ns))
+			err = extra_write(c, w, &x[ix++]);
+		if (err || i == p->nmarks)
+			break;
+		put_event_head(c, p->marks[i].ts_ns, pt_kind_name(p->marks[i].kind));
+		put_mark_detail(c, p, &p->marks[i]);
+		pt_buf_putc(&c->line, '\n');
+		err = pt_buf_write(&c->line, c->f);
+	}
+	return err;
+}
+
+/* ---- the view ---- */
+
+static void layout(struct tl_ctx *c, unsigned width)
+{
+	unsigned label = width / 4;
+
+	label = label < LABEL_MIN ? LABEL_MIN : label > LABEL_MAX ? LABEL_MAX : label;
+	c->label_w = label;
+	c->chart_w = width > label + 4 + CHART_MIN ? width - label - 4 : CHART_MIN;
+}
+
+int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
+{
+	struct tl_ctx c = { .f = f, .o = o };
+	struct pt_model_stats st;
+	int err;
+
+	layout(&c, o->width ? o->width : PT_VIEW_DEFAULT_WIDTH);
+	c.cell_glyph = o->ascii ? cell_ascii : cell_utf8;
+	pt_model_stats(m, &st);
+	c.t0 = st.first_ts;
+	c.t1 = st.end_ns > st.first_ts ? st.end_ns : st.first_ts;
+	c.span = c.t1 > c.t0 ? c.t1 - c.t0 : 1;
+	c.dur = calloc(c.chart_w, sizeof(*c.dur));
+	c.cells = calloc(c.chart_w, 1);
+	err = c.dur && c.cells ? 0 : -ENOMEM;
+	if (!err)
+		err = axis_write(&c, false);
+	if (!err)
+		err = pt_model_walk(m, chart_row, &c);
+	if (!err && st.procs > AXIS_AGAIN_ROWS)
+		err = axis_write(&c, true);
+	if (!err)
+		err = legend_write(&c, &st);
+	if (!err && o->verbose) {
+		pt_buf_reset(&c.line);
+		pt_buf_puts(&c.line, "\nTransitions, in seconds from the first event:\n");
+		err = pt_buf_write(&c.line, f);
+		if (!err)
+			err = pt_model_walk(m, transitions_write, &c);
+	}
+	if (!err)
+		err = pt_file_flush(f);
+	free(c.dur);
+	free(c.cells);
+	pt_buf_free(&c.line);
+	pt_buf_free(&c.tmp);
+	return err;
+}

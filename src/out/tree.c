@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The tree view: one line per process under its parent (its adopter once
+ * reparented), drawn with box-drawing characters, saying what it ran, its
+ * group and session where they differ from its parent's, its lifetime and
+ * how it ended. Also the wording of a process (its end, durations) that the
+ * timeline and SVG reuse, so that all views say the same thing. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "proctrace/decode.h"
+#include "proctrace/views.h"
+
+/* Fewer columns than this for the programs is not worth cutting to: the
+ * line overflows instead. */
+#define MIN_PROGS_COLS 16
+
+static const char *const glyph_utf8[] = { "├─ ", "└─ ", "│  ", "   " };
+static const char *const glyph_ascii[] = { "|- ", "`- ", "|  ", "   " };
+enum { G_TEE, G_ELBOW, G_PIPE, G_BLANK };
+
+struct tree_ctx {
+	FILE *f;                     /* borrowed */
+	const struct pt_view_opts *o;
+	const char *const *glyph;
+	__u64 t0, t1;                /* first event, end of the trace */
+	bool *last;                  /* per depth: that ancestor was a last child */
+	size_t last_cap;
+	struct pt_buf line, tmp;
+	const struct pt_thread **threads;
+	size_t threads_cap;
+};
+
+/* ---- shared wording ---- */
+
+void pt_view_put_duration(struct pt_buf *b, __u64 ns, bool ascii)
+{
+	if (ns < 1000)
+		pt_buf_printf(b, "%llu ns", (unsigned long long)ns);
+	else if (ns < 1000000)
+		pt_buf_printf(b, "%llu %s", (unsigned long long)(ns / 1000),
+			      ascii ? "us" : "µs");
+	else if (ns < 1000000000)
+		pt_buf_printf(b, "%llu ms", (unsigned long long)(ns / 1000000));
+	else if (ns < 60000000000ULL)
+		pt_buf_printf(b, "%llu.%02llu s",
+			      (unsigned long long)(ns / 1000000000),
+			      (unsigned long long)(ns % 1000000000 / 10000000));
+	else if (ns < 3600000000000ULL)
+		pt_buf_printf(b, "%llum%02llus",
+			      (unsigned long long)(ns / 60000000000ULL),
+			      (unsigned long long)(ns / 1000000000 % 60));
+	else
+		pt_buf_printf(b, "%lluh%02llum",
+			      (unsigned long long)(ns / 3600000000000ULL),
+			      (unsigned long long)(ns / 60000000000ULL % 60));
+}
+
+void pt_view_put_time(struct pt_buf *b, __u64 ts, __u64 t0)
+{
+	__u64 ms;
+
+	if (ts < t0) {
+		pt_buf_puts(b, "before");
+		return;
+	}
+	ms = (ts - t0 + 500000) / 1000000; /* rounded */
+	pt_buf_printf(b, "%llu.%03llu", (unsigned long long)(ms / 1000),
+		      (unsigned long long)(ms % 1000));
+}
+
+void pt_view_put_comm(struct pt_buf *b, const char *comm)
+{
+	pt_escape_text(b, comm, strnlen(comm, PT_COMM_LEN),
+		       PT_ESC_BACKSLASH | PT_ESC_CONTROL);
+}
+
+void pt_view_put_actor(struct pt_buf *b, __u32 pid, const char *comm)
+{
+	pt_buf_printf(b, "%u", pid);
+	if (comm[0]) {
+		pt_buf_puts(b, " (");
+		pt_view_put_comm(b, comm);
+		pt_buf_putc(b, ')');
+	}
+}
+
+void pt_view_put_status(struct pt_buf *b, const struct pt_proc *p)
+{
+	struct pt_status st = pt_decode_status(p->exit.status);
+	const struct pt_mark *killer;
+	char name[32];
+
+	if (!st.signaled) {
+		pt_buf_printf(b, "exit %d", st.code);
+		return;
+	}
+	pt_buf_puts(b, pt_signal_name(st.sig, name, sizeof(name)));
+	if (st.core)
+		pt_buf_puts(b, " (core)");
+	killer = pt_proc_fatal_signal(p);
+	if (killer && killer->has_by) {
+		pt_buf_puts(b, " from ");
+		pt_view_put_actor(b, killer->by, killer->by_comm);
+	} else if (killer && (killer->flags & PT_F_KERNEL_SENDER)) {
+		pt_buf_puts(b, " from the kernel");
+	}
+}
+
+static void put_since_exit(struct pt_buf *b, const char *what, __u64 from,
+			   __u64 to, bool ascii)
+{
+	pt_buf_printf(b, "%s ", what);
+	pt_view_put_duration(b, to > from ? to - from : 0, ascii);
+}
+
+void pt_view_put_end(struct pt_buf *b, const struct pt_proc *p, __u64 end_ns,
+		     bool ascii)
+{
+	bool exited = p->flags & PT_PROC_EXIT_SEEN;
+
+	switch (pt_proc_end(p)) {
+	case PT_END_RUNNING:
+		pt_buf_puts(b, "still running");
+		break;
+	case PT_END_STOPPED:
+		pt_buf_puts(b, "stopped");
+		break;
+	case PT_END_ZOMBIE:
+		if (exited) {
+			pt_view_put_status(b, p);
+			pt_buf_puts(b, ", ");
+		}
+		if (p->exit_ns)
+			put_since_exit(b, "zombie", p->exit_ns, end_ns, ascii);
+		else
+			pt_buf_puts(b, "zombie");
+		break;
+	case PT_END_REAPED:
+		if (exited)
+			pt_view_put_status(b, p);
+		else
+			pt_buf_puts(b, "reaped, exit not seen");
+		/* A zombie long enough to notice: its parent was slow to wait. */
+		if (p->exit_ns && p->reap_ns >= p->exit_ns + 1000000) {
+			pt_buf_puts(b, ", ");
+			put_since_exit(b, "reaped after", p->exit_ns, p->reap_ns,
+				       ascii);
+		}
+		break;
+	case PT_END_UNSEEN:
+		if (exited) {
+			pt_view_put_status(b, p);
+			pt_buf_puts(b, ", reap not seen");
+		} else {
+			pt_buf_puts(b, "ended, not seen");
+		}
+		break;
+	}
+}
+
+void pt_view_put_progs(struct pt_buf *b, const struct pt_proc *p, bool ascii)
+{
+	const struct pt_prog *prog;
+
+	for (prog = p->progs; prog; prog = prog->next) {
+		if (prog != p->progs)
+			pt_buf_puts(b, ascii ? " -> " : " → ");
+		if (prog->argv_len) {
+			pt_argv_join_flags(b, prog->argv, prog->argv_len,
+					   PT_QUOTE_ONE_LINE);
+		} else if (prog->path_len) {
+			pt_escape_text(b, prog->path, prog->path_len,
+				       PT_ESC_BACKSLASH | PT_ESC_CONTROL);
+		} else {
+			pt_buf_puts(b, "?");
+		}
+		if (prog->flags & PT_F_ARGV_TRUNC)
+			pt_buf_puts(b, ascii ? " ..." : " …");
+	}
+}
+
+void pt_view_put_lost(struct pt_buf *b, const struct pt_model_stats *st)
+{
+	bool first = true;
+	unsigned k;
+
+	if (!st->lost)
+		return;
+	pt_buf_printf(b, "note: %llu events lost", (unsigned long long)st->lost);
+	for (k = 0; k < PT_KIND_MAX; k++) {
+		if (!st->lost_by_kind[k])
+			continue;
+		pt_buf_printf(b, "%s%llu %s", first ? " (" : ", ",
+			      (unsigned long long)st->lost_by_kind[k],
+			      pt_kind_name(k));
+		first = false;
+	}
+	pt_buf_puts(b, first ? "" : ")");
+	pt_buf_puts(b, ": processes or links may be missing\n");
+}
+
+/* ---- columns ---- */
+
+size_t pt_view_cols(const char *s, size_t n)
+{
+	size_t cols = 0, i;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			cols++;
+	return cols;
+}
+
+void pt_view_put_cut(struct pt_buf *b, const char *s, size_t n, size_t cols,
+		     bool ascii)
+{
+	const char *ell = ascii ? "..." : "…";
+	size_t ell_cols = ascii ? 3 : 1, i = 0, used = 0, keep;
+
+	if (pt_view_cols(s, n) <= cols) {
+		pt_buf_put(b, s, n);
+		return;
+	}
+	keep = cols > ell_cols ? cols - ell_cols : 0;
+	while (i < n) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			if (used == keep)
+				break;
+			used++;
+		}
+		i++;
+	}
+	pt_buf_put(b, s, i);
+	pt_buf_puts(b, ell);
+}
+
+/* ---- one line ---- */
+
+static int depth_reserve(struct tree_ctx *c, unsigned depth)
+{
+	size_t cap;
+	bool *last;
+
+	if (depth < c->last_cap)
+		return 0;
+	cap = c->last_cap ? c->last_cap * 2 : 64;
+	while (cap <= depth)
+		cap *= 2;
+	last = realloc(c->last, cap * sizeof(*last));
+	if (!last)
+		return -ENOMEM;
+	c->last = last;
+	c->last_cap = cap;
+	return 0;
+}
+
+/* Continuation of levels 1..upto, then the connector of a row at upto+1. */
+static void put_prefix(struct tree_ctx *c, unsigned upto, bool is_last)
+{
+	unsigned k;
+
+	for (k = 1; k <= upto; k++)
+		pt_buf_puts(&c->line, c->glyph[c->last[k] ? G_BLANK : G_PIPE]);
+	pt_buf_puts(&c->line, c->glyph[is_last ? G_ELBOW : G_TEE]);
+}
+
+static void put_groups(struct tree_ctx *c, const struct pt_walk *w)
+{
+	const struct pt_proc *p = w->proc, *par = w->parent;
+	bool pg_moved = p->first_pgid != p->pgid, sid_moved = p->first_sid != p->sid;
+	bool pg = !par || p->pgid != par->pgid || pg_moved;
+	bool sid = !par || p->sid != par->sid || sid_moved;
+	const char *arrow = c->o->ascii ? "->" : "→";
+
+	if (!pg && !sid)
+		return;
+	pt_buf_puts(&c->line, " [");
+	if (pg) {
+		pt_buf_puts(&c->line, "pgid ");
+		if (pg_moved)
+			pt_buf_printf(&c->line, "%u%s", p->first_pgid, arrow);
+		pt_buf_printf(&c->line, "%u", p->pgid);
+	}
+	if (sid) {
+		pt_buf_puts(&c->line, pg ? ", sid " : "sid ");
+		if (sid_moved)
+			pt_buf_printf(&c->line, "%u%s", p->first_sid, arrow);
+		pt_buf_printf(&c->line, "%u", p->sid);
+	}
+	pt_buf_putc(&c->line, ']');
+}
+
+/* Where it came from, when that is not simply "forked by its parent". */
+static void put_origin(struct tree_ctx *c, const struct pt_walk *w)
+{
+	const struct pt_proc *p = w->proc;
+	const char *comm = w->orig_parent ? w->orig_parent->comm : p->parent_comm;
+
+	if (p->flags & PT_PROC_SNAPSHOT || (!(p->flags & PT_PROC_FORK_SEEN) &&
+					     p->start_ns < c->t0))
+		pt_buf_puts(&c->line, " [before trace]");
+	else if (!(p->flags & PT_PROC_FORK_SEEN))
+		pt_buf_puts(&c->line, " [fork not seen]");
+	if (w->reparented) {
+		pt_buf_puts(&c->line, " [reparented, parent was ");
+		pt_view_put_actor(&c->line, p->orig_ppid, comm);
+		pt_buf_putc(&c->line, ']');
+	}
+	if (w->parent_missing)
+		pt_buf_printf(&c->line, " [%s %u not traced]",
+			      w->reparented ? "adopter" : "parent", p->ppid);
+}
+
+static void put_life(struct tree_ctx *c, const struct pt_proc *p)
+{
+	const char *dash = c->o->ascii ? "-" : "–";
+	__u64 end = p->exit_ns ? p->exit_ns : p->reap_ns;
+
+	switch (pt_proc_end(p)) {
+	case PT_END_RUNNING:
+	case PT_END_STOPPED:
+		if (p->start_ns < c->t0)
+			return;
+		pt_buf_puts(&c->line, "  from ");
+		pt_view_put_time(&c->line, p->start_ns, c->t0);
+		pt_buf_putc(&c->line, 's');
+		return;
+	case PT_END_UNSEEN:
+		if (!end) {
+			pt_buf_puts(&c->line, "  ");
+			pt_view_put_time(&c->line, p->start_ns, c->t0);
+			pt_buf_printf(&c->line, "%s?", dash);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	pt_buf_puts(&c->line, "  ");
+	pt_view_put_time(&c->line, p->start_ns, c->t0);
+	pt_buf_puts(&c->line, dash);
+	pt_view_put_time(&c->line, end ? end : c->t1, c->t0);
+	pt_buf_putc(&c->line, 's');
+}
+
+static void put_progs_cut(struct tree_ctx *c, const struct pt_proc *p)
+{
+	size_t used, avail;
+
+	pt_buf_reset(&c->tmp);
+	pt_view_put_progs(&c->tmp, p, c->o->ascii);
+	if (!c->tmp.len)
+		return;
+	pt_buf_puts(&c->line, "  ");
+	used = pt_view_cols(c->line.data, c->line.len);
+	avail = c->o->width > used ? c->o->width - used : 0;
+	if (avail < MIN_PROGS_COLS)
+		avail = MIN_PROGS_COLS;
+	pt_view_put_cut(&c->line, c->tmp.data, c->tmp.len, avail, c->o->ascii);
+}
+
+static int thread_lines(struct tree_ctx *c, const struct pt_walk *w)
+{
+	const struct pt_proc *p = w->proc;
+	const struct pt_thread **tv;
+	size_t n, i;
+	int err;
+
+	if (!p->nthreads)
+		return 0;
+	if (p->nthreads > c->threads_cap) {
+		tv = realloc(c->threads, p->nthreads * sizeof(*tv));
+		if (!tv)
+			return -ENOMEM;
+		c->threads = tv;
+		c->threads_cap = p->nthreads;
+	}
+	n = pt_proc_threads(p, c->threads, c->threads_cap);
+	for (i = 0; i < n; i++) {
+		const struct pt_thread *t = c->threads[i];
+		__u64 end = t->exit_ns ? t->exit_ns : p->exit_ns;
+
+		pt_buf_reset(&c->line);
+		put_prefix(c, w->depth, i + 1 == n && !w->has_children);
+		pt_buf_printf(&c->line, "{%u} ", t->tid);
+		pt_view_put_comm(&c->line, t->comm);
+		pt_buf_puts(&c->line, " thread  ");
+		if (t->start_ns)
+			pt_view_put_time(&c->line, t->start_ns, c->t0);
+		else
+			pt_buf_puts(&c->line, "before");
+		pt_buf_puts(&c->line, c->o->ascii ? "-" : "–");
+		if (end) {
+			pt_view_put_time(&c->line, end, c->t0);
+			pt_buf_putc(&c->line, 's');
+		}
+		if (t->took_pid)
+			pt_buf_puts(&c->line, "  exec'd, took the pid");
+		else if (!end)
+			pt_buf_puts(&c->line, "  still running");
+		pt_buf_putc(&c->line, '\n');
+		err = pt_buf_write(&c->line, c->f);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int tree_line(const struct pt_walk *w, void *ctx)
+{
+	struct tree_ctx *c = ctx;
+	const struct pt_proc *p = w->proc;
+	int err;
+
+	err = depth_reserve(c, w->depth + 1);
+	if (err)
+		return err;
+	c->last[w->depth] = w->last;
+	pt_buf_reset(&c->line);
+	if (w->depth)
+		put_prefix(c, w->depth - 1, w->last);
+	pt_buf_printf(&c->line, "%u ", p->pid);
+	pt_view_put_comm(&c->line, p->comm);
+	put_origin(c, w);
+	put_groups(c, w);
+	put_life(c, p);
+	pt_buf_puts(&c->line, "  ");
+	pt_view_put_end(&c->line, p, c->t1, c->o->ascii);
+	if (p->leader_exit_ns && !(p->flags & PT_PROC_EXIT_SEEN))
+		pt_buf_puts(&c->line, " (main thread exited)");
+	put_progs_cut(c, p);
+	pt_buf_putc(&c->line, '\n');
+	err = pt_buf_write(&c->line, c->f);
+	if (err)
+		return err;
+	return c->o->threads ? thread_lines(c, w) : 0;
+}
+
+int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
+{
+	struct pt_view_opts opts = *o;
+	struct pt_model_stats st;
+	struct tree_ctx c = { .f = f, .o = &opts };
+	int err;
+
+	if (!opts.width)
+		opts.width = PT_VIEW_DEFAULT_WIDTH;
+	c.glyph = opts.ascii ? glyph_ascii : glyph_utf8;
+	pt_model_stats(m, &st);
+	c.t0 = st.first_ts;
+	c.t1 = st.end_ns;
+	err = pt_model_walk(m, tree_line, &c);
+	if (!err) {
+		pt_buf_reset(&c.line);
+		pt_view_put_lost(&c.line, &st);
+		err = pt_buf_write(&c.line, f);
+	}
+	if (!err)
+		err = pt_file_flush(f);
+	free(c.last);
+	free(c.threads);
+	pt_buf_free(&c.line);
+	pt_buf_free(&c.tmp);
+	return err;
+}
