@@ -102,6 +102,22 @@ static int on_event(void *ctx, const struct pt_event *ev)
 	return 0;
 }
 
+/* Written out once per poll, so a reader following the output (a pipe, a
+ * `tail -f` of the CSV) sees events within a poll interval. */
+static int flush_outputs(struct app *a)
+{
+	int err;
+
+	if (a->stream && fflush(stdout))
+		return output_failed(a, -errno, "the live stream");
+	if (a->csv) {
+		err = pt_csv_flush(a->csv);
+		if (err)
+			return output_failed(a, err, a->cfg.csv_path);
+	}
+	return 0;
+}
+
 static __u64 boottime_ns(void)
 {
 	struct timespec ts;
@@ -225,6 +241,8 @@ static int trace_loop(struct app *a)
 		if (n < 0 && n != -EINTR)
 			return n;
 		n = report_losses(a);
+		if (!n)
+			n = flush_outputs(a);
 		if (n)
 			return n;
 	}

@@ -15,6 +15,8 @@ struct pt_csv;
 /* Writes the header row. NULL with errno set on failure. f is borrowed. */
 struct pt_csv *pt_csv_open(FILE *f, const struct pt_clock *clock);
 int pt_csv_write(struct pt_csv *w, const struct pt_event *ev);
+/* Write out the rows kept so far (they are written in batches). */
+int pt_csv_flush(struct pt_csv *w);
 /* Flushes; returns the first error seen, if any. Does not fclose f. */
 int pt_csv_close(struct pt_csv *w);
 

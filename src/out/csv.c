@@ -11,7 +11,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "proctrace/writer.h"
+
+/* Rows are written in batches of about this size, straight to the file
+ * descriptor: after a failed write the file can be cut back to its last
+ * whole row, which stdio's buffering would hide. */
+#define CSV_BATCH_BYTES 65536
 
 static const char csv_header[] =
 	"ts_ns,time,event,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
@@ -19,7 +25,13 @@ static const char csv_header[] =
 	"maxrss_kb,minflt,majflt,nvcsw,nivcsw,ns_pid,pidns,cgroup_id,detail\n";
 
 struct pt_csv {
-	FILE *f;                /* borrowed */
+	FILE *f;                /* borrowed; only its descriptor is written */
+	int fd;
+	off_t base;             /* file offset at open; -1: not seekable */
+	__u64 written;          /* bytes of whole rows written since open */
+	struct pt_buf batch;    /* whole rows not yet written */
+	size_t *row_ends;       /* offset in batch after each of its rows */
+	size_t n_rows, cap_rows;
 	struct pt_clock clock;
 	struct pt_buf row;      /* the row being formatted */
 	struct pt_buf text;     /* one field before CSV quoting */
@@ -370,10 +382,74 @@ static void format_row(struct pt_csv *w, const struct pt_event *ev)
 
 /* ---- the writer ---- */
 
+/* After a short write, cut the file back to the end of the last row that
+ * made it whole, so it always ends on a row boundary. */
+static void cut_to_last_row(struct pt_csv *w, size_t landed)
+{
+	size_t keep = 0;
+
+	for (size_t i = 0; i < w->n_rows && w->row_ends[i] <= landed; i++)
+		keep = w->row_ends[i];
+	if (w->base >= 0 && keep < landed)
+		(void)!ftruncate(w->fd, w->base + (off_t)(w->written + keep));
+	w->written += keep;
+}
+
+static int csv_flush_batch(struct pt_csv *w)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < w->batch.len) {
+		n = write(w->fd, w->batch.data + off, w->batch.len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			w->err = n < 0 ? -errno : -EIO;
+			cut_to_last_row(w, off);
+			break;
+		}
+		off += n;
+	}
+	if (!w->err)
+		w->written += w->batch.len;
+	pt_buf_reset(&w->batch);
+	w->n_rows = 0;
+	return w->err;
+}
+
+static int remember_row_end(struct pt_csv *w)
+{
+	if (w->n_rows == w->cap_rows) {
+		size_t cap = w->cap_rows ? w->cap_rows * 2 : 256;
+		size_t *ends = realloc(w->row_ends, cap * sizeof(*ends));
+
+		if (!ends)
+			return -ENOMEM;
+		w->row_ends = ends;
+		w->cap_rows = cap;
+	}
+	w->row_ends[w->n_rows++] = w->batch.len;
+	return 0;
+}
+
 static int csv_emit(struct pt_csv *w)
 {
-	if (!w->err)
-		w->err = pt_buf_write(&w->row, w->f);
+	if (w->err)
+		return w->err;
+	if (w->row.failed || w->batch.failed)
+		return w->err = -ENOMEM;
+	pt_buf_put(&w->batch, w->row.data, w->row.len);
+	w->err = remember_row_end(w);
+	if (!w->err && w->batch.len >= CSV_BATCH_BYTES)
+		csv_flush_batch(w);
+	return w->err;
+}
+
+int pt_csv_flush(struct pt_csv *w)
+{
+	if (!w->err && w->batch.len)
+		csv_flush_batch(w);
 	return w->err;
 }
 
@@ -385,11 +461,20 @@ struct pt_csv *pt_csv_open(FILE *f, const struct pt_clock *clock)
 	if (!w)
 		return NULL;
 	w->f = f;
+	w->fd = fileno(f);
 	w->clock = *clock;
+	/* Whatever stdio holds for f goes first. */
+	err = pt_file_flush(f);
+	w->base = lseek(w->fd, 0, SEEK_CUR);
 	pt_buf_puts(&w->row, csv_header);
-	err = csv_emit(w);
+	if (!err)
+		err = csv_emit(w);
+	if (!err)
+		err = pt_csv_flush(w);
 	if (err) {
 		pt_buf_free(&w->row);
+		pt_buf_free(&w->batch);
+		free(w->row_ends);
 		free(w);
 		errno = -err;
 		return NULL;
@@ -411,9 +496,10 @@ int pt_csv_close(struct pt_csv *w)
 
 	if (!w)
 		return 0;
-	if (!w->err)
-		w->err = pt_file_flush(w->f);
+	pt_csv_flush(w);
 	err = w->err;
+	pt_buf_free(&w->batch);
+	free(w->row_ends);
 	pt_buf_free(&w->row);
 	pt_buf_free(&w->text);
 	pt_buf_free(&w->detail);

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include "proctrace/writer.h"
@@ -79,13 +81,18 @@ static char *csv_of(struct pt_event **evs, size_t n)
 	char *text;
 	FILE *f;
 
-	f = open_memstream(&text, &len);
+	/* A real file: the writer writes its descriptor, not the FILE. */
+	f = tmpfile();
 	assert_non_null(f);
 	w = pt_csv_open(f, &clock_fixed);
 	assert_non_null(w);
 	for (i = 0; i < n; i++)
 		assert_int_equal(pt_csv_write(w, evs[i]), 0);
 	assert_int_equal(pt_csv_close(w), 0);
+	len = (size_t)lseek(fileno(f), 0, SEEK_END);
+	text = calloc(1, len + 1);
+	assert_non_null(text);
+	assert_int_equal(pread(fileno(f), text, len, 0), (ssize_t)len);
 	fclose(f);
 	return text;
 }
@@ -715,54 +722,20 @@ static void test_csv_sqlite_imports_rows(void **state)
 
 /* ---- errors ---- */
 
-static void test_csv_full_disk_at_close(void **state)
+static void test_csv_full_disk_at_open(void **state)
 {
-	struct pt_event *ev = new_event(PT_FORK, 0);
 	FILE *f = fopen("/dev/full", "w");
-	struct pt_csv *w;
 
 	assert_non_null(f);
-	w = pt_csv_open(f, &clock_fixed);
-	assert_non_null(w); /* the header is still in stdio's buffer */
-	assert_int_equal(pt_csv_write(w, ev), 0);
-	assert_int_equal(pt_csv_close(w), -ENOSPC);
-	fclose(f);
-	free(ev);
-}
-
-static void test_csv_full_disk_at_write(void **state)
-{
-	struct pt_event *ev = new_event(PT_FORK, 0);
-	FILE *f = fopen("/dev/full", "w");
-	struct pt_csv *w;
-	int i, err = 0;
-
-	assert_non_null(f);
-	setvbuf(f, NULL, _IOLBF, 0);
 	errno = 0;
-	w = pt_csv_open(f, &clock_fixed);
-	assert_null(w);
+	assert_null(pt_csv_open(f, &clock_fixed));
 	assert_int_equal(errno, ENOSPC);
 	fclose(f);
-
-	/* fully buffered: rows are accepted until the buffer must go out */
-	f = fopen("/dev/full", "w");
-	assert_non_null(f);
-	setvbuf(f, NULL, _IOFBF, 4096);
-	w = pt_csv_open(f, &clock_fixed);
-	assert_non_null(w);
-	for (i = 0; i < 1000 && !err; i++)
-		err = pt_csv_write(w, ev);
-	assert_int_equal(err, -ENOSPC);
-	assert_true(i > 1);
-	/* the first error is kept and nothing more is tried */
-	assert_int_equal(pt_csv_write(w, ev), -ENOSPC);
-	assert_int_equal(pt_csv_close(w), -ENOSPC);
-	fclose(f);
-	free(ev);
 }
 
-static void test_csv_closed_pipe(void **state)
+/* Rows are kept and written in batches: the error of a batch shows at the
+ * write that fills it, at a flush, or at close; then it is kept. */
+static void test_csv_error_kept(void **state)
 {
 	struct pt_event *ev = new_event(PT_FORK, 0);
 	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
@@ -770,31 +743,100 @@ static void test_csv_closed_pipe(void **state)
 	int fds[2];
 	FILE *f;
 
-	/* reader gone before anything was written: seen at the flush */
-	assert_int_equal(pipe(fds), 0);
-	close(fds[0]);
-	f = fdopen(fds[1], "w");
-	assert_non_null(f);
-	w = pt_csv_open(f, &clock_fixed);
-	assert_non_null(w);
-	assert_int_equal(pt_csv_close(w), -EPIPE);
-	fclose(f);
-
-	/* reader gone while rows go out one by one */
 	assert_int_equal(pipe(fds), 0);
 	f = fdopen(fds[1], "w");
 	assert_non_null(f);
-	setvbuf(f, NULL, _IOLBF, 0);
 	w = pt_csv_open(f, &clock_fixed);
 	assert_non_null(w);
 	assert_int_equal(pt_csv_write(w, ev), 0);
+	assert_int_equal(pt_csv_flush(w), 0);
 	close(fds[0]);
-	assert_int_equal(pt_csv_write(w, ev), -EPIPE);
+	assert_int_equal(pt_csv_write(w, ev), 0);
+	assert_int_equal(pt_csv_flush(w), -EPIPE);
 	assert_int_equal(pt_csv_write(w, ev), -EPIPE);
 	assert_int_equal(pt_csv_close(w), -EPIPE);
 	fclose(f);
+
+	/* reader gone before anything was written: the header fails */
+	assert_int_equal(pipe(fds), 0);
+	close(fds[0]);
+	f = fdopen(fds[1], "w");
+	assert_non_null(f);
+	errno = 0;
+	assert_null(pt_csv_open(f, &clock_fixed));
+	assert_int_equal(errno, EPIPE);
+	fclose(f);
 	signal(SIGPIPE, old);
 	free(ev);
+}
+
+/* In a child, with the file size limited: writes stop part-way through a
+ * row, and the file must still end on a whole row. */
+static void write_until_full(const char *path, long limit)
+{
+	struct pt_event *ev = new_event(PT_FORK, 0);
+	struct rlimit rl = { .rlim_cur = limit, .rlim_max = limit };
+	FILE *f = fopen(path, "w");
+	struct pt_csv *w;
+	int i, err = 0;
+
+	signal(SIGXFSZ, SIG_IGN);
+	if (!f || setrlimit(RLIMIT_FSIZE, &rl))
+		_exit(10);
+	w = pt_csv_open(f, &clock_fixed);
+	if (!w)
+		_exit(11);
+	for (i = 0; i < 100000 && !err; i++)
+		err = pt_csv_write(w, ev);
+	if (!err)
+		err = pt_csv_close(w);
+	else if (pt_csv_close(w) != err)
+		_exit(12);
+	_exit(err == -EFBIG ? 0 : 13);
+}
+
+static void test_csv_full_file_ends_on_a_row(void **state)
+{
+	char path[] = "/tmp/proctrace-csv-XXXXXX";
+	struct fields fl;
+	char *text, *row, *nl;
+	int fd = mkstemp(path), status, rows = 0;
+	off_t size;
+	pid_t pid;
+
+	assert_true(fd >= 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		write_until_full(path, 100000);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+
+	size = lseek(fd, 0, SEEK_END);
+	assert_true(size > 90000 && size <= 100000);
+	text = calloc(1, size + 1);
+	assert_non_null(text);
+	assert_int_equal(pread(fd, text, size, 0), size);
+	assert_true(!strncmp(text, header, strlen(header)));
+	assert_int_equal(text[size - 1], '\n');
+	for (row = text + strlen(header); *row; row = nl + 1) {
+		char after;
+
+		nl = strchr(row, '\n');
+		assert_non_null(nl);
+		after = nl[1]; /* split_row reads exactly one row */
+		nl[1] = '\0';
+		split_row(row, &fl);
+		nl[1] = after;
+		assert_int_equal(fl.n, N_COLS);
+		fields_free(&fl);
+		rows++;
+	}
+	assert_true(rows > 100);
+	free(text);
+	close(fd);
+	unlink(path);
 }
 
 int main(void)
@@ -820,9 +862,9 @@ int main(void)
 		cmocka_unit_test(test_csv_invalid_utf8_and_backslash),
 		cmocka_unit_test(test_csv_python_reads_back_fields),
 		cmocka_unit_test(test_csv_sqlite_imports_rows),
-		cmocka_unit_test(test_csv_full_disk_at_close),
-		cmocka_unit_test(test_csv_full_disk_at_write),
-		cmocka_unit_test(test_csv_closed_pipe),
+		cmocka_unit_test(test_csv_full_disk_at_open),
+		cmocka_unit_test(test_csv_error_kept),
+		cmocka_unit_test(test_csv_full_file_ends_on_a_row),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
