@@ -1010,7 +1010,7 @@ int snapshot_tasks(struct bpf_iter__task *ctx)
 	e.size = sizeof(e);
 	fill_task(&e.task, task);
 	e.flags = PT_F_NO_ACTOR;
-	if (e.task.state == PT_STATE_ZOMBIE) {
+	if (e.task.state == PT_STATE_ZOMBIE && event_task_wanted(&e.task)) {
 		struct pt_zombie z = { .exit_ns = 0, .freed_ns = 0, .task = e.task };
 
 		bpf_map_update_elem(&zombies, &e.task.pid, &z, BPF_NOEXIST);
