@@ -15,7 +15,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/types.h>
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/asan_interface.h>
+#else
+#define ASAN_POISON_MEMORY_REGION(addr, size)	((void)(addr), (void)(size))
+#define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
+#endif
 
 /* uthash aborts on allocation failure unless told otherwise; a failed add
  * leaves the element's hh.tbl NULL, which is what callers check. */
@@ -32,28 +39,30 @@
  * stopped without end, or exec in a loop; its history is capped too. */
 #define BOUNDED_MAX_MARKS 1024
 #define BOUNDED_MAX_PROGS 64
+/* Nodes are carved from blocks of this size (see node_alloc). */
+#define SLAB_BYTES (2u << 20)
 
 struct thread_node {
 	struct pt_thread pub;
-	UT_hash_handle hh;              /* in proc_node.threads, by tid */
+	UT_hash_handle hh;		/* in proc_node.threads, by tid */
 	struct thread_node *next_ended; /* bounded: ended threads, oldest first */
 };
 
 struct proc_node {
 	struct pt_proc pub;
-	struct proc_node *older;      /* same pid, started earlier */
-	__u64 comm_ts;                /* event that gave pub.comm */
+	struct proc_node *older; /* same pid, started earlier */
+	__u64 comm_ts;		 /* event that gave pub.comm */
 
 	/* Dropping (bounded model only). */
 	struct proc_node *ref_parent; /* the node counted as its parent */
-	size_t nchild;                /* nodes whose ref_parent this is */
+	size_t nchild;		      /* nodes whose ref_parent this is */
 	struct proc_node *drop_prev, *drop_next;
-	bool queued;                  /* in the droppable queue */
+	bool queued; /* in the droppable queue */
 
-	struct pt_mark *marks;        /* inline_marks until it grows */
+	struct pt_mark *marks; /* inline_marks until it grows */
 	size_t marks_cap;
-	struct pt_prog *progs;        /* owned, sorted by time */
-	struct thread_node *threads;  /* uthash by tid */
+	struct pt_prog *progs;	     /* owned, sorted by time */
+	struct thread_node *threads; /* uthash by tid */
 	struct thread_node *ended_first, *ended_last;
 	size_t nended;
 
@@ -66,13 +75,21 @@ struct proc_node {
 
 struct pid_slot {
 	__u32 pid;
-	struct proc_node *newest;     /* chain through proc_node.older */
+	struct proc_node *newest; /* chain through proc_node.older */
 	UT_hash_handle hh;
+};
+
+struct slab {
+	struct slab *next;
 };
 
 struct pt_model {
 	struct pt_model_opts opts;
-	struct pid_slot *slots;       /* uthash by pid */
+	struct pid_slot *slots; /* uthash by pid */
+	struct slab *slabs;	/* owned: where nodes are carved from */
+	char *slab_next;	/* free space of the newest slab */
+	size_t slab_left;
+	struct proc_node *free_nodes; /* dropped nodes to reuse, through older */
 	/* Ended processes no longer needed for the tree, oldest first. */
 	struct proc_node *drop_first, *drop_last;
 	size_t ndrop;
@@ -97,12 +114,49 @@ struct pt_model *pt_model_new(const struct pt_model_opts *opts)
 	return m;
 }
 
-static void node_free(struct proc_node *n)
+/* Nodes come from 2 MiB blocks that the kernel may back with huge pages.
+ * A trace that keeps every process allocates a node per process, and then
+ * page faults, not the model's own work, bound how fast events go in
+ * (several times over, measured). Dropped nodes are reused, so the bounded
+ * model stays within its peak. */
+static struct proc_node *node_alloc(struct pt_model *m)
+{
+	struct proc_node *n = m->free_nodes;
+	struct slab *s;
+	size_t head = (sizeof(*s) + 63) & ~(size_t)63;
+
+	if (n) {
+		ASAN_UNPOISON_MEMORY_REGION(n, sizeof(*n));
+		m->free_nodes = n->older;
+	} else {
+		if (m->slab_left < sizeof(*n)) {
+			s = aligned_alloc(SLAB_BYTES, SLAB_BYTES);
+			if (!s)
+				return NULL;
+			/* Only advice: without huge pages it works the same. */
+			madvise(s, SLAB_BYTES, MADV_HUGEPAGE);
+			s->next = m->slabs;
+			m->slabs = s;
+			m->slab_next = (char *)s + head;
+			m->slab_left = SLAB_BYTES - head;
+			ASAN_POISON_MEMORY_REGION(m->slab_next, m->slab_left);
+		}
+		n = (struct proc_node *)m->slab_next;
+		m->slab_next += sizeof(*n);
+		m->slab_left -= sizeof(*n);
+		ASAN_UNPOISON_MEMORY_REGION(n, sizeof(*n));
+	}
+	memset(n, 0, sizeof(*n));
+	return n;
+}
+
+static void node_free(struct pt_model *m, struct proc_node *n)
 {
 	struct thread_node *t, *tmp;
 	struct pt_prog *prog, *next;
 
-	HASH_ITER(hh, n->threads, t, tmp) {
+	for (t = n->threads; t; t = tmp) {
+		tmp = t->hh.next;
 		HASH_DEL(n->threads, t);
 		free(t);
 	}
@@ -112,23 +166,32 @@ static void node_free(struct proc_node *n)
 	}
 	if (n->marks != n->inline_marks)
 		free(n->marks);
-	free(n);
+	n->older = m->free_nodes;
+	m->free_nodes = n;
+	ASAN_POISON_MEMORY_REGION(n, sizeof(*n));
 }
 
 void pt_model_free(struct pt_model *m)
 {
 	struct pid_slot *s, *tmp;
 	struct proc_node *n, *older;
+	struct slab *slab, *next;
 
 	if (!m)
 		return;
-	HASH_ITER(hh, m->slots, s, tmp) {
+	for (s = m->slots; s; s = tmp) {
+		tmp = s->hh.next;
 		for (n = s->newest; n; n = older) {
 			older = n->older;
-			node_free(n);
+			node_free(m, n);
 		}
 		HASH_DEL(m->slots, s);
 		free(s);
+	}
+	for (slab = m->slabs; slab; slab = next) {
+		ASAN_UNPOISON_MEMORY_REGION(slab, SLAB_BYTES);
+		next = slab->next;
+		free(slab);
 	}
 	free(m);
 }
@@ -143,8 +206,7 @@ static struct pid_slot *slot_find(const struct pt_model *m, __u32 pid)
 	return s;
 }
 
-static struct proc_node *node_find(const struct pt_model *m, __u32 pid,
-				   __u64 start_ns)
+static struct proc_node *node_find(const struct pt_model *m, __u32 pid, __u64 start_ns)
 {
 	struct pid_slot *s = slot_find(m, pid);
 	struct proc_node *n;
@@ -158,8 +220,7 @@ static struct proc_node *node_find(const struct pt_model *m, __u32 pid,
 	return NULL;
 }
 
-const struct pt_proc *pt_model_find(const struct pt_model *m, __u32 pid,
-				    __u64 start_ns)
+const struct pt_proc *pt_model_find(const struct pt_model *m, __u32 pid, __u64 start_ns)
 {
 	struct pid_slot *s;
 	struct proc_node *n;
@@ -216,8 +277,7 @@ static struct proc_node *parent_resolve(const struct pt_model *m, __u32 pid,
 
 static bool droppable(const struct proc_node *n)
 {
-	return (n->pub.flags & (PT_PROC_REAP_SEEN | PT_PROC_ENDED_UNSEEN)) &&
-	       n->nchild == 0;
+	return (n->pub.flags & (PT_PROC_REAP_SEEN | PT_PROC_ENDED_UNSEEN)) && n->nchild == 0;
 }
 
 static void queue_remove(struct pt_model *m, struct proc_node *n)
@@ -263,8 +323,7 @@ static void queue_update(struct pt_model *m, struct proc_node *n)
 		queue_remove(m, n);
 }
 
-static void ref_parent_set(struct pt_model *m, struct proc_node *n,
-			   struct proc_node *parent)
+static void ref_parent_set(struct pt_model *m, struct proc_node *n, struct proc_node *parent)
 {
 	struct proc_node *old = n->ref_parent;
 
@@ -314,7 +373,7 @@ static void node_drop(struct pt_model *m, struct proc_node *n)
 	if (n->queued)
 		queue_remove(m, n);
 	ref_parent_set(m, n, NULL);
-	node_free(n);
+	node_free(m, n);
 	m->stats.procs--;
 	m->stats.procs_dropped++;
 }
@@ -330,8 +389,7 @@ static void limit_enforce(struct pt_model *m)
 /* A pid is only reused once its holder is gone: a process whose exit or
  * reap were not seen (lost, or the trace missed them) still ended before
  * the next holder started. */
-static void ended_unseen_set(struct pt_model *m, struct proc_node *n,
-			     __u64 by_ns)
+static void ended_unseen_set(struct pt_model *m, struct proc_node *n, __u64 by_ns)
 {
 	if (n->pub.flags & PT_PROC_REAP_SEEN)
 		return;
@@ -341,8 +399,7 @@ static void ended_unseen_set(struct pt_model *m, struct proc_node *n,
 	queue_update(m, n);
 }
 
-static void chain_insert(struct pt_model *m, struct pid_slot *s,
-			 struct proc_node *n)
+static void chain_insert(struct pt_model *m, struct pid_slot *s, struct proc_node *n)
 {
 	struct proc_node **link = &s->newest;
 	struct proc_node *newer = NULL;
@@ -362,7 +419,7 @@ static void chain_insert(struct pt_model *m, struct pid_slot *s,
 static struct proc_node *node_create(struct pt_model *m, const struct pt_task *t)
 {
 	struct pid_slot *s = slot_find(m, t->pid);
-	struct proc_node *n = calloc(1, sizeof(*n));
+	struct proc_node *n = node_alloc(m);
 
 	if (!n)
 		return NULL;
@@ -386,7 +443,7 @@ static struct proc_node *node_create(struct pt_model *m, const struct pt_task *t
 	m->stats.procs_seen++;
 	return n;
 fail:
-	free(n);
+	node_free(m, n);
 	return NULL;
 }
 
@@ -417,10 +474,9 @@ static __u8 event_state(const struct pt_event *ev)
 static int kind_rank(unsigned kind)
 {
 	static const signed char rank[PT_KIND_MAX] = {
-		[PT_SNAPSHOT] = 0, [PT_FORK] = 1,   [PT_THREAD] = 2,
-		[PT_EXEC] = 3,     [PT_RENAME] = 4, [PT_SETPGID] = 5,
-		[PT_SETSID] = 6,   [PT_SIGNAL] = 7, [PT_STOP] = 8,
-		[PT_CONTINUE] = 9, [PT_EXIT] = 10,  [PT_REAP] = 11,
+	    [PT_SNAPSHOT] = 0, [PT_FORK] = 1,	  [PT_THREAD] = 2, [PT_EXEC] = 3,
+	    [PT_RENAME] = 4,   [PT_SETPGID] = 5,  [PT_SETSID] = 6, [PT_SIGNAL] = 7,
+	    [PT_STOP] = 8,     [PT_CONTINUE] = 9, [PT_EXIT] = 10,  [PT_REAP] = 11,
 	};
 
 	return kind < PT_KIND_MAX ? rank[kind] : 12;
@@ -453,8 +509,7 @@ static int marks_grow(struct proc_node *n)
 	return 0;
 }
 
-static int mark_insert(struct pt_model *m, struct proc_node *n,
-		       const struct pt_mark *mk)
+static int mark_insert(struct pt_model *m, struct proc_node *n, const struct pt_mark *mk)
 {
 	size_t i = n->pub.nmarks;
 	bool ends = mk->kind == PT_EXIT || mk->kind == PT_REAP;
@@ -467,8 +522,7 @@ static int mark_insert(struct pt_model *m, struct proc_node *n,
 		return -ENOMEM;
 	while (i > 0 && mark_after(&n->marks[i - 1], mk))
 		i--;
-	memmove(&n->marks[i + 1], &n->marks[i],
-		(n->pub.nmarks - i) * sizeof(*mk));
+	memmove(&n->marks[i + 1], &n->marks[i], (n->pub.nmarks - i) * sizeof(*mk));
 	n->marks[i] = *mk;
 	n->pub.nmarks++;
 	n->pub.marks = n->marks;
@@ -477,8 +531,7 @@ static int mark_insert(struct pt_model *m, struct proc_node *n,
 
 static void mark_remove(struct proc_node *n, size_t i)
 {
-	memmove(&n->marks[i], &n->marks[i + 1],
-		(n->pub.nmarks - i - 1) * sizeof(n->marks[0]));
+	memmove(&n->marks[i], &n->marks[i + 1], (n->pub.nmarks - i - 1) * sizeof(n->marks[0]));
 	n->pub.nmarks--;
 }
 
@@ -518,8 +571,8 @@ static void mark_from_event(struct pt_mark *mk, const struct pt_event *ev)
 	}
 }
 
-static int mark_add_event(struct pt_model *m, struct proc_node *n,
-			  const struct pt_event *ev, const struct pt_prog *prog)
+static int mark_add_event(struct pt_model *m, struct proc_node *n, const struct pt_event *ev,
+			  const struct pt_prog *prog)
 {
 	struct pt_mark mk;
 
@@ -536,8 +589,8 @@ static bool is_leader_event(const struct pt_event *ev)
 	return ev->task.tid == ev->task.pid || ev->task.tid == 0;
 }
 
-static void common_apply(struct pt_model *m, struct proc_node *n,
-			 const struct pt_event *ev, bool fresh)
+static void common_apply(struct pt_model *m, struct proc_node *n, const struct pt_event *ev,
+			 bool fresh)
 {
 	const struct pt_task *t = &ev->task;
 	struct pt_proc *p = &n->pub;
@@ -621,8 +674,7 @@ static void thread_forget_oldest_ended(struct proc_node *n)
 	n->pub.flags |= PT_PROC_TRIMMED;
 }
 
-static void thread_end(struct pt_model *m, struct proc_node *n,
-		       struct thread_node *t, __u64 ts)
+static void thread_end(struct pt_model *m, struct proc_node *n, struct thread_node *t, __u64 ts)
 {
 	bool first_end = !t->pub.exit_ns;
 
@@ -640,8 +692,7 @@ static void thread_end(struct pt_model *m, struct proc_node *n,
 		thread_forget_oldest_ended(n);
 }
 
-static int thread_apply(struct pt_model *m, struct proc_node *n,
-			const struct pt_event *ev)
+static int thread_apply(struct pt_model *m, struct proc_node *n, const struct pt_event *ev)
 {
 	__u32 tid = ev->kind == PT_EXEC ? ev->exec.old_tid : ev->task.tid;
 	struct thread_node *t;
@@ -683,8 +734,7 @@ static int thread_cmp(const void *a, const void *b)
 	return x->tid < y->tid ? -1 : x->tid > y->tid;
 }
 
-size_t pt_proc_threads(const struct pt_proc *p, const struct pt_thread **out,
-		       size_t max)
+size_t pt_proc_threads(const struct pt_proc *p, const struct pt_thread **out, size_t max)
 {
 	const struct proc_node *n = node_of(p);
 	const struct thread_node *t;
@@ -698,8 +748,7 @@ size_t pt_proc_threads(const struct pt_proc *p, const struct pt_thread **out,
 
 /* ---- what each kind of event does ---- */
 
-static int exec_apply(struct pt_model *m, struct proc_node *n,
-		      const struct pt_event *ev)
+static int exec_apply(struct pt_model *m, struct proc_node *n, const struct pt_event *ev)
 {
 	struct pt_prog *prog = NULL, **link;
 	const __u8 *argv;
@@ -722,16 +771,14 @@ static int exec_apply(struct pt_model *m, struct proc_node *n,
 	prog->args_size = ev->exec.args_size;
 	prog->argv_len = argv_len;
 	prog->path_len = path_len;
-	prog->flags = ev->flags & (PT_F_ARGV_TRUNC | PT_F_ARGV_FAULT |
-				   PT_F_PATH_TRUNC);
+	prog->flags = ev->flags & (PT_F_ARGV_TRUNC | PT_F_ARGV_FAULT | PT_F_PATH_TRUNC);
 	prog->argv = (const __u8 *)(prog + 1);
 	memcpy(prog + 1, argv, argv_len);
 	prog->path = (const char *)(prog + 1) + argv_len;
 	memcpy((char *)(prog + 1) + argv_len, path, path_len);
 	((char *)(prog + 1))[argv_len + path_len] = '\0';
 
-	for (link = &n->progs; *link && (*link)->ts_ns <= prog->ts_ns;
-	     link = &(*link)->next)
+	for (link = &n->progs; *link && (*link)->ts_ns <= prog->ts_ns; link = &(*link)->next)
 		;
 	prog->next = *link;
 	*link = prog;
@@ -751,8 +798,7 @@ static ssize_t synthetic_exit_find(const struct proc_node *n)
 	return -1;
 }
 
-static int exit_apply(struct pt_model *m, struct proc_node *n,
-		      const struct pt_event *ev)
+static int exit_apply(struct pt_model *m, struct proc_node *n, const struct pt_event *ev)
 {
 	struct pt_proc *p = &n->pub;
 	ssize_t synth;
@@ -776,8 +822,7 @@ static int exit_apply(struct pt_model *m, struct proc_node *n,
 	return mark_add_event(m, n, ev, NULL);
 }
 
-static int reap_apply(struct pt_model *m, struct proc_node *n,
-		      const struct pt_event *ev)
+static int reap_apply(struct pt_model *m, struct proc_node *n, const struct pt_event *ev)
 {
 	struct pt_proc *p = &n->pub;
 	struct pt_mark mk;
@@ -792,8 +837,7 @@ static int reap_apply(struct pt_model *m, struct proc_node *n,
 		memcpy(p->reaper_comm, ev->by.comm, PT_COMM_LEN);
 	}
 	/* Its exit was lost: the reap still says when it became a zombie. */
-	if (!(p->flags & PT_PROC_EXIT_SEEN) && ev->reap.exit_ns &&
-	    synthetic_exit_find(n) < 0) {
+	if (!(p->flags & PT_PROC_EXIT_SEEN) && ev->reap.exit_ns && synthetic_exit_find(n) < 0) {
 		p->exit_ns = ev->reap.exit_ns;
 		memset(&mk, 0, sizeof(mk));
 		mk.ts_ns = ev->reap.exit_ns;
@@ -810,8 +854,7 @@ static int reap_apply(struct pt_model *m, struct proc_node *n,
 	return err;
 }
 
-static int kind_apply(struct pt_model *m, struct proc_node *n,
-		      const struct pt_event *ev)
+static int kind_apply(struct pt_model *m, struct proc_node *n, const struct pt_event *ev)
 {
 	switch (ev->kind) {
 	case PT_SNAPSHOT:
@@ -919,8 +962,7 @@ static struct proc_node **nodes_sorted(const struct pt_model *m, size_t *count)
 
 /* Children lists, built in (start, pid) order so that siblings come out
  * sorted. Returns the first root. */
-static struct proc_node *tree_link(const struct pt_model *m,
-				   struct proc_node **nodes, size_t count)
+static struct proc_node *tree_link(const struct pt_model *m, struct proc_node **nodes, size_t count)
 {
 	struct proc_node *first_root = NULL, *last_root = NULL, *n, *parent;
 	size_t i;
@@ -963,14 +1005,14 @@ int pt_model_walk(struct pt_model *m, pt_walk_fn fn, void *ctx)
 	cur = count ? tree_link(m, nodes, count) : NULL;
 	while (cur) {
 		w = (struct pt_walk){
-			.proc = &cur->pub,
-			.parent = cur->w_parent ? &cur->w_parent->pub : NULL,
-			.reparented = cur->pub.ppid != cur->pub.orig_ppid,
-			.parent_missing = cur->w_missing,
-			.last = !cur->w_next,
-			.has_children = cur->w_first != NULL,
-			.depth = depth,
-			.row = row++,
+		    .proc = &cur->pub,
+		    .parent = cur->w_parent ? &cur->w_parent->pub : NULL,
+		    .reparented = cur->pub.ppid != cur->pub.orig_ppid,
+		    .parent_missing = cur->w_missing,
+		    .last = !cur->w_next,
+		    .has_children = cur->w_first != NULL,
+		    .depth = depth,
+		    .row = row++,
 		};
 		if (w.reparented) {
 			orig = parent_resolve(m, cur->pub.orig_ppid, &cur->pub);
@@ -1044,8 +1086,7 @@ const struct pt_mark *pt_proc_fatal_signal(const struct pt_proc *p)
 
 /* ---- state over time ---- */
 
-void pt_span_begin(struct pt_span_iter *it, const struct pt_proc *p, __u64 t0,
-		   __u64 t1)
+void pt_span_begin(struct pt_span_iter *it, const struct pt_proc *p, __u64 t0, __u64 t1)
 {
 	memset(it, 0, sizeof(*it));
 	it->p = p;
@@ -1055,8 +1096,7 @@ void pt_span_begin(struct pt_span_iter *it, const struct pt_proc *p, __u64 t0,
 	it->at = p->start_ns;
 	/* Born alive; a snapshot says what it was when tracing began. */
 	it->state = PT_STATE_ALIVE;
-	if (p->nmarks && p->marks[0].kind == PT_SNAPSHOT &&
-	    p->marks[0].state != PT_STATE_REAPED)
+	if (p->nmarks && p->marks[0].kind == PT_SNAPSHOT && p->marks[0].state != PT_STATE_REAPED)
 		it->state = p->marks[0].state;
 }
 

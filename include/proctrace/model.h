@@ -21,7 +21,7 @@
 #include "proctrace/event.h"
 
 struct pt_model_opts {
-	bool threads;     /* keep threads: PT_THREAD and per-thread exits */
+	bool threads; /* keep threads: PT_THREAD and per-thread exits */
 	/* 0: keep every process (what the tree and timeline need). Else keep at
 	 * most this many ended processes that the tree no longer needs (no
 	 * child kept), dropping the oldest first: memory stays bounded in a
@@ -31,13 +31,13 @@ struct pt_model_opts {
 
 /* pt_proc.flags */
 enum pt_proc_flag {
-	PT_PROC_SNAPSHOT = 1 << 0,      /* running when tracing began (PT_SNAPSHOT) */
-	PT_PROC_FORK_SEEN = 1 << 1,     /* its fork was seen: parent and birth exact */
-	PT_PROC_EXIT_SEEN = 1 << 2,     /* its process exit (PT_F_GROUP_DEAD) was seen */
-	PT_PROC_REAP_SEEN = 1 << 3,     /* its reap was seen */
-	PT_PROC_AUTOREAP = 1 << 4,      /* released without a wait() */
-	PT_PROC_ENDED_UNSEEN = 1 << 5,  /* its pid was reused: it ended, unseen */
-	PT_PROC_TRIMMED = 1 << 6,       /* bounded model: part of its history dropped */
+	PT_PROC_SNAPSHOT = 1 << 0,     /* running when tracing began (PT_SNAPSHOT) */
+	PT_PROC_FORK_SEEN = 1 << 1,    /* its fork was seen: parent and birth exact */
+	PT_PROC_EXIT_SEEN = 1 << 2,    /* its process exit (PT_F_GROUP_DEAD) was seen */
+	PT_PROC_REAP_SEEN = 1 << 3,    /* its reap was seen */
+	PT_PROC_AUTOREAP = 1 << 4,     /* released without a wait() */
+	PT_PROC_ENDED_UNSEEN = 1 << 5, /* its pid was reused: it ended, unseen */
+	PT_PROC_TRIMMED = 1 << 6,      /* bounded model: part of its history dropped */
 };
 
 struct pt_prog;
@@ -45,50 +45,50 @@ struct pt_prog;
 /* One point of a process's history: the event that made it, in time order. */
 struct pt_mark {
 	__u64 ts_ns;
-	__u16 kind;       /* enum pt_kind */
-	__u16 flags;      /* the event's enum pt_flag */
-	__u8 state;       /* enum pt_state after it */
-	__u8 synthetic;   /* not seen: exit time taken from its reap */
-	__u8 has_by;      /* by/by_comm name the actor (pt_event_has_actor) */
+	__u16 kind;	/* enum pt_kind */
+	__u16 flags;	/* the event's enum pt_flag */
+	__u8 state;	/* enum pt_state after it */
+	__u8 synthetic; /* not seen: exit time taken from its reap */
+	__u8 has_by;	/* by/by_comm name the actor (pt_event_has_actor) */
 	__u8 _pad;
-	__u32 by;         /* actor: parent, sender, caller, reaper */
+	__u32 by; /* actor: parent, sender, caller, reaper */
 	char by_comm[PT_COMM_LEN];
 	union {
 		struct {
 			__s32 sig;
 			__s32 code;
-			__u32 result;   /* PT_SIGNAL: enum pt_sig_result */
-		} signal;               /* signal, stop, continue */
+			__u32 result; /* PT_SIGNAL: enum pt_sig_result */
+		} signal;	      /* signal, stop, continue */
 		struct {
-			__u32 pgid, sid;         /* after */
+			__u32 pgid, sid;	 /* after */
 			__u32 old_pgid, old_sid; /* before */
-		} group;                /* setpgid, setsid */
-		char old_comm[PT_COMM_LEN]; /* rename */
-		const struct pt_prog *prog; /* exec (NULL if not kept) */
-		__u32 status;           /* exit: wait status */
+		} group;			 /* setpgid, setsid */
+		char old_comm[PT_COMM_LEN];	 /* rename */
+		const struct pt_prog *prog;	 /* exec (NULL if not kept) */
+		__u32 status;			 /* exit: wait status */
 	};
 };
 
 /* One program a process ran (PT_EXEC). */
 struct pt_prog {
-	struct pt_prog *next;       /* the next exec, in time order */
+	struct pt_prog *next; /* the next exec, in time order */
 	__u64 ts_ns;
-	__u32 old_tid;      /* thread that called exec */
+	__u32 old_tid; /* thread that called exec */
 	__u32 argc;
 	__u32 args_size;
 	__u32 argv_len;
 	__u32 path_len;
-	__u16 flags;        /* PT_F_ARGV_TRUNC, PT_F_ARGV_FAULT, PT_F_PATH_TRUNC */
-	const __u8 *argv;   /* argv_len bytes, NUL-separated (owned by the model) */
-	const char *path;   /* path_len bytes, NUL-terminated (owned by the model) */
+	__u16 flags;	  /* PT_F_ARGV_TRUNC, PT_F_ARGV_FAULT, PT_F_PATH_TRUNC */
+	const __u8 *argv; /* argv_len bytes, NUL-separated (owned by the model) */
+	const char *path; /* path_len bytes, NUL-terminated (owned by the model) */
 };
 
 /* One thread of a process other than its leader (--threads). */
 struct pt_thread {
 	__u32 tid;
-	bool took_pid;      /* exec'd from this thread: it became the leader */
-	__u64 start_ns;     /* PT_THREAD time; 0: created before it was seen */
-	__u64 exit_ns;      /* 0: not seen to end */
+	bool took_pid;	/* exec'd from this thread: it became the leader */
+	__u64 start_ns; /* PT_THREAD time; 0: created before it was seen */
+	__u64 exit_ns;	/* 0: not seen to end */
 	char comm[PT_COMM_LEN];
 };
 
@@ -96,40 +96,41 @@ struct pt_thread {
  * from the latest event by time, "first" ones from the earliest. */
 struct pt_proc {
 	__u32 pid;
-	__u64 start_ns;          /* CLOCK_BOOTTIME; with pid, the identity */
-	__u32 flags;             /* enum pt_proc_flag */
+	__u64 start_ns; /* CLOCK_BOOTTIME; with pid, the identity */
+	__u32 flags;	/* enum pt_proc_flag */
 
-	char comm[PT_COMM_LEN];  /* latest */
-	__u32 ppid;              /* latest real parent: the adopter if reparented */
-	__u32 pgid, sid, uid;    /* latest */
+	char comm[PT_COMM_LEN]; /* latest */
+	__u32 ppid;		/* latest real parent: the adopter if reparented */
+	__u32 pgid, sid, uid;	/* latest */
 	__u32 ns_pid, pidns;
 	__u64 cgroup_id;
-	__u32 state;             /* latest enum pt_state */
+	__u32 state; /* latest enum pt_state */
 
-	__u32 orig_ppid;         /* parent at its fork, else at its first event */
+	__u32 orig_ppid;	       /* parent at its fork, else at its first event */
 	char parent_comm[PT_COMM_LEN]; /* the parent's comm at the fork, or "" */
 	__u32 first_pgid, first_sid;   /* group and session when first seen */
-	__u64 first_ts, last_ts; /* its earliest and latest events */
-	__u64 reparent_ns;       /* first event showing ppid != orig_ppid; 0: none */
+	__u64 first_ts, last_ts;       /* its earliest and latest events */
+	__u64 reparent_ns;	       /* first event showing ppid != orig_ppid; 0: none */
 
-	__u64 exit_ns;           /* became a zombie (exit, or the reap's exit_ns) */
-	struct pt_exit exit;     /* status and resource usage, with EXIT_SEEN */
+	__u64 exit_ns;	     /* became a zombie (exit, or the reap's exit_ns) */
+	struct pt_exit exit; /* status and resource usage, with EXIT_SEEN */
 	__u64 reap_ns;
-	__u32 reaper;            /* pid that reaped it (not with AUTOREAP) */
+	__u32 reaper; /* pid that reaped it (not with AUTOREAP) */
 	char reaper_comm[PT_COMM_LEN];
-	__u64 leader_exit_ns;    /* its main thread exited before the others */
-	__u64 ended_by_ns;       /* ENDED_UNSEEN: the pid was reused at this time */
+	__u64 leader_exit_ns; /* its main thread exited before the others */
+	__u64 ended_by_ns;    /* ENDED_UNSEEN: the pid was reused at this time */
 
 	const struct pt_mark *marks; /* its history, sorted by time */
 	size_t nmarks;
 	const struct pt_prog *progs; /* its execs, sorted by time */
 	size_t nprogs;
-	size_t nthreads;         /* threads kept (see pt_proc_threads) */
+	size_t nthreads; /* threads kept (see pt_proc_threads) */
 };
 
 struct pt_model;
 
-struct pt_model *pt_model_new(const struct pt_model_opts *opts); /* NULL: ENOMEM */
+/* opts NULL: keep everything, no threads. Returns NULL when out of memory. */
+struct pt_model *pt_model_new(const struct pt_model_opts *opts);
 void pt_model_free(struct pt_model *m);
 
 /* Apply one event. 0, -EINVAL (unknown kind) or -ENOMEM (the model stays
@@ -141,36 +142,35 @@ int pt_model_feed(struct pt_model *m, const struct pt_event *ev);
 void pt_model_set_end(struct pt_model *m, __u64 end_ns);
 
 struct pt_model_stats {
-	__u64 events;            /* fed, PT_LOST included */
-	__u64 lost;              /* events the kernel could not deliver */
+	__u64 events; /* fed, PT_LOST included */
+	__u64 lost;   /* events the kernel could not deliver */
 	__u64 lost_by_kind[PT_KIND_MAX];
-	size_t procs;            /* processes held now */
-	size_t procs_seen;       /* processes ever created */
-	size_t procs_dropped;    /* ended processes dropped by max_ended */
-	__u64 first_ts;          /* earliest event (0: none yet) */
-	__u64 end_ns;            /* latest event, or pt_model_set_end if later */
+	size_t procs;	      /* processes held now */
+	size_t procs_seen;    /* processes ever created */
+	size_t procs_dropped; /* ended processes dropped by max_ended */
+	__u64 first_ts;	      /* earliest event (0: none yet) */
+	__u64 end_ns;	      /* latest event, or pt_model_set_end if later */
 };
 void pt_model_stats(const struct pt_model *m, struct pt_model_stats *out);
 
 /* The process (pid, start_ns), or the newest one with that pid when
  * start_ns is 0. NULL when not held. */
-const struct pt_proc *pt_model_find(const struct pt_model *m, __u32 pid,
-				    __u64 start_ns);
+const struct pt_proc *pt_model_find(const struct pt_model *m, __u32 pid, __u64 start_ns);
 
 /* ---- walking the tree ---- */
 
 struct pt_walk {
 	const struct pt_proc *proc;
-	const struct pt_proc *parent;      /* in the tree: the adopter when
+	const struct pt_proc *parent;	   /* in the tree: the adopter when
 					    * reparented; NULL at the root */
 	const struct pt_proc *orig_parent; /* reparented: the parent at birth,
 					    * when held; else NULL */
-	bool reparented;                   /* ppid != orig_ppid */
-	bool parent_missing;               /* ppid != 0 but not held: at the root */
-	bool last;                         /* last of its siblings */
-	bool has_children;                 /* the next row is its first child */
-	unsigned depth;                    /* 0 at the root */
-	size_t row;                        /* 0-based, in tree order */
+	bool reparented;		   /* ppid != orig_ppid */
+	bool parent_missing;		   /* ppid != 0 but not held: at the root */
+	bool last;			   /* last of its siblings */
+	bool has_children;		   /* the next row is its first child */
+	unsigned depth;			   /* 0 at the root */
+	size_t row;			   /* 0-based, in tree order */
 };
 /* Return nonzero to stop the walk (that value is returned). */
 typedef int (*pt_walk_fn)(const struct pt_walk *w, void *ctx);
@@ -183,11 +183,11 @@ int pt_model_walk(struct pt_model *m, pt_walk_fn fn, void *ctx);
 /* ---- one process ---- */
 
 enum pt_end {
-	PT_END_RUNNING,   /* alive when the trace ended */
-	PT_END_STOPPED,   /* stopped when the trace ended */
-	PT_END_ZOMBIE,    /* exited, not reaped when the trace ended */
-	PT_END_REAPED,    /* exited and reaped */
-	PT_END_UNSEEN,    /* its pid was reused: it ended, its end not seen */
+	PT_END_RUNNING, /* alive when the trace ended */
+	PT_END_STOPPED, /* stopped when the trace ended */
+	PT_END_ZOMBIE,	/* exited, not reaped when the trace ended */
+	PT_END_REAPED,	/* exited and reaped */
+	PT_END_UNSEEN,	/* its pid was reused: it ended, its end not seen */
 };
 enum pt_end pt_proc_end(const struct pt_proc *p);
 
@@ -201,8 +201,7 @@ const struct pt_mark *pt_proc_fatal_signal(const struct pt_proc *p);
 
 /* Its threads (not the leader), sorted by start then tid, into out[0..max).
  * Returns how many were written (at most p->nthreads). */
-size_t pt_proc_threads(const struct pt_proc *p, const struct pt_thread **out,
-		       size_t max);
+size_t pt_proc_threads(const struct pt_proc *p, const struct pt_thread **out, size_t max);
 
 /* Its state over time as spans, clipped to [t0, t1]: from its birth to its
  * reap (pt_proc_row_end). A row shorter than a nanosecond yields one span
@@ -213,20 +212,19 @@ size_t pt_proc_threads(const struct pt_proc *p, const struct pt_thread **out,
  */
 struct pt_span {
 	__u64 from, to;
-	unsigned state;   /* enum pt_state, never PT_STATE_REAPED */
+	unsigned state; /* enum pt_state, never PT_STATE_REAPED */
 };
 struct pt_span_iter {
 	const struct pt_proc *p;
-	size_t i;         /* next mark */
-	__u64 at;         /* start of the next span */
+	size_t i; /* next mark */
+	__u64 at; /* start of the next span */
 	__u64 row_end;
 	__u64 t0, t1;
 	unsigned state;
 	bool yielded;
 	bool done;
 };
-void pt_span_begin(struct pt_span_iter *it, const struct pt_proc *p, __u64 t0,
-		   __u64 t1);
+void pt_span_begin(struct pt_span_iter *it, const struct pt_proc *p, __u64 t0, __u64 t1);
 bool pt_span_next(struct pt_span_iter *it, struct pt_span *out);
 
 #endif

@@ -13,15 +13,16 @@
 #include "proctrace/model.h"
 
 struct pt_view_opts {
-	unsigned width;   /* text columns (terminal width, or 100); SVG ignores it */
-	bool ascii;       /* ASCII instead of box-drawing and block characters */
-	bool verbose;     /* timeline: every transition of every process */
-	bool threads;     /* tree: threads under their process (model kept them) */
+	unsigned width; /* text columns (terminal width, or 100); SVG ignores it */
+	bool ascii;	/* ASCII instead of box-drawing and block characters */
+	bool verbose;	/* timeline: every transition of every process */
+	bool threads;	/* tree: threads under their process (model kept them) */
 };
 
 #define PT_VIEW_DEFAULT_WIDTH 100
 
-/* -t: one line per process, in a tree. */
+/* -t: one line per process, in a tree. Its programs are cut so that the
+ * line fits the width, but to no fewer than 16 columns. */
 int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
 /* -T: state over time, one row per process in tree order. */
 int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
@@ -45,8 +46,7 @@ void pt_view_put_status(struct pt_buf *b, const struct pt_proc *p);
 /* How it ended, as of end_ns: "exit 0", "SIGKILL from 812 (bash)",
  * "SIGSEGV (core)", "exit 1, zombie 300 ms", "still running", "stopped",
  * "reaped, exit not seen", "ended, not seen". */
-void pt_view_put_end(struct pt_buf *b, const struct pt_proc *p, __u64 end_ns,
-		     bool ascii);
+void pt_view_put_end(struct pt_buf *b, const struct pt_proc *p, __u64 end_ns, bool ascii);
 /* Its programs: each exec's argv as a shell command line, joined by " → "
  * (" -> " in ASCII); "" when it never exec'd. */
 void pt_view_put_progs(struct pt_buf *b, const struct pt_proc *p, bool ascii);
@@ -54,8 +54,7 @@ void pt_view_put_progs(struct pt_buf *b, const struct pt_proc *p, bool ascii);
 /* Display columns of escaped UTF-8 text: one per code point. */
 size_t pt_view_cols(const char *s, size_t n);
 /* Append s[0..n) cut to at most cols columns, with an ellipsis if cut. */
-void pt_view_put_cut(struct pt_buf *b, const char *s, size_t n, size_t cols,
-		     bool ascii);
+void pt_view_put_cut(struct pt_buf *b, const char *s, size_t n, size_t cols, bool ascii);
 /* "note: 12 events lost (3 fork, 9 exit): ..." line, or nothing. */
 void pt_view_put_lost(struct pt_buf *b, const struct pt_model_stats *st);
 

@@ -13,30 +13,30 @@
 #include "proctrace/decode.h"
 #include "proctrace/views.h"
 
-#define MARGIN 10
-#define LABEL_W 300
-#define CHART_X (MARGIN + LABEL_W)
-#define CHART_W 900
-#define SVG_W (CHART_X + CHART_W + 3 * MARGIN) /* room for the last tick label */
-#define TOP 44              /* title and axis labels above the rows */
-#define ROW_H 14
-#define BAR_Y 2             /* bar offset within its row */
-#define BAR_H 10
-#define TEXT_Y 11           /* text baseline within its row */
-#define INDENT_PX 8
-#define MAX_INDENT 20
-#define CHAR_PX 7           /* width of a character at 11 px monospace */
-#define BOTTOM 50           /* axis labels and legend below the rows */
-#define PX_PER_TICK 90
+#define MARGIN		  10
+#define LABEL_W		  300
+#define CHART_X		  (MARGIN + LABEL_W)
+#define CHART_W		  900
+#define SVG_W		  (CHART_X + CHART_W + 3 * MARGIN) /* room for the last tick label */
+#define TOP		  44 /* title and axis labels above the rows */
+#define ROW_H		  14
+#define BAR_Y		  2 /* bar offset within its row */
+#define BAR_H		  10
+#define TEXT_Y		  11 /* text baseline within its row */
+#define INDENT_PX	  8
+#define MAX_INDENT	  20
+#define CHAR_PX		  7  /* width of a character at 11 px monospace */
+#define BOTTOM		  50 /* axis labels and legend below the rows */
+#define PX_PER_TICK	  90
 #define TOOLTIP_PROG_COLS 300
 
 struct svg_ctx {
-	FILE *f;                    /* borrowed */
+	FILE *f; /* borrowed */
 	__u64 t0, t1, span;
 	size_t rows;
-	struct pt_buf out;          /* the row being written */
-	struct pt_buf tmp;          /* text before XML escaping */
-	struct pt_buf about;        /* the row's tooltip tail: programs, life */
+	struct pt_buf out;   /* the row being written */
+	struct pt_buf tmp;   /* text before XML escaping */
+	struct pt_buf about; /* the row's tooltip tail: programs, life */
 };
 
 /* ---- XML text ---- */
@@ -116,12 +116,12 @@ static void put_secs(struct pt_buf *b, __u64 ts, __u64 t0)
 /* ---- document ---- */
 
 static const char svg_style[] =
-	"<style>\n"
-	"text{fill:#222}\n"
-	".alive{fill:#43a047}.stopped{fill:#fb8c00}.zombie{fill:#9e9e9e}\n"
-	".exec{fill:#1e64c8}.sig{fill:#e53935}.stripe{fill:#000;fill-opacity:0.045}\n"
-	".grid{stroke:#d0d0d0;stroke-width:1}.tick{text-anchor:middle;fill:#555}\n"
-	"</style>\n";
+    "<style>\n"
+    "text{fill:#222}\n"
+    ".alive{fill:#43a047}.stopped{fill:#fb8c00}.zombie{fill:#9e9e9e}\n"
+    ".exec{fill:#1e64c8}.sig{fill:#e53935}.stripe{fill:#000;fill-opacity:0.045}\n"
+    ".grid{stroke:#d0d0d0;stroke-width:1}.tick{text-anchor:middle;fill:#555}\n"
+    "</style>\n";
 
 static void head_write(struct svg_ctx *c)
 {
@@ -134,12 +134,20 @@ static void head_write(struct svg_ctx *c)
 		      SVG_W, h, SVG_W, h);
 	pt_buf_puts(&c->out, "<title>proctrace timeline</title>\n");
 	pt_buf_puts(&c->out, svg_style);
-	pt_buf_printf(&c->out, "<rect width=\"%u\" height=\"%u\" fill=\"#fff\"/>\n",
-		      SVG_W, h);
-	pt_buf_printf(&c->out, "<text x=\"%u\" y=\"16\">%zu processes over ",
-		      MARGIN, c->rows);
+	pt_buf_printf(&c->out, "<rect width=\"%u\" height=\"%u\" fill=\"#fff\"/>\n", SVG_W, h);
+	pt_buf_printf(&c->out, "<text x=\"%u\" y=\"16\">%zu processes over ", MARGIN, c->rows);
 	pt_view_put_duration(&c->out, c->t1 - c->t0, false);
 	pt_buf_puts(&c->out, "</text>\n");
+}
+
+static void tick_label(struct svg_ctx *c, __u64 x, unsigned y, __u64 ns, __u64 step)
+{
+	pt_buf_puts(&c->out, "<text class=\"tick\" x=\"");
+	put_px(&c->out, x);
+	pt_buf_printf(&c->out, "\" y=\"%u\">", y);
+	pt_view_put_tick(&c->tmp, ns, step);
+	xml_put_tmp(c);
+	pt_buf_puts(&c->out, "</text>");
 }
 
 /* Grid lines over the whole chart and tick labels above and below it. */
@@ -157,23 +165,16 @@ static void axis_write(struct svg_ctx *c)
 		pt_buf_printf(&c->out, "\" y1=\"%u\" x2=\"", TOP - 4);
 		put_px(&c->out, x);
 		pt_buf_printf(&c->out, "\" y2=\"%u\"/>\n", y_end + 4);
-		pt_buf_reset(&c->tmp);
-		pt_view_put_tick(&c->tmp, k * step, step);
-		pt_buf_puts(&c->out, "<text class=\"tick\" x=\"");
-		put_px(&c->out, x);
-		pt_buf_printf(&c->out, "\" y=\"%u\">%s</text>", TOP - 8, c->tmp.data);
-		pt_buf_puts(&c->out, "<text class=\"tick\" x=\"");
-		put_px(&c->out, x);
-		pt_buf_printf(&c->out, "\" y=\"%u\">%s</text>\n", y_end + 16,
-			      c->tmp.data);
-		pt_buf_reset(&c->tmp);
+		tick_label(c, x, TOP - 8, k * step, step);
+		tick_label(c, x, y_end + 16, k * step, step);
+		pt_buf_putc(&c->out, '\n');
 	}
 	pt_buf_puts(&c->out, "</g>\n");
 }
 
 static void legend_write(struct svg_ctx *c)
 {
-	static const char *const names[] = { "alive", "stopped", "zombie" };
+	static const char *const names[] = {"alive", "stopped", "zombie"};
 	unsigned y = row_y(c->rows) + 32, x = CHART_X, i;
 
 	for (i = 0; i < 3; i++, x += 90)
@@ -204,8 +205,7 @@ static void put_label(struct svg_ctx *c, const struct pt_walk *w, unsigned y)
 	pt_view_put_comm(&c->about, w->proc->comm);
 	pt_buf_reset(&c->tmp);
 	pt_view_put_cut(&c->tmp, c->about.data, c->about.len, cols, false);
-	pt_buf_printf(&c->out, "<text x=\"%u\" y=\"%u\">", MARGIN + indent,
-		      y + TEXT_Y);
+	pt_buf_printf(&c->out, "<text x=\"%u\" y=\"%u\">", MARGIN + indent, y + TEXT_Y);
 	xml_put_tmp(c);
 	pt_buf_puts(&c->out, "</text>\n");
 }
@@ -219,8 +219,7 @@ static void about_make(struct svg_ctx *c, const struct pt_proc *p)
 	pt_buf_reset(&c->about);
 	if (c->tmp.len) {
 		pt_buf_putc(&c->about, '\n');
-		pt_view_put_cut(&c->about, c->tmp.data, c->tmp.len,
-				TOOLTIP_PROG_COLS, false);
+		pt_view_put_cut(&c->about, c->tmp.data, c->tmp.len, TOOLTIP_PROG_COLS, false);
 	}
 	pt_buf_reset(&c->tmp);
 	if (p->start_ns < c->t0) {
@@ -234,10 +233,9 @@ static void about_make(struct svg_ctx *c, const struct pt_proc *p)
 }
 
 /* The tooltip of a bar: who, this state from when to when, then about. */
-static void bar_title(struct svg_ctx *c, const struct pt_proc *p,
-		      const struct pt_span *s)
+static void bar_title(struct svg_ctx *c, const struct pt_proc *p, const struct pt_span *s)
 {
-	static const char *const state_names[] = { "alive", "stopped", "zombie" };
+	static const char *const state_names[] = {"alive", "stopped", "zombie"};
 
 	pt_buf_printf(&c->tmp, "%u ", p->pid);
 	pt_view_put_comm(&c->tmp, p->comm);
@@ -253,7 +251,7 @@ static void bar_title(struct svg_ctx *c, const struct pt_proc *p,
 
 static void bars_write(struct svg_ctx *c, const struct pt_proc *p, unsigned y)
 {
-	static const char *const cls[] = { "alive", "stopped", "zombie" };
+	static const char *const cls[] = {"alive", "stopped", "zombie"};
 	struct pt_span_iter it;
 	struct pt_span s;
 	__u64 x0, x1;
@@ -275,16 +273,15 @@ static void bars_write(struct svg_ctx *c, const struct pt_proc *p, unsigned y)
 	}
 }
 
-static void mark_title(struct svg_ctx *c, const struct pt_proc *p,
-		       const struct pt_mark *mk)
+static void mark_title(struct svg_ctx *c, const struct pt_proc *p, const struct pt_mark *mk)
 {
 	char sig[32];
 
 	if (mk->kind == PT_EXEC) {
 		pt_buf_puts(&c->tmp, "exec ");
 		if (mk->prog && mk->prog->argv_len)
-			pt_argv_join_flags(&c->tmp, mk->prog->argv,
-					   mk->prog->argv_len, PT_QUOTE_ONE_LINE);
+			pt_argv_join_flags(&c->tmp, mk->prog->argv, mk->prog->argv_len,
+					   PT_QUOTE_ONE_LINE);
 		else if (mk->prog)
 			pt_escape_text(&c->tmp, mk->prog->path, mk->prog->path_len,
 				       PT_ESC_BACKSLASH | PT_ESC_CONTROL);
@@ -297,8 +294,7 @@ static void mark_title(struct svg_ctx *c, const struct pt_proc *p,
 			pt_buf_puts(&c->tmp, " from the kernel");
 		}
 	}
-	pt_buf_printf(&c->tmp, "\n%s%u ", mk->kind == PT_EXEC ? "" : "to ",
-		      p->pid);
+	pt_buf_printf(&c->tmp, "\n%s%u ", mk->kind == PT_EXEC ? "" : "to ", p->pid);
 	pt_view_put_comm(&c->tmp, p->comm);
 	pt_buf_puts(&c->tmp, " at ");
 	put_secs(&c->tmp, mk->ts_ns, c->t0);
@@ -323,8 +319,7 @@ static void marks_write(struct svg_ctx *c, const struct pt_proc *p, unsigned y)
 			pt_buf_puts(&c->out, "<path class=\"exec\" d=\"M");
 			put_px(&c->out, x_of(c, mk->ts_ns));
 			pt_buf_printf(&c->out, " %ul4 6l-4 6l-4-6z\">", y + 1);
-		} else if (mk->kind == PT_SIGNAL &&
-			   mk->signal.result != PT_SIG_IGNORED) {
+		} else if (mk->kind == PT_SIGNAL && mk->signal.result != PT_SIG_IGNORED) {
 			pt_buf_puts(&c->out, "<circle class=\"sig\" cx=\"");
 			put_px(&c->out, x_of(c, mk->ts_ns));
 			pt_buf_printf(&c->out, "\" cy=\"%u\" r=\"3\">", y + ROW_H / 2);
@@ -345,9 +340,10 @@ static int row_write(const struct pt_walk *w, void *ctx)
 	pt_buf_printf(&c->out, "<g class=\"row\" id=\"p%u-%llu\">\n", w->proc->pid,
 		      (unsigned long long)w->proc->start_ns);
 	if (w->row % 2)
-		pt_buf_printf(&c->out,
-			      "<rect class=\"stripe\" x=\"0\" y=\"%u\" width=\"%u\" height=\"%u\"/>\n",
-			      y, SVG_W, ROW_H);
+		pt_buf_printf(
+		    &c->out,
+		    "<rect class=\"stripe\" x=\"0\" y=\"%u\" width=\"%u\" height=\"%u\"/>\n", y,
+		    SVG_W, ROW_H);
 	put_label(c, w, y);
 	about_make(c, w->proc);
 	bars_write(c, w->proc, y);
@@ -358,7 +354,7 @@ static int row_write(const struct pt_walk *w, void *ctx)
 
 int pt_svg_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 {
-	struct svg_ctx c = { .f = f };
+	struct svg_ctx c = {.f = f};
 	struct pt_model_stats st;
 	int err;
 

@@ -10,34 +10,34 @@
 #include "proctrace/decode.h"
 #include "proctrace/views.h"
 
-#define LABEL_MIN 12
-#define LABEL_MAX 30
-#define CHART_MIN 10
-#define MAX_INDENT 10
+#define LABEL_MIN     12
+#define LABEL_MAX     30
+#define CHART_MIN     10
+#define MAX_INDENT    10
 #define COLS_PER_TICK 10
 /* Repeat the axis under the chart when it is too long to see the top. */
 #define AXIS_AGAIN_ROWS 30
 
 enum cell {
 	CELL_NONE,
-	CELL_ALIVE,   /* CELL_ALIVE + enum pt_state, up to zombie */
+	CELL_ALIVE, /* CELL_ALIVE + enum pt_state, up to zombie */
 	CELL_STOPPED,
 	CELL_ZOMBIE,
 	CELL_EXEC,
 	CELL_SIGNAL,
 	CELL_MAX,
 };
-static const char *const cell_utf8[CELL_MAX] = { " ", "█", "▒", "░", "◆", "!" };
-static const char *const cell_ascii[CELL_MAX] = { " ", "=", "-", "z", "*", "!" };
+static const char *const cell_utf8[CELL_MAX] = {" ", "█", "▒", "░", "◆", "!"};
+static const char *const cell_ascii[CELL_MAX] = {" ", "=", "-", "z", "*", "!"};
 
 struct tl_ctx {
-	FILE *f;                      /* borrowed */
+	FILE *f; /* borrowed */
 	const struct pt_view_opts *o;
 	const char *const *cell_glyph;
-	__u64 t0, t1, span;           /* span = t1 - t0, at least 1 */
+	__u64 t0, t1, span; /* span = t1 - t0, at least 1 */
 	unsigned label_w, chart_w;
-	__u64 (*dur)[3];              /* per cell: time alive, stopped, zombie */
-	unsigned char *cells;         /* per cell: enum cell */
+	__u64 (*dur)[3];      /* per cell: time alive, stopped, zombie */
+	unsigned char *cells; /* per cell: enum cell */
 	struct pt_buf line, tmp;
 };
 
@@ -45,7 +45,7 @@ struct tl_ctx {
 
 __u64 pt_view_tick_step(__u64 span_ns, unsigned max_ticks)
 {
-	static const unsigned mult[] = { 1, 2, 5 };
+	static const unsigned mult[] = {1, 2, 5};
 	__u64 pow = 1;
 	unsigned i;
 
@@ -231,8 +231,7 @@ static void put_label(struct tl_ctx *c, const struct pt_walk *w)
 	put_spaces(&c->tmp, indent);
 	pt_buf_printf(&c->tmp, "%u ", w->proc->pid);
 	pt_view_put_comm(&c->tmp, w->proc->comm);
-	pt_view_put_cut(&c->line, c->tmp.data, c->tmp.len, c->label_w,
-			c->o->ascii);
+	pt_view_put_cut(&c->line, c->tmp.data, c->tmp.len, c->label_w, c->o->ascii);
 	cols = pt_view_cols(c->tmp.data, c->tmp.len);
 	put_spaces(&c->line, cols < c->label_w ? c->label_w - cols : 0);
 }
@@ -262,8 +261,7 @@ static int legend_write(struct tl_ctx *c, const struct pt_model_stats *st)
 
 	pt_buf_reset(&c->line);
 	pt_buf_printf(&c->line, "%s alive  %s stopped  %s zombie  %s exec  %s signal  (1 column = ",
-		      g[CELL_ALIVE], g[CELL_STOPPED], g[CELL_ZOMBIE],
-		      g[CELL_EXEC], g[CELL_SIGNAL]);
+		      g[CELL_ALIVE], g[CELL_STOPPED], g[CELL_ZOMBIE], g[CELL_EXEC], g[CELL_SIGNAL]);
 	pt_view_put_duration(&c->line, c->span / c->chart_w, c->o->ascii);
 	pt_buf_puts(&c->line, ")\n");
 	pt_view_put_lost(&c->line, st);
@@ -277,8 +275,7 @@ static void put_exact_time(struct pt_buf *b, __u64 ts, __u64 t0)
 {
 	__u64 d = ts >= t0 ? ts - t0 : t0 - ts;
 
-	pt_buf_printf(b, "%s%llu.%06llu", ts >= t0 ? "" : "-",
-		      (unsigned long long)(d / 1000000000),
+	pt_buf_printf(b, "%s%llu.%06llu", ts >= t0 ? "" : "-", (unsigned long long)(d / 1000000000),
 		      (unsigned long long)(d % 1000000000 / 1000));
 }
 
@@ -316,8 +313,7 @@ static void put_rusage(struct pt_buf *b, const struct pt_exit *e, bool ascii)
 	pt_buf_printf(b, ", max RSS %llu KiB", (unsigned long long)e->maxrss_kb);
 }
 
-static void put_mark_detail(struct tl_ctx *c, const struct pt_proc *p,
-			    const struct pt_mark *mk)
+static void put_mark_detail(struct tl_ctx *c, const struct pt_proc *p, const struct pt_mark *mk)
 {
 	struct pt_buf *b = &c->line;
 	const char *arrow = c->o->ascii ? " -> " : " → ";
@@ -325,8 +321,7 @@ static void put_mark_detail(struct tl_ctx *c, const struct pt_proc *p,
 
 	switch (mk->kind) {
 	case PT_SNAPSHOT:
-		pt_buf_printf(b, "running when tracing began, %s",
-			      pt_state_name(mk->state));
+		pt_buf_printf(b, "running when tracing began, %s", pt_state_name(mk->state));
 		break;
 	case PT_FORK:
 		if (mk->has_by) {
@@ -354,16 +349,15 @@ static void put_mark_detail(struct tl_ctx *c, const struct pt_proc *p,
 		pt_view_put_comm(b, mk->old_comm);
 		break;
 	case PT_SETPGID:
-		pt_buf_printf(b, "pgid %u%s%u", mk->group.old_pgid, arrow,
-			      mk->group.pgid);
+		pt_buf_printf(b, "pgid %u%s%u", mk->group.old_pgid, arrow, mk->group.pgid);
 		if (mk->has_by && mk->by != p->pid) {
 			pt_buf_puts(b, " by ");
 			pt_view_put_actor(b, mk->by, mk->by_comm);
 		}
 		break;
 	case PT_SETSID:
-		pt_buf_printf(b, "sid %u%s%u, pgid %u", mk->group.old_sid, arrow,
-			      mk->group.sid, mk->group.pgid);
+		pt_buf_printf(b, "sid %u%s%u, pgid %u", mk->group.old_sid, arrow, mk->group.sid,
+			      mk->group.pgid);
 		break;
 	case PT_SIGNAL:
 	case PT_STOP:
@@ -402,8 +396,7 @@ struct extra {
 	int what; /* 0 reparent, 1 main thread exit */
 };
 
-static int extra_write(struct tl_ctx *c, const struct pt_walk *w,
-		       const struct extra *x)
+static int extra_write(struct tl_ctx *c, const struct pt_walk *w, const struct extra *x)
 {
 	const struct pt_proc *p = w->proc;
 
@@ -428,9 +421,9 @@ static size_t extras_collect(const struct pt_walk *w, struct extra x[2])
 	size_t n = 0;
 
 	if (w->reparented && p->reparent_ns)
-		x[n++] = (struct extra){ p->reparent_ns, 0 };
+		x[n++] = (struct extra){p->reparent_ns, 0};
 	if (p->leader_exit_ns)
-		x[n++] = (struct extra){ p->leader_exit_ns, 1 };
+		x[n++] = (struct extra){p->leader_exit_ns, 1};
 	if (n == 2 && x[1].ts < x[0].ts) {
 		struct extra t = x[0];
 
@@ -456,8 +449,7 @@ static int transitions_write(const struct pt_walk *w, void *ctx)
 	pt_buf_putc(&c->line, '\n');
 	err = pt_buf_write(&c->line, c->f);
 	for (i = 0; !err && i <= p->nmarks; i++) {
-		while (!err && ix < nx &&
-		       (i == p->nmarks || x[ix].ts <= p->marks[i].ts_ns))
+		while (!err && ix < nx && (i == p->nmarks || x[ix].ts <= p->marks[i].ts_ns))
 			err = extra_write(c, w, &x[ix++]);
 		if (err || i == p->nmarks)
 			break;
@@ -482,7 +474,7 @@ static void layout(struct tl_ctx *c, unsigned width)
 
 int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 {
-	struct tl_ctx c = { .f = f, .o = o };
+	struct tl_ctx c = {.f = f, .o = o};
 	struct pt_model_stats st;
 	int err;
 

@@ -14,16 +14,16 @@
  * line overflows instead. */
 #define MIN_PROGS_COLS 16
 
-static const char *const glyph_utf8[] = { "├─ ", "└─ ", "│  ", "   " };
-static const char *const glyph_ascii[] = { "|- ", "`- ", "|  ", "   " };
+static const char *const glyph_utf8[] = {"├─ ", "└─ ", "│  ", "   "};
+static const char *const glyph_ascii[] = {"|- ", "`- ", "|  ", "   "};
 enum { G_TEE, G_ELBOW, G_PIPE, G_BLANK };
 
 struct tree_ctx {
-	FILE *f;                     /* borrowed */
+	FILE *f; /* borrowed */
 	const struct pt_view_opts *o;
 	const char *const *glyph;
-	__u64 t0, t1;                /* first event, end of the trace */
-	bool *last;                  /* per depth: that ancestor was a last child */
+	__u64 t0, t1; /* first event, end of the trace */
+	bool *last;   /* per depth: that ancestor was a last child */
 	size_t last_cap;
 	struct pt_buf line, tmp;
 	const struct pt_thread **threads;
@@ -37,21 +37,17 @@ void pt_view_put_duration(struct pt_buf *b, __u64 ns, bool ascii)
 	if (ns < 1000)
 		pt_buf_printf(b, "%llu ns", (unsigned long long)ns);
 	else if (ns < 1000000)
-		pt_buf_printf(b, "%llu %s", (unsigned long long)(ns / 1000),
-			      ascii ? "us" : "µs");
+		pt_buf_printf(b, "%llu %s", (unsigned long long)(ns / 1000), ascii ? "us" : "µs");
 	else if (ns < 1000000000)
 		pt_buf_printf(b, "%llu ms", (unsigned long long)(ns / 1000000));
 	else if (ns < 60000000000ULL)
-		pt_buf_printf(b, "%llu.%02llu s",
-			      (unsigned long long)(ns / 1000000000),
+		pt_buf_printf(b, "%llu.%02llu s", (unsigned long long)(ns / 1000000000),
 			      (unsigned long long)(ns % 1000000000 / 10000000));
 	else if (ns < 3600000000000ULL)
-		pt_buf_printf(b, "%llum%02llus",
-			      (unsigned long long)(ns / 60000000000ULL),
+		pt_buf_printf(b, "%llum%02llus", (unsigned long long)(ns / 60000000000ULL),
 			      (unsigned long long)(ns / 1000000000 % 60));
 	else
-		pt_buf_printf(b, "%lluh%02llum",
-			      (unsigned long long)(ns / 3600000000000ULL),
+		pt_buf_printf(b, "%lluh%02llum", (unsigned long long)(ns / 3600000000000ULL),
 			      (unsigned long long)(ns / 60000000000ULL % 60));
 }
 
@@ -70,8 +66,7 @@ void pt_view_put_time(struct pt_buf *b, __u64 ts, __u64 t0)
 
 void pt_view_put_comm(struct pt_buf *b, const char *comm)
 {
-	pt_escape_text(b, comm, strnlen(comm, PT_COMM_LEN),
-		       PT_ESC_BACKSLASH | PT_ESC_CONTROL);
+	pt_escape_text(b, comm, strnlen(comm, PT_COMM_LEN), PT_ESC_BACKSLASH | PT_ESC_CONTROL);
 }
 
 void pt_view_put_actor(struct pt_buf *b, __u32 pid, const char *comm)
@@ -106,15 +101,13 @@ void pt_view_put_status(struct pt_buf *b, const struct pt_proc *p)
 	}
 }
 
-static void put_since_exit(struct pt_buf *b, const char *what, __u64 from,
-			   __u64 to, bool ascii)
+static void put_since_exit(struct pt_buf *b, const char *what, __u64 from, __u64 to, bool ascii)
 {
 	pt_buf_printf(b, "%s ", what);
 	pt_view_put_duration(b, to > from ? to - from : 0, ascii);
 }
 
-void pt_view_put_end(struct pt_buf *b, const struct pt_proc *p, __u64 end_ns,
-		     bool ascii)
+void pt_view_put_end(struct pt_buf *b, const struct pt_proc *p, __u64 end_ns, bool ascii)
 {
 	bool exited = p->flags & PT_PROC_EXIT_SEEN;
 
@@ -143,8 +136,7 @@ void pt_view_put_end(struct pt_buf *b, const struct pt_proc *p, __u64 end_ns,
 		/* A zombie long enough to notice: its parent was slow to wait. */
 		if (p->exit_ns && p->reap_ns >= p->exit_ns + 1000000) {
 			pt_buf_puts(b, ", ");
-			put_since_exit(b, "reaped after", p->exit_ns, p->reap_ns,
-				       ascii);
+			put_since_exit(b, "reaped after", p->exit_ns, p->reap_ns, ascii);
 		}
 		break;
 	case PT_END_UNSEEN:
@@ -166,8 +158,7 @@ void pt_view_put_progs(struct pt_buf *b, const struct pt_proc *p, bool ascii)
 		if (prog != p->progs)
 			pt_buf_puts(b, ascii ? " -> " : " → ");
 		if (prog->argv_len) {
-			pt_argv_join_flags(b, prog->argv, prog->argv_len,
-					   PT_QUOTE_ONE_LINE);
+			pt_argv_join_flags(b, prog->argv, prog->argv_len, PT_QUOTE_ONE_LINE);
 		} else if (prog->path_len) {
 			pt_escape_text(b, prog->path, prog->path_len,
 				       PT_ESC_BACKSLASH | PT_ESC_CONTROL);
@@ -191,8 +182,7 @@ void pt_view_put_lost(struct pt_buf *b, const struct pt_model_stats *st)
 		if (!st->lost_by_kind[k])
 			continue;
 		pt_buf_printf(b, "%s%llu %s", first ? " (" : ", ",
-			      (unsigned long long)st->lost_by_kind[k],
-			      pt_kind_name(k));
+			      (unsigned long long)st->lost_by_kind[k], pt_kind_name(k));
 		first = false;
 	}
 	pt_buf_puts(b, first ? "" : ")");
@@ -211,8 +201,7 @@ size_t pt_view_cols(const char *s, size_t n)
 	return cols;
 }
 
-void pt_view_put_cut(struct pt_buf *b, const char *s, size_t n, size_t cols,
-		     bool ascii)
+void pt_view_put_cut(struct pt_buf *b, const char *s, size_t n, size_t cols, bool ascii)
 {
 	const char *ell = ascii ? "..." : "…";
 	size_t ell_cols = ascii ? 3 : 1, i = 0, used = 0, keep;
@@ -296,8 +285,7 @@ static void put_origin(struct tree_ctx *c, const struct pt_walk *w)
 	const struct pt_proc *p = w->proc;
 	const char *comm = w->orig_parent ? w->orig_parent->comm : p->parent_comm;
 
-	if (p->flags & PT_PROC_SNAPSHOT || (!(p->flags & PT_PROC_FORK_SEEN) &&
-					     p->start_ns < c->t0))
+	if (p->flags & PT_PROC_SNAPSHOT || (!(p->flags & PT_PROC_FORK_SEEN) && p->start_ns < c->t0))
 		pt_buf_puts(&c->line, " [before trace]");
 	else if (!(p->flags & PT_PROC_FORK_SEEN))
 		pt_buf_puts(&c->line, " [fork not seen]");
@@ -307,8 +295,8 @@ static void put_origin(struct tree_ctx *c, const struct pt_walk *w)
 		pt_buf_putc(&c->line, ']');
 	}
 	if (w->parent_missing)
-		pt_buf_printf(&c->line, " [%s %u not traced]",
-			      w->reparented ? "adopter" : "parent", p->ppid);
+		pt_buf_printf(&c->line, " [%s %u not traced]", w->reparented ? "adopter" : "parent",
+			      p->ppid);
 }
 
 static void put_life(struct tree_ctx *c, const struct pt_proc *p)
@@ -440,7 +428,7 @@ int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 {
 	struct pt_view_opts opts = *o;
 	struct pt_model_stats st;
-	struct tree_ctx c = { .f = f, .o = &opts };
+	struct tree_ctx c = {.f = f, .o = &opts};
 	int err;
 
 	if (!opts.width)

@@ -18,9 +18,9 @@
 #include <cmocka.h>
 #include "proctrace/model.h"
 
-#define SC_T0 1000000000000ULL /* boot time of the first event: 1000 s */
-#define SC_US(us) (SC_T0 + (__u64)(us) * 1000)
-#define SC_MAX 256
+#define SC_T0	  1000000000000ULL /* boot time of the first event: 1000 s */
+#define SC_US(us) (SC_T0 + (__u64)(us)*1000)
+#define SC_MAX	  256
 
 struct fake {
 	__u32 pid, ppid, pgid, sid, uid;
@@ -34,8 +34,8 @@ struct sc {
 	size_t n;
 };
 
-static inline struct pt_event *sc_add(struct sc *s, unsigned kind, __u64 us,
-				      const struct fake *p, size_t data_len)
+static inline struct pt_event *sc_add(struct sc *s, unsigned kind, __u64 us, const struct fake *p,
+				      size_t data_len)
 {
 	struct pt_event *ev;
 
@@ -68,8 +68,8 @@ static inline void sc_by(struct pt_event *ev, const struct fake *by)
 	memcpy(ev->by.comm, by->comm, PT_COMM_LEN);
 }
 
-static inline void fake_init(struct fake *p, __u32 pid, __u32 ppid,
-			     __u64 start_ns, const char *comm)
+static inline void fake_init(struct fake *p, __u32 pid, __u32 ppid, __u64 start_ns,
+			     const char *comm)
 {
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
@@ -86,8 +86,8 @@ static inline void sc_snapshot(struct sc *s, __u64 us, const struct fake *p)
 }
 
 /* The child starts 2 us before the fork event is stamped. */
-static inline void sc_fork(struct sc *s, __u64 us, const struct fake *parent,
-			   struct fake *child, __u32 pid)
+static inline void sc_fork(struct sc *s, __u64 us, const struct fake *parent, struct fake *child,
+			   __u32 pid)
 {
 	memset(child, 0, sizeof(*child));
 	child->pid = pid;
@@ -102,8 +102,8 @@ static inline void sc_fork(struct sc *s, __u64 us, const struct fake *parent,
 
 /* argv as one string, words separated by '\n' (so a test can write them
  * inline); the comm becomes the basename of the path. */
-static inline void sc_exec(struct sc *s, __u64 us, struct fake *p,
-			   const char *words, const char *path)
+static inline void sc_exec(struct sc *s, __u64 us, struct fake *p, const char *words,
+			   const char *path)
 {
 	size_t alen = strlen(words) + 1, plen = strlen(path), i;
 	const char *base = strrchr(path, '/');
@@ -125,8 +125,7 @@ static inline void sc_exec(struct sc *s, __u64 us, struct fake *p,
 		ev->exec.argc += ev->data[i] == '\0';
 }
 
-static inline void sc_exit(struct sc *s, __u64 us, struct fake *p,
-			   __u32 status)
+static inline void sc_exit(struct sc *s, __u64 us, struct fake *p, __u32 status)
 {
 	struct pt_event *ev;
 
@@ -141,8 +140,8 @@ static inline void sc_exit(struct sc *s, __u64 us, struct fake *p,
 }
 
 /* reaper NULL: released without a wait() */
-static inline void sc_reap(struct sc *s, __u64 us, struct fake *p,
-			   const struct fake *reaper, __u64 exit_us)
+static inline void sc_reap(struct sc *s, __u64 us, struct fake *p, const struct fake *reaper,
+			   __u64 exit_us)
 {
 	struct pt_event *ev;
 
@@ -156,9 +155,8 @@ static inline void sc_reap(struct sc *s, __u64 us, struct fake *p,
 }
 
 /* sender NULL: sent by the kernel */
-static inline void sc_sig(struct sc *s, unsigned kind, __u64 us,
-			  struct fake *p, const struct fake *sender, int sig,
-			  unsigned result)
+static inline void sc_sig(struct sc *s, unsigned kind, __u64 us, struct fake *p,
+			  const struct fake *sender, int sig, unsigned result)
 {
 	struct pt_event *ev;
 
@@ -175,8 +173,8 @@ static inline void sc_sig(struct sc *s, unsigned kind, __u64 us,
 		ev->flags = PT_F_KERNEL_SENDER | PT_F_NO_ACTOR;
 }
 
-static inline void sc_setpgid(struct sc *s, __u64 us, struct fake *p,
-			      const struct fake *caller, __u32 pgid)
+static inline void sc_setpgid(struct sc *s, __u64 us, struct fake *p, const struct fake *caller,
+			      __u32 pgid)
 {
 	struct pt_event *ev;
 	__u32 old = p->pgid;
@@ -202,7 +200,7 @@ static inline void sc_setsid(struct sc *s, __u64 us, struct fake *p)
 
 static inline void sc_lost(struct sc *s, unsigned kind, __u64 count)
 {
-	struct fake none = { 0 };
+	struct fake none = {0};
 	struct pt_event *ev = sc_add(s, PT_LOST, 0, &none, 0);
 
 	ev->task.ts_ns = 0;
@@ -220,8 +218,7 @@ static inline void sc_free(struct sc *s)
 }
 
 /* Feed events in the order given by idx (NULL: as recorded). */
-static inline void sc_feed_order(const struct sc *s, struct pt_model *m,
-				 const size_t *idx)
+static inline void sc_feed_order(const struct sc *s, struct pt_model *m, const size_t *idx)
 {
 	size_t i;
 
@@ -315,10 +312,10 @@ static inline void sc_threads(struct sc *s)
 	s->ev[s->n - 1]->exec.old_tid = 903;
 }
 
-static inline struct pt_model *sc_model(const struct sc *s, size_t max_ended,
-					bool threads, __u64 end_us)
+static inline struct pt_model *sc_model(const struct sc *s, size_t max_ended, bool threads,
+					__u64 end_us)
 {
-	struct pt_model_opts o = { .threads = threads, .max_ended = max_ended };
+	struct pt_model_opts o = {.threads = threads, .max_ended = max_ended};
 	struct pt_model *m = pt_model_new(&o);
 
 	assert_non_null(m);

@@ -45,8 +45,7 @@ static void walk_rows(struct pt_model *m, struct rows *rs)
 	assert_int_equal(pt_model_walk(m, collect, rs), 0);
 }
 
-static void assert_row(const struct row *r, __u32 pid, unsigned depth,
-		       __u32 parent)
+static void assert_row(const struct row *r, __u32 pid, unsigned depth, __u32 parent)
 {
 	assert_int_equal(r->pid, pid);
 	assert_int_equal(r->depth, depth);
@@ -55,7 +54,7 @@ static void assert_row(const struct row *r, __u32 pid, unsigned depth,
 
 static struct pt_model *model_new(size_t max_ended, bool threads)
 {
-	struct pt_model_opts o = { .threads = threads, .max_ended = max_ended };
+	struct pt_model_opts o = {.threads = threads, .max_ended = max_ended};
 	struct pt_model *m = pt_model_new(&o);
 
 	assert_non_null(m);
@@ -65,7 +64,7 @@ static struct pt_model *model_new(size_t max_ended, bool threads)
 static struct pt_model *seed_model(const size_t *order)
 {
 	struct pt_model *m = model_new(0, false);
-	struct sc s = { 0 };
+	struct sc s = {0};
 
 	sc_seed(&s);
 	sc_feed_order(&s, m, order);
@@ -77,7 +76,7 @@ static struct pt_model *seed_model(const size_t *order)
 /* Every view of the model as text: what "the same answer" means. */
 static char *render_all(struct pt_model *m)
 {
-	struct pt_view_opts o = { .width = 100, .verbose = true };
+	struct pt_view_opts o = {.width = 100, .verbose = true};
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -105,8 +104,8 @@ static void test_model_seed_tree(void **state)
 	assert_row(&rs.r[2], 1000, 2, 900);
 	assert_row(&rs.r[3], 1001, 3, 1000);
 	assert_row(&rs.r[4], 1002, 3, 1000);
-	assert_row(&rs.r[5], 1004, 3, 1000);  /* true, the first 1004 */
-	assert_row(&rs.r[6], 1004, 2, 900);   /* echo, the pid reused */
+	assert_row(&rs.r[5], 1004, 3, 1000); /* true, the first 1004 */
+	assert_row(&rs.r[6], 1004, 2, 900);  /* echo, the pid reused */
 	assert_true(rs.r[5].start < rs.r[6].start);
 	/* sleep: orphaned when sh died, adopted by systemd */
 	assert_row(&rs.r[7], 1003, 1, 1);
@@ -176,10 +175,10 @@ static void test_model_stop_continue_spans(void **state)
 		__u64 from, to;
 		unsigned state;
 	} want[] = {
-		{ SC_US(30000) - 2000, SC_US(200000), PT_STATE_ALIVE },
-		{ SC_US(200000), SC_US(400000), PT_STATE_STOPPED },
-		{ SC_US(400000), SC_US(500100), PT_STATE_ALIVE },
-		{ SC_US(500100), SC_US(520000), PT_STATE_ZOMBIE },
+	    {SC_US(30000) - 2000, SC_US(200000), PT_STATE_ALIVE},
+	    {SC_US(200000), SC_US(400000), PT_STATE_STOPPED},
+	    {SC_US(400000), SC_US(500100), PT_STATE_ALIVE},
+	    {SC_US(500100), SC_US(520000), PT_STATE_ZOMBIE},
 	};
 	struct pt_span_iter it;
 	struct pt_span s;
@@ -209,8 +208,7 @@ static void test_model_stop_continue_spans(void **state)
 
 /* Deterministic permutations a ring buffer shared by CPUs can produce:
  * an event may overtake others stamped at most window_us earlier. */
-static void shuffle_within(const struct sc *s, size_t *idx, __u64 window_us,
-			   unsigned seed)
+static void shuffle_within(const struct sc *s, size_t *idx, __u64 window_us, unsigned seed)
 {
 	size_t i, j, t;
 
@@ -221,7 +219,7 @@ static void shuffle_within(const struct sc *s, size_t *idx, __u64 window_us,
 		j = i;
 		while (j > 0 && rand() % 2 &&
 		       s->ev[idx[j - 1]]->task.ts_ns + window_us * 1000 >
-			       s->ev[idx[j]]->task.ts_ns) {
+			   s->ev[idx[j]]->task.ts_ns) {
 			t = idx[j - 1];
 			idx[j - 1] = idx[j];
 			idx[j] = t;
@@ -241,7 +239,7 @@ static size_t count_moved(const size_t *idx, size_t n)
 
 static void test_model_out_of_order_same_answer(void **state)
 {
-	struct sc s = { 0 };
+	struct sc s = {0};
 	size_t idx[SC_MAX];
 	struct pt_model *m;
 	char *want, *got;
@@ -272,7 +270,7 @@ static void test_model_child_before_fork(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake bash, child;
-	struct sc s = { 0 };
+	struct sc s = {0};
 	const struct pt_proc *p;
 	struct rows rs;
 
@@ -288,7 +286,7 @@ static void test_model_child_before_fork(void **state)
 	assert_int_equal(pt_model_feed(m, s.ev[1]), 0); /* then the fork */
 	assert_ptr_equal(pt_model_find(m, 901, 0), p);
 	assert_true(p->flags & PT_PROC_FORK_SEEN);
-	assert_string_equal(p->comm, "ls");  /* the older fork did not undo it */
+	assert_string_equal(p->comm, "ls"); /* the older fork did not undo it */
 	assert_int_equal(p->state, PT_STATE_ALIVE);
 	assert_int_equal(p->first_ts, SC_US(100));
 	assert_int_equal(p->last_ts, SC_US(103));
@@ -302,13 +300,36 @@ static void test_model_child_before_fork(void **state)
 	sc_free(&s);
 }
 
+/* Even a fork stamped after the child's first event (clocks of two CPUs
+ * a hair apart) is taken as the child's birth, not as its latest news. */
+static void test_model_fork_stamped_late(void **state)
+{
+	struct pt_model *m = model_new(0, false);
+	struct fake bash, child;
+	struct sc s = {0};
+	const struct pt_proc *p;
+
+	fake_init(&bash, 900, 1, SC_US(0) - 1000, "bash");
+	sc_snapshot(&s, 0, &bash);
+	sc_fork(&s, 101, &bash, &child, 901);
+	sc_exec(&s, 100, &child, "ls", "/bin/ls");
+	sc_feed_order(&s, m, (size_t[]){0, 2, 1});
+	p = pt_model_find(m, 901, 0);
+	assert_string_equal(p->comm, "ls");
+	assert_int_equal(p->last_ts, SC_US(100));
+	assert_true(p->flags & PT_PROC_FORK_SEEN);
+	assert_int_equal(p->orig_ppid, 900);
+	pt_model_free(m);
+	sc_free(&s);
+}
+
 /* The reap read before the exit: the exit time first comes from the reap,
  * then the exit itself replaces it. */
 static void test_model_reap_before_exit(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake sh, child;
-	struct sc s = { 0 };
+	struct sc s = {0};
 	const struct pt_proc *p;
 
 	fake_init(&sh, 900, 1, SC_US(0) - 1000, "sh");
@@ -316,7 +337,7 @@ static void test_model_reap_before_exit(void **state)
 	sc_fork(&s, 100, &sh, &child, 901);
 	sc_exit(&s, 500, &child, 3 << 8);
 	sc_reap(&s, 502, &child, &sh, 500);
-	sc_feed_order(&s, m, (size_t[]){ 0, 1, 3, 2 });
+	sc_feed_order(&s, m, (size_t[]){0, 1, 3, 2});
 	p = pt_model_find(m, 901, 0);
 	assert_int_equal(pt_proc_end(p), PT_END_REAPED);
 	assert_true(p->flags & PT_PROC_EXIT_SEEN);
@@ -358,7 +379,7 @@ static void test_model_pid_reuse_end_unseen(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake sh, a, b, grandchild;
-	struct sc s = { 0 };
+	struct sc s = {0};
 	const struct pt_proc *pa;
 	struct rows rs;
 
@@ -398,7 +419,7 @@ static void test_model_missing_fork(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake sh, known, unknown;
-	struct sc s = { 0 };
+	struct sc s = {0};
 	const struct pt_proc *p;
 	struct rows rs;
 
@@ -438,7 +459,7 @@ static void test_model_missing_exit(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake sh, c;
-	struct sc s = { 0 };
+	struct sc s = {0};
 	const struct pt_proc *p;
 	struct pt_span_iter it;
 	struct pt_span sp;
@@ -472,7 +493,7 @@ static void test_model_lost_events(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake sh, c;
-	struct sc s = { 0 };
+	struct sc s = {0};
 	struct pt_model_stats st;
 	struct rows rs;
 
@@ -503,7 +524,7 @@ static void test_model_snapshot_child_first(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake parent, child;
-	struct sc s = { 0 };
+	struct sc s = {0};
 	struct rows rs;
 
 	fake_init(&parent, 30000, 0, SC_US(0) - 9000, "sshd");
@@ -526,7 +547,7 @@ static void test_model_parent_cycle(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake a, b;
-	struct sc s = { 0 };
+	struct sc s = {0};
 	struct rows rs;
 
 	fake_init(&a, 10, 20, SC_US(0) - 100, "a");
@@ -546,7 +567,7 @@ static void test_model_setsid(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake sh, d;
-	struct sc s = { 0 };
+	struct sc s = {0};
 	const struct pt_proc *p;
 
 	fake_init(&sh, 900, 1, SC_US(0) - 1000, "sh");
@@ -568,7 +589,7 @@ static void test_model_setsid(void **state)
 static void test_model_bad_kind(void **state)
 {
 	struct pt_model *m = model_new(0, false);
-	struct pt_event ev = { .kind = 0 };
+	struct pt_event ev = {.kind = 0};
 	struct pt_model_stats st;
 
 	assert_int_equal(pt_model_feed(m, &ev), -EINVAL);
@@ -587,7 +608,7 @@ static void test_model_threads(void **state)
 	struct pt_model *m = model_new(0, true);
 	const struct pt_thread *tv[4];
 	const struct pt_proc *p;
-	struct sc s = { 0 };
+	struct sc s = {0};
 
 	sc_threads(&s);
 	sc_feed(&s, m);
@@ -626,8 +647,8 @@ struct churn {
 	__u8 data[64];
 };
 
-static void churn_feed(struct pt_model *m, struct churn *c, unsigned kind,
-		       __u64 ts, const struct fake *p, const struct fake *by)
+static void churn_feed(struct pt_model *m, struct churn *c, unsigned kind, __u64 ts,
+		       const struct fake *p, const struct fake *by)
 {
 	memset(&c->ev, 0, sizeof(c->ev));
 	c->ev.kind = kind;
@@ -663,7 +684,7 @@ static void churn_feed(struct pt_model *m, struct churn *c, unsigned kind,
 }
 
 struct live_check {
-	__u32 boss;          /* the long-lived parent */
+	__u32 boss; /* the long-lived parent */
 	size_t rows, under_boss, live_under_boss;
 	bool mid_seen, grandchild_under_mid, grandchild_under_boss;
 };
@@ -678,8 +699,8 @@ static int live_visit(const struct pt_walk *w, void *ctx)
 		lc->mid_seen = true;
 	if (p->pid == 8 && w->parent && w->parent->pid == 7)
 		lc->grandchild_under_mid = true;
-	if (p->pid == 8 && w->parent && w->parent->pid == lc->boss &&
-	    w->reparented && w->depth == 1)
+	if (p->pid == 8 && w->parent && w->parent->pid == lc->boss && w->reparented &&
+	    w->depth == 1)
 		lc->grandchild_under_boss = true;
 	if (w->parent && w->parent->pid == lc->boss && w->depth == 1) {
 		lc->under_boss++;
@@ -691,14 +712,14 @@ static int live_visit(const struct pt_walk *w, void *ctx)
 
 #define CHURN 100000
 #define LIMIT 1000
-#define LIVE 10
+#define LIVE  10
 
 static void test_model_bounded_memory(void **state)
 {
 	struct pt_model *m = model_new(LIMIT, false);
 	struct fake boss, live[LIVE], mid, grand, c;
 	struct pt_model_stats st;
-	struct live_check lc = { .boss = 2 };
+	struct live_check lc = {.boss = 2};
 	struct churn ch;
 	__u64 ts = SC_US(0);
 	unsigned i;
@@ -790,24 +811,25 @@ static void test_model_retain_everything(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_model_seed_tree),
-		cmocka_unit_test(test_model_seed_lifetimes),
-		cmocka_unit_test(test_model_stop_continue_spans),
-		cmocka_unit_test(test_model_out_of_order_same_answer),
-		cmocka_unit_test(test_model_child_before_fork),
-		cmocka_unit_test(test_model_reap_before_exit),
-		cmocka_unit_test(test_model_pid_reuse),
-		cmocka_unit_test(test_model_pid_reuse_end_unseen),
-		cmocka_unit_test(test_model_missing_fork),
-		cmocka_unit_test(test_model_missing_exit),
-		cmocka_unit_test(test_model_lost_events),
-		cmocka_unit_test(test_model_snapshot_child_first),
-		cmocka_unit_test(test_model_parent_cycle),
-		cmocka_unit_test(test_model_setsid),
-		cmocka_unit_test(test_model_bad_kind),
-		cmocka_unit_test(test_model_threads),
-		cmocka_unit_test(test_model_bounded_memory),
-		cmocka_unit_test(test_model_retain_everything),
+	    cmocka_unit_test(test_model_seed_tree),
+	    cmocka_unit_test(test_model_seed_lifetimes),
+	    cmocka_unit_test(test_model_stop_continue_spans),
+	    cmocka_unit_test(test_model_out_of_order_same_answer),
+	    cmocka_unit_test(test_model_child_before_fork),
+	    cmocka_unit_test(test_model_fork_stamped_late),
+	    cmocka_unit_test(test_model_reap_before_exit),
+	    cmocka_unit_test(test_model_pid_reuse),
+	    cmocka_unit_test(test_model_pid_reuse_end_unseen),
+	    cmocka_unit_test(test_model_missing_fork),
+	    cmocka_unit_test(test_model_missing_exit),
+	    cmocka_unit_test(test_model_lost_events),
+	    cmocka_unit_test(test_model_snapshot_child_first),
+	    cmocka_unit_test(test_model_parent_cycle),
+	    cmocka_unit_test(test_model_setsid),
+	    cmocka_unit_test(test_model_bad_kind),
+	    cmocka_unit_test(test_model_threads),
+	    cmocka_unit_test(test_model_bounded_memory),
+	    cmocka_unit_test(test_model_retain_everything),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
