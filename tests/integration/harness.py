@@ -129,11 +129,12 @@ class Tracer:
     def stderr(self):
         return "".join(self.lines)
 
-    def start(self, stdout=subprocess.DEVNULL):
-        """Start, and return once the tracer says it is tracing."""
+    def start(self, stdout=subprocess.DEVNULL, env=None):
+        """Start (env: its environment, None for ours), and return once the
+        tracer says it is tracing."""
         self.proc = subprocess.Popen(self.args, stdin=subprocess.DEVNULL,
                                      stdout=stdout, stderr=subprocess.PIPE,
-                                     text=True, errors="replace")
+                                     text=True, errors="replace", env=env)
         self.reader = threading.Thread(target=self._read_stderr, daemon=True)
         self.reader.start()
         waited = 0.0

@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import Failure, Tracer  # noqa: E402
 import cases  # noqa: E402
+import cases_follow  # noqa: E402
 
 
 class Env:
@@ -54,7 +55,7 @@ def main(argv):
         return 1
     proctrace = absolute_binary("PROCTRACE", "build/asan/proctrace")
     workloads = absolute_binary("WORKLOADS", "build/workloads")
-    selected = [t for t in cases.TESTS
+    selected = [t for t in cases.TESTS + cases_follow.TESTS
                 if not argv or any(a in t.__name__ for a in argv)]
     if not selected:
         print("integration: no test matches %s" % " ".join(argv),

@@ -1,0 +1,802 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+"""Integration tests of what proctrace follows: the in-kernel filters (-g,
+-p, -c, --uid) and a command run under it (-- COMMAND).
+
+A filtered capture is checked both ways: the processes it must follow have
+exactly the rows the workload's own facts call for, and no other process
+of the workload (or of a busy workload running beside it) has any row.
+Workloads that must be traced from a known pid or group are held: they
+print their pids and wait for a byte on stdin, which the runner writes
+once the tracer is ready.
+"""
+
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import threading
+
+from harness import (Capture, Check, Failure, READY, SANITIZER,
+                     WORKLOAD_BROKEN, WORKLOAD_TIMEOUT, brief, check_summary,
+                     parse_detail, read_csv, run_workload, shlex_argv, tail)
+from cases import (before, check_reaped_by, run_tracer, signal_rows,
+                   true_path)
+
+NOBODY = "65534"
+SUDO_VARS = ("SUDO_UID", "SUDO_GID", "SUDO_USER", "SUDO_COMMAND")
+COMMAND_READY = re.compile(
+    r"^proctrace: tracing (.*) \(pid (\d+)\) and its descendants$")
+
+
+# ---- processes the runner talks to ----
+
+class Lines:
+    """The lines of a pipe, read by a thread, so that a test can wait for
+    the next one without hanging forever."""
+
+    def __init__(self, stream, what):
+        self.what = what
+        self.queue = queue.Queue()
+        self.ended = False
+        self.thread = threading.Thread(target=self._read, args=(stream,),
+                                       daemon=True)
+        self.thread.start()
+
+    def _read(self, stream):
+        for line in stream:
+            self.queue.put(line)
+        self.queue.put(None)
+
+    def next(self):
+        """The next line, or None at the end of the pipe."""
+        if self.ended:
+            return None
+        try:
+            line = self.queue.get(timeout=WORKLOAD_TIMEOUT)
+        except queue.Empty:
+            raise Failure("%s said nothing for %ds"
+                          % (self.what, WORKLOAD_TIMEOUT))
+        self.ended = line is None
+        return line
+
+    def rest(self):
+        """Every line left, once the pipe has ended."""
+        out = []
+        line = self.next()
+        while line is not None:
+            out.append(line)
+            line = self.next()
+        return out
+
+
+def add_fact(facts, line, what):
+    key, sep, value = line.rstrip("\n").partition("=")
+    if not sep or key in facts:
+        raise Failure("%s: bad fact line %r" % (what, line))
+    facts[key] = value
+
+
+class Held:
+    """A workload that holds until the runner writes one byte on its stdin,
+    once per hold; its facts are read as they come, so the runner learns
+    the pids it needs before letting it go on."""
+
+    def __init__(self, path, args=()):
+        self.what = "workload " + os.path.basename(path)
+        self.proc = subprocess.Popen([path] + list(args),
+                                     stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE,
+                                     text=True, errors="replace")
+        self.out = Lines(self.proc.stdout, self.what)
+        self.facts = {}
+
+    def fact(self, key):
+        """Wait for fact key and return it."""
+        while key not in self.facts:
+            line = self.out.next()
+            if line is None:
+                self.proc.wait(WORKLOAD_TIMEOUT)
+                raise Failure("%s ended (exit %s) before saying %s: %s"
+                              % (self.what, self.proc.returncode, key,
+                                 tail(self.proc.stderr.read())))
+            add_fact(self.facts, line, self.what)
+        return self.facts[key]
+
+    def go(self):
+        self.proc.stdin.write("g")
+        self.proc.stdin.flush()
+
+    def finish(self):
+        """Wait for its end; its facts, as run_workload() returns them."""
+        self.proc.stdin.close()
+        try:
+            rc = self.proc.wait(WORKLOAD_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise Failure("%s timed out" % self.what)
+        for line in self.out.rest():
+            add_fact(self.facts, line, self.what)
+        if rc != 0:
+            raise Failure("%s %s (exit %d): %s"
+                          % (self.what, "broken" if rc == WORKLOAD_BROKEN
+                             else "failed", rc,
+                             tail(self.proc.stderr.read())))
+        self.facts["_pid_of_runner"] = str(os.getpid())
+        return self.facts
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+
+class Command:
+    """proctrace [OPTS] -- COMMAND: the command's pid from the ready line,
+    its stdout (proctrace's, which it inherits) line by line."""
+
+    def __init__(self, env, name, command, opts=(), environ=None):
+        self.command = list(command)
+        self.tracer = env.tracer(name, list(opts) + ["--"] + self.command)
+        self.tracer.start(stdout=subprocess.PIPE,
+                          env=plain_environ() if environ is None else environ)
+        self.out = Lines(self.tracer.proc.stdout, "the command")
+        ready = [l for l in self.tracer.lines if l.startswith(READY)]
+        m = COMMAND_READY.match(ready[0].rstrip("\n")) if ready else None
+        if not m or m.group(1) != self.command[0]:
+            self.kill()
+            raise Failure("ready line: expected 'proctrace: tracing %s "
+                          "(pid N) and its descendants', got %r"
+                          % (self.command[0], ready))
+        self.pid = m.group(2)
+        self.tracer_pid = str(self.tracer.proc.pid)
+
+    def facts_until(self, key):
+        """The command's facts on stdout, up to and including key."""
+        facts = {}
+        while key not in facts:
+            line = self.out.next()
+            if line is None:
+                raise Failure("the command's stdout ended before %s" % key)
+            add_fact(facts, line, "the command")
+        return facts
+
+    def finish(self, want_rc):
+        """Wait for proctrace to end by itself: require exit status
+        want_rc, a summary and no sanitizer report. Returns the capture and
+        the rest of stdout."""
+        rc = self.tracer.wait_exit()
+        out = "".join(self.out.rest())
+        err = self.tracer.stderr()
+        if SANITIZER.search(err):
+            raise Failure("sanitizer report: %s" % tail(err, 20))
+        if rc != want_rc:
+            raise Failure("proctrace -- %s exited %s, expected %s: %s"
+                          % (" ".join(self.command), rc, want_rc, tail(err)))
+        cap = Capture(read_csv(self.tracer.csv_path), err)
+        check_summary(cap)
+        return cap, out
+
+    def kill(self):
+        self.tracer.kill()
+
+
+class Cleanup:
+    """Kills what a test started if the test fails halfway."""
+
+    def __init__(self):
+        self.things = []
+
+    def add(self, thing):
+        self.things.append(thing)
+        return thing
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, tb):
+        if kind is not None:
+            for thing in reversed(self.things):
+                thing.kill()
+        return False
+
+
+def plain_environ():
+    """Our environment without sudo's variables: a command runs as root
+    unless a test says otherwise, even when the tests run under sudo."""
+    return {k: v for k, v in os.environ.items() if k not in SUDO_VARS}
+
+
+# ---- what a capture holds ----
+
+def event_rows(cap):
+    return [r for r in cap.rows if r["event"] != "lost"]
+
+
+def pids_with_rows(cap):
+    return sorted({r["pid"] for r in event_rows(cap)}, key=int)
+
+
+def story(cap, pid):
+    """The rows about pid as a list of kinds, signals named: what happened
+    to that process, in the order the capture says."""
+    return [r["event"] + (":" + r["signal"] if r["event"] == "signal" else "")
+            for r in cap.of(pid)]
+
+
+def first(cap, pid, event):
+    rows = cap.of(pid, event)
+    return rows[0] if rows else None
+
+
+def check_rows_of(ck, cap, want, what):
+    """The processes with rows are exactly want (a list of pids)."""
+    ck.eq("%s: processes with rows" % what, pids_with_rows(cap),
+          sorted(set(want), key=int))
+
+
+def check_absent(ck, cap, pids, what):
+    """No row is about, made by, or has as parent any of pids."""
+    pids = set(pids)
+    rows = [r for r in event_rows(cap)
+            if pids & {r["pid"], r["ppid"], r["by_pid"]}]
+    ck.true(not rows, "%s: %d rows of %d pids that must not be followed%s"
+            % (what, len(rows), len(pids), brief(rows[:10])))
+
+
+def busy_pids(facts):
+    return [v for k, v in facts.items()
+            if k == "parent_pid" or k.startswith("child_")]
+
+
+def run_busy(env):
+    """An unrelated busy workload: the runner's child, not followed."""
+    f = run_workload(env.workload("busy"), ["100", true_path()])
+    if f["children"] != "100" or len(busy_pids(f)) != 101:
+        raise Failure("workload busy: facts %r" % sorted(f)[:5])
+    return f
+
+
+def unrelated_zombie():
+    """A child of the runner that has exited and is left unreaped: it
+    exists when a tracer starts, and its reap comes during tracing."""
+    z = subprocess.Popen(["true"])
+    os.waitid(os.P_PID, z.pid, os.WEXITED | os.WNOWAIT)
+    return z
+
+
+# ---- 1. -g: a process group, as members join and leave it ----
+
+def test_pgid_filter(env):
+    """group_tree: tracer P follows the parent's group from the start,
+    tracer A the group A is about to lead, tracer PA both (started with
+    tracer A, while B, of group P, is a zombie). P sees A up to its
+    setpgid, A sees A from its setpgid on, and nothing of B."""
+    with Cleanup() as cl:
+        wl = cl.add(Held(env.workload("group_tree")))
+        p, pg = wl.fact("parent_pid"), wl.fact("parent_pgid")
+        t_p = cl.add(env.tracer("pgid-parent", ["-g", pg]).start())
+        os.kill(int(p), signal.SIGUSR1)  # from outside the group
+        wl.go()
+        a = wl.fact("a_pid")
+        wl.fact("b_pid")
+        t_a = cl.add(env.tracer("pgid-a", ["-g", a]).start())
+        t_pa = cl.add(env.tracer("pgid-both", ["-g", pg, "-g", a]).start())
+        wl.go()
+        f = wl.finish()
+        cap_p, cap_a, cap_pa = t_p.stop(), t_a.stop(), t_pa.stop()
+    ck = Check()
+    b, g, runner = f["b_pid"], f["g_pid"], f["_pid_of_runner"]
+    ck.eq("workload's own group", pg, p)
+    ck.eq("workload's own view of A's group", f["a_pgid"], a)
+    ck.eq("workload's own view of G's group", f["g_pgid"], a)
+    ck.eq("workload's own SIGUSR1", f["usr1_received"], "1")
+    check_parent_group(ck, cap_p, f, p, a, b, g, runner)
+    check_a_group(ck, cap_a, "-g A", p, a, g, pg)
+    check_rows_of(ck, cap_pa, [p, a, b, g], "-g P -g A")
+    ck.eq("-g P -g A: A's rows", story(cap_pa, a),
+          ["snapshot"] + A_GROUP_STORY)
+    ck.eq("-g P -g A: G's rows", story(cap_pa, g), ["fork", "exit", "reap"])
+    ck.raise_if_failed()
+
+
+def check_parent_group(ck, cap, f, p, a, b, g, runner):
+    what = "-g P"
+    pg = p
+    check_rows_of(ck, cap, [p, a, b], what)
+    for r in event_rows(cap):
+        left = (r["event"] == "setpgid"
+                and parse_detail(r["detail"]).get("old_pgid") == pg)
+        ck.true(r["pgid"] == pg or left, "%s: row @%d (%s of %s) in group "
+                "%s" % (what, r["_n"], r["event"], r["pid"], r["pgid"]))
+    snap = ck.one(cap.of(p, "snapshot"), what + ": snapshot row of P")
+    ck.fields(snap, what + " P snapshot", pgid=pg, state="alive")
+    ck.eq(what + ": snapshot rows", len(
+        [r for r in cap.rows if r["event"] == "snapshot"]), 1)
+
+    usr1 = ck.one(signal_rows(cap, p, "SIGUSR1"), what + ": SIGUSR1 of P")
+    ck.fields(usr1, what + " P SIGUSR1", by_pid=runner)
+    ck.details(usr1, what + " P SIGUSR1", sender_tid=runner)
+    # SIGCHLD: B exits; A stops, continues, exits (each sent by A itself).
+    ck.eq(what + ": senders of P's SIGCHLD", sorted(
+        r["by_pid"] for r in signal_rows(cap, p, "SIGCHLD")), sorted(
+        [a, a, a, b]))
+    ck.eq(what + ": P's rows other than signals",
+          [s for s in story(cap, p) if not s.startswith("signal")],
+          ["snapshot", "exit", "reap"])
+    ck.fields(first(cap, p, "exit"), what + " P exit", exit_code=0,
+              ppid=runner)
+    check_reaped_by(ck, cap, p, what + " P", runner)
+
+    ck.eq(what + ": A's rows", story(cap, a), ["fork", "setpgid"])
+    ck.fields(first(cap, a, "fork"), what + " A fork", by_pid=p, ppid=p,
+              pgid=pg)
+    setpgid = first(cap, a, "setpgid")
+    ck.fields(setpgid, what + " A setpgid", pgid=a, by_pid=a, ppid=p)
+    ck.details(setpgid, what + " A setpgid", old_pgid=pg)
+
+    ck.eq(what + ": B's rows", story(cap, b), ["fork", "exit", "reap"])
+    ck.fields(first(cap, b, "fork"), what + " B fork", by_pid=p, pgid=pg)
+    ck.fields(first(cap, b, "exit"), what + " B exit", exit_code=0, ppid=p)
+    check_reaped_by(ck, cap, b, what + " B", p)
+    ck.eq(what + ": G's rows", story(cap, g), [])
+
+
+# What group A sees of A: its arrival, G's SIGCHLD, the stop and continue
+# sent from the parent's group, its end.
+A_GROUP_STORY = ["setpgid", "signal:SIGCHLD", "signal:SIGSTOP", "stop",
+                 "signal:SIGCONT", "continue", "exit", "reap"]
+
+
+def check_a_group(ck, cap, what, p, a, g, pg):
+    check_rows_of(ck, cap, [a, g], what)
+    for r in event_rows(cap):
+        ck.true(r["pgid"] == a, "%s: row @%d (%s of %s) in group %s"
+                % (what, r["_n"], r["event"], r["pid"], r["pgid"]))
+    ck.eq(what + ": A's rows", story(cap, a), A_GROUP_STORY)
+    setpgid = first(cap, a, "setpgid")
+    ck.fields(setpgid, what + " A setpgid", pgid=a, by_pid=a, ppid=p)
+    ck.details(setpgid, what + " A setpgid", old_pgid=pg)
+    stop = signal_rows(cap, a, "SIGSTOP")
+    ck.fields(stop[0] if stop else None, what + " A SIGSTOP (sent from "
+              "outside the group)", by_pid=p)
+    ck.fields(first(cap, a, "stop"), what + " A stop", by_pid=p,
+              state="stopped")
+    ck.fields(first(cap, a, "continue"), what + " A continue", by_pid=p)
+    ck.fields(first(cap, a, "exit"), what + " A exit", exit_code=0, ppid=p)
+    check_reaped_by(ck, cap, a, what + " A", p)
+    ck.eq(what + ": G's rows", story(cap, g), ["fork", "exit", "reap"])
+    ck.fields(first(cap, g, "fork"), what + " G fork", by_pid=a, pgid=a)
+    ck.fields(first(cap, g, "exit"), what + " G exit", exit_code=0, ppid=a)
+    check_reaped_by(ck, cap, g, what + " G", a)
+
+
+# ---- 2-3. -p: a process and all it creates, wherever they go ----
+
+def test_pid_filter(env):
+    prog = true_path()
+    with Cleanup() as cl:
+        wl = cl.add(Held(env.workload("scatter"), [prog]))
+        root = wl.fact("root_pid")
+        tracer = cl.add(env.tracer("pid", ["-p", root]).start())
+        busy = run_busy(env)
+        wl.go()
+        f = wl.finish()
+        cap = tracer.stop()
+    ck = Check()
+    runner = f["_pid_of_runner"]
+    mid, orphan, d1, daemon = (f["mid_pid"], f["orphan_pid"], f["d1_pid"],
+                               f["daemon_pid"])
+    ck.eq("workload: orphan's parent when it runs PROG",
+          f["orphan_ppid_at_exec"], root)
+    ck.eq("workload: daemon's parent when it runs PROG",
+          f["daemon_ppid_at_exec"], root)
+    ck.eq("workload: daemon's session", f["daemon_sid_at_exec"], d1)
+    ck.eq("workload: the root reaped", sorted([f["reaped_1"], f["reaped_2"]]),
+          sorted([orphan, daemon]))
+    check_rows_of(ck, cap, [root, mid, orphan, d1, daemon], "-p root")
+    check_absent(ck, cap, busy_pids(busy), "-p root, busy beside")
+
+    ck.eq("root's rows other than signals",
+          [s for s in story(cap, root) if not s.startswith("signal")],
+          ["snapshot", "exit", "reap"])
+    ck.eq("senders of root's SIGCHLD", sorted(
+        r["by_pid"] for r in signal_rows(cap, root, "SIGCHLD")),
+        sorted([mid, orphan, daemon]))
+    ck.fields(first(cap, root, "exit"), "root exit", exit_code=0, ppid=runner)
+    check_reaped_by(ck, cap, root, "root", runner)
+
+    ck.eq("mid's rows", story(cap, mid),
+          ["fork", "signal:SIGCHLD", "exit", "reap"])
+    ck.fields(first(cap, mid, "fork"), "mid fork", by_pid=root, ppid=root)
+    ck.fields(first(cap, mid, "exit"), "mid exit", exit_code=0, ppid=root)
+    check_reaped_by(ck, cap, mid, "mid", root)
+
+    ck.eq("d1's rows", story(cap, d1), ["fork", "setsid", "exit", "reap"])
+    ck.fields(first(cap, d1, "fork"), "d1 fork", by_pid=mid, ppid=mid,
+              sid=f["root_sid"])
+    setsid = first(cap, d1, "setsid")
+    ck.fields(setsid, "d1 setsid", sid=d1, pgid=d1, by_pid=d1)
+    ck.details(setsid, "d1 setsid", old_sid=f["root_sid"])
+    ck.fields(first(cap, d1, "exit"), "d1 exit", exit_code=0, ppid=mid)
+    check_reaped_by(ck, cap, d1, "d1", mid)
+
+    for who, pid, parent in (("orphan", orphan, mid), ("daemon", daemon, d1)):
+        ck.eq(who + "'s rows", story(cap, pid),
+              ["fork", "exec", "exit", "reap"])
+        ck.fields(first(cap, pid, "fork"), who + " fork", by_pid=parent,
+                  ppid=parent)
+        ex = first(cap, pid, "exec")
+        ck.fields(ex, who + " exec", filename=prog, ppid=root)
+        if ex:
+            ck.eq(who + " exec argv", shlex_argv(ex), [prog, who])
+        ck.fields(first(cap, pid, "exit"), who + " exit", exit_code=0,
+                  ppid=root)
+        check_reaped_by(ck, cap, pid, who, root)
+    ck.fields(first(cap, daemon, "exit"), "daemon exit", sid=d1)
+    before(ck, first(cap, mid, "reap"), first(cap, orphan, "exec"),
+           "mid reaped, then the orphan runs PROG")
+    ck.raise_if_failed()
+
+
+def test_pid_missing(env):
+    """-p of a pid no process has: one error line, exit 1."""
+    with open("/proc/sys/kernel/pid_max") as f:
+        pid = int(f.read()) - 1
+    while pid > 1 and os.path.exists("/proc/%d" % pid):
+        pid -= 1
+    p = run_tracer(env, ["-q", "-p", str(pid)])
+    ck = Check()
+    ck.eq("-p %d: exit status" % pid, p.returncode, 1)
+    ck.eq("-p %d: stderr" % pid, p.stderr.splitlines(),
+          ["proctrace: no process with pid %d" % pid])
+    ck.eq("-p %d: stdout" % pid, p.stdout, "")
+    ck.raise_if_failed()
+
+
+# ---- 4-8. a command run under proctrace ----
+
+def check_command_rows(ck, cap, cmd, middle=()):
+    """The command's own rows: the snapshot of it held (it exists before
+    tracing starts), its exec with the exact argv, what the test expects in
+    between, its exit and its reap by proctrace."""
+    pid, what = cmd.pid, "command %s" % " ".join(cmd.command)
+    ck.eq(what + ": its rows", story(cap, pid),
+          ["snapshot", "exec"] + list(middle) + ["exit", "reap"])
+    ex = first(cap, pid, "exec")
+    path = shutil.which(cmd.command[0], path=plain_environ().get("PATH"))
+    ck.fields(ex, what + " exec", tid=pid, ppid=cmd.tracer_pid, filename=path)
+    if ex:
+        ck.eq(what + " exec argv", shlex_argv(ex), cmd.command)
+    ck.fields(first(cap, pid, "exit"), what + " exit", ppid=cmd.tracer_pid)
+    check_reaped_by(ck, cap, pid, what, cmd.tracer_pid)
+
+
+def test_command_exit_status(env):
+    """proctrace exits with the command's status, 128+N when signal N
+    killed it; the command writes to proctrace's stdout."""
+    runs = (
+        (["true"], 0, "", (), {"exit_code": 0}),
+        (["sh", "-c", "echo out of the command, 3; exit 3"], 3,
+         "out of the command, 3\n", (), {"exit_code": 3}),
+        (["sh", "-c", "kill -9 $$"], 137, "", ("signal:SIGKILL",),
+         {"signal": "SIGKILL", "exit_code": ""}),
+    )
+    ck = Check()
+    for n, (command, rc, out, middle, end) in enumerate(runs):
+        with Cleanup() as cl:
+            cmd = cl.add(Command(env, "command-status-%d" % n, command))
+            cap, got_out = cmd.finish(rc)
+        what = "command %s" % " ".join(command)
+        ck.eq(what + ": stdout", got_out, out)
+        check_rows_of(ck, cap, [cmd.pid], what)
+        check_command_rows(ck, cap, cmd, middle)
+        ck.fields(first(cap, cmd.pid, "exit"), what + " exit", **end)
+        if middle:
+            kill = signal_rows(cap, cmd.pid, "SIGKILL")
+            ck.fields(kill[0] if kill else None, what + " SIGKILL",
+                      by_pid=cmd.pid)
+    ck.raise_if_failed()
+
+
+FORKS = 1000
+
+
+def test_command_fork_burst(env):
+    """A command that forks FORKS children as fast as it can: not one of
+    them is missed."""
+    path = env.workload("burst")
+    with Cleanup() as cl:
+        cmd = cl.add(Command(env, "command-burst", [path, str(FORKS)]))
+        cap, out = cmd.finish(0)
+    f = {}
+    for line in out.splitlines(True):
+        add_fact(f, line, "workload burst")
+    ck = Check()
+    c = cmd.pid
+    ck.eq("workload's own pid", f.get("parent_pid"), c)
+    ck.eq("workload's own count", f.get("children"), str(FORKS))
+    total, by_kind, lost = cap.summary()
+    ck.eq("lost events", lost, 0)
+    forks = [r["pid"] for r in cap.rows
+             if r["event"] == "fork" and r["by_pid"] == c]
+    exits = [r["pid"] for r in cap.rows
+             if r["event"] == "exit" and r["ppid"] == c]
+    reaps = [r["pid"] for r in cap.rows
+             if r["event"] == "reap" and r["by_pid"] == c]
+    ck.eq("fork rows by the command", len(forks), FORKS)
+    ck.eq("distinct children forked", len(set(forks)), FORKS)
+    ck.eq("exit rows of its children", len(exits), FORKS)
+    ck.eq("reap rows by the command", len(reaps), FORKS)
+    ck.true(set(forks) == set(exits) == set(reaps),
+            "the children forked, exited and reaped are not the same %d "
+            "processes" % FORKS)
+    check_rows_of(ck, cap, [c] + forks, "command burst")
+    # every child's exit sends the command a SIGCHLD, ignored or not
+    check_command_rows(ck, cap, cmd, ["signal:SIGCHLD"] * FORKS)
+    ck.raise_if_failed()
+
+
+def test_command_sigterm(env):
+    """SIGTERM to proctrace goes to the command; proctrace exits 143."""
+    with Cleanup() as cl:
+        cmd = cl.add(Command(env, "command-sigterm",
+                             [env.workload("wait_signal")]))
+        f = cmd.facts_until("waiting")
+        cmd.tracer.proc.send_signal(signal.SIGTERM)
+        cap, out = cmd.finish(128 + signal.SIGTERM)
+    ck = Check()
+    ck.eq("workload's own pid", f["pid"], cmd.pid)
+    ck.eq("the command's stdout after it waited", out, "")
+    check_rows_of(ck, cap, [cmd.pid], "command wait_signal")
+    check_command_rows(ck, cap, cmd, ["signal:SIGTERM"])
+    term = signal_rows(cap, cmd.pid, "SIGTERM")
+    ck.fields(term[0] if term else None, "SIGTERM of the command",
+              by_pid=cmd.tracer_pid)
+    ck.fields(first(cap, cmd.pid, "exit"), "command exit", signal="SIGTERM",
+              exit_code="")
+    ck.raise_if_failed()
+
+
+def pipes_above_stdio(pid):
+    pipes = set()
+    for fd in os.listdir("/proc/%s/fd" % pid):
+        try:
+            target = os.readlink("/proc/%s/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        if int(fd) > 2 and target.startswith("pipe:"):
+            pipes.add(target)
+    return pipes
+
+
+def stop_while_held(proc):
+    """Stop proctrace (SIGSTOP) once it has forked the command; True if the
+    command is still held then: proctrace still has the pipe the command
+    waits on (it closes it when it releases the command)."""
+    children = "/proc/%d/task/%d/children" % (proc.pid, proc.pid)
+    kids = []
+    while not kids and proc.poll() is None:
+        with open(children) as f:
+            kids = f.read().split()
+    if not kids:
+        return False
+    os.kill(proc.pid, signal.SIGSTOP)
+    _, status = os.waitpid(proc.pid, os.WUNTRACED)
+    if not os.WIFSTOPPED(status):
+        raise Failure("proctrace did not stop (status %#x)" % status)
+    try:
+        return bool(pipes_above_stdio(proc.pid) & pipes_above_stdio(kids[0]))
+    except OSError:
+        return False
+
+
+def test_command_sigterm_held(env):
+    """SIGTERM to proctrace while the command is still held (the BPF
+    programs are loading) is the command's all the same: it must not run
+    as if nothing came; proctrace exits 143. The command would exit 5."""
+    args = [env.proctrace, "-q", "--", "sh", "-c", "exit 5"]
+    for attempt in range(5):
+        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, errors="replace",
+                                env=plain_environ())
+        try:
+            held = stop_while_held(proc)
+            proc.send_signal(signal.SIGTERM)
+            proc.send_signal(signal.SIGCONT)
+            out, err = proc.communicate(timeout=60)
+        except BaseException:
+            proc.kill()
+            proc.wait()
+            raise
+        if held:
+            break
+    else:
+        raise Failure("could not stop proctrace before it released the "
+                      "command in 5 attempts")
+    ck = Check()
+    ck.true(not SANITIZER.search(err), "sanitizer report: %s" % tail(err, 20))
+    ck.eq("exit status after SIGTERM to a held command (stderr: %s)"
+          % tail(err, 3), proc.returncode, 128 + signal.SIGTERM)
+    ck.raise_if_failed()
+
+
+def test_command_as_user(env):
+    """Under sudo (its variables set, running as root) the command runs as
+    the user who ran sudo, with that user's groups; --as-root keeps root;
+    -u USER picks the user."""
+    sudo = dict(plain_environ(), SUDO_UID=NOBODY, SUDO_GID=NOBODY,
+                SUDO_USER="nobody")
+    groups = sorted(str(g) for g in os.getgrouplist("nobody", int(NOBODY)))
+    runs = (
+        ("sudo", ["id", "-u"], [], sudo, NOBODY + "\n", NOBODY),
+        ("sudo-groups", ["id", "-G"], [], sudo, None, NOBODY),
+        ("as-root", ["id", "-u"], ["--as-root"], sudo, "0\n", "0"),
+        ("user", ["id", "-u"], ["-u", "nobody"], None, NOBODY + "\n",
+         NOBODY),
+    )
+    ck = Check()
+    for name, command, opts, environ, out, uid in runs:
+        with Cleanup() as cl:
+            cmd = cl.add(Command(env, "command-" + name, command, opts,
+                                 environ))
+            cap, got_out = cmd.finish(0)
+        what = "%s: %s" % (name, " ".join(command))
+        if out is None:
+            ck.eq(what + ": groups", sorted(got_out.split()), groups)
+        else:
+            ck.eq(what + ": stdout", got_out, out)
+        check_rows_of(ck, cap, [cmd.pid], what)
+        check_command_rows(ck, cap, cmd)
+        for r in cap.of(cmd.pid):
+            if r["event"] != "snapshot":  # held, not yet the user
+                ck.eq("%s: uid on the %s row" % (what, r["event"]),
+                      r["uid"], uid)
+    ck.raise_if_failed()
+
+
+# ---- 9-10. a busy workload beside a filtered run has no rows ----
+
+def test_busy_beside_pgid(env):
+    """-g of an idle group (cat in its own session) while a busy workload
+    runs and an unrelated zombie is reaped: only the idle process's rows."""
+    with Cleanup() as cl:
+        zombie = cl.add(unrelated_zombie())
+        idle = cl.add(subprocess.Popen(["cat"], stdin=subprocess.PIPE,
+                                       stdout=subprocess.DEVNULL,
+                                       start_new_session=True))
+        pid = str(idle.pid)
+        tracer = cl.add(env.tracer("busy-pgid", ["-g", pid]).start())
+        busy = run_busy(env)
+        zombie.wait()
+        idle.stdin.close()
+        idle.wait(WORKLOAD_TIMEOUT)
+        cap = tracer.stop()
+    ck = Check()
+    check_absent(ck, cap, busy_pids(busy), "-g idle group")
+    check_absent(ck, cap, [str(zombie.pid)],
+                 "-g idle group, zombie from before tracing")
+    check_rows_of(ck, cap, [pid], "-g idle group")
+    ck.eq("the idle process's rows", story(cap, pid),
+          ["snapshot", "exit", "reap"])
+    ck.fields(first(cap, pid, "exit"), "idle exit", exit_code=0, pgid=pid)
+    check_reaped_by(ck, cap, pid, "idle", str(os.getpid()))
+    ck.raise_if_failed()
+
+
+def test_busy_beside_command(env):
+    """-- COMMAND of a process that waits while a busy workload runs and
+    an unrelated zombie is reaped: only the command's rows."""
+    runner = str(os.getpid())
+    with Cleanup() as cl:
+        zombie = cl.add(unrelated_zombie())
+        cmd = cl.add(Command(env, "busy-command",
+                             [env.workload("wait_signal")]))
+        cmd.facts_until("waiting")
+        busy = run_busy(env)
+        zombie.wait()
+        os.kill(int(cmd.pid), signal.SIGUSR1)
+        cap, out = cmd.finish(0)
+    ck = Check()
+    ck.eq("the command's own sender of SIGUSR1", out, "usr1_from=%s\n"
+          % runner)
+    check_absent(ck, cap, busy_pids(busy), "-- wait_signal")
+    check_absent(ck, cap, [str(zombie.pid)],
+                 "-- wait_signal, zombie from before tracing")
+    check_rows_of(ck, cap, [cmd.pid], "-- wait_signal")
+    check_command_rows(ck, cap, cmd, ["signal:SIGUSR1"])
+    usr1 = signal_rows(cap, cmd.pid, "SIGUSR1")
+    ck.fields(usr1[0] if usr1 else None, "SIGUSR1 of the command",
+              by_pid=runner)
+    ck.fields(first(cap, cmd.pid, "exit"), "command exit", exit_code=0)
+    ck.raise_if_failed()
+
+
+# ---- 11. -c and --uid ----
+
+def test_comm_uid_filters(env):
+    """comm_uid: child renamed NAME1 forks g1; then, as uid 65534 and named
+    NAME2, forks g2. Three tracers over one run:
+
+    -c NAME1: the child from its rename to NAME1 until its rename away
+      (that rename is shown, as leaving a group is), and g1 whole;
+    --uid 65534: the child from its first event after setuid (its rename
+      to NAME2) to its reap, and g2 whole; nothing of the parent or g1;
+    -c NAME1 --uid 0: both must hold, so the rename away (made as 65534)
+      is gone.
+    """
+    name1 = "ptc1-%d" % os.getpid()
+    name2 = "ptc2-%d" % os.getpid()
+    with Cleanup() as cl:
+        t_comm = cl.add(env.tracer("comm", ["-c", name1]).start())
+        t_uid = cl.add(env.tracer("uid", ["--uid", NOBODY]).start())
+        t_and = cl.add(env.tracer("comm-and-uid",
+                                  ["-c", name1, "--uid", "0"]).start())
+        f = run_workload(env.workload("comm_uid"), [name1, name2])
+        caps = t_comm.stop(), t_uid.stop(), t_and.stop()
+    cap_comm, cap_uid, cap_and = caps
+    ck = Check()
+    p, c, g1, g2 = f["parent_pid"], f["child_pid"], f["g1_pid"], f["g2_pid"]
+    ck.eq("workload's own uid after setuid", f["child_uid"], NOBODY)
+
+    what = "-c " + name1
+    check_rows_of(ck, cap_comm, [c, g1], what)
+    for r in event_rows(cap_comm):
+        old = parse_detail(r["detail"]).get("old_comm")
+        ck.true(r["comm"] == name1 or (r["event"] == "rename"
+                                       and old == name1),
+                "%s: row @%d (%s of %s) of comm %r"
+                % (what, r["_n"], r["event"], r["pid"], r["comm"]))
+    ck.eq(what + ": child's rows", story(cap_comm, c),
+          ["rename", "signal:SIGCHLD", "rename"])
+    renames = cap_comm.of(c, "rename")
+    if len(renames) == 2:
+        ck.fields(renames[0], what + " rename in", comm=name1, uid=0)
+        ck.details(renames[0], what + " rename in", old_comm="comm_uid")
+        ck.fields(renames[1], what + " rename away", comm=name2, uid=NOBODY)
+        ck.details(renames[1], what + " rename away", old_comm=name1)
+    check_grandchild(ck, cap_comm, what, g1, c, name1, "0")
+
+    what = "--uid " + NOBODY
+    for r in event_rows(cap_uid):
+        ck.eq("%s: uid of row @%d (%s of %s)" % (what, r["_n"], r["event"],
+                                                 r["pid"]), r["uid"], NOBODY)
+    ck.eq(what + ": parent's rows", story(cap_uid, p), [])
+    ck.eq(what + ": g1's rows", story(cap_uid, g1), [])
+    ck.eq(what + ": child's rows", story(cap_uid, c),
+          ["rename", "signal:SIGCHLD", "exit", "reap"])
+    rename = first(cap_uid, c, "rename")
+    ck.fields(rename, what + " child rename", comm=name2)
+    ck.details(rename, what + " child rename", old_comm=name1)
+    ck.fields(first(cap_uid, c, "exit"), what + " child exit", exit_code=0,
+              ppid=p, comm=name2)
+    check_reaped_by(ck, cap_uid, c, what + " child", p)
+    check_grandchild(ck, cap_uid, what, g2, c, name2, NOBODY)
+
+    what = "-c %s --uid 0" % name1
+    check_rows_of(ck, cap_and, [c, g1], what)
+    ck.eq(what + ": child's rows", story(cap_and, c),
+          ["rename", "signal:SIGCHLD"])
+    check_grandchild(ck, cap_and, what, g1, c, name1, "0")
+    ck.raise_if_failed()
+
+
+def check_grandchild(ck, cap, what, g, c, comm, uid):
+    ck.eq("%s: %s's rows" % (what, g), story(cap, g), ["fork", "exit", "reap"])
+    for r in cap.of(g):
+        ck.fields(r, "%s grandchild %s" % (what, r["event"]), comm=comm,
+                  uid=uid, ppid=c)
+    ck.fields(first(cap, g, "fork"), what + " grandchild fork", by_pid=c)
+    ck.fields(first(cap, g, "exit"), what + " grandchild exit", exit_code=0)
+    check_reaped_by(ck, cap, g, what + " grandchild", c)
+
+
+TESTS = [
+    test_pgid_filter, test_pid_filter, test_pid_missing,
+    test_command_exit_status, test_command_fork_burst, test_command_sigterm,
+    test_command_sigterm_held, test_command_as_user, test_busy_beside_pgid,
+    test_busy_beside_command, test_comm_uid_filters,
+]
