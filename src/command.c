@@ -103,6 +103,8 @@ static void run_child(int hold_fd, char **argv, const struct creds *c)
 	char go;
 	ssize_t n;
 
+	/* Signals reach it as they would reach the command, even while held. */
+	restore_signals();
 	do
 		n = read(hold_fd, &go, 1);
 	while (n < 0 && errno == EINTR);
@@ -114,7 +116,6 @@ static void run_child(int hold_fd, char **argv, const struct creds *c)
 			c->name, strerror(errno));
 		_exit(127);
 	}
-	restore_signals();
 	execvp(argv[0], argv);
 	fprintf(stderr, "proctrace: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(errno == ENOENT ? 127 : 126);
@@ -156,6 +157,10 @@ int pt_command_release(struct pt_command *c)
 
 	close(c->go_fd);
 	c->go_fd = -1;
+	/* Killed while held (a signal passed on to it): it is over, which
+	 * the caller learns from pt_command_poll() like any other end. */
+	if (ret == -EPIPE)
+		ret = 0;
 	return ret;
 }
 

@@ -287,13 +287,21 @@ static int start_command(struct app *a)
 	char err[512] = "";
 	int ret;
 
+	sigset_t stop_sigs, old;
+
+	/* A signal between fork and command_pid being set would be taken for
+	 * a stop request instead of being passed on: hold them meanwhile. */
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGINT);
+	sigaddset(&stop_sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop_sigs, &old);
 	ret = pt_command_spawn(&a->cmd, a->cfg.command, &who, err, sizeof(err));
-	if (ret) {
+	if (!ret)
+		command_pid = a->cmd.pid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (ret)
 		fprintf(stderr, "proctrace: %s\n", err);
-		return ret;
-	}
-	command_pid = a->cmd.pid;
-	return 0;
+	return ret;
 }
 
 static void announce(const struct app *a)
