@@ -828,7 +828,8 @@ static int reap_apply(struct pt_model *m, struct proc_node *n, const struct pt_e
 	struct pt_mark mk;
 	int err;
 
-	p->flags |= PT_PROC_REAP_SEEN;
+	/* Seen after all, even if a new holder of its pid came first. */
+	p->flags = (p->flags | PT_PROC_REAP_SEEN) & ~PT_PROC_ENDED_UNSEEN;
 	p->reap_ns = ev->task.ts_ns;
 	if (ev->flags & PT_F_AUTOREAP) {
 		p->flags |= PT_PROC_AUTOREAP;

@@ -413,6 +413,34 @@ static void test_model_pid_reuse_end_unseen(void **state)
 	sc_free(&s);
 }
 
+/* The pid is taken again microseconds after the reap, and the ring buffer
+ * delivers the new fork first: the first holder still ends as reaped. */
+static void test_model_pid_reuse_reap_late(void **state)
+{
+	struct fake sh, a, b;
+	struct sc s = {0};
+	struct pt_model *in_order, *swapped;
+	const struct pt_proc *p, *q;
+
+	fake_init(&sh, 900, 1, SC_US(0) - 1000, "sh");
+	sc_snapshot(&s, 0, &sh);
+	sc_fork(&s, 100, &sh, &a, 901);
+	sc_exit(&s, 200, &a, 0);
+	sc_reap(&s, 300, &a, &sh, 200);
+	sc_fork(&s, 305, &sh, &b, 901);
+	in_order = sc_model(&s, 0, false, 0);
+	swapped = model_new(0, false);
+	sc_feed_order(&s, swapped, (size_t[]){0, 1, 2, 4, 3});
+	p = pt_model_find(in_order, 901, a.start);
+	q = pt_model_find(swapped, 901, a.start);
+	assert_int_equal(pt_proc_end(q), PT_END_REAPED);
+	assert_int_equal(q->flags, p->flags);
+	assert_int_equal(q->reaper, 900);
+	pt_model_free(in_order);
+	pt_model_free(swapped);
+	sc_free(&s);
+}
+
 /* ---- missing events ---- */
 
 static void test_model_missing_fork(void **state)
@@ -820,6 +848,7 @@ int main(void)
 	    cmocka_unit_test(test_model_reap_before_exit),
 	    cmocka_unit_test(test_model_pid_reuse),
 	    cmocka_unit_test(test_model_pid_reuse_end_unseen),
+	    cmocka_unit_test(test_model_pid_reuse_reap_late),
 	    cmocka_unit_test(test_model_missing_fork),
 	    cmocka_unit_test(test_model_missing_exit),
 	    cmocka_unit_test(test_model_lost_events),
