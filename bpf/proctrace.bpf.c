@@ -998,14 +998,10 @@ int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 /* Snapshot of the processes already running, read through the iterator's
  * seq_file (not the ring buffer, so it can never be lost). Zombies found
  * here are remembered so their reap is still reported. */
-SEC("iter/task")
-int snapshot_tasks(struct bpf_iter__task *ctx)
+static __always_inline void snapshot_one(struct seq_file *seq, struct task_struct *task)
 {
-	struct task_struct *task = ctx->task;
 	struct pt_event e = {};
 
-	if (!task || task->pid != task->tgid)
-		return 0;
 	e.kind = PT_SNAPSHOT;
 	e.size = sizeof(e);
 	fill_task(&e.task, task);
@@ -1015,6 +1011,28 @@ int snapshot_tasks(struct bpf_iter__task *ctx)
 
 		bpf_map_update_elem(&zombies, &e.task.pid, &z, BPF_NOEXIST);
 	}
-	bpf_seq_write(ctx->meta->seq, &e, sizeof(e));
+	bpf_seq_write(seq, &e, sizeof(e));
+}
+
+/* The task iterator may not yield pid 1 (seen on 6.18): it is then found
+ * through the first task that one of its threads forked. */
+static bool init_done;
+
+SEC("iter/task")
+int snapshot_tasks(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct task_struct *parent;
+
+	if (!task || task->pid != task->tgid)
+		return 0;
+	if (task->tgid == 1)
+		init_done = true;
+	parent = task->real_parent;
+	if (!init_done && parent->tgid == 1) {
+		init_done = true;
+		snapshot_one(ctx->meta->seq, parent->group_leader);
+	}
+	snapshot_one(ctx->meta->seq, task);
 	return 0;
 }

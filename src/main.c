@@ -5,20 +5,26 @@
  * Options become a config; the loader delivers kernel events (and the
  * snapshot) to on_event(), which hands each to the live stream and the CSV
  * writer. Losses are read from the BPF side after every poll and become
- * PT_LOST events in the same flow. Errors are reported once, here.
+ * PT_LOST events in the same flow. When a view (tree, timeline, SVG) was
+ * asked for, every event also goes to the model, printed at the end.
+ * Errors are reported once, here.
  */
 #include <errno.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "proctrace/ancestry.h"
 #include "proctrace/command.h"
 #include "proctrace/config.h"
 #include "proctrace/decode.h"
 #include "proctrace/filter.h"
 #include "proctrace/loader.h"
+#include "proctrace/model.h"
+#include "proctrace/views.h"
 #include "proctrace/writer.h"
 
 #define POLL_MS 100
@@ -35,6 +41,10 @@ struct app {
 	struct pt_stream *stream;
 	struct pt_loader *loader;
 	struct pt_command cmd;
+	struct pt_model *model;       /* only when a view was asked for */
+	struct pt_event *snap;        /* the start-up snapshot, for the model */
+	bool *snap_picked;            /* ... which of it the filters picked */
+	size_t n_snap, cap_snap;
 	__u64 cmd_done_ns;            /* when the command exited */
 	__u64 seen[PT_KIND_MAX];
 	__u64 lost_seen[PT_KIND_MAX]; /* loss counters already reported */
@@ -77,15 +87,74 @@ static int output_failed(struct app *a, int err, const char *what)
 	return err;
 }
 
+static bool wants_views(const struct pt_config *c)
+{
+	return c->tree || c->timeline || c->svg_path;
+}
+
+/* The model gets the snapshot once it is complete (see feed_snapshot). */
+static int keep_snapshot(struct app *a, const struct pt_event *ev, bool picked)
+{
+	if (a->n_snap == a->cap_snap) {
+		size_t cap = a->cap_snap ? a->cap_snap * 2 : 512;
+		struct pt_event *s = realloc(a->snap, cap * sizeof(*s));
+		bool *p = realloc(a->snap_picked, cap * sizeof(*p));
+
+		if (s)
+			a->snap = s;
+		if (p)
+			a->snap_picked = p;
+		if (!s || !p)
+			return -ENOMEM;
+		a->cap_snap = cap;
+	}
+	a->snap[a->n_snap] = *ev;
+	a->snap_picked[a->n_snap++] = picked;
+	return 0;
+}
+
+/* A filtered run's tree shows the followed processes where they sit: the
+ * snapshot rows of their ancestors go to the model too (not to the
+ * outputs). */
+static int feed_snapshot(struct app *a)
+{
+	struct pt_task *tasks = calloc(a->n_snap ? a->n_snap : 1, sizeof(*tasks));
+	int err = 0;
+	size_t i;
+
+	if (!tasks)
+		return -ENOMEM;
+	for (i = 0; i < a->n_snap; i++)
+		tasks[i] = a->snap[i].task;
+	pt_ancestry_select(tasks, a->n_snap, a->snap_picked);
+	for (i = 0; i < a->n_snap && !err; i++)
+		if (a->snap_picked[i])
+			err = pt_model_feed(a->model, &a->snap[i]);
+	free(tasks);
+	free(a->snap);
+	free(a->snap_picked);
+	a->snap = NULL;
+	a->snap_picked = NULL;
+	a->n_snap = a->cap_snap = 0;
+	return err;
+}
+
 static int on_event(void *ctx, const struct pt_event *ev)
 {
 	struct app *a = ctx;
 	int err;
 
 	/* The kernel filters its own events; the snapshot is filtered here. */
-	if (ev->kind == PT_SNAPSHOT &&
-	    !pt_filter_match(&a->cfg.filter, a->cmd.pid, &ev->task))
-		return 0;
+	if (ev->kind == PT_SNAPSHOT) {
+		bool picked = pt_filter_match(&a->cfg.filter, a->cmd.pid, &ev->task);
+
+		if (a->model && (err = keep_snapshot(a, ev, picked)))
+			return err;
+		if (!picked)
+			return 0;
+	} else if (a->model && (err = pt_model_feed(a->model, ev))) {
+		return err;
+	}
 
 	if (ev->kind < PT_KIND_MAX)
 		a->seen[ev->kind]++;
@@ -315,6 +384,52 @@ static void announce(const struct app *a)
 		fprintf(stderr, "proctrace: tracing all processes (Ctrl-C to stop)\n");
 }
 
+/* Text views fit the terminal they are printed on. */
+static unsigned view_width(FILE *f)
+{
+	struct winsize ws;
+
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	return PT_VIEW_DEFAULT_WIDTH;
+}
+
+static int write_svg(struct app *a, const struct pt_view_opts *vo)
+{
+	FILE *f = fopen(a->cfg.svg_path, "we");
+	int err;
+
+	if (!f)
+		return output_failed(a, -errno, a->cfg.svg_path);
+	err = pt_svg_write(f, a->model, vo);
+	if (fclose(f) && !err)
+		err = -errno;
+	return err ? output_failed(a, err, a->cfg.svg_path) : 0;
+}
+
+/* The views, when tracing has ended; on stderr when stdout carries CSV. */
+static int print_views(struct app *a)
+{
+	bool csv_on_stdout = a->cfg.csv_path && !strcmp(a->cfg.csv_path, "-");
+	FILE *f = csv_on_stdout ? stderr : stdout;
+	struct pt_view_opts vo = {
+		.width = view_width(f),
+		.ascii = a->cfg.ascii,
+		.verbose = a->cfg.verbose > 0,
+		.threads = a->cfg.threads,
+	};
+	int err = 0;
+
+	pt_model_set_end(a->model, boottime_ns());
+	if (a->cfg.tree)
+		err = pt_tree_write(f, a->model, &vo);
+	if (!err && a->cfg.timeline)
+		err = pt_timeline_write(f, a->model, &vo);
+	if (err)
+		return output_failed(a, err, "the views");
+	return a->cfg.svg_path ? write_svg(a, &vo) : 0;
+}
+
 static int run(struct app *a)
 {
 	struct pt_loader_opts lo = {
@@ -326,6 +441,13 @@ static int run(struct app *a)
 	char err[512] = "";
 	int ret;
 
+	if (wants_views(&a->cfg)) {
+		struct pt_model_opts mo = { .threads = a->cfg.threads };
+
+		a->model = pt_model_new(&mo);
+		if (!a->model)
+			return -ENOMEM;
+	}
 	ret = check_pids_exist(&a->cfg.filter);
 	if (!ret)
 		ret = install_signals();
@@ -348,12 +470,16 @@ static int run(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return ret;
 	}
+	if (!ret && a->model)
+		ret = feed_snapshot(a);
 	if (!ret && a->cmd.pid)
 		ret = pt_command_release(&a->cmd);
 	if (!ret) {
 		announce(a);
 		ret = trace_loop(a);
 	}
+	if (!ret && a->model)
+		ret = print_views(a);
 	if (ret < 0 && !a->out_err)
 		fprintf(stderr, "proctrace: reading events: %s\n", strerror(-ret));
 	return ret;
@@ -377,6 +503,9 @@ int main(int argc, char **argv)
 	pt_command_abort(&a.cmd); /* only if it never got to run */
 	close_outputs(&a);
 	pt_loader_close(a.loader);
+	pt_model_free(a.model);
+	free(a.snap);
+	free(a.snap_picked);
 	if (a.out_err) {
 		fprintf(stderr, "proctrace: writing %s: %s\n", a.out_what,
 			strerror(-a.out_err));

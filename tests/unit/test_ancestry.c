@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* ancestry.c: the snapshot processes a filtered tree keeps. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include "proctrace/ancestry.h"
+
+static struct pt_task task(__u32 pid, __u32 ppid)
+{
+	return (struct pt_task){ .pid = pid, .ppid = ppid };
+}
+
+static void test_ancestry_chain_to_init(void **state)
+{
+	/* 1 -> 50 -> 60 -> 70 (picked); 80 is unrelated; 90 a child of 70 */
+	struct pt_task snap[] = {
+		task(70, 60), task(1, 0), task(80, 1), task(60, 50),
+		task(50, 1), task(90, 70),
+	};
+	bool keep[6] = { true };
+
+	pt_ancestry_select(snap, 6, keep);
+	assert_true(keep[0]);  /* 70 itself */
+	assert_true(keep[1]);  /* 1 */
+	assert_false(keep[2]); /* 80: not an ancestor */
+	assert_true(keep[3]);  /* 60 */
+	assert_true(keep[4]);  /* 50 */
+	assert_false(keep[5]); /* 90: a descendant, not picked */
+}
+
+static void test_ancestry_nothing_picked(void **state)
+{
+	struct pt_task snap[] = { task(2, 1), task(1, 0) };
+	bool keep[2] = { false, false };
+
+	pt_ancestry_select(snap, 2, keep);
+	assert_false(keep[0]);
+	assert_false(keep[1]);
+}
+
+static void test_ancestry_parent_loop_ends(void **state)
+{
+	/* a loop that pid reuse during the snapshot could produce */
+	struct pt_task snap[] = { task(10, 20), task(20, 30), task(30, 20) };
+	bool keep[3] = { true, false, false };
+
+	pt_ancestry_select(snap, 3, keep);
+	assert_true(keep[1]);
+	assert_true(keep[2]);
+}
+
+static void test_ancestry_missing_parent(void **state)
+{
+	struct pt_task snap[] = { task(10, 999), task(11, 1) };
+	bool keep[2] = { true, false };
+
+	pt_ancestry_select(snap, 2, keep);
+	assert_true(keep[0]);
+	assert_false(keep[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ancestry_chain_to_init),
+		cmocka_unit_test(test_ancestry_nothing_picked),
+		cmocka_unit_test(test_ancestry_parent_loop_ends),
+		cmocka_unit_test(test_ancestry_missing_parent),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
