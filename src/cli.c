@@ -3,6 +3,7 @@
  * word that is not one (or at "--"): the rest is the command to run, whose
  * own options must not be taken for ours. */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -155,16 +156,26 @@ static int parse_duration(const char *s, double *out)
 	return 0;
 }
 
-static int parse_ringbuf_kb(const char *s, unsigned *out)
+/* Plain decimal digits only (no sign, blanks or base prefix, which strtoul
+ * alone would take), at most max. */
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
-	unsigned long v;
 	char *end;
 
 	if (*s < '0' || *s > '9')
 		return -EINVAL;
 	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*end || errno)
+	*out = strtoul(s, &end, 10);
+	if (*end || errno || *out > max)
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_ringbuf_kb(const char *s, unsigned *out)
+{
+	unsigned long v;
+
+	if (parse_uint(s, ULONG_MAX, &v))
 		return -EINVAL;
 	/* The kernel wants a power of two number of pages. */
 	if (v < RINGBUF_KB_MIN || v > RINGBUF_KB_MAX || (v & (v - 1)))
@@ -173,18 +184,13 @@ static int parse_ringbuf_kb(const char *s, unsigned *out)
 	return 0;
 }
 
-/* A pid, pgid or uid: plain decimal digits, within 32 bits. pids and
- * pgids must be above 0 (uid 0 is root). */
+/* A pid, pgid or uid, within 32 bits. pids and pgids must be above 0
+ * (uid 0 is root). */
 static int parse_id(const char *s, bool allow_zero, __u32 *out)
 {
 	unsigned long v;
-	char *end;
 
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*end || errno || v > UINT32_MAX || (!v && !allow_zero))
+	if (parse_uint(s, UINT32_MAX, &v) || (!v && !allow_zero))
 		return -EINVAL;
 	*out = (__u32)v;
 	return 0;
