@@ -66,12 +66,22 @@ static void on_signal(int sig)
 	}
 }
 
+static void on_child(int sig)
+{
+	(void)sig; /* only to interrupt the poll: see install_signals */
+}
+
 static int install_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction chld = { .sa_handler = on_child };
 
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+	sigemptyset(&chld.sa_mask);
+	/* No SA_RESTART: the end of a command interrupts the wait for events,
+	 * so it is reaped (and tracing ends) at once, not at the next poll. */
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(SIGCHLD, &chld, NULL))
 		return -errno;
 	/* A closed pipe must become an EPIPE error we report, not a kill. */
 	signal(SIGPIPE, SIG_IGN);
