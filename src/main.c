@@ -46,6 +46,7 @@ struct app {
 	bool *snap_picked;            /* ... which of it the filters picked */
 	size_t n_snap, cap_snap;
 	__u64 cmd_done_ns;            /* when the command exited */
+	__u64 end_ns;                 /* when tracing stopped */
 	__u64 seen[PT_KIND_MAX];
 	__u64 lost_seen[PT_KIND_MAX]; /* loss counters already reported */
 	int out_err;                  /* first output error, -errno */
@@ -325,6 +326,7 @@ static int trace_loop(struct app *a)
 		if (n)
 			return n;
 	}
+	a->end_ns = boottime_ns();
 	n = pt_loader_stop(a->loader);
 	if (n < 0)
 		return n;
@@ -430,7 +432,7 @@ static int print_views(struct app *a)
 	};
 	int err = 0;
 
-	pt_model_set_end(a->model, boottime_ns());
+	pt_model_set_end(a->model, a->end_ns);
 	if (a->cfg.tree)
 		err = pt_tree_write(f, a->model, &vo);
 	if (!err && a->cfg.timeline)
