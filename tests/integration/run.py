@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import Failure, Tracer  # noqa: E402
 import cases  # noqa: E402
 import cases_follow  # noqa: E402
+import cases_views  # noqa: E402
 
 
 class Env:
@@ -56,6 +57,7 @@ def main(argv):
     proctrace = absolute_binary("PROCTRACE", "build/asan/proctrace")
     workloads = absolute_binary("WORKLOADS", "build/workloads")
     selected = [t for t in cases.TESTS + cases_follow.TESTS
+                + cases_views.TESTS
                 if not argv or any(a in t.__name__ for a in argv)]
     if not selected:
         print("integration: no test matches %s" % " ".join(argv),

@@ -1,0 +1,657 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+"""Integration tests of the views proctrace prints when tracing ends: the
+process tree (--tree), the text timeline (-T) and the SVG (--svg), from
+real workloads.
+
+A tree is compared as text. Its pids are replaced by the role each process
+has (from the workload's facts, or from the chain of ancestors the runner
+reads in /proc while they run), lifetimes and zombie times are left out
+(but where a test checks a lower bound), and what remains must equal the
+tree the runner draws from those facts: the same nesting, names, groups,
+origins and endings. The timeline and the SVG must then have one row per
+line of that tree, in its order.
+"""
+
+import difflib
+import os
+import re
+import signal
+import subprocess
+import xml.etree.ElementTree as ET
+
+from harness import Check, Failure, WORKLOAD_TIMEOUT
+from cases import true_path
+from cases_follow import Cleanup, Command, Held
+
+
+# ---- the processes as the runner knows them ----
+
+def proc_stat(pid):
+    """pid, comm, ppid, pgid and sid of a live process from /proc."""
+    try:
+        with open("/proc/%s/stat" % pid, "rb") as f:
+            stat = f.read().decode("utf-8", "replace")
+    except OSError as e:
+        raise Failure("reading /proc/%s/stat: %s" % (pid, e))
+    comm = stat[stat.index("(") + 1:stat.rindex(")")]
+    fields = stat[stat.rindex(")") + 2:].split()
+    return {"pid": str(pid), "comm": comm, "ppid": fields[1],
+            "pgid": fields[2], "sid": fields[3]}
+
+
+def proc_chain(pid):
+    """pid and each of its ancestors up to the root (ppid 0), pid first."""
+    chain = [proc_stat(pid)]
+    while chain[-1]["ppid"] != "0":
+        if len(chain) > 1000:
+            raise Failure("no root above pid %s in /proc" % pid)
+        chain.append(proc_stat(chain[-1]["ppid"]))
+    return chain
+
+
+class Node:
+    """A process as the tree must show it. first_pgid/first_sid: its groups
+    when it was born (or first seen), pgid/sid: at its end."""
+
+    def __init__(self, role, pid, comm, pgid, sid, end, first_pgid=None,
+                 first_sid=None, before=False, parent_was=None, progs=None):
+        self.role, self.pid, self.comm = role, str(pid), comm
+        self.pgid, self.sid = str(pgid), str(sid)
+        self.first_pgid = str(first_pgid or pgid)
+        self.first_sid = str(first_sid or sid)
+        self.end, self.before, self.parent_was = end, before, parent_was
+        self.progs = progs
+        self.children = []
+
+    def add(self, *children):
+        self.children.extend(children)
+        return self
+
+
+def ancestry_nodes(chain, names):
+    """Nodes of processes that existed before tracing began and still run,
+    from /proc stats (pid first, as proc_chain() gives them). The first ones
+    are named by names, the rest UP1, UP2, ... Returns the root (linked down
+    to the first of chain) and the node of the first of chain."""
+    nodes = []
+    for k, st in enumerate(chain):
+        role = names[k] if k < len(names) else "UP%d" % (k - len(names) + 1)
+        nodes.append(Node(role, st["pid"], st["comm"], st["pgid"], st["sid"],
+                          "still running", before=True))
+    for child, parent in zip(nodes, nodes[1:]):
+        parent.add(child)
+    return nodes[-1], nodes[0]
+
+
+def roles_of(root):
+    """pid -> role of every node under root."""
+    roles, todo = {}, [root]
+    while todo:
+        n = todo.pop()
+        roles[n.pid] = n.role
+        todo.extend(n.children)
+    return roles
+
+
+# ---- the expected tree, drawn ----
+
+GLYPHS = {"tee": "|- ", "elbow": "`- ", "pipe": "|  ", "blank": "   "}
+
+
+def expected_tree(root):
+    """The normalised tree (see normalise_tree) that root must give."""
+    roles = roles_of(root)
+    lines = []
+
+    def name(pid):
+        return roles.get(pid, pid)
+
+    def groups(n, parent):
+        pg_moved, sid_moved = n.first_pgid != n.pgid, n.first_sid != n.sid
+        show_pg = parent is None or n.pgid != parent.pgid or pg_moved
+        show_sid = parent is None or n.sid != parent.sid or sid_moved
+        parts = []
+        if show_pg:
+            parts.append("pgid " + ("%s->" % name(n.first_pgid)
+                                    if pg_moved else "") + name(n.pgid))
+        if show_sid:
+            parts.append("sid " + ("%s->" % name(n.first_sid)
+                                   if sid_moved else "") + name(n.sid))
+        return " [%s]" % ", ".join(parts) if parts else ""
+
+    def draw(n, parent, lead, last):
+        head = n.role + " " + n.comm
+        if n.before:
+            head += " [before trace]"
+        if n.parent_was:
+            head += " [reparented, parent was %s (%s)]" % n.parent_was
+        line = head + groups(n, parent) + "  " + n.end
+        if n.progs:
+            line += "  " + n.progs
+        connector = "" if parent is None else GLYPHS["elbow" if last
+                                                     else "tee"]
+        lines.append(lead + connector + line)
+        below = "" if parent is None else lead + GLYPHS["blank" if last
+                                                        else "pipe"]
+        for k, c in enumerate(n.children):
+            draw(c, n, below, k == len(n.children) - 1)
+
+    draw(root, None, "", True)
+    return lines
+
+
+# ---- the printed tree, normalised ----
+
+TREE_LINE = {
+    True: re.compile(r"^((?:\|  |   )*(?:\|- |`- )|)(\d+) (.*)$"),
+    False: re.compile(r"^((?:│  |   )*(?:├─ |└─ )|)(\d+) (.*)$"),
+}
+# Box-drawing glyphs of the tree's prefix, as --ascii draws them.
+TO_ASCII = (("├─ ", "|- "), ("└─ ", "`- "), ("│  ", "|  "))
+# Characters of a tree line's text that only the UTF-8 form uses.
+TEXT_TO_ASCII = (("→", "->"), ("–", "-"), ("µs", "us"), ("…", "..."))
+LIFE = re.compile(r"^(?:(?:before|\d+\.\d{3})-(?:\d+\.\d{3}s|\?)"
+                  r"|from \d+\.\d{3}s)$")
+REAPED_AFTER = re.compile(r", reaped after ([^,]+)$")
+DURATION = re.compile(r"^(\d+)(?:\.(\d\d))? (ns|us|ms|s)$"
+                      r"|^(\d+)m(\d\d)s$|^(\d+)h(\d\d)m$")
+UNIT_NS = {"ns": 1, "us": 1000, "ms": 1000000, "s": 1000000000}
+FACT_LINE = re.compile(r"^[a-z][a-z0-9_]*=")
+
+
+def parse_duration(text):
+    """A duration as the views write it, in ns (None if not one)."""
+    m = DURATION.match(text)
+    if not m:
+        return None
+    if m.group(3):
+        ns = int(m.group(1)) * UNIT_NS[m.group(3)]
+        return ns + int(m.group(2) or 0) * UNIT_NS[m.group(3)] // 100
+    if m.group(4):
+        return (int(m.group(4)) * 60 + int(m.group(5))) * 1000000000
+    return (int(m.group(6)) * 60 + int(m.group(7))) * 60000000000
+
+
+def split_views(out):
+    """proctrace's stdout in command mode: the command's facts (which come
+    first: it has ended before the views are printed), then the views."""
+    lines = out.splitlines()
+    n = 0
+    while n < len(lines) and FACT_LINE.match(lines[n]):
+        n += 1
+    return lines[:n], lines[n:]
+
+
+def tree_part(lines, ascii=True):
+    """The tree: the leading lines of a tree's shape. Returns them parsed
+    as (prefix, pid, text) and the lines after them."""
+    parsed = []
+    for line in lines:
+        m = TREE_LINE[ascii].match(line)
+        if not m:
+            break
+        parsed.append(m.groups())
+    return parsed, lines[len(parsed):]
+
+
+def tree_depth(prefix):
+    return len(prefix) // 3
+
+
+def name_pids(text, roles):
+    """Pids where a tree line names them replaced by their roles: in the
+    group annotations, the original parent, a sender or reaper."""
+    def role(m):
+        return roles.get(m.group(0), m.group(0))
+
+    text = re.sub(r"\[(?:pgid|sid) [^\]]*\]",
+                  lambda m: re.sub(r"\d+", role, m.group(0)), text)
+    return re.sub(r"\b(parent was |from |by |adopter |parent )(\d+)",
+                  lambda m: m.group(1) + roles.get(m.group(2), m.group(2)),
+                  text)
+
+
+def is_cut_of(got, full):
+    """got is full, or full cut to its column with the ASCII ellipsis."""
+    return got == full or (got.endswith("...") and len(got) > 3
+                           and full.startswith(got[:-3]))
+
+
+def normalise_tree(parsed, roles, progs, zombies, ascii=True):
+    """The tree's lines with pids named, the lifetime (times of birth and
+    end) dropped, a "reaped after" time kept only for the roles in zombies
+    and as ">= 300 ms" when it is, and a command line cut to the width
+    restored when it is a cut of the expected progs[role]."""
+    out = []
+    for prefix, pid, text in parsed:
+        role = roles.get(pid, pid)
+        if not ascii:
+            for utf8, plain in TO_ASCII:
+                prefix = prefix.replace(utf8, plain)
+            for utf8, plain in TEXT_TO_ASCII:
+                text = text.replace(utf8, plain)
+        fields = text.split("  ")
+        head, rest = fields[0], fields[1:]
+        if rest and LIFE.match(rest[0]):
+            rest = rest[1:]
+        end = rest[0] if rest else ""
+        ran = "  ".join(rest[1:])
+        m = REAPED_AFTER.search(end)
+        if m:
+            ns = parse_duration(m.group(1))
+            if role not in zombies:
+                end = end[:m.start()]
+            elif ns is not None and ns >= zombies[role]:
+                end = end[:m.start()] + ", reaped after >= %d ms" % (
+                    zombies[role] // 1000000)
+        if role in progs and is_cut_of(ran, progs[role]):
+            ran = progs[role]
+        line = "%s%s %s  %s" % (prefix, role, name_pids(head, roles),
+                                name_pids(end, roles))
+        out.append(line + ("  " + ran if ran else ""))
+    return out
+
+
+def check_tree(ck, parsed, root, what, zombies=None, ascii=True):
+    """The printed tree is root's, up to the normalisation."""
+    roles = roles_of(root)
+    progs, todo = {}, [root]
+    while todo:
+        n = todo.pop()
+        if n.progs:
+            progs[n.role] = n.progs
+        todo.extend(n.children)
+    want = expected_tree(root)
+    got = normalise_tree(parsed, roles, progs, zombies or {}, ascii)
+    if got != want:
+        diff = difflib.unified_diff(want, got, "expected", "printed",
+                                    lineterm="", n=99)
+        ck.fail("%s: the tree differs (pids named by role):\n    %s"
+                % (what, "\n    ".join(diff)))
+
+
+# ---- workloads as commands ----
+
+def command_chain(cmd):
+    """The ancestry of a command: its tracer, this runner and the runner's
+    ancestors, read while the tracer runs. Returns (root, tracer node)."""
+    chain = proc_chain(cmd.tracer_pid)
+    if chain[1]["pid"] != str(os.getpid()):
+        raise Failure("the tracer's parent is %s, not this runner"
+                      % chain[1]["pid"])
+    return ancestry_nodes(chain, ["TRACER", "RUNNER"])
+
+
+def run_command(env, name, workload, args, opts):
+    """proctrace -q OPTS -- WORKLOAD ARGS to its end, exit status 0.
+    Returns the workload's facts, the views' lines and the root and tracer
+    nodes of the ancestry the command had."""
+    path = env.workload(workload)
+    with Cleanup() as cl:
+        cmd = cl.add(Command(env, name, [path] + list(args), opts))
+        root, tracer = command_chain(cmd)
+        cap, out = cmd.finish(0)
+    fact_lines, views = split_views(out)
+    facts = dict(l.split("=", 1) for l in fact_lines)
+    lost = cap.summary()[2]
+    if lost:
+        raise Failure("%d events lost: the views cannot be whole" % lost)
+    for key, want in (("parent_pid", cmd.pid), ("top_pid", cmd.pid),
+                      ("parent_ppid", cmd.tracer_pid)):
+        if key in facts and facts[key] != want:
+            raise Failure("workload's own %s is %s, expected %s"
+                          % (key, facts[key], want))
+    # the command line as the tree writes it (plain words need no quotes)
+    return facts, views, root, tracer, " ".join([path] + list(args))
+
+
+def end_of(f, prefix, killer=None):
+    """How the tree must say prefix ended, from its wait status facts."""
+    if f.get(prefix + "_exited") == "1":
+        return "exit " + f[prefix + "_exit_code"]
+    sig = signal.Signals(int(f[prefix + "_termsig"])).name
+    return sig + (" from %s (%s)" % killer if killer else "")
+
+
+def demo_nodes(f, comm, progs):
+    """The demo's processes: P forks A and B; A forks G (in its own group
+    unless --no-setpgid); B is a zombie for b_zombie_ms."""
+    pg, sid = f["parent_pgid"], f["parent_sid"]
+    p = Node("P", f["parent_pid"], comm, pg, sid, "exit 0", before=True,
+             progs=progs)
+    a = Node("A", f["a_pid"], comm, f["a_pgid"], sid, end_of(f, "a"),
+             first_pgid=pg)
+    g = Node("G", f["g_pid"], comm, f["g_pgid"], sid, end_of(f, "g"))
+    b = Node("B", f["b_pid"], comm, pg, sid, end_of(f, "b") +
+             ", reaped after >= %d ms" % int(f["b_zombie_ms"]))
+    return p.add(a.add(g), b)
+
+
+def demo_zombies(f):
+    return {"B": int(f["b_zombie_ms"]) * 1000000}
+
+
+def check_demo_facts(ck, f, own_group):
+    ck.eq("workload's own view of A's group", f["a_pgid"],
+          f["a_pid"] if own_group else f["parent_pgid"])
+    ck.eq("workload's own view of G's parent", f["g_ppid"], f["a_pid"])
+    ck.eq("workload's own view of G's group", f["g_pgid"], f["a_pgid"])
+    ck.eq("workload's own stop and continue of A",
+          (f["a_stopped"], f["a_continued"]), ("1", "1"))
+
+
+# ---- 1. the demo's tree ----
+
+def demo_tree(env, name, args):
+    f, views, root, tracer, argv = run_command(
+        env, name, "demo", args, ["--tree", "--ascii"])
+    ck = Check()
+    check_demo_facts(ck, f, not args)
+    tracer.add(demo_nodes(f, "demo", argv))
+    parsed, rest = tree_part(views)
+    check_tree(ck, parsed, root, "demo " + " ".join(args),
+               demo_zombies(f))
+    ck.eq("output after the tree", rest, [])
+    ck.raise_if_failed()
+
+
+def test_view_demo_tree(env):
+    demo_tree(env, "view-demo", [])
+
+
+def test_view_demo_tree_no_setpgid(env):
+    demo_tree(env, "view-demo-no-setpgid", ["--no-setpgid"])
+
+
+# ---- 2. an orphan under the subreaper that adopted it ----
+
+def test_view_orphan_tree(env):
+    """orphan: top (a child subreaper) -> mid -> orphan; mid exits first,
+    so orphan ends as top's child, and the tree says mid was its parent."""
+    f, views, root, tracer, argv = run_command(
+        env, "view-orphan", "orphan", [], ["--tree", "--ascii"])
+    ck = Check()
+    top, mid, orphan = f["top_pid"], f["mid_pid"], f["orphan_pid"]
+    ck.eq("workload's own view of the orphan's parent at exit",
+          f["orphan_ppid_at_exit"], top)
+    ck.eq("workload's own reaped pid", f["top_reaped_pid"], orphan)
+    pg, sid = tracer.pgid, tracer.sid  # a command stays in proctrace's
+    tracer.add(Node("TOP", top, "orphan", pg, sid, "exit 0", before=True,
+                    progs=argv).add(
+        Node("MID", mid, "orphan", pg, sid, end_of(f, "mid")),
+        # the orphan ends with _exit(0), which no fact reports
+        Node("ORPHAN", orphan, "orphan", pg, sid, "exit 0",
+             parent_was=("MID", "orphan"))))
+    parsed, rest = tree_part(views)
+    check_tree(ck, parsed, root, "orphan")
+    ck.eq("output after the tree", rest, [])
+    ck.raise_if_failed()
+
+
+# ---- 3. a child killed by its parent ----
+
+def test_view_sigkill_tree(env):
+    """kill_child: the child's line says SIGKILL and who sent it."""
+    f, views, root, tracer, argv = run_command(
+        env, "view-sigkill", "kill_child", [], ["--tree", "--ascii"])
+    ck = Check()
+    p, c = f["parent_pid"], f["child_pid"]
+    ck.eq("workload's own view of the child's end",
+          (f["child_exited"], f["child_termsig"]),
+          ("0", str(int(signal.SIGKILL))))
+    pg, sid = tracer.pgid, tracer.sid
+    tracer.add(Node("P", p, "kill_child", pg, sid, "exit 0", before=True,
+                    progs=argv).add(
+        Node("C", c, "kill_child", pg, sid,
+             end_of(f, "child", killer=("P", "kill_child")))))
+    parsed, rest = tree_part(views)
+    check_tree(ck, parsed, root, "kill_child")
+    ck.eq("output after the tree", rest, [])
+    ck.raise_if_failed()
+
+
+# ---- 4. the text timeline ----
+
+TIMELINE_ROW = re.compile(r"^( *)(\d+) ([^|]*?) *\|([ =\-z*!]*)\|$")
+ASCII_CELLS = {"alive": "=", "stopped": "-", "zombie": "z"}
+TRANSITIONS = "Transitions, in seconds from the first event:"
+TRANSITION = re.compile(r"^ +-?\d+\.\d{6}  (\S+) +(.*)$")
+
+
+def timeline_rows(lines, ck, what):
+    """The chart rows of an ASCII timeline as (indent, pid, chart), and the
+    lines after its legend."""
+    heads = [k for k, l in enumerate(lines) if l.startswith("PID COMMAND")]
+    legend = [k for k, l in enumerate(lines) if l.startswith("= alive  ")]
+    if not heads or not legend or legend[0] < heads[0]:
+        ck.fail("%s: no axis and legend in the timeline: %r"
+                % (what, lines[:3]))
+        return [], []
+    rows = []
+    for line in lines[heads[0] + 1:legend[0]]:
+        m = TIMELINE_ROW.match(line)
+        if not ck.true(m, "%s: not a timeline row: %r" % (what, line)):
+            continue
+        rows.append((len(m.group(1)), m.group(2), m.group(4)))
+    return rows, lines[legend[0] + 1:]
+
+
+def check_rows_follow_tree(ck, rows, parsed, what):
+    """One row per tree line, same pids in the same order, indented by
+    depth (at most 10)."""
+    ck.eq("%s: pids of the rows, in order" % what, [r[1] for r in rows],
+          [p[1] for p in parsed])
+    ck.eq("%s: indent of the rows" % what, [r[0] for r in rows],
+          [min(tree_depth(p[0]), 10) for p in parsed])
+
+
+def transitions(lines, roles):
+    """The verbose part: pid -> [(kind, detail with pids named)]."""
+    if TRANSITIONS not in lines:
+        return {}
+    out, pid = {}, None
+    for line in lines[lines.index(TRANSITIONS) + 1:]:
+        m = TRANSITION.match(line)
+        if m and pid:
+            out[pid].append((m.group(1), name_pids(m.group(2), roles)))
+        elif re.match(r"^\d+ ", line):
+            pid = line.split()[0]
+            out[pid] = []
+    return out
+
+
+def test_view_demo_timeline(env):
+    """-T --ascii -v on the demo: a row per process of the tree, in its
+    order; B's row shows it a zombie; the exact transitions have A's stop
+    and continue by P and B's reap by P after its zombie time."""
+    f, views, root, tracer, argv = run_command(
+        env, "view-timeline", "demo", [], ["--tree", "-T", "--ascii", "-v"])
+    ck = Check()
+    check_demo_facts(ck, f, True)
+    tracer.add(demo_nodes(f, "demo", argv))
+    roles = roles_of(root)
+    parsed, rest = tree_part(views)
+    check_tree(ck, parsed, root, "demo (with -T)", demo_zombies(f))
+    rows, after = timeline_rows(rest, ck, "timeline")
+    check_rows_follow_tree(ck, rows, parsed, "timeline")
+    ck.eq("timeline: rows", len(rows), len(roles))
+    chart = {pid: cells for _, pid, cells in rows}
+    b, a = f["b_pid"], f["a_pid"]
+    ck.true(ASCII_CELLS["zombie"] in chart.get(b, ""),
+            "timeline: B's row %r has no zombie cell %r"
+            % (chart.get(b), ASCII_CELLS["zombie"]))
+    for who in ("P", "TRACER", "RUNNER"):
+        pid = [k for k, v in roles.items() if v == who][0]
+        ck.true(ASCII_CELLS["stopped"] not in chart.get(pid, "-"),
+                "timeline: %s's row %r has a stopped cell"
+                % (who, chart.get(pid)))
+
+    moves = transitions(after, roles)
+    ck.eq("transitions: processes", sorted(moves, key=int),
+          sorted(roles, key=int))
+    states = [(k, d) for k, d in moves.get(a, []) if k != "signal"]
+    ck.eq("transitions of A other than signals", [k for k, _ in states],
+          ["fork", "setpgid", "stop", "continue", "exit", "reap"])
+    ck.eq("A's stop, continue and reap", [d for k, d in states
+                                          if k in ("stop", "continue")],
+          ["SIGSTOP from P (demo)", "SIGCONT from P (demo)"])
+    b_moves = moves.get(b, [])
+    ck.eq("transitions of B", [k for k, _ in b_moves],
+          ["fork", "exit", "reap"])
+    if b_moves and b_moves[-1][0] == "reap":
+        m = re.match(r"^by P \(demo\), zombie (.+)$", b_moves[-1][1])
+        ns = parse_duration(m.group(1)) if m else None
+        ck.true(ns is not None and ns >= demo_zombies(f)["B"],
+                "B's reap: expected 'by P (demo), zombie' >= %d ms, got %r"
+                % (int(f["b_zombie_ms"]), b_moves[-1][1]))
+    ck.raise_if_failed()
+
+
+def test_view_stopped_timeline(env):
+    """stop_hold: a child stopped for child_stopped_ms shows the stopped
+    cell in its row; its parent's row has none."""
+    f, views, root, tracer, argv = run_command(
+        env, "view-stopped", "stop_hold", [], ["--tree", "-T", "--ascii"])
+    ck = Check()
+    p, c = f["parent_pid"], f["child_pid"]
+    ck.eq("workload's own continue", f["child_continued"], "1")
+    pg, sid = tracer.pgid, tracer.sid
+    tracer.add(Node("P", p, "stop_hold", pg, sid, "exit 0", before=True,
+                    progs=argv).add(
+        Node("C", c, "stop_hold", pg, sid, end_of(f, "child"))))
+    parsed, rest = tree_part(views)
+    check_tree(ck, parsed, root, "stop_hold")
+    rows, after = timeline_rows(rest, ck, "timeline")
+    check_rows_follow_tree(ck, rows, parsed, "timeline")
+    ck.eq("output after the timeline's legend", after, [])
+    chart = {pid: cells for _, pid, cells in rows}
+    ck.true(ASCII_CELLS["stopped"] in chart.get(c, ""),
+            "timeline: the child's row %r has no stopped cell %r (stopped "
+            "for %s ms)" % (chart.get(c), ASCII_CELLS["stopped"],
+                            f["child_stopped_ms"]))
+    ck.true(ASCII_CELLS["stopped"] not in chart.get(p, "-"),
+            "timeline: the parent's row %r has a stopped cell"
+            % chart.get(p))
+    ck.raise_if_failed()
+
+
+# ---- 5. the SVG ----
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def test_view_demo_svg(env):
+    """--svg on the demo (with the UTF-8 tree beside it): valid XML, one
+    row group per line of the tree in its order, labelled with its pid and
+    name; A's row has a stopped bar, B's a zombie bar."""
+    svg = os.path.join(env.tmp, "view-demo.svg")
+    f, views, root, tracer, argv = run_command(
+        env, "view-svg", "demo", [], ["--tree", "--svg", svg])
+    ck = Check()
+    check_demo_facts(ck, f, True)
+    tracer.add(demo_nodes(f, "demo", argv))
+    parsed, rest = tree_part(views, ascii=False)
+    check_tree(ck, parsed, root, "demo (UTF-8)", demo_zombies(f),
+               ascii=False)
+    ck.eq("output after the tree", rest, [])
+    try:
+        lint = subprocess.run(["xmllint", "--noout", svg],
+                              capture_output=True, text=True,
+                              timeout=WORKLOAD_TIMEOUT)
+    except FileNotFoundError:
+        raise Failure("xmllint not found (Debian: libxml2-utils)")
+    ck.eq("xmllint --noout %s (stderr %r)" % (svg, lint.stderr[-300:]),
+          lint.returncode, 0)
+    try:
+        doc = ET.parse(svg).getroot()
+    except ET.ParseError as e:
+        raise Failure("the SVG does not parse: %s" % e)
+    rows = [g for g in doc.iter(SVG_NS + "g") if g.get("class") == "row"]
+    labels = []
+    for g in rows:
+        text = g.find(SVG_NS + "text")
+        labels.append(text.text if text is not None else None)
+    # a label is cut to its column, with an ellipsis, in a deep tree
+    want = ["%s %s" % (pid, text.split(" [")[0].split("  ")[0])
+            for _, pid, text in parsed]
+    ck.eq("SVG: row labels, in order",
+          [w if l and (l == w or (l.endswith("…") and w.startswith(l[:-1])))
+           else l for l, w in zip(labels, want)] + labels[len(want):], want)
+    ck.eq("SVG: pids in the row ids",
+          [re.sub(r"^p(\d+)-\d+$", r"\1", g.get("id", "")) for g in rows],
+          [pid for _, pid, _ in parsed])
+    counts = [m.group(1) for m in (re.match(r"^(\d+) processes over ",
+                                            t.text or "")
+                                   for t in doc.findall(SVG_NS + "text"))
+              if m]
+    ck.eq("SVG: the count in its heading", counts, [str(len(parsed))])
+
+    def bar_classes(pid):
+        for g in rows:
+            if g.get("id", "").startswith("p%s-" % pid):
+                return {r.get("class") for r in g.iter(SVG_NS + "rect")}
+        return set()
+
+    ck.true("stopped" in bar_classes(f["a_pid"]),
+            "SVG: A's row has no stopped bar: %s" % bar_classes(f["a_pid"]))
+    ck.true("zombie" in bar_classes(f["b_pid"]),
+            "SVG: B's row has no zombie bar: %s" % bar_classes(f["b_pid"]))
+    ck.true("stopped" not in bar_classes(f["b_pid"]),
+            "SVG: B's row has a stopped bar")
+    ck.raise_if_failed()
+
+
+# ---- 6. -p: a process where it sits ----
+
+def test_view_pid_ancestors(env):
+    """-p ROOT --tree on scatter held: the tree has ROOT under its real
+    ancestors up to the root, as /proc gives them while it is held, and
+    all ROOT's processes, the orphan and the daemon under ROOT (their
+    subreaper), each naming its parent at birth."""
+    prog = true_path()
+    out_path = os.path.join(env.tmp, "view-pid.out")
+    with Cleanup() as cl, open(out_path, "w+") as out:
+        wl = cl.add(Held(env.workload("scatter"), [prog]))
+        root_pid = wl.fact("root_pid")
+        chain = proc_chain(root_pid)
+        tracer = cl.add(env.tracer("view-pid", ["-p", root_pid, "--tree",
+                                                "--ascii"]))
+        tracer.start(stdout=out)
+        wl.go()
+        f = wl.finish()
+        tracer.stop()
+        out.seek(0)
+        views = out.read().splitlines()
+    ck = Check()
+    ck.eq("ROOT's parent in /proc", chain[1]["pid"], str(os.getpid()))
+    mid, orphan, d1, daemon = (f["mid_pid"], f["orphan_pid"], f["d1_pid"],
+                               f["daemon_pid"])
+    ck.eq("workload: the root reaped", sorted([f["reaped_1"], f["reaped_2"]]),
+          sorted([orphan, daemon]))
+    ck.eq("workload: daemon's session", f["daemon_sid_at_exec"], d1)
+    top, held = ancestry_nodes(chain, ["ROOT", "RUNNER"])
+    pg, sid = held.pgid, held.sid
+    held.end, held.before = "exit 0", True
+    held.add(
+        Node("MID", mid, "scatter", pg, sid, end_of(f, "mid")).add(
+            Node("D1", d1, "scatter", d1, f["d1_sid"], end_of(f, "d1"),
+                 first_pgid=pg, first_sid=sid)),
+        # the root requires both to exit 0 (else the workload is broken)
+        Node("ORPHAN", orphan, "true", pg, sid, "exit 0",
+             parent_was=("MID", "scatter"), progs=prog + " orphan"),
+        Node("DAEMON", daemon, "true", d1, d1, "exit 0",
+             parent_was=("D1", "scatter"), progs=prog + " daemon"))
+    parsed, rest = tree_part(views)
+    check_tree(ck, parsed, top, "-p ROOT")
+    ck.eq("output after the tree", rest, [])
+    ck.eq("/proc: the root of ROOT's ancestry", chain[-1]["pid"], "1")
+    ck.eq("-p ROOT: the root of the tree", parsed[0][1] if parsed else None,
+          "1")
+    ck.raise_if_failed()
+
+
+TESTS = [
+    test_view_demo_tree, test_view_demo_tree_no_setpgid,
+    test_view_orphan_tree, test_view_sigkill_tree, test_view_demo_timeline,
+    test_view_stopped_timeline, test_view_demo_svg, test_view_pid_ancestors,
+]
