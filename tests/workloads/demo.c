@@ -43,6 +43,8 @@ static void stop_and_continue(pid_t pid)
 	if (!WIFSTOPPED(wl_wait(pid, WUNTRACED)))
 		wl_die("not stopped");
 	wl_fact("a_stopped=1");
+	/* Long enough to be seen in a timeline, not only as a mark. */
+	wl_sleep_ms(200);
 	if (kill(pid, SIGCONT))
 		wl_die("kill SIGCONT");
 	if (!WIFCONTINUED(wl_wait(pid, WCONTINUED)))
