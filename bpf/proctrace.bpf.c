@@ -66,7 +66,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 16 << 20); /* resized by the loader */
+	__uint(max_entries, 4 << 20); /* resized by the loader */
 } events SEC(".maps");
 
 /* Failed ring buffer reservations, per CPU and per event kind. */

@@ -18,7 +18,7 @@
 #define DURATION_MAX_S 1e7 /* about 115 days */
 #define RINGBUF_KB_MIN 4u  /* one page */
 #define RINGBUF_KB_MAX 1048576u
-#define RINGBUF_KB_DEFAULT 16384u
+#define RINGBUF_KB_DEFAULT 4096u
 
 /* Long-only options take values above any character. */
 enum {
@@ -77,7 +77,7 @@ static const char help_text[] =
 	"                        running, libbpf messages)\n"
 	"      --color WHEN      colour the stream: auto (default), always, never\n"
 	"      --ringbuf-kb N    ring buffer size in KiB, a power of two from 4\n"
-	"                        to 1048576 (default 16384)\n"
+	"                        to 1048576 (default 4096)\n"
 	"\n"
 	"What to follow (filtered in the kernel; kinds combine with AND, repeats\n"
 	"of one option with OR; each option up to 8 times):\n"

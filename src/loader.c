@@ -14,12 +14,21 @@
 #include "proctrace/loader.h"
 #include "proctrace.skel.h"
 
+/* Records handed out per read of the ring: under a storm that never lets
+ * the ring empty, the reader still comes back between batches to check for
+ * Ctrl-C, the duration and its outputs. */
+#define BATCH_EVENTS 4096
+/* What ring_event returns to end a batch: never a callback's own error. */
+#define BATCH_FULL (-EINPROGRESS)
+
 struct pt_loader {
 	struct proctrace_bpf *skel;
 	struct ring_buffer *rb;
 	pt_event_fn fn;
 	void *ctx;
 	int ncpus;
+	unsigned batch; /* records handed out in this batch */
+	bool more;      /* the last batch was cut short: more is waiting */
 };
 
 static int verbosity;
@@ -56,12 +65,16 @@ static int ring_event(void *ctx, void *data, size_t size)
 {
 	struct pt_loader *l = ctx;
 	const struct pt_event *ev = data;
+	int ret;
 
 	/* The record size is what the BPF side declared: a mismatch would
 	 * mean a broken build, not something to read past. */
 	if (size < sizeof(*ev) || ev->size > size)
 		return 0;
-	return l->fn(l->ctx, ev);
+	ret = l->fn(l->ctx, ev);
+	if (!ret && ++l->batch >= BATCH_EVENTS)
+		ret = BATCH_FULL;
+	return ret;
 }
 
 static void describe_load_error(int err, char *buf, size_t len)
@@ -121,7 +134,7 @@ static int configure(struct pt_loader *l, const struct pt_loader_opts *opts)
 	configure_filter(skel, opts);
 	skel->rodata->trace_threads = opts->threads;
 	skel->rodata->page_kb = sysconf(_SC_PAGESIZE) / 1024;
-	skel->rodata->wakeup_bytes = ring / 4;
+	skel->rodata->wakeup_bytes = ring / 8;
 	err = bpf_map__set_max_entries(skel->maps.events, ring);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.scratch, l->ncpus);
@@ -309,15 +322,26 @@ static int reap_unclaimed(struct pt_loader *l, bool all)
 	return 0;
 }
 
+/* The record that ends a batch has been handed out all the same. */
+static int read_batch(struct pt_loader *l, int n)
+{
+	l->more = n == BATCH_FULL;
+	if (l->more)
+		return l->batch;
+	return n;
+}
+
 int pt_loader_poll(struct pt_loader *l, int timeout_ms)
 {
-	int n = ring_buffer__poll(l->rb, timeout_ms);
+	int n;
 
-	if (n < 0 && n != -EINTR)
-		return n;
+	l->batch = 0;
+	n = ring_buffer__poll(l->rb, l->more ? 0 : timeout_ms);
 	/* Records are submitted without wakeups (see wakeup_flag() in the
 	 * BPF side): after the wait, read whatever is there. */
-	n = ring_buffer__consume(l->rb);
+	if (n != BATCH_FULL && (n >= 0 || n == -EINTR))
+		n = ring_buffer__consume(l->rb);
+	n = read_batch(l, n);
 	if (n < 0)
 		return n;
 	return reap_unclaimed(l, false);
@@ -328,7 +352,10 @@ int pt_loader_stop(struct pt_loader *l)
 	int n;
 
 	proctrace_bpf__detach(l->skel);
-	n = ring_buffer__consume(l->rb);
+	do {
+		l->batch = 0;
+		n = read_batch(l, ring_buffer__consume(l->rb));
+	} while (l->more);
 	if (n < 0)
 		return n;
 	return reap_unclaimed(l, true);

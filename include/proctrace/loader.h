@@ -31,8 +31,9 @@ int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts,
 		   pt_event_fn fn, void *ctx, char *err, size_t errlen);
 /* Emit a PT_SNAPSHOT event for every process alive now. */
 int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen);
-/* Wait up to timeout_ms, then deliver everything waiting. Returns the
- * number of events, or a callback's non-zero result, or -errno. */
+/* Wait up to timeout_ms (not at all when the last call left records
+ * waiting), then deliver what is waiting, at most a few thousand records.
+ * Returns 0, a callback's non-zero result, or -errno. */
 int pt_loader_poll(struct pt_loader *l, int timeout_ms);
 /* Detach every program (no new events), then deliver what is left. */
 int pt_loader_stop(struct pt_loader *l);

@@ -86,7 +86,7 @@ static void test_cli_defaults(void **state)
 	assert_false(r->cfg.threads);
 	assert_int_equal(r->cfg.verbose, 0);
 	assert_int_equal(r->cfg.color, -1);
-	assert_int_equal(r->cfg.ringbuf_kb, 16384);
+	assert_int_equal(r->cfg.ringbuf_kb, 4096);
 	assert_null(r->cfg.command);
 	assert_int_equal(r->cfg.command_argc, 0);
 	assert_true(r->cfg.linger_s < 0);
