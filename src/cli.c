@@ -30,6 +30,7 @@ enum {
 	OPT_AS_ROOT,
 	OPT_ASCII,
 	OPT_SVG,
+	OPT_REPLAY,
 };
 
 /* "+": stop at the first non-option; ":": report a missing argument apart
@@ -55,6 +56,7 @@ static const struct option long_opts[] = {
 	{ "timeline", no_argument, NULL, 'T' },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -98,6 +100,9 @@ static const char help_text[] =
 	"  -T, --timeline        each process's states over time (-v: transitions)\n"
 	"      --svg FILE        the timeline as an SVG file\n"
 	"      --ascii           draw the tree with ASCII only\n"
+	"\n"
+	"      --replay FILE     read the events from a CSV proctrace wrote ('-':\n"
+	"                        stdin) instead of tracing: views, stream, re-export\n"
 	"  -h, --help            show this help\n"
 	"  -V, --version         show the version\n"
 	"\n"
@@ -348,6 +353,11 @@ static enum pt_cli_result apply_option(int c, const char *arg,
 	case OPT_ASCII:
 		cfg->ascii = true;
 		break;
+	case OPT_REPLAY:
+		if (!*arg)
+			return usage_error(err, "--replay needs a file name ('-' for stdin)");
+		cfg->replay_path = arg;
+		break;
 	case OPT_SVG:
 		if (!*arg)
 			return usage_error(err, "--svg needs a file name");
@@ -371,6 +381,12 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 		return usage_error(err, "--user, --as-root and --linger need a COMMAND");
 	if (cfg->run_as && cfg->as_root)
 		return usage_error(err, "--user and --as-root exclude each other");
+	/* A replay has its events already: nothing to filter in a kernel,
+	 * no command to run, no time to wait. */
+	if (cfg->replay_path &&
+	    (cfg->command || cfg->duration_s > 0 || cfg->filter.n_pids || cfg->filter.n_pgids ||
+	     cfg->filter.n_uids || cfg->filter.n_comms || cfg->threads))
+		return usage_error(err, "--replay takes no COMMAND, -d, --threads or filters");
 	return PT_CLI_RUN;
 }
 

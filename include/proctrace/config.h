@@ -39,6 +39,8 @@ struct pt_config {
 	bool timeline;         /* -T: print the state timeline at the end */
 	bool ascii;            /* --ascii: tree drawn with ASCII only */
 	const char *svg_path;  /* --svg FILE: timeline as SVG */
+	const char *replay_path; /* --replay FILE: events from a saved CSV ("-":
+				  * stdin) instead of the kernel */
 };
 
 enum pt_cli_result {

@@ -406,6 +406,25 @@ static void test_cli_views(void **state)
 	run_free(r);
 }
 
+static void test_cli_replay(void **state)
+{
+	struct run *r;
+
+	r = parse("--replay", "events.csv", "-t", "-o", "again.csv", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_string_equal(r->cfg.replay_path, "events.csv");
+	run_free(r);
+	r = parse("--replay", "e.csv", "-g", "12", NULL);
+	assert_usage_error(r, "--replay takes no COMMAND");
+	run_free(r);
+	r = parse("--replay", "e.csv", "--", "make", NULL);
+	assert_usage_error(r, "--replay takes no COMMAND");
+	run_free(r);
+	r = parse("--replay", "", NULL);
+	assert_usage_error(r, "--replay needs a file name");
+	run_free(r);
+}
+
 static void test_cli_long_option_prefix(void **state)
 {
 	struct run *r = parse("--dur", "5", "--thr", NULL);
@@ -517,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_cli_filters_malformed),
 		cmocka_unit_test(test_cli_command_options),
 		cmocka_unit_test(test_cli_views),
+		cmocka_unit_test(test_cli_replay),
 		cmocka_unit_test(test_cli_long_option_prefix),
 		cmocka_unit_test(test_cli_help),
 		cmocka_unit_test(test_cli_version),
