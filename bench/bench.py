@@ -14,12 +14,13 @@ run's slowdown is its time over the mean of the untraced runs around it.
 Environment:
   BENCH_QUICK=1     shrink every size (about a minute; not for conclusions)
   BENCH_LONG=N      processes of the long streaming run (default 1000000)
-  BENCH_ROUNDS=N    rounds of interleaved runs (default 5, quick 3)
+  BENCH_ROUNDS=N    rounds of interleaved runs (default 7, quick 3)
   BENCH_RESULTS=F   where to write the markdown (default bench/results.md)
 """
 
 import collections
 import csv
+import hashlib
 import json
 import os
 import platform
@@ -68,8 +69,9 @@ class Settings:
         self.storm = os.path.join(self.bindir, "ptstorm")
         self.nop = os.path.join(self.bindir, "ptnop")
         self.model_bench = os.path.join(self.bindir, "model_bench")
+        self.writer_bench = os.path.join(self.bindir, "writer_bench")
         self.quick = os.environ.get("BENCH_QUICK", "") == "1"
-        self.rounds = env_int("BENCH_ROUNDS", 3 if self.quick else 5)
+        self.rounds = env_int("BENCH_ROUNDS", 3 if self.quick else 7)
         if self.quick:
             self.sizes = {"forkexec": 100, "fork": 200, "mixed": 100, "vfork": 5000}
         else:
@@ -351,7 +353,8 @@ def count_bpftrace(path, pids):
             cols = line.split()
             if len(cols) < 3:
                 continue
-            if cols[0] == "fork" and cols[2].isdigit() and int(cols[2]) in pids:
+            if cols[0] == "fork" and len(cols) > 3 and cols[2].isdigit() and \
+                    int(cols[2]) in pids and cols[3] in WORKLOAD_COMMS:
                 seen["fork"] += 1
             elif cols[0] in ("exec", "exit") and cols[1].isdigit() and \
                     int(cols[1]) in pids and cols[2] in WORKLOAD_COMMS:
@@ -388,7 +391,8 @@ def count_strace(path, pids):
                 seen["fork"] += 1
             elif name == "execve" and value == 0 and pid in pids:
                 seen["exec"] += 1
-            elif name in ("wait4", "waitpid") and value in pids:
+            elif name in ("wait4", "waitpid") and value in pids and \
+                    ("WIFEXITED" in rest or "WIFSIGNALED" in rest):
                 seen["reap"] += 1
     return seen
 
@@ -503,7 +507,8 @@ class Bpftrace(Tracer):
     kinds = ("fork", "exec", "exit")
     needs = ("bpftrace",)
     how_counted = ("lines of bench/peer-lifecycle.bt by kind whose pid is one the "
-                   "storm created; lost from bpftrace's 'Lost N events'")
+                   "storm created and whose comm is ptstorm/ptnop; lost from bpftrace's "
+                   "'Lost N events'")
 
     def start(self, storm_pgid=None):
         self.procs = [self.spawn(["bpftrace", os.path.join(HERE, "peer-lifecycle.bt")], "bt")]
@@ -521,7 +526,8 @@ class Strace(Tracer):
     needs = ("strace",)
     wraps = True
     how_counted = ("strace lines: clone/fork returning a storm pid, execve = 0, "
-                   "'+++ exited/killed', wait4 returning a storm pid; its CPU is "
+                   "'+++ exited/killed', wait4 returning a storm pid that exited or was "
+                   "killed (not a stop report); its CPU is "
                    "its rusage at exit minus the storm's own")
 
     def wrap(self, cmd):
@@ -592,6 +598,7 @@ class Row:
     def __init__(self, tracer):
         self.tracer = tracer
         self.ratios = []
+        self.cpu_ratios = []
         self.expected = collections.Counter()
         self.seen = collections.Counter()
         self.lost = 0
@@ -603,8 +610,9 @@ class Row:
         self.hwm_kb = 0
         self.anon_kb = None
 
-    def add(self, ratio, run):
+    def add(self, ratio, run, cpu_ratio):
         self.ratios.append(ratio)
+        self.cpu_ratios.append(cpu_ratio)
         storm = run["storm"]
         kinds = self.tracer.kinds
         if self.tracer.filtered_out:
@@ -633,7 +641,10 @@ class Row:
 
 
 def run_mode(s, mode, tracers, tmp):
-    """Rounds of U T1 U T2 ... Tn U; the tracer order rotates each round."""
+    """Rounds of U T1 U T2 ... Tn U; the tracer order rotates each round.
+    Besides wall time, the storm's own CPU time (its processes' rusage) is
+    compared the same way: in-kernel tracing cost is charged to the traced
+    processes, and CPU time is less shaken by other work on the machine."""
     count = s.sizes[mode]
     rows = {t.key: Row(t) for t in tracers}
     base = []
@@ -641,16 +652,17 @@ def run_mode(s, mode, tracers, tmp):
         f"{len(tracers)} tracers")
     for r in range(s.rounds):
         order = tracers[r % len(tracers):] + tracers[:r % len(tracers)]
-        before = untraced_run(s, mode, count, tmp)["secs"]
-        base.append(before)
+        before = untraced_run(s, mode, count, tmp)
+        base.append(before["secs"])
         for t in order:
             run = traced_run(s, t, mode, count, tmp)
-            after = untraced_run(s, mode, count, tmp)["secs"]
-            base.append(after)
-            ratio = run["storm"]["secs"] / ((before + after) / 2)
-            rows[t.key].add(ratio, run)
-            log(f"   round {r + 1} {t.key:12s} x{ratio:.3f} "
-                f"({run['storm']['rate']:.0f}/s traced, {count / after:.0f}/s untraced)")
+            after = untraced_run(s, mode, count, tmp)
+            base.append(after["secs"])
+            ratio = run["storm"]["secs"] / ((before["secs"] + after["secs"]) / 2)
+            cpu_ratio = run["storm"]["cpu_s"] / ((before["cpu_s"] + after["cpu_s"]) / 2)
+            rows[t.key].add(ratio, run, cpu_ratio)
+            log(f"   round {r + 1} {t.key:12s} x{ratio:.3f} cpu x{cpu_ratio:.3f} "
+                f"({run['storm']['rate']:.0f}/s traced, {after['rate']:.0f}/s untraced)")
             before = after
     return rows, base
 
@@ -753,7 +765,7 @@ def long_run(s, count, tmp, ringbuf_kb=None):
     summary, lost = parse_summary(t.path("pt.err"))
     mid = [x for x in samples if x[0] >= 0.1 * (samples[-1][0] if samples else 0)]
     first_anon = mid[0][2] if mid else start_anon
-    return {"count": count, "ringbuf_kb": ringbuf_kb or 16384, "storm": storm,
+    return {"count": count, "ringbuf_kb": ringbuf_kb, "storm": storm,
             "start_rss": start_rss, "end_rss": end_rss, "start_anon": start_anon,
             "early_anon": first_anon, "end_anon": end_anon, "hwm": hwm,
             "max_rss": max([x[1] or 0 for x in samples] + [end_rss or 0]),
@@ -782,31 +794,33 @@ def prog_stats(ids):
     return {p["id"]: p for p in json.loads(out) if p["id"] in ids}
 
 
-def bpf_stats_run(s, mode, count, tmp):
+def bpf_stats_run(s, tracer, mode, count):
     """Kernel side cost per program, with kernel.bpf_stats_enabled=1, plus
-    the userspace CPU of the same run."""
+    the userspace CPU of the same run, for a BPF tracer (its processes'
+    programs, found through their fds)."""
     knob = "/proc/sys/kernel/bpf_stats_enabled"
     with open(knob) as f:
         old = f.read().strip()
-    t = Proctrace(s, tmp)
-    t.key = "stats"
-    procs = t.start()
+    procs = tracer.start()
     try:
         with open(knob, "w") as f:
             f.write("1")
-        wait_ready(procs, t.ready_marker())
-        ids = proctrace_prog_ids(procs[0].pid)
+        wait_ready(procs, tracer.ready_marker())
+        ids = set().union(*(proctrace_prog_ids(p.pid) for p in procs))
         before = prog_stats(ids)
-        cpu0 = proc_cpu(procs[0].pid)
+        cpu0 = [proc_cpu(p.pid) for p in procs]
         storm = run_storm(s, mode, count, None)
         time.sleep(0.4)
         after = prog_stats(ids)
-        cpu1 = proc_cpu(procs[0].pid)
+        cpu1 = [proc_cpu(p.pid) for p in procs]
     finally:
         stop(procs)
         with open(knob, "w") as f:
             f.write(old)
-    summary, lost = parse_summary(t.path("pt.err"))
+    events = None
+    if isinstance(tracer, Proctrace):
+        summary, _ = parse_summary(tracer.path("pt.err"))
+        events = sum(v for k, v in summary.items() if k not in ("events", "lost", "snapshot"))
     progs = []
     for pid_, a in after.items():
         b = before.get(pid_, {})
@@ -814,10 +828,9 @@ def bpf_stats_run(s, mode, count, tmp):
         ns = a.get("run_time_ns", 0) - b.get("run_time_ns", 0)
         progs.append((a["name"], cnt, ns))
     progs.sort(key=lambda x: -x[2])
-    events = sum(v for k, v in summary.items() if k not in ("events", "lost", "snapshot"))
-    user, system = cpu_delta([cpu0], [cpu1])
-    return {"mode": mode, "storm": storm, "progs": progs, "events": events,
-            "user": user, "sys": system, "lost": lost}
+    user, system = cpu_delta(cpu0, cpu1)
+    return {"tracer": tracer.label, "mode": mode, "storm": storm, "progs": progs,
+            "events": events, "user": user, "sys": system}
 
 
 def idle_run(s, seconds, tmp, pgid):
@@ -841,6 +854,18 @@ def idle_run(s, seconds, tmp, pgid):
             "wakeups_per_s": (sw1 - sw0) / seconds}
 
 
+def writer_run(s):
+    """ns per event of the CSV writer and of the live stream, alone."""
+    if not os.path.exists(s.writer_bench):
+        return None
+    runs = []
+    for kind in ("csv", "stream"):
+        out = subprocess.run([s.writer_bench, str(s.model_events // 2), kind], check=True,
+                             stdout=subprocess.PIPE, text=True).stdout
+        runs += [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+    return runs
+
+
 def model_run(s):
     if not os.path.exists(s.model_bench):
         return None
@@ -859,6 +884,13 @@ def fmt_ratio(row):
     if not row.ratios:
         return "-", "-"
     return f"{row.median():.3f}", f"{min(row.ratios):.3f}–{max(row.ratios):.3f}"
+
+
+def fmt_cpu_ratio(row):
+    if not row.cpu_ratios:
+        return "-"
+    return (f"{statistics.median(row.cpu_ratios):.3f} "
+            f"({min(row.cpu_ratios):.3f}–{max(row.cpu_ratios):.3f})")
 
 
 def fmt_counts(row):
@@ -883,12 +915,13 @@ def slowdown_table(rows):
         med, rng = fmt_ratio(row)
         exp, seen = fmt_counts(row)
         cpu = row.cpu_ms_per_10k()
-        out.append([row.tracer.label, med, rng, exp, seen,
+        out.append([row.tracer.label, med, rng, fmt_cpu_ratio(row), exp, seen,
                     row.lost if row.lost_known else "not reported",
                     f"{cpu:.0f}" if cpu is not None else "-",
                     f"{row.cpu_user / max(row.cpu, 1e-9) * 100:.0f}%" if row.cpu else "-",
                     fmt_mb(row.hwm_kb)])
-    return table(["tracer", "slowdown (median)", "min–max", "events expected",
+    return table(["tracer", "slowdown (median)", "min–max", "workload CPU ratio",
+                  "events expected",
                   "seen", "lost", "tracer CPU ms /10k procs", "user share",
                   "peak RSS MB"], out)
 
@@ -922,8 +955,10 @@ def evaluate(s, results):
         slow = pt.median() - 1
         if sn and sn.ratios:
             ok = pt.median() < sn.median() and slow <= 0.05
-            detail = (f"proctrace x{pt.median():.3f} vs execsnoop+exitsnoop "
-                      f"x{sn.median():.3f} (medians)")
+            detail = (f"wall time: proctrace x{pt.median():.3f} vs execsnoop+exitsnoop "
+                      f"x{sn.median():.3f} (medians); workload CPU: proctrace "
+                      f"x{statistics.median(pt.cpu_ratios):.3f} vs "
+                      f"x{statistics.median(sn.cpu_ratios):.3f}")
         else:
             ok = None if slow <= 0.05 else False
             detail = f"proctrace x{pt.median():.3f}; execsnoop/exitsnoop not run"
@@ -964,10 +999,14 @@ def evaluate(s, results):
     lr = results["long"]
     if lr:
         grow = (lr["end_anon"] or 0) - (lr["early_anon"] or 0)
-        ok = lr["hwm"] < 32 * 1024 and grow < 1024 and lr["lost"] == 0
+        short = results["longs"][0] if len(results["longs"]) > 1 else None
+        by_count = (lr["hwm"] - short["hwm"]) if short else 0
+        ok = lr["hwm"] < 32 * 1024 and grow < 1024 and by_count < 1024 and lr["lost"] == 0
         t.add(f"{lr['count']:,}-process streaming run: peak RSS < 32 MB, not growing, no loss",
-              ok, f"VmHWM {fmt_mb(lr['hwm'])} MB, RssAnon {lr['early_anon']} kB at 10% -> "
-              f"{lr['end_anon']} kB at end, lost {lr['lost']}")
+              ok, f"VmHWM {fmt_mb(lr['hwm'])} MB"
+              + (f" (a {short['count']:,}-process run: {fmt_mb(short['hwm'])} MB)" if short else "")
+              + f", RssAnon {lr['early_anon']} kB at 10% -> {lr['end_anon']} kB at end, "
+              f"lost {lr['lost']}")
     model = results["model"]
     if model:
         best = min(m["events_per_s"] for m in model)
@@ -976,6 +1015,24 @@ def evaluate(s, results):
     else:
         t.add("model ingests >= 1,000,000 events/s", None, "model driver not built")
     return t
+
+
+def freeze_binary(s, tmp):
+    """Run a private copy of proctrace (the BPF object is inside it), and
+    say which build it is."""
+    copy = os.path.join(tmp, "proctrace")
+    shutil.copy2(s.proctrace, copy)
+    with open(copy, "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()[:12]
+    head = subprocess.run(["git", "-C", HERE, "log", "-1", "--format=%h %s"],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", HERE, "status", "--porcelain", "--", "../src",
+                            "../bpf", "../include"], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, text=True).stdout.strip()
+    s.proctrace = copy
+    return (f"sha256 {digest}, built from {head[:80] or 'unknown commit'}"
+            f"{' with uncommitted changes in src/bpf/include' if dirty else ''}")
 
 
 def machine_info(s):
@@ -1009,10 +1066,15 @@ def report(s, results, targets, info):
       f"load average {info['load']} at the start; {info['bpf_progs']} tracing BPF programs "
       f"of other tools already loaded at the start (their cost is in every run, traced or "
       f"not).\n")
+    w(f"proctrace binary: {info['binary']}.\n")
     w("Every slowdown is the storm's time under the tracer over the mean of the untraced "
       "runs just before and after it, in the same invocation; the rounds rotate the "
       f"tracer order. {s.rounds} rounds; median and min–max over them. Absolute times "
-      "are not compared across invocations.\n")
+      "are not compared across invocations. 'Workload CPU ratio' compares the storm's "
+      "own CPU time (user+system of all its processes, from rusage) the same way, "
+      "median (min–max): in-kernel tracing runs in the traced processes and is charged "
+      "to them, and CPU time is less shaken than wall time by other work on this "
+      "shared 2-core machine.\n")
     w("## Reproduce\n")
     w("```\nmake bench                      # full run, rewrites bench/results.md\n"
       "BENCH_QUICK=1 make bench        # about a minute, tiny sizes\n"
@@ -1059,17 +1121,19 @@ def report(s, results, targets, info):
     w("")
     w("## Long streaming run\n")
     for lr in results["longs"]:
-        w(f"- `proctrace -q -o /dev/null{' --ringbuf-kb ' + str(lr['ringbuf_kb']) if lr['ringbuf_kb'] != 16384 else ''}`, "
+        w(f"- `proctrace -q -o /dev/null{' --ringbuf-kb ' + str(lr['ringbuf_kb']) if lr['ringbuf_kb'] else ''}`, "
           f"{lr['count']:,} processes (vfork storm, {lr['storm']['rate']:,.0f}/s): "
           f"VmRSS {fmt_mb(lr['start_rss'])} MB at start, {fmt_mb(lr['end_rss'])} MB at end, "
           f"VmHWM {fmt_mb(lr['hwm'])} MB; private memory (RssAnon) {lr['start_anon']} kB at "
           f"start, {lr['early_anon']} kB at 10%, {lr['end_anon']} kB at end; lost {lr['lost']}; "
-          f"tracer CPU {lr['cpu']:.2f} s ({lr['cpu'] / lr['storm']['procs'] * 1e10 / 1e6:.0f} ms "
+          f"tracer CPU {lr['cpu']:.2f} s ({lr['cpu'] / lr['storm']['procs'] * 1e7:.0f} ms "
           f"per 10k processes)")
     w("\nVmRSS counts the ring buffer's pages: the kernel maps its data area twice into "
-      "the reader (so a record that wraps reads as one piece), and maps every page at "
-      "mmap time, so a 16 MiB ring is 32 MiB of VmRSS (RssFile) from the first second, "
-      "whatever the load. RssAnon is proctrace's own memory.\n")
+      "the reader (so a record that wraps reads as one piece) and maps every page at "
+      "mmap time, so a ring of N MiB is 2N MiB of VmRSS (RssFile) from the first "
+      "second, whatever the load. RssAnon is proctrace's own memory. VmHWM above VmRSS "
+      "at start is libbpf's peak while loading (the kernel's BTF), freed before "
+      "tracing starts.\n")
     st = results["stats"]
     if st:
         w("## Where the cost is\n")
@@ -1083,17 +1147,24 @@ def report(s, results, targets, info):
         for r in st:
             procs = r["storm"]["procs"]
             total_ns = sum(ns for _, _, ns in r["progs"])
-            w(f"### {r['mode']} storm, {procs} processes, {r['events']} events\n")
+            w(f"### {r['tracer']}, {r['mode']} storm, {procs} processes"
+              + (f", {r['events']} events" if r["events"] else "") + "\n")
             w(table(["program", "runs", "ns per run", "ns per storm process", "share"],
                     [[n, c, f"{ns / c:.0f}" if c else "-", f"{ns / procs:.0f}",
                       f"{ns / max(total_ns, 1) * 100:.0f}%"] for n, c, ns in r["progs"]
                      if c]) + "\n")
-            w(f"In-kernel total {total_ns / procs / 1000:.1f} µs per process "
-              f"({total_ns / max(r['events'], 1):.0f} ns per event emitted). Userspace: "
-              f"user {r['user']:.2f} s + system {r['sys']:.2f} s = "
-              f"{(r['user'] + r['sys']) / procs * 1e10 / 1e6:.0f} ms per 10k processes "
-              f"({(r['user'] + r['sys']) / max(r['events'], 1) * 1e9:.0f} ns per event; "
-              "CPU time from the threads' /proc/PID/task/TID/schedstat, split by /proc/PID/stat).\n")
+            per_event = ""
+            if r["events"]:
+                per_event = (f" ({total_ns / r['events']:.0f} ns per event emitted)")
+                user_per_event = (f" ({(r['user'] + r['sys']) / r['events'] * 1e9:.0f} ns "
+                                  "per event)")
+            else:
+                user_per_event = ""
+            w(f"In-kernel total {total_ns / procs / 1000:.1f} µs per process{per_event}. "
+              f"Userspace: user {r['user'] * 1000:.0f} ms + system {r['sys'] * 1000:.0f} ms = "
+              f"{(r['user'] + r['sys']) / procs * 1e7:.0f} ms per 10k processes"
+              f"{user_per_event}; CPU time from the threads' /proc/PID/task/TID/schedstat, "
+              "split by /proc/PID/stat.\n")
     idle = results["idle"]
     if idle:
         w(f"Idle cost: `proctrace -q -o FILE -g PGID` following an idle group for "
@@ -1101,6 +1172,13 @@ def report(s, results, targets, info):
           f"{idle['cpu_us_per_s']:.0f} µs of CPU per second, {idle['wakeups_per_s']:.1f} "
           f"wakeups per second. This floor is in every 'tracer CPU' figure above "
           f"(per 10k processes it is larger the slower the storm).\n")
+    if results["writers"]:
+        w("Userspace per event, the writers alone (bench/writer_bench.c: the storm of "
+          "bench/storm_events.h written into /dev/null, only the writer timed):\n")
+        w(table(["writer", "events", "ns per event", "events/s"],
+                [[x["name"], x["events"], f"{x['ns_per_event']:.0f}",
+                  f"{1e9 / max(x['ns_per_event'], 1):,.0f}"] for x in results["writers"]])
+          + "\n")
     w("## Tree building (the model)\n")
     if results["model"]:
         w(table(["model", "events", "processes", "seconds", "events/s", "peak RSS MB"],
@@ -1150,12 +1228,16 @@ def main():
     if len(sys.argv) != 3:
         sys.exit("usage: bench.py PROCTRACE OUT")
     s = Settings(sys.argv[1], sys.argv[2])
+    # Stopped from outside: still stop the tracers and the idle process.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if os.geteuid() != 0:
         sys.exit("bench: needs root (BPF tracers)")
     info = machine_info(s)
     results = {"modes": {}, "base": {}, "tiny": [], "long": None, "longs": [],
-               "stats": [], "model": None, "idle": None, "skipped": dict(s.skipped)}
+               "stats": [], "model": None, "idle": None, "writers": None, "skipped": dict(s.skipped)}
     tmp = tempfile.mkdtemp(prefix="ptbench.")
+    # The checkout may be rebuilt while the bench runs: measure one binary.
+    info["binary"] = freeze_binary(s, tmp)
     sleeper = idle_group()
     try:
         results["group_ok"] = proctrace_supports_group(s)
@@ -1183,27 +1265,34 @@ def main():
             results["tiny"].append(tiny_ring_run(s, mode, count, tmp, results["group_ok"]))
         for mode in ("forkexec", "vfork") if s.quick else ("forkexec", "mixed", "vfork"):
             log(f"== bpf_stats, {mode} storm")
-            results["stats"].append(bpf_stats_run(s, mode, s.stats_counts[mode], tmp))
+            stats_tracers = [Proctrace(s, tmp)]
+            if mode != "mixed" and any(p.key == "snoop" for p in peers):
+                stats_tracers.append(SnoopPair(s, tmp))
+            for tr in stats_tracers:
+                tr.key += "-stats"
+                results["stats"].append(bpf_stats_run(s, tr, mode, s.stats_counts[mode]))
         log(f"== long run: {s.long_count} processes")
         results["long"] = long_run(s, s.long_count, tmp)
         results["longs"].append(results["long"])
-        log(f"== long run with --ringbuf-kb 4096: {s.long_count // 10} processes")
-        results["longs"].append(long_run(s, s.long_count // 10, tmp, 4096))
+        # The same at a tenth of the count: memory must not depend on it.
+        log(f"== long run: {s.long_count // 10} processes")
+        results["longs"].insert(0, long_run(s, s.long_count // 10, tmp))
         if results["group_ok"]:
             log("== idle cost")
             results["idle"] = idle_run(s, 3 if s.quick else 10, tmp, sleeper.pid)
-        log("== model")
+        log("== writers and model")
+        results["writers"] = writer_run(s)
         results["model"] = model_run(s)
     finally:
         sleeper.kill()
         sleeper.wait()
+        subprocess.run(["rm", "-rf", tmp])
     targets = evaluate(s, results)
     text = report(s, results, targets, info)
     with open(s.results, "w") as f:
         f.write(text)
     print(console_summary(results, targets))
     print(f"\nwritten: {s.results}")
-    subprocess.run(["rm", "-rf", tmp])
 
 
 if __name__ == "__main__":

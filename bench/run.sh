@@ -80,10 +80,19 @@ if ! $CC -O2 -static bench/nop.c -o "$BIN/ptnop" 2>/dev/null; then
 	echo "bench: no static libc; the exec'd no-op is dynamically linked" >&2
 	$CC -O2 bench/nop.c -o "$BIN/ptnop"
 fi
-rm -f "$BIN/model_bench"
+# Drivers of proctrace's own objects: what the Makefile built, without
+# main and the BPF loader. First with the few they need, then with all.
+core=$(ls "$OUT"/src/*.o "$OUT"/src/out/*.o 2>/dev/null |
+	grep -v -E '/(main|loader|snapshot)\.o$' | tr '\n' ' ')
+rm -f "$BIN/model_bench" "$BIN/writer_bench"
+# shellcheck disable=SC2086
+$CC -O2 $WARN -Iinclude -I"$OUT" -D_GNU_SOURCE bench/writer_bench.c \
+	"$OUT/src/out/csv.o" "$OUT/src/out/stream.o" "$OUT/src/decode.o" "$OUT/src/buf.o" \
+	-o "$BIN/writer_bench" 2>/dev/null ||
+	$CC -O2 $WARN -Iinclude -I"$OUT" -D_GNU_SOURCE bench/writer_bench.c $core \
+		-o "$BIN/writer_bench" ||
+	echo "bench: the writer driver did not build; its row is left out" >&2
 if [ -f "$OUT/src/model.o" ]; then
-	core=$(ls "$OUT"/src/*.o "$OUT"/src/out/*.o 2>/dev/null |
-		grep -v -E '/(main|loader|snapshot)\.o$' | tr '\n' ' ')
 	# shellcheck disable=SC2086
 	$CC -O2 $WARN -Iinclude -I"$OUT" -D_GNU_SOURCE bench/model_bench.c \
 		"$OUT/src/model.o" "$OUT/src/decode.o" "$OUT/src/buf.o" \
