@@ -157,7 +157,8 @@ static void node_free(struct pt_model *m, struct proc_node *n)
 
 	for (t = n->threads; t; t = tmp) {
 		tmp = t->hh.next;
-		HASH_DEL(n->threads, t);
+		/* uthash's table juggling confuses clang's analyzer */
+		HASH_DEL(n->threads, t); // NOLINT(clang-analyzer-unix.Malloc)
 		free(t);
 	}
 	for (prog = n->progs; prog; prog = next) {
@@ -185,7 +186,7 @@ void pt_model_free(struct pt_model *m)
 			older = n->older;
 			node_free(m, n);
 		}
-		HASH_DEL(m->slots, s);
+		HASH_DEL(m->slots, s); // NOLINT(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference)
 		free(s);
 	}
 	for (slab = m->slabs; slab; slab = next) {
@@ -362,7 +363,7 @@ static void chain_unlink(struct pt_model *m, struct proc_node *n)
 		}
 	}
 	if (!s->newest) {
-		HASH_DEL(m->slots, s);
+		HASH_DEL(m->slots, s); // NOLINT(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference)
 		free(s);
 	}
 }
@@ -1013,8 +1014,9 @@ int pt_model_walk(struct pt_model *m, pt_walk_fn fn, void *ctx)
 		    .last = !cur->w_next,
 		    .has_children = cur->w_first != NULL,
 		    .depth = depth,
-		    .row = row++,
+		    .row = row,
 		};
+		row++;
 		if (w.reparented) {
 			orig = parent_resolve(m, cur->pub.orig_ppid, &cur->pub);
 			w.orig_parent = orig ? &orig->pub : NULL;
