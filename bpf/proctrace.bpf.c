@@ -151,9 +151,8 @@ static __always_inline void count_lost(__u32 kind)
 
 static __always_inline __u64 wakeup_flag(void)
 {
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
-		       ? BPF_RB_FORCE_WAKEUP
-		       : BPF_RB_NO_WAKEUP;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									     : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline struct pt_event *reserve(__u32 kind)
@@ -523,7 +522,8 @@ static __always_inline void fill_usage(struct pt_exit *x, struct task_struct *ta
 	x->maxrss_kb = rss_pages * page_kb;
 }
 
-static __always_inline struct pid_namespace *active_ns(struct task_struct *task, unsigned int *level)
+static __always_inline struct pid_namespace *active_ns(struct task_struct *task,
+						       unsigned int *level)
 {
 	struct pid *p = BPF_CORE_READ(task, thread_pid);
 	struct upid up = {};
@@ -605,8 +605,7 @@ static __always_inline bool parent_ignores_children(struct task_struct *task)
 	if (BPF_CORE_READ(task, exit_signal) != SIGCHLD)
 		return false;
 	bpf_core_read(&act, sizeof(act), &sh->action[SIGCHLD - 1]);
-	return (unsigned long)act.sa.sa_handler == SIG_IGN ||
-	       (act.sa.sa_flags & SA_NOCLDWAIT);
+	return (unsigned long)act.sa.sa_handler == SIG_IGN || (act.sa.sa_flags & SA_NOCLDWAIT);
 }
 
 static __always_inline void emit_reap(__u32 pid, struct pt_zombie *z, struct task_struct *reaper)
@@ -733,8 +732,7 @@ int handle_waitid_exit(struct trace_event_raw_sys_exit *ctx)
 
 	if (!f)
 		return 0;
-	if (ctx->ret == 0 &&
-	    !bpf_probe_read_user(&info, sizeof(info), (const void *)f->ptr) &&
+	if (ctx->ret == 0 && !bpf_probe_read_user(&info, sizeof(info), (const void *)f->ptr) &&
 	    info.si_pid > 0)
 		reaped_by_current(info.si_pid);
 	bpf_map_delete_elem(&inflight, &tid);
@@ -786,8 +784,8 @@ static __always_inline void emit_signal(__u32 kind, int sig, int code, int resul
 }
 
 SEC("tp_btf/signal_generate")
-int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info,
-	     struct task_struct *task, int group, int result)
+int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
 {
 	struct task_struct *sender = current_task();
 	int code = siginfo_code(info);

@@ -62,8 +62,7 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char usage_line[] =
-	"Usage: proctrace [OPTIONS] [--] [COMMAND [ARG...]]\n";
+static const char usage_line[] = "Usage: proctrace [OPTIONS] [--] [COMMAND [ARG...]]\n";
 
 static const char help_text[] =
 	"Trace the life of processes: fork, threads, exec, exit, reap, signals,\n"
@@ -114,8 +113,8 @@ static const char help_text[] =
 	"  sudo proctrace -g 4242 -o job.csv    # one process group\n"
 	"  sudo proctrace -p 1234 --tree        # 1234, its descendants, a tree\n";
 
-static __attribute__((format(printf, 2, 3))) enum pt_cli_result
-usage_error(FILE *err, const char *fmt, ...)
+static __attribute__((format(printf, 2, 3))) enum pt_cli_result usage_error(FILE *err,
+									    const char *fmt, ...)
 {
 	va_list ap;
 
@@ -201,8 +200,8 @@ static int parse_id(const char *s, bool allow_zero, __u32 *out)
 	return 0;
 }
 
-static enum pt_cli_result add_id(const char *opt, const char *arg, bool allow_zero,
-				 __u32 *set, unsigned *n, FILE *err)
+static enum pt_cli_result add_id(const char *opt, const char *arg, bool allow_zero, __u32 *set,
+				 unsigned *n, FILE *err)
 {
 	if (*n >= PT_MAX_FILTER)
 		return usage_error(err, "%s may be given at most %d times", opt, PT_MAX_FILTER);
@@ -220,8 +219,8 @@ static enum pt_cli_result add_comm(const char *arg, struct pt_filter *f, FILE *e
 	/* The kernel keeps 15 bytes of a command name: a longer NAME could
 	 * never match. */
 	if (!*arg || strlen(arg) >= PT_COMM_LEN)
-		return usage_error(err, "invalid --comm '%s': expected 1 to %d bytes",
-				   arg, PT_COMM_LEN - 1);
+		return usage_error(err, "invalid --comm '%s': expected 1 to %d bytes", arg,
+				   PT_COMM_LEN - 1);
 	strncpy(f->comms[f->n_comms++], arg, PT_COMM_LEN - 1);
 	return PT_CLI_RUN;
 }
@@ -261,16 +260,13 @@ static enum pt_cli_result getopt_error(int c, char **argv, FILE *err)
 	bool long_form = !strncmp(word, "--", 2);
 
 	if (c == ':' && long_form)
-		return usage_error(err, "option '%.*s' needs an argument",
-				   word_len, word);
+		return usage_error(err, "option '%.*s' needs an argument", word_len, word);
 	if (c == ':')
 		return usage_error(err, "option '-%c' needs an argument", optopt);
 	if (optopt == 0)
-		return usage_error(err, "unknown or ambiguous option '%.*s'",
-				   word_len, word);
+		return usage_error(err, "unknown or ambiguous option '%.*s'", word_len, word);
 	if (is_known_option(optopt))
-		return usage_error(err, "option '%.*s' takes no argument",
-				   word_len, word);
+		return usage_error(err, "option '%.*s' takes no argument", word_len, word);
 	return usage_error(err, "unknown option '-%c'", optopt);
 }
 
@@ -286,8 +282,7 @@ static void set_defaults(struct pt_config *cfg)
 }
 
 /* One option; PT_CLI_RUN to go on. */
-static enum pt_cli_result apply_option(int c, const char *arg,
-				       struct pt_config *cfg, FILE *out,
+static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config *cfg, FILE *out,
 				       FILE *err)
 {
 	switch (c) {
@@ -298,8 +293,10 @@ static enum pt_cli_result apply_option(int c, const char *arg,
 		break;
 	case 'd':
 		if (parse_duration(arg, &cfg->duration_s))
-			return usage_error(err, "invalid duration '%s': expected a number of seconds above 0, up to %.0f",
-					   arg, DURATION_MAX_S);
+			return usage_error(
+				err,
+				"invalid duration '%s': expected a number of seconds above 0, up to %.0f",
+				arg, DURATION_MAX_S);
 		break;
 	case 'q':
 		cfg->quiet = true;
@@ -312,13 +309,15 @@ static enum pt_cli_result apply_option(int c, const char *arg,
 		break;
 	case OPT_COLOR:
 		if (parse_color(arg, &cfg->color))
-			return usage_error(err, "invalid --color '%s': expected auto, always or never",
-					   arg);
+			return usage_error(
+				err, "invalid --color '%s': expected auto, always or never", arg);
 		break;
 	case OPT_RINGBUF_KB:
 		if (parse_ringbuf_kb(arg, &cfg->ringbuf_kb))
-			return usage_error(err, "invalid --ringbuf-kb '%s': expected a power of two from %u to %u",
-					   arg, RINGBUF_KB_MIN, RINGBUF_KB_MAX);
+			return usage_error(
+				err,
+				"invalid --ringbuf-kb '%s': expected a power of two from %u to %u",
+				arg, RINGBUF_KB_MIN, RINGBUF_KB_MAX);
 		break;
 	case 'g':
 		return add_id("--pgid", arg, false, cfg->filter.pgids, &cfg->filter.n_pgids, err);
@@ -331,8 +330,8 @@ static enum pt_cli_result apply_option(int c, const char *arg,
 	case OPT_LINGER:
 		/* 0 is allowed here: stop as soon as the command exits. */
 		if (strcmp(arg, "0") && parse_duration(arg, &cfg->linger_s))
-			return usage_error(err, "invalid --linger '%s': expected a number of seconds",
-					   arg);
+			return usage_error(
+				err, "invalid --linger '%s': expected a number of seconds", arg);
 		if (!strcmp(arg, "0"))
 			cfg->linger_s = 0;
 		break;
@@ -390,8 +389,7 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	return PT_CLI_RUN;
 }
 
-enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg,
-				FILE *out, FILE *err)
+enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg, FILE *out, FILE *err)
 {
 	enum pt_cli_result res;
 	int c;

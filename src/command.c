@@ -113,8 +113,8 @@ static void run_child(int hold_fd, char **argv, const struct creds *c)
 		_exit(127); /* proctrace gave up before releasing us */
 	close(hold_fd);
 	if (drop_privileges(c)) {
-		fprintf(stderr, "proctrace: cannot switch to user %s: %s\n",
-			c->name, strerror(errno));
+		fprintf(stderr, "proctrace: cannot switch to user %s: %s\n", c->name,
+			strerror(errno));
 		_exit(127);
 	}
 	execvp(argv[0], argv);
@@ -122,8 +122,8 @@ static void run_child(int hold_fd, char **argv, const struct creds *c)
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
-int pt_command_spawn(struct pt_command *c, char **argv, const struct pt_run_as *who,
-		     char *err, size_t errlen)
+int pt_command_spawn(struct pt_command *c, char **argv, const struct pt_run_as *who, char *err,
+		     size_t errlen)
 {
 	struct creds cr;
 	int fds[2], ret;

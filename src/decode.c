@@ -11,12 +11,10 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const kind_names[PT_KIND_MAX] = {
-	[PT_SNAPSHOT] = "snapshot", [PT_FORK] = "fork",
-	[PT_THREAD] = "thread",     [PT_EXEC] = "exec",
-	[PT_EXIT] = "exit",         [PT_REAP] = "reap",
-	[PT_SIGNAL] = "signal",     [PT_STOP] = "stop",
-	[PT_CONTINUE] = "continue", [PT_SETPGID] = "setpgid",
-	[PT_SETSID] = "setsid",     [PT_RENAME] = "rename",
+	[PT_SNAPSHOT] = "snapshot", [PT_FORK] = "fork",	    [PT_THREAD] = "thread",
+	[PT_EXEC] = "exec",	    [PT_EXIT] = "exit",	    [PT_REAP] = "reap",
+	[PT_SIGNAL] = "signal",	    [PT_STOP] = "stop",	    [PT_CONTINUE] = "continue",
+	[PT_SETPGID] = "setpgid",   [PT_SETSID] = "setsid", [PT_RENAME] = "rename",
 	[PT_LOST] = "lost",
 };
 
@@ -37,16 +35,12 @@ static const char *const sig_result_names[] = {
 
 /* Numbers of x86_64 and of the generic ABI (arm64, riscv), which agree. */
 static const char *const signal_names[] = {
-	[1] = "SIGHUP",     [2] = "SIGINT",     [3] = "SIGQUIT",
-	[4] = "SIGILL",     [5] = "SIGTRAP",    [6] = "SIGABRT",
-	[7] = "SIGBUS",     [8] = "SIGFPE",     [9] = "SIGKILL",
-	[10] = "SIGUSR1",   [11] = "SIGSEGV",   [12] = "SIGUSR2",
-	[13] = "SIGPIPE",   [14] = "SIGALRM",   [15] = "SIGTERM",
-	[16] = "SIGSTKFLT", [17] = "SIGCHLD",   [18] = "SIGCONT",
-	[19] = "SIGSTOP",   [20] = "SIGTSTP",   [21] = "SIGTTIN",
-	[22] = "SIGTTOU",   [23] = "SIGURG",    [24] = "SIGXCPU",
-	[25] = "SIGXFSZ",   [26] = "SIGVTALRM", [27] = "SIGPROF",
-	[28] = "SIGWINCH",  [29] = "SIGIO",     [30] = "SIGPWR",
+	[1] = "SIGHUP",	    [2] = "SIGINT",   [3] = "SIGQUIT",	 [4] = "SIGILL",   [5] = "SIGTRAP",
+	[6] = "SIGABRT",    [7] = "SIGBUS",   [8] = "SIGFPE",	 [9] = "SIGKILL",  [10] = "SIGUSR1",
+	[11] = "SIGSEGV",   [12] = "SIGUSR2", [13] = "SIGPIPE",	 [14] = "SIGALRM", [15] = "SIGTERM",
+	[16] = "SIGSTKFLT", [17] = "SIGCHLD", [18] = "SIGCONT",	 [19] = "SIGSTOP", [20] = "SIGTSTP",
+	[21] = "SIGTTIN",   [22] = "SIGTTOU", [23] = "SIGURG",	 [24] = "SIGXCPU", [25] = "SIGXFSZ",
+	[26] = "SIGVTALRM", [27] = "SIGPROF", [28] = "SIGWINCH", [29] = "SIGIO",   [30] = "SIGPWR",
 	[31] = "SIGSYS",
 };
 
@@ -109,8 +103,7 @@ struct pt_status pt_decode_status(__u32 wait_status)
 	return st;
 }
 
-void pt_cputime_adjust(__u64 utime, __u64 stime, __u64 runtime,
-		       __u64 *user_out, __u64 *sys_out)
+void pt_cputime_adjust(__u64 utime, __u64 stime, __u64 runtime, __u64 *user_out, __u64 *sys_out)
 {
 	unsigned __int128 total = (unsigned __int128)utime + stime;
 
@@ -222,8 +215,8 @@ void pt_escape_text(struct pt_buf *out, const char *s, size_t n, unsigned flags)
 
 static bool is_shell_safe(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || (c && strchr("_@%+=:,./-", c));
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		(c && strchr("_@%+=:,./-", c));
 }
 
 /* Would the shell need $'...' to reproduce these bytes: anything that is not
@@ -237,8 +230,7 @@ static bool needs_ansi_c(const unsigned char *p, size_t n, unsigned flags)
 		len = pt_utf8_seq_len(p + i, n - i);
 		if (len == 0 || p[i] == '\0')
 			return true;
-		if (is_control(p[i]) &&
-		    (one_line || (p[i] != '\n' && p[i] != '\t')))
+		if (is_control(p[i]) && (one_line || (p[i] != '\n' && p[i] != '\t')))
 			return true;
 		i += len;
 	}
@@ -259,8 +251,7 @@ static void put_single_quoted(struct pt_buf *out, const char *s, size_t n)
 	pt_buf_putc(out, '\'');
 }
 
-static void put_ansi_c_quoted(struct pt_buf *out, const unsigned char *p,
-			      size_t n)
+static void put_ansi_c_quoted(struct pt_buf *out, const unsigned char *p, size_t n)
 {
 	size_t i = 0, len;
 
@@ -282,8 +273,7 @@ static void put_ansi_c_quoted(struct pt_buf *out, const unsigned char *p,
 	pt_buf_putc(out, '\'');
 }
 
-static void shell_quote(struct pt_buf *out, const char *s, size_t n,
-			unsigned flags, bool force)
+static void shell_quote(struct pt_buf *out, const char *s, size_t n, unsigned flags, bool force)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i;
@@ -306,8 +296,7 @@ static void shell_quote(struct pt_buf *out, const char *s, size_t n,
 		put_single_quoted(out, s, n);
 }
 
-void pt_shell_quote_flags(struct pt_buf *out, const char *s, size_t n,
-			  unsigned flags)
+void pt_shell_quote_flags(struct pt_buf *out, const char *s, size_t n, unsigned flags)
 {
 	shell_quote(out, s, n, flags, false);
 }
@@ -320,7 +309,7 @@ void pt_shell_quote(struct pt_buf *out, const char *s, size_t n)
 static bool is_name_char(unsigned char c, bool first)
 {
 	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (!first && c >= '0' && c <= '9');
+		(!first && c >= '0' && c <= '9');
 }
 
 /* NAME=... as the first word is an assignment to the shell, not a command:
@@ -335,8 +324,7 @@ static bool looks_like_assignment(const __u8 *s, size_t n)
 	return i > 0 && i < n;
 }
 
-void pt_argv_join_flags(struct pt_buf *out, const __u8 *argv, size_t len,
-			unsigned flags)
+void pt_argv_join_flags(struct pt_buf *out, const __u8 *argv, size_t len, unsigned flags)
 {
 	size_t i = 0, n;
 	const __u8 *nul;
@@ -433,15 +421,14 @@ struct pt_clock pt_clock_now(void)
 	clock_gettime(CLOCK_BOOTTIME, &b1);
 	clock_gettime(CLOCK_REALTIME, &real);
 	clock_gettime(CLOCK_BOOTTIME, &b2);
-	c.boot_to_real_ns = timespec_ns(&real) -
-			    (timespec_ns(&b1) + (timespec_ns(&b2) - timespec_ns(&b1)) / 2);
+	c.boot_to_real_ns =
+		timespec_ns(&real) - (timespec_ns(&b1) + (timespec_ns(&b2) - timespec_ns(&b1)) / 2);
 	return c;
 }
 
 /* Seconds and nanoseconds of the real time, rounded towards -inf so that
  * instants before 1970 still print a sane fraction. */
-static void real_time(const struct pt_clock *c, __u64 ts_ns, time_t *sec,
-		      long *nsec)
+static void real_time(const struct pt_clock *c, __u64 ts_ns, time_t *sec, long *nsec)
 {
 	int64_t real = (int64_t)ts_ns + c->boot_to_real_ns;
 	int64_t s = real / 1000000000, ns = real % 1000000000;
@@ -462,8 +449,7 @@ void pt_format_utc(struct pt_buf *out, const struct pt_clock *c, __u64 ts_ns)
 	long nsec;
 
 	real_time(c, ts_ns, &sec, &nsec);
-	if (!gmtime_r(&sec, &tm) ||
-	    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm)) {
+	if (!gmtime_r(&sec, &tm) || !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm)) {
 		pt_buf_printf(out, "@%lld.%09ld", (long long)sec, nsec);
 		return;
 	}
@@ -478,8 +464,7 @@ void pt_format_local_ms(struct pt_buf *out, const struct pt_clock *c, __u64 ts_n
 	long nsec;
 
 	real_time(c, ts_ns, &sec, &nsec);
-	if (!localtime_r(&sec, &tm) ||
-	    !strftime(hms, sizeof(hms), "%H:%M:%S", &tm)) {
+	if (!localtime_r(&sec, &tm) || !strftime(hms, sizeof(hms), "%H:%M:%S", &tm)) {
 		pt_buf_printf(out, "@%lld.%03ld", (long long)sec, nsec / 1000000);
 		return;
 	}

@@ -28,7 +28,7 @@ struct pt_loader {
 	void *ctx;
 	int ncpus;
 	unsigned batch; /* records handed out in this batch */
-	bool more;      /* the last batch was cut short: more is waiting */
+	bool more;	/* the last batch was cut short: more is waiting */
 };
 
 static int verbosity;
@@ -116,8 +116,7 @@ static int seed_followed(struct pt_loader *l, const struct pt_loader_opts *opts)
 	__u8 one = 1;
 	unsigned i;
 
-	if (opts->command_pid &&
-	    bpf_map_update_elem(fd, &opts->command_pid, &one, BPF_ANY))
+	if (opts->command_pid && bpf_map_update_elem(fd, &opts->command_pid, &one, BPF_ANY))
 		return -errno;
 	for (i = 0; opts->filter && i < opts->filter->n_pids; i++)
 		if (bpf_map_update_elem(fd, &opts->filter->pids[i], &one, BPF_ANY))
@@ -141,8 +140,8 @@ static int configure(struct pt_loader *l, const struct pt_loader_opts *opts)
 	return err;
 }
 
-int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts,
-		   pt_event_fn fn, void *ctx, char *err, size_t errlen)
+int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts, pt_event_fn fn,
+		   void *ctx, char *err, size_t errlen)
 {
 	struct pt_loader *l;
 	int ret;
@@ -174,8 +173,8 @@ int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts,
 	}
 	ret = configure(l, opts);
 	if (ret) {
-		set_err(err, errlen, "invalid ring buffer size %u KiB: %s",
-			opts->ringbuf_kb, strerror(-ret));
+		set_err(err, errlen, "invalid ring buffer size %u KiB: %s", opts->ringbuf_kb,
+			strerror(-ret));
 		goto fail;
 	}
 	ret = proctrace_bpf__load(l->skel);
@@ -191,8 +190,7 @@ int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts,
 	ensure_tracefs();
 	ret = proctrace_bpf__attach(l->skel);
 	if (ret) {
-		set_err(err, errlen, "cannot attach the BPF programs: %s%s",
-			strerror(-ret),
+		set_err(err, errlen, "cannot attach the BPF programs: %s%s", strerror(-ret),
 			ret == -ENOENT ? " (is tracefs mounted at /sys/kernel/tracing?)" : "");
 		goto fail;
 	}

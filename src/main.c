@@ -37,21 +37,21 @@ static volatile pid_t command_pid; /* 0: no command run under proctrace */
 struct app {
 	struct pt_config cfg;
 	struct pt_clock clock;
-	FILE *csv_file;        /* owned unless it is stdout */
+	FILE *csv_file; /* owned unless it is stdout */
 	struct pt_csv *csv;
 	struct pt_stream *stream;
 	struct pt_loader *loader;
 	struct pt_command cmd;
-	struct pt_model *model;       /* only when a view was asked for */
-	struct pt_event *snap;        /* the start-up snapshot, for the model */
-	bool *snap_picked;            /* ... which of it the filters picked */
+	struct pt_model *model; /* only when a view was asked for */
+	struct pt_event *snap;	/* the start-up snapshot, for the model */
+	bool *snap_picked;	/* ... which of it the filters picked */
 	size_t n_snap, cap_snap;
-	__u64 cmd_done_ns;            /* when the command exited */
-	__u64 end_ns;                 /* when tracing stopped */
+	__u64 cmd_done_ns; /* when the command exited */
+	__u64 end_ns;	   /* when tracing stopped */
 	__u64 seen[PT_KIND_MAX];
 	__u64 lost_seen[PT_KIND_MAX]; /* loss counters already reported */
-	int out_err;                  /* first output error, -errno */
-	const char *out_what;         /* which output failed */
+	int out_err;		      /* first output error, -errno */
+	const char *out_what;	      /* which output failed */
 };
 
 /* With a command, Ctrl-C reaches it from the terminal as it would without
@@ -293,7 +293,7 @@ static void close_outputs(struct app *a)
 static bool duration_over(const struct app *a, __u64 start_ns)
 {
 	return a->cfg.duration_s > 0 &&
-	       boottime_ns() - start_ns >= (__u64)(a->cfg.duration_s * 1e9);
+		boottime_ns() - start_ns >= (__u64)(a->cfg.duration_s * 1e9);
 }
 
 /* A command's run is over when it has exited and every process it left
@@ -595,7 +595,7 @@ static int run(struct app *a)
 
 int main(int argc, char **argv)
 {
-	struct app a = {0};
+	struct app a = { 0 };
 	int ret;
 
 	switch (pt_cli_parse(argc, argv, &a.cfg, stdout, stderr)) {
@@ -615,8 +615,7 @@ int main(int argc, char **argv)
 	free(a.snap);
 	free(a.snap_picked);
 	if (a.out_err) {
-		fprintf(stderr, "proctrace: writing %s: %s\n", a.out_what,
-			strerror(-a.out_err));
+		fprintf(stderr, "proctrace: writing %s: %s\n", a.out_what, strerror(-a.out_err));
 		return 1;
 	}
 	if (ret)

@@ -20,7 +20,7 @@
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/asan_interface.h>
 #else
-#define ASAN_POISON_MEMORY_REGION(addr, size)	((void)(addr), (void)(size))
+#define ASAN_POISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
 #define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
 #endif
 
@@ -186,7 +186,9 @@ void pt_model_free(struct pt_model *m)
 			older = n->older;
 			node_free(m, n);
 		}
-		HASH_DEL(m->slots, s); // NOLINT(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference)
+		HASH_DEL(
+			m->slots,
+			s); // NOLINT(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference)
 		free(s);
 	}
 	for (slab = m->slabs; slab; slab = next) {
@@ -363,7 +365,9 @@ static void chain_unlink(struct pt_model *m, struct proc_node *n)
 		}
 	}
 	if (!s->newest) {
-		HASH_DEL(m->slots, s); // NOLINT(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference)
+		HASH_DEL(
+			m->slots,
+			s); // NOLINT(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference)
 		free(s);
 	}
 }
@@ -475,9 +479,9 @@ static __u8 event_state(const struct pt_event *ev)
 static int kind_rank(unsigned kind)
 {
 	static const signed char rank[PT_KIND_MAX] = {
-	    [PT_SNAPSHOT] = 0, [PT_FORK] = 1,	  [PT_THREAD] = 2, [PT_EXEC] = 3,
-	    [PT_RENAME] = 4,   [PT_SETPGID] = 5,  [PT_SETSID] = 6, [PT_SIGNAL] = 7,
-	    [PT_STOP] = 8,     [PT_CONTINUE] = 9, [PT_EXIT] = 10,  [PT_REAP] = 11,
+		[PT_SNAPSHOT] = 0, [PT_FORK] = 1,     [PT_THREAD] = 2, [PT_EXEC] = 3,
+		[PT_RENAME] = 4,   [PT_SETPGID] = 5,  [PT_SETSID] = 6, [PT_SIGNAL] = 7,
+		[PT_STOP] = 8,	   [PT_CONTINUE] = 9, [PT_EXIT] = 10,  [PT_REAP] = 11,
 	};
 
 	return kind < PT_KIND_MAX ? rank[kind] : 12;
@@ -1007,14 +1011,14 @@ int pt_model_walk(struct pt_model *m, pt_walk_fn fn, void *ctx)
 	cur = count ? tree_link(m, nodes, count) : NULL;
 	while (cur) {
 		w = (struct pt_walk){
-		    .proc = &cur->pub,
-		    .parent = cur->w_parent ? &cur->w_parent->pub : NULL,
-		    .reparented = cur->pub.ppid != cur->pub.orig_ppid,
-		    .parent_missing = cur->w_missing,
-		    .last = !cur->w_next,
-		    .has_children = cur->w_first != NULL,
-		    .depth = depth,
-		    .row = row,
+			.proc = &cur->pub,
+			.parent = cur->w_parent ? &cur->w_parent->pub : NULL,
+			.reparented = cur->pub.ppid != cur->pub.orig_ppid,
+			.parent_missing = cur->w_missing,
+			.last = !cur->w_next,
+			.has_children = cur->w_first != NULL,
+			.depth = depth,
+			.row = row,
 		};
 		row++;
 		if (w.reparented) {

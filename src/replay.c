@@ -22,7 +22,7 @@
 /* The writer's longest row, argv and path escaped at their worst, is under
  * 200 KiB: a longer one is not proctrace's, and a quote never closed cannot
  * take the whole file into memory. */
-#define REPLAY_ROW_MAX	 (1 << 20)
+#define REPLAY_ROW_MAX (1 << 20)
 #define REPLAY_MAX_PAIRS 32
 /* Holders of one pid remembered at once: the live one and those whose reap
  * may still come (a reap can arrive after the pid's next fork). */
@@ -63,10 +63,10 @@ enum col {
 };
 
 static const char *const col_names[N_COLS] = {
-    "ts_ns",  "time",	  "event",  "pid",	   "tid",	 "ppid",      "pgid",
-    "sid",    "uid",	  "comm",   "by_pid",	   "signal",	 "exit_code", "core_dumped",
-    "state",  "filename", "argv",   "cpu_user_us", "cpu_sys_us", "maxrss_kb", "minflt",
-    "majflt", "nvcsw",	  "nivcsw", "ns_pid",	   "pidns",	 "cgroup_id", "detail",
+	"ts_ns",  "time",     "event",	"pid",	       "tid",	     "ppid",	  "pgid",
+	"sid",	  "uid",      "comm",	"by_pid",      "signal",     "exit_code", "core_dumped",
+	"state",  "filename", "argv",	"cpu_user_us", "cpu_sys_us", "maxrss_kb", "minflt",
+	"majflt", "nvcsw",    "nivcsw", "ns_pid",      "pidns",	     "cgroup_id", "detail",
 };
 
 struct pair {
@@ -110,7 +110,7 @@ struct pt_replay {
 /* ---- errors: the first one of a row is kept ---- */
 
 static int report(struct pt_replay *r, int err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 static int report(struct pt_replay *r, int err, const char *fmt, ...)
 {
@@ -479,7 +479,7 @@ static int detail_split(struct pt_replay *r)
 		if (r->npairs == REPLAY_MAX_PAIRS)
 			return malformed(r, "detail: more than %d values", REPLAY_MAX_PAIRS);
 		*eq = '\0';
-		r->pairs[r->npairs++] = (struct pair){s, eq + 1};
+		r->pairs[r->npairs++] = (struct pair){ s, eq + 1 };
 		if (!sp)
 			return 0;
 		s = sp + 1;
@@ -568,7 +568,7 @@ static void sink_put(struct sink *k, char c)
 static bool is_shell_safe(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c && strchr("_@%+=:,./-", c));
+		(c && strchr("_@%+=:,./-", c));
 }
 
 /* s is after the opening quote; returns what follows the closing one. */
@@ -691,7 +691,7 @@ static int exec_parse(struct pt_replay *r)
 	struct pt_event *ev = r->ev;
 	/* One more than the most argv holds: a last argument cut without its
 	 * NUL comes back with one, taken off below. */
-	struct sink k = {.p = ev->data, .cap = PT_ARGV_MAX + 1};
+	struct sink k = { .p = ev->data, .cap = PT_ARGV_MAX + 1 };
 	const char *argv = field(r, COL_ARGV);
 	__u64 captured = 0, old_tid = 0;
 	size_t path_len = 0;
@@ -808,8 +808,8 @@ static int reap_parse(struct pt_replay *r)
 
 	err = err ?: detail_flag(r, "reaped", "auto", &ev->flags, PT_F_AUTOREAP);
 	err = err
-		  ?: detail_flag(r, "reaper", "unknown", &ev->flags,
-				 PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR);
+		?: detail_flag(r, "reaper", "unknown", &ev->flags,
+			       PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR);
 	err = err ?: detail_u64(r, "zombie_ns", UINT64_MAX, false, &zombie_ns);
 	if (err <= 0)
 		return err;
@@ -987,7 +987,7 @@ static bool fixed_digits(const char *s, int n, int *v)
 static bool parse_utc_us(const char *s, __int128 *us)
 {
 	int y, mo, d, h, mi, sec, frac;
-	struct tm tm = {0};
+	struct tm tm = { 0 };
 	time_t t;
 
 	if (strlen(s) != 27 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
@@ -1090,7 +1090,7 @@ static struct holder *holder_push(struct pid_slot *s, __u64 start_ns)
 	memmove(&s->h[1], &s->h[0], (REPLAY_HOLDERS - 1) * sizeof(s->h[0]));
 	if (s->n < REPLAY_HOLDERS)
 		s->n++;
-	s->h[0] = (struct holder){.start_ns = start_ns};
+	s->h[0] = (struct holder){ .start_ns = start_ns };
 	return &s->h[0];
 }
 

@@ -16,14 +16,13 @@ struct pt_buf {
 	bool failed; /* an allocation failed: contents are incomplete (-ENOMEM) */
 };
 
-void pt_buf_reset(struct pt_buf *b);           /* len = 0, keeps memory, clears failed */
+void pt_buf_reset(struct pt_buf *b); /* len = 0, keeps memory, clears failed */
 void pt_buf_free(struct pt_buf *b);
 void pt_buf_put(struct pt_buf *b, const void *p, size_t n);
 void pt_buf_puts(struct pt_buf *b, const char *s);
 void pt_buf_putc(struct pt_buf *b, char c);
 void pt_buf_fill(struct pt_buf *b, char c, size_t n); /* c, n times */
-void pt_buf_printf(struct pt_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void pt_buf_printf(struct pt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Write the whole buffer with a single fwrite: 0, -ENOMEM when the buffer
  * had failed (nothing is written), or -errno of the failed write. */

@@ -10,21 +10,21 @@
 
 struct pt_command {
 	pid_t pid;
-	int go_fd;      /* write end of the pipe the held child waits on */
+	int go_fd; /* write end of the pipe the held child waits on */
 	bool done;
-	int status;     /* wait status once done */
+	int status; /* wait status once done */
 };
 
 /* Who the command runs as: under sudo the invoking user, unless as_root;
  * run_as names another user. */
 struct pt_run_as {
-	const char *user;  /* -u USER, or NULL */
-	bool as_root;      /* --as-root */
+	const char *user; /* -u USER, or NULL */
+	bool as_root;	  /* --as-root */
 };
 
 /* Fork the command, held before exec. On failure, -errno and one line in err. */
-int pt_command_spawn(struct pt_command *c, char **argv, const struct pt_run_as *who,
-		     char *err, size_t errlen);
+int pt_command_spawn(struct pt_command *c, char **argv, const struct pt_run_as *who, char *err,
+		     size_t errlen);
 /* Let it run. */
 int pt_command_release(struct pt_command *c);
 /* Non-blocking: true once it has exited (and was reaped). */

@@ -10,47 +10,46 @@
 
 /* What to follow: kinds combine as AND, values of one kind as OR. */
 struct pt_filter {
-	unsigned n_pgids;                 /* -g PGID */
+	unsigned n_pgids; /* -g PGID */
 	__u32 pgids[PT_MAX_FILTER];
-	unsigned n_pids;                  /* -p PID: it and its new descendants */
+	unsigned n_pids; /* -p PID: it and its new descendants */
 	__u32 pids[PT_MAX_FILTER];
-	unsigned n_uids;                  /* --uid UID */
+	unsigned n_uids; /* --uid UID */
 	__u32 uids[PT_MAX_FILTER];
-	unsigned n_comms;                 /* -c NAME */
+	unsigned n_comms; /* -c NAME */
 	char comms[PT_MAX_FILTER][PT_COMM_LEN];
 };
 
 struct pt_config {
-	const char *csv_path;  /* -o: CSV destination, "-" for stdout; NULL: none */
-	double duration_s;     /* -d: stop after this many seconds; 0: until a signal */
-	bool quiet;            /* -q: no live stream */
-	bool threads;          /* --threads: thread creation and per-thread exits */
-	int verbose;           /* -v, repeatable: libbpf's log, snapshot rows... */
-	int color;             /* --color: -1 auto (stdout is a tty), 0 never, 1 always */
-	unsigned ringbuf_kb;   /* --ringbuf-kb: BPF ring buffer size in KiB, power of 2 */
-	char **command;        /* after "--": command to run and follow; NULL: none */
+	const char *csv_path; /* -o: CSV destination, "-" for stdout; NULL: none */
+	double duration_s;    /* -d: stop after this many seconds; 0: until a signal */
+	bool quiet;	      /* -q: no live stream */
+	bool threads;	      /* --threads: thread creation and per-thread exits */
+	int verbose;	      /* -v, repeatable: libbpf's log, snapshot rows... */
+	int color;	      /* --color: -1 auto (stdout is a tty), 0 never, 1 always */
+	unsigned ringbuf_kb;  /* --ringbuf-kb: BPF ring buffer size in KiB, power of 2 */
+	char **command;	      /* after "--": command to run and follow; NULL: none */
 	int command_argc;
 	struct pt_filter filter;
-	double linger_s;       /* --linger: after COMMAND exits, wait at most this
+	double linger_s;	 /* --linger: after COMMAND exits, wait at most this
 				* long for its descendants; < 0: until all reaped */
-	const char *run_as;    /* -u USER: run COMMAND as this user */
-	bool as_root;          /* --as-root: keep root for COMMAND under sudo */
-	bool tree;             /* -t: print the process tree at the end */
-	bool timeline;         /* -T: print the state timeline at the end */
-	bool ascii;            /* --ascii: tree drawn with ASCII only */
-	const char *svg_path;  /* --svg FILE: timeline as SVG */
+	const char *run_as;	 /* -u USER: run COMMAND as this user */
+	bool as_root;		 /* --as-root: keep root for COMMAND under sudo */
+	bool tree;		 /* -t: print the process tree at the end */
+	bool timeline;		 /* -T: print the state timeline at the end */
+	bool ascii;		 /* --ascii: tree drawn with ASCII only */
+	const char *svg_path;	 /* --svg FILE: timeline as SVG */
 	const char *replay_path; /* --replay FILE: events from a saved CSV ("-":
 				  * stdin) instead of the kernel */
 };
 
 enum pt_cli_result {
-	PT_CLI_RUN = 0,     /* trace with cfg */
+	PT_CLI_RUN = 0,	    /* trace with cfg */
 	PT_CLI_EXIT_OK = 1, /* --help or --version printed: exit 0 */
 	PT_CLI_USAGE = 2,   /* error and usage printed on err: exit 2 */
 };
 
 /* Fill cfg from argv. Help and version go to out, errors and usage to err. */
-enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg,
-				FILE *out, FILE *err);
+enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg, FILE *out, FILE *err);
 
 #endif

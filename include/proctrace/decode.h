@@ -12,9 +12,9 @@
 #include "proctrace/buf.h"
 #include "proctrace/event.h"
 
-const char *pt_kind_name(unsigned kind);        /* "fork"...; "?" if unknown */
-const char *pt_state_name(unsigned state);      /* "alive", "stopped", ... */
-const char *pt_sig_result_name(unsigned result);/* "delivered", "ignored", ... */
+const char *pt_kind_name(unsigned kind);	 /* "fork"...; "?" if unknown */
+const char *pt_state_name(unsigned state);	 /* "alive", "stopped", ... */
+const char *pt_sig_result_name(unsigned result); /* "delivered", "ignored", ... */
 
 /* "SIGTERM", "SIGRTMIN+3"; unknown numbers as "SIG70". buf >= 16 bytes. */
 const char *pt_signal_name(int sig, char *buf, size_t n);
@@ -29,8 +29,7 @@ struct pt_status pt_decode_status(__u32 wait_status);
 
 /* Split runtime between user and system in the ratio of the sampled
  * utime/stime, as the kernel's cputime_adjust() does for getrusage(2). */
-void pt_cputime_adjust(__u64 utime, __u64 stime, __u64 runtime,
-		       __u64 *user_out, __u64 *sys_out);
+void pt_cputime_adjust(__u64 utime, __u64 stime, __u64 runtime, __u64 *user_out, __u64 *sys_out);
 
 /* Append s[0..n) quoted for a POSIX shell, only when it needs quoting:
  * single quotes (newline and tab stay literal inside), or, when bytes are
@@ -49,10 +48,8 @@ void pt_argv_join(struct pt_buf *out, const __u8 *argv, size_t len);
 enum pt_quote_flags {
 	PT_QUOTE_ONE_LINE = 1 << 0,
 };
-void pt_shell_quote_flags(struct pt_buf *out, const char *s, size_t n,
-			  unsigned flags);
-void pt_argv_join_flags(struct pt_buf *out, const __u8 *argv, size_t len,
-			unsigned flags);
+void pt_shell_quote_flags(struct pt_buf *out, const char *s, size_t n, unsigned flags);
+void pt_argv_join_flags(struct pt_buf *out, const __u8 *argv, size_t len, unsigned flags);
 
 /* Bytes of the well-formed UTF-8 sequence at s (1-4), or 0 when s[0] does
  * not start one (stray continuation, overlong form, surrogate, > U+10FFFF,
@@ -64,7 +61,7 @@ size_t pt_utf8_seq_len(const unsigned char *s, size_t n);
 enum pt_escape_flags {
 	PT_ESC_BACKSLASH = 1 << 0, /* \ as \\, so \xNN cannot be mistaken */
 	PT_ESC_CONTROL = 1 << 1,   /* control chars as \n \r \t \xNN: one line */
-	PT_ESC_SPACE = 1 << 2,     /* space as \x20: for space-separated values */
+	PT_ESC_SPACE = 1 << 2,	   /* space as \x20: for space-separated values */
 };
 void pt_escape_text(struct pt_buf *out, const char *s, size_t n, unsigned flags);
 

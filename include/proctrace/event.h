@@ -20,18 +20,18 @@
 
 enum pt_kind {
 	PT_SNAPSHOT = 1, /* process already running when tracing began */
-	PT_FORK,         /* new process; task = child, by = parent */
-	PT_THREAD,       /* new thread; task = new thread, by = creating thread */
-	PT_EXEC,         /* task ran a new program; payload exec + data[] */
-	PT_EXIT,         /* a thread exited; PT_F_GROUP_DEAD when the process did */
-	PT_REAP,         /* zombie released; by = reaper (none: PT_F_AUTOREAP) */
-	PT_SIGNAL,       /* signal generated; task = receiver, by = sender */
-	PT_STOP,         /* task stopped by a stop signal; by = sender */
-	PT_CONTINUE,     /* stopped task continued by SIGCONT; by = sender */
-	PT_SETPGID,      /* task moved to another process group; by = caller */
-	PT_SETSID,       /* task started a new session; by = caller (itself) */
-	PT_RENAME,       /* task changed its comm; payload rename */
-	PT_LOST,         /* userspace-made: ring buffer reservations that failed */
+	PT_FORK,	 /* new process; task = child, by = parent */
+	PT_THREAD,	 /* new thread; task = new thread, by = creating thread */
+	PT_EXEC,	 /* task ran a new program; payload exec + data[] */
+	PT_EXIT,	 /* a thread exited; PT_F_GROUP_DEAD when the process did */
+	PT_REAP,	 /* zombie released; by = reaper (none: PT_F_AUTOREAP) */
+	PT_SIGNAL,	 /* signal generated; task = receiver, by = sender */
+	PT_STOP,	 /* task stopped by a stop signal; by = sender */
+	PT_CONTINUE,	 /* stopped task continued by SIGCONT; by = sender */
+	PT_SETPGID,	 /* task moved to another process group; by = caller */
+	PT_SETSID,	 /* task started a new session; by = caller (itself) */
+	PT_RENAME,	 /* task changed its comm; payload rename */
+	PT_LOST,	 /* userspace-made: ring buffer reservations that failed */
 	PT_KIND_MAX,
 };
 
@@ -46,13 +46,13 @@ enum pt_state {
 /* pt_event.flags */
 enum pt_flag {
 	PT_F_GROUP_DEAD = 1 << 0,     /* exit: last thread of the process */
-	PT_F_AUTOREAP = 1 << 1,       /* reap: released without a wait() */
+	PT_F_AUTOREAP = 1 << 1,	      /* reap: released without a wait() */
 	PT_F_ARGV_TRUNC = 1 << 2,     /* exec: argv longer than captured */
 	PT_F_ARGV_FAULT = 1 << 3,     /* exec: argv could not be read */
 	PT_F_PATH_TRUNC = 1 << 4,     /* exec: path longer than captured */
 	PT_F_KERNEL_SENDER = 1 << 5,  /* signal/stop/continue: sent by the kernel */
 	PT_F_SIG_GROUP = 1 << 6,      /* signal: sent to the whole thread group */
-	PT_F_NO_ACTOR = 1 << 7,       /* by.* is not meaningful */
+	PT_F_NO_ACTOR = 1 << 7,	      /* by.* is not meaningful */
 	PT_F_REAPER_UNKNOWN = 1 << 8, /* reap: released, but by no wait() seen;
 				       * ts is when the kernel freed it */
 };
@@ -60,18 +60,18 @@ enum pt_flag {
 /* Common fields: who the event is about, as it is after the event.
  * Every event carries them so it describes its process on its own. */
 struct pt_task {
-	__u64 ts_ns;     /* bpf_ktime_get_boot_ns(): CLOCK_BOOTTIME */
-	__u64 start_ns;  /* process start, CLOCK_BOOTTIME; (pid, start_ns) is unique */
+	__u64 ts_ns;	 /* bpf_ktime_get_boot_ns(): CLOCK_BOOTTIME */
+	__u64 start_ns;	 /* process start, CLOCK_BOOTTIME; (pid, start_ns) is unique */
 	__u64 cgroup_id; /* cgroup v2 id */
-	__u32 pid;       /* thread group id, in the initial pid namespace */
+	__u32 pid;	 /* thread group id, in the initial pid namespace */
 	__u32 tid;
-	__u32 ppid;      /* real parent's tgid */
+	__u32 ppid; /* real parent's tgid */
 	__u32 pgid;
 	__u32 sid;
-	__u32 uid;       /* real uid */
-	__u32 ns_pid;    /* pid as the process sees itself (getpid()) */
-	__u32 pidns;     /* inode number of that pid namespace */
-	__u32 state;     /* enum pt_state */
+	__u32 uid;    /* real uid */
+	__u32 ns_pid; /* pid as the process sees itself (getpid()) */
+	__u32 pidns;  /* inode number of that pid namespace */
+	__u32 state;  /* enum pt_state */
 	__u32 _pad;
 	char comm[PT_COMM_LEN];
 };
@@ -84,16 +84,16 @@ struct pt_actor {
 };
 
 struct pt_exec {
-	__u32 old_tid;   /* tid that called exec; != pid when a non-leader did */
-	__u32 argc;      /* argument count the kernel saw */
+	__u32 old_tid;	 /* tid that called exec; != pid when a non-leader did */
+	__u32 argc;	 /* argument count the kernel saw */
 	__u32 args_size; /* total bytes of the argument block (arg_end - arg_start) */
-	__u32 argv_len;  /* bytes captured into data[], NUL-separated */
-	__u32 path_len;  /* bytes of the path that follow argv in data[], no NUL */
+	__u32 argv_len;	 /* bytes captured into data[], NUL-separated */
+	__u32 path_len;	 /* bytes of the path that follow argv in data[], no NUL */
 	__u32 _pad;
 };
 
 struct pt_exit {
-	__u32 status;     /* wait status: exit code << 8 | core 0x80 | signal */
+	__u32 status; /* wait status: exit code << 8 | core 0x80 | signal */
 	__u32 _pad;
 	/* resource usage: the whole process on PT_F_GROUP_DEAD, else the thread.
 	 * utime/stime are the kernel's tick-sampled split, runtime the precise
@@ -109,17 +109,17 @@ struct pt_exit {
 };
 
 struct pt_reap {
-	__u64 exit_ns;   /* when it became a zombie (0: unknown) */
+	__u64 exit_ns; /* when it became a zombie (0: unknown) */
 };
 
-struct pt_signal {   /* signal, stop, continue */
+struct pt_signal { /* signal, stop, continue */
 	__s32 sig;
-	__s32 code;      /* si_code */
-	__u32 result;    /* signal: kernel's TRACE_SIGNAL_* result */
+	__s32 code;   /* si_code */
+	__u32 result; /* signal: kernel's TRACE_SIGNAL_* result */
 	__u32 _pad;
 };
 
-struct pt_setpg {    /* setpgid, setsid */
+struct pt_setpg { /* setpgid, setsid */
 	__u32 old_pgid;
 	__u32 old_sid;
 };
@@ -128,15 +128,15 @@ struct pt_rename {
 	char old_comm[PT_COMM_LEN];
 };
 
-struct pt_lost {     /* userspace-made, never from the kernel */
-	__u64 count;                 /* lost since the previous PT_LOST */
-	__u32 by_kind[PT_KIND_MAX];  /* the same, split by the lost event's kind */
+struct pt_lost {		    /* userspace-made, never from the kernel */
+	__u64 count;		    /* lost since the previous PT_LOST */
+	__u32 by_kind[PT_KIND_MAX]; /* the same, split by the lost event's kind */
 };
 
 struct pt_event {
-	__u16 kind;      /* enum pt_kind */
-	__u16 flags;     /* enum pt_flag */
-	__u32 size;      /* bytes of the record, header and data[] included */
+	__u16 kind;  /* enum pt_kind */
+	__u16 flags; /* enum pt_flag */
+	__u32 size;  /* bytes of the record, header and data[] included */
 	struct pt_task task;
 	struct pt_actor by;
 	union {
@@ -155,7 +155,7 @@ struct pt_event {
 /* Value of the BPF `zombies` map, read by the loader for zombies that were
  * released with no wait() seen (PT_F_REAPER_UNKNOWN). */
 struct pt_zombie {
-	__u64 exit_ns;  /* when it exited (0: it was a zombie at start) */
+	__u64 exit_ns;	/* when it exited (0: it was a zombie at start) */
 	__u64 freed_ns; /* when the kernel freed it, if no wait() claimed it */
 	struct pt_task task;
 };

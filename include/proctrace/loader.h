@@ -16,19 +16,19 @@
 typedef int (*pt_event_fn)(void *ctx, const struct pt_event *ev);
 
 struct pt_loader_opts {
-	bool threads;        /* thread creation and per-thread exits */
-	unsigned ringbuf_kb; /* ring buffer size, power of two */
-	int verbose;         /* > 0: libbpf's own log on stderr */
+	bool threads;			/* thread creation and per-thread exits */
+	unsigned ringbuf_kb;		/* ring buffer size, power of two */
+	int verbose;			/* > 0: libbpf's own log on stderr */
 	const struct pt_filter *filter; /* in-kernel filters; NULL: none */
-	__u32 command_pid;   /* followed too (a command run under proctrace); 0: none */
+	__u32 command_pid;		/* followed too (a command run under proctrace); 0: none */
 };
 
 struct pt_loader;
 
 /* Load and attach. On failure returns -errno and writes one line naming
  * the cause (no trailing newline) into err. */
-int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts,
-		   pt_event_fn fn, void *ctx, char *err, size_t errlen);
+int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts, pt_event_fn fn,
+		   void *ctx, char *err, size_t errlen);
 /* Emit a PT_SNAPSHOT event for every process alive now. */
 int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen);
 /* Wait up to timeout_ms (not at all when the last call left records

@@ -22,8 +22,8 @@ int pt_csv_close(struct pt_csv *w);
 
 /* Live stream: one aligned line per event. */
 struct pt_stream_opts {
-	bool color;       /* ANSI colours */
-	bool snapshots;   /* show PT_SNAPSHOT events (-v) */
+	bool color;	/* ANSI colours */
+	bool snapshots; /* show PT_SNAPSHOT events (-v) */
 };
 struct pt_stream;
 struct pt_stream *pt_stream_open(FILE *f, const struct pt_clock *clock,

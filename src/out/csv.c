@@ -25,18 +25,18 @@ static const char csv_header[] =
 	"maxrss_kb,minflt,majflt,nvcsw,nivcsw,ns_pid,pidns,cgroup_id,detail\n";
 
 struct pt_csv {
-	FILE *f;                /* borrowed; only its descriptor is written */
+	FILE *f; /* borrowed; only its descriptor is written */
 	int fd;
-	off_t base;             /* file offset at open; -1: not seekable */
-	__u64 written;          /* bytes of whole rows written since open */
-	struct pt_buf batch;    /* whole rows not yet written */
-	size_t *row_ends;       /* offset in batch after each of its rows */
+	off_t base;	     /* file offset at open; -1: not seekable */
+	__u64 written;	     /* bytes of whole rows written since open */
+	struct pt_buf batch; /* whole rows not yet written */
+	size_t *row_ends;    /* offset in batch after each of its rows */
 	size_t n_rows, cap_rows;
 	struct pt_clock clock;
-	struct pt_buf row;      /* the row being formatted */
-	struct pt_buf text;     /* one field before CSV quoting */
-	struct pt_buf detail;   /* the detail column before CSV quoting */
-	int err;                /* first write error, kept */
+	struct pt_buf row;    /* the row being formatted */
+	struct pt_buf text;   /* one field before CSV quoting */
+	struct pt_buf detail; /* the detail column before CSV quoting */
+	int err;	      /* first write error, kept */
 };
 
 /* ---- fields: every one but the first starts with its comma ---- */

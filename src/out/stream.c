@@ -23,12 +23,12 @@ static const char stream_header[] =
 #define ANSI_CYAN "\033[36m"
 
 struct pt_stream {
-	FILE *f;               /* borrowed */
+	FILE *f; /* borrowed */
 	struct pt_clock clock;
 	struct pt_stream_opts opts;
-	struct pt_buf line;    /* the line being formatted */
-	size_t detail_start;   /* offset of the detail column in line */
-	int err;               /* first write error, kept */
+	struct pt_buf line;  /* the line being formatted */
+	size_t detail_start; /* offset of the detail column in line */
+	int err;	     /* first write error, kept */
 };
 
 static bool has_flag(const struct pt_event *ev, unsigned flag)
@@ -96,8 +96,8 @@ static const char *base_name(const char *s, size_t n, size_t *len)
 }
 
 /* The path matters only when argv[0] does not already say which program. */
-static bool path_differs_from_argv0(const __u8 *argv, size_t argv_len,
-				    const char *path, size_t path_len)
+static bool path_differs_from_argv0(const __u8 *argv, size_t argv_len, const char *path,
+				    size_t path_len)
 {
 	const __u8 *nul = memchr(argv, '\0', argv_len);
 	size_t arg0_len = nul ? (size_t)(nul - argv) : argv_len;
@@ -117,8 +117,8 @@ static void detail_exec(struct pt_stream *w, const struct pt_event *ev)
 	pt_argv_join_flags(&w->line, argv, argv_len, PT_QUOTE_ONE_LINE);
 	if (has_flag(ev, PT_F_ARGV_TRUNC)) {
 		detail_space(w);
-		pt_buf_printf(&w->line, "[argv truncated: %u of %u bytes]",
-			      ev->exec.argv_len, ev->exec.args_size);
+		pt_buf_printf(&w->line, "[argv truncated: %u of %u bytes]", ev->exec.argv_len,
+			      ev->exec.args_size);
 	}
 	if (has_flag(ev, PT_F_ARGV_FAULT)) {
 		detail_space(w);
@@ -128,8 +128,7 @@ static void detail_exec(struct pt_stream *w, const struct pt_event *ev)
 		detail_space(w);
 		pt_buf_puts(&w->line, "(path ");
 		put_text(w, path, path_len);
-		pt_buf_puts(&w->line, has_flag(ev, PT_F_PATH_TRUNC) ?
-					      " [truncated])" : ")");
+		pt_buf_puts(&w->line, has_flag(ev, PT_F_PATH_TRUNC) ? " [truncated])" : ")");
 	}
 	if (ev->exec.old_tid != ev->task.pid) {
 		detail_space(w);
@@ -145,8 +144,7 @@ static void put_status(struct pt_stream *w, const struct pt_status *st)
 		pt_buf_printf(&w->line, "exit %d", st->code);
 		return;
 	}
-	pt_buf_printf(&w->line, "killed by %s%s",
-		      pt_signal_name(st->sig, name, sizeof(name)),
+	pt_buf_printf(&w->line, "killed by %s%s", pt_signal_name(st->sig, name, sizeof(name)),
 		      st->core ? " (core dumped)" : "");
 }
 
@@ -167,8 +165,7 @@ static void detail_exit(struct pt_stream *w, const struct pt_event *ev)
 	put_cpu(w, user / 1000);
 	pt_buf_puts(&w->line, " user + ");
 	put_cpu(w, sys / 1000);
-	pt_buf_printf(&w->line, " sys, maxrss %llu KiB",
-		      (unsigned long long)x->maxrss_kb);
+	pt_buf_printf(&w->line, " sys, maxrss %llu KiB", (unsigned long long)x->maxrss_kb);
 }
 
 static void detail_reap(struct pt_stream *w, const struct pt_event *ev)
@@ -227,13 +224,11 @@ static void detail_lost(struct pt_stream *w, const struct pt_event *ev)
 	const char *sep = " (";
 	unsigned k;
 
-	pt_buf_printf(&w->line, "lost %llu events",
-		      (unsigned long long)ev->lost.count);
+	pt_buf_printf(&w->line, "lost %llu events", (unsigned long long)ev->lost.count);
 	for (k = 1; k < PT_KIND_MAX; k++) {
 		if (!ev->lost.by_kind[k])
 			continue;
-		pt_buf_printf(&w->line, "%s%s %u", sep, pt_kind_name(k),
-			      ev->lost.by_kind[k]);
+		pt_buf_printf(&w->line, "%s%s %u", sep, pt_kind_name(k), ev->lost.by_kind[k]);
 		sep = ", ";
 	}
 	if (sep[0] == ',')
@@ -246,8 +241,7 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 
 	switch (ev->kind) {
 	case PT_SNAPSHOT:
-		pt_buf_printf(&w->line, "already running (%s)",
-			      pt_state_name(t->state));
+		pt_buf_printf(&w->line, "already running (%s)", pt_state_name(t->state));
 		break;
 	case PT_FORK:
 		pt_buf_puts(&w->line, "forked");
@@ -276,8 +270,7 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 		detail_signal(w, ev);
 		break;
 	case PT_SETPGID:
-		pt_buf_printf(&w->line, "pgid %u -> %u", ev->setpg.old_pgid,
-			      t->pgid);
+		pt_buf_printf(&w->line, "pgid %u -> %u", ev->setpg.old_pgid, t->pgid);
 		if (pt_event_has_actor(ev)) {
 			pt_buf_puts(&w->line, " by ");
 			put_actor(w, &ev->by);
@@ -285,8 +278,7 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 		break;
 	case PT_SETSID:
 		pt_buf_printf(&w->line, "new session: sid %u -> %u, pgid %u -> %u",
-			      ev->setpg.old_sid, t->sid, ev->setpg.old_pgid,
-			      t->pgid);
+			      ev->setpg.old_sid, t->sid, ev->setpg.old_pgid, t->pgid);
 		break;
 	case PT_RENAME:
 		pt_buf_puts(&w->line, "renamed ");
@@ -341,8 +333,7 @@ static void format_line(struct pt_stream *w, const struct pt_event *ev)
 		/* not about any one process: blank columns */
 		pt_buf_fill(&w->line, ' ', 3 * 8 + COMM_WIDTH + 1);
 	} else {
-		pt_buf_printf(&w->line, "%-7u %-7u %-7u ", t->pid, t->ppid,
-			      t->pgid);
+		pt_buf_printf(&w->line, "%-7u %-7u %-7u ", t->pid, t->ppid, t->pgid);
 		start = w->line.len;
 		put_comm(w, t->comm);
 		pad_column(w, start, COMM_WIDTH);
@@ -372,8 +363,8 @@ struct pt_stream *pt_stream_open(FILE *f, const struct pt_clock *clock,
 	w->f = f;
 	w->clock = *clock;
 	w->opts = *opts;
-	pt_buf_printf(&w->line, "%s%s%s\n", opts->color ? ANSI_BOLD : "",
-		      stream_header, opts->color ? ANSI_RESET : "");
+	pt_buf_printf(&w->line, "%s%s%s\n", opts->color ? ANSI_BOLD : "", stream_header,
+		      opts->color ? ANSI_RESET : "");
 	err = stream_emit(w);
 	if (err) {
 		pt_buf_free(&w->line);

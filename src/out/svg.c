@@ -13,21 +13,21 @@
 #include "proctrace/decode.h"
 #include "proctrace/views.h"
 
-#define MARGIN		  10
-#define LABEL_W		  300
-#define CHART_X		  (MARGIN + LABEL_W)
-#define CHART_W		  900
-#define SVG_W		  (CHART_X + CHART_W + 3 * MARGIN) /* room for the last tick label */
-#define TOP		  44 /* title and axis labels above the rows */
-#define ROW_H		  14
-#define BAR_Y		  2 /* bar offset within its row */
-#define BAR_H		  10
-#define TEXT_Y		  11 /* text baseline within its row */
-#define INDENT_PX	  8
-#define MAX_INDENT	  20
-#define CHAR_PX		  7  /* width of a character at 11 px monospace */
-#define BOTTOM		  50 /* axis labels and legend below the rows */
-#define PX_PER_TICK	  90
+#define MARGIN 10
+#define LABEL_W 300
+#define CHART_X (MARGIN + LABEL_W)
+#define CHART_W 900
+#define SVG_W (CHART_X + CHART_W + 3 * MARGIN) /* room for the last tick label */
+#define TOP 44				       /* title and axis labels above the rows */
+#define ROW_H 14
+#define BAR_Y 2 /* bar offset within its row */
+#define BAR_H 10
+#define TEXT_Y 11 /* text baseline within its row */
+#define INDENT_PX 8
+#define MAX_INDENT 20
+#define CHAR_PX 7 /* width of a character at 11 px monospace */
+#define BOTTOM 50 /* axis labels and legend below the rows */
+#define PX_PER_TICK 90
 #define TOOLTIP_PROG_COLS 300
 
 struct svg_ctx {
@@ -116,12 +116,12 @@ static void put_secs(struct pt_buf *b, __u64 ts, __u64 t0)
 /* ---- document ---- */
 
 static const char svg_style[] =
-    "<style>\n"
-    "text{fill:#222}\n"
-    ".alive{fill:#43a047}.stopped{fill:#fb8c00}.zombie{fill:#9e9e9e}\n"
-    ".exec{fill:#1e64c8}.sig{fill:#e53935}.stripe{fill:#000;fill-opacity:0.045}\n"
-    ".grid{stroke:#d0d0d0;stroke-width:1}.tick{text-anchor:middle;fill:#555}\n"
-    "</style>\n";
+	"<style>\n"
+	"text{fill:#222}\n"
+	".alive{fill:#43a047}.stopped{fill:#fb8c00}.zombie{fill:#9e9e9e}\n"
+	".exec{fill:#1e64c8}.sig{fill:#e53935}.stripe{fill:#000;fill-opacity:0.045}\n"
+	".grid{stroke:#d0d0d0;stroke-width:1}.tick{text-anchor:middle;fill:#555}\n"
+	"</style>\n";
 
 static void head_write(struct svg_ctx *c)
 {
@@ -174,7 +174,7 @@ static void axis_write(struct svg_ctx *c)
 
 static void legend_write(struct svg_ctx *c)
 {
-	static const char *const names[] = {"alive", "stopped", "zombie"};
+	static const char *const names[] = { "alive", "stopped", "zombie" };
 	unsigned y = row_y(c->rows) + 32, x = CHART_X, i;
 
 	for (i = 0; i < 3; i++, x += 90)
@@ -235,7 +235,7 @@ static void about_make(struct svg_ctx *c, const struct pt_proc *p)
 /* The tooltip of a bar: who, this state from when to when, then about. */
 static void bar_title(struct svg_ctx *c, const struct pt_proc *p, const struct pt_span *s)
 {
-	static const char *const state_names[] = {"alive", "stopped", "zombie"};
+	static const char *const state_names[] = { "alive", "stopped", "zombie" };
 
 	pt_buf_printf(&c->tmp, "%u ", p->pid);
 	pt_view_put_comm(&c->tmp, p->comm);
@@ -251,7 +251,7 @@ static void bar_title(struct svg_ctx *c, const struct pt_proc *p, const struct p
 
 static void bars_write(struct svg_ctx *c, const struct pt_proc *p, unsigned y)
 {
-	static const char *const cls[] = {"alive", "stopped", "zombie"};
+	static const char *const cls[] = { "alive", "stopped", "zombie" };
 	struct pt_span_iter it;
 	struct pt_span s;
 	__u64 x0, x1;
@@ -341,9 +341,9 @@ static int row_write(const struct pt_walk *w, void *ctx)
 		      (unsigned long long)w->proc->start_ns);
 	if (w->row % 2)
 		pt_buf_printf(
-		    &c->out,
-		    "<rect class=\"stripe\" x=\"0\" y=\"%u\" width=\"%u\" height=\"%u\"/>\n", y,
-		    SVG_W, ROW_H);
+			&c->out,
+			"<rect class=\"stripe\" x=\"0\" y=\"%u\" width=\"%u\" height=\"%u\"/>\n", y,
+			SVG_W, ROW_H);
 	put_label(c, w, y);
 	about_make(c, w->proc);
 	bars_write(c, w->proc, y);
@@ -354,7 +354,7 @@ static int row_write(const struct pt_walk *w, void *ctx)
 
 int pt_svg_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 {
-	struct svg_ctx c = {.f = f};
+	struct svg_ctx c = { .f = f };
 	struct pt_model_stats st;
 	int err;
 

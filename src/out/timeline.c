@@ -10,10 +10,10 @@
 #include "proctrace/decode.h"
 #include "proctrace/views.h"
 
-#define LABEL_MIN     12
-#define LABEL_MAX     30
-#define CHART_MIN     10
-#define MAX_INDENT    10
+#define LABEL_MIN 12
+#define LABEL_MAX 30
+#define CHART_MIN 10
+#define MAX_INDENT 10
 #define COLS_PER_TICK 10
 /* Repeat the axis under the chart when it is too long to see the top. */
 #define AXIS_AGAIN_ROWS 30
@@ -27,8 +27,8 @@ enum cell {
 	CELL_SIGNAL,
 	CELL_MAX,
 };
-static const char *const cell_utf8[CELL_MAX] = {" ", "█", "▒", "░", "◆", "!"};
-static const char *const cell_ascii[CELL_MAX] = {" ", "=", "-", "z", "*", "!"};
+static const char *const cell_utf8[CELL_MAX] = { " ", "█", "▒", "░", "◆", "!" };
+static const char *const cell_ascii[CELL_MAX] = { " ", "=", "-", "z", "*", "!" };
 
 struct tl_ctx {
 	FILE *f; /* borrowed */
@@ -45,7 +45,7 @@ struct tl_ctx {
 
 __u64 pt_view_tick_step(__u64 span_ns, unsigned max_ticks)
 {
-	static const unsigned mult[] = {1, 2, 5};
+	static const unsigned mult[] = { 1, 2, 5 };
 	__u64 pow = 1;
 	unsigned i;
 
@@ -421,9 +421,9 @@ static size_t extras_collect(const struct pt_walk *w, struct extra x[2])
 	size_t n = 0;
 
 	if (w->reparented && p->reparent_ns)
-		x[n++] = (struct extra){p->reparent_ns, 0};
+		x[n++] = (struct extra){ p->reparent_ns, 0 };
 	if (p->leader_exit_ns)
-		x[n++] = (struct extra){p->leader_exit_ns, 1};
+		x[n++] = (struct extra){ p->leader_exit_ns, 1 };
 	if (n == 2 && x[1].ts < x[0].ts) {
 		struct extra t = x[0];
 
@@ -474,7 +474,7 @@ static void layout(struct tl_ctx *c, unsigned width)
 
 int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 {
-	struct tl_ctx c = {.f = f, .o = o};
+	struct tl_ctx c = { .f = f, .o = o };
 	struct pt_model_stats st;
 	int err;
 

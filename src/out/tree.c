@@ -14,9 +14,14 @@
  * line overflows instead. */
 #define MIN_PROGS_COLS 16
 
-static const char *const glyph_utf8[] = {"├─ ", "└─ ", "│  ", "   "};
-static const char *const glyph_ascii[] = {"|- ", "`- ", "|  ", "   "};
-enum { G_TEE, G_ELBOW, G_PIPE, G_BLANK };
+static const char *const glyph_utf8[] = { "├─ ", "└─ ", "│  ", "   " };
+static const char *const glyph_ascii[] = { "|- ", "`- ", "|  ", "   " };
+enum {
+	G_TEE,
+	G_ELBOW,
+	G_PIPE,
+	G_BLANK
+};
 
 struct tree_ctx {
 	FILE *f; /* borrowed */
@@ -428,7 +433,7 @@ int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 {
 	struct pt_view_opts opts = *o;
 	struct pt_model_stats st;
-	struct tree_ctx c = {.f = f, .o = &opts};
+	struct tree_ctx c = { .f = f, .o = &opts };
 	int err;
 
 	if (!opts.width)

@@ -16,8 +16,7 @@ static void test_ancestry_chain_to_init(void **state)
 {
 	/* 1 -> 50 -> 60 -> 70 (picked); 80 is unrelated; 90 a child of 70 */
 	struct pt_task snap[] = {
-		task(70, 60), task(1, 0), task(80, 1), task(60, 50),
-		task(50, 1), task(90, 70),
+		task(70, 60), task(1, 0), task(80, 1), task(60, 50), task(50, 1), task(90, 70),
 	};
 	bool keep[6] = { true };
 

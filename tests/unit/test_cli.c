@@ -18,7 +18,7 @@ struct run {
 	enum pt_cli_result res;
 	struct pt_config cfg;
 	char *argv[MAX_ARGS + 1]; /* copies: getopt may permute, cfg points in */
-	char *out, *err;          /* what was printed on each */
+	char *out, *err;	  /* what was printed on each */
 };
 
 /* Parse the NULL-terminated arguments after "proctrace". */
@@ -135,8 +135,8 @@ static void test_cli_duration(void **state)
 		const char *arg;
 		double want;
 	} ok[] = {
-		{ "10", 10 }, { "0.5", 0.5 }, { ".25", 0.25 }, { "3.", 3 },
-		{ "10000000", 1e7 }, { "007", 7 },
+		{ "10", 10 }, { "0.5", 0.5 },	   { ".25", 0.25 },
+		{ "3.", 3 },  { "10000000", 1e7 }, { "007", 7 },
 	};
 	struct run *r;
 	size_t i;
@@ -155,9 +155,8 @@ static void test_cli_duration(void **state)
 static void test_cli_duration_malformed(void **state)
 {
 	static const char *const bad[] = {
-		"abc", "-1", "0", "0.0", "10x", "", "1e3", "inf", "nan",
-		"10000000.5", "99999999999", " 5", "5 ", "1.2.3", ".", "0x10",
-		"+5",
+		"abc",	      "-1",	     "0",  "0.0", "10x",   "",	"1e3",	"inf", "nan",
+		"10000000.5", "99999999999", " 5", "5 ",  "1.2.3", ".", "0x10", "+5",
 	};
 	struct run *r;
 	size_t i;
@@ -224,8 +223,20 @@ static void test_cli_ringbuf_kb(void **state)
 {
 	static const char *const good[] = { "4", "8", "16384", "1048576" };
 	static const char *const bad[] = {
-		"3", "2", "0", "5", "100", "2097152", "abc", "", "-4", "+4",
-		"4k", " 4", "18446744073709551616", "4294967296",
+		"3",
+		"2",
+		"0",
+		"5",
+		"100",
+		"2097152",
+		"abc",
+		"",
+		"-4",
+		"+4",
+		"4k",
+		" 4",
+		"18446744073709551616",
+		"4294967296",
 	};
 	struct run *r;
 	size_t i;
@@ -320,8 +331,8 @@ static void test_cli_filters(void **state)
 {
 	struct run *r;
 
-	r = parse("-g", "4242", "--pgid", "17", "-p", "1234", "--uid", "0",
-		  "-c", "make", "--comm", "cc1", NULL);
+	r = parse("-g", "4242", "--pgid", "17", "-p", "1234", "--uid", "0", "-c", "make", "--comm",
+		  "cc1", NULL);
 	assert_int_equal(r->res, PT_CLI_RUN);
 	assert_int_equal(r->cfg.filter.n_pgids, 2);
 	assert_int_equal(r->cfg.filter.pgids[0], 4242);
@@ -355,8 +366,8 @@ static void test_cli_filters_malformed(void **state)
 	r = parse("-c", "a-name-of-16-byt", NULL);
 	assert_usage_error(r, "invalid --comm 'a-name-of-16-byt'");
 	run_free(r);
-	r = parse("-g", "1", "-g", "2", "-g", "3", "-g", "4", "-g", "5", "-g", "6",
-		  "-g", "7", "-g", "8", "-g", "9", NULL);
+	r = parse("-g", "1", "-g", "2", "-g", "3", "-g", "4", "-g", "5", "-g", "6", "-g", "7", "-g",
+		  "8", "-g", "9", NULL);
 	assert_usage_error(r, "--pgid may be given at most 8 times");
 	run_free(r);
 }

@@ -17,16 +17,40 @@
 #include <cmocka.h>
 #include "proctrace/writer.h"
 
-static const char header[] =
-	"ts_ns,time,event,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
-	"exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
-	"maxrss_kb,minflt,majflt,nvcsw,nivcsw,ns_pid,pidns,cgroup_id,detail\n";
+static const char header[] = "ts_ns,time,event,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
+			     "exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
+			     "maxrss_kb,minflt,majflt,nvcsw,nivcsw,ns_pid,pidns,cgroup_id,detail\n";
 
 enum col {
-	TS_NS, TIME, EVENT, PID, TID, PPID, PGID, SID, UID, COMM, BY_PID,
-	SIGNAL, EXIT_CODE, CORE_DUMPED, STATE, FILENAME, ARGV, CPU_USER_US,
-	CPU_SYS_US, MAXRSS_KB, MINFLT, MAJFLT, NVCSW, NIVCSW, NS_PID, PIDNS,
-	CGROUP_ID, DETAIL, N_COLS,
+	TS_NS,
+	TIME,
+	EVENT,
+	PID,
+	TID,
+	PPID,
+	PGID,
+	SID,
+	UID,
+	COMM,
+	BY_PID,
+	SIGNAL,
+	EXIT_CODE,
+	CORE_DUMPED,
+	STATE,
+	FILENAME,
+	ARGV,
+	CPU_USER_US,
+	CPU_SYS_US,
+	MAXRSS_KB,
+	MINFLT,
+	MAJFLT,
+	NVCSW,
+	NIVCSW,
+	NS_PID,
+	PIDNS,
+	CGROUP_ID,
+	DETAIL,
+	N_COLS,
 };
 
 /* The event happens 1000.123456789 s after boot, which was 1000 s before
@@ -46,17 +70,25 @@ static struct pt_event *new_event(unsigned kind, size_t data_len)
 	ev->kind = kind;
 	ev->size = sizeof(*ev) + data_len;
 	ev->task = (struct pt_task){
-		.ts_ns = TS_NS_VALUE, .start_ns = 999000000000ull,
-		.cgroup_id = 4242, .pid = 1234, .tid = 1234, .ppid = 812,
-		.pgid = 1234, .sid = 812, .uid = 1000, .ns_pid = 34,
-		.pidns = 4026531836u, .state = PT_STATE_ALIVE, .comm = "worker",
+		.ts_ns = TS_NS_VALUE,
+		.start_ns = 999000000000ull,
+		.cgroup_id = 4242,
+		.pid = 1234,
+		.tid = 1234,
+		.ppid = 812,
+		.pgid = 1234,
+		.sid = 812,
+		.uid = 1000,
+		.ns_pid = 34,
+		.pidns = 4026531836u,
+		.state = PT_STATE_ALIVE,
+		.comm = "worker",
 	};
 	ev->by = (struct pt_actor){ .pid = 812, .tid = 813, .comm = "bash" };
 	return ev;
 }
 
-static struct pt_event *new_exec(const char *argv, size_t argv_len,
-				 const char *path)
+static struct pt_event *new_exec(const char *argv, size_t argv_len, const char *path)
 {
 	size_t path_len = strlen(path);
 	struct pt_event *ev = new_event(PT_EXEC, argv_len + path_len);
@@ -64,8 +96,11 @@ static struct pt_event *new_exec(const char *argv, size_t argv_len,
 	memcpy(ev->data, argv, argv_len);
 	memcpy(ev->data + argv_len, path, path_len);
 	ev->exec = (struct pt_exec){
-		.old_tid = 1234, .argc = 2, .args_size = (__u32)argv_len,
-		.argv_len = (__u32)argv_len, .path_len = (__u32)path_len,
+		.old_tid = 1234,
+		.argc = 2,
+		.args_size = (__u32)argv_len,
+		.argv_len = (__u32)argv_len,
+		.path_len = (__u32)path_len,
 	};
 	return ev;
 }
@@ -174,17 +209,17 @@ static void assert_empty(const struct fields *fl, const enum col *cols, size_t n
 
 	for (i = 0; i < n; i++)
 		if (fl->v[cols[i]][0])
-			fail_msg("column %d is '%s', want empty", cols[i],
-				 fl->v[cols[i]]);
+			fail_msg("column %d is '%s', want empty", cols[i], fl->v[cols[i]]);
 }
-#define ASSERT_EMPTY(fl, ...)                                                  \
-	do {                                                                   \
-		const enum col c_[] = { __VA_ARGS__ };                         \
-		assert_empty(fl, c_, sizeof(c_) / sizeof(c_[0]));              \
+#define ASSERT_EMPTY(fl, ...)                                                                      \
+	do {                                                                                       \
+		const enum col c_[] = { __VA_ARGS__ };                                             \
+		assert_empty(fl, c_, sizeof(c_) / sizeof(c_[0]));                                  \
 	} while (0)
 
-#define NOT_EXIT SIGNAL, EXIT_CODE, CORE_DUMPED, CPU_USER_US, CPU_SYS_US, \
-	MAXRSS_KB, MINFLT, MAJFLT, NVCSW, NIVCSW
+#define NOT_EXIT                                                                                   \
+	SIGNAL, EXIT_CODE, CORE_DUMPED, CPU_USER_US, CPU_SYS_US, MAXRSS_KB, MINFLT, MAJFLT, NVCSW, \
+		NIVCSW
 #define NOT_EXEC FILENAME, ARGV
 
 /* ---- header and common columns ---- */
@@ -203,9 +238,9 @@ static void test_csv_fork_row_exact(void **state)
 	char *row = row_of(ev);
 
 	assert_string_equal(row,
-		"1000123456789,2026-11-25T17:34:37.123456Z,fork,1234,1234,812,"
-		"1234,812,1000,worker,812,,,,alive,,,,,,,,,,34,4026531836,4242,"
-		"parent_tid=813\n");
+			    "1000123456789,2026-11-25T17:34:37.123456Z,fork,1234,1234,812,"
+			    "1234,812,1000,worker,812,,,,alive,,,,,,,,,,34,4026531836,4242,"
+			    "parent_tid=813\n");
 	free(row);
 	free(ev);
 }
@@ -334,9 +369,15 @@ static void test_csv_exit_normal(void **state)
 	ev->flags = PT_F_GROUP_DEAD;
 	ev->task.state = PT_STATE_ZOMBIE;
 	ev->exit = (struct pt_exit){
-		.status = 3 << 8, .utime_ns = 3000000, .stime_ns = 1000000,
-		.runtime_ns = 8000000, .maxrss_kb = 5120, .minflt = 300,
-		.majflt = 2, .nvcsw = 17, .nivcsw = 4,
+		.status = 3 << 8,
+		.utime_ns = 3000000,
+		.stime_ns = 1000000,
+		.runtime_ns = 8000000,
+		.maxrss_kb = 5120,
+		.minflt = 300,
+		.majflt = 2,
+		.nvcsw = 17,
+		.nivcsw = 4,
 	};
 	fields_of(ev, &fl);
 	assert_string_equal(fl.v[EVENT], "exit");
@@ -401,8 +442,7 @@ static void test_csv_reap(void **state)
 	fields_of(ev, &fl);
 	assert_string_equal(fl.v[STATE], "reaped");
 	assert_string_equal(fl.v[BY_PID], "900");
-	assert_string_equal(fl.v[DETAIL],
-			    "zombie_ns=212000000 reaper_tid=901 reaper_comm=make");
+	assert_string_equal(fl.v[DETAIL], "zombie_ns=212000000 reaper_tid=901 reaper_comm=make");
 	ASSERT_EMPTY(&fl, NOT_EXIT, NOT_EXEC);
 	fields_free(&fl);
 
@@ -444,8 +484,7 @@ static void test_csv_signal(void **state)
 	fields_free(&fl);
 
 	ev->flags = PT_F_SIG_GROUP;
-	ev->signal = (struct pt_signal){ .sig = 40, .code = -6,
-					 .result = PT_SIG_ALREADY_PENDING };
+	ev->signal = (struct pt_signal){ .sig = 40, .code = -6, .result = PT_SIG_ALREADY_PENDING };
 	fields_of(ev, &fl);
 	assert_string_equal(fl.v[SIGNAL], "SIGRTMIN+6");
 	assert_string_equal(fl.v[DETAIL],
@@ -454,8 +493,7 @@ static void test_csv_signal(void **state)
 	fields_free(&fl);
 
 	ev->flags = PT_F_KERNEL_SENDER;
-	ev->signal = (struct pt_signal){ .sig = 11, .code = 128,
-					 .result = PT_SIG_IGNORED };
+	ev->signal = (struct pt_signal){ .sig = 11, .code = 128, .result = PT_SIG_IGNORED };
 	fields_of(ev, &fl);
 	assert_string_equal(fl.v[SIGNAL], "SIGSEGV");
 	assert_string_equal(fl.v[BY_PID], "");
@@ -548,8 +586,8 @@ static void test_csv_lost(void **state)
 	assert_string_equal(fl.v[TIME], "2026-11-25T17:34:37.123456Z");
 	assert_string_equal(fl.v[EVENT], "lost");
 	assert_string_equal(fl.v[DETAIL], "lost=37 exec=12 exit=25");
-	ASSERT_EMPTY(&fl, PID, TID, PPID, PGID, SID, UID, COMM, BY_PID, STATE,
-		     NS_PID, PIDNS, CGROUP_ID, NOT_EXIT, NOT_EXEC);
+	ASSERT_EMPTY(&fl, PID, TID, PPID, PGID, SID, UID, COMM, BY_PID, STATE, NS_PID, PIDNS,
+		     CGROUP_ID, NOT_EXIT, NOT_EXEC);
 	fields_free(&fl);
 	free(ev);
 }
@@ -667,29 +705,30 @@ static void test_csv_python_reads_back_fields(void **state)
 	if (!have_program("python3"))
 		skip();
 	write_tricky_csv(path);
-	snprintf(cmd, sizeof(cmd),
-		 "python3 -c 'import csv, sys\n"
-		 "rows = list(csv.reader(open(sys.argv[1], newline=\"\", encoding=\"utf-8\", errors=\"strict\")))\n"
-		 "print(len(rows), set(len(r) for r in rows))\n"
-		 "for r in rows[1:]:\n"
-		 "    print(r[2], r[9].encode().hex(), r[16].encode().hex(), r[27].encode().hex())\n"
-		 "' %s",
-		 path);
+	snprintf(
+		cmd, sizeof(cmd),
+		"python3 -c 'import csv, sys\n"
+		"rows = list(csv.reader(open(sys.argv[1], newline=\"\", encoding=\"utf-8\", errors=\"strict\")))\n"
+		"print(len(rows), set(len(r) for r in rows))\n"
+		"for r in rows[1:]:\n"
+		"    print(r[2], r[9].encode().hex(), r[16].encode().hex(), r[27].encode().hex())\n"
+		"' %s",
+		path);
 	out = run_capture(cmd);
 	unlink(path);
 	assert_string_equal(out,
-		"5 {28}\n"
-		/* fork: comm a,b"c CR LF d \\ \xff, detail parent_tid=813 */
-		"fork 612c6222630d0a645c5c5c786666  706172656e745f7469643d383133\n"
-		/* exec: sh -c 'echo "a,b"<LF>exit 3' '' 'it'\''s' */
-		"exec 776f726b6572 "
-		"7368202d63202765636"
-		"86f2022612c62220a657869742033272027272027697427"
-		"5c27277327 "
-		"617267633d3220617267735f73697a653d3330\n"
-		/* rename: comm café, detail old_comm=x\x20y"\n */
-		"rename 636166c3a9  6f6c645f636f6d6d3d785c78323079225c6e\n"
-		"lost   6c6f73743d3120666f726b3d31\n");
+			    "5 {28}\n"
+			    /* fork: comm a,b"c CR LF d \\ \xff, detail parent_tid=813 */
+			    "fork 612c6222630d0a645c5c5c786666  706172656e745f7469643d383133\n"
+			    /* exec: sh -c 'echo "a,b"<LF>exit 3' '' 'it'\''s' */
+			    "exec 776f726b6572 "
+			    "7368202d63202765636"
+			    "86f2022612c62220a657869742033272027272027697427"
+			    "5c27277327 "
+			    "617267633d3220617267735f73697a653d3330\n"
+			    /* rename: comm café, detail old_comm=x\x20y"\n */
+			    "rename 636166c3a9  6f6c645f636f6d6d3d785c78323079225c6e\n"
+			    "lost   6c6f73743d3120666f726b3d31\n");
 	free(out);
 }
 
@@ -711,12 +750,12 @@ static void test_csv_sqlite_imports_rows(void **state)
 	out = run_capture(cmd);
 	unlink(path);
 	assert_string_equal(out,
-		"4\n"
-		"28\n"
-		"fork|612C6222630D0A645C5C5C786666|0\n"
-		"exec|776F726B6572|38\n"
-		"rename|636166C3A9|0\n"
-		"lost||0\n");
+			    "4\n"
+			    "28\n"
+			    "fork|612C6222630D0A645C5C5C786666|0\n"
+			    "exec|776F726B6572|38\n"
+			    "rename|636166C3A9|0\n"
+			    "lost||0\n");
 	free(out);
 }
 

@@ -84,9 +84,8 @@ static bool have_program(const char *name)
 static void test_decode_kind_names(void **state)
 {
 	static const char *const want[] = {
-		"?", "snapshot", "fork", "thread", "exec", "exit", "reap",
-		"signal", "stop", "continue", "setpgid", "setsid", "rename",
-		"lost",
+		"?",	  "snapshot", "fork",	  "thread",  "exec",   "exit",	 "reap",
+		"signal", "stop",     "continue", "setpgid", "setsid", "rename", "lost",
 	};
 	unsigned k;
 
@@ -106,10 +105,8 @@ static void test_decode_state_and_result_names(void **state)
 	assert_string_equal(pt_state_name(4), "?");
 	assert_string_equal(pt_sig_result_name(PT_SIG_DELIVERED), "delivered");
 	assert_string_equal(pt_sig_result_name(PT_SIG_IGNORED), "ignored");
-	assert_string_equal(pt_sig_result_name(PT_SIG_ALREADY_PENDING),
-			    "already_pending");
-	assert_string_equal(pt_sig_result_name(PT_SIG_OVERFLOW_FAIL),
-			    "overflow_fail");
+	assert_string_equal(pt_sig_result_name(PT_SIG_ALREADY_PENDING), "already_pending");
+	assert_string_equal(pt_sig_result_name(PT_SIG_OVERFLOW_FAIL), "overflow_fail");
 	assert_string_equal(pt_sig_result_name(PT_SIG_LOSE_INFO), "lose_info");
 	assert_string_equal(pt_sig_result_name(5), "?");
 }
@@ -135,8 +132,7 @@ static void test_decode_signal_name_edges(void **state)
 	assert_string_equal(pt_signal_name(65, buf, sizeof(buf)), "SIG65");
 	assert_string_equal(pt_signal_name(0, buf, sizeof(buf)), "SIG0");
 	assert_string_equal(pt_signal_name(-1, buf, sizeof(buf)), "SIG-1");
-	assert_string_equal(pt_signal_name(INT32_MIN, buf, sizeof(buf)),
-			    "SIG-2147483648");
+	assert_string_equal(pt_signal_name(INT32_MIN, buf, sizeof(buf)), "SIG-2147483648");
 }
 
 /* Every number bash knows must get bash's name. */
@@ -148,8 +144,7 @@ static void test_decode_signal_names_match_bash(void **state)
 
 	if (!have_program("bash"))
 		skip();
-	out = run_script("bash", "for i in $(seq 1 31) $(seq 34 64); do kill -l $i; done\n",
-			 &len);
+	out = run_script("bash", "for i in $(seq 1 31) $(seq 34 64); do kill -l $i; done\n", &len);
 	line = strtok_r(out, "\n", &save);
 	for (sig = 1; sig <= 64; sig++) {
 		if (sig == 32 || sig == 33)
@@ -284,7 +279,9 @@ static void test_decode_escape_text(void **state)
 	s = escaped("plain text", 10, PT_ESC_BACKSLASH);
 	assert_string_equal(s, "plain text");
 	free(s);
-	s = escaped("a\\b\xff" "c\xc3\xa9", 7, PT_ESC_BACKSLASH);
+	s = escaped("a\\b\xff"
+		    "c\xc3\xa9",
+		    7, PT_ESC_BACKSLASH);
 	assert_string_equal(s, "a\\\\b\\xffc\xc3\xa9");
 	free(s);
 	s = escaped("a\\b", 3, 0);
@@ -294,7 +291,9 @@ static void test_decode_escape_text(void **state)
 	s = escaped("a\nb\0c", 5, PT_ESC_BACKSLASH);
 	assert_memory_equal(s, "a\nb\\x00c", 9);
 	free(s);
-	s = escaped("a\nb\tc\rd\x1b" "e\x7f", 10, PT_ESC_CONTROL);
+	s = escaped("a\nb\tc\rd\x1b"
+		    "e\x7f",
+		    10, PT_ESC_CONTROL);
 	assert_string_equal(s, "a\\nb\\tc\\rd\\x1be\\x7f");
 	free(s);
 	s = escaped("two words", 9, PT_ESC_SPACE);
@@ -366,7 +365,9 @@ static void test_decode_shell_quote_ansi_c_form(void **state)
 	s = quoted("\xff", 1, 0);
 	assert_string_equal(s, "$'\\xff'");
 	free(s);
-	s = quoted("a\xff" "b'c\\d", 7, 0);
+	s = quoted("a\xff"
+		   "b'c\\d",
+		   7, 0);
 	assert_string_equal(s, "$'a\\xffb\\'c\\\\d'");
 	free(s);
 	s = quoted("bell\x07", 5, 0);
@@ -463,7 +464,9 @@ static const struct {
 	{ "\"dq\" \\n", 7 },
 	{ "caf\xc3\xa9 \xe2\x82\xac", 9 },
 	{ "\xff\xfe", 2 },
-	{ "a\xff" "b'c\\d", 7 },
+	{ "a\xff"
+	  "b'c\\d",
+	  7 },
 	{ "\x01\x02\x1b[31m\x7f", 8 },
 	{ "\xc3", 1 },
 	{ "\xed\xa0\x80", 3 },
@@ -487,8 +490,7 @@ static void test_decode_shell_quote_roundtrip_bash(void **state)
 		pt_buf_puts(&script, "printf '%s\\0'");
 		for (i = 0; i < N_TRICKY; i++) {
 			pt_buf_putc(&script, ' ');
-			pt_shell_quote_flags(&script, tricky_args[i].s,
-					     tricky_args[i].n, flags);
+			pt_shell_quote_flags(&script, tricky_args[i].s, tricky_args[i].n, flags);
 			pt_buf_put(&want, tricky_args[i].s, tricky_args[i].n);
 			pt_buf_putc(&want, '\0');
 		}
@@ -553,9 +555,10 @@ static void test_decode_shell_quote_roundtrip_shlex(void **state)
 	pt_buf_puts(&script, "import shlex\nline = bytes.fromhex('");
 	for (j = 0; j < line.len; j++)
 		pt_buf_printf(&script, "%02x", (unsigned char)line.data[j]);
-	pt_buf_puts(&script, "').decode('utf-8')\n"
-			     "for w in shlex.split(line):\n"
-			     "    print(w.encode('utf-8').hex())\n");
+	pt_buf_puts(&script,
+		    "').decode('utf-8')\n"
+		    "for w in shlex.split(line):\n"
+		    "    print(w.encode('utf-8').hex())\n");
 	out = run_script("python3", script.data, &len);
 	assert_string_equal(out, want.data);
 	free(out);

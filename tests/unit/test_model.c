@@ -54,7 +54,7 @@ static void assert_row(const struct row *r, __u32 pid, unsigned depth, __u32 par
 
 static struct pt_model *model_new(size_t max_ended, bool threads)
 {
-	struct pt_model_opts o = {.threads = threads, .max_ended = max_ended};
+	struct pt_model_opts o = { .threads = threads, .max_ended = max_ended };
 	struct pt_model *m = pt_model_new(&o);
 
 	assert_non_null(m);
@@ -64,7 +64,7 @@ static struct pt_model *model_new(size_t max_ended, bool threads)
 static struct pt_model *seed_model(const size_t *order)
 {
 	struct pt_model *m = model_new(0, false);
-	struct sc s = {0};
+	struct sc s = { 0 };
 
 	sc_seed(&s);
 	sc_feed_order(&s, m, order);
@@ -76,7 +76,7 @@ static struct pt_model *seed_model(const size_t *order)
 /* Every view of the model as text: what "the same answer" means. */
 static char *render_all(struct pt_model *m)
 {
-	struct pt_view_opts o = {.width = 100, .verbose = true};
+	struct pt_view_opts o = { .width = 100, .verbose = true };
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -175,10 +175,10 @@ static void test_model_stop_continue_spans(void **state)
 		__u64 from, to;
 		unsigned state;
 	} want[] = {
-	    {SC_US(30000) - 2000, SC_US(200000), PT_STATE_ALIVE},
-	    {SC_US(200000), SC_US(400000), PT_STATE_STOPPED},
-	    {SC_US(400000), SC_US(500100), PT_STATE_ALIVE},
-	    {SC_US(500100), SC_US(520000), PT_STATE_ZOMBIE},
+		{ SC_US(30000) - 2000, SC_US(200000), PT_STATE_ALIVE },
+		{ SC_US(200000), SC_US(400000), PT_STATE_STOPPED },
+		{ SC_US(400000), SC_US(500100), PT_STATE_ALIVE },
+		{ SC_US(500100), SC_US(520000), PT_STATE_ZOMBIE },
 	};
 	struct pt_span_iter it;
 	struct pt_span s;
@@ -219,7 +219,7 @@ static void shuffle_within(const struct sc *s, size_t *idx, __u64 window_us, uns
 		j = i;
 		while (j > 0 && rand() % 2 &&
 		       s->ev[idx[j - 1]]->task.ts_ns + window_us * 1000 >
-			   s->ev[idx[j]]->task.ts_ns) {
+			       s->ev[idx[j]]->task.ts_ns) {
 			t = idx[j - 1];
 			idx[j - 1] = idx[j];
 			idx[j] = t;
@@ -239,7 +239,7 @@ static size_t count_moved(const size_t *idx, size_t n)
 
 static void test_model_out_of_order_same_answer(void **state)
 {
-	struct sc s = {0};
+	struct sc s = { 0 };
 	size_t idx[SC_MAX];
 	struct pt_model *m;
 	char *want, *got;
@@ -270,7 +270,7 @@ static void test_model_child_before_fork(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake bash, child;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	const struct pt_proc *p;
 	struct rows rs;
 
@@ -306,14 +306,14 @@ static void test_model_fork_stamped_late(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake bash, child;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	const struct pt_proc *p;
 
 	fake_init(&bash, 900, 1, SC_US(0) - 1000, "bash");
 	sc_snapshot(&s, 0, &bash);
 	sc_fork(&s, 101, &bash, &child, 901);
 	sc_exec(&s, 100, &child, "ls", "/bin/ls");
-	sc_feed_order(&s, m, (size_t[]){0, 2, 1});
+	sc_feed_order(&s, m, (size_t[]){ 0, 2, 1 });
 	p = pt_model_find(m, 901, 0);
 	assert_string_equal(p->comm, "ls");
 	assert_int_equal(p->last_ts, SC_US(100));
@@ -329,7 +329,7 @@ static void test_model_reap_before_exit(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake sh, child;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	const struct pt_proc *p;
 
 	fake_init(&sh, 900, 1, SC_US(0) - 1000, "sh");
@@ -337,7 +337,7 @@ static void test_model_reap_before_exit(void **state)
 	sc_fork(&s, 100, &sh, &child, 901);
 	sc_exit(&s, 500, &child, 3 << 8);
 	sc_reap(&s, 502, &child, &sh, 500);
-	sc_feed_order(&s, m, (size_t[]){0, 1, 3, 2});
+	sc_feed_order(&s, m, (size_t[]){ 0, 1, 3, 2 });
 	p = pt_model_find(m, 901, 0);
 	assert_int_equal(pt_proc_end(p), PT_END_REAPED);
 	assert_true(p->flags & PT_PROC_EXIT_SEEN);
@@ -379,7 +379,7 @@ static void test_model_pid_reuse_end_unseen(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake sh, a, b, grandchild;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	const struct pt_proc *pa;
 	struct rows rs;
 
@@ -418,7 +418,7 @@ static void test_model_pid_reuse_end_unseen(void **state)
 static void test_model_pid_reuse_reap_late(void **state)
 {
 	struct fake sh, a, b;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	struct pt_model *in_order, *swapped;
 	const struct pt_proc *p, *q;
 
@@ -430,7 +430,7 @@ static void test_model_pid_reuse_reap_late(void **state)
 	sc_fork(&s, 305, &sh, &b, 901);
 	in_order = sc_model(&s, 0, false, 0);
 	swapped = model_new(0, false);
-	sc_feed_order(&s, swapped, (size_t[]){0, 1, 2, 4, 3});
+	sc_feed_order(&s, swapped, (size_t[]){ 0, 1, 2, 4, 3 });
 	p = pt_model_find(in_order, 901, a.start);
 	q = pt_model_find(swapped, 901, a.start);
 	assert_int_equal(pt_proc_end(q), PT_END_REAPED);
@@ -447,7 +447,7 @@ static void test_model_missing_fork(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake sh, known, unknown;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	const struct pt_proc *p;
 	struct rows rs;
 
@@ -487,7 +487,7 @@ static void test_model_missing_exit(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake sh, c;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	const struct pt_proc *p;
 	struct pt_span_iter it;
 	struct pt_span sp;
@@ -521,7 +521,7 @@ static void test_model_lost_events(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake sh, c;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	struct pt_model_stats st;
 	struct rows rs;
 
@@ -552,7 +552,7 @@ static void test_model_snapshot_child_first(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake parent, child;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	struct rows rs;
 
 	fake_init(&parent, 30000, 0, SC_US(0) - 9000, "sshd");
@@ -575,7 +575,7 @@ static void test_model_parent_cycle(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake a, b;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	struct rows rs;
 
 	fake_init(&a, 10, 20, SC_US(0) - 100, "a");
@@ -595,7 +595,7 @@ static void test_model_setsid(void **state)
 {
 	struct pt_model *m = model_new(0, false);
 	struct fake sh, d;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	const struct pt_proc *p;
 
 	fake_init(&sh, 900, 1, SC_US(0) - 1000, "sh");
@@ -617,7 +617,7 @@ static void test_model_setsid(void **state)
 static void test_model_bad_kind(void **state)
 {
 	struct pt_model *m = model_new(0, false);
-	struct pt_event ev = {.kind = 0};
+	struct pt_event ev = { .kind = 0 };
 	struct pt_model_stats st;
 
 	assert_int_equal(pt_model_feed(m, &ev), -EINVAL);
@@ -636,7 +636,7 @@ static void test_model_threads(void **state)
 	struct pt_model *m = model_new(0, true);
 	const struct pt_thread *tv[4];
 	const struct pt_proc *p;
-	struct sc s = {0};
+	struct sc s = { 0 };
 
 	sc_threads(&s);
 	sc_feed(&s, m);
@@ -740,14 +740,14 @@ static int live_visit(const struct pt_walk *w, void *ctx)
 
 #define CHURN 100000
 #define LIMIT 1000
-#define LIVE  10
+#define LIVE 10
 
 static void test_model_bounded_memory(void **state)
 {
 	struct pt_model *m = model_new(LIMIT, false);
 	struct fake boss, live[LIVE], mid, grand, c;
 	struct pt_model_stats st;
-	struct live_check lc = {.boss = 2};
+	struct live_check lc = { .boss = 2 };
 	struct churn ch;
 	__u64 ts = SC_US(0);
 	unsigned i;
@@ -839,26 +839,26 @@ static void test_model_retain_everything(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_model_seed_tree),
-	    cmocka_unit_test(test_model_seed_lifetimes),
-	    cmocka_unit_test(test_model_stop_continue_spans),
-	    cmocka_unit_test(test_model_out_of_order_same_answer),
-	    cmocka_unit_test(test_model_child_before_fork),
-	    cmocka_unit_test(test_model_fork_stamped_late),
-	    cmocka_unit_test(test_model_reap_before_exit),
-	    cmocka_unit_test(test_model_pid_reuse),
-	    cmocka_unit_test(test_model_pid_reuse_end_unseen),
-	    cmocka_unit_test(test_model_pid_reuse_reap_late),
-	    cmocka_unit_test(test_model_missing_fork),
-	    cmocka_unit_test(test_model_missing_exit),
-	    cmocka_unit_test(test_model_lost_events),
-	    cmocka_unit_test(test_model_snapshot_child_first),
-	    cmocka_unit_test(test_model_parent_cycle),
-	    cmocka_unit_test(test_model_setsid),
-	    cmocka_unit_test(test_model_bad_kind),
-	    cmocka_unit_test(test_model_threads),
-	    cmocka_unit_test(test_model_bounded_memory),
-	    cmocka_unit_test(test_model_retain_everything),
+		cmocka_unit_test(test_model_seed_tree),
+		cmocka_unit_test(test_model_seed_lifetimes),
+		cmocka_unit_test(test_model_stop_continue_spans),
+		cmocka_unit_test(test_model_out_of_order_same_answer),
+		cmocka_unit_test(test_model_child_before_fork),
+		cmocka_unit_test(test_model_fork_stamped_late),
+		cmocka_unit_test(test_model_reap_before_exit),
+		cmocka_unit_test(test_model_pid_reuse),
+		cmocka_unit_test(test_model_pid_reuse_end_unseen),
+		cmocka_unit_test(test_model_pid_reuse_reap_late),
+		cmocka_unit_test(test_model_missing_fork),
+		cmocka_unit_test(test_model_missing_exit),
+		cmocka_unit_test(test_model_lost_events),
+		cmocka_unit_test(test_model_snapshot_child_first),
+		cmocka_unit_test(test_model_parent_cycle),
+		cmocka_unit_test(test_model_setsid),
+		cmocka_unit_test(test_model_bad_kind),
+		cmocka_unit_test(test_model_threads),
+		cmocka_unit_test(test_model_bounded_memory),
+		cmocka_unit_test(test_model_retain_everything),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

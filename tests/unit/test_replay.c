@@ -24,7 +24,7 @@ static const char header[] = "ts_ns,time,event,pid,tid,ppid,pgid,sid,uid,comm,by
 /* Boot was 1000 s before 2026-11-25T17:34:37Z, and 123 ns more: rows whose
  * ts_ns differ below the microsecond pin the clock down. */
 static const struct pt_clock clock_fixed = {
-    .boot_to_real_ns = (1795628077LL - 1000) * 1000000000LL + 123,
+	.boot_to_real_ns = (1795628077LL - 1000) * 1000000000LL + 123,
 };
 
 #define T0 1000000000000ull /* 1000 s after boot */
@@ -45,19 +45,19 @@ static struct pt_event *add(struct events *es, unsigned kind, __u64 ts, __u32 pi
 	ev->kind = kind;
 	ev->size = sizeof(*ev) + data_len;
 	ev->task = (struct pt_task){
-	    .ts_ns = ts,
-	    .start_ns = 0,
-	    .cgroup_id = 4242,
-	    .pid = pid,
-	    .tid = pid,
-	    .ppid = 812,
-	    .pgid = pid,
-	    .sid = 812,
-	    .uid = 1000,
-	    .ns_pid = 34,
-	    .pidns = 4026531836u,
-	    .state = PT_STATE_ALIVE,
-	    .comm = "worker",
+		.ts_ns = ts,
+		.start_ns = 0,
+		.cgroup_id = 4242,
+		.pid = pid,
+		.tid = pid,
+		.ppid = 812,
+		.pgid = pid,
+		.sid = 812,
+		.uid = 1000,
+		.ns_pid = 34,
+		.pidns = 4026531836u,
+		.state = PT_STATE_ALIVE,
+		.comm = "worker",
 	};
 	es->ev[es->n++] = ev;
 	return ev;
@@ -88,11 +88,11 @@ static struct pt_event *add_exec(struct events *es, __u64 ts, __u32 pid, const c
 	memcpy(ev->data + argv_len, path, path_len);
 	ev->flags = PT_F_NO_ACTOR;
 	ev->exec = (struct pt_exec){
-	    .old_tid = pid,
-	    .argc = argc,
-	    .args_size = (__u32)argv_len,
-	    .argv_len = (__u32)argv_len,
-	    .path_len = (__u32)path_len,
+		.old_tid = pid,
+		.argc = argc,
+		.args_size = (__u32)argv_len,
+		.argv_len = (__u32)argv_len,
+		.path_len = (__u32)path_len,
 	};
 	return ev;
 }
@@ -391,8 +391,8 @@ static void add_execs(struct events *es)
 	ev->task.start_ns = start;
 
 	/* cut in the middle of an argument: no NUL at the end */
-	ev =
-	    ADD_EXEC(es, T0 + 5000007, 1234, "cc\0-c\0a.", "/usr/bin/x86_64-linux-gnu-gcc-12", 900);
+	ev = ADD_EXEC(es, T0 + 5000007, 1234, "cc\0-c\0a.", "/usr/bin/x86_64-linux-gnu-gcc-12",
+		      900);
 	ev->task.start_ns = start;
 	ev->flags |= PT_F_ARGV_TRUNC | PT_F_PATH_TRUNC;
 	ev->exec.args_size = 51234;
@@ -419,48 +419,48 @@ static void add_signals(struct events *es)
 
 	ev = add(es, PT_SIGNAL, T0 + 6000001, 1234, 0);
 	ev->task.start_ns = start;
-	ev->signal = (struct pt_signal){.sig = 15, .code = 0};
+	ev->signal = (struct pt_signal){ .sig = 15, .code = 0 };
 	set_by(ev, 812, 813, "ba sh\\\n");
 	ev = add(es, PT_SIGNAL, T0 + 6000002, 1234, 0);
 	ev->task.start_ns = start;
 	ev->flags = PT_F_SIG_GROUP;
-	ev->signal = (struct pt_signal){.sig = 40, .code = -6, .result = PT_SIG_ALREADY_PENDING};
+	ev->signal = (struct pt_signal){ .sig = 40, .code = -6, .result = PT_SIG_ALREADY_PENDING };
 	set_by(ev, 812, 813, "bash");
 	/* the kernel's own: it fills by with the current task, which the CSV
 	 * does not keep */
 	ev = add(es, PT_SIGNAL, T0 + 6000003, 1234, 0);
 	ev->task.start_ns = start;
 	ev->flags = PT_F_KERNEL_SENDER;
-	ev->signal = (struct pt_signal){.sig = 11, .code = 128, .result = PT_SIG_IGNORED};
+	ev->signal = (struct pt_signal){ .sig = 11, .code = 128, .result = PT_SIG_IGNORED };
 	set_by(ev, 1234, 1234, "worker");
 	/* names at the edges: SIGRTMAX-3, SIG32, SIG0, SIGRTMIN, SIGRTMAX; a
 	 * result with no name; the lowest si_code */
 	ev = add(es, PT_SIGNAL, T0 + 6000004, 1234, 0);
 	ev->task.start_ns = start;
-	ev->signal = (struct pt_signal){.sig = 61, .code = INT32_MIN, .result = 9};
+	ev->signal = (struct pt_signal){ .sig = 61, .code = INT32_MIN, .result = 9 };
 	set_by(ev, 1, 1, "systemd");
 	ev = add(es, PT_SIGNAL, T0 + 6000005, 1234, 0);
 	ev->task.start_ns = start;
 	ev->signal =
-	    (struct pt_signal){.sig = 32, .code = INT32_MAX, .result = PT_SIG_OVERFLOW_FAIL};
+		(struct pt_signal){ .sig = 32, .code = INT32_MAX, .result = PT_SIG_OVERFLOW_FAIL };
 	set_by(ev, 1, 1, "systemd");
 	ev = add(es, PT_SIGNAL, T0 + 6000006, 1234, 0);
 	ev->task.start_ns = start;
-	ev->signal = (struct pt_signal){.sig = 0, .result = PT_SIG_LOSE_INFO};
+	ev->signal = (struct pt_signal){ .sig = 0, .result = PT_SIG_LOSE_INFO };
 	set_by(ev, 1, 1, "systemd");
 	ev = add(es, PT_STOP, T0 + 6000007, 1234, 0);
 	ev->task.start_ns = start;
 	ev->task.state = PT_STATE_STOPPED;
-	ev->signal = (struct pt_signal){.sig = 34};
+	ev->signal = (struct pt_signal){ .sig = 34 };
 	set_by(ev, 812, 813, "bash");
 	ev = add(es, PT_STOP, T0 + 6000008, 1234, 0);
 	ev->task.start_ns = start;
 	ev->task.state = PT_STATE_STOPPED;
 	ev->flags = PT_F_KERNEL_SENDER | PT_F_NO_ACTOR;
-	ev->signal = (struct pt_signal){.sig = 21, .code = 128};
+	ev->signal = (struct pt_signal){ .sig = 21, .code = 128 };
 	ev = add(es, PT_CONTINUE, T0 + 6000009, 1234, 0);
 	ev->task.start_ns = start;
-	ev->signal = (struct pt_signal){.sig = 64, .code = 0};
+	ev->signal = (struct pt_signal){ .sig = 64, .code = 0 };
 	ev->flags = PT_F_NO_ACTOR;
 }
 
@@ -471,12 +471,12 @@ static void add_groups_and_names(struct events *es)
 
 	ev = add(es, PT_SETPGID, T0 + 7000001, 1234, 0);
 	ev->task.start_ns = start;
-	ev->setpg = (struct pt_setpg){.old_pgid = 1000, .old_sid = 812};
+	ev->setpg = (struct pt_setpg){ .old_pgid = 1000, .old_sid = 812 };
 	set_by(ev, 812, 813, "bash");
 	ev = add(es, PT_SETSID, T0 + 7000002, 1234, 0);
 	ev->task.start_ns = start;
 	ev->task.sid = 1234;
-	ev->setpg = (struct pt_setpg){.old_pgid = 1234, .old_sid = 812};
+	ev->setpg = (struct pt_setpg){ .old_pgid = 1234, .old_sid = 812 };
 	set_by(ev, 1234, 1234, "worker");
 	ev = add(es, PT_RENAME, T0 + 7000003, 1234, 0);
 	ev->task.start_ns = start;
@@ -493,26 +493,26 @@ static void add_ends(struct events *es)
 	ev = add(es, PT_EXIT, T0 + 8000001, 1234, 0);
 	ev->task.start_ns = start;
 	ev->task.tid = 1240;
-	ev->exit = (struct pt_exit){.status = 0,
-				    .utime_ns = 1000,
-				    .stime_ns = 0,
-				    .runtime_ns = 1999,
-				    .maxrss_kb = 1,
-				    .nvcsw = 1};
+	ev->exit = (struct pt_exit){ .status = 0,
+				     .utime_ns = 1000,
+				     .stime_ns = 0,
+				     .runtime_ns = 1999,
+				     .maxrss_kb = 1,
+				     .nvcsw = 1 };
 	ev = add(es, PT_EXIT, T0 + 8000002, 1234, 0);
 	ev->task.start_ns = start;
 	ev->task.state = PT_STATE_ZOMBIE;
 	ev->flags = PT_F_GROUP_DEAD | PT_F_NO_ACTOR;
 	ev->exit = (struct pt_exit){
-	    .status = 3 << 8,
-	    .utime_ns = 3000000,
-	    .stime_ns = 1000000,
-	    .runtime_ns = 8000777,
-	    .maxrss_kb = 5120,
-	    .minflt = 300,
-	    .majflt = 2,
-	    .nvcsw = 17,
-	    .nivcsw = UINT64_MAX,
+		.status = 3 << 8,
+		.utime_ns = 3000000,
+		.stime_ns = 1000000,
+		.runtime_ns = 8000777,
+		.maxrss_kb = 5120,
+		.minflt = 300,
+		.majflt = 2,
+		.nvcsw = 17,
+		.nivcsw = UINT64_MAX,
 	};
 	ev = add(es, PT_REAP, T0 + 8000003, 1234, 0);
 	ev->task.start_ns = start;
@@ -526,7 +526,8 @@ static void add_ends(struct events *es)
 	ev->task.state = PT_STATE_ZOMBIE;
 	ev->flags = PT_F_GROUP_DEAD;
 	ev->exit = (struct pt_exit){
-	    .status = 6 | 0x80, .utime_ns = 0, .stime_ns = 5000, .runtime_ns = 123456789};
+		.status = 6 | 0x80, .utime_ns = 0, .stime_ns = 5000, .runtime_ns = 123456789
+	};
 	ev = add(es, PT_REAP, T0 + 8000005, 1300, 0);
 	ev->task.start_ns = T0 + 2500001;
 	ev->task.state = PT_STATE_REAPED;
@@ -574,7 +575,7 @@ static void add_every_kind(struct events *es)
 
 static void test_replay_round_trip(void **state)
 {
-	struct events orig = {0}, back = {0};
+	struct events orig = { 0 }, back = { 0 };
 	struct pt_clock clock;
 	char *text, *again;
 	unsigned kinds = 0;
@@ -616,30 +617,31 @@ static void test_replay_flags(void **state)
 	static const struct {
 		unsigned kind, flags, want;
 	} cases[] = {
-	    {PT_EXIT, PT_F_GROUP_DEAD, PT_F_GROUP_DEAD | PT_F_NO_ACTOR},
-	    {PT_EXIT, 0, PT_F_NO_ACTOR},
-	    {PT_REAP, PT_F_AUTOREAP, PT_F_AUTOREAP | PT_F_NO_ACTOR},
-	    {PT_REAP, PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR, PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR},
-	    {PT_REAP, PT_F_AUTOREAP | PT_F_REAPER_UNKNOWN,
-	     PT_F_AUTOREAP | PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR},
-	    {PT_REAP, 0, 0},
-	    {PT_SIGNAL, PT_F_KERNEL_SENDER, PT_F_KERNEL_SENDER | PT_F_NO_ACTOR},
-	    {PT_SIGNAL, PT_F_SIG_GROUP, PT_F_SIG_GROUP},
-	    {PT_SIGNAL, PT_F_NO_ACTOR, PT_F_NO_ACTOR},
-	    {PT_STOP, PT_F_SIG_GROUP, 0}, /* not shown on stop */
-	    {PT_CONTINUE, PT_F_KERNEL_SENDER, PT_F_KERNEL_SENDER | PT_F_NO_ACTOR},
-	    {PT_FORK, PT_F_NO_ACTOR, PT_F_NO_ACTOR},
-	    {PT_FORK, PT_F_GROUP_DEAD, 0}, /* meaningless there, not kept */
-	    {PT_SETPGID, 0, 0},
-	    {PT_RENAME, 0, PT_F_NO_ACTOR},
-	    {PT_SNAPSHOT, 0, PT_F_NO_ACTOR},
-	    {PT_EXEC, PT_F_ARGV_TRUNC | PT_F_ARGV_FAULT | PT_F_PATH_TRUNC,
-	     PT_F_ARGV_TRUNC | PT_F_ARGV_FAULT | PT_F_PATH_TRUNC | PT_F_NO_ACTOR},
+		{ PT_EXIT, PT_F_GROUP_DEAD, PT_F_GROUP_DEAD | PT_F_NO_ACTOR },
+		{ PT_EXIT, 0, PT_F_NO_ACTOR },
+		{ PT_REAP, PT_F_AUTOREAP, PT_F_AUTOREAP | PT_F_NO_ACTOR },
+		{ PT_REAP, PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR,
+		  PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR },
+		{ PT_REAP, PT_F_AUTOREAP | PT_F_REAPER_UNKNOWN,
+		  PT_F_AUTOREAP | PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR },
+		{ PT_REAP, 0, 0 },
+		{ PT_SIGNAL, PT_F_KERNEL_SENDER, PT_F_KERNEL_SENDER | PT_F_NO_ACTOR },
+		{ PT_SIGNAL, PT_F_SIG_GROUP, PT_F_SIG_GROUP },
+		{ PT_SIGNAL, PT_F_NO_ACTOR, PT_F_NO_ACTOR },
+		{ PT_STOP, PT_F_SIG_GROUP, 0 }, /* not shown on stop */
+		{ PT_CONTINUE, PT_F_KERNEL_SENDER, PT_F_KERNEL_SENDER | PT_F_NO_ACTOR },
+		{ PT_FORK, PT_F_NO_ACTOR, PT_F_NO_ACTOR },
+		{ PT_FORK, PT_F_GROUP_DEAD, 0 }, /* meaningless there, not kept */
+		{ PT_SETPGID, 0, 0 },
+		{ PT_RENAME, 0, PT_F_NO_ACTOR },
+		{ PT_SNAPSHOT, 0, PT_F_NO_ACTOR },
+		{ PT_EXEC, PT_F_ARGV_TRUNC | PT_F_ARGV_FAULT | PT_F_PATH_TRUNC,
+		  PT_F_ARGV_TRUNC | PT_F_ARGV_FAULT | PT_F_PATH_TRUNC | PT_F_NO_ACTOR },
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct events orig = {0}, back = {0};
+		struct events orig = { 0 }, back = { 0 };
 		struct pt_event *ev;
 		FILE *f;
 
@@ -667,14 +669,14 @@ static void test_replay_flags(void **state)
 static void test_replay_exit_status_from_columns(void **state)
 {
 	static const char *const rows[] = {
-	    "1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,3,0,zombie,,,1,2,3,4,5,6,7,5,1,1,"
-	    "\n",
-	    "1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,SIGABRT,,1,zombie,,,1,2,3,4,5,6,7,5,"
-	    "1,1,\n",
-	    "1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,SIGRTMIN+2,,0,zombie,,,1,2,3,4,5,6,"
-	    "7,5,1,1,\n",
+		"1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,3,0,zombie,,,1,2,3,4,5,6,7,5,1,1,"
+		"\n",
+		"1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,SIGABRT,,1,zombie,,,1,2,3,4,5,6,7,5,"
+		"1,1,\n",
+		"1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,SIGRTMIN+2,,0,zombie,,,1,2,3,4,5,6,"
+		"7,5,1,1,\n",
 	};
-	static const __u32 want[] = {3 << 8, 6 | 0x80, 36};
+	static const __u32 want[] = { 3 << 8, 6 | 0x80, 36 };
 	const struct pt_event *ev;
 	struct pt_replay *r;
 	char text[512], err[256];
@@ -704,23 +706,23 @@ static void test_replay_exit_status_from_columns(void **state)
 
 static void test_replay_start_follows_pids(void **state)
 {
-	struct events orig = {0}, back = {0};
+	struct events orig = { 0 }, back = { 0 };
 	struct pt_event *ev;
 	size_t i;
 	FILE *f;
 	static const __u64 want[] = {
-	    3000000000ull, /* snapshot: its own start */
-	    3000000000ull, /* rename of it */
-	    T0 + 10,	   /* fork of 500 */
-	    T0 + 10,	   /* its exit */
-	    T0 + 30,	   /* 500 again, its reap not seen yet */
-	    T0 + 10,	   /* the late reap: the one that exited */
-	    T0 + 30,	   /* the new 500 goes on */
-	    T0 + 50,	   /* 600, birth not in the file */
-	    T0 + 50,	   /* its exit */
-	    T0 + 50,	   /* its reap */
-	    T0 + 80,	   /* 600 again, birth not in the file either */
-	    T0 + 30,	   /* a thread of the new 500 */
+		3000000000ull, /* snapshot: its own start */
+		3000000000ull, /* rename of it */
+		T0 + 10,       /* fork of 500 */
+		T0 + 10,       /* its exit */
+		T0 + 30,       /* 500 again, its reap not seen yet */
+		T0 + 10,       /* the late reap: the one that exited */
+		T0 + 30,       /* the new 500 goes on */
+		T0 + 50,       /* 600, birth not in the file */
+		T0 + 50,       /* its exit */
+		T0 + 50,       /* its reap */
+		T0 + 80,       /* 600 again, birth not in the file either */
+		T0 + 30,       /* a thread of the new 500 */
 	};
 
 	ev = add(&orig, PT_SNAPSHOT, T0, 700, 0);
@@ -761,9 +763,9 @@ static void test_replay_start_follows_pids(void **state)
 static void test_replay_clock(void **state)
 {
 	static const char epoch_rows[] =
-	    "1000,@1795628077.123456789,fork,9,9,1,9,1,0,x,,,,,alive,,,,,,,,,,9,1,1,\n"
-	    "2000,@-5.000000100,fork,10,10,1,10,1,0,x,,,,,alive,,,,,,,,,,10,1,1,\n";
-	struct events orig = {0}, back = {0};
+		"1000,@1795628077.123456789,fork,9,9,1,9,1,0,x,,,,,alive,,,,,,,,,,9,1,1,\n"
+		"2000,@-5.000000100,fork,10,10,1,10,1,0,x,,,,,alive,,,,,,,,,,10,1,1,\n";
+	struct events orig = { 0 }, back = { 0 };
 	struct pt_clock clock;
 	struct pt_replay *r;
 	const struct pt_event *ev;
@@ -822,34 +824,34 @@ static void test_replay_clock(void **state)
 /* A good fork row, as the writer makes it with clock_fixed; cols[] of it
  * can be replaced to spoil it. */
 static const char *const good_cols[] = {
-    "1000000000123",
-    "2026-11-25T17:34:37.000000Z",
-    "fork",
-    "1234",
-    "1234",
-    "812",
-    "1234",
-    "812",
-    "1000",
-    "worker",
-    "812",
-    "",
-    "",
-    "",
-    "alive",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "",
-    "34",
-    "4026531836",
-    "4242",
-    "parent_tid=813",
+	"1000000000123",
+	"2026-11-25T17:34:37.000000Z",
+	"fork",
+	"1234",
+	"1234",
+	"812",
+	"1234",
+	"812",
+	"1000",
+	"worker",
+	"812",
+	"",
+	"",
+	"",
+	"alive",
+	"",
+	"",
+	"",
+	"",
+	"",
+	"",
+	"",
+	"",
+	"",
+	"34",
+	"4026531836",
+	"4242",
+	"parent_tid=813",
 };
 #define N_COLS 28
 
@@ -892,7 +894,7 @@ static void replay_text(const char *text, size_t len, struct outcome *o)
 /* header + one row with col replaced: the error of that row. */
 static void assert_bad_column(int col, const char *value, const char *want_err)
 {
-	struct pt_buf b = {0};
+	struct pt_buf b = { 0 };
 	struct outcome o;
 
 	pt_buf_puts(&b, header);
@@ -907,7 +909,7 @@ static void assert_bad_column(int col, const char *value, const char *want_err)
 
 static void test_replay_good_row_template(void **state)
 {
-	struct pt_buf b = {0};
+	struct pt_buf b = { 0 };
 	struct outcome o;
 
 	pt_buf_puts(&b, header);
@@ -922,17 +924,18 @@ static void test_replay_good_row_template(void **state)
 static void test_replay_bad_header(void **state)
 {
 	static const char wrong_name[] =
-	    "ts_ns,time,evnt,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
-	    "exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
-	    "maxrss_kb,minflt,majflt,nvcsw,nivcsw,ns_pid,pidns,cgroup_id,detail\n";
+		"ts_ns,time,evnt,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
+		"exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
+		"maxrss_kb,minflt,majflt,nvcsw,nivcsw,ns_pid,pidns,cgroup_id,detail\n";
 	static const char too_few[] = "ts_ns,time,event\n1,2,3\n";
 	char bom[sizeof(header) + 3];
 	struct outcome o;
 
 	replay_text(wrong_name, strlen(wrong_name), &o);
 	assert_false(o.open_ok);
-	assert_string_equal(o.err, "line 1: not a proctrace CSV header: column 3 is 'evnt', "
-				   "want 'event'");
+	assert_string_equal(o.err,
+			    "line 1: not a proctrace CSV header: column 3 is 'evnt', "
+			    "want 'event'");
 	replay_text(too_few, strlen(too_few), &o);
 	assert_false(o.open_ok);
 	assert_string_equal(o.err, "line 1: not a proctrace CSV header: 3 columns, want 28");
@@ -940,8 +943,9 @@ static void test_replay_bad_header(void **state)
 	snprintf(bom, sizeof(bom), "\xef\xbb\xbf%s", header);
 	replay_text(bom, strlen(bom), &o);
 	assert_false(o.open_ok);
-	assert_string_equal(o.err, "line 1: not a proctrace CSV header: column 1 is "
-				   "'\xef\xbb\xbfts_ns', want 'ts_ns'");
+	assert_string_equal(o.err,
+			    "line 1: not a proctrace CSV header: column 1 is "
+			    "'\xef\xbb\xbfts_ns', want 'ts_ns'");
 }
 
 static void test_replay_empty_and_header_only(void **state)
@@ -960,7 +964,7 @@ static void test_replay_empty_and_header_only(void **state)
 
 static void test_replay_crlf(void **state)
 {
-	struct pt_buf b = {0}, crlf = {0};
+	struct pt_buf b = { 0 }, crlf = { 0 };
 	bool quoted = false;
 	struct outcome o;
 	size_t i;
@@ -1009,83 +1013,83 @@ static void test_replay_bad_values(void **state)
 			  "line 2: detail: parent_tid=-3 is not a number from 0 to 4294967295");
 	/* a long bad value is cut short in the message, on a character */
 	assert_bad_column(
-	    2,
-	    "x\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
-	    "line 2: event: 'x\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
-	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9...' "
-	    "is not an event");
+		2,
+		"x\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
+		"line 2: event: 'x\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9...' "
+		"is not an event");
 }
 
 static void test_replay_bad_kind_values(void **state)
 {
-	struct pt_buf b = {0};
+	struct pt_buf b = { 0 };
 	static const struct {
 		const char *row, *err;
 	} cases[] = {
-	    {"1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,x,,,,,,,,5,1,1,"
-	     "args_size=2\n",
-	     "line 2: detail: no argc="},
-	    {"1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,a$b,,,,,,,,5,1,1,"
-	     "argc=1 args_size=4\n",
-	     "line 2: argv: 'a$b' is not shell words as proctrace writes them"},
-	    {"1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,'a,,,,,,,,5,1,1,"
-	     "argc=1 args_size=4\n",
-	     "line 2: argv: ''a' is not shell words as proctrace writes them"},
-	    {"1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,a  b,,,,,,,,5,1,"
-	     "1,argc=1 args_size=4\n",
-	     "line 2: argv: 'a  b' is not shell words as proctrace writes them"},
-	    {"1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,$'\\q',,,,,,,,5,"
-	     "1,1,argc=1 args_size=4\n",
-	     "line 2: argv: '$'\\\\q'' is not shell words as proctrace writes them"},
-	    {"1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,ab,,,,,,,,5,1,1,"
-	     "argc=1 args_size=3 argv_truncated=1 captured=7\n",
-	     "line 2: detail: captured=7, but argv has 3 bytes"},
-	    {"1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,ab,,,,,,,,5,1,1,"
-	     "argc=1 args_size=3 argv_truncated=yes\n",
-	     "line 2: detail: argv_truncated=yes, want argv_truncated=1"},
-	    {"1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,,SIGFOO,,,alive,,,,,,,,,,5,1,1,"
-	     "result=delivered code=0 sender=kernel\n",
-	     "line 2: signal: 'SIGFOO' is not a signal"},
-	    {"1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,,SIG9,,,alive,,,,,,,,,,5,1,1,"
-	     "result=delivered code=0 sender=kernel\n",
-	     "line 2: signal: 'SIG9' is not a signal"},
-	    {"1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,,SIGKILL,,,alive,,,,,,,,,,5,1,1,"
-	     "result=eaten code=0 sender=kernel\n",
-	     "line 2: detail: result=eaten is not a signal result"},
-	    {"1,2026-11-25T17:17:57.000000Z,stop,5,5,1,5,1,0,x,,SIGSTOP,,,alive,,,,,,,,,,5,1,1,"
-	     "code=2147483648 sender=kernel\n",
-	     "line 2: detail: code=2147483648 is not a 32-bit number"},
-	    {"1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,9,SIGKILL,,,alive,,,,,,,,,,5,1,"
-	     "1,result=delivered code=0 sender_tid=9\n",
-	     "line 2: detail: no sender_comm="},
-	    {"1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,5,1,1,"
-	     "status=0x\n",
-	     "line 2: detail: status=0x is not 0x and hex digits"},
-	    {"1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,5,1,1,"
-	     "\n",
-	     "line 2: exit_code: '' is not a number from 0 to 255"},
-	    {"1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,5,1,1,"
-	     "status=0x12345678 thread_exit=2\n",
-	     "line 2: detail: thread_exit=2, want thread_exit=1"},
-	    {"1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,5,1,1,"
-	     "status=0x123456789\n",
-	     "line 2: detail: status=0x123456789 is not 0x and hex digits"},
-	    {"9,2026-11-25T17:17:57.000000Z,reap,5,5,1,5,1,0,x,,,,,reaped,,,,,,,,,,5,1,1,"
-	     "reaped=auto zombie_ns=9\n",
-	     "line 2: detail: zombie_ns=9 is not less than ts_ns"},
-	    {"9,2026-11-25T17:17:57.000000Z,thread,5,6,1,5,1,0,x,7,,,,alive,,,,,,,,,,5,1,1,"
-	     "creator_tid=8\n",
-	     "line 2: detail: creator_tid=8, but by_pid is 7"},
-	    {"9,2026-11-25T17:17:57.000000Z,rename,5,6,1,5,1,0,x,,,,,alive,,,,,,,,,,5,1,1,"
-	     "old_comm=a\\x20b\\x\n",
-	     "line 2: old_comm: bad escape in 'a\\\\x20b\\\\x'"},
-	    {"9,2026-11-25T17:17:57.000000Z,lost,,,,,,,,,,,,,,,,,,,,,,,,,lost=x\n",
-	     "line 2: detail: lost=x is not a number from 0 to 18446744073709551615"},
-	    {"9,2026-11-25T17:17:57.000000Z,lost,,,,,,,,,,,,,,,,,,,,,,,,,exec=3\n",
-	     "line 2: detail: no lost="},
-	    {"9,2026-11-25T17:17:57.000000Z,snapshot,5,6,1,5,1,0,x,,,,,alive,,,,,,,,,,5,1,1,\n",
-	     "line 2: detail: no start_ns="},
+		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,x,,,,,,,,5,1,1,"
+		  "args_size=2\n",
+		  "line 2: detail: no argc=" },
+		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,a$b,,,,,,,,5,1,1,"
+		  "argc=1 args_size=4\n",
+		  "line 2: argv: 'a$b' is not shell words as proctrace writes them" },
+		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,'a,,,,,,,,5,1,1,"
+		  "argc=1 args_size=4\n",
+		  "line 2: argv: ''a' is not shell words as proctrace writes them" },
+		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,a  b,,,,,,,,5,1,"
+		  "1,argc=1 args_size=4\n",
+		  "line 2: argv: 'a  b' is not shell words as proctrace writes them" },
+		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,$'\\q',,,,,,,,5,"
+		  "1,1,argc=1 args_size=4\n",
+		  "line 2: argv: '$'\\\\q'' is not shell words as proctrace writes them" },
+		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,ab,,,,,,,,5,1,1,"
+		  "argc=1 args_size=3 argv_truncated=1 captured=7\n",
+		  "line 2: detail: captured=7, but argv has 3 bytes" },
+		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,ab,,,,,,,,5,1,1,"
+		  "argc=1 args_size=3 argv_truncated=yes\n",
+		  "line 2: detail: argv_truncated=yes, want argv_truncated=1" },
+		{ "1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,,SIGFOO,,,alive,,,,,,,,,,5,1,1,"
+		  "result=delivered code=0 sender=kernel\n",
+		  "line 2: signal: 'SIGFOO' is not a signal" },
+		{ "1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,,SIG9,,,alive,,,,,,,,,,5,1,1,"
+		  "result=delivered code=0 sender=kernel\n",
+		  "line 2: signal: 'SIG9' is not a signal" },
+		{ "1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,,SIGKILL,,,alive,,,,,,,,,,5,1,1,"
+		  "result=eaten code=0 sender=kernel\n",
+		  "line 2: detail: result=eaten is not a signal result" },
+		{ "1,2026-11-25T17:17:57.000000Z,stop,5,5,1,5,1,0,x,,SIGSTOP,,,alive,,,,,,,,,,5,1,1,"
+		  "code=2147483648 sender=kernel\n",
+		  "line 2: detail: code=2147483648 is not a 32-bit number" },
+		{ "1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,9,SIGKILL,,,alive,,,,,,,,,,5,1,"
+		  "1,result=delivered code=0 sender_tid=9\n",
+		  "line 2: detail: no sender_comm=" },
+		{ "1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,5,1,1,"
+		  "status=0x\n",
+		  "line 2: detail: status=0x is not 0x and hex digits" },
+		{ "1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,5,1,1,"
+		  "\n",
+		  "line 2: exit_code: '' is not a number from 0 to 255" },
+		{ "1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,5,1,1,"
+		  "status=0x12345678 thread_exit=2\n",
+		  "line 2: detail: thread_exit=2, want thread_exit=1" },
+		{ "1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,5,1,1,"
+		  "status=0x123456789\n",
+		  "line 2: detail: status=0x123456789 is not 0x and hex digits" },
+		{ "9,2026-11-25T17:17:57.000000Z,reap,5,5,1,5,1,0,x,,,,,reaped,,,,,,,,,,5,1,1,"
+		  "reaped=auto zombie_ns=9\n",
+		  "line 2: detail: zombie_ns=9 is not less than ts_ns" },
+		{ "9,2026-11-25T17:17:57.000000Z,thread,5,6,1,5,1,0,x,7,,,,alive,,,,,,,,,,5,1,1,"
+		  "creator_tid=8\n",
+		  "line 2: detail: creator_tid=8, but by_pid is 7" },
+		{ "9,2026-11-25T17:17:57.000000Z,rename,5,6,1,5,1,0,x,,,,,alive,,,,,,,,,,5,1,1,"
+		  "old_comm=a\\x20b\\x\n",
+		  "line 2: old_comm: bad escape in 'a\\\\x20b\\\\x'" },
+		{ "9,2026-11-25T17:17:57.000000Z,lost,,,,,,,,,,,,,,,,,,,,,,,,,lost=x\n",
+		  "line 2: detail: lost=x is not a number from 0 to 18446744073709551615" },
+		{ "9,2026-11-25T17:17:57.000000Z,lost,,,,,,,,,,,,,,,,,,,,,,,,,exec=3\n",
+		  "line 2: detail: no lost=" },
+		{ "9,2026-11-25T17:17:57.000000Z,snapshot,5,6,1,5,1,0,x,,,,,alive,,,,,,,,,,5,1,1,\n",
+		  "line 2: detail: no start_ns=" },
 	};
 	struct outcome o;
 	size_t i;
@@ -1104,7 +1108,7 @@ static void test_replay_bad_kind_values(void **state)
 
 static void test_replay_bad_records(void **state)
 {
-	struct pt_buf b = {0};
+	struct pt_buf b = { 0 };
 	struct outcome o;
 
 	/* one column short, with a good row after it on line 3 */
@@ -1170,7 +1174,7 @@ static void test_replay_bad_records(void **state)
 /* After a bad row the next call goes on with the row after it. */
 static void test_replay_goes_on_after_a_bad_row(void **state)
 {
-	struct pt_buf b = {0};
+	struct pt_buf b = { 0 };
 	const struct pt_event *ev;
 	struct pt_replay *r;
 	char err[256];
@@ -1219,20 +1223,20 @@ static void test_replay_row_too_long(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_replay_round_trip),
-	    cmocka_unit_test(test_replay_flags),
-	    cmocka_unit_test(test_replay_exit_status_from_columns),
-	    cmocka_unit_test(test_replay_start_follows_pids),
-	    cmocka_unit_test(test_replay_clock),
-	    cmocka_unit_test(test_replay_good_row_template),
-	    cmocka_unit_test(test_replay_bad_header),
-	    cmocka_unit_test(test_replay_empty_and_header_only),
-	    cmocka_unit_test(test_replay_crlf),
-	    cmocka_unit_test(test_replay_bad_values),
-	    cmocka_unit_test(test_replay_bad_kind_values),
-	    cmocka_unit_test(test_replay_bad_records),
-	    cmocka_unit_test(test_replay_goes_on_after_a_bad_row),
-	    cmocka_unit_test(test_replay_row_too_long),
+		cmocka_unit_test(test_replay_round_trip),
+		cmocka_unit_test(test_replay_flags),
+		cmocka_unit_test(test_replay_exit_status_from_columns),
+		cmocka_unit_test(test_replay_start_follows_pids),
+		cmocka_unit_test(test_replay_clock),
+		cmocka_unit_test(test_replay_good_row_template),
+		cmocka_unit_test(test_replay_bad_header),
+		cmocka_unit_test(test_replay_empty_and_header_only),
+		cmocka_unit_test(test_replay_crlf),
+		cmocka_unit_test(test_replay_bad_values),
+		cmocka_unit_test(test_replay_bad_kind_values),
+		cmocka_unit_test(test_replay_bad_records),
+		cmocka_unit_test(test_replay_goes_on_after_a_bad_row),
+		cmocka_unit_test(test_replay_row_too_long),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

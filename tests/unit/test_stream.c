@@ -39,15 +39,20 @@ static struct pt_event *new_event(unsigned kind, size_t data_len)
 	ev->kind = kind;
 	ev->size = sizeof(*ev) + data_len;
 	ev->task = (struct pt_task){
-		.ts_ns = TS_NS_VALUE, .pid = 1234, .tid = 1234, .ppid = 812,
-		.pgid = 1234, .sid = 812, .uid = 1000, .comm = "worker",
+		.ts_ns = TS_NS_VALUE,
+		.pid = 1234,
+		.tid = 1234,
+		.ppid = 812,
+		.pgid = 1234,
+		.sid = 812,
+		.uid = 1000,
+		.comm = "worker",
 	};
 	ev->by = (struct pt_actor){ .pid = 812, .tid = 813, .comm = "bash" };
 	return ev;
 }
 
-static struct pt_event *new_exec(const char *argv, size_t argv_len,
-				 const char *path)
+static struct pt_event *new_exec(const char *argv, size_t argv_len, const char *path)
 {
 	size_t path_len = strlen(path);
 	struct pt_event *ev = new_event(PT_EXEC, argv_len + path_len);
@@ -55,8 +60,11 @@ static struct pt_event *new_exec(const char *argv, size_t argv_len,
 	memcpy(ev->data, argv, argv_len);
 	memcpy(ev->data + argv_len, path, path_len);
 	ev->exec = (struct pt_exec){
-		.old_tid = 1234, .argc = 2, .args_size = (__u32)argv_len,
-		.argv_len = (__u32)argv_len, .path_len = (__u32)path_len,
+		.old_tid = 1234,
+		.argc = 2,
+		.args_size = (__u32)argv_len,
+		.argv_len = (__u32)argv_len,
+		.path_len = (__u32)path_len,
 	};
 	return ev;
 }
@@ -71,8 +79,7 @@ static void set_comm(char *comm, const char *s, size_t n)
 /* ---- output ---- */
 
 /* Everything the stream printed for these events, header included. */
-static char *stream_of(struct pt_event **evs, size_t n,
-		       const struct pt_stream_opts *opts)
+static char *stream_of(struct pt_event **evs, size_t n, const struct pt_stream_opts *opts)
 {
 	struct pt_stream *w;
 	size_t len, i;
@@ -131,7 +138,8 @@ static void test_stream_fork_line_exact(void **state)
 	struct pt_event *ev = new_event(PT_FORK, 0);
 	char *line = line_of(ev, &plain);
 
-	assert_string_equal(line,
+	assert_string_equal(
+		line,
 		"17:34:37.123 fork     1234    812     1234    worker           forked by bash(812)\n");
 	free(line);
 	ev->flags = PT_F_NO_ACTOR;
@@ -223,8 +231,11 @@ static void test_stream_exit(void **state)
 
 	ev->flags = PT_F_GROUP_DEAD;
 	ev->exit = (struct pt_exit){
-		.status = 3 << 8, .utime_ns = 3000000, .stime_ns = 1000000,
-		.runtime_ns = 8000000, .maxrss_kb = 5120,
+		.status = 3 << 8,
+		.utime_ns = 3000000,
+		.stime_ns = 1000000,
+		.runtime_ns = 8000000,
+		.maxrss_kb = 5120,
 	};
 	assert_detail(ev, "exit 3 cpu 6.0ms user + 2.0ms sys, maxrss 5120 KiB");
 	ev->exit.status = 9;
@@ -234,7 +245,8 @@ static void test_stream_exit(void **state)
 	ev->exit.utime_ns = 0;
 	ev->exit.stime_ns = 0;
 	ev->exit.runtime_ns = 123456;
-	assert_detail(ev, "killed by SIGABRT (core dumped) cpu 0.1ms user + 0.0ms sys, maxrss 5120 KiB");
+	assert_detail(
+		ev, "killed by SIGABRT (core dumped) cpu 0.1ms user + 0.0ms sys, maxrss 5120 KiB");
 	ev->flags = 0;
 	ev->exit.status = 0;
 	assert_detail(ev, "thread exit 0");
@@ -337,8 +349,8 @@ static void test_stream_lost(void **state)
 	line = line_of(ev, &plain);
 	/* no process: the pid and comm columns are blank */
 	assert_string_equal(line,
-		"17:34:37.123 lost                                              "
-		"lost 37 events (exec 12, exit 25)\n");
+			    "17:34:37.123 lost                                              "
+			    "lost 37 events (exec 12, exit 25)\n");
 	free(line);
 	memset(ev->lost.by_kind, 0, sizeof(ev->lost.by_kind));
 	ev->lost.count = 5;

@@ -8,7 +8,7 @@
 
 static char *svg_text(struct pt_model *m)
 {
-	struct pt_view_opts o = {.width = 80};
+	struct pt_view_opts o = { .width = 80 };
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -56,7 +56,7 @@ static size_t count(const char *hay, const char *needle)
 
 static void test_svg_seed(void **state)
 {
-	struct sc s = {0};
+	struct sc s = { 0 };
 	struct pt_model *m;
 	char *svg;
 
@@ -68,11 +68,12 @@ static void test_svg_seed(void **state)
 	/* bars by state: sh alive, stopped, alive, zombie */
 	assert_int_equal(count(svg, "<rect class=\"stopped\""), 1 + 1); /* + legend */
 	assert_non_null(
-	    strstr(svg, "<title>1002 sh: stopped 0.200–0.400 s\n"
-			"sh -c &apos;sleep 10; echo done&apos;\n"
-			"born 0.030 s, SIGKILL from 900 (bash), reaped after 19 ms</title>"));
+		strstr(svg,
+		       "<title>1002 sh: stopped 0.200–0.400 s\n"
+		       "sh -c &apos;sleep 10; echo done&apos;\n"
+		       "born 0.030 s, SIGKILL from 900 (bash), reaped after 19 ms</title>"));
 	assert_non_null(
-	    strstr(svg, "<title>SIGKILL from 900 (bash)\nto 1002 sh at 0.500 s</title>"));
+		strstr(svg, "<title>SIGKILL from 900 (bash)\nto 1002 sh at 0.500 s</title>"));
 	assert_non_null(strstr(svg, "<title>exec make -j2\n1000 make at 0.010 s</title>"));
 	/* the ignored SIGCHLD is not drawn */
 	assert_int_equal(count(svg, "<circle class=\"sig\""), 1 + 1);
@@ -86,7 +87,7 @@ static void test_svg_seed(void **state)
 static void test_svg_hostile_text(void **state)
 {
 	struct fake sh, c;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	struct pt_model *m;
 	char *svg;
 
@@ -102,8 +103,8 @@ static void test_svg_hostile_text(void **state)
 	assert_null(memchr(svg, 0xff, strlen(svg)));
 	assert_null(strstr(svg, "\xef\xbf\xbe"));
 	assert_null(strstr(svg, "<script>"));
-	assert_non_null(
-	    strstr(svg, ">901 a&lt;b&amp;\\x01\\x02\\xc3(\\xef\\xbf\\xbf&quot;&apos;&gt;</text>"));
+	assert_non_null(strstr(
+		svg, ">901 a&lt;b&amp;\\x01\\x02\\xc3(\\xef\\xbf\\xbf&quot;&apos;&gt;</text>"));
 	free(svg);
 	pt_model_free(m);
 	sc_free(&s);
@@ -112,10 +113,10 @@ static void test_svg_hostile_text(void **state)
 /* A thousand processes in a deep and wide tree: one row each, valid. */
 static void test_svg_thousand_processes(void **state)
 {
-	struct pt_model_opts o = {0};
+	struct pt_model_opts o = { 0 };
 	struct pt_model *m = pt_model_new(&o);
 	struct fake procs[1000];
-	struct sc s = {0};
+	struct sc s = { 0 };
 	char *svg;
 	unsigned i;
 
@@ -147,8 +148,8 @@ static void test_svg_thousand_processes(void **state)
 
 static void test_svg_write_error(void **state)
 {
-	struct sc s = {0};
-	struct pt_view_opts o = {0};
+	struct sc s = { 0 };
+	struct pt_view_opts o = { 0 };
 	struct pt_model *m;
 	FILE *ro;
 
@@ -165,10 +166,10 @@ static void test_svg_write_error(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_svg_seed),
-	    cmocka_unit_test(test_svg_hostile_text),
-	    cmocka_unit_test(test_svg_thousand_processes),
-	    cmocka_unit_test(test_svg_write_error),
+		cmocka_unit_test(test_svg_seed),
+		cmocka_unit_test(test_svg_hostile_text),
+		cmocka_unit_test(test_svg_thousand_processes),
+		cmocka_unit_test(test_svg_write_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

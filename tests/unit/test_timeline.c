@@ -19,7 +19,7 @@ static char *timeline_text(struct pt_model *m, const struct pt_view_opts *o)
 
 static struct pt_model *seed(void)
 {
-	struct sc s = {0};
+	struct sc s = { 0 };
 	struct pt_model *m;
 
 	sc_seed(&s);
@@ -30,7 +30,7 @@ static struct pt_model *seed(void)
 
 static void test_timeline_golden_verbose(void **state)
 {
-	struct pt_view_opts o = {.width = 80, .verbose = true};
+	struct pt_view_opts o = { .width = 80, .verbose = true };
 	struct pt_model *m = seed();
 	char *text = timeline_text(m, &o);
 
@@ -41,7 +41,7 @@ static void test_timeline_golden_verbose(void **state)
 
 static void test_timeline_golden_ascii(void **state)
 {
-	struct pt_view_opts o = {.width = 60, .ascii = true};
+	struct pt_view_opts o = { .width = 60, .ascii = true };
 	struct pt_model *m = seed();
 	char *text = timeline_text(m, &o);
 
@@ -81,7 +81,7 @@ static size_t chart_rows(const char *text, size_t *width, char *cells_of_row, si
 
 static void test_timeline_shape(void **state)
 {
-	struct pt_view_opts o = {.width = 100, .ascii = true};
+	struct pt_view_opts o = { .width = 100, .ascii = true };
 	struct pt_model *m = seed();
 	struct pt_model_stats st;
 	char *text = timeline_text(m, &o), cells[128];
@@ -105,9 +105,9 @@ static void test_timeline_shape(void **state)
 /* A process of a few microseconds in a trace of seconds: still a cell. */
 static void test_timeline_short_process_shows(void **state)
 {
-	struct pt_view_opts o = {.width = 60, .ascii = true};
+	struct pt_view_opts o = { .width = 60, .ascii = true };
 	struct fake sh, c;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	struct pt_model *m;
 	char *text, cells[64];
 	size_t width, at;
@@ -132,9 +132,9 @@ static void test_timeline_short_process_shows(void **state)
 /* In each slice, the state the process spent most of it in. */
 static void test_timeline_dominant_state(void **state)
 {
-	struct pt_view_opts o = {.width = 4 + 12 + 10, .ascii = true};
+	struct pt_view_opts o = { .width = 4 + 12 + 10, .ascii = true };
 	struct fake sh, c;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	struct pt_model *m;
 	char *text, cells[32];
 	size_t width;
@@ -160,7 +160,7 @@ static void test_timeline_dominant_state(void **state)
 
 static void test_timeline_axis(void **state)
 {
-	struct pt_buf b = {0};
+	struct pt_buf b = { 0 };
 
 	assert_int_equal(pt_view_tick_step(1200000000, 7), 200000000);
 	assert_int_equal(pt_view_tick_step(1200000000, 3), 500000000);
@@ -185,7 +185,7 @@ static void test_timeline_axis(void **state)
 
 static void test_timeline_empty(void **state)
 {
-	struct pt_view_opts o = {.ascii = true};
+	struct pt_view_opts o = { .ascii = true };
 	struct pt_model *m = pt_model_new(NULL);
 	char *text = timeline_text(m, &o);
 	size_t width;
@@ -198,13 +198,13 @@ static void test_timeline_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_timeline_golden_verbose),
-	    cmocka_unit_test(test_timeline_golden_ascii),
-	    cmocka_unit_test(test_timeline_shape),
-	    cmocka_unit_test(test_timeline_short_process_shows),
-	    cmocka_unit_test(test_timeline_dominant_state),
-	    cmocka_unit_test(test_timeline_axis),
-	    cmocka_unit_test(test_timeline_empty),
+		cmocka_unit_test(test_timeline_golden_verbose),
+		cmocka_unit_test(test_timeline_golden_ascii),
+		cmocka_unit_test(test_timeline_shape),
+		cmocka_unit_test(test_timeline_short_process_shows),
+		cmocka_unit_test(test_timeline_dominant_state),
+		cmocka_unit_test(test_timeline_axis),
+		cmocka_unit_test(test_timeline_empty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,7 +19,7 @@ static char *tree_text(struct pt_model *m, const struct pt_view_opts *o)
 
 static struct pt_model *seed(void)
 {
-	struct sc s = {0};
+	struct sc s = { 0 };
 	struct pt_model *m;
 
 	sc_seed(&s);
@@ -52,7 +52,7 @@ static size_t columns(const char *s)
 
 static void test_tree_golden(void **state)
 {
-	struct pt_view_opts o = {.width = 80};
+	struct pt_view_opts o = { .width = 80 };
 	struct pt_model *m = seed();
 	char *text = tree_text(m, &o);
 
@@ -63,7 +63,7 @@ static void test_tree_golden(void **state)
 
 static void test_tree_golden_ascii(void **state)
 {
-	struct pt_view_opts o = {.width = 60, .ascii = true};
+	struct pt_view_opts o = { .width = 60, .ascii = true };
 	struct pt_model *m = seed();
 	char *text = tree_text(m, &o);
 	const char *p;
@@ -78,7 +78,7 @@ static void test_tree_golden_ascii(void **state)
 /* The lines say what the model knows, independently of the golden file. */
 static void test_tree_lines(void **state)
 {
-	struct pt_view_opts o = {.width = 200, .ascii = true};
+	struct pt_view_opts o = { .width = 200, .ascii = true };
 	struct pt_model *m = seed();
 	char *text = tree_text(m, &o), *l;
 
@@ -109,9 +109,9 @@ static void test_tree_lines(void **state)
 /* Only the programs are cut, to the width, with an ellipsis. */
 static void test_tree_argv_cut_to_width(void **state)
 {
-	struct pt_view_opts o = {.width = 60};
+	struct pt_view_opts o = { .width = 60 };
 	struct fake sh, c;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	struct pt_model *m;
 	char *text, *l;
 
@@ -142,9 +142,9 @@ static void test_tree_argv_cut_to_width(void **state)
  * process, without terminal escapes or invalid UTF-8. */
 static void test_tree_hostile_names(void **state)
 {
-	struct pt_view_opts o = {.width = 100};
+	struct pt_view_opts o = { .width = 100 };
 	struct fake sh, c;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	struct pt_model *m;
 	char *text;
 
@@ -168,8 +168,8 @@ static void test_tree_hostile_names(void **state)
 
 static void test_tree_threads(void **state)
 {
-	struct pt_view_opts o = {.width = 100, .threads = true};
-	struct sc s = {0};
+	struct pt_view_opts o = { .width = 100, .threads = true };
+	struct sc s = { 0 };
 	struct pt_model *m;
 	char *text, *l;
 
@@ -200,9 +200,9 @@ static void test_tree_threads(void **state)
 
 static void test_tree_lost_note(void **state)
 {
-	struct pt_view_opts o = {.width = 100};
+	struct pt_view_opts o = { .width = 100 };
 	struct fake sh;
-	struct sc s = {0};
+	struct sc s = { 0 };
 	struct pt_model *m;
 	char *text;
 
@@ -219,7 +219,7 @@ static void test_tree_lost_note(void **state)
 
 static void test_tree_empty_and_errors(void **state)
 {
-	struct pt_view_opts o = {0};
+	struct pt_view_opts o = { 0 };
 	struct pt_model *m = pt_model_new(NULL);
 	char *text;
 	FILE *ro;
@@ -241,7 +241,7 @@ static void test_tree_empty_and_errors(void **state)
 
 static void test_tree_wording(void **state)
 {
-	struct pt_buf b = {0};
+	struct pt_buf b = { 0 };
 
 	pt_view_put_duration(&b, 850, false);
 	assert_string_equal(b.data, "850 ns");
@@ -269,15 +269,15 @@ static void test_tree_wording(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_tree_golden),
-	    cmocka_unit_test(test_tree_golden_ascii),
-	    cmocka_unit_test(test_tree_lines),
-	    cmocka_unit_test(test_tree_argv_cut_to_width),
-	    cmocka_unit_test(test_tree_hostile_names),
-	    cmocka_unit_test(test_tree_threads),
-	    cmocka_unit_test(test_tree_lost_note),
-	    cmocka_unit_test(test_tree_empty_and_errors),
-	    cmocka_unit_test(test_tree_wording),
+		cmocka_unit_test(test_tree_golden),
+		cmocka_unit_test(test_tree_golden_ascii),
+		cmocka_unit_test(test_tree_lines),
+		cmocka_unit_test(test_tree_argv_cut_to_width),
+		cmocka_unit_test(test_tree_hostile_names),
+		cmocka_unit_test(test_tree_threads),
+		cmocka_unit_test(test_tree_lost_note),
+		cmocka_unit_test(test_tree_empty_and_errors),
+		cmocka_unit_test(test_tree_wording),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

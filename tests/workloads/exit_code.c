@@ -43,9 +43,7 @@ int main(void)
 	wl_fact("child_majflt=%ld", ru.ru_majflt);
 	wl_fact("child_nvcsw=%ld", ru.ru_nvcsw);
 	wl_fact("child_nivcsw=%ld", ru.ru_nivcsw);
-	wl_fact("child_user_us=%ld",
-		ru.ru_utime.tv_sec * 1000000L + ru.ru_utime.tv_usec);
-	wl_fact("child_sys_us=%ld",
-		ru.ru_stime.tv_sec * 1000000L + ru.ru_stime.tv_usec);
+	wl_fact("child_user_us=%ld", ru.ru_utime.tv_sec * 1000000L + ru.ru_utime.tv_usec);
+	wl_fact("child_sys_us=%ld", ru.ru_stime.tv_sec * 1000000L + ru.ru_stime.tv_usec);
 	return 0;
 }
