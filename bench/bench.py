@@ -1105,7 +1105,7 @@ def report(s, results, targets, info):
         w("")
     w("## Losses\n")
     for mode, lost, exp, seen in default_ring_loss(results["modes"]):
-        w(f"- default ring (16 MiB), {mode}: {lost} lost, {seen} of {exp} workload events seen")
+        w(f"- default ring, {mode}: {lost} lost, {seen} of {exp} workload events seen")
     for tiny in results["tiny"]:
         w(f"- `--ringbuf-kb 4`{' -g <storm pgid>' if tiny['group'] else ''}, {tiny['mode']} "
           f"({tiny['storm']['procs']} processes at {tiny['storm']['rate']:.0f}/s): "
