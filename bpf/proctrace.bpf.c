@@ -971,12 +971,27 @@ static __always_inline bool in_exec(struct task_struct *task)
 	return BPF_CORE_READ_BITFIELD_PROBED(task, in_execve);
 }
 
+/* A rename is wanted under either name (like a setpgid under either group),
+ * decided before anything is reserved. */
+static __always_inline bool rename_wanted(struct task_struct *task, const char *new_comm)
+{
+	char comm[PT_COMM_LEN] = {};
+	__u32 uid = 0;
+
+	if (!filtering() || task_wanted(task))
+		return true;
+	if (n_uids)
+		uid = BPF_CORE_READ(task, real_cred, uid.val);
+	bpf_probe_read_kernel_str(comm, sizeof(comm), new_comm);
+	return fields_wanted(task->tgid, n_pgids ? task_pgid(task) : 0, uid, comm);
+}
+
 SEC("tp_btf/task_rename")
 int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 {
 	struct pt_event *e;
 
-	if (in_exec(task))
+	if (in_exec(task) || !rename_wanted(task, comm))
 		return 0;
 	e = reserve(PT_RENAME);
 	if (!e)
@@ -984,10 +999,6 @@ int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 	fill_task(&e->task, task);
 	__builtin_memcpy(e->rename.old_comm, e->task.comm, sizeof(e->task.comm));
 	bpf_probe_read_kernel_str(e->task.comm, sizeof(e->task.comm), comm);
-	if (!event_task_wanted(&e->task) && !task_wanted(task)) {
-		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
-		return 0;
-	}
 	fill_actor_any(&e->by, current_task());
 	submit(e);
 	return 0;

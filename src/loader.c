@@ -27,8 +27,9 @@ struct pt_loader {
 	pt_event_fn fn;
 	void *ctx;
 	int ncpus;
-	unsigned batch; /* records handed out in this batch */
-	bool more;	/* the last batch was cut short: more is waiting */
+	unsigned batch;	 /* records handed out in this batch */
+	bool more;	 /* the last batch was cut short: more is waiting */
+	__u64 walked_ns; /* last walk of the zombies map (reap_unclaimed) */
 };
 
 static int verbosity;
@@ -302,6 +303,11 @@ static int reap_unclaimed(struct pt_loader *l, bool all)
 	struct pt_zombie z;
 	int ret;
 
+	/* The walk visits the whole map: often enough for the grace period
+	 * to hold to within half of it, not at every poll. */
+	if (!all && now - l->walked_ns < UNCLAIMED_GRACE_NS / 2)
+		return 0;
+	l->walked_ns = now;
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
