@@ -131,3 +131,14 @@ int pt_file_flush(FILE *f)
 		return errno ? -errno : -EIO;
 	return 0;
 }
+
+void pt_buf_put_u64(struct pt_buf *b, unsigned long long v)
+{
+	char digits[20];
+	size_t n = sizeof(digits);
+
+	do
+		digits[--n] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	pt_buf_put(b, digits + n, sizeof(digits) - n);
+}

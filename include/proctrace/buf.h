@@ -22,6 +22,8 @@ void pt_buf_put(struct pt_buf *b, const void *p, size_t n);
 void pt_buf_puts(struct pt_buf *b, const char *s);
 void pt_buf_putc(struct pt_buf *b, char c);
 void pt_buf_fill(struct pt_buf *b, char c, size_t n); /* c, n times */
+/* Decimal, without printf: the writers' hottest path. */
+void pt_buf_put_u64(struct pt_buf *b, unsigned long long v);
 void pt_buf_printf(struct pt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Write the whole buffer with a single fwrite: 0, -ENOMEM when the buffer

@@ -76,7 +76,8 @@ static void put_empty(struct pt_csv *w)
 
 static void put_u64(struct pt_csv *w, unsigned long long v)
 {
-	pt_buf_printf(&w->row, ",%llu", v);
+	pt_buf_putc(&w->row, ',');
+	pt_buf_put_u64(&w->row, v);
 }
 
 static void put_u64_if(struct pt_csv *w, bool present, unsigned long long v)
@@ -126,7 +127,9 @@ static void detail_sep(struct pt_csv *w)
 static void detail_u64(struct pt_csv *w, const char *key, unsigned long long v)
 {
 	detail_sep(w);
-	pt_buf_printf(&w->detail, "%s=%llu", key, v);
+	pt_buf_puts(&w->detail, key);
+	pt_buf_putc(&w->detail, '=');
+	pt_buf_put_u64(&w->detail, v);
 }
 
 static void detail_word(struct pt_csv *w, const char *key, const char *word)
@@ -356,7 +359,8 @@ static void format_row(struct pt_csv *w, const struct pt_event *ev)
 	bool lost = ev->kind == PT_LOST;
 
 	pt_buf_reset(&w->row);
-	pt_buf_printf(&w->row, "%llu,", (unsigned long long)ev->task.ts_ns);
+	pt_buf_put_u64(&w->row, ev->task.ts_ns);
+	pt_buf_putc(&w->row, ',');
 	pt_format_utc(&w->row, &w->clock, ev->task.ts_ns);
 	put_str(w, pt_kind_name(ev->kind));
 	put_task(w, ev);

@@ -62,6 +62,34 @@ static void test_buf_grows_past_initial_size(void **state)
 	pt_buf_free(&b);
 }
 
+static void test_buf_put_u64_matches_printf(void **state)
+{
+	static const unsigned long long values[] = {
+		0,
+		1,
+		9,
+		10,
+		99,
+		100,
+		4294967295ull,
+		4294967296ull,
+		1000123456789ull,
+		18446744073709551615ull,
+	};
+	char want[32];
+	size_t i;
+
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		struct pt_buf b = { 0 };
+
+		pt_buf_puts(&b, "x");
+		pt_buf_put_u64(&b, values[i]);
+		snprintf(want, sizeof(want), "x%llu", values[i]);
+		assert_string_equal(b.data, want);
+		pt_buf_free(&b);
+	}
+}
+
 static void test_buf_reset_keeps_memory(void **state)
 {
 	struct pt_buf b = { 0 };
@@ -184,6 +212,7 @@ int main(void)
 		cmocka_unit_test(test_buf_appends_and_terminates),
 		cmocka_unit_test(test_buf_grows_past_initial_size),
 		cmocka_unit_test(test_buf_reset_keeps_memory),
+		cmocka_unit_test(test_buf_put_u64_matches_printf),
 		cmocka_unit_test(test_buf_impossible_size_fails_cleanly),
 		cmocka_unit_test(test_buf_write_whole_buffer),
 		cmocka_unit_test(test_buf_write_failed_buffer_writes_nothing),
