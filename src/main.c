@@ -559,8 +559,6 @@ static int run(struct app *a)
 		ret = check_pids_exist(&a->cfg.filter);
 	if (!ret)
 		ret = install_signals();
-	if (!ret)
-		ret = open_outputs(a);
 	/* The command is started held, so its pid is followed from the start. */
 	if (!ret && a->cfg.command)
 		ret = start_command(a);
@@ -572,6 +570,11 @@ static int run(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return ret;
 	}
+	/* Only once tracing can work: a refused load leaves no output behind.
+	 * Events wait in the ring buffer meanwhile. */
+	ret = open_outputs(a);
+	if (ret)
+		return ret;
 	/* The snapshot comes after attaching, so no process falls between. */
 	ret = pt_loader_snapshot(a->loader, err, sizeof(err));
 	if (ret < 0 && !a->out_err) {
