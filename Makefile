@@ -18,7 +18,11 @@ BPFTOOL ?= bpftool
 PREFIX ?= /usr/local
 VERSION := 0.1.0
 
-WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter
+WARN := -Wall -Wextra -Wshadow -Wformat=2
+# BPF_PROG() declares a ctx that handlers reading only their arguments leave unused.
+BPF_WARN := -Wall -Wextra -Wno-unused-parameter
+# cmocka's test functions all take a state they rarely use.
+TEST_WARN := $(WARN) -Wno-unused-parameter
 CFLAGS ?= -g -O2
 CPPFLAGS += -Iinclude -I$(OUT) -D_GNU_SOURCE -DPT_VERSION='"$(VERSION)"'
 LDLIBS += -lbpf -lelf -lz
@@ -59,7 +63,7 @@ deps:
 
 $(BPF_OBJ): bpf/proctrace.bpf.c include/proctrace/event.h $(VMLINUX) | $(OUT)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall \
+	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(BPF_WARN) \
 		-Iinclude -Ivmlinux/$(ARCH) -c $< -o $@
 	$(Q)llvm-strip -g $@ 2>/dev/null || true
 
@@ -91,7 +95,7 @@ $(OUT)/asan/proctrace: $(ASAN_OBJS)
 $(OUT)/asan/tests/%: tests/unit/%.c $(CORE_ASAN_OBJS)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(WARN) $^ -lcmocka -o $@
+	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(TEST_WARN) $^ -lcmocka -o $@
 
 $(OUT)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	$(call msg,CC,$@)

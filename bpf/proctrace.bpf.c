@@ -305,7 +305,7 @@ static __always_inline bool filtering(void)
 
 static __always_inline bool in_set(__u32 v, const volatile __u32 *set, __u32 n)
 {
-	for (int i = 0; i < PT_MAX_FILTER; i++)
+	for (__u32 i = 0; i < PT_MAX_FILTER; i++)
 		if (i < n && set[i] == v)
 			return true;
 	return false;
@@ -324,7 +324,7 @@ static __always_inline bool comm_equal(const char *comm, const volatile char *wa
 
 static __always_inline bool comm_wanted(const char *comm)
 {
-	for (int i = 0; i < PT_MAX_FILTER; i++)
+	for (__u32 i = 0; i < PT_MAX_FILTER; i++)
 		if (i < n_comms && comm_equal(comm, want_comm[i]))
 			return true;
 	return false;
@@ -644,7 +644,7 @@ int BPF_PROG(handle_free, struct task_struct *task)
 	__u32 pid = task->tgid;
 	struct pt_zombie *z;
 
-	if (task->pid != pid)
+	if ((__u32)task->pid != pid)
 		return 0;
 	z = bpf_map_lookup_elem(&zombies, &pid);
 	if (!z)

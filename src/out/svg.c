@@ -358,6 +358,8 @@ int pt_svg_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 	struct pt_model_stats st;
 	int err;
 
+	(void)o; /* the SVG has no width or character set to choose */
+
 	pt_model_stats(m, &st);
 	c.t0 = st.first_ts;
 	c.t1 = st.end_ns > st.first_ts ? st.end_ns : st.first_ts;
