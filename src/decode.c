@@ -411,6 +411,14 @@ static int64_t timespec_ns(const struct timespec *ts)
 	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
 }
 
+__u64 pt_boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (__u64)timespec_ns(&ts);
+}
+
 struct pt_clock pt_clock_now(void)
 {
 	struct timespec b1, real, b2;

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "proctrace/decode.h"
 #include "proctrace/loader.h"
 #include "proctrace.skel.h"
 
@@ -271,14 +271,6 @@ int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen)
  * separates the release in wait() from the free. */
 #define UNCLAIMED_GRACE_NS 500000000ull
 
-static __u64 boot_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static int report_unclaimed(struct pt_loader *l, const struct pt_zombie *z)
 {
 	struct pt_event ev = {
@@ -298,7 +290,7 @@ static int report_unclaimed(struct pt_loader *l, const struct pt_zombie *z)
 static int reap_unclaimed(struct pt_loader *l, bool all)
 {
 	int fd = bpf_map__fd(l->skel->maps.zombies);
-	__u64 now = boot_ns();
+	__u64 now = pt_boottime_ns();
 	__u32 key, next, *prev = NULL;
 	struct pt_zombie z;
 	int ret;

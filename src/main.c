@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "proctrace/ancestry.h"
 #include "proctrace/command.h"
@@ -199,14 +198,6 @@ static int flush_outputs(struct app *a)
 	return 0;
 }
 
-static __u64 boottime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 /* Turn new failed reservations into a PT_LOST event, so they show up in
  * the stream and the CSV where they happened. */
 static int report_losses(struct app *a)
@@ -227,7 +218,7 @@ static int report_losses(struct app *a)
 	}
 	if (!ev.lost.count)
 		return 0;
-	ev.task.ts_ns = boottime_ns();
+	ev.task.ts_ns = pt_boottime_ns();
 	ev.flags = PT_F_NO_ACTOR;
 	return on_event(a, &ev);
 }
@@ -293,7 +284,7 @@ static void close_outputs(struct app *a)
 static bool duration_over(const struct app *a, __u64 start_ns)
 {
 	return a->cfg.duration_s > 0 &&
-		boottime_ns() - start_ns >= (__u64)(a->cfg.duration_s * 1e9);
+		pt_boottime_ns() - start_ns >= (__u64)(a->cfg.duration_s * 1e9);
 }
 
 /* A command's run is over when it has exited and every process it left
@@ -304,7 +295,7 @@ static bool command_over(struct app *a)
 
 	if (!a->cmd.pid || !pt_command_poll(&a->cmd))
 		return false;
-	now = boottime_ns();
+	now = pt_boottime_ns();
 	if (!a->cmd_done_ns)
 		a->cmd_done_ns = now;
 	if (a->cfg.linger_s >= 0 && now - a->cmd_done_ns >= (__u64)(a->cfg.linger_s * 1e9))
@@ -314,7 +305,7 @@ static bool command_over(struct app *a)
 
 static int trace_loop(struct app *a)
 {
-	__u64 start = boottime_ns();
+	__u64 start = pt_boottime_ns();
 	int n;
 
 	while (!stop_requested && !duration_over(a, start) && !command_over(a)) {
@@ -327,7 +318,7 @@ static int trace_loop(struct app *a)
 		if (n)
 			return n;
 	}
-	a->end_ns = boottime_ns();
+	a->end_ns = pt_boottime_ns();
 	n = pt_loader_stop(a->loader);
 	if (n < 0)
 		return n;

@@ -85,6 +85,8 @@ struct pt_clock {
 	int64_t boot_to_real_ns;
 };
 struct pt_clock pt_clock_now(void);
+/* CLOCK_BOOTTIME now, in ns: the clock of pt_task.ts_ns. */
+__u64 pt_boottime_ns(void);
 /* "2026-11-25T17:34:37.123456Z" */
 void pt_format_utc(struct pt_buf *out, const struct pt_clock *c, __u64 ts_ns);
 /* "17:34:37.123" in local time */
