@@ -29,6 +29,7 @@ struct pt_loader {
 	int ncpus;
 	unsigned batch;	 /* records handed out in this batch */
 	bool more;	 /* the last batch was cut short: more is waiting */
+	__u64 *per_cpu;	 /* ncpus values of one per-CPU map entry */
 	__u64 walked_ns; /* last walk of the zombies map (reap_unclaimed) */
 };
 
@@ -164,6 +165,12 @@ int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts, pt
 	if (l->ncpus <= 0) {
 		ret = l->ncpus ? l->ncpus : -EINVAL;
 		set_err(err, errlen, "cannot count CPUs: %s", strerror(-ret));
+		goto fail;
+	}
+	l->per_cpu = calloc(l->ncpus, sizeof(*l->per_cpu));
+	if (!l->per_cpu) {
+		ret = -ENOMEM;
+		set_err(err, errlen, "out of memory");
 		goto fail;
 	}
 	l->skel = proctrace_bpf__open();
@@ -359,21 +366,17 @@ int pt_loader_stop(struct pt_loader *l)
 
 int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])
 {
-	__u64 *vals = calloc(l->ncpus, sizeof(*vals));
 	int fd = bpf_map__fd(l->skel->maps.lost);
 	__u32 k;
 	int c;
 
-	if (!vals)
-		return -ENOMEM;
 	for (k = 0; k < PT_KIND_MAX; k++) {
 		by_kind[k] = 0;
-		if (bpf_map_lookup_elem(fd, &k, vals))
+		if (bpf_map_lookup_elem(fd, &k, l->per_cpu))
 			continue;
 		for (c = 0; c < l->ncpus; c++)
-			by_kind[k] += vals[c];
+			by_kind[k] += l->per_cpu[c];
 	}
-	free(vals);
 	return 0;
 }
 
@@ -399,5 +402,6 @@ void pt_loader_close(struct pt_loader *l)
 		return;
 	ring_buffer__free(l->rb);
 	proctrace_bpf__destroy(l->skel);
+	free(l->per_cpu);
 	free(l);
 }

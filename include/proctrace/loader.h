@@ -37,7 +37,8 @@ int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen);
 int pt_loader_poll(struct pt_loader *l, int timeout_ms);
 /* Detach every program (no new events), then deliver what is left. */
 int pt_loader_stop(struct pt_loader *l);
-/* Ring buffer reservations that failed since start, by event kind. */
+/* Ring buffer reservations that failed since start, by event kind.
+ * Allocates nothing: it runs after every poll. */
 int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX]);
 /* How many followed processes (other than except) still exist, zombies
  * included. */
