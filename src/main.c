@@ -223,14 +223,20 @@ static int report_losses(struct app *a)
 	return on_event(a, &ev);
 }
 
+/* `-o -`: stdout carries the CSV, so no stream, and views go to stderr. */
+static bool csv_on_stdout(const struct pt_config *c)
+{
+	return c->csv_path && strcmp(c->csv_path, "-") == 0;
+}
+
 static int open_outputs(struct app *a)
 {
 	const struct pt_config *c = &a->cfg;
-	bool csv_on_stdout = c->csv_path && strcmp(c->csv_path, "-") == 0;
+	bool on_stdout = csv_on_stdout(c);
 
 	if (c->csv_path) {
 		/* "e": a command run under proctrace must not inherit it. */
-		a->csv_file = csv_on_stdout ? stdout : fopen(c->csv_path, "we");
+		a->csv_file = on_stdout ? stdout : fopen(c->csv_path, "we");
 		if (!a->csv_file) {
 			fprintf(stderr, "proctrace: cannot open %s: %s\n", c->csv_path,
 				strerror(errno));
@@ -244,7 +250,7 @@ static int open_outputs(struct app *a)
 		}
 	}
 	/* CSV on stdout takes stdout: no live stream then. */
-	if (!c->quiet && !csv_on_stdout) {
+	if (!c->quiet && !on_stdout) {
 		struct pt_stream_opts so = {
 			.color = c->color < 0 ? isatty(STDOUT_FILENO) : c->color,
 			.snapshots = c->verbose > 0,
@@ -414,8 +420,7 @@ static int write_svg(struct app *a, const struct pt_view_opts *vo)
 /* The views, when tracing has ended; on stderr when stdout carries CSV. */
 static int print_views(struct app *a)
 {
-	bool csv_on_stdout = a->cfg.csv_path && !strcmp(a->cfg.csv_path, "-");
-	FILE *f = csv_on_stdout ? stderr : stdout;
+	FILE *f = csv_on_stdout(&a->cfg) ? stderr : stdout;
 	struct pt_view_opts vo = {
 		.width = view_width(f),
 		.ascii = a->cfg.ascii,
