@@ -58,10 +58,12 @@ BPF_OBJ := $(OUT)/proctrace.bpf.o
 all: deps $(OUT)/proctrace
 
 # Installs missing Debian packages (needs root only when something is missing).
+# Every compile waits for it (order-only), so `make -j` on a fresh machine
+# does not race the installation of the headers it needs.
 deps:
 	$(Q)scripts/setup-deps.sh
 
-$(BPF_OBJ): bpf/proctrace.bpf.c include/proctrace/event.h $(VMLINUX) | $(OUT)
+$(BPF_OBJ): bpf/proctrace.bpf.c include/proctrace/event.h $(VMLINUX) | $(OUT) deps
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(BPF_WARN) \
 		-Iinclude -Ivmlinux/$(ARCH) -c $< -o $@
@@ -71,12 +73,12 @@ $(SKEL): $(BPF_OBJ)
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name proctrace_bpf > $@
 
-$(OUT)/%.o: %.c $(wildcard include/proctrace/*.h) | $(OUT)
+$(OUT)/%.o: %.c $(wildcard include/proctrace/*.h) | $(OUT) deps
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
 
-$(OUT)/asan/%.o: %.c $(wildcard include/proctrace/*.h) | $(OUT)
+$(OUT)/asan/%.o: %.c $(wildcard include/proctrace/*.h) | $(OUT) deps
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(WARN) -c $< -o $@
