@@ -36,10 +36,13 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-# Userspace: main.c and loader/snapshot (the only files that know the
-# skeleton) are kept apart from the pure code that unit tests link.
-CORE_SRCS := $(filter-out src/main.c src/loader.c src/snapshot.c,$(wildcard src/*.c src/out/*.c))
-SKEL_SRCS := $(wildcard src/loader.c src/snapshot.c)
+# Userspace, one folder per stage of the flow: source/ (kernel or file) ->
+# the pipeline -> model/ and write/ -> view/ at the end. main.c and the
+# live source (the only files that know the skeleton or the loader) are kept
+# apart from the pure code that unit tests link.
+SRC_DIRS := src src/source src/model src/write src/view
+SKEL_SRCS := $(wildcard src/source/loader.c src/source/live.c)
+CORE_SRCS := $(filter-out src/main.c $(SKEL_SRCS),$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
 APP_SRCS := src/main.c $(SKEL_SRCS) $(CORE_SRCS)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 WORKLOAD_SRCS := $(wildcard tests/workloads/*.c)
@@ -139,13 +142,14 @@ vmlinux:
 	mv $(VMLINUX).tmp $(VMLINUX)
 
 format:
-	clang-format -i bpf/*.c src/*.c src/out/*.c include/proctrace/*.h tests/unit/*.c tests/workloads/*.c
+	clang-format -i bpf/*.c $(addsuffix /*.c,$(SRC_DIRS)) $(wildcard src/*/*.h) include/proctrace/*.h \
+		tests/unit/*.c tests/workloads/*.c
 
 # The generated skeleton (in loader.c) trips the analyzer's leak check on
 # bpftool's own code: that one check is off for loader.c.
 lint: $(SKEL)
-	clang-tidy --quiet $(filter-out src/loader.c,$(APP_SRCS)) -- $(CPPFLAGS)
-	clang-tidy --quiet --checks=-clang-analyzer-unix.Malloc src/loader.c -- $(CPPFLAGS)
+	clang-tidy --quiet $(filter-out src/source/loader.c,$(APP_SRCS)) -- $(CPPFLAGS)
+	clang-tidy --quiet --checks=-clang-analyzer-unix.Malloc src/source/loader.c -- $(CPPFLAGS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--suppress=missingIncludeSystem $(CPPFLAGS) src tests/unit
 

@@ -81,26 +81,18 @@ if ! $CC -O2 -static bench/nop.c -o "$BIN/ptnop" 2>/dev/null; then
 	$CC -O2 bench/nop.c -o "$BIN/ptnop"
 fi
 # Drivers of proctrace's own objects: what the Makefile built, without
-# main and the BPF loader. First with the few they need, then with all.
-core=$(ls "$OUT"/src/*.o "$OUT"/src/out/*.o 2>/dev/null |
-	grep -v -E '/(main|loader|snapshot)\.o$' | tr '\n' ' ')
+# main and the live source (the BPF loader).
+core=$(find "$OUT/src" -name '*.o' 2>/dev/null |
+	grep -v -E '/(main|loader|live)\.o$' | sort | tr '\n' ' ')
 rm -f "$BIN/model_bench" "$BIN/writer_bench"
 # shellcheck disable=SC2086
-$CC -O2 $WARN -Iinclude -I"$OUT" -D_GNU_SOURCE bench/writer_bench.c \
-	"$OUT/src/out/csv.o" "$OUT/src/out/stream.o" "$OUT/src/decode.o" "$OUT/src/buf.o" \
-	-o "$BIN/writer_bench" 2>/dev/null ||
-	$CC -O2 $WARN -Iinclude -I"$OUT" -D_GNU_SOURCE bench/writer_bench.c $core \
-		-o "$BIN/writer_bench" ||
+$CC -O2 $WARN -Iinclude -I"$OUT" -D_GNU_SOURCE bench/writer_bench.c $core \
+	-o "$BIN/writer_bench" ||
 	echo "bench: the writer driver did not build; its row is left out" >&2
-if [ -f "$OUT/src/model.o" ]; then
-	# shellcheck disable=SC2086
-	$CC -O2 $WARN -Iinclude -I"$OUT" -D_GNU_SOURCE bench/model_bench.c \
-		"$OUT/src/model.o" "$OUT/src/decode.o" "$OUT/src/buf.o" \
-		-o "$BIN/model_bench" 2>/dev/null ||
-		$CC -O2 $WARN -Iinclude -I"$OUT" -D_GNU_SOURCE bench/model_bench.c $core \
-			-o "$BIN/model_bench" ||
-		echo "bench: the model driver did not build; its row is left out" >&2
-fi
+# shellcheck disable=SC2086
+$CC -O2 $WARN -Iinclude -I"$OUT" -D_GNU_SOURCE bench/model_bench.c $core \
+	-o "$BIN/model_bench" ||
+	echo "bench: the model driver did not build; its row is left out" >&2
 
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
