@@ -76,12 +76,12 @@ $(SKEL): $(BPF_OBJ)
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name proctrace_bpf > $@
 
-$(OUT)/%.o: %.c $(wildcard include/proctrace/*.h) | $(OUT) deps
+$(OUT)/%.o: %.c $(wildcard include/proctrace/*.h src/*/*.h) | $(OUT) deps
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
 
-$(OUT)/asan/%.o: %.c $(wildcard include/proctrace/*.h) | $(OUT) deps
+$(OUT)/asan/%.o: %.c $(wildcard include/proctrace/*.h src/*/*.h) | $(OUT) deps
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(WARN) -c $< -o $@

@@ -1190,7 +1190,7 @@ def report(s, results, targets, info):
           "and the parent's SIGCHLD, 2 workers, pids cycling through pid_max so pids are "
           "reused as on this machine.\n")
     else:
-        w("Not measured: the model driver was not built (no build/src/model.o).\n")
+        w("Not measured: the model driver was not built (see make bench's output).\n")
     w("## How events were counted\n")
     seen_tracers = {}
     for rows in results["modes"].values():

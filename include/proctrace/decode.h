@@ -65,20 +65,6 @@ enum pt_escape_flags {
 };
 void pt_escape_text(struct pt_buf *out, const char *s, size_t n, unsigned flags);
 
-/* The exec payload in data[], clamped to the record's size so that a bad
- * length can never make a reader run past the record. */
-const __u8 *pt_exec_argv(const struct pt_event *ev, size_t *len);
-const char *pt_exec_path(const struct pt_event *ev, size_t *len);
-
-/* Whether ev->by names the event's actor: the parent (fork), creating thread
- * (thread), reaper (reap, unless automatic), sender (signal, stop, continue,
- * unless the kernel), caller (setpgid, setsid); never with PT_F_NO_ACTOR. */
-bool pt_event_has_actor(const struct pt_event *ev);
-
-/* How long a reaped task was a zombie; false when the kernel did not know
- * when it exited (reap.exit_ns == 0). */
-bool pt_reap_zombie_ns(const struct pt_event *ev, __u64 *ns);
-
 /* Boot-time nanoseconds to wall clock: boot_to_real_ns is
  * CLOCK_REALTIME - CLOCK_BOOTTIME, read once at start. */
 struct pt_clock {

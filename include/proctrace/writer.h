@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include "proctrace/decode.h"
 #include "proctrace/event.h"
+#include "proctrace/event_access.h"
 
 /* CSV, RFC 4180, the columns listed in README.md. */
 struct pt_csv;

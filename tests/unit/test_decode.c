@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "proctrace/decode.h"
+#include "proctrace/event_access.h"
 
 /* ---- helpers ---- */
 

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Inside the process model (include/proctrace/model.h): the nodes behind
+ * each pt_proc and what the model's files call across. model.c: storage
+ * (nodes, pid slots, bounded memory); feed.c: events into histories;
+ * query.c: walking the tree, one process, state over time. */
+#ifndef PROCTRACE_MODEL_INT_H
+#define PROCTRACE_MODEL_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+/* uthash aborts on allocation failure unless told otherwise; a failed add
+ * leaves the element's hh.tbl NULL, which is what callers check. */
+#define HASH_NONFATAL_OOM 1
+#include <uthash.h>
+
+#include "proctrace/decode.h"
+#include "proctrace/model.h"
+
+/* Room for fork, exec, exit and reap without another allocation: most
+ * processes of a busy system have no more. */
+#define INLINE_MARKS 4
+/* Bounded model: a process that lives long can still be signalled or
+ * stopped without end, or exec in a loop; its history is capped too. */
+#define BOUNDED_MAX_MARKS 1024
+#define BOUNDED_MAX_PROGS 64
+/* Nodes are carved from blocks of this size (see node_alloc). */
+#define SLAB_BYTES (2u << 20)
+
+struct thread_node {
+	struct pt_thread pub;
+	UT_hash_handle hh;		/* in proc_node.threads, by tid */
+	struct thread_node *next_ended; /* bounded: ended threads, oldest first */
+};
+
+struct proc_node {
+	struct pt_proc pub;
+	struct proc_node *older; /* same pid, started earlier */
+	__u64 comm_ts;		 /* event that gave pub.comm */
+
+	/* Dropping (bounded model only). */
+	struct proc_node *ref_parent; /* the node counted as its parent */
+	size_t nchild;		      /* nodes whose ref_parent this is */
+	struct proc_node *drop_prev, *drop_next;
+	bool queued; /* in the droppable queue */
+
+	struct pt_mark *marks; /* inline_marks until it grows */
+	size_t marks_cap;
+	struct pt_prog *progs;	     /* owned, sorted by time */
+	struct thread_node *threads; /* uthash by tid */
+	struct thread_node *ended_first, *ended_last;
+	size_t nended;
+
+	/* Scratch of pt_model_walk. */
+	struct proc_node *w_parent, *w_first, *w_last, *w_next;
+	bool w_missing;
+
+	struct pt_mark inline_marks[INLINE_MARKS];
+};
+
+struct pid_slot {
+	__u32 pid;
+	struct proc_node *newest; /* chain through proc_node.older */
+	UT_hash_handle hh;
+};
+
+struct slab {
+	struct slab *next;
+};
+
+struct pt_model {
+	struct pt_model_opts opts;
+	struct pid_slot *slots; /* uthash by pid */
+	struct slab *slabs;	/* owned: where nodes are carved from */
+	char *slab_next;	/* free space of the newest slab */
+	size_t slab_left;
+	struct proc_node *free_nodes; /* dropped nodes to reuse, through older */
+	/* Ended processes no longer needed for the tree, oldest first. */
+	struct proc_node *drop_first, *drop_last;
+	size_t ndrop;
+	struct pt_model_stats stats;
+	__u64 last_ts;
+	__u64 set_end;
+};
+
+static inline struct proc_node *node_of(const struct pt_proc *p)
+{
+	return (struct proc_node *)((char *)p - offsetof(struct proc_node, pub));
+}
+
+/* ---- model.c: storage ---- */
+
+struct proc_node *model_node_find(const struct pt_model *m, __u32 pid, __u64 start_ns);
+bool model_born_before(const struct pt_proc *a, const struct pt_proc *b);
+struct proc_node *model_parent_resolve(const struct pt_model *m, __u32 pid,
+				       const struct pt_proc *child);
+void model_queue_update(struct pt_model *m, struct proc_node *n);
+void model_ref_parent_link(struct pt_model *m, struct proc_node *n);
+void model_limit_enforce(struct pt_model *m);
+struct proc_node *model_node_create(struct pt_model *m, const struct pt_task *t);
+
+#endif

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The wall clock a file was written with, recovered from its time column. */
+#include <time.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "replay_int.h"
+
+/* ---- the time column: which clocks fit it ---- */
+
+static bool fixed_digits(const char *s, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+/* "2026-11-25T17:34:37.123456Z": microseconds since the epoch. */
+static bool parse_utc_us(const char *s, __int128 *us)
+{
+	int y, mo, d, h, mi, sec, frac;
+	struct tm tm = { 0 };
+	time_t t;
+
+	if (strlen(s) != 27 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+	    s[16] != ':' || s[19] != '.' || s[26] != 'Z')
+		return false;
+	if (!fixed_digits(s, 4, &y) || !fixed_digits(s + 5, 2, &mo) ||
+	    !fixed_digits(s + 8, 2, &d) || !fixed_digits(s + 11, 2, &h) ||
+	    !fixed_digits(s + 14, 2, &mi) || !fixed_digits(s + 17, 2, &sec) ||
+	    !fixed_digits(s + 20, 6, &frac))
+		return false;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return false;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	*us = (__int128)t * 1000000 + frac;
+	return true;
+}
+
+/* "@SECONDS.NNNNNNNNN", the writer's form for times gmtime cannot take:
+ * nanoseconds since the epoch, exact. */
+static bool parse_epoch_ns(const char *s, __int128 *ns)
+{
+	const char *dot = strchr(s, '.');
+	char secs[24];
+	__u64 sec, nsec;
+	bool neg;
+	size_t n;
+
+	if (s[0] != '@' || !dot || strlen(dot + 1) != 9)
+		return false;
+	neg = s[1] == '-';
+	n = dot - (s + 1 + neg);
+	if (n == 0 || n >= sizeof(secs))
+		return false;
+	memcpy(secs, s + 1 + neg, n);
+	secs[n] = '\0';
+	if (!replay_parse_u64(secs, INT64_MAX, &sec) ||
+	    !replay_parse_u64(dot + 1, 999999999, &nsec))
+		return false;
+	*ns = (neg ? -(__int128)sec : (__int128)sec) * 1000000000 + nsec;
+	return true;
+}
+
+/* The range of boot_to_real_ns that gives this row its time. */
+int replay_time_parse(struct pt_replay *r, int64_t *lo, int64_t *hi)
+{
+	const char *s = replay_field(r, COL_TIME);
+	__int128 ts = r->ev->task.ts_ns, v, width;
+
+	if (parse_utc_us(s, &v)) {
+		v = v * 1000 - ts;
+		width = 999;
+	} else if (parse_epoch_ns(s, &v)) {
+		v -= ts;
+		width = 0;
+	} else {
+		return malformed(r, "time: '%s' is not a UTC time", replay_shown(r, s));
+	}
+	if (v < INT64_MIN || v + width > INT64_MAX)
+		return malformed(r, "time: '%s' is too far from ts_ns", replay_shown(r, s));
+	*lo = (int64_t)v;
+	*hi = (int64_t)(v + width);
+	return 0;
+}
+
+/* Only clocks that fit every row so far are kept; a row that fits none of
+ * them (a file joined from two runs) leaves them as they were. */
+void replay_clock_narrow(struct pt_replay *r, int64_t lo, int64_t hi)
+{
+	if (!r->have_clock) {
+		r->off_lo = lo;
+		r->off_hi = hi;
+		r->have_clock = true;
+		return;
+	}
+	if (lo > r->off_hi || hi < r->off_lo)
+		return;
+	if (lo > r->off_lo)
+		r->off_lo = lo;
+	if (hi < r->off_hi)
+		r->off_hi = hi;
+}
+
+bool pt_replay_clock(const struct pt_replay *r, struct pt_clock *clock)
+{
+	if (!r->have_clock)
+		return false;
+	clock->boot_to_real_ns = r->off_lo + (r->off_hi - r->off_lo) / 2;
+	return true;
+}

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Inside the CSV reader (include/proctrace/replay.h): the state its layers
+ * share and the functions they call across files. Private to src/source. */
+#ifndef PROCTRACE_SOURCE_REPLAY_INT_H
+#define PROCTRACE_SOURCE_REPLAY_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+/* uthash aborts on allocation failure unless told otherwise; a failed add
+ * leaves hh.tbl NULL instead. */
+#define HASH_NONFATAL_OOM 1
+#include <uthash.h>
+#include "proctrace/event_access.h"
+#include "proctrace/replay.h"
+
+#define REPLAY_CHUNK 65536
+/* The writer's longest row, argv and path escaped at their worst, is under
+ * 200 KiB: a longer one is not proctrace's, and a quote never closed cannot
+ * take the whole file into memory. */
+#define REPLAY_ROW_MAX (1 << 20)
+#define REPLAY_MAX_PAIRS 32
+/* Holders of one pid remembered at once: the live one and those whose reap
+ * may still come (a reap can arrive after the pid's next fork). */
+#define REPLAY_HOLDERS 4
+/* Bytes of a bad value quoted in an error message. */
+#define REPLAY_SHOW_MAX 32
+
+enum col {
+	COL_TS_NS,
+	COL_TIME,
+	COL_EVENT,
+	COL_PID,
+	COL_TID,
+	COL_PPID,
+	COL_PGID,
+	COL_SID,
+	COL_UID,
+	COL_COMM,
+	COL_BY_PID,
+	COL_SIGNAL,
+	COL_EXIT_CODE,
+	COL_CORE_DUMPED,
+	COL_STATE,
+	COL_FILENAME,
+	COL_ARGV,
+	COL_CPU_USER_US,
+	COL_CPU_SYS_US,
+	COL_MAXRSS_KB,
+	COL_MINFLT,
+	COL_MAJFLT,
+	COL_NVCSW,
+	COL_NIVCSW,
+	COL_NS_PID,
+	COL_PIDNS,
+	COL_CGROUP_ID,
+	COL_DETAIL,
+	N_COLS,
+};
+
+extern const char *const col_names[N_COLS];
+
+struct pair {
+	const char *key, *val;
+};
+
+/* A process that held a pid, as far as the file has shown it. */
+struct holder {
+	__u64 start_ns;
+	bool exited, reaped;
+};
+
+struct pid_slot {
+	__u32 pid;
+	unsigned n;
+	struct holder h[REPLAY_HOLDERS]; /* newest first */
+	UT_hash_handle hh;
+};
+
+struct pt_replay {
+	FILE *f; /* borrowed */
+	char chunk[REPLAY_CHUNK];
+	size_t pos, len;
+	bool eof;
+	int read_err;		/* errno of a failed read */
+	unsigned long line;	/* line the reader is on, from 1 */
+	unsigned long row_line; /* line the current row starts on */
+	struct pt_buf row;	/* the row's fields, each NUL-terminated */
+	size_t starts[N_COLS];	/* where each field begins in row */
+	unsigned nfields;
+	struct pair pairs[REPLAY_MAX_PAIRS]; /* the detail column, split */
+	unsigned npairs;
+	char msg[256];		/* the first error of the row */
+	struct pt_buf shown;	/* a bad value, escaped for msg */
+	struct pt_event *ev;	/* with room for the exec payload */
+	struct pid_slot *slots; /* uthash by pid */
+	bool have_clock;
+	int64_t off_lo, off_hi; /* boot_to_real_ns that fit every row */
+};
+
+/* ---- csv_record.c ---- */
+
+/* Keep the row's first error as "line N: ..."; returns err. */
+int replay_report(struct pt_replay *r, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define malformed(r, ...) replay_report(r, -EINVAL, __VA_ARGS__)
+/* s made fit for a one-line message: cut short, escaped. */
+const char *replay_shown(struct pt_replay *r, const char *s);
+void replay_error_out(const struct pt_replay *r, char *err, size_t errlen);
+/* One record into r->row: 1; 0 at the end of the file; < 0 with r->msg. */
+int replay_read_row(struct pt_replay *r);
+char *replay_field(const struct pt_replay *r, enum col c);
+
+/* ---- text_values.c ---- */
+
+bool replay_parse_u64(const char *s, __u64 max, __u64 *v);
+bool replay_parse_s32(const char *s, __s32 *v);
+int replay_hex_digit(char c);
+bool replay_parse_hex_u32(const char *s, __u32 *v); /* "0x" and 1-8 hex digits */
+unsigned replay_kind_from_name(const char *s);	    /* 0: not an event's name */
+bool replay_signal_from_name(const char *s, int *sig);
+int replay_col_u64(struct pt_replay *r, enum col c, __u64 max, __u64 *v);
+int replay_col_u32(struct pt_replay *r, enum col c, __u32 *v);
+int replay_unescape(struct pt_replay *r, const char *what, const char *s, char *out, size_t cap,
+		    size_t *len);
+int replay_comm_value(struct pt_replay *r, const char *what, const char *s, char *out);
+
+/* ---- shell_words.c ---- */
+
+struct sink {
+	__u8 *p;
+	size_t len, cap;
+	bool over;
+};
+/* Each word with its NUL: false when s is not the writer's quoting. */
+bool replay_argv_words(const char *s, struct sink *k);
+
+/* ---- replay_clock.c ---- */
+
+/* The range of boot_to_real_ns that gives this row its time. */
+int replay_time_parse(struct pt_replay *r, int64_t *lo, int64_t *hi);
+void replay_clock_narrow(struct pt_replay *r, int64_t lo, int64_t hi);
+
+/* ---- pid_holders.c ---- */
+
+int replay_start_assign(struct pt_replay *r);
+
+#endif
