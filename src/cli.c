@@ -389,6 +389,11 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	return PT_CLI_RUN;
 }
 
+bool pt_config_stdout_taken(const struct pt_config *cfg)
+{
+	return cfg->csv_path && strcmp(cfg->csv_path, "-") == 0;
+}
+
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg, FILE *out, FILE *err)
 {
 	enum pt_cli_result res;

@@ -49,6 +49,10 @@ enum pt_cli_result {
 	PT_CLI_USAGE = 2,   /* error and usage printed on err: exit 2 */
 };
 
+/* Whether an output file is stdout ("-"): then there is no live stream,
+ * and the views go to stderr. */
+bool pt_config_stdout_taken(const struct pt_config *cfg);
+
 /* Fill cfg from argv. Help and version go to out, errors and usage to err. */
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg, FILE *out, FILE *err);
 

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "proctrace/buf.h"
+#include "proctrace/config.h"
 #include "proctrace/model.h"
 
 struct pt_view_opts {
@@ -28,6 +29,10 @@ int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
 int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
 /* --svg: the timeline as a self-contained SVG document. */
 int pt_svg_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
+
+/* Every view cfg asks for (-t, -T, --svg), as of end_ns (0: the last
+ * event's time). On failure, *what names the view that failed. */
+int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, const char **what);
 
 /* ---- wording the views share (tree.c) ---- */
 

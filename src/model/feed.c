@@ -51,7 +51,9 @@ static bool mark_after(const struct pt_mark *a, const struct pt_mark *b)
 
 static int marks_grow(struct proc_node *n)
 {
-	size_t cap = n->marks_cap * 2;
+	/* marks_cap is never 0 (node_create), which the analyzer cannot see
+	 * from this file. */
+	size_t cap = n->marks_cap ? n->marks_cap * 2 : INLINE_MARKS;
 	struct pt_mark *marks;
 
 	if (n->marks == n->inline_marks) {

@@ -109,9 +109,9 @@ void pt_model_free(struct pt_model *m)
 			older = n->older;
 			node_free(m, n);
 		}
-		HASH_DEL(
-			m->slots,
-			s); // NOLINT(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference)
+		/* uthash's table juggling confuses clang's analyzer */
+		// NOLINTNEXTLINE(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference)
+		HASH_DEL(m->slots, s);
 		free(s);
 	}
 	for (slab = m->slabs; slab; slab = next) {
@@ -288,9 +288,9 @@ static void chain_unlink(struct pt_model *m, struct proc_node *n)
 		}
 	}
 	if (!s->newest) {
-		HASH_DEL(
-			m->slots,
-			s); // NOLINT(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference)
+		/* uthash's table juggling confuses clang's analyzer */
+		// NOLINTNEXTLINE(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference)
+		HASH_DEL(m->slots, s);
 		free(s);
 	}
 }

@@ -118,7 +118,7 @@ int replay_col_u64(struct pt_replay *r, enum col c, __u64 max, __u64 *v)
 
 int replay_col_u32(struct pt_replay *r, enum col c, __u32 *v)
 {
-	__u64 x;
+	__u64 x = 0;
 	int err = replay_col_u64(r, c, UINT32_MAX, &x);
 
 	if (!err)

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* The one stage every event goes through, from whichever source: counted,
+ * fed to the model (when a view was asked for) and written by every
+ * writer. Sources (source.h) call it; views read its model at the end.
+ *
+ *   source (kernel + snapshot, or a file) -> pipeline -> model, writers
+ *                                                      -> views at the end
+ *
+ * The first output error is kept with the name of the output, so the caller
+ * reports it once; events go on to the other outputs no further. */
+#ifndef PROCTRACE_PIPELINE_H
+#define PROCTRACE_PIPELINE_H
+
+#include <linux/types.h>
+#include <stdio.h>
+#include "proctrace/config.h"
+#include "proctrace/decode.h"
+#include "proctrace/event.h"
+#include "proctrace/model.h"
+#include "proctrace/writer.h"
+
+struct pt_pipeline {
+	const struct pt_config *cfg; /* borrowed */
+	struct pt_model *model;	     /* NULL: no view asked for */
+	struct pt_stream *stream;    /* NULL: -q, or stdout carries a file */
+	struct pt_csv *csv;	     /* -o */
+	FILE *csv_file;		     /* owned unless it is stdout */
+	__u64 seen[PT_KIND_MAX];     /* events written, by kind */
+	__u64 lost;		     /* events lost, from the PT_LOST events */
+	int out_err;		     /* first output error, -errno */
+	const char *out_what;	     /* which output failed */
+};
+
+/* Start with no outputs, and the model when cfg asks for a view. -ENOMEM
+ * (after one line on stderr) when the model cannot be made. */
+int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg);
+/* Open the files and the live stream, written with clock. Only once the
+ * source works, so a source that fails leaves no output behind. Prints one
+ * line on stderr and returns -errno on failure. */
+int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock);
+/* One event to the model and every output; 0 or the first error. */
+int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev);
+/* An event the model needs for context but the outputs do not show (the
+ * snapshot rows of a followed process's ancestors). */
+int pt_pipeline_context(struct pt_pipeline *p, const struct pt_event *ev);
+/* Write out what the outputs hold, so a reader following them (a pipe, a
+ * `tail -f`) sees events within a poll interval. */
+int pt_pipeline_flush(struct pt_pipeline *p);
+/* Close the outputs (the first error wins) and free the model. */
+void pt_pipeline_close(struct pt_pipeline *p);
+/* Keep err as the failure of the output named what, unless one is kept. */
+int pt_pipeline_failed(struct pt_pipeline *p, int err, const char *what);
+/* "proctrace: N events, fork N, ...; lost N" */
+void pt_pipeline_summary(const struct pt_pipeline *p, FILE *f);
+
+#endif

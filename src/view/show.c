@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The views cfg asks for, from the model, once the source is done: the
+ * tree and the timeline on stdout (stderr when stdout carries a file), the
+ * SVG in its file. */
+#include <errno.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "proctrace/views.h"
+
+/* Text views fit the terminal they are printed on. */
+static unsigned view_width(FILE *f)
+{
+	struct winsize ws;
+
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	return PT_VIEW_DEFAULT_WIDTH;
+}
+
+static int write_svg(const char *path, struct pt_model *m, const struct pt_view_opts *vo)
+{
+	FILE *f = fopen(path, "we");
+	int err;
+
+	if (!f)
+		return -errno;
+	err = pt_svg_write(f, m, vo);
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, const char **what)
+{
+	FILE *f = pt_config_stdout_taken(c) ? stderr : stdout;
+	struct pt_view_opts vo = {
+		.width = view_width(f),
+		.ascii = c->ascii,
+		.verbose = c->verbose > 0,
+		.threads = c->threads,
+	};
+	int err = 0;
+
+	if (end_ns) /* else the last event's time */
+		pt_model_set_end(m, end_ns);
+	if (c->tree)
+		err = pt_tree_write(f, m, &vo);
+	if (!err && c->timeline)
+		err = pt_timeline_write(f, m, &vo);
+	if (err) {
+		*what = "the views";
+		return err;
+	}
+	if (c->svg_path && (err = write_svg(c->svg_path, m, &vo)))
+		*what = c->svg_path;
+	return err;
+}
