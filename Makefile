@@ -56,7 +56,7 @@ WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(WORKLOAD_SRCS))
 SKEL := $(OUT)/proctrace.skel.h
 BPF_OBJ := $(OUT)/proctrace.bpf.o
 
-.PHONY: all deps vmlinux test unit integration check-asan demo install clean format lint workloads bench
+.PHONY: all deps vmlinux test unit readme-check integration check-asan demo install clean format lint workloads bench
 
 all: deps $(OUT)/proctrace
 
@@ -123,7 +123,11 @@ integration: deps $(OUT)/asan/proctrace $(OUT)/proctrace $(WORKLOADS)
 	$(Q)PROCTRACE=$(OUT)/asan/proctrace WORKLOADS=$(OUT)/workloads \
 		python3 tests/integration/run.py
 
-test: unit integration
+# README.md's column table is what the program prints (--columns).
+readme-check: $(OUT)/proctrace
+	$(Q)python3 tests/integration/check_readme.py $(OUT)/proctrace README.md
+
+test: unit readme-check integration
 check-asan: test
 
 demo: deps $(OUT)/proctrace $(OUT)/workloads/demo

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "proctrace/config.h"
+#include "proctrace/schema.h"
 
 #ifndef PT_VERSION
 #define PT_VERSION "unknown"
@@ -31,6 +32,7 @@ enum {
 	OPT_ASCII,
 	OPT_SVG,
 	OPT_REPLAY,
+	OPT_COLUMNS,
 };
 
 /* "+": stop at the first non-option; ":": report a missing argument apart
@@ -57,6 +59,7 @@ static const struct option long_opts[] = {
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "columns", no_argument, NULL, OPT_COLUMNS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -102,6 +105,8 @@ static const char help_text[] =
 	"\n"
 	"      --replay FILE     read the events from a CSV proctrace wrote ('-':\n"
 	"                        stdin) instead of tracing: views, stream, re-export\n"
+	"      --columns         print the columns and detail keys of -o (their\n"
+	"                        type, unit, events, meaning) and exit\n"
 	"  -h, --help            show this help\n"
 	"  -V, --version         show the version\n"
 	"\n"
@@ -368,6 +373,9 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		return PT_CLI_EXIT_OK;
 	case 'V':
 		fputs("proctrace " PT_VERSION "\n", out);
+		return PT_CLI_EXIT_OK;
+	case OPT_COLUMNS:
+		pt_schema_print(out);
 		return PT_CLI_EXIT_OK;
 	}
 	return PT_CLI_RUN;

@@ -92,7 +92,7 @@ static void row_put(struct pt_replay *r, char c)
 
 static void field_begin(struct pt_replay *r)
 {
-	if (r->nfields < N_COLS)
+	if (r->nfields < PT_NCOLS)
 		r->starts[r->nfields] = r->row.len;
 	r->nfields++;
 }
@@ -180,7 +180,7 @@ int replay_read_row(struct pt_replay *r)
 	return r->msg[0] ? -EINVAL : 1;
 }
 
-char *replay_field(const struct pt_replay *r, enum col c)
+char *replay_field(const struct pt_replay *r, enum pt_col c)
 {
 	return r->row.data + r->starts[c];
 }

@@ -14,18 +14,11 @@
 #include <string.h>
 #include "replay_int.h"
 
-const char *const col_names[N_COLS] = {
-	"ts_ns",  "time",     "event",	"pid",	       "tid",	     "ppid",	  "pgid",
-	"sid",	  "uid",      "comm",	"by_pid",      "signal",     "exit_code", "core_dumped",
-	"state",  "filename", "argv",	"cpu_user_us", "cpu_sys_us", "maxrss_kb", "minflt",
-	"majflt", "nvcsw",    "nivcsw", "ns_pid",      "pidns",	     "cgroup_id", "detail",
-};
-
 /* ---- the detail column ---- */
 
 static int detail_split(struct pt_replay *r)
 {
-	char *s = replay_field(r, COL_DETAIL), *sp, *eq;
+	char *s = replay_field(r, PT_COL_DETAIL), *sp, *eq;
 
 	if (!*s)
 		return 0;
@@ -112,19 +105,21 @@ static int detail_comm(struct pt_replay *r, const char *key, char *out)
 static int task_parse(struct pt_replay *r)
 {
 	struct pt_task *t = &r->ev->task;
-	const char *state = replay_field(r, COL_STATE);
+	const char *state = replay_field(r, PT_COL_STATE);
 	int err = 0;
 
-	err = err ?: replay_col_u32(r, COL_PID, &t->pid);
-	err = err ?: replay_col_u32(r, COL_TID, &t->tid);
-	err = err ?: replay_col_u32(r, COL_PPID, &t->ppid);
-	err = err ?: replay_col_u32(r, COL_PGID, &t->pgid);
-	err = err ?: replay_col_u32(r, COL_SID, &t->sid);
-	err = err ?: replay_col_u32(r, COL_UID, &t->uid);
-	err = err ?: replay_comm_value(r, "comm", replay_field(r, COL_COMM), t->comm);
-	err = err ?: replay_col_u32(r, COL_NS_PID, &t->ns_pid);
-	err = err ?: replay_col_u32(r, COL_PIDNS, &t->pidns);
-	err = err ?: replay_col_u64(r, COL_CGROUP_ID, UINT64_MAX, &t->cgroup_id);
+	err = err ?: replay_col_u32(r, PT_COL_PID, &t->pid);
+	err = err ?: replay_col_u32(r, PT_COL_TID, &t->tid);
+	err = err ?: replay_col_u32(r, PT_COL_PPID, &t->ppid);
+	err = err ?: replay_col_u32(r, PT_COL_PGID, &t->pgid);
+	err = err ?: replay_col_u32(r, PT_COL_SID, &t->sid);
+	err = err ?: replay_col_u32(r, PT_COL_UID, &t->uid);
+	err = err
+		?: replay_comm_value(r, pt_col_name(PT_COL_COMM), replay_field(r, PT_COL_COMM),
+				     t->comm);
+	err = err ?: replay_col_u32(r, PT_COL_NS_PID, &t->ns_pid);
+	err = err ?: replay_col_u32(r, PT_COL_PIDNS, &t->pidns);
+	err = err ?: replay_col_u64(r, PT_COL_CGROUP_ID, UINT64_MAX, &t->cgroup_id);
 	if (err)
 		return err;
 	for (t->state = PT_STATE_ALIVE; t->state <= PT_STATE_REAPED; t->state++)
@@ -139,20 +134,26 @@ static int exec_parse(struct pt_replay *r)
 	/* One more than the most argv holds: a last argument cut without its
 	 * NUL comes back with one, taken off below. */
 	struct sink k = { .p = ev->data, .cap = PT_ARGV_MAX + 1 };
-	const char *argv = replay_field(r, COL_ARGV);
+	const char *argv = replay_field(r, PT_COL_ARGV);
 	__u64 captured = 0, old_tid = 0;
 	size_t path_len = 0;
 	int err = 0;
 
-	err = err ?: detail_flag(r, "argv_truncated", "1", &ev->flags, PT_F_ARGV_TRUNC);
-	err = err ?: detail_flag(r, "argv_unreadable", "1", &ev->flags, PT_F_ARGV_FAULT);
-	err = err ?: detail_flag(r, "path_truncated", "1", &ev->flags, PT_F_PATH_TRUNC);
-	err = err < 0 ? err : detail_u32(r, "argc", &ev->exec.argc);
-	err = err < 0 ? err : detail_u32(r, "args_size", &ev->exec.args_size);
+	err = err
+		?: detail_flag(r, pt_dkey_name(PT_DK_ARGV_TRUNCATED), "1", &ev->flags,
+			       PT_F_ARGV_TRUNC);
+	err = err
+		?: detail_flag(r, pt_dkey_name(PT_DK_ARGV_UNREADABLE), "1", &ev->flags,
+			       PT_F_ARGV_FAULT);
+	err = err
+		?: detail_flag(r, pt_dkey_name(PT_DK_PATH_TRUNCATED), "1", &ev->flags,
+			       PT_F_PATH_TRUNC);
+	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_ARGC), &ev->exec.argc);
+	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_ARGS_SIZE), &ev->exec.args_size);
 	if (err < 0)
 		return err;
 	ev->exec.old_tid = ev->task.pid;
-	err = detail_u64(r, "old_tid", UINT32_MAX, false, &old_tid);
+	err = detail_u64(r, pt_dkey_name(PT_DK_OLD_TID), UINT32_MAX, false, &old_tid);
 	if (err < 0)
 		return err;
 	if (err)
@@ -166,7 +167,7 @@ static int exec_parse(struct pt_replay *r)
 	/* Whether the last argument had its NUL: the captured size says when
 	 * argv was cut; else the block is all of arg_start..arg_end. */
 	if (ev->flags & PT_F_ARGV_TRUNC) {
-		err = detail_u64(r, "captured", PT_ARGV_MAX, true, &captured);
+		err = detail_u64(r, pt_dkey_name(PT_DK_CAPTURED), PT_ARGV_MAX, true, &captured);
 		if (err < 0)
 			return err;
 		if (captured + 1 == k.len)
@@ -180,7 +181,7 @@ static int exec_parse(struct pt_replay *r)
 	if (k.len > PT_ARGV_MAX)
 		return malformed(r, "argv: longer than %d bytes", PT_ARGV_MAX);
 
-	err = replay_unescape(r, "filename", replay_field(r, COL_FILENAME),
+	err = replay_unescape(r, pt_col_name(PT_COL_FILENAME), replay_field(r, PT_COL_FILENAME),
 			      (char *)ev->data + k.len, PT_PATH_MAX, &path_len);
 	if (err)
 		return err;
@@ -193,12 +194,12 @@ static int exec_parse(struct pt_replay *r)
 /* The wait status from the columns, for a file without status=0x.... */
 static int status_from_columns(struct pt_replay *r, __u32 *status)
 {
-	const char *name = replay_field(r, COL_SIGNAL);
+	const char *name = replay_field(r, PT_COL_SIGNAL);
 	__u64 code, core;
 	int sig;
 
 	if (!*name) {
-		if (replay_col_u64(r, COL_EXIT_CODE, 255, &code))
+		if (replay_col_u64(r, PT_COL_EXIT_CODE, 255, &code))
 			return -EINVAL;
 		*status = (__u32)code << 8;
 		return 0;
@@ -206,7 +207,7 @@ static int status_from_columns(struct pt_replay *r, __u32 *status)
 	if (!replay_signal_from_name(name, &sig) || sig <= 0 || sig >= 0x7f)
 		return malformed(r, "signal: '%s' is not a terminating signal",
 				 replay_shown(r, name));
-	if (replay_col_u64(r, COL_CORE_DUMPED, 1, &core))
+	if (replay_col_u64(r, PT_COL_CORE_DUMPED, 1, &core))
 		return -EINVAL;
 	*status = (__u32)sig | (core ? 0x80 : 0);
 	return 0;
@@ -216,12 +217,12 @@ static int exit_parse(struct pt_replay *r)
 {
 	struct pt_event *ev = r->ev;
 	struct pt_exit *x = &ev->exit;
-	const char *status = detail_find(r, "status");
+	const char *status = detail_find(r, pt_dkey_name(PT_DK_STATUS));
 	__u16 thread = 0;
 	__u64 user_us, sys_us;
 	int err;
 
-	err = detail_flag(r, "thread_exit", "1", &thread, 1);
+	err = detail_flag(r, pt_dkey_name(PT_DK_THREAD_EXIT), "1", &thread, 1);
 	if (err)
 		return err;
 	if (!thread)
@@ -231,13 +232,13 @@ static int exit_parse(struct pt_replay *r)
 				 replay_shown(r, status));
 	if (!status && status_from_columns(r, &x->status))
 		return -EINVAL;
-	err = err ?: replay_col_u64(r, COL_CPU_USER_US, UINT64_MAX / 1000, &user_us);
-	err = err ?: replay_col_u64(r, COL_CPU_SYS_US, UINT64_MAX / 1000, &sys_us);
-	err = err ?: replay_col_u64(r, COL_MAXRSS_KB, UINT64_MAX, &x->maxrss_kb);
-	err = err ?: replay_col_u64(r, COL_MINFLT, UINT64_MAX, &x->minflt);
-	err = err ?: replay_col_u64(r, COL_MAJFLT, UINT64_MAX, &x->majflt);
-	err = err ?: replay_col_u64(r, COL_NVCSW, UINT64_MAX, &x->nvcsw);
-	err = err ?: replay_col_u64(r, COL_NIVCSW, UINT64_MAX, &x->nivcsw);
+	err = err ?: replay_col_u64(r, PT_COL_CPU_USER_US, UINT64_MAX / 1000, &user_us);
+	err = err ?: replay_col_u64(r, PT_COL_CPU_SYS_US, UINT64_MAX / 1000, &sys_us);
+	err = err ?: replay_col_u64(r, PT_COL_MAXRSS_KB, UINT64_MAX, &x->maxrss_kb);
+	err = err ?: replay_col_u64(r, PT_COL_MINFLT, UINT64_MAX, &x->minflt);
+	err = err ?: replay_col_u64(r, PT_COL_MAJFLT, UINT64_MAX, &x->majflt);
+	err = err ?: replay_col_u64(r, PT_COL_NVCSW, UINT64_MAX, &x->nvcsw);
+	err = err ?: replay_col_u64(r, PT_COL_NIVCSW, UINT64_MAX, &x->nivcsw);
 	if (err)
 		return err;
 	if (user_us + sys_us > UINT64_MAX / 1000)
@@ -255,11 +256,11 @@ static int reap_parse(struct pt_replay *r)
 	__u64 zombie_ns = 0;
 	int err = 0;
 
-	err = err ?: detail_flag(r, "reaped", "auto", &ev->flags, PT_F_AUTOREAP);
+	err = err ?: detail_flag(r, pt_dkey_name(PT_DK_REAPED), "auto", &ev->flags, PT_F_AUTOREAP);
 	err = err
-		?: detail_flag(r, "reaper", "unknown", &ev->flags,
+		?: detail_flag(r, pt_dkey_name(PT_DK_REAPER), "unknown", &ev->flags,
 			       PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR);
-	err = err ?: detail_u64(r, "zombie_ns", UINT64_MAX, false, &zombie_ns);
+	err = err ?: detail_u64(r, pt_dkey_name(PT_DK_ZOMBIE_NS), UINT64_MAX, false, &zombie_ns);
 	if (err <= 0)
 		return err;
 	/* exit_ns 0 means unknown, so a zombie time as long as ts_ns itself
@@ -274,24 +275,26 @@ static int reap_parse(struct pt_replay *r)
 static int signal_parse(struct pt_replay *r)
 {
 	struct pt_event *ev = r->ev;
-	const char *name = replay_field(r, COL_SIGNAL), *code, *result;
+	const char *name = replay_field(r, PT_COL_SIGNAL), *code, *result;
 	int sig, err = 0;
 	unsigned res;
 
 	if (!replay_signal_from_name(name, &sig))
 		return malformed(r, "signal: '%s' is not a signal", replay_shown(r, name));
 	ev->signal.sig = sig;
-	code = detail_find(r, "code");
+	code = detail_find(r, pt_dkey_name(PT_DK_CODE));
 	if (!code)
 		return malformed(r, "detail: no code=");
 	if (!replay_parse_s32(code, &ev->signal.code))
 		return malformed(r, "detail: code=%s is not a 32-bit number",
 				 replay_shown(r, code));
-	err = err ?: detail_flag(r, "sender", "kernel", &ev->flags, PT_F_KERNEL_SENDER);
+	err = err
+		?: detail_flag(r, pt_dkey_name(PT_DK_SENDER), "kernel", &ev->flags,
+			       PT_F_KERNEL_SENDER);
 	if (ev->kind != PT_SIGNAL || err)
 		return err;
-	err = detail_flag(r, "group", "1", &ev->flags, PT_F_SIG_GROUP);
-	result = detail_find(r, "result");
+	err = detail_flag(r, pt_dkey_name(PT_DK_GROUP), "1", &ev->flags, PT_F_SIG_GROUP);
+	result = detail_find(r, pt_dkey_name(PT_DK_RESULT));
 	if (err || !result)
 		return err ?: malformed(r, "detail: no result=");
 	/* "?" is how the writer shows a result it has no name for: the
@@ -318,7 +321,7 @@ static int lost_parse(struct pt_replay *r)
 	for (i = 0; i < r->npairs; i++) {
 		const struct pair *p = &r->pairs[i];
 
-		if (!counted && !strcmp(p->key, "lost")) {
+		if (!counted && !strcmp(p->key, pt_dkey_name(PT_DK_LOST))) {
 			if (pair_u64(r, p->key, p->val, UINT64_MAX, &l->count))
 				return -EINVAL;
 			counted = true;
@@ -341,7 +344,8 @@ static int kind_parse(struct pt_replay *r)
 
 	switch (ev->kind) {
 	case PT_SNAPSHOT:
-		err = detail_u64(r, "start_ns", UINT64_MAX, true, &ev->task.start_ns);
+		err = detail_u64(r, pt_dkey_name(PT_DK_START_NS), UINT64_MAX, true,
+				 &ev->task.start_ns);
 		return err < 0 ? err : 0;
 	case PT_EXEC:
 		return exec_parse(r);
@@ -356,14 +360,15 @@ static int kind_parse(struct pt_replay *r)
 	case PT_SETPGID:
 		/* setpgid cannot change the session: the one before is the one after. */
 		ev->setpg.old_sid = ev->task.sid;
-		err = detail_u32(r, "old_pgid", &ev->setpg.old_pgid);
+		err = detail_u32(r, pt_dkey_name(PT_DK_OLD_PGID), &ev->setpg.old_pgid);
 		return err < 0 ? err : 0;
 	case PT_SETSID:
-		err = detail_u32(r, "old_sid", &ev->setpg.old_sid);
-		err = err < 0 ? err : detail_u32(r, "old_pgid", &ev->setpg.old_pgid);
+		err = detail_u32(r, pt_dkey_name(PT_DK_OLD_SID), &ev->setpg.old_sid);
+		err = err < 0 ? err
+			      : detail_u32(r, pt_dkey_name(PT_DK_OLD_PGID), &ev->setpg.old_pgid);
 		return err < 0 ? err : 0;
 	case PT_RENAME:
-		return detail_comm(r, "old_comm", ev->rename.old_comm);
+		return detail_comm(r, pt_dkey_name(PT_DK_OLD_COMM), ev->rename.old_comm);
 	case PT_LOST:
 		return lost_parse(r);
 	default:
@@ -379,36 +384,36 @@ static int actor_parse(struct pt_replay *r)
 	struct pt_actor *by = &ev->by;
 	int err = 0;
 
-	if (!*replay_field(r, COL_BY_PID))
+	if (!*replay_field(r, PT_COL_BY_PID))
 		ev->flags |= PT_F_NO_ACTOR;
 	if (!pt_event_has_actor(ev)) {
 		ev->flags |= PT_F_NO_ACTOR;
 		return 0;
 	}
-	err = replay_col_u32(r, COL_BY_PID, &by->pid);
+	err = replay_col_u32(r, PT_COL_BY_PID, &by->pid);
 	if (err)
 		return err;
 	switch (ev->kind) {
 	case PT_FORK:
-		err = detail_u32(r, "parent_tid", &by->tid);
+		err = detail_u32(r, pt_dkey_name(PT_DK_PARENT_TID), &by->tid);
 		break;
 	case PT_THREAD:
 		/* by_pid is the creating thread; its process is the new thread's. */
-		err = detail_u32(r, "creator_tid", &by->tid);
+		err = detail_u32(r, pt_dkey_name(PT_DK_CREATOR_TID), &by->tid);
 		if (err > 0 && by->tid != by->pid)
 			return malformed(r, "detail: creator_tid=%u, but by_pid is %u", by->tid,
 					 by->pid);
 		by->pid = ev->task.pid;
 		break;
 	case PT_REAP:
-		err = detail_u32(r, "reaper_tid", &by->tid);
-		err = err < 0 ? err : detail_comm(r, "reaper_comm", by->comm);
+		err = detail_u32(r, pt_dkey_name(PT_DK_REAPER_TID), &by->tid);
+		err = err < 0 ? err : detail_comm(r, pt_dkey_name(PT_DK_REAPER_COMM), by->comm);
 		break;
 	case PT_SIGNAL:
 	case PT_STOP:
 	case PT_CONTINUE:
-		err = detail_u32(r, "sender_tid", &by->tid);
-		err = err < 0 ? err : detail_comm(r, "sender_comm", by->comm);
+		err = detail_u32(r, pt_dkey_name(PT_DK_SENDER_TID), &by->tid);
+		err = err < 0 ? err : detail_comm(r, pt_dkey_name(PT_DK_SENDER_COMM), by->comm);
 		break;
 	case PT_SETSID:
 		/* The caller is the task itself, read at the same moment. */
@@ -423,18 +428,18 @@ static int actor_parse(struct pt_replay *r)
 static int row_to_event(struct pt_replay *r)
 {
 	struct pt_event *ev = r->ev;
-	const char *event = replay_field(r, COL_EVENT);
+	const char *event = replay_field(r, PT_COL_EVENT);
 	int64_t lo = 0, hi = 0;
 	int err = 0;
 
-	if (r->nfields != N_COLS)
-		return malformed(r, "%u columns, want %d", r->nfields, N_COLS);
+	if (r->nfields != PT_NCOLS)
+		return malformed(r, "%u columns, want %d", r->nfields, PT_NCOLS);
 	memset(ev, 0, sizeof(*ev));
 	ev->size = sizeof(*ev);
 	ev->kind = (__u16)replay_kind_from_name(event);
 	if (!ev->kind)
 		return malformed(r, "event: '%s' is not an event", replay_shown(r, event));
-	err = err ?: replay_col_u64(r, COL_TS_NS, UINT64_MAX, &ev->task.ts_ns);
+	err = err ?: replay_col_u64(r, PT_COL_TS_NS, UINT64_MAX, &ev->task.ts_ns);
 	err = err ?: replay_time_parse(r, &lo, &hi);
 	err = err ?: detail_split(r);
 	if (!err && ev->kind != PT_LOST)
@@ -469,14 +474,14 @@ static int header_check(struct pt_replay *r)
 {
 	int c;
 
-	if (r->nfields != N_COLS)
+	if (r->nfields != PT_NCOLS)
 		return malformed(r, "not a proctrace CSV header: %u columns, want %d", r->nfields,
-				 N_COLS);
-	for (c = 0; c < N_COLS; c++)
-		if (strcmp(replay_field(r, c), col_names[c]))
-			return malformed(r,
-					 "not a proctrace CSV header: column %d is '%s', want '%s'",
-					 c + 1, replay_shown(r, replay_field(r, c)), col_names[c]);
+				 PT_NCOLS);
+	for (c = 0; c < PT_NCOLS; c++)
+		if (strcmp(replay_field(r, c), pt_col_name(c)))
+			return malformed(
+				r, "not a proctrace CSV header: column %d is '%s', want '%s'",
+				c + 1, replay_shown(r, replay_field(r, c)), pt_col_name(c));
 	return 0;
 }
 

@@ -79,7 +79,7 @@ static bool parse_epoch_ns(const char *s, __int128 *ns)
 /* The range of boot_to_real_ns that gives this row its time. */
 int replay_time_parse(struct pt_replay *r, int64_t *lo, int64_t *hi)
 {
-	const char *s = replay_field(r, COL_TIME);
+	const char *s = replay_field(r, PT_COL_TIME);
 	__int128 ts = r->ev->task.ts_ns, v, width;
 
 	if (parse_utc_us(s, &v)) {

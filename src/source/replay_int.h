@@ -12,6 +12,7 @@
 #include <uthash.h>
 #include "proctrace/event_access.h"
 #include "proctrace/replay.h"
+#include "proctrace/schema.h"
 
 #define REPLAY_CHUNK 65536
 /* The writer's longest row, argv and path escaped at their worst, is under
@@ -24,40 +25,6 @@
 #define REPLAY_HOLDERS 4
 /* Bytes of a bad value quoted in an error message. */
 #define REPLAY_SHOW_MAX 32
-
-enum col {
-	COL_TS_NS,
-	COL_TIME,
-	COL_EVENT,
-	COL_PID,
-	COL_TID,
-	COL_PPID,
-	COL_PGID,
-	COL_SID,
-	COL_UID,
-	COL_COMM,
-	COL_BY_PID,
-	COL_SIGNAL,
-	COL_EXIT_CODE,
-	COL_CORE_DUMPED,
-	COL_STATE,
-	COL_FILENAME,
-	COL_ARGV,
-	COL_CPU_USER_US,
-	COL_CPU_SYS_US,
-	COL_MAXRSS_KB,
-	COL_MINFLT,
-	COL_MAJFLT,
-	COL_NVCSW,
-	COL_NIVCSW,
-	COL_NS_PID,
-	COL_PIDNS,
-	COL_CGROUP_ID,
-	COL_DETAIL,
-	N_COLS,
-};
-
-extern const char *const col_names[N_COLS];
 
 struct pair {
 	const char *key, *val;
@@ -81,11 +48,11 @@ struct pt_replay {
 	char chunk[REPLAY_CHUNK];
 	size_t pos, len;
 	bool eof;
-	int read_err;		/* errno of a failed read */
-	unsigned long line;	/* line the reader is on, from 1 */
-	unsigned long row_line; /* line the current row starts on */
-	struct pt_buf row;	/* the row's fields, each NUL-terminated */
-	size_t starts[N_COLS];	/* where each field begins in row */
+	int read_err;		 /* errno of a failed read */
+	unsigned long line;	 /* line the reader is on, from 1 */
+	unsigned long row_line;	 /* line the current row starts on */
+	struct pt_buf row;	 /* the row's fields, each NUL-terminated */
+	size_t starts[PT_NCOLS]; /* where each field begins in row */
 	unsigned nfields;
 	struct pair pairs[REPLAY_MAX_PAIRS]; /* the detail column, split */
 	unsigned npairs;
@@ -108,7 +75,7 @@ const char *replay_shown(struct pt_replay *r, const char *s);
 void replay_error_out(const struct pt_replay *r, char *err, size_t errlen);
 /* One record into r->row: 1; 0 at the end of the file; < 0 with r->msg. */
 int replay_read_row(struct pt_replay *r);
-char *replay_field(const struct pt_replay *r, enum col c);
+char *replay_field(const struct pt_replay *r, enum pt_col c);
 
 /* ---- text_values.c ---- */
 
@@ -118,8 +85,8 @@ int replay_hex_digit(char c);
 bool replay_parse_hex_u32(const char *s, __u32 *v); /* "0x" and 1-8 hex digits */
 unsigned replay_kind_from_name(const char *s);	    /* 0: not an event's name */
 bool replay_signal_from_name(const char *s, int *sig);
-int replay_col_u64(struct pt_replay *r, enum col c, __u64 max, __u64 *v);
-int replay_col_u32(struct pt_replay *r, enum col c, __u32 *v);
+int replay_col_u64(struct pt_replay *r, enum pt_col c, __u64 max, __u64 *v);
+int replay_col_u32(struct pt_replay *r, enum pt_col c, __u32 *v);
 int replay_unescape(struct pt_replay *r, const char *what, const char *s, char *out, size_t cap,
 		    size_t *len);
 int replay_comm_value(struct pt_replay *r, const char *what, const char *s, char *out);

@@ -106,17 +106,17 @@ bool replay_signal_from_name(const char *s, int *sig)
 
 /* ---- column values ---- */
 
-int replay_col_u64(struct pt_replay *r, enum col c, __u64 max, __u64 *v)
+int replay_col_u64(struct pt_replay *r, enum pt_col c, __u64 max, __u64 *v)
 {
 	const char *s = replay_field(r, c);
 
 	if (!replay_parse_u64(s, max, v))
-		return malformed(r, "%s: '%s' is not a number from 0 to %llu", col_names[c],
+		return malformed(r, "%s: '%s' is not a number from 0 to %llu", pt_col_name(c),
 				 replay_shown(r, s), (unsigned long long)max);
 	return 0;
 }
 
-int replay_col_u32(struct pt_replay *r, enum col c, __u32 *v)
+int replay_col_u32(struct pt_replay *r, enum pt_col c, __u32 *v)
 {
 	__u64 x = 0;
 	int err = replay_col_u64(r, c, UINT32_MAX, &x);

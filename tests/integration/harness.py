@@ -15,11 +15,12 @@ import signal
 import subprocess
 import threading
 
-COLUMNS = (
-    "ts_ns,time,event,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
-    "exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
-    "maxrss_kb,minflt,majflt,nvcsw,nivcsw,ns_pid,pidns,cgroup_id,detail"
-).split(",")
+import schema
+
+# The columns in order, and the type of each detail key, from the binary
+# under test (load_schema), never a copy of our own.
+COLUMNS = []
+DETAIL_TYPES = {}
 READY = "proctrace: tracing"
 SUMMARY = re.compile(r"^proctrace: (\d+) events(.*); lost (\d+)$")
 SANITIZER = re.compile(r"Sanitizer|runtime error:|LeakSanitizer")
@@ -50,9 +51,17 @@ def parse_detail(detail):
     return out
 
 
+def load_schema(proctrace):
+    """Take the columns and detail keys from `proctrace --columns`."""
+    columns, keys = schema.read(proctrace)
+    COLUMNS[:] = [c[0] for c in columns]
+    DETAIL_TYPES.clear()
+    DETAIL_TYPES.update((k[0], k[1]) for k in keys)
+
+
 def read_csv(path):
     """Rows of a proctrace CSV as dicts, in file order, each checked to have
-    exactly the 28 columns of the header."""
+    exactly the columns of the header."""
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.reader(f, strict=True)
         header = next(reader, None)

@@ -16,6 +16,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import harness  # noqa: E402
 from harness import Failure, Tracer  # noqa: E402
 import cases  # noqa: E402
 import cases_follow  # noqa: E402
@@ -57,6 +58,7 @@ def main(argv):
         return 1
     proctrace = absolute_binary("PROCTRACE", "build/asan/proctrace")
     workloads = absolute_binary("WORKLOADS", "build/workloads")
+    harness.load_schema(proctrace)
     selected = [t for t in cases.TESTS + cases_follow.TESTS
                 + cases_views.TESTS + cases_replay.TESTS
                 if not argv or any(a in t.__name__ for a in argv)]

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* One event as the schema's values (schema.h): which columns and detail
+ * keys it has and their values, before any format. Every writer formats
+ * the same record, so the formats cannot disagree on what a row holds.
+ * Pure, no allocation: text values point into the event. */
+#ifndef PROCTRACE_RECORD_H
+#define PROCTRACE_RECORD_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "proctrace/event.h"
+#include "proctrace/schema.h"
+
+enum pt_val_kind {
+	PT_VAL_NONE = 0, /* absent: empty in CSV, left out in JSON */
+	PT_VAL_U64,	 /* u */
+	PT_VAL_S64,	 /* s */
+	PT_VAL_HEX,	 /* u, a wait status (CSV: 0x%04x) */
+	PT_VAL_FLAG,	 /* set */
+	PT_VAL_WORD,	 /* str: a name from the code, safe ASCII */
+	PT_VAL_TEXT,	 /* str[0..len): raw kernel bytes */
+	PT_VAL_ARGV,	 /* str[0..len): the NUL-separated argv block */
+	PT_VAL_TIME,	 /* u: CLOCK_BOOTTIME ns, written as UTC */
+};
+
+struct pt_val {
+	enum pt_val_kind kind;
+	union {
+		__u64 u;
+		__s64 s;
+	};
+	const char *str;
+	size_t len;
+};
+
+struct pt_detail_val {
+	const char *key; /* a name from pt_detail_keys, or a kind's name */
+	struct pt_val v;
+};
+
+#define PT_RECORD_DETAIL_MAX (PT_NDKEYS + PT_KIND_MAX)
+
+struct pt_record {
+	struct pt_val col[PT_NCOLS]; /* col[PT_COL_DETAIL] is unused: see det */
+	struct pt_detail_val det[PT_RECORD_DETAIL_MAX];
+	unsigned n_det;
+	char sig_name[16]; /* storage for col[PT_COL_SIGNAL] */
+};
+
+/* Fill r from ev, which must outlive r. */
+void pt_record_fill(struct pt_record *r, const struct pt_event *ev);
+
+#endif

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* The export schema, once: the columns of a row (CSV and JSON Lines alike)
+ * and the keys of its detail, each with its type, unit, the events that
+ * fill it and what it means. The writers, the replay reader and
+ * `proctrace --columns` all take names and order from here. */
+#ifndef PROCTRACE_SCHEMA_H
+#define PROCTRACE_SCHEMA_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Columns, in the order they are written. */
+enum pt_col {
+	PT_COL_TS_NS,
+	PT_COL_TIME,
+	PT_COL_EVENT,
+	PT_COL_PID,
+	PT_COL_TID,
+	PT_COL_PPID,
+	PT_COL_PGID,
+	PT_COL_SID,
+	PT_COL_UID,
+	PT_COL_COMM,
+	PT_COL_BY_PID,
+	PT_COL_SIGNAL,
+	PT_COL_EXIT_CODE,
+	PT_COL_CORE_DUMPED,
+	PT_COL_STATE,
+	PT_COL_FILENAME,
+	PT_COL_ARGV,
+	PT_COL_CPU_USER_US,
+	PT_COL_CPU_SYS_US,
+	PT_COL_MAXRSS_KB,
+	PT_COL_MINFLT,
+	PT_COL_MAJFLT,
+	PT_COL_NVCSW,
+	PT_COL_NIVCSW,
+	PT_COL_NS_PID,
+	PT_COL_PIDNS,
+	PT_COL_CGROUP_ID,
+	PT_COL_DETAIL,
+	PT_NCOLS,
+};
+
+/* Keys of the detail column, in the order they are written within a row.
+ * PT_DK_KIND stands for the lost event's per-kind keys (named after the
+ * kind: fork=, exec=, ...). */
+enum pt_dkey {
+	PT_DK_START_NS,
+	PT_DK_PARENT_TID,
+	PT_DK_CREATOR_TID,
+	PT_DK_ARGC,
+	PT_DK_ARGS_SIZE,
+	PT_DK_ARGV_TRUNCATED,
+	PT_DK_CAPTURED,
+	PT_DK_ARGV_UNREADABLE,
+	PT_DK_PATH_TRUNCATED,
+	PT_DK_OLD_TID,
+	PT_DK_THREAD_EXIT,
+	PT_DK_STATUS,
+	PT_DK_REAPED,
+	PT_DK_REAPER,
+	PT_DK_ZOMBIE_NS,
+	PT_DK_REAPER_TID,
+	PT_DK_REAPER_COMM,
+	PT_DK_RESULT,
+	PT_DK_CODE,
+	PT_DK_SENDER_TID,
+	PT_DK_SENDER_COMM,
+	PT_DK_GROUP,
+	PT_DK_SENDER,
+	PT_DK_OLD_SID,
+	PT_DK_OLD_PGID,
+	PT_DK_OLD_COMM,
+	PT_DK_LOST,
+	PT_DK_KIND,
+	PT_NDKEYS,
+};
+
+/* What a value is, in every format:
+ * - INT: a decimal integer (JSON: a number);
+ * - HEX: an integer written 0xNNNN in CSV, a number in JSON;
+ * - FLAG: present only when set: `1` in CSV, true in JSON;
+ * - TEXT: text; raw kernel bytes that are not UTF-8 as \xNN, \ as \\;
+ * - ARGV: the argument vector: shell words in CSV, an array of TEXT in JSON;
+ * - DETAIL: the detail keys: key=value words in CSV, an object in JSON. */
+enum pt_type {
+	PT_TYPE_INT,
+	PT_TYPE_HEX,
+	PT_TYPE_FLAG,
+	PT_TYPE_TEXT,
+	PT_TYPE_ARGV,
+	PT_TYPE_DETAIL,
+};
+
+struct pt_field_def {
+	const char *name;
+	enum pt_type type;
+	const char *unit;    /* "ns", "µs", "KiB", "bytes"; "" when none */
+	const char *events;  /* which events fill it */
+	const char *meaning; /* one line */
+};
+
+extern const struct pt_field_def pt_columns[PT_NCOLS];
+extern const struct pt_field_def pt_detail_keys[PT_NDKEYS];
+
+static inline const char *pt_col_name(enum pt_col c)
+{
+	return pt_columns[c].name;
+}
+
+static inline const char *pt_dkey_name(enum pt_dkey k)
+{
+	return pt_detail_keys[k].name;
+}
+
+/* "integer", "text", ... */
+const char *pt_type_name(enum pt_type t);
+
+/* The two tables as Markdown (what --columns prints and README.md shows). */
+int pt_schema_print(FILE *f);
+
+#endif

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The export schema's one table (see schema.h). Meanings stay one line
+ * without '|': they are printed into Markdown tables. */
+#include "proctrace/schema.h"
+
+#define ALL "all"
+#define TASK "all but lost"
+#define ACTOR "fork thread reap signal stop continue setpgid setsid"
+#define SIG "signal stop continue"
+
+const struct pt_field_def pt_columns[PT_NCOLS] = {
+	[PT_COL_TS_NS] = { "ts_ns", PT_TYPE_INT, "ns", ALL,
+			   "kernel timestamp, nanoseconds since boot (CLOCK_BOOTTIME)" },
+	[PT_COL_TIME] = { "time", PT_TYPE_TEXT, "", ALL,
+			  "the same instant in UTC, ISO 8601 with microseconds" },
+	[PT_COL_EVENT] = { "event", PT_TYPE_TEXT, "", ALL,
+			   "snapshot fork thread exec exit reap signal stop continue setpgid "
+			   "setsid rename lost" },
+	[PT_COL_PID] = { "pid", PT_TYPE_INT, "", TASK,
+			 "the process the event is about (the child for fork, the receiver "
+			 "for signals, the zombie for reap), initial pid namespace" },
+	[PT_COL_TID] = { "tid", PT_TYPE_INT, "", TASK, "its thread" },
+	[PT_COL_PPID] = { "ppid", PT_TYPE_INT, "", TASK, "its real parent's pid" },
+	[PT_COL_PGID] = { "pgid", PT_TYPE_INT, "", TASK, "its process group" },
+	[PT_COL_SID] = { "sid", PT_TYPE_INT, "", TASK, "its session" },
+	[PT_COL_UID] = { "uid", PT_TYPE_INT, "", TASK, "its real uid" },
+	[PT_COL_COMM] = { "comm", PT_TYPE_TEXT, "", TASK, "its command name, after the event" },
+	[PT_COL_BY_PID] = { "by_pid", PT_TYPE_INT, "", ACTOR,
+			    "who caused it: parent, creating thread (tid), reaper, sender, "
+			    "caller; absent when none (kernel sender, automatic reap)" },
+	[PT_COL_SIGNAL] = { "signal", PT_TYPE_TEXT, "", SIG " exit",
+			    "signal name; on exit, the terminating signal" },
+	[PT_COL_EXIT_CODE] = { "exit_code", PT_TYPE_INT, "", "exit",
+			       "0-255, when the process exited normally" },
+	[PT_COL_CORE_DUMPED] = { "core_dumped", PT_TYPE_INT, "", "exit", "1 or 0" },
+	[PT_COL_STATE] = { "state", PT_TYPE_TEXT, "", TASK,
+			   "the process after the event: alive, stopped, zombie or reaped" },
+	[PT_COL_FILENAME] = { "filename", PT_TYPE_TEXT, "", "exec", "the path executed" },
+	[PT_COL_ARGV] = { "argv", PT_TYPE_ARGV, "", "exec",
+			  "the argument vector (CSV: shell-quoted words; JSON: an array)" },
+	[PT_COL_CPU_USER_US] = { "cpu_user_us", PT_TYPE_INT, "µs", "exit",
+				 "user CPU time (process on its exit row, else the thread)" },
+	[PT_COL_CPU_SYS_US] = { "cpu_sys_us", PT_TYPE_INT, "µs", "exit", "system CPU time" },
+	[PT_COL_MAXRSS_KB] = { "maxrss_kb", PT_TYPE_INT, "KiB", "exit", "peak resident set" },
+	[PT_COL_MINFLT] = { "minflt", PT_TYPE_INT, "", "exit", "minor page faults" },
+	[PT_COL_MAJFLT] = { "majflt", PT_TYPE_INT, "", "exit", "major page faults" },
+	[PT_COL_NVCSW] = { "nvcsw", PT_TYPE_INT, "", "exit", "voluntary context switches" },
+	[PT_COL_NIVCSW] = { "nivcsw", PT_TYPE_INT, "", "exit", "involuntary context switches" },
+	[PT_COL_NS_PID] = { "ns_pid", PT_TYPE_INT, "", TASK,
+			    "the pid as the process sees itself (getpid() in a container)" },
+	[PT_COL_PIDNS] = { "pidns", PT_TYPE_INT, "", TASK, "inode of its pid namespace" },
+	[PT_COL_CGROUP_ID] = { "cgroup_id", PT_TYPE_INT, "", TASK, "its cgroup v2 id" },
+	[PT_COL_DETAIL] = { "detail", PT_TYPE_DETAIL, "", ALL,
+			    "what only some events have: the keys below" },
+};
+
+const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
+	[PT_DK_START_NS] = { "start_ns", PT_TYPE_INT, "ns", "snapshot",
+			     "process start, CLOCK_BOOTTIME" },
+	[PT_DK_PARENT_TID] = { "parent_tid", PT_TYPE_INT, "", "fork",
+			       "the parent's thread that forked" },
+	[PT_DK_CREATOR_TID] = { "creator_tid", PT_TYPE_INT, "", "thread",
+				"the thread that created it" },
+	[PT_DK_ARGC] = { "argc", PT_TYPE_INT, "", "exec", "argument count the kernel saw" },
+	[PT_DK_ARGS_SIZE] = { "args_size", PT_TYPE_INT, "bytes", "exec",
+			      "size of the whole argument block" },
+	[PT_DK_ARGV_TRUNCATED] = { "argv_truncated", PT_TYPE_FLAG, "", "exec",
+				   "argv longer than captured" },
+	[PT_DK_CAPTURED] = { "captured", PT_TYPE_INT, "bytes", "exec",
+			     "bytes of argv captured, when truncated" },
+	[PT_DK_ARGV_UNREADABLE] = { "argv_unreadable", PT_TYPE_FLAG, "", "exec",
+				    "argv could not be read" },
+	[PT_DK_PATH_TRUNCATED] = { "path_truncated", PT_TYPE_FLAG, "", "exec",
+				   "path longer than captured" },
+	[PT_DK_OLD_TID] = { "old_tid", PT_TYPE_INT, "", "exec",
+			    "the thread that called exec, when not the leader" },
+	[PT_DK_THREAD_EXIT] = { "thread_exit", PT_TYPE_FLAG, "", "exit",
+				"a thread exited, not the whole process" },
+	[PT_DK_STATUS] = { "status", PT_TYPE_HEX, "", "exit",
+			   "the wait status (CSV: 0x and hex digits)" },
+	[PT_DK_REAPED] = { "reaped", PT_TYPE_TEXT, "", "reap",
+			   "auto: released without a wait (parent ignores SIGCHLD)" },
+	[PT_DK_REAPER] = { "reaper", PT_TYPE_TEXT, "", "reap",
+			   "unknown: freed with no wait() seen" },
+	[PT_DK_ZOMBIE_NS] = { "zombie_ns", PT_TYPE_INT, "ns", "reap", "how long it was a zombie" },
+	[PT_DK_REAPER_TID] = { "reaper_tid", PT_TYPE_INT, "", "reap",
+			       "the thread whose wait() returned it" },
+	[PT_DK_REAPER_COMM] = { "reaper_comm", PT_TYPE_TEXT, "", "reap", "its command name" },
+	[PT_DK_RESULT] = { "result", PT_TYPE_TEXT, "", "signal",
+			   "delivered, ignored, already_pending, overflow_fail, lose_info" },
+	[PT_DK_CODE] = { "code", PT_TYPE_INT, "", SIG, "si_code" },
+	[PT_DK_SENDER_TID] = { "sender_tid", PT_TYPE_INT, "", SIG, "the sending thread" },
+	[PT_DK_SENDER_COMM] = { "sender_comm", PT_TYPE_TEXT, "", SIG, "its command name" },
+	[PT_DK_GROUP] = { "group", PT_TYPE_FLAG, "", "signal", "sent to the whole thread group" },
+	[PT_DK_SENDER] = { "sender", PT_TYPE_TEXT, "", SIG, "kernel: made by the kernel itself" },
+	[PT_DK_OLD_SID] = { "old_sid", PT_TYPE_INT, "", "setsid", "the session before" },
+	[PT_DK_OLD_PGID] = { "old_pgid", PT_TYPE_INT, "", "setpgid setsid",
+			     "the process group before" },
+	[PT_DK_OLD_COMM] = { "old_comm", PT_TYPE_TEXT, "", "rename", "the command name before" },
+	[PT_DK_LOST] = { "lost", PT_TYPE_INT, "", "lost",
+			 "events lost since the previous lost row" },
+	[PT_DK_KIND] = { "KIND", PT_TYPE_INT, "", "lost",
+			 "of those, lost events of that kind (fork=, exec=, ...)" },
+};
+
+const char *pt_type_name(enum pt_type t)
+{
+	static const char *const names[] = {
+		[PT_TYPE_INT] = "integer", [PT_TYPE_HEX] = "integer", [PT_TYPE_FLAG] = "flag",
+		[PT_TYPE_TEXT] = "text",   [PT_TYPE_ARGV] = "argv",   [PT_TYPE_DETAIL] = "detail",
+	};
+
+	return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "?";
+}
+
+static void print_table(FILE *f, const char *what, const struct pt_field_def *defs, size_t n)
+{
+	size_t i;
+
+	fprintf(f, "| %s | type | unit | events | meaning |\n|---|---|---|---|---|\n", what);
+	for (i = 0; i < n; i++)
+		fprintf(f, "| `%s` | %s | %s | %s | %s |\n", defs[i].name,
+			pt_type_name(defs[i].type), defs[i].unit, defs[i].events, defs[i].meaning);
+}
+
+int pt_schema_print(FILE *f)
+{
+	print_table(f, "column", pt_columns, PT_NCOLS);
+	fputc('\n', f);
+	print_table(f, "detail key", pt_detail_keys, PT_NDKEYS);
+	return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* An event into the schema's values (record.h): the one place that decides
+ * which columns and detail keys each kind of event has. */
+#include <string.h>
+#include "proctrace/decode.h"
+#include "proctrace/event_access.h"
+#include "proctrace/record.h"
+
+static void set_u64(struct pt_val *v, __u64 u)
+{
+	v->kind = PT_VAL_U64;
+	v->u = u;
+}
+
+static void set_word(struct pt_val *v, const char *s)
+{
+	v->kind = PT_VAL_WORD;
+	v->str = s;
+	v->len = strlen(s);
+}
+
+static void set_comm(struct pt_val *v, const char *comm)
+{
+	v->kind = PT_VAL_TEXT;
+	v->str = comm;
+	v->len = strnlen(comm, PT_COMM_LEN);
+}
+
+static struct pt_val *det_add(struct pt_record *r, const char *key)
+{
+	struct pt_detail_val *d = &r->det[r->n_det++];
+
+	d->key = key;
+	memset(&d->v, 0, sizeof(d->v));
+	return &d->v;
+}
+
+static void det_u64(struct pt_record *r, enum pt_dkey k, __u64 u)
+{
+	set_u64(det_add(r, pt_dkey_name(k)), u);
+}
+
+static void det_flag(struct pt_record *r, enum pt_dkey k)
+{
+	det_add(r, pt_dkey_name(k))->kind = PT_VAL_FLAG;
+}
+
+static void det_word(struct pt_record *r, enum pt_dkey k, const char *word)
+{
+	set_word(det_add(r, pt_dkey_name(k)), word);
+}
+
+static void det_comm(struct pt_record *r, enum pt_dkey k, const char *comm)
+{
+	set_comm(det_add(r, pt_dkey_name(k)), comm);
+}
+
+static bool has_flag(const struct pt_event *ev, unsigned flag)
+{
+	return ev->flags & flag;
+}
+
+static void detail_exec(struct pt_record *r, const struct pt_event *ev)
+{
+	det_u64(r, PT_DK_ARGC, ev->exec.argc);
+	det_u64(r, PT_DK_ARGS_SIZE, ev->exec.args_size);
+	if (has_flag(ev, PT_F_ARGV_TRUNC)) {
+		det_flag(r, PT_DK_ARGV_TRUNCATED);
+		det_u64(r, PT_DK_CAPTURED, ev->exec.argv_len);
+	}
+	if (has_flag(ev, PT_F_ARGV_FAULT))
+		det_flag(r, PT_DK_ARGV_UNREADABLE);
+	if (has_flag(ev, PT_F_PATH_TRUNC))
+		det_flag(r, PT_DK_PATH_TRUNCATED);
+	if (ev->exec.old_tid != ev->task.pid)
+		det_u64(r, PT_DK_OLD_TID, ev->exec.old_tid);
+}
+
+static void detail_reap(struct pt_record *r, const struct pt_event *ev)
+{
+	__u64 zombie_ns;
+
+	if (has_flag(ev, PT_F_AUTOREAP))
+		det_word(r, PT_DK_REAPED, "auto");
+	if (has_flag(ev, PT_F_REAPER_UNKNOWN))
+		det_word(r, PT_DK_REAPER, "unknown");
+	if (pt_reap_zombie_ns(ev, &zombie_ns))
+		det_u64(r, PT_DK_ZOMBIE_NS, zombie_ns);
+	if (pt_event_has_actor(ev)) {
+		det_u64(r, PT_DK_REAPER_TID, ev->by.tid);
+		det_comm(r, PT_DK_REAPER_COMM, ev->by.comm);
+	}
+}
+
+static void detail_signal(struct pt_record *r, const struct pt_event *ev)
+{
+	struct pt_val *v;
+
+	if (ev->kind == PT_SIGNAL)
+		det_word(r, PT_DK_RESULT, pt_sig_result_name(ev->signal.result));
+	v = det_add(r, pt_dkey_name(PT_DK_CODE));
+	v->kind = PT_VAL_S64;
+	v->s = ev->signal.code;
+	if (pt_event_has_actor(ev)) {
+		det_u64(r, PT_DK_SENDER_TID, ev->by.tid);
+		det_comm(r, PT_DK_SENDER_COMM, ev->by.comm);
+	}
+	if (ev->kind == PT_SIGNAL && has_flag(ev, PT_F_SIG_GROUP))
+		det_flag(r, PT_DK_GROUP);
+	if (has_flag(ev, PT_F_KERNEL_SENDER))
+		det_word(r, PT_DK_SENDER, "kernel");
+}
+
+static void detail_lost(struct pt_record *r, const struct pt_event *ev)
+{
+	unsigned k;
+
+	det_u64(r, PT_DK_LOST, ev->lost.count);
+	for (k = 1; k < PT_KIND_MAX; k++)
+		if (ev->lost.by_kind[k])
+			set_u64(det_add(r, pt_kind_name(k)), ev->lost.by_kind[k]);
+}
+
+static void fill_detail(struct pt_record *r, const struct pt_event *ev)
+{
+	bool actor = pt_event_has_actor(ev);
+	struct pt_val *v;
+
+	switch (ev->kind) {
+	case PT_SNAPSHOT:
+		det_u64(r, PT_DK_START_NS, ev->task.start_ns);
+		break;
+	case PT_FORK:
+		if (actor)
+			det_u64(r, PT_DK_PARENT_TID, ev->by.tid);
+		break;
+	case PT_THREAD:
+		if (actor)
+			det_u64(r, PT_DK_CREATOR_TID, ev->by.tid);
+		break;
+	case PT_EXEC:
+		detail_exec(r, ev);
+		break;
+	case PT_EXIT:
+		if (!has_flag(ev, PT_F_GROUP_DEAD))
+			det_flag(r, PT_DK_THREAD_EXIT);
+		v = det_add(r, pt_dkey_name(PT_DK_STATUS));
+		v->kind = PT_VAL_HEX;
+		v->u = ev->exit.status;
+		break;
+	case PT_REAP:
+		detail_reap(r, ev);
+		break;
+	case PT_SIGNAL:
+	case PT_STOP:
+	case PT_CONTINUE:
+		detail_signal(r, ev);
+		break;
+	case PT_SETPGID:
+		det_u64(r, PT_DK_OLD_PGID, ev->setpg.old_pgid);
+		break;
+	case PT_SETSID:
+		det_u64(r, PT_DK_OLD_SID, ev->setpg.old_sid);
+		det_u64(r, PT_DK_OLD_PGID, ev->setpg.old_pgid);
+		break;
+	case PT_RENAME:
+		det_comm(r, PT_DK_OLD_COMM, ev->rename.old_comm);
+		break;
+	case PT_LOST:
+		detail_lost(r, ev);
+		break;
+	}
+}
+
+static void fill_task(struct pt_record *r, const struct pt_event *ev)
+{
+	const struct pt_task *t = &ev->task;
+
+	set_u64(&r->col[PT_COL_PID], t->pid);
+	set_u64(&r->col[PT_COL_TID], t->tid);
+	set_u64(&r->col[PT_COL_PPID], t->ppid);
+	set_u64(&r->col[PT_COL_PGID], t->pgid);
+	set_u64(&r->col[PT_COL_SID], t->sid);
+	set_u64(&r->col[PT_COL_UID], t->uid);
+	set_comm(&r->col[PT_COL_COMM], t->comm);
+	set_word(&r->col[PT_COL_STATE], pt_state_name(t->state));
+	set_u64(&r->col[PT_COL_NS_PID], t->ns_pid);
+	set_u64(&r->col[PT_COL_PIDNS], t->pidns);
+	set_u64(&r->col[PT_COL_CGROUP_ID], t->cgroup_id);
+}
+
+/* signal, exit_code, core_dumped */
+static void fill_signal_and_status(struct pt_record *r, const struct pt_event *ev)
+{
+	struct pt_status st;
+
+	switch (ev->kind) {
+	case PT_SIGNAL:
+	case PT_STOP:
+	case PT_CONTINUE:
+		set_word(&r->col[PT_COL_SIGNAL],
+			 pt_signal_name(ev->signal.sig, r->sig_name, sizeof(r->sig_name)));
+		break;
+	case PT_EXIT:
+		st = pt_decode_status(ev->exit.status);
+		if (st.signaled)
+			set_word(&r->col[PT_COL_SIGNAL],
+				 pt_signal_name(st.sig, r->sig_name, sizeof(r->sig_name)));
+		else
+			set_u64(&r->col[PT_COL_EXIT_CODE], st.code);
+		set_u64(&r->col[PT_COL_CORE_DUMPED], st.core);
+		break;
+	}
+}
+
+static void fill_exec(struct pt_record *r, const struct pt_event *ev)
+{
+	struct pt_val *v = &r->col[PT_COL_FILENAME];
+
+	v->kind = PT_VAL_TEXT;
+	v->str = pt_exec_path(ev, &v->len);
+	v = &r->col[PT_COL_ARGV];
+	v->kind = PT_VAL_ARGV;
+	v->str = (const char *)pt_exec_argv(ev, &v->len);
+}
+
+static void fill_usage(struct pt_record *r, const struct pt_event *ev)
+{
+	const struct pt_exit *x = &ev->exit;
+	__u64 user, sys;
+
+	pt_cputime_adjust(x->utime_ns, x->stime_ns, x->runtime_ns, &user, &sys);
+	set_u64(&r->col[PT_COL_CPU_USER_US], user / 1000);
+	set_u64(&r->col[PT_COL_CPU_SYS_US], sys / 1000);
+	set_u64(&r->col[PT_COL_MAXRSS_KB], x->maxrss_kb);
+	set_u64(&r->col[PT_COL_MINFLT], x->minflt);
+	set_u64(&r->col[PT_COL_MAJFLT], x->majflt);
+	set_u64(&r->col[PT_COL_NVCSW], x->nvcsw);
+	set_u64(&r->col[PT_COL_NIVCSW], x->nivcsw);
+}
+
+void pt_record_fill(struct pt_record *r, const struct pt_event *ev)
+{
+	memset(r->col, 0, sizeof(r->col));
+	r->n_det = 0;
+	set_u64(&r->col[PT_COL_TS_NS], ev->task.ts_ns);
+	r->col[PT_COL_TIME].kind = PT_VAL_TIME;
+	r->col[PT_COL_TIME].u = ev->task.ts_ns;
+	set_word(&r->col[PT_COL_EVENT], pt_kind_name(ev->kind));
+	if (ev->kind != PT_LOST)
+		fill_task(r, ev);
+	if (pt_event_has_actor(ev))
+		set_u64(&r->col[PT_COL_BY_PID], ev->kind == PT_THREAD ? ev->by.tid : ev->by.pid);
+	fill_signal_and_status(r, ev);
+	if (ev->kind == PT_EXEC)
+		fill_exec(r, ev);
+	if (ev->kind == PT_EXIT)
+		fill_usage(r, ev);
+	fill_detail(r, ev);
+}
