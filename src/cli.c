@@ -37,10 +37,11 @@ enum {
 
 /* "+": stop at the first non-option; ":": report a missing argument apart
  * from an unknown option, and keep getopt itself quiet. */
-static const char short_opts[] = "+:o:d:qvhVg:p:c:u:tT";
+static const char short_opts[] = "+:o:j:d:qvhVg:p:c:u:tT";
 
 static const struct option long_opts[] = {
 	{ "csv", required_argument, NULL, 'o' },
+	{ "json", required_argument, NULL, 'j' },
 	{ "duration", required_argument, NULL, 'd' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "threads", no_argument, NULL, OPT_THREADS },
@@ -74,6 +75,7 @@ static const char help_text[] =
 	"\n"
 	"Options:\n"
 	"  -o, --csv FILE        write every event as CSV to FILE ('-': stdout)\n"
+	"  -j, --json FILE       write every event as JSON Lines to FILE ('-': stdout)\n"
 	"  -d, --duration SECS   stop after SECS seconds (decimals allowed)\n"
 	"  -q, --quiet           no live stream\n"
 	"      --threads         show thread creation and per-thread exits\n"
@@ -296,6 +298,11 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 			return usage_error(err, "--csv needs a file name ('-' for stdout)");
 		cfg->csv_path = arg;
 		break;
+	case 'j':
+		if (!*arg)
+			return usage_error(err, "--json needs a file name ('-' for stdout)");
+		cfg->json_path = arg;
+		break;
 	case 'd':
 		if (parse_duration(arg, &cfg->duration_s))
 			return usage_error(
@@ -382,12 +389,19 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 }
 
 /* Options that only mean something together. */
+static bool is_stdout(const char *path)
+{
+	return path && strcmp(path, "-") == 0;
+}
+
 static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *err)
 {
 	if (!cfg->command && (cfg->run_as || cfg->as_root || cfg->linger_s >= 0))
 		return usage_error(err, "--user, --as-root and --linger need a COMMAND");
 	if (cfg->run_as && cfg->as_root)
 		return usage_error(err, "--user and --as-root exclude each other");
+	if (is_stdout(cfg->csv_path) && is_stdout(cfg->json_path))
+		return usage_error(err, "-o and -j cannot both write to stdout");
 	/* A replay has its events already: nothing to filter in a kernel,
 	 * no command to run, no time to wait. */
 	if (cfg->replay_path &&
@@ -399,7 +413,7 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 
 bool pt_config_stdout_taken(const struct pt_config *cfg)
 {
-	return cfg->csv_path && strcmp(cfg->csv_path, "-") == 0;
+	return is_stdout(cfg->csv_path) || is_stdout(cfg->json_path);
 }
 
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg, FILE *out, FILE *err)

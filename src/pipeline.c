@@ -62,6 +62,17 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 			return -errno;
 		}
 	}
+	if (c->json_path) {
+		p->json_file = open_file(c->json_path);
+		if (!p->json_file)
+			return -errno;
+		p->json = pt_jsonl_open(p->json_file, clock);
+		if (!p->json) {
+			fprintf(stderr, "proctrace: writing %s: %s\n", c->json_path,
+				strerror(errno));
+			return -errno;
+		}
+	}
 	/* A file on stdout takes stdout: no live stream then. */
 	if (!c->quiet && !pt_config_stdout_taken(c)) {
 		struct pt_stream_opts so = {
@@ -103,6 +114,11 @@ int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev)
 		if (err)
 			return pt_pipeline_failed(p, err, p->cfg->csv_path);
 	}
+	if (p->json) {
+		err = pt_jsonl_write(p->json, ev);
+		if (err)
+			return pt_pipeline_failed(p, err, p->cfg->json_path);
+	}
 	return 0;
 }
 
@@ -116,6 +132,11 @@ int pt_pipeline_flush(struct pt_pipeline *p)
 		err = pt_csv_flush(p->csv);
 		if (err)
 			return pt_pipeline_failed(p, err, p->cfg->csv_path);
+	}
+	if (p->json) {
+		err = pt_jsonl_flush(p->json);
+		if (err)
+			return pt_pipeline_failed(p, err, p->cfg->json_path);
 	}
 	return 0;
 }
@@ -145,7 +166,14 @@ void pt_pipeline_close(struct pt_pipeline *p)
 			pt_pipeline_failed(p, err, p->cfg->csv_path);
 		p->csv = NULL;
 	}
+	if (p->json) {
+		err = pt_jsonl_close(p->json);
+		if (err)
+			pt_pipeline_failed(p, err, p->cfg->json_path);
+		p->json = NULL;
+	}
 	close_file(p, &p->csv_file, p->cfg->csv_path);
+	close_file(p, &p->json_file, p->cfg->json_path);
 	pt_model_free(p->model);
 	p->model = NULL;
 }

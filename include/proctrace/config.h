@@ -21,14 +21,15 @@ struct pt_filter {
 };
 
 struct pt_config {
-	const char *csv_path; /* -o: CSV destination, "-" for stdout; NULL: none */
-	double duration_s;    /* -d: stop after this many seconds; 0: until a signal */
-	bool quiet;	      /* -q: no live stream */
-	bool threads;	      /* --threads: thread creation and per-thread exits */
-	int verbose;	      /* -v, repeatable: libbpf's log, snapshot rows... */
-	int color;	      /* --color: -1 auto (stdout is a tty), 0 never, 1 always */
-	unsigned ringbuf_kb;  /* --ringbuf-kb: BPF ring buffer size in KiB, power of 2 */
-	char **command;	      /* after "--": command to run and follow; NULL: none */
+	const char *csv_path;  /* -o: CSV destination, "-" for stdout; NULL: none */
+	const char *json_path; /* -j: JSON Lines destination, "-" for stdout; NULL: none */
+	double duration_s;     /* -d: stop after this many seconds; 0: until a signal */
+	bool quiet;	       /* -q: no live stream */
+	bool threads;	       /* --threads: thread creation and per-thread exits */
+	int verbose;	       /* -v, repeatable: libbpf's log, snapshot rows... */
+	int color;	       /* --color: -1 auto (stdout is a tty), 0 never, 1 always */
+	unsigned ringbuf_kb;   /* --ringbuf-kb: BPF ring buffer size in KiB, power of 2 */
+	char **command;	       /* after "--": command to run and follow; NULL: none */
 	int command_argc;
 	struct pt_filter filter;
 	double linger_s;	 /* --linger: after COMMAND exits, wait at most this

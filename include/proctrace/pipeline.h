@@ -25,6 +25,8 @@ struct pt_pipeline {
 	struct pt_stream *stream;    /* NULL: -q, or stdout carries a file */
 	struct pt_csv *csv;	     /* -o */
 	FILE *csv_file;		     /* owned unless it is stdout */
+	struct pt_jsonl *json;	     /* -j */
+	FILE *json_file;	     /* owned unless it is stdout */
 	__u64 seen[PT_KIND_MAX];     /* events written, by kind */
 	__u64 lost;		     /* events lost, from the PT_LOST events */
 	int out_err;		     /* first output error, -errno */

@@ -11,7 +11,7 @@
 #include "proctrace/event.h"
 #include "proctrace/event_access.h"
 
-/* CSV, RFC 4180, the columns listed in README.md. */
+/* CSV, RFC 4180, the columns of schema.h (`proctrace --columns`). */
 struct pt_csv;
 /* Writes the header row. NULL with errno set on failure. f is borrowed. */
 struct pt_csv *pt_csv_open(FILE *f, const struct pt_clock *clock);
@@ -20,6 +20,15 @@ int pt_csv_write(struct pt_csv *w, const struct pt_event *ev);
 int pt_csv_flush(struct pt_csv *w);
 /* Flushes; returns the first error seen, if any. Does not fclose f. */
 int pt_csv_close(struct pt_csv *w);
+
+/* JSON Lines: one object per event per line, the columns' names (schema.h)
+ * as keys, absent values left out, argv an array, detail an object. The same
+ * batching and row-boundary guarantees as the CSV; no header. */
+struct pt_jsonl;
+struct pt_jsonl *pt_jsonl_open(FILE *f, const struct pt_clock *clock);
+int pt_jsonl_write(struct pt_jsonl *w, const struct pt_event *ev);
+int pt_jsonl_flush(struct pt_jsonl *w);
+int pt_jsonl_close(struct pt_jsonl *w);
 
 /* Live stream: one aligned line per event. */
 struct pt_stream_opts {
