@@ -855,11 +855,11 @@ def idle_run(s, seconds, tmp, pgid):
 
 
 def writer_run(s):
-    """ns per event of the CSV writer and of the live stream, alone."""
+    """ns per event of the CSV and JSON Lines writers and of the live stream, alone."""
     if not os.path.exists(s.writer_bench):
         return None
     runs = []
-    for kind in ("csv", "stream"):
+    for kind in ("csv", "json", "stream"):
         out = subprocess.run([s.writer_bench, str(s.model_events // 2), kind], check=True,
                              stdout=subprocess.PIPE, text=True).stdout
         runs += [json.loads(l) for l in out.splitlines() if l.startswith("{")]

@@ -2,10 +2,11 @@
 /*
  * writer_bench: what proctrace's userspace pays per event to write it.
  *
- *	writer_bench EVENTS csv|stream
+ *	writer_bench EVENTS csv|json|stream
  *
- * Writes the storm of storm_events.h through the CSV writer (-o FILE) or
- * the live stream (the default output) into /dev/null, so that only the
+ * Writes the storm of storm_events.h through the CSV writer (-o FILE), the
+ * JSON Lines writer (-j FILE) or the live stream (the default output) into
+ * /dev/null, so that only the
  * formatting and the write calls are measured; only the writer is timed.
  * One JSON line on stdout.
  */
@@ -18,17 +19,26 @@
 
 struct sink {
 	struct pt_csv *csv;
+	struct pt_jsonl *json;
 	struct pt_stream *stream;
 };
 
 static int sink_write(struct sink *k, const struct pt_event *ev)
 {
-	return k->csv ? pt_csv_write(k->csv, ev) : pt_stream_write(k->stream, ev);
+	if (k->csv)
+		return pt_csv_write(k->csv, ev);
+	if (k->json)
+		return pt_jsonl_write(k->json, ev);
+	return pt_stream_write(k->stream, ev);
 }
 
 static int sink_close(struct sink *k)
 {
-	return k->csv ? pt_csv_close(k->csv) : pt_stream_close(k->stream);
+	if (k->csv)
+		return pt_csv_close(k->csv);
+	if (k->json)
+		return pt_jsonl_close(k->json);
+	return pt_stream_close(k->stream);
 }
 
 int main(int argc, char **argv)
@@ -44,8 +54,9 @@ int main(int argc, char **argv)
 	FILE *f;
 	int err = 0;
 
-	if (argc != 3 || (strcmp(argv[2], "csv") && strcmp(argv[2], "stream"))) {
-		fprintf(stderr, "usage: writer_bench EVENTS csv|stream\n");
+	if (argc != 3 ||
+	    (strcmp(argv[2], "csv") && strcmp(argv[2], "json") && strcmp(argv[2], "stream"))) {
+		fprintf(stderr, "usage: writer_bench EVENTS csv|json|stream\n");
 		return 2;
 	}
 	total = atol(argv[1]);
@@ -58,9 +69,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[2], "csv"))
 		k.csv = pt_csv_open(f, &clock);
+	else if (!strcmp(argv[2], "json"))
+		k.json = pt_jsonl_open(f, &clock);
 	else
 		k.stream = pt_stream_open(f, &clock, &so);
-	if (!k.csv && !k.stream) {
+	if (!k.csv && !k.json && !k.stream) {
 		perror("writer_bench: open");
 		return 1;
 	}

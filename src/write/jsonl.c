@@ -128,14 +128,23 @@ static void put_value(struct pt_jsonl *w, const struct pt_val *v)
 	}
 }
 
-/* Names are the schema's (or an event kind's): plain ASCII, no escaping. */
+/* Names are the schema's (or an event kind's): plain ASCII, no escaping.
+ * Written with one append: this is most of a line's calls. */
 static void put_key(struct pt_buf *b, const char *key, bool first)
 {
+	char k[64];
+	size_t n = strlen(key), len = 0;
+
+	if (n > sizeof(k) - 4)
+		n = sizeof(k) - 4;
 	if (!first)
-		pt_buf_putc(b, ',');
-	pt_buf_putc(b, '"');
-	pt_buf_puts(b, key);
-	pt_buf_put(b, "\":", 2);
+		k[len++] = ',';
+	k[len++] = '"';
+	memcpy(k + len, key, n);
+	len += n;
+	k[len++] = '"';
+	k[len++] = ':';
+	pt_buf_put(b, k, len);
 }
 
 static void format_line(struct pt_jsonl *w, const struct pt_event *ev)

@@ -20,6 +20,7 @@ import schema
 # The columns in order, and the type of each detail key, from the binary
 # under test (load_schema), never a copy of our own.
 COLUMNS = []
+COLUMN_TYPES = {}
 DETAIL_TYPES = {}
 READY = "proctrace: tracing"
 SUMMARY = re.compile(r"^proctrace: (\d+) events(.*); lost (\d+)$")
@@ -55,6 +56,8 @@ def load_schema(proctrace):
     """Take the columns and detail keys from `proctrace --columns`."""
     columns, keys = schema.read(proctrace)
     COLUMNS[:] = [c[0] for c in columns]
+    COLUMN_TYPES.clear()
+    COLUMN_TYPES.update((c[0], c[1]) for c in columns)
     DETAIL_TYPES.clear()
     DETAIL_TYPES.update((k[0], k[1]) for k in keys)
 

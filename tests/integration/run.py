@@ -22,6 +22,7 @@ import cases  # noqa: E402
 import cases_follow  # noqa: E402
 import cases_views  # noqa: E402
 import cases_replay  # noqa: E402
+import cases_json  # noqa: E402
 
 
 class Env:
@@ -60,7 +61,7 @@ def main(argv):
     workloads = absolute_binary("WORKLOADS", "build/workloads")
     harness.load_schema(proctrace)
     selected = [t for t in cases.TESTS + cases_follow.TESTS
-                + cases_views.TESTS + cases_replay.TESTS
+                + cases_views.TESTS + cases_replay.TESTS + cases_json.TESTS
                 if not argv or any(a in t.__name__ for a in argv)]
     if not selected:
         print("integration: no test matches %s" % " ".join(argv),

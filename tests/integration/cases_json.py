@@ -1,0 +1,258 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+"""JSON Lines (-j): every line is JSON for python and for jq, says what the
+CSV row of the same event says (typed), and keeps hostile bytes exactly.
+
+Each capture follows one command (-- COMMAND), so nothing else running on
+the machine gets into it. The command is a small python driver that runs
+the workloads one after the other, so one capture holds every kind of
+event."""
+
+import json
+import os
+import subprocess
+import sys
+
+import harness
+from harness import (Capture, Check, Failure, SANITIZER, check_summary,
+                     parse_detail, read_csv, tail)
+from cases import EVENTS, run_tracer, true_path
+
+# Arguments no text format can take for granted: newlines, quotes, control
+# bytes, bytes that are not UTF-8, a literal backslash-x that must not be
+# taken for an escape.
+HOSTILE_ARGV = [
+    b"hostile",
+    b"line one\nline two\n",
+    b'say "hi"',
+    b"back\\slash",
+    b"\\x41 is not an escape",
+    b"ctl \x01\x02\x1b\x7f end",
+    b"bad utf-8 \xff\xfe \xc3\x28 \xed\xa0\x80",
+    b"tab\there",
+    b"",
+    b"h\xc3\xa9llo w\xc3\xb6rld \xe2\x9c\x93",
+    b"'",
+    b"{\"json\": [1, 2]}",
+]
+# 10,000 arguments, every byte value but NUL one after the other, within
+# the 32 KiB that are captured.
+MANY_ARGV = [b"many"] + [bytes([1 + i % 255]) for i in range(9999)]
+
+# The command under proctrace: the workloads in turn, their output dropped
+# (stdout may carry the JSON). argv[1]: the workloads' directory; argv[2]:
+# a file holding the hostile argument vectors, as JSON of latin-1 strings.
+DRIVER = r"""
+import json, os, subprocess, sys
+w = sys.argv[1]
+with open(sys.argv[2]) as f:
+    vectors = [[a.encode("latin-1") for a in v] for v in json.load(f)]
+runs = [[os.path.join(w, "demo")], [os.path.join(w, "new_session")],
+        [os.path.join(w, "rename")], [os.path.join(w, "threads")]]
+runs += [[os.path.join(w, "exec_args").encode(), sys.argv[3].encode()] + v
+         for v in vectors]
+for r in runs:
+    subprocess.run(r, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   check=True)
+"""
+
+
+def unescape(text):
+    """The bytes a text value stands for: \\\\ and \\xNN undone (and the
+    \\n \\r \\t of CSV detail values); any other character as UTF-8."""
+    out, i = bytearray(), 0
+    simple = {"\\": b"\\", "n": b"\n", "r": b"\r", "t": b"\t"}
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text) and text[i + 1] in simple:
+            out += simple[text[i + 1]]
+            i += 2
+        elif c == "\\" and text[i + 1:i + 2] == "x":
+            out.append(int(text[i + 2:i + 4], 16))
+            i += 4
+        else:
+            out += c.encode("utf-8")
+            i += 1
+    return bytes(out)
+
+
+def parse_lines(ck, path):
+    """The objects of a JSON Lines file; each line must parse on its own,
+    and jq must take the whole file, line for line."""
+    objs = []
+    with open(path, "rb") as f:
+        raw = f.read()
+    ck.true(raw.endswith(b"\n") or not raw, "%s: no newline at the end" % path)
+    for n, line in enumerate(raw.split(b"\n")[:-1], start=1):
+        try:
+            obj = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as e:
+            ck.fail("%s line %d is not JSON (%s): %r" % (path, n, e, line[:120]))
+            continue
+        ck.true(isinstance(obj, dict), "%s line %d is not an object" % (path, n))
+        objs.append(obj)
+    p = subprocess.run(["jq", "-c", "."], stdin=open(path, "rb"),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=120)
+    ck.eq("jq -c . status on %s" % path, (p.returncode, p.stderr[:200]), (0, b""))
+    ck.eq("jq -c . lines of %s" % path, p.stdout.count(b"\n"),
+          raw.count(b"\n"))
+    return objs
+
+
+def check_against_csv(ck, objs, rows):
+    """Each JSON object says what the CSV row of the same event says: the
+    same columns present, numbers as numbers, text the same, argv the same
+    arguments, detail the same keys with typed values."""
+    types = harness.COLUMN_TYPES
+    ck.eq("JSON lines vs CSV rows", len(objs), len(rows))
+    bad = {}
+    for obj, row in zip(objs, rows):
+        def expect(cond, what):
+            if not cond and what not in bad:
+                bad[what] = (row["_n"], obj)
+        # An exec's argv is an array even when empty (argv unreadable).
+        present = {c for c in harness.COLUMNS
+                   if (row[c] != "" or (c == "argv" and row["event"] == "exec"))
+                   and c != "detail"}
+        expect(set(obj) - {"detail"} == present,
+               "keys differ from the CSV row's non-empty columns")
+        for col in present & set(obj):
+            v = obj[col]
+            if types[col] == "integer":
+                expect(type(v) is int and str(v) == row[col],
+                       "%s not the CSV's number" % col)
+            elif types[col] == "text":
+                expect(v == row[col], "%s not the CSV's text" % col)
+        if "argv" in obj:
+            expect([unescape(a) for a in obj["argv"]]
+                   == [a for a in shell_words(row["argv"])],
+                   "argv not the CSV's arguments")
+        detail = parse_detail(row["detail"])
+        jdet = obj.get("detail", {})
+        expect(set(jdet) == set(detail), "detail keys differ")
+        for key in set(jdet) & set(detail):
+            kind = harness.DETAIL_TYPES.get(key, "integer")  # lost: KIND=
+            v, c = jdet[key], detail[key]
+            if kind == "flag":
+                expect(v is True and c == "1", "detail %s not a flag" % key)
+            elif kind == "text":
+                expect(unescape(v) == unescape(c), "detail %s text differs" % key)
+            elif key == "status":
+                expect(type(v) is int and v == int(c, 16),
+                       "detail status not the CSV's")
+            else:
+                expect(type(v) is int and str(v) == c,
+                       "detail %s not the CSV's number" % key)
+    for what, (n, obj) in bad.items():
+        ck.fail("CSV row @%d vs its JSON line: %s: %s"
+                % (n, what, json.dumps(obj)[:300]))
+
+
+def shell_words(argv):
+    """The CSV's argv column back into bytes (bash's own $'...' decoding)."""
+    p = subprocess.run(["bash", "-c", 'for a in %s; do printf "%%s\\0" "$a"; '
+                        'done' % argv if argv else "true"],
+                       stdout=subprocess.PIPE, check=True)
+    return p.stdout.split(b"\0")[:-1]
+
+
+def capture(env, name, extra, command):
+    """Run proctrace -o CSV -j JSON [extra] -- command; its CSV capture (with
+    the summary checked) and the JSON file's path."""
+    csv_path = os.path.join(env.tmp, name + ".csv")
+    json_path = os.path.join(env.tmp, name + ".jsonl")
+    p = run_tracer(env, ["-q", "-o", csv_path, "-j", json_path] + extra
+                   + ["--"] + command, timeout=300)
+    if SANITIZER.search(p.stderr):
+        raise Failure("sanitizer report: %s" % tail(p.stderr, 20))
+    if p.returncode != 0:
+        raise Failure("proctrace exited %d: %s" % (p.returncode, tail(p.stderr)))
+    cap = Capture(read_csv(csv_path), p.stderr)
+    check_summary(cap)
+    return cap, json_path
+
+
+def write_vectors(env):
+    path = os.path.join(env.tmp, "vectors.json")
+    with open(path, "w") as f:
+        json.dump([[a.decode("latin-1") for a in v]
+                   for v in (HOSTILE_ARGV, MANY_ARGV)], f)
+    return path
+
+
+def test_json_every_kind(env):
+    driver = os.path.join(env.tmp, "driver.py")
+    with open(driver, "w") as f:
+        f.write(DRIVER)
+    cap, json_path = capture(env, "json-kinds", ["--threads"],
+                             [sys.executable, driver, env.workloads,
+                              write_vectors(env), true_path()])
+    ck = Check()
+    objs = parse_lines(ck, json_path)
+    kinds = {o.get("event") for o in objs}
+    ck.eq("event kinds in the JSON", sorted(EVENTS - {"lost"} - kinds), [])
+    check_against_csv(ck, objs, cap.rows)
+    execs = [o for o in objs if o.get("event") == "exec"]
+    for want in (HOSTILE_ARGV, MANY_ARGV):
+        got = [[unescape(a) for a in o["argv"]] for o in execs
+               if o["argv"] and unescape(o["argv"][0]) == want[0]]
+        ck.eq("exec lines with argv[0] %r" % want[0], len(got), 1)
+        if got:
+            ck.eq("argv of %r: count" % want[0], len(got[0]), len(want))
+            diff = [i for i, (a, b) in enumerate(zip(got[0], want)) if a != b]
+            ck.eq("argv of %r: arguments that differ" % want[0],
+                  [(i, got[0][i], want[i]) for i in diff[:3]], [])
+    ck.raise_if_failed()
+
+
+def test_json_lost(env):
+    """A burst into the smallest ring buffer: the lost lines are JSON, their
+    per-kind counts add up, and the summary counts them."""
+    cap, json_path = capture(env, "json-lost", ["--ringbuf-kb", "4"],
+                             [env.workload("burst"), "2000"])
+    ck = Check()
+    objs = parse_lines(ck, json_path)
+    lost = [o for o in objs if o.get("event") == "lost"]
+    ck.true(lost, "no lost line after a burst of 2000 into 4 KiB")
+    for o in lost:
+        d = dict(o["detail"])
+        total = d.pop("lost")
+        ck.eq("lost line: per-kind counts add up", sum(d.values()), total)
+        ck.eq("lost line: keys", set(o) - {"detail"},
+              {"ts_ns", "time", "event"})
+    ck.eq("summary lost vs lost lines", cap.summary()[2],
+          sum(o["detail"]["lost"] for o in lost))
+    check_against_csv(ck, objs, cap.rows)
+    ck.raise_if_failed()
+
+
+def test_json_stdout(env):
+    """-j - takes stdout (no live stream there); -j FILE leaves it to the
+    live stream. Either way every event is a line."""
+    ck = Check()
+    # The workload's own output is dropped: stdout is the JSON's.
+    cmd = ["--", "/bin/sh", "-c", '"$0" "$1" true x >/dev/null',
+           env.workload("exec_args"), true_path()]
+    p = run_tracer(env, ["-j", "-"] + cmd)
+    ck.eq("-j -: status", p.returncode, 0)
+    path = os.path.join(env.tmp, "stdout.jsonl")
+    with open(path, "w") as f:
+        f.write(p.stdout)
+    objs = parse_lines(ck, path)
+    total = Capture([], p.stderr).summary()[0]
+    ck.eq("-j -: lines vs summary", len(objs), total)
+    path = os.path.join(env.tmp, "beside-stream.jsonl")
+    p = run_tracer(env, ["-j", path] + cmd)
+    ck.eq("-j FILE with the stream: status", p.returncode, 0)
+    objs = parse_lines(ck, path)
+    total = Capture([], p.stderr).summary()[0]
+    ck.eq("-j FILE: lines vs summary", len(objs), total)
+    stream = [l for l in p.stdout.splitlines() if " exec " in l]
+    ck.true(stream, "-j FILE: no exec line in the live stream: %r"
+            % p.stdout[:300])
+    p = run_tracer(env, ["-o", "-", "-j", "-"] + cmd)
+    ck.eq("-o - -j -: usage error", p.returncode, 2)
+    ck.raise_if_failed()
+
+
+TESTS = [test_json_every_kind, test_json_lost, test_json_stdout]
