@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "proctrace/writer.h"
+#include "writer_fixture.h"
 
 static const char header[] = "ts_ns,time,event,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
 			     "exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
@@ -53,40 +54,7 @@ enum col {
 	N_COLS,
 };
 
-/* The event happens 1000.123456789 s after boot, which was 1000 s before
- * 2026-11-25T17:34:37Z. */
-static const struct pt_clock clock_fixed = {
-	.boot_to_real_ns = (1795628077LL - 1000) * 1000000000LL,
-};
-#define TS_NS_VALUE 1000123456789ull
-
 /* ---- events ---- */
-
-static struct pt_event *new_event(unsigned kind, size_t data_len)
-{
-	struct pt_event *ev = calloc(1, sizeof(*ev) + data_len);
-
-	assert_non_null(ev);
-	ev->kind = kind;
-	ev->size = sizeof(*ev) + data_len;
-	ev->task = (struct pt_task){
-		.ts_ns = TS_NS_VALUE,
-		.start_ns = 999000000000ull,
-		.cgroup_id = 4242,
-		.pid = 1234,
-		.tid = 1234,
-		.ppid = 812,
-		.pgid = 1234,
-		.sid = 812,
-		.uid = 1000,
-		.ns_pid = 34,
-		.pidns = 4026531836u,
-		.state = PT_STATE_ALIVE,
-		.comm = "worker",
-	};
-	ev->by = (struct pt_actor){ .pid = 812, .tid = 813, .comm = "bash" };
-	return ev;
-}
 
 static struct pt_event *new_exec(const char *argv, size_t argv_len, const char *path)
 {

@@ -13,43 +13,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "proctrace/writer.h"
-
-/* 1000.123456789 s after boot, which was 1000 s before 2026-11-25T17:34:37Z. */
-static const struct pt_clock clock_fixed = {
-	.boot_to_real_ns = (1795628077LL - 1000) * 1000000000LL,
-};
+#include "writer_fixture.h"
 
 #define COMMON "\"ts_ns\":1000123456789,\"time\":\"2026-11-25T17:34:37.123456Z\","
 #define TASK                                                                                       \
 	"\"pid\":1234,\"tid\":1234,\"ppid\":812,\"pgid\":1234,\"sid\":812,\"uid\":1000,"           \
 	"\"comm\":\"worker\","
 #define TASK_END "\"ns_pid\":34,\"pidns\":4026531836,\"cgroup_id\":4242"
-
-static struct pt_event *new_event(unsigned kind, size_t data_len)
-{
-	struct pt_event *ev = calloc(1, sizeof(*ev) + data_len);
-
-	assert_non_null(ev);
-	ev->kind = kind;
-	ev->size = sizeof(*ev) + data_len;
-	ev->task = (struct pt_task){
-		.ts_ns = 1000123456789ull,
-		.start_ns = 999000000000ull,
-		.cgroup_id = 4242,
-		.pid = 1234,
-		.tid = 1234,
-		.ppid = 812,
-		.pgid = 1234,
-		.sid = 812,
-		.uid = 1000,
-		.ns_pid = 34,
-		.pidns = 4026531836u,
-		.state = PT_STATE_ALIVE,
-		.comm = "worker",
-	};
-	ev->by = (struct pt_actor){ .pid = 812, .tid = 813, .comm = "bash" };
-	return ev;
-}
 
 /* The line the writer made for ev. */
 static char *line_of(struct pt_event *ev)
