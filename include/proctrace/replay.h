@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* Replay: a CSV file written by proctrace (-o) read back into the events it
+/* Replay: a CSV (-o) or JSON Lines (-j) file written by proctrace, told
+ * apart by its first byte ('{': JSON Lines), read back into the events it
  * was made from, so that the model and every writer can run on a saved
  * capture as they do on the kernel's events. What the CSV does not keep is
  * rebuilt where the file determines it and left zero otherwise:
@@ -29,8 +30,12 @@
  * - signal.result on stop and continue rows is 0; a result the writer wrote
  *   as "?" comes back as the first number without a name.
  *
+ * A JSON Lines file carries exactly what the CSV does (the same schema),
+ * so both give the same events: any round trip between them is exact.
+ *
  * Library-like: no diagnostics are printed; errors come back as a negative
- * value and one line of text, "line N: what is wrong". */
+ * value and one line of text, "line N: what is wrong" ("line N, column M:"
+ * where the JSON itself is malformed). */
 #ifndef PROCTRACE_REPLAY_H
 #define PROCTRACE_REPLAY_H
 
@@ -42,8 +47,8 @@
 
 struct pt_replay;
 
-/* f is borrowed (not closed). Reads and checks the header row, which must be
- * exactly proctrace's. NULL, with one line in err, on failure. */
+/* f is borrowed (not closed). Reads and checks the header row of a CSV,
+ * which must be exactly proctrace's. NULL, with one line in err, on failure. */
 struct pt_replay *pt_replay_open(FILE *f, char *err, size_t errlen);
 
 /* The next event: 1, and *ev valid until the next call or close; 0 at the

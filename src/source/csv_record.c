@@ -19,7 +19,11 @@ int replay_report(struct pt_replay *r, int err, const char *fmt, ...)
 
 	if (r->msg[0])
 		return err;
-	n = snprintf(r->msg, sizeof(r->msg), "line %lu: ", r->row_line);
+	if (r->err_col)
+		n = snprintf(r->msg, sizeof(r->msg), "line %lu, column %lu: ", r->row_line,
+			     r->err_col);
+	else
+		n = snprintf(r->msg, sizeof(r->msg), "line %lu: ", r->row_line);
 	va_start(ap, fmt);
 	vsnprintf(r->msg + n, sizeof(r->msg) - n, fmt, ap);
 	va_end(ap);
@@ -52,7 +56,7 @@ void replay_error_out(const struct pt_replay *r, char *err, size_t errlen)
 
 /* ---- RFC 4180 records ---- */
 
-static int read_byte(struct pt_replay *r)
+int replay_read_byte(struct pt_replay *r)
 {
 	size_t n;
 
@@ -72,9 +76,9 @@ static int read_byte(struct pt_replay *r)
 	return (unsigned char)r->chunk[r->pos++];
 }
 
-static int peek_byte(struct pt_replay *r)
+int replay_peek_byte(struct pt_replay *r)
 {
-	int c = read_byte(r);
+	int c = replay_read_byte(r);
 
 	if (c != EOF)
 		r->pos--;
@@ -101,12 +105,12 @@ static void field_begin(struct pt_replay *r)
  * one) and returns what ended it: ',', '\n' (also for "\r\n") or EOF. */
 static int read_unquoted(struct pt_replay *r, int c)
 {
-	for (;; c = read_byte(r)) {
+	for (;; c = replay_read_byte(r)) {
 		if (c == ',' || c == '\n' || c == EOF)
 			return c;
 		if (c == '\r') {
-			if (peek_byte(r) == '\n')
-				return read_byte(r);
+			if (replay_peek_byte(r) == '\n')
+				return replay_read_byte(r);
 			malformed(r, "CR outside quotes");
 		} else if (c == '"') {
 			malformed(r, "quote inside an unquoted field");
@@ -123,15 +127,15 @@ static int read_quoted(struct pt_replay *r)
 	int c;
 
 	for (;;) {
-		c = read_byte(r);
+		c = replay_read_byte(r);
 		if (c == EOF) {
 			malformed(r, "quoted field not closed at the end of the file");
 			return EOF;
 		}
 		if (c == '"') {
-			if (peek_byte(r) != '"')
+			if (replay_peek_byte(r) != '"')
 				break;
-			read_byte(r);
+			replay_read_byte(r);
 		} else if (c == '\n') {
 			r->line++;
 		} else if (c == '\0') {
@@ -140,7 +144,7 @@ static int read_quoted(struct pt_replay *r)
 		}
 		row_put(r, (char)c);
 	}
-	c = read_byte(r);
+	c = replay_read_byte(r);
 	if (c != ',' && c != '\n' && c != '\r' && c != EOF)
 		malformed(r, "text after a closing quote");
 	return read_unquoted(r, c);
@@ -157,7 +161,7 @@ int replay_read_row(struct pt_replay *r)
 	r->npairs = 0;
 	r->msg[0] = '\0';
 	r->row_line = r->line;
-	c = read_byte(r);
+	c = replay_read_byte(r);
 	if (c == EOF)
 		return r->read_err ? replay_report(r, -EIO, "read error: %s", strerror(r->read_err))
 				   : 0;
@@ -167,7 +171,7 @@ int replay_read_row(struct pt_replay *r)
 		row_put(r, '\0');
 		if (c != ',')
 			break;
-		c = read_byte(r);
+		c = replay_read_byte(r);
 	}
 	if (c == '\n')
 		r->line++;

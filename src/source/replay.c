@@ -459,7 +459,7 @@ static int row_to_event(struct pt_replay *r)
 
 int pt_replay_next(struct pt_replay *r, const struct pt_event **ev, char *err, size_t errlen)
 {
-	int ret = replay_read_row(r);
+	int ret = r->json ? replay_read_json(r) : replay_read_row(r);
 
 	if (ret > 0)
 		ret = row_to_event(r) ?: 1;
@@ -499,11 +499,20 @@ struct pt_replay *pt_replay_open(FILE *f, char *err, size_t errlen)
 	r->line = 1;
 	/* Exec payload: argv with the one byte exec_parse may take back. */
 	r->ev = malloc(sizeof(*r->ev) + PT_ARGV_MAX + 1 + PT_PATH_MAX);
-	ret = r->ev ? replay_read_row(r) : replay_report(r, -ENOMEM, "out of memory");
-	if (ret == 0)
-		ret = malformed(r, "empty file, no header row");
-	else if (ret > 0)
-		ret = header_check(r);
+	if (!r->ev) {
+		ret = replay_report(r, -ENOMEM, "out of memory");
+	} else if (replay_peek_byte(r) == '{') {
+		/* JSON Lines: objects, no header. Told apart by the first
+		 * byte, which in a CSV starts the header's first name. */
+		r->json = true;
+		ret = 0;
+	} else {
+		ret = replay_read_row(r);
+		if (ret == 0)
+			ret = malformed(r, "empty file, no header row");
+		else if (ret > 0)
+			ret = header_check(r);
+	}
 	if (ret < 0) {
 		replay_error_out(r, err, errlen);
 		pt_replay_close(r);
@@ -527,6 +536,9 @@ void pt_replay_close(struct pt_replay *r)
 	}
 	pt_buf_free(&r->row);
 	pt_buf_free(&r->shown);
+	pt_buf_free(&r->jline);
+	pt_buf_free(&r->jvals);
+	pt_buf_free(&r->jtext);
 	free(r->ev);
 	free(r);
 }

@@ -51,6 +51,12 @@ struct pt_replay {
 	int read_err;		 /* errno of a failed read */
 	unsigned long line;	 /* line the reader is on, from 1 */
 	unsigned long row_line;	 /* line the current row starts on */
+	unsigned long err_col;	 /* column of the error in the line; 0: none */
+	bool json;		 /* JSON Lines, not CSV (told by the first byte) */
+	struct pt_buf jline;	 /* JSON Lines: the line being read */
+	struct pt_buf jvals;	 /* ... its values in the CSV's text form */
+	size_t jstart[PT_NCOLS]; /* ... where each begins in jvals; SIZE_MAX: absent */
+	struct pt_buf jtext;	 /* ... one string, decoded */
 	struct pt_buf row;	 /* the row's fields, each NUL-terminated */
 	size_t starts[PT_NCOLS]; /* where each field begins in row */
 	unsigned nfields;
@@ -76,6 +82,14 @@ void replay_error_out(const struct pt_replay *r, char *err, size_t errlen);
 /* One record into r->row: 1; 0 at the end of the file; < 0 with r->msg. */
 int replay_read_row(struct pt_replay *r);
 char *replay_field(const struct pt_replay *r, enum pt_col c);
+int replay_read_byte(struct pt_replay *r);
+int replay_peek_byte(struct pt_replay *r);
+
+/* ---- json_record.c ---- */
+
+/* One JSON Lines line into r->row as the CSV reader would have made it
+ * (each value in the CSV's text form): 1; 0 at the end; < 0 with r->msg. */
+int replay_read_json(struct pt_replay *r);
 
 /* ---- text_values.c ---- */
 

@@ -172,6 +172,40 @@ def capture(env, name, extra, command):
     return cap, json_path
 
 
+def replay_to(env, src, flag, dst):
+    """proctrace --replay src -q flag dst; stderr if it failed."""
+    p = run_tracer(env, ["--replay", src, "-q", flag, dst], timeout=120)
+    if SANITIZER.search(p.stderr) or p.returncode != 0:
+        raise Failure("--replay %s %s: exit %d: %s"
+                      % (src, flag, p.returncode, tail(p.stderr)))
+
+
+def check_round_trips(ck, env, csv_path, json_path):
+    """JSON -> JSON, JSON -> CSV, CSV -> JSON -> CSV: byte for byte."""
+    def same(what, a, b):
+        with open(a, "rb") as f, open(b, "rb") as g:
+            x, y = f.read(), g.read()
+        if x != y:
+            n = next((i for i, (u, v) in enumerate(zip(x.split(b"\n"),
+                                                       y.split(b"\n")))
+                      if u != v), None)
+            ck.fail("%s: %s and %s differ, first at line %s"
+                    % (what, a, b, None if n is None else n + 1))
+    base = json_path + ".again"
+    replay_to(env, json_path, "-j", base + ".jsonl")
+    same("JSON -> JSON", json_path, base + ".jsonl")
+    replay_to(env, json_path, "-o", base + ".csv")
+    same("JSON -> CSV", csv_path, base + ".csv")
+    replay_to(env, csv_path, "-j", base + ".from-csv.jsonl")
+    same("CSV -> JSON", json_path, base + ".from-csv.jsonl")
+    replay_to(env, base + ".from-csv.jsonl", "-o", base + ".back.csv")
+    same("CSV -> JSON -> CSV", csv_path, base + ".back.csv")
+
+
+def cap_path(json_path):
+    return json_path[:-len(".jsonl")] + ".csv"
+
+
 def write_vectors(env):
     path = os.path.join(env.tmp, "vectors.json")
     with open(path, "w") as f:
@@ -202,6 +236,7 @@ def test_json_every_kind(env):
             diff = [i for i, (a, b) in enumerate(zip(got[0], want)) if a != b]
             ck.eq("argv of %r: arguments that differ" % want[0],
                   [(i, got[0][i], want[i]) for i in diff[:3]], [])
+    check_round_trips(ck, env, cap_path(json_path), json_path)
     ck.raise_if_failed()
 
 
@@ -223,6 +258,7 @@ def test_json_lost(env):
     ck.eq("summary lost vs lost lines", cap.summary()[2],
           sum(o["detail"]["lost"] for o in lost))
     check_against_csv(ck, objs, cap.rows)
+    check_round_trips(ck, env, cap_path(json_path), json_path)
     ck.raise_if_failed()
 
 
@@ -255,4 +291,46 @@ def test_json_stdout(env):
     ck.raise_if_failed()
 
 
-TESTS = [test_json_every_kind, test_json_lost, test_json_stdout]
+GOOD_LINE = (b'{"ts_ns":1000,"time":"2026-11-25T17:34:37.000001Z","event":"setsid",'
+             b'"pid":5,"tid":5,"ppid":1,"pgid":5,"sid":5,"uid":0,"comm":"x",'
+             b'"by_pid":5,"state":"alive","ns_pid":5,"pidns":1,"cgroup_id":1,'
+             b'"detail":{"old_sid":1,"old_pgid":1}}\n')
+BAD_LINES = [
+    # (what, file content, line, column) of the error
+    ("not JSON", b'{"ts_ns":1,"time" 2}\n', 1, 19),
+    ("unknown key", b'{"ts_ns":1,"colour":2}\n', 1, 12),
+    ("text for a number", b'{"ts_ns":"1"}\n', 1, 10),
+    ("number for text", b'{"ts_ns":1,"time":2}\n', 1, 19),
+    ("fraction", b'{"ts_ns":1.5}\n', 1, 11),
+    ("key twice", b'{"ts_ns":1,"ts_ns":1}\n', 1, 12),
+    ("truncated last line", None, 2, None),
+    ("unknown event", None, 2, None),
+]
+
+
+def test_json_bad_input(env):
+    """A malformed JSON Lines file: one error line with the file, the line
+    and (for what JSON itself rejects) the column; exit 1."""
+    ck = Check()
+    good = GOOD_LINE
+    for n, (what, content, line, col) in enumerate(BAD_LINES):
+        if what == "truncated last line":
+            content = good + good[:40]
+        elif what == "unknown event":
+            content = good + good.replace(b'"event":"', b'"event":"x', 1)
+        path = os.path.join(env.tmp, "bad-%d.jsonl" % n)
+        with open(path, "wb") as f:
+            f.write(content)
+        p = run_tracer(env, ["--replay", path, "-q", "-j", "/dev/null"])
+        ck.eq("%s: exit status" % what, p.returncode, 1)
+        lines = [l for l in p.stderr.splitlines() if l.strip()]
+        where = "line %d, column %d: " % (line, col) if col else "line %d: " % line
+        ck.true(len(lines) == 1 and lines[0].startswith(
+            "proctrace: %s: %s" % (path, where)),
+            "%s: expected one line 'proctrace: %s: %s...', got %r"
+            % (what, path, where, lines[:3]))
+    ck.raise_if_failed()
+
+
+TESTS = [test_json_every_kind, test_json_lost, test_json_stdout,
+         test_json_bad_input]

@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The reader's JSON Lines layer: one line, one object, into the same fields
+ * the CSV layer makes, each value in the CSV's text form (numbers in
+ * decimal, argv as shell words, detail as key=value words, the status in
+ * hex, flags as 1). Rows into events is then one code for both formats, and
+ * a JSON capture gives exactly the events its CSV twin gives.
+ *
+ * Only the writer's shapes are taken: the schema's keys, each once, with
+ * the schema's type (schema.h); anything else is an error at its line and
+ * column. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "replay_int.h"
+
+struct jp {
+	struct pt_replay *r;
+	const char *s, *p, *end;
+};
+
+static int jerr(struct jp *j, const char *what)
+{
+	j->r->err_col = (unsigned long)(j->p - j->s) + 1;
+	return malformed(j->r, "%s", what);
+}
+
+static void skip_ws(struct jp *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r'))
+		j->p++;
+}
+
+static bool eat(struct jp *j, char c)
+{
+	skip_ws(j);
+	if (j->p < j->end && *j->p == c) {
+		j->p++;
+		return true;
+	}
+	return false;
+}
+
+static int hex4(const char *p, const char *end, unsigned *v)
+{
+	int i, d;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		if (p + i >= end || (d = replay_hex_digit(p[i])) < 0)
+			return -1;
+		*v = *v << 4 | (unsigned)d;
+	}
+	return 0;
+}
+
+static void put_utf8(struct pt_buf *b, unsigned cp)
+{
+	if (cp < 0x80) {
+		pt_buf_putc(b, (char)cp);
+	} else if (cp < 0x800) {
+		pt_buf_putc(b, (char)(0xc0 | cp >> 6));
+		pt_buf_putc(b, (char)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		pt_buf_putc(b, (char)(0xe0 | cp >> 12));
+		pt_buf_putc(b, (char)(0x80 | (cp >> 6 & 0x3f)));
+		pt_buf_putc(b, (char)(0x80 | (cp & 0x3f)));
+	} else {
+		pt_buf_putc(b, (char)(0xf0 | cp >> 18));
+		pt_buf_putc(b, (char)(0x80 | (cp >> 12 & 0x3f)));
+		pt_buf_putc(b, (char)(0x80 | (cp >> 6 & 0x3f)));
+		pt_buf_putc(b, (char)(0x80 | (cp & 0x3f)));
+	}
+}
+
+/* A \u escape (p after the 'u'), surrogate pairs joined. */
+static int unicode_escape(struct jp *j, struct pt_buf *out)
+{
+	unsigned cp, lo;
+
+	if (hex4(j->p, j->end, &cp))
+		return jerr(j, "bad \\u escape");
+	j->p += 4;
+	if (cp >= 0xd800 && cp < 0xdc00) {
+		if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u' ||
+		    hex4(j->p + 2, j->end, &lo) || lo < 0xdc00 || lo > 0xdfff)
+			return jerr(j, "lone surrogate in \\u escape");
+		j->p += 6;
+		cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+	} else if (cp >= 0xdc00 && cp < 0xe000) {
+		return jerr(j, "lone surrogate in \\u escape");
+	} else if (cp == 0) {
+		return jerr(j, "NUL in a string (the writer shows it as \\\\x00)");
+	}
+	put_utf8(out, cp);
+	return 0;
+}
+
+/* A string (j->p on its quote), decoded into out, NUL-terminated. */
+static int string_value(struct jp *j, struct pt_buf *out)
+{
+	static const char simple[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+	const char *e;
+	size_t len;
+
+	pt_buf_reset(out);
+	skip_ws(j);
+	if (j->p >= j->end || *j->p != '"')
+		return jerr(j, "expected a string");
+	for (j->p++; j->p < j->end && *j->p != '"'; j->p++) {
+		unsigned char c = (unsigned char)*j->p;
+
+		if (c < 0x20)
+			return jerr(j, "control character in a string");
+		if (c != '\\') {
+			len = pt_utf8_seq_len((const unsigned char *)j->p, j->end - j->p);
+			if (!len)
+				return jerr(j, "not UTF-8");
+			pt_buf_put(out, j->p, len);
+			j->p += len - 1;
+			continue;
+		}
+		if (++j->p == j->end)
+			break;
+		if (*j->p == 'u') {
+			j->p++;
+			if (unicode_escape(j, out))
+				return -EINVAL;
+			j->p--;
+			continue;
+		}
+		e = strchr(simple, *j->p);
+		if (!*j->p || !e || (e - simple) % 2)
+			return jerr(j, "bad escape in a string");
+		pt_buf_putc(out, e[1]);
+	}
+	if (j->p >= j->end)
+		return jerr(j, "string not closed");
+	j->p++;
+	pt_buf_putc(out, '\0');
+	return out->failed ? replay_report(j->r, -ENOMEM, "out of memory") : 0;
+}
+
+/* An integer as the writer makes them: -?[0-9]+, no leading zeros. */
+static int number_value(struct jp *j, bool sign_ok, struct pt_buf *out)
+{
+	const char *start;
+
+	skip_ws(j);
+	start = j->p;
+	if (sign_ok && j->p < j->end && *j->p == '-')
+		j->p++;
+	if (j->p >= j->end || *j->p < '0' || *j->p > '9')
+		return jerr(j, sign_ok ? "expected an integer" : "expected a whole number");
+	if (*j->p == '0' && j->p + 1 < j->end && j->p[1] >= '0' && j->p[1] <= '9')
+		return jerr(j, "leading zero in a number");
+	while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+		j->p++;
+	if (j->p < j->end && (*j->p == '.' || *j->p == 'e' || *j->p == 'E'))
+		return jerr(j, "expected an integer");
+	pt_buf_put(out, start, j->p - start);
+	return 0;
+}
+
+/* Raw bytes of a text value: the writer's \\ and \xNN undone. */
+static int raw_bytes(struct jp *j, const char *what, char *out, size_t cap, size_t *len)
+{
+	return replay_unescape(j->r, what, j->r->jtext.data, out, cap, len);
+}
+
+/* argv: the array's arguments, as the shell words the CSV has. */
+static int argv_value(struct jp *j)
+{
+	struct pt_replay *r = j->r;
+	char *block = (char *)r->ev->data; /* scratch until the event is made */
+	size_t n = 0, len;
+
+	if (!eat(j, '['))
+		return jerr(j, "argv: expected an array");
+	if (!eat(j, ']')) {
+		do {
+			if (string_value(j, &r->jtext))
+				return -EINVAL;
+			if (raw_bytes(j, "argv", block + n, PT_ARGV_MAX + 1 - n, &len))
+				return -EINVAL;
+			n += len;
+			if (n > PT_ARGV_MAX)
+				return malformed(r, "argv: longer than %d bytes", PT_ARGV_MAX);
+			block[n++] = '\0';
+		} while (eat(j, ','));
+		if (!eat(j, ']'))
+			return jerr(j, "argv: expected ',' or ']'");
+	}
+	pt_argv_join(&r->jvals, (const __u8 *)block, n);
+	return 0;
+}
+
+static const struct pt_field_def *detail_def(const char *key)
+{
+	for (unsigned k = 0; k < PT_NDKEYS; k++)
+		if (!strcmp(pt_detail_keys[k].name, key))
+			return &pt_detail_keys[k];
+	return NULL;
+}
+
+static int detail_entry(struct jp *j, const char *key)
+{
+	struct pt_replay *r = j->r;
+	const struct pt_field_def *d = detail_def(key);
+	char raw[PT_PATH_MAX];
+	size_t len;
+	char *end;
+
+	pt_buf_puts(&r->jvals, key);
+	pt_buf_putc(&r->jvals, '=');
+	skip_ws(j);
+	if (d && d->type == PT_TYPE_FLAG) {
+		if (j->end - j->p < 4 || strncmp(j->p, "true", 4))
+			return jerr(j, "detail: expected true");
+		j->p += 4;
+		pt_buf_putc(&r->jvals, '1');
+	} else if (d && d->type == PT_TYPE_TEXT) {
+		if (string_value(j, &r->jtext) || raw_bytes(j, key, raw, sizeof(raw), &len))
+			return -EINVAL;
+		pt_escape_text(&r->jvals, raw, len,
+			       PT_ESC_BACKSLASH | PT_ESC_CONTROL | PT_ESC_SPACE);
+	} else if (d && d->type == PT_TYPE_HEX) {
+		pt_buf_reset(&r->jtext);
+		if (number_value(j, false, &r->jtext))
+			return -EINVAL;
+		pt_buf_putc(&r->jtext, '\0');
+		pt_buf_printf(&r->jvals, "0x%04llx", strtoull(r->jtext.data, &end, 10));
+	} else {
+		/* integers, and the lost event's per-kind counts */
+		if (number_value(j, true, &r->jvals))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* detail: the object's pairs as the CSV's key=value words, in order. */
+static int detail_value(struct jp *j)
+{
+	struct pt_buf key = { 0 };
+	bool first = true;
+	int err = 0;
+
+	if (!eat(j, '{'))
+		return jerr(j, "detail: expected an object");
+	if (eat(j, '}'))
+		return 0;
+	do {
+		err = string_value(j, &key);
+		if (!err && !eat(j, ':'))
+			err = jerr(j, "expected ':'");
+		if (!err && (!key.data[0] || strpbrk(key.data, " =")))
+			err = jerr(j, "detail: bad key");
+		if (!err && !first)
+			pt_buf_putc(&j->r->jvals, ' ');
+		if (!err)
+			err = detail_entry(j, key.data);
+		first = false;
+	} while (!err && eat(j, ','));
+	pt_buf_free(&key);
+	if (!err && !eat(j, '}'))
+		err = jerr(j, "detail: expected ',' or '}'");
+	return err;
+}
+
+static int column_of(const char *key)
+{
+	for (int c = 0; c < PT_NCOLS; c++)
+		if (!strcmp(pt_col_name(c), key))
+			return c;
+	return -1;
+}
+
+static int member(struct jp *j, struct pt_buf *key)
+{
+	struct pt_replay *r = j->r;
+	const char *at;
+	int c, err;
+
+	skip_ws(j);
+	at = j->p; /* a bad key is shown where it starts */
+	if (string_value(j, key))
+		return -EINVAL;
+	c = column_of(key->data);
+	if (c < 0 || r->jstart[c] != SIZE_MAX) {
+		j->p = at;
+		return jerr(j, c < 0 ? "not a proctrace column" : "column given twice");
+	}
+	if (!eat(j, ':'))
+		return jerr(j, "expected ':'");
+	r->jstart[c] = r->jvals.len;
+	switch (pt_columns[c].type) {
+	case PT_TYPE_DETAIL:
+		err = detail_value(j);
+		break;
+	case PT_TYPE_ARGV:
+		err = argv_value(j);
+		break;
+	case PT_TYPE_TEXT:
+		err = string_value(j, &r->jtext);
+		if (!err)
+			pt_buf_puts(&r->jvals, r->jtext.data);
+		break;
+	default:
+		err = number_value(j, false, &r->jvals);
+	}
+	pt_buf_putc(&r->jvals, '\0');
+	return err;
+}
+
+static int parse_object(struct jp *j)
+{
+	struct pt_buf key = { 0 };
+	int err = 0;
+
+	if (!eat(j, '{'))
+		return jerr(j, "expected '{'");
+	if (!eat(j, '}')) {
+		do
+			err = member(j, &key);
+		while (!err && eat(j, ','));
+		if (!err && !eat(j, '}'))
+			err = jerr(j, "expected ',' or '}'");
+	}
+	pt_buf_free(&key);
+	skip_ws(j);
+	if (!err && j->p != j->end)
+		err = jerr(j, "text after the object");
+	return err;
+}
+
+/* The line into r->jline, without its newline: 1, 0 at the end, < 0. */
+static int read_line(struct pt_replay *r)
+{
+	int c = replay_read_byte(r);
+
+	if (c == EOF)
+		return r->read_err ? replay_report(r, -EIO, "read error: %s", strerror(r->read_err))
+				   : 0;
+	for (; c != '\n'; c = replay_read_byte(r)) {
+		if (c == EOF) {
+			if (r->read_err)
+				return replay_report(r, -EIO, "read error: %s",
+						     strerror(r->read_err));
+			return malformed(r, "no newline at the end of the line (file cut short?)");
+		}
+		if (r->jline.len < REPLAY_ROW_MAX)
+			pt_buf_putc(&r->jline, (char)c);
+	}
+	r->line++;
+	if (r->jline.len >= REPLAY_ROW_MAX)
+		return malformed(r, "line longer than %d bytes", REPLAY_ROW_MAX);
+	return r->jline.failed ? replay_report(r, -ENOMEM, "out of memory") : 1;
+}
+
+int replay_read_json(struct pt_replay *r)
+{
+	struct jp j = { .r = r };
+	int ret, c;
+
+	pt_buf_reset(&r->jline);
+	pt_buf_reset(&r->jvals);
+	pt_buf_reset(&r->row);
+	r->nfields = 0;
+	r->npairs = 0;
+	r->msg[0] = '\0';
+	r->err_col = 0;
+	r->row_line = r->line;
+	for (c = 0; c < PT_NCOLS; c++)
+		r->jstart[c] = SIZE_MAX;
+	ret = read_line(r);
+	if (ret <= 0)
+		return ret;
+	j.s = j.p = r->jline.len ? r->jline.data : "";
+	j.end = j.s + r->jline.len;
+	if (memchr(j.s, '\0', r->jline.len))
+		return malformed(r, "NUL byte");
+	ret = parse_object(&j);
+	if (ret)
+		return ret;
+	/* The fields in the CSV's order; absent ones empty. */
+	for (c = 0; c < PT_NCOLS; c++) {
+		r->starts[c] = r->row.len;
+		if (r->jstart[c] != SIZE_MAX)
+			pt_buf_puts(&r->row, r->jvals.data + r->jstart[c]);
+		pt_buf_putc(&r->row, '\0');
+	}
+	r->nfields = PT_NCOLS;
+	if (r->row.failed || r->jvals.failed)
+		return replay_report(r, -ENOMEM, "out of memory");
+	return 1;
+}
