@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "proctrace/config.h"
 #include "proctrace/schema.h"
 
@@ -33,6 +34,9 @@ enum {
 	OPT_SVG,
 	OPT_REPLAY,
 	OPT_COLUMNS,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_LENIENT,
 };
 
 /* "+": stop at the first non-option; ":": report a missing argument apart
@@ -61,6 +65,9 @@ static const struct option long_opts[] = {
 	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "columns", no_argument, NULL, OPT_COLUMNS },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "lenient", no_argument, NULL, OPT_LENIENT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -108,6 +115,10 @@ static const char help_text[] =
 	"      --replay FILE     read the events from a CSV or JSON Lines file that\n"
 	"                        proctrace wrote ('-': stdin) instead of tracing:\n"
 	"                        views, stream, re-export\n"
+	"      --since WHEN, --until WHEN\n"
+	"                        with --replay: only events in this window; WHEN is\n"
+	"                        seconds from the first event or an ISO 8601 time\n"
+	"      --lenient         with --replay: skip malformed rows, count them\n"
 	"      --columns         print the columns and detail keys of -o and -j\n"
 	"                        (type, unit, events, meaning) and exit\n"
 	"  -h, --help            show this help\n"
@@ -165,6 +176,53 @@ static int parse_duration(const char *s, double *out)
 	if (!(v > 0) || v > DURATION_MAX_S)
 		return -ERANGE;
 	*out = v;
+	return 0;
+}
+
+/* --since/--until: seconds from the first event ("2.5"), or an ISO 8601
+ * time, "2026-11-25T17:34:37[.123456][Z|+01:00]" (no zone: local time). */
+static int parse_when(const char *s, struct pt_when *w)
+{
+	struct tm tm = { .tm_isdst = -1 };
+	const char *p;
+	int64_t frac = 0, scale = 1000000000, off = 0;
+	unsigned zh, zm;
+	time_t t;
+
+	if (is_plain_decimal(s)) {
+		double v = strtod(s, NULL);
+
+		if (v > DURATION_MAX_S)
+			return -ERANGE;
+		w->kind = PT_WHEN_REL;
+		w->rel_ns = (__u64)(v * 1e9 + 0.5);
+		return 0;
+	}
+	p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!p)
+		return -EINVAL;
+	if (*p == '.') {
+		if (p[1] < '0' || p[1] > '9')
+			return -EINVAL;
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			if (scale > 1) {
+				scale /= 10;
+				frac += (*p - '0') * scale;
+			}
+	}
+	if (*p == 'Z' && !p[1]) {
+		t = timegm(&tm);
+	} else if ((*p == '+' || *p == '-') && sscanf(p + 1, "%2u:%2u", &zh, &zm) == 2 &&
+		   strlen(p) == 6 && zh < 24 && zm < 60) {
+		off = (int64_t)(zh * 3600 + zm * 60) * (*p == '+' ? 1 : -1);
+		t = timegm(&tm);
+	} else if (!*p) {
+		t = mktime(&tm);
+	} else {
+		return -EINVAL;
+	}
+	w->kind = PT_WHEN_WALL;
+	w->wall_ns = ((int64_t)t - off) * 1000000000 + frac;
 	return 0;
 }
 
@@ -382,6 +440,17 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 	case 'V':
 		fputs("proctrace " PT_VERSION "\n", out);
 		return PT_CLI_EXIT_OK;
+	case OPT_SINCE:
+	case OPT_UNTIL:
+		if (parse_when(arg, c == OPT_SINCE ? &cfg->since : &cfg->until))
+			return usage_error(err,
+					   "%s: '%s' is neither seconds from the start nor "
+					   "an ISO 8601 time",
+					   c == OPT_SINCE ? "--since" : "--until", arg);
+		break;
+	case OPT_LENIENT:
+		cfg->lenient = true;
+		break;
 	case OPT_COLUMNS:
 		pt_schema_print(out);
 		return PT_CLI_EXIT_OK;
@@ -403,12 +472,13 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 		return usage_error(err, "--user and --as-root exclude each other");
 	if (is_stdout(cfg->csv_path) && is_stdout(cfg->json_path))
 		return usage_error(err, "-o and -j cannot both write to stdout");
-	/* A replay has its events already: nothing to filter in a kernel,
-	 * no command to run, no time to wait. */
-	if (cfg->replay_path &&
-	    (cfg->command || cfg->duration_s > 0 || cfg->filter.n_pids || cfg->filter.n_pgids ||
-	     cfg->filter.n_uids || cfg->filter.n_comms || cfg->threads))
-		return usage_error(err, "--replay takes no COMMAND, -d, --threads or filters");
+	/* A replay has its events already: no command to run, no time to
+	 * wait, no threads to ask the kernel for; its filters run here. */
+	if (cfg->replay_path && (cfg->command || cfg->duration_s > 0 || cfg->threads))
+		return usage_error(err, "--replay takes no COMMAND, -d or --threads");
+	if (!cfg->replay_path &&
+	    (cfg->since.kind != PT_WHEN_NONE || cfg->until.kind != PT_WHEN_NONE || cfg->lenient))
+		return usage_error(err, "--since, --until and --lenient go with --replay");
 	return PT_CLI_RUN;
 }
 

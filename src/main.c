@@ -176,6 +176,7 @@ static int run_replay(struct app *a)
 {
 	struct pt_file_source *src = NULL;
 	const struct pt_event *ev;
+	unsigned long skipped = 0;
 	char err[512] = "";
 	int n, ret;
 
@@ -186,18 +187,28 @@ static int run_replay(struct app *a)
 	}
 	/* Wall-clock times are written as the file had them. */
 	pt_file_clock(src, &a->clock);
-	ret = install_signals();
+	if (pt_filter_active(&a->cfg.filter, 0) || a->cfg.since.kind || a->cfg.until.kind)
+		ret = pt_file_select(src, &a->cfg.filter, &a->cfg.since, &a->cfg.until);
+	if (!ret)
+		ret = install_signals();
 	if (!ret)
 		ret = pt_pipeline_open(&a->pipe, &a->clock);
 	n = ret ? 0 : pt_file_next(src, &ev, err, sizeof(err));
-	while (n > 0 && !stop_requested) {
-		ret = pt_pipeline_event(&a->pipe, ev);
+	while ((n > 0 || (n == -EINVAL && a->cfg.lenient)) && !stop_requested) {
+		if (n > 0)
+			ret = pt_pipeline_event(&a->pipe, ev);
+		else
+			skipped++;
 		n = ret ? 0 : pt_file_next(src, &ev, err, sizeof(err));
 	}
 	if (!ret && n < 0) {
 		fprintf(stderr, "proctrace: %s\n", err);
 		ret = n;
 	}
+	/* --lenient: what was left out is said, never silent. */
+	if (skipped)
+		fprintf(stderr, "proctrace: %s: %lu malformed rows skipped\n", a->cfg.replay_path,
+			skipped);
 	pt_file_close(src);
 	return ret ?: show_views(a);
 }

@@ -5,6 +5,7 @@
 
 #include <linux/types.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "proctrace/event.h"
 
@@ -20,6 +21,17 @@ struct pt_filter {
 	char comms[PT_MAX_FILTER][PT_COMM_LEN];
 };
 
+/* --since/--until: seconds from the first event, or a wall-clock time. */
+struct pt_when {
+	enum {
+		PT_WHEN_NONE,
+		PT_WHEN_REL,
+		PT_WHEN_WALL
+	} kind;
+	__u64 rel_ns;	 /* PT_WHEN_REL: after the first event */
+	int64_t wall_ns; /* PT_WHEN_WALL: ns since the epoch, UTC */
+};
+
 struct pt_config {
 	const char *csv_path;  /* -o: CSV destination, "-" for stdout; NULL: none */
 	const char *json_path; /* -j: JSON Lines destination, "-" for stdout; NULL: none */
@@ -32,15 +44,17 @@ struct pt_config {
 	char **command;	       /* after "--": command to run and follow; NULL: none */
 	int command_argc;
 	struct pt_filter filter;
-	double linger_s;	 /* --linger: after COMMAND exits, wait at most this
+	double linger_s;	     /* --linger: after COMMAND exits, wait at most this
 				* long for its descendants; < 0: until all reaped */
-	const char *run_as;	 /* -u USER: run COMMAND as this user */
-	bool as_root;		 /* --as-root: keep root for COMMAND under sudo */
-	bool tree;		 /* -t: print the process tree at the end */
-	bool timeline;		 /* -T: print the state timeline at the end */
-	bool ascii;		 /* --ascii: tree drawn with ASCII only */
-	const char *svg_path;	 /* --svg FILE: timeline as SVG */
-	const char *replay_path; /* --replay FILE: events from a saved CSV ("-":
+	const char *run_as;	     /* -u USER: run COMMAND as this user */
+	bool as_root;		     /* --as-root: keep root for COMMAND under sudo */
+	bool tree;		     /* -t: print the process tree at the end */
+	bool timeline;		     /* -T: print the state timeline at the end */
+	bool ascii;		     /* --ascii: tree drawn with ASCII only */
+	const char *svg_path;	     /* --svg FILE: timeline as SVG */
+	struct pt_when since, until; /* --since, --until: replay's time window */
+	bool lenient;		     /* --lenient: replay skips malformed rows */
+	const char *replay_path;     /* --replay FILE: events from a saved CSV ("-":
 				  * stdin) instead of the kernel */
 };
 

@@ -42,10 +42,16 @@ struct pt_file_source;
  * clock it was written with (from every row when the file can be read twice,
  * else from the first). */
 int pt_file_open(struct pt_file_source **out, const char *path, char *err, size_t errlen);
+/* Keep only the events the filters pick (as the kernel would have, -p
+ * following children from their birth) within [since, until]. 0 or
+ * -ENOMEM. */
+int pt_file_select(struct pt_file_source *s, const struct pt_filter *f, const struct pt_when *since,
+		   const struct pt_when *until);
 /* The file's clock; false when it has no event (keep the current one). */
 bool pt_file_clock(const struct pt_file_source *s, struct pt_clock *clock);
-/* The next event: 1 (valid until the next call), 0 at the end, < 0 with err
- * = "FILE: line N: what is wrong". */
+/* The next event kept: 1 (valid until the next call), 0 at the end, < 0
+ * with err = "FILE: line N: what is wrong"; -EINVAL (a malformed row) can
+ * be skipped: the next call goes on after it. */
 int pt_file_next(struct pt_file_source *s, const struct pt_event **ev, char *err, size_t errlen);
 void pt_file_close(struct pt_file_source *s);
 

@@ -7,10 +7,13 @@
 #include <string.h>
 #include "proctrace/replay.h"
 #include "proctrace/source.h"
+#include "select.h"
 
 struct pt_file_source {
 	const char *path;
 	FILE *f; /* owned unless it is stdin */
+	struct pt_select sel;
+	bool selecting;
 	struct pt_replay *r;
 	bool have_clock;
 	struct pt_clock clock;
@@ -85,7 +88,14 @@ bool pt_file_clock(const struct pt_file_source *s, struct pt_clock *clock)
 	return s->have_clock;
 }
 
-int pt_file_next(struct pt_file_source *s, const struct pt_event **ev, char *err, size_t errlen)
+int pt_file_select(struct pt_file_source *s, const struct pt_filter *f, const struct pt_when *since,
+		   const struct pt_when *until)
+{
+	s->selecting = true;
+	return pt_select_init(&s->sel, f, since, until);
+}
+
+static int read_next(struct pt_file_source *s, const struct pt_event **ev, char *err, size_t errlen)
 {
 	char msg[256] = "";
 	int n;
@@ -103,11 +113,27 @@ int pt_file_next(struct pt_file_source *s, const struct pt_event **ev, char *err
 	return n;
 }
 
+int pt_file_next(struct pt_file_source *s, const struct pt_event **ev, char *err, size_t errlen)
+{
+	int n, keep;
+
+	do {
+		n = read_next(s, ev, err, errlen);
+		keep = n > 0 && s->selecting ? pt_select_event(&s->sel, *ev, &s->clock) : 1;
+	} while (keep == 0);
+	if (keep < 0) {
+		snprintf(err, errlen, "%s: out of memory", s->path);
+		return keep;
+	}
+	return n;
+}
+
 void pt_file_close(struct pt_file_source *s)
 {
 	if (!s)
 		return;
 	pt_replay_close(s->r);
+	pt_select_free(&s->sel);
 	if (s->f && s->f != stdin)
 		fclose(s->f);
 	free(s);

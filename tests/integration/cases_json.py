@@ -291,6 +291,85 @@ def test_json_stdout(env):
     ck.raise_if_failed()
 
 
+def replayed_rows(env, src, args):
+    """The CSV rows of proctrace --replay src args -o FILE."""
+    out = src + ".cut%d.csv" % len(os.listdir(env.tmp))
+    p = run_tracer(env, ["--replay", src, "-q", "-o", out] + args)
+    if p.returncode != 0 or SANITIZER.search(p.stderr):
+        raise Failure("--replay %s %s: exit %d: %s"
+                      % (src, " ".join(args), p.returncode, tail(p.stderr)))
+    return [{k: v for k, v in r.items() if k != "_n"} for r in read_csv(out)]
+
+
+def test_replay_filters(env):
+    """-g, -p and --since/--until on a saved capture, CSV and JSON Lines
+    alike, give the rows the rules call for: -g the group's rows and the
+    setpgid that joined or left it; -p the process and what it forks from
+    then on; the window by time from the first event. Lost rows always."""
+    cap, json_path = capture(env, "json-filters", [], [env.workload("demo")])
+    rows = [{k: v for k, v in r.items() if k != "_n"} for r in cap.rows]
+    ck = Check()
+    moved = [r for r in rows if r["event"] == "setpgid" and r["pid"] == r["pgid"]]
+    if not moved:
+        raise Failure("demo made no group of its own: %r" % rows[:5])
+    g = moved[0]["pgid"]
+
+    def in_group(r):
+        d = parse_detail(r["detail"])
+        return (r["event"] == "lost" or r["pgid"] == g
+                or (r["event"] in ("setpgid", "setsid") and d.get("old_pgid") == g))
+    follow, want_p = {g}, []
+    for r in rows:
+        by = r["by_pid"] or r["ppid"]
+        if r["event"] == "fork" and by in follow:
+            follow.add(r["pid"])
+        if r["event"] == "lost" or r["pid"] in follow:
+            want_p.append(r)
+            if r["event"] == "reap":
+                follow.discard(r["pid"])
+    t0 = int(rows[0]["ts_ns"])
+    ts = sorted(int(r["ts_ns"]) - t0 for r in rows)
+    lo, hi = ts[len(ts) // 3], ts[2 * len(ts) // 3]
+    since, until = "%.9f" % (lo / 1e9), "%.9f" % (hi / 1e9)
+    want_w = [r for r in rows if lo <= int(r["ts_ns"]) - t0 <= hi]
+    for src in (cap_path(json_path), json_path):
+        kind = "JSON" if src.endswith(".jsonl") else "CSV"
+        for what, args, want in (("-g " + g, ["-g", g], [r for r in rows if in_group(r)]),
+                                 ("-p " + g, ["-p", g], want_p),
+                                 ("--since/--until", ["--since", since, "--until", until],
+                                  want_w)):
+            got = replayed_rows(env, src, args)
+            ck.true(want, "%s: the oracle has no rows" % what)
+            ck.eq("%s replay %s: rows" % (kind, what),
+                  [(r["event"], r["pid"], r["ts_ns"]) for r in got],
+                  [(r["event"], r["pid"], r["ts_ns"]) for r in want])
+            ck.true(got == want, "%s replay %s: rows differ from the capture's"
+                    % (kind, what))
+    ck.raise_if_failed()
+
+
+def test_replay_lenient(env):
+    """A bad line in the middle: an error at it and exit 1; with --lenient
+    the rest goes through and the skip is counted on stderr."""
+    good = GOOD_LINE
+    path = os.path.join(env.tmp, "lenient.jsonl")
+    with open(path, "wb") as f:
+        f.write(good + b'{"ts_ns":x}\n' + good.replace(b'"ts_ns":1000', b'"ts_ns":2000'))
+    ck = Check()
+    p = run_tracer(env, ["--replay", path, "-q", "-j", "/dev/null"])
+    ck.eq("strict: exit", p.returncode, 1)
+    ck.true("line 2, column 10: " in p.stderr, "strict: no error at line 2, "
+            "column 10: %r" % p.stderr)
+    out = os.path.join(env.tmp, "lenient.out.jsonl")
+    p = run_tracer(env, ["--replay", path, "-q", "--lenient", "-j", out])
+    ck.eq("--lenient: exit", p.returncode, 0)
+    ck.true("1 malformed rows skipped" in p.stderr,
+            "--lenient: no count of the skipped row: %r" % p.stderr)
+    with open(out, "rb") as f:
+        ck.eq("--lenient: lines written", f.read().count(b"\n"), 2)
+    ck.raise_if_failed()
+
+
 GOOD_LINE = (b'{"ts_ns":1000,"time":"2026-11-25T17:34:37.000001Z","event":"setsid",'
              b'"pid":5,"tid":5,"ppid":1,"pgid":5,"sid":5,"uid":0,"comm":"x",'
              b'"by_pid":5,"state":"alive","ns_pid":5,"pidns":1,"cgroup_id":1,'
@@ -333,4 +412,4 @@ def test_json_bad_input(env):
 
 
 TESTS = [test_json_every_kind, test_json_lost, test_json_stdout,
-         test_json_bad_input]
+         test_json_bad_input, test_replay_filters, test_replay_lenient]

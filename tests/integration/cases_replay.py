@@ -79,8 +79,8 @@ def test_replay_bad_input(env):
         r = run_tracer(env, args)
         ck.eq("exit status for " + what, r.returncode, 1)
         ck.eq("error lines for " + what, len(error_lines(r.stderr)), 1)
-    r = run_tracer(env, ["--replay", bad, "-p", "1"])
-    ck.eq("--replay with a filter: usage error", r.returncode, 2)
+    r = run_tracer(env, ["--replay", bad, "--threads"])
+    ck.eq("--replay with --threads: usage error", r.returncode, 2)
     ck.raise_if_failed()
 
 

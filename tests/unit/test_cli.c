@@ -425,7 +425,7 @@ static void test_cli_replay(void **state)
 	assert_int_equal(r->res, PT_CLI_RUN);
 	assert_string_equal(r->cfg.replay_path, "events.csv");
 	run_free(r);
-	r = parse("--replay", "e.csv", "-g", "12", NULL);
+	r = parse("--replay", "e.csv", "--threads", NULL);
 	assert_usage_error(r, "--replay takes no COMMAND");
 	run_free(r);
 	r = parse("--replay", "e.csv", "--", "make", NULL);
@@ -433,6 +433,58 @@ static void test_cli_replay(void **state)
 	run_free(r);
 	r = parse("--replay", "", NULL);
 	assert_usage_error(r, "--replay needs a file name");
+	run_free(r);
+}
+
+/* -j beside -o; only one of them may take stdout. */
+static void test_cli_json(void **state)
+{
+	struct run *r;
+
+	r = parse("-j", "e.jsonl", "-o", "-", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_string_equal(r->cfg.json_path, "e.jsonl");
+	assert_true(pt_config_stdout_taken(&r->cfg));
+	run_free(r);
+	r = parse("--json", "-", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(pt_config_stdout_taken(&r->cfg));
+	run_free(r);
+	r = parse("-j", "-", "-o", "-", NULL);
+	assert_usage_error(r, "-o and -j cannot both write to stdout");
+	run_free(r);
+	r = parse("-j", "", NULL);
+	assert_usage_error(r, "--json needs a file name");
+	run_free(r);
+}
+
+/* Replay's filters and window: seconds from the start or ISO 8601. */
+static void test_cli_replay_window(void **state)
+{
+	struct run *r;
+
+	r = parse("--replay", "e.csv", "-g", "12", "--since", "1.5", "--until",
+		  "2026-11-25T17:34:37.25+01:00", "--lenient", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_int_equal(r->cfg.filter.n_pgids, 1);
+	assert_int_equal(r->cfg.since.kind, PT_WHEN_REL);
+	assert_int_equal(r->cfg.since.rel_ns, 1500000000ull);
+	assert_int_equal(r->cfg.until.kind, PT_WHEN_WALL);
+	/* 17:34:37.25 at +01:00 is 16:34:37.25Z */
+	assert_int_equal(r->cfg.until.wall_ns, (1795628077LL - 3600) * 1000000000LL + 250000000);
+	assert_true(r->cfg.lenient);
+	run_free(r);
+	r = parse("--replay", "e.csv", "--since", "2026-11-25T17:34:37Z", NULL);
+	assert_int_equal(r->cfg.since.wall_ns, 1795628077LL * 1000000000LL);
+	run_free(r);
+	r = parse("--replay", "e.csv", "--until", "yesterday", NULL);
+	assert_usage_error(r, "--until: 'yesterday' is neither");
+	run_free(r);
+	r = parse("--replay", "e.csv", "--since", "2026-11-25T17:34:37+1", NULL);
+	assert_usage_error(r, "--since:");
+	run_free(r);
+	r = parse("--since", "1", NULL);
+	assert_usage_error(r, "--since, --until and --lenient go with --replay");
 	run_free(r);
 }
 
@@ -548,6 +600,8 @@ int main(void)
 		cmocka_unit_test(test_cli_command_options),
 		cmocka_unit_test(test_cli_views),
 		cmocka_unit_test(test_cli_replay),
+		cmocka_unit_test(test_cli_json),
+		cmocka_unit_test(test_cli_replay_window),
 		cmocka_unit_test(test_cli_long_option_prefix),
 		cmocka_unit_test(test_cli_help),
 		cmocka_unit_test(test_cli_version),
