@@ -109,7 +109,17 @@ static int string_value(struct jp *j, struct pt_buf *out)
 		return jerr(j, "expected a string");
 	for (j->p++; j->p < j->end && *j->p != '"'; j->p++) {
 		unsigned char c = (unsigned char)*j->p;
+		const char *run = j->p;
 
+		/* Plain ASCII goes in at once: most of every line. */
+		while (j->p < j->end && (unsigned char)*j->p >= 0x20 &&
+		       (unsigned char)*j->p < 0x80 && *j->p != '"' && *j->p != '\\')
+			j->p++;
+		if (j->p > run) {
+			pt_buf_put(out, run, j->p - run);
+			j->p--;
+			continue;
+		}
 		if (c < 0x20)
 			return jerr(j, "control character in a string");
 		if (c != '\\') {
@@ -195,18 +205,24 @@ static int argv_value(struct jp *j)
 	return 0;
 }
 
-static const struct pt_field_def *detail_def(const char *key)
+/* Keys come in the table's order: the one after the last is tried first. */
+static const struct pt_field_def *detail_def(const char *key, unsigned *hint)
 {
-	for (unsigned k = 0; k < PT_NDKEYS; k++)
-		if (!strcmp(pt_detail_keys[k].name, key))
-			return &pt_detail_keys[k];
-	return NULL;
+	unsigned k = *hint;
+
+	if (k >= PT_NDKEYS || strcmp(pt_detail_keys[k].name, key))
+		for (k = 0; k < PT_NDKEYS && strcmp(pt_detail_keys[k].name, key); k++)
+			;
+	if (k == PT_NDKEYS)
+		return NULL;
+	*hint = k + 1;
+	return &pt_detail_keys[k];
 }
 
-static int detail_entry(struct jp *j, const char *key)
+static int detail_entry(struct jp *j, const char *key, unsigned *hint)
 {
 	struct pt_replay *r = j->r;
-	const struct pt_field_def *d = detail_def(key);
+	const struct pt_field_def *d = detail_def(key, hint);
 	char raw[PT_PATH_MAX];
 	size_t len;
 	char *end;
@@ -242,6 +258,7 @@ static int detail_entry(struct jp *j, const char *key)
 static int detail_value(struct jp *j)
 {
 	struct pt_buf key = { 0 };
+	unsigned hint = 0;
 	bool first = true;
 	int err = 0;
 
@@ -258,7 +275,7 @@ static int detail_value(struct jp *j)
 		if (!err && !first)
 			pt_buf_putc(&j->r->jvals, ' ');
 		if (!err)
-			err = detail_entry(j, key.data);
+			err = detail_entry(j, key.data, &hint);
 		first = false;
 	} while (!err && eat(j, ','));
 	pt_buf_free(&key);
@@ -267,15 +284,22 @@ static int detail_value(struct jp *j)
 	return err;
 }
 
-static int column_of(const char *key)
+/* Keys come in the schema's order from the writer: the one after the last
+ * is tried first. */
+static int column_of(const char *key, int *hint)
 {
-	for (int c = 0; c < PT_NCOLS; c++)
-		if (!strcmp(pt_col_name(c), key))
-			return c;
-	return -1;
+	int c = *hint;
+
+	if (c < PT_NCOLS && strcmp(pt_col_name(c), key))
+		for (c = 0; c < PT_NCOLS && strcmp(pt_col_name(c), key); c++)
+			;
+	if (c == PT_NCOLS)
+		return -1;
+	*hint = c + 1;
+	return c;
 }
 
-static int member(struct jp *j, struct pt_buf *key)
+static int member(struct jp *j, struct pt_buf *key, int *hint)
 {
 	struct pt_replay *r = j->r;
 	const char *at;
@@ -285,7 +309,7 @@ static int member(struct jp *j, struct pt_buf *key)
 	at = j->p; /* a bad key is shown where it starts */
 	if (string_value(j, key))
 		return -EINVAL;
-	c = column_of(key->data);
+	c = column_of(key->data, hint);
 	if (c < 0 || r->jstart[c] != SIZE_MAX) {
 		j->p = at;
 		return jerr(j, c < 0 ? "not a proctrace column" : "column given twice");
@@ -315,13 +339,13 @@ static int member(struct jp *j, struct pt_buf *key)
 static int parse_object(struct jp *j)
 {
 	struct pt_buf key = { 0 };
-	int err = 0;
+	int err = 0, hint = 0;
 
 	if (!eat(j, '{'))
 		return jerr(j, "expected '{'");
 	if (!eat(j, '}')) {
 		do
-			err = member(j, &key);
+			err = member(j, &key, &hint);
 		while (!err && eat(j, ','));
 		if (!err && !eat(j, '}'))
 			err = jerr(j, "expected ',' or '}'");
@@ -333,26 +357,39 @@ static int parse_object(struct jp *j)
 	return err;
 }
 
-/* The line into r->jline, without its newline: 1, 0 at the end, < 0. */
+/* The line into r->jline, without its newline: 1, 0 at the end, < 0.
+ * Whole runs of the read buffer at once, up to the newline. */
 static int read_line(struct pt_replay *r)
 {
-	int c = replay_read_byte(r);
+	const char *s, *nl;
+	bool too_long = false;
+	size_t n, take;
 
-	if (c == EOF)
+	if (replay_peek_byte(r) == EOF)
 		return r->read_err ? replay_report(r, -EIO, "read error: %s", strerror(r->read_err))
 				   : 0;
-	for (; c != '\n'; c = replay_read_byte(r)) {
-		if (c == EOF) {
+	for (;;) {
+		if (replay_peek_byte(r) == EOF) {
 			if (r->read_err)
 				return replay_report(r, -EIO, "read error: %s",
 						     strerror(r->read_err));
 			return malformed(r, "no newline at the end of the line (file cut short?)");
 		}
-		if (r->jline.len < REPLAY_ROW_MAX)
-			pt_buf_putc(&r->jline, (char)c);
+		s = r->chunk + r->pos;
+		n = r->len - r->pos;
+		nl = memchr(s, '\n', n);
+		take = nl ? (size_t)(nl - s) : n;
+		/* Read to its end all the same, so the next line is whole. */
+		if (r->jline.len + take <= REPLAY_ROW_MAX)
+			pt_buf_put(&r->jline, s, take);
+		else
+			too_long = true;
+		r->pos += take + (nl != NULL);
+		if (nl)
+			break;
 	}
 	r->line++;
-	if (r->jline.len >= REPLAY_ROW_MAX)
+	if (too_long)
 		return malformed(r, "line longer than %d bytes", REPLAY_ROW_MAX);
 	return r->jline.failed ? replay_report(r, -ENOMEM, "out of memory") : 1;
 }
