@@ -12,11 +12,12 @@
 
 /* Any filter set? command_pid (a command run under proctrace) counts as -p. */
 bool pt_filter_active(const struct pt_filter *f, __u32 command_pid);
-/* The filters other than -p, on an event's fields (same rules as
- * fields_wanted() in the BPF side). old_pgid: the group a setpgid/setsid
- * left, which matches too (else pass pgid again). */
+/* The filters other than -p, on an event's fields (same rules as the BPF
+ * side). old_pgid: the group a setpgid/setsid left, old_comm: the name a
+ * rename left, which match too, as leaving is shown (else pass pgid and
+ * comm again). */
 bool pt_filter_fields(const struct pt_filter *f, __u32 pgid, __u32 old_pgid, __u32 uid,
-		      const char *comm);
+		      const char *comm, const char *old_comm);
 /* Does a process with these fields pass? */
 bool pt_filter_match(const struct pt_filter *f, __u32 command_pid, const struct pt_task *t);
 

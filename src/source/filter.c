@@ -24,14 +24,14 @@ bool pt_filter_active(const struct pt_filter *f, __u32 command_pid)
 }
 
 bool pt_filter_fields(const struct pt_filter *f, __u32 pgid, __u32 old_pgid, __u32 uid,
-		      const char *comm)
+		      const char *comm, const char *old_comm)
 {
 	if (f->n_pgids && !in_set(pgid, f->pgids, f->n_pgids) &&
 	    !in_set(old_pgid, f->pgids, f->n_pgids))
 		return false;
 	if (f->n_uids && !in_set(uid, f->uids, f->n_uids))
 		return false;
-	if (f->n_comms && !comm_in(comm, f))
+	if (f->n_comms && !comm_in(comm, f) && !comm_in(old_comm, f))
 		return false;
 	return true;
 }
@@ -40,7 +40,7 @@ bool pt_filter_match(const struct pt_filter *f, __u32 command_pid, const struct 
 {
 	bool follow = command_pid || f->n_pids;
 
-	if (!pt_filter_fields(f, t->pgid, t->pgid, t->uid, t->comm))
+	if (!pt_filter_fields(f, t->pgid, t->pgid, t->uid, t->comm, t->comm))
 		return false;
 	if (follow && t->pid != command_pid && !in_set(t->pid, f->pids, f->n_pids))
 		return false;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Replay's selection (select.h). -p follows as the kernel does: the given
  * processes and, from their birth, the children they fork, each until its
- * reap; -g also matches the group a setpgid/setsid left. Lost rows cannot be
+ * reap; -g also matches the group a setpgid/setsid left, -c the name a rename
+ * left. Lost rows cannot be
  * told apart by process: they are kept (within the window), so no loss is
  * hidden by a filter. */
 #include <errno.h>
@@ -104,7 +105,8 @@ static int filter(struct pt_select *s, const struct pt_event *ev)
 		if (followed(s, forker) && (err = follow(s, t->pid)))
 			return err;
 	}
-	if (!pt_filter_fields(s->f, t->pgid, setpg ? ev->setpg.old_pgid : t->pgid, t->uid, t->comm))
+	if (!pt_filter_fields(s->f, t->pgid, setpg ? ev->setpg.old_pgid : t->pgid, t->uid, t->comm,
+			      ev->kind == PT_RENAME ? ev->rename.old_comm : t->comm))
 		return 0;
 	if (s->f->n_pids && !followed(s, t->pid))
 		return 0;

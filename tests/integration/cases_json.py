@@ -348,6 +348,42 @@ def test_replay_filters(env):
     ck.raise_if_failed()
 
 
+# Columns two tracers see alike for the same kernel event (each program
+# reads its own clock, so times and zombie times differ by nanoseconds).
+STABLE = ("event", "pid", "tid", "ppid", "pgid", "sid", "uid", "comm", "by_pid",
+          "signal", "exit_code", "core_dumped", "state", "filename", "argv")
+
+
+def test_replay_filters_match_live(env):
+    """One run of comm_uid, traced three ways at once: followed whole
+    (-- COMMAND) and by two live filters (-c NAME1; -c NAME1 --uid 0, names
+    unique to this run). The whole capture replayed with each filter gives
+    the live filter's rows."""
+    name1, name2 = "ptj1-%d" % os.getpid(), "ptj2-%d" % os.getpid()
+    filters = (["-c", name1], ["-c", name1, "--uid", "0"])
+    tracers = []
+    try:
+        for n, args in enumerate(filters):
+            tracers.append(env.tracer("live-filter-%d" % n, args).start())
+        cap, json_path = capture(env, "json-whole", [],
+                                 [env.workload("comm_uid"), name1, name2])
+        lives = [t.stop() for t in tracers]
+    except BaseException:
+        for t in tracers:
+            t.kill()
+        raise
+    ck = Check()
+    for args, live in zip(filters, lives):
+        want = [tuple(r[c] for c in STABLE) for r in live.rows if r["event"] != "lost"]
+        ck.true(want, "%s: the live run has no rows" % " ".join(args))
+        for src in (cap_path(json_path), json_path):
+            got = [tuple(r[c] for c in STABLE)
+                   for r in replayed_rows(env, src, args) if r["event"] != "lost"]
+            ck.eq("replay of %s %s vs live" % (os.path.basename(src), " ".join(args)),
+                  got, want)
+    ck.raise_if_failed()
+
+
 def test_replay_lenient(env):
     """A bad line in the middle: an error at it and exit 1; with --lenient
     the rest goes through and the skip is counted on stderr."""
@@ -412,4 +448,5 @@ def test_json_bad_input(env):
 
 
 TESTS = [test_json_every_kind, test_json_lost, test_json_stdout,
-         test_json_bad_input, test_replay_filters, test_replay_lenient]
+         test_json_bad_input, test_replay_filters, test_replay_filters_match_live,
+         test_replay_lenient]
