@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+"""What make bench measures, from the environment (sizes, rounds, paths)."""
+
+import os
+from .common import HERE, env_int
+
+
+# ---------------------------------------------------------------- settings
+
+
+class Settings:
+    def __init__(self, proctrace, out):
+        self.proctrace = os.path.abspath(proctrace)
+        self.out = os.path.abspath(out)
+        self.bindir = os.path.join(self.out, "bench")
+        self.storm = os.path.join(self.bindir, "ptstorm")
+        self.nop = os.path.join(self.bindir, "ptnop")
+        self.model_bench = os.path.join(self.bindir, "model_bench")
+        self.writer_bench = os.path.join(self.bindir, "writer_bench")
+        self.quick = os.environ.get("BENCH_QUICK", "") == "1"
+        self.rounds = env_int("BENCH_ROUNDS", 3 if self.quick else 7)
+        if self.quick:
+            self.sizes = {"forkexec": 100, "fork": 200, "mixed": 100, "vfork": 5000}
+        else:
+            self.sizes = {"forkexec": 1000, "fork": 2000, "mixed": 1000, "vfork": 100000}
+        self.long_count = env_int("BENCH_LONG", 1000000)
+        if self.quick and "BENCH_LONG" not in os.environ:
+            self.long_count = 20000
+        self.tiny_counts = {"vfork": 5000 if self.quick else 50000,
+                            "forkexec": 100 if self.quick else 1000}
+        self.stats_counts = {m: n for m, n in self.sizes.items()}
+        self.model_events = 200000 if self.quick else 5000000
+        self.results = os.environ.get("BENCH_RESULTS", os.path.join(HERE, "results.md"))
+        self.skipped = read_skipped(os.environ.get("BENCH_SKIPPED", ""))
+
+
+def read_skipped(path):
+    """Peers run.sh could not install: {binary: reason}."""
+    skipped = {}
+    if path and os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                name, _, reason = line.rstrip("\n").partition(" ")
+                if name:
+                    skipped[name] = reason
+    return skipped
