@@ -611,6 +611,59 @@ static void test_replay_round_trip(void **state)
 	events_free(&back);
 }
 
+static FILE *json_file(struct pt_event *const *evs, size_t n, const struct pt_clock *clock)
+{
+	FILE *f = tmpfile();
+	struct pt_jsonl *w;
+	size_t i;
+
+	assert_non_null(f);
+	w = pt_jsonl_open(f, clock);
+	assert_non_null(w);
+	for (i = 0; i < n; i++)
+		assert_int_equal(pt_jsonl_write(w, evs[i]), 0);
+	assert_int_equal(pt_jsonl_close(w), 0);
+	rewind(f);
+	return f;
+}
+
+/* JSON Lines carries what the CSV does: every kind reads back as from the
+ * CSV, and JSON -> JSON and JSON -> CSV are byte for byte. */
+static void test_replay_json_round_trip(void **state)
+{
+	struct events orig = { 0 }, back = { 0 };
+	struct pt_clock clock;
+	char *text, *again;
+	FILE *f;
+	size_t i;
+
+	add_every_kind(&orig);
+	f = json_file(orig.ev, orig.n, &clock_fixed);
+	text = file_text(f);
+	replay_all(f, &back, &clock);
+	fclose(f);
+	assert_int_equal(back.n, orig.n);
+	for (i = 0; i < orig.n; i++) {
+		struct pt_event *want = kept_of(orig.ev[i]);
+
+		assert_same_event(i, want, back.ev[i]);
+		free(want);
+	}
+	f = json_file(back.ev, back.n, &clock);
+	again = file_text(f);
+	fclose(f);
+	assert_string_equal(again, text);
+	free(again);
+	free(text);
+	text = csv_text(orig.ev, orig.n, &clock_fixed);
+	again = csv_text(back.ev, back.n, &clock);
+	assert_string_equal(again, text);
+	free(again);
+	free(text);
+	events_free(&orig);
+	events_free(&back);
+}
+
 /* What each flag reads back as, one event at a time. */
 static void test_replay_flags(void **state)
 {
@@ -1224,6 +1277,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replay_round_trip),
+		cmocka_unit_test(test_replay_json_round_trip),
 		cmocka_unit_test(test_replay_flags),
 		cmocka_unit_test(test_replay_exit_status_from_columns),
 		cmocka_unit_test(test_replay_start_follows_pids),
