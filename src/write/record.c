@@ -241,7 +241,10 @@ static void fill_usage(struct pt_record *r, const struct pt_event *ev)
 
 void pt_record_fill(struct pt_record *r, const struct pt_event *ev)
 {
-	memset(r->col, 0, sizeof(r->col));
+	/* Only the kinds: a value is read only when its kind says so (a whole
+	 * memset was half of this function's cost). */
+	for (unsigned c = 0; c < PT_NCOLS; c++)
+		r->col[c].kind = PT_VAL_NONE;
 	r->n_det = 0;
 	set_u64(&r->col[PT_COL_TS_NS], ev->task.ts_ns);
 	r->col[PT_COL_TIME].kind = PT_VAL_TIME;
