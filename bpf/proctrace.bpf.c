@@ -36,7 +36,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define PIDTYPE_TGID_ 1
 #define PIDTYPE_PGID_ 2
 #define PIDTYPE_SID_ 3
-#define MAX_CHILDREN_SCAN 128
 
 /* Tunables, set by the loader before load. */
 const volatile bool trace_threads = false;
@@ -55,13 +54,15 @@ const volatile __u32 want_uid[PT_MAX_FILTER] = {};
 const volatile __u32 n_comms = 0;
 const volatile char want_comm[PT_MAX_FILTER][PT_COMM_LEN] = {};
 
-/* Followed processes (-p, -- COMMAND): seeded by the loader, grown by
- * fork, shrunk by reap. Keyed by tgid. */
+/* Followed processes (-p, -- COMMAND), keyed by tgid: seeded by the loader,
+ * set or cleared at every fork, removed when the process is freed. The value
+ * is the process's start time (0: seeded, any), so that the late free of a
+ * process cannot remove a newer one that already reuses its pid. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u32);
-	__type(value, __u8);
+	__type(value, __u64);
 } followed SEC(".maps");
 
 struct {
@@ -373,16 +374,38 @@ static __always_inline bool event_task_wanted(const struct pt_task *t)
 	return !filtering() || fields_wanted(t->pid, t->pgid, t->uid, t->comm);
 }
 
-/* Descendants of a followed process are followed from their birth. */
-static __always_inline void follow_child(struct task_struct *parent, __u32 pid)
+/* A new process is followed if and only if the process that forked it is:
+ * an entry left under its pid by an earlier process (whose end was not
+ * seen yet) must not make a stranger followed. */
+static __always_inline void follow_child(struct task_struct *parent, struct task_struct *child)
 {
-	__u32 ppid = BPF_CORE_READ(parent, tgid);
-	__u8 one = 1;
+	__u32 ppid = parent->tgid, pid = child->tgid;
+	__u64 start = child->start_boottime;
 
+	if (!follow_pids)
+		return;
+	if (!bpf_map_lookup_elem(&followed, &ppid)) {
+		bpf_map_delete_elem(&followed, &pid);
+		return;
+	}
 	/* A child that cannot be followed loses all its events: count them. */
-	if (follow_pids && bpf_map_lookup_elem(&followed, &ppid) &&
-	    bpf_map_update_elem(&followed, &pid, &one, BPF_ANY))
+	if (bpf_map_update_elem(&followed, &pid, &start, BPF_ANY))
 		count_lost(PT_FORK);
+}
+
+/* A followed process is forgotten when the kernel frees it, however it
+ * ended and whoever released it; only if the entry is still its own (the
+ * free comes an RCU grace period after the pid became reusable). */
+static __always_inline void unfollow_freed(struct task_struct *task)
+{
+	__u32 pid = task->tgid;
+	__u64 *start;
+
+	if (!follow_pids || (__u32)task->pid != pid)
+		return;
+	start = bpf_map_lookup_elem(&followed, &pid);
+	if (start && (*start == 0 || *start == task->start_boottime))
+		bpf_map_delete_elem(&followed, &pid);
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -399,7 +422,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 		 * seen: forget that one so a later wait() is not misread. */
 		pid = child->tgid;
 		bpf_map_delete_elem(&zombies, &pid);
-		follow_child(parent, pid);
+		follow_child(parent, child);
 	}
 	if (!task_wanted(child))
 		return 0;
@@ -436,6 +459,17 @@ static __always_inline __u32 read_argv(struct pt_event *ev, struct task_struct *
 	return len;
 }
 
+/* A full buffer says only that the path has at least PT_PATH_MAX - 1 bytes:
+ * a path of exactly that length (the longest execve accepts) is complete,
+ * and its terminating NUL is the next byte. */
+static __always_inline bool path_longer_than_captured(const char *path)
+{
+	char next = 1;
+
+	bpf_probe_read_kernel(&next, 1, path + PT_PATH_MAX - 1);
+	return next != 0;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -462,7 +496,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	n = bpf_probe_read_kernel_str(ev->data + argv_len, PT_PATH_MAX, bprm->filename);
 	if (n > 0) {
 		path_len = n - 1;
-		if (n == PT_PATH_MAX)
+		if (n == PT_PATH_MAX && path_longer_than_captured(bprm->filename))
 			ev->flags |= PT_F_PATH_TRUNC;
 	}
 	ev->exec.argv_len = argv_len;
@@ -491,15 +525,92 @@ static __always_inline __u32 process_status(struct task_struct *task, struct sig
 	return task->group_leader->exit_code;
 }
 
-/* The thread's own usage, plus the totals of the threads already gone
- * (kept in signal_struct) when it is the last: what getrusage(RUSAGE_SELF)
- * would say for the whole process at this instant. */
+/* Threads of one process whose usage an exit row can sum (see below). */
+#define MAX_THREADS_WALK 1024
+/* Reads of the thread list racing with a thread's release, retried. */
+#define STATS_READS 2
+
+static __always_inline void add_released(struct pt_exit *x, struct signal_struct *sig)
+{
+	x->utime_ns += sig->utime;
+	x->stime_ns += sig->stime;
+	x->runtime_ns += sig->sum_sched_runtime;
+	x->minflt += sig->min_flt;
+	x->majflt += sig->maj_flt;
+	x->nvcsw += sig->nvcsw;
+	x->nivcsw += sig->nivcsw;
+}
+
+/* A thread found on a list is not a BTF-typed pointer: read it with helpers. */
+static __always_inline void add_thread_any(struct pt_exit *x, struct task_struct *t)
+{
+	x->utime_ns += BPF_CORE_READ(t, utime);
+	x->stime_ns += BPF_CORE_READ(t, stime);
+	x->runtime_ns += BPF_CORE_READ(t, se.sum_exec_runtime);
+	x->minflt += BPF_CORE_READ(t, min_flt);
+	x->majflt += BPF_CORE_READ(t, maj_flt);
+	x->nvcsw += BPF_CORE_READ(t, nvcsw);
+	x->nivcsw += BPF_CORE_READ(t, nivcsw);
+}
+
+static __always_inline __u32 stats_seq(struct signal_struct *sig)
+{
+	__u32 seq = 1;
+
+	/* The sequence is the first word of seqlock_t on every kernel. */
+	bpf_core_read(&seq, sizeof(seq), &sig->stats_lock);
+	return seq;
+}
+
+/* What thread_group_cputime() and getrusage() sum for a process: the
+ * totals of its released threads (in signal_struct) plus every thread still
+ * on its thread list, under the seqcount that __exit_signal() holds while
+ * it moves a thread from the one to the other. The list holds more than the
+ * exiting thread when the leader exited first (a zombie until the group
+ * ends) or when other threads are exiting at the same time. */
+static __always_inline void group_usage_walk(struct pt_exit *x, struct signal_struct *sig)
+{
+	unsigned long node_off = bpf_core_field_offset(struct task_struct, thread_node);
+	unsigned long head = (unsigned long)&sig->thread_head;
+	unsigned long pos;
+	__u32 seq;
+
+	for (int attempt = 0; attempt < STATS_READS; attempt++) {
+		seq = stats_seq(sig);
+		x->utime_ns = x->stime_ns = x->runtime_ns = 0;
+		x->minflt = x->majflt = x->nvcsw = x->nivcsw = 0;
+		add_released(x, sig);
+		pos = (unsigned long)BPF_CORE_READ(sig, thread_head.next);
+		for (int i = 0; i < MAX_THREADS_WALK && pos && pos != head; i++) {
+			struct task_struct *t = (struct task_struct *)(pos - node_off);
+
+			add_thread_any(x, t);
+			pos = (unsigned long)BPF_CORE_READ(t, thread_node.next);
+		}
+		if (!(seq & 1) && seq == stats_seq(sig))
+			break;
+	}
+}
+
+/* Usage as getrusage() reports it: the thread's own for a thread exit; the
+ * whole process's at the exit of its last thread (what wait4() will say,
+ * children aside). A process with one thread left is summed directly, so
+ * the walk costs nothing to single-threaded processes. */
 static __always_inline void fill_usage(struct pt_exit *x, struct task_struct *task,
 				       struct signal_struct *sig, bool group)
 {
 	struct mm_struct *mm = task->mm;
 	__u64 rss_pages = 0;
 
+	if (mm)
+		rss_pages = mm->hiwater_rss;
+	if (group)
+		rss_pages = max_u64(rss_pages, sig->maxrss);
+	x->maxrss_kb = rss_pages * page_kb;
+	if (group && sig->nr_threads != 1) {
+		group_usage_walk(x, sig);
+		return;
+	}
 	x->utime_ns = task->utime;
 	x->stime_ns = task->stime;
 	x->runtime_ns = task->se.sum_exec_runtime;
@@ -507,19 +618,8 @@ static __always_inline void fill_usage(struct pt_exit *x, struct task_struct *ta
 	x->majflt = task->maj_flt;
 	x->nvcsw = task->nvcsw;
 	x->nivcsw = task->nivcsw;
-	if (mm)
-		rss_pages = mm->hiwater_rss;
-	if (group) {
-		x->utime_ns += sig->utime;
-		x->stime_ns += sig->stime;
-		x->runtime_ns += sig->sum_sched_runtime;
-		x->minflt += sig->min_flt;
-		x->majflt += sig->maj_flt;
-		x->nvcsw += sig->nvcsw;
-		x->nivcsw += sig->nivcsw;
-		rss_pages = max_u64(rss_pages, sig->maxrss);
-	}
-	x->maxrss_kb = rss_pages * page_kb;
+	if (group)
+		add_released(x, sig);
 }
 
 static __always_inline struct pid_namespace *active_ns(struct task_struct *task,
@@ -644,6 +744,7 @@ int BPF_PROG(handle_free, struct task_struct *task)
 	__u32 pid = task->tgid;
 	struct pt_zombie *z;
 
+	unfollow_freed(task);
 	if ((__u32)task->pid != pid)
 		return 0;
 	z = bpf_map_lookup_elem(&zombies, &pid);
@@ -847,40 +948,65 @@ int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct
 	return 0;
 }
 
-/* The pid number of task in the pid namespace at the given level. */
-static __always_inline __u32 vpid_at(struct task_struct *task, unsigned int level)
-{
-	struct pid *p = pid_of(BPF_CORE_READ(task, signal), PIDTYPE_TGID_);
-	struct upid up = {};
+/* The kernel's pid -> struct pid table of a namespace is an IDR, that is
+ * an XArray indexed by pid number: internal entries (low bits 10) above
+ * 4096 point to nodes of slots, leaves are the struct pid pointers. */
+#define XA_INTERNAL_TAG 2UL
+#define XA_MAX_DEPTH 6 /* 64^6 > the largest pid_max (2^22) */
 
-	if (!p || BPF_CORE_READ(p, level) < level)
-		return 0;
-	bpf_core_read(&up, sizeof(up), &p->numbers[level]);
-	return up.nr;
+static __always_inline bool xa_is_node_entry(void *entry)
+{
+	return ((unsigned long)entry & 3) == XA_INTERNAL_TAG && (unsigned long)entry > 4096;
 }
 
-/* setpgid(pid, ...) may name the caller or one of its children, by the
- * number the caller's namespace gives it. */
-static __always_inline struct task_struct *setpgid_target(struct task_struct *cur, __u32 vpid)
+/* find_pid_ns(): the struct pid numbered nr in ns, or NULL. */
+static __always_inline struct pid *find_pid_in(struct pid_namespace *ns, __u32 nr)
 {
-	unsigned long sibling_off = bpf_core_field_offset(struct task_struct, sibling);
-	struct list_head *head = &cur->children;
-	struct list_head *pos;
-	unsigned int level;
-	struct task_struct *child;
-	int i;
+	/* Slots per node, from BTF: 64, or 16 on CONFIG_BASE_SMALL kernels. */
+	unsigned long mask = bpf_core_field_size(struct xa_node, slots) / sizeof(void *) - 1;
+	unsigned long index = nr - BPF_CORE_READ(ns, idr.idr_base);
+	void *entry = BPF_CORE_READ(ns, idr.idr_rt.xa_head);
+	struct xa_node *node;
+	unsigned int shift;
 
-	active_ns(cur, &level);
-	if (vpid == 0 || vpid == vpid_at(cur, level))
-		return cur;
-	pos = BPF_CORE_READ(cur, children.next);
-	for (i = 0; i < MAX_CHILDREN_SCAN && pos && pos != head; i++) {
-		child = (void *)pos - sibling_off;
-		if (vpid_at(child, level) == vpid)
-			return child;
-		pos = BPF_CORE_READ(child, sibling.next);
+	if (!xa_is_node_entry(entry))
+		return index == 0 && !((unsigned long)entry & 3) ? entry : NULL;
+	for (int depth = 0; depth < XA_MAX_DEPTH; depth++) {
+		node = (struct xa_node *)((unsigned long)entry - XA_INTERNAL_TAG);
+		shift = BPF_CORE_READ(node, shift);
+		/* the head node covers indexes up to (mask + 1) << shift */
+		if (depth == 0 && (index >> shift) > mask)
+			return NULL;
+		bpf_core_read(&entry, sizeof(entry), &node->slots[(index >> shift) & mask]);
+		if (!xa_is_node_entry(entry))
+			/* a pid, NULL, or a retry/zero entry of an update in
+			 * progress (tagged, so never a pid) */
+			return ((unsigned long)entry & 3) ? NULL : entry;
 	}
 	return NULL;
+}
+
+/* find_task_by_vpid() as setpgid(pid, ...) does it, in the caller's pid
+ * namespace; pid 0 is the caller's process. Any process may be named: the
+ * kernel then checks it is the caller or a child of the caller's process
+ * (forked by any of its threads), and a refused call makes no event. */
+static __always_inline struct task_struct *setpgid_target(struct task_struct *cur, __u32 vpid)
+{
+	unsigned long links_off = bpf_core_field_offset(struct task_struct, pid_links);
+	unsigned int level;
+	struct pid_namespace *ns = active_ns(cur, &level);
+	struct pid *p;
+	struct hlist_node *first;
+
+	if (vpid == 0)
+		return BPF_CORE_READ(cur, group_leader);
+	p = find_pid_in(ns, vpid);
+	if (!p)
+		return NULL;
+	/* pid->tasks[PIDTYPE_PID] holds the one task of that number, linked
+	 * through its pid_links[PIDTYPE_PID]. */
+	first = BPF_CORE_READ(p, tasks[0].first);
+	return first ? (void *)first - links_off : NULL;
 }
 
 SEC("tracepoint/syscalls/sys_enter_setpgid")

@@ -115,13 +115,13 @@ static void configure_filter(struct proctrace_bpf *skel, const struct pt_loader_
 static int seed_followed(struct pt_loader *l, const struct pt_loader_opts *opts)
 {
 	int fd = bpf_map__fd(l->skel->maps.followed);
-	__u8 one = 1;
+	__u64 any_start = 0; /* the kernel side's mark for a seeded pid */
 	unsigned i;
 
-	if (opts->command_pid && bpf_map_update_elem(fd, &opts->command_pid, &one, BPF_ANY))
+	if (opts->command_pid && bpf_map_update_elem(fd, &opts->command_pid, &any_start, BPF_ANY))
 		return -errno;
 	for (i = 0; opts->filter && i < opts->filter->n_pids; i++)
-		if (bpf_map_update_elem(fd, &opts->filter->pids[i], &one, BPF_ANY))
+		if (bpf_map_update_elem(fd, &opts->filter->pids[i], &any_start, BPF_ANY))
 			return -errno;
 	return 0;
 }
