@@ -117,7 +117,6 @@ static char **argv_of_size(long total)
 	return v;
 }
 
-
 /* A symlink to this program, named name, at tree level `level`. */
 static void add_link(const char *self, const int *levels, int level, const char *name)
 {

@@ -147,8 +147,9 @@ int main(void)
 	for (i = 0; i < NCHILD; i++)
 		kids[i] = held_child();
 
-	if (setpgid(kids[NCHILD - 1], kids[NCHILD - 1]) || setpgid(kids[NCHILD - 2], kids[NCHILD - 1]) ||
-	    setpgid(kids[0], 0) || setpgid(tchild, tchild))
+	if (setpgid(kids[NCHILD - 1], kids[NCHILD - 1]) ||
+	    setpgid(kids[NCHILD - 2], kids[NCHILD - 1]) || setpgid(kids[0], 0) ||
+	    setpgid(tchild, tchild))
 		wl_die("setpgid");
 	wl_fact("newest_pid=%d", (int)kids[NCHILD - 1]);
 	wl_fact("newest_pgid=%d", (int)getpgid(kids[NCHILD - 1]));
