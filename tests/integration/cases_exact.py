@@ -8,7 +8,7 @@ on the machine can change a capture."""
 import signal
 
 from harness import Check, Failure, parse_detail, shlex_argv
-from cases import process_exits, true_path
+from cases import process_exits, run_tracer, true_path
 from cases_follow import Cleanup, Command, Held, add_fact, event_rows
 
 
@@ -24,6 +24,7 @@ def run_command(env, name, argv):
     facts = {}
     for line in out.splitlines():
         add_fact(facts, line, "the command")
+    cap.path = cmd.tracer.csv_path
     return cap, facts
 
 
@@ -178,6 +179,14 @@ def test_exec_limits(env):
            for r in renames],
           [(f["rename_before_comm"], f["rename15_comm"]),
            (f["rename15_comm"], f["rename16_comm"])])
+
+    # Read back, every value at its limit comes out as it went in.
+    again = cap.path + ".again"
+    rep = run_tracer(env, ["--replay", cap.path, "-q", "-o", again])
+    ck.eq("replay exit status", (rep.returncode, rep.stderr.splitlines()[:-1]),
+          (0, []))
+    with open(cap.path, "rb") as a, open(again, "rb") as b:
+        ck.true(a.read() == b.read(), "replayed CSV differs from the capture")
     ck.raise_if_failed()
 
 
