@@ -525,7 +525,8 @@ static __always_inline __u32 process_status(struct task_struct *task, struct sig
 	return task->group_leader->exit_code;
 }
 
-/* Threads of one process whose usage an exit row can sum (see below). */
+/* Threads not yet released that an exit row can sum (see below): as many
+ * as the verifier accepts in a bounded loop (no bpf_loop() before 5.17). */
 #define MAX_THREADS_WALK 1024
 /* Reads of the thread list racing with a thread's release, retried. */
 #define STATS_READS 2
