@@ -660,6 +660,14 @@ static __always_inline void remember_zombie(struct task_struct *task, const stru
 	bpf_map_update_elem(&zombie_alias, &key, &t->pid, BPF_ANY);
 }
 
+/* A process is named after its leader (what ps and /proc/PID/comm show),
+ * also when another thread, maybe renamed, is the last to exit. */
+static __always_inline void name_after_leader(struct pt_task *t, struct task_struct *task)
+{
+	if (task->pid != task->tgid)
+		__builtin_memcpy(t->comm, task->group_leader->comm, PT_COMM_LEN);
+}
+
 /* The second argument (group_dead) only exists on newer kernels: the
  * thread group is dead when its live count has dropped to zero, which is
  * true before this tracepoint on every kernel. */
@@ -679,6 +687,7 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 			struct pt_task t;
 
 			fill_task(&t, task);
+			name_after_leader(&t, task);
 			remember_zombie(task, &t);
 		}
 		return 0;
@@ -689,6 +698,7 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	if (group_dead) {
 		e->flags |= PT_F_GROUP_DEAD;
 		e->exit.status = process_status(task, sig);
+		name_after_leader(&e->task, task);
 		remember_zombie(task, &e->task);
 	} else {
 		e->exit.status = task->exit_code;

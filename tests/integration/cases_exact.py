@@ -87,7 +87,7 @@ def leader_first(env, mode):
     end = ck.one(process_exits(cap, c), "process exit row")
     if end is None:
         ck.raise_if_failed()
-    ck.fields(end, "process exit", state="zombie",
+    ck.fields(end, "process exit", state="zombie", comm="leader_first",
               exit_code=f["child_exit_code"], signal="")
     # A thread exit ends the process in the last thread; exit_group() in
     # whichever thread is last to go, never the leader that went first.

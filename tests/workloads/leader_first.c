@@ -15,6 +15,7 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include "workload.h"
@@ -110,6 +111,8 @@ static void *worker(void *arg)
 	int i = (int)(long)arg;
 
 	sh->tid[i] = (pid_t)syscall(SYS_gettid);
+	if (prctl(PR_SET_NAME, "lf-worker")) /* the process keeps its name */
+		wl_die("PR_SET_NAME");
 	wait_leader_gone();
 	if (i < 3) {
 		burn_and_fault(20);
