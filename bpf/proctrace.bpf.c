@@ -395,13 +395,16 @@ static __always_inline void follow_child(struct task_struct *parent, struct task
 
 /* A followed process is forgotten when the kernel frees it, however it
  * ended and whoever released it; only if the entry is still its own (the
- * free comes an RCU grace period after the pid became reusable). */
+ * free comes an RCU grace period after the pid became reusable). The
+ * process ends with its leader; a leader replaced by an exec in another
+ * thread is no longer its own leader (it may still carry the pid before
+ * 5.12). */
 static __always_inline void unfollow_freed(struct task_struct *task)
 {
 	__u32 pid = task->tgid;
 	__u64 *start;
 
-	if (!follow_pids || (__u32)task->pid != pid)
+	if (!follow_pids || task->group_leader != task)
 		return;
 	start = bpf_map_lookup_elem(&followed, &pid);
 	if (start && (*start == 0 || *start == task->start_boottime))
