@@ -36,6 +36,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define PIDTYPE_TGID_ 1
 #define PIDTYPE_PGID_ 2
 #define PIDTYPE_SID_ 3
+#define EXIT_DEAD_ 0x10	 /* task->exit_state once its release is decided */
+#define PF_EXITING_ 0x4	 /* task->flags: the task is in do_exit() */
+#define MAX_PID_NS_LEVEL_ 32
 #define MAX_CHILDREN_SCAN 128
 
 /* Tunables, set by the loader before load. */
@@ -101,7 +104,9 @@ struct {
 } zombies SEC(".maps");
 
 /* wait() returns the pid as the reaper's pid namespace numbers it: for
- * reapers inside a namespace, (namespace inode, pid there) -> global pid. */
+ * reapers inside a namespace, (namespace inode, pid there) -> global pid,
+ * for every namespace the zombie is numbered in (a subreaper may live in
+ * another one than the parent it had at exit). */
 struct ns_key {
 	__u32 inum;
 	__u32 nr;
@@ -119,7 +124,7 @@ struct inflight {
 	__u32 options; /* waitid */
 	__u32 old_pgid;
 	__u32 old_sid;
-	__u32 _pad;
+	__u32 wait_id; /* waitid with no infop: the pid of P_PID */
 };
 /* LRU: a task killed inside the syscall never reaches its exit handler. */
 struct {
@@ -533,30 +538,86 @@ static __always_inline struct pid_namespace *active_ns(struct task_struct *task,
 	return up.ns;
 }
 
-/* Remember a new zombie so its reaper's wait() can be turned into a reap
- * event; for a parent inside a pid namespace also under the number that
- * wait() will return there. */
+/* Remember a new zombie so the wait() that releases it can be turned into
+ * a reap event; for a zombie numbered in pid namespaces below the initial
+ * one, also under each number that wait() may return there. */
 static __always_inline void remember_zombie(struct task_struct *task, const struct pt_task *t)
 {
-	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
 	struct signal_struct *sig = BPF_CORE_READ(task, signal);
 	struct pid *tgid_pid = pid_of(sig, PIDTYPE_TGID_);
+	unsigned int level = BPF_CORE_READ(tgid_pid, level);
 	struct pt_zombie z = {};
 	struct ns_key key = {};
-	unsigned int level;
-	struct pid_namespace *ns = active_ns(parent, &level);
 	struct upid up = {};
 
 	z.exit_ns = t->ts_ns;
-	z.freed_ns = 0;
+	z.leader = (__u64)BPF_CORE_READ(task, group_leader);
 	z.task = *t;
 	bpf_map_update_elem(&zombies, &t->pid, &z, BPF_ANY);
-	if (level == 0 || level > BPF_CORE_READ(tgid_pid, level))
+	for (unsigned int i = 1; i < MAX_PID_NS_LEVEL_ && i <= level; i++) {
+		bpf_core_read(&up, sizeof(up), &tgid_pid->numbers[i]);
+		key.inum = BPF_CORE_READ(up.ns, ns.inum);
+		key.nr = up.nr;
+		bpf_map_update_elem(&zombie_alias, &key, &t->pid, BPF_ANY);
+	}
+}
+
+/* do_notify_parent()'s rule: a child reporting with SIGCHLD to a parent
+ * that ignores SIGCHLD or set SA_NOCLDWAIT is released at once (autoreap). */
+static __always_inline bool parent_autoreaps(struct task_struct *parent, int exit_signal)
+{
+	struct sighand_struct *sh = BPF_CORE_READ(parent, sighand);
+	struct k_sigaction act = {};
+
+	if (exit_signal != SIGCHLD)
+		return false;
+	bpf_core_read(&act, sizeof(act), &sh->action[SIGCHLD - 1]);
+	return (unsigned long)act.sa.sa_handler == SIG_IGN || (act.sa.sa_flags & SA_NOCLDWAIT);
+}
+
+/* This tracepoint comes just before exit_notify(), where the kernel decides
+ * whether the process is released at once: read that decision's inputs now
+ * (a traced process is never released there, its tracer is told first). */
+static __always_inline bool autoreaped_at_exit(struct task_struct *task)
+{
+	struct task_struct *leader = task->group_leader;
+
+	return !leader->ptrace && parent_autoreaps(leader->real_parent, leader->exit_signal);
+}
+
+static __always_inline void emit_reap(const struct pt_task *t, __u64 exit_ns,
+				      struct task_struct *reaper, __u32 ppid)
+{
+	__u32 pid = t->pid;
+	struct pt_event *e;
+
+	if (follow_pids)
+		bpf_map_delete_elem(&followed, &pid);
+	e = reserve(PT_REAP);
+	if (!e)
 		return;
-	bpf_core_read(&up, sizeof(up), &tgid_pid->numbers[level]);
-	key.inum = BPF_CORE_READ(ns, ns.inum);
-	key.nr = up.nr;
-	bpf_map_update_elem(&zombie_alias, &key, &t->pid, BPF_ANY);
+	e->task = *t;
+	e->task.ts_ns = bpf_ktime_get_boot_ns();
+	e->task.state = PT_STATE_REAPED;
+	e->task.ppid = ppid;
+	e->reap.exit_ns = exit_ns;
+	if (reaper) {
+		fill_actor_any(&e->by, reaper);
+	} else {
+		e->flags |= PT_F_AUTOREAP;
+		no_actor(e);
+	}
+	submit(e);
+}
+
+/* An exit either leaves a zombie for a wait() or, when the parent ignores
+ * SIGCHLD, is released by the exit itself. */
+static __always_inline void exit_to_zombie(struct task_struct *task, const struct pt_task *t)
+{
+	if (autoreaped_at_exit(task))
+		emit_reap(t, t->ts_ns, NULL, t->ppid);
+	else
+		remember_zombie(task, t);
 }
 
 /* The second argument (group_dead) only exists on newer kernels: the
@@ -578,7 +639,7 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 			struct pt_task t;
 
 			fill_task(&t, task);
-			remember_zombie(task, &t);
+			exit_to_zombie(task, &t);
 		}
 		return 0;
 	}
@@ -588,60 +649,51 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	if (group_dead) {
 		e->flags |= PT_F_GROUP_DEAD;
 		e->exit.status = process_status(task, sig);
-		remember_zombie(task, &e->task);
 	} else {
 		e->exit.status = task->exit_code;
 	}
 	fill_usage(&e->exit, task, sig, group_dead);
-	submit(e);
+	if (!group_dead) {
+		submit(e);
+		return 0;
+	}
+	{
+		struct pt_task t = e->task;
+
+		submit(e);
+		exit_to_zombie(task, &t);
+	}
 	return 0;
 }
 
-static __always_inline bool parent_ignores_children(struct task_struct *task)
+/* A pid namespace's init in do_exit(): zap_pid_ns_processes() set its
+ * SIGCHLD to SIG_IGN, and its kernel_wait4() releases the zombies it had. */
+static __always_inline bool zapping(struct task_struct *parent)
 {
-	struct sighand_struct *sh = BPF_CORE_READ(task, real_parent, sighand);
-	struct k_sigaction act = {};
+	__u32 nr = 0, inum = 0;
 
-	if (BPF_CORE_READ(task, exit_signal) != SIGCHLD)
+	if (!(parent->flags & PF_EXITING_) || parent->tgid == 1)
 		return false;
-	bpf_core_read(&act, sizeof(act), &sh->action[SIGCHLD - 1]);
-	return (unsigned long)act.sa.sa_handler == SIG_IGN || (act.sa.sa_flags & SA_NOCLDWAIT);
+	pid_nr_own_ns(pid_of(parent->signal, PIDTYPE_TGID_), &nr, &inum);
+	return nr == 1;
 }
 
-static __always_inline void emit_reap(__u32 pid, struct pt_zombie *z, struct task_struct *reaper)
-{
-	struct pt_event *e;
-
-	if (follow_pids)
-		bpf_map_delete_elem(&followed, &pid);
-	e = reserve(PT_REAP);
-	if (!e)
-		return;
-	e->task = z->task;
-	e->task.ts_ns = bpf_ktime_get_boot_ns();
-	e->task.state = PT_STATE_REAPED;
-	e->reap.exit_ns = z->exit_ns;
-	if (reaper) {
-		fill_actor_any(&e->by, reaper);
-		e->task.ppid = e->by.pid;
-	} else {
-		e->flags |= PT_F_AUTOREAP;
-		no_actor(e);
-	}
-	submit(e);
-}
-
-/* A zombie whose parent ignores SIGCHLD is released without any wait():
- * its last trace is here, when the process is freed. Other zombies are
- * reported by the wait() that reaps them (handle_wait4_exit...), which
- * usually comes before this RCU-delayed free but may come after; and some
- * reapers release zombies without a wait syscall at all. So the entry is
- * only marked here; userspace reports marked entries that no wait() claims
- * within a grace period, with the reaper unknown. */
+/* The free comes an RCU grace period after the release. A zombie still in
+ * the map here was released by no wait() whose return named it: either the
+ * kernel released it when it was handed to a parent that ignores SIGCHLD
+ * (by its tracer, or on reparenting: autoreap), or a wait() of its real
+ * parent released it, the only other way (wait_task_zombie() releases for
+ * the real parent's thread group alone), one whose return does not name it:
+ * waitid() with no infop, io_uring's waitid, kernel_wait4() of a dying pid
+ * namespace's init (which set SIGCHLD to SIG_IGN first: see zapping()),
+ * or a task whose wait is not traced. That wait's
+ * return may also come after this free: the entry is only marked, and
+ * userspace reports it after a grace period unless a wait() claims it. */
 SEC("tp_btf/sched_process_free")
 int BPF_PROG(handle_free, struct task_struct *task)
 {
 	__u32 pid = task->tgid;
+	struct task_struct *parent;
 	struct pt_zombie *z;
 
 	if ((__u32)task->pid != pid)
@@ -649,50 +701,78 @@ int BPF_PROG(handle_free, struct task_struct *task)
 	z = bpf_map_lookup_elem(&zombies, &pid);
 	if (!z)
 		return 0;
-	if (parent_ignores_children(task)) {
-		emit_reap(pid, z, NULL);
+	parent = task->real_parent;
+	z->task.ppid = parent->tgid;
+	if (!zapping(parent) && parent_autoreaps(parent, task->exit_signal)) {
+		emit_reap(&z->task, z->exit_ns, NULL, z->task.ppid);
 		bpf_map_delete_elem(&zombies, &pid);
-	} else {
-		z->freed_ns = bpf_ktime_get_boot_ns();
+		return 0;
 	}
+	z->reaper.pid = parent->tgid;
+	z->reaper.tid = 0;
+	__builtin_memcpy(z->reaper.comm, parent->group_leader->comm, PT_COMM_LEN);
+	z->freed_ns = bpf_ktime_get_boot_ns();
 	return 0;
 }
 
-/* A pid returned by wait() in the reaper's namespace, as a global pid. */
-static __always_inline __u32 global_pid(struct task_struct *reaper, __u32 nr)
+/* A pid returned by wait() in the reaper's namespace, as a global pid;
+ * key is the alias to forget once it is reaped (inum 0: none). */
+static __always_inline __u32 global_pid(struct task_struct *reaper, __u32 nr, struct ns_key *key)
 {
 	unsigned int level;
 	struct pid_namespace *ns = active_ns(reaper, &level);
-	struct ns_key key = {};
 	__u32 *pid;
 
 	if (level == 0)
 		return nr;
-	key.inum = BPF_CORE_READ(ns, ns.inum);
-	key.nr = nr;
-	pid = bpf_map_lookup_elem(&zombie_alias, &key);
-	if (!pid)
-		return 0;
-	nr = *pid;
-	bpf_map_delete_elem(&zombie_alias, &key);
-	return nr;
+	key->inum = BPF_CORE_READ(ns, ns.inum);
+	key->nr = nr;
+	pid = bpf_map_lookup_elem(&zombie_alias, key);
+	return pid ? *pid : 0;
 }
 
+/* wait() returned vpid: a reap if that wait released it. A tracer that is
+ * not the real parent collects the exit status without releasing: the
+ * kernel hands the zombie back to the real parent (exit_state back to
+ * EXIT_ZOMBIE) or, if that parent ignores SIGCHLD, releases it (EXIT_DEAD,
+ * an autoreap that handle_free reports). Only the real parent's thread group
+ * releases by wait(); checking it also covers the real parent releasing in
+ * between the tracer's wait and its return. */
 static __always_inline void reaped_by_current(__u32 vpid)
 {
 	struct task_struct *reaper = current_task();
-	__u32 pid = global_pid(reaper, vpid);
+	struct ns_key key = {};
+	__u32 pid = global_pid(reaper, vpid, &key);
+	struct task_struct *leader, *parent = NULL;
 	struct pt_zombie *z;
+	__u32 ppid;
 
 	if (!pid)
 		return;
-	/* Only zombies are in the map, and wait4() cannot peek (no WNOWAIT):
-	 * a pid found here was released by this wait. */
 	z = bpf_map_lookup_elem(&zombies, &pid);
 	if (!z)
 		return;
-	emit_reap(pid, z, reaper);
+	if (z->freed_ns) {
+		/* Released and freed already: the task may be gone. */
+		ppid = z->task.ppid;
+	} else {
+		leader = (struct task_struct *)z->leader;
+		if (BPF_CORE_READ(leader, exit_state) != EXIT_DEAD_)
+			return;
+		parent = BPF_CORE_READ(leader, real_parent);
+		ppid = BPF_CORE_READ(parent, tgid);
+		/* A tracer's wait that handed it to a parent ignoring SIGCHLD:
+		 * released right there, by the kernel's rule, not by the tracer. */
+		if (ppid != (__u32)BPF_CORE_READ(reaper, tgid) &&
+		    parent_autoreaps(parent, BPF_CORE_READ(leader, exit_signal)))
+			reaper = NULL;
+	}
+	if (reaper && ppid != (__u32)BPF_CORE_READ(reaper, tgid))
+		return;
+	emit_reap(&z->task, z->exit_ns, reaper, ppid);
 	bpf_map_delete_elem(&zombies, &pid);
+	if (key.inum)
+		bpf_map_delete_elem(&zombie_alias, &key);
 }
 
 SEC("tracepoint/syscalls/sys_exit_wait4")
@@ -703,9 +783,12 @@ int handle_wait4_exit(struct trace_event_raw_sys_exit *ctx)
 	return 0;
 }
 
+#define P_PID_ 1
 #define WEXITED_ 0x00000004
 #define WNOWAIT_ 0x01000000
 
+/* waitid() names the released process in its infop, or (no infop) only in
+ * its own arguments with P_PID; otherwise handle_free tells the reaper. */
 SEC("tracepoint/syscalls/sys_enter_waitid")
 int handle_waitid_enter(struct trace_event_raw_sys_enter *ctx)
 {
@@ -714,8 +797,13 @@ int handle_waitid_enter(struct trace_event_raw_sys_enter *ctx)
 
 	f.ptr = ctx->args[2];
 	f.options = ctx->args[3];
-	if (!f.ptr || !(f.options & WEXITED_) || (f.options & WNOWAIT_))
+	if (!(f.options & WEXITED_) || (f.options & WNOWAIT_))
 		return 0;
+	if (!f.ptr) {
+		if (ctx->args[0] != P_PID_ || (int)ctx->args[1] <= 0)
+			return 0;
+		f.wait_id = ctx->args[1];
+	}
 	bpf_map_update_elem(&inflight, &tid, &f, BPF_ANY);
 	return 0;
 }
@@ -732,9 +820,13 @@ int handle_waitid_exit(struct trace_event_raw_sys_exit *ctx)
 
 	if (!f)
 		return 0;
-	if (ctx->ret == 0 && !bpf_probe_read_user(&info, sizeof(info), (const void *)f->ptr) &&
-	    info.si_pid > 0)
-		reaped_by_current(info.si_pid);
+	if (ctx->ret == 0) {
+		if (!f->ptr)
+			reaped_by_current(f->wait_id);
+		else if (!bpf_probe_read_user(&info, sizeof(info), (const void *)f->ptr) &&
+			 info.si_pid > 0)
+			reaped_by_current(info.si_pid);
+	}
 	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
 }
@@ -1016,7 +1108,7 @@ static __always_inline void snapshot_one(struct seq_file *seq, struct task_struc
 	fill_task(&e.task, task);
 	e.flags = PT_F_NO_ACTOR;
 	if (e.task.state == PT_STATE_ZOMBIE && event_task_wanted(&e.task)) {
-		struct pt_zombie z = { .exit_ns = 0, .freed_ns = 0, .task = e.task };
+		struct pt_zombie z = { .leader = (__u64)task, .task = e.task };
 
 		bpf_map_update_elem(&zombies, &e.task.pid, &z, BPF_NOEXIST);
 	}

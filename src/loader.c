@@ -274,7 +274,7 @@ int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen)
 }
 
 /* How long a freed zombie waits for its reaper's wait() to return before
- * it is reported with the reaper unknown: far beyond the RCU delay that
+ * it is reported as released at its free: far beyond the RCU delay that
  * separates the release in wait() from the free. */
 #define UNCLAIMED_GRACE_NS 500000000ull
 
@@ -282,11 +282,14 @@ static int report_unclaimed(struct pt_loader *l, const struct pt_zombie *z)
 {
 	struct pt_event ev = {
 		.kind = PT_REAP,
-		.flags = PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR,
+		.flags = PT_F_REAP_AT_FREE,
 		.size = sizeof(ev),
 		.task = z->task,
+		.by = z->reaper,
 	};
 
+	if (!z->reaper.pid)
+		ev.flags = PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR;
 	ev.task.ts_ns = z->freed_ns;
 	ev.task.state = PT_STATE_REAPED;
 	ev.reap.exit_ns = z->exit_ns;
@@ -380,6 +383,23 @@ int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])
 	return 0;
 }
 
+/* Zombies whose reap is still to come (with a pid filter, the map holds
+ * followed processes only): one released by a wait() that did not name it
+ * is gone from /proc before its free tells who released it. */
+static int unreported_zombies(struct pt_loader *l, __u32 except)
+{
+	int fd = bpf_map__fd(l->skel->maps.zombies);
+	__u32 key, next, *prev = NULL;
+	int n = 0;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		n += key != except;
+	}
+	return n;
+}
+
 int pt_loader_followed_alive(struct pt_loader *l, __u32 except)
 {
 	int fd = bpf_map__fd(l->skel->maps.followed);
@@ -393,7 +413,7 @@ int pt_loader_followed_alive(struct pt_loader *l, __u32 except)
 		if (key != except && (kill(key, 0) == 0 || errno == EPERM))
 			alive++;
 	}
-	return alive;
+	return alive + unreported_zombies(l, except);
 }
 
 void pt_loader_close(struct pt_loader *l)
