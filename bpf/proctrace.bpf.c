@@ -390,6 +390,8 @@ static __always_inline void follow_child(struct task_struct *parent, __u32 pid)
 		count_lost(PT_FORK);
 }
 
+static __always_inline void pid_reused(__u32 pid);
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -400,10 +402,8 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	if (thread && !trace_threads)
 		return 0;
 	if (!thread) {
-		/* A new process may reuse the pid of one whose reap was never
-		 * seen: forget that one so a later wait() is not misread. */
 		pid = child->tgid;
-		bpf_map_delete_elem(&zombies, &pid);
+		pid_reused(pid);
 		follow_child(parent, pid);
 	}
 	if (!task_wanted(child))
@@ -563,8 +563,18 @@ static __always_inline void remember_zombie(struct task_struct *task, const stru
 }
 
 /* do_notify_parent()'s rule: a child reporting with SIGCHLD to a parent
- * that ignores SIGCHLD or set SA_NOCLDWAIT is released at once (autoreap). */
+ * that ignores SIGCHLD or set SA_NOCLDWAIT is released at once (autoreap).
+ * The parent as a BTF pointer (tp_btf): direct loads. */
 static __always_inline bool parent_autoreaps(struct task_struct *parent, int exit_signal)
+{
+	struct sigaction *sa = &parent->sighand->action[SIGCHLD - 1].sa;
+
+	return exit_signal == SIGCHLD &&
+	       ((unsigned long)sa->sa_handler == SIG_IGN || (sa->sa_flags & SA_NOCLDWAIT));
+}
+
+/* The same for a parent pointer read from a map or another task. */
+static __always_inline bool parent_autoreaps_any(struct task_struct *parent, int exit_signal)
 {
 	struct sighand_struct *sh = BPF_CORE_READ(parent, sighand);
 	struct k_sigaction act = {};
@@ -576,8 +586,10 @@ static __always_inline bool parent_autoreaps(struct task_struct *parent, int exi
 }
 
 /* This tracepoint comes just before exit_notify(), where the kernel decides
- * whether the process is released at once: read that decision's inputs now
- * (a traced process is never released there, its tracer is told first). */
+ * whether the process is released at once (or, when other threads outlive
+ * an exited leader, release_task() of the last one): read that decision's
+ * inputs now. A traced process is never released there: its tracer is told
+ * first. */
 static __always_inline bool autoreaped_at_exit(struct task_struct *task)
 {
 	struct task_struct *leader = task->group_leader;
@@ -585,8 +597,10 @@ static __always_inline bool autoreaped_at_exit(struct task_struct *task)
 	return !leader->ptrace && parent_autoreaps(leader->real_parent, leader->exit_signal);
 }
 
-static __always_inline void emit_reap(const struct pt_task *t, __u64 exit_ns,
-				      struct task_struct *reaper, __u32 ppid)
+/* The reap of t (as it was at its exit), released by a child of ppid; the
+ * caller names the reaper. The process is gone: no longer followed. */
+static __always_inline struct pt_event *reap_event(const struct pt_task *t, __u64 exit_ns,
+						   __u32 ppid)
 {
 	__u32 pid = t->pid;
 	struct pt_event *e;
@@ -595,12 +609,23 @@ static __always_inline void emit_reap(const struct pt_task *t, __u64 exit_ns,
 		bpf_map_delete_elem(&followed, &pid);
 	e = reserve(PT_REAP);
 	if (!e)
-		return;
+		return NULL;
 	e->task = *t;
 	e->task.ts_ns = bpf_ktime_get_boot_ns();
 	e->task.state = PT_STATE_REAPED;
 	e->task.ppid = ppid;
 	e->reap.exit_ns = exit_ns;
+	return e;
+}
+
+/* Released by reaper's wait(), or by the kernel itself (NULL: autoreap). */
+static __always_inline void emit_reap(const struct pt_task *t, __u64 exit_ns,
+				      struct task_struct *reaper, __u32 ppid)
+{
+	struct pt_event *e = reap_event(t, exit_ns, ppid);
+
+	if (!e)
+		return;
 	if (reaper) {
 		fill_actor_any(&e->by, reaper);
 	} else {
@@ -649,20 +674,13 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	if (group_dead) {
 		e->flags |= PT_F_GROUP_DEAD;
 		e->exit.status = process_status(task, sig);
+		/* An autoreap's record is reserved after this one: read after it. */
+		exit_to_zombie(task, &e->task);
 	} else {
 		e->exit.status = task->exit_code;
 	}
 	fill_usage(&e->exit, task, sig, group_dead);
-	if (!group_dead) {
-		submit(e);
-		return 0;
-	}
-	{
-		struct pt_task t = e->task;
-
-		submit(e);
-		exit_to_zombie(task, &t);
-	}
+	submit(e);
 	return 0;
 }
 
@@ -672,10 +690,28 @@ static __always_inline bool zapping(struct task_struct *parent)
 {
 	__u32 nr = 0, inum = 0;
 
-	if (!(parent->flags & PF_EXITING_) || parent->tgid == 1)
+	if (!(BPF_CORE_READ(parent, flags) & PF_EXITING_) || BPF_CORE_READ(parent, tgid) == 1)
 		return false;
-	pid_nr_own_ns(pid_of(parent->signal, PIDTYPE_TGID_), &nr, &inum);
+	pid_nr_own_ns(pid_of(BPF_CORE_READ(parent, signal), PIDTYPE_TGID_), &nr, &inum);
 	return nr == 1;
+}
+
+/* A zombie released by no wait() whose return named it (see handle_free):
+ * the kernel's autoreap, reported here (true), or its real parent's wait,
+ * named in z for the report to come (false). */
+static __always_inline bool settle_unnamed(struct pt_zombie *z, struct task_struct *leader)
+{
+	struct task_struct *parent = BPF_CORE_READ(leader, real_parent);
+
+	z->task.ppid = BPF_CORE_READ(parent, tgid);
+	if (!zapping(parent) && parent_autoreaps_any(parent, BPF_CORE_READ(leader, exit_signal))) {
+		emit_reap(&z->task, z->exit_ns, NULL, z->task.ppid);
+		return true;
+	}
+	z->reaper.pid = z->task.ppid;
+	z->reaper.tid = 0;
+	BPF_CORE_READ_STR_INTO(&z->reaper.comm, parent, group_leader, comm);
+	return false;
 }
 
 /* The free comes an RCU grace period after the release. A zombie still in
@@ -693,7 +729,6 @@ SEC("tp_btf/sched_process_free")
 int BPF_PROG(handle_free, struct task_struct *task)
 {
 	__u32 pid = task->tgid;
-	struct task_struct *parent;
 	struct pt_zombie *z;
 
 	if ((__u32)task->pid != pid)
@@ -701,18 +736,33 @@ int BPF_PROG(handle_free, struct task_struct *task)
 	z = bpf_map_lookup_elem(&zombies, &pid);
 	if (!z)
 		return 0;
-	parent = task->real_parent;
-	z->task.ppid = parent->tgid;
-	if (!zapping(parent) && parent_autoreaps(parent, task->exit_signal)) {
-		emit_reap(&z->task, z->exit_ns, NULL, z->task.ppid);
+	if (settle_unnamed(z, task))
 		bpf_map_delete_elem(&zombies, &pid);
-		return 0;
-	}
-	z->reaper.pid = parent->tgid;
-	z->reaper.tid = 0;
-	__builtin_memcpy(z->reaper.comm, parent->group_leader->comm, PT_COMM_LEN);
-	z->freed_ns = bpf_ktime_get_boot_ns();
+	else
+		z->freed_ns = bpf_ktime_get_boot_ns();
 	return 0;
+}
+
+/* A new process got the pid of a zombie still in the map: that one was
+ * released (its pid is free again) and its free may not have come yet, or
+ * its report is waiting in userspace: report it now, as a release seen at
+ * this point, so that neither it nor the new process is lost. */
+static __always_inline void pid_reused(__u32 pid)
+{
+	struct pt_zombie *z = bpf_map_lookup_elem(&zombies, &pid);
+	struct pt_event *e;
+
+	if (!z)
+		return;
+	if (z->freed_ns || !settle_unnamed(z, (struct task_struct *)z->leader)) {
+		e = reap_event(&z->task, z->exit_ns, z->task.ppid);
+		if (e) {
+			e->by = z->reaper;
+			e->flags |= PT_F_REAP_AT_FREE;
+			submit(e);
+		}
+	}
+	bpf_map_delete_elem(&zombies, &pid);
 }
 
 /* A pid returned by wait() in the reaper's namespace, as a global pid;
@@ -764,7 +814,7 @@ static __always_inline void reaped_by_current(__u32 vpid)
 		/* A tracer's wait that handed it to a parent ignoring SIGCHLD:
 		 * released right there, by the kernel's rule, not by the tracer. */
 		if (ppid != (__u32)BPF_CORE_READ(reaper, tgid) &&
-		    parent_autoreaps(parent, BPF_CORE_READ(leader, exit_signal)))
+		    parent_autoreaps_any(parent, BPF_CORE_READ(leader, exit_signal)))
 			reaper = NULL;
 	}
 	if (reaper && ppid != (__u32)BPF_CORE_READ(reaper, tgid))

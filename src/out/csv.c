@@ -180,8 +180,8 @@ static void detail_reap(struct pt_csv *w, const struct pt_event *ev)
 	if (pt_reap_zombie_ns(ev, &zombie_ns))
 		detail_u64(w, "zombie_ns", zombie_ns);
 	if (pt_event_has_actor(ev)) {
-		/* 0: the releasing thread is not known, only its process */
-		if (ev->by.tid)
+		/* Seen at the free: the releasing thread may be unknown (0). */
+		if (ev->by.tid || !has_flag(ev, PT_F_REAP_AT_FREE))
 			detail_u64(w, "reaper_tid", ev->by.tid);
 		detail_comm(w, "reaper_comm", ev->by.comm);
 	}
