@@ -791,9 +791,10 @@ static __always_inline __u32 global_pid(struct task_struct *reaper, __u32 nr, st
 static __always_inline void reaped_by_current(__u32 vpid)
 {
 	struct task_struct *reaper = current_task();
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct ns_key key = {};
 	__u32 pid = global_pid(reaper, vpid, &key);
-	struct task_struct *leader, *parent = NULL;
+	struct task_struct *leader, *parent;
 	struct pt_zombie *z;
 	__u32 ppid;
 
@@ -802,22 +803,25 @@ static __always_inline void reaped_by_current(__u32 vpid)
 	z = bpf_map_lookup_elem(&zombies, &pid);
 	if (!z)
 		return;
-	if (z->freed_ns) {
-		/* Released and freed already: the task may be gone. */
-		ppid = z->task.ppid;
-	} else {
+	/* Released and freed already (the task may be gone): ppid is the
+	 * real parent at the free. Else still the parent it had at exit if
+	 * the waiter is that one: alive, so nobody adopted the zombie. */
+	ppid = z->task.ppid;
+	if (!z->freed_ns) {
 		leader = (struct task_struct *)z->leader;
 		if (BPF_CORE_READ(leader, exit_state) != EXIT_DEAD_)
 			return;
-		parent = BPF_CORE_READ(leader, real_parent);
-		ppid = BPF_CORE_READ(parent, tgid);
-		/* A tracer's wait that handed it to a parent ignoring SIGCHLD:
-		 * released right there, by the kernel's rule, not by the tracer. */
-		if (ppid != (__u32)BPF_CORE_READ(reaper, tgid) &&
-		    parent_autoreaps_any(parent, BPF_CORE_READ(leader, exit_signal)))
-			reaper = NULL;
+		if (ppid != tgid) {
+			parent = BPF_CORE_READ(leader, real_parent);
+			ppid = BPF_CORE_READ(parent, tgid);
+			/* A tracer's wait that handed it to a parent ignoring
+			 * SIGCHLD: released there by the kernel's rule. */
+			if (ppid != tgid &&
+			    parent_autoreaps_any(parent, BPF_CORE_READ(leader, exit_signal)))
+				reaper = NULL;
+		}
 	}
-	if (reaper && ppid != (__u32)BPF_CORE_READ(reaper, tgid))
+	if (reaper && ppid != tgid)
 		return;
 	emit_reap(&z->task, z->exit_ns, reaper, ppid);
 	bpf_map_delete_elem(&zombies, &pid);
