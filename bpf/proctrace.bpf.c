@@ -538,10 +538,12 @@ static __always_inline struct pid_namespace *active_ns(struct task_struct *task,
 	return up.ns;
 }
 
-/* Remember a new zombie so the wait() that releases it can be turned into
- * a reap event; for a zombie numbered in pid namespaces below the initial
- * one, also under each number that wait() may return there. */
-static __always_inline void remember_zombie(struct task_struct *task, const struct pt_task *t)
+/* Remember a zombie so the wait() that releases it can be turned into a
+ * reap event (exit_ns 0: exit not seen); for a zombie numbered in pid
+ * namespaces below the initial one, also under each number that wait()
+ * may return there. */
+static __always_inline void remember_zombie(struct task_struct *task, const struct pt_task *t,
+					    __u64 exit_ns, __u64 map_flags)
 {
 	struct signal_struct *sig = BPF_CORE_READ(task, signal);
 	struct pid *tgid_pid = pid_of(sig, PIDTYPE_TGID_);
@@ -550,10 +552,11 @@ static __always_inline void remember_zombie(struct task_struct *task, const stru
 	struct ns_key key = {};
 	struct upid up = {};
 
-	z.exit_ns = t->ts_ns;
+	z.exit_ns = exit_ns;
 	z.leader = (__u64)BPF_CORE_READ(task, group_leader);
 	z.task = *t;
-	bpf_map_update_elem(&zombies, &t->pid, &z, BPF_ANY);
+	if (bpf_map_update_elem(&zombies, &t->pid, &z, map_flags))
+		return;
 	for (unsigned int i = 1; i < MAX_PID_NS_LEVEL_ && i <= level; i++) {
 		bpf_core_read(&up, sizeof(up), &tgid_pid->numbers[i]);
 		key.inum = BPF_CORE_READ(up.ns, ns.inum);
@@ -642,7 +645,7 @@ static __always_inline void exit_to_zombie(struct task_struct *task, const struc
 	if (autoreaped_at_exit(task))
 		emit_reap(t, t->ts_ns, NULL, t->ppid);
 	else
-		remember_zombie(task, t);
+		remember_zombie(task, t, t->ts_ns, BPF_ANY);
 }
 
 /* The second argument (group_dead) only exists on newer kernels: the
@@ -1161,11 +1164,9 @@ static __always_inline void snapshot_one(struct seq_file *seq, struct task_struc
 	e.size = sizeof(e);
 	fill_task(&e.task, task);
 	e.flags = PT_F_NO_ACTOR;
-	if (e.task.state == PT_STATE_ZOMBIE && event_task_wanted(&e.task)) {
-		struct pt_zombie z = { .leader = (__u64)task, .task = e.task };
-
-		bpf_map_update_elem(&zombies, &e.task.pid, &z, BPF_NOEXIST);
-	}
+	/* An exit that came first knows more: NOEXIST. */
+	if (e.task.state == PT_STATE_ZOMBIE && event_task_wanted(&e.task))
+		remember_zombie(task, &e.task, 0, BPF_NOEXIST);
 	bpf_seq_write(seq, &e, sizeof(e));
 }
 

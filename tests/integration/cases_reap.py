@@ -98,6 +98,31 @@ def test_reap_pidfd(env):
     ck.raise_if_failed()
 
 
+def test_reap_pid_reused(env):
+    """The released child's pid is taken by a new child at once: the first
+    one's reap is not lost (nor given to the second), and comes before the
+    second one's fork."""
+    cap, f = traced_mode(env, "reuse")
+    ck = Check()
+    p, c = f["parent_pid"], f["child_pid"]
+    ck.eq("the new child's pid", f["again_pid"], c)
+    ck.eq("the new child's exit code", f["again_exit_code"], "4")
+    rows = [r for r in cap.of(c) if r["event"] in ("fork", "exit", "reap")]
+    ck.eq("rows of pid %s" % c, [r["event"] for r in rows],
+          ["fork", "exit", "reap", "fork", "exit", "reap"])
+    if len(rows) == 6:
+        ck.fields(rows[1], "first exit", exit_code=3)
+        ck.fields(rows[2], "first reap", by_pid=p, ppid=p)
+        ck.details(rows[2], "first reap", reap_at="free", reaper_tid=None,
+                   reaper_comm="reap_paths")
+        ck.true(zombie_ns(rows[2]) >= ZOMBIE_NS_MIN,
+                "first reap zombie_ns %d" % zombie_ns(rows[2]))
+        ck.fields(rows[4], "second exit", exit_code=4)
+        ck.fields(rows[5], "second reap", by_pid=p, ppid=p)
+        ck.details(rows[5], "second reap", reap_at=None, reaper_tid=p)
+    ck.raise_if_failed()
+
+
 def test_reap_tracer_not_parent(env):
     """The tracer's waitpid() collects the exit status (code 3) without
     releasing: the real parent reaps it later, and the zombie time runs to
@@ -181,7 +206,7 @@ def test_reap_pid_namespace_teardown(env):
 
 
 TESTS = [test_reap_wait4, test_reap_waitid, test_reap_waitid_no_infop,
-         test_reap_pidfd, test_reap_tracer_not_parent,
+         test_reap_pidfd, test_reap_pid_reused, test_reap_tracer_not_parent,
          test_reap_tracer_hands_back_to_ignoring_parent, test_reap_autoreap,
          test_reap_subreaper_in_pid_namespace,
          test_reap_pid_namespace_teardown]

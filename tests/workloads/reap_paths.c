@@ -18,7 +18,11 @@
  *   ns_subreaper a subreaper inside a new pid namespace reaps an orphan
  *   ns_zap       a pid namespace's init exits: the kernel reaps its
  *                zombie child and kills (then autoreaps) the living one
+ *   reuse        waitid(P_ALL, 0, NULL) releases the child, whose pid a
+ *                new child takes at once (clone3 set_tid, as root), most
+ *                likely before the kernel frees the first one
  */
+#include <linux/sched.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <signal.h>
@@ -89,6 +93,26 @@ static void mode_pidfd(void)
 		retry_waitid((idtype_t)P_PIDFD, fd, i ? NULL : &si);
 		close(fd);
 	}
+}
+
+static void mode_reuse(void)
+{
+	pid_t c = child_exiting("child"), again;
+	struct clone_args args;
+
+	wl_keep_zombie(c, ZOMBIE_MS);
+	retry_waitid(P_ALL, 0, NULL);
+	memset(&args, 0, sizeof(args));
+	args.exit_signal = SIGCHLD;
+	args.set_tid = (__u64)(unsigned long)&c;
+	args.set_tid_size = 1;
+	again = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (again < 0)
+		wl_die("clone3 set_tid");
+	if (again == 0)
+		_exit(4);
+	wl_fact("again_pid=%d", (int)again);
+	wl_fact_status("again", wl_wait(again, 0));
 }
 
 /* The tracer: seize, let the child exit, collect its status, report. */
@@ -265,6 +289,8 @@ int main(int argc, char **argv)
 		mode_null_all();
 	else if (!strcmp(mode, "pidfd"))
 		mode_pidfd();
+	else if (!strcmp(mode, "reuse"))
+		mode_reuse();
 	else if (!strcmp(mode, "tracer") || !strcmp(mode, "tracer_ign"))
 		mode_tracer(!strcmp(mode, "tracer_ign"));
 	else if (!strcmp(mode, "autoreap"))
