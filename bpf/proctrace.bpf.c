@@ -36,8 +36,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define PIDTYPE_TGID_ 1
 #define PIDTYPE_PGID_ 2
 #define PIDTYPE_SID_ 3
-#define EXIT_DEAD_ 0x10	 /* task->exit_state once its release is decided */
-#define PF_EXITING_ 0x4	 /* task->flags: the task is in do_exit() */
+#define EXIT_DEAD_ 0x10 /* task->exit_state once its release is decided */
+#define PF_EXITING_ 0x4 /* task->flags: the task is in do_exit() */
 #define MAX_PID_NS_LEVEL_ 32
 #define MAX_CHILDREN_SCAN 128
 
@@ -573,7 +573,7 @@ static __always_inline bool parent_autoreaps(struct task_struct *parent, int exi
 	struct sigaction *sa = &parent->sighand->action[SIGCHLD - 1].sa;
 
 	return exit_signal == SIGCHLD &&
-	       ((unsigned long)sa->sa_handler == SIG_IGN || (sa->sa_flags & SA_NOCLDWAIT));
+		((unsigned long)sa->sa_handler == SIG_IGN || (sa->sa_flags & SA_NOCLDWAIT));
 }
 
 /* The same for a parent pointer read from a map or another task. */
