@@ -383,37 +383,30 @@ int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])
 	return 0;
 }
 
-/* Zombies whose reap is still to come (with a pid filter, the map holds
- * followed processes only): one released by a wait() that did not name it
- * is gone from /proc before its free tells who released it. */
-static int unreported_zombies(struct pt_loader *l, __u32 except)
+/* Pids in a BPF map keyed by pid, other than except; with alive_only,
+ * only those that still exist. */
+static int count_pids(int fd, __u32 except, bool alive_only)
 {
-	int fd = bpf_map__fd(l->skel->maps.zombies);
 	__u32 key, next, *prev = NULL;
 	int n = 0;
 
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
-		n += key != except;
+		/* A pid whose reap went unseen is gone all the same. */
+		if (key != except && (!alive_only || kill(key, 0) == 0 || errno == EPERM))
+			n++;
 	}
 	return n;
 }
 
 int pt_loader_followed_alive(struct pt_loader *l, __u32 except)
 {
-	int fd = bpf_map__fd(l->skel->maps.followed);
-	__u32 key, next, *prev = NULL;
-	int alive = 0;
-
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		/* A pid whose reap went unseen is gone all the same. */
-		if (key != except && (kill(key, 0) == 0 || errno == EPERM))
-			alive++;
-	}
-	return alive + unreported_zombies(l, except);
+	/* Zombies too whose reap is still to be reported (with a pid filter,
+	 * the map holds followed processes only): one released by a wait()
+	 * that did not name it is gone before its free says who released it. */
+	return count_pids(bpf_map__fd(l->skel->maps.followed), except, true) +
+		count_pids(bpf_map__fd(l->skel->maps.zombies), except, false);
 }
 
 void pt_loader_close(struct pt_loader *l)
