@@ -600,8 +600,8 @@ static __always_inline bool autoreaped_at_exit(struct task_struct *task)
 	return !leader->ptrace && parent_autoreaps(leader->real_parent, leader->exit_signal);
 }
 
-/* The reap of t (as it was at its exit), released by a child of ppid; the
- * caller names the reaper. The process is gone: no longer followed. */
+/* The reap of t (as it was at its exit), a child of ppid when released;
+ * the caller names the reaper. The process is gone: no longer followed. */
 static __always_inline struct pt_event *reap_event(const struct pt_task *t, __u64 exit_ns,
 						   __u32 ppid)
 {
@@ -720,14 +720,15 @@ static __always_inline bool settle_unnamed(struct pt_zombie *z, struct task_stru
 /* The free comes an RCU grace period after the release. A zombie still in
  * the map here was released by no wait() whose return named it: either the
  * kernel released it when it was handed to a parent that ignores SIGCHLD
- * (by its tracer, or on reparenting: autoreap), or a wait() of its real
- * parent released it, the only other way (wait_task_zombie() releases for
- * the real parent's thread group alone), one whose return does not name it:
- * waitid() with no infop, io_uring's waitid, kernel_wait4() of a dying pid
- * namespace's init (which set SIGCHLD to SIG_IGN first: see zapping()),
- * or a task whose wait is not traced. That wait's
- * return may also come after this free: the entry is only marked, and
- * userspace reports it after a grace period unless a wait() claims it. */
+ * (on reparenting, or when its tracer detaches: autoreap), or a
+ * wait() of its real parent released it, the only other way
+ * (wait_task_zombie() releases for the real parent's thread group alone),
+ * one whose return does not name it: waitid() with no infop, io_uring's
+ * waitid, kernel_wait4() of a dying pid namespace's init (which set
+ * SIGCHLD to SIG_IGN first: see zapping()), or a task whose wait is not
+ * traced. A naming wait's return may also come after this free: the entry
+ * is only marked, and userspace reports it after a grace period unless a
+ * wait() claims it. */
 SEC("tp_btf/sched_process_free")
 int BPF_PROG(handle_free, struct task_struct *task)
 {
@@ -787,10 +788,10 @@ static __always_inline __u32 global_pid(struct task_struct *reaper, __u32 nr, st
 /* wait() returned vpid: a reap if that wait released it. A tracer that is
  * not the real parent collects the exit status without releasing: the
  * kernel hands the zombie back to the real parent (exit_state back to
- * EXIT_ZOMBIE) or, if that parent ignores SIGCHLD, releases it (EXIT_DEAD,
- * an autoreap that handle_free reports). Only the real parent's thread group
- * releases by wait(); checking it also covers the real parent releasing in
- * between the tracer's wait and its return. */
+ * EXIT_ZOMBIE) or, if that parent ignores SIGCHLD, releases it (EXIT_DEAD:
+ * an autoreap, reported here). Only the real parent's thread group releases
+ * by wait(); checking it also covers the real parent releasing in between
+ * the tracer's wait and its return (the parent's own return reports it). */
 static __always_inline void reaped_by_current(__u32 vpid)
 {
 	struct task_struct *reaper = current_task();
