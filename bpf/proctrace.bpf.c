@@ -118,6 +118,16 @@ struct {
 	__type(value, __u32);
 } zombie_alias SEC(".maps");
 
+/* Processes that ignored SIGCHLD when they exited: tgid -> start time. A
+ * zombie handed to one of them is released at once, but may be freed after
+ * that parent is released itself, when its disposition is gone. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u64);
+} ignored_sigchld SEC(".maps");
+
 /* Arguments saved at syscall entry for the exit handler, by tid. */
 struct inflight {
 	__u64 ptr;     /* waitid: infop; setpgid: target task */
@@ -642,6 +652,12 @@ static __always_inline void emit_reap(const struct pt_task *t, __u64 exit_ns,
  * SIGCHLD, is released by the exit itself. */
 static __always_inline void exit_to_zombie(struct task_struct *task, const struct pt_task *t)
 {
+	if (parent_autoreaps(task, SIGCHLD)) {
+		__u32 pid = t->pid;
+		__u64 start = t->start_ns;
+
+		bpf_map_update_elem(&ignored_sigchld, &pid, &start, BPF_ANY);
+	}
 	if (autoreaped_at_exit(task))
 		emit_reap(t, t->ts_ns, NULL, t->ppid);
 	else
@@ -705,9 +721,20 @@ static __always_inline bool zapping(struct task_struct *parent)
 static __always_inline bool settle_unnamed(struct pt_zombie *z, struct task_struct *leader)
 {
 	struct task_struct *parent = BPF_CORE_READ(leader, real_parent);
+	int exit_signal = BPF_CORE_READ(leader, exit_signal);
+	bool autoreap;
+	__u64 *start;
 
 	z->task.ppid = BPF_CORE_READ(parent, tgid);
-	if (!zapping(parent) && parent_autoreaps_any(parent, BPF_CORE_READ(leader, exit_signal))) {
+	if (BPF_CORE_READ(parent, sighand)) {
+		autoreap = !zapping(parent) && parent_autoreaps_any(parent, exit_signal);
+	} else {
+		/* The parent is released already: its disposition at exit. */
+		start = bpf_map_lookup_elem(&ignored_sigchld, &z->task.ppid);
+		autoreap = exit_signal == SIGCHLD && start &&
+			   *start == BPF_CORE_READ(parent, group_leader, start_boottime);
+	}
+	if (autoreap) {
 		emit_reap(&z->task, z->exit_ns, NULL, z->task.ppid);
 		return true;
 	}

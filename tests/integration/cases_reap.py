@@ -172,6 +172,20 @@ def test_reap_autoreap(env):
     ck.raise_if_failed()
 
 
+def test_reap_adopted_by_ignoring_subreaper(env):
+    """A zombie whose parent exits is handed to a subreaper that ignores
+    SIGCHLD: the kernel releases it on that reparenting."""
+    cap, f = traced_mode(env, "adopt_ign")
+    ck = Check()
+    top, mid, orphan = f["parent_pid"], f["mid_pid"], f["orphan_pid"]
+    ex = ck.one(cap.of(orphan, "exit"), "orphan exit")
+    ck.fields(ex, "orphan exit", ppid=mid, exit_code=3)
+    check_reap(ck, cap, orphan, "orphan", top, "", reaped="auto",
+               reap_at=None, reaper_tid=None)
+    check_reap(ck, cap, mid, "mid", top, "", reaped="auto")
+    ck.raise_if_failed()
+
+
 def test_reap_subreaper_in_pid_namespace(env):
     """A subreaper that is a new pid namespace's init reaps an orphan: its
     wait returns the namespace's pid numbers."""
@@ -208,5 +222,6 @@ def test_reap_pid_namespace_teardown(env):
 TESTS = [test_reap_wait4, test_reap_waitid, test_reap_waitid_no_infop,
          test_reap_pidfd, test_reap_pid_reused, test_reap_tracer_not_parent,
          test_reap_tracer_hands_back_to_ignoring_parent, test_reap_autoreap,
+         test_reap_adopted_by_ignoring_subreaper,
          test_reap_subreaper_in_pid_namespace,
          test_reap_pid_namespace_teardown]

@@ -15,6 +15,8 @@
  *                to the parent releases it (autoreap)
  *   autoreap     the parent ignores SIGCHLD (child1), then only sets
  *                SA_NOCLDWAIT (child2): released at their exit
+ *   adopt_ign    a subreaper ignoring SIGCHLD adopts a zombie (its parent
+ *                exits): released on that reparenting
  *   ns_subreaper a subreaper inside a new pid namespace reaps an orphan
  *   ns_zap       a pid namespace's init exits: the kernel reaps its
  *                zombie child and kills (then autoreaps) the living one
@@ -207,6 +209,25 @@ static void fact_global_pid(const char *name)
 	wl_fact("%s_pid=%d", name, pid);
 }
 
+static void mode_adopt_ign(void)
+{
+	pid_t mid;
+
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0))
+		wl_die("PR_SET_CHILD_SUBREAPER");
+	signal(SIGCHLD, SIG_IGN);
+	mid = wl_fork();
+	if (mid == 0) {
+		/* default SIGCHLD here: the orphan stays a zombie of mid */
+		signal(SIGCHLD, SIG_DFL);
+		wl_keep_zombie(child_exiting("orphan"), 0);
+		_exit(0);
+	}
+	wl_fact("mid_pid=%d", (int)mid);
+	if (wait(NULL) != -1 || errno != ECHILD)
+		wl_die("wait after adoption");
+}
+
 /* In a new pid namespace: init (a subreaper) -> mid -> orphan; mid exits
  * and is reaped, the orphan goes to init, exits, and init reaps it. */
 static void ns_subreaper_init(void)
@@ -295,6 +316,8 @@ int main(int argc, char **argv)
 		mode_tracer(!strcmp(mode, "tracer_ign"));
 	else if (!strcmp(mode, "autoreap"))
 		mode_autoreap();
+	else if (!strcmp(mode, "adopt_ign"))
+		mode_adopt_ign();
 	else if (!strcmp(mode, "ns_subreaper") || !strcmp(mode, "ns_zap"))
 		mode_ns(!strcmp(mode, "ns_zap"));
 	else {
