@@ -144,6 +144,22 @@ struct {
 	__type(value, struct inflight);
 } inflight SEC(".maps");
 
+/* waitid() with no infop and no single pid: the waiting thread's children
+ * at entry, by tid; the one that its return finds released (EXIT_DEAD) is
+ * the one it reaped. Children of other threads, or forked during the wait,
+ * are not here: their release is seen at their free (handle_free). */
+#define WAIT_CANDIDATES 64
+struct wait_candidates {
+	__u32 n;
+	__u32 pid[WAIT_CANDIDATES];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct wait_candidates);
+} wait_candidates SEC(".maps");
+
 /* Sender of a pending stop signal, kept from generation to delivery. */
 struct stop_key {
 	__u32 tgid;
@@ -732,7 +748,7 @@ static __always_inline bool settle_unnamed(struct pt_zombie *z, struct task_stru
 		/* The parent is released already: its disposition at exit. */
 		start = bpf_map_lookup_elem(&ignored_sigchld, &z->task.ppid);
 		autoreap = exit_signal == SIGCHLD && start &&
-			   *start == BPF_CORE_READ(parent, group_leader, start_boottime);
+			*start == BPF_CORE_READ(parent, group_leader, start_boottime);
 	}
 	if (autoreap) {
 		emit_reap(&z->task, z->exit_ns, NULL, z->task.ppid);
@@ -812,28 +828,25 @@ static __always_inline __u32 global_pid(struct task_struct *reaper, __u32 nr, st
 	return pid ? *pid : 0;
 }
 
-/* wait() returned vpid: a reap if that wait released it. A tracer that is
- * not the real parent collects the exit status without releasing: the
- * kernel hands the zombie back to the real parent (exit_state back to
- * EXIT_ZOMBIE) or, if that parent ignores SIGCHLD, releases it (EXIT_DEAD:
- * an autoreap, reported here). Only the real parent's thread group releases
- * by wait(); checking it also covers the real parent releasing in between
- * the tracer's wait and its return (the parent's own return reports it). */
-static __always_inline void reaped_by_current(__u32 vpid)
+/* The current task's wait() returned global pid: a reap if that wait
+ * released it (true). A tracer that is not the real parent collects the
+ * exit status without releasing: the kernel hands the zombie back to the
+ * real parent (exit_state back to EXIT_ZOMBIE) or, if that parent ignores
+ * SIGCHLD, releases it (EXIT_DEAD: an autoreap, reported here). Only the
+ * real parent's thread group releases by wait(); checking it also covers
+ * the real parent releasing in between the tracer's wait and its return
+ * (the parent's own return reports it). */
+static __always_inline bool reaped_by_current(__u32 pid)
 {
 	struct task_struct *reaper = current_task();
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct ns_key key = {};
-	__u32 pid = global_pid(reaper, vpid, &key);
 	struct task_struct *leader, *parent;
 	struct pt_zombie *z;
 	__u32 ppid;
 
-	if (!pid)
-		return;
 	z = bpf_map_lookup_elem(&zombies, &pid);
 	if (!z)
-		return;
+		return false;
 	/* Released and freed already (the task may be gone): ppid is the
 	 * real parent at the free. Else still the parent it had at exit if
 	 * the waiter is that one: alive, so nobody adopted the zombie. */
@@ -841,7 +854,7 @@ static __always_inline void reaped_by_current(__u32 vpid)
 	if (!z->freed_ns) {
 		leader = (struct task_struct *)z->leader;
 		if (BPF_CORE_READ(leader, exit_state) != EXIT_DEAD_)
-			return;
+			return false;
 		if (ppid != tgid) {
 			parent = BPF_CORE_READ(leader, real_parent);
 			ppid = BPF_CORE_READ(parent, tgid);
@@ -853,10 +866,19 @@ static __always_inline void reaped_by_current(__u32 vpid)
 		}
 	}
 	if (reaper && ppid != tgid)
-		return;
+		return false;
 	emit_reap(&z->task, z->exit_ns, reaper, ppid);
 	bpf_map_delete_elem(&zombies, &pid);
-	if (key.inum)
+	return true;
+}
+
+/* The same for a pid as wait() returns it, in the waiter's namespace. */
+static __always_inline void reaped_by_current_vpid(__u32 vpid)
+{
+	struct ns_key key = {};
+	__u32 pid = global_pid(current_task(), vpid, &key);
+
+	if (pid && reaped_by_current(pid) && key.inum)
 		bpf_map_delete_elem(&zombie_alias, &key);
 }
 
@@ -864,7 +886,7 @@ SEC("tracepoint/syscalls/sys_exit_wait4")
 int handle_wait4_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	if (ctx->ret > 0)
-		reaped_by_current(ctx->ret);
+		reaped_by_current_vpid(ctx->ret);
 	return 0;
 }
 
@@ -872,8 +894,27 @@ int handle_wait4_exit(struct trace_event_raw_sys_exit *ctx)
 #define WEXITED_ 0x00000004
 #define WNOWAIT_ 0x01000000
 
-/* waitid() names the released process in its infop, or (no infop) only in
- * its own arguments with P_PID; otherwise handle_free tells the reaper. */
+/* The calling thread's children, for a waitid() that will not name the
+ * one it reaps. */
+static __always_inline void note_wait_candidates(__u32 tid)
+{
+	unsigned long sibling_off = bpf_core_field_offset(struct task_struct, sibling);
+	struct task_struct *cur = current_task(), *child;
+	struct list_head *head = &cur->children, *pos;
+	struct wait_candidates c = {};
+
+	pos = BPF_CORE_READ(cur, children.next);
+	for (int i = 0; i < WAIT_CANDIDATES && pos && pos != head; i++) {
+		child = (void *)pos - sibling_off;
+		c.pid[i] = BPF_CORE_READ(child, tgid);
+		c.n = i + 1;
+		pos = BPF_CORE_READ(child, sibling.next);
+	}
+	bpf_map_update_elem(&wait_candidates, &tid, &c, BPF_ANY);
+}
+
+/* waitid() names the released process in its infop, or (no infop) in its
+ * own arguments with P_PID; else it is one of the caller's children. */
 SEC("tracepoint/syscalls/sys_enter_waitid")
 int handle_waitid_enter(struct trace_event_raw_sys_enter *ctx)
 {
@@ -885,12 +926,25 @@ int handle_waitid_enter(struct trace_event_raw_sys_enter *ctx)
 	if (!(f.options & WEXITED_) || (f.options & WNOWAIT_))
 		return 0;
 	if (!f.ptr) {
-		if (ctx->args[0] != P_PID_ || (int)ctx->args[1] <= 0)
-			return 0;
-		f.wait_id = ctx->args[1];
+		if (ctx->args[0] == P_PID_ && (int)ctx->args[1] > 0)
+			f.wait_id = ctx->args[1];
+		else
+			note_wait_candidates(tid);
 	}
 	bpf_map_update_elem(&inflight, &tid, &f, BPF_ANY);
 	return 0;
+}
+
+/* At most one child is reaped per call: the first found released. */
+static __always_inline void reaped_among_candidates(__u32 tid)
+{
+	struct wait_candidates *c = bpf_map_lookup_elem(&wait_candidates, &tid);
+
+	if (!c)
+		return;
+	for (__u32 i = 0; i < WAIT_CANDIDATES; i++)
+		if (i >= c->n || reaped_by_current(c->pid[i]))
+			break;
 }
 
 SEC("tracepoint/syscalls/sys_exit_waitid")
@@ -906,12 +960,16 @@ int handle_waitid_exit(struct trace_event_raw_sys_exit *ctx)
 	if (!f)
 		return 0;
 	if (ctx->ret == 0) {
-		if (!f->ptr)
-			reaped_by_current(f->wait_id);
+		if (!f->ptr && !f->wait_id)
+			reaped_among_candidates(tid);
+		else if (!f->ptr)
+			reaped_by_current_vpid(f->wait_id);
 		else if (!bpf_probe_read_user(&info, sizeof(info), (const void *)f->ptr) &&
 			 info.si_pid > 0)
-			reaped_by_current(info.si_pid);
+			reaped_by_current_vpid(info.si_pid);
 	}
+	if (!f->ptr && !f->wait_id)
+		bpf_map_delete_elem(&wait_candidates, &tid);
 	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
 }

@@ -78,13 +78,13 @@ def test_reap_waitid(env):
 
 
 def test_reap_waitid_no_infop(env):
-    """P_ALL and P_PGID without infop: the release is reported at the free,
-    by the real parent (its thread unknown)."""
+    """P_ALL and P_PGID without infop: the reaped child is the one among
+    the waiting thread's children that the wait's return finds released."""
     cap, f = traced_mode(env, "null_all")
     ck = Check()
     for child in ("child_pid", "child2_pid"):
-        check_waited(ck, cap, f, child, child, reap_at="free",
-                     reaper_tid=None)
+        check_waited(ck, cap, f, child, child, reap_at=None,
+                     reaper_tid=f["parent_pid"])
     ck.raise_if_failed()
 
 
@@ -94,14 +94,16 @@ def test_reap_pidfd(env):
     check_waited(ck, cap, f, "child_pid", "P_PIDFD child",
                  reaper_tid=f["parent_pid"], reap_at=None)
     check_waited(ck, cap, f, "child2_pid", "P_PIDFD no-infop child",
-                 reap_at="free", reaper_tid=None)
+                 reap_at=None, reaper_tid=f["parent_pid"])
     ck.raise_if_failed()
 
 
 def test_reap_pid_reused(env):
-    """The released child's pid is taken by a new child at once: the first
-    one's reap is not lost (nor given to the second), and comes before the
-    second one's fork."""
+    """A child of another thread, released by waitid(P_ALL) without
+    infop: a wait whose return does not name it, so it is reported as
+    released by its real parent (reap_at=free). Its pid is taken by a new
+    child at once: its reap is not lost (nor given to the new child), and
+    comes before the new child's fork."""
     cap, f = traced_mode(env, "reuse")
     ck = Check()
     p, c = f["parent_pid"], f["child_pid"]

@@ -20,11 +20,14 @@
  *   ns_subreaper a subreaper inside a new pid namespace reaps an orphan
  *   ns_zap       a pid namespace's init exits: the kernel reaps its
  *                zombie child and kills (then autoreaps) the living one
- *   reuse        waitid(P_ALL, 0, NULL) releases the child, whose pid a
- *                new child takes at once (clone3 set_tid, as root), most
- *                likely before the kernel frees the first one
+ *   reuse        a child forked by another thread (so not among the
+ *                waiting thread's own children) is released by
+ *                waitid(P_ALL, 0, NULL); a new child takes its pid at once
+ *                (clone3 set_tid, as root), most likely before the kernel
+ *                frees the first one
  */
 #include <linux/sched.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <signal.h>
@@ -70,7 +73,7 @@ static void mode_wait(const char *mode)
 		retry_waitid(P_PID, c, NULL);
 }
 
-static void mode_null_all(void)
+static void mode_null_all(const char *mode __attribute__((unused)))
 {
 	pid_t a = child_exiting("child"), b;
 
@@ -81,7 +84,7 @@ static void mode_null_all(void)
 	retry_waitid(P_PGID, 0, NULL);
 }
 
-static void mode_pidfd(void)
+static void mode_pidfd(const char *mode __attribute__((unused)))
 {
 	for (int i = 0; i < 2; i++) {
 		pid_t c = child_exiting(i ? "child2" : "child");
@@ -97,11 +100,36 @@ static void mode_pidfd(void)
 	}
 }
 
-static void mode_reuse(void)
-{
-	pid_t c = child_exiting("child"), again;
-	struct clone_args args;
+struct forker {
+	pid_t child;
+	struct wl_gate forked, done;
+};
 
+/* Forks, then stays alive (a thread's children pass to another thread when
+ * it exits) until the main thread has waited. */
+static void *fork_exiting_child(void *arg)
+{
+	struct forker *fk = arg;
+
+	fk->child = child_exiting("child");
+	wl_gate_pass(&fk->forked);
+	wl_gate_wait(&fk->done);
+	return NULL;
+}
+
+static void mode_reuse(const char *mode __attribute__((unused)))
+{
+	struct clone_args args;
+	struct forker fk;
+	pid_t c, again;
+	pthread_t t;
+
+	wl_gate_open(&fk.forked);
+	wl_gate_open(&fk.done);
+	if (pthread_create(&t, NULL, fork_exiting_child, &fk))
+		wl_die("pthread_create");
+	wl_gate_wait(&fk.forked);
+	c = fk.child;
 	wl_keep_zombie(c, ZOMBIE_MS);
 	retry_waitid(P_ALL, 0, NULL);
 	memset(&args, 0, sizeof(args));
@@ -113,6 +141,9 @@ static void mode_reuse(void)
 		wl_die("clone3 set_tid");
 	if (again == 0)
 		_exit(4);
+	wl_gate_pass(&fk.done);
+	if (pthread_join(t, NULL))
+		wl_die("pthread_join");
 	wl_fact("again_pid=%d", (int)again);
 	wl_fact_status("again", wl_wait(again, 0));
 }
@@ -137,8 +168,9 @@ static void trace_child(pid_t c, struct wl_gate *seized, struct wl_gate *collect
 	_exit(0);
 }
 
-static void mode_tracer(bool parent_ignores)
+static void mode_tracer(const char *mode)
 {
+	bool parent_ignores = !strcmp(mode, "tracer_ign");
 	struct wl_gate go, seized, collected;
 	pid_t c, t;
 
@@ -171,7 +203,7 @@ static void mode_tracer(bool parent_ignores)
 	wl_fact_status("child", wl_wait(c, 0));
 }
 
-static void mode_autoreap(void)
+static void mode_autoreap(const char *mode __attribute__((unused)))
 {
 	struct sigaction sa;
 
@@ -209,7 +241,7 @@ static void fact_global_pid(const char *name)
 	wl_fact("%s_pid=%d", name, pid);
 }
 
-static void mode_adopt_ign(void)
+static void mode_adopt_ign(const char *mode __attribute__((unused)))
 {
 	pid_t mid;
 
@@ -283,7 +315,7 @@ static void ns_zap_init(void)
 	_exit(0);
 }
 
-static void mode_ns(bool zap)
+static void mode_ns(const char *mode)
 {
 	pid_t init;
 
@@ -291,7 +323,7 @@ static void mode_ns(bool zap)
 		wl_die("unshare(CLONE_NEWPID)");
 	init = wl_fork();
 	if (init == 0) {
-		if (zap)
+		if (!strcmp(mode, "ns_zap"))
 			ns_zap_init();
 		ns_subreaper_init();
 	}
@@ -299,30 +331,29 @@ static void mode_ns(bool zap)
 	wl_fact_status("init", wl_wait(init, 0));
 }
 
+static const struct {
+	const char *name;
+	void (*run)(const char *mode);
+} modes[] = {
+	{ "wait4", mode_wait },	       { "waitid", mode_wait },
+	{ "null_pid", mode_wait },     { "null_all", mode_null_all },
+	{ "pidfd", mode_pidfd },       { "reuse", mode_reuse },
+	{ "tracer", mode_tracer },     { "tracer_ign", mode_tracer },
+	{ "autoreap", mode_autoreap }, { "adopt_ign", mode_adopt_ign },
+	{ "ns_subreaper", mode_ns },   { "ns_zap", mode_ns },
+};
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
 
 	wl_fact("parent_pid=%d", (int)getpid());
-	if (!strcmp(mode, "wait4") || !strcmp(mode, "waitid") || !strcmp(mode, "null_pid"))
-		mode_wait(mode);
-	else if (!strcmp(mode, "null_all"))
-		mode_null_all();
-	else if (!strcmp(mode, "pidfd"))
-		mode_pidfd();
-	else if (!strcmp(mode, "reuse"))
-		mode_reuse();
-	else if (!strcmp(mode, "tracer") || !strcmp(mode, "tracer_ign"))
-		mode_tracer(!strcmp(mode, "tracer_ign"));
-	else if (!strcmp(mode, "autoreap"))
-		mode_autoreap();
-	else if (!strcmp(mode, "adopt_ign"))
-		mode_adopt_ign();
-	else if (!strcmp(mode, "ns_subreaper") || !strcmp(mode, "ns_zap"))
-		mode_ns(!strcmp(mode, "ns_zap"));
-	else {
-		errno = EINVAL;
-		wl_die(mode);
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (!strcmp(mode, modes[i].name)) {
+			modes[i].run(mode);
+			return 0;
+		}
 	}
-	return 0;
+	errno = EINVAL;
+	wl_die(mode);
 }
