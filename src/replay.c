@@ -810,6 +810,7 @@ static int reap_parse(struct pt_replay *r)
 	err = err
 		?: detail_flag(r, "reaper", "unknown", &ev->flags,
 			       PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR);
+	err = err ?: detail_flag(r, "reap_at", "free", &ev->flags, PT_F_REAP_AT_FREE);
 	err = err ?: detail_u64(r, "zombie_ns", UINT64_MAX, false, &zombie_ns);
 	if (err <= 0)
 		return err;
@@ -950,7 +951,9 @@ static int actor_parse(struct pt_replay *r)
 		by->pid = ev->task.pid;
 		break;
 	case PT_REAP:
-		err = detail_u32(r, "reaper_tid", &by->tid);
+		/* Released at its free: the thread may be unknown (tid 0). */
+		if (!(ev->flags & PT_F_REAP_AT_FREE) || detail_find(r, "reaper_tid"))
+			err = detail_u32(r, "reaper_tid", &by->tid);
 		err = err < 0 ? err : detail_comm(r, "reaper_comm", by->comm);
 		break;
 	case PT_SIGNAL:

@@ -175,10 +175,14 @@ static void detail_reap(struct pt_csv *w, const struct pt_event *ev)
 		detail_word(w, "reaped", "auto");
 	if (has_flag(ev, PT_F_REAPER_UNKNOWN))
 		detail_word(w, "reaper", "unknown");
+	if (has_flag(ev, PT_F_REAP_AT_FREE))
+		detail_word(w, "reap_at", "free");
 	if (pt_reap_zombie_ns(ev, &zombie_ns))
 		detail_u64(w, "zombie_ns", zombie_ns);
 	if (pt_event_has_actor(ev)) {
-		detail_u64(w, "reaper_tid", ev->by.tid);
+		/* Seen at the free: the releasing thread may be unknown (0). */
+		if (ev->by.tid || !has_flag(ev, PT_F_REAP_AT_FREE))
+			detail_u64(w, "reaper_tid", ev->by.tid);
 		detail_comm(w, "reaper_comm", ev->by.comm);
 	}
 }
