@@ -19,8 +19,10 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Kernel constants that BTF does not carry (macros); stable for decades. */
 #define SIGNAL_STOP_STOPPED 0x00000001
-#define SIGNAL_CLD_CONTINUED 0x00000020
+#define SIGNAL_STOP_CONTINUED 0x00000002
 #define SIGNAL_GROUP_EXIT 0x00000004
+#define SIGNAL_CLD_MASK 0x00000030 /* CLD_STOPPED | CLD_CONTINUED */
+#define SIGNAL_UNKILLABLE 0x00000040
 #define SIGCHLD 17
 #define SIGCONT 18
 #define SIGSTOP 19
@@ -134,12 +136,29 @@ struct stop_key {
 	__u32 tgid;
 	__s32 sig;
 };
+struct stop_sender {
+	struct pt_actor by;
+	__u16 flags; /* PT_F_KERNEL_SENDER or 0 */
+	__u16 _pad[3];
+};
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, struct stop_key);
-	__type(value, struct pt_actor);
+	__type(value, struct stop_sender);
 } stop_senders SEC(".maps");
+
+/* Processes stopped (or stopping) and not yet continued, by tgid: a stop
+ * is answered by one continue. Set at the stop whatever the filters, so
+ * that it is the kernel's state; an entry left by a process that died
+ * stopped is harmless (only a real stop makes a later SIGCONT continue),
+ * and the LRU drops it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u8);
+} stopped SEC(".maps");
 
 static __always_inline void count_lost(__u32 kind)
 {
@@ -744,14 +763,6 @@ static __always_inline bool is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-/* Kernel-made signals (si_code > 0, as the kernel itself tells them apart,
- * and timers) have no sending process: whoever happens to be current is
- * not the sender. SIGCHLD is kept: current is the child it reports on. */
-static __always_inline bool sent_by_kernel(int sig, int code)
-{
-	return (code > 0 && sig != SIGCHLD) || code == SI_TIMER;
-}
-
 static __always_inline int siginfo_code(struct kernel_siginfo *info)
 {
 	/* SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) are not pointers. */
@@ -762,69 +773,95 @@ static __always_inline int siginfo_code(struct kernel_siginfo *info)
 	return BPF_CORE_READ(info, si_code);
 }
 
+#include "sender.bpf.h"
+
 static __always_inline void emit_signal(__u32 kind, int sig, int code, int result,
 					struct task_struct *target, bool group,
-					struct task_struct *sender)
+					const struct pt_actor *by, __u16 flags)
 {
 	struct pt_event *e = reserve(kind);
 
 	if (!e)
 		return;
 	fill_task(&e->task, target);
-	fill_actor_any(&e->by, sender);
+	e->by = *by;
+	e->flags |= flags;
 	e->signal.sig = sig;
 	e->signal.code = code;
 	e->signal.result = result;
 	e->signal._pad = 0;
 	if (group)
 		e->flags |= PT_F_SIG_GROUP;
-	if (sent_by_kernel(sig, code))
-		e->flags |= PT_F_KERNEL_SENDER;
 	submit(e);
+}
+
+/* Whether this SIGCONT continues the process. prepare_signal() has just run
+ * for it: if the process was stopped, or in the middle of a group stop, it
+ * is now running again and marked SIGNAL_STOP_CONTINUED with a CLD_* flag
+ * for its parent. Those flags stay until the process runs, so a SIGCONT
+ * right after another finds them too: the stop, marked in `stopped`, is
+ * answered once. Whatever the handler or the mask, and whether the task is
+ * wanted or not, so that the map follows the kernel. */
+static __always_inline bool continues(struct task_struct *task)
+{
+	unsigned int flags = task->signal->flags;
+	__u32 tgid = task->tgid;
+
+	if (!(flags & SIGNAL_STOP_CONTINUED) || !(flags & SIGNAL_CLD_MASK))
+		return false;
+	return bpf_map_delete_elem(&stopped, &tgid) == 0;
 }
 
 SEC("tp_btf/signal_generate")
 int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
 	     int group, int result)
 {
-	struct task_struct *sender = current_task();
 	int code = siginfo_code(info);
-	struct signal_struct *ss;
+	bool continued = sig == SIGCONT && continues(task);
+	struct pt_actor by;
+	__u16 flags;
 
 	if (!task_wanted(task))
 		return 0;
-	emit_signal(PT_SIGNAL, sig, code, result, task, group, sender);
+	flags = signal_sender(&by, sig, code, info, task);
+	emit_signal(PT_SIGNAL, sig, code, result, task, group, &by, flags);
 
 	if (is_stop_signal(sig) && result == PT_SIG_DELIVERED) {
 		struct stop_key key = { .tgid = task->tgid, .sig = sig };
-		struct pt_actor a = {};
+		struct stop_sender s = { .by = by, .flags = flags };
 
-		fill_actor_any(&a, sender);
-		bpf_map_update_elem(&stop_senders, &key, &a, BPF_ANY);
+		bpf_map_update_elem(&stop_senders, &key, &s, BPF_ANY);
 	}
-	/* SIGCONT resumes a stopped process right here, whatever its handler
-	 * or mask; the kernel marks it CLD_CONTINUED only if it was stopped. */
-	ss = task->signal;
-	if (sig == SIGCONT && (ss->flags & SIGNAL_CLD_CONTINUED))
-		emit_signal(PT_CONTINUE, sig, code, result, task, group, sender);
+	if (continued)
+		emit_signal(PT_CONTINUE, sig, code, result, task, group, &by, flags);
 	return 0;
 }
 
 /* A stop signal with the default action stops the process when it is
- * dequeued, in the target's own context; the sender was kept at generation. */
+ * dequeued, in the target's own context; the sender was kept at generation.
+ * Not so for an init (pid 1 of a namespace), which takes only SIGSTOP, nor
+ * for a process already stopped (possible under ptrace): that is no new
+ * stop. */
 SEC("tp_btf/signal_deliver")
 int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
 {
 	struct task_struct *task = current_task();
+	struct stop_sender *s;
 	struct stop_key key;
-	struct pt_actor *a;
 	struct pt_event *e;
+	unsigned int flags;
+	__u8 one = 1;
 
-	if (!is_stop_signal(sig) || (unsigned long)BPF_CORE_READ(ka, sa.sa_handler) != SIG_DFL ||
-	    !task_wanted(task))
+	if (!is_stop_signal(sig) || (unsigned long)BPF_CORE_READ(ka, sa.sa_handler) != SIG_DFL)
+		return 0;
+	flags = BPF_CORE_READ(task, signal, flags);
+	if ((flags & SIGNAL_STOP_STOPPED) || ((flags & SIGNAL_UNKILLABLE) && sig != SIGSTOP))
 		return 0;
 	key.tgid = BPF_CORE_READ(task, tgid);
 	key.sig = sig;
+	bpf_map_update_elem(&stopped, &key.tgid, &one, BPF_ANY);
+	if (!task_wanted(task))
+		return 0;
 	e = reserve(PT_STOP);
 	if (!e)
 		return 0;
@@ -834,15 +871,17 @@ int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct
 	e->signal.code = siginfo_code(info);
 	e->signal.result = PT_SIG_DELIVERED;
 	e->signal._pad = 0;
-	a = bpf_map_lookup_elem(&stop_senders, &key);
-	if (a) {
-		e->by = *a;
+	s = bpf_map_lookup_elem(&stop_senders, &key);
+	if (s) {
+		e->by = s->by;
+		e->flags |= s->flags;
 		bpf_map_delete_elem(&stop_senders, &key);
 	} else {
+		/* generated before tracing began */
 		no_actor(e);
+		if (kernel_code(e->signal.code))
+			e->flags |= PT_F_KERNEL_SENDER;
 	}
-	if (sent_by_kernel(sig, e->signal.code))
-		e->flags |= PT_F_KERNEL_SENDER;
 	submit(e);
 	return 0;
 }
@@ -1015,6 +1054,12 @@ static __always_inline void snapshot_one(struct seq_file *seq, struct task_struc
 	e.size = sizeof(e);
 	fill_task(&e.task, task);
 	e.flags = PT_F_NO_ACTOR;
+	/* Stopped, or stopping, before tracing began: its continue is due. */
+	if (e.task.state == PT_STATE_STOPPED || task->signal->group_stop_count > 0) {
+		__u8 one = 1;
+
+		bpf_map_update_elem(&stopped, &e.task.pid, &one, BPF_ANY);
+	}
 	if (e.task.state == PT_STATE_ZOMBIE && event_task_wanted(&e.task)) {
 		struct pt_zombie z = { .exit_ns = 0, .freed_ns = 0, .task = e.task };
 
