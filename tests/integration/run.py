@@ -21,6 +21,7 @@ import cases  # noqa: E402
 import cases_follow  # noqa: E402
 import cases_views  # noqa: E402
 import cases_replay  # noqa: E402
+import cases_signals  # noqa: E402
 
 
 class Env:
@@ -58,7 +59,7 @@ def main(argv):
     proctrace = absolute_binary("PROCTRACE", "build/asan/proctrace")
     workloads = absolute_binary("WORKLOADS", "build/workloads")
     selected = [t for t in cases.TESTS + cases_follow.TESTS
-                + cases_views.TESTS + cases_replay.TESTS
+                + cases_views.TESTS + cases_replay.TESTS + cases_signals.TESTS
                 if not argv or any(a in t.__name__ for a in argv)]
     if not selected:
         print("integration: no test matches %s" % " ".join(argv),
