@@ -98,6 +98,26 @@ def test_signal_senders(env):
     check_senders(ck, cap, qc, "SIGUSR1", [(me, "delivered", -2)],
                   "queue SI_TIMER to the child")
     ck.eq("queue: child saw SI_TIMER", q["c_exit_code"], "0")
+
+    # Signals the kernel sends for a process: the siginfo names the sender
+    # (SI_USER: SIGPIPE, pdeathsig) or none (F_SETSIG's POLL_IN, whose
+    # code is CLD_EXITED's number; the SIGKILL of a pid namespace's end).
+    cap, b = run(env, "senders-behalf", ["senders", "behalf"])
+    me, m, k = b["pid"], b["m_pid"], b["k_pid"]
+    ck.eq("behalf: workload's pdeathsig siginfo",
+          (b["k_si_signo"], b["k_si_code"], b["k_si_pid"]), ("10", "0", m))
+    ck.eq("behalf: workload's SIGPIPE and SIGIO codes",
+          (b["sigpipe_code"], b["sigio_code"]), ("0", "1"))
+    check_senders(ck, cap, me, "SIGPIPE", [(me, "delivered", 0)], "behalf")
+    check_senders(ck, cap, k, "SIGUSR1", [(m, "delivered", 0)],
+                  "behalf pdeathsig")
+    for pid, name, code in ((me, "SIGUSR2", 1), (b["ns_last_pid"], "SIGKILL",
+                                                  128)):
+        rows = signal_rows(cap, pid, name)
+        ck.eq("behalf: %s rows (by_pid, code, sender)" % name,
+              [(r["by_pid"], parse_detail(r["detail"]).get("code"),
+                parse_detail(r["detail"]).get("sender")) for r in rows],
+              [("", str(code), "kernel")])
     ck.raise_if_failed()
 
 

@@ -18,7 +18,15 @@
  *               uses otherwise: to itself with rt_sigqueueinfo (SI_KERNEL),
  *               rt_tgsigqueueinfo (a fault's code) and pidfd_send_signal
  *               (POLL_IN), and SI_TIMER to its child: it sent all four.
+ *   behalf      signals the kernel sends for a process, with its siginfo:
+ *               SIGPIPE to a writer (SI_USER, si_pid the writer itself);
+ *               a pdeathsig when the parent M exits (SI_USER, si_pid M);
+ *               F_SETSIG's SIGUSR2 when another process writes to the
+ *               pipe (POLL_IN, no si_pid: the kernel's); SIGKILL to the
+ *               last process of a pid namespace whose init exits
+ *               (SI_KERNEL).
  */
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -265,6 +273,92 @@ static void mode_queue(void)
 	wl_fact_status("c", wl_wait(c, 0));
 }
 
+static void mode_behalf(void)
+{
+	struct wl_gate ready, go;
+	int p[2];
+	pid_t me = getpid(), m, k, w;
+	siginfo_t si;
+
+	wl_fact("pid=%d", (int)me);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0))
+		wl_die("PR_SET_CHILD_SUBREAPER");
+	block(SIGPIPE);
+	if (pipe(p))
+		wl_die("pipe");
+	close(p[0]);
+	if (write(p[1], "x", 1) >= 0 || errno != EPIPE)
+		wl_die("write to a pipe without reader");
+	close(p[1]);
+	wl_fact("sigpipe_code=%d", take(SIGPIPE).si_code);
+
+	/* pdeathsig: K asks for SIGUSR1 when its parent M exits */
+	wl_gate_open(&ready);
+	m = wl_fork();
+	if (m == 0) {
+		k = wl_fork();
+		if (k == 0) {
+			block(SIGUSR1);
+			if (prctl(PR_SET_PDEATHSIG, SIGUSR1, 0, 0, 0))
+				wl_die("PR_SET_PDEATHSIG");
+			wl_gate_pass(&ready);
+			while (getppid() != me)
+				wl_sleep_ms(1);
+			si = take(SIGUSR1);
+			wl_fact("k_si_signo=%d", si.si_signo);
+			wl_fact("k_si_code=%d", si.si_code);
+			wl_fact("k_si_pid=%d", (int)si.si_pid);
+			_exit(0);
+		}
+		wl_fact("k_pid=%d", (int)k);
+		wl_gate_wait(&ready);
+		_exit(0);
+	}
+	wl_fact("m_pid=%d", (int)m);
+	wl_fact_status("m", wl_wait(m, 0));
+	/* K is ours now */
+	wl_fact_status("k", wl_wait(-1, 0));
+
+	/* F_SETSIG: SIGUSR2 to us when W writes to our pipe */
+	block(SIGUSR2);
+	if (pipe(p) || fcntl(p[0], F_SETOWN, me) || fcntl(p[0], F_SETSIG, SIGUSR2) ||
+	    fcntl(p[0], F_SETFL, O_ASYNC | O_NONBLOCK))
+		wl_die("F_SETSIG");
+	w = wl_fork();
+	if (w == 0) {
+		if (write(p[1], "x", 1) != 1)
+			wl_die("write");
+		_exit(0);
+	}
+	wl_fact("w_pid=%d", (int)w);
+	wl_fact_status("w", wl_wait(w, 0));
+	si = take(SIGUSR2);
+	wl_fact("sigio_code=%d", si.si_code);
+	close(p[0]);
+	close(p[1]);
+
+	/* A pid namespace's init exits: the kernel kills what is left (K,
+	 * which its init then reaps). */
+	wl_gate_open(&ready);
+	wl_gate_open(&go);
+	if (unshare(CLONE_NEWPID))
+		wl_die("unshare(CLONE_NEWPID)");
+	m = wl_fork();
+	if (m == 0) {
+		k = wl_fork();
+		if (k == 0) {
+			wl_fact("ns_last_pid=%d", (int)global_pid());
+			wl_gate_pass(&ready);
+			wl_gate_wait(&go);
+			_exit(0);
+		}
+		wl_gate_wait(&ready);
+		_exit(0);
+	}
+	wl_fact("ns_init_pid=%d", (int)m);
+	wl_fact_status("ns_init", wl_wait(m, 0));
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -281,8 +375,10 @@ int main(int argc, char **argv)
 		mode_exit_signal();
 	} else if (!strcmp(mode, "queue")) {
 		mode_queue();
+	} else if (!strcmp(mode, "behalf")) {
+		mode_behalf();
 	} else {
-		fprintf(stderr, "usage: senders subreaper|pidns|ptrace|exit_signal|queue\n");
+		fprintf(stderr, "usage: senders subreaper|pidns|ptrace|exit_signal|queue|behalf\n");
 		return WL_BROKEN;
 	}
 	return 0;
