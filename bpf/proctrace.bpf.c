@@ -131,34 +131,26 @@ struct {
 	__type(value, struct inflight);
 } inflight SEC(".maps");
 
-/* Sender of a pending stop signal, kept from generation to delivery. */
-struct stop_key {
-	__u32 tgid;
-	__s32 sig;
+/* The stop signals of a process, by tgid: who sent each pending one (kept
+ * from generation to delivery), and whether it is stopped and not yet
+ * continued (a stop is answered by one continue). Both signal tracepoints
+ * run under the process's siglock, so the value is changed in place.
+ * `stopped` is set whatever the filters, so that it is the kernel's state;
+ * an entry of a process that died stopped is harmless (only a real stop
+ * makes a later SIGCONT continue a process), and the LRU drops it. */
+struct stop_state {
+	struct pt_actor by[4]; /* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
+	__u16 flags[4];	       /* PT_F_KERNEL_SENDER or 0 */
+	__u8 sent;	       /* bit i: by[i] holds a pending signal's sender */
+	__u8 stopped;
+	__u8 _pad[6];
 };
-struct stop_sender {
-	struct pt_actor by;
-	__u16 flags; /* PT_F_KERNEL_SENDER or 0 */
-	__u16 _pad[3];
-};
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct stop_key);
-	__type(value, struct stop_sender);
-} stop_senders SEC(".maps");
-
-/* Processes stopped (or stopping) and not yet continued, by tgid: a stop
- * is answered by one continue. Set at the stop whatever the filters, so
- * that it is the kernel's state; an entry left by a process that died
- * stopped is harmless (only a real stop makes a later SIGCONT continue),
- * and the LRU drops it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u32);
-	__type(value, __u8);
-} stopped SEC(".maps");
+	__type(value, struct stop_state);
+} stops SEC(".maps");
 
 static __always_inline void count_lost(__u32 kind)
 {
@@ -795,21 +787,55 @@ static __always_inline void emit_signal(__u32 kind, int sig, int code, int resul
 	submit(e);
 }
 
+/* The entry of process tgid in `stops`, made if it has none. */
+static __always_inline struct stop_state *stop_state_of(__u32 tgid)
+{
+	struct stop_state *s = bpf_map_lookup_elem(&stops, &tgid);
+	struct stop_state fresh = {};
+
+	if (s)
+		return s;
+	bpf_map_update_elem(&stops, &tgid, &fresh, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&stops, &tgid);
+}
+
+/* Who sent the pending stop signal sig, for its stop. */
+static __always_inline void keep_stop_sender(__u32 tgid, int sig, const struct pt_actor *by,
+					     __u16 flags)
+{
+	struct stop_state *s = bpf_map_lookup_elem(&stops, &tgid);
+	struct stop_state fresh = {};
+	int i = (sig - SIGSTOP) & 3;
+
+	if (!s)
+		s = &fresh;
+	s->by[i] = *by;
+	s->flags[i] = flags;
+	s->sent |= 1 << i;
+	if (s == &fresh)
+		bpf_map_update_elem(&stops, &tgid, &fresh, BPF_NOEXIST);
+}
+
 /* Whether this SIGCONT continues the process. prepare_signal() has just run
  * for it: if the process was stopped, or in the middle of a group stop, it
  * is now running again and marked SIGNAL_STOP_CONTINUED with a CLD_* flag
  * for its parent. Those flags stay until the process runs, so a SIGCONT
- * right after another finds them too: the stop, marked in `stopped`, is
- * answered once. Whatever the handler or the mask, and whether the task is
- * wanted or not, so that the map follows the kernel. */
+ * right after another finds them too: the stop is answered once. Whatever
+ * the handler or the mask, and whether the task is wanted or not, so that
+ * `stops` follows the kernel. */
 static __always_inline bool continues(struct task_struct *task)
 {
 	unsigned int flags = task->signal->flags;
 	__u32 tgid = task->tgid;
+	struct stop_state *s;
 
 	if (!(flags & SIGNAL_STOP_CONTINUED) || !(flags & SIGNAL_CLD_MASK))
 		return false;
-	return bpf_map_delete_elem(&stopped, &tgid) == 0;
+	s = bpf_map_lookup_elem(&stops, &tgid);
+	if (!s || !s->stopped)
+		return false;
+	s->stopped = 0;
+	return true;
 }
 
 SEC("tp_btf/signal_generate")
@@ -826,12 +852,8 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struc
 	flags = signal_sender(&by, sig, code, info, task);
 	emit_signal(PT_SIGNAL, sig, code, result, task, group, &by, flags);
 
-	if (is_stop_signal(sig) && result == PT_SIG_DELIVERED) {
-		struct stop_key key = { .tgid = task->tgid, .sig = sig };
-		struct stop_sender s = { .by = by, .flags = flags };
-
-		bpf_map_update_elem(&stop_senders, &key, &s, BPF_ANY);
-	}
+	if (is_stop_signal(sig) && result == PT_SIG_DELIVERED)
+		keep_stop_sender(task->tgid, sig, &by, flags);
 	if (continued)
 		emit_signal(PT_CONTINUE, sig, code, result, task, group, &by, flags);
 	return 0;
@@ -846,20 +868,19 @@ SEC("tp_btf/signal_deliver")
 int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
 {
 	struct task_struct *task = current_task();
-	struct stop_sender *s;
-	struct stop_key key;
+	int i = (sig - SIGSTOP) & 3;
+	struct stop_state *s;
 	struct pt_event *e;
 	unsigned int flags;
-	__u8 one = 1;
 
 	if (!is_stop_signal(sig) || (unsigned long)BPF_CORE_READ(ka, sa.sa_handler) != SIG_DFL)
 		return 0;
 	flags = BPF_CORE_READ(task, signal, flags);
 	if ((flags & SIGNAL_STOP_STOPPED) || ((flags & SIGNAL_UNKILLABLE) && sig != SIGSTOP))
 		return 0;
-	key.tgid = BPF_CORE_READ(task, tgid);
-	key.sig = sig;
-	bpf_map_update_elem(&stopped, &key.tgid, &one, BPF_ANY);
+	s = stop_state_of(BPF_CORE_READ(task, tgid));
+	if (s)
+		s->stopped = 1;
 	if (!task_wanted(task))
 		return 0;
 	e = reserve(PT_STOP);
@@ -871,11 +892,10 @@ int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct
 	e->signal.code = siginfo_code(info);
 	e->signal.result = PT_SIG_DELIVERED;
 	e->signal._pad = 0;
-	s = bpf_map_lookup_elem(&stop_senders, &key);
-	if (s) {
-		e->by = s->by;
-		e->flags |= s->flags;
-		bpf_map_delete_elem(&stop_senders, &key);
+	if (s && (s->sent & (1 << i))) {
+		e->by = s->by[i];
+		e->flags |= s->flags[i];
+		s->sent &= ~(1 << i);
 	} else {
 		/* generated before tracing began */
 		no_actor(e);
@@ -1056,9 +1076,10 @@ static __always_inline void snapshot_one(struct seq_file *seq, struct task_struc
 	e.flags = PT_F_NO_ACTOR;
 	/* Stopped, or stopping, before tracing began: its continue is due. */
 	if (e.task.state == PT_STATE_STOPPED || task->signal->group_stop_count > 0) {
-		__u8 one = 1;
+		struct stop_state *s = stop_state_of(e.task.pid);
 
-		bpf_map_update_elem(&stopped, &e.task.pid, &one, BPF_ANY);
+		if (s)
+			s->stopped = 1;
 	}
 	if (e.task.state == PT_STATE_ZOMBIE && event_task_wanted(&e.task)) {
 		struct pt_zombie z = { .exit_ns = 0, .freed_ns = 0, .task = e.task };
