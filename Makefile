@@ -139,7 +139,7 @@ vmlinux:
 	mv $(VMLINUX).tmp $(VMLINUX)
 
 format:
-	clang-format -i bpf/*.c src/*.c src/out/*.c include/proctrace/*.h tests/unit/*.c tests/workloads/*.c
+	clang-format -i bpf/*.c bpf/*.h src/*.c src/out/*.c include/proctrace/*.h tests/unit/*.c tests/workloads/*.c
 
 # The generated skeleton (in loader.c) trips the analyzer's leak check on
 # bpftool's own code: that one check is off for loader.c.

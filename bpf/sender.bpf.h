@@ -34,7 +34,7 @@
 /* xarray internals (include/linux/xarray.h): an internal entry has the low
  * bits 10; above 4096 it is a node. 32-bit pid numbers need at most 6
  * levels of 64 slots (8 with the 16-slot nodes of CONFIG_BASE_SMALL). */
-#define XA_INTERNAL(e) (((e) & 3) == 2)
+#define XA_INTERNAL(e) (((e)&3) == 2)
 #define XA_IS_NODE(e) (XA_INTERNAL(e) && (e) > 4096)
 #define XA_MAX_DEPTH 8
 
@@ -194,9 +194,8 @@ static __always_inline struct task_struct *notifier(struct task_struct *target, 
  * siginfo as a child's (siginfo_layout()). Any other signal is one only as
  * a child's exit_signal, to its parent or tracer: other kernel signals use
  * the same code numbers (F_SETSIG's POLL_IN is 1). */
-static __always_inline struct task_struct *notified_child(int sig, int code,
-							  struct kernel_siginfo *info,
-							  struct task_struct *target)
+static __always_inline struct task_struct *
+notified_child(int sig, int code, struct kernel_siginfo *info, struct task_struct *target)
 {
 	struct task_struct *child;
 	pid_t parent;

@@ -230,7 +230,8 @@ int main(int argc, char **argv)
 			wl_die("stdin");
 		cont(c);
 	} else {
-		fprintf(stderr, "usage: stop_seq double|running|twice|handler|blocked|midstop|ptrace|held\n");
+		fprintf(stderr,
+			"usage: stop_seq double|running|twice|handler|blocked|midstop|ptrace|held\n");
 		_exit(WL_BROKEN);
 	}
 	wl_gate_pass(&go);
