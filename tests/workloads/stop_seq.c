@@ -66,24 +66,25 @@ static void sig_to(pid_t pid, int sig)
 		wl_die("kill");
 }
 
-static void stop(pid_t c)
+/* Send sig to C, then wait until waitid(options) reports code for it. */
+static void step(pid_t c, int sig, int options, int code)
 {
 	siginfo_t si;
 
-	sig_to(c, SIGSTOP);
+	sig_to(c, sig);
 	memset(&si, 0, sizeof(si));
-	if (waitid(P_PID, c, &si, WSTOPPED) || si.si_code != CLD_STOPPED)
-		wl_die("waitid WSTOPPED");
+	if (waitid(P_PID, c, &si, options) || si.si_code != code)
+		wl_die("waitid");
+}
+
+static void stop(pid_t c)
+{
+	step(c, SIGSTOP, WSTOPPED, CLD_STOPPED);
 }
 
 static void cont(pid_t c)
 {
-	siginfo_t si;
-
-	sig_to(c, SIGCONT);
-	memset(&si, 0, sizeof(si));
-	if (waitid(P_PID, c, &si, WCONTINUED) || si.si_code != CLD_CONTINUED)
-		wl_die("waitid WCONTINUED");
+	step(c, SIGCONT, WCONTINUED, CLD_CONTINUED);
 }
 
 static void mode_double(pid_t c)
