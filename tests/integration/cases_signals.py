@@ -161,8 +161,8 @@ def check_two_sigconts(ck, cap, f, what):
 
 
 def test_stop_continue_sequences(env):
-    modes = ["double", "running", "twice", "handler", "blocked", "midstop",
-             "ptrace"]
+    modes = ["double", "running", "twice", "handler", "blocked", "threads",
+             "midstop", "ptrace"]
     ck = Check()
     f, caps = {}, {}
     for m in modes:
@@ -186,6 +186,17 @@ def test_stop_continue_sequences(env):
         ck.eq("%s: SIGCONT results" % mode,
               [parse_detail(r["detail"]).get("result") for r in conts],
               ["delivered"])
+
+    # A group stop is reported by the thread that completes it, the continue
+    # by the first thread that runs: both name the process, by its leader.
+    check_stops(ck, caps["threads"], f["threads"], ["stop", "continue"],
+                "threads")
+    p, c = f["threads"]["parent_pid"], f["threads"]["child_pid"]
+    ck.eq("threads: SIGCHLD to P (code, by_pid, sender_tid)",
+          [(parse_detail(r["detail"]).get("code"), r["by_pid"],
+            parse_detail(r["detail"]).get("sender_tid"))
+           for r in signal_rows(caps["threads"], p, "SIGCHLD")],
+          [("5", c, c), ("6", c, c), ("1", c, c)])
 
     # Under ptrace: the attach's SIGSTOP (the kernel's: SEND_SIG_PRIV, so
     # SI_KERNEL), passed on by the tracer, makes a group stop; the trap

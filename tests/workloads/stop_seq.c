@@ -13,6 +13,8 @@
  *               in a group stop until its vfork child exits): SIGSTOP stops
  *               C's main thread only, a SIGCONT ends the group stop before
  *               it completes, a second one finds nothing to continue
+ *   threads     stop, continue, C having a second thread: the thread that
+ *               completes the group stop, often not the leader, reports it
  *   ptrace      P attaches to C with PTRACE_ATTACH; C's SIGSTOP is passed on
  *               by P, so C enters a group stop under ptrace; SIGCONT
  *   held        P stops C, says held=1 and waits for a byte on stdin before
@@ -130,6 +132,14 @@ static void *vforker(void *arg)
 	return NULL;
 }
 
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
 static void midstop_child(void)
 {
 	pthread_t t;
@@ -201,6 +211,12 @@ int main(int argc, char **argv)
 		}
 		if (!strcmp(mode, "midstop"))
 			midstop_child();
+		if (!strcmp(mode, "threads")) {
+			pthread_t t;
+
+			if (pthread_create(&t, NULL, sleeper, NULL))
+				wl_die("pthread_create");
+		}
 		child_wait();
 	}
 	wl_fact("child_pid=%d", (int)c);
@@ -215,7 +231,8 @@ int main(int argc, char **argv)
 		cont(c);
 		stop(c);
 		cont(c);
-	} else if (!strcmp(mode, "handler") || !strcmp(mode, "blocked")) {
+	} else if (!strcmp(mode, "handler") || !strcmp(mode, "blocked") ||
+		   !strcmp(mode, "threads")) {
 		stop(c);
 		cont(c);
 	} else if (!strcmp(mode, "midstop")) {
@@ -232,7 +249,7 @@ int main(int argc, char **argv)
 		cont(c);
 	} else {
 		fprintf(stderr,
-			"usage: stop_seq double|running|twice|handler|blocked|midstop|ptrace|held\n");
+			"usage: stop_seq double|running|twice|handler|blocked|threads|midstop|ptrace|held\n");
 		_exit(WL_BROKEN);
 	}
 	wl_gate_pass(&go);
