@@ -28,7 +28,7 @@ enum pt_kind {
 	PT_SIGNAL,	 /* signal generated (tp signal_generate); task = receiver,
 			  * by = sender, from the siginfo: see bpf/sender.bpf.h */
 	PT_STOP,	 /* stop signal taken (tp signal_deliver); by = sender */
-	PT_CONTINUE,	 /* stopped task continued by SIGCONT, once per stop */
+	PT_CONTINUE,	 /* stopped task continued by SIGCONT (once per stop); by = sender */
 	PT_SETPGID,	 /* task moved to another process group; by = caller */
 	PT_SETSID,	 /* task started a new session; by = caller (itself) */
 	PT_RENAME,	 /* task changed its comm; payload rename */
