@@ -135,9 +135,11 @@ struct {
  * from generation to delivery), and whether it is stopped and not yet
  * continued (a stop is answered by one continue). Both signal tracepoints
  * run under the process's siglock, so the value is changed in place.
- * `stopped` is set whatever the filters, so that it is the kernel's state;
- * an entry of a process that died stopped is harmless (only a real stop
- * makes a later SIGCONT continue a process), and the LRU drops it. */
+ * `stopped` is set whatever the filters, so that it is the kernel's state.
+ * The continue removes the entry (SIGCONT also discards the pending stop
+ * signals), so entries are those of stopped processes and pending stop
+ * signals; one left by a process that died stopped is harmless (only a
+ * real stop makes a later SIGCONT continue a process), the LRU drops it. */
 struct stop_state {
 	struct pt_actor by[4]; /* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
 	__u16 flags[4];	       /* PT_F_KERNEL_SENDER or 0 */
@@ -834,7 +836,7 @@ static __always_inline bool continues(struct task_struct *task)
 	s = bpf_map_lookup_elem(&stops, &tgid);
 	if (!s || !s->stopped)
 		return false;
-	s->stopped = 0;
+	bpf_map_delete_elem(&stops, &tgid);
 	return true;
 }
 
@@ -897,7 +899,7 @@ int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct
 		e->flags |= s->flags[i];
 		s->sent &= ~(1 << i);
 	} else {
-		/* generated before tracing began */
+		/* generated before tracing began (or filtered out then) */
 		no_actor(e);
 		if (kernel_code(e->signal.code))
 			e->flags |= PT_F_KERNEL_SENDER;
