@@ -203,8 +203,14 @@ def test_stop_continue_sequences(env):
     # before it is no stop.
     check_stops(ck, caps["ptrace"], f["ptrace"], ["stop", "continue"],
                 "ptrace", kernel_stops=True)
+    p, c = f["ptrace"]["parent_pid"], f["ptrace"]["child_pid"]
     ck.eq("ptrace: SIGSTOP rows",
-          len(signal_rows(caps["ptrace"], f["ptrace"]["child_pid"], "SIGSTOP")), 1)
+          len(signal_rows(caps["ptrace"], c, "SIGSTOP")), 1)
+    # The tracer (also the parent) hears of the trap, the group stop, the
+    # continue and the exit: CLD_TRAPPED, CLD_STOPPED, CLD_CONTINUED,
+    # CLD_EXITED, each from C.
+    check_senders(ck, caps["ptrace"], p, "SIGCHLD",
+                  [(c, "ignored", code) for code in (4, 5, 6, 1)], "ptrace")
     ck.raise_if_failed()
 
 
