@@ -178,8 +178,8 @@ def test_stop_continue_sequences(env):
     ck.eq("running: SIGCONT rows", [parse_detail(r["detail"]).get("result")
                                     for r in conts], ["ignored"])
 
-    check_stops(ck, caps["twice"], f["twice"], ["stop", "continue", "stop", "continue"],
-                "twice")
+    check_stops(ck, caps["twice"], f["twice"],
+                ["stop", "continue", "stop", "continue"], "twice")
     for mode in ("handler", "blocked"):
         check_stops(ck, caps[mode], f[mode], ["stop", "continue"], mode)
         conts = signal_rows(caps[mode], f[mode]["child_pid"], "SIGCONT")
