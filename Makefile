@@ -63,7 +63,7 @@ all: deps $(OUT)/proctrace
 deps:
 	$(Q)scripts/setup-deps.sh
 
-$(BPF_OBJ): bpf/proctrace.bpf.c include/proctrace/event.h $(VMLINUX) | $(OUT) deps
+$(BPF_OBJ): bpf/proctrace.bpf.c bpf/sender.bpf.h include/proctrace/event.h $(VMLINUX) | $(OUT) deps
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(BPF_WARN) \
 		-Iinclude -Ivmlinux/$(ARCH) -c $< -o $@
@@ -139,7 +139,7 @@ vmlinux:
 	mv $(VMLINUX).tmp $(VMLINUX)
 
 format:
-	clang-format -i bpf/*.c src/*.c src/out/*.c include/proctrace/*.h tests/unit/*.c tests/workloads/*.c
+	clang-format -i bpf/*.c bpf/*.h src/*.c src/out/*.c include/proctrace/*.h tests/unit/*.c tests/workloads/*.c
 
 # The generated skeleton (in loader.c) trips the analyzer's leak check on
 # bpftool's own code: that one check is off for loader.c.

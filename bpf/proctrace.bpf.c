@@ -19,8 +19,10 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Kernel constants that BTF does not carry (macros); stable for decades. */
 #define SIGNAL_STOP_STOPPED 0x00000001
-#define SIGNAL_CLD_CONTINUED 0x00000020
+#define SIGNAL_STOP_CONTINUED 0x00000002
 #define SIGNAL_GROUP_EXIT 0x00000004
+#define SIGNAL_CLD_MASK 0x00000030 /* CLD_STOPPED | CLD_CONTINUED */
+#define SIGNAL_UNKILLABLE 0x00000040
 #define SIGCHLD 17
 #define SIGCONT 18
 #define SIGSTOP 19
@@ -161,17 +163,28 @@ struct {
 	__type(value, struct wait_candidates);
 } wait_candidates SEC(".maps");
 
-/* Sender of a pending stop signal, kept from generation to delivery. */
-struct stop_key {
-	__u32 tgid;
-	__s32 sig;
+/* The stop signals of a process, by tgid: who sent each pending one (kept
+ * from generation to delivery), and whether it is stopped and not yet
+ * continued (a stop is answered by one continue). Both signal tracepoints
+ * run under the process's siglock, so the value is changed in place.
+ * `stopped` is set whatever the filters, so that it is the kernel's state.
+ * The continue removes the entry (SIGCONT also discards the pending stop
+ * signals), so entries are those of stopped processes and pending stop
+ * signals; one left by a process that died stopped is harmless (only a
+ * real stop makes a later SIGCONT continue a process), the LRU drops it. */
+struct stop_state {
+	struct pt_actor by[4]; /* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
+	__u16 flags[4];	       /* PT_F_KERNEL_SENDER or 0 */
+	__u8 sent;	       /* bit i: by[i] holds a pending signal's sender */
+	__u8 stopped;
+	__u8 _pad[6];
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct stop_key);
-	__type(value, struct pt_actor);
-} stop_senders SEC(".maps");
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct stop_state);
+} stops SEC(".maps");
 
 static __always_inline void count_lost(__u32 kind)
 {
@@ -1092,14 +1105,6 @@ static __always_inline bool is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-/* Kernel-made signals (si_code > 0, as the kernel itself tells them apart,
- * and timers) have no sending process: whoever happens to be current is
- * not the sender. SIGCHLD is kept: current is the child it reports on. */
-static __always_inline bool sent_by_kernel(int sig, int code)
-{
-	return (code > 0 && sig != SIGCHLD) || code == SI_TIMER;
-}
-
 static __always_inline int siginfo_code(struct kernel_siginfo *info)
 {
 	/* SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) are not pointers. */
@@ -1110,69 +1115,124 @@ static __always_inline int siginfo_code(struct kernel_siginfo *info)
 	return BPF_CORE_READ(info, si_code);
 }
 
+#include "sender.bpf.h"
+
 static __always_inline void emit_signal(__u32 kind, int sig, int code, int result,
 					struct task_struct *target, bool group,
-					struct task_struct *sender)
+					const struct pt_actor *by, __u16 flags)
 {
 	struct pt_event *e = reserve(kind);
 
 	if (!e)
 		return;
 	fill_task(&e->task, target);
-	fill_actor_any(&e->by, sender);
+	e->by = *by;
+	e->flags |= flags;
 	e->signal.sig = sig;
 	e->signal.code = code;
 	e->signal.result = result;
 	e->signal._pad = 0;
 	if (group)
 		e->flags |= PT_F_SIG_GROUP;
-	if (sent_by_kernel(sig, code))
-		e->flags |= PT_F_KERNEL_SENDER;
 	submit(e);
+}
+
+/* The entry of process tgid in `stops`, made if it has none. */
+static __always_inline struct stop_state *stop_state_of(__u32 tgid)
+{
+	struct stop_state *s = bpf_map_lookup_elem(&stops, &tgid);
+	struct stop_state fresh = {};
+
+	if (s)
+		return s;
+	bpf_map_update_elem(&stops, &tgid, &fresh, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&stops, &tgid);
+}
+
+/* Who sent the pending stop signal sig, for its stop. */
+static __always_inline void keep_stop_sender(__u32 tgid, int sig, const struct pt_actor *by,
+					     __u16 flags)
+{
+	struct stop_state *s = bpf_map_lookup_elem(&stops, &tgid);
+	struct stop_state fresh = {};
+	int i = (sig - SIGSTOP) & 3;
+
+	if (!s)
+		s = &fresh;
+	s->by[i] = *by;
+	s->flags[i] = flags;
+	s->sent |= 1 << i;
+	if (s == &fresh)
+		bpf_map_update_elem(&stops, &tgid, &fresh, BPF_NOEXIST);
+}
+
+/* Whether this SIGCONT continues the process. prepare_signal() has just run
+ * for it: if the process was stopped, or in the middle of a group stop, it
+ * is now running again and marked SIGNAL_STOP_CONTINUED with a CLD_* flag
+ * for its parent. Those flags stay until the process runs, so a SIGCONT
+ * right after another finds them too: the stop is answered once. Whatever
+ * the handler or the mask, and whether the task is wanted or not, so that
+ * `stops` follows the kernel. */
+static __always_inline bool continues(struct task_struct *task)
+{
+	unsigned int flags = task->signal->flags;
+	__u32 tgid = task->tgid;
+	struct stop_state *s;
+
+	if (!(flags & SIGNAL_STOP_CONTINUED) || !(flags & SIGNAL_CLD_MASK))
+		return false;
+	s = bpf_map_lookup_elem(&stops, &tgid);
+	if (!s || !s->stopped)
+		return false;
+	bpf_map_delete_elem(&stops, &tgid);
+	return true;
 }
 
 SEC("tp_btf/signal_generate")
 int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
 	     int group, int result)
 {
-	struct task_struct *sender = current_task();
 	int code = siginfo_code(info);
-	struct signal_struct *ss;
+	bool continued = sig == SIGCONT && continues(task);
+	struct pt_actor by;
+	__u16 flags;
 
 	if (!task_wanted(task))
 		return 0;
-	emit_signal(PT_SIGNAL, sig, code, result, task, group, sender);
+	flags = signal_sender(&by, sig, code, info, task);
+	emit_signal(PT_SIGNAL, sig, code, result, task, group, &by, flags);
 
-	if (is_stop_signal(sig) && result == PT_SIG_DELIVERED) {
-		struct stop_key key = { .tgid = task->tgid, .sig = sig };
-		struct pt_actor a = {};
-
-		fill_actor_any(&a, sender);
-		bpf_map_update_elem(&stop_senders, &key, &a, BPF_ANY);
-	}
-	/* SIGCONT resumes a stopped process right here, whatever its handler
-	 * or mask; the kernel marks it CLD_CONTINUED only if it was stopped. */
-	ss = task->signal;
-	if (sig == SIGCONT && (ss->flags & SIGNAL_CLD_CONTINUED))
-		emit_signal(PT_CONTINUE, sig, code, result, task, group, sender);
+	if (is_stop_signal(sig) && result == PT_SIG_DELIVERED)
+		keep_stop_sender(task->tgid, sig, &by, flags);
+	if (continued)
+		emit_signal(PT_CONTINUE, sig, code, result, task, group, &by, flags);
 	return 0;
 }
 
 /* A stop signal with the default action stops the process when it is
- * dequeued, in the target's own context; the sender was kept at generation. */
+ * dequeued, in the target's own context; the sender was kept at generation.
+ * Not so for an init (pid 1 of a namespace), which takes only SIGSTOP, nor
+ * for a process already stopped (possible under ptrace): that is no new
+ * stop. */
 SEC("tp_btf/signal_deliver")
 int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
 {
 	struct task_struct *task = current_task();
-	struct stop_key key;
-	struct pt_actor *a;
+	int i = (sig - SIGSTOP) & 3;
+	struct stop_state *s;
 	struct pt_event *e;
+	unsigned int flags;
 
-	if (!is_stop_signal(sig) || (unsigned long)BPF_CORE_READ(ka, sa.sa_handler) != SIG_DFL ||
-	    !task_wanted(task))
+	if (!is_stop_signal(sig) || (unsigned long)BPF_CORE_READ(ka, sa.sa_handler) != SIG_DFL)
 		return 0;
-	key.tgid = BPF_CORE_READ(task, tgid);
-	key.sig = sig;
+	flags = BPF_CORE_READ(task, signal, flags);
+	if ((flags & SIGNAL_STOP_STOPPED) || ((flags & SIGNAL_UNKILLABLE) && sig != SIGSTOP))
+		return 0;
+	s = stop_state_of(BPF_CORE_READ(task, tgid));
+	if (s)
+		s->stopped = 1;
+	if (!task_wanted(task))
+		return 0;
 	e = reserve(PT_STOP);
 	if (!e)
 		return 0;
@@ -1182,55 +1242,18 @@ int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct
 	e->signal.code = siginfo_code(info);
 	e->signal.result = PT_SIG_DELIVERED;
 	e->signal._pad = 0;
-	a = bpf_map_lookup_elem(&stop_senders, &key);
-	if (a) {
-		e->by = *a;
-		bpf_map_delete_elem(&stop_senders, &key);
+	if (s && (s->sent & (1 << i))) {
+		e->by = s->by[i];
+		e->flags |= s->flags[i];
+		s->sent &= ~(1 << i);
 	} else {
+		/* generated before tracing began (or filtered out then) */
 		no_actor(e);
+		if (kernel_code(e->signal.code))
+			e->flags |= PT_F_KERNEL_SENDER;
 	}
-	if (sent_by_kernel(sig, e->signal.code))
-		e->flags |= PT_F_KERNEL_SENDER;
 	submit(e);
 	return 0;
-}
-
-/* The kernel's pid -> struct pid table of a namespace is an IDR, that is
- * an XArray indexed by pid number: internal entries (low bits 10) above
- * 4096 point to nodes of slots, leaves are the struct pid pointers. */
-#define XA_INTERNAL_TAG 2UL
-#define XA_MAX_DEPTH 6 /* 64^6 > the largest pid_max (2^22) */
-
-static __always_inline bool xa_is_node_entry(void *entry)
-{
-	return ((unsigned long)entry & 3) == XA_INTERNAL_TAG && (unsigned long)entry > 4096;
-}
-
-/* find_pid_ns(): the struct pid numbered nr in ns, or NULL. */
-static __always_inline struct pid *find_pid_in(struct pid_namespace *ns, __u32 nr)
-{
-	/* Slots per node, from BTF: 64, or 16 on CONFIG_BASE_SMALL kernels. */
-	unsigned long mask = bpf_core_field_size(struct xa_node, slots) / sizeof(void *) - 1;
-	unsigned long index = nr - BPF_CORE_READ(ns, idr.idr_base);
-	void *entry = BPF_CORE_READ(ns, idr.idr_rt.xa_head);
-	struct xa_node *node;
-	unsigned int shift;
-
-	if (!xa_is_node_entry(entry))
-		return index == 0 && !((unsigned long)entry & 3) ? entry : NULL;
-	for (int depth = 0; depth < XA_MAX_DEPTH; depth++) {
-		node = (struct xa_node *)((unsigned long)entry - XA_INTERNAL_TAG);
-		shift = BPF_CORE_READ(node, shift);
-		/* the head node covers indexes up to (mask + 1) << shift */
-		if (depth == 0 && (index >> shift) > mask)
-			return NULL;
-		bpf_core_read(&entry, sizeof(entry), &node->slots[(index >> shift) & mask]);
-		if (!xa_is_node_entry(entry))
-			/* a pid, NULL, or a retry/zero entry of an update in
-			 * progress (tagged, so never a pid) */
-			return ((unsigned long)entry & 3) ? NULL : entry;
-	}
-	return NULL;
 }
 
 /* find_task_by_vpid() as setpgid(pid, ...) does it, in the caller's pid
@@ -1239,21 +1262,12 @@ static __always_inline struct pid *find_pid_in(struct pid_namespace *ns, __u32 n
  * (forked by any of its threads), and a refused call makes no event. */
 static __always_inline struct task_struct *setpgid_target(struct task_struct *cur, __u32 vpid)
 {
-	unsigned long links_off = bpf_core_field_offset(struct task_struct, pid_links);
 	unsigned int level;
 	struct pid_namespace *ns = active_ns(cur, &level);
-	struct pid *p;
-	struct hlist_node *first;
 
 	if (vpid == 0)
 		return BPF_CORE_READ(cur, group_leader);
-	p = find_pid_in(ns, vpid);
-	if (!p)
-		return NULL;
-	/* pid->tasks[PIDTYPE_PID] holds the one task of that number, linked
-	 * through its pid_links[PIDTYPE_PID]. */
-	first = BPF_CORE_READ(p, tasks[0].first);
-	return first ? (void *)first - links_off : NULL;
+	return task_by_vnr(ns, vpid);
 }
 
 SEC("tracepoint/syscalls/sys_enter_setpgid")
@@ -1388,6 +1402,13 @@ static __always_inline void snapshot_one(struct seq_file *seq, struct task_struc
 	e.size = sizeof(e);
 	fill_task(&e.task, task);
 	e.flags = PT_F_NO_ACTOR;
+	/* Stopped, or stopping, before tracing began: its continue is due. */
+	if (e.task.state == PT_STATE_STOPPED || task->signal->group_stop_count > 0) {
+		struct stop_state *s = stop_state_of(e.task.pid);
+
+		if (s)
+			s->stopped = 1;
+	}
 	/* An exit that came first knows more: NOEXIST. */
 	if (e.task.state == PT_STATE_ZOMBIE && event_task_wanted(&e.task))
 		remember_zombie(task, &e.task, 0, BPF_NOEXIST);

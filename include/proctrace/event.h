@@ -25,9 +25,10 @@ enum pt_kind {
 	PT_EXEC,	 /* task ran a new program; payload exec + data[] */
 	PT_EXIT,	 /* a thread exited; PT_F_GROUP_DEAD when the process did */
 	PT_REAP,	 /* zombie released; by = reaper (none: PT_F_AUTOREAP) */
-	PT_SIGNAL,	 /* signal generated; task = receiver, by = sender */
-	PT_STOP,	 /* task stopped by a stop signal; by = sender */
-	PT_CONTINUE,	 /* stopped task continued by SIGCONT; by = sender */
+	PT_SIGNAL,	 /* signal generated (tp signal_generate); task = receiver,
+			  * by = sender, from the siginfo: see bpf/sender.bpf.h */
+	PT_STOP,	 /* stop signal taken (tp signal_deliver); by = sender */
+	PT_CONTINUE,	 /* stopped task continued by SIGCONT (once per stop); by = sender */
 	PT_SETPGID,	 /* task moved to another process group; by = caller */
 	PT_SETSID,	 /* task started a new session; by = caller (itself) */
 	PT_RENAME,	 /* task changed its comm; payload rename */
