@@ -66,7 +66,7 @@ all: deps $(OUT)/proctrace
 deps:
 	$(Q)scripts/setup-deps.sh
 
-$(BPF_OBJ): bpf/proctrace.bpf.c include/proctrace/event.h $(VMLINUX) | $(OUT) deps
+$(BPF_OBJ): bpf/proctrace.bpf.c $(wildcard bpf/*.h) include/proctrace/event.h $(VMLINUX) | $(OUT) deps
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(BPF_WARN) \
 		-Iinclude -Ivmlinux/$(ARCH) -c $< -o $@
@@ -146,7 +146,7 @@ vmlinux:
 	mv $(VMLINUX).tmp $(VMLINUX)
 
 format:
-	clang-format -i bpf/*.c $(addsuffix /*.c,$(SRC_DIRS)) $(wildcard src/*/*.h) include/proctrace/*.h \
+	clang-format -i bpf/*.c bpf/*.h $(addsuffix /*.c,$(SRC_DIRS)) $(wildcard src/*/*.h) include/proctrace/*.h \
 		tests/unit/*.c tests/workloads/*.c
 
 # The generated skeleton (in loader.c) trips the analyzer's leak check on

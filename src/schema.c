@@ -81,10 +81,15 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 	[PT_DK_REAPED] = { "reaped", PT_TYPE_TEXT, "", "reap",
 			   "auto: released without a wait (parent ignores SIGCHLD)" },
 	[PT_DK_REAPER] = { "reaper", PT_TYPE_TEXT, "", "reap",
-			   "unknown: freed with no wait() seen" },
+			   "unknown: released, by no process known (older versions: by no "
+			   "wait() seen)" },
+	[PT_DK_REAP_AT] = { "reap_at", PT_TYPE_TEXT, "", "reap",
+			    "free: released by a wait() whose return did not name it, seen at "
+			    "the kernel's free" },
 	[PT_DK_ZOMBIE_NS] = { "zombie_ns", PT_TYPE_INT, "ns", "reap", "how long it was a zombie" },
 	[PT_DK_REAPER_TID] = { "reaper_tid", PT_TYPE_INT, "", "reap",
-			       "the thread whose wait() returned it" },
+			       "the thread whose wait() released it (absent with reap_at=free "
+			       "when only its process is known)" },
 	[PT_DK_REAPER_COMM] = { "reaper_comm", PT_TYPE_TEXT, "", "reap", "its command name" },
 	[PT_DK_RESULT] = { "result", PT_TYPE_TEXT, "", "signal",
 			   "delivered, ignored, already_pending, overflow_fail, lose_info" },

@@ -25,9 +25,10 @@ enum pt_kind {
 	PT_EXEC,	 /* task ran a new program; payload exec + data[] */
 	PT_EXIT,	 /* a thread exited; PT_F_GROUP_DEAD when the process did */
 	PT_REAP,	 /* zombie released; by = reaper (none: PT_F_AUTOREAP) */
-	PT_SIGNAL,	 /* signal generated; task = receiver, by = sender */
-	PT_STOP,	 /* task stopped by a stop signal; by = sender */
-	PT_CONTINUE,	 /* stopped task continued by SIGCONT; by = sender */
+	PT_SIGNAL,	 /* signal generated (tp signal_generate); task = receiver,
+			  * by = sender, from the siginfo: see bpf/sender.bpf.h */
+	PT_STOP,	 /* stop signal taken (tp signal_deliver); by = sender */
+	PT_CONTINUE,	 /* stopped task continued by SIGCONT (once per stop); by = sender */
 	PT_SETPGID,	 /* task moved to another process group; by = caller */
 	PT_SETSID,	 /* task started a new session; by = caller (itself) */
 	PT_RENAME,	 /* task changed its comm; payload rename */
@@ -55,6 +56,12 @@ enum pt_flag {
 	PT_F_NO_ACTOR = 1 << 7,	      /* by.* is not meaningful */
 	PT_F_REAPER_UNKNOWN = 1 << 8, /* reap: released, but by no wait() seen;
 				       * ts is when the kernel freed it */
+	/* reap: released by a wait() whose return did not name it (waitid
+	 * with no infop, io_uring, kernel_wait4, untraced); by = the real
+	 * parent (by.tid 0: thread unknown); ts = when the kernel freed it
+	 * (tp_btf/sched_process_free, an RCU grace period after the release)
+	 * or, if sooner, when a new process took its pid. */
+	PT_F_REAP_AT_FREE = 1 << 9,
 };
 
 /* Common fields: who the event is about, as it is after the event.
@@ -153,11 +160,18 @@ struct pt_event {
 };
 
 /* Value of the BPF `zombies` map, read by the loader for zombies that were
- * released with no wait() seen (PT_F_REAPER_UNKNOWN). */
+ * released with no wait() return naming them (PT_F_REAP_AT_FREE). */
 struct pt_zombie {
 	__u64 exit_ns;	/* when it exited (0: it was a zombie at start) */
 	__u64 freed_ns; /* when the kernel freed it, if no wait() claimed it */
-	struct pt_task task;
+	/* Kernel address of its task_struct (the group leader), valid until
+	 * freed_ns is set: its exit_state tells a release (EXIT_DEAD) from a
+	 * tracer's collection. */
+	__u64 leader;
+	/* Set with freed_ns: the real parent, which released it (pid 0:
+	 * unknown); its thread is not known (tid 0). */
+	struct pt_actor reaper;
+	struct pt_task task; /* at exit; ppid: the real parent at the free */
 };
 
 /* Result of signal generation, mirroring the kernel's enum trace_signal_result. */
@@ -174,6 +188,6 @@ _Static_assert(sizeof(struct pt_actor) == 24, "pt_actor ABI");
 _Static_assert(sizeof(struct pt_exit) == 72, "pt_exit ABI");
 _Static_assert(sizeof(struct pt_lost) == 8 + 4 * PT_KIND_MAX, "pt_lost ABI");
 _Static_assert(sizeof(struct pt_event) == 8 + 80 + 24 + 72, "pt_event ABI");
-_Static_assert(sizeof(struct pt_zombie) == 16 + 80, "pt_zombie ABI");
+_Static_assert(sizeof(struct pt_zombie) == 24 + 24 + 80, "pt_zombie ABI");
 
 #endif /* PROCTRACE_EVENT_H */

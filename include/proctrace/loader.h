@@ -41,7 +41,7 @@ int pt_loader_stop(struct pt_loader *l);
  * Allocates nothing: it runs after every poll. */
 int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX]);
 /* How many followed processes (other than except) still exist, zombies
- * included. */
+ * included, and zombies whose reap is still to be reported. */
 int pt_loader_followed_alive(struct pt_loader *l, __u32 except);
 void pt_loader_close(struct pt_loader *l);
 

@@ -25,8 +25,9 @@
  * - exec: a last argument without its NUL (argv cut) is told apart by
  *   captured=, or by args_size when argv was not cut.
  * - Flags are kept only where the writer shows them (GROUP_DEAD on exit,
- *   AUTOREAP and REAPER_UNKNOWN on reap, KERNEL_SENDER on signal, stop and
- *   continue, SIG_GROUP on signal, the truncation flags on exec).
+ *   AUTOREAP, REAPER_UNKNOWN and REAP_AT_FREE on reap, KERNEL_SENDER on
+ *   signal, stop and continue, SIG_GROUP on signal, the truncation flags on
+ *   exec).
  * - signal.result on stop and continue rows is 0; a result the writer wrote
  *   as "?" comes back as the first number without a name.
  *

@@ -115,13 +115,13 @@ static void configure_filter(struct proctrace_bpf *skel, const struct pt_loader_
 static int seed_followed(struct pt_loader *l, const struct pt_loader_opts *opts)
 {
 	int fd = bpf_map__fd(l->skel->maps.followed);
-	__u8 one = 1;
+	__u64 any_start = 0; /* the kernel side's mark for a seeded pid */
 	unsigned i;
 
-	if (opts->command_pid && bpf_map_update_elem(fd, &opts->command_pid, &one, BPF_ANY))
+	if (opts->command_pid && bpf_map_update_elem(fd, &opts->command_pid, &any_start, BPF_ANY))
 		return -errno;
 	for (i = 0; opts->filter && i < opts->filter->n_pids; i++)
-		if (bpf_map_update_elem(fd, &opts->filter->pids[i], &one, BPF_ANY))
+		if (bpf_map_update_elem(fd, &opts->filter->pids[i], &any_start, BPF_ANY))
 			return -errno;
 	return 0;
 }
@@ -274,7 +274,7 @@ int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen)
 }
 
 /* How long a freed zombie waits for its reaper's wait() to return before
- * it is reported with the reaper unknown: far beyond the RCU delay that
+ * it is reported as released at its free: far beyond the RCU delay that
  * separates the release in wait() from the free. */
 #define UNCLAIMED_GRACE_NS 500000000ull
 
@@ -282,11 +282,14 @@ static int report_unclaimed(struct pt_loader *l, const struct pt_zombie *z)
 {
 	struct pt_event ev = {
 		.kind = PT_REAP,
-		.flags = PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR,
+		.flags = PT_F_REAP_AT_FREE,
 		.size = sizeof(ev),
 		.task = z->task,
+		.by = z->reaper,
 	};
 
+	if (!z->reaper.pid)
+		ev.flags = PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR;
 	ev.task.ts_ns = z->freed_ns;
 	ev.task.state = PT_STATE_REAPED;
 	ev.reap.exit_ns = z->exit_ns;
@@ -380,20 +383,30 @@ int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])
 	return 0;
 }
 
-int pt_loader_followed_alive(struct pt_loader *l, __u32 except)
+/* Pids in a BPF map keyed by pid, other than except; with alive_only,
+ * only those that still exist. */
+static int count_pids(int fd, __u32 except, bool alive_only)
 {
-	int fd = bpf_map__fd(l->skel->maps.followed);
 	__u32 key, next, *prev = NULL;
-	int alive = 0;
+	int n = 0;
 
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
 		/* A pid whose reap went unseen is gone all the same. */
-		if (key != except && (kill(key, 0) == 0 || errno == EPERM))
-			alive++;
+		if (key != except && (!alive_only || kill(key, 0) == 0 || errno == EPERM))
+			n++;
 	}
-	return alive;
+	return n;
+}
+
+int pt_loader_followed_alive(struct pt_loader *l, __u32 except)
+{
+	/* Zombies too whose reap is still to be reported (with a pid filter,
+	 * the map holds followed processes only): one released by a wait()
+	 * that did not name it is gone before its free says who released it. */
+	return count_pids(bpf_map__fd(l->skel->maps.followed), except, true) +
+		count_pids(bpf_map__fd(l->skel->maps.zombies), except, false);
 }
 
 void pt_loader_close(struct pt_loader *l)

@@ -260,6 +260,9 @@ static int reap_parse(struct pt_replay *r)
 	err = err
 		?: detail_flag(r, pt_dkey_name(PT_DK_REAPER), "unknown", &ev->flags,
 			       PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR);
+	err = err
+		?: detail_flag(r, pt_dkey_name(PT_DK_REAP_AT), "free", &ev->flags,
+			       PT_F_REAP_AT_FREE);
 	err = err ?: detail_u64(r, pt_dkey_name(PT_DK_ZOMBIE_NS), UINT64_MAX, false, &zombie_ns);
 	if (err <= 0)
 		return err;
@@ -406,7 +409,10 @@ static int actor_parse(struct pt_replay *r)
 		by->pid = ev->task.pid;
 		break;
 	case PT_REAP:
-		err = detail_u32(r, pt_dkey_name(PT_DK_REAPER_TID), &by->tid);
+		/* Released at its free: the thread may be unknown (tid 0). */
+		if (!(ev->flags & PT_F_REAP_AT_FREE) ||
+		    detail_find(r, pt_dkey_name(PT_DK_REAPER_TID)))
+			err = detail_u32(r, pt_dkey_name(PT_DK_REAPER_TID), &by->tid);
 		err = err < 0 ? err : detail_comm(r, pt_dkey_name(PT_DK_REAPER_COMM), by->comm);
 		break;
 	case PT_SIGNAL:

@@ -84,10 +84,14 @@ static void detail_reap(struct pt_record *r, const struct pt_event *ev)
 		det_word(r, PT_DK_REAPED, "auto");
 	if (has_flag(ev, PT_F_REAPER_UNKNOWN))
 		det_word(r, PT_DK_REAPER, "unknown");
+	if (has_flag(ev, PT_F_REAP_AT_FREE))
+		det_word(r, PT_DK_REAP_AT, "free");
 	if (pt_reap_zombie_ns(ev, &zombie_ns))
 		det_u64(r, PT_DK_ZOMBIE_NS, zombie_ns);
 	if (pt_event_has_actor(ev)) {
-		det_u64(r, PT_DK_REAPER_TID, ev->by.tid);
+		/* Seen at the free: the releasing thread may be unknown (0). */
+		if (ev->by.tid || !has_flag(ev, PT_F_REAP_AT_FREE))
+			det_u64(r, PT_DK_REAPER_TID, ev->by.tid);
 		det_comm(r, PT_DK_REAPER_COMM, ev->by.comm);
 	}
 }

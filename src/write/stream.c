@@ -182,6 +182,8 @@ static void detail_reap(struct pt_stream *w, const struct pt_event *ev)
 	} else if (pt_event_has_actor(ev)) {
 		pt_buf_puts(&w->line, "reaped by ");
 		put_actor(w, &ev->by);
+		if (has_flag(ev, PT_F_REAP_AT_FREE))
+			pt_buf_puts(&w->line, ", seen at its free");
 	} else {
 		pt_buf_puts(&w->line, "reaped");
 	}

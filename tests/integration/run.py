@@ -23,6 +23,9 @@ import cases_follow  # noqa: E402
 import cases_views  # noqa: E402
 import cases_replay  # noqa: E402
 import cases_json  # noqa: E402
+import cases_exact  # noqa: E402
+import cases_reap  # noqa: E402
+import cases_signals  # noqa: E402
 
 
 class Env:
@@ -62,6 +65,7 @@ def main(argv):
     harness.load_schema(proctrace)
     selected = [t for t in cases.TESTS + cases_follow.TESTS
                 + cases_views.TESTS + cases_replay.TESTS + cases_json.TESTS
+                + cases_exact.TESTS + cases_reap.TESTS + cases_signals.TESTS
                 if not argv or any(a in t.__name__ for a in argv)]
     if not selected:
         print("integration: no test matches %s" % " ".join(argv),

@@ -372,6 +372,50 @@ static void test_cli_filters_malformed(void **state)
 	run_free(r);
 }
 
+/* Each filter kind holds 8 values and a name 15 bytes (the kernel's comm):
+ * one below, at and one above each limit. */
+static void test_cli_filter_limits(void **state)
+{
+	static const char *const opts[] = { "-g", "-p", "--uid", "-c" };
+	static const char *const names[] = { "--pgid", "--pid", "--uid", "--comm" };
+	const char *args[2 * (PT_MAX_FILTER + 1) + 1];
+	struct run *r;
+	unsigned n, i, k;
+
+	for (k = 0; k < 4; k++)
+		for (n = PT_MAX_FILTER - 1; n <= PT_MAX_FILTER + 1; n++) {
+			for (i = 0; i < n; i++) {
+				args[2 * i] = opts[k];
+				args[2 * i + 1] = "7";
+			}
+			args[2 * n] = NULL;
+			r = parse_args(args);
+			if (n > PT_MAX_FILTER) {
+				char want[64];
+
+				snprintf(want, sizeof(want), "%s may be given at most %d times",
+					 names[k], PT_MAX_FILTER);
+				assert_usage_error(r, want);
+			} else {
+				assert_int_equal(r->res, PT_CLI_RUN);
+				assert_int_equal(k == 0		  ? r->cfg.filter.n_pgids
+							 : k == 1 ? r->cfg.filter.n_pids
+							 : k == 2 ? r->cfg.filter.n_uids
+								  : r->cfg.filter.n_comms,
+						 n);
+			}
+			run_free(r);
+		}
+	r = parse("-c", "fourteen-bytes", "-c", "fifteen-bytes-1", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_string_equal(r->cfg.filter.comms[0], "fourteen-bytes");
+	assert_string_equal(r->cfg.filter.comms[1], "fifteen-bytes-1");
+	run_free(r);
+	r = parse("-c", "sixteen-bytes-12", NULL);
+	assert_usage_error(r, "invalid --comm 'sixteen-bytes-12': expected 1 to 15 bytes");
+	run_free(r);
+}
+
 static void test_cli_command_options(void **state)
 {
 	struct run *r;
@@ -597,6 +641,7 @@ int main(void)
 		cmocka_unit_test(test_cli_unknown_options),
 		cmocka_unit_test(test_cli_filters),
 		cmocka_unit_test(test_cli_filters_malformed),
+		cmocka_unit_test(test_cli_filter_limits),
 		cmocka_unit_test(test_cli_command_options),
 		cmocka_unit_test(test_cli_views),
 		cmocka_unit_test(test_cli_replay),

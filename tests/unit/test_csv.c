@@ -426,6 +426,19 @@ static void test_csv_reap(void **state)
 	assert_string_equal(fl.v[DETAIL], "reaper=unknown zombie_ns=212000000");
 	fields_free(&fl);
 
+	/* seen at its free: the process, and the thread only when known */
+	ev->flags = PT_F_REAP_AT_FREE;
+	fields_of(ev, &fl);
+	assert_string_equal(fl.v[BY_PID], "900");
+	assert_string_equal(fl.v[DETAIL],
+			    "reap_at=free zombie_ns=212000000 reaper_tid=901 reaper_comm=make");
+	fields_free(&fl);
+	ev->by.tid = 0;
+	fields_of(ev, &fl);
+	assert_string_equal(fl.v[DETAIL], "reap_at=free zombie_ns=212000000 reaper_comm=make");
+	fields_free(&fl);
+	ev->by.tid = 901;
+
 	ev->flags = 0;
 	ev->reap.exit_ns = 0;
 	fields_of(ev, &fl);

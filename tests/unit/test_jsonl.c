@@ -139,6 +139,23 @@ static void test_jsonl_rename(void **state)
 		    ",\"detail\":{\"old_comm\":\"a b\\\\\\\\\\\\xff\\\"\"}}\n");
 }
 
+/* Released by a wait() seen only at the free: reap_at, and no reaper_tid
+ * while the releasing thread is unknown. */
+static void test_jsonl_reap_at_free(void **state)
+{
+	struct pt_event *ev = new_event(PT_REAP, 0);
+
+	ev->flags = PT_F_REAP_AT_FREE;
+	ev->task.state = PT_STATE_REAPED;
+	ev->reap.exit_ns = TS_NS_VALUE - 212000000;
+	ev->by.tid = 0;
+	assert_line(ev,
+		    "{" COMMON "\"event\":\"reap\"," TASK
+		    "\"by_pid\":812,\"state\":\"reaped\"," TASK_END
+		    ",\"detail\":{\"reap_at\":\"free\",\"zombie_ns\":212000000,"
+		    "\"reaper_comm\":\"bash\"}}\n");
+}
+
 /* lost: no process, so none of its columns. */
 static void test_jsonl_lost(void **state)
 {
@@ -181,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_jsonl_exit_killed_thread),
 		cmocka_unit_test(test_jsonl_signal_kernel),
 		cmocka_unit_test(test_jsonl_rename),
+		cmocka_unit_test(test_jsonl_reap_at_free),
 		cmocka_unit_test(test_jsonl_lost),
 		cmocka_unit_test(test_jsonl_full_disk),
 	};

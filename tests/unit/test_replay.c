@@ -187,7 +187,7 @@ static unsigned flags_kept(unsigned kind)
 	case PT_EXIT:
 		return PT_F_GROUP_DEAD;
 	case PT_REAP:
-		return PT_F_AUTOREAP | PT_F_REAPER_UNKNOWN;
+		return PT_F_AUTOREAP | PT_F_REAPER_UNKNOWN | PT_F_REAP_AT_FREE;
 	case PT_SIGNAL:
 		return PT_F_KERNEL_SENDER | PT_F_SIG_GROUP;
 	case PT_STOP:
@@ -534,6 +534,14 @@ static void add_ends(struct events *es)
 	ev->flags = PT_F_AUTOREAP;
 	ev->reap.exit_ns = T0 + 8000004;
 	set_by(ev, 9, 9, "ignored");
+	/* released by a wait() that did not name it: seen at its free, by
+	 * the real parent, thread unknown */
+	ev = add(es, PT_REAP, T0 + 8000006, 1301, 0);
+	ev->task.start_ns = T0 + 8000006; /* no birth in the file */
+	ev->task.state = PT_STATE_REAPED;
+	ev->flags = PT_F_REAP_AT_FREE;
+	ev->reap.exit_ns = T0 + 8000001;
+	set_by(ev, 1234, 0, "waiter");
 
 	/* the snapshot's stopped bash: a status no wait() gives, then freed
 	 * with no wait() seen and no exit time */
@@ -678,6 +686,7 @@ static void test_replay_flags(void **state)
 		{ PT_REAP, PT_F_AUTOREAP | PT_F_REAPER_UNKNOWN,
 		  PT_F_AUTOREAP | PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR },
 		{ PT_REAP, 0, 0 },
+		{ PT_REAP, PT_F_REAP_AT_FREE, PT_F_REAP_AT_FREE },
 		{ PT_SIGNAL, PT_F_KERNEL_SENDER, PT_F_KERNEL_SENDER | PT_F_NO_ACTOR },
 		{ PT_SIGNAL, PT_F_SIG_GROUP, PT_F_SIG_GROUP },
 		{ PT_SIGNAL, PT_F_NO_ACTOR, PT_F_NO_ACTOR },

@@ -267,6 +267,8 @@ static void test_stream_reap(void **state)
 	assert_detail(ev, "zombie 0 ms, reaped automatically");
 	ev->flags = PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR;
 	assert_detail(ev, "zombie 0 ms, released, reaper not seen");
+	ev->flags = PT_F_REAP_AT_FREE;
+	assert_detail(ev, "zombie 0 ms, reaped by make(900), seen at its free");
 	ev->flags = 0;
 	ev->reap.exit_ns = 0;
 	assert_detail(ev, "reaped by make(900)");

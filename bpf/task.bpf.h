@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * Reading a task into an event (common fields, actors), the ring buffer
+ * reservation, the in-kernel filters and the follow set.
+ * Included once, by proctrace.bpf.c (one BPF object).
+ */
+#ifndef PROCTRACE_TASK_BPF_H
+#define PROCTRACE_TASK_BPF_H
+
+static __always_inline void count_lost(__u32 kind)
+{
+	__u64 *n = bpf_map_lookup_elem(&lost, &kind);
+
+	if (n)
+		(*n)++;
+}
+
+static __always_inline __u64 wakeup_flag(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									     : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline struct pt_event *reserve(__u32 kind)
+{
+	struct pt_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		count_lost(kind);
+		return NULL;
+	}
+	e->kind = kind;
+	e->flags = 0;
+	e->size = sizeof(*e);
+	return e;
+}
+
+static __always_inline void submit(struct pt_event *e)
+{
+	bpf_ringbuf_submit(e, wakeup_flag());
+}
+
+static __always_inline struct pid *pid_of(struct signal_struct *sig, int type)
+{
+	struct pid *p = NULL;
+
+	bpf_core_read(&p, sizeof(p), &sig->pids[type]);
+	return p;
+}
+
+static __always_inline __u32 pid_nr_global(struct pid *p)
+{
+	return p ? BPF_CORE_READ(p, numbers[0].nr) : 0;
+}
+
+static __always_inline __u32 task_pgid(struct task_struct *task)
+{
+	return pid_nr_global(pid_of(BPF_CORE_READ(task, signal), PIDTYPE_PGID_));
+}
+
+static __always_inline __u32 task_sid(struct task_struct *task)
+{
+	return pid_nr_global(pid_of(BPF_CORE_READ(task, signal), PIDTYPE_SID_));
+}
+
+/* The pid number of p in its deepest namespace, and that namespace. */
+static __always_inline void pid_nr_own_ns(struct pid *p, __u32 *nr, __u32 *inum)
+{
+	struct upid up = {};
+	unsigned int level;
+
+	if (!p)
+		return;
+	level = BPF_CORE_READ(p, level);
+	bpf_core_read(&up, sizeof(up), &p->numbers[level]);
+	*nr = up.nr;
+	*inum = BPF_CORE_READ(up.ns, ns.inum);
+}
+
+static __always_inline __u32 state_of(int live, unsigned int flags)
+{
+	if (live == 0)
+		return PT_STATE_ZOMBIE;
+	if (flags & SIGNAL_STOP_STOPPED)
+		return PT_STATE_STOPPED;
+	return PT_STATE_ALIVE;
+}
+
+/*
+ * Two ways to read a task. Where the task comes from a BTF-typed argument
+ * (tp_btf, the iterator), fields are loaded directly: one instruction each,
+ * several times cheaper than a helper call, and these are the hot paths.
+ * Where it comes from bpf_get_current_task() or a map (syscall
+ * tracepoints), only bpf_probe_read_kernel() may read it: the *_any
+ * variants, used on rare events only.
+ */
+static __always_inline void fill_task(struct pt_task *t, struct task_struct *task)
+{
+	struct signal_struct *sig = task->signal;
+	struct pid *tgid_pid;
+
+	t->ts_ns = bpf_ktime_get_boot_ns();
+	t->start_ns = task->group_leader->start_boottime;
+	t->cgroup_id = task->cgroups->dfl_cgrp->kn->id;
+	t->pid = task->tgid;
+	t->tid = task->pid;
+	t->ppid = task->real_parent->tgid;
+	t->pgid = sig->pids[PIDTYPE_PGID_]->numbers[0].nr;
+	t->sid = sig->pids[PIDTYPE_SID_]->numbers[0].nr;
+	t->uid = task->real_cred->uid.val;
+	/* The level is a variable index: read through a plain pointer. */
+	tgid_pid = sig->pids[PIDTYPE_TGID_];
+	t->ns_pid = 0;
+	t->pidns = 0;
+	pid_nr_own_ns((struct pid *)(unsigned long)tgid_pid, &t->ns_pid, &t->pidns);
+	t->state = state_of(sig->live.counter, sig->flags);
+	t->_pad = 0;
+	__builtin_memcpy(t->comm, task->comm, PT_COMM_LEN);
+}
+
+static __always_inline void fill_task_any(struct pt_task *t, struct task_struct *task)
+{
+	struct signal_struct *sig = BPF_CORE_READ(task, signal);
+
+	t->ts_ns = bpf_ktime_get_boot_ns();
+	t->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
+	t->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	t->pid = BPF_CORE_READ(task, tgid);
+	t->tid = BPF_CORE_READ(task, pid);
+	t->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	t->pgid = pid_nr_global(pid_of(sig, PIDTYPE_PGID_));
+	t->sid = pid_nr_global(pid_of(sig, PIDTYPE_SID_));
+	t->uid = BPF_CORE_READ(task, real_cred, uid.val);
+	t->ns_pid = 0;
+	t->pidns = 0;
+	pid_nr_own_ns(pid_of(sig, PIDTYPE_TGID_), &t->ns_pid, &t->pidns);
+	t->state = state_of(BPF_CORE_READ(sig, live.counter), BPF_CORE_READ(sig, flags));
+	t->_pad = 0;
+	BPF_CORE_READ_STR_INTO(&t->comm, task, comm);
+}
+
+static __always_inline void fill_actor(struct pt_actor *a, struct task_struct *task)
+{
+	a->pid = task->tgid;
+	a->tid = task->pid;
+	__builtin_memcpy(a->comm, task->comm, PT_COMM_LEN);
+}
+
+static __always_inline void fill_actor_any(struct pt_actor *a, struct task_struct *task)
+{
+	a->pid = BPF_CORE_READ(task, tgid);
+	a->tid = BPF_CORE_READ(task, pid);
+	BPF_CORE_READ_STR_INTO(&a->comm, task, comm);
+}
+
+static __always_inline void no_actor(struct pt_event *e)
+{
+	e->flags |= PT_F_NO_ACTOR;
+	__builtin_memset(&e->by, 0, sizeof(e->by));
+}
+
+static __always_inline struct task_struct *current_task(void)
+{
+	return (struct task_struct *)bpf_get_current_task();
+}
+
+static __always_inline bool filtering(void)
+{
+	return follow_pids || n_pgids || n_uids || n_comms;
+}
+
+static __always_inline bool in_set(__u32 v, const volatile __u32 *set, __u32 n)
+{
+	for (__u32 i = 0; i < PT_MAX_FILTER; i++)
+		if (i < n && set[i] == v)
+			return true;
+	return false;
+}
+
+static __always_inline bool comm_equal(const char *comm, const volatile char *want)
+{
+	for (int i = 0; i < PT_COMM_LEN; i++) {
+		if (comm[i] != want[i])
+			return false;
+		if (!comm[i])
+			return true;
+	}
+	return true;
+}
+
+static __always_inline bool comm_wanted(const char *comm)
+{
+	for (__u32 i = 0; i < PT_MAX_FILTER; i++)
+		if (i < n_comms && comm_equal(comm, want_comm[i]))
+			return true;
+	return false;
+}
+
+/* The filters, on the fields an event is about. pgid is passed apart so
+ * that setpgid/setsid can match on the group left as well as the one joined. */
+static __always_inline bool fields_wanted(__u32 tgid, __u32 pgid, __u32 uid, const char *comm)
+{
+	if (n_pgids && !in_set(pgid, want_pgid, n_pgids))
+		return false;
+	if (n_uids && !in_set(uid, want_uid, n_uids))
+		return false;
+	if (n_comms && !comm_wanted(comm))
+		return false;
+	if (follow_pids && !bpf_map_lookup_elem(&followed, &tgid))
+		return false;
+	return true;
+}
+
+/* Decides before anything is reserved, reading only what the active
+ * filters need, so unrelated processes cost a few loads. */
+static __always_inline bool task_wanted_in(struct task_struct *task, __u32 pgid)
+{
+	char comm[PT_COMM_LEN] = {};
+	__u32 uid = 0;
+
+	if (!filtering())
+		return true;
+	if (n_uids)
+		uid = BPF_CORE_READ(task, real_cred, uid.val);
+	if (n_comms)
+		BPF_CORE_READ_STR_INTO(&comm, task, comm);
+	return fields_wanted(BPF_CORE_READ(task, tgid), pgid, uid, comm);
+}
+
+static __always_inline bool task_wanted(struct task_struct *task)
+{
+	if (!filtering())
+		return true;
+	return task_wanted_in(task, n_pgids ? task_pgid(task) : 0);
+}
+
+static __always_inline bool event_task_wanted(const struct pt_task *t)
+{
+	return !filtering() || fields_wanted(t->pid, t->pgid, t->uid, t->comm);
+}
+
+/* A new process is followed if and only if the process that forked it is:
+ * an entry left under its pid by an earlier process (whose end was not
+ * seen yet) must not make a stranger followed. */
+static __always_inline void follow_child(struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ppid = parent->tgid, pid = child->tgid;
+	__u64 start = child->start_boottime;
+
+	if (!follow_pids)
+		return;
+	if (!bpf_map_lookup_elem(&followed, &ppid)) {
+		bpf_map_delete_elem(&followed, &pid);
+		return;
+	}
+	/* A child that cannot be followed loses all its events: count them. */
+	if (bpf_map_update_elem(&followed, &pid, &start, BPF_ANY))
+		count_lost(PT_FORK);
+}
+
+/* A followed process is forgotten when the kernel frees it, however it
+ * ended and whoever released it; only if the entry is still its own (the
+ * free comes an RCU grace period after the pid became reusable). The
+ * process ends with its leader; a leader replaced by an exec in another
+ * thread is no longer its own leader (it may still carry the pid before
+ * 5.12). */
+static __always_inline void unfollow_freed(struct task_struct *task)
+{
+	__u32 pid = task->tgid;
+	__u64 *start;
+
+	if (!follow_pids || task->group_leader != task)
+		return;
+	start = bpf_map_lookup_elem(&followed, &pid);
+	if (start && (*start == 0 || *start == task->start_boottime))
+		bpf_map_delete_elem(&followed, &pid);
+}
+
+#endif
