@@ -35,7 +35,8 @@ static int kind_rank(unsigned kind)
 {
 	static const signed char rank[PT_KIND_MAX] = {
 		[PT_SNAPSHOT] = 0, [PT_FORK] = 1,     [PT_THREAD] = 2, [PT_EXEC] = 3,
-		[PT_RENAME] = 4,   [PT_SETPGID] = 5,  [PT_SETSID] = 6, [PT_SIGNAL] = 7,
+		[PT_RENAME] = 4,   [PT_SETPGID] = 5,  [PT_SETSID] = 6, [PT_UNSHARE] = 6,
+		[PT_SETNS] = 6,	   [PT_SIGNAL] = 7,
 		[PT_STOP] = 8,	   [PT_CONTINUE] = 9, [PT_EXIT] = 10,  [PT_REAP] = 11,
 	};
 
