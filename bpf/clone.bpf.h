@@ -31,6 +31,21 @@
 #define CLONE_NEWNET_ 0x40000000ULL
 #define CLONE_INTO_CGROUP_ 0x200000000ULL
 
+#define CLONE_PIDFD_ 0x00001000ULL
+#define CLONE_SYSVSEM_ 0x00040000ULL
+#define CLONE_SETTLS_ 0x00080000ULL
+#define CLONE_PARENT_SETTID_ 0x00100000ULL
+#define CLONE_UNTRACED_ 0x00800000ULL
+#define CLONE_IO_ 0x80000000ULL
+#define CLONE_CLEAR_SIGHAND_ 0x100000000ULL
+/* Flags that leave no fact in the child to compare at the fork (vfork_done
+ * is set only after the tracepoint; a tracer's PTRACE_O_TRACEFORK makes a
+ * traced child without CLONE_PTRACE): taken from the system call's own
+ * flags argument, when the call is known. */
+#define CLONE_REQUEST_ONLY                                                                         \
+	(CLONE_VFORK_ | CLONE_PTRACE_ | CLONE_PIDFD_ | CLONE_SYSVSEM_ | CLONE_SETTLS_ |            \
+	 CLONE_PARENT_SETTID_ | CLONE_UNTRACED_ | CLONE_IO_ | CLONE_CLEAR_SIGHAND_)
+
 #define PF_KTHREAD_ 0x00200000
 
 /* The namespaces of a task, as the objects it points to: two tasks share
@@ -106,12 +121,16 @@ static __always_inline __u64 ns_changed(const struct ns_set *a, const struct ns_
 	return f;
 }
 
-/* The creator's system call, from its syscall number (native and compat
- * numbers of the clone family do not collide on these architectures). */
-static __always_inline __u32 clone_via(struct task_struct *parent)
+/* The creator's system call, from its syscall number (the clone family's
+ * native and compat numbers do not collide on these architectures), and
+ * the flags it asked for (native calls only: fork and vfork imply theirs,
+ * clone passes them first, clone3 in its struct clone_args). */
+static __always_inline __u32 clone_request(struct task_struct *parent, __u64 *flags)
 {
+	*flags = 0;
 #if defined(__TARGET_ARCH_x86) || defined(__TARGET_ARCH_arm64)
 	struct pt_regs *regs;
+	__u64 arg0;
 	long nr;
 
 	if (!bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs) ||
@@ -120,23 +139,42 @@ static __always_inline __u32 clone_via(struct task_struct *parent)
 	regs = (struct pt_regs *)bpf_task_pt_regs(parent);
 #if defined(__TARGET_ARCH_x86)
 	nr = BPF_CORE_READ(regs, orig_ax) & ~0x40000000L; /* x32's bit */
-	if (nr == 57 || nr == 2)
+	arg0 = BPF_CORE_READ(regs, di);
+	if (nr == 57) /* fork */
 		return PT_VIA_FORK;
-	if (nr == 58 || nr == 190)
+	if (nr == 58) { /* vfork */
+		*flags = CLONE_VFORK_ | CLONE_VM_;
 		return PT_VIA_VFORK;
-	if (nr == 56 || nr == 120)
+	}
+	if (nr == 56) { /* clone */
+		*flags = arg0;
 		return PT_VIA_CLONE;
-#else
-	nr = BPF_CORE_READ(regs, syscallno);
+	}
 	if (nr == 2)
 		return PT_VIA_FORK;
 	if (nr == 190)
 		return PT_VIA_VFORK;
-	if (nr == 220 || nr == 120)
+	if (nr == 120)
+		return PT_VIA_CLONE;
+#else
+	nr = BPF_CORE_READ(regs, syscallno);
+	arg0 = BPF_CORE_READ(regs, orig_x0);
+	if (nr == 220) { /* clone */
+		*flags = arg0;
+		return PT_VIA_CLONE;
+	}
+	if (nr == 2)
+		return PT_VIA_FORK;
+	if (nr == 190)
+		return PT_VIA_VFORK;
+	if (nr == 120)
 		return PT_VIA_CLONE;
 #endif
-	if (nr == 435)
+	if (nr == 435) { /* clone3: flags is the first member of clone_args */
+		if (bpf_probe_read_user(flags, sizeof(*flags), (const void *)arg0))
+			*flags = 0;
 		return PT_VIA_CLONE3;
+	}
 #endif
 	return PT_VIA_UNKNOWN;
 }
@@ -147,7 +185,7 @@ static __always_inline void fill_clone(struct pt_clone *c, struct task_struct *p
 				       struct task_struct *child, const struct pt_task *t)
 {
 	struct ns_set pns, cns;
-	__u64 f = 0;
+	__u64 f = 0, asked;
 
 	if (child->mm && child->mm == parent->mm)
 		f |= CLONE_VM_;
@@ -159,14 +197,10 @@ static __always_inline void fill_clone(struct pt_clone *c, struct task_struct *p
 		f |= CLONE_SIGHAND_;
 	if (child->signal == parent->signal)
 		f |= CLONE_THREAD_;
-	if (child->vfork_done)
-		f |= CLONE_VFORK_;
 	/* A thread's real parent is its creator's too: only a process made
 	 * with CLONE_PARENT has its creator's parent. */
 	if (!(f & CLONE_THREAD_) && child->real_parent != parent)
 		f |= CLONE_PARENT_;
-	if (child->ptrace)
-		f |= CLONE_PTRACE_;
 	if (child->set_child_tid)
 		f |= CLONE_CHILD_SETTID_;
 	if (child->clear_child_tid)
@@ -182,8 +216,8 @@ static __always_inline void fill_clone(struct pt_clone *c, struct task_struct *p
 		read_ns_set(&cns, child);
 		f |= ns_changed(&pns, &cns, true);
 	}
-	c->flags = f;
-	c->via = clone_via(parent);
+	c->via = clone_request(parent, &asked);
+	c->flags = f | (asked & CLONE_REQUEST_ONLY);
 	c->_pad = 0;
 }
 

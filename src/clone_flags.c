@@ -29,6 +29,13 @@ static const struct {
 	{ 0x00002000ULL, "CLONE_PTRACE", NULL },
 	{ 0x01000000ULL, "CLONE_CHILD_SETTID", NULL },
 	{ 0x00200000ULL, "CLONE_CHILD_CLEARTID", NULL },
+	{ 0x00100000ULL, "CLONE_PARENT_SETTID", NULL },
+	{ 0x00080000ULL, "CLONE_SETTLS", NULL },
+	{ 0x00001000ULL, "CLONE_PIDFD", NULL },
+	{ 0x00800000ULL, "CLONE_UNTRACED", NULL },
+	{ 0x00040000ULL, "CLONE_SYSVSEM", NULL },
+	{ 0x80000000ULL, "CLONE_IO", NULL },
+	{ 0x100000000ULL, "CLONE_CLEAR_SIGHAND", NULL },
 	{ 0x200000000ULL, "CLONE_INTO_CGROUP", NULL },
 	{ 0x20000000ULL, "CLONE_NEWPID", "pid" },
 	{ 0x40000000ULL, "CLONE_NEWNET", "net" },
@@ -139,4 +146,21 @@ unsigned pt_clone_ns_words(struct pt_buf *out, __u64 flags)
 		pt_buf_puts(out, clone_flags[i].ns);
 	}
 	return n;
+}
+
+const char *pt_clone_verb(__u64 flags)
+{
+	if (flags & PT_CLONE_VFORK)
+		return "vforked";
+	if (flags & (PT_CLONE_VM | PT_CLONE_PARENT | PT_CLONE_NEW_ANY))
+		return "cloned";
+	return "forked";
+}
+
+void pt_clone_put_new_ns(struct pt_buf *out, __u64 flags)
+{
+	if (!(flags & PT_CLONE_NEW_ANY))
+		return;
+	pt_buf_puts(out, " into new ");
+	pt_buf_puts(out, pt_clone_ns_words(out, flags) == 1 ? " namespace" : " namespaces");
 }

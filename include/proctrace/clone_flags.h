@@ -12,7 +12,7 @@
 
 /* Longest "CLONE_VM|CLONE_FS|..." that pt_clone_flags_format() can make,
  * with its NUL. */
-#define PT_CLONE_FLAGS_MAX 320
+#define PT_CLONE_FLAGS_MAX 400
 
 /* The flags that have names, joined by '|' in one fixed order (sharing,
  * then namespaces) into buf (n >= PT_CLONE_FLAGS_MAX). Bits without a name
@@ -34,5 +34,21 @@ int pt_via_parse(const char *s, __u32 *via);
 /* The namespaces among flags' CLONE_NEW* bits in words, as "pid, net,
  * mount" (the order of pt_clone_flags_format()). Returns how many. */
 unsigned pt_clone_ns_words(struct pt_buf *out, __u64 flags);
+
+/* How a fork row's child was made, in one word: "vforked" (CLONE_VFORK),
+ * "cloned" (it shares memory, has its creator's parent or new
+ * namespaces), else "forked". */
+const char *pt_clone_verb(__u64 flags);
+
+/* " into new pid, net namespaces" (or "... namespace" for one); nothing
+ * when flags have no CLONE_NEW* bit. */
+void pt_clone_put_new_ns(struct pt_buf *out, __u64 flags);
+
+/* Only the flags that make a difference to the words above. */
+#define PT_CLONE_VM 0x00000100ULL
+#define PT_CLONE_VFORK 0x00004000ULL
+#define PT_CLONE_PARENT 0x00008000ULL
+#define PT_CLONE_THREAD 0x00010000ULL
+#define PT_CLONE_NEW_ANY 0x7e020080ULL /* every CLONE_NEW* */
 
 #endif

@@ -129,14 +129,16 @@ struct pt_exit {
 struct pt_clone {
 	/* The kernel's CLONE_* bits (uapi <linux/sched.h>) that describe the
 	 * child as created, each read from a fact the kernel holds at the
-	 * fork: shared mm/fs/files/sighand/signal, vfork_done, real_parent,
-	 * ptrace, set/clear_child_tid, and namespaces (nsproxy members, the
-	 * active pid namespace, the cred's user namespace) and the cgroup
-	 * that differ from the creator's. unshare/setns: the CLONE_NEW* bits
-	 * of the namespaces that changed (CLONE_NEWPID, CLONE_NEWTIME: the
-	 * ones its future children get). Bits no fact shows (CLONE_SETTLS,
-	 * CLONE_PARENT_SETTID, CLONE_PIDFD, CLONE_UNTRACED, CLONE_SYSVSEM,
-	 * CLONE_IO, CLONE_CLEAR_SIGHAND) are never set. */
+	 * fork: shared mm/fs/files/sighand/signal, real_parent,
+	 * set/clear_child_tid, and namespaces (nsproxy members, the active
+	 * pid namespace, the cred's user namespace) and the cgroup that
+	 * differ from the creator's. The flags that leave no such fact
+	 * (CLONE_VFORK, CLONE_PTRACE, CLONE_SETTLS, CLONE_PARENT_SETTID,
+	 * CLONE_PIDFD, CLONE_UNTRACED, CLONE_SYSVSEM, CLONE_IO,
+	 * CLONE_CLEAR_SIGHAND) come from the system call's flags argument,
+	 * when `via` is known (else they are never set). unshare/setns: the
+	 * CLONE_NEW* bits of the namespaces that changed (CLONE_NEWPID,
+	 * CLONE_NEWTIME: the ones its future children get). */
 	__u64 flags;
 	__u32 via; /* enum pt_via: the system call that made it */
 	__u32 _pad;

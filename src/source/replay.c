@@ -353,7 +353,8 @@ static int clone_parse(struct pt_replay *r)
 	if (flags && (!*flags || pt_clone_flags_parse(flags, strlen(flags), &c->flags)))
 		return malformed(r, "detail: clone=%s is not CLONE_* names joined by |",
 				 replay_shown(r, flags));
-	if (via && (r->ev->kind == PT_UNSHARE || r->ev->kind == PT_SETNS || pt_via_parse(via, &c->via)))
+	if (via &&
+	    (r->ev->kind == PT_UNSHARE || r->ev->kind == PT_SETNS || pt_via_parse(via, &c->via)))
 		return malformed(r, "detail: via=%s is not fork, vfork, clone or clone3",
 				 replay_shown(r, via));
 	return 0;

@@ -18,9 +18,10 @@
 #include "proctrace/writer.h"
 #include "writer_fixture.h"
 
-static const char header[] = "ts_ns,time,event,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
-			     "exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
-			     "maxrss_kb,minflt,majflt,nvcsw,nivcsw,inblock,oublock,ns_pid,pidns,cgroup_id,detail\n";
+static const char header[] =
+	"ts_ns,time,event,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
+	"exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
+	"maxrss_kb,minflt,majflt,nvcsw,nivcsw,inblock,oublock,ns_pid,pidns,cgroup_id,detail\n";
 
 enum col {
 	TS_NS,

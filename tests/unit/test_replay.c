@@ -17,9 +17,10 @@
 #include "proctrace/replay.h"
 #include "proctrace/writer.h"
 
-static const char header[] = "ts_ns,time,event,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
-			     "exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
-			     "maxrss_kb,minflt,majflt,nvcsw,nivcsw,inblock,oublock,ns_pid,pidns,cgroup_id,detail\n";
+static const char header[] =
+	"ts_ns,time,event,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
+	"exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
+	"maxrss_kb,minflt,majflt,nvcsw,nivcsw,inblock,oublock,ns_pid,pidns,cgroup_id,detail\n";
 
 /* Boot was 1000 s before 2026-11-25T17:34:37Z, and 123 ns more: rows whose
  * ts_ns differ below the microsecond pin the clock down. */
