@@ -138,8 +138,9 @@ static __always_inline __u32 clone_request(struct task_struct *parent, __u64 *fl
 		return PT_VIA_UNKNOWN;
 	regs = (struct pt_regs *)bpf_task_pt_regs(parent);
 #if defined(__TARGET_ARCH_x86)
-	nr = BPF_CORE_READ(regs, orig_ax) & ~0x40000000L; /* x32's bit */
-	arg0 = BPF_CORE_READ(regs, di);
+	/* A BTF pointer: plain loads, no helper calls. */
+	nr = regs->orig_ax & ~0x40000000L; /* x32's bit */
+	arg0 = regs->di;
 	if (nr == 57) /* fork */
 		return PT_VIA_FORK;
 	if (nr == 58) { /* vfork */
@@ -157,8 +158,8 @@ static __always_inline __u32 clone_request(struct task_struct *parent, __u64 *fl
 	if (nr == 120)
 		return PT_VIA_CLONE;
 #else
-	nr = BPF_CORE_READ(regs, syscallno);
-	arg0 = BPF_CORE_READ(regs, orig_x0);
+	nr = regs->syscallno;
+	arg0 = regs->orig_x0;
 	if (nr == 220) { /* clone */
 		*flags = arg0;
 		return PT_VIA_CLONE;
