@@ -66,7 +66,7 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 	[PT_DK_CREATOR_TID] = { "creator_tid", PT_TYPE_INT, "", "thread",
 				"the thread that created it" },
 	[PT_DK_CLONE] = { "clone", PT_TYPE_TEXT, "", "fork thread unshare setns",
-			  "CLONE_* flags joined by | (fork, thread: what it shares with its "
+			  "the CLONE_* flag names, one word (fork, thread: what it shares with its "
 			  "creator and which namespaces are new; unshare, setns: the "
 			  "namespaces changed)" },
 	[PT_DK_VIA] = { "via", PT_TYPE_TEXT, "", "fork thread",
