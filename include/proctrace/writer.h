@@ -46,10 +46,11 @@ int pt_stream_close(struct pt_stream *w);
  * Perfetto trace): opened at the start, so that a path that cannot be
  * written fails before tracing and not after it, under a temporary name
  * beside path (path.tmp.XXXXXX); commit renames it over path, abort (or a
- * failed commit) removes it. "-" is stdout, written straight. */
+ * failed commit) removes it. "-" is stdout, and a path that is a device, a
+ * pipe or a symbolic link is opened as it is: those are written straight. */
 struct pt_whole_file {
 	FILE *f;	  /* write here; NULL once committed or aborted */
-	char *tmp;	  /* owned; NULL for stdout */
+	char *tmp;	  /* owned; NULL when written straight */
 	const char *path; /* borrowed */
 };
 /* 0 or -errno (the directory cannot be written, ...). */

@@ -224,15 +224,13 @@ static void put_named(struct pf_ctx *c, const char *comm, __u32 pid)
 	pt_json_put_string(&c->out, c->tmp.data, c->tmp.len);
 }
 
+/* process_name or thread_name: "comm (pid)", "comm (tid)". */
 static void meta_name(struct pf_ctx *c, const char *what, __u32 id, __u32 tid, const char *comm,
 		      __u32 pid)
 {
 	event_begin(c, "M", what, id, tid);
 	pt_buf_puts(&c->out, ",\"args\":{\"name\":");
-	if (pid)
-		put_named(c, comm, pid);
-	else
-		pt_json_put_raw(&c->out, &c->tmp, comm, strnlen(comm, PT_COMM_LEN));
+	put_named(c, comm, pid);
 	pt_buf_puts(&c->out, "}}");
 }
 
@@ -301,7 +299,7 @@ static void metadata_write(struct pf_ctx *c, const struct track *t)
 	meta_sort(c, "process_sort_index", t->id, t->id, t->row);
 	if (t->parent)
 		parent_label(c, t);
-	meta_name(c, "thread_name", t->id, t->id, p->comm, 0);
+	meta_name(c, "thread_name", t->id, t->id, p->comm, p->pid);
 	meta_sort(c, "thread_sort_index", t->id, t->id, 0);
 	n = threads_of(c, p);
 	for (i = 0; i < n; i++) {

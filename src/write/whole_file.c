@@ -16,6 +16,7 @@ int pt_whole_file_open(struct pt_whole_file *w, const char *path)
 {
 	static const char suffix[] = ".tmp.XXXXXX";
 	size_t n = strlen(path);
+	struct stat st;
 	mode_t mask;
 	int fd, err;
 
@@ -24,6 +25,12 @@ int pt_whole_file_open(struct pt_whole_file *w, const char *path)
 	if (!strcmp(path, "-")) {
 		w->f = stdout;
 		return 0;
+	}
+	/* A device, a pipe or a link is written where it leads: renamed
+	 * over, /dev/stdout or a link would be replaced by a regular file. */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		w->f = fopen(path, "we");
+		return w->f ? 0 : -errno;
 	}
 	w->tmp = malloc(n + sizeof(suffix));
 	if (!w->tmp)
@@ -58,9 +65,12 @@ int pt_whole_file_commit(struct pt_whole_file *w)
 
 	if (!w->f)
 		return -EBADF;
-	if (!w->tmp) { /* stdout: written straight, as -o - is */
+	if (!w->tmp) { /* written straight: stdout, a device, a pipe, a link */
+		err = pt_file_flush(w->f);
+		if (w->f != stdout && fclose(w->f) && !err)
+			err = -errno;
 		w->f = NULL;
-		return pt_file_flush(stdout);
+		return err;
 	}
 	err = pt_file_flush(w->f);
 	/* On disk before the rename, so a crash never leaves an empty file
@@ -81,10 +91,10 @@ int pt_whole_file_commit(struct pt_whole_file *w)
 
 void pt_whole_file_abort(struct pt_whole_file *w)
 {
-	if (w->f && w->tmp) {
+	if (w->f && w->f != stdout)
 		fclose(w->f);
+	if (w->f && w->tmp)
 		unlink(w->tmp);
-	}
 	free(w->tmp);
 	w->tmp = NULL;
 	w->f = NULL;

@@ -27,14 +27,25 @@ static char *perfetto_text(struct pt_model *m, bool threads)
 	return text;
 }
 
+/* All that can be read from f, NUL-terminated. */
+static char *read_all(FILE *f)
+{
+	struct pt_buf out = { 0 };
+	char chunk[4096];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		pt_buf_put(&out, chunk, n);
+	pt_buf_putc(&out, '\0');
+	assert_false(out.failed);
+	return out.data;
+}
+
 /* The checker's verdict on text: its output; *status its exit status. */
 static char *check_text(const char *text, int *status)
 {
-	char path[] = "/tmp/pt-test-perfetto-XXXXXX", cmd[256];
-	struct pt_buf out = { 0 };
-	char chunk[4096];
+	char path[] = "/tmp/pt-test-perfetto-XXXXXX", cmd[256], *said;
 	FILE *f, *p;
-	size_t n;
 	int fd;
 
 	fd = mkstemp(path);
@@ -46,13 +57,10 @@ static char *check_text(const char *text, int *status)
 	snprintf(cmd, sizeof(cmd), "python3 %s %s 2>&1", CHECKER, path);
 	p = popen(cmd, "r");
 	assert_non_null(p);
-	while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-		pt_buf_put(&out, chunk, n);
+	said = read_all(p);
 	*status = pclose(p);
 	unlink(path);
-	pt_buf_putc(&out, '\0');
-	assert_false(out.failed);
-	return out.data;
+	return said;
 }
 
 /* The checker's summary of a document it found valid. */
@@ -239,17 +247,13 @@ static size_t dir_entries(const char *dir)
 
 static char *slurp(const char *path)
 {
-	struct pt_buf b = { 0 };
-	char chunk[256];
-	size_t n;
 	FILE *f = fopen(path, "r");
+	char *text;
 
 	assert_non_null(f);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		pt_buf_put(&b, chunk, n);
+	text = read_all(f);
 	fclose(f);
-	pt_buf_putc(&b, '\0');
-	return b.data;
+	return text;
 }
 
 /* Until the commit, FILE is what it was and the text is under a temporary
@@ -298,6 +302,25 @@ static void test_whole_file(void **state)
 	snprintf(path, sizeof(path), "%s/missing/trace.json", dir);
 	assert_int_equal(pt_whole_file_open(&w, path), -ENOENT);
 	assert_null(w.f);
+	/* a device or a link is written where it leads, never replaced */
+	assert_int_equal(pt_whole_file_open(&w, "/dev/null"), 0);
+	assert_null(w.tmp);
+	fputs("gone", w.f);
+	assert_int_equal(pt_whole_file_commit(&w), 0);
+	assert_int_equal(lstat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	snprintf(path, sizeof(path), "%s/link.json", dir);
+	assert_int_equal(symlink("trace.json", path), 0);
+	assert_int_equal(pt_whole_file_open(&w, path), 0);
+	fputs("through", w.f);
+	assert_int_equal(pt_whole_file_commit(&w), 0);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	text = slurp(path);
+	assert_string_equal(text, "through");
+	free(text);
+	assert_int_equal(dir_entries(dir), 2);
+
 	assert_int_equal(pt_whole_file_open(&w, "-"), 0);
 	assert_ptr_equal(w.f, stdout);
 	pt_whole_file_abort(&w);
