@@ -68,9 +68,11 @@ void pt_whole_file_abort(struct pt_whole_file *w);
  * slice ("X") per state interval (alive, stopped, zombie: pt_state_name),
  * instants for exec, signals and the exit, and a 0-long "fork" slice per
  * child with a flow arrow to the child's first slice. Threads (kept by the
- * model with --threads) get a thread track each. Times are µs from the
- * model's first event, with the nanoseconds as three decimals; the end is
- * the model's (pt_model_set_end). Returns 0, -ENOMEM or the write error. */
+ * model with --threads) get a thread track each. A forked process's track
+ * begins at its fork event, so that a replay of the capture gives the same
+ * file. Times are µs from the model's first event, with the nanoseconds as
+ * three decimals; the end is the model's (pt_model_set_end). Returns 0,
+ * -ENOMEM or the write error. */
 struct pt_perfetto_opts {
 	bool threads; /* thread tracks for the threads the model kept */
 };

@@ -36,6 +36,7 @@ struct track {
 	const struct pt_proc *parent;	 /* in the tree: the adopter if reparented */
 	const struct pt_proc *forked_by; /* parent at its fork, when seen and held */
 	size_t row;			 /* tree order */
+	__u64 born;			 /* where its track begins (track_born) */
 	__u32 id;			 /* the JSON pid of its track */
 	__u32 parent_id;		 /* forked_by's id */
 };
@@ -54,6 +55,24 @@ struct pf_ctx {
 };
 
 /* ---- the tracks ---- */
+
+/* Where its track begins: at its fork event when it was seen (the kernel
+ * stamps the birth a few µs before it, but a capture keeps only the
+ * event's time), at the start of the trace for a process that ran before
+ * it, else at its first event. So a replay of the capture gives the same
+ * file as the live run. */
+static __u64 track_born(const struct pf_ctx *c, const struct pt_proc *p)
+{
+	size_t i;
+
+	if (p->flags & PT_PROC_FORK_SEEN)
+		for (i = 0; i < p->nmarks; i++)
+			if (p->marks[i].kind == PT_FORK)
+				return p->marks[i].ts_ns > c->t0 ? p->marks[i].ts_ns : c->t0;
+	if (p->flags & PT_PROC_SNAPSHOT)
+		return c->t0;
+	return p->first_ts > c->t0 ? p->first_ts : c->t0;
+}
 
 static int collect(const struct pt_walk *w, void *ctx)
 {
@@ -74,6 +93,7 @@ static int collect(const struct pt_walk *w, void *ctx)
 	t->proc = w->proc;
 	t->row = w->row;
 	t->parent = w->parent;
+	t->born = track_born(c, w->proc);
 	if (w->proc->flags & PT_PROC_FORK_SEEN)
 		t->forked_by = w->reparented ? w->orig_parent : w->parent;
 	return 0;
@@ -317,9 +337,7 @@ static void metadata_write(struct pf_ctx *c, const struct track *t)
  * slices, not to instants). */
 static void fork_write(struct pf_ctx *c, const struct track *t)
 {
-	__u64 at = t->proc->start_ns > c->t0 ? t->proc->start_ns : c->t0;
-
-	slice_begin(c, "fork", "fork", t->parent_id, t->parent_id, at, at);
+	slice_begin(c, "fork", "fork", t->parent_id, t->parent_id, t->born, t->born);
 	put_u64(&c->out, "bind_id", t->id);
 	pt_buf_puts(&c->out, ",\"flow_out\":true,\"args\":{");
 	pt_json_put_key(&c->out, pt_col_name(PT_COL_PID), true);
@@ -329,16 +347,16 @@ static void fork_write(struct pf_ctx *c, const struct track *t)
 
 /* ---- pass 3: a process's own events ---- */
 
-/* One slice per state interval, from its birth (or the start of the
- * trace) to its reap (or the end): they add up to its lifetime. The first
- * is the target of its fork's flow. */
+/* One slice per state interval, from its birth (track_born) to its reap
+ * (or the end): they add up to its lifetime. The first is the target of
+ * its fork's flow. */
 static void states_write(struct pf_ctx *c, const struct track *t)
 {
 	struct pt_span_iter it;
 	struct pt_span s;
 	bool first = true;
 
-	pt_span_begin(&it, t->proc, c->t0, c->t1);
+	pt_span_begin(&it, t->proc, t->born, c->t1);
 	while (pt_span_next(&it, &s)) {
 		slice_begin(c, "state", pt_state_name(s.state), t->id, t->id, s.from, s.to);
 		if (first && t->forked_by) {
@@ -444,7 +462,7 @@ static void instants_write(struct pf_ctx *c, const struct track *t)
 	for (i = 0; i < p->nmarks; i++) {
 		const struct pt_mark *mk = &p->marks[i];
 
-		if (mk->ts_ns < c->t0 || mk->ts_ns > c->t1 || mk->ts_ns > end)
+		if (mk->ts_ns < t->born || mk->ts_ns > c->t1 || mk->ts_ns > end)
 			continue;
 		if (mk->kind == PT_EXEC)
 			exec_write(c, t, mk);
@@ -469,9 +487,7 @@ static void threads_write(struct pf_ctx *c, const struct track *t)
 	for (i = 0; i < n; i++) {
 		const struct pt_thread *th = c->thr[i];
 
-		from = th->start_ns ? th->start_ns : p->start_ns;
-		if (from < c->t0)
-			from = c->t0;
+		from = th->start_ns > t->born ? th->start_ns : t->born;
 		to = th->exit_ns && th->exit_ns < end ? th->exit_ns : end;
 		slice_begin(c, "thread", pt_state_name(PT_STATE_ALIVE), t->id,
 			    th->tid + (t->id - p->pid), from, to > from ? to : from);
