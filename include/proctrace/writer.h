@@ -20,6 +20,8 @@ int pt_csv_write(struct pt_csv *w, const struct pt_event *ev);
 int pt_csv_flush(struct pt_csv *w);
 /* Flushes; returns the first error seen, if any. Does not fclose f. */
 int pt_csv_close(struct pt_csv *w);
+/* Bytes of the file since open, header included, written or batched. */
+__u64 pt_csv_size(const struct pt_csv *w);
 
 /* JSON Lines: one object per event per line, the columns' names (schema.h)
  * as keys, absent values left out, argv an array, detail an object. The same
@@ -29,6 +31,7 @@ struct pt_jsonl *pt_jsonl_open(FILE *f, const struct pt_clock *clock);
 int pt_jsonl_write(struct pt_jsonl *w, const struct pt_event *ev);
 int pt_jsonl_flush(struct pt_jsonl *w);
 int pt_jsonl_close(struct pt_jsonl *w);
+__u64 pt_jsonl_size(const struct pt_jsonl *w);
 
 /* Live stream: one aligned line per event. */
 struct pt_stream_opts {
