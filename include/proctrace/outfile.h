@@ -33,18 +33,22 @@ struct pt_outfile {
 	int dirfd;	  /* O_PATH descriptor of its directory; -1 for stdout */
 	char *name;	  /* its last component (owned) */
 	FILE *f;	  /* open on the file (stdout for "-"); NULL when closed */
+	unsigned keep;	  /* rotating: files kept (see pt_outfile_rotate); 0: not */
 	dev_t dev;	  /* the file open, to tell it from a new one at path */
 	ino_t ino;
 };
 
-/* Open path for writing ("-": stdout, which is not closed later). */
-int pt_outfile_open(struct pt_outfile *o, const char *path, char *err, size_t errlen);
+/* Open path for writing ("-": stdout, which is not closed later). With
+ * keep (rotating), a regular file found there with something in it is
+ * rotated (a recorder restarted keeps what it had recorded), not emptied. */
+int pt_outfile_open(struct pt_outfile *o, const char *path, unsigned keep, char *err,
+		    size_t errlen);
 /* Whether path still names the file open (false once it was moved away,
  * as logrotate does, or for a path that no longer exists). */
 bool pt_outfile_still_there(const struct pt_outfile *o);
 /* Close the file, rename it path.1 (path.1 to path.2 and so on, the file
  * numbered keep replaced: see pt_rotate_shift) and open a new path. */
-int pt_outfile_rotate(struct pt_outfile *o, unsigned keep, char *err, size_t errlen);
+int pt_outfile_rotate(struct pt_outfile *o, char *err, size_t errlen);
 /* Drop what stdio holds and empty the file, so a document that failed
  * half-way is not left behind as one (its regular file only). */
 void pt_outfile_discard(struct pt_outfile *o);

@@ -26,7 +26,7 @@ static int write_svg(const char *path, struct pt_model *m, const struct pt_view_
 	struct pt_outfile o;
 	int err, err2;
 
-	err = pt_outfile_open(&o, path, why, whylen);
+	err = pt_outfile_open(&o, path, 0, why, whylen);
 	if (err)
 		return err;
 	err = pt_svg_write(o.f, m, vo);

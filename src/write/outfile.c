@@ -230,42 +230,76 @@ static int open_existing(struct pt_outfile *o, const struct stat *dir, int *fdp,
 	return 0;
 }
 
-/* Create o->name in o->dirfd, or open the file that is there. */
-static int open_in_dir(struct pt_outfile *o, char *err, size_t errlen)
+/* Create o->name in o->dirfd, or open the file that is there (checked):
+ * *created says which. */
+static int open_name(struct pt_outfile *o, const struct stat *dir, int *fdp, bool *created,
+		     char *err, size_t errlen)
 {
-	struct stat dir, st;
-	bool created = false;
-	uid_t uid;
-	gid_t gid;
-	int fd = -1, ret = -EAGAIN;
+	int ret = -EAGAIN;
 
-	if (fstat(o->dirfd, &dir))
-		return fail_errno(err, errlen, o->path);
 	for (int i = 0; i < OPEN_TRIES && ret == -EAGAIN; i++) {
-		fd = openat(o->dirfd, o->name,
-			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
-		created = fd >= 0;
-		if (created)
+		*fdp = openat(o->dirfd, o->name,
+			      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
+		*created = *fdp >= 0;
+		if (*created)
 			ret = 0;
 		else if (errno == EEXIST)
-			ret = open_existing(o, &dir, &fd, err, errlen);
+			ret = open_existing(o, dir, fdp, err, errlen);
 		else
 			ret = fail_errno(err, errlen, o->path);
 	}
 	if (ret == -EAGAIN)
 		return fail(err, errlen, -EAGAIN, "cannot open %s: it keeps changing", o->path);
+	return ret;
+}
+
+/* name -> name.1 and the older ones up (pt_rotate_shift). */
+static int shift(struct pt_outfile *o, char *err, size_t errlen)
+{
+	char failed[NAME_MAX + 1];
+	int ret = pt_rotate_shift(o->dirfd, o->name, o->keep, failed, sizeof(failed));
+
 	if (ret)
-		return ret;
-	if (fstat(fd, &st) || (!created && S_ISREG(st.st_mode) && ftruncate(fd, 0)) ||
-	    (created && sudo_invoker(&uid, &gid) && fchown(fd, uid, gid))) {
+		return fail(err, errlen, ret, "rotating %s: renaming %s: %s", o->path, failed,
+			    strerror(-ret));
+	return 0;
+}
+
+static int open_in_dir(struct pt_outfile *o, char *err, size_t errlen)
+{
+	struct stat dir, st;
+	bool created;
+	uid_t uid;
+	gid_t gid;
+	int fd = -1, ret;
+
+	if (fstat(o->dirfd, &dir))
+		return fail_errno(err, errlen, o->path);
+	ret = open_name(o, &dir, &fd, &created, err, errlen);
+	if (!ret && fstat(fd, &st))
 		ret = fail_errno(err, errlen, o->path);
+	/* Rotating, a recording found at the path (proctrace restarted) is
+	 * rotated like a full one, not emptied. */
+	if (!ret && o->keep && !created && S_ISREG(st.st_mode) && st.st_size > 0) {
 		close(fd);
-		return ret;
+		fd = -1;
+		ret = shift(o, err, errlen);
+		if (!ret)
+			ret = open_name(o, &dir, &fd, &created, err, errlen);
+		if (!ret && fstat(fd, &st))
+			ret = fail_errno(err, errlen, o->path);
 	}
-	o->f = fdopen(fd, "w");
-	if (!o->f) {
+	if (!ret && ((!created && S_ISREG(st.st_mode) && ftruncate(fd, 0)) ||
+		     (created && sudo_invoker(&uid, &gid) && fchown(fd, uid, gid))))
 		ret = fail_errno(err, errlen, o->path);
-		close(fd);
+	if (!ret) {
+		o->f = fdopen(fd, "w");
+		if (!o->f)
+			ret = fail_errno(err, errlen, o->path);
+	}
+	if (ret) {
+		if (fd >= 0)
+			close(fd);
 		return ret;
 	}
 	o->dev = st.st_dev;
@@ -293,12 +327,13 @@ static int split_path(struct pt_outfile *o, char **dir, char *err, size_t errlen
 	return 0;
 }
 
-int pt_outfile_open(struct pt_outfile *o, const char *path, char *err, size_t errlen)
+int pt_outfile_open(struct pt_outfile *o, const char *path, unsigned keep, char *err,
+		    size_t errlen)
 {
 	char *dir = NULL;
 	int ret;
 
-	*o = (struct pt_outfile){ .path = path, .dirfd = -1 };
+	*o = (struct pt_outfile){ .path = path, .dirfd = -1, .keep = keep };
 	if (!strcmp(path, "-")) {
 		o->f = stdout;
 		return 0;
@@ -325,22 +360,17 @@ bool pt_outfile_still_there(const struct pt_outfile *o)
 	       st.st_ino == o->ino;
 }
 
-int pt_outfile_rotate(struct pt_outfile *o, unsigned keep, char *err, size_t errlen)
+int pt_outfile_rotate(struct pt_outfile *o, char *err, size_t errlen)
 {
-	char failed[NAME_MAX + 1];
 	int ret = 0;
 
 	if (o->f && fclose(o->f))
 		ret = fail(err, errlen, -errno, "writing %s: %s", o->path, strerror(errno));
 	o->f = NULL;
-	if (ret)
-		return ret;
 	/* In the directory found at open: the path is not walked again. */
-	ret = pt_rotate_shift(o->dirfd, o->name, keep, failed, sizeof(failed));
-	if (ret)
-		return fail(err, errlen, ret, "rotating %s: renaming %s: %s", o->path, failed,
-			    strerror(-ret));
-	return open_in_dir(o, err, errlen);
+	if (!ret)
+		ret = shift(o, err, errlen);
+	return ret ? ret : open_in_dir(o, err, errlen);
 }
 
 void pt_outfile_discard(struct pt_outfile *o)

@@ -72,7 +72,7 @@ int pt_output_open(struct pt_output **out, enum pt_output_format fmt, const char
 	o->fmt = fmt;
 	o->opts = *opts;
 	o->clock = *clock;
-	ret = pt_outfile_open(&o->file, path, err, errlen);
+	ret = pt_outfile_open(&o->file, path, o->opts.rotate_bytes ? o->opts.keep : 0, err, errlen);
 	if (!ret && writer_open(o)) {
 		ret = o->err;
 		snprintf(err, errlen, "%s", o->why);
@@ -91,7 +91,7 @@ static int rotate(struct pt_output *o)
 	int err = writer_close(o);
 
 	if (!err)
-		err = pt_outfile_rotate(&o->file, o->opts.keep, o->why, sizeof(o->why));
+		err = pt_outfile_rotate(&o->file, o->why, sizeof(o->why));
 	if (err)
 		return failed(o, err);
 	return writer_open(o);
@@ -132,7 +132,7 @@ int pt_output_reopen(struct pt_output *o)
 	if (!err)
 		err = pt_outfile_close(&o->file);
 	if (!err)
-		err = pt_outfile_open(&o->file, path, o->why, sizeof(o->why));
+		err = pt_outfile_open(&o->file, path, o->file.keep, o->why, sizeof(o->why));
 	if (err)
 		return failed(o, err);
 	return writer_open(o);

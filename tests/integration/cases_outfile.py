@@ -393,6 +393,24 @@ def test_outfile_rotate_keep(env):
     ck.raise_if_failed()
 
 
+def test_outfile_rotate_restart(env):
+    """An always-on recorder restarted with --rotate: the last run's file
+    is rotated to FILE.1, not emptied."""
+    ck = Check()
+    d = scratch(env, "restart")
+    path = os.path.join(d, "r.jsonl")
+    for run in (1, 2):
+        p = short_run(env, ["--rotate", "1M", "-j", path])
+        ck.eq("run %d: exit status" % run, p.returncode, 0)
+        if run == 1:
+            first = open(path, "rb").read()
+    ck.eq("files", sorted(os.listdir(d)), ["r.jsonl", "r.jsonl.1"])
+    ck.true(first and open(path + ".1", "rb").read() == first,
+            "the first run's file is not r.jsonl.1, unchanged")
+    ck.true(len(json_file_lines(ck, path)) > 0, "no lines in the new file")
+    ck.raise_if_failed()
+
+
 # ---- SIGHUP ----
 
 def wait_for(what, cond):
@@ -478,5 +496,6 @@ TESTS = [
     test_outfile_usage_errors,
     test_outfile_rotate_storm,
     test_outfile_rotate_keep,
+    test_outfile_rotate_restart,
     test_outfile_sighup,
 ]

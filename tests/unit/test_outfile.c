@@ -235,7 +235,7 @@ static void assert_refused(const char *path, int want, const char *words)
 {
 	struct pt_outfile o;
 	char err[512] = "";
-	int ret = pt_outfile_open(&o, path, err, sizeof(err));
+	int ret = pt_outfile_open(&o, path, 0, err, sizeof(err));
 
 	if (ret != want)
 		fail_msg("%s: %d, expected %d (%s)", path, ret, want, err);
@@ -286,7 +286,7 @@ static void test_outfile_links_on_the_way(void **state)
 	assert_int_equal(mkdir(at("other"), 0700), 0);
 	assert_int_equal(symlink("../real", at("other/up")), 0);
 	assert_int_equal(symlink("other", at("via")), 0);
-	assert_int_equal(pt_outfile_open(&o, at("via/up/./x.csv"), err, sizeof(err)), 0);
+	assert_int_equal(pt_outfile_open(&o, at("via/up/./x.csv"), 0, err, sizeof(err)), 0);
 	fputs("row\n", o.f);
 	assert_int_equal(pt_outfile_close(&o), 0);
 	assert_file("real/x.csv", "row\n");
@@ -300,16 +300,16 @@ static void test_outfile_existing(void **state)
 	char err[512] = "";
 
 	put_file("old.csv", "an old and longer content\n");
-	assert_int_equal(pt_outfile_open(&o, at("old.csv"), err, sizeof(err)), 0);
+	assert_int_equal(pt_outfile_open(&o, at("old.csv"), 0, err, sizeof(err)), 0);
 	fputs("new\n", o.f);
 	assert_int_equal(pt_outfile_close(&o), 0);
 	assert_file("old.csv", "new\n");
 
-	assert_int_equal(pt_outfile_open(&o, "/dev/null", err, sizeof(err)), 0);
+	assert_int_equal(pt_outfile_open(&o, "/dev/null", 0, err, sizeof(err)), 0);
 	fputs("gone\n", o.f);
 	assert_int_equal(pt_outfile_close(&o), 0);
 
-	assert_int_equal(pt_outfile_open(&o, at("fresh.csv"), err, sizeof(err)), 0);
+	assert_int_equal(pt_outfile_open(&o, at("fresh.csv"), 0, err, sizeof(err)), 0);
 	assert_true(fcntl(fileno(o.f), F_GETFD) & FD_CLOEXEC);
 	assert_int_equal(pt_outfile_close(&o), 0);
 	assert_file("fresh.csv", "");
@@ -320,7 +320,7 @@ static void test_outfile_stdout(void **state)
 	struct pt_outfile o;
 	char err[64] = "";
 
-	assert_int_equal(pt_outfile_open(&o, "-", err, sizeof(err)), 0);
+	assert_int_equal(pt_outfile_open(&o, "-", 0, err, sizeof(err)), 0);
 	assert_ptr_equal(o.f, stdout);
 	assert_true(pt_outfile_still_there(&o));
 	assert_int_equal(pt_outfile_close(&o), 0);
@@ -332,7 +332,7 @@ static void test_outfile_discard(void **state)
 	struct pt_outfile o;
 	char err[64] = "";
 
-	assert_int_equal(pt_outfile_open(&o, at("doc.svg"), err, sizeof(err)), 0);
+	assert_int_equal(pt_outfile_open(&o, at("doc.svg"), 0, err, sizeof(err)), 0);
 	fputs("<svg>half", o.f);
 	fflush(o.f);
 	fputs(" and more in stdio", o.f);
@@ -406,6 +406,31 @@ static void test_outfile_rotation_jsonl(void **state)
 	check_rotation(PT_OUTPUT_JSONL, false);
 }
 
+/* Rotating, a recording already at the path (a restart) is rotated, not
+ * emptied; an empty file is simply used. */
+static void test_outfile_restart_rotates(void **state)
+{
+	struct pt_output_opts opts = { .rotate_bytes = 1 << 20, .keep = 3 };
+	struct pt_output *o;
+	char err[512] = "", path[PATH_MAX]; /* path: borrowed by o */
+
+	put_file("r.csv", "the last run's rows\n");
+	put_file("r.csv.1", "older\n");
+	snprintf(path, sizeof(path), "%s", at("r.csv"));
+	assert_int_equal(
+		pt_output_open(&o, PT_OUTPUT_CSV, path, &opts, &clock_fixed, err, sizeof(err)), 0);
+	assert_int_equal(pt_output_close(o, err, sizeof(err)), 0);
+	assert_file("r.csv.1", "the last run's rows\n");
+	assert_file("r.csv.2", "older\n");
+	assert_int_equal(count_rows("r.csv", true), 0);
+	put_file("r.csv", "");
+	assert_int_equal(
+		pt_output_open(&o, PT_OUTPUT_CSV, path, &opts, &clock_fixed, err, sizeof(err)), 0);
+	assert_int_equal(pt_output_close(o, err, sizeof(err)), 0);
+	assert_file("r.csv.1", "the last run's rows\n");
+	assert_int_equal(count_rows("r.csv", true), 0);
+}
+
 /* After a move (logrotate), a reopen starts a new file at the path; the
  * moved one keeps every row given before. Unmoved, it goes on as it was. */
 static void test_outfile_reopen(void **state)
@@ -474,6 +499,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_outfile_discard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outfile_rotation_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outfile_rotation_jsonl, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outfile_restart_rotates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outfile_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outfile_reopen_refused, setup, teardown),
 	};
