@@ -469,7 +469,8 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		unsigned long v;
 
 		if (parse_uint(arg, PT_KEEP_MAX, &v) || !v)
-			return usage_error(err, "invalid --keep '%s': expected a number from 1 to %d",
+			return usage_error(err,
+					   "invalid --keep '%s': expected a number from 1 to %d",
 					   arg, PT_KEEP_MAX);
 		cfg->keep = (unsigned)v;
 		break;
@@ -502,8 +503,9 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	if (cfg->keep && !cfg->rotate_bytes)
 		return usage_error(err, "--keep goes with --rotate");
 	/* Rotation renames a file: stdout cannot be, nor is there one then. */
-	if (cfg->rotate_bytes && (!(cfg->csv_path || cfg->json_path) || is_stdout(cfg->csv_path) ||
-				  is_stdout(cfg->json_path)))
+	if (cfg->rotate_bytes &&
+	    (!(cfg->csv_path || cfg->json_path) || is_stdout(cfg->csv_path) ||
+	     is_stdout(cfg->json_path)))
 		return usage_error(err, "--rotate needs -o or -j with a file, not stdout");
 	if (!cfg->replay_path &&
 	    (cfg->since.kind != PT_WHEN_NONE || cfg->until.kind != PT_WHEN_NONE || cfg->lenient))

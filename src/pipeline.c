@@ -94,6 +94,25 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 	return 0;
 }
 
+/* An output's result: its error, if any, kept with its own line. */
+static int output_result(struct pt_pipeline *p, struct pt_output *o, int err)
+{
+	const char *path = o == p->csv ? p->cfg->csv_path : p->cfg->json_path;
+
+	return err ? pt_pipeline_failed_why(p, err, path, pt_output_error(o)) : 0;
+}
+
+static int each_output(struct pt_pipeline *p, int (*op)(struct pt_output *o))
+{
+	int err = 0;
+
+	if (p->csv)
+		err = output_result(p, p->csv, op(p->csv));
+	if (!err && p->json)
+		err = output_result(p, p->json, op(p->json));
+	return err;
+}
+
 int pt_pipeline_context(struct pt_pipeline *p, const struct pt_event *ev)
 {
 	return p->model ? pt_model_feed(p->model, ev) : 0;
@@ -114,53 +133,23 @@ int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev)
 		if (err)
 			return pt_pipeline_failed(p, err, "the live stream");
 	}
-	if (p->csv) {
-		err = pt_output_write(p->csv, ev);
-		if (err)
-			return pt_pipeline_failed_why(p, err, p->cfg->csv_path, pt_output_error(p->csv));
-	}
-	if (p->json) {
-		err = pt_output_write(p->json, ev);
-		if (err)
-			return pt_pipeline_failed_why(p, err, p->cfg->json_path, pt_output_error(p->json));
-	}
+	if (p->csv && (err = output_result(p, p->csv, pt_output_write(p->csv, ev))))
+		return err;
+	if (p->json && (err = output_result(p, p->json, pt_output_write(p->json, ev))))
+		return err;
 	return 0;
 }
 
 int pt_pipeline_flush(struct pt_pipeline *p)
 {
-	int err;
-
 	if (p->stream && fflush(stdout))
 		return pt_pipeline_failed(p, -errno, "the live stream");
-	if (p->csv) {
-		err = pt_output_flush(p->csv);
-		if (err)
-			return pt_pipeline_failed_why(p, err, p->cfg->csv_path, pt_output_error(p->csv));
-	}
-	if (p->json) {
-		err = pt_output_flush(p->json);
-		if (err)
-			return pt_pipeline_failed_why(p, err, p->cfg->json_path, pt_output_error(p->json));
-	}
-	return 0;
+	return each_output(p, pt_output_flush);
 }
 
 int pt_pipeline_reopen(struct pt_pipeline *p)
 {
-	int err;
-
-	if (p->csv) {
-		err = pt_output_reopen(p->csv);
-		if (err)
-			return pt_pipeline_failed_why(p, err, p->cfg->csv_path, pt_output_error(p->csv));
-	}
-	if (p->json) {
-		err = pt_output_reopen(p->json);
-		if (err)
-			return pt_pipeline_failed_why(p, err, p->cfg->json_path, pt_output_error(p->json));
-	}
-	return 0;
+	return each_output(p, pt_output_reopen);
 }
 
 static void close_output(struct pt_pipeline *p, struct pt_output **o, const char *what)

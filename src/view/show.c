@@ -20,8 +20,8 @@ static unsigned view_width(FILE *f)
 
 /* The SVG is one document: one that failed half-way is emptied, not left
  * looking whole to a browser. */
-static int write_svg(const char *path, struct pt_model *m, const struct pt_view_opts *vo,
-		     char *why, size_t whylen)
+static int write_svg(const char *path, struct pt_model *m, const struct pt_view_opts *vo, char *why,
+		     size_t whylen)
 {
 	struct pt_outfile o;
 	int err, err2;

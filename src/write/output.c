@@ -15,10 +15,10 @@ struct pt_output {
 	struct pt_output_opts opts;
 	struct pt_clock clock;
 	struct pt_outfile file;
-	struct pt_csv *csv;	/* the writer on file.f, one of the two */
+	struct pt_csv *csv; /* the writer on file.f, one of the two */
 	struct pt_jsonl *jsonl;
-	int err;	/* first error, kept */
-	char why[512];	/* its line */
+	int err;       /* first error, kept */
+	char why[512]; /* its line */
 };
 
 static int failed(struct pt_output *o, int err)

@@ -534,7 +534,8 @@ static void test_cli_replay_window(void **state)
 
 static void test_cli_rotate(void **state)
 {
-	struct run *r = parse("-o", "x.csv", "-j", "x.jsonl", "--rotate", "10M", "--keep", "7", NULL);
+	struct run *r =
+		parse("-o", "x.csv", "-j", "x.jsonl", "--rotate", "10M", "--keep", "7", NULL);
 
 	assert_int_equal(r->res, PT_CLI_RUN);
 	assert_int_equal(r->cfg.rotate_bytes, 10ull << 20);
@@ -550,6 +551,17 @@ static void test_cli_rotate(void **state)
 static void test_cli_rotate_malformed(void **state)
 {
 	static const char *const bad_sizes[] = { "", "0", "10X", "1.5M", "-1", "M", "10MB", "2T" };
+	static const struct {
+		const char *args[8];
+		const char *what;
+	} bad[] = {
+		{ { "-o", "x.csv", "--rotate", "1M", "--keep", "0" }, "invalid --keep '0'" },
+		{ { "-o", "x.csv", "--rotate", "1M", "--keep", "100001" }, "invalid --keep" },
+		{ { "-o", "x.csv", "--keep", "3" }, "--keep goes with --rotate" },
+		{ { "--rotate", "1M" }, "--rotate needs -o or -j" },
+		{ { "-o", "-", "--rotate", "1M" }, "not stdout" },
+		{ { "-o", "x.csv", "-j", "-", "--rotate", "1M" }, "not stdout" },
+	};
 	struct run *r;
 
 	for (size_t i = 0; i < sizeof(bad_sizes) / sizeof(*bad_sizes); i++) {
@@ -557,24 +569,11 @@ static void test_cli_rotate_malformed(void **state)
 		assert_usage_error(r, "invalid --rotate");
 		run_free(r);
 	}
-	r = parse("-o", "x.csv", "--rotate", "1M", "--keep", "0", NULL);
-	assert_usage_error(r, "invalid --keep '0'");
-	run_free(r);
-	r = parse("-o", "x.csv", "--rotate", "1M", "--keep", "100001", NULL);
-	assert_usage_error(r, "invalid --keep");
-	run_free(r);
-	r = parse("-o", "x.csv", "--keep", "3", NULL);
-	assert_usage_error(r, "--keep goes with --rotate");
-	run_free(r);
-	r = parse("--rotate", "1M", NULL);
-	assert_usage_error(r, "--rotate needs -o or -j");
-	run_free(r);
-	r = parse("-o", "-", "--rotate", "1M", NULL);
-	assert_usage_error(r, "not stdout");
-	run_free(r);
-	r = parse("-o", "x.csv", "-j", "-", "--rotate", "1M", NULL);
-	assert_usage_error(r, "not stdout");
-	run_free(r);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		r = parse_args(bad[i].args); /* the rest of args is NULL */
+		assert_usage_error(r, bad[i].what);
+		run_free(r);
+	}
 }
 
 static void test_cli_long_option_prefix(void **state)

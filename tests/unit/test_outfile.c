@@ -117,13 +117,20 @@ static void test_outfile_parse_size(void **state)
 		const char *s;
 		int err;
 	} bad[] = {
-		{ "", -EINVAL },	 { "M", -EINVAL },
-		{ "10X", -EINVAL },	 { "10MB", -EINVAL },
-		{ "1.5M", -EINVAL },	 { "-1", -EINVAL },
-		{ " 1", -EINVAL },	 { "1 ", -EINVAL },
-		{ "0x10", -EINVAL },	 { "0", -ERANGE },
-		{ "0K", -ERANGE },	 { "1025G", -ERANGE },
-		{ "1099511627777", -ERANGE }, { "99999999999999999999999", -ERANGE },
+		{ "", -EINVAL },
+		{ "M", -EINVAL },
+		{ "10X", -EINVAL },
+		{ "10MB", -EINVAL },
+		{ "1.5M", -EINVAL },
+		{ "-1", -EINVAL },
+		{ " 1", -EINVAL },
+		{ "1 ", -EINVAL },
+		{ "0x10", -EINVAL },
+		{ "0", -ERANGE },
+		{ "0K", -ERANGE },
+		{ "1025G", -ERANGE },
+		{ "1099511627777", -ERANGE },
+		{ "99999999999999999999999", -ERANGE },
 	};
 	__u64 v;
 
@@ -468,7 +475,8 @@ static void test_outfile_reopen_refused(void **state)
 	put_file("victim", "precious\n");
 	snprintf(path, sizeof(path), "%s", at("o.jsonl"));
 	assert_int_equal(
-		pt_output_open(&o, PT_OUTPUT_JSONL, path, &opts, &clock_fixed, err, sizeof(err)), 0);
+		pt_output_open(&o, PT_OUTPUT_JSONL, path, &opts, &clock_fixed, err, sizeof(err)),
+		0);
 	assert_int_equal(rename(at("o.jsonl"), at("o.jsonl.1")), 0);
 	assert_int_equal(symlink(at("victim"), at("o.jsonl")), 0);
 	assert_int_equal(pt_output_reopen(o), -ELOOP);
@@ -480,28 +488,31 @@ static void test_outfile_reopen_refused(void **state)
 	free(ev);
 }
 
+/* A test that works in a fresh scratch directory. */
+#define in_scratch(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_outfile_parse_size),
-		cmocka_unit_test_setup_teardown(test_outfile_shift_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outfile_shift_chain, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outfile_shift_deletes_oldest, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outfile_shift_keep_one, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outfile_shift_gap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outfile_shift_repeated, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outfile_shift_missing_file, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outfile_symlink_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outfile_kinds_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outfile_links_on_the_way, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outfile_existing, setup, teardown),
+		in_scratch(test_outfile_shift_first),
+		in_scratch(test_outfile_shift_chain),
+		in_scratch(test_outfile_shift_deletes_oldest),
+		in_scratch(test_outfile_shift_keep_one),
+		in_scratch(test_outfile_shift_gap),
+		in_scratch(test_outfile_shift_repeated),
+		in_scratch(test_outfile_shift_missing_file),
+		in_scratch(test_outfile_symlink_refused),
+		in_scratch(test_outfile_kinds_refused),
+		in_scratch(test_outfile_links_on_the_way),
+		in_scratch(test_outfile_existing),
 		cmocka_unit_test(test_outfile_stdout),
-		cmocka_unit_test_setup_teardown(test_outfile_discard, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outfile_rotation_csv, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outfile_rotation_jsonl, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outfile_restart_rotates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outfile_reopen, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outfile_reopen_refused, setup, teardown),
+		in_scratch(test_outfile_discard),
+		in_scratch(test_outfile_rotation_csv),
+		in_scratch(test_outfile_rotation_jsonl),
+		in_scratch(test_outfile_restart_rotates),
+		in_scratch(test_outfile_reopen),
+		in_scratch(test_outfile_reopen_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
