@@ -10,7 +10,7 @@
 
 static bool wants_views(const struct pt_config *c)
 {
-	return c->tree || c->timeline || c->svg_path;
+	return c->tree || c->timeline || c->svg_path || c->perfetto_path;
 }
 
 int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
@@ -78,6 +78,17 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 		ret = open_output(p, &p->json, PT_OUTPUT_JSONL, c->json_path, clock);
 	if (ret)
 		return ret;
+	/* Opened now, written at the end: a path that cannot be written fails
+	 * before tracing, not after. */
+	if (c->perfetto_path) {
+		char err[512];
+
+		ret = pt_whole_file_open(&p->perfetto, c->perfetto_path, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "proctrace: %s\n", err);
+			return ret;
+		}
+	}
 	/* A file on stdout takes stdout: no live stream then. */
 	if (!c->quiet && !pt_config_stdout_taken(c)) {
 		struct pt_stream_opts so = {
@@ -147,6 +158,24 @@ int pt_pipeline_flush(struct pt_pipeline *p)
 	return each_output(p, pt_output_flush);
 }
 
+int pt_pipeline_finish(struct pt_pipeline *p, __u64 end_ns)
+{
+	struct pt_perfetto_opts po = { .threads = p->cfg->threads };
+	int err;
+
+	if (!p->perfetto.f || !p->model)
+		return 0;
+	if (end_ns)
+		pt_model_set_end(p->model, end_ns);
+	err = pt_perfetto_write(p->perfetto.f, p->model, &po);
+	if (err) {
+		pt_whole_file_abort(&p->perfetto);
+		return pt_pipeline_failed(p, err, p->cfg->perfetto_path);
+	}
+	err = pt_whole_file_commit(&p->perfetto);
+	return err ? pt_pipeline_failed(p, err, p->cfg->perfetto_path) : 0;
+}
+
 int pt_pipeline_reopen(struct pt_pipeline *p)
 {
 	return each_output(p, pt_output_reopen);
@@ -176,6 +205,7 @@ void pt_pipeline_close(struct pt_pipeline *p)
 	}
 	close_output(p, &p->csv, p->cfg->csv_path);
 	close_output(p, &p->json, p->cfg->json_path);
+	pt_whole_file_abort(&p->perfetto);
 	pt_model_free(p->model);
 	p->model = NULL;
 }

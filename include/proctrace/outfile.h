@@ -18,7 +18,11 @@
  *   given to the user who ran sudo.
  *
  * Errors are -errno with one line of text in err naming the file (without
- * the "proctrace: " prefix). */
+ * the "proctrace: " prefix).
+ *
+ * Files are opened in three ways: streamed (pt_outfile_open: -o, -j, rows
+ * as they come, rotated and reopened by output.c), or written whole
+ * (pt_whole_file_open: --perfetto, --svg, made at the end). */
 #ifndef PROCTRACE_OUTFILE_H
 #define PROCTRACE_OUTFILE_H
 
@@ -49,11 +53,33 @@ bool pt_outfile_still_there(const struct pt_outfile *o);
 /* Close the file, rename it path.1 (path.1 to path.2 and so on, the file
  * numbered keep replaced: see pt_rotate_shift) and open a new path. */
 int pt_outfile_rotate(struct pt_outfile *o, char *err, size_t errlen);
-/* Drop what stdio holds and empty the file, so a document that failed
- * half-way is not left behind as one (its regular file only). */
-void pt_outfile_discard(struct pt_outfile *o);
 /* Close (stdout is flushed, not closed): 0 or the -errno of fclose. */
 int pt_outfile_close(struct pt_outfile *o);
+
+/* ---- a file written whole ---- */
+
+/* For outputs made at the end (the Perfetto trace, the SVG): opened at the
+ * start, so that a path that cannot be written fails before tracing and
+ * not after, with the checks of pt_outfile_open; written under a temporary
+ * name beside it (NAME.tmp.XXXXXX, in its directory so that the rename is
+ * atomic, created as pt_outfile_open creates a file) and renamed over it
+ * only once every byte is written and synced: a failed or interrupted run
+ * leaves the previous file, if any, as it was. "-" (stdout) and a character
+ * device are written straight. */
+struct pt_whole_file {
+	FILE *f;	       /* write here; NULL once committed or aborted */
+	char *tmp;	       /* its temporary name (owned); NULL: written straight */
+	const char *path;      /* borrowed; NULL when not open */
+	struct pt_outfile out; /* the directory and the name */
+};
+/* 0 or -errno, with err's line. */
+int pt_whole_file_open(struct pt_whole_file *w, const char *path, char *err, size_t errlen);
+/* Flush, sync, close and rename: 0 or -errno (ENOSPC, EIO...), after
+ * which nothing is left under the temporary name. */
+int pt_whole_file_commit(struct pt_whole_file *w);
+/* Close and remove what was written; a no-op once committed, or on a
+ * zeroed struct that was never opened. */
+void pt_whole_file_abort(struct pt_whole_file *w);
 
 /* ---- rotation (rotate.c) ---- */
 

@@ -32,6 +32,8 @@ struct pt_pipeline {
 	int out_err;		     /* first output error, -errno */
 	const char *out_what;	     /* which output failed */
 	char out_msg[600];	     /* what failed, one line, for the caller to print */
+	/* --perfetto: written from the model at the end (f NULL: none) */
+	struct pt_whole_file perfetto;
 };
 
 /* Start with no outputs, and the model when cfg asks for a view. -ENOMEM
@@ -52,7 +54,12 @@ int pt_pipeline_flush(struct pt_pipeline *p);
 /* SIGHUP: each output file that was moved away (logrotate) is closed and
  * opened again at its path, between two events. */
 int pt_pipeline_reopen(struct pt_pipeline *p);
-/* Close the outputs (the first error wins) and free the model. */
+/* When the source is done: the outputs made from the model (the Perfetto
+ * trace), as of end_ns (0: the last event's time), written whole and put in
+ * place. 0 or the error, kept as the output's failure. */
+int pt_pipeline_finish(struct pt_pipeline *p, __u64 end_ns);
+/* Close the outputs (the first error wins) and free the model. An output
+ * made at the end that was not finished is removed. */
 void pt_pipeline_close(struct pt_pipeline *p);
 /* Keep err as the failure of the output named what, unless one is kept. */
 int pt_pipeline_failed(struct pt_pipeline *p, int err, const char *what);

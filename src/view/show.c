@@ -18,24 +18,21 @@ static unsigned view_width(FILE *f)
 	return PT_VIEW_DEFAULT_WIDTH;
 }
 
-/* The SVG is one document: one that failed half-way is emptied, not left
- * looking whole to a browser. */
+/* The SVG is one document: written whole or not at all. */
 static int write_svg(const char *path, struct pt_model *m, const struct pt_view_opts *vo, char *why,
 		     size_t whylen)
 {
-	struct pt_outfile o;
-	int err, err2;
+	struct pt_whole_file w;
+	int err = pt_whole_file_open(&w, path, why, whylen);
 
-	err = pt_outfile_open(&o, path, 0, why, whylen);
 	if (err)
 		return err;
-	err = pt_svg_write(o.f, m, vo);
-	if (!err && fflush(o.f))
-		err = -errno;
-	if (err)
-		pt_outfile_discard(&o);
-	err2 = pt_outfile_close(&o);
-	return err ? err : err2;
+	err = pt_svg_write(w.f, m, vo);
+	if (err) {
+		pt_whole_file_abort(&w);
+		return err;
+	}
+	return pt_whole_file_commit(&w);
 }
 
 int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, const char **what,

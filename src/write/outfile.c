@@ -7,11 +7,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
-#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "proctrace/buf.h"
 #include "proctrace/outfile.h"
 
 /* As many links as the kernel follows in one lookup (MAXSYMLINKS). */
@@ -332,22 +333,31 @@ static int split_path(struct pt_outfile *o, char **dir, char *err, size_t errlen
 	return -ENOMEM;
 }
 
-int pt_outfile_open(struct pt_outfile *o, const char *path, unsigned keep, char *err, size_t errlen)
+/* o->dirfd and o->name for path, its directory walked safely. */
+static int resolve(struct pt_outfile *o, const char *path, unsigned keep, char *err, size_t errlen)
 {
 	char *dir = NULL;
 	int ret;
 
 	*o = (struct pt_outfile){ .path = path, .dirfd = -1, .keep = keep };
-	if (!strcmp(path, "-")) {
-		o->f = stdout;
-		return 0;
-	}
 	ret = split_path(o, &dir, err, errlen);
 	if (!ret)
 		ret = walk_dir(dir, path, &o->dirfd, err, errlen);
+	free(dir);
+	return ret;
+}
+
+int pt_outfile_open(struct pt_outfile *o, const char *path, unsigned keep, char *err, size_t errlen)
+{
+	int ret;
+
+	if (!strcmp(path, "-")) {
+		*o = (struct pt_outfile){ .path = path, .dirfd = -1, .f = stdout };
+		return 0;
+	}
+	ret = resolve(o, path, keep, err, errlen);
 	if (!ret)
 		ret = open_in_dir(o, err, errlen);
-	free(dir);
 	if (ret)
 		pt_outfile_close(o);
 	return ret;
@@ -377,17 +387,6 @@ int pt_outfile_rotate(struct pt_outfile *o, char *err, size_t errlen)
 	return ret ? ret : open_in_dir(o, err, errlen);
 }
 
-void pt_outfile_discard(struct pt_outfile *o)
-{
-	struct stat st;
-
-	if (!o->f || o->f == stdout)
-		return;
-	__fpurge(o->f);
-	if (!fstat(fileno(o->f), &st) && S_ISREG(st.st_mode))
-		(void)!ftruncate(fileno(o->f), 0);
-}
-
 int pt_outfile_close(struct pt_outfile *o)
 {
 	int ret = 0;
@@ -403,4 +402,123 @@ int pt_outfile_close(struct pt_outfile *o)
 	free(o->name);
 	o->name = NULL;
 	return ret;
+}
+
+/* ---- a file written whole ---- */
+
+/* A new file NAME.tmp.XXXXXX beside o->name, created like any output file. */
+static int create_beside(struct pt_outfile *o, char **tmp, FILE **f, char *err, size_t errlen)
+{
+	static const char chars[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	size_t len = strlen(o->name) + sizeof(".tmp.XXXXXX");
+	unsigned char rnd[6];
+	char *name = malloc(len);
+	uid_t uid;
+	gid_t gid;
+	int fd = -1, ret = 0;
+
+	if (!name)
+		return fail(err, errlen, -ENOMEM, "cannot open %s: %s", o->path, strerror(ENOMEM));
+	for (int i = 0; i < 100 && fd < 0; i++) {
+		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+			break;
+		snprintf(name, len, "%s.tmp.", o->name);
+		for (size_t k = 0; k < sizeof(rnd); k++)
+			name[len - 7 + k] = chars[rnd[k] % (sizeof(chars) - 1)];
+		fd = openat(o->dirfd, name,
+			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0 || (sudo_invoker(&uid, &gid) && fchown(fd, uid, gid)) || !(*f = fdopen(fd, "w")))
+		ret = fail(err, errlen, -errno, "cannot write %s: %s", o->path, strerror(errno));
+	if (ret && fd >= 0) {
+		close(fd);
+		unlinkat(o->dirfd, name, 0);
+	}
+	if (ret)
+		free(name);
+	else
+		*tmp = name;
+	return ret;
+}
+
+int pt_whole_file_open(struct pt_whole_file *w, const char *path, char *err, size_t errlen)
+{
+	struct stat dir, st;
+	int ret;
+
+	memset(w, 0, sizeof(*w));
+	w->out.dirfd = -1;
+	w->path = path;
+	if (!strcmp(path, "-")) {
+		w->f = stdout;
+		return 0;
+	}
+	ret = resolve(&w->out, path, 0, err, errlen);
+	if (!ret && fstat(w->out.dirfd, &dir))
+		ret = fail_errno(err, errlen, path);
+	if (!ret && !fstatat(w->out.dirfd, w->out.name, &st, AT_SYMLINK_NOFOLLOW)) {
+		ret = check_existing(&w->out, &st, &dir, err, errlen);
+		/* A device is written straight: renamed over, it would be
+		 * replaced by a regular file. */
+		if (!ret && S_ISCHR(st.st_mode)) {
+			ret = open_in_dir(&w->out, err, errlen);
+			w->f = w->out.f;
+			w->out.f = NULL;
+		}
+	} else if (!ret && errno != ENOENT) {
+		ret = fail_errno(err, errlen, path);
+	}
+	if (!ret && !w->f)
+		ret = create_beside(&w->out, &w->tmp, &w->f, err, errlen);
+	if (ret) {
+		pt_outfile_close(&w->out);
+		w->path = NULL;
+	}
+	return ret;
+}
+
+static void whole_file_release(struct pt_whole_file *w)
+{
+	if (w->tmp)
+		unlinkat(w->out.dirfd, w->tmp, 0); /* nothing there after a rename */
+	free(w->tmp);
+	w->tmp = NULL;
+	w->f = NULL;
+	if (w->path)
+		pt_outfile_close(&w->out);
+	w->path = NULL;
+}
+
+int pt_whole_file_commit(struct pt_whole_file *w)
+{
+	int err;
+
+	if (!w->f)
+		return -EBADF;
+	err = pt_file_flush(w->f);
+	/* On disk before the rename, so a crash never leaves an empty file
+	 * under the name. */
+	if (!err && w->tmp && fsync(fileno(w->f)))
+		err = -errno;
+	if (w->f != stdout && fclose(w->f) && !err)
+		err = -errno;
+	w->f = NULL;
+	if (!err && w->tmp && renameat(w->out.dirfd, w->tmp, w->out.dirfd, w->out.name))
+		err = -errno;
+	if (!err && w->tmp) {
+		free(w->tmp);
+		w->tmp = NULL;
+	}
+	whole_file_release(w);
+	return err;
+}
+
+void pt_whole_file_abort(struct pt_whole_file *w)
+{
+	if (w->f && w->f != stdout)
+		fclose(w->f);
+	whole_file_release(w);
 }

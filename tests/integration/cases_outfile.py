@@ -77,7 +77,7 @@ def test_outfile_planted_symlink_sticky(env):
     link = os.path.join(sticky, "out.csv")
     os.symlink(victim, link)
     os.lchown(link, OTHER_UID, OTHER_GID)
-    for opt in ("-o", "-j", "--svg"):
+    for opt in ("-o", "-j", "--svg", "--perfetto"):
         expect_refused(ck, env, [opt, link], link, "symbolic link")
     ck.eq("victim after the attempts", read_text(victim), "precious\n")
 

@@ -334,20 +334,6 @@ static void test_outfile_stdout(void **state)
 	assert_true(fcntl(STDOUT_FILENO, F_GETFD) >= 0); /* not closed */
 }
 
-static void test_outfile_discard(void **state)
-{
-	struct pt_outfile o;
-	char err[64] = "";
-
-	assert_int_equal(pt_outfile_open(&o, at("doc.svg"), 0, err, sizeof(err)), 0);
-	fputs("<svg>half", o.f);
-	fflush(o.f);
-	fputs(" and more in stdio", o.f);
-	pt_outfile_discard(&o);
-	assert_int_equal(pt_outfile_close(&o), 0);
-	assert_file("doc.svg", "");
-}
-
 /* ---- an output rotated and reopened ---- */
 
 static const char *const csv_header_start = "ts_ns,time,event,";
@@ -507,7 +493,6 @@ int main(void)
 		in_scratch(test_outfile_links_on_the_way),
 		in_scratch(test_outfile_existing),
 		cmocka_unit_test(test_outfile_stdout),
-		in_scratch(test_outfile_discard),
 		in_scratch(test_outfile_rotation_csv),
 		in_scratch(test_outfile_rotation_jsonl),
 		in_scratch(test_outfile_restart_rotates),
