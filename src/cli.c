@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "proctrace/config.h"
+#include "proctrace/outfile.h"
 #include "proctrace/schema.h"
 
 #ifndef PT_VERSION
@@ -37,6 +38,8 @@ enum {
 	OPT_SINCE,
 	OPT_UNTIL,
 	OPT_LENIENT,
+	OPT_ROTATE,
+	OPT_KEEP,
 	OPT_PERFETTO,
 };
 
@@ -70,6 +73,8 @@ static const struct option long_opts[] = {
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "lenient", no_argument, NULL, OPT_LENIENT },
+	{ "rotate", required_argument, NULL, OPT_ROTATE },
+	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -85,6 +90,8 @@ static const char help_text[] =
 	"Options:\n"
 	"  -o, --csv FILE        write every event as CSV to FILE ('-': stdout)\n"
 	"  -j, --json FILE       write every event as JSON Lines to FILE ('-': stdout)\n"
+	"      --rotate SIZE     a file of -o/-j past SIZE (10M, 1G) becomes FILE.1\n"
+	"      --keep N          rotated files kept (default 5); SIGHUP reopens files\n"
 	"  -d, --duration SECS   stop after SECS seconds (decimals allowed)\n"
 	"  -q, --quiet           no live stream\n"
 	"      --threads         show thread creation and per-thread exits\n"
@@ -459,6 +466,23 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 	case OPT_LENIENT:
 		cfg->lenient = true;
 		break;
+	case OPT_ROTATE:
+		if (pt_parse_size(arg, &cfg->rotate_bytes))
+			return usage_error(err,
+					   "invalid --rotate '%s': expected a size in bytes from 1 "
+					   "to 1T, with K, M or G (10M)",
+					   arg);
+		break;
+	case OPT_KEEP: {
+		unsigned long v;
+
+		if (parse_uint(arg, PT_KEEP_MAX, &v) || !v)
+			return usage_error(err,
+					   "invalid --keep '%s': expected a number from 1 to %d",
+					   arg, PT_KEEP_MAX);
+		cfg->keep = (unsigned)v;
+		break;
+	}
 	case OPT_COLUMNS:
 		pt_schema_print(out);
 		return PT_CLI_EXIT_OK;
@@ -487,6 +511,13 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	 * wait, no threads to ask the kernel for; its filters run here. */
 	if (cfg->replay_path && (cfg->command || cfg->duration_s > 0 || cfg->threads))
 		return usage_error(err, "--replay takes no COMMAND, -d or --threads");
+	if (cfg->keep && !cfg->rotate_bytes)
+		return usage_error(err, "--keep goes with --rotate");
+	/* Rotation renames a file: stdout cannot be, nor is there one then. */
+	if (cfg->rotate_bytes &&
+	    (!(cfg->csv_path || cfg->json_path) || is_stdout(cfg->csv_path) ||
+	     is_stdout(cfg->json_path)))
+		return usage_error(err, "--rotate needs -o or -j with a file, not stdout");
 	if (!cfg->replay_path &&
 	    (cfg->since.kind != PT_WHEN_NONE || cfg->until.kind != PT_WHEN_NONE || cfg->lenient))
 		return usage_error(err, "--since, --until and --lenient go with --replay");

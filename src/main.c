@@ -27,6 +27,7 @@
 #define POLL_MS 100
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reopen_requested; /* SIGHUP */
 static volatile sig_atomic_t interrupts;
 static volatile pid_t command_pid; /* 0: no command run under proctrace */
 
@@ -54,6 +55,13 @@ static void on_signal(int sig)
 	}
 }
 
+/* Only a flag: the files are reopened by the loop, between two events. */
+static void on_hangup(int sig)
+{
+	(void)sig;
+	reopen_requested = 1;
+}
+
 static void on_child(int sig)
 {
 	(void)sig; /* only to interrupt the poll: see install_signals */
@@ -63,13 +71,16 @@ static int install_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct sigaction chld = { .sa_handler = on_child };
+	struct sigaction hup = { .sa_handler = on_hangup };
 
 	sigemptyset(&sa.sa_mask);
 	sigemptyset(&chld.sa_mask);
+	sigemptyset(&hup.sa_mask);
 	/* No SA_RESTART: the end of a command interrupts the wait for events,
-	 * so it is reaped (and tracing ends) at once, not at the next poll. */
+	 * so it is reaped (and tracing ends) at once, not at the next poll;
+	 * a SIGHUP likewise has the files reopened at once. */
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
-	    sigaction(SIGCHLD, &chld, NULL))
+	    sigaction(SIGCHLD, &chld, NULL) || sigaction(SIGHUP, &hup, NULL))
 		return -errno;
 	/* A closed pipe must become an EPIPE error we report, not a kill. */
 	signal(SIGPIPE, SIG_IGN);
@@ -98,6 +109,15 @@ static bool command_over(struct app *a)
 	return pt_live_followed_alive(a->live, a->cmd.pid) == 0;
 }
 
+/* After SIGHUP: the source is between two events here. */
+static int reopen_if_asked(struct app *a)
+{
+	if (!reopen_requested)
+		return 0;
+	reopen_requested = 0;
+	return pt_pipeline_reopen(&a->pipe);
+}
+
 static int trace_loop(struct app *a)
 {
 	__u64 start = pt_boottime_ns();
@@ -107,6 +127,8 @@ static int trace_loop(struct app *a)
 		n = pt_live_poll(a->live, POLL_MS);
 		if (!n)
 			n = pt_pipeline_flush(&a->pipe);
+		if (!n)
+			n = reopen_if_asked(a);
 		if (n)
 			return n;
 	}
@@ -163,13 +185,14 @@ static void announce(const struct app *a)
 static int show_views(struct app *a)
 {
 	const char *what = NULL;
+	char why[512] = "";
 	int err;
 
 	if (!a->pipe.model)
 		return 0;
-	err = pt_views_show(a->pipe.model, &a->cfg, a->end_ns, &what);
+	err = pt_views_show(a->pipe.model, &a->cfg, a->end_ns, &what, why, sizeof(why));
 	if (err)
-		return pt_pipeline_failed(&a->pipe, err, what);
+		return pt_pipeline_failed_why(&a->pipe, err, what, why);
 	return pt_pipeline_finish(&a->pipe, a->end_ns);
 }
 
@@ -201,6 +224,8 @@ static int run_replay(struct app *a)
 			ret = pt_pipeline_event(&a->pipe, ev);
 		else
 			skipped++;
+		if (!ret)
+			ret = reopen_if_asked(a);
 		n = ret ? 0 : pt_file_next(src, &ev, err, sizeof(err));
 	}
 	if (!ret && n < 0) {
@@ -278,8 +303,7 @@ int main(int argc, char **argv)
 	pt_pipeline_close(&a.pipe);
 	pt_live_close(a.live);
 	if (a.pipe.out_err) {
-		fprintf(stderr, "proctrace: writing %s: %s\n", a.pipe.out_what,
-			strerror(-a.pipe.out_err));
+		fprintf(stderr, "proctrace: %s\n", a.pipe.out_msg);
 		return 1;
 	}
 	if (ret)

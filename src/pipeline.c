@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "proctrace/outfile.h"
 #include "proctrace/pipeline.h"
 
 static bool wants_views(const struct pt_config *c)
@@ -33,55 +34,59 @@ int pt_pipeline_failed(struct pt_pipeline *p, int err, const char *what)
 	if (!p->out_err) {
 		p->out_err = err;
 		p->out_what = what;
+		snprintf(p->out_msg, sizeof(p->out_msg), "writing %s: %s", what, strerror(-err));
 	}
 	return err;
 }
 
-/* "e": a command run under proctrace must not inherit it. */
-static FILE *open_file(const char *path)
+int pt_pipeline_failed_why(struct pt_pipeline *p, int err, const char *what, const char *why)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "we") : stdout;
+	if (!p->out_err) {
+		pt_pipeline_failed(p, err, what);
+		if (why[0])
+			snprintf(p->out_msg, sizeof(p->out_msg), "%s", why);
+	}
+	return err;
+}
 
-	if (!f)
-		fprintf(stderr, "proctrace: cannot open %s: %s\n", path, strerror(errno));
-	return f;
+static int open_output(struct pt_pipeline *p, struct pt_output **o, enum pt_output_format fmt,
+		       const char *path, const struct pt_clock *clock)
+{
+	const struct pt_config *c = p->cfg;
+	struct pt_output_opts opts = {
+		.rotate_bytes = c->rotate_bytes,
+		.keep = c->keep ? c->keep : PT_KEEP_DEFAULT,
+	};
+	char err[512];
+	int ret;
+
+	if (!path)
+		return 0;
+	ret = pt_output_open(o, fmt, path, &opts, clock, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "proctrace: %s\n", err);
+	return ret;
 }
 
 int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 {
 	const struct pt_config *c = p->cfg;
+	int ret;
 
-	if (c->csv_path) {
-		p->csv_file = open_file(c->csv_path);
-		if (!p->csv_file)
-			return -errno;
-		p->csv = pt_csv_open(p->csv_file, clock);
-		if (!p->csv) {
-			fprintf(stderr, "proctrace: writing %s: %s\n", c->csv_path,
-				strerror(errno));
-			return -errno;
-		}
-	}
-	if (c->json_path) {
-		p->json_file = open_file(c->json_path);
-		if (!p->json_file)
-			return -errno;
-		p->json = pt_jsonl_open(p->json_file, clock);
-		if (!p->json) {
-			fprintf(stderr, "proctrace: writing %s: %s\n", c->json_path,
-				strerror(errno));
-			return -errno;
-		}
-	}
+	ret = open_output(p, &p->csv, PT_OUTPUT_CSV, c->csv_path, clock);
+	if (!ret)
+		ret = open_output(p, &p->json, PT_OUTPUT_JSONL, c->json_path, clock);
+	if (ret)
+		return ret;
 	/* Opened now, written at the end: a path that cannot be written fails
 	 * before tracing, not after. */
 	if (c->perfetto_path) {
-		int err = pt_whole_file_open(&p->perfetto, c->perfetto_path);
+		char err[512];
 
-		if (err) {
-			fprintf(stderr, "proctrace: cannot open %s: %s\n", c->perfetto_path,
-				strerror(-err));
-			return err;
+		ret = pt_whole_file_open(&p->perfetto, c->perfetto_path, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "proctrace: %s\n", err);
+			return ret;
 		}
 	}
 	/* A file on stdout takes stdout: no live stream then. */
@@ -98,6 +103,25 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 		}
 	}
 	return 0;
+}
+
+/* An output's result: its error, if any, kept with its own line. */
+static int output_result(struct pt_pipeline *p, struct pt_output *o, int err)
+{
+	const char *path = o == p->csv ? p->cfg->csv_path : p->cfg->json_path;
+
+	return err ? pt_pipeline_failed_why(p, err, path, pt_output_error(o)) : 0;
+}
+
+static int each_output(struct pt_pipeline *p, int (*op)(struct pt_output *o))
+{
+	int err = 0;
+
+	if (p->csv)
+		err = output_result(p, p->csv, op(p->csv));
+	if (!err && p->json)
+		err = output_result(p, p->json, op(p->json));
+	return err;
 }
 
 int pt_pipeline_context(struct pt_pipeline *p, const struct pt_event *ev)
@@ -120,36 +144,18 @@ int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev)
 		if (err)
 			return pt_pipeline_failed(p, err, "the live stream");
 	}
-	if (p->csv) {
-		err = pt_csv_write(p->csv, ev);
-		if (err)
-			return pt_pipeline_failed(p, err, p->cfg->csv_path);
-	}
-	if (p->json) {
-		err = pt_jsonl_write(p->json, ev);
-		if (err)
-			return pt_pipeline_failed(p, err, p->cfg->json_path);
-	}
+	if (p->csv && (err = output_result(p, p->csv, pt_output_write(p->csv, ev))))
+		return err;
+	if (p->json && (err = output_result(p, p->json, pt_output_write(p->json, ev))))
+		return err;
 	return 0;
 }
 
 int pt_pipeline_flush(struct pt_pipeline *p)
 {
-	int err;
-
 	if (p->stream && fflush(stdout))
 		return pt_pipeline_failed(p, -errno, "the live stream");
-	if (p->csv) {
-		err = pt_csv_flush(p->csv);
-		if (err)
-			return pt_pipeline_failed(p, err, p->cfg->csv_path);
-	}
-	if (p->json) {
-		err = pt_jsonl_flush(p->json);
-		if (err)
-			return pt_pipeline_failed(p, err, p->cfg->json_path);
-	}
-	return 0;
+	return each_output(p, pt_output_flush);
 }
 
 int pt_pipeline_finish(struct pt_pipeline *p, __u64 end_ns)
@@ -170,11 +176,19 @@ int pt_pipeline_finish(struct pt_pipeline *p, __u64 end_ns)
 	return err ? pt_pipeline_failed(p, err, p->cfg->perfetto_path) : 0;
 }
 
-static void close_file(struct pt_pipeline *p, FILE **f, const char *what)
+int pt_pipeline_reopen(struct pt_pipeline *p)
 {
-	if (*f && *f != stdout && fclose(*f))
-		pt_pipeline_failed(p, -errno, what);
-	*f = NULL;
+	return each_output(p, pt_output_reopen);
+}
+
+static void close_output(struct pt_pipeline *p, struct pt_output **o, const char *what)
+{
+	char why[512] = "";
+	int err = pt_output_close(*o, why, sizeof(why));
+
+	if (err)
+		pt_pipeline_failed_why(p, err, what, why);
+	*o = NULL;
 }
 
 void pt_pipeline_close(struct pt_pipeline *p)
@@ -189,21 +203,9 @@ void pt_pipeline_close(struct pt_pipeline *p)
 			pt_pipeline_failed(p, err, "the live stream");
 		p->stream = NULL;
 	}
-	if (p->csv) {
-		err = pt_csv_close(p->csv);
-		if (err)
-			pt_pipeline_failed(p, err, p->cfg->csv_path);
-		p->csv = NULL;
-	}
-	if (p->json) {
-		err = pt_jsonl_close(p->json);
-		if (err)
-			pt_pipeline_failed(p, err, p->cfg->json_path);
-		p->json = NULL;
-	}
+	close_output(p, &p->csv, p->cfg->csv_path);
+	close_output(p, &p->json, p->cfg->json_path);
 	pt_whole_file_abort(&p->perfetto);
-	close_file(p, &p->csv_file, p->cfg->csv_path);
-	close_file(p, &p->json_file, p->cfg->json_path);
 	pt_model_free(p->model);
 	p->model = NULL;
 }

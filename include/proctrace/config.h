@@ -35,6 +35,8 @@ struct pt_when {
 struct pt_config {
 	const char *csv_path;  /* -o: CSV destination, "-" for stdout; NULL: none */
 	const char *json_path; /* -j: JSON Lines destination, "-" for stdout; NULL: none */
+	__u64 rotate_bytes;    /* --rotate: rotate -o/-j files past this size; 0: never */
+	unsigned keep;	       /* --keep: rotated files kept; 0: not given (default) */
 	double duration_s;     /* -d: stop after this many seconds; 0: until a signal */
 	bool quiet;	       /* -q: no live stream */
 	bool threads;	       /* --threads: thread creation and per-thread exits */

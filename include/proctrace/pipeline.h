@@ -6,8 +6,9 @@
  *   source (kernel + snapshot, or a file) -> pipeline -> model, writers
  *                                                      -> views at the end
  *
- * The first output error is kept with the name of the output, so the caller
- * reports it once; events go on to the other outputs no further. */
+ * The first output error is kept with the name of the output and its line
+ * (out_msg), so the caller reports it once; events go on to the other
+ * outputs no further. */
 #ifndef PROCTRACE_PIPELINE_H
 #define PROCTRACE_PIPELINE_H
 
@@ -17,20 +18,20 @@
 #include "proctrace/decode.h"
 #include "proctrace/event.h"
 #include "proctrace/model.h"
+#include "proctrace/output.h"
 #include "proctrace/writer.h"
 
 struct pt_pipeline {
 	const struct pt_config *cfg; /* borrowed */
 	struct pt_model *model;	     /* NULL: no view asked for */
 	struct pt_stream *stream;    /* NULL: -q, or stdout carries a file */
-	struct pt_csv *csv;	     /* -o */
-	FILE *csv_file;		     /* owned unless it is stdout */
-	struct pt_jsonl *json;	     /* -j */
-	FILE *json_file;	     /* owned unless it is stdout */
+	struct pt_output *csv;	     /* -o */
+	struct pt_output *json;	     /* -j */
 	__u64 seen[PT_KIND_MAX];     /* events written, by kind */
 	__u64 lost;		     /* events lost, from the PT_LOST events */
 	int out_err;		     /* first output error, -errno */
 	const char *out_what;	     /* which output failed */
+	char out_msg[600];	     /* what failed, one line, for the caller to print */
 	/* --perfetto: written from the model at the end (f NULL: none) */
 	struct pt_whole_file perfetto;
 };
@@ -50,6 +51,9 @@ int pt_pipeline_context(struct pt_pipeline *p, const struct pt_event *ev);
 /* Write out what the outputs hold, so a reader following them (a pipe, a
  * `tail -f`) sees events within a poll interval. */
 int pt_pipeline_flush(struct pt_pipeline *p);
+/* SIGHUP: each output file that was moved away (logrotate) is closed and
+ * opened again at its path, between two events. */
+int pt_pipeline_reopen(struct pt_pipeline *p);
 /* When the source is done: the outputs made from the model (the Perfetto
  * trace), as of end_ns (0: the last event's time), written whole and put in
  * place. 0 or the error, kept as the output's failure. */
@@ -59,6 +63,9 @@ int pt_pipeline_finish(struct pt_pipeline *p, __u64 end_ns);
 void pt_pipeline_close(struct pt_pipeline *p);
 /* Keep err as the failure of the output named what, unless one is kept. */
 int pt_pipeline_failed(struct pt_pipeline *p, int err, const char *what);
+/* The same with the output's own line (a file refused at a rotation...),
+ * when why is not "". */
+int pt_pipeline_failed_why(struct pt_pipeline *p, int err, const char *what, const char *why);
 /* "proctrace: N events, fork N, ...; lost N" */
 void pt_pipeline_summary(const struct pt_pipeline *p, FILE *f);
 

@@ -31,8 +31,10 @@ int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 int pt_svg_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
 
 /* Every view cfg asks for (-t, -T, --svg), as of end_ns (0: the last
- * event's time). On failure, *what names the view that failed. */
-int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, const char **what);
+ * event's time). On failure, *what names the view that failed, and why
+ * holds a line of its own when the SVG's file was refused ("" else). */
+int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, const char **what,
+		  char *why, size_t whylen);
 
 /* ---- wording the views share (tree.c) ---- */
 

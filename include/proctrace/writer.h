@@ -10,6 +10,7 @@
 #include "proctrace/decode.h"
 #include "proctrace/event.h"
 #include "proctrace/event_access.h"
+#include "proctrace/outfile.h"
 #include "proctrace/model.h"
 
 /* CSV, RFC 4180, the columns of schema.h (`proctrace --columns`). */
@@ -21,6 +22,8 @@ int pt_csv_write(struct pt_csv *w, const struct pt_event *ev);
 int pt_csv_flush(struct pt_csv *w);
 /* Flushes; returns the first error seen, if any. Does not fclose f. */
 int pt_csv_close(struct pt_csv *w);
+/* Bytes of the file since open, header included, written or batched. */
+__u64 pt_csv_size(const struct pt_csv *w);
 
 /* JSON Lines: one object per event per line, the columns' names (schema.h)
  * as keys, absent values left out, argv an array, detail an object. The same
@@ -30,6 +33,7 @@ struct pt_jsonl *pt_jsonl_open(FILE *f, const struct pt_clock *clock);
 int pt_jsonl_write(struct pt_jsonl *w, const struct pt_event *ev);
 int pt_jsonl_flush(struct pt_jsonl *w);
 int pt_jsonl_close(struct pt_jsonl *w);
+__u64 pt_jsonl_size(const struct pt_jsonl *w);
 
 /* Live stream: one aligned line per event. */
 struct pt_stream_opts {
@@ -42,24 +46,8 @@ struct pt_stream *pt_stream_open(FILE *f, const struct pt_clock *clock,
 int pt_stream_write(struct pt_stream *w, const struct pt_event *ev);
 int pt_stream_close(struct pt_stream *w);
 
-/* A file written whole or not at all, for outputs made at the end (the
- * Perfetto trace): opened at the start, so that a path that cannot be
- * written fails before tracing and not after it, under a temporary name
- * beside path (path.tmp.XXXXXX); commit renames it over path, abort (or a
- * failed commit) removes it. "-" is stdout, and a path that is a device, a
- * pipe or a symbolic link is opened as it is: those are written straight. */
-struct pt_whole_file {
-	FILE *f;	  /* write here; NULL once committed or aborted */
-	char *tmp;	  /* owned; NULL when written straight */
-	const char *path; /* borrowed */
-};
-/* 0 or -errno (the directory cannot be written, ...). */
-int pt_whole_file_open(struct pt_whole_file *w, const char *path);
-/* Flush, sync, close and rename: 0 or -errno (ENOSPC, EIO...), after
- * which nothing is left under the temporary name. */
-int pt_whole_file_commit(struct pt_whole_file *w);
-/* Close and remove what was written; a no-op once committed. */
-void pt_whole_file_abort(struct pt_whole_file *w);
+/* A file written whole, for outputs made at the end: pt_whole_file in
+ * outfile.h. */
 
 /* Perfetto: the Trace Event Format (JSON) that ui.perfetto.dev and
  * chrome://tracing open, made from the model when the source is done (its

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* The views cfg asks for, from the model, once the source is done: the
  * tree and the timeline on stdout (stderr when stdout carries a file), the
- * SVG in its file. */
+ * SVG in its file, opened as every output file is (outfile.h). */
 #include <errno.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include "proctrace/outfile.h"
 #include "proctrace/views.h"
 
 /* Text views fit the terminal they are printed on. */
@@ -17,20 +18,25 @@ static unsigned view_width(FILE *f)
 	return PT_VIEW_DEFAULT_WIDTH;
 }
 
-static int write_svg(const char *path, struct pt_model *m, const struct pt_view_opts *vo)
+/* The SVG is one document: written whole or not at all. */
+static int write_svg(const char *path, struct pt_model *m, const struct pt_view_opts *vo, char *why,
+		     size_t whylen)
 {
-	FILE *f = fopen(path, "we");
-	int err;
+	struct pt_whole_file w;
+	int err = pt_whole_file_open(&w, path, why, whylen);
 
-	if (!f)
-		return -errno;
-	err = pt_svg_write(f, m, vo);
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
+	if (err)
+		return err;
+	err = pt_svg_write(w.f, m, vo);
+	if (err) {
+		pt_whole_file_abort(&w);
+		return err;
+	}
+	return pt_whole_file_commit(&w);
 }
 
-int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, const char **what)
+int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, const char **what,
+		  char *why, size_t whylen)
 {
 	FILE *f = pt_config_stdout_taken(c) ? stderr : stdout;
 	struct pt_view_opts vo = {
@@ -51,7 +57,7 @@ int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, c
 		*what = "the views";
 		return err;
 	}
-	if (c->svg_path && (err = write_svg(c->svg_path, m, &vo)))
+	if (c->svg_path && (err = write_svg(c->svg_path, m, &vo, why, whylen)))
 		*what = c->svg_path;
 	return err;
 }

@@ -211,3 +211,8 @@ int pt_csv_close(struct pt_csv *w)
 	csv_free(w);
 	return err;
 }
+
+__u64 pt_csv_size(const struct pt_csv *w)
+{
+	return pt_rows_size(&w->out);
+}

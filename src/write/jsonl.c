@@ -133,3 +133,8 @@ int pt_jsonl_close(struct pt_jsonl *w)
 	jsonl_free(w);
 	return err;
 }
+
+__u64 pt_jsonl_size(const struct pt_jsonl *w)
+{
+	return pt_rows_size(&w->out);
+}

@@ -30,4 +30,10 @@ int pt_rows_flush(struct pt_rows *w);
 /* Flush and free; the first error seen, if any. */
 int pt_rows_close(struct pt_rows *w);
 
+/* Bytes of whole rows since open, written or still in the batch. */
+static inline __u64 pt_rows_size(const struct pt_rows *w)
+{
+	return w->written + w->batch.len;
+}
+
 #endif

@@ -553,6 +553,50 @@ static void test_cli_replay_window(void **state)
 	run_free(r);
 }
 
+static void test_cli_rotate(void **state)
+{
+	struct run *r =
+		parse("-o", "x.csv", "-j", "x.jsonl", "--rotate", "10M", "--keep", "7", NULL);
+
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_int_equal(r->cfg.rotate_bytes, 10ull << 20);
+	assert_int_equal(r->cfg.keep, 7);
+	run_free(r);
+	r = parse("-j", "x.jsonl", "--rotate", "4096", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_int_equal(r->cfg.rotate_bytes, 4096);
+	assert_int_equal(r->cfg.keep, 0); /* the default, decided by the output */
+	run_free(r);
+}
+
+static void test_cli_rotate_malformed(void **state)
+{
+	static const char *const bad_sizes[] = { "", "0", "10X", "1.5M", "-1", "M", "10MB", "2T" };
+	static const struct {
+		const char *args[8];
+		const char *what;
+	} bad[] = {
+		{ { "-o", "x.csv", "--rotate", "1M", "--keep", "0" }, "invalid --keep '0'" },
+		{ { "-o", "x.csv", "--rotate", "1M", "--keep", "100001" }, "invalid --keep" },
+		{ { "-o", "x.csv", "--keep", "3" }, "--keep goes with --rotate" },
+		{ { "--rotate", "1M" }, "--rotate needs -o or -j" },
+		{ { "-o", "-", "--rotate", "1M" }, "not stdout" },
+		{ { "-o", "x.csv", "-j", "-", "--rotate", "1M" }, "not stdout" },
+	};
+	struct run *r;
+
+	for (size_t i = 0; i < sizeof(bad_sizes) / sizeof(*bad_sizes); i++) {
+		r = parse("-o", "x.csv", "--rotate", bad_sizes[i], NULL);
+		assert_usage_error(r, "invalid --rotate");
+		run_free(r);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		r = parse_args(bad[i].args); /* the rest of args is NULL */
+		assert_usage_error(r, bad[i].what);
+		run_free(r);
+	}
+}
+
 static void test_cli_long_option_prefix(void **state)
 {
 	struct run *r = parse("--dur", "5", "--thr", NULL);
@@ -669,6 +713,8 @@ int main(void)
 		cmocka_unit_test(test_cli_json),
 		cmocka_unit_test(test_cli_perfetto),
 		cmocka_unit_test(test_cli_replay_window),
+		cmocka_unit_test(test_cli_rotate),
+		cmocka_unit_test(test_cli_rotate_malformed),
 		cmocka_unit_test(test_cli_long_option_prefix),
 		cmocka_unit_test(test_cli_help),
 		cmocka_unit_test(test_cli_version),

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "scenario.h"
+#include "proctrace/outfile.h"
 #include "proctrace/writer.h"
 
 #define CHECKER "tests/integration/perfetto_check.py"
@@ -262,7 +263,7 @@ static char *slurp(const char *path)
  * An abort leaves the old FILE alone. */
 static void test_whole_file(void **state)
 {
-	char dir[] = "/tmp/pt-test-whole-XXXXXX", path[128], cmd[160], *text;
+	char dir[] = "/tmp/pt-test-whole-XXXXXX", path[128], cmd[160], err[256], *text;
 	struct pt_whole_file w;
 	struct stat st;
 	mode_t mask = umask(022);
@@ -275,7 +276,7 @@ static void test_whole_file(void **state)
 	fputs("old", f);
 	fclose(f);
 
-	assert_int_equal(pt_whole_file_open(&w, path), 0);
+	assert_int_equal(pt_whole_file_open(&w, path, err, sizeof(err)), 0);
 	fputs("new", w.f);
 	assert_int_equal(dir_entries(dir), 2);
 	text = slurp(path);
@@ -292,7 +293,7 @@ static void test_whole_file(void **state)
 	pt_whole_file_abort(&w); /* a no-op once committed */
 	assert_int_equal(dir_entries(dir), 1);
 
-	assert_int_equal(pt_whole_file_open(&w, path), 0);
+	assert_int_equal(pt_whole_file_open(&w, path, err, sizeof(err)), 0);
 	fputs("half", w.f);
 	pt_whole_file_abort(&w);
 	assert_int_equal(dir_entries(dir), 1);
@@ -301,10 +302,10 @@ static void test_whole_file(void **state)
 	free(text);
 
 	snprintf(path, sizeof(path), "%s/missing/trace.json", dir);
-	assert_int_equal(pt_whole_file_open(&w, path), -ENOENT);
+	assert_int_equal(pt_whole_file_open(&w, path, err, sizeof(err)), -ENOENT);
 	assert_null(w.f);
-	/* a device or a link is written where it leads, never replaced */
-	assert_int_equal(pt_whole_file_open(&w, "/dev/null"), 0);
+	/* a device is written where it is, never replaced; a link is refused */
+	assert_int_equal(pt_whole_file_open(&w, "/dev/null", err, sizeof(err)), 0);
 	assert_null(w.tmp);
 	fputs("gone", w.f);
 	assert_int_equal(pt_whole_file_commit(&w), 0);
@@ -312,17 +313,18 @@ static void test_whole_file(void **state)
 	assert_true(S_ISCHR(st.st_mode));
 	snprintf(path, sizeof(path), "%s/link.json", dir);
 	assert_int_equal(symlink("trace.json", path), 0);
-	assert_int_equal(pt_whole_file_open(&w, path), 0);
-	fputs("through", w.f);
-	assert_int_equal(pt_whole_file_commit(&w), 0);
+	assert_int_equal(pt_whole_file_open(&w, path, err, sizeof(err)), -ELOOP);
+	assert_non_null(strstr(err, "symbolic link"));
+	assert_null(w.f);
+	pt_whole_file_abort(&w); /* a no-op after a failed open */
 	assert_int_equal(lstat(path, &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
 	text = slurp(path);
-	assert_string_equal(text, "through");
+	assert_string_equal(text, "new");
 	free(text);
 	assert_int_equal(dir_entries(dir), 2);
 
-	assert_int_equal(pt_whole_file_open(&w, "-"), 0);
+	assert_int_equal(pt_whole_file_open(&w, "-", err, sizeof(err)), 0);
 	assert_ptr_equal(w.f, stdout);
 	pt_whole_file_abort(&w);
 	assert_null(w.f);
