@@ -38,10 +38,11 @@ endif
 
 # Userspace, one folder per stage of the flow: source/ (kernel or file) ->
 # the pipeline -> model/ and write/ -> view/ at the end. main.c and the
-# live source (the only files that know the skeleton or the loader) are kept
-# apart from the pure code that unit tests link.
+# live source (the only files that know the skeleton or the loader) and the
+# --version report (features.c, which asks libbpf) are kept apart from the
+# pure code that unit tests link.
 SRC_DIRS := src src/source src/model src/write src/view
-SKEL_SRCS := $(wildcard src/source/loader.c src/source/live.c)
+SKEL_SRCS := $(wildcard src/source/loader.c src/source/live.c src/source/features.c)
 CORE_SRCS := $(filter-out src/main.c $(SKEL_SRCS),$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
 APP_SRCS := src/main.c $(SKEL_SRCS) $(CORE_SRCS)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

@@ -418,3 +418,18 @@ void pt_loader_close(struct pt_loader *l)
 	free(l->per_cpu);
 	free(l);
 }
+
+int pt_loader_programs(void (*fn)(void *ctx, const char *section), void *ctx)
+{
+	struct proctrace_bpf *skel;
+	struct bpf_program *prog;
+
+	verbosity = 0;
+	libbpf_set_print(libbpf_log);
+	skel = proctrace_bpf__open();
+	if (!skel)
+		return -errno;
+	bpf_object__for_each_program(prog, skel->obj) fn(ctx, bpf_program__section_name(prog));
+	proctrace_bpf__destroy(skel);
+	return 0;
+}
