@@ -429,7 +429,9 @@ int pt_loader_programs(void (*fn)(void *ctx, const char *section), void *ctx)
 	skel = proctrace_bpf__open();
 	if (!skel)
 		return -errno;
-	bpf_object__for_each_program(prog, skel->obj) fn(ctx, bpf_program__section_name(prog));
+	for (prog = bpf_object__next_program(skel->obj, NULL); prog;
+	     prog = bpf_object__next_program(skel->obj, prog))
+		fn(ctx, bpf_program__section_name(prog));
 	proctrace_bpf__destroy(skel);
 	return 0;
 }
