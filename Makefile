@@ -137,8 +137,9 @@ integration: deps $(OUT)/asan/proctrace $(OUT)/proctrace $(WORKLOADS)
 readme-check: $(OUT)/proctrace
 	$(Q)python3 tests/integration/check_readme.py $(OUT)/proctrace README.md
 
-# Every option of --help is in the man page and the README, and their
-# example commands (and --help's) still parse (--dry-run).
+# Every option of --help and every event kind of --columns is in the man
+# page and the README, and their example commands (and --help's) still
+# parse (--dry-run).
 docs-check: $(OUT)/proctrace
 	$(Q)python3 tests/integration/check_options.py $(OUT)/proctrace docs/proctrace.8.md README.md
 

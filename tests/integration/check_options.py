@@ -7,6 +7,8 @@ usage: check_options.py PROCTRACE MANPAGE.md README.md
 - every option that `proctrace --help` names has an entry under OPTIONS in
   the man page source (a line starting with `**`) and a row in a README
   table (its first cell);
+- every event kind (the `event` column of `proctrace --columns`) has an
+  entry under EVENTS in the man page and a row in a README table;
 - every example command (a line of a fenced code block that starts with
   `proctrace` or `sudo proctrace`, in the README and the man page, and the
   examples of --help) still parses: `proctrace --dry-run ARGS` exits 0.
@@ -38,16 +40,26 @@ def help_options(proctrace):
     return found, commands
 
 
+def event_kinds(proctrace):
+    text = subprocess.run([proctrace, "--columns"], stdout=subprocess.PIPE,
+                          check=True, universal_newlines=True).stdout
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 5 and cells[1] == "`event`":
+            return cells[5].split()
+    return []
+
+
 def mentions(opt, text):
     """opt as a whole word of text (after the man source's escapes)."""
     return re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(opt), text)
 
 
-def man_terms(path):
-    """The definition terms under '# OPTIONS', unescaped."""
+def man_terms(path, section="OPTIONS"):
+    """The definition terms under '# SECTION', unescaped."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    m = re.search(r"^# OPTIONS\n(.*?)^# ", text, re.S | re.M)
+    m = re.search(r"^# %s\n(.*?)^# " % section, text, re.S | re.M)
     if not m:
         return None
     return "\n".join(line.replace("\\", "") for line in m.group(1).splitlines()
@@ -118,6 +130,20 @@ def main(argv):
                             "the options table of %s: add a row '| `%s ...` "
                             "| meaning |'" % (opt, readme, opt))
 
+    kinds = event_kinds(proctrace)
+    if not kinds:
+        problems.append("%s --columns: no event kinds found" % proctrace)
+    event_terms = man_terms(manpage, "EVENTS") or ""
+    for kind in kinds:
+        if not mentions(kind, event_terms):
+            problems.append("event %s (from proctrace --columns) has no entry "
+                            "in %s under EVENTS: add a '**%s**' term and when "
+                            "it is made" % (kind, manpage, kind))
+        if not mentions(kind, cells):
+            problems.append("event %s (from proctrace --columns) is not in the "
+                            "events table of %s: add a row '| `%s` | when | "
+                            "by_pid |'" % (kind, readme, kind))
+
     examples = [("proctrace --help", n + 1, c)
                 for n, c in enumerate(help_examples)]
     for path in (readme, manpage):
@@ -135,10 +161,10 @@ def main(argv):
 
     for p in problems:
         print(p, file=sys.stderr)
-    print("docs-check: %d options, %d example commands: %d passed, "
-          "%d failed" % (len(options), len(examples),
-                         len(options) * 2 + len(examples) - len(problems),
-                         len(problems)))
+    checks = 2 * len(options) + 2 * len(kinds) + len(examples)
+    print("docs-check: %d options, %d events, %d example commands: %d passed, "
+          "%d failed" % (len(options), len(kinds), len(examples),
+                         checks - len(problems), len(problems)))
     return 1 if problems else 0
 
 
