@@ -18,7 +18,8 @@ _proctrace_read_help()
 	help=${help%%$'\n'Examples:*}
 	_proctrace_opts=() _proctrace_argopts=()
 	while read -r spec; do
-		local words=(${spec//,/ })
+		local words
+		read -r -a words <<<"${spec//,/ }"
 		local last=${words[${#words[@]} - 1]}
 		local w
 		for w in "${words[@]}"; do
@@ -64,12 +65,11 @@ _proctrace_pids()
 # parentheses and may hold spaces or parentheses itself.
 _proctrace_pgids()
 {
-	local f line rest
+	local f line fields
 	for f in /proc/[0-9]*/stat; do
 		read -r line 2>/dev/null <"$f" || continue
-		rest=${line##*) }
-		set -- $rest
-		printf '%s\n' "$3"
+		read -r -a fields <<<"${line##*) }" # state ppid pgrp ...
+		printf '%s\n' "${fields[2]}"
 	done
 }
 

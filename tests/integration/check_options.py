@@ -140,9 +140,9 @@ def main(argv):
                             "in %s under EVENTS: add a '**%s**' term and when "
                             "it is made" % (kind, manpage, kind))
         if not mentions(kind, cells):
-            problems.append("event %s (from proctrace --columns) is not in the "
-                            "events table of %s: add a row '| `%s` | when | "
-                            "by_pid |'" % (kind, readme, kind))
+            problems.append("event %s (from proctrace --columns) is not in "
+                            "the events table of %s: add a row '| `%s` | "
+                            "when | by_pid |'" % (kind, readme, kind))
 
     examples = [("proctrace --help", n + 1, c)
                 for n, c in enumerate(help_examples)]

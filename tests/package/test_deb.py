@@ -70,8 +70,8 @@ def check_package_file(c, deb):
     fields = run("dpkg-deb", "-f", deb, "Package", "Version", "Depends").stdout
     depends = re.search(r"^Depends: (.*)$", fields, re.M)
     depends = depends.group(1) if depends else ""
-    c.check("Depends is filled by dpkg-shlibdeps", depends and "${" not in depends,
-            depends)
+    c.check("Depends is filled by dpkg-shlibdeps",
+            depends and "${" not in depends, depends)
     listing = run("dpkg-deb", "-c", deb).stdout
     for path in (BIN, MAN, COMPLETION):
         c.check("the package holds %s" % path, " ." + path in listing)
@@ -90,8 +90,8 @@ def check_version(c, version):
     res = run(BIN, "--version")
     lines = res.stdout.splitlines()
     c.check("--version exits 0", res.returncode == 0, res.stderr.strip())
-    c.check("--version names this version", lines[:1] == ["proctrace " + version],
-            repr(lines[:1]))
+    c.check("--version names this version",
+            lines[:1] == ["proctrace " + version], repr(lines[:1]))
     c.check("--version names the libbpf", any(re.match(r"libbpf: \d+\.\d+ ", l)
                                              for l in lines), res.stdout)
     release = os.uname().release
@@ -100,7 +100,8 @@ def check_version(c, version):
             res.stdout)
     for feature in FEATURES:
         c.check("--version finds %s" % feature,
-                any(l.startswith(feature + ": yes") for l in lines), res.stdout)
+                any(l.startswith(feature + ": yes") for l in lines),
+                res.stdout)
 
 
 def read_csv(path):
@@ -111,10 +112,12 @@ def read_csv(path):
 def check_traces(c, tmp):
     path = os.path.join(tmp, "second.csv")
     res = run(BIN, "-d", "1", "-q", "-o", path)
-    c.check("a 1-second trace exits 0", res.returncode == 0, res.stderr.strip())
+    c.check("a 1-second trace exits 0", res.returncode == 0,
+            res.stderr.strip())
     rows = read_csv(path) if os.path.exists(path) else []
     snap = {r["pid"] for r in rows if r["event"] == "snapshot"}
-    c.check("it saw pid 1 and this test running", {"1", str(os.getpid())} <= snap,
+    c.check("it saw pid 1 and this test running",
+            {"1", str(os.getpid())} <= snap,
             "%d rows, %d snapshot" % (len(rows), len(snap)))
 
     path = os.path.join(tmp, "command.csv")
@@ -122,12 +125,14 @@ def check_traces(c, tmp):
     c.check("a traced command's status is proctrace's", res.returncode == 7,
             "exit %d: %s" % (res.returncode, res.stderr.strip()))
     rows = read_csv(path) if os.path.exists(path) else []
-    execs = [r for r in rows if r["event"] == "exec" and r["filename"] == "/bin/sh"]
+    execs = [r for r in rows
+             if r["event"] == "exec" and r["filename"] == "/bin/sh"]
     exits = [r for r in rows if r["event"] == "exit"
              and execs and r["pid"] == execs[0]["pid"]]
     c.check("the command's exec and exit 7 were traced",
             len(execs) == 1 and [r["exit_code"] for r in exits] == ["7"],
-            "%d rows: %r" % (len(rows), [(r["event"], r["pid"]) for r in rows]))
+            "%d rows: %r" % (len(rows),
+                             [(r["event"], r["pid"]) for r in rows]))
 
 
 def check_docs(c):
@@ -140,7 +145,8 @@ def check_docs(c):
     c.check("the man page is proctrace(8)", '.TH "PROCTRACE" "8"' in page)
     if os.path.exists("/usr/bin/man"):
         res = run("man", "-w", "proctrace")
-        c.check("man finds it", res.stdout.strip() == MAN, res.stdout + res.stderr)
+        c.check("man finds it", res.stdout.strip() == MAN,
+                res.stdout + res.stderr)
     script = ('source %s; COMP_WORDS=(proctrace --js); COMP_CWORD=1; '
               '_proctrace; echo "${COMPREPLY[*]}"' % COMPLETION)
     res = run("bash", "-c", script, env=dict(os.environ, PATH="/usr/bin:/bin"))
