@@ -34,6 +34,7 @@ enum {
 	OPT_UNTIL,
 	OPT_LENIENT,
 	OPT_DRY_RUN,
+	OPT_PERFETTO,
 };
 
 /* "+": stop at the first non-option; ":": report a missing argument apart
@@ -60,6 +61,7 @@ static const struct option long_opts[] = {
 	{ "timeline", no_argument, NULL, 'T' },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "perfetto", required_argument, NULL, OPT_PERFETTO },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "columns", no_argument, NULL, OPT_COLUMNS },
 	{ "since", required_argument, NULL, OPT_SINCE },
@@ -87,7 +89,8 @@ static const char help_text[] =
 	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid UID\n"
 	"         (in the kernel; one option repeated: OR, different ones: AND)\n"
 	"Command  -- COMMAND [ARG...]   --linger SECS   -u, --user USER   --as-root\n"
-	"Views    -t, --tree   -T, --timeline   --svg FILE   --ascii\n"
+	"Views    -t, --tree   -T, --timeline   --svg FILE   --ascii   (at the end)\n"
+	"         --perfetto FILE   (a trace for ui.perfetto.dev; '-': stdout)\n"
 	"Replay   --replay FILE   --since WHEN   --until WHEN   --lenient\n"
 	"Other    -d, --duration SECS   --ringbuf-kb N   --columns   --dry-run\n"
 	"         -h, --help   -V, --version\n"
@@ -401,6 +404,11 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 			return usage_error(err, "--svg needs a file name");
 		cfg->svg_path = arg;
 		break;
+	case OPT_PERFETTO:
+		if (!*arg)
+			return usage_error(err, "--perfetto needs a file name ('-' for stdout)");
+		cfg->perfetto_path = arg;
+		break;
 	case 'h':
 		fputs(usage_line, out);
 		fputs(help_text, out);
@@ -442,6 +450,9 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 		return usage_error(err, "--user and --as-root exclude each other");
 	if (is_stdout(cfg->csv_path) && is_stdout(cfg->json_path))
 		return usage_error(err, "-o and -j cannot both write to stdout");
+	if (is_stdout(cfg->perfetto_path) &&
+	    (is_stdout(cfg->csv_path) || is_stdout(cfg->json_path)))
+		return usage_error(err, "--perfetto cannot write to stdout with -o - or -j -");
 	/* A replay has its events already: no command to run, no time to
 	 * wait, no threads to ask the kernel for; its filters run here. */
 	if (cfg->replay_path && (cfg->command || cfg->duration_s > 0 || cfg->threads))
@@ -459,7 +470,8 @@ const struct option *pt_cli_long_options(void)
 
 bool pt_config_stdout_taken(const struct pt_config *cfg)
 {
-	return is_stdout(cfg->csv_path) || is_stdout(cfg->json_path);
+	return is_stdout(cfg->csv_path) || is_stdout(cfg->json_path) ||
+		is_stdout(cfg->perfetto_path);
 }
 
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg, FILE *out, FILE *err)
