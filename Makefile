@@ -16,7 +16,13 @@ CC ?= cc
 CLANG ?= clang
 BPFTOOL ?= bpftool
 PREFIX ?= /usr/local
-VERSION := 0.1.0
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# The one version number is the Debian package's, so the two cannot differ.
+VERSION := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+# Run before every build; debian/rules sets it to `true`, its packages being
+# the package's Build-Depends.
+DEPS_CHECK ?= scripts/setup-deps.sh
 
 WARN := -Wall -Wextra -Wshadow -Wformat=2
 # BPF_PROG() declares a ctx that handlers reading only their arguments leave unused.
@@ -38,10 +44,11 @@ endif
 
 # Userspace, one folder per stage of the flow: source/ (kernel or file) ->
 # the pipeline -> model/ and write/ -> view/ at the end. main.c and the
-# live source (the only files that know the skeleton or the loader) are kept
-# apart from the pure code that unit tests link.
+# live source (the only files that know the skeleton or the loader) and the
+# --version report (features.c, which asks libbpf) are kept apart from the
+# pure code that unit tests link.
 SRC_DIRS := src src/source src/model src/write src/view
-SKEL_SRCS := $(wildcard src/source/loader.c src/source/live.c)
+SKEL_SRCS := $(wildcard src/source/loader.c src/source/live.c src/source/features.c)
 CORE_SRCS := $(filter-out src/main.c $(SKEL_SRCS),$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
 APP_SRCS := src/main.c $(SKEL_SRCS) $(CORE_SRCS)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -55,16 +62,19 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/asan/tests/%,$(UNIT_SRCS))
 WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(WORKLOAD_SRCS))
 SKEL := $(OUT)/proctrace.skel.h
 BPF_OBJ := $(OUT)/proctrace.bpf.o
+MAN := $(OUT)/proctrace.8
+COMPLETION := completion/proctrace.bash
 
-.PHONY: all deps vmlinux test unit readme-check integration check-asan demo install clean format lint workloads bench
+.PHONY: all deps vmlinux test unit readme-check docs-check completion-test integration \
+	check-asan demo man install uninstall install-test deb deb-test clean format lint workloads bench
 
-all: deps $(OUT)/proctrace
+all: deps $(OUT)/proctrace $(MAN)
 
 # Installs missing Debian packages (needs root only when something is missing).
 # Every compile waits for it (order-only), so `make -j` on a fresh machine
 # does not race the installation of the headers it needs.
 deps:
-	$(Q)scripts/setup-deps.sh
+	$(Q)$(DEPS_CHECK)
 
 $(BPF_OBJ): bpf/proctrace.bpf.c $(wildcard bpf/*.h) include/proctrace/event.h $(VMLINUX) | $(OUT) deps
 	$(call msg,BPF,$@)
@@ -91,7 +101,7 @@ $(call objs,$(OUT),src/main.c $(SKEL_SRCS)) $(call objs,$(OUT)/asan,src/main.c $
 
 $(OUT)/proctrace: $(APP_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(OUT)/asan/proctrace: $(ASAN_OBJS)
 	$(call msg,LINK,$@)
@@ -127,7 +137,19 @@ integration: deps $(OUT)/asan/proctrace $(OUT)/proctrace $(WORKLOADS)
 readme-check: $(OUT)/proctrace
 	$(Q)python3 tests/integration/check_readme.py $(OUT)/proctrace README.md
 
-test: unit readme-check integration
+# Every option of --help and every event kind of --columns is in the man
+# page and the README, and their example commands (and --help's) still
+# parse (--dry-run).
+docs-check: $(OUT)/proctrace
+	$(Q)python3 tests/integration/check_options.py $(OUT)/proctrace docs/proctrace.8.md README.md
+
+completion-test: $(OUT)/proctrace
+	$(Q)PROCTRACE=$(OUT)/proctrace bash tests/package/test_completion.bash $(COMPLETION)
+
+install-test: $(OUT)/proctrace $(MAN)
+	$(Q)tests/package/test_install.sh
+
+test: unit readme-check docs-check completion-test install-test integration deb-test
 check-asan: test
 
 demo: deps $(OUT)/proctrace $(OUT)/workloads/demo
@@ -138,8 +160,49 @@ demo: deps $(OUT)/proctrace $(OUT)/workloads/demo
 bench: deps $(OUT)/proctrace
 	$(Q)OUT=$(OUT) bench/run.sh $(OUT)/proctrace
 
-install: $(OUT)/proctrace
+# The man page: Markdown converted by pandoc, its COLUMNS section filled
+# from the program's own table (--columns).
+man: $(MAN)
+
+$(MAN): docs/proctrace.8.md scripts/columns-man.awk $(OUT)/proctrace debian/changelog
+	$(call msg,MAN,$@)
+	$(Q)$(OUT)/proctrace --columns | awk -f scripts/columns-man.awk > $@.columns.md
+	$(Q)sed -e '/^<!-- proctrace --columns -->$$/{r $@.columns.md' -e 'd;}' $< | \
+		pandoc -f markdown -t man -s -M hyphenate=false \
+		-M footer='proctrace $(VERSION)' -o $@
+	$(Q)rm -f $@.columns.md
+
+# The binary needs only libbpf, libelf and zlib at run time: the BPF object
+# is inside it (the skeleton).
+install: $(OUT)/proctrace $(MAN)
 	install -D -m 0755 $(OUT)/proctrace $(DESTDIR)$(PREFIX)/bin/proctrace
+	install -D -m 0644 $(MAN) $(DESTDIR)$(MANDIR)/man8/proctrace.8
+	install -D -m 0644 $(COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/proctrace
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/proctrace $(DESTDIR)$(MANDIR)/man8/proctrace.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/proctrace
+
+# The Debian package, built by debhelper from a copy of this tree (so
+# nothing is written beside it); the .deb lands in $(OUT)/deb.
+DEB_DIR := $(OUT)/deb
+DEB_ARCH = $(shell dpkg --print-architecture)
+DEB := $(DEB_DIR)/proctrace_$(VERSION)_$(DEB_ARCH).deb
+
+deb: deps
+	$(call msg,DEB,$(DEB))
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/proctrace-$(VERSION)
+	$(Q)tar -c --exclude-vcs --exclude=./$(OUT) --exclude=__pycache__ . | \
+		tar -x -C $(DEB_DIR)/proctrace-$(VERSION)
+	$(Q)cd $(DEB_DIR)/proctrace-$(VERSION) && \
+		dpkg-buildpackage -b -us -uc > ../build.log 2>&1 || \
+		{ tail -40 ../build.log; echo "make deb: failed, see $(DEB_DIR)/build.log" >&2; exit 1; }
+	$(Q)test -f $(DEB)
+
+# Builds the package, installs it with dpkg, runs the installed binary,
+# removes it and checks that nothing of it is left (root).
+deb-test: deb
+	$(Q)python3 tests/package/test_deb.py $(DEB)
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX).tmp

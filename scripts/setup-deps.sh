@@ -4,7 +4,8 @@
 set -eu
 
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev \
-uthash-dev make gcc pkg-config python3 libxml2-utils sqlite3 util-linux jq"
+uthash-dev make gcc pkg-config python3 libxml2-utils sqlite3 util-linux jq \
+pandoc debhelper"
 
 missing=""
 for p in $pkgs; do
@@ -21,4 +22,4 @@ echo "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >/dev/null || true
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >/dev/null
+apt-get install -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends $missing >/dev/null

@@ -14,10 +14,6 @@
 #include "proctrace/outfile.h"
 #include "proctrace/schema.h"
 
-#ifndef PT_VERSION
-#define PT_VERSION "unknown"
-#endif
-
 #define DURATION_MAX_S 1e7 /* about 115 days */
 #define RINGBUF_KB_MIN 4u  /* one page */
 #define RINGBUF_KB_MAX 1048576u
@@ -40,6 +36,7 @@ enum {
 	OPT_LENIENT,
 	OPT_ROTATE,
 	OPT_KEEP,
+	OPT_DRY_RUN,
 	OPT_PERFETTO,
 };
 
@@ -75,6 +72,7 @@ static const struct option long_opts[] = {
 	{ "lenient", no_argument, NULL, OPT_LENIENT },
 	{ "rotate", required_argument, NULL, OPT_ROTATE },
 	{ "keep", required_argument, NULL, OPT_KEEP },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -82,65 +80,34 @@ static const struct option long_opts[] = {
 
 static const char usage_line[] = "Usage: proctrace [OPTIONS] [--] [COMMAND [ARG...]]\n";
 
+/* One screen (at most 30 lines of 80 columns, checked by the unit tests):
+ * options by what they are for, a few to a line; what each means in detail
+ * is in proctrace(8). A new option goes on the line of its group, and into
+ * the man page and the README (make test checks both). */
 static const char help_text[] =
-	"Trace the life of processes: fork, threads, exec, exit, reap, signals,\n"
-	"stops and continues, process groups, sessions and renames.\n"
-	"With a COMMAND, run it and trace until it ends.\n"
+	"Trace the life of processes with eBPF: fork, threads, exec, exit, reap,\n"
+	"signals, stops and continues, process groups, sessions and renames.\n"
+	"Runs until Ctrl-C, -d SECS, or the end of COMMAND. Details: man proctrace\n"
 	"\n"
-	"Options:\n"
-	"  -o, --csv FILE        write every event as CSV to FILE ('-': stdout)\n"
-	"  -j, --json FILE       write every event as JSON Lines to FILE ('-': stdout)\n"
-	"      --rotate SIZE     a file of -o/-j past SIZE (10M, 1G) becomes FILE.1\n"
-	"      --keep N          rotated files kept (default 5); SIGHUP reopens files\n"
-	"  -d, --duration SECS   stop after SECS seconds (decimals allowed)\n"
-	"  -q, --quiet           no live stream\n"
-	"      --threads         show thread creation and per-thread exits\n"
-	"  -v, --verbose         more detail; repeat for more (processes already\n"
-	"                        running, libbpf messages)\n"
-	"      --color WHEN      colour the stream: auto (default), always, never\n"
-	"      --ringbuf-kb N    ring buffer size in KiB, a power of two from 4\n"
-	"                        to 1048576 (default 4096)\n"
-	"\n"
-	"What to follow (filtered in the kernel; kinds combine with AND, repeats\n"
-	"of one option with OR; each option up to 8 times):\n"
-	"  -g, --pgid PGID       tasks in process group PGID at the event\n"
-	"  -p, --pid PID         PID and every process it creates afterwards\n"
-	"  -c, --comm NAME       tasks whose command name is NAME\n"
-	"      --uid UID         tasks whose real uid is UID\n"
-	"\n"
-	"Running a COMMAND:\n"
-	"      --linger SECS     after COMMAND exits, wait at most SECS for its\n"
-	"                        descendants (default: until all are reaped)\n"
-	"  -u, --user USER       run COMMAND as USER (default under sudo: the\n"
-	"                        user who ran sudo)\n"
-	"      --as-root         under sudo, run COMMAND as root\n"
-	"\n"
-	"Views printed when tracing ends:\n"
-	"  -t, --tree            the process tree\n"
-	"  -T, --timeline        each process's states over time (-v: transitions)\n"
-	"      --svg FILE        the timeline as an SVG file\n"
-	"      --perfetto FILE   a trace for ui.perfetto.dev ('-': stdout)\n"
-	"      --ascii           draw the tree with ASCII only\n"
-	"\n"
-	"      --replay FILE     read the events from a CSV or JSON Lines file that\n"
-	"                        proctrace wrote ('-': stdin) instead of tracing:\n"
-	"                        views, stream, re-export\n"
-	"      --since WHEN, --until WHEN\n"
-	"                        with --replay: only events in this window; WHEN is\n"
-	"                        seconds from the first event or an ISO 8601 time\n"
-	"      --lenient         with --replay: skip malformed rows, count them\n"
-	"      --columns         print the columns and detail keys of -o and -j\n"
-	"                        (type, unit, events, meaning) and exit\n"
-	"  -h, --help            show this help\n"
-	"  -V, --version         show the version\n"
+	"Output   -o, --csv FILE   -j, --json FILE   (every event; '-': stdout)\n"
+	"         --rotate SIZE   --keep N   (FILE.1...; SIGHUP reopens the files)\n"
+	"         -q, --quiet   -v, --verbose   --color WHEN   --threads\n"
+	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid UID\n"
+	"         (in the kernel; one option repeated: OR, different ones: AND)\n"
+	"Command  -- COMMAND [ARG...]   --linger SECS   -u, --user USER   --as-root\n"
+	"Views    -t, --tree   -T, --timeline   --svg FILE   --ascii   (at the end)\n"
+	"         --perfetto FILE   (a trace for ui.perfetto.dev; '-': stdout)\n"
+	"Replay   --replay FILE   --since WHEN   --until WHEN   --lenient\n"
+	"Other    -d, --duration SECS   --ringbuf-kb N   --columns   --dry-run\n"
+	"         -h, --help   -V, --version\n"
 	"\n"
 	"Examples:\n"
-	"  sudo proctrace                       # every process event, live\n"
-	"  sudo proctrace -o events.csv -d 60   # also one minute of CSV\n"
-	"  sudo proctrace -q -o - | grep ,exec, # CSV on stdout only\n"
-	"  sudo proctrace -- make -j8           # run make and follow it\n"
-	"  sudo proctrace -g 4242 -o job.csv    # one process group\n"
-	"  sudo proctrace -p 1234 --tree        # 1234, its descendants, a tree\n";
+	"  sudo proctrace                          every process event, live\n"
+	"  sudo proctrace -d 60 -o events.csv      one minute, also as CSV\n"
+	"  sudo proctrace -q -j - | jq .           JSON Lines on stdout only\n"
+	"  sudo proctrace -g 4242 --tree           one process group, then its tree\n"
+	"  sudo proctrace -T -- make -j8           run make, follow it, its timeline\n"
+	"  proctrace --replay events.csv -p 1234   1234's subtree from a capture\n";
 
 static __attribute__((format(printf, 2, 3))) enum pt_cli_result usage_error(FILE *err,
 									    const char *fmt, ...)
@@ -453,8 +420,10 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		fputs(help_text, out);
 		return PT_CLI_EXIT_OK;
 	case 'V':
-		fputs("proctrace " PT_VERSION "\n", out);
-		return PT_CLI_EXIT_OK;
+		return PT_CLI_VERSION;
+	case OPT_DRY_RUN:
+		cfg->dry_run = true;
+		break;
 	case OPT_SINCE:
 	case OPT_UNTIL:
 		if (parse_when(arg, c == OPT_SINCE ? &cfg->since : &cfg->until))
@@ -522,6 +491,11 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	    (cfg->since.kind != PT_WHEN_NONE || cfg->until.kind != PT_WHEN_NONE || cfg->lenient))
 		return usage_error(err, "--since, --until and --lenient go with --replay");
 	return PT_CLI_RUN;
+}
+
+const struct option *pt_cli_long_options(void)
+{
+	return long_opts;
 }
 
 bool pt_config_stdout_taken(const struct pt_config *cfg)

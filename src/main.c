@@ -19,12 +19,17 @@
 #include "proctrace/command.h"
 #include "proctrace/config.h"
 #include "proctrace/decode.h"
+#include "proctrace/features.h"
 #include "proctrace/filter.h"
 #include "proctrace/pipeline.h"
 #include "proctrace/source.h"
 #include "proctrace/views.h"
 
 #define POLL_MS 100
+
+#ifndef PT_VERSION
+#define PT_VERSION "unknown"
+#endif
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reopen_requested; /* SIGHUP */
@@ -292,9 +297,14 @@ int main(int argc, char **argv)
 		break;
 	case PT_CLI_EXIT_OK:
 		return 0;
+	case PT_CLI_VERSION:
+		return pt_version_print(stdout, PT_VERSION) ? 1 : 0;
 	default:
 		return 2;
 	}
+	/* --dry-run: the options parsed and fit together; nothing is opened. */
+	if (a.cfg.dry_run)
+		return 0;
 	a.clock = pt_clock_now();
 	ret = pt_pipeline_init(&a.pipe, &a.cfg);
 	if (!ret)

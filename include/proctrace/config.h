@@ -60,13 +60,20 @@ struct pt_config {
 	bool lenient;		     /* --lenient: replay skips malformed rows */
 	const char *replay_path;     /* --replay FILE: events from a saved CSV ("-":
 				  * stdin) instead of the kernel */
+	bool dry_run;		     /* --dry-run: check the options, trace nothing */
 };
 
 enum pt_cli_result {
 	PT_CLI_RUN = 0,	    /* trace with cfg */
-	PT_CLI_EXIT_OK = 1, /* --help or --version printed: exit 0 */
+	PT_CLI_EXIT_OK = 1, /* --help or --columns printed: exit 0 */
 	PT_CLI_USAGE = 2,   /* error and usage printed on err: exit 2 */
+	PT_CLI_VERSION = 3, /* --version: the caller prints the report, exits 0 */
 };
+
+struct option;
+/* The long options getopt accepts, ending with a NULL name: --help must
+ * name each of them (the unit tests check it). */
+const struct option *pt_cli_long_options(void);
 
 /* Whether an output file is stdout ("-"): then there is no live stream,
  * and the views go to stderr. */

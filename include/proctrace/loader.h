@@ -44,5 +44,9 @@ int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX]);
  * included, and zombies whose reap is still to be reported. */
 int pt_loader_followed_alive(struct pt_loader *l, __u32 except);
 void pt_loader_close(struct pt_loader *l);
+/* Call fn with the section name of every BPF program of the embedded
+ * object ("tp_btf/sched_process_fork", "tracepoint/syscalls/sys_exit_wait4",
+ * "iter/task"...), without loading it: no privilege needed. 0 or -errno. */
+int pt_loader_programs(void (*fn)(void *ctx, const char *section), void *ctx);
 
 #endif

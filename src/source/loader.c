@@ -418,3 +418,20 @@ void pt_loader_close(struct pt_loader *l)
 	free(l->per_cpu);
 	free(l);
 }
+
+int pt_loader_programs(void (*fn)(void *ctx, const char *section), void *ctx)
+{
+	struct proctrace_bpf *skel;
+	struct bpf_program *prog;
+
+	verbosity = 0;
+	libbpf_set_print(libbpf_log);
+	skel = proctrace_bpf__open();
+	if (!skel)
+		return -errno;
+	for (prog = bpf_object__next_program(skel->obj, NULL); prog;
+	     prog = bpf_object__next_program(skel->obj, prog))
+		fn(ctx, bpf_program__section_name(prog));
+	proctrace_bpf__destroy(skel);
+	return 0;
+}

@@ -731,7 +731,8 @@ def test_csv_parses(env):
 
 
 EVENTS = {"snapshot", "fork", "thread", "exec", "exit", "reap", "signal",
-          "stop", "continue", "setpgid", "setsid", "rename", "lost"}
+          "stop", "continue", "setpgid", "setsid", "rename", "lost",
+          "unshare", "setns"}
 STATES = {"alive", "stopped", "zombie", "reaped"}
 ID_COLUMNS = ("ts_ns", "pid", "tid", "ppid", "pgid", "sid", "uid", "ns_pid",
               "pidns", "cgroup_id")

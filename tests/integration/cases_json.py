@@ -50,6 +50,8 @@ runs = [[os.path.join(w, "demo")], [os.path.join(w, "new_session")],
         [os.path.join(w, "rename")], [os.path.join(w, "threads")]]
 runs += [[os.path.join(w, "exec_args").encode(), sys.argv[3].encode()] + v
          for v in vectors]
+# unshare(2) into a new UTS namespace, then setns(2) back into the driver's.
+runs.append(["unshare", "-u", "nsenter", "-t", str(os.getpid()), "-u", "true"])
 for r in runs:
     subprocess.run(r, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                    check=True)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <getopt.h>
 #include "proctrace/config.h"
 
 #define MAX_ARGS 24
@@ -607,8 +608,15 @@ static void test_cli_long_option_prefix(void **state)
 	run_free(r);
 }
 
+/* --help fits one screen: at most HELP_LINES lines of HELP_COLUMNS
+ * columns (characters: the text is ASCII), and ends with its examples. */
+#define HELP_LINES 30
+#define HELP_COLUMNS 80
+
 static void test_cli_help(void **state)
 {
+	unsigned lines = 0;
+	const char *line, *nl;
 	struct run *r;
 
 	r = parse("-h", NULL);
@@ -617,7 +625,21 @@ static void test_cli_help(void **state)
 	assert_true(!strncmp(r->out, "Usage: proctrace", 16));
 	assert_non_null(strstr(r->out, "--csv FILE"));
 	assert_non_null(strstr(r->out, "--ringbuf-kb N"));
-	assert_non_null(strstr(r->out, "Examples:"));
+	for (line = r->out; *line; line = nl + 1, lines++) {
+		nl = strchr(line, '\n');
+		assert_non_null(nl);
+		if (nl - line > HELP_COLUMNS)
+			fail_msg("--help line %u is %d columns (at most %d): %.*s", lines + 1,
+				 (int)(nl - line), HELP_COLUMNS, (int)(nl - line), line);
+	}
+	if (lines > HELP_LINES)
+		fail_msg("--help is %u lines, more than one screen (%d)", lines, HELP_LINES);
+	/* The last block is the examples: nothing but commands after it. */
+	line = strstr(r->out, "\nExamples:\n");
+	assert_non_null(line);
+	for (line = strchr(line + 1, '\n') + 1; *line; line = strchr(line, '\n') + 1)
+		assert_true(!strncmp(line, "  sudo proctrace", 16) ||
+			    !strncmp(line, "  proctrace", 11));
 	run_free(r);
 	/* help wins over what follows it */
 	r = parse("--help", "--bogus", NULL);
@@ -626,18 +648,61 @@ static void test_cli_help(void **state)
 	run_free(r);
 }
 
+/* Every option getopt takes is named in --help, with its short form, so
+ * the checks that follow --help (man page, README, completion) see it. */
+static void test_cli_help_names_every_option(void **state)
+{
+	const struct option *o;
+	char name[64];
+	struct run *r;
+
+	r = parse("--help", NULL);
+	for (o = pt_cli_long_options(); o->name; o++) {
+		if (o->val < 256)
+			snprintf(name, sizeof(name), "-%c, --%s", o->val, o->name);
+		else
+			snprintf(name, sizeof(name), "--%s", o->name);
+		if (!strstr(r->out, name))
+			fail_msg("--help does not name option '%s' (src/cli.c help_text)", name);
+	}
+	run_free(r);
+}
+
 static void test_cli_version(void **state)
 {
 	struct run *r;
 
+	/* The report itself (features.c) is the caller's to print. */
 	r = parse("-V", NULL);
-	assert_int_equal(r->res, PT_CLI_EXIT_OK);
-	assert_string_equal(r->out, "proctrace " PT_VERSION "\n");
+	assert_int_equal(r->res, PT_CLI_VERSION);
+	assert_string_equal(r->out, "");
 	assert_string_equal(r->err, "");
 	run_free(r);
 	r = parse("--version", NULL);
-	assert_int_equal(r->res, PT_CLI_EXIT_OK);
-	assert_string_equal(r->out, "proctrace " PT_VERSION "\n");
+	assert_int_equal(r->res, PT_CLI_VERSION);
+	run_free(r);
+}
+
+/* --dry-run checks like a real run and says nothing. */
+static void test_cli_dry_run(void **state)
+{
+	struct run *r;
+
+	r = parse("--dry-run", "-g", "10", "-o", "x.csv", "--", "make", "-j2", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(r->cfg.dry_run);
+	assert_int_equal(r->cfg.command_argc, 2);
+	assert_string_equal(r->out, "");
+	assert_string_equal(r->err, "");
+	run_free(r);
+	r = parse("--dry-run", "-g", "0", NULL);
+	assert_int_equal(r->res, PT_CLI_USAGE);
+	run_free(r);
+	r = parse("--dry-run", "--since", "1", NULL);
+	assert_int_equal(r->res, PT_CLI_USAGE);
+	run_free(r);
+	r = parse("-q", NULL);
+	assert_false(r->cfg.dry_run);
 	run_free(r);
 }
 
@@ -717,7 +782,9 @@ int main(void)
 		cmocka_unit_test(test_cli_rotate_malformed),
 		cmocka_unit_test(test_cli_long_option_prefix),
 		cmocka_unit_test(test_cli_help),
+		cmocka_unit_test(test_cli_help_names_every_option),
 		cmocka_unit_test(test_cli_version),
+		cmocka_unit_test(test_cli_dry_run),
 		cmocka_unit_test(test_cli_repeated_calls),
 		cmocka_unit_test(test_cli_getopt_is_silent),
 	};
