@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "proctrace/config.h"
+#include "proctrace/filter.h"
 #include "proctrace/schema.h"
 
 #ifndef PT_VERSION
@@ -37,6 +38,9 @@ enum {
 	OPT_SINCE,
 	OPT_UNTIL,
 	OPT_LENIENT,
+	OPT_SCHED,
+	OPT_SCHED_EVENTS,
+	OPT_SUMMARY,
 };
 
 /* "+": stop at the first non-option; ":": report a missing argument apart
@@ -68,6 +72,9 @@ static const struct option long_opts[] = {
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "lenient", no_argument, NULL, OPT_LENIENT },
+	{ "sched", no_argument, NULL, OPT_SCHED },
+	{ "sched-events", no_argument, NULL, OPT_SCHED_EVENTS },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -105,6 +112,14 @@ static const char help_text[] =
 	"  -u, --user USER       run COMMAND as USER (default under sudo: the\n"
 	"                        user who ran sudo)\n"
 	"      --as-root         under sudo, run COMMAND as root\n"
+	"\n"
+	"Scheduler states (need a filter or a COMMAND):\n"
+	"      --sched           time each followed process spends running,\n"
+	"                        runnable, sleeping, in disk sleep, stopped, traced:\n"
+	"                        a sched row per process at its exit, states in -T\n"
+	"      --sched-events    --sched, and each state change as a state row\n"
+	"      --summary         at the end, a table of each process's time per\n"
+	"                        state and run-queue latency (with --sched or a replay)\n"
 	"\n"
 	"Views printed when tracing ends:\n"
 	"  -t, --tree            the process tree\n"
@@ -448,6 +463,15 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 					   "an ISO 8601 time",
 					   c == OPT_SINCE ? "--since" : "--until", arg);
 		break;
+	case OPT_SCHED_EVENTS:
+		cfg->sched_events = true;
+		/* fall through */
+	case OPT_SCHED:
+		cfg->sched = true;
+		break;
+	case OPT_SUMMARY:
+		cfg->summary = true;
+		break;
 	case OPT_LENIENT:
 		cfg->lenient = true;
 		break;
@@ -476,6 +500,16 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	 * wait, no threads to ask the kernel for; its filters run here. */
 	if (cfg->replay_path && (cfg->command || cfg->duration_s > 0 || cfg->threads))
 		return usage_error(err, "--replay takes no COMMAND, -d or --threads");
+	/* Every context switch of the machine through BPF costs too much. */
+	if (cfg->sched && !cfg->replay_path && !cfg->command && !pt_filter_active(&cfg->filter, 0))
+		return usage_error(err, "--sched needs a filter (-g, -p, -c, --uid or -- COMMAND): "
+					"following the scheduler for the whole machine would cost "
+					"too much");
+	if (cfg->sched && cfg->replay_path)
+		return usage_error(err, "--sched and --sched-events trace: a replay takes the "
+					"states from its rows");
+	if (cfg->summary && !cfg->sched && !cfg->replay_path)
+		return usage_error(err, "--summary needs --sched (or --replay of a --sched capture)");
 	if (!cfg->replay_path &&
 	    (cfg->since.kind != PT_WHEN_NONE || cfg->until.kind != PT_WHEN_NONE || cfg->lenient))
 		return usage_error(err, "--since, --until and --lenient go with --replay");
