@@ -30,7 +30,12 @@ int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 /* --svg: the timeline as a self-contained SVG document. */
 int pt_svg_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
 
-/* Every view cfg asks for (-t, -T, --svg), as of end_ns (0: the last
+/* --summary: one row per process with a sched row, in tree order: time
+ * and share of its lifetime per scheduler state, switches, run-queue
+ * latency. */
+int pt_summary_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
+
+/* Every view cfg asks for (-t, -T, --svg, --summary), as of end_ns (0: the last
  * event's time). On failure, *what names the view that failed. */
 int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, const char **what);
 
