@@ -126,8 +126,8 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 	[PT_DK_RQ_WAITS] = { "rq_waits", PT_TYPE_INT, "", "sched",
 			     "run-queue waits (runnable to running) measured" },
 	[PT_DK_RQ_P50_NS] = { "rq_p50_ns", PT_TYPE_INT, "ns", "sched",
-			      "median run-queue wait: the upper bound of its quarter-octave "
-			      "histogram bucket, at most 19% above the true value" },
+			      "median run-queue wait: the upper bound of its histogram bucket "
+			      "(four per power of two), at most 25% or 1 us above the true value" },
 	[PT_DK_RQ_P99_NS] = { "rq_p99_ns", PT_TYPE_INT, "ns", "sched",
 			      "99th percentile run-queue wait, likewise" },
 	[PT_DK_RQ_MAX_NS] = { "rq_max_ns", PT_TYPE_INT, "ns", "sched",

@@ -176,8 +176,9 @@ enum pt_sched_slot {
  * from the scheduler's tracepoints (see bpf/sched.bpf.h). Zombie time is
  * not here: it is the reap row's zombie_ns. Run-queue latency is the wait
  * from becoming runnable (a wakeup, or a preemption) to running, kept in a
- * histogram of quarter-octave buckets: p50 and p99 are the upper bound of
- * their bucket, at most 19% above the true value; max is exact. Latencies
+ * histogram of four buckets per power of two (include/proctrace/sched.h):
+ * p50 and p99 are the upper bound of their bucket, at most 25% above the
+ * true value (1 us for waits under 1 us); max is exact. Latencies
  * saturate at 4.29 s (UINT32_MAX ns). */
 struct pt_sched_sum {
 	__u64 ns[PT_NSLOTS]; /* time in each state, ns */

@@ -14,10 +14,10 @@
 #endif
 #include "proctrace/event.h"
 
-/* Quarter-octave buckets: bucket 0 holds waits under 1,024 ns; then four
- * buckets per power of two from 2^10 ns up to 2^32 ns, each 2^(1/4)
- * (about 19%) wider than the one before. A wait of 4.29 s or more counts
- * in the last one. */
+/* Bucket 0 holds waits under 1,024 ns; then each power of two from 2^10 ns
+ * up to 2^32 ns is cut into four equal buckets (the two bits after the
+ * leading one), so a bucket's upper bound is at most 25% above any wait in
+ * it. A wait of 4.29 s or more counts in the last one. */
 #define PT_RQ_MIN_SHIFT 10
 #define PT_RQ_MAX_SHIFT 32
 #define PT_RQ_BUCKETS (1 + (PT_RQ_MAX_SHIFT - PT_RQ_MIN_SHIFT) * 4)

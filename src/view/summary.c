@@ -88,8 +88,8 @@ int pt_summary_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 	if (!err)
 		pt_buf_puts(&c.line,
 			    "times in ms, % of the lifetime (first event to reap, or to the end); "
-			    "run-queue waits (RQ) in us,\np50 and p99 to a quarter octave (at most "
-			    "19% high); * still running when tracing ended\n");
+			    "run-queue waits (RQ) in us,\np50 and p99 as their histogram bucket's "
+			    "upper bound (at most 25% high); * still running when tracing ended\n");
 	if (!err)
 		pt_view_put_lost(&c.line, &st);
 	if (!err)
