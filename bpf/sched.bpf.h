@@ -114,8 +114,8 @@ static __always_inline void emit_change(struct task_struct *task, __u32 prev, __
 
 /* The time in the state left is counted; a wait on the run queue that
  * ends in running is one run-queue latency. */
-static __always_inline void sched_enter(struct sched_task *s, struct task_struct *task,
-					__u32 slot, __u64 now)
+static __always_inline void sched_enter(struct sched_task *s, struct task_struct *task, __u32 slot,
+					__u64 now)
 {
 	__u32 prev = s->slot;
 	__u64 d = now > s->since_ns ? now - s->since_ns : 0;
@@ -219,7 +219,8 @@ int BPF_PROG(sched_exec, struct task_struct *task, pid_t old_pid, struct linux_b
 	return 0;
 }
 
-static __always_inline void counts_fold(struct pt_sched_counts *dst, const struct pt_sched_counts *src)
+static __always_inline void counts_fold(struct pt_sched_counts *dst,
+					const struct pt_sched_counts *src)
 {
 	for (int i = 0; i < PT_NSLOTS; i++)
 		dst->ns[i] += src->ns[i];
@@ -241,7 +242,7 @@ static __always_inline void sched_close(struct sched_task *s, __u64 now)
 
 /* Adds the thread to its process's entry in sched_procs, made if needed. */
 static __always_inline struct pt_sched_proc *proc_fold(struct task_struct *task,
-						    const struct pt_sched_counts *c)
+						       const struct pt_sched_counts *c)
 {
 	__u32 tgid = task->tgid;
 	struct pt_sched_proc *p = bpf_map_lookup_elem(&sched_procs, &tgid);

@@ -502,14 +502,17 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 		return usage_error(err, "--replay takes no COMMAND, -d or --threads");
 	/* Every context switch of the machine through BPF costs too much. */
 	if (cfg->sched && !cfg->replay_path && !cfg->command && !pt_filter_active(&cfg->filter, 0))
-		return usage_error(err, "--sched needs a filter (-g, -p, -c, --uid or -- COMMAND): "
-					"following the scheduler for the whole machine would cost "
-					"too much");
+		return usage_error(err,
+				   "--sched needs a filter (-g, -p, -c, --uid or -- COMMAND): "
+				   "following the scheduler for the whole machine would cost "
+				   "too much");
 	if (cfg->sched && cfg->replay_path)
-		return usage_error(err, "--sched and --sched-events trace: a replay takes the "
-					"states from its rows");
+		return usage_error(err,
+				   "--sched and --sched-events trace: a replay takes the "
+				   "states from its rows");
 	if (cfg->summary && !cfg->sched && !cfg->replay_path)
-		return usage_error(err, "--summary needs --sched (or --replay of a --sched capture)");
+		return usage_error(err,
+				   "--summary needs --sched (or --replay of a --sched capture)");
 	if (!cfg->replay_path &&
 	    (cfg->since.kind != PT_WHEN_NONE || cfg->until.kind != PT_WHEN_NONE || cfg->lenient))
 		return usage_error(err, "--since, --until and --lenient go with --replay");

@@ -11,22 +11,18 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const kind_names[PT_KIND_MAX] = {
-	[PT_SNAPSHOT] = "snapshot", [PT_FORK] = "fork",	    [PT_THREAD] = "thread",
-	[PT_EXEC] = "exec",	    [PT_EXIT] = "exit",	    [PT_REAP] = "reap",
-	[PT_SIGNAL] = "signal",	    [PT_STOP] = "stop",	    [PT_CONTINUE] = "continue",
-	[PT_SETPGID] = "setpgid",   [PT_SETSID] = "setsid", [PT_RENAME] = "rename",
+	[PT_SNAPSHOT] = "snapshot", [PT_FORK] = "fork",		[PT_THREAD] = "thread",
+	[PT_EXEC] = "exec",	    [PT_EXIT] = "exit",		[PT_REAP] = "reap",
+	[PT_SIGNAL] = "signal",	    [PT_STOP] = "stop",		[PT_CONTINUE] = "continue",
+	[PT_SETPGID] = "setpgid",   [PT_SETSID] = "setsid",	[PT_RENAME] = "rename",
 	[PT_LOST] = "lost",	    [PT_SCHED_STATE] = "state", [PT_SCHED_SUM] = "sched",
 };
 
 static const char *const state_names[] = {
-	[PT_STATE_ALIVE] = "alive",
-	[PT_STATE_STOPPED] = "stopped",
-	[PT_STATE_ZOMBIE] = "zombie",
-	[PT_STATE_REAPED] = "reaped",
-	[PT_STATE_RUNNING] = "running",
-	[PT_STATE_RUNNABLE] = "runnable",
-	[PT_STATE_SLEEPING] = "sleeping",
-	[PT_STATE_DISK_SLEEP] = "disk-sleep",
+	[PT_STATE_ALIVE] = "alive",	  [PT_STATE_STOPPED] = "stopped",
+	[PT_STATE_ZOMBIE] = "zombie",	  [PT_STATE_REAPED] = "reaped",
+	[PT_STATE_RUNNING] = "running",	  [PT_STATE_RUNNABLE] = "runnable",
+	[PT_STATE_SLEEPING] = "sleeping", [PT_STATE_DISK_SLEEP] = "disk-sleep",
 	[PT_STATE_TRACED] = "traced",
 };
 

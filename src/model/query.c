@@ -215,7 +215,8 @@ bool pt_span_next(struct pt_span_iter *it, struct pt_span *out)
 			break;
 		}
 		for (j = it->i;
-		     j < p->nmarks && pt_state_after(it->state, p->marks[j].state) == it->state; j++)
+		     j < p->nmarks && pt_state_after(it->state, p->marks[j].state) == it->state;
+		     j++)
 			;
 		to = j < p->nmarks ? p->marks[j].ts_ns : it->row_end;
 		if (to > it->row_end)

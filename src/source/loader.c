@@ -153,8 +153,8 @@ static bool switch_passes_prev_state(void)
 static int configure_sched(struct proctrace_bpf *skel, const struct pt_loader_opts *opts)
 {
 	struct bpf_program *progs[] = {
-		skel->progs.sched_switch, skel->progs.sched_wakeup,   skel->progs.sched_wakeup_new,
-		skel->progs.sched_exec,	  skel->progs.sched_exit,     skel->progs.sched_snapshot,
+		skel->progs.sched_switch, skel->progs.sched_wakeup, skel->progs.sched_wakeup_new,
+		skel->progs.sched_exec,	  skel->progs.sched_exit,   skel->progs.sched_snapshot,
 		skel->progs.sched_final,
 	};
 	size_t i;
@@ -233,8 +233,7 @@ int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts, pt
 	l->sched = opts->sched;
 	ret = configure_sched(l->skel, opts);
 	if (ret) {
-		set_err(err, errlen, "cannot configure the scheduler programs: %s",
-			strerror(-ret));
+		set_err(err, errlen, "cannot configure the scheduler programs: %s", strerror(-ret));
 		goto fail;
 	}
 	ret = configure(l, opts);

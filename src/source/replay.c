@@ -352,8 +352,8 @@ static int sched_change_parse(struct pt_replay *r)
 	int err;
 
 	err = detail_u32(r, pt_dkey_name(PT_DK_CPU), &c->cpu);
-	err = err < 0 ? err : detail_u64(r, pt_dkey_name(PT_DK_PREV_NS), UINT64_MAX, true,
-					  &c->prev_ns);
+	err = err < 0 ? err
+		      : detail_u64(r, pt_dkey_name(PT_DK_PREV_NS), UINT64_MAX, true, &c->prev_ns);
 	if (err < 0)
 		return err;
 	if (!prev)
@@ -374,7 +374,8 @@ static int sched_sum_parse(struct pt_replay *r)
 	if (!thread && !(ev->flags & PT_F_SCHED_AT_END))
 		ev->flags |= PT_F_GROUP_DEAD;
 	for (i = 0; i < PT_NSLOTS && err >= 0; i++)
-		err = detail_u64(r, pt_dkey_name(PT_DK_RUNNING_NS + i), UINT64_MAX, true, &m->ns[i]);
+		err = detail_u64(r, pt_dkey_name(PT_DK_RUNNING_NS + i), UINT64_MAX, true,
+				 &m->ns[i]);
 	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_SWITCHES), &m->switches);
 	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_RQ_WAITS), &m->waits);
 	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_RQ_P50_NS), &m->rq_p50_ns);

@@ -27,12 +27,15 @@ enum cell {
 	CELL_SIGNAL,
 	CELL_MAX,
 };
-#define STATE_CELLS(alive, stopped, zombie, running, runnable, sleeping, disk, traced)            \
-	[CELL_STATE + PT_STATE_ALIVE] = alive, [CELL_STATE + PT_STATE_STOPPED] = stopped,         \
-	[CELL_STATE + PT_STATE_ZOMBIE] = zombie, [CELL_STATE + PT_STATE_REAPED] = " ",           \
-	[CELL_STATE + PT_STATE_RUNNING] = running, [CELL_STATE + PT_STATE_RUNNABLE] = runnable,  \
-	[CELL_STATE + PT_STATE_SLEEPING] = sleeping, [CELL_STATE + PT_STATE_DISK_SLEEP] = disk,   \
-	[CELL_STATE + PT_STATE_TRACED] = traced
+#define STATE_CELLS(alive, stopped, zombie, running, runnable, sleeping, disk, traced)             \
+	[CELL_STATE + PT_STATE_ALIVE] = alive, [CELL_STATE + PT_STATE_STOPPED] = stopped,          \
+		      [CELL_STATE + PT_STATE_ZOMBIE] = zombie,                                     \
+		      [CELL_STATE + PT_STATE_REAPED] = " ",                                        \
+		      [CELL_STATE + PT_STATE_RUNNING] = running,                                   \
+		      [CELL_STATE + PT_STATE_RUNNABLE] = runnable,                                 \
+		      [CELL_STATE + PT_STATE_SLEEPING] = sleeping,                                 \
+		      [CELL_STATE + PT_STATE_DISK_SLEEP] = disk,                                   \
+		      [CELL_STATE + PT_STATE_TRACED] = traced
 static const char *const cell_utf8[CELL_MAX] = {
 	[CELL_NONE] = " ",
 	STATE_CELLS("█", "▒", "░", "▇", "▓", "─", "━", "▚"),
@@ -59,7 +62,7 @@ struct tl_ctx {
 	unsigned label_w, chart_w;
 	__u64 (*dur)[PT_STATE_MAX]; /* per cell: time in each state */
 	bool sched;		    /* a row showed a scheduler state: its legend */
-	unsigned char *cells; /* per cell: enum cell */
+	unsigned char *cells;	    /* per cell: enum cell */
 	struct pt_buf line, tmp;
 };
 

@@ -109,21 +109,22 @@ def test_sched_pinned_runnable(env):
     ck.raise_if_failed()
 
 
+def check_stopped_child(ck, env, mode, what, state, other):
+    """A child stopped 200 ms by mode: that long in state, none in other."""
+    cap, f, _ = run(env, "sched-" + mode, mode)
+    s = sched_row(ck, cap, f["child"], what)
+    if s:
+        check_between(ck, "%s 200 ms: %s" % (what, state), s[state + "_ns"],
+                      180)
+        ck.eq("%s: %s_ns" % (what, other), s[other + "_ns"], 0)
+    check_sum_is_lifetime(ck, cap, mode)
+
+
 def test_sched_stopped_and_traced(env):
     ck = Check()
-    cap, f, _ = run(env, "sched-stop", "stop")
-    s = sched_row(ck, cap, f["child"], "SIGSTOP child")
-    if s:
-        check_between(ck, "SIGSTOP 200 ms: stopped", s["stopped_ns"], 180)
-        ck.eq("SIGSTOP child: traced_ns", s["traced_ns"], 0)
-    check_sum_is_lifetime(ck, cap, "stop")
-    cap, f, _ = run(env, "sched-ptrace", "ptrace")
-    s = sched_row(ck, cap, f["child"], "ptrace child")
-    if s:
-        check_between(ck, "PTRACE_INTERRUPT 200 ms: traced", s["traced_ns"],
-                      180)
-        ck.eq("ptrace child: stopped_ns", s["stopped_ns"], 0)
-    check_sum_is_lifetime(ck, cap, "ptrace")
+    check_stopped_child(ck, env, "stop", "SIGSTOP", "stopped", "traced")
+    check_stopped_child(ck, env, "ptrace", "PTRACE_INTERRUPT", "traced",
+                        "stopped")
     ck.raise_if_failed()
 
 

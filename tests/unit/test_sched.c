@@ -41,8 +41,7 @@ static void test_sched_percentiles(void **state)
 	for (i = 0; i < 98; i++)
 		h.count[pt_rq_bucket(5000)]++;
 	h.count[pt_rq_bucket(3000000)] += 2;
-	assert_int_equal(pt_rq_percentile(&h, 100, 50, 3000000),
-			 pt_rq_upper(pt_rq_bucket(5000)));
+	assert_int_equal(pt_rq_percentile(&h, 100, 50, 3000000), pt_rq_upper(pt_rq_bucket(5000)));
 	assert_true(pt_rq_percentile(&h, 100, 50, 3000000) >= 5000);
 	assert_true(pt_rq_percentile(&h, 100, 50, 3000000) <= 5000 * 1.25);
 	assert_int_equal(pt_rq_percentile(&h, 100, 99, 3000000), 3000000);
@@ -74,7 +73,7 @@ static void two_threads(struct sc *s)
 	sched_state(s, 3000, &p, 201, PT_STATE_RUNNABLE);
 	sched_state(s, 4000, &p, 200, PT_STATE_SLEEPING); /* 201 still runnable */
 	sched_state(s, 5000, &p, 201, PT_STATE_DISK_SLEEP);
-	sched_state(s, 6000, &p, 201, PT_STATE_ZOMBIE); /* thread gone */
+	sched_state(s, 6000, &p, 201, PT_STATE_ZOMBIE);		    /* thread gone */
 	sc_sig(s, PT_SIGNAL, 6500, &p, NULL, 10, PT_SIG_DELIVERED); /* says alive only */
 	sched_state(s, 7000, &p, 200, PT_STATE_RUNNING);
 	ev = sc_add(s, PT_SCHED_SUM, 8000, &p, 0);
@@ -105,9 +104,9 @@ static void test_sched_rollup(void **state)
 		__u64 from_us, to_us;
 		unsigned state;
 	} want[] = {
-		{ 1001, 2000, PT_STATE_RUNNABLE },   { 2000, 4000, PT_STATE_RUNNING },
-		{ 4000, 5000, PT_STATE_RUNNABLE },   { 5000, 6000, PT_STATE_DISK_SLEEP },
-		{ 6000, 7000, PT_STATE_SLEEPING },   { 7000, 8000, PT_STATE_RUNNING },
+		{ 1001, 2000, PT_STATE_RUNNABLE }, { 2000, 4000, PT_STATE_RUNNING },
+		{ 4000, 5000, PT_STATE_RUNNABLE }, { 5000, 6000, PT_STATE_DISK_SLEEP },
+		{ 6000, 7000, PT_STATE_SLEEPING }, { 7000, 8000, PT_STATE_RUNNING },
 		{ 8000, 9000, PT_STATE_ZOMBIE },
 	};
 	struct pt_model *m = two_threads_model();
@@ -180,8 +179,9 @@ static void test_sched_views(void **state)
 	text = view_text(pt_summary_write, m, &o);
 	row = strstr(text, "\n200 ");
 	assert_non_null(row);
-	assert_non_null(strstr(row, "       8.0       3.0  38       2.0  25       3.0  38       "
-				    "1.0  12       0.0   0       0.0   0       1.0  12         4"));
+	assert_non_null(strstr(row,
+			       "       8.0       3.0  38       2.0  25       3.0  38       "
+			       "1.0  12       0.0   0       0.0   0       1.0  12         4"));
 	assert_null(strstr(text, "\n100 ")); /* no sched row: not in the table */
 	free(text);
 	pt_model_free(m);
