@@ -491,6 +491,8 @@ int snapshot_tasks(struct bpf_iter__task *ctx)
 	struct task_struct *task = ctx->task;
 	struct task_struct *parent;
 
+	if (task)
+		sched_snapshot_task(task); /* --sched: every thread */
 	if (!task || task->pid != task->tgid)
 		return 0;
 	if (task->tgid == 1)

@@ -5,7 +5,7 @@
  *
  * A thread is followed here when it has an entry in the task-local storage
  * `sched_tasks`: made at its birth (sched_wakeup_new) or at the start of
- * tracing (the sched_snapshot iterator) when the filters want it, and
+ * tracing (the snapshot iterator, sched_snapshot_task) when the filters want it, and
  * decided again at its exec. Every other program only looks its entry up:
  * a context switch of a thread that is not followed costs two storage
  * lookups that find nothing (task->bpf_storage is NULL) and returns.
@@ -36,8 +36,9 @@
 #define TASK_DEAD_ 0x0080
 #define TASK_NOLOAD_ 0x0400 /* with UNINTERRUPTIBLE: TASK_IDLE, ps `I`, not `D` */
 
-/* Set by the loader: state changes as records (--sched-events or a view
- * that draws them). */
+/* Set by the loader: --sched (these programs are loaded), and state
+ * changes as records (--sched-events or a view that draws them). */
+const volatile bool sched_on = false;
 const volatile bool sched_events = false;
 /* sched_switch passes prev_state as its last argument (5.18 and later);
  * else it is read from the task, as the tracepoint itself did then. */
@@ -315,16 +316,16 @@ int BPF_PROG(sched_exit, struct task_struct *task)
 	return 0;
 }
 
-/* A thread alive when tracing starts: in the state it is in now. */
-SEC("iter/task")
-int sched_snapshot(struct bpf_iter__task *ctx)
+/* A thread alive when tracing starts, in the state it is in now: called
+ * by the snapshot iterator for every task just before its snapshot row, so
+ * that its time is counted from that row on. Without --sched the verifier
+ * drops the call (sched_on is constant), and with it the references to
+ * maps that were not created. */
+static __always_inline void sched_snapshot_task(struct task_struct *task)
 {
-	struct task_struct *task = ctx->task;
-
-	if (!task || task->exit_state || !task_wanted(task) || sched_of(task))
-		return 0;
+	if (!sched_on || task->exit_state || !task_wanted(task) || sched_of(task))
+		return;
 	sched_follow(task, task->on_cpu ? PT_SLOT_RUNNING : slot_of_bits(task_state_bits(task)));
-	return 0;
 }
 
 /* At the end of tracing (all else detached): every thread still followed

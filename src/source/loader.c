@@ -154,8 +154,7 @@ static int configure_sched(struct proctrace_bpf *skel, const struct pt_loader_op
 {
 	struct bpf_program *progs[] = {
 		skel->progs.sched_switch, skel->progs.sched_wakeup, skel->progs.sched_wakeup_new,
-		skel->progs.sched_exec,	  skel->progs.sched_exit,   skel->progs.sched_snapshot,
-		skel->progs.sched_final,
+		skel->progs.sched_exec,	  skel->progs.sched_exit,   skel->progs.sched_final,
 	};
 	size_t i;
 	int err = 0;
@@ -166,6 +165,7 @@ static int configure_sched(struct proctrace_bpf *skel, const struct pt_loader_op
 	err = err ?: bpf_map__set_autocreate(skel->maps.sched_procs, opts->sched);
 	if (err || !opts->sched)
 		return err;
+	skel->rodata->sched_on = true;
 	skel->rodata->sched_events = opts->sched_events;
 	skel->rodata->switch_has_prev_state = switch_passes_prev_state();
 	return 0;
@@ -334,13 +334,9 @@ static int run_iter(struct pt_loader *l, struct bpf_program *prog,
 
 int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen)
 {
-	int ret = run_iter(l, l->skel->progs.snapshot_tasks, deliver_snapshot, err, errlen);
-
-	/* The scheduler's state of every followed thread; its records come
-	 * through the ring buffer. */
-	if (!ret && l->sched)
-		ret = run_iter(l, l->skel->progs.sched_snapshot, deliver_snapshot, err, errlen);
-	return ret;
+	/* With --sched it also starts counting every followed thread, in the
+	 * state it is in; those records come through the ring buffer. */
+	return run_iter(l, l->skel->progs.snapshot_tasks, deliver_snapshot, err, errlen);
 }
 
 /* How long a freed zombie waits for its reaper's wait() to return before
