@@ -32,6 +32,7 @@ from ptbench.runs import (
     bpf_stats_run, idle_group, idle_run, long_run, model_run, proctrace_supports_group, run_mode,
     tiny_ring_run, writer_run)
 from ptbench.report import console_summary, evaluate, freeze_binary, machine_info, report
+from ptbench.sched import sched_console, sched_report, sched_run
 
 
 # -------------------------------------------------------------------- main
@@ -93,6 +94,8 @@ def main():
         if results["group_ok"]:
             log("== idle cost")
             results["idle"] = idle_run(s, 3 if s.quick else 10, tmp, sleeper.pid)
+        if results["group_ok"]:
+            results["sched"] = sched_run(s, tmp, sleeper.pid)
         log("== writers and model")
         results["writers"] = writer_run(s)
         results["model"] = model_run(s)
@@ -101,10 +104,10 @@ def main():
         sleeper.wait()
         subprocess.run(["rm", "-rf", tmp])
     targets = evaluate(s, results)
-    text = report(s, results, targets, info)
+    text = report(s, results, targets, info) + "\n".join(sched_report(results.get("sched")))
     with open(s.results, "w") as f:
         f.write(text)
-    print(console_summary(results, targets))
+    print(console_summary(results, targets) + sched_console(results.get("sched")))
     print(f"\nwritten: {s.results}")
 
 

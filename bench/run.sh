@@ -58,7 +58,7 @@ link_tool() {
 	return 1
 }
 
-for spec in libbpf-tools:execsnoop,exitsnoop bpftrace:bpftrace forkstat:forkstat strace:strace; do
+for spec in libbpf-tools:execsnoop,exitsnoop bpftrace:bpftrace forkstat:forkstat strace:strace linux-perf:perf; do
 	pkg=${spec%%:*}
 	tools=$(echo "${spec#*:}" | tr ',' ' ')
 	if ! install_pkg "$pkg"; then
@@ -76,6 +76,7 @@ command -v bpftool >/dev/null || install_pkg bpftool || true
 # ---- build ----
 
 $CC -O2 $WARN -D_GNU_SOURCE bench/storm.c -lpthread -o "$BIN/ptstorm"
+$CC -O2 $WARN -D_GNU_SOURCE bench/pingpong.c -o "$BIN/ptpingpong"
 if ! $CC -O2 -static bench/nop.c -o "$BIN/ptnop" 2>/dev/null; then
 	echo "bench: no static libc; the exec'd no-op is dynamically linked" >&2
 	$CC -O2 bench/nop.c -o "$BIN/ptnop"

@@ -22,6 +22,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #include "usage.bpf.h"
 #include "reap.bpf.h"
 #include "clone.bpf.h"
+#include "sched.bpf.h"
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
@@ -492,6 +493,8 @@ int snapshot_tasks(struct bpf_iter__task *ctx)
 	struct task_struct *task = ctx->task;
 	struct task_struct *parent;
 
+	if (task)
+		sched_snapshot_task(task); /* --sched: every thread */
 	if (!task || task->pid != task->tgid)
 		return 0;
 	if (task->tgid == 1)

@@ -12,6 +12,7 @@
 #include <time.h>
 #include "proctrace/config.h"
 #include "proctrace/outfile.h"
+#include "proctrace/filter.h"
 #include "proctrace/schema.h"
 
 #define DURATION_MAX_S 1e7 /* about 115 days */
@@ -38,6 +39,9 @@ enum {
 	OPT_KEEP,
 	OPT_DRY_RUN,
 	OPT_PERFETTO,
+	OPT_SCHED,
+	OPT_SCHED_EVENTS,
+	OPT_SUMMARY,
 };
 
 /* "+": stop at the first non-option; ":": report a missing argument apart
@@ -73,6 +77,9 @@ static const struct option long_opts[] = {
 	{ "rotate", required_argument, NULL, OPT_ROTATE },
 	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "sched", no_argument, NULL, OPT_SCHED },
+	{ "sched-events", no_argument, NULL, OPT_SCHED_EVENTS },
+	{ "summary", no_argument, NULL, OPT_SUMMARY },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -95,6 +102,7 @@ static const char help_text[] =
 	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid UID\n"
 	"         (in the kernel; one option repeated: OR, different ones: AND)\n"
 	"Command  -- COMMAND [ARG...]   --linger SECS   -u, --user USER   --as-root\n"
+	"Sched    --sched   --sched-events   --summary   (need a filter or COMMAND)\n"
 	"Views    -t, --tree   -T, --timeline   --svg FILE   --ascii   (at the end)\n"
 	"         --perfetto FILE   (a trace for ui.perfetto.dev; '-': stdout)\n"
 	"Replay   --replay FILE   --since WHEN   --until WHEN   --lenient\n"
@@ -432,6 +440,15 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 					   "an ISO 8601 time",
 					   c == OPT_SINCE ? "--since" : "--until", arg);
 		break;
+	case OPT_SCHED_EVENTS:
+		cfg->sched_events = true;
+		/* fall through */
+	case OPT_SCHED:
+		cfg->sched = true;
+		break;
+	case OPT_SUMMARY:
+		cfg->summary = true;
+		break;
 	case OPT_LENIENT:
 		cfg->lenient = true;
 		break;
@@ -487,6 +504,19 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	    (!(cfg->csv_path || cfg->json_path) || is_stdout(cfg->csv_path) ||
 	     is_stdout(cfg->json_path)))
 		return usage_error(err, "--rotate needs -o or -j with a file, not stdout");
+	/* Every context switch of the machine through BPF costs too much. */
+	if (cfg->sched && !cfg->replay_path && !cfg->command && !pt_filter_active(&cfg->filter, 0))
+		return usage_error(err,
+				   "--sched needs a filter (-g, -p, -c, --uid or -- COMMAND): "
+				   "following the scheduler for the whole machine would cost "
+				   "too much");
+	if (cfg->sched && cfg->replay_path)
+		return usage_error(err,
+				   "--sched and --sched-events trace: a replay takes the "
+				   "states from its rows");
+	if (cfg->summary && !cfg->sched && !cfg->replay_path)
+		return usage_error(err,
+				   "--summary needs --sched (or --replay of a --sched capture)");
 	if (!cfg->replay_path &&
 	    (cfg->since.kind != PT_WHEN_NONE || cfg->until.kind != PT_WHEN_NONE || cfg->lenient))
 		return usage_error(err, "--since, --until and --lenient go with --replay");

@@ -16,13 +16,15 @@ static const char *const kind_names[PT_KIND_MAX] = {
 	[PT_SIGNAL] = "signal",	    [PT_STOP] = "stop",	      [PT_CONTINUE] = "continue",
 	[PT_SETPGID] = "setpgid",   [PT_SETSID] = "setsid",   [PT_RENAME] = "rename",
 	[PT_LOST] = "lost",	    [PT_UNSHARE] = "unshare", [PT_SETNS] = "setns",
+	[PT_SCHED_STATE] = "state", [PT_SCHED_SUM] = "sched",
 };
 
 static const char *const state_names[] = {
-	[PT_STATE_ALIVE] = "alive",
-	[PT_STATE_STOPPED] = "stopped",
-	[PT_STATE_ZOMBIE] = "zombie",
-	[PT_STATE_REAPED] = "reaped",
+	[PT_STATE_ALIVE] = "alive",	  [PT_STATE_STOPPED] = "stopped",
+	[PT_STATE_ZOMBIE] = "zombie",	  [PT_STATE_REAPED] = "reaped",
+	[PT_STATE_RUNNING] = "running",	  [PT_STATE_RUNNABLE] = "runnable",
+	[PT_STATE_SLEEPING] = "sleeping", [PT_STATE_DISK_SLEEP] = "disk-sleep",
+	[PT_STATE_TRACED] = "traced",
 };
 
 static const char *const sig_result_names[] = {

@@ -10,7 +10,7 @@
 
 static bool wants_views(const struct pt_config *c)
 {
-	return c->tree || c->timeline || c->svg_path || c->perfetto_path;
+	return c->tree || c->timeline || c->svg_path || c->perfetto_path || c->summary;
 }
 
 int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
@@ -135,6 +135,9 @@ int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev)
 
 	if (err)
 		return err;
+	/* Asked of the kernel for a view only: not an output's. */
+	if (ev->kind == PT_SCHED_STATE && !p->cfg->sched_events && !p->cfg->replay_path)
+		return 0;
 	if (ev->kind < PT_KIND_MAX)
 		p->seen[ev->kind]++;
 	if (ev->kind == PT_LOST)

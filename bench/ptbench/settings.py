@@ -15,6 +15,7 @@ class Settings:
         self.bindir = os.path.join(self.out, "bench")
         self.storm = os.path.join(self.bindir, "ptstorm")
         self.nop = os.path.join(self.bindir, "ptnop")
+        self.pingpong = os.path.join(self.bindir, "ptpingpong")
         self.model_bench = os.path.join(self.bindir, "model_bench")
         self.writer_bench = os.path.join(self.bindir, "writer_bench")
         self.quick = os.environ.get("BENCH_QUICK", "") == "1"
@@ -30,6 +31,9 @@ class Settings:
                             "forkexec": 100 if self.quick else 1000}
         self.stats_counts = {m: n for m, n in self.sizes.items()}
         self.model_events = 200000 if self.quick else 5000000
+        # --sched's context-switch storm: round trips (each process
+        # switches out twice per round trip)
+        self.sched_round_trips = 20000 if self.quick else 200000
         self.results = os.environ.get("BENCH_RESULTS", os.path.join(HERE, "results.md"))
         self.skipped = read_skipped(os.environ.get("BENCH_SKIPPED", ""))
 

@@ -58,6 +58,9 @@ struct pt_config {
 				      * for stdout; NULL: none */
 	struct pt_when since, until; /* --since, --until: replay's time window */
 	bool lenient;		     /* --lenient: replay skips malformed rows */
+	bool sched;		     /* --sched: scheduler states of followed tasks */
+	bool sched_events;	     /* --sched-events: ... and each change as a row */
+	bool summary;		     /* --summary: time per state, per process, at the end */
 	const char *replay_path;     /* --replay FILE: events from a saved CSV ("-":
 				  * stdin) instead of the kernel */
 	bool dry_run;		     /* --dry-run: check the options, trace nothing */

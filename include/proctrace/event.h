@@ -36,15 +36,28 @@ enum pt_kind {
 	PT_LOST,	 /* userspace-made: ring buffer reservations that failed */
 	PT_UNSHARE,	 /* task left namespaces by unshare(2); payload clone */
 	PT_SETNS,	 /* task joined namespaces by setns(2); payload clone */
+	PT_SCHED_STATE,	 /* --sched-events: a followed thread changed scheduler
+			  * state (task.state, enum pt_state); payload sched_change */
+	PT_SCHED_SUM,	 /* --sched: time per scheduler state, at a thread's exit
+			  * (PT_F_GROUP_DEAD: the whole process) or at the end of
+			  * tracing (PT_F_SCHED_AT_END); payload sched_sum */
 	PT_KIND_MAX,
 };
 
-/* Lifecycle state of the process after the event (pt_task.state). */
+/* Lifecycle state of the process after the event (pt_task.state). The
+ * scheduler's states refine alive (--sched: PT_SCHED_STATE rows and the
+ * model's timeline); stopped (job control, ps `T`) and zombie keep theirs. */
 enum pt_state {
 	PT_STATE_ALIVE = 0,
 	PT_STATE_STOPPED,
 	PT_STATE_ZOMBIE,
 	PT_STATE_REAPED,
+	PT_STATE_RUNNING,    /* on a CPU (ps R, and current) */
+	PT_STATE_RUNNABLE,   /* on a run queue, waiting for a CPU (ps R) */
+	PT_STATE_SLEEPING,   /* interruptible sleep (ps S) */
+	PT_STATE_DISK_SLEEP, /* uninterruptible sleep (ps D) */
+	PT_STATE_TRACED,     /* stopped by a tracer: ptrace stop (ps t) */
+	PT_STATE_MAX,
 };
 
 /* pt_event.flags */
@@ -65,6 +78,9 @@ enum pt_flag {
 	 * (tp_btf/sched_process_free, an RCU grace period after the release)
 	 * or, if sooner, when a new process took its pid. */
 	PT_F_REAP_AT_FREE = 1 << 9,
+	/* sched_sum: still running when tracing ended; the process's threads
+	 * alive then and those that exited before, measured to that end */
+	PT_F_SCHED_AT_END = 1 << 10,
 };
 
 /* Common fields: who the event is about, as it is after the event.
@@ -174,6 +190,45 @@ struct pt_rename {
 	char old_comm[PT_COMM_LEN];
 };
 
+/* PT_SCHED_STATE: the thread's state before; task.state is the new one.
+ * Source: tp_btf/sched_switch (prev_state of the task switched out; the
+ * task switched in is running), sched_wakeup and sched_wakeup_new (runnable). */
+struct pt_sched_change {
+	__u32 prev_state; /* enum pt_state */
+	__u32 cpu;	  /* the CPU the tracepoint ran on (the switch's, the waker's) */
+	__u64 prev_ns;	  /* how long it was in prev_state, ns (0: since before tracing) */
+};
+
+/* Scheduler states counted in pt_sched_sum.ns[], by index. */
+enum pt_sched_slot {
+	PT_SLOT_RUNNING,
+	PT_SLOT_RUNNABLE,
+	PT_SLOT_SLEEPING,
+	PT_SLOT_DISK_SLEEP,
+	PT_SLOT_STOPPED,
+	PT_SLOT_TRACED,
+	PT_NSLOTS,
+};
+
+/* PT_SCHED_SUM: where a thread's (PT_F_GROUP_DEAD, PT_F_SCHED_AT_END: its
+ * process's, summed over its threads) time went while it was followed,
+ * from the scheduler's tracepoints (see bpf/sched.bpf.h). Zombie time is
+ * not here: it is the reap row's zombie_ns. Run-queue latency is the wait
+ * from becoming runnable (a wakeup, or a preemption) to running, kept in a
+ * histogram of four buckets per power of two (include/proctrace/sched.h):
+ * p50 and p99 are the upper bound of their bucket, at most 25% above the
+ * true value (1 us for waits under 1 us); max is exact. Latencies
+ * saturate at 4.29 s (UINT32_MAX ns). */
+struct pt_sched_sum {
+	__u64 ns[PT_NSLOTS]; /* time in each state, ns */
+	__u32 switches;	     /* context switches: times switched out */
+	__u32 waits;	     /* run-queue waits measured */
+	__u32 rq_p50_ns;
+	__u32 rq_p99_ns;
+	__u32 rq_max_ns;
+	__u32 _pad;
+};
+
 struct pt_lost {		    /* userspace-made, never from the kernel */
 	__u64 count;		    /* lost since the previous PT_LOST */
 	__u32 by_kind[PT_KIND_MAX]; /* the same, split by the lost event's kind */
@@ -194,6 +249,8 @@ struct pt_event {
 		struct pt_setpg setpg;
 		struct pt_rename rename;
 		struct pt_lost lost;
+		struct pt_sched_change sched_change;
+		struct pt_sched_sum sched_sum;
 	};
 	/* exec only: argv (argv_len bytes) then the path (path_len bytes) */
 	__u8 data[];
@@ -228,6 +285,8 @@ _Static_assert(sizeof(struct pt_actor) == 24, "pt_actor ABI");
 _Static_assert(sizeof(struct pt_exit) == 88, "pt_exit ABI");
 _Static_assert(sizeof(struct pt_clone) == 16, "pt_clone ABI");
 _Static_assert(sizeof(struct pt_lost) == 8 + 4 * PT_KIND_MAX, "pt_lost ABI");
+_Static_assert(sizeof(struct pt_sched_change) == 16, "pt_sched_change ABI");
+_Static_assert(sizeof(struct pt_sched_sum) == 72, "pt_sched_sum ABI");
 _Static_assert(sizeof(struct pt_event) == 8 + 80 + 24 + 88, "pt_event ABI");
 _Static_assert(sizeof(struct pt_zombie) == 24 + 24 + 80, "pt_zombie ABI");
 

@@ -21,6 +21,8 @@ struct pt_loader_opts {
 	int verbose;			/* > 0: libbpf's own log on stderr */
 	const struct pt_filter *filter; /* in-kernel filters; NULL: none */
 	__u32 command_pid;		/* followed too (a command run under proctrace); 0: none */
+	bool sched;			/* scheduler states (needs task storage, 5.11) */
+	bool sched_events;		/* ... and every state change as a record */
 };
 
 struct pt_loader;
@@ -35,7 +37,9 @@ int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen);
  * waiting), then deliver what is waiting, at most a few thousand records.
  * Returns 0, a callback's non-zero result, or -errno. */
 int pt_loader_poll(struct pt_loader *l, int timeout_ms);
-/* Detach every program (no new events), then deliver what is left. */
+/* Detach every program (no new events), then deliver what is left; with
+ * sched, then a PT_SCHED_SUM (PT_F_SCHED_AT_END) for every followed process
+ * still running. */
 int pt_loader_stop(struct pt_loader *l);
 /* Ring buffer reservations that failed since start, by event kind.
  * Allocates nothing: it runs after every poll. */

@@ -38,6 +38,8 @@ enum pt_proc_flag {
 	PT_PROC_AUTOREAP = 1 << 4,     /* released without a wait() */
 	PT_PROC_ENDED_UNSEEN = 1 << 5, /* its pid was reused: it ended, unseen */
 	PT_PROC_TRIMMED = 1 << 6,      /* bounded model: part of its history dropped */
+	PT_PROC_SCHED_SEEN = 1 << 7,   /* --sched: pt_proc.sched holds its time per state */
+	PT_PROC_SCHED_AT_END = 1 << 8, /* ... measured at the end of tracing, still running */
 };
 
 struct pt_prog;
@@ -127,6 +129,10 @@ struct pt_proc {
 	const struct pt_prog *progs; /* its execs, sorted by time */
 	size_t nprogs;
 	size_t nthreads; /* threads kept (see pt_proc_threads) */
+
+	/* --sched, with PT_PROC_SCHED_SEEN: time per scheduler state summed
+	 * over its threads, from its sched row (at its exit, or at the end). */
+	struct pt_sched_sum sched;
 };
 
 struct pt_model;
@@ -204,6 +210,21 @@ const struct pt_mark *pt_proc_fatal_signal(const struct pt_proc *p);
 /* Its threads (not the leader), sorted by start then tid, into out[0..max).
  * Returns how many were written (at most p->nthreads). */
 size_t pt_proc_threads(const struct pt_proc *p, const struct pt_thread **out, size_t max);
+
+/* The state after a mark in state mark, where the state was cur: a
+ * lifecycle event says only "alive", which a known scheduler state
+ * (running ... traced) refines, so that state stays. */
+unsigned pt_state_after(unsigned cur, unsigned mark);
+
+/* --sched: where its time went, per enum pt_sched_slot, plus zombie and
+ * the lifetime they add up to (from its first event to its reap, or to
+ * end_ns). False when no sched row was seen for it. */
+struct pt_sched_times {
+	__u64 lifetime_ns;
+	__u64 ns[PT_NSLOTS];
+	__u64 zombie_ns;
+};
+bool pt_proc_sched_times(const struct pt_proc *p, __u64 end_ns, struct pt_sched_times *out);
 
 /* Its state over time as spans, clipped to [t0, t1]: from its birth to its
  * reap (pt_proc_row_end). A row shorter than a nanosecond yields one span

@@ -30,6 +30,11 @@ int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 /* --svg: the timeline as a self-contained SVG document. */
 int pt_svg_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
 
+/* --summary: one row per process with a sched row, in tree order: time
+ * and share of its lifetime per scheduler state, switches, run-queue
+ * latency. */
+int pt_summary_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
+
 /* Every view cfg asks for (-t, -T, --svg), as of end_ns (0: the last
  * event's time). On failure, *what names the view that failed, and why
  * holds a line of its own when the SVG's file was refused ("" else). */

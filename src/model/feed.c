@@ -26,6 +26,8 @@ static __u8 event_state(const struct pt_event *ev)
 	case PT_EXEC:
 	case PT_CONTINUE:
 		return PT_STATE_ALIVE;
+	case PT_SCHED_STATE: /* the thread's: sched.c makes the process's */
+		return ev->task.state < PT_STATE_MAX ? ev->task.state : PT_STATE_ALIVE;
 	}
 	return ev->task.state <= PT_STATE_ZOMBIE ? ev->task.state : PT_STATE_ALIVE;
 }
@@ -34,10 +36,10 @@ static __u8 event_state(const struct pt_event *ev)
 static int kind_rank(unsigned kind)
 {
 	static const signed char rank[PT_KIND_MAX] = {
-		[PT_SNAPSHOT] = 0, [PT_FORK] = 1,    [PT_THREAD] = 2, [PT_EXEC] = 3,
-		[PT_RENAME] = 4,   [PT_SETPGID] = 5, [PT_SETSID] = 6, [PT_UNSHARE] = 6,
-		[PT_SETNS] = 6,	   [PT_SIGNAL] = 7,  [PT_STOP] = 8,   [PT_CONTINUE] = 9,
-		[PT_EXIT] = 10,	   [PT_REAP] = 11,
+		[PT_SNAPSHOT] = 0, [PT_FORK] = 1,    [PT_THREAD] = 2,	   [PT_EXEC] = 3,
+		[PT_RENAME] = 4,   [PT_SETPGID] = 5, [PT_SETSID] = 6,	   [PT_UNSHARE] = 6,
+		[PT_SETNS] = 6,	   [PT_SIGNAL] = 7,  [PT_STOP] = 8,	   [PT_CONTINUE] = 9,
+		[PT_EXIT] = 10,	   [PT_REAP] = 11,   [PT_SCHED_STATE] = 9,
 	};
 
 	return kind < PT_KIND_MAX ? rank[kind] : 12;
@@ -72,7 +74,7 @@ static int marks_grow(struct proc_node *n)
 	return 0;
 }
 
-static int mark_insert(struct pt_model *m, struct proc_node *n, const struct pt_mark *mk)
+int model_mark_insert(struct pt_model *m, struct proc_node *n, const struct pt_mark *mk)
 {
 	size_t i = n->pub.nmarks;
 	bool ends = mk->kind == PT_EXIT || mk->kind == PT_REAP;
@@ -147,7 +149,7 @@ static int mark_add_event(struct pt_model *m, struct proc_node *n, const struct 
 	mark_from_event(&mk, ev);
 	if (ev->kind == PT_EXEC)
 		mk.prog = prog;
-	return mark_insert(m, n, &mk);
+	return model_mark_insert(m, n, &mk);
 }
 
 /* ---- the fields every event carries ---- */
@@ -197,7 +199,7 @@ static void common_apply(struct pt_model *m, struct proc_node *n, const struct p
 		p->ns_pid = t->ns_pid;
 		p->pidns = t->pidns;
 		p->cgroup_id = t->cgroup_id;
-		p->state = event_state(ev);
+		p->state = pt_state_after(p->state, event_state(ev));
 	}
 	if (fork && p->ppid == p->orig_ppid)
 		p->reparent_ns = 0;
@@ -415,7 +417,7 @@ static int reap_apply(struct pt_model *m, struct proc_node *n, const struct pt_e
 		mk.flags = PT_F_GROUP_DEAD;
 		mk.state = PT_STATE_ZOMBIE;
 		mk.synthetic = 1;
-		err = mark_insert(m, n, &mk);
+		err = model_mark_insert(m, n, &mk);
 		if (err)
 			return err;
 	}
@@ -444,6 +446,11 @@ static int kind_apply(struct pt_model *m, struct proc_node *n, const struct pt_e
 		if (!is_leader_event(ev))
 			return thread_apply(m, n, ev);
 		return mark_add_event(m, n, ev, NULL);
+	case PT_SCHED_STATE:
+		return model_sched_change(m, n, ev);
+	case PT_SCHED_SUM:
+		model_sched_sum(n, ev);
+		return 0;
 	default: /* fork, signal, stop, continue, setpgid, setsid */
 		return mark_add_event(m, n, ev, NULL);
 	}

@@ -90,6 +90,7 @@ static void node_free(struct pt_model *m, struct proc_node *n)
 	}
 	if (n->marks != n->inline_marks)
 		free(n->marks);
+	free(n->sched_threads);
 	n->older = m->free_nodes;
 	m->free_nodes = n;
 	ASAN_POISON_MEMORY_REGION(n, sizeof(*n));

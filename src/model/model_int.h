@@ -50,11 +50,22 @@ struct proc_node {
 	struct thread_node *ended_first, *ended_last;
 	size_t nended;
 
+	struct sched_thread *sched_threads; /* owned */
+	size_t n_sched_threads, cap_sched_threads;
+	__u32 sched_state; /* their roll-up, as last marked; 0: none yet */
+
 	/* Scratch of pt_model_walk. */
 	struct proc_node *w_parent, *w_first, *w_last, *w_next;
 	bool w_missing;
 
 	struct pt_mark inline_marks[INLINE_MARKS];
+};
+
+/* --sched-events: the scheduler state of each of its threads, whose
+ * roll-up is the process's (see sched.c). */
+struct sched_thread {
+	__u32 tid;
+	__u32 state; /* enum pt_state */
 };
 
 struct pid_slot {
@@ -97,5 +108,15 @@ void model_queue_update(struct pt_model *m, struct proc_node *n);
 void model_ref_parent_link(struct pt_model *m, struct proc_node *n);
 void model_limit_enforce(struct pt_model *m);
 struct proc_node *model_node_create(struct pt_model *m, const struct pt_task *t);
+
+/* ---- sched.c: scheduler states ---- */
+
+/* A thread's state change (PT_SCHED_STATE): a mark when its process's
+ * state changes. 0 or -ENOMEM. */
+int model_sched_change(struct pt_model *m, struct proc_node *n, const struct pt_event *ev);
+/* A sched row (PT_SCHED_SUM): the process's, kept; a thread's, ignored. */
+void model_sched_sum(struct proc_node *n, const struct pt_event *ev);
+/* ---- feed.c ---- */
+int model_mark_insert(struct pt_model *m, struct proc_node *n, const struct pt_mark *mk);
 
 #endif

@@ -217,7 +217,7 @@ bool pt_span_next(struct pt_span_iter *it, struct pt_span *out)
 		while (it->i < p->nmarks && p->marks[it->i].ts_ns <= it->at) {
 			if (p->marks[it->i].state == PT_STATE_REAPED)
 				break;
-			it->state = p->marks[it->i].state;
+			it->state = pt_state_after(it->state, p->marks[it->i].state);
 			it->i++;
 		}
 		if (it->at >= it->row_end || it->at >= it->t1 ||
@@ -225,7 +225,9 @@ bool pt_span_next(struct pt_span_iter *it, struct pt_span *out)
 			it->done = true;
 			break;
 		}
-		for (j = it->i; j < p->nmarks && p->marks[j].state == it->state; j++)
+		for (j = it->i;
+		     j < p->nmarks && pt_state_after(it->state, p->marks[j].state) == it->state;
+		     j++)
 			;
 		to = j < p->nmarks ? p->marks[j].ts_ns : it->row_end;
 		if (to > it->row_end)

@@ -55,6 +55,10 @@ int pt_live_open(struct pt_live **out, const struct pt_config *cfg, __u32 comman
 		.verbose = cfg->verbose,
 		.filter = &cfg->filter,
 		.command_pid = command_pid,
+		.sched = cfg->sched,
+		/* The timeline draws each change even when the outputs do not
+		 * write them (see pt_pipeline_event). */
+		.sched_events = cfg->sched_events || cfg->timeline || cfg->svg_path,
 	};
 	int ret;
 

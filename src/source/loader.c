@@ -9,9 +9,11 @@
 #include <sys/mount.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "proctrace/decode.h"
 #include "proctrace/loader.h"
+#include "proctrace/sched.h"
 #include "proctrace.skel.h"
 
 /* Records handed out per read of the ring: under a storm that never lets
@@ -31,6 +33,7 @@ struct pt_loader {
 	bool more;	 /* the last batch was cut short: more is waiting */
 	__u64 *per_cpu;	 /* ncpus values of one per-CPU map entry */
 	__u64 walked_ns; /* last walk of the zombies map (reap_unclaimed) */
+	bool sched;	 /* the sched programs are loaded */
 };
 
 static int verbosity;
@@ -126,6 +129,48 @@ static int seed_followed(struct pt_loader *l, const struct pt_loader_opts *opts)
 	return 0;
 }
 
+/* Whether sched_switch passes the previous task's state (5.18 and later:
+ * `unsigned int prev_state` after next), from the kernel's BTF. */
+static bool switch_passes_prev_state(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf_type *t;
+	bool yes = false;
+	int id;
+
+	if (!btf)
+		return false;
+	id = btf__find_by_name_kind(btf, "btf_trace_sched_switch", BTF_KIND_TYPEDEF);
+	t = id > 0 ? btf__type_by_id(btf, btf__type_by_id(btf, id)->type) : NULL;
+	t = t && btf_is_ptr(t) ? btf__type_by_id(btf, t->type) : NULL;
+	yes = t && btf_is_func_proto(t) && btf_vlen(t) >= 5;
+	btf__free(btf);
+	return yes;
+}
+
+/* The sched programs and maps exist only with --sched: task storage needs
+ * 5.11, and a thread not followed should cost nothing. */
+static int configure_sched(struct proctrace_bpf *skel, const struct pt_loader_opts *opts)
+{
+	struct bpf_program *progs[] = {
+		skel->progs.sched_switch, skel->progs.sched_wakeup, skel->progs.sched_wakeup_new,
+		skel->progs.sched_exec,	  skel->progs.sched_exit,   skel->progs.sched_final,
+	};
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]) && !err; i++)
+		err = bpf_program__set_autoload(progs[i], opts->sched);
+	err = err ?: bpf_map__set_autocreate(skel->maps.sched_tasks, opts->sched);
+	err = err ?: bpf_map__set_autocreate(skel->maps.sched_procs, opts->sched);
+	if (err || !opts->sched)
+		return err;
+	skel->rodata->sched_on = true;
+	skel->rodata->sched_events = opts->sched_events;
+	skel->rodata->switch_has_prev_state = switch_passes_prev_state();
+	return 0;
+}
+
 static int configure(struct pt_loader *l, const struct pt_loader_opts *opts)
 {
 	struct proctrace_bpf *skel = l->skel;
@@ -177,6 +222,18 @@ int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts, pt
 	if (!l->skel) {
 		ret = -errno;
 		set_err(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		goto fail;
+	}
+	if (opts->sched && libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) <= 0) {
+		ret = -ENOTSUP;
+		set_err(err, errlen,
+			"--sched needs BPF task storage, which this kernel lacks (Linux >= 5.11)");
+		goto fail;
+	}
+	l->sched = opts->sched;
+	ret = configure_sched(l->skel, opts);
+	if (ret) {
+		set_err(err, errlen, "cannot configure the scheduler programs: %s", strerror(-ret));
 		goto fail;
 	}
 	ret = configure(l, opts);
@@ -247,12 +304,14 @@ static int deliver_snapshot(struct pt_loader *l, int fd)
 	}
 }
 
-int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen)
+/* Run a task iterator; its output, if any, goes to deliver. */
+static int run_iter(struct pt_loader *l, struct bpf_program *prog,
+		    int (*deliver)(struct pt_loader *, int), char *err, size_t errlen)
 {
 	struct bpf_link *link;
 	int fd, ret;
 
-	link = bpf_program__attach_iter(l->skel->progs.snapshot_tasks, NULL);
+	link = bpf_program__attach_iter(prog, NULL);
 	if (!link) {
 		ret = -errno;
 		set_err(err, errlen, "cannot attach the task iterator: %s", strerror(errno));
@@ -265,12 +324,19 @@ int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen)
 		bpf_link__destroy(link);
 		return ret;
 	}
-	ret = deliver_snapshot(l, fd);
+	ret = deliver(l, fd);
 	if (ret < 0)
 		set_err(err, errlen, "reading the process snapshot: %s", strerror(-ret));
 	close(fd);
 	bpf_link__destroy(link);
 	return ret;
+}
+
+int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen)
+{
+	/* With --sched it also starts counting every followed thread, in the
+	 * state it is in; those records come through the ring buffer. */
+	return run_iter(l, l->skel->progs.snapshot_tasks, deliver_snapshot, err, errlen);
 }
 
 /* How long a freed zombie waits for its reaper's wait() to return before
@@ -353,6 +419,38 @@ int pt_loader_poll(struct pt_loader *l, int timeout_ms)
 	return reap_unclaimed(l, false);
 }
 
+/* Processes still running: their threads summed by the sched_final
+ * iterator into sched_procs, one record each, measured to now. */
+static int sched_report_end(struct pt_loader *l)
+{
+	int fd = bpf_map__fd(l->skel->maps.sched_procs);
+	struct pt_event ev = { .kind = PT_SCHED_SUM, .size = sizeof(ev) };
+	__u32 key, next, *prev = NULL;
+	struct pt_sched_proc p;
+	__u64 now;
+	char err[256];
+	int ret;
+
+	ret = run_iter(l, l->skel->progs.sched_final, deliver_snapshot, err, sizeof(err));
+	if (ret)
+		return ret;
+	now = pt_boottime_ns();
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &p))
+			continue;
+		ev.flags = PT_F_SCHED_AT_END | PT_F_NO_ACTOR;
+		ev.task = p.task;
+		ev.task.ts_ns = now;
+		pt_sched_sum_fill(&ev.sched_sum, &p.c);
+		ret = l->fn(l->ctx, &ev);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int pt_loader_stop(struct pt_loader *l)
 {
 	int n;
@@ -364,7 +462,10 @@ int pt_loader_stop(struct pt_loader *l)
 	} while (l->more);
 	if (n < 0)
 		return n;
-	return reap_unclaimed(l, true);
+	n = reap_unclaimed(l, true);
+	if (!n && l->sched)
+		n = sched_report_end(l);
+	return n;
 }
 
 int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])

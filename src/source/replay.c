@@ -103,6 +103,14 @@ static int detail_comm(struct pt_replay *r, const char *key, char *out)
 }
 /* ---- events, kind by kind ---- */
 
+static int state_value(struct pt_replay *r, const char *what, const char *name, __u32 *state)
+{
+	for (*state = PT_STATE_ALIVE; *state < PT_STATE_MAX; (*state)++)
+		if (!strcmp(pt_state_name(*state), name))
+			return 0;
+	return malformed(r, "%s: '%s' is not a state", what, replay_shown(r, name));
+}
+
 static int task_parse(struct pt_replay *r)
 {
 	struct pt_task *t = &r->ev->task;
@@ -123,10 +131,7 @@ static int task_parse(struct pt_replay *r)
 	err = err ?: replay_col_u64(r, PT_COL_CGROUP_ID, UINT64_MAX, &t->cgroup_id);
 	if (err)
 		return err;
-	for (t->state = PT_STATE_ALIVE; t->state <= PT_STATE_REAPED; t->state++)
-		if (!strcmp(pt_state_name(t->state), state))
-			return 0;
-	return malformed(r, "state: '%s' is not a state", replay_shown(r, state));
+	return state_value(r, pt_col_name(PT_COL_STATE), state, &t->state);
 }
 
 static int exec_parse(struct pt_replay *r)
@@ -343,6 +348,45 @@ static int lost_parse(struct pt_replay *r)
 	return counted ? 0 : malformed(r, "detail: no lost=");
 }
 
+static int sched_change_parse(struct pt_replay *r)
+{
+	struct pt_sched_change *c = &r->ev->sched_change;
+	const char *key = pt_dkey_name(PT_DK_PREV_STATE), *prev = detail_find(r, key);
+	int err;
+
+	err = detail_u32(r, pt_dkey_name(PT_DK_CPU), &c->cpu);
+	err = err < 0 ? err
+		      : detail_u64(r, pt_dkey_name(PT_DK_PREV_NS), UINT64_MAX, true, &c->prev_ns);
+	if (err < 0)
+		return err;
+	if (!prev)
+		return malformed(r, "detail: no %s=", key);
+	return state_value(r, key, prev, &c->prev_state);
+}
+
+static int sched_sum_parse(struct pt_replay *r)
+{
+	struct pt_event *ev = r->ev;
+	struct pt_sched_sum *m = &ev->sched_sum;
+	__u16 thread = 0;
+	unsigned i;
+	int err;
+
+	err = detail_flag(r, pt_dkey_name(PT_DK_THREAD_EXIT), "1", &thread, 1);
+	err = err ?: detail_flag(r, pt_dkey_name(PT_DK_AT_END), "1", &ev->flags, PT_F_SCHED_AT_END);
+	if (!thread && !(ev->flags & PT_F_SCHED_AT_END))
+		ev->flags |= PT_F_GROUP_DEAD;
+	for (i = 0; i < PT_NSLOTS && err >= 0; i++)
+		err = detail_u64(r, pt_dkey_name(PT_DK_RUNNING_NS + i), UINT64_MAX, true,
+				 &m->ns[i]);
+	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_SWITCHES), &m->switches);
+	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_RQ_WAITS), &m->waits);
+	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_RQ_P50_NS), &m->rq_p50_ns);
+	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_RQ_P99_NS), &m->rq_p99_ns);
+	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_RQ_MAX_NS), &m->rq_max_ns);
+	return err < 0 ? err : 0;
+}
+
 /* fork, thread, unshare, setns: clone= and via=, both optional. */
 static int clone_parse(struct pt_replay *r)
 {
@@ -399,6 +443,10 @@ static int kind_parse(struct pt_replay *r)
 		return detail_comm(r, pt_dkey_name(PT_DK_OLD_COMM), ev->rename.old_comm);
 	case PT_LOST:
 		return lost_parse(r);
+	case PT_SCHED_STATE:
+		return sched_change_parse(r);
+	case PT_SCHED_SUM:
+		return sched_sum_parse(r);
 	default:
 		return 0;
 	}

@@ -53,6 +53,8 @@ int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, c
 		err = pt_tree_write(f, m, &vo);
 	if (!err && c->timeline)
 		err = pt_timeline_write(f, m, &vo);
+	if (!err && c->summary)
+		err = pt_summary_write(f, m, &vo);
 	if (err) {
 		*what = "the views";
 		return err;

@@ -37,6 +37,7 @@ struct svg_ctx {
 	struct pt_buf out;   /* the row being written */
 	struct pt_buf tmp;   /* text before XML escaping */
 	struct pt_buf about; /* the row's tooltip tail: programs, life */
+	bool sched;	     /* a bar showed a scheduler state: their legend */
 };
 
 /* ---- XML text ---- */
@@ -119,6 +120,8 @@ static const char svg_style[] =
 	"<style>\n"
 	"text{fill:#222}\n"
 	".alive{fill:#43a047}.stopped{fill:#fb8c00}.zombie{fill:#9e9e9e}\n"
+	".running{fill:#2e7d32}.runnable{fill:#fdd835}.sleeping{fill:#a5d6a7}\n"
+	".disk-sleep{fill:#8e24aa}.traced{fill:#6d4c41}\n"
 	".exec{fill:#1e64c8}.sig{fill:#e53935}.stripe{fill:#000;fill-opacity:0.045}\n"
 	".grid{stroke:#d0d0d0;stroke-width:1}.tick{text-anchor:middle;fill:#555}\n"
 	"</style>\n";
@@ -174,14 +177,20 @@ static void axis_write(struct svg_ctx *c)
 
 static void legend_write(struct svg_ctx *c)
 {
-	static const char *const names[] = { "alive", "stopped", "zombie" };
-	unsigned y = row_y(c->rows) + 32, x = CHART_X, i;
+	static const unsigned char states[] = {
+		PT_STATE_ALIVE,	   PT_STATE_STOPPED,  PT_STATE_ZOMBIE,	   PT_STATE_RUNNING,
+		PT_STATE_RUNNABLE, PT_STATE_SLEEPING, PT_STATE_DISK_SLEEP, PT_STATE_TRACED,
+	};
+	unsigned y = row_y(c->rows) + 32, x = CHART_X, i, n = c->sched ? sizeof(states) : 3;
+	const char *name;
 
-	for (i = 0; i < 3; i++, x += 90)
+	for (i = 0; i < n; i++, x += 90) {
+		name = pt_state_name(states[i]);
 		pt_buf_printf(&c->out,
 			      "<rect class=\"%s\" x=\"%u\" y=\"%u\" width=\"12\" height=\"%u\"/>"
 			      "<text x=\"%u\" y=\"%u\">%s</text>\n",
-			      names[i], x, y, BAR_H, x + 16, y + 9, names[i]);
+			      name, x, y, BAR_H, x + 16, y + 9, name);
+	}
 	pt_buf_printf(&c->out,
 		      "<path class=\"exec\" d=\"M%u %ul4 5l-4 5l-4-5z\"/>"
 		      "<text x=\"%u\" y=\"%u\">exec</text>\n",
@@ -235,11 +244,9 @@ static void about_make(struct svg_ctx *c, const struct pt_proc *p)
 /* The tooltip of a bar: who, this state from when to when, then about. */
 static void bar_title(struct svg_ctx *c, const struct pt_proc *p, const struct pt_span *s)
 {
-	static const char *const state_names[] = { "alive", "stopped", "zombie" };
-
 	pt_buf_printf(&c->tmp, "%u ", p->pid);
 	pt_view_put_comm(&c->tmp, p->comm);
-	pt_buf_printf(&c->tmp, ": %s ", state_names[s->state]);
+	pt_buf_printf(&c->tmp, ": %s ", pt_state_name(s->state));
 	pt_view_put_time(&c->tmp, s->from, c->t0);
 	pt_buf_puts(&c->tmp, "–");
 	put_secs(&c->tmp, s->to, c->t0);
@@ -251,7 +258,6 @@ static void bar_title(struct svg_ctx *c, const struct pt_proc *p, const struct p
 
 static void bars_write(struct svg_ctx *c, const struct pt_proc *p, unsigned y)
 {
-	static const char *const cls[] = { "alive", "stopped", "zombie" };
 	struct pt_span_iter it;
 	struct pt_span s;
 	__u64 x0, x1;
@@ -263,7 +269,9 @@ static void bars_write(struct svg_ctx *c, const struct pt_proc *p, unsigned y)
 		/* At least a pixel: a process of a microsecond still shows. */
 		if (x1 < x0 + 100)
 			x1 = x0 + 100;
-		pt_buf_printf(&c->out, "<rect class=\"%s\" x=\"", cls[s.state]);
+		if (s.state >= PT_STATE_RUNNING)
+			c->sched = true;
+		pt_buf_printf(&c->out, "<rect class=\"%s\" x=\"", pt_state_name(s.state));
 		put_px(&c->out, x0);
 		pt_buf_printf(&c->out, "\" y=\"%u\" width=\"", y + BAR_Y);
 		put_px(&c->out, x1 - x0);

@@ -19,17 +19,41 @@
 /* Repeat the axis under the chart when it is too long to see the top. */
 #define AXIS_AGAIN_ROWS 30
 
+/* One cell per state (CELL_STATE + enum pt_state; reaped is never drawn),
+ * then the marks. */
 enum cell {
 	CELL_NONE,
-	CELL_ALIVE, /* CELL_ALIVE + enum pt_state, up to zombie */
-	CELL_STOPPED,
-	CELL_ZOMBIE,
-	CELL_EXEC,
+	CELL_STATE,
+	CELL_EXEC = CELL_STATE + PT_STATE_MAX,
 	CELL_SIGNAL,
 	CELL_MAX,
 };
-static const char *const cell_utf8[CELL_MAX] = { " ", "█", "▒", "░", "◆", "!" };
-static const char *const cell_ascii[CELL_MAX] = { " ", "=", "-", "z", "*", "!" };
+#define STATE_CELLS(alive, stopped, zombie, running, runnable, sleeping, disk, traced)             \
+	[CELL_STATE + PT_STATE_ALIVE] = alive, [CELL_STATE + PT_STATE_STOPPED] = stopped,          \
+		      [CELL_STATE + PT_STATE_ZOMBIE] = zombie,                                     \
+		      [CELL_STATE + PT_STATE_REAPED] = " ",                                        \
+		      [CELL_STATE + PT_STATE_RUNNING] = running,                                   \
+		      [CELL_STATE + PT_STATE_RUNNABLE] = runnable,                                 \
+		      [CELL_STATE + PT_STATE_SLEEPING] = sleeping,                                 \
+		      [CELL_STATE + PT_STATE_DISK_SLEEP] = disk,                                   \
+		      [CELL_STATE + PT_STATE_TRACED] = traced
+static const char *const cell_utf8[CELL_MAX] = {
+	[CELL_NONE] = " ",
+	STATE_CELLS("█", "▒", "░", "▇", "▓", "─", "━", "▚"),
+	[CELL_EXEC] = "◆",
+	[CELL_SIGNAL] = "!",
+};
+static const char *const cell_ascii[CELL_MAX] = {
+	[CELL_NONE] = " ",
+	STATE_CELLS("=", "-", "z", "#", "+", ".", "D", "t"),
+	[CELL_EXEC] = "*",
+	[CELL_SIGNAL] = "!",
+};
+/* Which state a slice shows when two fill it alike: the graver, later here. */
+static const unsigned char tie_order[] = {
+	PT_STATE_ALIVE,	     PT_STATE_SLEEPING, PT_STATE_RUNNING, PT_STATE_RUNNABLE,
+	PT_STATE_DISK_SLEEP, PT_STATE_TRACED,	PT_STATE_STOPPED, PT_STATE_ZOMBIE,
+};
 
 struct tl_ctx {
 	FILE *f; /* borrowed */
@@ -37,8 +61,9 @@ struct tl_ctx {
 	const char *const *cell_glyph;
 	__u64 t0, t1, span; /* span = t1 - t0, at least 1 */
 	unsigned label_w, chart_w;
-	__u64 (*dur)[3];      /* per cell: time alive, stopped, zombie */
-	unsigned char *cells; /* per cell: enum cell */
+	__u64 (*dur)[PT_STATE_MAX]; /* per cell: time in each state */
+	bool sched;		    /* a row showed a scheduler state: its legend */
+	unsigned char *cells;	    /* per cell: enum cell */
 	struct pt_buf line, tmp;
 };
 
@@ -172,6 +197,7 @@ static void cells_fill_states(struct tl_ctx *c, const struct pt_proc *p)
 	struct pt_span_iter it;
 	struct pt_span s;
 	unsigned i, a, b, st, best;
+	size_t k;
 	__u64 from, to;
 
 	memset(c->dur, 0, c->chart_w * sizeof(*c->dur));
@@ -179,7 +205,7 @@ static void cells_fill_states(struct tl_ctx *c, const struct pt_proc *p)
 	pt_span_begin(&it, p, c->t0, c->t1);
 	while (pt_span_next(&it, &s)) {
 		if (s.from == s.to) {
-			c->cells[col_of(c, s.from)] = CELL_ALIVE + s.state;
+			c->cells[col_of(c, s.from)] = CELL_STATE + s.state;
 			continue;
 		}
 		a = col_of(c, s.from);
@@ -195,12 +221,17 @@ static void cells_fill_states(struct tl_ctx *c, const struct pt_proc *p)
 	}
 	/* The state it spent most of the slice in; on a tie the graver one. */
 	for (i = 0; i < c->chart_w; i++) {
-		best = 3;
-		for (st = 0; st < 3; st++)
-			if (c->dur[i][st] && (best == 3 || c->dur[i][st] >= c->dur[i][best]))
+		best = PT_STATE_MAX;
+		for (k = 0; k < sizeof(tie_order); k++) {
+			st = tie_order[k];
+			if (c->dur[i][st] &&
+			    (best == PT_STATE_MAX || c->dur[i][st] >= c->dur[i][best]))
 				best = st;
-		if (best < 3)
-			c->cells[i] = CELL_ALIVE + best;
+		}
+		if (best < PT_STATE_MAX)
+			c->cells[i] = CELL_STATE + best;
+		if (best >= PT_STATE_RUNNING && best < PT_STATE_MAX)
+			c->sched = true;
 	}
 }
 
@@ -261,8 +292,15 @@ static int legend_write(struct tl_ctx *c, const struct pt_model_stats *st)
 	const char *const *g = c->cell_glyph;
 
 	pt_buf_reset(&c->line);
+	if (c->sched)
+		pt_buf_printf(&c->line,
+			      "%s running  %s runnable  %s sleeping  %s disk-sleep  %s traced  ",
+			      g[CELL_STATE + PT_STATE_RUNNING], g[CELL_STATE + PT_STATE_RUNNABLE],
+			      g[CELL_STATE + PT_STATE_SLEEPING],
+			      g[CELL_STATE + PT_STATE_DISK_SLEEP], g[CELL_STATE + PT_STATE_TRACED]);
 	pt_buf_printf(&c->line, "%s alive  %s stopped  %s zombie  %s exec  %s signal  (1 column = ",
-		      g[CELL_ALIVE], g[CELL_STOPPED], g[CELL_ZOMBIE], g[CELL_EXEC], g[CELL_SIGNAL]);
+		      g[CELL_STATE + PT_STATE_ALIVE], g[CELL_STATE + PT_STATE_STOPPED],
+		      g[CELL_STATE + PT_STATE_ZOMBIE], g[CELL_EXEC], g[CELL_SIGNAL]);
 	pt_view_put_duration(&c->line, c->span / c->chart_w, c->o->ascii);
 	pt_buf_puts(&c->line, ")\n");
 	pt_view_put_lost(&c->line, st);
@@ -383,6 +421,9 @@ static void put_mark_detail(struct tl_ctx *c, const struct pt_proc *p, const str
 		}
 		pt_view_put_status(b, p);
 		put_rusage(b, &p->exit, c->o->ascii);
+		break;
+	case PT_SCHED_STATE:
+		pt_buf_puts(b, pt_state_name(mk->state));
 		break;
 	case PT_REAP:
 		if (mk->has_by) {

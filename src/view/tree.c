@@ -346,6 +346,20 @@ static void put_life(struct tree_ctx *c, const struct pt_proc *p)
 	pt_buf_putc(&c->line, 's');
 }
 
+/* --sched: "[on-CPU 201 ms, runnable 1.2 ms, D 0 ns]" */
+static void put_sched(struct tree_ctx *c, const struct pt_proc *p)
+{
+	if (!(p->flags & PT_PROC_SCHED_SEEN))
+		return;
+	pt_buf_puts(&c->line, "  [on-CPU ");
+	pt_view_put_duration(&c->line, p->sched.ns[PT_SLOT_RUNNING], c->o->ascii);
+	pt_buf_puts(&c->line, ", runnable ");
+	pt_view_put_duration(&c->line, p->sched.ns[PT_SLOT_RUNNABLE], c->o->ascii);
+	pt_buf_puts(&c->line, ", D ");
+	pt_view_put_duration(&c->line, p->sched.ns[PT_SLOT_DISK_SLEEP], c->o->ascii);
+	pt_buf_putc(&c->line, ']');
+}
+
 static void put_progs_cut(struct tree_ctx *c, const struct pt_proc *p)
 {
 	size_t used, avail;
@@ -431,6 +445,7 @@ static int tree_line(const struct pt_walk *w, void *ctx)
 	pt_view_put_end(&c->line, p, c->t1, c->o->ascii);
 	if (p->leader_exit_ns && !(p->flags & PT_PROC_EXIT_SEEN))
 		pt_buf_puts(&c->line, " (main thread exited)");
+	put_sched(c, p);
 	put_progs_cut(c, p);
 	pt_buf_putc(&c->line, '\n');
 	err = pt_buf_write(&c->line, c->f);

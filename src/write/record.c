@@ -142,6 +142,24 @@ static void detail_lost(struct pt_record *r, const struct pt_event *ev)
 			set_u64(det_add(r, pt_kind_name(k)), ev->lost.by_kind[k]);
 }
 
+static void detail_sched_sum(struct pt_record *r, const struct pt_event *ev)
+{
+	const struct pt_sched_sum *m = &ev->sched_sum;
+	unsigned i;
+
+	if (!has_flag(ev, PT_F_GROUP_DEAD | PT_F_SCHED_AT_END))
+		det_flag(r, PT_DK_THREAD_EXIT);
+	for (i = 0; i < PT_NSLOTS; i++)
+		det_u64(r, PT_DK_RUNNING_NS + i, m->ns[i]);
+	det_u64(r, PT_DK_SWITCHES, m->switches);
+	det_u64(r, PT_DK_RQ_WAITS, m->waits);
+	det_u64(r, PT_DK_RQ_P50_NS, m->rq_p50_ns);
+	det_u64(r, PT_DK_RQ_P99_NS, m->rq_p99_ns);
+	det_u64(r, PT_DK_RQ_MAX_NS, m->rq_max_ns);
+	if (has_flag(ev, PT_F_SCHED_AT_END))
+		det_flag(r, PT_DK_AT_END);
+}
+
 static void fill_detail(struct pt_record *r, const struct pt_event *ev)
 {
 	bool actor = pt_event_has_actor(ev);
@@ -195,6 +213,14 @@ static void fill_detail(struct pt_record *r, const struct pt_event *ev)
 		break;
 	case PT_LOST:
 		detail_lost(r, ev);
+		break;
+	case PT_SCHED_STATE:
+		det_u64(r, PT_DK_CPU, ev->sched_change.cpu);
+		det_word(r, PT_DK_PREV_STATE, pt_state_name(ev->sched_change.prev_state));
+		det_u64(r, PT_DK_PREV_NS, ev->sched_change.prev_ns);
+		break;
+	case PT_SCHED_SUM:
+		detail_sched_sum(r, ev);
 		break;
 	}
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "proctrace/clone_flags.h"
+#include "proctrace/sched.h"
 #include "proctrace/writer.h"
 
 #define COMM_WIDTH 16
@@ -238,6 +239,50 @@ static void detail_lost(struct pt_stream *w, const struct pt_event *ev)
 		pt_buf_putc(&w->line, ')');
 }
 
+/* A duration in ns, in the unit that reads best. */
+static void put_ns(struct pt_stream *w, __u64 ns)
+{
+	if (ns < 10000)
+		pt_buf_printf(&w->line, "%lluus", (unsigned long long)ns / 1000);
+	else if (ns < 10000000000ull)
+		pt_buf_printf(&w->line, "%.1fms", ns / 1e6);
+	else
+		pt_buf_printf(&w->line, "%.1fs", ns / 1e9);
+}
+
+static void detail_sched_state(struct pt_stream *w, const struct pt_event *ev)
+{
+	const struct pt_sched_change *c = &ev->sched_change;
+
+	pt_buf_printf(&w->line, "%s after %s ", pt_state_name(ev->task.state),
+		      pt_state_name(c->prev_state));
+	put_ns(w, c->prev_ns);
+	pt_buf_printf(&w->line, ", tid %u, cpu %u", ev->task.tid, c->cpu);
+}
+
+static void detail_sched_sum(struct pt_stream *w, const struct pt_event *ev)
+{
+	const struct pt_sched_sum *m = &ev->sched_sum;
+	unsigned i;
+
+	if (has_flag(ev, PT_F_SCHED_AT_END))
+		pt_buf_puts(&w->line, "still running: ");
+	else if (!has_flag(ev, PT_F_GROUP_DEAD))
+		pt_buf_printf(&w->line, "thread %u: ", ev->task.tid);
+	for (i = 0; i < PT_NSLOTS; i++) {
+		if (!m->ns[i] && i > PT_SLOT_SLEEPING)
+			continue;
+		pt_buf_printf(&w->line, "%s%s ", i ? ", " : "", pt_state_name(pt_slot_state(i)));
+		put_ns(w, m->ns[i]);
+	}
+	pt_buf_printf(&w->line, "; %u switches; run queue p50 ", m->switches);
+	put_ns(w, m->rq_p50_ns);
+	pt_buf_puts(&w->line, " p99 ");
+	put_ns(w, m->rq_p99_ns);
+	pt_buf_puts(&w->line, " max ");
+	put_ns(w, m->rq_max_ns);
+}
+
 static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 {
 	const struct pt_task *t = &ev->task;
@@ -304,6 +349,12 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 		break;
 	case PT_LOST:
 		detail_lost(w, ev);
+		break;
+	case PT_SCHED_STATE:
+		detail_sched_state(w, ev);
+		break;
+	case PT_SCHED_SUM:
+		detail_sched_sum(w, ev);
 		break;
 	}
 }

@@ -173,6 +173,34 @@ static void test_cli_duration_malformed(void **state)
 	run_free(r);
 }
 
+/* --sched needs something to follow; --sched-events is --sched and more;
+ * --summary reads sched rows, live or replayed. */
+static void test_cli_sched(void **state)
+{
+	struct run *r;
+
+	r = parse("--sched", NULL);
+	assert_usage_error(r, "--sched needs a filter");
+	run_free(r);
+	r = parse("--sched-events", "--uid", "0", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(r->cfg.sched && r->cfg.sched_events);
+	run_free(r);
+	r = parse("--sched", "--summary", "--", "make", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(r->cfg.sched && !r->cfg.sched_events && r->cfg.summary);
+	run_free(r);
+	r = parse("--summary", "-g", "7", NULL);
+	assert_usage_error(r, "--summary needs --sched");
+	run_free(r);
+	r = parse("--replay", "x.csv", "--summary", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	run_free(r);
+	r = parse("--replay", "x.csv", "--sched", NULL);
+	assert_usage_error(r, "a replay takes the states from its rows");
+	run_free(r);
+}
+
 static void test_cli_flags(void **state)
 {
 	struct run *r;
@@ -764,6 +792,7 @@ int main(void)
 		cmocka_unit_test(test_cli_duration),
 		cmocka_unit_test(test_cli_duration_malformed),
 		cmocka_unit_test(test_cli_flags),
+		cmocka_unit_test(test_cli_sched),
 		cmocka_unit_test(test_cli_color),
 		cmocka_unit_test(test_cli_ringbuf_kb),
 		cmocka_unit_test(test_cli_command_after_dashes),

@@ -85,8 +85,9 @@ static bool have_program(const char *name)
 static void test_decode_kind_names(void **state)
 {
 	static const char *const want[] = {
-		"?",	"snapshot", "fork",    "thread", "exec",   "exit", "reap",    "signal",
-		"stop", "continue", "setpgid", "setsid", "rename", "lost", "unshare", "setns",
+		"?",	  "snapshot", "fork",	 "thread",   "exec",	"exit",
+		"reap",	  "signal",   "stop",	 "continue", "setpgid", "setsid",
+		"rename", "lost",     "unshare", "setns",    "state",	"sched",
 	};
 	unsigned k;
 
@@ -103,7 +104,12 @@ static void test_decode_state_and_result_names(void **state)
 	assert_string_equal(pt_state_name(PT_STATE_STOPPED), "stopped");
 	assert_string_equal(pt_state_name(PT_STATE_ZOMBIE), "zombie");
 	assert_string_equal(pt_state_name(PT_STATE_REAPED), "reaped");
-	assert_string_equal(pt_state_name(4), "?");
+	assert_string_equal(pt_state_name(PT_STATE_RUNNING), "running");
+	assert_string_equal(pt_state_name(PT_STATE_RUNNABLE), "runnable");
+	assert_string_equal(pt_state_name(PT_STATE_SLEEPING), "sleeping");
+	assert_string_equal(pt_state_name(PT_STATE_DISK_SLEEP), "disk-sleep");
+	assert_string_equal(pt_state_name(PT_STATE_TRACED), "traced");
+	assert_string_equal(pt_state_name(PT_STATE_MAX), "?");
 	assert_string_equal(pt_sig_result_name(PT_SIG_DELIVERED), "delivered");
 	assert_string_equal(pt_sig_result_name(PT_SIG_IGNORED), "ignored");
 	assert_string_equal(pt_sig_result_name(PT_SIG_ALREADY_PENDING), "already_pending");

@@ -187,6 +187,8 @@ static unsigned flags_kept(unsigned kind)
 		return PT_F_ARGV_TRUNC | PT_F_ARGV_FAULT | PT_F_PATH_TRUNC;
 	case PT_EXIT:
 		return PT_F_GROUP_DEAD;
+	case PT_SCHED_SUM:
+		return PT_F_GROUP_DEAD | PT_F_SCHED_AT_END;
 	case PT_REAP:
 		return PT_F_AUTOREAP | PT_F_REAPER_UNKNOWN | PT_F_REAP_AT_FREE;
 	case PT_SIGNAL:
@@ -498,6 +500,49 @@ static void add_groups_and_names(struct events *es)
 	set_by(ev, 1234, 1240, "worker");
 }
 
+/* --sched: a state change, a thread's, a process's and an at-end sum. */
+static void add_sched(struct events *es)
+{
+	__u64 start = T0 + 1000017;
+	struct pt_event *ev;
+	unsigned i;
+
+	ev = add(es, PT_SCHED_STATE, T0 + 7500001, 1234, 0);
+	ev->task.start_ns = start;
+	ev->task.tid = 1240;
+	ev->task.state = PT_STATE_DISK_SLEEP;
+	ev->flags = PT_F_NO_ACTOR;
+	ev->sched_change = (struct pt_sched_change){ .prev_state = PT_STATE_RUNNING,
+						     .cpu = 1,
+						     .prev_ns = UINT64_MAX };
+	ev = add(es, PT_SCHED_STATE, T0 + 7500002, 1234, 0);
+	ev->task.start_ns = start;
+	ev->task.state = PT_STATE_TRACED;
+	ev->flags = PT_F_NO_ACTOR;
+	ev->sched_change = (struct pt_sched_change){ .prev_state = PT_STATE_ALIVE };
+	ev = add(es, PT_SCHED_SUM, T0 + 7500003, 1234, 0);
+	ev->task.start_ns = start;
+	ev->task.tid = 1240;
+	ev->flags = PT_F_NO_ACTOR;
+	for (i = 0; i < PT_NSLOTS; i++)
+		ev->sched_sum.ns[i] = 1000000ull * (i + 1) + i;
+	ev->sched_sum.switches = 3;
+	ev->sched_sum.waits = 2;
+	ev->sched_sum.rq_p50_ns = 1023;
+	ev->sched_sum.rq_p99_ns = 1279;
+	ev->sched_sum.rq_max_ns = 1200;
+	ev = add(es, PT_SCHED_SUM, T0 + 7500004, 1234, 0);
+	ev->task.start_ns = start;
+	ev->task.state = PT_STATE_ZOMBIE;
+	ev->flags = PT_F_GROUP_DEAD | PT_F_NO_ACTOR;
+	ev->sched_sum.ns[PT_SLOT_TRACED] = UINT64_MAX;
+	ev->sched_sum.rq_max_ns = UINT32_MAX;
+	ev = add(es, PT_SCHED_SUM, T0 + 7500005, 1300, 0);
+	ev->task.start_ns = T0 + 2500001;
+	ev->flags = PT_F_SCHED_AT_END | PT_F_NO_ACTOR;
+	ev->sched_sum.ns[PT_SLOT_RUNNING] = 5;
+}
+
 static void add_ends(struct events *es)
 {
 	__u64 start = T0 + 1000017;
@@ -591,6 +636,7 @@ static void add_every_kind(struct events *es)
 	add_execs(es);
 	add_signals(es);
 	add_groups_and_names(es);
+	add_sched(es);
 	add_ends(es);
 }
 

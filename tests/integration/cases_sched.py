@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+"""--sched: time per scheduler state, from workloads whose states are known
+by construction (tests/workloads/sched_states.c). The bounds are facts of
+the workloads (a 200 ms spin is at least 180 ms on a CPU), not speed."""
+
+import subprocess
+
+from harness import Check, Failure, parse_detail, tail
+from cases_follow import Cleanup, Command, add_fact
+
+MS = 1000000
+STATES = ("running", "runnable", "sleeping", "disk_sleep", "stopped",
+          "traced")
+
+
+def run(env, name, mode, opts=("--sched",)):
+    """proctrace OPTS -- sched_states MODE: the capture, the workload's
+    facts, and the rest of stdout (the views)."""
+    with Cleanup() as cl:
+        cmd = cl.add(Command(env, name, [env.workload("sched_states"), mode],
+                             opts=opts))
+        cap, out = cmd.finish(0)
+    cap.path = cmd.tracer.csv_path
+    facts, views = {}, []
+    for line in out.splitlines():
+        if "=" in line and not line.startswith(" "):
+            add_fact(facts, line, name)
+        else:
+            views.append(line)
+    return cap, facts, views
+
+
+def sched_row(ck, cap, pid, what):
+    """The one process sched row of pid, its detail as ints (ns)."""
+    rows = [r for r in cap.of(pid, "sched")
+            if "thread_exit" not in parse_detail(r["detail"])]
+    if len(rows) != 1:
+        ck.fail("%s: %d sched rows for pid %s, want 1" % (what, len(rows),
+                                                            pid))
+        return None
+    d = parse_detail(rows[0]["detail"])
+    return {k: int(v) for k, v in d.items() if v.isdigit()}
+
+
+def check_between(ck, what, ns, lo_ms, hi_ms=None):
+    ok = ns >= lo_ms * MS and (hi_ms is None or ns <= hi_ms * MS)
+    ck.true(ok, "%s: %.1f ms, want >= %d%s ms"
+            % (what, ns / MS, lo_ms, "" if hi_ms is None else
+               " and <= %d" % hi_ms))
+
+
+def check_sum_is_lifetime(ck, cap, what):
+    """For every process with a sched row: its states and its zombie time
+    add up to its lifetime (its first row to its reap) within 1 ms."""
+    pids = {r["pid"] for r in cap.rows if r["event"] == "sched"}
+    ck.true(pids, "%s: no sched rows" % what)
+    for pid in sorted(pids):
+        rows = cap.of(pid)
+        reap = [r for r in rows if r["event"] == "reap"]
+        s = sched_row(ck, cap, pid, what)
+        if not reap or s is None:
+            ck.fail("%s: pid %s has no reap or no sched row" % (what, pid))
+            continue
+        life = int(reap[0]["ts_ns"]) - int(rows[0]["ts_ns"])
+        zombie = int(parse_detail(reap[0]["detail"])["zombie_ns"])
+        total = sum(s[k + "_ns"] for k in STATES) + zombie
+        ck.true(abs(total - life) <= MS,
+                "%s: pid %s: states + zombie = %d ns, lifetime %d ns"
+                % (what, pid, total, life))
+
+
+def test_sched_spin_sleep(env):
+    ck = Check()
+    cap, f, _ = run(env, "sched-spin", "spin_sleep")
+    s = sched_row(ck, cap, f["pid"], "spin_sleep")
+    if s:
+        check_between(ck, "spin 200 ms: running", s["running_ns"], 180, 260)
+        check_between(ck, "sleep 300 ms: sleeping", s["sleeping_ns"],
+                      280, 360)
+    check_sum_is_lifetime(ck, cap, "spin_sleep")
+    ck.raise_if_failed()
+
+
+def test_sched_vfork_disk_sleep(env):
+    ck = Check()
+    cap, f, _ = run(env, "sched-vfork", "vfork")
+    s = sched_row(ck, cap, f["pid"], "vfork parent")
+    if s:
+        check_between(ck, "vfork parent: disk-sleep", s["disk_sleep_ns"], 180)
+    check_sum_is_lifetime(ck, cap, "vfork")
+    ck.raise_if_failed()
+
+
+def test_sched_pinned_runnable(env):
+    ck = Check()
+    cap, f, _ = run(env, "sched-pinned", "pinned")
+    for key in ("child0", "child1"):
+        s = sched_row(ck, cap, f[key], key)
+        if not s:
+            continue
+        check_between(ck, "%s: runnable" % key, s["runnable_ns"], 100)
+        reap = cap.of(f[key], "reap")[0]
+        life = int(reap["ts_ns"]) - int(cap.of(f[key])[0]["ts_ns"])
+        busy = s["running_ns"] + s["runnable_ns"]
+        ck.true(busy >= 0.95 * life,
+                "%s: running + runnable %.1f ms, lifetime %.1f ms"
+                % (key, busy / MS, life / MS))
+    check_sum_is_lifetime(ck, cap, "pinned")
+    ck.raise_if_failed()
+
+
+def check_stopped_child(ck, env, mode, what, state, other):
+    """A child stopped 200 ms by mode: that long in state, none in other."""
+    cap, f, _ = run(env, "sched-" + mode, mode)
+    s = sched_row(ck, cap, f["child"], what)
+    if s:
+        check_between(ck, "%s 200 ms: %s" % (what, state), s[state + "_ns"],
+                      180)
+        ck.eq("%s: %s_ns" % (what, other), s[other + "_ns"], 0)
+    check_sum_is_lifetime(ck, cap, mode)
+
+
+def test_sched_stopped_and_traced(env):
+    ck = Check()
+    check_stopped_child(ck, env, "stop", "SIGSTOP", "stopped", "traced")
+    check_stopped_child(ck, env, "ptrace", "PTRACE_INTERRUPT", "traced",
+                        "stopped")
+    ck.raise_if_failed()
+
+
+def test_sched_needs_filter(env):
+    p = subprocess.run([env.proctrace, "--sched", "-q"], capture_output=True,
+                       text=True, timeout=30)
+    lines = [l for l in p.stderr.splitlines() if l.strip()]
+    if p.returncode != 2 or not lines or "--sched needs a filter" not in \
+            lines[0]:
+        raise Failure("proctrace --sched: exit %d, stderr %r; want exit 2 "
+                      "and '--sched needs a filter'" % (p.returncode,
+                                                        tail(p.stderr)))
+
+
+def summary_table(lines):
+    """The --summary table's lines, header to footer."""
+    start = [i for i, l in enumerate(lines) if l.startswith("PID ")]
+    if not start:
+        raise Failure("no --summary table in %r" % lines[-10:])
+    end = [i for i in range(start[0], len(lines))
+           if lines[i].startswith("times in ms")]
+    return lines[start[0]:end[0] + 2] if end else lines[start[0]:]
+
+
+def test_sched_events_replay_summary(env):
+    ck = Check()
+    cap, f, views = run(env, "sched-events", "spin_sleep",
+                        opts=("--sched-events", "--summary"))
+    pid = f["pid"]
+    s = sched_row(ck, cap, pid, "spin_sleep")
+    # Each state row says how long the thread was in the state before:
+    # per state, they add up to the sched row's time, to the nanosecond.
+    per = {}
+    for r in cap.of(pid, "state"):
+        d = parse_detail(r["detail"])
+        per[d["prev_state"]] = per.get(d["prev_state"], 0) + int(d["prev_ns"])
+    if s:
+        for k in STATES:
+            ck.eq("state rows' prev_ns for %s" % k,
+                  per.get(k.replace("_", "-"), 0), s[k + "_ns"])
+    last = cap.of(pid, "state")[-1]
+    ck.eq("last state row: the thread is gone", last["state"], "zombie")
+    live = summary_table(views)
+    p = subprocess.run([env.proctrace, "--replay", cap.path,
+                        "-q", "--summary"], capture_output=True, text=True,
+                       timeout=60)
+    if p.returncode != 0:
+        raise Failure("replay --summary exited %d: %s"
+                      % (p.returncode, tail(p.stderr)))
+    replayed = summary_table(p.stdout.splitlines())
+    ck.eq("--summary replayed from the capture", replayed, live)
+    ck.true(any(l.startswith(pid + " ") for l in live),
+            "--summary has no row for %s: %r" % (pid, live))
+    ck.raise_if_failed()
+
+
+TESTS = [
+    test_sched_spin_sleep,
+    test_sched_vfork_disk_sleep,
+    test_sched_pinned_runnable,
+    test_sched_stopped_and_traced,
+    test_sched_needs_filter,
+    test_sched_events_replay_summary,
+]

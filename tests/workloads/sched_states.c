@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Workloads whose time in each scheduler state is known by construction,
+ * for --sched. Each names the process to check by a fact (its pid):
+ *
+ *   spin_sleep  the process spins 200 ms of its own CPU time, then sleeps
+ *               300 ms (nanosleep: interruptible)
+ *   vfork       the parent vfork()s; the child sleeps 200 ms then _exits:
+ *               the parent waits for it in an uninterruptible (killable)
+ *               sleep, ps `D`
+ *   pinned      two children pinned to one CPU, each spinning 400 ms of
+ *               its own CPU time, started together by a gate: each waits
+ *               for the CPU while the other runs
+ *   stop        a child stopped by SIGSTOP for 200 ms (waited for with
+ *               WUNTRACED), then continued
+ *   ptrace      a child seized and interrupted by its parent
+ *               (PTRACE_SEIZE + PTRACE_INTERRUPT) for 200 ms, then detached
+ */
+#include <sched.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include "workload.h"
+
+static unsigned long long cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+		wl_die("clock_gettime");
+	return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+}
+
+/* Runs until this thread has had ms of CPU time, however long that takes. */
+static void spin_cpu_ms(unsigned ms)
+{
+	unsigned long long end = cpu_ns() + ms * 1000000ull;
+
+	while (cpu_ns() < end)
+		;
+}
+
+static void spin_sleep(void)
+{
+	wl_fact("pid=%d", getpid());
+	spin_cpu_ms(200);
+	wl_sleep_ms(300);
+}
+
+static void do_vfork(void)
+{
+	pid_t pid;
+
+	wl_fact("pid=%d", getpid());
+	pid = vfork();
+	if (pid < 0)
+		wl_die("vfork");
+	if (pid == 0) {
+		/* Only async-signal-safe calls in a vfork child. */
+		struct timespec ts = { 0, 200000000L };
+
+		while (nanosleep(&ts, &ts) && errno == EINTR)
+			;
+		_exit(0);
+	}
+	wl_wait(pid, 0);
+	wl_fact("child=%d", pid);
+}
+
+static void do_pinned(void)
+{
+	struct wl_gate go;
+	cpu_set_t one;
+	pid_t pid[2];
+	int i;
+
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	wl_gate_open(&go);
+	for (i = 0; i < 2; i++) {
+		pid[i] = wl_fork();
+		if (pid[i] == 0) {
+			if (sched_setaffinity(0, sizeof(one), &one))
+				wl_die("sched_setaffinity");
+			wl_gate_wait(&go);
+			spin_cpu_ms(400);
+			_exit(0);
+		}
+	}
+	wl_gate_pass(&go);
+	wl_gate_pass(&go);
+	for (i = 0; i < 2; i++) {
+		wl_wait(pid[i], 0);
+		wl_fact("child%d=%d", i, pid[i]);
+	}
+}
+
+/* A child that only waits to be killed. */
+static pid_t idle_child(void)
+{
+	pid_t pid = wl_fork();
+
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	return pid;
+}
+
+static void do_stop(void)
+{
+	pid_t pid = idle_child();
+	int status;
+
+	if (kill(pid, SIGSTOP))
+		wl_die("SIGSTOP");
+	status = wl_wait(pid, WUNTRACED);
+	if (!WIFSTOPPED(status))
+		wl_die("not stopped");
+	wl_sleep_ms(200);
+	if (kill(pid, SIGCONT) || kill(pid, SIGKILL))
+		wl_die("kill");
+	wl_wait(pid, 0);
+	wl_fact("child=%d", pid);
+}
+
+static void do_ptrace(void)
+{
+	pid_t pid = idle_child();
+	int status;
+
+	if (ptrace(PTRACE_SEIZE, pid, 0, 0) || ptrace(PTRACE_INTERRUPT, pid, 0, 0))
+		wl_die("ptrace seize/interrupt");
+	status = wl_wait(pid, 0);
+	if (!WIFSTOPPED(status))
+		wl_die("not in a ptrace stop");
+	wl_sleep_ms(200);
+	if (ptrace(PTRACE_DETACH, pid, 0, 0) || kill(pid, SIGKILL))
+		wl_die("detach/kill");
+	wl_wait(pid, 0);
+	wl_fact("child=%d", pid);
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(mode, "spin_sleep"))
+		spin_sleep();
+	else if (!strcmp(mode, "vfork"))
+		do_vfork();
+	else if (!strcmp(mode, "pinned"))
+		do_pinned();
+	else if (!strcmp(mode, "stop"))
+		do_stop();
+	else if (!strcmp(mode, "ptrace"))
+		do_ptrace();
+	else {
+		fprintf(stderr, "usage: sched_states spin_sleep|vfork|pinned|stop|ptrace\n");
+		return WL_BROKEN;
+	}
+	return 0;
+}
