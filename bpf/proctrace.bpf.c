@@ -21,6 +21,10 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #include "task.bpf.h"
 #include "usage.bpf.h"
 #include "reap.bpf.h"
+#include "sender.bpf.h"
+#include "cause.bpf.h"
+#include "reparent.bpf.h"
+#include "exec_failed.bpf.h"
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
@@ -127,15 +131,14 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 /* The second argument (group_dead) only exists on newer kernels: the
  * thread group is dead when its live count has dropped to zero, which is
  * true before this tracepoint on every kernel. */
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(handle_exit, struct task_struct *task)
+static __always_inline void report_exit(struct task_struct *task)
 {
 	struct signal_struct *sig = task->signal;
 	bool group_dead = sig->live.counter == 0;
 	struct pt_event *e;
 
 	if ((!group_dead && !trace_threads) || !task_wanted(task))
-		return 0;
+		return;
 	e = reserve(PT_EXIT);
 	if (!e) {
 		/* The exit is lost (and counted), its reap need not be. */
@@ -146,14 +149,17 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 			name_after_leader(&t, task);
 			exit_to_zombie(task, &t);
 		}
-		return 0;
+		return;
 	}
 	fill_task(&e->task, task);
 	no_actor(e);
-	e->exit._pad = 0;
+	e->exit.cause = PT_CAUSE_NONE;
+	e->exit.has_code = 0;
+	e->exit.code = 0;
 	if (group_dead) {
 		e->flags |= PT_F_GROUP_DEAD;
 		e->exit.status = process_status(task, sig);
+		exit_cause(e, task);
 		name_after_leader(&e->task, task);
 		/* An autoreap's record is reserved after this one: read after it. */
 		exit_to_zombie(task, &e->task);
@@ -162,6 +168,17 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	}
 	fill_usage(&e->exit, task, sig, group_dead);
 	submit(e);
+}
+
+/* The second argument (group_dead) only exists on newer kernels: the
+ * thread group is dead when its live count has dropped to zero, which is
+ * true before this tracepoint on every kernel. The exit, then the
+ * reparenting of the children that exit_notify() does next. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_exit, struct task_struct *task)
+{
+	report_exit(task);
+	reparent_children(task);
 	return 0;
 }
 
@@ -179,8 +196,6 @@ static __always_inline int siginfo_code(struct kernel_siginfo *info)
 		return SI_KERNEL;
 	return BPF_CORE_READ(info, si_code);
 }
-
-#include "sender.bpf.h"
 
 static __always_inline void emit_signal(__u32 kind, int sig, int code, int result,
 					struct task_struct *target, bool group,
@@ -266,6 +281,7 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struc
 		return 0;
 	flags = signal_sender(&by, sig, code, info, task);
 	emit_signal(PT_SIGNAL, sig, code, result, task, group, &by, flags);
+	note_fatal_signal(sig, code, raw_arg(ctx, 1), task, result, &by, flags);
 
 	if (is_stop_signal(sig) && result == PT_SIG_DELIVERED)
 		keep_stop_sender(task->tgid, sig, &by, flags);
@@ -288,6 +304,7 @@ int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct
 	struct pt_event *e;
 	unsigned int flags;
 
+	fatal_signal_taken(task, sig, ka);
 	if (!is_stop_signal(sig) || (unsigned long)BPF_CORE_READ(ka, sa.sa_handler) != SIG_DFL)
 		return 0;
 	flags = BPF_CORE_READ(task, signal, flags);

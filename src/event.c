@@ -42,6 +42,8 @@ bool pt_event_has_actor(const struct pt_event *ev)
 	case PT_THREAD:
 	case PT_SETPGID:
 	case PT_SETSID:
+	case PT_REPARENT:
+	case PT_EXIT: /* the cause's actor, when it names one */
 		return true;
 	case PT_REAP:
 		return !(ev->flags & PT_F_AUTOREAP);

@@ -46,6 +46,7 @@ struct pt_record {
 	struct pt_detail_val det[PT_RECORD_DETAIL_MAX];
 	unsigned n_det;
 	char sig_name[16]; /* storage for col[PT_COL_SIGNAL] */
+	char word[16];	   /* storage for a detail word made from a number */
 };
 
 /* Fill r from ev, which must outlive r. */
