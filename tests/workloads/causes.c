@@ -230,11 +230,9 @@ static int mode_orphan(int subreaper)
 	wl_gate_open(&hold);
 	mid = wl_fork();
 	if (mid == 0) {
-		pid_t orphan = wl_fork();
+		pid_t mine = getpid(), orphan = wl_fork();
 
 		if (orphan == 0) {
-			pid_t mine = getppid();
-
 			wl_gate_wait(&go);
 			while (getppid() == mine)
 				wl_sleep_ms(1);
