@@ -33,10 +33,10 @@
 #define SYS_SECCOMP 1
 /* Signals whose default action is to ignore, stop or continue: every
  * other one (1-64) ends the process when it is not handled. */
-#define SIG_NONFATAL_MASK                                                                     \
+#define SIG_NONFATAL_MASK                                                                          \
 	((1u << SIGCHLD) | (1u << SIGCONT) | (1u << SIGSTOP) | (1u << SIGTSTP) | (1u << SIGTTIN) | \
 	 (1u << SIGTTOU) | (1u << 23 /* SIGURG */) | (1u << 28 /* SIGWINCH */))
-#define SIG_FAULT_MASK \
+#define SIG_FAULT_MASK                                                                             \
 	((1u << SIGILL) | (1u << SIGTRAP) | (1u << SIGBUS) | (1u << SIGFPE) | (1u << SIGSEGV))
 
 /* One fatal signal pending for a process: what made it. */

@@ -38,18 +38,18 @@ unsigned pt_cause_from_name(const char *name)
 
 /* si_codes of the signals the kernel raises for a fault (asm-generic
  * siginfo.h, the same on every architecture), and SIGSYS's. */
-static const char *const ill_codes[] = { NULL,	       "ILL_ILLOPC", "ILL_ILLOPN",
-					 "ILL_ILLADR", "ILL_ILLTRP", "ILL_PRVOPC",
-					 "ILL_PRVREG", "ILL_COPROC", "ILL_BADSTK",
-					 "ILL_BADIADDR" };
+static const char *const ill_codes[] = { NULL,	       "ILL_ILLOPC",  "ILL_ILLOPN", "ILL_ILLADR",
+					 "ILL_ILLTRP", "ILL_PRVOPC",  "ILL_PRVREG", "ILL_COPROC",
+					 "ILL_BADSTK", "ILL_BADIADDR" };
 static const char *const fpe_codes[] = {
-	NULL,	      "FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV", "FPE_FLTOVF", "FPE_FLTUND",
-	"FPE_FLTRES", "FPE_FLTINV", "FPE_FLTSUB", NULL,	      NULL,	    NULL,
+	NULL,	      "FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV",	  "FPE_FLTOVF", "FPE_FLTUND",
+	"FPE_FLTRES", "FPE_FLTINV", "FPE_FLTSUB", NULL,		  NULL,		NULL,
 	NULL,	      NULL,	    "FPE_FLTUNK", "FPE_CONDTRAP",
 };
 static const char *const segv_codes[] = {
-	NULL,	       "SEGV_MAPERR",  "SEGV_ACCERR",	"SEGV_BNDERR",	"SEGV_PKUERR", "SEGV_ACCADI",
-	"SEGV_ADIDERR", "SEGV_ADIPERR", "SEGV_MTEAERR", "SEGV_MTESERR", "SEGV_CPERR",
+	NULL,		"SEGV_MAPERR",	"SEGV_ACCERR",	"SEGV_BNDERR",
+	"SEGV_PKUERR",	"SEGV_ACCADI",	"SEGV_ADIDERR", "SEGV_ADIPERR",
+	"SEGV_MTEAERR", "SEGV_MTESERR", "SEGV_CPERR",
 };
 static const char *const bus_codes[] = { NULL,	       "BUS_ADRALN",	"BUS_ADRERR",
 					 "BUS_OBJERR", "BUS_MCEERR_AR", "BUS_MCEERR_AO" };
@@ -112,8 +112,8 @@ static const char *const adopter_names[] = {
 const char *pt_adopter_name(unsigned adopter)
 {
 	return adopter < ARRAY_SIZE(adopter_names) && adopter_names[adopter]
-		       ? adopter_names[adopter]
-		       : "?";
+		? adopter_names[adopter]
+		: "?";
 }
 
 unsigned pt_adopter_from_name(const char *name)

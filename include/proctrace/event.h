@@ -111,24 +111,24 @@ struct pt_exec {
 
 /* Why a process ended (pt_exit.cause, process exits only). */
 enum pt_cause {
-	PT_CAUSE_NONE = 0,     /* not said: a thread exit */
-	PT_CAUSE_EXIT,	       /* it called exit/exit_group itself */
-	PT_CAUSE_SIGNAL,       /* a signal sent by a process (by = sender, if seen) */
-	PT_CAUSE_FAULT,	       /* the kernel's SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGTRAP for its own fault */
-	PT_CAUSE_OOM,	       /* the OOM killer chose it (tp oom:mark_victim) */
-	PT_CAUSE_EXIT_GROUP,   /* another thread's exit_group: by = that thread */
-	PT_CAUSE_SECCOMP,      /* SIGSYS from a seccomp filter (si_code SYS_SECCOMP) */
-	PT_CAUSE_PDEATHSIG,    /* PR_SET_PDEATHSIG, sent as its parent died: by = the parent */
-	PT_CAUSE_NS_TEARDOWN,  /* SIGKILL as its pid namespace's init exited: by = that init */
-	PT_CAUSE_KERNEL,       /* another signal the kernel made (SIGXCPU, SIGPIPE, SIGALRM...) */
+	PT_CAUSE_NONE = 0, /* not said: a thread exit */
+	PT_CAUSE_EXIT,	   /* it called exit/exit_group itself */
+	PT_CAUSE_SIGNAL,   /* a signal sent by a process (by = sender, if seen) */
+	PT_CAUSE_FAULT,	   /* the kernel's SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGTRAP for its own fault */
+	PT_CAUSE_OOM,	   /* the OOM killer chose it (tp oom:mark_victim) */
+	PT_CAUSE_EXIT_GROUP,  /* another thread's exit_group: by = that thread */
+	PT_CAUSE_SECCOMP,     /* SIGSYS from a seccomp filter (si_code SYS_SECCOMP) */
+	PT_CAUSE_PDEATHSIG,   /* PR_SET_PDEATHSIG, sent as its parent died: by = the parent */
+	PT_CAUSE_NS_TEARDOWN, /* SIGKILL as its pid namespace's init exited: by = that init */
+	PT_CAUSE_KERNEL,      /* another signal the kernel made (SIGXCPU, SIGPIPE, SIGALRM...) */
 	PT_CAUSE_MAX,
 };
 
 struct pt_exit {
-	__u32 status; /* wait status: exit code << 8 | core 0x80 | signal */
-	__u8 cause;   /* enum pt_cause; by = the actor it names, when known */
+	__u32 status;  /* wait status: exit code << 8 | core 0x80 | signal */
+	__u8 cause;    /* enum pt_cause; by = the actor it names, when known */
 	__u8 has_code; /* code is the fatal signal's si_code, as generated */
-	__s16 code;   /* si_code (all the kernel's fit in 16 bits) */
+	__s16 code;    /* si_code (all the kernel's fit in 16 bits) */
 	/* resource usage: the whole process on PT_F_GROUP_DEAD, else the thread.
 	 * utime/stime are the kernel's tick-sampled split, runtime the precise
 	 * total: userspace scales the split to runtime like getrusage(2). */

@@ -34,9 +34,9 @@ static __u8 event_state(const struct pt_event *ev)
 static int kind_rank(unsigned kind)
 {
 	static const signed char rank[PT_KIND_MAX] = {
-		[PT_SNAPSHOT] = 0, [PT_FORK] = 1,     [PT_THREAD] = 2, [PT_EXEC] = 3,
-		[PT_RENAME] = 4,   [PT_SETPGID] = 5,  [PT_SETSID] = 6, [PT_SIGNAL] = 7,
-		[PT_STOP] = 8,	   [PT_CONTINUE] = 9, [PT_EXIT] = 10,  [PT_REAP] = 11,
+		[PT_SNAPSHOT] = 0,    [PT_FORK] = 1,	 [PT_THREAD] = 2, [PT_EXEC] = 3,
+		[PT_RENAME] = 4,      [PT_SETPGID] = 5,	 [PT_SETSID] = 6, [PT_SIGNAL] = 7,
+		[PT_STOP] = 8,	      [PT_CONTINUE] = 9, [PT_EXIT] = 10,  [PT_REAP] = 11,
 		[PT_EXEC_FAILED] = 3, [PT_REPARENT] = 9,
 	};
 

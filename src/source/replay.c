@@ -140,7 +140,8 @@ static int exec_failed_parse(struct pt_replay *r)
 		return malformed(r, "detail: no error=");
 	e = pt_errno_from_name(error);
 	if (!e)
-		return malformed(r, "detail: error=%s is not an errno name", replay_shown(r, error));
+		return malformed(r, "detail: error=%s is not an errno name",
+				 replay_shown(r, error));
 	ev->exec.error = (__u16)e;
 	if (detail_flag(r, pt_dkey_name(PT_DK_NO_RETURN), "1", &no_return, 1))
 		return -EINVAL;
@@ -244,12 +245,14 @@ static int exit_cause_parse(struct pt_replay *r)
 	if (cause) {
 		x->cause = (__u8)pt_cause_from_name(cause);
 		if (x->cause == PT_CAUSE_NONE)
-			return malformed(r, "detail: cause=%s is not a cause", replay_shown(r, cause));
+			return malformed(r, "detail: cause=%s is not a cause",
+					 replay_shown(r, cause));
 	}
 	if (!code)
 		return 0;
 	if (!replay_parse_s32(code, &c) || c < INT16_MIN || c > INT16_MAX)
-		return malformed(r, "detail: code=%s is not a 16-bit number", replay_shown(r, code));
+		return malformed(r, "detail: code=%s is not a 16-bit number",
+				 replay_shown(r, code));
 	x->code = (__s16)c;
 	x->has_code = 1;
 	return 0;
@@ -262,7 +265,8 @@ static int reparent_parse(struct pt_replay *r)
 	int err;
 
 	err = detail_u32(r, pt_dkey_name(PT_DK_OLD_PPID), &rp->old_ppid);
-	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_OLD_PARENT_TID), &rp->old_parent_tid);
+	err = err < 0 ? err
+		      : detail_u32(r, pt_dkey_name(PT_DK_OLD_PARENT_TID), &rp->old_parent_tid);
 	err = err < 0 ? err
 		      : detail_comm(r, pt_dkey_name(PT_DK_OLD_PARENT_COMM), rp->old_parent_comm);
 	if (err < 0)

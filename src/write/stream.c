@@ -153,8 +153,9 @@ static void detail_exec_failed(struct pt_stream *w, const struct pt_event *ev)
 	pt_buf_printf(&w->line, "%s: ", pt_errno_name(ev->exec.error, err, sizeof(err)));
 	if (ev->exec.no_return) {
 		put_text(w, path, path_len);
-		pt_buf_puts(&w->line, " failed past the point of no return (old program gone, "
-				      "killed by the kernel)");
+		pt_buf_puts(&w->line,
+			    " failed past the point of no return (old program gone, "
+			    "killed by the kernel)");
 		return;
 	}
 	detail_exec(w, ev);

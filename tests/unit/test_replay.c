@@ -430,7 +430,8 @@ static void add_execs(struct events *es)
 	ev->task.start_ns = start;
 	ev->task.ppid = 1;
 	set_by(ev, 1, 1, "init");
-	ev->reparent = (struct pt_reparent){ .old_ppid = 812, .old_parent_tid = 813,
+	ev->reparent = (struct pt_reparent){ .old_ppid = 812,
+					     .old_parent_tid = 813,
 					     .adopter = PT_ADOPT_INIT };
 	set_comm(ev->reparent.old_parent_comm, "ba sh", 5);
 }

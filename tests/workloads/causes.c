@@ -330,7 +330,8 @@ int main(int argc, char **argv)
 		return mode_orphan(0);
 	if (!strcmp(mode, "exec") && argc > 2)
 		return mode_exec(argv[2]);
-	fprintf(stderr, "usage: causes term|segv|exit_group|seccomp|pdeathsig|oom CGDIR|pidns|"
-			"subreaper|orphan|exec DIR\n");
+	fprintf(stderr,
+		"usage: causes term|segv|exit_group|seccomp|pdeathsig|oom CGDIR|pidns|"
+		"subreaper|orphan|exec DIR\n");
 	return 2;
 }
