@@ -36,6 +36,25 @@ struct {
 
 _Static_assert(sizeof(struct exec_entry) <= sizeof(struct exec_scratch), "exec_entry staging");
 
+/* The exec record built in s (kind, task, exec set) with argv_len bytes of
+ * argv and path_len of path in data[]: out with its real length. */
+static __always_inline void output_exec_record(struct exec_scratch *s, __u32 argv_len,
+					       __u32 path_len)
+{
+	struct pt_event *ev = (struct pt_event *)s;
+	__u32 size;
+
+	ev->exec.argv_len = argv_len;
+	ev->exec.path_len = path_len;
+	size = sizeof(*ev) + argv_len + path_len;
+	barrier_var(size);
+	if (size > sizeof(*s))
+		return;
+	ev->size = size;
+	if (bpf_ringbuf_output(&events, s, size, wakeup_flag()))
+		count_lost(ev->kind);
+}
+
 static __always_inline void exec_enter(const char *filename, const char *const *argv)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
@@ -106,7 +125,7 @@ static __always_inline void exec_exit(long ret)
 	struct exec_entry *x = bpf_map_lookup_elem(&exec_entries, &tid);
 	struct exec_scratch *s;
 	struct pt_event *ev;
-	__u32 argv_len = 0, path_len = 0, size;
+	__u32 argv_len = 0, path_len = 0;
 	long n = 0;
 
 	if (!x)
@@ -142,15 +161,7 @@ static __always_inline void exec_exit(long ret)
 		path_len = n - 1;
 	if (n == PT_PATH_MAX)
 		ev->flags |= PT_F_PATH_TRUNC;
-	ev->exec.argv_len = argv_len;
-	ev->exec.path_len = path_len;
-	size = sizeof(*ev) + argv_len + path_len;
-	barrier_var(size);
-	if (size > sizeof(*s))
-		goto out;
-	ev->size = size;
-	if (bpf_ringbuf_output(&events, s, size, wakeup_flag()))
-		count_lost(PT_EXEC_FAILED);
+	output_exec_record(s, argv_len, path_len);
 out:
 	bpf_map_delete_elem(&exec_entries, &tid);
 }

@@ -92,7 +92,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct exec_scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
 	struct pt_event *ev = (struct pt_event *)s;
-	__u32 argv_len, path_len = 0, size;
+	__u32 argv_len, path_len = 0;
 	long n;
 
 	if (!s || !task_wanted(task))
@@ -103,6 +103,8 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	no_actor(ev);
 	ev->exec.old_tid = old_pid;
 	ev->exec.argc = bprm->argc;
+	ev->exec.error = 0;
+	ev->exec.no_return = 0;
 	ev->exec._pad = 0;
 
 	argv_len = read_argv(ev, task);
@@ -115,16 +117,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 		if (n == PT_PATH_MAX && path_longer_than_captured(bprm->filename))
 			ev->flags |= PT_F_PATH_TRUNC;
 	}
-	ev->exec.argv_len = argv_len;
-	ev->exec.path_len = path_len;
-
-	size = sizeof(*ev) + argv_len + path_len;
-	barrier_var(size);
-	if (size > sizeof(*s))
-		return 0;
-	ev->size = size;
-	if (bpf_ringbuf_output(&events, s, size, wakeup_flag()))
-		count_lost(PT_EXEC);
+	output_exec_record(s, argv_len, path_len);
 	return 0;
 }
 

@@ -6,29 +6,16 @@ each with a mode of the causes workload under the real tracer."""
 import os
 import subprocess
 
-from harness import Check, Failure, parse_detail, run_workload
+from harness import Check, parse_detail, run_traced, run_workload
 
 # The reparent row is made at the parent's exit (same tracepoint run): its
 # time is the parent's death, not the child's next event.
 REPARENT_AT_DEATH_NS = 5 * 1000 * 1000
 
 
-def traced(env, mode, *args, extra=()):
+def traced(env, mode, *args):
     """Run causes MODE under proctrace -- COMMAND; (capture, facts)."""
-    out_path = os.path.join(env.tmp, "causes-%s.out" % mode)
-    tracer = env.tracer("causes-" + mode, list(extra) + [
-        "--", env.workload("causes"), mode] + list(args))
-    with open(out_path, "w") as out:
-        tracer.start(stdout=out)
-        cap = tracer.finish(tracer.wait_exit())
-    facts = {}
-    with open(out_path) as f:
-        for line in f:
-            key, sep, value = line.rstrip("\n").partition("=")
-            if not sep or key in facts:
-                raise Failure("causes %s: bad fact line %r" % (mode, line))
-            facts[key] = value
-    return cap, facts
+    return run_traced(env, "causes-" + mode, "causes", [mode] + list(args))
 
 
 def whole_system(env, mode, *args):
