@@ -4,7 +4,6 @@
 is the release, by the process that released it, once: a tracer's wait or
 a WNOWAIT peek is not one."""
 
-
 from harness import Check, parse_detail, run_traced
 
 ZOMBIE_NS_MIN = 200 * 1000 * 1000  # the workload's ZOMBIE_MS
