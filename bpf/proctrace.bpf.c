@@ -21,6 +21,10 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #include "task.bpf.h"
 #include "usage.bpf.h"
 #include "reap.bpf.h"
+#include "sender.bpf.h"
+#include "cause.bpf.h"
+#include "reparent.bpf.h"
+#include "exec_failed.bpf.h"
 #include "clone.bpf.h"
 #include "sched.bpf.h"
 
@@ -91,7 +95,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	__u32 cpu = bpf_get_smp_processor_id();
 	struct exec_scratch *s = bpf_map_lookup_elem(&scratch, &cpu);
 	struct pt_event *ev = (struct pt_event *)s;
-	__u32 argv_len, path_len = 0, size;
+	__u32 argv_len, path_len = 0;
 	long n;
 
 	if (!s || !task_wanted(task))
@@ -102,6 +106,8 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	no_actor(ev);
 	ev->exec.old_tid = old_pid;
 	ev->exec.argc = bprm->argc;
+	ev->exec.error = 0;
+	ev->exec.no_return = 0;
 	ev->exec._pad = 0;
 
 	argv_len = read_argv(ev, task);
@@ -114,31 +120,21 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 		if (n == PT_PATH_MAX && path_longer_than_captured(bprm->filename))
 			ev->flags |= PT_F_PATH_TRUNC;
 	}
-	ev->exec.argv_len = argv_len;
-	ev->exec.path_len = path_len;
-
-	size = sizeof(*ev) + argv_len + path_len;
-	barrier_var(size);
-	if (size > sizeof(*s))
-		return 0;
-	ev->size = size;
-	if (bpf_ringbuf_output(&events, s, size, wakeup_flag()))
-		count_lost(PT_EXEC);
+	output_exec_record(s, argv_len, path_len);
 	return 0;
 }
 
 /* The second argument (group_dead) only exists on newer kernels: the
  * thread group is dead when its live count has dropped to zero, which is
  * true before this tracepoint on every kernel. */
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(handle_exit, struct task_struct *task)
+static __always_inline void report_exit(struct task_struct *task)
 {
 	struct signal_struct *sig = task->signal;
 	bool group_dead = sig->live.counter == 0;
 	struct pt_event *e;
 
 	if ((!group_dead && !trace_threads) || !task_wanted(task))
-		return 0;
+		return;
 	e = reserve(PT_EXIT);
 	if (!e) {
 		/* The exit is lost (and counted), its reap need not be. */
@@ -149,14 +145,17 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 			name_after_leader(&t, task);
 			exit_to_zombie(task, &t);
 		}
-		return 0;
+		return;
 	}
 	fill_task(&e->task, task);
 	no_actor(e);
-	e->exit._pad = 0;
+	e->exit.cause = PT_CAUSE_NONE;
+	e->exit.has_code = 0;
+	e->exit.code = 0;
 	if (group_dead) {
 		e->flags |= PT_F_GROUP_DEAD;
 		e->exit.status = process_status(task, sig);
+		exit_cause(e, task);
 		name_after_leader(&e->task, task);
 		/* An autoreap's record is reserved after this one: read after it. */
 		exit_to_zombie(task, &e->task);
@@ -165,6 +164,17 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	}
 	fill_usage(&e->exit, task, sig, group_dead);
 	submit(e);
+}
+
+/* The second argument (group_dead) only exists on newer kernels: the
+ * thread group is dead when its live count has dropped to zero, which is
+ * true before this tracepoint on every kernel. The exit, then the
+ * reparenting of the children that exit_notify() does next. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_exit, struct task_struct *task)
+{
+	report_exit(task);
+	reparent_children(task);
 	return 0;
 }
 
@@ -182,8 +192,6 @@ static __always_inline int siginfo_code(struct kernel_siginfo *info)
 		return SI_KERNEL;
 	return BPF_CORE_READ(info, si_code);
 }
-
-#include "sender.bpf.h"
 
 static __always_inline void emit_signal(__u32 kind, int sig, int code, int result,
 					struct task_struct *target, bool group,
@@ -269,6 +277,7 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struc
 		return 0;
 	flags = signal_sender(&by, sig, code, info, task);
 	emit_signal(PT_SIGNAL, sig, code, result, task, group, &by, flags);
+	note_fatal_signal(sig, code, raw_arg(ctx, 1), task, result, &by, flags);
 
 	if (is_stop_signal(sig) && result == PT_SIG_DELIVERED)
 		keep_stop_sender(task->tgid, sig, &by, flags);
@@ -291,6 +300,7 @@ int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct
 	struct pt_event *e;
 	unsigned int flags;
 
+	fatal_signal_taken(task, sig, ka);
 	if (!is_stop_signal(sig) || (unsigned long)BPF_CORE_READ(ka, sa.sa_handler) != SIG_DFL)
 		return 0;
 	flags = BPF_CORE_READ(task, signal, flags);

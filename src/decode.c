@@ -17,6 +17,7 @@ static const char *const kind_names[PT_KIND_MAX] = {
 	[PT_SETPGID] = "setpgid",   [PT_SETSID] = "setsid",   [PT_RENAME] = "rename",
 	[PT_LOST] = "lost",	    [PT_UNSHARE] = "unshare", [PT_SETNS] = "setns",
 	[PT_SCHED_STATE] = "state", [PT_SCHED_SUM] = "sched",
+	[PT_REPARENT] = "reparent", [PT_EXEC_FAILED] = "exec_failed",
 };
 
 static const char *const state_names[] = {

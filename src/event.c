@@ -42,7 +42,18 @@ bool pt_event_has_actor(const struct pt_event *ev)
 	case PT_THREAD:
 	case PT_SETPGID:
 	case PT_SETSID:
+	case PT_REPARENT:
 		return true;
+	case PT_EXIT: /* the causes that name an actor */
+		switch (ev->exit.cause) {
+		case PT_CAUSE_SIGNAL:
+		case PT_CAUSE_EXIT_GROUP:
+		case PT_CAUSE_PDEATHSIG:
+		case PT_CAUSE_NS_TEARDOWN:
+			return true;
+		default:
+			return false;
+		}
 	case PT_REAP:
 		return !(ev->flags & PT_F_AUTOREAP);
 	case PT_SIGNAL:

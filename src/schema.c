@@ -5,8 +5,9 @@
 
 #define ALL "all"
 #define TASK "all but lost"
-#define ACTOR "fork thread reap signal stop continue setpgid setsid"
+#define ACTOR "fork thread exit reap signal stop continue setpgid setsid reparent"
 #define SIG "signal stop continue"
+#define EXEC "exec exec_failed"
 
 const struct pt_field_def pt_columns[PT_NCOLS] = {
 	[PT_COL_TS_NS] = { "ts_ns", PT_TYPE_INT, "ns", ALL,
@@ -15,10 +16,10 @@ const struct pt_field_def pt_columns[PT_NCOLS] = {
 			  "the same instant in UTC, ISO 8601 with microseconds" },
 	[PT_COL_EVENT] = { "event", PT_TYPE_TEXT, "", ALL,
 			   "snapshot fork thread exec exit reap signal stop continue setpgid "
-			   "setsid rename lost unshare setns state sched" },
+			   "setsid rename lost unshare setns state sched reparent exec_failed" },
 	[PT_COL_PID] = { "pid", PT_TYPE_INT, "", TASK,
-			 "the process the event is about (the child for fork, the receiver "
-			 "for signals, the zombie for reap), initial pid namespace" },
+			 "the process the event is about (the child for fork and reparent, the "
+			 "receiver for signals, the zombie for reap), initial pid namespace" },
 	[PT_COL_TID] = { "tid", PT_TYPE_INT, "", TASK, "its thread" },
 	[PT_COL_PPID] = { "ppid", PT_TYPE_INT, "", TASK, "its real parent's pid" },
 	[PT_COL_PGID] = { "pgid", PT_TYPE_INT, "", TASK, "its process group" },
@@ -27,7 +28,8 @@ const struct pt_field_def pt_columns[PT_NCOLS] = {
 	[PT_COL_COMM] = { "comm", PT_TYPE_TEXT, "", TASK, "its command name, after the event" },
 	[PT_COL_BY_PID] = { "by_pid", PT_TYPE_INT, "", ACTOR,
 			    "who caused it: parent, creating thread (tid), reaper, sender, "
-			    "caller; absent when none (kernel sender, automatic reap)" },
+			    "caller, new parent, the cause of an exit; absent when none (kernel "
+			    "sender, automatic reap)" },
 	[PT_COL_SIGNAL] = { "signal", PT_TYPE_TEXT, "", SIG " exit",
 			    "signal name; on exit, the terminating signal" },
 	[PT_COL_EXIT_CODE] = { "exit_code", PT_TYPE_INT, "", "exit",
@@ -37,8 +39,8 @@ const struct pt_field_def pt_columns[PT_NCOLS] = {
 			   "the process after the event: alive, stopped, zombie or reaped; on "
 			   "state rows the thread's new scheduler state: running, runnable, "
 			   "sleeping, disk-sleep, stopped or traced" },
-	[PT_COL_FILENAME] = { "filename", PT_TYPE_TEXT, "", "exec", "the path executed" },
-	[PT_COL_ARGV] = { "argv", PT_TYPE_ARGV, "", "exec",
+	[PT_COL_FILENAME] = { "filename", PT_TYPE_TEXT, "", EXEC, "the path executed" },
+	[PT_COL_ARGV] = { "argv", PT_TYPE_ARGV, "", EXEC,
 			  "the argument vector (CSV: shell-quoted words; JSON: an array)" },
 	[PT_COL_CPU_USER_US] = { "cpu_user_us", PT_TYPE_INT, "µs", "exit",
 				 "user CPU time (process on its exit row, else the thread)" },
@@ -73,23 +75,31 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 			  "namespaces changed)" },
 	[PT_DK_VIA] = { "via", PT_TYPE_TEXT, "", "fork thread",
 			"the system call that made it: fork, vfork, clone or clone3" },
-	[PT_DK_ARGC] = { "argc", PT_TYPE_INT, "", "exec", "argument count the kernel saw" },
-	[PT_DK_ARGS_SIZE] = { "args_size", PT_TYPE_INT, "bytes", "exec",
+	[PT_DK_ARGC] = { "argc", PT_TYPE_INT, "", EXEC, "argument count the kernel saw" },
+	[PT_DK_ARGS_SIZE] = { "args_size", PT_TYPE_INT, "bytes", EXEC,
 			      "size of the whole argument block" },
-	[PT_DK_ARGV_TRUNCATED] = { "argv_truncated", PT_TYPE_FLAG, "", "exec",
+	[PT_DK_ARGV_TRUNCATED] = { "argv_truncated", PT_TYPE_FLAG, "", EXEC,
 				   "argv longer than captured" },
-	[PT_DK_CAPTURED] = { "captured", PT_TYPE_INT, "bytes", "exec",
+	[PT_DK_CAPTURED] = { "captured", PT_TYPE_INT, "bytes", EXEC,
 			     "bytes of argv captured, when truncated" },
-	[PT_DK_ARGV_UNREADABLE] = { "argv_unreadable", PT_TYPE_FLAG, "", "exec",
+	[PT_DK_ARGV_UNREADABLE] = { "argv_unreadable", PT_TYPE_FLAG, "", EXEC,
 				    "argv could not be read" },
-	[PT_DK_PATH_TRUNCATED] = { "path_truncated", PT_TYPE_FLAG, "", "exec",
+	[PT_DK_PATH_TRUNCATED] = { "path_truncated", PT_TYPE_FLAG, "", EXEC,
 				   "path longer than captured" },
-	[PT_DK_OLD_TID] = { "old_tid", PT_TYPE_INT, "", "exec",
+	[PT_DK_OLD_TID] = { "old_tid", PT_TYPE_INT, "", EXEC,
 			    "the thread that called exec, when not the leader" },
+	[PT_DK_ERROR] = { "error", PT_TYPE_TEXT, "", "exec_failed",
+			  "the error execve returned: ENOENT, EACCES, ENOEXEC, E2BIG..." },
+	[PT_DK_NO_RETURN] = { "no_return", PT_TYPE_FLAG, "", "exec_failed",
+			      "failed past the point of no return: the old program was gone "
+			      "(argv unknown), the kernel kills the process" },
 	[PT_DK_THREAD_EXIT] = { "thread_exit", PT_TYPE_FLAG, "", "exit sched",
 				"a thread exited, not the whole process" },
 	[PT_DK_STATUS] = { "status", PT_TYPE_HEX, "", "exit",
 			   "the wait status (CSV: 0x and hex digits)" },
+	[PT_DK_CAUSE] = { "cause", PT_TYPE_TEXT, "", "exit",
+			  "why the process ended: exit, signal, fault, oom-kill, exit_group, "
+			  "seccomp, pdeathsig, ns-teardown, kernel" },
 	[PT_DK_REAPED] = { "reaped", PT_TYPE_TEXT, "", "reap",
 			   "auto: released without a wait (parent ignores SIGCHLD)" },
 	[PT_DK_REAPER] = { "reaper", PT_TYPE_TEXT, "", "reap",
@@ -105,9 +115,14 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 	[PT_DK_REAPER_COMM] = { "reaper_comm", PT_TYPE_TEXT, "", "reap", "its command name" },
 	[PT_DK_RESULT] = { "result", PT_TYPE_TEXT, "", "signal",
 			   "delivered, ignored, already_pending, overflow_fail, lose_info" },
-	[PT_DK_CODE] = { "code", PT_TYPE_INT, "", SIG, "si_code" },
-	[PT_DK_SENDER_TID] = { "sender_tid", PT_TYPE_INT, "", SIG, "the sending thread" },
-	[PT_DK_SENDER_COMM] = { "sender_comm", PT_TYPE_TEXT, "", SIG, "its command name" },
+	[PT_DK_CODE] = { "code", PT_TYPE_INT, "", SIG " exit",
+			 "si_code (exit: of the fatal signal, when its generation was seen)" },
+	[PT_DK_CODE_NAME] = { "code_name", PT_TYPE_TEXT, "", "exit",
+			      "the si_code's name: SEGV_MAPERR, SI_USER, SI_KERNEL..." },
+	[PT_DK_SENDER_TID] = { "sender_tid", PT_TYPE_INT, "", SIG " exit",
+			       "the sending thread (exit: the fatal signal's, or the thread that "
+			       "called exit_group)" },
+	[PT_DK_SENDER_COMM] = { "sender_comm", PT_TYPE_TEXT, "", SIG " exit", "its command name" },
 	[PT_DK_GROUP] = { "group", PT_TYPE_FLAG, "", "signal", "sent to the whole thread group" },
 	[PT_DK_SENDER] = { "sender", PT_TYPE_TEXT, "", SIG, "kernel: made by the kernel itself" },
 	[PT_DK_OLD_SID] = { "old_sid", PT_TYPE_INT, "", "setsid", "the session before" },
@@ -144,6 +159,17 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 			      "longest run-queue wait, exact (saturates at 4.29 s)" },
 	[PT_DK_AT_END] = { "at_end", PT_TYPE_FLAG, "", "sched",
 			   "still running when tracing ended: measured to then" },
+	[PT_DK_OLD_PPID] = { "old_ppid", PT_TYPE_INT, "", "reparent", "the parent that died" },
+	[PT_DK_OLD_PARENT_TID] = { "old_parent_tid", PT_TYPE_INT, "", "reparent",
+				   "its thread that died (the one that forked the child)" },
+	[PT_DK_OLD_PARENT_COMM] = { "old_parent_comm", PT_TYPE_TEXT, "", "reparent",
+				    "its command name" },
+	[PT_DK_ADOPTER] = { "adopter", PT_TYPE_TEXT, "", "reparent",
+			    "how the kernel chose the new parent: thread (another thread of "
+			    "the parent), subreaper, init (of the pid namespace)" },
+	[PT_DK_ADOPTER_TID] = { "adopter_tid", PT_TYPE_INT, "", "reparent",
+				"the new parent's thread" },
+	[PT_DK_ADOPTER_COMM] = { "adopter_comm", PT_TYPE_TEXT, "", "reparent", "its command name" },
 	[PT_DK_LOST] = { "lost", PT_TYPE_INT, "", "lost",
 			 "events lost since the previous lost row" },
 	[PT_DK_KIND] = { "KIND", PT_TYPE_INT, "", "lost",

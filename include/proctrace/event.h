@@ -41,6 +41,10 @@ enum pt_kind {
 	PT_SCHED_SUM,	 /* --sched: time per scheduler state, at a thread's exit
 			  * (PT_F_GROUP_DEAD: the whole process) or at the end of
 			  * tracing (PT_F_SCHED_AT_END); payload sched_sum */
+	PT_REPARENT,	 /* the parent died: task = a child it had (ppid = the new
+			  * parent), by = the new parent; payload reparent */
+	PT_EXEC_FAILED,	 /* execve/execveat returned an error; payload exec
+			  * (error set) + data[] as for PT_EXEC */
 	PT_KIND_MAX,
 };
 
@@ -111,16 +115,39 @@ struct pt_actor {
 
 struct pt_exec {
 	__u32 old_tid;	 /* tid that called exec; != pid when a non-leader did */
-	__u32 argc;	 /* argument count the kernel saw */
-	__u32 args_size; /* total bytes of the argument block (arg_end - arg_start) */
+	__u32 argc;	 /* argument count the kernel saw (exec_failed: read) */
+	__u32 args_size; /* total bytes of the argument block (arg_end - arg_start;
+			  * exec_failed: of the arguments read) */
 	__u32 argv_len;	 /* bytes captured into data[], NUL-separated */
 	__u32 path_len;	 /* bytes of the path that follow argv in data[], no NUL */
-	__u32 _pad;
+	__u16 error;	 /* exec_failed: the errno the syscall returned; exec: 0 */
+	/* exec_failed: 1 when it failed past the point of no return (the old
+	 * program was gone: the memory map had been replaced, and the kernel
+	 * kills the process with SIGSEGV); argv is then unknown. */
+	__u8 no_return;
+	__u8 _pad;
+};
+
+/* Why a process ended (pt_exit.cause, process exits only). */
+enum pt_cause {
+	PT_CAUSE_NONE = 0, /* not said: a thread exit */
+	PT_CAUSE_EXIT,	   /* it called exit/exit_group itself */
+	PT_CAUSE_SIGNAL,   /* a signal sent by a process (by = sender, if seen) */
+	PT_CAUSE_FAULT,	   /* the kernel's SIGSEGV/SIGBUS/SIGFPE/SIGILL/SIGTRAP for its own fault */
+	PT_CAUSE_OOM,	   /* the OOM killer chose it (tp oom:mark_victim) */
+	PT_CAUSE_EXIT_GROUP,  /* another thread's exit_group: by = that thread */
+	PT_CAUSE_SECCOMP,     /* SIGSYS from a seccomp filter (si_code SYS_SECCOMP) */
+	PT_CAUSE_PDEATHSIG,   /* PR_SET_PDEATHSIG, sent as its parent died: by = the parent */
+	PT_CAUSE_NS_TEARDOWN, /* SIGKILL as its pid namespace's init exited: by = that init */
+	PT_CAUSE_KERNEL,      /* another signal the kernel made (SIGXCPU, SIGPIPE, SIGALRM...) */
+	PT_CAUSE_MAX,
 };
 
 struct pt_exit {
-	__u32 status; /* wait status: exit code << 8 | core 0x80 | signal */
-	__u32 _pad;
+	__u32 status;  /* wait status: exit code << 8 | core 0x80 | signal */
+	__u8 cause;    /* enum pt_cause; by = the actor it names, when known */
+	__u8 has_code; /* code is the fatal signal's si_code, as generated */
+	__s16 code;    /* si_code (all the kernel's fit in 16 bits) */
 	/* resource usage: the whole process on PT_F_GROUP_DEAD, else the thread.
 	 * utime/stime are the kernel's tick-sampled split, runtime the precise
 	 * total: userspace scales the split to runtime like getrusage(2). */
@@ -229,6 +256,21 @@ struct pt_sched_sum {
 	__u32 _pad;
 };
 
+/* Who adopts a child whose parent thread died (the kernel's find_new_reaper()). */
+enum pt_adopter {
+	PT_ADOPT_THREAD = 1, /* another live thread of the parent's process */
+	PT_ADOPT_SUBREAPER,  /* the nearest ancestor that is a child subreaper */
+	PT_ADOPT_INIT,	     /* the init of the parent's pid namespace */
+};
+
+struct pt_reparent {
+	__u32 old_ppid;	      /* the process of the parent that died */
+	__u32 old_parent_tid; /* the thread that died (the child's parent thread) */
+	__u32 adopter;	      /* enum pt_adopter */
+	__u32 _pad;
+	char old_parent_comm[PT_COMM_LEN];
+};
+
 struct pt_lost {		    /* userspace-made, never from the kernel */
 	__u64 count;		    /* lost since the previous PT_LOST */
 	__u32 by_kind[PT_KIND_MAX]; /* the same, split by the lost event's kind */
@@ -248,11 +290,12 @@ struct pt_event {
 		struct pt_signal signal;
 		struct pt_setpg setpg;
 		struct pt_rename rename;
+		struct pt_reparent reparent;
 		struct pt_lost lost;
 		struct pt_sched_change sched_change;
 		struct pt_sched_sum sched_sum;
 	};
-	/* exec only: argv (argv_len bytes) then the path (path_len bytes) */
+	/* exec, exec_failed: argv (argv_len bytes) then the path (path_len bytes) */
 	__u8 data[];
 };
 
@@ -283,6 +326,8 @@ enum pt_sig_result {
 _Static_assert(sizeof(struct pt_task) == 80, "pt_task ABI");
 _Static_assert(sizeof(struct pt_actor) == 24, "pt_actor ABI");
 _Static_assert(sizeof(struct pt_exit) == 88, "pt_exit ABI");
+_Static_assert(sizeof(struct pt_exec) == 24, "pt_exec ABI");
+_Static_assert(sizeof(struct pt_reparent) == 32, "pt_reparent ABI");
 _Static_assert(sizeof(struct pt_clone) == 16, "pt_clone ABI");
 _Static_assert(sizeof(struct pt_lost) == 8 + 4 * PT_KIND_MAX, "pt_lost ABI");
 _Static_assert(sizeof(struct pt_sched_change) == 16, "pt_sched_change ABI");

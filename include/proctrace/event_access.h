@@ -17,7 +17,9 @@ const char *pt_exec_path(const struct pt_event *ev, size_t *len);
 
 /* Whether ev->by names the event's actor: the parent (fork), creating thread
  * (thread), reaper (reap, unless automatic), sender (signal, stop, continue,
- * unless the kernel), caller (setpgid, setsid); never with PT_F_NO_ACTOR. */
+ * unless the kernel), caller (setpgid, setsid), new parent (reparent), the
+ * cause's actor (exit: the fatal signal's sender, the exit_group() thread);
+ * never with PT_F_NO_ACTOR. */
 bool pt_event_has_actor(const struct pt_event *ev);
 
 /* How long a reaped task was a zombie; false when the kernel did not know

@@ -48,6 +48,7 @@ struct pt_record {
 	unsigned n_det;
 	char sig_name[16];		      /* storage for col[PT_COL_SIGNAL] */
 	char clone_flags[PT_CLONE_FLAGS_MAX]; /* storage for the clone= value */
+	char word[16];			      /* storage for a detail word made from a number */
 };
 
 /* Fill r from ev, which must outlive r. */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "proctrace/cause.h"
 #include "proctrace/clone_flags.h"
 #include "replay_int.h"
 
@@ -134,6 +135,26 @@ static int task_parse(struct pt_replay *r)
 	return state_value(r, pt_col_name(PT_COL_STATE), state, &t->state);
 }
 
+static int exec_failed_parse(struct pt_replay *r)
+{
+	struct pt_event *ev = r->ev;
+	const char *error = detail_find(r, pt_dkey_name(PT_DK_ERROR));
+	__u16 no_return = 0;
+	int e;
+
+	if (!error)
+		return malformed(r, "detail: no error=");
+	e = pt_errno_from_name(error);
+	if (!e)
+		return malformed(r, "detail: error=%s is not an errno name",
+				 replay_shown(r, error));
+	ev->exec.error = (__u16)e;
+	if (detail_flag(r, pt_dkey_name(PT_DK_NO_RETURN), "1", &no_return, 1))
+		return -EINVAL;
+	ev->exec.no_return = no_return != 0;
+	return 0;
+}
+
 static int exec_parse(struct pt_replay *r)
 {
 	struct pt_event *ev = r->ev;
@@ -194,7 +215,7 @@ static int exec_parse(struct pt_replay *r)
 	ev->exec.argv_len = (__u32)k.len;
 	ev->exec.path_len = (__u32)path_len;
 	ev->size += (__u32)(k.len + path_len);
-	return 0;
+	return ev->kind == PT_EXEC_FAILED ? exec_failed_parse(r) : 0;
 }
 
 /* The wait status from the columns, for a file without status=0x.... */
@@ -219,6 +240,52 @@ static int status_from_columns(struct pt_replay *r, __u32 *status)
 	return 0;
 }
 
+/* cause= and the fatal signal's code= (older files have neither). */
+static int exit_cause_parse(struct pt_replay *r)
+{
+	struct pt_exit *x = &r->ev->exit;
+	const char *cause = detail_find(r, pt_dkey_name(PT_DK_CAUSE));
+	const char *code = detail_find(r, pt_dkey_name(PT_DK_CODE));
+	__s32 c;
+
+	if (cause) {
+		x->cause = (__u8)pt_cause_from_name(cause);
+		if (x->cause == PT_CAUSE_NONE)
+			return malformed(r, "detail: cause=%s is not a cause",
+					 replay_shown(r, cause));
+	}
+	if (!code)
+		return 0;
+	if (!replay_parse_s32(code, &c) || c < INT16_MIN || c > INT16_MAX)
+		return malformed(r, "detail: code=%s is not a 16-bit number",
+				 replay_shown(r, code));
+	x->code = (__s16)c;
+	x->has_code = 1;
+	return 0;
+}
+
+static int reparent_parse(struct pt_replay *r)
+{
+	struct pt_reparent *rp = &r->ev->reparent;
+	const char *adopter = detail_find(r, pt_dkey_name(PT_DK_ADOPTER));
+	int err;
+
+	err = detail_u32(r, pt_dkey_name(PT_DK_OLD_PPID), &rp->old_ppid);
+	err = err < 0 ? err
+		      : detail_u32(r, pt_dkey_name(PT_DK_OLD_PARENT_TID), &rp->old_parent_tid);
+	err = err < 0 ? err
+		      : detail_comm(r, pt_dkey_name(PT_DK_OLD_PARENT_COMM), rp->old_parent_comm);
+	if (err < 0)
+		return err;
+	if (!adopter)
+		return malformed(r, "detail: no adopter=");
+	rp->adopter = pt_adopter_from_name(adopter);
+	if (!rp->adopter)
+		return malformed(r, "detail: adopter=%s is not thread, subreaper or init",
+				 replay_shown(r, adopter));
+	return 0;
+}
+
 static int exit_parse(struct pt_replay *r)
 {
 	struct pt_event *ev = r->ev;
@@ -237,6 +304,8 @@ static int exit_parse(struct pt_replay *r)
 		return malformed(r, "detail: status=%s is not 0x and hex digits",
 				 replay_shown(r, status));
 	if (!status && status_from_columns(r, &x->status))
+		return -EINVAL;
+	if (exit_cause_parse(r))
 		return -EINVAL;
 	err = err ?: replay_col_u64(r, PT_COL_CPU_USER_US, UINT64_MAX / 1000, &user_us);
 	err = err ?: replay_col_u64(r, PT_COL_CPU_SYS_US, UINT64_MAX / 1000, &sys_us);
@@ -420,7 +489,10 @@ static int kind_parse(struct pt_replay *r)
 	case PT_SETNS:
 		return clone_parse(r);
 	case PT_EXEC:
+	case PT_EXEC_FAILED:
 		return exec_parse(r);
+	case PT_REPARENT:
+		return reparent_parse(r);
 	case PT_EXIT:
 		return exit_parse(r);
 	case PT_REAP:
@@ -488,6 +560,11 @@ static int actor_parse(struct pt_replay *r)
 			err = detail_u32(r, pt_dkey_name(PT_DK_REAPER_TID), &by->tid);
 		err = err < 0 ? err : detail_comm(r, pt_dkey_name(PT_DK_REAPER_COMM), by->comm);
 		break;
+	case PT_REPARENT:
+		err = detail_u32(r, pt_dkey_name(PT_DK_ADOPTER_TID), &by->tid);
+		err = err < 0 ? err : detail_comm(r, pt_dkey_name(PT_DK_ADOPTER_COMM), by->comm);
+		break;
+	case PT_EXIT:
 	case PT_SIGNAL:
 	case PT_STOP:
 	case PT_CONTINUE:

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "proctrace/cause.h"
 #include "proctrace/clone_flags.h"
 #include "proctrace/decode.h"
 #include "proctrace/views.h"
@@ -85,12 +86,30 @@ void pt_view_put_actor(struct pt_buf *b, __u32 pid, const char *comm)
 	}
 }
 
+/* "bash(812)" */
+static void put_actor_words(struct pt_buf *b, const struct pt_actor *a)
+{
+	pt_view_put_comm(b, a->comm);
+	pt_buf_printf(b, "(%u)", a->pid);
+}
+
 void pt_view_put_status(struct pt_buf *b, const struct pt_proc *p)
 {
 	struct pt_status st = pt_decode_status(p->exit.status);
 	const struct pt_mark *killer;
 	char name[32];
+	struct pt_end_words words = {
+		.exit = &p->exit,
+		.has_by = p->exit_has_by,
+		.by = &p->exit_by,
+		.put_actor = put_actor_words,
+	};
 
+	/* A capture that says why (newer than the cause): in its words. */
+	if (p->exit.cause != PT_CAUSE_NONE) {
+		pt_end_words(b, &words);
+		return;
+	}
 	if (!st.signaled) {
 		pt_buf_printf(b, "exit %d", st.code);
 		return;

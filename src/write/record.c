@@ -2,6 +2,7 @@
 /* An event into the schema's values (record.h): the one place that decides
  * which columns and detail keys each kind of event has. */
 #include <string.h>
+#include "proctrace/cause.h"
 #include "proctrace/decode.h"
 #include "proctrace/event_access.h"
 #include "proctrace/record.h"
@@ -74,6 +75,53 @@ static void detail_exec(struct pt_record *r, const struct pt_event *ev)
 		det_flag(r, PT_DK_PATH_TRUNCATED);
 	if (ev->exec.old_tid != ev->task.pid)
 		det_u64(r, PT_DK_OLD_TID, ev->exec.old_tid);
+	if (ev->kind != PT_EXEC_FAILED)
+		return;
+	det_word(r, PT_DK_ERROR, pt_errno_name(ev->exec.error, r->word, sizeof(r->word)));
+	if (ev->exec.no_return)
+		det_flag(r, PT_DK_NO_RETURN);
+}
+
+static void detail_exit(struct pt_record *r, const struct pt_event *ev)
+{
+	struct pt_status st = pt_decode_status(ev->exit.status);
+	const char *cause = pt_cause_name(ev->exit.cause);
+	const char *code_name;
+	struct pt_val *v;
+
+	if (!has_flag(ev, PT_F_GROUP_DEAD))
+		det_flag(r, PT_DK_THREAD_EXIT);
+	v = det_add(r, pt_dkey_name(PT_DK_STATUS));
+	v->kind = PT_VAL_HEX;
+	v->u = ev->exit.status;
+	if (cause)
+		det_word(r, PT_DK_CAUSE, cause);
+	if (ev->exit.has_code) {
+		v = det_add(r, pt_dkey_name(PT_DK_CODE));
+		v->kind = PT_VAL_S64;
+		v->s = ev->exit.code;
+		code_name = pt_si_code_name(st.sig, ev->exit.code);
+		if (code_name)
+			det_word(r, PT_DK_CODE_NAME, code_name);
+	}
+	if (pt_event_has_actor(ev)) {
+		det_u64(r, PT_DK_SENDER_TID, ev->by.tid);
+		det_comm(r, PT_DK_SENDER_COMM, ev->by.comm);
+	}
+}
+
+static void detail_reparent(struct pt_record *r, const struct pt_event *ev)
+{
+	const struct pt_reparent *rp = &ev->reparent;
+
+	det_u64(r, PT_DK_OLD_PPID, rp->old_ppid);
+	det_u64(r, PT_DK_OLD_PARENT_TID, rp->old_parent_tid);
+	det_comm(r, PT_DK_OLD_PARENT_COMM, rp->old_parent_comm);
+	det_word(r, PT_DK_ADOPTER, pt_adopter_name(rp->adopter));
+	if (pt_event_has_actor(ev)) {
+		det_u64(r, PT_DK_ADOPTER_TID, ev->by.tid);
+		det_comm(r, PT_DK_ADOPTER_COMM, ev->by.comm);
+	}
 }
 
 static void detail_reap(struct pt_record *r, const struct pt_event *ev)
@@ -163,7 +211,6 @@ static void detail_sched_sum(struct pt_record *r, const struct pt_event *ev)
 static void fill_detail(struct pt_record *r, const struct pt_event *ev)
 {
 	bool actor = pt_event_has_actor(ev);
-	struct pt_val *v;
 
 	switch (ev->kind) {
 	case PT_SNAPSHOT:
@@ -184,14 +231,14 @@ static void fill_detail(struct pt_record *r, const struct pt_event *ev)
 		detail_clone(r, ev);
 		break;
 	case PT_EXEC:
+	case PT_EXEC_FAILED:
 		detail_exec(r, ev);
 		break;
 	case PT_EXIT:
-		if (!has_flag(ev, PT_F_GROUP_DEAD))
-			det_flag(r, PT_DK_THREAD_EXIT);
-		v = det_add(r, pt_dkey_name(PT_DK_STATUS));
-		v->kind = PT_VAL_HEX;
-		v->u = ev->exit.status;
+		detail_exit(r, ev);
+		break;
+	case PT_REPARENT:
+		detail_reparent(r, ev);
 		break;
 	case PT_REAP:
 		detail_reap(r, ev);
@@ -310,7 +357,7 @@ void pt_record_fill(struct pt_record *r, const struct pt_event *ev)
 	if (pt_event_has_actor(ev))
 		set_u64(&r->col[PT_COL_BY_PID], ev->kind == PT_THREAD ? ev->by.tid : ev->by.pid);
 	fill_signal_and_status(r, ev);
-	if (ev->kind == PT_EXEC)
+	if (ev->kind == PT_EXEC || ev->kind == PT_EXEC_FAILED)
 		fill_exec(r, ev);
 	if (ev->kind == PT_EXIT)
 		fill_usage(r, ev);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "proctrace/cause.h"
 #include "proctrace/clone_flags.h"
 #include "proctrace/sched.h"
 #include "proctrace/writer.h"
@@ -50,11 +51,17 @@ static void put_comm(struct pt_stream *w, const char *comm)
 	put_text(w, comm, strnlen(comm, PT_COMM_LEN));
 }
 
-/* "bash(812)" */
+/* "bash(812)", into any buffer (the words of cause.h take it) */
+static void put_actor_in(struct pt_buf *b, const struct pt_actor *a)
+{
+	pt_escape_text(b, a->comm, strnlen(a->comm, PT_COMM_LEN),
+		       PT_ESC_BACKSLASH | PT_ESC_CONTROL);
+	pt_buf_printf(b, "(%u)", a->pid);
+}
+
 static void put_actor(struct pt_stream *w, const struct pt_actor *a)
 {
-	put_comm(w, a->comm);
-	pt_buf_printf(&w->line, "(%u)", a->pid);
+	put_actor_in(&w->line, a);
 }
 
 /* Starts a further part of the detail: a space unless it is the first. */
@@ -138,6 +145,38 @@ static void detail_exec(struct pt_stream *w, const struct pt_event *ev)
 	}
 }
 
+/* "ENOENT: ./missing arg" or, past the point of no return, what was left. */
+static void detail_exec_failed(struct pt_stream *w, const struct pt_event *ev)
+{
+	size_t path_len;
+	const char *path = pt_exec_path(ev, &path_len);
+	char err[16];
+
+	pt_buf_printf(&w->line, "%s: ", pt_errno_name(ev->exec.error, err, sizeof(err)));
+	if (ev->exec.no_return) {
+		put_text(w, path, path_len);
+		pt_buf_puts(&w->line,
+			    " failed past the point of no return (old program gone, "
+			    "killed by the kernel)");
+		return;
+	}
+	detail_exec(w, ev);
+}
+
+static void detail_reparent(struct pt_stream *w, const struct pt_event *ev)
+{
+	const struct pt_reparent *rp = &ev->reparent;
+
+	pt_buf_puts(&w->line, "parent ");
+	put_comm(w, rp->old_parent_comm);
+	pt_buf_printf(&w->line, "(%u) died, adopted by ", rp->old_ppid);
+	if (pt_event_has_actor(ev))
+		put_actor(w, &ev->by);
+	else
+		pt_buf_printf(&w->line, "%u", ev->task.ppid);
+	pt_buf_printf(&w->line, " (%s)", pt_adopter_name(rp->adopter));
+}
+
 static void put_status(struct pt_stream *w, const struct pt_status *st)
 {
 	char name[16];
@@ -156,12 +195,19 @@ static void detail_exit(struct pt_stream *w, const struct pt_event *ev)
 	const struct pt_exit *x = &ev->exit;
 	__u64 user, sys;
 
+	struct pt_end_words words = {
+		.exit = x,
+		.has_by = pt_event_has_actor(ev),
+		.by = &ev->by,
+		.put_actor = put_actor_in,
+	};
+
 	if (!has_flag(ev, PT_F_GROUP_DEAD)) {
 		pt_buf_puts(&w->line, "thread ");
 		put_status(w, &st);
 		return;
 	}
-	put_status(w, &st);
+	pt_end_words(&w->line, &words);
 	pt_cputime_adjust(x->utime_ns, x->stime_ns, x->runtime_ns, &user, &sys);
 	pt_buf_puts(&w->line, " cpu ");
 	put_cpu(w, user / 1000);
@@ -356,6 +402,12 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 	case PT_SCHED_SUM:
 		detail_sched_sum(w, ev);
 		break;
+	case PT_REPARENT:
+		detail_reparent(w, ev);
+		break;
+	case PT_EXEC_FAILED:
+		detail_exec_failed(w, ev);
+		break;
 	}
 }
 
@@ -372,6 +424,7 @@ static const char *kind_color(const struct pt_event *ev)
 	case PT_EXIT:
 		return pt_decode_status(ev->exit.status).signaled ? ANSI_RED : NULL;
 	case PT_LOST:
+	case PT_EXEC_FAILED:
 		return ANSI_RED;
 	case PT_SIGNAL:
 		return ANSI_YELLOW;

@@ -732,7 +732,9 @@ def test_csv_parses(env):
 
 EVENTS = {"snapshot", "fork", "thread", "exec", "exit", "reap", "signal",
           "stop", "continue", "setpgid", "setsid", "rename", "lost",
-          "unshare", "setns"}
+          "unshare", "setns",
+          "reparent", "exec_failed"}
+EXEC_ROWS = ("exec", "exec_failed")
 STATES = {"alive", "stopped", "zombie", "reaped"}
 ID_COLUMNS = ("ts_ns", "pid", "tid", "ppid", "pgid", "sid", "uid", "ns_pid",
               "pidns", "cgroup_id")
@@ -765,9 +767,10 @@ def check_row_shapes(ck, cap):
             expect(r[col].isdigit() == (ev == "exit"),
                    col + " set on a non-exit row, or missing on an exit row",
                    r)
-        expect(bool(r["filename"]) == (ev == "exec"),
+        expect(bool(r["filename"]) == (ev in EXEC_ROWS),
                "filename on a non-exec row, or missing on an exec row", r)
-        expect(bool(r["argv"]) <= (ev == "exec"), "argv on a non-exec row", r)
+        expect(bool(r["argv"]) <= (ev in EXEC_ROWS), "argv on a non-exec row",
+               r)
         sig_kind = ev in ("signal", "stop", "continue")
         expect(r["signal"].startswith("SIG") == sig_kind
                or (ev == "exit" and r["signal"].startswith("SIG")),

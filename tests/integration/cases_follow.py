@@ -425,7 +425,9 @@ def test_pid_filter(env):
 
     for who, pid, parent in (("orphan", orphan, mid), ("daemon", daemon, d1)):
         ck.eq(who + "'s rows", story(cap, pid),
-              ["fork", "exec", "exit", "reap"])
+              ["fork", "reparent", "exec", "exit", "reap"])
+        ck.fields(first(cap, pid, "reparent"), who + " reparent",
+                  by_pid=root, ppid=root)
         ck.fields(first(cap, pid, "fork"), who + " fork", by_pid=parent,
                   ppid=parent)
         ex = first(cap, pid, "exec")
@@ -463,8 +465,19 @@ def check_command_rows(ck, cap, cmd, middle=()):
     tracing starts), its exec with the exact argv, what the test expects in
     between, its exit and its reap by proctrace."""
     pid, what = cmd.pid, "command %s" % " ".join(cmd.command)
-    ck.eq(what + ": its rows", story(cap, pid),
+    # The runner's execvp tries each PATH entry: the misses before the exec
+    # are exec_failed rows: ENOENT, or EACCES for a directory the user
+    # may not search.
+    rows = story(cap, pid)
+    misses = [r for r in rows if r == "exec_failed"]
+    ck.eq(what + ": its rows", [r for r in rows if r != "exec_failed"],
           ["snapshot", "exec"] + list(middle) + ["exit", "reap"])
+    ck.true(rows[1:1 + len(misses)] == misses,
+            what + ": an exec_failed row after its exec: %r" % rows)
+    for r in cap.of(pid, "exec_failed"):
+        err = parse_detail(r["detail"]).get("error")
+        ck.true(err in ("ENOENT", "EACCES"),
+                what + " PATH miss: error=%s" % err)
     ex = first(cap, pid, "exec")
     path = shutil.which(cmd.command[0], path=plain_environ().get("PATH"))
     ck.fields(ex, what + " exec", tid=pid, ppid=cmd.tracer_pid, filename=path)

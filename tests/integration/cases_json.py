@@ -47,7 +47,10 @@ w = sys.argv[1]
 with open(sys.argv[2]) as f:
     vectors = [[a.encode("latin-1") for a in v] for v in json.load(f)]
 runs = [[os.path.join(w, "demo")], [os.path.join(w, "new_session")],
-        [os.path.join(w, "rename")], [os.path.join(w, "threads")]]
+        [os.path.join(w, "rename")], [os.path.join(w, "threads")],
+        [os.path.join(w, "causes"), "subreaper"],
+        [os.path.join(w, "causes"), "exit_group"],
+        [os.path.join(w, "causes"), "exec", os.path.dirname(sys.argv[2])]]
 runs += [[os.path.join(w, "exec_args").encode(), sys.argv[3].encode()] + v
          for v in vectors]
 # unshare(2) into a new UTS namespace, then setns(2) back into the driver's.
@@ -113,8 +116,9 @@ def check_against_csv(ck, objs, rows):
             if not cond and what not in bad:
                 bad[what] = (row["_n"], obj)
         # An exec's argv is an array even when empty (argv unreadable).
+        execs = ("exec", "exec_failed")
         present = {c for c in harness.COLUMNS
-                   if (row[c] != "" or (c == "argv" and row["event"] == "exec"))
+                   if (row[c] != "" or (c == "argv" and row["event"] in execs))
                    and c != "detail"}
         expect(set(obj) - {"detail"} == present,
                "keys differ from the CSV row's non-empty columns")

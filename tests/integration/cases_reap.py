@@ -4,29 +4,14 @@
 is the release, by the process that released it, once: a tracer's wait or
 a WNOWAIT peek is not one."""
 
-import os
-
-from harness import Check, Failure, parse_detail
+from harness import Check, parse_detail, run_traced
 
 ZOMBIE_NS_MIN = 200 * 1000 * 1000  # the workload's ZOMBIE_MS
 
 
 def traced_mode(env, mode):
     """Run reap_paths MODE under proctrace -- COMMAND; (capture, facts)."""
-    out_path = os.path.join(env.tmp, "reap-%s.out" % mode)
-    tracer = env.tracer("reap-" + mode,
-                        ["--", env.workload("reap_paths"), mode])
-    with open(out_path, "w") as out:
-        tracer.start(stdout=out)
-        cap = tracer.finish(tracer.wait_exit())
-    facts = {}
-    with open(out_path) as f:
-        for line in f:
-            key, sep, value = line.rstrip("\n").partition("=")
-            if not sep or key in facts:
-                raise Failure("reap_paths %s: bad fact line %r" % (mode, line))
-            facts[key] = value
-    return cap, facts
+    return run_traced(env, "reap-" + mode, "reap_paths", [mode])
 
 
 def check_reap(ck, cap, pid, what, ppid, by_pid="", **details):

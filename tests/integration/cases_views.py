@@ -206,6 +206,11 @@ def name_pids(text, roles):
 
     text = re.sub(r"\[(?:pgid|sid) [^\]]*\]",
                   lambda m: re.sub(r"\d+", role, m.group(0)), text)
+    # an exit's cause names its actor as comm(pid)
+    text = re.sub(r"\b(from [^ (]+\()(\d+)\)",
+                  lambda m: "%s%s)" % (m.group(1),
+                                       roles.get(m.group(2), m.group(2))),
+                  text)
     return re.sub(r"\b(parent was |from |by |adopter |parent )(\d+)",
                   lambda m: m.group(1) + roles.get(m.group(2), m.group(2)),
                   text)
@@ -310,7 +315,9 @@ def end_of(f, prefix, killer=None):
     if f.get(prefix + "_exited") == "1":
         return "exit " + f[prefix + "_exit_code"]
     sig = signal.Signals(int(f[prefix + "_termsig"])).name
-    return sig + (" from %s (%s)" % killer if killer else "")
+    # the cause in words: killer is (role, comm) of the sender
+    return "killed by " + sig + (" from %s(%s)" % (killer[1], killer[0])
+                                 if killer else "")
 
 
 def demo_nodes(f, comm, progs):

@@ -210,6 +210,24 @@ def check_summary(cap):
                       % (lost, cap.lost_rows_total()))
 
 
+def run_traced(env, name, workload, args=()):
+    """Run a workload under proctrace -- COMMAND (only its processes in
+    the capture); (capture, facts) once the tracer has exited."""
+    out_path = os.path.join(env.tmp, "%s.out" % name)
+    tracer = env.tracer(name, ["--", env.workload(workload)] + list(args))
+    with open(out_path, "w") as out:
+        tracer.start(stdout=out)
+        cap = tracer.finish(tracer.wait_exit())
+    facts = {}
+    with open(out_path) as f:
+        for line in f:
+            key, sep, value = line.rstrip("\n").partition("=")
+            if not sep or key in facts:
+                raise Failure("%s: bad fact line %r" % (name, line))
+            facts[key] = value
+    return cap, facts
+
+
 def run_workload(path, args=(), timeout=WORKLOAD_TIMEOUT):
     """Run a workload to its end and return its facts (key -> str)."""
     try:

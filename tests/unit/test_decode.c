@@ -88,6 +88,7 @@ static void test_decode_kind_names(void **state)
 		"?",	  "snapshot", "fork",	 "thread",   "exec",	"exit",
 		"reap",	  "signal",   "stop",	 "continue", "setpgid", "setsid",
 		"rename", "lost",     "unshare", "setns",    "state",	"sched",
+		"reparent", "exec_failed",
 	};
 	unsigned k;
 
@@ -626,6 +627,10 @@ static void test_decode_actor_and_zombie(void **state)
 	assert_false(pt_event_has_actor(&ev));
 	ev.kind = PT_EXIT;
 	ev.flags = 0;
+	assert_false(pt_event_has_actor(&ev));
+	ev.exit.cause = PT_CAUSE_SIGNAL; /* a sender seen */
+	assert_true(pt_event_has_actor(&ev));
+	ev.exit.cause = PT_CAUSE_FAULT; /* the kernel's, for its own fault */
 	assert_false(pt_event_has_actor(&ev));
 
 	ev = (struct pt_event){ .kind = PT_REAP };

@@ -184,6 +184,7 @@ static unsigned flags_kept(unsigned kind)
 {
 	switch (kind) {
 	case PT_EXEC:
+	case PT_EXEC_FAILED:
 		return PT_F_ARGV_TRUNC | PT_F_ARGV_FAULT | PT_F_PATH_TRUNC;
 	case PT_EXIT:
 		return PT_F_GROUP_DEAD;
@@ -425,6 +426,29 @@ static void add_execs(struct events *es)
 	ev->exec.args_size = 5;
 	ev = ADD_EXEC(es, T0 + 5000019, 1234, "\0", "/bin/\\x00\0z", 1);
 	ev->task.start_ns = start;
+
+	/* failed: before the point of no return, and past it */
+	ev = ADD_EXEC(es, T0 + 5000021, 1234, "missing\0one arg\0", "/nonexistent/missing", 2);
+	ev->kind = PT_EXEC_FAILED;
+	ev->task.start_ns = start;
+	ev->exec.error = 2;
+	ev = ADD_EXEC(es, T0 + 5000023, 1234, "", "/bin/true", 0);
+	ev->kind = PT_EXEC_FAILED;
+	ev->task.start_ns = start;
+	ev->flags |= PT_F_ARGV_FAULT;
+	ev->exec.args_size = 0;
+	ev->exec.error = 14;
+	ev->exec.no_return = 1;
+
+	/* its parent died: adopted by init */
+	ev = add(es, PT_REPARENT, T0 + 5000025, 1234, 0);
+	ev->task.start_ns = start;
+	ev->task.ppid = 1;
+	set_by(ev, 1, 1, "init");
+	ev->reparent = (struct pt_reparent){ .old_ppid = 812,
+					     .old_parent_tid = 813,
+					     .adopter = PT_ADOPT_INIT };
+	set_comm(ev->reparent.old_parent_comm, "ba sh", 5);
 }
 
 static void add_signals(struct events *es)
@@ -615,6 +639,10 @@ static void add_ends(struct events *es)
 	ev->task.state = PT_STATE_ZOMBIE;
 	ev->flags = PT_F_GROUP_DEAD;
 	ev->exit.status = 9;
+	ev->exit.cause = PT_CAUSE_SIGNAL;
+	ev->exit.has_code = 1;
+	ev->exit.code = 0;
+	set_by(ev, 900, 901, "killer");
 	ev = add(es, PT_REAP, T0 + 9000003, 812, 0);
 	ev->task.start_ns = 900000000001ull;
 	ev->task.state = PT_STATE_REAPED;

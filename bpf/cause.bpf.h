@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * Why a process ended (pt_exit.cause), from what the kernel recorded:
+ *
+ * - a fatal signal: its siginfo as generated (signal_generate), kept per
+ *   process and signal number until the process takes it (signal_deliver:
+ *   a handler or SIG_IGN by then means it did not kill) or dies by it; the
+ *   exit's wait status names the signal that killed it. The siginfo tells
+ *   who made it: a process (si_code <= 0, or queued to itself), the
+ *   kernel for the process's own fault (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+ *   SIGTRAP with the fault's si_code), seccomp (SIGSYS with SYS_SECCOMP),
+ *   the parent's death (the pdeath_signal, sent with SEND_SIG_NOINFO by
+ *   the exiting parent from forget_original_parent()), the teardown of a
+ *   pid namespace (SIGKILL with SEND_SIG_PRIV from its exiting init in
+ *   zap_pid_ns_processes()), or the kernel otherwise;
+ * - the OOM killer: tp oom:mark_victim, which the kernel fires right after
+ *   it sent the victim's SIGKILL (__oom_kill_process());
+ * - exit_group() of one thread while others live: they are ended by it
+ *   (the syscall's entry names the thread and its code).
+ *
+ * Included once, by proctrace.bpf.c, after sender.bpf.h and reap.bpf.h.
+ */
+#ifndef PROCTRACE_CAUSE_BPF_H
+#define PROCTRACE_CAUSE_BPF_H
+
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGSEGV 11
+#define SIGSYS 31
+#define SYS_SECCOMP 1
+/* Signals whose default action is to ignore, stop or continue: every
+ * other one (1-64) ends the process when it is not handled. */
+#define SIG_NONFATAL_MASK                                                                          \
+	((1u << SIGCHLD) | (1u << SIGCONT) | (1u << SIGSTOP) | (1u << SIGTSTP) | (1u << SIGTTIN) | \
+	 (1u << SIGTTOU) | (1u << 23 /* SIGURG */) | (1u << 28 /* SIGWINCH */))
+#define SIG_FAULT_MASK                                                                             \
+	((1u << SIGILL) | (1u << SIGTRAP) | (1u << SIGBUS) | (1u << SIGFPE) | (1u << SIGSEGV))
+
+/* One fatal signal pending for a process: what made it. */
+struct fatal_slot {
+	__u8 sig; /* 0: free */
+	__u8 cause;
+	__s16 code;
+	__u16 flags; /* PT_F_NO_ACTOR when by is unknown */
+	__u16 _pad;
+	struct pt_actor by;
+};
+#define FATAL_SLOTS 4
+struct fatal_state {
+	__u64 start_ns; /* the process's; a reused pid is another */
+	struct fatal_slot slot[FATAL_SLOTS];
+};
+/* By tgid. LRU: a process that blocks a fatal signal and never takes it
+ * leaves its entry until it exits (or the LRU drops it). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct fatal_state);
+} fatal SEC(".maps");
+
+/* exit_group() called while other threads of the process lived: by tgid. */
+struct group_exit {
+	__u64 start_ns;
+	__u32 code; /* exit_group's argument, as the wait status keeps it */
+	__u32 _pad;
+	struct pt_actor by;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct group_exit);
+} group_exits SEC(".maps");
+
+/* Argument i of a tp_btf program as a plain number. A pointer argument
+ * is a trusted pointer to the verifier, which takes it for non-NULL and
+ * removes the branches that test it against 0 (SEND_SIG_NOINFO is 0). */
+static __always_inline unsigned long raw_arg(unsigned long long *ctx, int i)
+{
+	unsigned long v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &ctx[i]);
+	return v;
+}
+
+static __always_inline bool default_fatal(int sig)
+{
+	if (sig <= 0 || sig > 64)
+		return false;
+	return sig >= 32 || !(SIG_NONFATAL_MASK & (1u << sig));
+}
+
+/* What made signal sig (si_code code, siginfo info) to target; by and
+ * flags are the signal row's sender, adjusted for the causes that name
+ * another actor. */
+static __always_inline __u8 signal_cause(int sig, int code, unsigned long info,
+					 struct task_struct *target, struct pt_actor *by,
+					 __u16 *flags)
+{
+	struct task_struct *cur = current_task();
+	bool exiting = BPF_CORE_READ(cur, flags) & PF_EXITING_;
+
+	/* SEND_SIG_NOINFO: on a task's behalf (SIGPIPE, SIGXFSZ), or the
+	 * parent-death signal that forget_original_parent() sends from the
+	 * dying parent. */
+	if (info == 0) {
+		if (exiting && BPF_CORE_READ(target, pdeath_signal) == sig &&
+		    BPF_CORE_READ(cur, tgid) != BPF_CORE_READ(target, tgid))
+			return PT_CAUSE_PDEATHSIG;
+		*flags = PT_F_NO_ACTOR;
+		return PT_CAUSE_KERNEL;
+	}
+	/* SEND_SIG_PRIV: the kernel's own (the OOM killer's SIGKILL too,
+	 * named at mark_victim). */
+	if (info == 1) {
+		if (sig == SIGKILL && zapping(cur)) {
+			fill_actor_any(by, cur);
+			*flags = 0;
+			return PT_CAUSE_NS_TEARDOWN;
+		}
+		*flags = PT_F_NO_ACTOR;
+		return PT_CAUSE_KERNEL;
+	}
+	if (!(*flags & PT_F_KERNEL_SENDER))
+		return PT_CAUSE_SIGNAL;
+	*flags = PT_F_NO_ACTOR;
+	if (sig == SIGSYS && code == SYS_SECCOMP)
+		return PT_CAUSE_SECCOMP;
+	if (sig < 32 && (SIG_FAULT_MASK & (1u << sig)) && code > 0 && code < SI_KERNEL)
+		return PT_CAUSE_FAULT;
+	return PT_CAUSE_KERNEL;
+}
+
+static __always_inline struct fatal_state *fatal_state_of(__u32 tgid, __u64 start, bool create)
+{
+	struct fatal_state *s = bpf_map_lookup_elem(&fatal, &tgid);
+	struct fatal_state fresh = {};
+
+	if (s && s->start_ns == start)
+		return s;
+	if (!create)
+		return NULL;
+	fresh.start_ns = start;
+	bpf_map_update_elem(&fatal, &tgid, &fresh, BPF_ANY);
+	return bpf_map_lookup_elem(&fatal, &tgid);
+}
+
+static __always_inline struct fatal_slot *fatal_slot_of(struct fatal_state *s, int sig)
+{
+	for (int i = 0; i < FATAL_SLOTS; i++)
+		if (s->slot[i].sig == sig)
+			return &s->slot[i];
+	return NULL;
+}
+
+/* At generation (signal_generate, after the kernel queued it): a signal
+ * that will end the process when taken, unless a handler is set by then.
+ * Of several of one number pending, the first is the one taken. */
+static __always_inline void note_fatal_signal(int sig, int code, unsigned long info,
+					      struct task_struct *target, int result,
+					      const struct pt_actor *sender, __u16 sender_flags)
+{
+	struct fatal_state *s;
+	struct fatal_slot *slot;
+	struct sighand_struct *sh;
+	unsigned long handler = SIG_DFL;
+	__u16 flags = sender_flags;
+	struct pt_actor by = *sender;
+	__u8 cause;
+
+	if (result != PT_SIG_DELIVERED || !default_fatal(sig))
+		return;
+	/* A variable index: read through a plain pointer. */
+	sh = target->sighand;
+	bpf_core_read(&handler, sizeof(handler), &sh->action[(sig - 1) & 63].sa.sa_handler);
+	if (sig != SIGKILL && handler != SIG_DFL)
+		return;
+	cause = signal_cause(sig, code, info, target, &by, &flags);
+	s = fatal_state_of(target->tgid, target->group_leader->start_boottime, true);
+	if (!s || fatal_slot_of(s, sig))
+		return;
+	slot = fatal_slot_of(s, 0);
+	if (!slot)
+		slot = &s->slot[sig & (FATAL_SLOTS - 1)];
+	slot->sig = sig;
+	slot->cause = cause;
+	slot->code = code;
+	slot->flags = flags & PT_F_NO_ACTOR;
+	if (flags & PT_F_NO_ACTOR)
+		__builtin_memset(&slot->by, 0, sizeof(slot->by));
+	else
+		slot->by = by;
+}
+
+/* At delivery (signal_deliver, in the receiver): a signal taken by a
+ * handler, or ignored by now, did not kill; forget it. */
+static __always_inline void fatal_signal_taken(struct task_struct *task, int sig,
+					       struct k_sigaction *ka)
+{
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+	struct fatal_state *s = bpf_map_lookup_elem(&fatal, &tgid);
+	struct fatal_slot *slot;
+
+	if (!s || sig == SIGKILL)
+		return;
+	if ((unsigned long)BPF_CORE_READ(ka, sa.sa_handler) == SIG_DFL)
+		return;
+	slot = fatal_slot_of(s, sig);
+	if (slot)
+		slot->sig = 0;
+}
+
+SEC("tracepoint/oom/mark_victim")
+int handle_oom_victim(struct trace_event_raw_mark_victim *ctx)
+{
+	struct task_struct *cur = current_task();
+	struct pid *p = BPF_CORE_READ(cur, thread_pid);
+	struct pid_namespace *init_ns = BPF_CORE_READ(p, numbers[0].ns);
+	struct task_struct *victim = task_by_vnr(init_ns, BPF_CORE_READ(ctx, pid));
+	struct fatal_state *s;
+	struct fatal_slot *slot;
+	__u64 start;
+	__u32 tgid;
+
+	if (!victim)
+		return 0;
+	tgid = BPF_CORE_READ(victim, tgid);
+	start = BPF_CORE_READ(victim, group_leader, start_boottime);
+	s = fatal_state_of(tgid, start, true);
+	if (!s)
+		return 0;
+	slot = fatal_slot_of(s, SIGKILL);
+	if (!slot)
+		slot = fatal_slot_of(s, 0);
+	if (!slot)
+		slot = &s->slot[SIGKILL & (FATAL_SLOTS - 1)];
+	slot->sig = SIGKILL;
+	slot->cause = PT_CAUSE_OOM;
+	slot->code = SI_KERNEL;
+	slot->flags = PT_F_NO_ACTOR;
+	__builtin_memset(&slot->by, 0, sizeof(slot->by));
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_exit_group")
+int handle_exit_group_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct task_struct *cur = current_task();
+	struct group_exit g = {};
+	struct group_exit *old;
+	__u32 tgid;
+
+	/* Alone, it ends only itself: cause exit. */
+	if (BPF_CORE_READ(cur, signal, live.counter) <= 1 || !task_wanted(cur))
+		return 0;
+	tgid = BPF_CORE_READ(cur, tgid);
+	g.start_ns = BPF_CORE_READ(cur, group_leader, start_boottime);
+	old = bpf_map_lookup_elem(&group_exits, &tgid);
+	if (old && old->start_ns == g.start_ns)
+		return 0; /* another thread came first */
+	g.code = (ctx->args[0] & 0xff) << 8;
+	fill_actor_any(&g.by, cur);
+	bpf_map_update_elem(&group_exits, &tgid, &g, BPF_ANY);
+	return 0;
+}
+
+/* The cause of the process exit e (its status set), with its actor. */
+static __always_inline void exit_cause(struct pt_event *e, struct task_struct *task)
+{
+	__u32 tgid = task->tgid, status = e->exit.status;
+	__u64 start = task->group_leader->start_boottime;
+	struct fatal_state *s;
+	struct fatal_slot *slot;
+	struct group_exit *g;
+
+	/* One lookup per exit: the map of the kind of end it had. */
+	if (status & 0x7f) {
+		e->exit.cause = PT_CAUSE_SIGNAL;
+		s = fatal_state_of(tgid, start, false);
+		slot = s ? fatal_slot_of(s, status & 0x7f) : NULL;
+		if (slot) {
+			e->exit.cause = slot->cause;
+			e->exit.code = slot->code;
+			e->exit.has_code = 1;
+			if (!(slot->flags & PT_F_NO_ACTOR)) {
+				e->by = slot->by;
+				e->flags &= ~PT_F_NO_ACTOR;
+			}
+		}
+		if (s)
+			bpf_map_delete_elem(&fatal, &tgid);
+		return;
+	}
+	e->exit.cause = PT_CAUSE_EXIT;
+	g = bpf_map_lookup_elem(&group_exits, &tgid);
+	if (!g)
+		return;
+	if (g->start_ns == start && g->code == status) {
+		e->exit.cause = PT_CAUSE_EXIT_GROUP;
+		e->by = g->by;
+		e->flags &= ~PT_F_NO_ACTOR;
+	}
+	bpf_map_delete_elem(&group_exits, &tgid);
+}
+
+#endif /* PROCTRACE_CAUSE_BPF_H */
