@@ -53,6 +53,18 @@ void pt_buf_free(struct pt_buf *b)
 
 void pt_buf_put(struct pt_buf *b, const void *p, size_t n)
 {
+	if (n < b->cap - b->len && !b->failed) {
+		if (n)
+			memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
+	pt_buf_put_grow(b, p, n);
+}
+
+void pt_buf_put_grow(struct pt_buf *b, const void *p, size_t n)
+{
 	if (!buf_reserve(b, n))
 		return;
 	if (n)
@@ -64,11 +76,6 @@ void pt_buf_put(struct pt_buf *b, const void *p, size_t n)
 void pt_buf_puts(struct pt_buf *b, const char *s)
 {
 	pt_buf_put(b, s, strlen(s));
-}
-
-void pt_buf_putc(struct pt_buf *b, char c)
-{
-	pt_buf_put(b, &c, 1);
 }
 
 void pt_buf_fill(struct pt_buf *b, char c, size_t n)

@@ -44,7 +44,7 @@ static const char *detail_find(const struct pt_replay *r, const char *key)
 	unsigned i;
 
 	for (i = 0; i < r->npairs; i++)
-		if (!strcmp(r->pairs[i].key, key))
+		if (replay_same(r->pairs[i].key, key))
 			return r->pairs[i].val;
 	return NULL;
 }
@@ -123,7 +123,7 @@ static int task_parse(struct pt_replay *r)
 	if (err)
 		return err;
 	for (t->state = PT_STATE_ALIVE; t->state <= PT_STATE_REAPED; t->state++)
-		if (!strcmp(pt_state_name(t->state), state))
+		if (replay_same(pt_state_name(t->state), state))
 			return 0;
 	return malformed(r, "state: '%s' is not a state", replay_shown(r, state));
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 /* uthash aborts on allocation failure unless told otherwise; a failed add
  * leaves hh.tbl NULL instead. */
 #define HASH_NONFATAL_OOM 1
@@ -69,6 +70,13 @@ struct pt_replay {
 	bool have_clock;
 	int64_t off_lo, off_hi; /* boot_to_real_ns that fit every row */
 };
+
+/* !strcmp(a, b), the first byte compared inline: names looked up on every
+ * row mostly differ there. */
+static inline bool replay_same(const char *a, const char *b)
+{
+	return *a == *b && !strcmp(a, b);
+}
 
 /* ---- csv_record.c ---- */
 
