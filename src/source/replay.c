@@ -545,6 +545,7 @@ void pt_replay_close(struct pt_replay *r)
 	pt_buf_free(&r->jline);
 	pt_buf_free(&r->jvals);
 	pt_buf_free(&r->jtext);
+	pt_buf_free(&r->jkey);
 	free(r->ev);
 	free(r);
 }

@@ -117,3 +117,25 @@ bool pt_replay_clock(const struct pt_replay *r, struct pt_clock *clock)
 	clock->boot_to_real_ns = r->off_lo + (r->off_hi - r->off_lo) / 2;
 	return true;
 }
+
+/* The clock pass before a replay of a file: only the columns the clock
+ * comes from, which is a fraction of what reading each event costs. Rows
+ * are taken as pt_replay_next takes them, up to the first one these
+ * columns (or the record itself) show malformed; a row malformed only in
+ * its other columns still counts here. */
+bool pt_replay_scan_clock(struct pt_replay *r, struct pt_clock *clock)
+{
+	int64_t lo, hi;
+	int ret;
+
+	for (;;) {
+		ret = r->json ? replay_read_json(r) : replay_read_row(r);
+		if (ret <= 0 || r->nfields != PT_NCOLS ||
+		    !replay_kind_from_name(replay_field(r, PT_COL_EVENT)) ||
+		    replay_col_u64(r, PT_COL_TS_NS, UINT64_MAX, &r->ev->task.ts_ns) ||
+		    replay_time_parse(r, &lo, &hi))
+			break;
+		replay_clock_narrow(r, lo, hi);
+	}
+	return pt_replay_clock(r, clock);
+}

@@ -58,6 +58,7 @@ struct pt_replay {
 	struct pt_buf jvals;	 /* ... its values in the CSV's text form */
 	size_t jstart[PT_NCOLS]; /* ... where each begins in jvals; SIZE_MAX: absent */
 	struct pt_buf jtext;	 /* ... one string, decoded */
+	struct pt_buf jkey;	 /* ... one key, decoded */
 	struct pt_buf row;	 /* the row's fields, each NUL-terminated */
 	size_t starts[PT_NCOLS]; /* where each field begins in row */
 	unsigned nfields;
