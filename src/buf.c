@@ -141,11 +141,24 @@ int pt_file_flush(FILE *f)
 
 void pt_buf_put_u64(struct pt_buf *b, unsigned long long v)
 {
+	/* Two digits per division: numbers are most of a row. */
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
 	char digits[20];
 	size_t n = sizeof(digits);
 
-	do
-		digits[--n] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
+	while (v >= 100) {
+		n -= 2;
+		memcpy(digits + n, pairs + (v % 100) * 2, 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		n -= 2;
+		memcpy(digits + n, pairs + v * 2, 2);
+	} else {
+		digits[--n] = (char)('0' + v);
+	}
 	pt_buf_put(b, digits + n, sizeof(digits) - n);
 }
