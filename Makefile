@@ -56,7 +56,7 @@ WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(WORKLOAD_SRCS))
 SKEL := $(OUT)/proctrace.skel.h
 BPF_OBJ := $(OUT)/proctrace.bpf.o
 
-.PHONY: all deps vmlinux test unit readme-check integration check-asan demo install clean format lint workloads bench
+.PHONY: all deps vmlinux test unit readme-check integration check-asan demo install clean format lint workloads bench bench-replay
 
 all: deps $(OUT)/proctrace
 
@@ -137,6 +137,11 @@ demo: deps $(OUT)/proctrace $(OUT)/workloads/demo
 # prints a table and writes bench/results.md.
 bench: deps $(OUT)/proctrace
 	$(Q)OUT=$(OUT) bench/run.sh $(OUT)/proctrace
+
+# Only the replay speed (a 1,000,000-row capture, CSV and JSON Lines) and
+# the writers' cost per event: no BPF, no root; writes bench/results-replay.md.
+bench-replay: deps $(OUT)/proctrace
+	$(Q)BENCH_ONLY=replay OUT=$(OUT) bench/run.sh $(OUT)/proctrace
 
 install: $(OUT)/proctrace
 	install -D -m 0755 $(OUT)/proctrace $(DESTDIR)$(PREFIX)/bin/proctrace

@@ -17,6 +17,7 @@ class Settings:
         self.nop = os.path.join(self.bindir, "ptnop")
         self.model_bench = os.path.join(self.bindir, "model_bench")
         self.writer_bench = os.path.join(self.bindir, "writer_bench")
+        self.replay_gen = os.path.join(self.bindir, "replay_gen")
         self.quick = os.environ.get("BENCH_QUICK", "") == "1"
         self.rounds = env_int("BENCH_ROUNDS", 3 if self.quick else 7)
         if self.quick:
@@ -30,7 +31,12 @@ class Settings:
                             "forkexec": 100 if self.quick else 1000}
         self.stats_counts = {m: n for m, n in self.sizes.items()}
         self.model_events = 200000 if self.quick else 5000000
-        self.results = os.environ.get("BENCH_RESULTS", os.path.join(HERE, "results.md"))
+        self.replay_rows = env_int("BENCH_REPLAY_ROWS", 200000 if self.quick else 1000000)
+        self.replay_runs = env_int("BENCH_REPLAY_RUNS", 3 if self.quick else 5)
+        # BENCH_ONLY=replay: the replay and writer figures alone, no BPF.
+        self.only = os.environ.get("BENCH_ONLY", "")
+        default = "results-replay.md" if self.only == "replay" else "results.md"
+        self.results = os.environ.get("BENCH_RESULTS", os.path.join(HERE, default))
         self.skipped = read_skipped(os.environ.get("BENCH_SKIPPED", ""))
 
 
