@@ -125,7 +125,7 @@ bool pt_replay_clock(const struct pt_replay *r, struct pt_clock *clock)
  * its other columns still counts here. */
 bool pt_replay_scan_clock(struct pt_replay *r, struct pt_clock *clock)
 {
-	int64_t lo, hi;
+	int64_t lo = 0, hi = 0;
 	int ret;
 
 	for (;;) {
