@@ -381,8 +381,10 @@ struct pt_clock pt_clock_now(void)
  * instants before 1970 still print a sane fraction. */
 static void real_time(const struct pt_clock *c, __u64 ts_ns, time_t *sec, long *nsec)
 {
-	int64_t real = (int64_t)ts_ns + c->boot_to_real_ns;
-	int64_t s = real / 1000000000, ns = real % 1000000000;
+	/* In 128 bits: a replayed ts_ns may be any 64-bit value, and the sum
+	 * of two that fit is all the time column can name. */
+	__int128 real = (__int128)ts_ns + c->boot_to_real_ns;
+	int64_t s = (int64_t)(real / 1000000000), ns = (int64_t)(real % 1000000000);
 
 	if (ns < 0) {
 		ns += 1000000000;

@@ -294,12 +294,59 @@ static void test_replay_stream_json_keys(void **state)
 			    "digits");
 }
 
+/* A ts_ns beyond INT64_MAX (any 64-bit value reads back) with the time the
+ * file gives it: written again as it was, its time computed without
+ * overflow. */
+static void test_replay_stream_huge_ts(void **state)
+{
+	static const char row[] =
+		"10000000000000000000,2027-01-15T08:00:00.000000Z,fork,2,2,1,1,1,0,"
+		"x,1,,,,alive,,,,,,,,,,,,2,3,1,parent_tid=1\n";
+	const struct pt_event *ev;
+	struct pt_clock clock;
+	struct pt_replay *r;
+	struct pt_csv *w;
+	char err[256], *text, *back;
+	FILE *in, *out;
+
+	w = pt_csv_open(out = tmpfile(), &clock_fixed);
+	assert_non_null(w);
+	assert_int_equal(pt_csv_close(w), 0);
+	fputs(row, out);
+	fflush(out);
+	text = file_text(out);
+	fclose(out);
+	in = fmemopen(text, strlen(text), "r");
+	assert_non_null(in);
+	r = pt_replay_open(in, err, sizeof(err));
+	assert_non_null(r);
+	assert_true(pt_replay_scan_clock(r, &clock));
+	pt_replay_close(r);
+	rewind(in);
+	r = pt_replay_open(in, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(pt_replay_next(r, &ev, err, sizeof(err)), 1);
+	assert_int_equal(ev->task.ts_ns, 10000000000000000000ull);
+	w = pt_csv_open(out = tmpfile(), &clock);
+	assert_non_null(w);
+	assert_int_equal(pt_csv_write(w, ev), 0);
+	assert_int_equal(pt_csv_close(w), 0);
+	back = file_text(out);
+	assert_string_equal(back, text);
+	free(back);
+	fclose(out);
+	pt_replay_close(r);
+	fclose(in);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_replay_stream_round_trips),
 		cmocka_unit_test(test_replay_stream_clock_pass),
 		cmocka_unit_test(test_replay_stream_json_keys),
+		cmocka_unit_test(test_replay_stream_huge_ts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
