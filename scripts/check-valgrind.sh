@@ -45,8 +45,8 @@ views="-t -T -v --ascii --svg /dev/null"
 for f in "$csv" "$json"; do
 	name=${f##*/}
 	# shellcheck disable=SC2086
-	run "replay $name: stream, views, -o, -j" ok "$P" --replay "$f" --color always $views \
-		-o /dev/null -j /dev/null
+	run "replay $name: stream, views, --perfetto, -o, -j" ok "$P" --replay "$f" --color always \
+		$views --perfetto "$OUT/valgrind/trace.json" -o /dev/null -j /dev/null
 	run "replay $name to stdout as CSV" ok "$P" --replay "$f" -o -
 	run "replay $name to stdout as JSON Lines" ok "$P" --replay "$f" -j -
 	in=$f

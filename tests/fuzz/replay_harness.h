@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* The replay path of `proctrace --replay FILE --lenient -t -T --svg -o -j`
- * on a buffer: the reader (its clock pass and its events, bad rows skipped
- * as --lenient does), every event into the model and the CSV, JSON Lines
- * and stream writers, then the views. Output goes to /dev/null: what is
+/* The replay path of `proctrace --replay FILE --lenient -t -T --svg F
+ * --perfetto F -o F -j F` on a buffer: the reader (its clock pass and its
+ * events, bad rows skipped as --lenient does), every event into the model
+ * and the CSV, JSON Lines and stream writers, then the views and the
+ * Perfetto trace. Output goes to /dev/null: what is
  * checked is that nothing crashes, leaks or has undefined behaviour. */
 #ifndef PROCTRACE_FUZZ_REPLAY_HARNESS_H
 #define PROCTRACE_FUZZ_REPLAY_HARNESS_H
@@ -31,10 +32,12 @@ static void fuzz_views(struct pt_model *m)
 {
 	struct pt_view_opts o = { .width = PT_VIEW_DEFAULT_WIDTH, .verbose = true,
 				  .threads = true };
+	struct pt_perfetto_opts po = { .threads = true };
 
 	pt_tree_write(fuzz_null(), m, &o);
 	pt_timeline_write(fuzz_null(), m, &o);
 	pt_svg_write(fuzz_null(), m, &o);
+	pt_perfetto_write(fuzz_null(), m, &po);
 	o.ascii = true;
 	pt_tree_write(fuzz_null(), m, &o);
 }
