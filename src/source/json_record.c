@@ -451,12 +451,40 @@ static int read_line(struct pt_replay *r)
 	return r->jline.failed ? replay_report(r, -ENOMEM, "out of memory") : 1;
 }
 
-int replay_read_json(struct pt_replay *r)
+/* The line's object into r->row: 1, or < 0 with r->msg. */
+static int parse_line(struct pt_replay *r)
 {
 	struct jp j = { .r = r };
 	struct pt_buf swap;
 	size_t empty;
 	int ret, c;
+
+	j.s = j.p = r->jline.len ? r->jline.data : "";
+	j.end = j.s + r->jline.len;
+	if (memchr(j.s, '\0', r->jline.len))
+		return malformed(r, "NUL byte");
+	ret = parse_object(&j);
+	if (ret)
+		return ret;
+	/* The values are the row's fields, where they are; absent ones are
+	 * one empty field at the end. */
+	empty = r->jvals.len;
+	pt_buf_putc(&r->jvals, '\0');
+	if (r->jvals.failed)
+		return replay_report(r, -ENOMEM, "out of memory");
+	for (c = 0; c < PT_NCOLS; c++)
+		r->starts[c] = r->jstart[c] != SIZE_MAX ? r->jstart[c] : empty;
+	r->nfields = PT_NCOLS;
+	swap = r->row;
+	r->row = r->jvals;
+	r->jvals = swap;
+	return 1;
+}
+
+/* The next line into r->jline, the row state reset: 1, 0 at the end, < 0. */
+static int next_line(struct pt_replay *r)
+{
+	int c;
 
 	pt_buf_reset(&r->jline);
 	pt_buf_reset(&r->jvals);
@@ -468,18 +496,79 @@ int replay_read_json(struct pt_replay *r)
 	r->row_line = r->line;
 	for (c = 0; c < PT_NCOLS; c++)
 		r->jstart[c] = SIZE_MAX;
-	ret = read_line(r);
+	return read_line(r);
+}
+
+int replay_read_json(struct pt_replay *r)
+{
+	int ret = next_line(r);
+
+	return ret <= 0 ? ret : parse_line(r);
+}
+
+/* At p, `"key":` and a value of plain bytes (digits, or a string without
+ * escapes) followed by a comma: the value in [*v, *e), and what follows
+ * the comma; NULL when the line is not so. */
+static const char *head_member(const char *p, const char *end, const char *key, bool quoted,
+			       const char **v, const char **e)
+{
+	size_t n = strlen(key);
+
+	if ((size_t)(end - p) < n + 4 || p[0] != '"' || memcmp(p + 1, key, n) || p[n + 1] != '"' ||
+	    p[n + 2] != ':')
+		return NULL;
+	p += n + 3;
+	if (quoted && *p++ != '"')
+		return NULL;
+	*v = p;
+	if (quoted) {
+		while (p < end && plain_ascii[(unsigned char)*p])
+			p++;
+		if (p == end || *p++ != '"')
+			return NULL;
+		*e = p - 1;
+	} else {
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+		*e = p;
+		/* as number_value takes them: digits, no leading zero */
+		if (*e == *v || (**v == '0' && *e - *v > 1))
+			return NULL;
+	}
+	return p < end && *p == ',' ? p + 1 : NULL;
+}
+
+/* For the clock pass: the writer's lines begin {"ts_ns":N,"time":"T",
+ * "event":"E", and those three are taken from there, the rest of the line
+ * unread; another line is parsed whole. 1, 0 at the end, < 0. */
+int replay_read_json_head(struct pt_replay *r)
+{
+	static const char *const keys[] = { "ts_ns", "time", "event" };
+	static const enum pt_col cols[] = { PT_COL_TS_NS, PT_COL_TIME, PT_COL_EVENT };
+	const char *p, *end, *v = NULL, *e = NULL;
+	struct pt_buf swap;
+	size_t empty;
+	int ret, i, c;
+
+	ret = next_line(r);
 	if (ret <= 0)
 		return ret;
-	j.s = j.p = r->jline.len ? r->jline.data : "";
-	j.end = j.s + r->jline.len;
-	if (memchr(j.s, '\0', r->jline.len))
-		return malformed(r, "NUL byte");
-	ret = parse_object(&j);
-	if (ret)
-		return ret;
-	/* The values are the row's fields, where they are; absent ones are
-	 * one empty field at the end. */
+	p = r->jline.len ? r->jline.data : "";
+	end = p + r->jline.len;
+	if (*p++ != '{')
+		return parse_line(r);
+	for (i = 0; i < 3; i++) {
+		p = head_member(p, end, keys[i], i > 0, &v, &e);
+		if (!p) {
+			pt_buf_reset(&r->jvals);
+			for (c = 0; c < PT_NCOLS; c++)
+				r->jstart[c] = SIZE_MAX;
+			return parse_line(r);
+		}
+		r->jstart[cols[i]] = r->jvals.len;
+		pt_buf_put(&r->jvals, v, (size_t)(e - v));
+		pt_buf_putc(&r->jvals, '\0');
+	}
 	empty = r->jvals.len;
 	pt_buf_putc(&r->jvals, '\0');
 	if (r->jvals.failed)

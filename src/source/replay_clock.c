@@ -129,7 +129,7 @@ bool pt_replay_scan_clock(struct pt_replay *r, struct pt_clock *clock)
 	int ret;
 
 	for (;;) {
-		ret = r->json ? replay_read_json(r) : replay_read_row(r);
+		ret = r->json ? replay_read_json_head(r) : replay_read_row(r);
 		if (ret <= 0 || r->nfields != PT_NCOLS ||
 		    !replay_kind_from_name(replay_field(r, PT_COL_EVENT)) ||
 		    replay_col_u64(r, PT_COL_TS_NS, UINT64_MAX, &r->ev->task.ts_ns) ||

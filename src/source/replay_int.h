@@ -99,6 +99,9 @@ int replay_peek_byte(struct pt_replay *r);
 /* One JSON Lines line into r->row as the CSV reader would have made it
  * (each value in the CSV's text form): 1; 0 at the end; < 0 with r->msg. */
 int replay_read_json(struct pt_replay *r);
+/* The same for the clock pass: only ts_ns, time and event are sure to be
+ * filled (taken from the line's head when it is the writer's). */
+int replay_read_json_head(struct pt_replay *r);
 
 /* ---- text_values.c ---- */
 

@@ -243,6 +243,31 @@ static void test_replay_stream_clock_pass(void **state)
 	}
 }
 
+/* The clock pass's clock of text (its head path or, for a line not in the
+ * writer's form, the whole parse) is the clock that reading it gives. */
+static void assert_scan_clock_of(const char *text)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	struct pt_clock scanned, read;
+	const struct pt_event *ev;
+	struct pt_replay *r;
+	char err[256];
+
+	assert_non_null(f);
+	r = pt_replay_open(f, err, sizeof(err));
+	assert_non_null(r);
+	assert_true(pt_replay_scan_clock(r, &scanned));
+	pt_replay_close(r);
+	rewind(f);
+	r = pt_replay_open(f, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(pt_replay_next(r, &ev, err, sizeof(err)), 1);
+	assert_true(pt_replay_clock(r, &read));
+	assert_int_equal(scanned.boot_to_real_ns, read.boot_to_real_ns);
+	pt_replay_close(r);
+	fclose(f);
+}
+
 static int replay_one(const char *text, char *err, size_t errlen, struct pt_event *out)
 {
 	FILE *f = fmemopen((void *)text, strlen(text), "r");
@@ -288,6 +313,8 @@ static void test_replay_stream_json_keys(void **state)
 	assert_memory_equal(&a, &b, sizeof(a));
 	assert_int_equal(b.task.ts_ns, 5);
 	assert_int_equal(b.task.tid, 7);
+	assert_scan_clock_of(plain);
+	assert_scan_clock_of(escaped);
 	assert_int_equal(replay_one(huge_status, err, sizeof(err), NULL), -EINVAL);
 	assert_string_equal(err,
 			    "line 1: detail: status=0xffffffffffffffff is not 0x and hex "
