@@ -451,24 +451,14 @@ static int read_line(struct pt_replay *r)
 	return r->jline.failed ? replay_report(r, -ENOMEM, "out of memory") : 1;
 }
 
-/* The line's object into r->row: 1, or < 0 with r->msg. */
-static int parse_line(struct pt_replay *r)
+/* The values are the row's fields, where they are in jvals; absent ones
+ * are one empty field at the end. 1, or -ENOMEM. */
+static int values_to_row(struct pt_replay *r)
 {
-	struct jp j = { .r = r };
 	struct pt_buf swap;
-	size_t empty;
-	int ret, c;
+	size_t empty = r->jvals.len;
+	int c;
 
-	j.s = j.p = r->jline.len ? r->jline.data : "";
-	j.end = j.s + r->jline.len;
-	if (memchr(j.s, '\0', r->jline.len))
-		return malformed(r, "NUL byte");
-	ret = parse_object(&j);
-	if (ret)
-		return ret;
-	/* The values are the row's fields, where they are; absent ones are
-	 * one empty field at the end. */
-	empty = r->jvals.len;
 	pt_buf_putc(&r->jvals, '\0');
 	if (r->jvals.failed)
 		return replay_report(r, -ENOMEM, "out of memory");
@@ -479,6 +469,22 @@ static int parse_line(struct pt_replay *r)
 	r->row = r->jvals;
 	r->jvals = swap;
 	return 1;
+}
+
+/* The line's object into r->row: 1, or < 0 with r->msg. */
+static int parse_line(struct pt_replay *r)
+{
+	struct jp j = { .r = r };
+	int ret;
+
+	j.s = j.p = r->jline.len ? r->jline.data : "";
+	j.end = j.s + r->jline.len;
+	if (memchr(j.s, '\0', r->jline.len))
+		return malformed(r, "NUL byte");
+	ret = parse_object(&j);
+	if (ret)
+		return ret;
+	return values_to_row(r);
 }
 
 /* The next line into r->jline, the row state reset: 1, 0 at the end, < 0. */
@@ -546,8 +552,6 @@ int replay_read_json_head(struct pt_replay *r)
 	static const char *const keys[] = { "ts_ns", "time", "event" };
 	static const enum pt_col cols[] = { PT_COL_TS_NS, PT_COL_TIME, PT_COL_EVENT };
 	const char *p, *end, *v = NULL, *e = NULL;
-	struct pt_buf swap;
-	size_t empty;
 	int ret, i, c;
 
 	ret = next_line(r);
@@ -569,15 +573,5 @@ int replay_read_json_head(struct pt_replay *r)
 		pt_buf_put(&r->jvals, v, (size_t)(e - v));
 		pt_buf_putc(&r->jvals, '\0');
 	}
-	empty = r->jvals.len;
-	pt_buf_putc(&r->jvals, '\0');
-	if (r->jvals.failed)
-		return replay_report(r, -ENOMEM, "out of memory");
-	for (c = 0; c < PT_NCOLS; c++)
-		r->starts[c] = r->jstart[c] != SIZE_MAX ? r->jstart[c] : empty;
-	r->nfields = PT_NCOLS;
-	swap = r->row;
-	r->row = r->jvals;
-	r->jvals = swap;
-	return 1;
+	return values_to_row(r);
 }

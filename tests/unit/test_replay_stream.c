@@ -145,6 +145,22 @@ static char *file_text(FILE *f)
 	return text;
 }
 
+/* f's clock from the clock pass; then f read again from its start. */
+static struct pt_replay *scan_then_reopen(FILE *f, struct pt_clock *clock)
+{
+	struct pt_replay *r;
+	char err[256];
+
+	r = pt_replay_open(f, err, sizeof(err));
+	assert_non_null(r);
+	assert_true(pt_replay_scan_clock(r, clock));
+	pt_replay_close(r);
+	rewind(f);
+	r = pt_replay_open(f, err, sizeof(err));
+	assert_non_null(r);
+	return r;
+}
+
 /* Every event of in written to a new file in the other or the same format,
  * with the clock the reader recovered; that file, rewound. */
 static FILE *rewrite(FILE *in, bool json, struct pt_clock *clock)
@@ -157,14 +173,7 @@ static FILE *rewrite(FILE *in, bool json, struct pt_clock *clock)
 	int ret, n = 0;
 
 	assert_non_null(out);
-	r = pt_replay_open(in, err, sizeof(err));
-	if (!r)
-		fail_msg("open: %s", err);
-	assert_true(pt_replay_scan_clock(r, clock));
-	pt_replay_close(r);
-	rewind(in);
-	r = pt_replay_open(in, err, sizeof(err));
-	assert_non_null(r);
+	r = scan_then_reopen(in, clock);
 	writer_open(&w, out, json, clock);
 	while ((ret = pt_replay_next(r, &ev, err, sizeof(err))) > 0) {
 		writer_put(&w, ev);
@@ -224,13 +233,7 @@ static void test_replay_stream_clock_pass(void **state)
 
 	for (json = 0; json <= 1; json++) {
 		f = storm_file(json);
-		r = pt_replay_open(f, err, sizeof(err));
-		assert_non_null(r);
-		assert_true(pt_replay_scan_clock(r, &scanned));
-		pt_replay_close(r);
-		rewind(f);
-		r = pt_replay_open(f, err, sizeof(err));
-		assert_non_null(r);
+		r = scan_then_reopen(f, &scanned);
 		while (pt_replay_next(r, &ev, err, sizeof(err)) > 0)
 			;
 		assert_true(pt_replay_clock(r, &read));
@@ -254,13 +257,7 @@ static void assert_scan_clock_of(const char *text)
 	char err[256];
 
 	assert_non_null(f);
-	r = pt_replay_open(f, err, sizeof(err));
-	assert_non_null(r);
-	assert_true(pt_replay_scan_clock(r, &scanned));
-	pt_replay_close(r);
-	rewind(f);
-	r = pt_replay_open(f, err, sizeof(err));
-	assert_non_null(r);
+	r = scan_then_reopen(f, &scanned);
 	assert_int_equal(pt_replay_next(r, &ev, err, sizeof(err)), 1);
 	assert_true(pt_replay_clock(r, &read));
 	assert_int_equal(scanned.boot_to_real_ns, read.boot_to_real_ns);
@@ -345,13 +342,7 @@ static void test_replay_stream_huge_ts(void **state)
 	fclose(out);
 	in = fmemopen(text, strlen(text), "r");
 	assert_non_null(in);
-	r = pt_replay_open(in, err, sizeof(err));
-	assert_non_null(r);
-	assert_true(pt_replay_scan_clock(r, &clock));
-	pt_replay_close(r);
-	rewind(in);
-	r = pt_replay_open(in, err, sizeof(err));
-	assert_non_null(r);
+	r = scan_then_reopen(in, &clock);
 	assert_int_equal(pt_replay_next(r, &ev, err, sizeof(err)), 1);
 	assert_int_equal(ev->task.ts_ns, 10000000000000000000ull);
 	w = pt_csv_open(out = tmpfile(), &clock);
