@@ -65,8 +65,18 @@ BPF_OBJ := $(OUT)/proctrace.bpf.o
 MAN := $(OUT)/proctrace.8
 COMPLETION := completion/proctrace.bash
 
+# libFuzzer targets over the replay reader (tests/fuzz/), and the same
+# harnesses as plain programs that replay saved inputs under gcc's ASan.
+FUZZ_TARGETS := fuzz_replay_csv fuzz_replay_json fuzz_shell_words
+FUZZ_S ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJS := $(call objs,$(OUT)/fuzz,$(CORE_SRCS))
+FUZZ_BINS := $(addprefix $(OUT)/fuzz/bin/,$(FUZZ_TARGETS))
+FUZZ_REGRESS_BINS := $(addprefix $(OUT)/asan/fuzz/,$(FUZZ_TARGETS))
+
 .PHONY: all deps vmlinux test unit readme-check docs-check completion-test integration \
-	check-asan demo man install uninstall install-test deb deb-test clean format lint workloads bench
+	check-asan demo man install uninstall install-test deb deb-test clean format lint workloads bench \
+	bench-replay fuzz fuzz-deps fuzz-regress check-valgrind
 
 all: deps $(OUT)/proctrace $(MAN)
 
@@ -119,6 +129,56 @@ $(OUT)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 
 workloads: $(WORKLOADS)
 
+fuzz-deps:
+	$(Q)scripts/setup-deps.sh libclang-rt-14-dev
+
+$(OUT)/fuzz/%.o: %.c $(wildcard include/proctrace/*.h src/*/*.h) | $(OUT) deps fuzz-deps
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(CPPFLAGS) -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(WARN) -c $< -o $@
+
+$(OUT)/fuzz/bin/%: tests/fuzz/%.c tests/fuzz/replay_harness.h $(FUZZ_OBJS)
+	$(call msg,FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(CPPFLAGS) -Isrc/source -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) $(TEST_WARN) \
+		$< $(FUZZ_OBJS) -o $@
+
+$(OUT)/asan/fuzz/%: tests/fuzz/%.c tests/fuzz/run_inputs.c tests/fuzz/replay_harness.h $(CORE_ASAN_OBJS)
+	$(call msg,TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -Isrc/source -g -O1 $(SAN) $(TEST_WARN) $< tests/fuzz/run_inputs.c \
+		$(CORE_ASAN_OBJS) -o $@
+
+# The unit tests without sanitizers, for valgrind (which cannot run ASan's).
+VG_OBJS := $(call objs,$(OUT)/valgrind,$(CORE_SRCS))
+VG_UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/valgrind/tests/%,$(UNIT_SRCS))
+# Kept between runs (make would delete them as intermediate files).
+.SECONDARY: $(FUZZ_OBJS) $(VG_OBJS)
+
+$(OUT)/valgrind/%.o: %.c $(wildcard include/proctrace/*.h src/*/*.h) | $(OUT) deps
+	$(call msg,CC-VG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(WARN) -c $< -o $@
+
+$(OUT)/valgrind/tests/%: tests/unit/%.c $(VG_OBJS)
+	$(call msg,TEST-VG,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(TEST_WARN) $^ -lcmocka -o $@
+
+check-valgrind: deps $(VG_UNIT_BINS) $(OUT)/proctrace
+	$(Q)scripts/setup-deps.sh valgrind
+	$(Q)scripts/check-valgrind.sh $(OUT)
+
+# Each target for its share of FUZZ_S seconds; executions and coverage printed.
+fuzz: deps fuzz-deps $(FUZZ_BINS)
+	$(Q)scripts/fuzz.sh $(OUT) $(FUZZ_S) $(FUZZ_TARGETS)
+
+# The seed corpus and every input that once crashed a target, replayed.
+fuzz-regress: deps $(FUZZ_REGRESS_BINS)
+	$(Q)fail=0; for t in $(FUZZ_TARGETS); do \
+		$(OUT)/asan/fuzz/$$t $$(find tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t \
+			-type f 2>/dev/null | sort) || fail=1; done; exit $$fail
+
 $(OUT):
 	$(Q)mkdir -p $@
 
@@ -149,7 +209,7 @@ completion-test: $(OUT)/proctrace
 install-test: $(OUT)/proctrace $(MAN)
 	$(Q)tests/package/test_install.sh
 
-test: unit readme-check docs-check completion-test install-test integration deb-test
+test: unit fuzz-regress readme-check docs-check completion-test install-test integration deb-test
 check-asan: test
 
 demo: deps $(OUT)/proctrace $(OUT)/workloads/demo
@@ -159,6 +219,12 @@ demo: deps $(OUT)/proctrace $(OUT)/workloads/demo
 # prints a table and writes bench/results.md.
 bench: deps $(OUT)/proctrace
 	$(Q)OUT=$(OUT) bench/run.sh $(OUT)/proctrace
+
+# Only the replay speed (a 1,000,000-row capture, CSV and JSON Lines) and
+# the writers' cost per event: no BPF, no root; writes bench/results-replay.md.
+bench-replay: deps $(OUT)/proctrace
+	$(Q)BENCH_ONLY=replay OUT=$(OUT) bench/run.sh $(OUT)/proctrace
+
 
 # The man page: Markdown converted by pandoc, its COLUMNS section filled
 # from the program's own table (--columns).

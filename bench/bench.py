@@ -16,6 +16,10 @@ Environment:
   BENCH_LONG=N      processes of the long streaming run (default 1000000)
   BENCH_ROUNDS=N    rounds of interleaved runs (default 7, quick 3)
   BENCH_RESULTS=F   where to write the markdown (default bench/results.md)
+  BENCH_ONLY=replay only the replay speed and the writers (no BPF, no root;
+                    writes bench/results-replay.md); make bench-replay
+  BENCH_REPLAY_ROWS=N  rows of the replayed capture (default 1000000)
+  BENCH_REPLAY_RUNS=N  runs of each replay, the best kept (default 5)
 """
 
 import os
@@ -31,17 +35,41 @@ from ptbench.tracers import Bpftrace, Forkstat, Proctrace, ProctraceOtherGroup, 
 from ptbench.runs import (
     bpf_stats_run, idle_group, idle_run, long_run, model_run, proctrace_supports_group, run_mode,
     tiny_ring_run, writer_run)
-from ptbench.report import console_summary, evaluate, freeze_binary, machine_info, report
+from ptbench.replay import replay_run, replay_targets
+from ptbench.report import (
+    Targets, console_summary, evaluate, freeze_binary, machine_info, replay_only_report, report)
 from ptbench.sched import sched_console, sched_report, sched_run
 
 
 # -------------------------------------------------------------------- main
 
 
+def replay_only(s):
+    """BENCH_ONLY=replay: replay speed and the writers' cost, in seconds."""
+    info = machine_info(s)
+    tmp = tempfile.mkdtemp(prefix="ptbench.")
+    try:
+        info["binary"] = freeze_binary(s, tmp)
+        results = {"replay": replay_run(s, tmp)}
+        log("== writers")
+        results["writers"] = writer_run(s)
+    finally:
+        subprocess.run(["rm", "-rf", tmp])
+    targets = Targets()
+    replay_targets(targets, results["replay"])
+    text = replay_only_report(s, results, targets, info)
+    with open(s.results, "w") as f:
+        f.write(text)
+    print(text)
+    print(f"written: {s.results}")
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: bench.py PROCTRACE OUT")
     s = Settings(sys.argv[1], sys.argv[2])
+    if s.only == "replay":
+        return replay_only(s)
     # Stopped from outside: still stop the tracers and the idle process.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if os.geteuid() != 0:
@@ -99,6 +127,7 @@ def main():
         log("== writers and model")
         results["writers"] = writer_run(s)
         results["model"] = model_run(s)
+        results["replay"] = replay_run(s, tmp)
     finally:
         sleeper.kill()
         sleeper.wait()

@@ -8,6 +8,8 @@
 #
 # BENCH_QUICK=1 shrinks every size (about a minute), BENCH_LONG=N sets the
 # long run's process count, BENCH_ROUNDS=N the interleaved rounds.
+# BENCH_ONLY=replay (make bench-replay) measures only the replay speed and
+# the writers: no peers, no BPF, no root.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -17,13 +19,36 @@ BIN="$OUT/bench"
 CC=${CC:-cc}
 WARN="-Wall -Wextra -Wshadow -Wformat=2 -Wno-unused-parameter"
 
-if [ "$(id -u)" -ne 0 ]; then
+ONLY=${BENCH_ONLY:-}
+if [ "$ONLY" != replay ] && [ "$(id -u)" -ne 0 ]; then
 	echo "bench: needs root (it loads BPF tracers): sudo make bench" >&2
 	exit 1
 fi
 mkdir -p "$BIN/peers"
 SKIPPED="$BIN/skipped.txt"
 : >"$SKIPPED"
+
+# Drivers of proctrace's own objects: what the Makefile built, without
+# main and the live source (the BPF loader).
+build_drivers() {
+	core=$(find "$OUT/src" -name '*.o' 2>/dev/null |
+		grep -v -E '/(main|loader|live)\.o$' | sort | tr '\n' ' ')
+	for driver in "$@"; do
+		rm -f "$BIN/$driver"
+		# shellcheck disable=SC2086
+		$CC -O2 $WARN -Iinclude -I"$OUT" -D_GNU_SOURCE "bench/$driver.c" $core \
+			-o "$BIN/$driver" ||
+			echo "bench: bench/$driver.c did not build; its rows are left out" >&2
+	done
+}
+
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+if [ "$ONLY" = replay ]; then
+	build_drivers writer_bench replay_gen
+	exec "$PY" bench/bench.py "$PROCTRACE" "$OUT"
+fi
 
 # ---- peers: package, then the binaries it must provide ----
 
@@ -81,20 +106,6 @@ if ! $CC -O2 -static bench/nop.c -o "$BIN/ptnop" 2>/dev/null; then
 	echo "bench: no static libc; the exec'd no-op is dynamically linked" >&2
 	$CC -O2 bench/nop.c -o "$BIN/ptnop"
 fi
-# Drivers of proctrace's own objects: what the Makefile built, without
-# main and the live source (the BPF loader).
-core=$(find "$OUT/src" -name '*.o' 2>/dev/null |
-	grep -v -E '/(main|loader|live)\.o$' | sort | tr '\n' ' ')
-rm -f "$BIN/model_bench" "$BIN/writer_bench"
-# shellcheck disable=SC2086
-$CC -O2 $WARN -Iinclude -I"$OUT" -D_GNU_SOURCE bench/writer_bench.c $core \
-	-o "$BIN/writer_bench" ||
-	echo "bench: the writer driver did not build; its row is left out" >&2
-# shellcheck disable=SC2086
-$CC -O2 $WARN -Iinclude -I"$OUT" -D_GNU_SOURCE bench/model_bench.c $core \
-	-o "$BIN/model_bench" ||
-	echo "bench: the model driver did not build; its row is left out" >&2
+build_drivers writer_bench model_bench replay_gen
 
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
 PATH="$BIN/peers:$PATH" BENCH_SKIPPED="$SKIPPED" exec "$PY" bench/bench.py "$PROCTRACE" "$OUT"

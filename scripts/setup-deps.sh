@@ -1,11 +1,14 @@
 #!/bin/sh
-# Install the Debian packages proctrace needs to build and test, if missing.
+# Install the Debian packages proctrace needs to build and test, if missing,
+# and those named as arguments.
 # Quiet and quick when everything is there; needs root only to install.
 set -eu
 
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev \
 uthash-dev make gcc pkg-config python3 libxml2-utils sqlite3 util-linux jq \
 pandoc debhelper"
+# Packages a target needs beyond these (make fuzz, make check-valgrind).
+pkgs="$pkgs $*"
 
 missing=""
 for p in $pkgs; do

@@ -53,6 +53,18 @@ void pt_buf_free(struct pt_buf *b)
 
 void pt_buf_put(struct pt_buf *b, const void *p, size_t n)
 {
+	if (n < b->cap - b->len && !b->failed) {
+		if (n)
+			memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
+	pt_buf_put_grow(b, p, n);
+}
+
+void pt_buf_put_grow(struct pt_buf *b, const void *p, size_t n)
+{
 	if (!buf_reserve(b, n))
 		return;
 	if (n)
@@ -64,11 +76,6 @@ void pt_buf_put(struct pt_buf *b, const void *p, size_t n)
 void pt_buf_puts(struct pt_buf *b, const char *s)
 {
 	pt_buf_put(b, s, strlen(s));
-}
-
-void pt_buf_putc(struct pt_buf *b, char c)
-{
-	pt_buf_put(b, &c, 1);
 }
 
 void pt_buf_fill(struct pt_buf *b, char c, size_t n)
@@ -134,11 +141,24 @@ int pt_file_flush(FILE *f)
 
 void pt_buf_put_u64(struct pt_buf *b, unsigned long long v)
 {
+	/* Two digits per division: numbers are most of a row. */
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
 	char digits[20];
 	size_t n = sizeof(digits);
 
-	do
-		digits[--n] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
+	while (v >= 100) {
+		n -= 2;
+		memcpy(digits + n, pairs + (v % 100) * 2, 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		n -= 2;
+		memcpy(digits + n, pairs + v * 2, 2);
+	} else {
+		digits[--n] = (char)('0' + v);
+	}
 	pt_buf_put(b, digits + n, sizeof(digits) - n);
 }

@@ -2,7 +2,9 @@
 /* Names, wait statuses, CPU time, wall-clock time, and the two text
  * encodings every writer shares: shell quoting for argv and escaping for raw
  * kernel text. Pure functions: no I/O, no global state. */
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -382,8 +384,10 @@ struct pt_clock pt_clock_now(void)
  * instants before 1970 still print a sane fraction. */
 static void real_time(const struct pt_clock *c, __u64 ts_ns, time_t *sec, long *nsec)
 {
-	int64_t real = (int64_t)ts_ns + c->boot_to_real_ns;
-	int64_t s = real / 1000000000, ns = real % 1000000000;
+	/* In 128 bits: a replayed ts_ns may be any 64-bit value, and the sum
+	 * of two that fit is all the time column can name. */
+	__int128 real = (__int128)ts_ns + c->boot_to_real_ns;
+	int64_t s = (int64_t)(real / 1000000000), ns = (int64_t)(real % 1000000000);
 
 	if (ns < 0) {
 		ns += 1000000000;
@@ -393,19 +397,80 @@ static void real_time(const struct pt_clock *c, __u64 ts_ns, time_t *sec, long *
 	*nsec = (long)ns;
 }
 
+/* The calendar by arithmetic (civil dates from and to day numbers, in
+ * 400-year eras): a writer formats a time on every row, and gmtime and
+ * strftime cost more than the rest of the row. */
+int64_t pt_days_from_civil(int64_t y, unsigned month, unsigned day)
+{
+	int64_t era, yoe, doy, doe;
+	unsigned mp = month > 2 ? month - 3 : month + 9;
+
+	y -= month <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * mp + 2) / 5 + day - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS" for years 1000 to 9999, the ones strftime's %Y
+ * writes with four digits; false for the others. */
+static bool utc_seconds(time_t sec, char out[20])
+{
+	int64_t days = sec / 86400, rem = sec % 86400, era, doe, yoe, y, doy, mp;
+	unsigned vals[6], i;
+
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	days += 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	vals[1] = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	y = yoe + era * 400 + (vals[1] <= 2);
+	if (y < 1000 || y > 9999)
+		return false;
+	vals[0] = (unsigned)y;
+	vals[2] = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	vals[3] = (unsigned)(rem / 3600);
+	vals[4] = (unsigned)(rem / 60 % 60);
+	vals[5] = (unsigned)(rem % 60);
+	memcpy(out, "0000-00-00T00:00:00", 20);
+	for (i = 0; i < 4; i++, vals[0] /= 10)
+		out[3 - i] = (char)('0' + vals[0] % 10);
+	for (i = 1; i < 6; i++) {
+		out[2 + 3 * i] = (char)('0' + vals[i] / 10);
+		out[3 + 3 * i] = (char)('0' + vals[i] % 10);
+	}
+	return true;
+}
+
 void pt_format_utc(struct pt_buf *out, const struct pt_clock *c, __u64 ts_ns)
 {
-	char date[32];
+	char date[32], us[8];
 	struct tm tm;
 	time_t sec;
-	long nsec;
+	long nsec, v;
+	int i;
 
 	real_time(c, ts_ns, &sec, &nsec);
-	if (!gmtime_r(&sec, &tm) || !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm)) {
-		pt_buf_printf(out, "@%lld.%09ld", (long long)sec, nsec);
-		return;
+	if (!utc_seconds(sec, date)) {
+		if (!gmtime_r(&sec, &tm) ||
+		    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm)) {
+			pt_buf_printf(out, "@%lld.%09ld", (long long)sec, nsec);
+			return;
+		}
 	}
-	pt_buf_printf(out, "%s.%06ldZ", date, nsec / 1000);
+	pt_buf_puts(out, date);
+	us[0] = '.';
+	for (i = 6, v = nsec / 1000; i > 0; i--, v /= 10)
+		us[i] = (char)('0' + v % 10);
+	us[7] = 'Z';
+	pt_buf_put(out, us, sizeof(us));
 }
 
 void pt_format_local_ms(struct pt_buf *out, const struct pt_clock *c, __u64 ts_ns)

@@ -11,6 +11,7 @@ import subprocess
 import time
 from .common import HERE, KINDS
 from .runs import default_ring_loss
+from .replay import replay_markdown, replay_targets
 
 
 # ----------------------------------------------------------------- report
@@ -150,6 +151,7 @@ def evaluate(s, results):
               ", ".join(f"{m['name']}: {m['events_per_s'] / 1e6:.2f} M/s" for m in model))
     else:
         t.add("model ingests >= 1,000,000 events/s", None, "model driver not built")
+    replay_targets(t, results.get("replay"))
     return t
 
 
@@ -190,6 +192,33 @@ def machine_info(s):
     with open("/proc/loadavg") as f:
         info["load"] = f.read().split()[0]
     return info
+
+
+def writers_markdown(writers):
+    """The writers' cost per event, CSV beside JSON Lines and the stream."""
+    if not writers:
+        return []
+    return ["Userspace per event, the writers alone (bench/writer_bench.c: the storm of "
+            "bench/storm_events.h written into /dev/null, only the writer timed; json is "
+            "the JSON Lines writer, -j):\n",
+            table(["writer", "events", "ns per event", "events/s"],
+                  [[x["name"], x["events"], f"{x['ns_per_event']:.0f}",
+                    f"{1e9 / max(x['ns_per_event'], 1):,.0f}"] for x in writers]) + "\n"]
+
+
+def replay_only_report(s, results, targets, info):
+    """BENCH_ONLY=replay: the replay and writer figures, without the storms."""
+    lines = ["# proctrace replay and writer benchmark\n",
+             f"Written by `make bench-replay` on "
+             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+             f"{' (BENCH_QUICK=1: small sizes)' if s.quick else ''}.\n",
+             f"Machine: {info['cpu']}, kernel {info['kernel']}; load average {info['load']} "
+             "at the start.\n",
+             f"proctrace binary: {info['binary']}.\n"]
+    lines += replay_markdown(results["replay"], table)
+    lines += writers_markdown(results["writers"])
+    lines += ["## Targets\n", targets.render()]
+    return "\n".join(lines) + "\n"
 
 
 def report(s, results, targets, info):
@@ -308,13 +337,10 @@ def report(s, results, targets, info):
           f"{idle['cpu_us_per_s']:.0f} µs of CPU per second, {idle['wakeups_per_s']:.1f} "
           f"wakeups per second. This floor is in every 'tracer CPU' figure above "
           f"(per 10k processes it is larger the slower the storm).\n")
-    if results["writers"]:
-        w("Userspace per event, the writers alone (bench/writer_bench.c: the storm of "
-          "bench/storm_events.h written into /dev/null, only the writer timed):\n")
-        w(table(["writer", "events", "ns per event", "events/s"],
-                [[x["name"], x["events"], f"{x['ns_per_event']:.0f}",
-                  f"{1e9 / max(x['ns_per_event'], 1):,.0f}"] for x in results["writers"]])
-          + "\n")
+    for line in writers_markdown(results["writers"]):
+        w(line)
+    for line in replay_markdown(results.get("replay"), table):
+        w(line)
     w("## Tree building (the model)\n")
     if results["model"]:
         w(table(["model", "events", "processes", "seconds", "events/s", "peak RSS MB"],

@@ -18,6 +18,7 @@ class Settings:
         self.pingpong = os.path.join(self.bindir, "ptpingpong")
         self.model_bench = os.path.join(self.bindir, "model_bench")
         self.writer_bench = os.path.join(self.bindir, "writer_bench")
+        self.replay_gen = os.path.join(self.bindir, "replay_gen")
         self.quick = os.environ.get("BENCH_QUICK", "") == "1"
         self.rounds = env_int("BENCH_ROUNDS", 3 if self.quick else 7)
         if self.quick:
@@ -34,7 +35,12 @@ class Settings:
         # --sched's context-switch storm: round trips (each process
         # switches out twice per round trip)
         self.sched_round_trips = 20000 if self.quick else 200000
-        self.results = os.environ.get("BENCH_RESULTS", os.path.join(HERE, "results.md"))
+        self.replay_rows = env_int("BENCH_REPLAY_ROWS", 200000 if self.quick else 1000000)
+        self.replay_runs = env_int("BENCH_REPLAY_RUNS", 3 if self.quick else 5)
+        # BENCH_ONLY=replay: the replay and writer figures alone, no BPF.
+        self.only = os.environ.get("BENCH_ONLY", "")
+        default = "results-replay.md" if self.only == "replay" else "results.md"
+        self.results = os.environ.get("BENCH_RESULTS", os.path.join(HERE, default))
         self.skipped = read_skipped(os.environ.get("BENCH_SKIPPED", ""))
 
 

@@ -19,8 +19,22 @@ struct pt_buf {
 void pt_buf_reset(struct pt_buf *b); /* len = 0, keeps memory, clears failed */
 void pt_buf_free(struct pt_buf *b);
 void pt_buf_put(struct pt_buf *b, const void *p, size_t n);
+/* pt_buf_putc's path when the buffer must grow (or has failed). */
+void pt_buf_put_grow(struct pt_buf *b, const void *p, size_t n);
+
+/* Inline while the byte fits: the writers append single bytes tens of
+ * times per row. */
+static inline void pt_buf_putc(struct pt_buf *b, char c)
+{
+	if (b->len + 1 < b->cap && !b->failed) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return;
+	}
+	pt_buf_put_grow(b, &c, 1);
+}
+
 void pt_buf_puts(struct pt_buf *b, const char *s);
-void pt_buf_putc(struct pt_buf *b, char c);
 void pt_buf_fill(struct pt_buf *b, char c, size_t n); /* c, n times */
 /* Decimal, without printf: the writers' hottest path. */
 void pt_buf_put_u64(struct pt_buf *b, unsigned long long v);

@@ -73,7 +73,11 @@ struct pt_clock {
 struct pt_clock pt_clock_now(void);
 /* CLOCK_BOOTTIME now, in ns: the clock of pt_task.ts_ns. */
 __u64 pt_boottime_ns(void);
-/* "2026-11-25T17:34:37.123456Z" */
+/* Days since 1970-01-01 of a date of the proleptic Gregorian calendar (as
+ * timegm counts them): a day beyond its month's end runs into the next. */
+int64_t pt_days_from_civil(int64_t y, unsigned month, unsigned day);
+/* "2026-11-25T17:34:37.123456Z"; "@SECONDS.NNNNNNNNN" for a time outside
+ * the years gmtime can give. */
 void pt_format_utc(struct pt_buf *out, const struct pt_clock *c, __u64 ts_ns);
 /* "17:34:37.123" in local time */
 void pt_format_local_ms(struct pt_buf *out, const struct pt_clock *c, __u64 ts_ns);

@@ -31,13 +31,8 @@ struct pt_file_source {
 static bool recover_clock(FILE *f, struct pt_clock *clock)
 {
 	struct pt_replay *r = pt_replay_open(f, NULL, 0);
-	const struct pt_event *ev;
-	bool ok = false;
+	bool ok = r && pt_replay_scan_clock(r, clock);
 
-	while (r && pt_replay_next(r, &ev, NULL, 0) > 0)
-		;
-	if (r)
-		ok = pt_replay_clock(r, clock);
 	pt_replay_close(r);
 	return fseek(f, 0, SEEK_SET) == 0 && ok;
 }

@@ -96,14 +96,21 @@ static int unicode_escape(struct jp *j, struct pt_buf *out)
 	return 0;
 }
 
-/* A string (j->p on its quote), decoded into out, NUL-terminated. */
-static int string_value(struct jp *j, struct pt_buf *out)
+/* Printable ASCII but the quote and the backslash: taken as it is. */
+static const bool plain_ascii[256] = {
+	[' '] = 1,
+	['!'] = 1,
+	['#' ... '['] = 1,
+	[']' ... '~'] = 1,
+};
+
+/* A string (j->p on its quote), decoded onto the end of out. */
+static int string_append(struct jp *j, struct pt_buf *out)
 {
 	static const char simple[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
 	const char *e;
 	size_t len;
 
-	pt_buf_reset(out);
 	skip_ws(j);
 	if (j->p >= j->end || *j->p != '"')
 		return jerr(j, "expected a string");
@@ -112,8 +119,7 @@ static int string_value(struct jp *j, struct pt_buf *out)
 		const char *run = j->p;
 
 		/* Plain ASCII goes in at once: most of every line. */
-		while (j->p < j->end && (unsigned char)*j->p >= 0x20 &&
-		       (unsigned char)*j->p < 0x80 && *j->p != '"' && *j->p != '\\')
+		while (j->p < j->end && plain_ascii[(unsigned char)*j->p])
 			j->p++;
 		if (j->p > run) {
 			pt_buf_put(out, run, j->p - run);
@@ -147,8 +153,18 @@ static int string_value(struct jp *j, struct pt_buf *out)
 	if (j->p >= j->end)
 		return jerr(j, "string not closed");
 	j->p++;
-	pt_buf_putc(out, '\0');
 	return out->failed ? replay_report(j->r, -ENOMEM, "out of memory") : 0;
+}
+
+/* A string decoded into out, NUL-terminated. */
+static int string_value(struct jp *j, struct pt_buf *out)
+{
+	int err;
+
+	pt_buf_reset(out);
+	err = string_append(j, out);
+	pt_buf_putc(out, '\0');
+	return err ?: (out->failed ? replay_report(j->r, -ENOMEM, "out of memory") : 0);
 }
 
 /* An integer as the writer makes them: -?[0-9]+, no leading zeros. */
@@ -205,18 +221,34 @@ static int argv_value(struct jp *j)
 	return 0;
 }
 
-/* Keys come in the table's order: the one after the last is tried first. */
+/* Keys come in the table's order, some left out: the search starts after
+ * the last one found and wraps around. */
 static const struct pt_field_def *detail_def(const char *key, unsigned *hint)
 {
-	unsigned k = *hint;
+	unsigned i, k;
 
-	if (k >= PT_NDKEYS || strcmp(pt_detail_keys[k].name, key))
-		for (k = 0; k < PT_NDKEYS && strcmp(pt_detail_keys[k].name, key); k++)
-			;
-	if (k == PT_NDKEYS)
-		return NULL;
-	*hint = k + 1;
-	return &pt_detail_keys[k];
+	for (i = 0; i < PT_NDKEYS; i++) {
+		k = (*hint + i) % PT_NDKEYS;
+		if (replay_same(pt_detail_keys[k].name, key)) {
+			*hint = k + 1;
+			return &pt_detail_keys[k];
+		}
+	}
+	return NULL;
+}
+
+/* "0x" and v in lowercase hex, at least width digits (printf's %0*llx). */
+static void put_hex(struct pt_buf *b, __u64 v, int width)
+{
+	char d[2 + 16];
+	int n = 0, i;
+
+	do
+		d[2 + n++] = "0123456789abcdef"[v & 0xf];
+	while ((v >>= 4) != 0 || n < width);
+	pt_buf_put(b, "0x", 2);
+	for (i = n - 1; i >= 0; i--)
+		pt_buf_putc(b, d[2 + i]);
 }
 
 static int detail_entry(struct jp *j, const char *key, unsigned *hint)
@@ -225,7 +257,7 @@ static int detail_entry(struct jp *j, const char *key, unsigned *hint)
 	const struct pt_field_def *d = detail_def(key, hint);
 	char raw[PT_PATH_MAX];
 	size_t len;
-	char *end;
+	__u64 v;
 
 	pt_buf_puts(&r->jvals, key);
 	pt_buf_putc(&r->jvals, '=');
@@ -245,7 +277,11 @@ static int detail_entry(struct jp *j, const char *key, unsigned *hint)
 		if (number_value(j, false, &r->jtext))
 			return -EINVAL;
 		pt_buf_putc(&r->jtext, '\0');
-		pt_buf_printf(&r->jvals, "0x%04llx", strtoull(r->jtext.data, &end, 10));
+		/* Beyond 64 bits it saturates, as strtoull does: the reader
+		 * then refuses it as too large a status. */
+		if (!replay_parse_u64(r->jtext.data, UINT64_MAX, &v))
+			v = UINT64_MAX;
+		put_hex(&r->jvals, v, 4);
 	} else {
 		/* integers, and the lost event's per-kind counts */
 		if (number_value(j, true, &r->jvals))
@@ -257,7 +293,7 @@ static int detail_entry(struct jp *j, const char *key, unsigned *hint)
 /* detail: the object's pairs as the CSV's key=value words, in order. */
 static int detail_value(struct jp *j)
 {
-	struct pt_buf key = { 0 };
+	struct pt_buf *key = &j->r->jkey;
 	unsigned hint = 0;
 	bool first = true;
 	int err = 0;
@@ -267,36 +303,59 @@ static int detail_value(struct jp *j)
 	if (eat(j, '}'))
 		return 0;
 	do {
-		err = string_value(j, &key);
+		err = string_value(j, key);
 		if (!err && !eat(j, ':'))
 			err = jerr(j, "expected ':'");
-		if (!err && (!key.data[0] || strpbrk(key.data, " =")))
+		if (!err && (!key->data[0] || strpbrk(key->data, " =")))
 			err = jerr(j, "detail: bad key");
 		if (!err && !first)
 			pt_buf_putc(&j->r->jvals, ' ');
 		if (!err)
-			err = detail_entry(j, key.data, &hint);
+			err = detail_entry(j, key->data, &hint);
 		first = false;
 	} while (!err && eat(j, ','));
-	pt_buf_free(&key);
 	if (!err && !eat(j, '}'))
 		err = jerr(j, "detail: expected ',' or '}'");
 	return err;
 }
 
-/* Keys come in the schema's order from the writer: the one after the last
- * is tried first. */
+/* Keys come in the schema's order from the writer, absent ones left out:
+ * the search starts after the last one found and wraps around. */
 static int column_of(const char *key, int *hint)
 {
-	int c = *hint;
+	int i, c;
 
-	if (c < PT_NCOLS && strcmp(pt_col_name(c), key))
-		for (c = 0; c < PT_NCOLS && strcmp(pt_col_name(c), key); c++)
-			;
-	if (c == PT_NCOLS)
+	for (i = 0; i < PT_NCOLS; i++) {
+		c = (*hint + i) % PT_NCOLS;
+		if (replay_same(pt_col_name(c), key)) {
+			*hint = c + 1;
+			return c;
+		}
+	}
+	return -1;
+}
+
+/* The writer's keys have no escapes: matched in place, without decoding,
+ * from the hint on (c < 0 and nothing consumed when none is). */
+static int raw_column(struct jp *j, int *hint)
+{
+	const char *p = j->p + 1, *name;
+	int i, c, k;
+
+	if (j->p >= j->end || *j->p != '"')
 		return -1;
-	*hint = c + 1;
-	return c;
+	for (i = 0; i < PT_NCOLS; i++) {
+		c = (*hint + i) % PT_NCOLS;
+		name = pt_col_name(c);
+		for (k = 0; name[k] && p + k < j->end && p[k] == name[k]; k++)
+			;
+		if (!name[k] && p + k < j->end && p[k] == '"') {
+			j->p = p + k + 1;
+			*hint = c + 1;
+			return c;
+		}
+	}
+	return -1;
 }
 
 static int member(struct jp *j, struct pt_buf *key, int *hint)
@@ -307,9 +366,11 @@ static int member(struct jp *j, struct pt_buf *key, int *hint)
 
 	skip_ws(j);
 	at = j->p; /* a bad key is shown where it starts */
-	if (string_value(j, key))
+	c = raw_column(j, hint);
+	if (c < 0 && string_value(j, key))
 		return -EINVAL;
-	c = column_of(key->data, hint);
+	if (c < 0)
+		c = column_of(key->data, hint);
 	if (c < 0 || r->jstart[c] != SIZE_MAX) {
 		j->p = at;
 		return jerr(j, c < 0 ? "not a proctrace column" : "column given twice");
@@ -325,9 +386,7 @@ static int member(struct jp *j, struct pt_buf *key, int *hint)
 		err = argv_value(j);
 		break;
 	case PT_TYPE_TEXT:
-		err = string_value(j, &r->jtext);
-		if (!err)
-			pt_buf_puts(&r->jvals, r->jtext.data);
+		err = string_append(j, &r->jvals);
 		break;
 	default:
 		err = number_value(j, false, &r->jvals);
@@ -338,19 +397,17 @@ static int member(struct jp *j, struct pt_buf *key, int *hint)
 
 static int parse_object(struct jp *j)
 {
-	struct pt_buf key = { 0 };
 	int err = 0, hint = 0;
 
 	if (!eat(j, '{'))
 		return jerr(j, "expected '{'");
 	if (!eat(j, '}')) {
 		do
-			err = member(j, &key, &hint);
+			err = member(j, &j->r->jkey, &hint);
 		while (!err && eat(j, ','));
 		if (!err && !eat(j, '}'))
 			err = jerr(j, "expected ',' or '}'");
 	}
-	pt_buf_free(&key);
 	skip_ws(j);
 	if (!err && j->p != j->end)
 		err = jerr(j, "text after the object");
@@ -394,10 +451,46 @@ static int read_line(struct pt_replay *r)
 	return r->jline.failed ? replay_report(r, -ENOMEM, "out of memory") : 1;
 }
 
-int replay_read_json(struct pt_replay *r)
+/* The values are the row's fields, where they are in jvals; absent ones
+ * are one empty field at the end. 1, or -ENOMEM. */
+static int values_to_row(struct pt_replay *r)
+{
+	struct pt_buf swap;
+	size_t empty = r->jvals.len;
+	int c;
+
+	pt_buf_putc(&r->jvals, '\0');
+	if (r->jvals.failed)
+		return replay_report(r, -ENOMEM, "out of memory");
+	for (c = 0; c < PT_NCOLS; c++)
+		r->starts[c] = r->jstart[c] != SIZE_MAX ? r->jstart[c] : empty;
+	r->nfields = PT_NCOLS;
+	swap = r->row;
+	r->row = r->jvals;
+	r->jvals = swap;
+	return 1;
+}
+
+/* The line's object into r->row: 1, or < 0 with r->msg. */
+static int parse_line(struct pt_replay *r)
 {
 	struct jp j = { .r = r };
-	int ret, c;
+	int ret;
+
+	j.s = j.p = r->jline.len ? r->jline.data : "";
+	j.end = j.s + r->jline.len;
+	if (memchr(j.s, '\0', r->jline.len))
+		return malformed(r, "NUL byte");
+	ret = parse_object(&j);
+	if (ret)
+		return ret;
+	return values_to_row(r);
+}
+
+/* The next line into r->jline, the row state reset: 1, 0 at the end, < 0. */
+static int next_line(struct pt_replay *r)
+{
+	int c;
 
 	pt_buf_reset(&r->jline);
 	pt_buf_reset(&r->jvals);
@@ -409,25 +502,76 @@ int replay_read_json(struct pt_replay *r)
 	r->row_line = r->line;
 	for (c = 0; c < PT_NCOLS; c++)
 		r->jstart[c] = SIZE_MAX;
-	ret = read_line(r);
+	return read_line(r);
+}
+
+int replay_read_json(struct pt_replay *r)
+{
+	int ret = next_line(r);
+
+	return ret <= 0 ? ret : parse_line(r);
+}
+
+/* At p, `"key":` and a value of plain bytes (digits, or a string without
+ * escapes) followed by a comma: the value in [*v, *e), and what follows
+ * the comma; NULL when the line is not so. */
+static const char *head_member(const char *p, const char *end, const char *key, bool quoted,
+			       const char **v, const char **e)
+{
+	size_t n = strlen(key);
+
+	if ((size_t)(end - p) < n + 4 || p[0] != '"' || memcmp(p + 1, key, n) || p[n + 1] != '"' ||
+	    p[n + 2] != ':')
+		return NULL;
+	p += n + 3;
+	if (quoted && *p++ != '"')
+		return NULL;
+	*v = p;
+	if (quoted) {
+		while (p < end && plain_ascii[(unsigned char)*p])
+			p++;
+		if (p == end || *p++ != '"')
+			return NULL;
+		*e = p - 1;
+	} else {
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+		*e = p;
+		/* as number_value takes them: digits, no leading zero */
+		if (*e == *v || (**v == '0' && *e - *v > 1))
+			return NULL;
+	}
+	return p < end && *p == ',' ? p + 1 : NULL;
+}
+
+/* For the clock pass: the writer's lines begin {"ts_ns":N,"time":"T",
+ * "event":"E", and those three are taken from there, the rest of the line
+ * unread; another line is parsed whole. 1, 0 at the end, < 0. */
+int replay_read_json_head(struct pt_replay *r)
+{
+	static const char *const keys[] = { "ts_ns", "time", "event" };
+	static const enum pt_col cols[] = { PT_COL_TS_NS, PT_COL_TIME, PT_COL_EVENT };
+	const char *p, *end, *v = NULL, *e = NULL;
+	int ret, i, c;
+
+	ret = next_line(r);
 	if (ret <= 0)
 		return ret;
-	j.s = j.p = r->jline.len ? r->jline.data : "";
-	j.end = j.s + r->jline.len;
-	if (memchr(j.s, '\0', r->jline.len))
-		return malformed(r, "NUL byte");
-	ret = parse_object(&j);
-	if (ret)
-		return ret;
-	/* The fields in the CSV's order; absent ones empty. */
-	for (c = 0; c < PT_NCOLS; c++) {
-		r->starts[c] = r->row.len;
-		if (r->jstart[c] != SIZE_MAX)
-			pt_buf_puts(&r->row, r->jvals.data + r->jstart[c]);
-		pt_buf_putc(&r->row, '\0');
+	p = r->jline.len ? r->jline.data : "";
+	end = p + r->jline.len;
+	if (*p++ != '{')
+		return parse_line(r);
+	for (i = 0; i < 3; i++) {
+		p = head_member(p, end, keys[i], i > 0, &v, &e);
+		if (!p) {
+			pt_buf_reset(&r->jvals);
+			for (c = 0; c < PT_NCOLS; c++)
+				r->jstart[c] = SIZE_MAX;
+			return parse_line(r);
+		}
+		r->jstart[cols[i]] = r->jvals.len;
+		pt_buf_put(&r->jvals, v, (size_t)(e - v));
+		pt_buf_putc(&r->jvals, '\0');
 	}
-	r->nfields = PT_NCOLS;
-	if (r->row.failed || r->jvals.failed)
-		return replay_report(r, -ENOMEM, "out of memory");
-	return 1;
+	return values_to_row(r);
 }

@@ -46,7 +46,7 @@ static const char *detail_find(const struct pt_replay *r, const char *key)
 	unsigned i;
 
 	for (i = 0; i < r->npairs; i++)
-		if (!strcmp(r->pairs[i].key, key))
+		if (replay_same(r->pairs[i].key, key))
 			return r->pairs[i].val;
 	return NULL;
 }
@@ -695,6 +695,7 @@ void pt_replay_close(struct pt_replay *r)
 	pt_buf_free(&r->jline);
 	pt_buf_free(&r->jvals);
 	pt_buf_free(&r->jtext);
+	pt_buf_free(&r->jkey);
 	free(r->ev);
 	free(r);
 }

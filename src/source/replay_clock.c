@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* The wall clock a file was written with, recovered from its time column. */
-#include <time.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -27,8 +26,7 @@ static bool fixed_digits(const char *s, int n, int *v)
 static bool parse_utc_us(const char *s, __int128 *us)
 {
 	int y, mo, d, h, mi, sec, frac;
-	struct tm tm = { 0 };
-	time_t t;
+	int64_t t;
 
 	if (strlen(s) != 27 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
 	    s[16] != ':' || s[19] != '.' || s[26] != 'Z')
@@ -40,13 +38,9 @@ static bool parse_utc_us(const char *s, __int128 *us)
 		return false;
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
 		return false;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	t = timegm(&tm);
+	/* timegm's count (a day past the month's end runs into the next),
+	 * without its cost on every row. */
+	t = pt_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
 	*us = (__int128)t * 1000000 + frac;
 	return true;
 }
@@ -122,4 +116,26 @@ bool pt_replay_clock(const struct pt_replay *r, struct pt_clock *clock)
 		return false;
 	clock->boot_to_real_ns = r->off_lo + (r->off_hi - r->off_lo) / 2;
 	return true;
+}
+
+/* The clock pass before a replay of a file: only the columns the clock
+ * comes from, which is a fraction of what reading each event costs. Rows
+ * are taken as pt_replay_next takes them, up to the first one these
+ * columns (or the record itself) show malformed; a row malformed only in
+ * its other columns still counts here. */
+bool pt_replay_scan_clock(struct pt_replay *r, struct pt_clock *clock)
+{
+	int64_t lo = 0, hi = 0;
+	int ret;
+
+	for (;;) {
+		ret = r->json ? replay_read_json_head(r) : replay_read_row(r);
+		if (ret <= 0 || r->nfields != PT_NCOLS ||
+		    !replay_kind_from_name(replay_field(r, PT_COL_EVENT)) ||
+		    replay_col_u64(r, PT_COL_TS_NS, UINT64_MAX, &r->ev->task.ts_ns) ||
+		    replay_time_parse(r, &lo, &hi))
+			break;
+		replay_clock_narrow(r, lo, hi);
+	}
+	return pt_replay_clock(r, clock);
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 /* uthash aborts on allocation failure unless told otherwise; a failed add
  * leaves hh.tbl NULL instead. */
 #define HASH_NONFATAL_OOM 1
@@ -57,6 +58,7 @@ struct pt_replay {
 	struct pt_buf jvals;	 /* ... its values in the CSV's text form */
 	size_t jstart[PT_NCOLS]; /* ... where each begins in jvals; SIZE_MAX: absent */
 	struct pt_buf jtext;	 /* ... one string, decoded */
+	struct pt_buf jkey;	 /* ... one key, decoded */
 	struct pt_buf row;	 /* the row's fields, each NUL-terminated */
 	size_t starts[PT_NCOLS]; /* where each field begins in row */
 	unsigned nfields;
@@ -69,6 +71,13 @@ struct pt_replay {
 	bool have_clock;
 	int64_t off_lo, off_hi; /* boot_to_real_ns that fit every row */
 };
+
+/* !strcmp(a, b), the first byte compared inline: names looked up on every
+ * row mostly differ there. */
+static inline bool replay_same(const char *a, const char *b)
+{
+	return *a == *b && !strcmp(a, b);
+}
 
 /* ---- csv_record.c ---- */
 
@@ -90,6 +99,9 @@ int replay_peek_byte(struct pt_replay *r);
 /* One JSON Lines line into r->row as the CSV reader would have made it
  * (each value in the CSV's text form): 1; 0 at the end; < 0 with r->msg. */
 int replay_read_json(struct pt_replay *r);
+/* The same for the clock pass: only ts_ns, time and event are sure to be
+ * filled (taken from the line's head when it is the writer's). */
+int replay_read_json_head(struct pt_replay *r);
 
 /* ---- text_values.c ---- */
 

@@ -75,7 +75,8 @@ int pt_select_init(struct pt_select *s, const struct pt_filter *f, const struct 
 static int window(struct pt_select *s, const struct pt_event *ev, const struct pt_clock *clock)
 {
 	__u64 ts = ev->task.ts_ns;
-	int64_t wall = (int64_t)ts + clock->boot_to_real_ns;
+	/* 128 bits: a replayed ts_ns may be any 64-bit value. */
+	__int128 wall = (__int128)ts + clock->boot_to_real_ns;
 
 	if (!s->have_t0) {
 		s->have_t0 = true;

@@ -14,18 +14,23 @@
 bool replay_parse_u64(const char *s, __u64 max, __u64 *v)
 {
 	__u64 x = 0;
-	unsigned d;
+	unsigned d, n;
 
 	if (!*s)
 		return false;
+	/* 19 digits cannot overflow: the check per digit only beyond. */
+	for (n = 0; n < 19 && *s >= '0' && *s <= '9'; n++, s++)
+		x = x * 10 + (unsigned)(*s - '0');
 	for (; *s; s++) {
 		if (*s < '0' || *s > '9')
 			return false;
 		d = *s - '0';
-		if (x > (max - d) / 10)
+		if (x > (UINT64_MAX - d) / 10)
 			return false;
 		x = x * 10 + d;
 	}
+	if (x > max)
+		return false;
 	*v = x;
 	return true;
 }
@@ -75,7 +80,7 @@ unsigned replay_kind_from_name(const char *s)
 	unsigned k;
 
 	for (k = 1; k < PT_KIND_MAX; k++)
-		if (!strcmp(pt_kind_name(k), s))
+		if (replay_same(pt_kind_name(k), s))
 			return k;
 	return 0;
 }
@@ -87,14 +92,15 @@ bool replay_signal_from_name(const char *s, int *sig)
 	char buf[16], *end;
 	long n;
 
+	/* Every name pt_signal_name gives starts with SIG. */
+	if (strncmp(s, "SIG", 3))
+		return false;
 	for (n = 1; n <= 64; n++) {
-		if (!strcmp(pt_signal_name((int)n, buf, sizeof(buf)), s)) {
+		if (replay_same(pt_signal_name((int)n, buf, sizeof(buf)) + 3, s + 3)) {
 			*sig = (int)n;
 			return true;
 		}
 	}
-	if (strncmp(s, "SIG", 3))
-		return false;
 	errno = 0;
 	n = strtol(s + 3, &end, 10);
 	if (end == s + 3 || *end || errno || n < INT_MIN || n > INT_MAX ||

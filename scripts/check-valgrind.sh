@@ -1,0 +1,65 @@
+#!/bin/sh
+# make check-valgrind: the unit tests (built without sanitizers, in
+# OUT/valgrind) and replays of real recordings through every output, each
+# under valgrind; any error or leak (definite or indirect) fails.
+#
+#	scripts/check-valgrind.sh OUT
+set -eu
+
+OUT=$1
+VG="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect
+--errors-for-leak-kinds=definite,indirect --track-origins=yes"
+fail=0
+ran=0
+in=/dev/null # the next run's stdin
+
+run() {
+	what=$1
+	want=$2
+	shift 2
+	ran=$((ran + 1))
+	set +e
+	# shellcheck disable=SC2086
+	$VG "$@" <"$in" >"$OUT/valgrind/last.out" 2>"$OUT/valgrind/last.err"
+	rc=$?
+	set -e
+	# 99 is valgrind's: an error or a leak; anything else is the program's.
+	if [ "$rc" -eq 99 ] || { [ "$want" = ok ] && [ "$rc" -ne 0 ]; } ||
+		{ [ "$want" = fails ] && [ "$rc" -eq 0 ]; }; then
+		echo "FAIL $what (exit $rc)"
+		cat "$OUT/valgrind/last.err"
+		fail=1
+	else
+		echo "ok   $what"
+	fi
+}
+
+for t in "$OUT"/valgrind/tests/test_*; do
+	run "$(basename "$t")" ok "$t"
+done
+
+P="$OUT/proctrace"
+csv=tests/fuzz/corpus/fuzz_replay_json/demo-with-header.csv
+json=tests/fuzz/corpus/fuzz_replay_json/demo.jsonl
+views="-t -T -v --ascii --svg /dev/null"
+for f in "$csv" "$json"; do
+	name=${f##*/}
+	# shellcheck disable=SC2086
+	run "replay $name: stream, views, --perfetto, -o, -j" ok "$P" --replay "$f" --color always \
+		$views --perfetto "$OUT/valgrind/trace.json" -o /dev/null -j /dev/null
+	run "replay $name to stdout as CSV" ok "$P" --replay "$f" -o -
+	run "replay $name to stdout as JSON Lines" ok "$P" --replay "$f" -j -
+	in=$f
+	run "replay $name from stdin" ok "$P" --replay - -q -t
+	in=/dev/null
+	pid=$(sed -n '2p' "$csv" | cut -d, -f4)
+	run "replay $name, filtered (-p, -c, --since)" ok "$P" --replay "$f" -q -t -p "$pid" \
+		-c demo --since 0.001 -o /dev/null
+	# A file cut short in its last row: one error, nothing leaked.
+	head -c 1000 "$f" >"$OUT/valgrind/cut"
+	run "replay $name cut short" fails "$P" --replay "$OUT/valgrind/cut" -q -o /dev/null
+	run "replay $name cut short, --lenient" ok "$P" --replay "$OUT/valgrind/cut" -q --lenient \
+		-t -j /dev/null
+done
+echo "check-valgrind: $ran runs, $([ $fail -eq 0 ] && echo "no errors, no leaks" || echo FAILED)"
+exit $fail
