@@ -25,7 +25,7 @@ BPF_WARN := -Wall -Wextra -Wno-unused-parameter
 TEST_WARN := $(WARN) -Wno-unused-parameter
 CFLAGS ?= -g -O2
 CPPFLAGS += -Iinclude -I$(OUT) -D_GNU_SOURCE -DPT_VERSION='"$(VERSION)"'
-LDLIBS += -lbpf -lelf -lz
+LDLIBS += -lbpf -lelf -lz -lcap
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 ifeq ($(V),1)
@@ -100,7 +100,7 @@ $(OUT)/asan/proctrace: $(ASAN_OBJS)
 $(OUT)/asan/tests/%: tests/unit/%.c $(CORE_ASAN_OBJS)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(TEST_WARN) $^ -lcmocka -o $@
+	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(TEST_WARN) $^ -lcmocka -lcap -o $@
 
 $(OUT)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	$(call msg,CC,$@)

@@ -4,7 +4,7 @@
 set -eu
 
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev \
-uthash-dev make gcc pkg-config python3 libxml2-utils sqlite3 util-linux jq"
+uthash-dev libcap-dev make gcc pkg-config python3 libxml2-utils sqlite3 util-linux jq"
 
 missing=""
 for p in $pkgs; do

@@ -21,6 +21,7 @@
 #include "proctrace/decode.h"
 #include "proctrace/filter.h"
 #include "proctrace/pipeline.h"
+#include "proctrace/privileges.h"
 #include "proctrace/source.h"
 #include "proctrace/views.h"
 
@@ -36,8 +37,9 @@ struct app {
 	struct pt_pipeline pipe;
 	struct pt_live *live;
 	struct pt_command cmd;
-	__u64 cmd_done_ns; /* when the command exited */
-	__u64 end_ns;	   /* when tracing stopped */
+	struct pt_user user; /* who proctrace runs as once attached */
+	__u64 cmd_done_ns;   /* when the command exited */
+	__u64 end_ns;	     /* when tracing stopped */
 };
 
 /* With a command, Ctrl-C reaches it from the terminal as it would without
@@ -213,11 +215,42 @@ static int run_replay(struct app *a)
 	return ret ?: show_views(a);
 }
 
+/* Once attached and the snapshot read, the loop runs as the invoking user
+ * with only what it needs (privileges.h). Output files are open by then;
+ * what is created later (the SVG at the end, a reopened output) is created
+ * as that user, with that user's rights, as the user would expect. */
+static int drop_privileges(struct app *a)
+{
+	struct pt_drop d = {
+		.user = &a->user,
+		.keep_kill = a->cmd.pid && a->cmd.uid != a->user.uid,
+		.probe = pt_live_probe,
+		.probe_ctx = a->live,
+	};
+	struct pt_kept kept;
+	char err[512] = "";
+	int ret;
+
+	ret = pt_privileges_drop(&d, &kept, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "proctrace: %s\n", err);
+	else if (a->cfg.verbose)
+		fprintf(stderr, "proctrace: running as uid %u gid %u, capabilities kept:%s%s%s\n",
+			(unsigned)a->user.uid, (unsigned)a->user.gid, kept.bpf ? " bpf" : "",
+			kept.kill ? " kill" : "", kept.bpf || kept.kill ? "" : " none");
+	return ret;
+}
+
 static int run_live(struct app *a)
 {
 	char err[512] = "";
 	int ret;
 
+	ret = pt_invoking_user(&a->user, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "proctrace: %s\n", err);
+		return ret;
+	}
 	ret = check_pids_exist(&a->cfg.filter);
 	if (!ret)
 		ret = install_signals();
@@ -242,6 +275,8 @@ static int run_live(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return ret;
 	}
+	if (!ret && drop_privileges(a))
+		return -EPERM; /* said why: never trace with more than it says */
 	if (!ret && a->cmd.pid)
 		ret = pt_command_release(&a->cmd);
 	if (!ret) {
