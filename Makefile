@@ -56,7 +56,7 @@ WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(WORKLOAD_SRCS))
 SKEL := $(OUT)/proctrace.skel.h
 BPF_OBJ := $(OUT)/proctrace.bpf.o
 
-.PHONY: all deps vmlinux test unit readme-check integration check-asan demo install clean format lint workloads bench
+.PHONY: all deps vmlinux test unit readme-check integration check-asan demo install clean format lint workloads bench stress
 
 all: deps $(OUT)/proctrace
 
@@ -137,6 +137,21 @@ demo: deps $(OUT)/proctrace $(OUT)/workloads/demo
 # prints a table and writes bench/results.md.
 bench: deps $(OUT)/proctrace
 	$(Q)OUT=$(OUT) bench/run.sh $(OUT)/proctrace
+
+# Load held: 60-second storms (STRESS_S=) at full rate under proctrace at
+# its defaults; fails when the loss counts disagree or RSS grows.
+$(OUT)/bench/ptstorm: bench/storm.c | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 $(WARN) -D_GNU_SOURCE $< -lpthread -o $@
+
+$(OUT)/bench/ptnop: bench/nop.c | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -static $< -o $@ 2>/dev/null || $(CC) -O2 $< -o $@
+
+stress: deps $(OUT)/proctrace $(OUT)/bench/ptstorm $(OUT)/bench/ptnop
+	$(Q)python3 bench/stress.py $(OUT)/proctrace $(OUT)/bench
 
 install: $(OUT)/proctrace
 	install -D -m 0755 $(OUT)/proctrace $(DESTDIR)$(PREFIX)/bin/proctrace
