@@ -160,9 +160,13 @@ size_t pt_utf8_seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-static bool is_control(unsigned char c)
+/* A control character of len bytes of valid UTF-8: C0 and DEL, or a C1
+ * control (U+0080-U+009F, C2 80-C2 9F), which terminals may obey as well
+ * (U+009B is CSI, the start of an escape sequence). */
+static bool is_control_seq(const unsigned char *p, size_t len)
 {
-	return c < 0x20 || c == 0x7f;
+	return (len == 1 && (p[0] < 0x20 || p[0] == 0x7f)) ||
+		(len == 2 && p[0] == 0xc2 && p[1] < 0xa0);
 }
 
 static void put_hex_byte(struct pt_buf *out, unsigned char c)
@@ -170,10 +174,15 @@ static void put_hex_byte(struct pt_buf *out, unsigned char c)
 	pt_buf_printf(out, "\\x%02x", c);
 }
 
-/* \n \r \t by name (readable), any other control byte in hex. */
-static void put_control(struct pt_buf *out, unsigned char c)
+/* \n \r \t by name (readable), any other control character in hex. */
+static void put_control(struct pt_buf *out, const unsigned char *p, size_t len)
 {
-	switch (c) {
+	if (len == 2) {
+		put_hex_byte(out, p[0]);
+		put_hex_byte(out, p[1]);
+		return;
+	}
+	switch (p[0]) {
 	case '\n':
 		pt_buf_puts(out, "\\n");
 		break;
@@ -184,7 +193,7 @@ static void put_control(struct pt_buf *out, unsigned char c)
 		pt_buf_puts(out, "\\t");
 		break;
 	default:
-		put_hex_byte(out, c);
+		put_hex_byte(out, p[0]);
 	}
 }
 
@@ -203,8 +212,8 @@ void pt_escape_text(struct pt_buf *out, const char *s, size_t n, unsigned flags)
 			pt_buf_puts(out, "\\\\");
 		else if (c == ' ' && (flags & PT_ESC_SPACE))
 			put_hex_byte(out, c);
-		else if (is_control(c) && (flags & PT_ESC_CONTROL))
-			put_control(out, c);
+		else if (is_control_seq(p + i, len) && (flags & PT_ESC_CONTROL))
+			put_control(out, p + i, len);
 		else
 			pt_buf_put(out, p + i, len);
 		i += len ? len : 1;
@@ -230,7 +239,7 @@ static bool needs_ansi_c(const unsigned char *p, size_t n, unsigned flags)
 		len = pt_utf8_seq_len(p + i, n - i);
 		if (len == 0 || p[i] == '\0')
 			return true;
-		if (is_control(p[i]) && (one_line || (p[i] != '\n' && p[i] != '\t')))
+		if (is_control_seq(p + i, len) && (one_line || (p[i] != '\n' && p[i] != '\t')))
 			return true;
 		i += len;
 	}
@@ -264,8 +273,8 @@ static void put_ansi_c_quoted(struct pt_buf *out, const unsigned char *p, size_t
 			put_hex_byte(out, c);
 		else if (c == '\\' || c == '\'')
 			pt_buf_printf(out, "\\%c", c);
-		else if (is_control(c))
-			put_control(out, c);
+		else if (is_control_seq(p + i, len))
+			put_control(out, p + i, len);
 		else
 			pt_buf_put(out, p + i, len);
 		i += len ? len : 1;
