@@ -29,6 +29,7 @@ import cases_signals  # noqa: E402
 import cases_privileges  # noqa: E402
 import cases_two  # noqa: E402
 import cases_load  # noqa: E402
+import cases_hostile  # noqa: E402
 
 
 class Env:
@@ -70,7 +71,7 @@ def main(argv):
                 + cases_views.TESTS + cases_replay.TESTS + cases_json.TESTS
                 + cases_exact.TESTS + cases_reap.TESTS + cases_signals.TESTS
                 + cases_privileges.TESTS + cases_two.TESTS
-                + cases_load.TESTS
+                + cases_load.TESTS + cases_hostile.TESTS
                 if not argv or any(a in t.__name__ for a in argv)]
     if not selected:
         print("integration: no test matches %s" % " ".join(argv),
