@@ -21,6 +21,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #include "task.bpf.h"
 #include "usage.bpf.h"
 #include "reap.bpf.h"
+#include "clone.bpf.h"
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
@@ -43,6 +44,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	fill_task(&e->task, child);
 	fill_actor(&e->by, parent);
+	fill_clone(&e->clone, parent, child, &e->task);
 	submit(e);
 	return 0;
 }

@@ -52,6 +52,8 @@ struct pt_config {
 	bool timeline;		     /* -T: print the state timeline at the end */
 	bool ascii;		     /* --ascii: tree drawn with ASCII only */
 	const char *svg_path;	     /* --svg FILE: timeline as SVG */
+	const char *perfetto_path;   /* --perfetto FILE: Trace Event Format JSON, "-"
+				      * for stdout; NULL: none */
 	struct pt_when since, until; /* --since, --until: replay's time window */
 	bool lenient;		     /* --lenient: replay skips malformed rows */
 	const char *replay_path;     /* --replay FILE: events from a saved CSV ("-":
