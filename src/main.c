@@ -243,6 +243,30 @@ static int drop_privileges(struct app *a)
 	return ret;
 }
 
+/* Files written when tracing ends are written by the user proctrace now
+ * runs as: one it could not write would be found out only then, the trace
+ * lost. Said now, before tracing. */
+static int check_end_files(const struct app *a)
+{
+	const char *paths[] = { a->cfg.svg_path, a->cfg.perfetto_path };
+	/* The Perfetto file is renamed over its name once whole. */
+	const bool replace[] = { false, true };
+	unsigned i;
+	int err;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		err = paths[i] ? pt_privileges_can_write(paths[i], replace[i]) : 0;
+		if (err) {
+			fprintf(stderr,
+				"proctrace: cannot write %s as uid %u, which proctrace runs as once "
+				"attached: %s\n",
+				paths[i], (unsigned)a->user.uid, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 static int run_live(struct app *a)
 {
 	char err[512] = "";
@@ -277,7 +301,7 @@ static int run_live(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return ret;
 	}
-	if (!ret && drop_privileges(a))
+	if (!ret && (drop_privileges(a) || check_end_files(a)))
 		return -EPERM; /* said why: never trace with more than it says */
 	if (!ret && a->cmd.pid)
 		ret = pt_command_release(&a->cmd);

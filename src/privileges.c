@@ -6,6 +6,7 @@
  * capabilities are cut to what the loop needs. */
 #include <errno.h>
 #include <grp.h>
+#include <libgen.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -208,4 +209,22 @@ int pt_privileges_drop(const struct pt_drop *d, struct pt_kept *kept, char *err,
 	if (d->user->change && d->user->uid != 0 && setuid(0) == 0)
 		return fail(err, errlen, -EPERM, "root could be regained after the drop");
 	return 0;
+}
+
+int pt_privileges_can_write(const char *path, bool replace)
+{
+	char *copy;
+	int ret = 0;
+
+	if (!strcmp(path, "-"))
+		return 0;
+	if (!replace && access(path, F_OK) == 0)
+		return access(path, W_OK) ? -errno : 0;
+	copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	if (access(dirname(copy), W_OK | X_OK))
+		ret = -errno;
+	free(copy);
+	return ret;
 }

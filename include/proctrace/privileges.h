@@ -59,4 +59,10 @@ struct pt_kept {
  * the caller must then stop, not trace with more than it says. */
 int pt_privileges_drop(const struct pt_drop *d, struct pt_kept *kept, char *err, size_t errlen);
 
+/* Whether path can be written after the drop, by the identity proctrace now
+ * has (access() with no capability): the file itself if it exists and
+ * !replace, else its directory (to create it, or to rename a new file over
+ * it). "-" always can. 0 or -errno (-EACCES). */
+int pt_privileges_can_write(const char *path, bool replace);
+
 #endif

@@ -12,8 +12,8 @@ import os
 import signal
 import subprocess
 
-from harness import Check, Failure, run_workload
-from cases import check_top
+from harness import READY, Check, run_workload
+from cases import check_one_error_line, check_top
 from cases_follow import NOBODY, Cleanup, Command, plain_environ
 
 CAP_KILL = 1 << 5
@@ -147,4 +147,28 @@ def test_privileges_command(env):
     ck.raise_if_failed()
 
 
-TESTS = [test_privileges_root, test_privileges_sudo, test_privileges_command]
+def test_privileges_end_file(env):
+    """An SVG to be written at the end where the user proctrace runs as
+    once attached cannot write (a directory only root may write to): one
+    line and exit 1 before tracing, not a lost trace at the end."""
+    rootonly = os.path.join(env.tmp, "rootonly")
+    os.mkdir(rootonly, 0o755)
+    svg = os.path.join(rootonly, "t.svg")
+    p = subprocess.run([env.proctrace, "-q", "-d", "30", "--svg", svg],
+                       capture_output=True, text=True, errors="replace",
+                       stdin=subprocess.DEVNULL, timeout=60,
+                       env=sudo_environ())
+    ck = Check()
+    ck.eq("--svg in a root-only directory under sudo: exit status",
+          p.returncode, 1)
+    check_one_error_line(ck, "--svg in a root-only directory", p.stderr)
+    ck.true(svg in p.stderr and "65534" in p.stderr,
+            "the error line names neither the file nor the uid: %r"
+            % p.stderr.strip())
+    ck.true(READY not in p.stderr, "it started tracing")
+    ck.eq("files left in the directory", os.listdir(rootonly), [])
+    ck.raise_if_failed()
+
+
+TESTS = [test_privileges_root, test_privileges_sudo, test_privileges_command,
+         test_privileges_end_file]
