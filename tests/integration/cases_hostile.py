@@ -60,8 +60,15 @@ def one(ck, rows, what):
     return rows[0]
 
 
+def rows_of(cap, f, role, kind):
+    """Rows of the workload's child ROLE: the whole machine is traced, so
+    its pid may be reused by another process meanwhile."""
+    return [r for r in cap.of(f[role + "_pid"], kind)
+            if r["ppid"] == f["parent_pid"]]
+
+
 def check_exec_size(ck, cap, f, role, argc, size):
-    row = one(ck, cap.of(f[role + "_pid"], "exec"), "exec row of " + role)
+    row = one(ck, rows_of(cap, f, role, "exec"), "exec row of " + role)
     if row is None:
         return
     ck.eq(role + " exec filename", row["filename"], true_path())
@@ -96,21 +103,25 @@ def test_hostile_processes(env):
 
     # the hostile name, on the parent's rename and the child that has it
     p, named = f["parent_pid"], f["named_pid"]
-    rename = one(ck, cap.of(p, "rename"), "rename row of the parent")
+    rename = one(ck, [r for r in cap.of(p, "rename")
+                      if r["ppid"] == f["_pid_of_runner"]],
+                 "rename row of the parent")
     if rename:
         ck.eq("hostile comm (CSV)", unescape(rename["comm"]), comm)
     for kind in ("fork", "exit", "reap"):
-        row = one(ck, cap.of(named, kind), "%s row of the named child" % kind)
+        row = one(ck, rows_of(cap, f, "named", kind),
+                  "%s row of the named child" % kind)
         if row:
             ck.eq("named child %s comm" % kind, unescape(row["comm"]), comm)
     ck.eq("named child's exit code",
-          [r["exit_code"] for r in cap.of(named, "exit")], ["3"])
-    jnamed = [o for o in jrows if o.get("pid") == int(named)]
+          [r["exit_code"] for r in rows_of(cap, f, "named", "exit")], ["3"])
+    jnamed = [o for o in jrows if o.get("pid") == int(named)
+              and o.get("ppid") == int(p)]
     ck.eq("named child's comm (JSON)", {unescape(o["comm"]) for o in jnamed},
           {comm})
 
     # 2,000 renames, one after the other, each from the name before
-    renames = cap.of(f["renamer_pid"], "rename")
+    renames = rows_of(cap, f, "renamer", "rename")
     names = [comm] + [b"r%05d" % i for i in range(int(f["renames"]))]
     ck.eq("renames: (old, new)",
           [(unescape(parse_detail(r["detail"]).get("old_comm", "")),
@@ -123,16 +134,19 @@ def test_hostile_processes(env):
     check_exec_size(ck, cap, f, "big", 2, prog + 128 * 1024)
     check_exec_size(ck, cap, f, "mb", 9, prog + 8 * 128 * 1024)
     ck.eq("one 1 MiB argument: the kernel's errno", f["huge_errno"], "7")
-    ck.eq("one 1 MiB argument: exec rows", cap.of(f["huge_pid"], "exec"), [])
+    ck.eq("one 1 MiB argument: exec rows", rows_of(cap, f, "huge", "exec"),
+          [])
 
     # the hostile path and argument, byte for byte
-    row = one(ck, cap.of(f["path_pid"], "exec"), "exec row through the path")
+    row = one(ck, rows_of(cap, f, "path", "exec"),
+              "exec row through the path")
     if row:
         ck.eq("hostile path (CSV)", unescape(row["filename"]), path)
         ck.eq("comm from the hostile path", unescape(row["comm"]),
               os.path.basename(path)[:15])
     jrow = one(ck, [o for o in jrows if o.get("pid") == int(f["path_pid"])
-                    and o["event"] == "exec"], "JSON exec row through the path")
+                    and o.get("ppid") == int(p) and o["event"] == "exec"],
+               "JSON exec row through the path")
     if jrow:
         ck.eq("hostile path (JSON)", unescape(jrow["filename"]), path)
         ck.eq("hostile argv (JSON)", [unescape(a) for a in jrow["argv"]],

@@ -91,9 +91,13 @@ def traced_demo(env, name, environ, uid, groups):
         raise
     cap = tracer.stop()
     check_top(ck, cap, f, "parent_pid", env.workload("demo"))
+    # by parent too: the whole machine is traced, a pid may be reused
+    parents = {"a_pid": f["parent_pid"], "b_pid": f["parent_pid"],
+               "g_pid": f["a_pid"]}
     for who in ("a_pid", "b_pid", "g_pid"):
         ck.eq("%s: rows of demo's %s" % (name, who),
-              [r["event"] for r in cap.of(f[who]) if r["event"] != "signal"],
+              [r["event"] for r in cap.of(f[who])
+               if r["event"] != "signal" and r["ppid"] == parents[who]],
               ["fork"] + (["setpgid", "stop", "continue"]
                           if who == "a_pid" else [])
               + ["exit", "reap"])
