@@ -33,23 +33,14 @@ import sys
 import tempfile
 import time
 
+from ptbench.procfs import proc_status_kb
+
 DEFAULT_RUNS = ("forkexec:2", "forkexec:16")
 RSS_GROWTH_KB = 2048  # growth allowed after the first 10 s (stdio, heap jitter)
 READY = "proctrace: tracing"
 SUMMARY = re.compile(r"^proctrace: (\d+) events(.*); lost (\d+)$", re.M)
 STREAM_LOST = re.compile(r" lost +lost (\d+) events(?: \((.*)\))?$")
 KINDS = ("fork", "exec", "exit", "reap", "signal", "stop", "continue")
-
-
-def status_kb(pid, key):
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
 
 
 def wait_ready(proc, err_path, timeout=60):
@@ -129,14 +120,14 @@ def run_one(proctrace, bindir, mode, workers, seconds, tmp):
                                  process_group=0)
         rss = []  # (seconds since the storm began, KiB)
         while storm.poll() is None:
-            kb = status_kb(tracer.pid, "VmRSS")
+            kb = proc_status_kb(tracer.pid, "VmRSS")
             if kb is not None:
                 rss.append((time.monotonic() - t0, kb))
             time.sleep(0.5)
         result = json.loads(storm.stdout.read().splitlines()[-1])
         if storm.returncode != 0:
             raise RuntimeError("storm failed: %d" % storm.returncode)
-        peak = status_kb(tracer.pid, "VmHWM")
+        peak = proc_status_kb(tracer.pid, "VmHWM")
         tracer.send_signal(signal.SIGINT)
         rc = tracer.wait(120)
     except BaseException:

@@ -5,12 +5,12 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "proctrace/decode.h"
 #include "proctrace/command.h"
 #include "proctrace/privileges.h"
 
@@ -20,18 +20,6 @@ struct creds {
 	gid_t gid;
 	char name[256];
 };
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 /* Under sudo a command should run as the person who typed it, not root. */
 static int resolve_creds(const struct pt_run_as *who, struct creds *c, char *err, size_t errlen)
@@ -51,7 +39,7 @@ static int resolve_creds(const struct pt_run_as *who, struct creds *c, char *err
 		if (!pw && *who->user && !*end)
 			pw = getpwuid(uid);
 		if (!pw)
-			return fail(err, errlen, -ENOENT, "no such user: %s", who->user);
+			return pt_set_err(err, errlen, -ENOENT, "no such user: %s", who->user);
 		c->uid = pw->pw_uid;
 		c->gid = pw->pw_gid;
 		snprintf(c->name, sizeof(c->name), "%s", pw->pw_name);
@@ -131,14 +119,14 @@ int pt_command_spawn(struct pt_command *c, char **argv, const struct pt_run_as *
 	if (ret)
 		return ret;
 	if (pipe2(fds, O_CLOEXEC))
-		return fail(err, errlen, -errno, "pipe: %s", strerror(errno));
+		return pt_set_err(err, errlen, -errno, "pipe: %s", strerror(errno));
 	fflush(NULL);
 	c->pid = fork();
 	if (c->pid < 0) {
 		ret = -errno;
 		close(fds[0]);
 		close(fds[1]);
-		return fail(err, errlen, ret, "fork: %s", strerror(-ret));
+		return pt_set_err(err, errlen, ret, "fork: %s", strerror(-ret));
 	}
 	c->uid = cr.uid;
 	if (c->pid == 0) {

@@ -2,6 +2,7 @@
 /* Names, wait statuses, CPU time, wall-clock time, and the two text
  * encodings every writer shares: shell quoting for argv and escaping for raw
  * kernel text. Pure functions: no I/O, no global state. */
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -427,4 +428,14 @@ void pt_format_local_ms(struct pt_buf *out, const struct pt_clock *c, __u64 ts_n
 		return;
 	}
 	pt_buf_printf(out, "%s.%03ld", hms, nsec / 1000000);
+}
+
+int pt_set_err(char *err, size_t errlen, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return ret;
 }

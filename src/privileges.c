@@ -8,26 +8,14 @@
 #include <grp.h>
 #include <libgen.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+#include "proctrace/decode.h"
 #include "proctrace/privileges.h"
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 static int parse_id(const char *s, unsigned long *out)
 {
@@ -70,7 +58,7 @@ int pt_invoking_user(struct pt_user *u, char *err, size_t errlen)
 		return 0;
 	}
 	if (parse_id(getenv("SUDO_UID"), &uid) || parse_id(getenv("SUDO_GID"), &gid))
-		return fail(err, errlen, -EINVAL, "SUDO_UID/SUDO_GID are not numbers");
+		return pt_set_err(err, errlen, -EINVAL, "SUDO_UID/SUDO_GID are not numbers");
 	u->uid = uid;
 	u->gid = gid;
 	u->change = u->uid != geteuid() || u->gid != getegid();
@@ -92,15 +80,16 @@ static int clear_inherited_sets(char *err, size_t errlen)
 	cap_value_t c, max = cap_max_bits();
 
 	if (!now)
-		return fail(err, errlen, -errno, "reading capabilities: %s", strerror(errno));
+		return pt_set_err(err, errlen, -errno, "reading capabilities: %s", strerror(errno));
 	cap_get_flag(now, CAP_SETPCAP, CAP_EFFECTIVE, &setpcap);
 	cap_free(now);
 	for (c = 0; setpcap == CAP_SET && c < max; c++)
 		if (cap_drop_bound(c))
-			return fail(err, errlen, -errno, "clearing the bounding set: %s",
-				    strerror(errno));
+			return pt_set_err(err, errlen, -errno, "clearing the bounding set: %s",
+					  strerror(errno));
 	if (CAP_AMBIENT_SUPPORTED() && cap_reset_ambient())
-		return fail(err, errlen, -errno, "clearing the ambient set: %s", strerror(errno));
+		return pt_set_err(err, errlen, -errno, "clearing the ambient set: %s",
+				  strerror(errno));
 	return 0;
 }
 
@@ -111,16 +100,16 @@ static int become_user(const struct pt_user *u, char *err, size_t errlen)
 	if (!u->change)
 		return 0;
 	if (setgroups(u->n_groups, u->groups) || setresgid(u->gid, u->gid, u->gid))
-		return fail(err, errlen, -errno, "switching to gid %u: %s", (unsigned)u->gid,
-			    strerror(errno));
+		return pt_set_err(err, errlen, -errno, "switching to gid %u: %s", (unsigned)u->gid,
+				  strerror(errno));
 	/* Keep the permitted set across the uid change: what the loop needs
 	 * is chosen from it afterwards. */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) || setresuid(u->uid, u->uid, u->uid))
 		ret = -errno;
 	prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
 	if (ret)
-		return fail(err, errlen, ret, "switching to uid %u: %s", (unsigned)u->uid,
-			    strerror(-ret));
+		return pt_set_err(err, errlen, ret, "switching to uid %u: %s", (unsigned)u->uid,
+				  strerror(-ret));
 	return 0;
 }
 
@@ -171,13 +160,13 @@ static int cut_capabilities(const struct pt_drop *d, struct pt_kept *kept, char 
 			ret = 0;
 		}
 		if (ret)
-			return fail(err, errlen, ret,
-				    "reading BPF maps after dropping privileges: %s",
-				    strerror(-ret));
+			return pt_set_err(err, errlen, ret,
+					  "reading BPF maps after dropping privileges: %s",
+					  strerror(-ret));
 		ret = set_caps(caps, n, caps, n);
 	}
 	if (ret)
-		return fail(err, errlen, ret, "dropping capabilities: %s", strerror(-ret));
+		return pt_set_err(err, errlen, ret, "dropping capabilities: %s", strerror(-ret));
 	kept->kill = d->keep_kill;
 	return 0;
 }
@@ -195,7 +184,7 @@ int pt_privileges_drop(const struct pt_drop *d, struct pt_kept *kept, char *err,
 	if (ret)
 		return ret;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		return fail(err, errlen, -errno, "setting no_new_privs: %s", strerror(errno));
+		return pt_set_err(err, errlen, -errno, "setting no_new_privs: %s", strerror(errno));
 		/* Not dumpable: the user it now runs as cannot ptrace it, or take its
 	 * BPF descriptors (pidfd_getfd). LeakSanitizer's exit check attaches
 	 * to the process with ptrace from a helper task, which a non-dumpable
@@ -207,7 +196,7 @@ int pt_privileges_drop(const struct pt_drop *d, struct pt_kept *kept, char *err,
 #endif
 	/* Irreversible, or it did not happen. */
 	if (d->user->change && d->user->uid != 0 && setuid(0) == 0)
-		return fail(err, errlen, -EPERM, "root could be regained after the drop");
+		return pt_set_err(err, errlen, -EPERM, "root could be regained after the drop");
 	return 0;
 }
 

@@ -79,4 +79,9 @@ void pt_format_utc(struct pt_buf *out, const struct pt_clock *c, __u64 ts_ns);
 /* "17:34:37.123" in local time */
 void pt_format_local_ms(struct pt_buf *out, const struct pt_clock *c, __u64 ts_ns);
 
+/* Write one line of error text into err (errlen bytes) and return ret: the
+ * shape every "-errno and a line in err" function reports in. */
+int pt_set_err(char *err, size_t errlen, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 #endif

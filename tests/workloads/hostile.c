@@ -40,17 +40,6 @@ static void fact_hex(const char *key, const char *s)
 	wl_fact("%s=%s", key, hex);
 }
 
-static char *repeat(char c, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	if (!s)
-		wl_die("malloc");
-	memset(s, c, n);
-	s[n] = 0;
-	return s;
-}
-
 /* Fork a child that runs PROG with argv; its pid as ROLE_pid, and with
  * expect_fail, the errno of the refused exec as ROLE_errno. */
 static void run(const char *role, const char *prog, char **argv, int expect_fail)
@@ -89,7 +78,7 @@ int main(int argc, char **argv)
 {
 	char **many = calloc(MANY_ARGS + 1, sizeof(char *));
 	char *mb[MB_ARGS + 2], *one[3], *path;
-	char *big = repeat('b', ARG_MAX_LEN - 1), *huge = repeat('h', 1 << 20);
+	char *big = wl_repeat('b', ARG_MAX_LEN - 1), *huge = wl_repeat('h', 1 << 20);
 	pid_t pid;
 	int i;
 
