@@ -10,8 +10,7 @@ burst runs with the reader going."""
 import os
 import signal
 
-from harness import Check, Failure, parse_detail, run_workload
-from cases import EVENTS
+from harness import EVENT_KINDS, Check, Failure, parse_detail, run_workload
 
 FIRST_BURST = 300
 SECOND_BURST = 2000
@@ -26,7 +25,7 @@ def stream_counts(path):
         lines = f.read().splitlines()
     for line in lines[1:]:  # the header
         words = line.split()
-        if len(words) < 2 or words[1] not in EVENTS:
+        if len(words) < 2 or words[1] not in EVENT_KINDS:
             raise Failure("stream line not an event: %r" % line[:120])
         kinds[words[1]] = kinds.get(words[1], 0) + 1
         if words[1] != "lost":
