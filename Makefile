@@ -31,7 +31,7 @@ BPF_WARN := -Wall -Wextra -Wno-unused-parameter
 TEST_WARN := $(WARN) -Wno-unused-parameter
 CFLAGS ?= -g -O2
 CPPFLAGS += -Iinclude -I$(OUT) -D_GNU_SOURCE -DPT_VERSION='"$(VERSION)"'
-LDLIBS += -lbpf -lelf -lz
+LDLIBS += -lbpf -lelf -lz -lcap
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 ifeq ($(V),1)
@@ -76,7 +76,7 @@ FUZZ_REGRESS_BINS := $(addprefix $(OUT)/asan/fuzz/,$(FUZZ_TARGETS))
 
 .PHONY: all deps vmlinux test unit readme-check docs-check completion-test integration \
 	check-asan demo man install uninstall install-test deb deb-test clean format lint workloads bench \
-	bench-replay fuzz fuzz-deps fuzz-regress check-valgrind
+	bench-replay fuzz fuzz-deps fuzz-regress check-valgrind stress
 
 all: deps $(OUT)/proctrace $(MAN)
 
@@ -120,7 +120,7 @@ $(OUT)/asan/proctrace: $(ASAN_OBJS)
 $(OUT)/asan/tests/%: tests/unit/%.c $(CORE_ASAN_OBJS)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(TEST_WARN) $^ -lcmocka -o $@
+	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(TEST_WARN) $^ -lcmocka -lcap -o $@
 
 $(OUT)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	$(call msg,CC,$@)
@@ -219,6 +219,21 @@ demo: deps $(OUT)/proctrace $(OUT)/workloads/demo
 # prints a table and writes bench/results.md.
 bench: deps $(OUT)/proctrace
 	$(Q)OUT=$(OUT) bench/run.sh $(OUT)/proctrace
+
+# Load held: 60-second storms (STRESS_S=) at full rate under proctrace at
+# its defaults; fails when the loss counts disagree or RSS grows.
+$(OUT)/bench/ptstorm: bench/storm.c | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 $(WARN) -D_GNU_SOURCE $< -lpthread -o $@
+
+$(OUT)/bench/ptnop: bench/nop.c | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -static $< -o $@ 2>/dev/null || $(CC) -O2 $< -o $@
+
+stress: deps $(OUT)/proctrace $(OUT)/bench/ptstorm $(OUT)/bench/ptnop
+	$(Q)python3 bench/stress.py $(OUT)/proctrace $(OUT)/bench
 
 # Only the replay speed (a 1,000,000-row capture, CSV and JSON Lines) and
 # the writers' cost per event: no BPF, no root; writes bench/results-replay.md.

@@ -3,6 +3,7 @@
  * ptstorm: process storms for the benchmark.
  *
  *	ptstorm MODE COUNT [--workers N] [--nop PATH] [--pids PREFIX] [--hold]
+ *	ptstorm MODE 0 --seconds S [--workers N] [--nop PATH] [--hold]
  *
  * MODE is one of
  *	forkexec  fork, exec a tiny static program, exit, wait
@@ -13,7 +14,8 @@
  *	          continued and killed by a signal; wait
  *
  * COUNT processes are created by N workers (2 by default), each making its
- * share one after the other, as fast as the machine allows. At the end one
+ * share one after the other, as fast as the machine allows (with --seconds:
+ * as many as they can in S seconds, COUNT being then the number made). At the end one
  * JSON line on stdout says how long it took, the rate, and exactly which
  * lifecycle events the storm caused for the processes it created (so a
  * tracer's output can be checked against it).
@@ -32,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -48,6 +51,7 @@ struct storm {
 	const char *nop;
 	const char *pids_prefix;
 	bool hold;
+	double seconds; /* > 0: run for this long instead of COUNT children */
 };
 
 /* Per-worker state: a pipe children write to when they reach a step, so
@@ -56,6 +60,7 @@ struct worker {
 	int index;
 	long count;
 	pid_t *pids;      /* created children, when recorded */
+	long *made;       /* with --seconds: how many it made, shared with the storm */
 	int gate[2];
 };
 
@@ -251,6 +256,13 @@ static void worker_main(const struct storm *s, struct worker *w)
 		if (!w->pids)
 			die("calloc");
 	}
+	if (s->seconds > 0) {
+		double end = monotonic_s() + s->seconds;
+
+		for (i = 0; monotonic_s() < end; i++)
+			run_one(s, w, i);
+		w->made[w->index] = i;
+	}
 	for (i = 0; i < w->count; i++)
 		run_one(s, w, i);
 	if (s->pids_prefix)
@@ -324,7 +336,7 @@ static void hold_until_told(void)
 		die("waiting for the go line");
 }
 
-static void run_storm(const struct storm *s)
+static void run_storm(struct storm *s)
 {
 	struct worker w = {0};
 	pid_t pids[64];
@@ -333,6 +345,12 @@ static void run_storm(const struct storm *s)
 
 	if (s->hold)
 		hold_until_told();
+	if (s->seconds > 0) {
+		w.made = mmap(NULL, s->workers * sizeof(long), PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (w.made == MAP_FAILED)
+			die("mmap");
+	}
 	t0 = monotonic_s();
 	for (i = 0; i < s->workers; i++) {
 		w.index = i;
@@ -351,13 +369,15 @@ static void run_storm(const struct storm *s)
 		}
 	}
 	t1 = monotonic_s();
+	for (i = 0; s->seconds > 0 && i < s->workers; i++)
+		s->count += w.made[i];
 	report(s, t1 - t0);
 }
 
 static void usage(void)
 {
 	fprintf(stderr, "usage: ptstorm forkexec|fork|vfork|mixed COUNT [--workers N] "
-			"[--nop PATH] [--pids PREFIX] [--hold]\n");
+			"[--nop PATH] [--pids PREFIX] [--hold] [--seconds S]\n");
 	exit(2);
 }
 
@@ -389,11 +409,14 @@ static void parse(int argc, char **argv, struct storm *s)
 			s->pids_prefix = argv[++i];
 		else if (!strcmp(argv[i], "--hold"))
 			s->hold = true;
+		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+			s->seconds = atof(argv[++i]);
 		else
 			usage();
 	}
 	if (s->count < 0 || s->workers < 1 || s->workers > 64 ||
-	    (s->mode == STORM_FORKEXEC && !s->nop))
+	    (s->mode == STORM_FORKEXEC && !s->nop) ||
+	    (s->seconds > 0 && (s->count || s->pids_prefix)))
 		usage();
 }
 

@@ -5,13 +5,14 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "proctrace/decode.h"
 #include "proctrace/command.h"
+#include "proctrace/privileges.h"
 
 struct creds {
 	bool change;
@@ -20,57 +21,39 @@ struct creds {
 	char name[256];
 };
 
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
-static int parse_id(const char *s, unsigned long *out)
-{
-	char *end;
-
-	if (!s || !*s)
-		return -EINVAL;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	return errno || *end ? -EINVAL : 0;
-}
-
 /* Under sudo a command should run as the person who typed it, not root. */
 static int resolve_creds(const struct pt_run_as *who, struct creds *c, char *err, size_t errlen)
 {
-	const char *sudo_user = getenv("SUDO_USER");
-	unsigned long uid, gid;
+	struct pt_user u;
+	unsigned long uid;
 	struct passwd *pw;
+	char *end;
+	int ret;
 
 	memset(c, 0, sizeof(*c));
+	c->uid = geteuid();
 	if (who->user) {
 		errno = 0;
 		pw = getpwnam(who->user);
-		if (!pw && parse_id(who->user, &uid) == 0)
+		uid = strtoul(who->user, &end, 10);
+		if (!pw && *who->user && !*end)
 			pw = getpwuid(uid);
 		if (!pw)
-			return fail(err, errlen, -ENOENT, "no such user: %s", who->user);
+			return pt_set_err(err, errlen, -ENOENT, "no such user: %s", who->user);
 		c->uid = pw->pw_uid;
 		c->gid = pw->pw_gid;
 		snprintf(c->name, sizeof(c->name), "%s", pw->pw_name);
 		c->change = true;
 		return 0;
 	}
-	if (who->as_root || geteuid() != 0 || !getenv("SUDO_UID"))
+	if (who->as_root)
 		return 0;
-	if (parse_id(getenv("SUDO_UID"), &uid) || parse_id(getenv("SUDO_GID"), &gid))
-		return fail(err, errlen, -EINVAL, "SUDO_UID/SUDO_GID are not numbers");
-	c->uid = uid;
-	c->gid = gid;
-	snprintf(c->name, sizeof(c->name), "%s", sudo_user ? sudo_user : "");
+	ret = pt_invoking_user(&u, err, errlen);
+	if (ret || !u.change)
+		return ret;
+	c->uid = u.uid;
+	c->gid = u.gid;
+	snprintf(c->name, sizeof(c->name), "%s", u.name);
 	c->change = true;
 	return 0;
 }
@@ -99,7 +82,9 @@ static void restore_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/* In the child: wait for the go, become the user, run. Never returns. */
+/* In the child: become the user, wait for the go, run. Never returns.
+ * It is the user from the start, not only once released: proctrace, which
+ * drops root before releasing it, can then always pass SIGTERM on to it. */
 static void run_child(int hold_fd, char **argv, const struct creds *c)
 {
 	char go;
@@ -107,17 +92,17 @@ static void run_child(int hold_fd, char **argv, const struct creds *c)
 
 	/* Signals reach it as they would reach the command, even while held. */
 	restore_signals();
+	if (drop_privileges(c)) {
+		fprintf(stderr, "proctrace: cannot switch to user %s: %s\n", c->name,
+			strerror(errno));
+		_exit(127);
+	}
 	do
 		n = read(hold_fd, &go, 1);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		_exit(127); /* proctrace gave up before releasing us */
 	close(hold_fd);
-	if (drop_privileges(c)) {
-		fprintf(stderr, "proctrace: cannot switch to user %s: %s\n", c->name,
-			strerror(errno));
-		_exit(127);
-	}
 	execvp(argv[0], argv);
 	fprintf(stderr, "proctrace: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(errno == ENOENT ? 127 : 126);
@@ -135,15 +120,16 @@ int pt_command_spawn(struct pt_command *c, char **argv, const struct pt_run_as *
 	if (ret)
 		return ret;
 	if (pipe2(fds, O_CLOEXEC))
-		return fail(err, errlen, -errno, "pipe: %s", strerror(errno));
+		return pt_set_err(err, errlen, -errno, "pipe: %s", strerror(errno));
 	fflush(NULL);
 	c->pid = fork();
 	if (c->pid < 0) {
 		ret = -errno;
 		close(fds[0]);
 		close(fds[1]);
-		return fail(err, errlen, ret, "fork: %s", strerror(-ret));
+		return pt_set_err(err, errlen, ret, "fork: %s", strerror(-ret));
 	}
+	c->uid = cr.uid;
 	if (c->pid == 0) {
 		close(fds[1]);
 		run_child(fds[0], argv, &cr);

@@ -3,6 +3,7 @@
  * encodings every writer shares: shell quoting for argv and escaping for raw
  * kernel text. Pure functions: no I/O, no global state. */
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -165,9 +166,13 @@ size_t pt_utf8_seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-static bool is_control(unsigned char c)
+/* A control character of len bytes of valid UTF-8: C0 and DEL, or a C1
+ * control (U+0080-U+009F, C2 80-C2 9F), which terminals may obey as well
+ * (U+009B is CSI, the start of an escape sequence). */
+static bool is_control_seq(const unsigned char *p, size_t len)
 {
-	return c < 0x20 || c == 0x7f;
+	return (len == 1 && (p[0] < 0x20 || p[0] == 0x7f)) ||
+		(len == 2 && p[0] == 0xc2 && p[1] < 0xa0);
 }
 
 static void put_hex_byte(struct pt_buf *out, unsigned char c)
@@ -175,10 +180,15 @@ static void put_hex_byte(struct pt_buf *out, unsigned char c)
 	pt_buf_printf(out, "\\x%02x", c);
 }
 
-/* \n \r \t by name (readable), any other control byte in hex. */
-static void put_control(struct pt_buf *out, unsigned char c)
+/* \n \r \t by name (readable), any other control character in hex. */
+static void put_control(struct pt_buf *out, const unsigned char *p, size_t len)
 {
-	switch (c) {
+	if (len == 2) {
+		put_hex_byte(out, p[0]);
+		put_hex_byte(out, p[1]);
+		return;
+	}
+	switch (p[0]) {
 	case '\n':
 		pt_buf_puts(out, "\\n");
 		break;
@@ -189,7 +199,7 @@ static void put_control(struct pt_buf *out, unsigned char c)
 		pt_buf_puts(out, "\\t");
 		break;
 	default:
-		put_hex_byte(out, c);
+		put_hex_byte(out, p[0]);
 	}
 }
 
@@ -208,8 +218,8 @@ void pt_escape_text(struct pt_buf *out, const char *s, size_t n, unsigned flags)
 			pt_buf_puts(out, "\\\\");
 		else if (c == ' ' && (flags & PT_ESC_SPACE))
 			put_hex_byte(out, c);
-		else if (is_control(c) && (flags & PT_ESC_CONTROL))
-			put_control(out, c);
+		else if (is_control_seq(p + i, len) && (flags & PT_ESC_CONTROL))
+			put_control(out, p + i, len);
 		else
 			pt_buf_put(out, p + i, len);
 		i += len ? len : 1;
@@ -235,7 +245,7 @@ static bool needs_ansi_c(const unsigned char *p, size_t n, unsigned flags)
 		len = pt_utf8_seq_len(p + i, n - i);
 		if (len == 0 || p[i] == '\0')
 			return true;
-		if (is_control(p[i]) && (one_line || (p[i] != '\n' && p[i] != '\t')))
+		if (is_control_seq(p + i, len) && (one_line || (p[i] != '\n' && p[i] != '\t')))
 			return true;
 		i += len;
 	}
@@ -269,8 +279,8 @@ static void put_ansi_c_quoted(struct pt_buf *out, const unsigned char *p, size_t
 			put_hex_byte(out, c);
 		else if (c == '\\' || c == '\'')
 			pt_buf_printf(out, "\\%c", c);
-		else if (is_control(c))
-			put_control(out, c);
+		else if (is_control_seq(p + i, len))
+			put_control(out, p + i, len);
 		else
 			pt_buf_put(out, p + i, len);
 		i += len ? len : 1;
@@ -486,4 +496,14 @@ void pt_format_local_ms(struct pt_buf *out, const struct pt_clock *c, __u64 ts_n
 		return;
 	}
 	pt_buf_printf(out, "%s.%03ld", hms, nsec / 1000000);
+}
+
+int pt_set_err(char *err, size_t errlen, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return ret;
 }

@@ -22,6 +22,7 @@
 #include "proctrace/features.h"
 #include "proctrace/filter.h"
 #include "proctrace/pipeline.h"
+#include "proctrace/privileges.h"
 #include "proctrace/source.h"
 #include "proctrace/views.h"
 
@@ -42,8 +43,9 @@ struct app {
 	struct pt_pipeline pipe;
 	struct pt_live *live;
 	struct pt_command cmd;
-	__u64 cmd_done_ns; /* when the command exited */
-	__u64 end_ns;	   /* when tracing stopped */
+	struct pt_user user; /* who proctrace runs as once attached */
+	__u64 cmd_done_ns;   /* when the command exited */
+	__u64 end_ns;	     /* when tracing stopped */
 };
 
 /* With a command, Ctrl-C reaches it from the terminal as it would without
@@ -245,11 +247,66 @@ static int run_replay(struct app *a)
 	return ret ?: show_views(a);
 }
 
+/* Once attached and the snapshot read, the loop runs as the invoking user
+ * with only what it needs (privileges.h). Output files are open by then;
+ * what is created later (the SVG at the end, a reopened output) is created
+ * as that user, with that user's rights, as the user would expect. */
+static int drop_privileges(struct app *a)
+{
+	struct pt_drop d = {
+		.user = &a->user,
+		.keep_kill = a->cmd.pid && a->cmd.uid != a->user.uid,
+		.probe = pt_live_probe,
+		.probe_ctx = a->live,
+	};
+	struct pt_kept kept;
+	char err[512] = "";
+	int ret;
+
+	ret = pt_privileges_drop(&d, &kept, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "proctrace: %s\n", err);
+	else if (a->cfg.verbose)
+		fprintf(stderr, "proctrace: running as uid %u gid %u, capabilities kept:%s%s%s\n",
+			(unsigned)a->user.uid, (unsigned)a->user.gid, kept.bpf ? " bpf" : "",
+			kept.kill ? " kill" : "", kept.bpf || kept.kill ? "" : " none");
+	return ret;
+}
+
+/* Files written when tracing ends are written by the user proctrace now
+ * runs as: one it could not write would be found out only then, the trace
+ * lost. Said now, before tracing. */
+static int check_end_files(const struct app *a)
+{
+	const char *paths[] = { a->cfg.svg_path, a->cfg.perfetto_path };
+	/* The Perfetto file is renamed over its name once whole. */
+	const bool replace[] = { false, true };
+	unsigned i;
+	int err;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		err = paths[i] ? pt_privileges_can_write(paths[i], replace[i]) : 0;
+		if (err) {
+			fprintf(stderr,
+				"proctrace: cannot write %s as uid %u, which proctrace runs as once "
+				"attached: %s\n",
+				paths[i], (unsigned)a->user.uid, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 static int run_live(struct app *a)
 {
 	char err[512] = "";
 	int ret;
 
+	ret = pt_invoking_user(&a->user, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "proctrace: %s\n", err);
+		return ret;
+	}
 	ret = check_pids_exist(&a->cfg.filter);
 	if (!ret)
 		ret = install_signals();
@@ -274,6 +331,8 @@ static int run_live(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return ret;
 	}
+	if (!ret && (drop_privileges(a) || check_end_files(a)))
+		return -EPERM; /* said why: never trace with more than it says */
 	if (!ret && a->cmd.pid)
 		ret = pt_command_release(&a->cmd);
 	if (!ret) {

@@ -13,6 +13,7 @@ struct pt_command {
 	int go_fd; /* write end of the pipe the held child waits on */
 	bool done;
 	int status; /* wait status once done */
+	uid_t uid;  /* the user it runs as */
 };
 
 /* Who the command runs as: under sudo the invoking user, unless as_root;

@@ -60,7 +60,8 @@ size_t pt_utf8_seq_len(const unsigned char *s, size_t n);
  * are not are written as \xNN. NUL is always written as \x00. Options: */
 enum pt_escape_flags {
 	PT_ESC_BACKSLASH = 1 << 0, /* \ as \\, so \xNN cannot be mistaken */
-	PT_ESC_CONTROL = 1 << 1,   /* control chars as \n \r \t \xNN: one line */
+	PT_ESC_CONTROL = 1 << 1,   /* control chars as \n \r \t \xNN (C1 ones, U+0080-U+009F,
+				    * as \xc2\xNN): one line, nothing a terminal obeys */
 	PT_ESC_SPACE = 1 << 2,	   /* space as \x20: for space-separated values */
 };
 void pt_escape_text(struct pt_buf *out, const char *s, size_t n, unsigned flags);
@@ -81,5 +82,10 @@ int64_t pt_days_from_civil(int64_t y, unsigned month, unsigned day);
 void pt_format_utc(struct pt_buf *out, const struct pt_clock *c, __u64 ts_ns);
 /* "17:34:37.123" in local time */
 void pt_format_local_ms(struct pt_buf *out, const struct pt_clock *c, __u64 ts_ns);
+
+/* Write one line of error text into err (errlen bytes) and return ret: the
+ * shape every "-errno and a line in err" function reports in. */
+int pt_set_err(char *err, size_t errlen, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 #endif

@@ -47,6 +47,9 @@ int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX]);
 /* How many followed processes (other than except) still exist, zombies
  * included, and zombies whose reap is still to be reported. */
 int pt_loader_followed_alive(struct pt_loader *l, __u32 except);
+/* Whether the loop's bpf() calls on the maps work with the current
+ * capabilities: 0, or -EPERM/-EACCES when the kernel refuses them. */
+int pt_loader_probe(struct pt_loader *l);
 void pt_loader_close(struct pt_loader *l);
 /* Call fn with the section name of every BPF program of the embedded
  * object ("tp_btf/sched_process_fork", "tracepoint/syscalls/sys_exit_wait4",

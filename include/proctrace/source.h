@@ -33,6 +33,9 @@ int pt_live_poll(struct pt_live *l, int timeout_ms);
 int pt_live_stop(struct pt_live *l);
 /* Followed processes (other than except) that still exist. */
 int pt_live_followed_alive(struct pt_live *l, __u32 except);
+/* Whether the poll's kernel calls work with the current capabilities
+ * (a pt_probe_fn, see privileges.h): 0, or -EPERM/-EACCES. */
+int pt_live_probe(void *live);
 void pt_live_close(struct pt_live *l);
 
 /* ---- a saved file (file.c): --replay ---- */

@@ -173,6 +173,13 @@ int pt_live_followed_alive(struct pt_live *l, __u32 except)
 	return pt_loader_followed_alive(l->loader, except);
 }
 
+int pt_live_probe(void *live)
+{
+	const struct pt_live *l = live;
+
+	return pt_loader_probe(l->loader);
+}
+
 void pt_live_close(struct pt_live *l)
 {
 	if (!l)

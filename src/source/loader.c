@@ -484,6 +484,23 @@ int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])
 	return 0;
 }
 
+int pt_loader_probe(struct pt_loader *l)
+{
+	__u32 k = 0, next;
+
+	/* On kernels before 6.5 with kernel.unprivileged_bpf_disabled set,
+	 * every bpf() call wants CAP_BPF, even on a descriptor already held;
+	 * later ones check only the descriptor's mode. The loop's calls are
+	 * lookups, key walks and deletes on maps: one of each kind of gate. */
+	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.lost), &k, l->per_cpu) &&
+	    (errno == EPERM || errno == EACCES))
+		return -errno;
+	if (bpf_map_get_next_key(bpf_map__fd(l->skel->maps.zombies), NULL, &next) &&
+	    (errno == EPERM || errno == EACCES))
+		return -errno;
+	return 0;
+}
+
 /* Pids in a BPF map keyed by pid, other than except; with alive_only,
  * only those that still exist. */
 static int count_pids(int fd, __u32 except, bool alive_only)

@@ -8,8 +8,8 @@ import shutil
 import signal
 import subprocess
 
-from harness import (Check, Failure, Tracer, parse_detail, run_workload,
-                     shlex_argv, tail, SANITIZER, READY)
+from harness import (EVENT_KINDS, Check, Failure, Tracer, parse_detail,
+                     run_workload, shlex_argv, tail, SANITIZER, READY)
 
 
 
@@ -750,7 +750,7 @@ def check_row_shapes(ck, cap):
             bad[what] = row
     for r in cap.rows:
         ev = r["event"]
-        expect(ev in EVENTS, "unknown event", r)
+        expect(ev in EVENT_KINDS, "unknown event", r)
         try:
             parse_detail(r["detail"])
         except Failure:

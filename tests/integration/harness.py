@@ -22,6 +22,7 @@ import schema
 COLUMNS = []
 COLUMN_TYPES = {}
 DETAIL_TYPES = {}
+EVENT_KINDS = set()  # every event kind the program can write
 READY = "proctrace: tracing"
 SUMMARY = re.compile(r"^proctrace: (\d+) events(.*); lost (\d+)$")
 SANITIZER = re.compile(r"Sanitizer|runtime error:|LeakSanitizer")
@@ -60,6 +61,8 @@ def load_schema(proctrace):
     COLUMN_TYPES.update((c[0], c[1]) for c in columns)
     DETAIL_TYPES.clear()
     DETAIL_TYPES.update((k[0], k[1]) for k in keys)
+    EVENT_KINDS.clear()
+    EVENT_KINDS.update(next(c[4] for c in columns if c[0] == "event").split())
 
 
 def read_csv(path):

@@ -304,6 +304,15 @@ static void test_decode_escape_text(void **state)
 		    10, PT_ESC_CONTROL);
 	assert_string_equal(s, "a\\nb\\tc\\rd\\x1be\\x7f");
 	free(s);
+	/* C1 controls (CSI is U+009B) are controls too; U+00A0 is not */
+	s = escaped("\xc2\x9b"
+		    "2J\xc2\x80\xc2\xa0",
+		    8, PT_ESC_CONTROL);
+	assert_string_equal(s, "\\xc2\\x9b2J\\xc2\\x80\xc2\xa0");
+	free(s);
+	s = escaped("\xc2\x9b", 2, PT_ESC_BACKSLASH);
+	assert_string_equal(s, "\xc2\x9b");
+	free(s);
 	s = escaped("two words", 9, PT_ESC_SPACE);
 	assert_string_equal(s, "two\\x20words");
 	free(s);
@@ -395,6 +404,9 @@ static void test_decode_shell_quote_ansi_c_form(void **state)
 	s = quoted("caf\xc3\xa9\x01", 6, 0);
 	assert_string_equal(s, "$'caf\xc3\xa9\\x01'");
 	free(s);
+	s = quoted("csi\xc2\x9b", 5, 0);
+	assert_string_equal(s, "$'csi\\xc2\\x9b'");
+	free(s);
 	s = quoted("\xc0\xaf", 2, 0);
 	assert_string_equal(s, "$'\\xc0\\xaf'");
 	free(s);
@@ -476,6 +488,9 @@ static const struct {
 	  "b'c\\d",
 	  7 },
 	{ "\x01\x02\x1b[31m\x7f", 8 },
+	{ "\xc2\x9b"
+	  "31m\xc2\x85",
+	  7 },
 	{ "\xc3", 1 },
 	{ "\xed\xa0\x80", 3 },
 	{ "-n", 2 },

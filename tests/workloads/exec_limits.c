@@ -46,17 +46,6 @@ static int report(const char *as, int argc, char **argv)
 	return 0;
 }
 
-static char *repeat(char c, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	if (!s)
-		wl_die("malloc");
-	memset(s, c, n);
-	s[n] = 0;
-	return s;
-}
-
 /* The tree is deeper than PATH_MAX: removed through the fd of each level
  * (levels[0] is the root), its links first. */
 static char links[8][300];
@@ -130,7 +119,7 @@ int main(int argc, char **argv)
 {
 	const char *as = getenv("EXEC_LIMITS_AS");
 	char root[] = "/tmp/exec-limits-XXXXXX", self[4096], path[4200], rel[4200], name[300];
-	char *small[] = { "x", NULL }, *comp = repeat('d', COMPONENT);
+	char *small[] = { "x", NULL }, *comp = wl_repeat('d', COMPONENT);
 	int levels[DEPTH + 1];
 	size_t len, last, r = 0;
 	ssize_t n;

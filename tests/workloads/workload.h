@@ -52,6 +52,18 @@ __attribute__((format(printf, 1, 2))) static inline void wl_fact(const char *fmt
 		wl_die("write fact");
 }
 
+/* n copies of c, NUL-terminated (freed by the exit). */
+static inline char *wl_repeat(char c, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (!s)
+		wl_die("malloc");
+	memset(s, c, n);
+	s[n] = 0;
+	return s;
+}
+
 /* A one-shot signal between two processes: one passes, the other waits. */
 struct wl_gate {
 	int fd[2];
