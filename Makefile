@@ -141,13 +141,13 @@ $(OUT)/fuzz/bin/%: tests/fuzz/%.c tests/fuzz/replay_harness.h $(FUZZ_OBJS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(CPPFLAGS) -Isrc/source -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) $(TEST_WARN) \
-		$< $(FUZZ_OBJS) -o $@
+		$< $(FUZZ_OBJS) -lcap -o $@
 
 $(OUT)/asan/fuzz/%: tests/fuzz/%.c tests/fuzz/run_inputs.c tests/fuzz/replay_harness.h $(CORE_ASAN_OBJS)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -Isrc/source -g -O1 $(SAN) $(TEST_WARN) $< tests/fuzz/run_inputs.c \
-		$(CORE_ASAN_OBJS) -o $@
+		$(CORE_ASAN_OBJS) -lcap -o $@
 
 # The unit tests without sanitizers, for valgrind (which cannot run ASan's).
 VG_OBJS := $(call objs,$(OUT)/valgrind,$(CORE_SRCS))
@@ -163,7 +163,7 @@ $(OUT)/valgrind/%.o: %.c $(wildcard include/proctrace/*.h src/*/*.h) | $(OUT) de
 $(OUT)/valgrind/tests/%: tests/unit/%.c $(VG_OBJS)
 	$(call msg,TEST-VG,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(TEST_WARN) $^ -lcmocka -o $@
+	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(TEST_WARN) $^ -lcmocka -lcap -o $@
 
 check-valgrind: deps $(VG_UNIT_BINS) $(OUT)/proctrace
 	$(Q)scripts/setup-deps.sh valgrind
