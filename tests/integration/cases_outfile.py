@@ -182,6 +182,9 @@ def test_outfile_sudo_owner(env):
     belong to the user who ran sudo, rotated ones too; an existing file
     keeps its owner."""
     ck = Check()
+    # After attaching, proctrace runs as the sudo user: a rotation creates
+    # files as that user, who must be able to reach the directory.
+    os.chmod(env.tmp, 0o711)
     d = scratch(env, "sudo", 0o777)
     csv_path = os.path.join(d, "ev.csv")
     json_path = os.path.join(d, "ev.jsonl")
