@@ -9,7 +9,7 @@ answer as well as against what the workload asked for."""
 import os
 
 from harness import Check, parse_detail
-from cases_follow import Command, add_fact
+from cases_exact import run_command
 
 # clone flag of each kcmp(2) answer and /proc/PID/ns name the workload prints
 SHARED = (("vm", "CLONE_VM"), ("files", "CLONE_FILES"), ("fs", "CLONE_FS"),
@@ -41,17 +41,8 @@ def flag_set(row):
 
 def run_clone_kinds(env):
     io_file = os.path.join(env.tmp, "clone-kinds-io")
-    cmd = Command(env, "clone-kinds", [env.workload("clone_kinds"), io_file],
-                  opts=["--threads"])
-    try:
-        cap, out = cmd.finish(0)
-    except BaseException:
-        cmd.kill()
-        raise
-    facts = {}
-    for line in out.splitlines():
-        add_fact(facts, line, "the command")
-    return cap, facts
+    return run_command(env, "clone-kinds",
+                       [env.workload("clone_kinds"), io_file], opts=["--threads"])
 
 
 def check_kind(ck, cap, f, kind):

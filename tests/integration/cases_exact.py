@@ -12,10 +12,10 @@ from cases import process_exits, run_tracer, true_path
 from cases_follow import Cleanup, Command, Held, add_fact, event_rows
 
 
-def run_command(env, name, argv):
-    """proctrace -- argv, to its end; the capture and the facts the
+def run_command(env, name, argv, opts=()):
+    """proctrace [opts] -- argv, to its end; the capture and the facts the
     command and its descendants printed."""
-    cmd = Command(env, name, argv)
+    cmd = Command(env, name, argv, opts=opts)
     try:
         cap, out = cmd.finish(0)
     except BaseException:
