@@ -97,6 +97,7 @@ static __always_inline struct pt_event *reap_event(const struct pt_task *t, __u6
 	e->task.state = PT_STATE_REAPED;
 	e->task.ppid = ppid;
 	e->reap.exit_ns = exit_ns;
+	e->reap.unseen_from_ns = 0;
 	return e;
 }
 

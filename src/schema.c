@@ -65,6 +65,9 @@ const struct pt_field_def pt_columns[PT_NCOLS] = {
 const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 	[PT_DK_START_NS] = { "start_ns", PT_TYPE_INT, "ns", "snapshot",
 			     "process start, CLOCK_BOOTTIME" },
+	[PT_DK_INFERRED] = { "inferred", PT_TYPE_FLAG, "", "snapshot",
+			     "found by a rescan of the task list after lost events: born while "
+			     "events were lost, its fork not seen" },
 	[PT_DK_PARENT_TID] = { "parent_tid", PT_TYPE_INT, "", "fork",
 			       "the parent's thread that forked" },
 	[PT_DK_CREATOR_TID] = { "creator_tid", PT_TYPE_INT, "", "thread",
@@ -113,6 +116,10 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 			       "the thread whose wait() released it (absent with reap_at=free "
 			       "when only its process is known)" },
 	[PT_DK_REAPER_COMM] = { "reaper_comm", PT_TYPE_TEXT, "", "reap", "its command name" },
+	[PT_DK_UNSEEN_FROM_NS] = { "unseen_from_ns", PT_TYPE_INT, "ns", "exit reap",
+				   "not observed (events lost): a rescan found it a zombie (exit) "
+				   "or gone (reap) at ts_ns; it happened after this time, when it "
+				   "was last known alive (CLOCK_BOOTTIME)" },
 	[PT_DK_RESULT] = { "result", PT_TYPE_TEXT, "", "signal",
 			   "delivered, ignored, already_pending, overflow_fail, lose_info" },
 	[PT_DK_CODE] = { "code", PT_TYPE_INT, "", SIG " exit",
@@ -172,6 +179,16 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 	[PT_DK_ADOPTER_COMM] = { "adopter_comm", PT_TYPE_TEXT, "", "reparent", "its command name" },
 	[PT_DK_LOST] = { "lost", PT_TYPE_INT, "", "lost",
 			 "events lost since the previous lost row" },
+	[PT_DK_RESCAN] = { "rescan", PT_TYPE_INT, "", "lost",
+			   "a rescan of the task list after lost events: the processes it found "
+			   "(those the filters pick); its repair follows as rows" },
+	[PT_DK_ENDED_UNSEEN] = { "ended_unseen", PT_TYPE_INT, "", "lost",
+				 "of the processes believed alive, those it found gone or zombies "
+				 "(exit or reap rows with unseen_from_ns)" },
+	[PT_DK_BORN_UNSEEN] = { "born_unseen", PT_TYPE_INT, "", "lost",
+				"processes born unseen it added (snapshot rows with inferred=1)" },
+	[PT_DK_SINCE_NS] = { "since_ns", PT_TYPE_INT, "ns", "lost",
+			     "with rescan: the last time no event had been lost, CLOCK_BOOTTIME" },
 	[PT_DK_KIND] = { "KIND", PT_TYPE_INT, "", "lost",
 			 "of those, lost events of that kind (fork=, exec=, ...)" },
 };

@@ -85,6 +85,13 @@ enum pt_flag {
 	/* sched_sum: still running when tracing ended; the process's threads
 	 * alive then and those that exited before, measured to that end */
 	PT_F_SCHED_AT_END = 1 << 10,
+	/* Made by userspace from a rescan of the task list after lost events
+	 * (never by the kernel): snapshot: a process born while events were
+	 * lost (its fork not seen); exit (it is a zombie now) or reap (it is
+	 * gone): an end that was not observed, which happened after
+	 * reap.unseen_from_ns and by ts_ns (payload reap for both); lost: the
+	 * rescan's summary (payload rescan, not lost). */
+	PT_F_RESCAN = 1 << 11,
 };
 
 /* Common fields: who the event is about, as it is after the event.
@@ -199,6 +206,10 @@ enum pt_via {
 
 struct pt_reap {
 	__u64 exit_ns; /* when it became a zombie (0: unknown) */
+	/* 0, but with PT_F_RESCAN (userspace-made): the end was not observed; the process was last known alive (a zombie,
+	 * for a reap whose exit was seen) at this time, CLOCK_BOOTTIME. Also
+	 * the payload of an exit with PT_F_RESCAN. */
+	__u64 unseen_from_ns;
 };
 
 struct pt_signal { /* signal, stop, continue */
@@ -276,6 +287,18 @@ struct pt_lost {		    /* userspace-made, never from the kernel */
 	__u32 by_kind[PT_KIND_MAX]; /* the same, split by the lost event's kind */
 };
 
+/* PT_LOST with PT_F_RESCAN: what a rescan of the task list after lost
+ * events repaired (userspace-made, src/source/rescan.c). count overlays
+ * pt_lost.count: no new loss is counted by it. */
+struct pt_rescan {
+	__u64 count;	/* 0 */
+	__u64 since_ns; /* the last time the picture was known complete */
+	__u32 tasks;	/* processes the rescan found (those the filters pick) */
+	__u32 ended;	/* processes whose end was not observed: gone, or zombies */
+	__u32 born;	/* processes born unseen, added */
+	__u32 _pad;
+};
+
 struct pt_event {
 	__u16 kind;  /* enum pt_kind */
 	__u16 flags; /* enum pt_flag */
@@ -292,6 +315,7 @@ struct pt_event {
 		struct pt_rename rename;
 		struct pt_reparent reparent;
 		struct pt_lost lost;
+		struct pt_rescan rescan;
 		struct pt_sched_change sched_change;
 		struct pt_sched_sum sched_sum;
 	};
@@ -330,6 +354,8 @@ _Static_assert(sizeof(struct pt_exec) == 24, "pt_exec ABI");
 _Static_assert(sizeof(struct pt_reparent) == 32, "pt_reparent ABI");
 _Static_assert(sizeof(struct pt_clone) == 16, "pt_clone ABI");
 _Static_assert(sizeof(struct pt_lost) == 8 + 4 * PT_KIND_MAX, "pt_lost ABI");
+_Static_assert(sizeof(struct pt_reap) == 16, "pt_reap ABI");
+_Static_assert(sizeof(struct pt_rescan) == 32, "pt_rescan ABI");
 _Static_assert(sizeof(struct pt_sched_change) == 16, "pt_sched_change ABI");
 _Static_assert(sizeof(struct pt_sched_sum) == 72, "pt_sched_sum ABI");
 _Static_assert(sizeof(struct pt_event) == 8 + 80 + 24 + 88, "pt_event ABI");

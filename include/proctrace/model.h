@@ -40,6 +40,13 @@ enum pt_proc_flag {
 	PT_PROC_TRIMMED = 1 << 6,      /* bounded model: part of its history dropped */
 	PT_PROC_SCHED_SEEN = 1 << 7,   /* --sched: pt_proc.sched holds its time per state */
 	PT_PROC_SCHED_AT_END = 1 << 8, /* ... measured at the end of tracing, still running */
+	/* Found by a rescan of the task list after lost events: born while
+	 * events were lost (start_ns and parent are the kernel's). */
+	PT_PROC_INFERRED = 1 << 10,
+	/* Its end (exit, or the reap of a zombie) was not observed: a rescan
+	 * after lost events found it gone (with ENDED_UNSEEN) or a zombie;
+	 * it happened between unseen_from_ns and unseen_to_ns. */
+	PT_PROC_END_INFERRED = 1 << 11,
 };
 
 struct pt_prog;
@@ -125,6 +132,8 @@ struct pt_proc {
 	char reaper_comm[PT_COMM_LEN];
 	__u64 leader_exit_ns; /* its main thread exited before the others */
 	__u64 ended_by_ns;    /* ENDED_UNSEEN: the pid was reused at this time */
+	__u64 unseen_from_ns; /* END_INFERRED: last known alive (or zombie) */
+	__u64 unseen_to_ns;   /* ... and found ended by the rescan at this time */
 
 	const struct pt_mark *marks; /* its history, sorted by time */
 	size_t nmarks;
@@ -158,6 +167,9 @@ struct pt_model_stats {
 	size_t procs;	      /* processes held now */
 	size_t procs_seen;    /* processes ever created */
 	size_t procs_dropped; /* ended processes dropped by max_ended */
+	__u64 rescans;	      /* rescans after lost events (PT_LOST with PT_F_RESCAN) */
+	__u64 ended_unseen;   /* processes whose end they found unobserved */
+	__u64 born_unseen;    /* processes born unseen they added */
 	__u64 first_ts;	      /* earliest event (0: none yet) */
 	__u64 end_ns;	      /* latest event, or pt_model_set_end if later */
 };
@@ -166,6 +178,45 @@ void pt_model_stats(const struct pt_model *m, struct pt_model_stats *out);
 /* The process (pid, start_ns), or the newest one with that pid when
  * start_ns is 0. NULL when not held. */
 const struct pt_proc *pt_model_find(const struct pt_model *m, __u32 pid, __u64 start_ns);
+
+/* ---- repair after lost events (repair.c) ---- */
+
+/* One process of a fresh task list (a rescan, PT_SNAPSHOT events' task)
+ * and what the live source decided of it: picked by the filters (its rows
+ * go to the outputs), or kept as the ancestor of one (context: the model
+ * only). Neither: it only proves its pid's holder is alive. */
+struct pt_rescan_task {
+	struct pt_task task;
+	bool picked;
+	bool kept;
+};
+
+/* The events that make the model agree with tasks, the kernel's whole list
+ * of processes read from iter_start_ns to ts_ns (CLOCK_BOOTTIME), given
+ * that the model was complete (no event lost) at since_ns: for each
+ * process the model holds as alive or a zombie (started before
+ * iter_start_ns, no event after ts_ns) that the list has not, a reap with
+ * PT_F_RESCAN (it ended, not observed, after max(its last event, since_ns),
+ * by ts_ns); for each it holds as alive that the list has as a zombie, an
+ * exit with PT_F_RESCAN; for each picked or kept task it does not hold, a
+ * snapshot with PT_F_RESCAN (born unseen, with its own start time and
+ * parent); first a PT_LOST with PT_F_RESCAN that counts them. Ends come
+ * before births (a pid's old holder is closed before its new one). The
+ * model is not changed: the caller feeds the events (the pipeline does),
+ * so a recording replays to the same model. context[i] (may be NULL) says
+ * whether event i is for the model only: a kept task's birth, or the end
+ * of a process that is_context says is one. Returns the number of events
+ * (0: nothing to repair, and no events), or -ENOMEM. *out is malloc'ed. */
+struct pt_repair {
+	struct pt_event *ev; /* n events */
+	bool *context;	     /* n flags */
+	size_t n;
+};
+int pt_model_reconcile(const struct pt_model *m, const struct pt_rescan_task *tasks, size_t ntasks,
+		       __u64 since_ns, __u64 iter_start_ns, __u64 ts_ns,
+		       bool (*is_context)(void *ctx, const struct pt_proc *p), void *ctx,
+		       struct pt_repair *out);
+void pt_repair_free(struct pt_repair *r);
 
 /* ---- walking the tree ---- */
 

@@ -49,6 +49,7 @@ enum pt_col {
  * kind: fork=, exec=, ...). */
 enum pt_dkey {
 	PT_DK_START_NS,
+	PT_DK_INFERRED,
 	PT_DK_PARENT_TID,
 	PT_DK_CREATOR_TID,
 	PT_DK_CLONE,
@@ -71,6 +72,7 @@ enum pt_dkey {
 	PT_DK_ZOMBIE_NS,
 	PT_DK_REAPER_TID,
 	PT_DK_REAPER_COMM,
+	PT_DK_UNSEEN_FROM_NS,
 	PT_DK_RESULT,
 	PT_DK_CODE,
 	PT_DK_CODE_NAME,
@@ -103,6 +105,10 @@ enum pt_dkey {
 	PT_DK_ADOPTER_TID,
 	PT_DK_ADOPTER_COMM,
 	PT_DK_LOST,
+	PT_DK_RESCAN,
+	PT_DK_ENDED_UNSEEN,
+	PT_DK_BORN_UNSEEN,
+	PT_DK_SINCE_NS,
 	PT_DK_KIND,
 	PT_NDKEYS,
 };

@@ -178,7 +178,8 @@ static void common_apply(struct pt_model *m, struct proc_node *n, const struct p
 		p->first_sid = t->sid;
 	}
 	if (fork) {
-		p->flags |= PT_PROC_FORK_SEEN;
+		/* Seen after all: not inferred. */
+		p->flags = (p->flags | PT_PROC_FORK_SEEN) & ~PT_PROC_INFERRED;
 		p->clone_flags = ev->clone.flags;
 		if (pt_event_has_actor(ev) && ev->by.pid == t->ppid)
 			memcpy(p->parent_comm, ev->by.comm, PT_COMM_LEN);
@@ -383,6 +384,9 @@ static int exit_apply(struct pt_model *m, struct proc_node *n, const struct pt_e
 		return thread_apply(m, n, ev);
 	}
 	p->flags |= PT_PROC_EXIT_SEEN;
+	/* Seen after all; a reap inferred stays so. */
+	if (!(p->flags & PT_PROC_ENDED_UNSEEN))
+		p->flags &= ~PT_PROC_END_INFERRED;
 	p->exit = ev->exit;
 	p->exit_has_by = pt_event_has_actor(ev);
 	p->exit_by = ev->by;
@@ -402,7 +406,7 @@ static int reap_apply(struct pt_model *m, struct proc_node *n, const struct pt_e
 	int err;
 
 	/* Seen after all, even if a new holder of its pid came first. */
-	p->flags = (p->flags | PT_PROC_REAP_SEEN) & ~PT_PROC_ENDED_UNSEEN;
+	p->flags = (p->flags | PT_PROC_REAP_SEEN) & ~(PT_PROC_ENDED_UNSEEN | PT_PROC_END_INFERRED);
 	p->reap_ns = ev->task.ts_ns;
 	if (ev->flags & PT_F_AUTOREAP) {
 		p->flags |= PT_PROC_AUTOREAP;
@@ -430,9 +434,12 @@ static int reap_apply(struct pt_model *m, struct proc_node *n, const struct pt_e
 
 static int kind_apply(struct pt_model *m, struct proc_node *n, const struct pt_event *ev)
 {
+	if ((ev->flags & PT_F_RESCAN) && (ev->kind == PT_EXIT || ev->kind == PT_REAP))
+		return model_repair_apply(m, n, ev);
 	switch (ev->kind) {
 	case PT_SNAPSHOT:
-		n->pub.flags |= PT_PROC_SNAPSHOT;
+		/* Found by a rescan after lost events: born unseen. */
+		n->pub.flags |= ev->flags & PT_F_RESCAN ? PT_PROC_INFERRED : PT_PROC_SNAPSHOT;
 		return mark_add_event(m, n, ev, NULL);
 	case PT_THREAD:
 		return thread_apply(m, n, ev);
@@ -478,7 +485,10 @@ int pt_model_feed(struct pt_model *m, const struct pt_event *ev)
 		return -EINVAL;
 	m->stats.events++;
 	if (ev->kind == PT_LOST) {
-		lost_account(m, ev);
+		if (ev->flags & PT_F_RESCAN)
+			model_repair_account(m, ev);
+		else
+			lost_account(m, ev);
 		return 0;
 	}
 	if (t->ts_ns && (!m->stats.first_ts || t->ts_ns < m->stats.first_ts))

@@ -119,4 +119,11 @@ void model_sched_sum(struct proc_node *n, const struct pt_event *ev);
 /* ---- feed.c ---- */
 int model_mark_insert(struct pt_model *m, struct proc_node *n, const struct pt_mark *mk);
 
+/* ---- repair.c: after lost events ---- */
+
+/* An exit or reap with PT_F_RESCAN: an end not observed. 0 or -ENOMEM. */
+int model_repair_apply(struct pt_model *m, struct proc_node *n, const struct pt_event *ev);
+/* A rescan's summary (PT_LOST with PT_F_RESCAN) into the stats. */
+void model_repair_account(struct pt_model *m, const struct pt_event *ev);
+
 #endif

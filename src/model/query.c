@@ -143,6 +143,10 @@ __u64 pt_proc_row_end(const struct pt_proc *p, __u64 end_ns)
 {
 	if (p->flags & PT_PROC_REAP_SEEN)
 		return p->reap_ns;
+	/* Gone, found by a rescan: never drawn alive after the last time it
+	 * was known to be. */
+	if ((p->flags & PT_PROC_ENDED_UNSEEN) && (p->flags & PT_PROC_END_INFERRED))
+		return p->unseen_from_ns;
 	if (p->flags & PT_PROC_ENDED_UNSEEN)
 		return p->last_ts;
 	return end_ns > p->last_ts ? end_ns : p->last_ts;
@@ -181,9 +185,11 @@ void pt_span_begin(struct pt_span_iter *it, const struct pt_proc *p, __u64 t0, _
 	it->t1 = t1 > t0 ? t1 : t0;
 	it->row_end = pt_proc_row_end(p, it->t1);
 	it->at = p->start_ns;
-	/* Born alive; a snapshot says what it was when tracing began. */
+	/* Born alive; a snapshot says what it was when tracing began (not a
+	 * rescan's, which found it later: alive until then). */
 	it->state = PT_STATE_ALIVE;
-	if (p->nmarks && p->marks[0].kind == PT_SNAPSHOT && p->marks[0].state != PT_STATE_REAPED)
+	if (p->nmarks && p->marks[0].kind == PT_SNAPSHOT && !(p->flags & PT_PROC_INFERRED) &&
+	    p->marks[0].state != PT_STATE_REAPED)
 		it->state = p->marks[0].state;
 }
 

@@ -286,6 +286,25 @@ static int reparent_parse(struct pt_replay *r)
 	return 0;
 }
 
+/* An exit or reap a rescan inferred (unseen_from_ns=): 1 when it is one,
+ * with its payload read; 0 when not; < 0: bad. */
+static int unseen_parse(struct pt_replay *r)
+{
+	struct pt_event *ev = r->ev;
+	int err = detail_u64(r, pt_dkey_name(PT_DK_UNSEEN_FROM_NS), UINT64_MAX, false,
+			     &ev->reap.unseen_from_ns);
+
+	if (err <= 0)
+		return err;
+	if (ev->reap.unseen_from_ns > ev->task.ts_ns)
+		return malformed(r, "detail: unseen_from_ns=%llu is after ts_ns",
+				 (unsigned long long)ev->reap.unseen_from_ns);
+	ev->flags |= PT_F_RESCAN | PT_F_NO_ACTOR;
+	if (ev->kind == PT_EXIT)
+		ev->flags |= PT_F_GROUP_DEAD;
+	return 1;
+}
+
 static int exit_parse(struct pt_replay *r)
 {
 	struct pt_event *ev = r->ev;
@@ -293,8 +312,10 @@ static int exit_parse(struct pt_replay *r)
 	const char *status = detail_find(r, pt_dkey_name(PT_DK_STATUS));
 	__u16 thread = 0;
 	__u64 user_us, sys_us;
-	int err;
+	int err = unseen_parse(r);
 
+	if (err)
+		return err < 0 ? err : 0;
 	err = detail_flag(r, pt_dkey_name(PT_DK_THREAD_EXIT), "1", &thread, 1);
 	if (err)
 		return err;
@@ -331,8 +352,10 @@ static int reap_parse(struct pt_replay *r)
 {
 	struct pt_event *ev = r->ev;
 	__u64 zombie_ns = 0;
-	int err = 0;
+	int err = unseen_parse(r);
 
+	if (err)
+		return err < 0 ? err : 0;
 	err = err ?: detail_flag(r, pt_dkey_name(PT_DK_REAPED), "auto", &ev->flags, PT_F_AUTOREAP);
 	err = err
 		?: detail_flag(r, pt_dkey_name(PT_DK_REAPER), "unknown", &ev->flags,
@@ -389,6 +412,23 @@ static int signal_parse(struct pt_replay *r)
 	return 0;
 }
 
+/* A rescan's summary: lost=0 rescan=N ended_unseen=N born_unseen=N since_ns=T. */
+static int rescan_parse(struct pt_replay *r)
+{
+	struct pt_rescan *x = &r->ev->rescan;
+	__u64 lost = 0;
+	int err;
+
+	r->ev->flags |= PT_F_RESCAN | PT_F_NO_ACTOR;
+	err = detail_u64(r, pt_dkey_name(PT_DK_LOST), 0, true, &lost);
+	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_RESCAN), &x->tasks);
+	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_ENDED_UNSEEN), &x->ended);
+	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_BORN_UNSEEN), &x->born);
+	err = err < 0 ? err
+		      : detail_u64(r, pt_dkey_name(PT_DK_SINCE_NS), UINT64_MAX, true, &x->since_ns);
+	return err < 0 ? err : 0;
+}
+
 static int lost_parse(struct pt_replay *r)
 {
 	struct pt_lost *l = &r->ev->lost;
@@ -396,6 +436,8 @@ static int lost_parse(struct pt_replay *r)
 	unsigned i, k;
 	__u64 v;
 
+	if (detail_find(r, pt_dkey_name(PT_DK_RESCAN)))
+		return rescan_parse(r);
 	/* lost=N first, then one key per kind; a later lost=N is the count of
 	 * lost "lost" events, as the writer names that kind. */
 	for (i = 0; i < r->npairs; i++) {
@@ -482,6 +524,9 @@ static int kind_parse(struct pt_replay *r)
 	case PT_SNAPSHOT:
 		err = detail_u64(r, pt_dkey_name(PT_DK_START_NS), UINT64_MAX, true,
 				 &ev->task.start_ns);
+		err = err < 0 ? err
+			      : detail_flag(r, pt_dkey_name(PT_DK_INFERRED), "1", &ev->flags,
+					    PT_F_RESCAN);
 		return err < 0 ? err : 0;
 	case PT_FORK:
 	case PT_THREAD:

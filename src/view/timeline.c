@@ -360,7 +360,11 @@ static void put_mark_detail(struct tl_ctx *c, const struct pt_proc *p, const str
 
 	switch (mk->kind) {
 	case PT_SNAPSHOT:
-		pt_buf_printf(b, "running when tracing began, %s", pt_state_name(mk->state));
+		if (mk->flags & PT_F_RESCAN)
+			pt_buf_printf(b, "born unseen (events lost), found %s by a rescan",
+				      pt_state_name(mk->state));
+		else
+			pt_buf_printf(b, "running when tracing began, %s", pt_state_name(mk->state));
 		break;
 	case PT_FORK:
 		if (mk->has_by) {
@@ -415,6 +419,10 @@ static void put_mark_detail(struct tl_ctx *c, const struct pt_proc *p, const str
 			pt_buf_printf(b, ", %s", pt_sig_result_name(mk->signal.result));
 		break;
 	case PT_EXIT:
+		if (mk->synthetic && (mk->flags & PT_F_RESCAN)) {
+			pt_buf_puts(b, "(not observed: exited while events were lost; a zombie at the rescan)");
+			break;
+		}
 		if (mk->synthetic) {
 			pt_buf_puts(b, "(not seen: became a zombie)");
 			break;

@@ -147,6 +147,8 @@ void pt_view_put_end(struct pt_buf *b, const struct pt_proc *p, __u64 end_ns, bo
 		if (exited) {
 			pt_view_put_status(b, p);
 			pt_buf_puts(b, ", ");
+		} else if (p->flags & PT_PROC_END_INFERRED) {
+			pt_buf_puts(b, "exited, not observed: ");
 		}
 		if (p->exit_ns)
 			put_since_exit(b, "zombie", p->exit_ns, end_ns, ascii);
@@ -165,11 +167,14 @@ void pt_view_put_end(struct pt_buf *b, const struct pt_proc *p, __u64 end_ns, bo
 		}
 		break;
 	case PT_END_UNSEEN:
+		/* A rescan after lost events found it gone; else its pid was reused. */
 		if (exited) {
 			pt_view_put_status(b, p);
-			pt_buf_puts(b, ", reap not seen");
+			pt_buf_puts(b, p->flags & PT_PROC_END_INFERRED ? ", reap not observed"
+								: ", reap not seen");
 		} else {
-			pt_buf_puts(b, "ended, not seen");
+			pt_buf_puts(b, p->flags & PT_PROC_END_INFERRED ? "ended, not observed"
+								: "ended, not seen");
 		}
 		break;
 	}
@@ -211,7 +216,17 @@ void pt_view_put_lost(struct pt_buf *b, const struct pt_model_stats *st)
 		first = false;
 	}
 	pt_buf_puts(b, first ? "" : ")");
-	pt_buf_puts(b, ": processes or links may be missing\n");
+	if (!st->rescans) {
+		pt_buf_puts(b, ": processes or links may be missing\n");
+		return;
+	}
+	/* What the rescans of the task list repaired: which processes exist
+	 * is right; what they did meanwhile may be missing. */
+	pt_buf_printf(b,
+		      "; %llu rescans of the task list: %llu ended unseen, %llu born unseen "
+		      "(marked); events of the time may be missing\n",
+		      (unsigned long long)st->rescans, (unsigned long long)st->ended_unseen,
+		      (unsigned long long)st->born_unseen);
 }
 
 /* ---- columns ---- */
@@ -304,13 +319,29 @@ static void put_groups(struct tree_ctx *c, const struct pt_walk *w)
 	pt_buf_putc(&c->line, ']');
 }
 
+/* An end a rescan after lost events inferred: when it happened. */
+static void put_unseen_end(struct tree_ctx *c, const struct pt_proc *p)
+{
+	if (!(p->flags & PT_PROC_END_INFERRED))
+		return;
+	pt_buf_puts(&c->line, (p->flags & PT_PROC_ENDED_UNSEEN) ? " [ended" : " [exited");
+	pt_buf_puts(&c->line, ", not observed between ");
+	pt_view_put_time(&c->line, p->unseen_from_ns, c->t0);
+	pt_buf_puts(&c->line, "s and ");
+	pt_view_put_time(&c->line, p->unseen_to_ns, c->t0);
+	pt_buf_puts(&c->line, "s]");
+}
+
 /* Where it came from, when that is not simply "forked by its parent". */
 static void put_origin(struct tree_ctx *c, const struct pt_walk *w)
 {
 	const struct pt_proc *p = w->proc;
 	const char *comm = w->orig_parent ? w->orig_parent->comm : p->parent_comm;
 
-	if (p->flags & PT_PROC_SNAPSHOT || (!(p->flags & PT_PROC_FORK_SEEN) && p->start_ns < c->t0))
+	if (p->flags & PT_PROC_INFERRED)
+		pt_buf_puts(&c->line, " [inferred]");
+	else if (p->flags & PT_PROC_SNAPSHOT ||
+		 (!(p->flags & PT_PROC_FORK_SEEN) && p->start_ns < c->t0))
 		pt_buf_puts(&c->line, " [before trace]");
 	else if (!(p->flags & PT_PROC_FORK_SEEN))
 		pt_buf_puts(&c->line, " [fork not seen]");
@@ -331,6 +362,7 @@ static void put_origin(struct tree_ctx *c, const struct pt_walk *w)
 	if (w->parent_missing)
 		pt_buf_printf(&c->line, " [%s %u not traced]", w->reparented ? "adopter" : "parent",
 			      p->ppid);
+	put_unseen_end(c, p);
 }
 
 static void put_life(struct tree_ctx *c, const struct pt_proc *p)

@@ -184,6 +184,14 @@ static void detail_lost(struct pt_record *r, const struct pt_event *ev)
 {
 	unsigned k;
 
+	if (has_flag(ev, PT_F_RESCAN)) {
+		det_u64(r, PT_DK_LOST, 0);
+		det_u64(r, PT_DK_RESCAN, ev->rescan.tasks);
+		det_u64(r, PT_DK_ENDED_UNSEEN, ev->rescan.ended);
+		det_u64(r, PT_DK_BORN_UNSEEN, ev->rescan.born);
+		det_u64(r, PT_DK_SINCE_NS, ev->rescan.since_ns);
+		return;
+	}
 	det_u64(r, PT_DK_LOST, ev->lost.count);
 	for (k = 1; k < PT_KIND_MAX; k++)
 		if (ev->lost.by_kind[k])
@@ -212,9 +220,16 @@ static void fill_detail(struct pt_record *r, const struct pt_event *ev)
 {
 	bool actor = pt_event_has_actor(ev);
 
+	/* An end a rescan inferred: only when it was last known alive. */
+	if (has_flag(ev, PT_F_RESCAN) && (ev->kind == PT_EXIT || ev->kind == PT_REAP)) {
+		det_u64(r, PT_DK_UNSEEN_FROM_NS, ev->reap.unseen_from_ns);
+		return;
+	}
 	switch (ev->kind) {
 	case PT_SNAPSHOT:
 		det_u64(r, PT_DK_START_NS, ev->task.start_ns);
+		if (has_flag(ev, PT_F_RESCAN))
+			det_flag(r, PT_DK_INFERRED);
 		break;
 	case PT_FORK:
 		if (actor)
@@ -356,10 +371,13 @@ void pt_record_fill(struct pt_record *r, const struct pt_event *ev)
 		fill_task(r, ev);
 	if (pt_event_has_actor(ev))
 		set_u64(&r->col[PT_COL_BY_PID], ev->kind == PT_THREAD ? ev->by.tid : ev->by.pid);
-	fill_signal_and_status(r, ev);
+	/* An exit a rescan inferred has no status nor usage: not observed. */
+	if (ev->kind != PT_EXIT || !has_flag(ev, PT_F_RESCAN)) {
+		fill_signal_and_status(r, ev);
+		if (ev->kind == PT_EXIT)
+			fill_usage(r, ev);
+	}
 	if (ev->kind == PT_EXEC || ev->kind == PT_EXEC_FAILED)
 		fill_exec(r, ev);
-	if (ev->kind == PT_EXIT)
-		fill_usage(r, ev);
 	fill_detail(r, ev);
 }

@@ -269,6 +269,34 @@ static void detail_signal(struct pt_stream *w, const struct pt_event *ev)
 	pt_buf_putc(&w->line, ')');
 }
 
+/* What a rescan after lost events found (PT_F_RESCAN): the summary, a
+ * process born unseen, an end not observed and when it happened. */
+static void detail_rescan(struct pt_stream *w, const struct pt_event *ev)
+{
+	const struct pt_rescan *x = &ev->rescan;
+
+	switch (ev->kind) {
+	case PT_LOST:
+		pt_buf_printf(&w->line,
+			      "rescan after lost events: %u processes, %u ended unseen, %u born "
+			      "unseen since ",
+			      x->tasks, x->ended, x->born);
+		pt_format_local_ms(&w->line, &w->clock, x->since_ns);
+		return;
+	case PT_SNAPSHOT:
+		pt_buf_printf(&w->line, "born unseen (events lost), found %s by a rescan",
+			      pt_state_name(ev->task.state));
+		return;
+	}
+	pt_buf_puts(&w->line, ev->kind == PT_EXIT ? "exited" : "ended");
+	pt_buf_puts(&w->line, ", not observed (events lost), between ");
+	pt_format_local_ms(&w->line, &w->clock, ev->reap.unseen_from_ns);
+	pt_buf_puts(&w->line, " and ");
+	pt_format_local_ms(&w->line, &w->clock, ev->task.ts_ns);
+	if (ev->kind == PT_EXIT)
+		pt_buf_puts(&w->line, ": a zombie now");
+}
+
 static void detail_lost(struct pt_stream *w, const struct pt_event *ev)
 {
 	const char *sep = " (";
@@ -333,6 +361,10 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 {
 	const struct pt_task *t = &ev->task;
 
+	if (has_flag(ev, PT_F_RESCAN)) {
+		detail_rescan(w, ev);
+		return;
+	}
 	switch (ev->kind) {
 	case PT_SNAPSHOT:
 		pt_buf_printf(&w->line, "already running (%s)", pt_state_name(t->state));
@@ -422,6 +454,8 @@ static const char *kind_color(const struct pt_event *ev)
 	case PT_THREAD:
 		return ANSI_CYAN;
 	case PT_EXIT:
+		if (has_flag(ev, PT_F_RESCAN))
+			return NULL;
 		return pt_decode_status(ev->exit.status).signaled ? ANSI_RED : NULL;
 	case PT_LOST:
 	case PT_EXEC_FAILED:
@@ -499,7 +533,8 @@ int pt_stream_write(struct pt_stream *w, const struct pt_event *ev)
 {
 	if (w->err)
 		return w->err;
-	if (ev->kind == PT_SNAPSHOT && !w->opts.snapshots)
+	/* A rescan's births are news, unlike the start-up snapshot. */
+	if (ev->kind == PT_SNAPSHOT && !w->opts.snapshots && !has_flag(ev, PT_F_RESCAN))
 		return 0;
 	format_line(w, ev);
 	return stream_emit(w);
