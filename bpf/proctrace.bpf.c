@@ -494,8 +494,9 @@ static __always_inline void snapshot_one(struct seq_file *seq, struct task_struc
 }
 
 /* The task iterator may not yield pid 1 (seen on 6.18): it is then found
- * through the first task that one of its threads forked. */
-static bool init_done;
+ * through the first task that one of its threads forked. Global, so that
+ * the loader clears it before each run (a rescan after lost events). */
+bool init_done = false;
 
 SEC("iter/task")
 int snapshot_tasks(struct bpf_iter__task *ctx)

@@ -195,7 +195,7 @@ static int show_views(struct app *a)
 	char why[512] = "";
 	int err;
 
-	if (!a->pipe.model)
+	if (!a->pipe.views)
 		return 0;
 	err = pt_views_show(a->pipe.model, &a->cfg, a->end_ns, &what, why, sizeof(why));
 	if (err)

@@ -19,8 +19,13 @@ int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
 
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
-	if (!wants_views(cfg))
+	p->views = wants_views(cfg);
+	if (!p->views && cfg->replay_path)
 		return 0;
+	if (!p->views) {
+		/* Who is alive, to repair after lost events: memory bounded. */
+		mo = (struct pt_model_opts){ .max_ended = 1024, .lean = true };
+	}
 	p->model = pt_model_new(&mo);
 	if (!p->model) {
 		fprintf(stderr, "proctrace: out of memory\n");
@@ -166,7 +171,7 @@ int pt_pipeline_finish(struct pt_pipeline *p, __u64 end_ns)
 	struct pt_perfetto_opts po = { .threads = p->cfg->threads };
 	int err;
 
-	if (!p->perfetto.f || !p->model)
+	if (!p->perfetto.f || !p->views)
 		return 0;
 	if (end_ns)
 		pt_model_set_end(p->model, end_ns);

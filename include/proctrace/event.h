@@ -290,7 +290,7 @@ struct pt_lost {		    /* userspace-made, never from the kernel */
 /* PT_LOST with PT_F_RESCAN: what a rescan of the task list after lost
  * events repaired (userspace-made, src/source/rescan.c). count overlays
  * pt_lost.count: no new loss is counted by it. */
-struct pt_rescan {
+struct pt_rescan_sum {
 	__u64 count;	/* 0 */
 	__u64 since_ns; /* the last time the picture was known complete */
 	__u32 tasks;	/* processes the rescan found (those the filters pick) */
@@ -315,7 +315,7 @@ struct pt_event {
 		struct pt_rename rename;
 		struct pt_reparent reparent;
 		struct pt_lost lost;
-		struct pt_rescan rescan;
+		struct pt_rescan_sum rescan;
 		struct pt_sched_change sched_change;
 		struct pt_sched_sum sched_sum;
 	};
@@ -355,7 +355,7 @@ _Static_assert(sizeof(struct pt_reparent) == 32, "pt_reparent ABI");
 _Static_assert(sizeof(struct pt_clone) == 16, "pt_clone ABI");
 _Static_assert(sizeof(struct pt_lost) == 8 + 4 * PT_KIND_MAX, "pt_lost ABI");
 _Static_assert(sizeof(struct pt_reap) == 16, "pt_reap ABI");
-_Static_assert(sizeof(struct pt_rescan) == 32, "pt_rescan ABI");
+_Static_assert(sizeof(struct pt_rescan_sum) == 32, "pt_rescan_sum ABI");
 _Static_assert(sizeof(struct pt_sched_change) == 16, "pt_sched_change ABI");
 _Static_assert(sizeof(struct pt_sched_sum) == 72, "pt_sched_sum ABI");
 _Static_assert(sizeof(struct pt_event) == 8 + 80 + 24 + 88, "pt_event ABI");

@@ -31,8 +31,14 @@ struct pt_loader;
  * the cause (no trailing newline) into err. */
 int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts, pt_event_fn fn,
 		   void *ctx, char *err, size_t errlen);
-/* Emit a PT_SNAPSHOT event for every process alive now. */
+/* Emit a PT_SNAPSHOT event for every process alive now. Again after lost
+ * events (a rescan): the iterator attached at the first call is kept. */
 int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen);
+/* Deliver what the ring buffer holds now, without waiting (at most a
+ * ring's worth). 0, a callback's non-zero result, or -errno. */
+int pt_loader_drain(struct pt_loader *l);
+/* Whether process (pid, start_ns) is in the follow set (-p, a COMMAND). */
+bool pt_loader_followed(struct pt_loader *l, __u32 pid, __u64 start_ns);
 /* Wait up to timeout_ms (not at all when the last call left records
  * waiting), then deliver what is waiting, at most a few thousand records.
  * Returns 0, a callback's non-zero result, or -errno. */

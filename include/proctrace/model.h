@@ -27,6 +27,10 @@ struct pt_model_opts {
 	 * child kept), dropping the oldest first: memory stays bounded in a
 	 * long live run. Per-process histories are capped too. */
 	size_t max_ended;
+	/* No histories (marks, programs): who exists, when it started and
+	 * ended, its latest fields. Enough for a repair after lost events
+	 * (pt_model_reconcile), not for the views. */
+	bool lean;
 };
 
 /* pt_proc.flags */

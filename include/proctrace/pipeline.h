@@ -23,7 +23,10 @@
 
 struct pt_pipeline {
 	const struct pt_config *cfg; /* borrowed */
-	struct pt_model *model;	     /* NULL: no view asked for */
+	/* NULL: neither a view asked for nor a live run; a live run without
+	 * views has a lean, bounded one, to repair after lost events. */
+	struct pt_model *model;
+	bool views; /* the model is for the views too */
 	struct pt_stream *stream;    /* NULL: -q, or stdout carries a file */
 	struct pt_output *csv;	     /* -o */
 	struct pt_output *json;	     /* -j */

@@ -79,6 +79,8 @@ int model_mark_insert(struct pt_model *m, struct proc_node *n, const struct pt_m
 	size_t i = n->pub.nmarks;
 	bool ends = mk->kind == PT_EXIT || mk->kind == PT_REAP;
 
+	if (m->opts.lean)
+		return 0;
 	if (m->opts.max_ended && i >= BOUNDED_MAX_MARKS && !ends) {
 		n->pub.flags |= PT_PROC_TRIMMED;
 		return 0;
@@ -327,6 +329,8 @@ static int exec_apply(struct pt_model *m, struct proc_node *n, const struct pt_e
 	const char *path;
 	size_t argv_len, path_len;
 
+	if (m->opts.lean)
+		return 0;
 	if (m->opts.max_ended && n->pub.nprogs >= BOUNDED_MAX_PROGS) {
 		n->pub.flags |= PT_PROC_TRIMMED;
 		goto mark;

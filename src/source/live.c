@@ -3,12 +3,14 @@
  * come; the snapshot is filtered here (the kernel filters its own events);
  * the loader's loss counters become PT_LOST events after every poll. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "proctrace/ancestry.h"
 #include "proctrace/filter.h"
 #include "proctrace/loader.h"
 #include "proctrace/source.h"
+#include "rescan.h"
 
 struct pt_live {
 	const struct pt_config *cfg;
@@ -19,6 +21,7 @@ struct pt_live {
 	struct pt_event *snap; /* the snapshot, until it is complete */
 	size_t n_snap, cap_snap;
 	__u64 lost_seen[PT_KIND_MAX]; /* loss counters already reported */
+	struct pt_rescan *rescan;     /* NULL: no rescan after lost events */
 };
 
 static int keep_snapshot(struct pt_live *l, const struct pt_event *ev)
@@ -69,8 +72,12 @@ int pt_live_open(struct pt_live **out, const struct pt_config *cfg, __u32 comman
 	l->cfg = cfg;
 	l->command_pid = command_pid;
 	l->p = p;
-	ret = pt_loader_open(&l->loader, &lo, on_event, l, err, errlen);
+	l->rescan = pt_rescan_new();
+	ret = l->rescan ? pt_loader_open(&l->loader, &lo, on_event, l, err, errlen) : -ENOMEM;
 	if (ret) {
+		if (ret == -ENOMEM && !l->rescan)
+			snprintf(err, errlen, "out of memory");
+		pt_rescan_free(l->rescan);
 		free(l);
 		return ret;
 	}
@@ -78,38 +85,66 @@ int pt_live_open(struct pt_live **out, const struct pt_config *cfg, __u32 comman
 	return 0;
 }
 
+/* The snapshot read (l->snap) with what the filters decide of each: the
+ * processes they pick (-p and a COMMAND: those the kernel follows), and
+ * the ancestors of those, kept for the tree. NULL when out of memory. */
+static struct pt_rescan_task *snapshot_select(struct pt_live *l)
+{
+	const struct pt_filter *f = &l->cfg->filter;
+	bool follow = l->command_pid || f->n_pids;
+	size_t n = l->n_snap, i;
+	struct pt_rescan_task *st = calloc(n ? n : 1, sizeof(*st));
+	struct pt_task *tasks = calloc(n ? n : 1, sizeof(*tasks));
+	bool *kept = calloc(n ? n : 1, sizeof(*kept));
+
+	for (i = 0; i < n && st && tasks && kept; i++) {
+		const struct pt_task *t = &l->snap[i].task;
+
+		tasks[i] = *t;
+		st[i].task = *t;
+		st[i].picked = pt_filter_fields(f, t->pgid, t->pgid, t->uid, t->comm, t->comm) &&
+			       (!follow || pt_loader_followed(l->loader, t->pid, t->start_ns));
+		kept[i] = st[i].picked;
+	}
+	if (st && tasks && kept) {
+		pt_ancestry_select(tasks, n, kept);
+		for (i = 0; i < n; i++)
+			st[i].kept = kept[i];
+	} else {
+		free(st);
+		st = NULL;
+	}
+	free(tasks);
+	free(kept);
+	return st;
+}
+
+static void snapshot_forget(struct pt_live *l)
+{
+	free(l->snap);
+	l->snap = NULL;
+	l->n_snap = l->cap_snap = 0;
+}
+
 /* The rows the filters pick go to the outputs; a filtered run's tree shows
  * the followed processes where they sit, so the rows of their ancestors go
  * to the model too (not to the outputs). In the snapshot's order. */
 static int deliver_snapshot(struct pt_live *l)
 {
-	size_t n = l->n_snap, i;
-	struct pt_task *tasks = calloc(n ? n : 1, sizeof(*tasks));
-	bool *picked = calloc(n ? n : 1, sizeof(*picked));
-	bool *kept = calloc(n ? n : 1, sizeof(*kept));
-	int err = 0;
+	struct pt_rescan_task *st = snapshot_select(l);
+	size_t i;
+	int err = st ? 0 : -ENOMEM;
 
-	if (!tasks || !picked || !kept)
-		err = -ENOMEM;
-	for (i = 0; i < n && !err; i++) {
-		tasks[i] = l->snap[i].task;
-		picked[i] = pt_filter_match(&l->cfg->filter, l->command_pid, &tasks[i]);
-		kept[i] = picked[i];
-	}
-	if (!err)
-		pt_ancestry_select(tasks, n, kept);
-	for (i = 0; i < n && !err; i++) {
-		if (picked[i])
+	for (i = 0; i < l->n_snap && !err; i++) {
+		if (st[i].picked) {
 			err = pt_pipeline_event(l->p, &l->snap[i]);
-		else if (kept[i])
+		} else if (st[i].kept) {
 			err = pt_pipeline_context(l->p, &l->snap[i]);
+			err = err ?: pt_rescan_context(l->rescan, &st[i].task);
+		}
 	}
-	free(tasks);
-	free(picked);
-	free(kept);
-	free(l->snap);
-	l->snap = NULL;
-	l->n_snap = l->cap_snap = 0;
+	free(st);
+	snapshot_forget(l);
 	return err;
 }
 
@@ -144,11 +179,56 @@ static int report_losses(struct pt_live *l)
 		ev.lost.count += d;
 		l->lost_seen[k] = total[k];
 	}
+	ev.task.ts_ns = pt_boottime_ns();
+	if (l->rescan)
+		pt_rescan_losses(l->rescan, ev.lost.count, ev.task.ts_ns);
 	if (!ev.lost.count)
 		return 0;
-	ev.task.ts_ns = pt_boottime_ns();
 	ev.flags = PT_F_NO_ACTOR;
 	return pt_pipeline_event(l->p, &ev);
+}
+
+/* The task list read again after lost events, what came meanwhile
+ * delivered, and the repair (rescan.h). A list that cannot be read is said
+ * once; tracing goes on without rescans. */
+static int rescan(struct pt_live *l)
+{
+	struct pt_rescan_task *st;
+	char err[256];
+	__u64 ts;
+	int ret;
+
+	pt_rescan_begin(l->rescan, pt_boottime_ns());
+	l->in_snapshot = true;
+	ret = pt_loader_snapshot(l->loader, err, sizeof(err));
+	l->in_snapshot = false;
+	ts = pt_boottime_ns();
+	if (ret < 0 && ret != -ENOMEM) {
+		fprintf(stderr, "proctrace: after lost events: %s; no more rescans\n", err);
+		pt_rescan_free(l->rescan);
+		l->rescan = NULL;
+		snapshot_forget(l);
+		return 0;
+	}
+	/* Events that came before the end of the reading, before it is
+	 * compared: what they say is not to be repaired. */
+	ret = ret ?: pt_loader_drain(l->loader);
+	ret = ret ?: report_losses(l);
+	st = ret ? NULL : snapshot_select(l);
+	if (!ret && !st)
+		ret = -ENOMEM;
+	if (!ret)
+		ret = pt_rescan_repair(l->rescan, l->p, st, l->n_snap, ts);
+	free(st);
+	snapshot_forget(l);
+	return ret;
+}
+
+static int rescan_if_due(struct pt_live *l, bool last)
+{
+	if (!l->rescan || !pt_rescan_due(l->rescan, last ? UINT64_MAX : pt_boottime_ns()))
+		return 0;
+	return rescan(l);
 }
 
 int pt_live_poll(struct pt_live *l, int timeout_ms)
@@ -158,14 +238,15 @@ int pt_live_poll(struct pt_live *l, int timeout_ms)
 	/* A signal only cuts the wait short. */
 	if (n < 0 && n != -EINTR)
 		return n;
-	return report_losses(l);
+	return report_losses(l) ?: rescan_if_due(l, false);
 }
 
 int pt_live_stop(struct pt_live *l)
 {
 	int n = pt_loader_stop(l->loader);
 
-	return n < 0 ? n : report_losses(l);
+	/* The last losses repaired, whenever the last rescan was. */
+	return n < 0 ? n : report_losses(l) ?: rescan_if_due(l, true);
 }
 
 int pt_live_followed_alive(struct pt_live *l, __u32 except)
@@ -185,6 +266,7 @@ void pt_live_close(struct pt_live *l)
 	if (!l)
 		return;
 	pt_loader_close(l->loader);
+	pt_rescan_free(l->rescan);
 	free(l->snap);
 	free(l);
 }

@@ -34,6 +34,11 @@ struct pt_loader {
 	__u64 *per_cpu;	 /* ncpus values of one per-CPU map entry */
 	__u64 walked_ns; /* last walk of the zombies map (reap_unclaimed) */
 	bool sched;	 /* the sched programs are loaded */
+	/* The snapshot's iterator, attached at the first snapshot while
+	 * privileged and kept, so a rescan after lost events needs no
+	 * privilege but the descriptor. */
+	struct bpf_link *snap_link;
+	size_t ring_records; /* at most this many records fit in the ring */
 };
 
 static int verbosity;
@@ -181,6 +186,7 @@ static int configure(struct pt_loader *l, const struct pt_loader_opts *opts)
 	skel->rodata->trace_threads = opts->threads;
 	skel->rodata->page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	skel->rodata->wakeup_bytes = ring / 8;
+	l->ring_records = ring / sizeof(struct pt_event);
 	err = bpf_map__set_max_entries(skel->maps.events, ring);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.scratch, l->ncpus);
@@ -304,31 +310,35 @@ static int deliver_snapshot(struct pt_loader *l, int fd)
 	}
 }
 
-/* Run a task iterator; its output, if any, goes to deliver. */
-static int run_iter(struct pt_loader *l, struct bpf_program *prog,
+/* Run a task iterator, attached as *link (attached now if NULL; kept
+ * there unless keep is NULL); its output, if any, goes to deliver. */
+static int run_iter(struct pt_loader *l, struct bpf_program *prog, struct bpf_link **keep,
 		    int (*deliver)(struct pt_loader *, int), char *err, size_t errlen)
 {
-	struct bpf_link *link;
+	struct bpf_link *link = keep ? *keep : NULL;
 	int fd, ret;
 
-	link = bpf_program__attach_iter(prog, NULL);
+	if (!link)
+		link = bpf_program__attach_iter(prog, NULL);
 	if (!link) {
 		ret = -errno;
 		set_err(err, errlen, "cannot attach the task iterator: %s", strerror(errno));
 		return ret;
 	}
+	if (keep)
+		*keep = link;
 	fd = bpf_iter_create(bpf_link__fd(link));
 	if (fd < 0) {
 		ret = -errno;
 		set_err(err, errlen, "cannot start the task iterator: %s", strerror(errno));
-		bpf_link__destroy(link);
-		return ret;
+	} else {
+		ret = deliver(l, fd);
+		if (ret < 0)
+			set_err(err, errlen, "reading the process snapshot: %s", strerror(-ret));
+		close(fd);
 	}
-	ret = deliver(l, fd);
-	if (ret < 0)
-		set_err(err, errlen, "reading the process snapshot: %s", strerror(-ret));
-	close(fd);
-	bpf_link__destroy(link);
+	if (!keep)
+		bpf_link__destroy(link);
 	return ret;
 }
 
@@ -336,7 +346,18 @@ int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen)
 {
 	/* With --sched it also starts counting every followed thread, in the
 	 * state it is in; those records come through the ring buffer. */
-	return run_iter(l, l->skel->progs.snapshot_tasks, deliver_snapshot, err, errlen);
+	l->skel->bss->init_done = false;
+	return run_iter(l, l->skel->progs.snapshot_tasks, &l->snap_link, deliver_snapshot, err,
+			errlen);
+}
+
+bool pt_loader_followed(struct pt_loader *l, __u32 pid, __u64 start_ns)
+{
+	__u64 start;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.followed), &pid, &start))
+		return false;
+	return start == 0 || start == start_ns;
 }
 
 /* How long a freed zombie waits for its reaper's wait() to return before
@@ -419,6 +440,23 @@ int pt_loader_poll(struct pt_loader *l, int timeout_ms)
 	return reap_unclaimed(l, false);
 }
 
+int pt_loader_drain(struct pt_loader *l)
+{
+	size_t handed = 0;
+	int n;
+
+	/* Everything the ring held when called has been handed out once a
+	 * ring's worth has: a storm that keeps filling it cannot hold this. */
+	do {
+		l->batch = 0;
+		n = read_batch(l, ring_buffer__consume(l->rb));
+		if (n < 0)
+			return n;
+		handed += n;
+	} while (n > 0 && handed < l->ring_records);
+	return 0;
+}
+
 /* Processes still running: their threads summed by the sched_final
  * iterator into sched_procs, one record each, measured to now. */
 static int sched_report_end(struct pt_loader *l)
@@ -431,7 +469,7 @@ static int sched_report_end(struct pt_loader *l)
 	char err[256];
 	int ret;
 
-	ret = run_iter(l, l->skel->progs.sched_final, deliver_snapshot, err, sizeof(err));
+	ret = run_iter(l, l->skel->progs.sched_final, NULL, deliver_snapshot, err, sizeof(err));
 	if (ret)
 		return ret;
 	now = pt_boottime_ns();
@@ -532,6 +570,7 @@ void pt_loader_close(struct pt_loader *l)
 	if (!l)
 		return;
 	ring_buffer__free(l->rb);
+	bpf_link__destroy(l->snap_link);
 	proctrace_bpf__destroy(l->skel);
 	free(l->per_cpu);
 	free(l);

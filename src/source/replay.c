@@ -415,7 +415,7 @@ static int signal_parse(struct pt_replay *r)
 /* A rescan's summary: lost=0 rescan=N ended_unseen=N born_unseen=N since_ns=T. */
 static int rescan_parse(struct pt_replay *r)
 {
-	struct pt_rescan *x = &r->ev->rescan;
+	struct pt_rescan_sum *x = &r->ev->rescan;
 	__u64 lost = 0;
 	int err;
 

@@ -324,7 +324,10 @@ static void put_unseen_end(struct tree_ctx *c, const struct pt_proc *p)
 {
 	if (!(p->flags & PT_PROC_END_INFERRED))
 		return;
-	pt_buf_puts(&c->line, (p->flags & PT_PROC_ENDED_UNSEEN) ? " [ended" : " [exited");
+	if (!(p->flags & PT_PROC_ENDED_UNSEEN))
+		pt_buf_puts(&c->line, " [exited");
+	else
+		pt_buf_puts(&c->line, p->flags & PT_PROC_EXIT_SEEN ? " [reaped" : " [ended");
 	pt_buf_puts(&c->line, ", not observed between ");
 	pt_view_put_time(&c->line, p->unseen_from_ns, c->t0);
 	pt_buf_puts(&c->line, "s and ");

@@ -273,7 +273,7 @@ static void detail_signal(struct pt_stream *w, const struct pt_event *ev)
  * process born unseen, an end not observed and when it happened. */
 static void detail_rescan(struct pt_stream *w, const struct pt_event *ev)
 {
-	const struct pt_rescan *x = &ev->rescan;
+	const struct pt_rescan_sum *x = &ev->rescan;
 
 	switch (ev->kind) {
 	case PT_LOST:
