@@ -5,8 +5,8 @@
  * WORKERS processes create N children in all, one after the other (vfork,
  * _exit, wait). Once the first worker has made 1000 of them, KEEP
  * "keepers" and DIE "diers" are forked; the diers exit and are reaped while
- * the storm goes on. After the storm (its workers reaped), storm_end_ns
- * (CLOCK_BOOTTIME) is written and the keepers stay alive until GATE (a
+ * the storm goes on (keepers_ns: CLOCK_BOOTTIME once the keepers are
+ * forked). After the storm (its workers reaped), storm_end_ns is written and the keepers stay alive until GATE (a
  * FIFO) is opened for writing, then exit 0 and are reaped. Facts go to the
  * file FACTS (the tracer's stdout carries its tree). */
 #include <fcntl.h>
@@ -56,6 +56,14 @@ static pid_t waiter(int fd, const int *write_ends)
 	return pid;
 }
 
+static unsigned long long boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+}
+
 static void fact_list(const char *key, const pid_t *pids, int n)
 {
 	char line[400];
@@ -74,7 +82,6 @@ int main(int argc, char **argv)
 	int keep = argc > 6 ? atoi(argv[3]) : 0, die = argc > 6 ? atoi(argv[4]) : 0;
 	int keep_pipe[2], die_pipe[2], started[2], write_ends[2], fd, i;
 	pid_t storm[64], keepers[16], diers[16];
-	struct timespec ts;
 	char c;
 
 	if (n <= 1000 || workers <= 0 || workers > 64 || keep <= 0 || keep > 16 || die < 0 ||
@@ -106,6 +113,7 @@ int main(int argc, char **argv)
 	write_ends[1] = die_pipe[1];
 	for (i = 0; i < keep; i++)
 		keepers[i] = waiter(keep_pipe[0], write_ends);
+	wl_fact("keepers_ns=%llu", boottime_ns());
 	for (i = 0; i < die; i++)
 		diers[i] = waiter(die_pipe[0], write_ends);
 	close(die_pipe[1]);
@@ -115,11 +123,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < workers; i++)
 		if (wl_wait(storm[i], 0) != 0)
 			wl_die("a storm worker failed");
-	clock_gettime(CLOCK_BOOTTIME, &ts);
 	fact_list("keepers", keepers, keep);
 	fact_list("diers", diers, die);
-	wl_fact("storm_end_ns=%llu",
-		(unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec);
+	wl_fact("storm_end_ns=%llu", boottime_ns());
 	/* Until the test has seen the tracer rescan after the storm. */
 	fd = open(argv[6], O_RDONLY);
 	if (fd < 0)
