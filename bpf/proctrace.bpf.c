@@ -301,7 +301,7 @@ int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct
 	e = reserve(PT_STOP);
 	if (!e)
 		return 0;
-	fill_task_any(&e->task, task);
+	fill_task_current(&e->task);
 	e->task.state = PT_STATE_STOPPED;
 	e->signal.sig = sig;
 	e->signal.code = siginfo_code(info);
@@ -363,7 +363,7 @@ static __always_inline void emit_setpg(__u32 kind, struct task_struct *target, s
 	if (!e)
 		return;
 	fill_task_any(&e->task, target);
-	fill_actor_any(&e->by, current_task());
+	fill_actor_current(&e->by);
 	e->setpg.old_pgid = f->old_pgid;
 	e->setpg.old_sid = f->old_sid;
 	submit(e);
@@ -451,7 +451,7 @@ int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 	fill_task(&e->task, task);
 	__builtin_memcpy(e->rename.old_comm, e->task.comm, sizeof(e->task.comm));
 	bpf_probe_read_kernel_str(e->task.comm, sizeof(e->task.comm), comm);
-	fill_actor_any(&e->by, current_task());
+	fill_actor_current(&e->by);
 	submit(e);
 	return 0;
 }

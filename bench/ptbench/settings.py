@@ -18,6 +18,7 @@ class Settings:
         self.model_bench = os.path.join(self.bindir, "model_bench")
         self.writer_bench = os.path.join(self.bindir, "writer_bench")
         self.quick = os.environ.get("BENCH_QUICK", "") == "1"
+        self.workers = 2  # storm workers; the 16-worker runs set it apart
         self.rounds = env_int("BENCH_ROUNDS", 3 if self.quick else 7)
         if self.quick:
             self.sizes = {"forkexec": 100, "fork": 200, "mixed": 100, "vfork": 5000}
