@@ -38,6 +38,13 @@ const volatile __u32 page_kb = 4;
 /* Wake the reader only once this much is waiting: batches, not per event. */
 const volatile __u64 wakeup_bytes = 1 << 20;
 
+/* What to record (-e, --signals): bit 1 << kind, bit sig - 1. Programs of
+ * kinds not asked for are not loaded at all (the loader turns their
+ * autoload off); in programs that serve several kinds, the verifier drops
+ * the code of the kinds left out, since these are fixed at load time. */
+const volatile __u32 want_kinds = ~0u;
+const volatile __u64 want_signals = ~0ull;
+
 /* Filters (all off by default). Kinds combine as AND, values of one kind
  * as OR; see wanted(). Values are fixed at load time, so the verifier
  * removes the code of every filter that is off. */

@@ -33,10 +33,11 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	if (!thread) {
 		pid = child->tgid;
-		pid_reused(pid);
+		if (reaps_on())
+			pid_reused(pid);
 		follow_child(parent, child);
 	}
-	if (!task_wanted(child))
+	if (!kind_on(thread ? PT_THREAD : PT_FORK) || !task_wanted(child))
 		return 0;
 	e = reserve(thread ? PT_THREAD : PT_FORK);
 	if (!e)
@@ -91,7 +92,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	__u32 argv_len, path_len = 0, size;
 	long n;
 
-	if (!s || !task_wanted(task))
+	if (!kind_on(PT_EXEC) || !s || !task_wanted(task))
 		return 0;
 	ev->kind = PT_EXEC;
 	ev->flags = 0;
@@ -136,10 +137,11 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 
 	if ((!group_dead && !trace_threads) || !task_wanted(task))
 		return 0;
-	e = reserve(PT_EXIT);
+	e = kind_on(PT_EXIT) ? reserve(PT_EXIT) : NULL;
 	if (!e) {
-		/* The exit is lost (and counted), its reap need not be. */
-		if (group_dead) {
+		/* The exit is lost (and counted) or not asked for, its reap
+		 * need not be. */
+		if (group_dead && reaps_on()) {
 			struct pt_task t;
 
 			fill_task(&t, task);
@@ -156,7 +158,8 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 		e->exit.status = process_status(task, sig);
 		name_after_leader(&e->task, task);
 		/* An autoreap's record is reserved after this one: read after it. */
-		exit_to_zombie(task, &e->task);
+		if (reaps_on())
+			exit_to_zombie(task, &e->task);
 	} else {
 		e->exit.status = task->exit_code;
 	}
@@ -258,16 +261,19 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struc
 	     int group, int result)
 {
 	int code = siginfo_code(info);
-	bool continued = sig == SIGCONT && continues(task);
+	bool continued = stops_on() && sig == SIGCONT && continues(task);
+	bool stop_sent = kind_on(PT_STOP) && is_stop_signal(sig) && result == PT_SIG_DELIVERED;
 	struct pt_actor by;
 	__u16 flags;
 
-	if (!task_wanted(task))
+	continued = continued && kind_on(PT_CONTINUE);
+	/* Nothing to say about this one: not even its sender is read. */
+	if (!(signal_on(sig) || stop_sent || continued) || !task_wanted(task))
 		return 0;
 	flags = signal_sender(&by, sig, code, info, task);
-	emit_signal(PT_SIGNAL, sig, code, result, task, group, &by, flags);
-
-	if (is_stop_signal(sig) && result == PT_SIG_DELIVERED)
+	if (signal_on(sig))
+		emit_signal(PT_SIGNAL, sig, code, result, task, group, &by, flags);
+	if (stop_sent)
 		keep_stop_sender(task->tgid, sig, &by, flags);
 	if (continued)
 		emit_signal(PT_CONTINUE, sig, code, result, task, group, &by, flags);
@@ -296,7 +302,7 @@ int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct
 	s = stop_state_of(BPF_CORE_READ(task, tgid));
 	if (s)
 		s->stopped = 1;
-	if (!task_wanted(task))
+	if (!kind_on(PT_STOP) || !task_wanted(task))
 		return 0;
 	e = reserve(PT_STOP);
 	if (!e)
@@ -468,14 +474,15 @@ static __always_inline void snapshot_one(struct seq_file *seq, struct task_struc
 	fill_task(&e.task, task);
 	e.flags = PT_F_NO_ACTOR;
 	/* Stopped, or stopping, before tracing began: its continue is due. */
-	if (e.task.state == PT_STATE_STOPPED || task->signal->group_stop_count > 0) {
+	if (stops_on() &&
+	    (e.task.state == PT_STATE_STOPPED || task->signal->group_stop_count > 0)) {
 		struct stop_state *s = stop_state_of(e.task.pid);
 
 		if (s)
 			s->stopped = 1;
 	}
 	/* An exit that came first knows more: NOEXIST. */
-	if (e.task.state == PT_STATE_ZOMBIE && event_task_wanted(&e.task))
+	if (reaps_on() && e.task.state == PT_STATE_ZOMBIE && event_task_wanted(&e.task))
 		remember_zombie(task, &e.task, 0, BPF_NOEXIST);
 	bpf_seq_write(seq, &e, sizeof(e));
 }

@@ -204,7 +204,7 @@ int BPF_PROG(handle_free, struct task_struct *task)
 	struct pt_zombie *z;
 
 	unfollow_freed(task);
-	if ((__u32)task->pid != pid)
+	if (!reaps_on() || (__u32)task->pid != pid)
 		return 0;
 	z = bpf_map_lookup_elem(&zombies, &pid);
 	if (!z)

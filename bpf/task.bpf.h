@@ -7,6 +7,28 @@
 #ifndef PROCTRACE_TASK_BPF_H
 #define PROCTRACE_TASK_BPF_H
 
+static __always_inline bool kind_on(__u32 kind)
+{
+	return want_kinds & (1u << kind);
+}
+
+/* Zombies are remembered, and released, only for reaps. */
+static __always_inline bool reaps_on(void)
+{
+	return kind_on(PT_REAP);
+}
+
+/* The stops map follows the kernel's stops for stop and continue events. */
+static __always_inline bool stops_on(void)
+{
+	return kind_on(PT_STOP) || kind_on(PT_CONTINUE);
+}
+
+static __always_inline bool signal_on(int sig)
+{
+	return kind_on(PT_SIGNAL) && sig >= 1 && sig <= 64 && (want_signals >> (sig - 1)) & 1;
+}
+
 static __always_inline void count_lost(__u32 kind)
 {
 	__u64 *n = bpf_map_lookup_elem(&lost, &kind);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "proctrace/config.h"
+#include "proctrace/selection.h"
 #include "proctrace/schema.h"
 
 #ifndef PT_VERSION
@@ -37,11 +38,12 @@ enum {
 	OPT_SINCE,
 	OPT_UNTIL,
 	OPT_LENIENT,
+	OPT_SIGNALS,
 };
 
 /* "+": stop at the first non-option; ":": report a missing argument apart
  * from an unknown option, and keep getopt itself quiet. */
-static const char short_opts[] = "+:o:j:d:qvhVg:p:c:u:tT";
+static const char short_opts[] = "+:o:j:d:qvhVg:p:c:u:tTe:";
 
 static const struct option long_opts[] = {
 	{ "csv", required_argument, NULL, 'o' },
@@ -49,6 +51,8 @@ static const struct option long_opts[] = {
 	{ "duration", required_argument, NULL, 'd' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "threads", no_argument, NULL, OPT_THREADS },
+	{ "events", required_argument, NULL, 'e' },
+	{ "signals", required_argument, NULL, OPT_SIGNALS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "ringbuf-kb", required_argument, NULL, OPT_RINGBUF_KB },
@@ -86,6 +90,12 @@ static const char help_text[] =
 	"  -d, --duration SECS   stop after SECS seconds (decimals allowed)\n"
 	"  -q, --quiet           no live stream\n"
 	"      --threads         show thread creation and per-thread exits\n"
+	"  -e, --events LIST     record only these kinds, comma-separated: fork,\n"
+	"                        exec, exit, reap, signal, stop, continue, setpgid,\n"
+	"                        setsid, rename, thread (default: all but thread);\n"
+	"                        the others cost nothing (see README: the syscall tax)\n"
+	"      --signals LIST    signal events only for these signals (SIGCHLD,\n"
+	"                        CHLD or 17, comma-separated); '!LIST': all but these\n"
 	"  -v, --verbose         more detail; repeat for more (processes already\n"
 	"                        running, libbpf messages)\n"
 	"      --color WHEN      colour the stream: auto (default), always, never\n"
@@ -341,6 +351,8 @@ static enum pt_cli_result getopt_error(int c, char **argv, FILE *err)
 static void set_defaults(struct pt_config *cfg)
 {
 	*cfg = (struct pt_config){
+		.kinds = pt_default_kinds(),
+		.signals = ~0ull,
 		.color = -1,
 		.ringbuf_kb = RINGBUF_KB_DEFAULT,
 		.linger_s = -1, /* a command's run lasts until all it left is reaped */
@@ -374,6 +386,23 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		break;
 	case OPT_THREADS:
 		cfg->threads = true;
+		break;
+	case 'e':
+		if (pt_parse_kinds(arg, &cfg->kinds)) {
+			char kinds[256];
+
+			pt_kinds_list(kinds, sizeof(kinds));
+			return usage_error(err, "invalid --events '%s': expected some of %s", arg,
+					   kinds);
+		}
+		cfg->threads = cfg->threads || (cfg->kinds & (1u << PT_THREAD));
+		break;
+	case OPT_SIGNALS:
+		if (pt_parse_signals(arg, &cfg->signals))
+			return usage_error(err,
+					   "invalid --signals '%s': expected signal names or "
+					   "numbers (1 to 64), comma-separated, after an optional '!'",
+					   arg);
 		break;
 	case 'v':
 		cfg->verbose++;
@@ -476,6 +505,9 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	 * wait, no threads to ask the kernel for; its filters run here. */
 	if (cfg->replay_path && (cfg->command || cfg->duration_s > 0 || cfg->threads))
 		return usage_error(err, "--replay takes no COMMAND, -d or --threads");
+	if (cfg->replay_path && (cfg->kinds != pt_default_kinds() || cfg->signals != ~0ull))
+		return usage_error(err, "-e and --signals choose what the kernel records: "
+					"not with --replay");
 	if (!cfg->replay_path &&
 	    (cfg->since.kind != PT_WHEN_NONE || cfg->until.kind != PT_WHEN_NONE || cfg->lenient))
 		return usage_error(err, "--since, --until and --lenient go with --replay");
@@ -503,6 +535,9 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg, FI
 		if (res != PT_CLI_RUN)
 			return res;
 	}
+	/* --threads is the thread kind; -e thread sets it (above). */
+	if (cfg->threads)
+		cfg->kinds |= 1u << PT_THREAD;
 	if (optind < argc) {
 		cfg->command = argv + optind;
 		cfg->command_argc = argc - optind;

@@ -2,7 +2,10 @@
 /* Names, wait statuses, CPU time, wall-clock time, and the two text
  * encodings every writer shares: shell quoting for argv and escaping for raw
  * kernel text. Pure functions: no I/O, no global state. */
+#include <errno.h>
+#include <limits.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -59,6 +62,22 @@ const char *pt_kind_name(unsigned kind)
 	return name_at(kind_names, ARRAY_SIZE(kind_names), kind);
 }
 
+unsigned pt_kind_from_name(const char *s)
+{
+	unsigned k;
+
+	for (k = 1; k < PT_KIND_MAX; k++)
+		if (kind_names[k] && !strcmp(kind_names[k], s))
+			return k;
+	return 0;
+}
+
+bool pt_kind_recordable(unsigned kind)
+{
+	return kind > 0 && kind < PT_KIND_MAX && kind != PT_SNAPSHOT && kind != PT_LOST &&
+	       kind_names[kind];
+}
+
 const char *pt_state_name(unsigned state)
 {
 	return name_at(state_names, ARRAY_SIZE(state_names), state);
@@ -86,6 +105,30 @@ const char *pt_signal_name(int sig, char *buf, size_t n)
 	else
 		snprintf(buf, n, "SIG%d", sig);
 	return buf;
+}
+
+/* The inverse of pt_signal_name, which alone decides what a name means:
+ * only the exact name it gives a number is taken. */
+bool pt_signal_from_name(const char *s, int *sig)
+{
+	char buf[16], *end;
+	long n;
+
+	for (n = 1; n <= 64; n++) {
+		if (!strcmp(pt_signal_name((int)n, buf, sizeof(buf)), s)) {
+			*sig = (int)n;
+			return true;
+		}
+	}
+	if (strncmp(s, "SIG", 3))
+		return false;
+	errno = 0;
+	n = strtol(s + 3, &end, 10);
+	if (end == s + 3 || *end || errno || n < INT_MIN || n > INT_MAX ||
+	    strcmp(pt_signal_name((int)n, buf, sizeof(buf)), s))
+		return false;
+	*sig = (int)n;
+	return true;
 }
 
 struct pt_status pt_decode_status(__u32 wait_status)

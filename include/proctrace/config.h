@@ -44,6 +44,10 @@ struct pt_config {
 	char **command;	       /* after "--": command to run and follow; NULL: none */
 	int command_argc;
 	struct pt_filter filter;
+	__u32 kinds;   /* -e: bit 1 << kind of each kind recorded (pt_kind_recordable);
+			* PT_THREAD exactly when threads is set */
+	__u64 signals; /* --signals: bit sig - 1 of each signal that makes a
+			* signal event (stops and continues are kinds of their own) */
 	double linger_s;	     /* --linger: after COMMAND exits, wait at most this
 				* long for its descendants; < 0: until all reaped */
 	const char *run_as;	     /* -u USER: run COMMAND as this user */
@@ -67,6 +71,12 @@ enum pt_cli_result {
 /* Whether an output file is stdout ("-"): then there is no live stream,
  * and the views go to stderr. */
 bool pt_config_stdout_taken(const struct pt_config *cfg);
+
+/* Whether events of kind k are recorded (-e). */
+static inline bool pt_config_records(const struct pt_config *cfg, unsigned k)
+{
+	return k < 32 && (cfg->kinds & (1u << k));
+}
 
 /* Fill cfg from argv. Help and version go to out, errors and usage to err. */
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg, FILE *out, FILE *err);

@@ -21,6 +21,8 @@ struct pt_loader_opts {
 	int verbose;			/* > 0: libbpf's own log on stderr */
 	const struct pt_filter *filter; /* in-kernel filters; NULL: none */
 	__u32 command_pid;		/* followed too (a command run under proctrace); 0: none */
+	__u32 kinds;			/* kinds to record, bit 1 << kind (config.h); 0: all */
+	__u64 signals;			/* signals that make signal events, bit sig - 1; 0: all */
 };
 
 struct pt_loader;

@@ -55,6 +55,8 @@ int pt_live_open(struct pt_live **out, const struct pt_config *cfg, __u32 comman
 		.verbose = cfg->verbose,
 		.filter = &cfg->filter,
 		.command_pid = command_pid,
+		.kinds = cfg->kinds,
+		.signals = cfg->signals,
 	};
 	int ret;
 

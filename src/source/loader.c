@@ -31,6 +31,7 @@ struct pt_loader {
 	bool more;	 /* the last batch was cut short: more is waiting */
 	__u64 *per_cpu;	 /* ncpus values of one per-CPU map entry */
 	__u64 walked_ns; /* last walk of the zombies map (reap_unclaimed) */
+	__u32 kinds;	 /* recorded kinds, bit 1 << kind */
 };
 
 static int verbosity;
@@ -73,6 +74,10 @@ static int ring_event(void *ctx, void *data, size_t size)
 	 * mean a broken build, not something to read past. */
 	if (size < sizeof(*ev) || ev->size > size)
 		return 0;
+	/* A kind not asked for that a program still made (one that does not
+	 * know -e yet) is dropped here, so that -e holds for every kind. */
+	if (ev->kind < 32 && ev->kind != PT_SNAPSHOT && !(l->kinds & (1u << ev->kind)))
+		return 0;
 	ret = l->fn(l->ctx, ev);
 	if (!ret && ++l->batch >= BATCH_EVENTS)
 		ret = BATCH_FULL;
@@ -111,6 +116,49 @@ static void configure_filter(struct proctrace_bpf *skel, const struct pt_loader_
 		memcpy((char *)skel->rodata->want_comm[i], f->comms[i], PT_COMM_LEN);
 }
 
+#define KIND(k) (1u << (k))
+
+/* The kinds each program serves. One that serves none of the kinds asked
+ * for is not loaded, so it costs nothing; the syscall tracepoints, which
+ * put every system call of every process on the kernel's slow path, are
+ * among them. The follow set (-p, COMMAND) needs the fork and the free
+ * whatever is recorded. Programs not listed here are always loaded. */
+static void select_programs(struct proctrace_bpf *skel, __u32 kinds, bool follow)
+{
+	const __u32 signals = KIND(PT_SIGNAL) | KIND(PT_STOP) | KIND(PT_CONTINUE);
+	const __u32 reap = KIND(PT_REAP);
+	const struct {
+		struct bpf_program *prog;
+		__u32 kinds;
+		bool follow;
+	} progs[] = {
+		{ skel->progs.handle_fork, KIND(PT_FORK) | KIND(PT_THREAD) | reap, true },
+		{ skel->progs.handle_exec, KIND(PT_EXEC), false },
+		{ skel->progs.handle_exit, KIND(PT_EXIT) | reap, false },
+		{ skel->progs.handle_free, reap, true },
+		{ skel->progs.handle_wait4_exit, reap, false },
+		{ skel->progs.handle_waitid_enter, reap, false },
+		{ skel->progs.handle_waitid_exit, reap, false },
+		{ skel->progs.handle_signal_generate, signals, false },
+		{ skel->progs.handle_signal_deliver, KIND(PT_STOP) | KIND(PT_CONTINUE), false },
+		{ skel->progs.handle_sigqueue_enter, signals, false },
+		{ skel->progs.handle_sigqueue_exit, signals, false },
+		{ skel->progs.handle_tgsigqueue_enter, signals, false },
+		{ skel->progs.handle_tgsigqueue_exit, signals, false },
+		{ skel->progs.handle_pidfd_signal_enter, signals, false },
+		{ skel->progs.handle_pidfd_signal_exit, signals, false },
+		{ skel->progs.handle_setpgid_enter, KIND(PT_SETPGID), false },
+		{ skel->progs.handle_setpgid_exit, KIND(PT_SETPGID), false },
+		{ skel->progs.handle_setsid_enter, KIND(PT_SETSID), false },
+		{ skel->progs.handle_setsid_exit, KIND(PT_SETSID), false },
+		{ skel->progs.handle_rename, KIND(PT_RENAME), false },
+	};
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+		bpf_program__set_autoload(progs[i].prog,
+					  (progs[i].kinds & kinds) || (progs[i].follow && follow));
+}
+
 /* Seed the followed set before attaching, so nothing of theirs is missed. */
 static int seed_followed(struct pt_loader *l, const struct pt_loader_opts *opts)
 {
@@ -133,6 +181,10 @@ static int configure(struct pt_loader *l, const struct pt_loader_opts *opts)
 	int err;
 
 	configure_filter(skel, opts);
+	l->kinds = opts->kinds ? opts->kinds : ~0u;
+	skel->rodata->want_kinds = l->kinds;
+	skel->rodata->want_signals = opts->signals ? opts->signals : ~0ull;
+	select_programs(skel, l->kinds, skel->rodata->follow_pids);
 	skel->rodata->trace_threads = opts->threads;
 	skel->rodata->page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	skel->rodata->wakeup_bytes = ring / 8;

@@ -26,6 +26,7 @@ import cases_json  # noqa: E402
 import cases_exact  # noqa: E402
 import cases_reap  # noqa: E402
 import cases_signals  # noqa: E402
+import cases_select  # noqa: E402
 
 
 class Env:
@@ -66,6 +67,7 @@ def main(argv):
     selected = [t for t in cases.TESTS + cases_follow.TESTS
                 + cases_views.TESTS + cases_replay.TESTS + cases_json.TESTS
                 + cases_exact.TESTS + cases_reap.TESTS + cases_signals.TESTS
+                + cases_select.TESTS
                 if not argv or any(a in t.__name__ for a in argv)]
     if not selected:
         print("integration: no test matches %s" % " ".join(argv),
