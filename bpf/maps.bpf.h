@@ -48,13 +48,8 @@ const volatile __u64 want_signals = ~0ull;
 /* Filters (all off by default). Kinds combine as AND, values of one kind
  * as OR; see wanted(). Values are fixed at load time, so the verifier
  * removes the code of every filter that is off. */
-const volatile bool follow_pids = false; /* only processes in `followed` */
-const volatile __u32 n_pgids = 0;
-const volatile __u32 want_pgid[PT_MAX_FILTER] = {};
-const volatile __u32 n_uids = 0;
-const volatile __u32 want_uid[PT_MAX_FILTER] = {};
-const volatile __u32 n_comms = 0;
-const volatile char want_comm[PT_MAX_FILTER][PT_COMM_LEN] = {};
+const volatile bool follow_pids = false;     /* only processes in `followed` */
+const volatile struct pt_filter filter = {}; /* -g, --uid, -c: filter_rules.h */
 
 /* Followed processes (-p, -- COMMAND), keyed by tgid: seeded by the loader,
  * set or cleared at every fork, removed when the process is freed. The value

@@ -14,6 +14,13 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "proctrace/event.h"
+/* The filter rules of userspace, on read-only data fixed at load time. */
+#define PT_RULES_QUAL const volatile
+#define PT_RULES_INLINE static __always_inline
+/* The kernel has a struct pt_filter of its own (vmlinux.h): ours takes
+ * another name on this side. */
+#define pt_filter proctrace_filter
+#include "proctrace/filter_rules.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -363,7 +370,7 @@ static __always_inline void emit_setpg(__u32 kind, struct task_struct *target, s
 {
 	struct pt_event *e;
 
-	if (!task_wanted_in(target, f->old_pgid) && !task_wanted(target))
+	if (!task_wanted_in(target, f->old_pgid))
 		return;
 	e = reserve(kind);
 	if (!e)
@@ -434,14 +441,12 @@ static __always_inline bool in_exec(struct task_struct *task)
 static __always_inline bool rename_wanted(struct task_struct *task, const char *new_comm)
 {
 	char comm[PT_COMM_LEN] = {};
-	__u32 uid = 0;
 
-	if (!filtering() || task_wanted(task))
+	if (!filtering())
 		return true;
-	if (n_uids)
-		uid = BPF_CORE_READ(task, real_cred, uid.val);
-	bpf_probe_read_kernel_str(comm, sizeof(comm), new_comm);
-	return fields_wanted(task->tgid, n_pgids ? task_pgid(task) : 0, uid, comm);
+	if (filter.n_comms)
+		bpf_probe_read_kernel_str(comm, sizeof(comm), new_comm);
+	return task_fields_wanted(task, filter.n_pgids ? task_pgid(task) : 0, comm);
 }
 
 SEC("tp_btf/task_rename")

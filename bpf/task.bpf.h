@@ -226,77 +226,54 @@ static __always_inline void fill_task_current(struct pt_task *t)
 
 static __always_inline bool filtering(void)
 {
-	return follow_pids || n_pgids || n_uids || n_comms;
+	return follow_pids || filter.n_pgids || filter.n_uids || filter.n_comms;
 }
 
-static __always_inline bool in_set(__u32 v, const volatile __u32 *set, __u32 n)
-{
-	for (__u32 i = 0; i < PT_MAX_FILTER; i++)
-		if (i < n && set[i] == v)
-			return true;
-	return false;
-}
-
-static __always_inline bool comm_equal(const char *comm, const volatile char *want)
-{
-	for (int i = 0; i < PT_COMM_LEN; i++) {
-		if (comm[i] != want[i])
-			return false;
-		if (!comm[i])
-			return true;
-	}
-	return true;
-}
-
-static __always_inline bool comm_wanted(const char *comm)
-{
-	for (__u32 i = 0; i < PT_MAX_FILTER; i++)
-		if (i < n_comms && comm_equal(comm, want_comm[i]))
-			return true;
-	return false;
-}
-
-/* The filters, on the fields an event is about. pgid is passed apart so
- * that setpgid/setsid can match on the group left as well as the one joined. */
-static __always_inline bool fields_wanted(__u32 tgid, __u32 pgid, __u32 uid, const char *comm)
-{
-	if (n_pgids && !in_set(pgid, want_pgid, n_pgids))
-		return false;
-	if (n_uids && !in_set(uid, want_uid, n_uids))
-		return false;
-	if (n_comms && !comm_wanted(comm))
-		return false;
-	if (follow_pids && !bpf_map_lookup_elem(&followed, &tgid))
-		return false;
-	return true;
-}
-
-/* Decides before anything is reserved, reading only what the active
- * filters need, so unrelated processes cost a few loads. */
-static __always_inline bool task_wanted_in(struct task_struct *task, __u32 pgid)
+/* The rules of filter_rules.h, and -p's follow set, for task: old_pgid is
+ * a group it left (else 0), old_comm a name it left (else empty). Reads
+ * only what the active filters need, before anything is reserved, so that
+ * unrelated processes cost a few loads. */
+static __always_inline bool task_fields_wanted(struct task_struct *task, __u32 old_pgid,
+					       const char *old_comm)
 {
 	char comm[PT_COMM_LEN] = {};
-	__u32 uid = 0;
+	__u32 uid = 0, pgid = 0, tgid;
 
 	if (!filtering())
 		return true;
-	if (n_uids)
+	if (filter.n_pgids)
+		pgid = task_pgid(task);
+	if (filter.n_uids)
 		uid = BPF_CORE_READ(task, real_cred, uid.val);
-	if (n_comms)
+	if (filter.n_comms)
 		BPF_CORE_READ_STR_INTO(&comm, task, comm);
-	return fields_wanted(BPF_CORE_READ(task, tgid), pgid, uid, comm);
+	if (!pt_rules_fields(&filter, pgid, old_pgid ? old_pgid : pgid, uid, comm,
+			     old_comm[0] ? old_comm : comm))
+		return false;
+	tgid = BPF_CORE_READ(task, tgid);
+	return !follow_pids || bpf_map_lookup_elem(&followed, &tgid);
 }
 
 static __always_inline bool task_wanted(struct task_struct *task)
 {
-	if (!filtering())
-		return true;
-	return task_wanted_in(task, n_pgids ? task_pgid(task) : 0);
+	char none[1] = {};
+
+	return task_fields_wanted(task, 0, none);
+}
+
+/* Wanted in its group now or in old_pgid, the one it left. */
+static __always_inline bool task_wanted_in(struct task_struct *task, __u32 old_pgid)
+{
+	char none[1] = {};
+
+	return task_fields_wanted(task, old_pgid, none);
 }
 
 static __always_inline bool event_task_wanted(const struct pt_task *t)
 {
-	return !filtering() || fields_wanted(t->pid, t->pgid, t->uid, t->comm);
+	return !filtering() ||
+		(pt_rules_fields(&filter, t->pgid, t->pgid, t->uid, t->comm, t->comm) &&
+		 (!follow_pids || bpf_map_lookup_elem(&followed, &t->pid)));
 }
 
 /* A new process is followed if and only if the process that forked it is:

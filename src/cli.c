@@ -399,10 +399,11 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		break;
 	case OPT_SIGNALS:
 		if (pt_parse_signals(arg, &cfg->signals))
-			return usage_error(err,
-					   "invalid --signals '%s': expected signal names or "
-					   "numbers (1 to 64), comma-separated, after an optional '!'",
-					   arg);
+			return usage_error(
+				err,
+				"invalid --signals '%s': expected signal names or "
+				"numbers (1 to 64), comma-separated, after an optional '!'",
+				arg);
 		break;
 	case 'v':
 		cfg->verbose++;
@@ -506,8 +507,9 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	if (cfg->replay_path && (cfg->command || cfg->duration_s > 0 || cfg->threads))
 		return usage_error(err, "--replay takes no COMMAND, -d or --threads");
 	if (cfg->replay_path && (cfg->kinds != pt_default_kinds() || cfg->signals != ~0ull))
-		return usage_error(err, "-e and --signals choose what the kernel records: "
-					"not with --replay");
+		return usage_error(err,
+				   "-e and --signals choose what the kernel records: "
+				   "not with --replay");
 	if (!cfg->replay_path &&
 	    (cfg->since.kind != PT_WHEN_NONE || cfg->until.kind != PT_WHEN_NONE || cfg->lenient))
 		return usage_error(err, "--since, --until and --lenient go with --replay");

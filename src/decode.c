@@ -75,7 +75,7 @@ unsigned pt_kind_from_name(const char *s)
 bool pt_kind_recordable(unsigned kind)
 {
 	return kind > 0 && kind < PT_KIND_MAX && kind != PT_SNAPSHOT && kind != PT_LOST &&
-	       kind_names[kind];
+		kind_names[kind];
 }
 
 const char *pt_state_name(unsigned state)

@@ -12,7 +12,7 @@
 #include "proctrace/buf.h"
 #include "proctrace/event.h"
 
-const char *pt_kind_name(unsigned kind);	 /* "fork"...; "?" if unknown */
+const char *pt_kind_name(unsigned kind); /* "fork"...; "?" if unknown */
 /* The kind a name (pt_kind_name) stands for; 0 if none. */
 unsigned pt_kind_from_name(const char *s);
 /* Whether the kernel side makes events of this kind (what -e can select):

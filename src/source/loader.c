@@ -12,6 +12,9 @@
 #include <bpf/libbpf.h>
 #include "proctrace/decode.h"
 #include "proctrace/loader.h"
+/* The BPF side calls struct pt_filter proctrace_filter (the kernel has a
+ * pt_filter of its own): the skeleton's rodata holds the very same struct. */
+#define proctrace_filter pt_filter
 #include "proctrace.skel.h"
 
 /* Records handed out per read of the ring: under a storm that never lets
@@ -100,20 +103,12 @@ static void describe_load_error(int err, char *buf, size_t len)
 static void configure_filter(struct proctrace_bpf *skel, const struct pt_loader_opts *opts)
 {
 	const struct pt_filter *f = opts->filter;
-	unsigned i;
 
 	if (!f)
 		return;
 	skel->rodata->follow_pids = f->n_pids > 0 || opts->command_pid;
-	skel->rodata->n_pgids = f->n_pgids;
-	skel->rodata->n_uids = f->n_uids;
-	skel->rodata->n_comms = f->n_comms;
-	for (i = 0; i < f->n_pgids; i++)
-		skel->rodata->want_pgid[i] = f->pgids[i];
-	for (i = 0; i < f->n_uids; i++)
-		skel->rodata->want_uid[i] = f->uids[i];
-	for (i = 0; i < f->n_comms; i++)
-		memcpy((char *)skel->rodata->want_comm[i], f->comms[i], PT_COMM_LEN);
+	/* The same struct on both sides (filter_rules.h). */
+	memcpy((void *)&skel->rodata->filter, f, sizeof(*f));
 }
 
 #define KIND(k) (1u << (k))

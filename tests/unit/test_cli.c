@@ -631,8 +631,7 @@ static void test_cli_getopt_is_silent(void **state)
 static void test_cli_events(void **state)
 {
 	const __u32 all = K(PT_FORK) | K(PT_EXEC) | K(PT_EXIT) | K(PT_REAP) | K(PT_SIGNAL) |
-			  K(PT_STOP) | K(PT_CONTINUE) | K(PT_SETPGID) | K(PT_SETSID) |
-			  K(PT_RENAME);
+		K(PT_STOP) | K(PT_CONTINUE) | K(PT_SETPGID) | K(PT_SETSID) | K(PT_RENAME);
 	struct run *r;
 
 	r = parse(NULL);
@@ -657,9 +656,9 @@ static void test_cli_events(void **state)
 	r = parse("-e", "reap", "--threads", NULL);
 	assert_int_equal(r->cfg.kinds, K(PT_REAP) | K(PT_THREAD));
 	run_free(r);
-	for (const char *const *bad = (const char *const[]){ "", "fork,", ",fork", "fork,,exit",
-							     "snapshot", "lost", "Fork", "forks",
-							     "fork exec", NULL };
+	for (const char *const *bad =
+		     (const char *const[]){ "", "fork,", ",fork", "fork,,exit", "snapshot", "lost",
+					    "Fork", "forks", "fork exec", NULL };
 	     *bad; bad++) {
 		r = parse("-e", *bad, NULL);
 		assert_usage_error(r, "invalid --events");
