@@ -19,35 +19,51 @@ __u32 pt_default_kinds(void)
 	return kinds;
 }
 
-/* -e LIST: names of recordable kinds, comma-separated. */
-int pt_parse_kinds(const char *s, __u32 *out)
-{
-	char word[32];
-	unsigned k;
-	size_t n;
+#define WORD_MAX 32
 
-	*out = 0;
+/* Calls item() on each item of a comma-separated list (none empty, each
+ * shorter than WORD_MAX); stops at the first error. */
+static int each_item(const char *s, int (*item)(const char *word, void *ctx), void *ctx)
+{
+	char word[WORD_MAX];
+	size_t n;
+	int err;
+
 	for (;;) {
 		n = strcspn(s, ",");
 		if (n == 0 || n >= sizeof(word))
 			return -EINVAL;
 		memcpy(word, s, n);
 		word[n] = '\0';
-		k = pt_kind_from_name(word);
-		if (!pt_kind_recordable(k))
-			return -EINVAL;
-		*out |= 1u << k;
-		if (!s[n])
-			return 0;
+		err = item(word, ctx);
+		if (err || !s[n])
+			return err;
 		s += n + 1;
 	}
+}
+
+static int add_kind(const char *word, void *ctx)
+{
+	unsigned k = pt_kind_from_name(word);
+
+	if (!pt_kind_recordable(k))
+		return -EINVAL;
+	*(__u32 *)ctx |= 1u << k;
+	return 0;
+}
+
+/* -e LIST: names of recordable kinds, comma-separated. */
+int pt_parse_kinds(const char *s, __u32 *out)
+{
+	*out = 0;
+	return each_item(s, add_kind, out);
 }
 
 /* One signal: its name ("SIGCHLD", "SIGRTMIN+3"), the name without "SIG",
  * or its number (1 to 64). */
 static int parse_signal(const char *s, int *sig)
 {
-	char name[40], *end;
+	char name[WORD_MAX + 4], *end;
 	unsigned long v;
 
 	if (*s >= '0' && *s <= '9') {
@@ -67,29 +83,25 @@ static int parse_signal(const char *s, int *sig)
 	return -EINVAL;
 }
 
+static int add_signal(const char *word, void *ctx)
+{
+	int sig;
+
+	if (parse_signal(word, &sig))
+		return -EINVAL;
+	*(__u64 *)ctx |= 1ull << (sig - 1);
+	return 0;
+}
+
 /* --signals LIST: signals comma-separated, all but those after a '!'. */
 int pt_parse_signals(const char *s, __u64 *out)
 {
 	bool negate = *s == '!';
-	char word[32];
 	__u64 set = 0;
-	size_t n;
-	int sig;
+	int err = each_item(s + negate, add_signal, &set);
 
-	s += negate;
-	for (;;) {
-		n = strcspn(s, ",");
-		if (n == 0 || n >= sizeof(word))
-			return -EINVAL;
-		memcpy(word, s, n);
-		word[n] = '\0';
-		if (parse_signal(word, &sig))
-			return -EINVAL;
-		set |= 1ull << (sig - 1);
-		if (!s[n])
-			break;
-		s += n + 1;
-	}
+	if (err)
+		return err;
 	*out = negate ? ~set : set;
 	return 0;
 }

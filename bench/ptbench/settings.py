@@ -30,6 +30,8 @@ class Settings:
         self.tiny_counts = {"vfork": 5000 if self.quick else 50000,
                             "forkexec": 100 if self.quick else 1000}
         self.stats_counts = {m: n for m, n in self.sizes.items()}
+        # dd bs=1 count=N: 2N system calls (the syscall tax)
+        self.tax_count = env_int("BENCH_TAX", 300000 if self.quick else 3000000)
         self.model_events = 200000 if self.quick else 5000000
         self.results = os.environ.get("BENCH_RESULTS", os.path.join(HERE, "results.md"))
         self.skipped = read_skipped(os.environ.get("BENCH_SKIPPED", ""))
