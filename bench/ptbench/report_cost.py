@@ -76,7 +76,7 @@ def conditions_section(cond, results):
              "no-op was static (run.sh links it statically when it can); a dynamic no-op "
              "costs some of the rate, not a factor of ten. A storm that slow hides the "
              "tracers' cost: the conditions above are now recorded and checked.\n")
-    return "\n".join(w)
+    return "\n".join(w) + "\n"
 
 
 def previous_section(s, results, prev):
