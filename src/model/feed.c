@@ -373,7 +373,7 @@ static int exit_apply(struct pt_model *m, struct proc_node *n, const struct pt_e
 			p->leader_exit_ns = ev->task.ts_ns;
 		return thread_apply(m, n, ev);
 	}
-	p->flags |= PT_PROC_EXIT_SEEN;
+	p->flags |= PT_PROC_EXIT_SEEN | (m->opts.exit_ends ? PT_PROC_EXIT_ENDS : 0);
 	p->exit = ev->exit;
 	p->exit_ns = ev->task.ts_ns;
 	synth = synthetic_exit_find(n);
