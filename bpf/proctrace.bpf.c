@@ -37,6 +37,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #include "filter.bpf.h"
 #include "usage.bpf.h"
 #include "reap.bpf.h"
+#include "clone.bpf.h"
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
@@ -60,6 +61,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	fill_task(&e->task, child);
 	fill_actor(&e->by, parent);
+	fill_clone(&e->clone, parent, child, &e->task);
 	submit(e);
 	return 0;
 }

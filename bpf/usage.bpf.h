@@ -35,6 +35,8 @@ static __always_inline void add_released(struct pt_exit *x, struct signal_struct
 	x->majflt += sig->maj_flt;
 	x->nvcsw += sig->nvcsw;
 	x->nivcsw += sig->nivcsw;
+	x->inblock += sig->inblock;
+	x->oublock += sig->oublock;
 }
 
 /* A thread found on a list is not a BTF-typed pointer: read it with helpers. */
@@ -47,6 +49,10 @@ static __always_inline void add_thread_any(struct pt_exit *x, struct task_struct
 	x->majflt += BPF_CORE_READ(t, maj_flt);
 	x->nvcsw += BPF_CORE_READ(t, nvcsw);
 	x->nivcsw += BPF_CORE_READ(t, nivcsw);
+	if (bpf_core_field_exists(t->ioac)) {
+		x->inblock += BPF_CORE_READ(t, ioac.read_bytes) >> 9;
+		x->oublock += BPF_CORE_READ(t, ioac.write_bytes) >> 9;
+	}
 }
 
 static __always_inline __u32 stats_seq(struct signal_struct *sig)
@@ -75,6 +81,7 @@ static __always_inline void group_usage_walk(struct pt_exit *x, struct signal_st
 		seq = stats_seq(sig);
 		x->utime_ns = x->stime_ns = x->runtime_ns = 0;
 		x->minflt = x->majflt = x->nvcsw = x->nivcsw = 0;
+		x->inblock = x->oublock = 0;
 		add_released(x, sig);
 		pos = (unsigned long)BPF_CORE_READ(sig, thread_head.next);
 		for (int i = 0; i < MAX_THREADS_WALK && pos && pos != head; i++) {
@@ -114,6 +121,12 @@ static __always_inline void fill_usage(struct pt_exit *x, struct task_struct *ta
 	x->majflt = task->maj_flt;
 	x->nvcsw = task->nvcsw;
 	x->nivcsw = task->nivcsw;
+	/* task_io_get_inblock()/oublock(): 512-byte blocks, per thread. */
+	x->inblock = x->oublock = 0;
+	if (bpf_core_field_exists(task->ioac)) {
+		x->inblock = task->ioac.read_bytes >> 9;
+		x->oublock = task->ioac.write_bytes >> 9;
+	}
 	if (group)
 		add_released(x, sig);
 }

@@ -39,6 +39,7 @@ enum {
 	OPT_UNTIL,
 	OPT_LENIENT,
 	OPT_SIGNALS,
+	OPT_PERFETTO,
 };
 
 /* "+": stop at the first non-option; ":": report a missing argument apart
@@ -67,6 +68,7 @@ static const struct option long_opts[] = {
 	{ "timeline", no_argument, NULL, 'T' },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "perfetto", required_argument, NULL, OPT_PERFETTO },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
 	{ "columns", no_argument, NULL, OPT_COLUMNS },
 	{ "since", required_argument, NULL, OPT_SINCE },
@@ -92,7 +94,8 @@ static const char help_text[] =
 	"      --threads         show thread creation and per-thread exits\n"
 	"  -e, --events LIST     record only these kinds, comma-separated: fork,\n"
 	"                        exec, exit, reap, signal, stop, continue, setpgid,\n"
-	"                        setsid, rename, thread (default: all but thread);\n"
+	"                        setsid, rename, unshare, setns, thread (default:\n"
+	"                        all but thread);\n"
 	"                        the others cost nothing (see README: the syscall tax)\n"
 	"      --signals LIST    signal events only for these signals (SIGCHLD,\n"
 	"                        CHLD or 17, comma-separated); '!LIST': all but these\n"
@@ -120,6 +123,7 @@ static const char help_text[] =
 	"  -t, --tree            the process tree\n"
 	"  -T, --timeline        each process's states over time (-v: transitions)\n"
 	"      --svg FILE        the timeline as an SVG file\n"
+	"      --perfetto FILE   a trace for ui.perfetto.dev ('-': stdout)\n"
 	"      --ascii           draw the tree with ASCII only\n"
 	"\n"
 	"      --replay FILE     read the events from a CSV or JSON Lines file that\n"
@@ -463,6 +467,11 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 			return usage_error(err, "--svg needs a file name");
 		cfg->svg_path = arg;
 		break;
+	case OPT_PERFETTO:
+		if (!*arg)
+			return usage_error(err, "--perfetto needs a file name ('-' for stdout)");
+		cfg->perfetto_path = arg;
+		break;
 	case 'h':
 		fputs(usage_line, out);
 		fputs(help_text, out);
@@ -502,6 +511,9 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 		return usage_error(err, "--user and --as-root exclude each other");
 	if (is_stdout(cfg->csv_path) && is_stdout(cfg->json_path))
 		return usage_error(err, "-o and -j cannot both write to stdout");
+	if (is_stdout(cfg->perfetto_path) &&
+	    (is_stdout(cfg->csv_path) || is_stdout(cfg->json_path)))
+		return usage_error(err, "--perfetto cannot write to stdout with -o - or -j -");
 	/* A replay has its events already: no command to run, no time to
 	 * wait, no threads to ask the kernel for; its filters run here. */
 	if (cfg->replay_path && (cfg->command || cfg->duration_s > 0 || cfg->threads))
@@ -518,7 +530,8 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 
 bool pt_config_stdout_taken(const struct pt_config *cfg)
 {
-	return is_stdout(cfg->csv_path) || is_stdout(cfg->json_path);
+	return is_stdout(cfg->csv_path) || is_stdout(cfg->json_path) ||
+		is_stdout(cfg->perfetto_path);
 }
 
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg, FILE *out, FILE *err)

@@ -14,11 +14,11 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const kind_names[PT_KIND_MAX] = {
-	[PT_SNAPSHOT] = "snapshot", [PT_FORK] = "fork",	    [PT_THREAD] = "thread",
-	[PT_EXEC] = "exec",	    [PT_EXIT] = "exit",	    [PT_REAP] = "reap",
-	[PT_SIGNAL] = "signal",	    [PT_STOP] = "stop",	    [PT_CONTINUE] = "continue",
-	[PT_SETPGID] = "setpgid",   [PT_SETSID] = "setsid", [PT_RENAME] = "rename",
-	[PT_LOST] = "lost",
+	[PT_SNAPSHOT] = "snapshot", [PT_FORK] = "fork",	      [PT_THREAD] = "thread",
+	[PT_EXEC] = "exec",	    [PT_EXIT] = "exit",	      [PT_REAP] = "reap",
+	[PT_SIGNAL] = "signal",	    [PT_STOP] = "stop",	      [PT_CONTINUE] = "continue",
+	[PT_SETPGID] = "setpgid",   [PT_SETSID] = "setsid",   [PT_RENAME] = "rename",
+	[PT_LOST] = "lost",	    [PT_UNSHARE] = "unshare", [PT_SETNS] = "setns",
 };
 
 static const char *const state_names[] = {

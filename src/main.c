@@ -159,7 +159,7 @@ static void announce(const struct app *a)
 		fprintf(stderr, "proctrace: tracing all processes (Ctrl-C to stop)\n");
 }
 
-/* The views, when the source is done. */
+/* The views and the outputs made from the model, when the source is done. */
 static int show_views(struct app *a)
 {
 	const char *what = NULL;
@@ -168,7 +168,9 @@ static int show_views(struct app *a)
 	if (!a->pipe.model)
 		return 0;
 	err = pt_views_show(a->pipe.model, &a->cfg, a->end_ns, &what);
-	return err ? pt_pipeline_failed(&a->pipe, err, what) : 0;
+	if (err)
+		return pt_pipeline_failed(&a->pipe, err, what);
+	return pt_pipeline_finish(&a->pipe, a->end_ns);
 }
 
 /* Events from a saved file instead of the kernel, through the same flow. */

@@ -9,7 +9,7 @@
 
 static bool wants_views(const struct pt_config *c)
 {
-	return c->tree || c->timeline || c->svg_path;
+	return c->tree || c->timeline || c->svg_path || c->perfetto_path;
 }
 
 int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
@@ -74,6 +74,17 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 			fprintf(stderr, "proctrace: writing %s: %s\n", c->json_path,
 				strerror(errno));
 			return -errno;
+		}
+	}
+	/* Opened now, written at the end: a path that cannot be written fails
+	 * before tracing, not after. */
+	if (c->perfetto_path) {
+		int err = pt_whole_file_open(&p->perfetto, c->perfetto_path);
+
+		if (err) {
+			fprintf(stderr, "proctrace: cannot open %s: %s\n", c->perfetto_path,
+				strerror(-err));
+			return err;
 		}
 	}
 	/* A file on stdout takes stdout: no live stream then. */
@@ -144,6 +155,24 @@ int pt_pipeline_flush(struct pt_pipeline *p)
 	return 0;
 }
 
+int pt_pipeline_finish(struct pt_pipeline *p, __u64 end_ns)
+{
+	struct pt_perfetto_opts po = { .threads = p->cfg->threads };
+	int err;
+
+	if (!p->perfetto.f || !p->model)
+		return 0;
+	if (end_ns)
+		pt_model_set_end(p->model, end_ns);
+	err = pt_perfetto_write(p->perfetto.f, p->model, &po);
+	if (err) {
+		pt_whole_file_abort(&p->perfetto);
+		return pt_pipeline_failed(p, err, p->cfg->perfetto_path);
+	}
+	err = pt_whole_file_commit(&p->perfetto);
+	return err ? pt_pipeline_failed(p, err, p->cfg->perfetto_path) : 0;
+}
+
 static void close_file(struct pt_pipeline *p, FILE **f, const char *what)
 {
 	if (*f && *f != stdout && fclose(*f))
@@ -175,6 +204,7 @@ void pt_pipeline_close(struct pt_pipeline *p)
 			pt_pipeline_failed(p, err, p->cfg->json_path);
 		p->json = NULL;
 	}
+	pt_whole_file_abort(&p->perfetto);
 	close_file(p, &p->csv_file, p->cfg->csv_path);
 	close_file(p, &p->json_file, p->cfg->json_path);
 	pt_model_free(p->model);

@@ -15,7 +15,7 @@ const struct pt_field_def pt_columns[PT_NCOLS] = {
 			  "the same instant in UTC, ISO 8601 with microseconds" },
 	[PT_COL_EVENT] = { "event", PT_TYPE_TEXT, "", ALL,
 			   "snapshot fork thread exec exit reap signal stop continue setpgid "
-			   "setsid rename lost" },
+			   "setsid rename lost unshare setns" },
 	[PT_COL_PID] = { "pid", PT_TYPE_INT, "", TASK,
 			 "the process the event is about (the child for fork, the receiver "
 			 "for signals, the zombie for reap), initial pid namespace" },
@@ -46,6 +46,10 @@ const struct pt_field_def pt_columns[PT_NCOLS] = {
 	[PT_COL_MAJFLT] = { "majflt", PT_TYPE_INT, "", "exit", "major page faults" },
 	[PT_COL_NVCSW] = { "nvcsw", PT_TYPE_INT, "", "exit", "voluntary context switches" },
 	[PT_COL_NIVCSW] = { "nivcsw", PT_TYPE_INT, "", "exit", "involuntary context switches" },
+	[PT_COL_INBLOCK] = { "inblock", PT_TYPE_INT, "", "exit",
+			     "block input operations (ru_inblock: 512-byte units read from storage)" },
+	[PT_COL_OUBLOCK] = { "oublock", PT_TYPE_INT, "", "exit",
+			     "block output operations (ru_oublock: 512-byte units written)" },
 	[PT_COL_NS_PID] = { "ns_pid", PT_TYPE_INT, "", TASK,
 			    "the pid as the process sees itself (getpid() in a container)" },
 	[PT_COL_PIDNS] = { "pidns", PT_TYPE_INT, "", TASK, "inode of its pid namespace" },
@@ -61,6 +65,12 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 			       "the parent's thread that forked" },
 	[PT_DK_CREATOR_TID] = { "creator_tid", PT_TYPE_INT, "", "thread",
 				"the thread that created it" },
+	[PT_DK_CLONE] = { "clone", PT_TYPE_TEXT, "", "fork thread unshare setns",
+			  "the CLONE_* flag names, one word (fork, thread: what it shares with its "
+			  "creator and which namespaces are new; unshare, setns: the "
+			  "namespaces changed)" },
+	[PT_DK_VIA] = { "via", PT_TYPE_TEXT, "", "fork thread",
+			"the system call that made it: fork, vfork, clone or clone3" },
 	[PT_DK_ARGC] = { "argc", PT_TYPE_INT, "", "exec", "argument count the kernel saw" },
 	[PT_DK_ARGS_SIZE] = { "args_size", PT_TYPE_INT, "bytes", "exec",
 			      "size of the whole argument block" },

@@ -20,8 +20,9 @@
 
 enum pt_kind {
 	PT_SNAPSHOT = 1, /* process already running when tracing began */
-	PT_FORK,	 /* new process; task = child, by = parent */
-	PT_THREAD,	 /* new thread; task = new thread, by = creating thread */
+	PT_FORK,	 /* new process; task = child, by = parent; payload clone */
+	PT_THREAD,	 /* new thread; task = new thread, by = creating thread;
+			  * payload clone */
 	PT_EXEC,	 /* task ran a new program; payload exec + data[] */
 	PT_EXIT,	 /* a thread exited; PT_F_GROUP_DEAD when the process did */
 	PT_REAP,	 /* zombie released; by = reaper (none: PT_F_AUTOREAP) */
@@ -33,6 +34,8 @@ enum pt_kind {
 	PT_SETSID,	 /* task started a new session; by = caller (itself) */
 	PT_RENAME,	 /* task changed its comm; payload rename */
 	PT_LOST,	 /* userspace-made: ring buffer reservations that failed */
+	PT_UNSHARE,	 /* task left namespaces by unshare(2); payload clone */
+	PT_SETNS,	 /* task joined namespaces by setns(2); payload clone */
 	PT_KIND_MAX,
 };
 
@@ -113,6 +116,42 @@ struct pt_exit {
 	__u64 majflt;
 	__u64 nvcsw;
 	__u64 nivcsw;
+	/* Block input and output operations (512-byte units, as getrusage(2)'s
+	 * ru_inblock/ru_oublock): task->ioac.read_bytes and write_bytes >> 9,
+	 * per thread, plus signal_struct's inblock/oublock of released
+	 * threads. 0 on kernels without task I/O accounting. */
+	__u64 inblock;
+	__u64 oublock;
+};
+
+/* How the task of a fork/thread row was made (tp_btf/sched_process_fork,
+ * bpf/clone.bpf.h), or which namespaces an unshare/setns row changed. */
+struct pt_clone {
+	/* The kernel's CLONE_* bits (uapi <linux/sched.h>) that describe the
+	 * child as created, each read from a fact the kernel holds at the
+	 * fork: shared mm/fs/files/sighand/signal, real_parent,
+	 * set/clear_child_tid, and namespaces (nsproxy members, the active
+	 * pid namespace, the cred's user namespace) and the cgroup that
+	 * differ from the creator's. The flags that leave no such fact
+	 * (CLONE_VFORK, CLONE_PTRACE, CLONE_SETTLS, CLONE_PARENT_SETTID,
+	 * CLONE_PIDFD, CLONE_UNTRACED, CLONE_SYSVSEM, CLONE_IO,
+	 * CLONE_CLEAR_SIGHAND) come from the system call's flags argument,
+	 * when `via` is known (else they are never set). unshare/setns: the
+	 * CLONE_NEW* bits of the namespaces that changed (CLONE_NEWPID,
+	 * CLONE_NEWTIME: the ones its future children get). */
+	__u64 flags;
+	__u32 via; /* enum pt_via: the system call that made it */
+	__u32 _pad;
+};
+
+/* The system call that created the task, from the creator's syscall
+ * number at the fork (bpf_task_pt_regs(), kernels >= 5.15). */
+enum pt_via {
+	PT_VIA_UNKNOWN = 0, /* a kernel thread's, io_uring's, or not readable */
+	PT_VIA_FORK,
+	PT_VIA_VFORK,
+	PT_VIA_CLONE,
+	PT_VIA_CLONE3,
 };
 
 struct pt_reap {
@@ -148,6 +187,7 @@ struct pt_event {
 	struct pt_actor by;
 	union {
 		struct pt_exec exec;
+		struct pt_clone clone;
 		struct pt_exit exit;
 		struct pt_reap reap;
 		struct pt_signal signal;
@@ -185,9 +225,10 @@ enum pt_sig_result {
 
 _Static_assert(sizeof(struct pt_task) == 80, "pt_task ABI");
 _Static_assert(sizeof(struct pt_actor) == 24, "pt_actor ABI");
-_Static_assert(sizeof(struct pt_exit) == 72, "pt_exit ABI");
+_Static_assert(sizeof(struct pt_exit) == 88, "pt_exit ABI");
+_Static_assert(sizeof(struct pt_clone) == 16, "pt_clone ABI");
 _Static_assert(sizeof(struct pt_lost) == 8 + 4 * PT_KIND_MAX, "pt_lost ABI");
-_Static_assert(sizeof(struct pt_event) == 8 + 80 + 24 + 72, "pt_event ABI");
+_Static_assert(sizeof(struct pt_event) == 8 + 80 + 24 + 88, "pt_event ABI");
 _Static_assert(sizeof(struct pt_zombie) == 24 + 24 + 80, "pt_zombie ABI");
 
 #endif /* PROCTRACE_EVENT_H */

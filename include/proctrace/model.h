@@ -70,6 +70,7 @@ struct pt_mark {
 		char old_comm[PT_COMM_LEN];	 /* rename */
 		const struct pt_prog *prog;	 /* exec (NULL if not kept) */
 		__u32 status;			 /* exit: wait status */
+		__u64 clone_flags;		 /* fork, unshare, setns: pt_clone.flags */
 	};
 };
 
@@ -115,6 +116,7 @@ struct pt_proc {
 	__u32 first_pgid, first_sid;   /* group and session when first seen */
 	__u64 first_ts, last_ts;       /* its earliest and latest events */
 	__u64 reparent_ns;	       /* first event showing ppid != orig_ppid; 0: none */
+	__u64 clone_flags;	       /* at its fork (pt_clone.flags); 0: fork not seen */
 
 	__u64 exit_ns;	     /* became a zombie (exit, or the reap's exit_ns) */
 	struct pt_exit exit; /* status and resource usage, with EXIT_SEEN */

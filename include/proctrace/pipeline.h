@@ -31,6 +31,8 @@ struct pt_pipeline {
 	__u64 lost;		     /* events lost, from the PT_LOST events */
 	int out_err;		     /* first output error, -errno */
 	const char *out_what;	     /* which output failed */
+	/* --perfetto: written from the model at the end (f NULL: none) */
+	struct pt_whole_file perfetto;
 };
 
 /* Start with no outputs, and the model when cfg asks for a view. -ENOMEM
@@ -48,7 +50,12 @@ int pt_pipeline_context(struct pt_pipeline *p, const struct pt_event *ev);
 /* Write out what the outputs hold, so a reader following them (a pipe, a
  * `tail -f`) sees events within a poll interval. */
 int pt_pipeline_flush(struct pt_pipeline *p);
-/* Close the outputs (the first error wins) and free the model. */
+/* When the source is done: the outputs made from the model (the Perfetto
+ * trace), as of end_ns (0: the last event's time), written whole and put in
+ * place. 0 or the error, kept as the output's failure. */
+int pt_pipeline_finish(struct pt_pipeline *p, __u64 end_ns);
+/* Close the outputs (the first error wins) and free the model. An output
+ * made at the end that was not finished is removed. */
 void pt_pipeline_close(struct pt_pipeline *p);
 /* Keep err as the failure of the output named what, unless one is kept. */
 int pt_pipeline_failed(struct pt_pipeline *p, int err, const char *what);

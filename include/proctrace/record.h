@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "proctrace/clone_flags.h"
 #include "proctrace/event.h"
 #include "proctrace/schema.h"
 
@@ -45,7 +46,8 @@ struct pt_record {
 	struct pt_val col[PT_NCOLS]; /* col[PT_COL_DETAIL] is unused: see det */
 	struct pt_detail_val det[PT_RECORD_DETAIL_MAX];
 	unsigned n_det;
-	char sig_name[16]; /* storage for col[PT_COL_SIGNAL] */
+	char sig_name[16];		      /* storage for col[PT_COL_SIGNAL] */
+	char clone_flags[PT_CLONE_FLAGS_MAX]; /* storage for the clone= value */
 };
 
 /* Fill r from ev, which must outlive r. */

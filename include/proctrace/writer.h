@@ -10,6 +10,7 @@
 #include "proctrace/decode.h"
 #include "proctrace/event.h"
 #include "proctrace/event_access.h"
+#include "proctrace/model.h"
 
 /* CSV, RFC 4180, the columns of schema.h (`proctrace --columns`). */
 struct pt_csv;
@@ -40,5 +41,41 @@ struct pt_stream *pt_stream_open(FILE *f, const struct pt_clock *clock,
 				 const struct pt_stream_opts *opts);
 int pt_stream_write(struct pt_stream *w, const struct pt_event *ev);
 int pt_stream_close(struct pt_stream *w);
+
+/* A file written whole or not at all, for outputs made at the end (the
+ * Perfetto trace): opened at the start, so that a path that cannot be
+ * written fails before tracing and not after it, under a temporary name
+ * beside path (path.tmp.XXXXXX); commit renames it over path, abort (or a
+ * failed commit) removes it. "-" is stdout, and a path that is a device, a
+ * pipe or a symbolic link is opened as it is: those are written straight. */
+struct pt_whole_file {
+	FILE *f;	  /* write here; NULL once committed or aborted */
+	char *tmp;	  /* owned; NULL when written straight */
+	const char *path; /* borrowed */
+};
+/* 0 or -errno (the directory cannot be written, ...). */
+int pt_whole_file_open(struct pt_whole_file *w, const char *path);
+/* Flush, sync, close and rename: 0 or -errno (ENOSPC, EIO...), after
+ * which nothing is left under the temporary name. */
+int pt_whole_file_commit(struct pt_whole_file *w);
+/* Close and remove what was written; a no-op once committed. */
+void pt_whole_file_abort(struct pt_whole_file *w);
+
+/* Perfetto: the Trace Event Format (JSON) that ui.perfetto.dev and
+ * chrome://tracing open, made from the model when the source is done (its
+ * state intervals are exact only then). One process track per process,
+ * named "comm (pid)", in tree order (process_sort_index); on it a complete
+ * slice ("X") per state interval (alive, stopped, zombie: pt_state_name),
+ * instants for exec, signals and the exit, and a 0-long "fork" slice per
+ * child with a flow arrow to the child's first slice. Threads (kept by the
+ * model with --threads) get a thread track each. A forked process's track
+ * begins at its fork event, so that a replay of the capture gives the same
+ * file. Times are µs from the model's first event, with the nanoseconds as
+ * three decimals; the end is the model's (pt_model_set_end). Returns 0,
+ * -ENOMEM or the write error. */
+struct pt_perfetto_opts {
+	bool threads; /* thread tracks for the threads the model kept */
+};
+int pt_perfetto_write(FILE *f, struct pt_model *m, const struct pt_perfetto_opts *o);
 
 #endif

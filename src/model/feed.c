@@ -34,9 +34,10 @@ static __u8 event_state(const struct pt_event *ev)
 static int kind_rank(unsigned kind)
 {
 	static const signed char rank[PT_KIND_MAX] = {
-		[PT_SNAPSHOT] = 0, [PT_FORK] = 1,     [PT_THREAD] = 2, [PT_EXEC] = 3,
-		[PT_RENAME] = 4,   [PT_SETPGID] = 5,  [PT_SETSID] = 6, [PT_SIGNAL] = 7,
-		[PT_STOP] = 8,	   [PT_CONTINUE] = 9, [PT_EXIT] = 10,  [PT_REAP] = 11,
+		[PT_SNAPSHOT] = 0, [PT_FORK] = 1,    [PT_THREAD] = 2, [PT_EXEC] = 3,
+		[PT_RENAME] = 4,   [PT_SETPGID] = 5, [PT_SETSID] = 6, [PT_UNSHARE] = 6,
+		[PT_SETNS] = 6,	   [PT_SIGNAL] = 7,  [PT_STOP] = 8,   [PT_CONTINUE] = 9,
+		[PT_EXIT] = 10,	   [PT_REAP] = 11,
 	};
 
 	return kind < PT_KIND_MAX ? rank[kind] : 12;
@@ -130,6 +131,11 @@ static void mark_from_event(struct pt_mark *mk, const struct pt_event *ev)
 	case PT_EXIT:
 		mk->status = ev->exit.status;
 		break;
+	case PT_FORK:
+	case PT_UNSHARE:
+	case PT_SETNS:
+		mk->clone_flags = ev->clone.flags;
+		break;
 	}
 }
 
@@ -171,6 +177,7 @@ static void common_apply(struct pt_model *m, struct proc_node *n, const struct p
 	}
 	if (fork) {
 		p->flags |= PT_PROC_FORK_SEEN;
+		p->clone_flags = ev->clone.flags;
 		if (pt_event_has_actor(ev) && ev->by.pid == t->ppid)
 			memcpy(p->parent_comm, ev->by.comm, PT_COMM_LEN);
 		relink = relink || !n->ref_parent;

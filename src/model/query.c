@@ -8,14 +8,25 @@
 
 /* ---- walking the tree ---- */
 
+/* Display order: by birth, a process whose fork was seen born at its fork
+ * event. The kernel's start time can order two forks on two CPUs the other
+ * way round, and a recording keeps only the fork event's time: ordering by
+ * it makes a replay show the tree the live run showed. */
+static __u64 shown_birth(const struct pt_proc *p)
+{
+	return p->flags & PT_PROC_FORK_SEEN ? p->first_ts : p->start_ns;
+}
+
 static int node_cmp(const void *a, const void *b)
 {
-	const struct proc_node *x = *(const struct proc_node *const *)a;
-	const struct proc_node *y = *(const struct proc_node *const *)b;
+	const struct pt_proc *x = &(*(const struct proc_node *const *)a)->pub;
+	const struct pt_proc *y = &(*(const struct proc_node *const *)b)->pub;
 
-	if (model_born_before(&x->pub, &y->pub))
+	if (shown_birth(x) != shown_birth(y))
+		return shown_birth(x) < shown_birth(y) ? -1 : 1;
+	if (model_born_before(x, y))
 		return -1;
-	return model_born_before(&y->pub, &x->pub);
+	return model_born_before(y, x);
 }
 
 static struct proc_node **nodes_sorted(const struct pt_model *m, size_t *count)

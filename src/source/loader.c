@@ -147,6 +147,10 @@ static void select_programs(struct proctrace_bpf *skel, __u32 kinds, bool follow
 		{ skel->progs.handle_setsid_enter, KIND(PT_SETSID), false },
 		{ skel->progs.handle_setsid_exit, KIND(PT_SETSID), false },
 		{ skel->progs.handle_rename, KIND(PT_RENAME), false },
+		{ skel->progs.handle_unshare_enter, KIND(PT_UNSHARE), false },
+		{ skel->progs.handle_unshare_exit, KIND(PT_UNSHARE), false },
+		{ skel->progs.handle_setns_enter, KIND(PT_SETNS), false },
+		{ skel->progs.handle_setns_exit, KIND(PT_SETNS), false },
 	};
 
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)

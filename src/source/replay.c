@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "proctrace/clone_flags.h"
 #include "replay_int.h"
 
 /* ---- the detail column ---- */
@@ -239,6 +240,8 @@ static int exit_parse(struct pt_replay *r)
 	err = err ?: replay_col_u64(r, PT_COL_MAJFLT, UINT64_MAX, &x->majflt);
 	err = err ?: replay_col_u64(r, PT_COL_NVCSW, UINT64_MAX, &x->nvcsw);
 	err = err ?: replay_col_u64(r, PT_COL_NIVCSW, UINT64_MAX, &x->nivcsw);
+	err = err ?: replay_col_u64(r, PT_COL_INBLOCK, UINT64_MAX, &x->inblock);
+	err = err ?: replay_col_u64(r, PT_COL_OUBLOCK, UINT64_MAX, &x->oublock);
 	if (err)
 		return err;
 	if (user_us + sys_us > UINT64_MAX / 1000)
@@ -340,6 +343,23 @@ static int lost_parse(struct pt_replay *r)
 	return counted ? 0 : malformed(r, "detail: no lost=");
 }
 
+/* fork, thread, unshare, setns: clone= and via=, both optional. */
+static int clone_parse(struct pt_replay *r)
+{
+	const char *flags = detail_find(r, pt_dkey_name(PT_DK_CLONE));
+	const char *via = detail_find(r, pt_dkey_name(PT_DK_VIA));
+	struct pt_clone *c = &r->ev->clone;
+
+	if (flags && (!*flags || pt_clone_flags_parse(flags, strlen(flags), &c->flags)))
+		return malformed(r, "detail: clone=%s is not CLONE_* names joined by |",
+				 replay_shown(r, flags));
+	if (via &&
+	    (r->ev->kind == PT_UNSHARE || r->ev->kind == PT_SETNS || pt_via_parse(via, &c->via)))
+		return malformed(r, "detail: via=%s is not fork, vfork, clone or clone3",
+				 replay_shown(r, via));
+	return 0;
+}
+
 static int kind_parse(struct pt_replay *r)
 {
 	struct pt_event *ev = r->ev;
@@ -350,6 +370,11 @@ static int kind_parse(struct pt_replay *r)
 		err = detail_u64(r, pt_dkey_name(PT_DK_START_NS), UINT64_MAX, true,
 				 &ev->task.start_ns);
 		return err < 0 ? err : 0;
+	case PT_FORK:
+	case PT_THREAD:
+	case PT_UNSHARE:
+	case PT_SETNS:
+		return clone_parse(r);
 	case PT_EXEC:
 		return exec_parse(r);
 	case PT_EXIT:

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "proctrace/clone_flags.h"
 #include "proctrace/decode.h"
 #include "proctrace/views.h"
 
@@ -343,6 +344,14 @@ static void put_mark_detail(struct tl_ctx *c, const struct pt_proc *p, const str
 		pt_escape_text(b, mk->prog->path, mk->prog->path_len,
 			       PT_ESC_BACKSLASH | PT_ESC_CONTROL);
 		pt_buf_putc(b, ']');
+		break;
+	case PT_UNSHARE:
+		pt_buf_puts(b, "unshared");
+		pt_clone_put_new_ns(b, mk->clone_flags);
+		break;
+	case PT_SETNS:
+		pt_buf_puts(b, "setns: ");
+		pt_clone_ns_words(b, mk->clone_flags);
 		break;
 	case PT_RENAME:
 		pt_buf_puts(b, "was ");

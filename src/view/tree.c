@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "proctrace/clone_flags.h"
 #include "proctrace/decode.h"
 #include "proctrace/views.h"
 
@@ -321,6 +322,15 @@ static void put_origin(struct tree_ctx *c, const struct pt_walk *w)
 		pt_buf_puts(&c->line, " [before trace]");
 	else if (!(p->flags & PT_PROC_FORK_SEEN))
 		pt_buf_puts(&c->line, " [fork not seen]");
+	if (p->clone_flags & PT_CLONE_VFORK)
+		pt_buf_puts(&c->line, " [vfork]");
+	else if (p->clone_flags & PT_CLONE_VM)
+		pt_buf_puts(&c->line, " [shared VM]");
+	if (p->clone_flags & PT_CLONE_NEW_ANY) {
+		pt_buf_puts(&c->line, " [new ");
+		pt_clone_ns_words(&c->line, p->clone_flags);
+		pt_buf_puts(&c->line, " ns]");
+	}
 	if (w->reparented) {
 		pt_buf_puts(&c->line, " [reparented, parent was ");
 		pt_view_put_actor(&c->line, p->orig_ppid, comm);

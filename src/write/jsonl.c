@@ -4,16 +4,15 @@
  * numbers; absent values are left out; argv is an array of its arguments,
  * exact; detail is a nested object of typed values (flags as true).
  *
- * Strings are escaped per RFC 8259 (quote, backslash, control characters).
- * Raw kernel bytes (comm, filename, argv, names in detail) are first made
- * valid UTF-8 the way the CSV does it: bytes that are not become \xNN and a
- * backslash \\ (so in the JSON text, "\\xff" and "\\\\"): nothing is
- * dropped and a reader gets the same bytes back. */
+ * Strings are escaped per RFC 8259; raw kernel bytes (comm, filename, argv,
+ * names in detail) are kept as the CSV keeps them (json_text.h): in the
+ * JSON text, "\\xff" and "\\\\". */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "proctrace/record.h"
 #include "proctrace/writer.h"
+#include "json_text.h"
 #include "rows.h"
 
 struct pt_jsonl {
@@ -23,76 +22,6 @@ struct pt_jsonl {
 	struct pt_buf row;
 	struct pt_buf text; /* raw bytes made valid UTF-8, before JSON escaping */
 };
-
-/* s[0..n), valid UTF-8, as a JSON string. */
-static void put_json_string(struct pt_buf *b, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
-
-	pt_buf_putc(b, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		pt_buf_put(b, s + run, i - run);
-		run = i + 1;
-		switch (c) {
-		case '"':
-			pt_buf_put(b, "\\\"", 2);
-			break;
-		case '\\':
-			pt_buf_put(b, "\\\\", 2);
-			break;
-		case '\n':
-			pt_buf_put(b, "\\n", 2);
-			break;
-		case '\r':
-			pt_buf_put(b, "\\r", 2);
-			break;
-		case '\t':
-			pt_buf_put(b, "\\t", 2);
-			break;
-		default: {
-			char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-
-			pt_buf_put(b, u, sizeof(u));
-		}
-		}
-	}
-	pt_buf_put(b, s + run, n - run);
-	pt_buf_putc(b, '"');
-}
-
-/* Raw kernel bytes: made valid UTF-8 as the CSV does, then a JSON string. */
-static void put_raw_string(struct pt_jsonl *w, const char *s, size_t n)
-{
-	pt_buf_reset(&w->text);
-	pt_escape_text(&w->text, s, n, PT_ESC_BACKSLASH);
-	if (w->text.failed)
-		w->row.failed = true;
-	put_json_string(&w->row, w->text.len ? w->text.data : "", w->text.len);
-}
-
-/* The NUL-separated block as an array; a last argument without its NUL
- * (argv cut) is an element all the same. */
-static void put_argv(struct pt_jsonl *w, const char *a, size_t n)
-{
-	size_t i = 0, len;
-	const char *nul;
-
-	pt_buf_putc(&w->row, '[');
-	while (i < n) {
-		nul = memchr(a + i, '\0', n - i);
-		len = nul ? (size_t)(nul - (a + i)) : n - i;
-		if (i)
-			pt_buf_putc(&w->row, ',');
-		put_raw_string(w, a + i, len);
-		i += len + 1;
-	}
-	pt_buf_putc(&w->row, ']');
-}
 
 static void put_value(struct pt_jsonl *w, const struct pt_val *v)
 {
@@ -110,13 +39,13 @@ static void put_value(struct pt_jsonl *w, const struct pt_val *v)
 		pt_buf_put(b, "true", 4);
 		break;
 	case PT_VAL_WORD:
-		put_json_string(b, v->str, v->len);
+		pt_json_put_string(b, v->str, v->len);
 		break;
 	case PT_VAL_TEXT:
-		put_raw_string(w, v->str, v->len);
+		pt_json_put_raw(b, &w->text, v->str, v->len);
 		break;
 	case PT_VAL_ARGV:
-		put_argv(w, v->str, v->len);
+		pt_json_put_argv(b, &w->text, v->str, v->len);
 		break;
 	case PT_VAL_TIME:
 		pt_buf_putc(b, '"');
@@ -126,25 +55,6 @@ static void put_value(struct pt_jsonl *w, const struct pt_val *v)
 	case PT_VAL_NONE:
 		break;
 	}
-}
-
-/* Names are the schema's (or an event kind's): plain ASCII, no escaping.
- * Written with one append: this is most of a line's calls. */
-static void put_key(struct pt_buf *b, const char *key, bool first)
-{
-	char k[64];
-	size_t n = strlen(key), len = 0;
-
-	if (n > sizeof(k) - 4)
-		n = sizeof(k) - 4;
-	if (!first)
-		k[len++] = ',';
-	k[len++] = '"';
-	memcpy(k + len, key, n);
-	len += n;
-	k[len++] = '"';
-	k[len++] = ':';
-	pt_buf_put(b, k, len);
 }
 
 static void format_line(struct pt_jsonl *w, const struct pt_event *ev)
@@ -159,15 +69,15 @@ static void format_line(struct pt_jsonl *w, const struct pt_event *ev)
 	for (c = 0; c < PT_COL_DETAIL; c++) {
 		if (r->col[c].kind == PT_VAL_NONE)
 			continue;
-		put_key(&w->row, pt_col_name(c), first);
+		pt_json_put_key(&w->row, pt_col_name(c), first);
 		put_value(w, &r->col[c]);
 		first = false;
 	}
 	if (r->n_det) {
-		put_key(&w->row, pt_col_name(PT_COL_DETAIL), first);
+		pt_json_put_key(&w->row, pt_col_name(PT_COL_DETAIL), first);
 		pt_buf_putc(&w->row, '{');
 		for (i = 0; i < r->n_det; i++) {
-			put_key(&w->row, r->det[i].key, i == 0);
+			pt_json_put_key(&w->row, r->det[i].key, i == 0);
 			put_value(w, &r->det[i].v);
 		}
 		pt_buf_putc(&w->row, '}');

@@ -115,6 +115,23 @@ static void detail_signal(struct pt_record *r, const struct pt_event *ev)
 		det_word(r, PT_DK_SENDER, "kernel");
 }
 
+/* fork, thread, unshare, setns */
+static void detail_clone(struct pt_record *r, const struct pt_event *ev)
+{
+	const char *via = pt_via_name(ev->clone.via);
+	struct pt_val *v;
+
+	if (ev->clone.flags) {
+		v = det_add(r, pt_dkey_name(PT_DK_CLONE));
+		v->kind = PT_VAL_WORD;
+		v->str = r->clone_flags;
+		v->len = pt_clone_flags_format(ev->clone.flags, r->clone_flags,
+					       sizeof(r->clone_flags));
+	}
+	if (via)
+		det_word(r, PT_DK_VIA, via);
+}
+
 static void detail_lost(struct pt_record *r, const struct pt_event *ev)
 {
 	unsigned k;
@@ -137,10 +154,16 @@ static void fill_detail(struct pt_record *r, const struct pt_event *ev)
 	case PT_FORK:
 		if (actor)
 			det_u64(r, PT_DK_PARENT_TID, ev->by.tid);
+		detail_clone(r, ev);
 		break;
 	case PT_THREAD:
 		if (actor)
 			det_u64(r, PT_DK_CREATOR_TID, ev->by.tid);
+		detail_clone(r, ev);
+		break;
+	case PT_UNSHARE:
+	case PT_SETNS:
+		detail_clone(r, ev);
 		break;
 	case PT_EXEC:
 		detail_exec(r, ev);
@@ -241,6 +264,8 @@ static void fill_usage(struct pt_record *r, const struct pt_event *ev)
 	set_u64(&r->col[PT_COL_MAJFLT], x->majflt);
 	set_u64(&r->col[PT_COL_NVCSW], x->nvcsw);
 	set_u64(&r->col[PT_COL_NIVCSW], x->nivcsw);
+	set_u64(&r->col[PT_COL_INBLOCK], x->inblock);
+	set_u64(&r->col[PT_COL_OUBLOCK], x->oublock);
 }
 
 void pt_record_fill(struct pt_record *r, const struct pt_event *ev)

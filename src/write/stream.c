@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "proctrace/clone_flags.h"
 #include "proctrace/writer.h"
 
 #define COMM_WIDTH 16
@@ -246,11 +247,24 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 		pt_buf_printf(&w->line, "already running (%s)", pt_state_name(t->state));
 		break;
 	case PT_FORK:
-		pt_buf_puts(&w->line, "forked");
+		pt_buf_puts(&w->line, pt_clone_verb(ev->clone.flags));
 		if (pt_event_has_actor(ev)) {
 			pt_buf_puts(&w->line, " by ");
 			put_actor(w, &ev->by);
 		}
+		if ((ev->clone.flags & (PT_CLONE_VM | PT_CLONE_VFORK)) == PT_CLONE_VM)
+			pt_buf_puts(&w->line, ", sharing its memory");
+		pt_clone_put_new_ns(&w->line, ev->clone.flags);
+		break;
+	case PT_UNSHARE:
+		pt_buf_puts(&w->line, "unshared");
+		pt_clone_put_new_ns(&w->line, ev->clone.flags);
+		break;
+	case PT_SETNS:
+		pt_buf_puts(&w->line, "setns: joined another ");
+		pt_buf_puts(&w->line,
+			    pt_clone_ns_words(&w->line, ev->clone.flags) == 1 ? " namespace"
+									      : " namespaces");
 		break;
 	case PT_THREAD:
 		pt_buf_printf(&w->line, "thread %u created", t->tid);

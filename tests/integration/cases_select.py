@@ -15,7 +15,8 @@ from cases_follow import Cleanup, Command
 # Programs of the reap, signal and group kinds: syscall tracepoints among them.
 SYSCALL_PROGS = ("handle_wait4_exit", "handle_waitid_enter", "handle_waitid_exit",
                  "handle_setpgid_enter", "handle_setpgid_exit", "handle_setsid_enter",
-                 "handle_setsid_exit", "handle_sigqueue_enter", "handle_pidfd_signal_enter")
+                 "handle_setsid_exit", "handle_sigqueue_enter", "handle_pidfd_signal_enter",
+                 "handle_unshare_enter", "handle_setns_enter")
 
 
 def program_names(pid):
@@ -124,8 +125,8 @@ def test_events_tree_says_unrecorded(env):
     ck.eq("tree: zombie wording", [l for l in out.splitlines() if "zombie" in l], [])
     ck.eq("tree: note",
           [l for l in out.splitlines() if l.startswith("note: not recorded")],
-          ["note: not recorded (-e): reap, signal, stop, continue, setpgid, setsid, rename; "
-           "a process ends at its exit"])
+          ["note: not recorded (-e): reap, signal, stop, continue, setpgid, setsid, rename, "
+           "unshare, setns; a process ends at its exit"])
     ck.eq("tree run: reap rows", [r for r in cap.rows if r["event"] == "reap"], [])
     ck.raise_if_failed()
 

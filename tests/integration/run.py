@@ -9,6 +9,7 @@ of them. One line per test, then a count; exit status 1 on any failure.
 """
 
 import os
+import importlib
 import shutil
 import sys
 import tempfile
@@ -18,16 +19,19 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness  # noqa: E402
 from harness import Failure, Tracer  # noqa: E402
-import cases  # noqa: E402
-import cases_follow  # noqa: E402
-import cases_views  # noqa: E402
-import cases_replay  # noqa: E402
-import cases_json  # noqa: E402
-import cases_exact  # noqa: E402
-import cases_reap  # noqa: E402
-import cases_signals  # noqa: E402
-import cases_select  # noqa: E402
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def all_tests():
+    """Every test of every cases*.py beside this file (its TESTS list), the
+    modules in name order with cases.py first, each module's in its order."""
+    names = sorted(f[:-3] for f in os.listdir(HERE)
+                   if f.startswith("cases") and f.endswith(".py"))
+    tests = []
+    for name in names:
+        tests += importlib.import_module(name).TESTS
+    return tests
 
 class Env:
     """What every test needs: the binary, the workloads, a scratch dir."""
@@ -64,10 +68,7 @@ def main(argv):
     proctrace = absolute_binary("PROCTRACE", "build/asan/proctrace")
     workloads = absolute_binary("WORKLOADS", "build/workloads")
     harness.load_schema(proctrace)
-    selected = [t for t in cases.TESTS + cases_follow.TESTS
-                + cases_views.TESTS + cases_replay.TESTS + cases_json.TESTS
-                + cases_exact.TESTS + cases_reap.TESTS + cases_signals.TESTS
-                + cases_select.TESTS
+    selected = [t for t in all_tests()
                 if not argv or any(a in t.__name__ for a in argv)]
     if not selected:
         print("integration: no test matches %s" % " ".join(argv),

@@ -503,6 +503,27 @@ static void test_cli_json(void **state)
 	run_free(r);
 }
 
+/* --perfetto: a file, or stdout when no other output takes it. */
+static void test_cli_perfetto(void **state)
+{
+	struct run *r;
+
+	r = parse("--perfetto", "t.json", "-o", "-", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_string_equal(r->cfg.perfetto_path, "t.json");
+	run_free(r);
+	r = parse("--replay", "e.csv", "--perfetto", "-", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(pt_config_stdout_taken(&r->cfg));
+	run_free(r);
+	r = parse("--perfetto", "-", "-j", "-", NULL);
+	assert_usage_error(r, "--perfetto cannot write to stdout with -o - or -j -");
+	run_free(r);
+	r = parse("--perfetto", "", NULL);
+	assert_usage_error(r, "--perfetto needs a file name");
+	run_free(r);
+}
+
 /* Replay's filters and window: seconds from the start or ISO 8601. */
 static void test_cli_replay_window(void **state)
 {
@@ -631,7 +652,8 @@ static void test_cli_getopt_is_silent(void **state)
 static void test_cli_events(void **state)
 {
 	const __u32 all = K(PT_FORK) | K(PT_EXEC) | K(PT_EXIT) | K(PT_REAP) | K(PT_SIGNAL) |
-		K(PT_STOP) | K(PT_CONTINUE) | K(PT_SETPGID) | K(PT_SETSID) | K(PT_RENAME);
+		K(PT_STOP) | K(PT_CONTINUE) | K(PT_SETPGID) | K(PT_SETSID) | K(PT_RENAME) |
+		K(PT_UNSHARE) | K(PT_SETNS);
 	struct run *r;
 
 	r = parse(NULL);
@@ -719,6 +741,7 @@ int main(void)
 		cmocka_unit_test(test_cli_views),
 		cmocka_unit_test(test_cli_replay),
 		cmocka_unit_test(test_cli_json),
+		cmocka_unit_test(test_cli_perfetto),
 		cmocka_unit_test(test_cli_replay_window),
 		cmocka_unit_test(test_cli_long_option_prefix),
 		cmocka_unit_test(test_cli_help),

@@ -18,9 +18,10 @@
 #include "proctrace/writer.h"
 #include "writer_fixture.h"
 
-static const char header[] = "ts_ns,time,event,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
-			     "exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
-			     "maxrss_kb,minflt,majflt,nvcsw,nivcsw,ns_pid,pidns,cgroup_id,detail\n";
+static const char header[] =
+	"ts_ns,time,event,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
+	"exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
+	"maxrss_kb,minflt,majflt,nvcsw,nivcsw,inblock,oublock,ns_pid,pidns,cgroup_id,detail\n";
 
 enum col {
 	TS_NS,
@@ -47,6 +48,8 @@ enum col {
 	MAJFLT,
 	NVCSW,
 	NIVCSW,
+	INBLOCK,
+	OUBLOCK,
 	NS_PID,
 	PIDNS,
 	CGROUP_ID,
@@ -187,7 +190,7 @@ static void assert_empty(const struct fields *fl, const enum col *cols, size_t n
 
 #define NOT_EXIT                                                                                   \
 	SIGNAL, EXIT_CODE, CORE_DUMPED, CPU_USER_US, CPU_SYS_US, MAXRSS_KB, MINFLT, MAJFLT, NVCSW, \
-		NIVCSW
+		NIVCSW, INBLOCK, OUBLOCK
 #define NOT_EXEC FILENAME, ARGV
 
 /* ---- header and common columns ---- */
@@ -207,7 +210,7 @@ static void test_csv_fork_row_exact(void **state)
 
 	assert_string_equal(row,
 			    "1000123456789,2026-11-25T17:34:37.123456Z,fork,1234,1234,812,"
-			    "1234,812,1000,worker,812,,,,alive,,,,,,,,,,34,4026531836,4242,"
+			    "1234,812,1000,worker,812,,,,alive,,,,,,,,,,,,34,4026531836,4242,"
 			    "parent_tid=813\n");
 	free(row);
 	free(ev);
@@ -692,13 +695,13 @@ static void test_csv_python_reads_back_fields(void **state)
 		"rows = list(csv.reader(open(sys.argv[1], newline=\"\", encoding=\"utf-8\", errors=\"strict\")))\n"
 		"print(len(rows), set(len(r) for r in rows))\n"
 		"for r in rows[1:]:\n"
-		"    print(r[2], r[9].encode().hex(), r[16].encode().hex(), r[27].encode().hex())\n"
+		"    print(r[2], r[9].encode().hex(), r[16].encode().hex(), r[29].encode().hex())\n"
 		"' %s",
 		path);
 	out = run_capture(cmd);
 	unlink(path);
 	assert_string_equal(out,
-			    "5 {28}\n"
+			    "5 {30}\n"
 			    /* fork: comm a,b"c CR LF d \\ \xff, detail parent_tid=813 */
 			    "fork 612c6222630d0a645c5c5c786666  706172656e745f7469643d383133\n"
 			    /* exec: sh -c 'echo "a,b"<LF>exit 3' '' 'it'\''s' */
@@ -713,7 +716,7 @@ static void test_csv_python_reads_back_fields(void **state)
 	free(out);
 }
 
-/* sqlite3's .import --csv: the header names 28 columns, 4 rows follow. */
+/* sqlite3's .import --csv: the header names 30 columns, 4 rows follow. */
 static void test_csv_sqlite_imports_rows(void **state)
 {
 	char path[] = "/tmp/pt-test-csv-XXXXXX", cmd[1024];
@@ -732,7 +735,7 @@ static void test_csv_sqlite_imports_rows(void **state)
 	unlink(path);
 	assert_string_equal(out,
 			    "4\n"
-			    "28\n"
+			    "30\n"
 			    "fork|612C6222630D0A645C5C5C786666|0\n"
 			    "exec|776F726B6572|38\n"
 			    "rename|636166C3A9|0\n"

@@ -285,9 +285,10 @@ static void test_tree_unrecorded_note(void **state)
 	assert_string_equal(b.data, "note: not recorded (-e): signal\n");
 	pt_buf_reset(&b);
 	pt_view_put_unrecorded(&b, (1u << PT_FORK) | (1u << PT_EXEC) | (1u << PT_EXIT));
-	assert_string_equal(b.data,
-			    "note: not recorded (-e): reap, signal, stop, continue, "
-			    "setpgid, setsid, rename; a process ends at its exit\n");
+	assert_string_equal(
+		b.data,
+		"note: not recorded (-e): reap, signal, stop, continue, "
+		"setpgid, setsid, rename, unshare, setns; a process ends at its exit\n");
 	pt_buf_free(&b);
 }
 
