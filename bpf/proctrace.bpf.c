@@ -143,14 +143,24 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	return 0;
 }
 
-/* The second argument (group_dead) only exists on newer kernels: the
- * thread group is dead when its live count has dropped to zero, which is
- * true before this tracepoint on every kernel. */
+/* Whether this exit ends the thread group: the kernel's own answer, the
+ * tracepoint's second argument, where it has one (the kernels whose event
+ * record carries group_dead). Older ones: the live count has dropped to
+ * zero, true before this tracepoint, but also for a thread whose exit_group
+ * sibling decremented last while it was on its way here: two threads may
+ * then both look last. */
+static __always_inline bool exit_ends_group(unsigned long long *ctx, struct signal_struct *sig)
+{
+	if (bpf_core_field_exists(struct trace_event_raw_sched_process_exit, group_dead))
+		return (bool)ctx[1];
+	return sig->live.counter == 0;
+}
+
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_exit, struct task_struct *task)
 {
 	struct signal_struct *sig = task->signal;
-	bool group_dead = sig->live.counter == 0;
+	bool group_dead = exit_ends_group(ctx, sig);
 	struct pt_event *e;
 
 	if ((!group_dead && !trace_threads) || !task_wanted(task))
