@@ -18,6 +18,14 @@ static struct pt_task task(__u32 pid, __u32 pgid, __u32 uid, const char *comm)
 	return t;
 }
 
+/* A process with these fields, not followed by pid: does it pass? */
+static bool passes(const struct pt_filter *f, __u32 pgid, __u32 uid, const char *comm)
+{
+	struct pt_task t = task(5, pgid, uid, comm);
+
+	return pt_filter_match(f, 0, &t);
+}
+
 static void test_filter_none(void **state)
 {
 	struct pt_filter f = { 0 };
@@ -63,19 +71,16 @@ static void test_filter_comm(void **state)
 
 	strcpy(f.comms[0], "make");
 	strcpy(f.comms[1], "abcdefghijklmno"); /* 15 bytes: the longest */
-	t = task(5, 5, 0, "make");
-	assert_true(pt_filter_match(&f, 0, &t));
-	t = task(5, 5, 0, "mak");
-	assert_false(pt_filter_match(&f, 0, &t));
-	t = task(5, 5, 0, "makefile");
-	assert_false(pt_filter_match(&f, 0, &t));
-	t = task(5, 5, 0, "abcdefghijklmno");
-	assert_true(pt_filter_match(&f, 0, &t));
+	assert_true(passes(&f, 5, 0, "make"));
+	assert_false(passes(&f, 5, 0, "mak"));
+	assert_false(passes(&f, 5, 0, "makefile"));
+	assert_true(passes(&f, 5, 0, "abcdefghijklmno"));
 	/* rename: the name left matches as the one taken */
 	assert_true(pt_filter_fields(&f, 1, 1, 0, "cc1", "make"));
 	assert_true(pt_filter_fields(&f, 1, 1, 0, "make", "cc1"));
 	assert_false(pt_filter_fields(&f, 1, 1, 0, "cc1", "as"));
 	/* a name that fills all 16 bytes, unterminated, compares on 16 */
+	t = task(5, 5, 0, "");
 	memcpy(t.comm, "abcdefghijklmnop", PT_COMM_LEN);
 	assert_false(pt_filter_match(&f, 0, &t));
 }
@@ -85,17 +90,12 @@ static void test_filter_and(void **state)
 	struct pt_filter f = {
 		.n_pgids = 1, .pgids = { 9 }, .n_uids = 1, .uids = { 1000 }, .n_comms = 1
 	};
-	struct pt_task t;
 
 	strcpy(f.comms[0], "sh");
-	t = task(3, 9, 1000, "sh");
-	assert_true(pt_filter_match(&f, 0, &t));
-	t = task(3, 8, 1000, "sh");
-	assert_false(pt_filter_match(&f, 0, &t));
-	t = task(3, 9, 0, "sh");
-	assert_false(pt_filter_match(&f, 0, &t));
-	t = task(3, 9, 1000, "bash");
-	assert_false(pt_filter_match(&f, 0, &t));
+	assert_true(passes(&f, 9, 1000, "sh"));
+	assert_false(passes(&f, 8, 1000, "sh"));
+	assert_false(passes(&f, 9, 0, "sh"));
+	assert_false(passes(&f, 9, 1000, "bash"));
 }
 
 static void test_filter_pids(void **state)
