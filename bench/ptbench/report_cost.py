@@ -132,6 +132,8 @@ def tax_section(results):
             f"{tax['count']}`: {2 * tax['count']:,} system calls and no new process, "
             f"untraced {tax['syscalls_per_s'] / 1e6:.2f} M syscalls/s. Any attached syscall "
             "tracepoint puts every system call of every process on the kernel's slow path; "
-            "`-e fork,exec,exit` attaches none.\n\n"
+            "`-e fork,exec,exit` attaches none. While another tool keeps a syscall "
+            "tracepoint attached (see Conditions: other tracers' syscall programs), the "
+            "untraced runs pay the tax too and these ratios show none of it.\n\n"
             + table(["tracer", "slowdown (median)", "min–max", "dd CPU ratio (median)"], rows)
             + "\n")
