@@ -15,7 +15,10 @@ static bool wants_views(const struct pt_config *c)
 
 int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
 {
-	struct pt_model_opts mo = { .threads = cfg->threads };
+	struct pt_model_opts mo = {
+		.threads = cfg->threads,
+		.exit_ends = !pt_config_records(cfg, PT_REAP),
+	};
 
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;

@@ -59,6 +59,8 @@ int pt_live_open(struct pt_live **out, const struct pt_config *cfg, __u32 comman
 		/* The timeline draws each change even when the outputs do not
 		 * write them (see pt_pipeline_event). */
 		.sched_events = cfg->sched_events || cfg->timeline || cfg->svg_path,
+		.kinds = cfg->kinds,
+		.signals = cfg->signals,
 	};
 	int ret;
 
