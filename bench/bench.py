@@ -20,6 +20,8 @@ Environment:
                     writes bench/results-replay.md); make bench-replay
   BENCH_REPLAY_ROWS=N  rows of the replayed capture (default 1000000)
   BENCH_REPLAY_RUNS=N  runs of each replay, the best kept (default 5)
+  BENCH_TAX=N       dd bs=1 count=N for the syscall tax (default 3000000)
+  BENCH_STRICT=1    refuse to run when the machine is busy before it starts
 """
 
 import os
@@ -31,7 +33,11 @@ import tempfile
 
 from ptbench.common import log
 from ptbench.settings import Settings
-from ptbench.tracers import Bpftrace, Forkstat, Proctrace, ProctraceOtherGroup, SnoopPair, Strace
+from ptbench.tracers import (
+    Bpftrace, Forkstat, Proctrace, ProctraceCore, ProctraceOtherGroup, SnoopPair, Strace)
+from ptbench.conditions import loadavg, start_conditions
+from ptbench.report_cost import read_previous
+from ptbench.tax import tax_run
 from ptbench.runs import (
     bpf_stats_run, idle_group, idle_run, long_run, model_run, proctrace_supports_group, run_mode,
     tiny_ring_run, writer_run)
@@ -75,11 +81,14 @@ def main():
     if os.geteuid() != 0:
         sys.exit("bench: needs root (BPF tracers)")
     info = machine_info(s)
-    results = {"modes": {}, "base": {}, "tiny": [], "long": None, "longs": [],
-               "stats": [], "model": None, "idle": None, "writers": None, "skipped": dict(s.skipped)}
+    results = {"modes": {}, "base": {}, "modes16": {}, "base16": {}, "tiny": [], "long": None,
+               "longs": [], "stats": [], "model": None, "idle": None, "writers": None,
+               "tax": None, "skipped": dict(s.skipped)}
+    prev = read_previous(s.results)
     tmp = tempfile.mkdtemp(prefix="ptbench.")
     # The checkout may be rebuilt while the bench runs: measure one binary.
     info["binary"] = freeze_binary(s, tmp)
+    cond = start_conditions(s)
     sleeper = idle_group()
     try:
         results["group_ok"] = proctrace_supports_group(s)
@@ -92,8 +101,11 @@ def main():
             for b in cls.needs:
                 if not shutil.which(b) and b not in results["skipped"]:
                     results["skipped"][b] = "not installed"
+        snoop = [p for p in peers if p.key == "snoop"]
         for mode in ("forkexec", "fork", "mixed", "vfork"):
             tracers = [Proctrace(s, tmp)]
+            if mode != "vfork" and (not s.quick or mode == "forkexec"):
+                tracers.append(ProctraceCore(s, tmp))
             if results["group_ok"] and (not s.quick or mode == "forkexec"):
                 tracers.append(ProctraceOtherGroup(s, tmp, sleeper.pid))
             if not s.quick or mode == "forkexec":
@@ -102,17 +114,30 @@ def main():
             rows, base = run_mode(s, mode, tracers, tmp)
             results["modes"][mode] = rows
             results["base"][mode] = base
+        # Many workers: the ring buffer and the maps shared by every CPU.
+        s.workers = 16
+        for mode in ("forkexec",) if s.quick else ("forkexec", "fork", "mixed"):
+            rows, base = run_mode(s, mode, [Proctrace(s, tmp), ProctraceCore(s, tmp)] + snoop,
+                                  tmp)
+            results["modes16"][mode] = rows
+            results["base16"][mode] = base
+        s.workers = 2
+        results["tax"] = tax_run(s, [Proctrace(s, tmp), ProctraceCore(s, tmp)] + snoop)
         for mode, count in s.tiny_counts.items():
             log(f"== --ringbuf-kb 4, {mode} storm of {count}")
             results["tiny"].append(tiny_ring_run(s, mode, count, tmp, results["group_ok"]))
-        for mode in ("forkexec", "vfork") if s.quick else ("forkexec", "mixed", "vfork"):
-            log(f"== bpf_stats, {mode} storm")
-            stats_tracers = [Proctrace(s, tmp)]
-            if mode != "mixed" and any(p.key == "snoop" for p in peers):
+        stats_modes = [("forkexec", 2), ("vfork", 2)] if s.quick else [
+            (m, w) for w in (2, 16) for m in ("forkexec", "fork", "mixed")] + [("vfork", 2)]
+        for mode, workers in stats_modes:
+            log(f"== bpf_stats, {mode} storm, {workers} workers")
+            s.workers = workers
+            stats_tracers = [Proctrace(s, tmp), ProctraceCore(s, tmp)]
+            if snoop:
                 stats_tracers.append(SnoopPair(s, tmp))
             for tr in stats_tracers:
                 tr.key += "-stats"
                 results["stats"].append(bpf_stats_run(s, tr, mode, s.stats_counts[mode]))
+        s.workers = 2
         log(f"== long run: {s.long_count} processes")
         results["long"] = long_run(s, s.long_count, tmp)
         results["longs"].append(results["long"])
@@ -132,8 +157,9 @@ def main():
         sleeper.kill()
         sleeper.wait()
         subprocess.run(["rm", "-rf", tmp])
+    cond["load_end"] = loadavg()
     targets = evaluate(s, results)
-    text = report(s, results, targets, info) + "\n".join(sched_report(results.get("sched")))
+    text = report(s, results, targets, info, cond, prev) + "\n".join(sched_report(results.get("sched")))
     with open(s.results, "w") as f:
         f.write(text)
     print(console_summary(results, targets) + sched_console(results.get("sched")))

@@ -38,16 +38,18 @@ const volatile __u32 page_kb = 4;
 /* Wake the reader only once this much is waiting: batches, not per event. */
 const volatile __u64 wakeup_bytes = 1 << 20;
 
+/* What to record (-e, --signals): bit 1 << kind, bit sig - 1. Programs of
+ * kinds not asked for are not loaded at all (the loader turns their
+ * autoload off); in programs that serve several kinds, the verifier drops
+ * the code of the kinds left out, since these are fixed at load time. */
+const volatile __u32 want_kinds = ~0u;
+const volatile __u64 want_signals = ~0ull;
+
 /* Filters (all off by default). Kinds combine as AND, values of one kind
  * as OR; see wanted(). Values are fixed at load time, so the verifier
  * removes the code of every filter that is off. */
-const volatile bool follow_pids = false; /* only processes in `followed` */
-const volatile __u32 n_pgids = 0;
-const volatile __u32 want_pgid[PT_MAX_FILTER] = {};
-const volatile __u32 n_uids = 0;
-const volatile __u32 want_uid[PT_MAX_FILTER] = {};
-const volatile __u32 n_comms = 0;
-const volatile char want_comm[PT_MAX_FILTER][PT_COMM_LEN] = {};
+const volatile bool follow_pids = false;     /* only processes in `followed` */
+const volatile struct pt_filter filter = {}; /* -g, --uid, -c: filter_rules.h */
 
 /* Followed processes (-p, -- COMMAND), keyed by tgid: seeded by the loader,
  * set or cleared at every fork, removed when the process is freed. The value

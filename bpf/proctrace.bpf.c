@@ -8,17 +8,33 @@
  *
  * CO-RE: one object for every kernel >= 5.8 with BTF. Only tp_btf programs,
  * syscall tracepoints and a task iterator are used (no kprobes/fentry).
+ *
+ * One compilation unit, one skeleton; the headers split it by concern:
+ * maps.bpf.h (constants, tunables, maps), task.bpf.h (the common fields,
+ * reservation), filter.bpf.h (what is recorded: kinds, signals, filters,
+ * follow set), usage.bpf.h (status and rusage at exit), reap.bpf.h
+ * (zombies, waits, free), signal.bpf.h with sender.bpf.h (signals, stops,
+ * continues, senders), groups.bpf.h (setpgid, setsid). This file keeps the
+ * lifecycle: fork, exec, exit, rename and the snapshot.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "proctrace/event.h"
+/* The filter rules of userspace, on read-only data fixed at load time. */
+#define PT_RULES_QUAL const volatile
+#define PT_RULES_INLINE static __always_inline
+/* The kernel has a struct pt_filter of its own (vmlinux.h): ours takes
+ * another name on this side. */
+#define pt_filter proctrace_filter
+#include "proctrace/filter_rules.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #include "maps.bpf.h"
 #include "task.bpf.h"
+#include "filter.bpf.h"
 #include "usage.bpf.h"
 #include "reap.bpf.h"
 #include "sender.bpf.h"
@@ -39,10 +55,11 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	if (!thread) {
 		pid = child->tgid;
-		pid_reused(pid);
+		if (reaps_on())
+			pid_reused(pid);
 		follow_child(parent, child);
 	}
-	if (!task_wanted(child))
+	if (!kind_on(thread ? PT_THREAD : PT_FORK) || !task_wanted(child))
 		return 0;
 	e = reserve(thread ? PT_THREAD : PT_FORK);
 	if (!e)
@@ -98,7 +115,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	__u32 argv_len, path_len = 0;
 	long n;
 
-	if (!s || !task_wanted(task))
+	if (!kind_on(PT_EXEC) || !s || !task_wanted(task))
 		return 0;
 	ev->kind = PT_EXEC;
 	ev->flags = 0;
@@ -124,21 +141,32 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	return 0;
 }
 
-/* The second argument (group_dead) only exists on newer kernels: the
- * thread group is dead when its live count has dropped to zero, which is
- * true before this tracepoint on every kernel. */
-static __always_inline void report_exit(struct task_struct *task)
+/* Whether this exit ends the thread group: the kernel's own answer, the
+ * tracepoint's second argument, where it has one (the kernels whose event
+ * record carries group_dead). Older ones: the live count has dropped to
+ * zero, true before this tracepoint, but also for a thread whose exit_group
+ * sibling decremented last while it was on its way here: two threads may
+ * then both look last. */
+static __always_inline bool exit_ends_group(unsigned long long *ctx, struct signal_struct *sig)
+{
+	if (bpf_core_field_exists(struct trace_event_raw_sched_process_exit, group_dead))
+		return (bool)ctx[1];
+	return sig->live.counter == 0;
+}
+
+static __always_inline void report_exit(unsigned long long *ctx, struct task_struct *task)
 {
 	struct signal_struct *sig = task->signal;
-	bool group_dead = sig->live.counter == 0;
+	bool group_dead = exit_ends_group(ctx, sig);
 	struct pt_event *e;
 
 	if ((!group_dead && !trace_threads) || !task_wanted(task))
 		return;
-	e = reserve(PT_EXIT);
+	e = kind_on(PT_EXIT) ? reserve(PT_EXIT) : NULL;
 	if (!e) {
-		/* The exit is lost (and counted), its reap need not be. */
-		if (group_dead) {
+		/* The exit is lost (and counted) or not asked for, its reap
+		 * need not be. */
+		if (group_dead && reaps_on()) {
 			struct pt_task t;
 
 			fill_task(&t, task);
@@ -158,7 +186,8 @@ static __always_inline void report_exit(struct task_struct *task)
 		exit_cause(e, task);
 		name_after_leader(&e->task, task);
 		/* An autoreap's record is reserved after this one: read after it. */
-		exit_to_zombie(task, &e->task);
+		if (reaps_on())
+			exit_to_zombie(task, &e->task);
 	} else {
 		e->exit.status = task->exit_code;
 	}
@@ -166,266 +195,19 @@ static __always_inline void report_exit(struct task_struct *task)
 	submit(e);
 }
 
-/* The second argument (group_dead) only exists on newer kernels: the
- * thread group is dead when its live count has dropped to zero, which is
- * true before this tracepoint on every kernel. The exit, then the
- * reparenting of the children that exit_notify() does next. */
+/* The exit, then the reparenting of the children that exit_notify() does
+ * next. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_exit, struct task_struct *task)
 {
-	report_exit(task);
-	reparent_children(task);
+	report_exit(ctx, task);
+	if (kind_on(PT_REPARENT))
+		reparent_children(task);
 	return 0;
 }
 
-static __always_inline bool is_stop_signal(int sig)
-{
-	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
-}
-
-static __always_inline int siginfo_code(struct kernel_siginfo *info)
-{
-	/* SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) are not pointers. */
-	if ((unsigned long)info == 0)
-		return SI_USER;
-	if ((unsigned long)info == 1)
-		return SI_KERNEL;
-	return BPF_CORE_READ(info, si_code);
-}
-
-static __always_inline void emit_signal(__u32 kind, int sig, int code, int result,
-					struct task_struct *target, bool group,
-					const struct pt_actor *by, __u16 flags)
-{
-	struct pt_event *e = reserve(kind);
-
-	if (!e)
-		return;
-	fill_task(&e->task, target);
-	e->by = *by;
-	e->flags |= flags;
-	e->signal.sig = sig;
-	e->signal.code = code;
-	e->signal.result = result;
-	e->signal._pad = 0;
-	if (group)
-		e->flags |= PT_F_SIG_GROUP;
-	submit(e);
-}
-
-/* The entry of process tgid in `stops`, made if it has none. */
-static __always_inline struct stop_state *stop_state_of(__u32 tgid)
-{
-	struct stop_state *s = bpf_map_lookup_elem(&stops, &tgid);
-	struct stop_state fresh = {};
-
-	if (s)
-		return s;
-	bpf_map_update_elem(&stops, &tgid, &fresh, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&stops, &tgid);
-}
-
-/* Who sent the pending stop signal sig, for its stop. */
-static __always_inline void keep_stop_sender(__u32 tgid, int sig, const struct pt_actor *by,
-					     __u16 flags)
-{
-	struct stop_state *s = bpf_map_lookup_elem(&stops, &tgid);
-	struct stop_state fresh = {};
-	int i = (sig - SIGSTOP) & 3;
-
-	if (!s)
-		s = &fresh;
-	s->by[i] = *by;
-	s->flags[i] = flags;
-	s->sent |= 1 << i;
-	if (s == &fresh)
-		bpf_map_update_elem(&stops, &tgid, &fresh, BPF_NOEXIST);
-}
-
-/* Whether this SIGCONT continues the process. prepare_signal() has just run
- * for it: if the process was stopped, or in the middle of a group stop, it
- * is now running again and marked SIGNAL_STOP_CONTINUED with a CLD_* flag
- * for its parent. Those flags stay until the process runs, so a SIGCONT
- * right after another finds them too: the stop is answered once. Whatever
- * the handler or the mask, and whether the task is wanted or not, so that
- * `stops` follows the kernel. */
-static __always_inline bool continues(struct task_struct *task)
-{
-	unsigned int flags = task->signal->flags;
-	__u32 tgid = task->tgid;
-	struct stop_state *s;
-
-	if (!(flags & SIGNAL_STOP_CONTINUED) || !(flags & SIGNAL_CLD_MASK))
-		return false;
-	s = bpf_map_lookup_elem(&stops, &tgid);
-	if (!s || !s->stopped)
-		return false;
-	bpf_map_delete_elem(&stops, &tgid);
-	return true;
-}
-
-SEC("tp_btf/signal_generate")
-int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
-	     int group, int result)
-{
-	int code = siginfo_code(info);
-	bool continued = sig == SIGCONT && continues(task);
-	struct pt_actor by;
-	__u16 flags;
-
-	if (!task_wanted(task))
-		return 0;
-	flags = signal_sender(&by, sig, code, info, task);
-	emit_signal(PT_SIGNAL, sig, code, result, task, group, &by, flags);
-	note_fatal_signal(sig, code, raw_arg(ctx, 1), task, result, &by, flags);
-
-	if (is_stop_signal(sig) && result == PT_SIG_DELIVERED)
-		keep_stop_sender(task->tgid, sig, &by, flags);
-	if (continued)
-		emit_signal(PT_CONTINUE, sig, code, result, task, group, &by, flags);
-	return 0;
-}
-
-/* A stop signal with the default action stops the process when it is
- * dequeued, in the target's own context; the sender was kept at generation.
- * Not so for an init (pid 1 of a namespace), which takes only SIGSTOP, nor
- * for a process already stopped (possible under ptrace): that is no new
- * stop. */
-SEC("tp_btf/signal_deliver")
-int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
-{
-	struct task_struct *task = current_task();
-	int i = (sig - SIGSTOP) & 3;
-	struct stop_state *s;
-	struct pt_event *e;
-	unsigned int flags;
-
-	fatal_signal_taken(task, sig, ka);
-	if (!is_stop_signal(sig) || (unsigned long)BPF_CORE_READ(ka, sa.sa_handler) != SIG_DFL)
-		return 0;
-	flags = BPF_CORE_READ(task, signal, flags);
-	if ((flags & SIGNAL_STOP_STOPPED) || ((flags & SIGNAL_UNKILLABLE) && sig != SIGSTOP))
-		return 0;
-	s = stop_state_of(BPF_CORE_READ(task, tgid));
-	if (s)
-		s->stopped = 1;
-	if (!task_wanted(task))
-		return 0;
-	e = reserve(PT_STOP);
-	if (!e)
-		return 0;
-	fill_task_any(&e->task, task);
-	e->task.state = PT_STATE_STOPPED;
-	e->signal.sig = sig;
-	e->signal.code = siginfo_code(info);
-	e->signal.result = PT_SIG_DELIVERED;
-	e->signal._pad = 0;
-	if (s && (s->sent & (1 << i))) {
-		e->by = s->by[i];
-		e->flags |= s->flags[i];
-		s->sent &= ~(1 << i);
-	} else {
-		/* generated before tracing began (or filtered out then) */
-		no_actor(e);
-		if (kernel_code(e->signal.code))
-			e->flags |= PT_F_KERNEL_SENDER;
-	}
-	submit(e);
-	return 0;
-}
-
-/* find_task_by_vpid() as setpgid(pid, ...) does it, in the caller's pid
- * namespace; pid 0 is the caller's process. Any process may be named: the
- * kernel then checks it is the caller or a child of the caller's process
- * (forked by any of its threads), and a refused call makes no event. */
-static __always_inline struct task_struct *setpgid_target(struct task_struct *cur, __u32 vpid)
-{
-	unsigned int level;
-	struct pid_namespace *ns = active_ns(cur, &level);
-
-	if (vpid == 0)
-		return BPF_CORE_READ(cur, group_leader);
-	return task_by_vnr(ns, vpid);
-}
-
-SEC("tracepoint/syscalls/sys_enter_setpgid")
-int handle_setpgid_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct task_struct *target = setpgid_target(current_task(), ctx->args[0]);
-	struct inflight f = {};
-
-	if (!target)
-		return 0;
-	f.ptr = (__u64)target;
-	f.old_pgid = task_pgid(target);
-	f.old_sid = task_sid(target);
-	bpf_map_update_elem(&inflight, &tid, &f, BPF_ANY);
-	return 0;
-}
-
-/* A process leaving a followed group yields that event, then is no longer
- * followed: match on the group left as well as the one joined. */
-static __always_inline void emit_setpg(__u32 kind, struct task_struct *target, struct inflight *f)
-{
-	struct pt_event *e;
-
-	if (!task_wanted_in(target, f->old_pgid) && !task_wanted(target))
-		return;
-	e = reserve(kind);
-	if (!e)
-		return;
-	fill_task_any(&e->task, target);
-	fill_actor_any(&e->by, current_task());
-	e->setpg.old_pgid = f->old_pgid;
-	e->setpg.old_sid = f->old_sid;
-	submit(e);
-}
-
-SEC("tracepoint/syscalls/sys_exit_setpgid")
-int handle_setpgid_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct inflight *f = bpf_map_lookup_elem(&inflight, &tid);
-	struct task_struct *target;
-
-	if (!f)
-		return 0;
-	target = (struct task_struct *)f->ptr;
-	/* A successful setpgid to the group it is already in changes nothing
-	 * (shells call it from both parent and child): no event. */
-	if (ctx->ret == 0 && task_pgid(target) != f->old_pgid)
-		emit_setpg(PT_SETPGID, target, f);
-	bpf_map_delete_elem(&inflight, &tid);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_setsid")
-int handle_setsid_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct task_struct *cur = current_task();
-	struct inflight f = {};
-
-	f.old_pgid = task_pgid(cur);
-	f.old_sid = task_sid(cur);
-	bpf_map_update_elem(&inflight, &tid, &f, BPF_ANY);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_exit_setsid")
-int handle_setsid_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct inflight *f = bpf_map_lookup_elem(&inflight, &tid);
-
-	if (!f)
-		return 0;
-	if (ctx->ret > 0)
-		emit_setpg(PT_SETSID, current_task(), f);
-	bpf_map_delete_elem(&inflight, &tid);
-	return 0;
-}
+#include "signal.bpf.h"
+#include "groups.bpf.h"
 
 /* exec renames the task to the new program: that is the exec event's
  * business, so renames during exec are skipped. */
@@ -441,14 +223,12 @@ static __always_inline bool in_exec(struct task_struct *task)
 static __always_inline bool rename_wanted(struct task_struct *task, const char *new_comm)
 {
 	char comm[PT_COMM_LEN] = {};
-	__u32 uid = 0;
 
-	if (!filtering() || task_wanted(task))
+	if (!filtering())
 		return true;
-	if (n_uids)
-		uid = BPF_CORE_READ(task, real_cred, uid.val);
-	bpf_probe_read_kernel_str(comm, sizeof(comm), new_comm);
-	return fields_wanted(task->tgid, n_pgids ? task_pgid(task) : 0, uid, comm);
+	if (filter.n_comms)
+		bpf_probe_read_kernel_str(comm, sizeof(comm), new_comm);
+	return task_fields_wanted(task, filter.n_pgids ? task_pgid(task) : 0, comm);
 }
 
 SEC("tp_btf/task_rename")
@@ -464,7 +244,7 @@ int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 	fill_task(&e->task, task);
 	__builtin_memcpy(e->rename.old_comm, e->task.comm, sizeof(e->task.comm));
 	bpf_probe_read_kernel_str(e->task.comm, sizeof(e->task.comm), comm);
-	fill_actor_any(&e->by, current_task());
+	fill_actor_current(&e->by);
 	submit(e);
 	return 0;
 }
@@ -481,14 +261,15 @@ static __always_inline void snapshot_one(struct seq_file *seq, struct task_struc
 	fill_task(&e.task, task);
 	e.flags = PT_F_NO_ACTOR;
 	/* Stopped, or stopping, before tracing began: its continue is due. */
-	if (e.task.state == PT_STATE_STOPPED || task->signal->group_stop_count > 0) {
+	if (stops_on() &&
+	    (e.task.state == PT_STATE_STOPPED || task->signal->group_stop_count > 0)) {
 		struct stop_state *s = stop_state_of(e.task.pid);
 
 		if (s)
 			s->stopped = 1;
 	}
 	/* An exit that came first knows more: NOEXIST. */
-	if (e.task.state == PT_STATE_ZOMBIE && event_task_wanted(&e.task))
+	if (reaps_on() && e.task.state == PT_STATE_ZOMBIE && event_task_wanted(&e.task))
 		remember_zombie(task, &e.task, 0, BPF_NOEXIST);
 	bpf_seq_write(seq, &e, sizeof(e));
 }

@@ -26,18 +26,19 @@ static __always_inline struct pid_namespace *active_ns(struct task_struct *task,
 static __always_inline void remember_zombie(struct task_struct *task, const struct pt_task *t,
 					    __u64 exit_ns, __u64 map_flags)
 {
-	struct signal_struct *sig = BPF_CORE_READ(task, signal);
-	struct pid *tgid_pid = pid_of(sig, PIDTYPE_TGID_);
-	unsigned int level = BPF_CORE_READ(tgid_pid, level);
+	/* task is a BTF pointer (tp_btf, the iterator): direct loads. */
+	struct pid *tgid_pid = task->signal->pids[PIDTYPE_TGID_];
+	unsigned int level = tgid_pid->level;
 	struct pt_zombie z = {};
 	struct ns_key key = {};
 	struct upid up = {};
 
 	z.exit_ns = exit_ns;
-	z.leader = (__u64)BPF_CORE_READ(task, group_leader);
+	z.leader = (__u64)task->group_leader;
 	z.task = *t;
-	if (bpf_map_update_elem(&zombies, &t->pid, &z, map_flags))
+	if (bpf_map_update_elem(&zombies, &t->pid, &z, map_flags) || level == 0)
 		return;
+	tgid_pid = (struct pid *)(unsigned long)tgid_pid; /* variable index below */
 	for (unsigned int i = 1; i < MAX_PID_NS_LEVEL_ && i <= level; i++) {
 		bpf_core_read(&up, sizeof(up), &tgid_pid->numbers[i]);
 		key.inum = BPF_CORE_READ(up.ns, ns.inum);
@@ -109,7 +110,9 @@ static __always_inline void emit_reap(const struct pt_task *t, __u64 exit_ns,
 
 	if (!e)
 		return;
-	if (reaper) {
+	if (reaper == current_task()) {
+		fill_actor_current(&e->by);
+	} else if (reaper) {
 		fill_actor_any(&e->by, reaper);
 	} else {
 		e->flags |= PT_F_AUTOREAP;
@@ -202,7 +205,7 @@ int BPF_PROG(handle_free, struct task_struct *task)
 	struct pt_zombie *z;
 
 	unfollow_freed(task);
-	if ((__u32)task->pid != pid)
+	if (!reaps_on() || (__u32)task->pid != pid)
 		return 0;
 	z = bpf_map_lookup_elem(&zombies, &pid);
 	if (!z)
@@ -240,10 +243,15 @@ static __always_inline void pid_reused(__u32 pid)
  * key is the alias to forget once it is reaped (inum 0: none). */
 static __always_inline __u32 global_pid(struct task_struct *reaper, __u32 nr, struct ns_key *key)
 {
+	struct pid_namespace *ns;
 	unsigned int level;
-	struct pid_namespace *ns = active_ns(reaper, &level);
 	__u32 *pid;
 
+	/* Most waiters live in the initial namespace: known by direct loads
+	 * where the kernel has a BTF current task. */
+	if (have_current_btf() && bpf_get_current_task_btf()->thread_pid->level == 0)
+		return nr;
+	ns = active_ns(reaper, &level);
 	if (level == 0)
 		return nr;
 	key->inum = BPF_CORE_READ(ns, ns.inum);

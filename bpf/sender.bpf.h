@@ -230,16 +230,20 @@ static __always_inline __u16 signal_sender(struct pt_actor *by, int sig, int cod
 	struct task_struct *child;
 
 	if (!kernel_code(code)) {
-		fill_actor_any(by, cur);
+		fill_actor_current(by);
 		return 0;
 	}
 	/* A positive si_code can only be queued to the caller's own process. */
 	if ((code < 0 || (__u32)(bpf_get_current_pid_tgid() >> 32) == (__u32)target->tgid) &&
 	    queued_by_current()) {
-		fill_actor_any(by, cur);
+		fill_actor_current(by);
 		return 0;
 	}
 	child = notified_child(sig, code, info, target);
+	if (child == cur) {
+		fill_actor_current(by);
+		return 0;
+	}
 	if (child) {
 		fill_actor_any(by, child);
 		return 0;

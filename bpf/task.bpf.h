@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /*
- * Reading a task into an event (common fields, actors), the ring buffer
- * reservation, the in-kernel filters and the follow set.
+ * Reading a task into an event (common fields, actors) and the ring
+ * buffer reservation.
  * Included once, by proctrace.bpf.c (one BPF object).
  */
 #ifndef PROCTRACE_TASK_BPF_H
@@ -94,10 +94,22 @@ static __always_inline __u32 state_of(int live, unsigned int flags)
  * tracepoints), only bpf_probe_read_kernel() may read it: the *_any
  * variants, used on rare events only.
  */
+/* pid_nr_own_ns() for a BTF pointer: a process of the initial namespace
+ * (level 0, nearly all) is read by direct loads, two helper calls fewer on
+ * every event; a deeper level is a variable index, read by the helper. */
+static __always_inline void pid_nr_own_ns_btf(struct pid *p, __u32 *nr, __u32 *inum)
+{
+	if (p->level == 0) {
+		*nr = p->numbers[0].nr;
+		*inum = p->numbers[0].ns->ns.inum;
+		return;
+	}
+	pid_nr_own_ns((struct pid *)(unsigned long)p, nr, inum);
+}
+
 static __always_inline void fill_task(struct pt_task *t, struct task_struct *task)
 {
 	struct signal_struct *sig = task->signal;
-	struct pid *tgid_pid;
 
 	t->ts_ns = bpf_ktime_get_boot_ns();
 	t->start_ns = task->group_leader->start_boottime;
@@ -108,11 +120,9 @@ static __always_inline void fill_task(struct pt_task *t, struct task_struct *tas
 	t->pgid = sig->pids[PIDTYPE_PGID_]->numbers[0].nr;
 	t->sid = sig->pids[PIDTYPE_SID_]->numbers[0].nr;
 	t->uid = task->real_cred->uid.val;
-	/* The level is a variable index: read through a plain pointer. */
-	tgid_pid = sig->pids[PIDTYPE_TGID_];
 	t->ns_pid = 0;
 	t->pidns = 0;
-	pid_nr_own_ns((struct pid *)(unsigned long)tgid_pid, &t->ns_pid, &t->pidns);
+	pid_nr_own_ns_btf(sig->pids[PIDTYPE_TGID_], &t->ns_pid, &t->pidns);
 	t->state = state_of(sig->live.counter, sig->flags);
 	t->_pad = 0;
 	__builtin_memcpy(t->comm, task->comm, PT_COMM_LEN);
@@ -153,6 +163,17 @@ static __always_inline void fill_actor_any(struct pt_actor *a, struct task_struc
 	BPF_CORE_READ_STR_INTO(&a->comm, task, comm);
 }
 
+/* The current task as the actor: two helpers that exist on every kernel,
+ * instead of three reads through a task pointer. */
+static __always_inline void fill_actor_current(struct pt_actor *a)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	a->pid = id >> 32;
+	a->tid = (__u32)id;
+	bpf_get_current_comm(a->comm, sizeof(a->comm));
+}
+
 static __always_inline void no_actor(struct pt_event *e)
 {
 	e->flags |= PT_F_NO_ACTOR;
@@ -164,116 +185,21 @@ static __always_inline struct task_struct *current_task(void)
 	return (struct task_struct *)bpf_get_current_task();
 }
 
-static __always_inline bool filtering(void)
+/* Whether bpf_get_current_task_btf() (5.11) exists: then the current task
+ * is read by direct loads like a tp_btf argument. Decided at load time; on
+ * an older kernel the verifier never sees the call (dead branch). */
+static __always_inline bool have_current_btf(void)
 {
-	return follow_pids || n_pgids || n_uids || n_comms;
+	return bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_current_task_btf);
 }
 
-static __always_inline bool in_set(__u32 v, const volatile __u32 *set, __u32 n)
+/* fill_task() of the current task, by direct loads where the kernel can. */
+static __always_inline void fill_task_current(struct pt_task *t)
 {
-	for (__u32 i = 0; i < PT_MAX_FILTER; i++)
-		if (i < n && set[i] == v)
-			return true;
-	return false;
-}
-
-static __always_inline bool comm_equal(const char *comm, const volatile char *want)
-{
-	for (int i = 0; i < PT_COMM_LEN; i++) {
-		if (comm[i] != want[i])
-			return false;
-		if (!comm[i])
-			return true;
-	}
-	return true;
-}
-
-static __always_inline bool comm_wanted(const char *comm)
-{
-	for (__u32 i = 0; i < PT_MAX_FILTER; i++)
-		if (i < n_comms && comm_equal(comm, want_comm[i]))
-			return true;
-	return false;
-}
-
-/* The filters, on the fields an event is about. pgid is passed apart so
- * that setpgid/setsid can match on the group left as well as the one joined. */
-static __always_inline bool fields_wanted(__u32 tgid, __u32 pgid, __u32 uid, const char *comm)
-{
-	if (n_pgids && !in_set(pgid, want_pgid, n_pgids))
-		return false;
-	if (n_uids && !in_set(uid, want_uid, n_uids))
-		return false;
-	if (n_comms && !comm_wanted(comm))
-		return false;
-	if (follow_pids && !bpf_map_lookup_elem(&followed, &tgid))
-		return false;
-	return true;
-}
-
-/* Decides before anything is reserved, reading only what the active
- * filters need, so unrelated processes cost a few loads. */
-static __always_inline bool task_wanted_in(struct task_struct *task, __u32 pgid)
-{
-	char comm[PT_COMM_LEN] = {};
-	__u32 uid = 0;
-
-	if (!filtering())
-		return true;
-	if (n_uids)
-		uid = BPF_CORE_READ(task, real_cred, uid.val);
-	if (n_comms)
-		BPF_CORE_READ_STR_INTO(&comm, task, comm);
-	return fields_wanted(BPF_CORE_READ(task, tgid), pgid, uid, comm);
-}
-
-static __always_inline bool task_wanted(struct task_struct *task)
-{
-	if (!filtering())
-		return true;
-	return task_wanted_in(task, n_pgids ? task_pgid(task) : 0);
-}
-
-static __always_inline bool event_task_wanted(const struct pt_task *t)
-{
-	return !filtering() || fields_wanted(t->pid, t->pgid, t->uid, t->comm);
-}
-
-/* A new process is followed if and only if the process that forked it is:
- * an entry left under its pid by an earlier process (whose end was not
- * seen yet) must not make a stranger followed. */
-static __always_inline void follow_child(struct task_struct *parent, struct task_struct *child)
-{
-	__u32 ppid = parent->tgid, pid = child->tgid;
-	__u64 start = child->start_boottime;
-
-	if (!follow_pids)
-		return;
-	if (!bpf_map_lookup_elem(&followed, &ppid)) {
-		bpf_map_delete_elem(&followed, &pid);
-		return;
-	}
-	/* A child that cannot be followed loses all its events: count them. */
-	if (bpf_map_update_elem(&followed, &pid, &start, BPF_ANY))
-		count_lost(PT_FORK);
-}
-
-/* A followed process is forgotten when the kernel frees it, however it
- * ended and whoever released it; only if the entry is still its own (the
- * free comes an RCU grace period after the pid became reusable). The
- * process ends with its leader; a leader replaced by an exec in another
- * thread is no longer its own leader (it may still carry the pid before
- * 5.12). */
-static __always_inline void unfollow_freed(struct task_struct *task)
-{
-	__u32 pid = task->tgid;
-	__u64 *start;
-
-	if (!follow_pids || task->group_leader != task)
-		return;
-	start = bpf_map_lookup_elem(&followed, &pid);
-	if (start && (*start == 0 || *start == task->start_boottime))
-		bpf_map_delete_elem(&followed, &pid);
+	if (have_current_btf())
+		fill_task(t, bpf_get_current_task_btf());
+	else
+		fill_task_any(t, current_task());
 }
 
 #endif

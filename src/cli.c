@@ -13,6 +13,7 @@
 #include "proctrace/config.h"
 #include "proctrace/outfile.h"
 #include "proctrace/filter.h"
+#include "proctrace/selection.h"
 #include "proctrace/schema.h"
 
 #define DURATION_MAX_S 1e7 /* about 115 days */
@@ -38,6 +39,7 @@ enum {
 	OPT_ROTATE,
 	OPT_KEEP,
 	OPT_DRY_RUN,
+	OPT_SIGNALS,
 	OPT_PERFETTO,
 	OPT_SCHED,
 	OPT_SCHED_EVENTS,
@@ -46,7 +48,7 @@ enum {
 
 /* "+": stop at the first non-option; ":": report a missing argument apart
  * from an unknown option, and keep getopt itself quiet. */
-static const char short_opts[] = "+:o:j:d:qvhVg:p:c:u:tT";
+static const char short_opts[] = "+:o:j:d:qvhVg:p:c:u:tTe:";
 
 static const struct option long_opts[] = {
 	{ "csv", required_argument, NULL, 'o' },
@@ -54,6 +56,8 @@ static const struct option long_opts[] = {
 	{ "duration", required_argument, NULL, 'd' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "threads", no_argument, NULL, OPT_THREADS },
+	{ "events", required_argument, NULL, 'e' },
+	{ "signals", required_argument, NULL, OPT_SIGNALS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "ringbuf-kb", required_argument, NULL, OPT_RINGBUF_KB },
@@ -102,6 +106,7 @@ static const char help_text[] =
 	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid UID\n"
 	"         (in the kernel; one option repeated: OR, different ones: AND)\n"
 	"Command  -- COMMAND [ARG...]   --linger SECS   -u, --user USER   --as-root\n"
+	"Select   -e, --events LIST   --signals LIST   (kinds, signals; in the kernel)\n"
 	"Sched    --sched   --sched-events   --summary   (need a filter or COMMAND)\n"
 	"Views    -t, --tree   -T, --timeline   --svg FILE   --ascii   (at the end)\n"
 	"         --perfetto FILE   (a trace for ui.perfetto.dev; '-': stdout)\n"
@@ -326,6 +331,8 @@ static enum pt_cli_result getopt_error(int c, char **argv, FILE *err)
 static void set_defaults(struct pt_config *cfg)
 {
 	*cfg = (struct pt_config){
+		.kinds = pt_default_kinds(),
+		.signals = ~0ull,
 		.color = -1,
 		.ringbuf_kb = RINGBUF_KB_DEFAULT,
 		.linger_s = -1, /* a command's run lasts until all it left is reaped */
@@ -359,6 +366,24 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		break;
 	case OPT_THREADS:
 		cfg->threads = true;
+		break;
+	case 'e':
+		if (pt_parse_kinds(arg, &cfg->kinds)) {
+			char kinds[256];
+
+			pt_kinds_list(kinds, sizeof(kinds));
+			return usage_error(err, "invalid --events '%s': expected some of %s", arg,
+					   kinds);
+		}
+		cfg->threads = cfg->threads || (cfg->kinds & (1u << PT_THREAD));
+		break;
+	case OPT_SIGNALS:
+		if (pt_parse_signals(arg, &cfg->signals))
+			return usage_error(
+				err,
+				"invalid --signals '%s': expected signal names or "
+				"numbers (1 to 64), comma-separated, after an optional '!'",
+				arg);
 		break;
 	case 'v':
 		cfg->verbose++;
@@ -517,6 +542,10 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	if (cfg->summary && !cfg->sched && !cfg->replay_path)
 		return usage_error(err,
 				   "--summary needs --sched (or --replay of a --sched capture)");
+	if (cfg->replay_path && (cfg->kinds != pt_default_kinds() || cfg->signals != ~0ull))
+		return usage_error(err,
+				   "-e and --signals choose what the kernel records: "
+				   "not with --replay");
 	if (!cfg->replay_path &&
 	    (cfg->since.kind != PT_WHEN_NONE || cfg->until.kind != PT_WHEN_NONE || cfg->lenient))
 		return usage_error(err, "--since, --until and --lenient go with --replay");
@@ -550,6 +579,9 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg, FI
 		if (res != PT_CLI_RUN)
 			return res;
 	}
+	/* --threads is the thread kind; -e thread sets it (above). */
+	if (cfg->threads)
+		cfg->kinds |= 1u << PT_THREAD;
 	if (optind < argc) {
 		cfg->command = argv + optind;
 		cfg->command_argc = argc - optind;

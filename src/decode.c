@@ -2,10 +2,13 @@
 /* Names, wait statuses, CPU time, wall-clock time, and the two text
  * encodings every writer shares: shell quoting for argv and escaping for raw
  * kernel text. Pure functions: no I/O, no global state. */
-#include <stdbool.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -14,13 +17,25 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const kind_names[PT_KIND_MAX] = {
-	[PT_SNAPSHOT] = "snapshot", [PT_FORK] = "fork",	      [PT_THREAD] = "thread",
-	[PT_EXEC] = "exec",	    [PT_EXIT] = "exit",	      [PT_REAP] = "reap",
-	[PT_SIGNAL] = "signal",	    [PT_STOP] = "stop",	      [PT_CONTINUE] = "continue",
-	[PT_SETPGID] = "setpgid",   [PT_SETSID] = "setsid",   [PT_RENAME] = "rename",
-	[PT_LOST] = "lost",	    [PT_UNSHARE] = "unshare", [PT_SETNS] = "setns",
-	[PT_SCHED_STATE] = "state", [PT_SCHED_SUM] = "sched",
-	[PT_REPARENT] = "reparent", [PT_EXEC_FAILED] = "exec_failed",
+	[PT_SNAPSHOT] = "snapshot",
+	[PT_FORK] = "fork",
+	[PT_THREAD] = "thread",
+	[PT_EXEC] = "exec",
+	[PT_EXIT] = "exit",
+	[PT_REAP] = "reap",
+	[PT_SIGNAL] = "signal",
+	[PT_STOP] = "stop",
+	[PT_CONTINUE] = "continue",
+	[PT_SETPGID] = "setpgid",
+	[PT_SETSID] = "setsid",
+	[PT_RENAME] = "rename",
+	[PT_LOST] = "lost",
+	[PT_UNSHARE] = "unshare",
+	[PT_SETNS] = "setns",
+	[PT_SCHED_STATE] = "state",
+	[PT_SCHED_SUM] = "sched",
+	[PT_REPARENT] = "reparent",
+	[PT_EXEC_FAILED] = "exec_failed",
 };
 
 static const char *const state_names[] = {
@@ -65,6 +80,25 @@ const char *pt_kind_name(unsigned kind)
 	return name_at(kind_names, ARRAY_SIZE(kind_names), kind);
 }
 
+unsigned pt_kind_from_name(const char *s)
+{
+	unsigned k;
+
+	for (k = 1; k < PT_KIND_MAX; k++)
+		/* First byte inline: a replay looks up a name on every row. */
+		if (kind_names[k] && *kind_names[k] == *s && !strcmp(kind_names[k], s))
+			return k;
+	return 0;
+}
+
+bool pt_kind_recordable(unsigned kind)
+{
+	/* Not the snapshot and loss records, nor the scheduler's rows (asked
+	 * for by --sched and --sched-events). */
+	return kind > 0 && kind < PT_KIND_MAX && kind != PT_SNAPSHOT && kind != PT_LOST &&
+		kind != PT_SCHED_STATE && kind != PT_SCHED_SUM && kind_names[kind];
+}
+
 const char *pt_state_name(unsigned state)
 {
 	return name_at(state_names, ARRAY_SIZE(state_names), state);
@@ -92,6 +126,33 @@ const char *pt_signal_name(int sig, char *buf, size_t n)
 	else
 		snprintf(buf, n, "SIG%d", sig);
 	return buf;
+}
+
+/* The inverse of pt_signal_name, which alone decides what a name means:
+ * only the exact name it gives a number is taken. */
+bool pt_signal_from_name(const char *s, int *sig)
+{
+	char buf[16], *end;
+	long n;
+
+	/* Every name pt_signal_name gives starts with SIG. */
+	if (strncmp(s, "SIG", 3))
+		return false;
+	for (n = 1; n <= 64; n++) {
+		const char *name = pt_signal_name((int)n, buf, sizeof(buf)) + 3;
+
+		if (*name == s[3] && !strcmp(name, s + 3)) {
+			*sig = (int)n;
+			return true;
+		}
+	}
+	errno = 0;
+	n = strtol(s + 3, &end, 10);
+	if (end == s + 3 || *end || errno || n < INT_MIN || n > INT_MAX ||
+	    strcmp(pt_signal_name((int)n, buf, sizeof(buf)), s))
+		return false;
+	*sig = (int)n;
+	return true;
 }
 
 struct pt_status pt_decode_status(__u32 wait_status)

@@ -15,16 +15,21 @@ static bool wants_views(const struct pt_config *c)
 
 int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
 {
-	struct pt_model_opts mo = { .threads = cfg->threads };
+	struct pt_model_opts mo = {
+		.threads = cfg->threads,
+		.exit_ends = !pt_config_records(cfg, PT_REAP),
+	};
 
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
 	p->views = wants_views(cfg);
-	if (!p->views && cfg->replay_path)
+	if (!p->views && !pt_config_repairs(cfg))
 		return 0;
 	if (!p->views) {
 		/* Who is alive, to repair after lost events: memory bounded. */
-		mo = (struct pt_model_opts){ .max_ended = 1024, .lean = true };
+		mo.threads = false;
+		mo.max_ended = 1024;
+		mo.lean = true;
 	}
 	p->model = pt_model_new(&mo);
 	if (!p->model) {

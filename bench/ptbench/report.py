@@ -12,6 +12,7 @@ import time
 from .common import HERE, KINDS
 from .runs import default_ring_loss
 from .replay import replay_markdown, replay_targets
+from .report_cost import conditions_section, cost_section, previous_section, tax_section
 
 
 # ----------------------------------------------------------------- report
@@ -100,6 +101,12 @@ def evaluate(s, results):
             ok = None if slow <= 0.05 else False
             detail = f"proctrace x{pt.median():.3f}; execsnoop/exitsnoop not run"
         t.add("fork+exec+exit: proctrace < execsnoop+exitsnoop and <= 5%", ok, detail)
+    for mode, limit in (("forkexec", 1.03), ("fork", 1.05), ("mixed", 1.07)):
+        row = results["modes"].get(mode, {}).get("proctrace")
+        if row and row.ratios:
+            t.add(f"{mode} storm, 2 workers: proctrace <= {limit:.2f}x", row.median() <= limit,
+                  f"median x{row.median():.3f} (min–max {min(row.ratios):.3f}–"
+                  f"{max(row.ratios):.3f}), {row.lost} lost")
     losses = default_ring_loss(results["modes"])
     if losses:
         bad = [m for m, lost, exp, seen in losses if lost or seen != exp]
@@ -221,7 +228,7 @@ def replay_only_report(s, results, targets, info):
     return "\n".join(lines) + "\n"
 
 
-def report(s, results, targets, info):
+def report(s, results, targets, info, cond, prev):
     lines = []
     w = lines.append
     w("# proctrace benchmark results\n")
@@ -261,8 +268,17 @@ def report(s, results, targets, info):
         w("<details><summary>events by kind</summary>\n")
         w(kinds_table(rows) + "\n")
         w("</details>\n")
+    for mode, rows in results["modes16"].items():
+        base = results["base16"][mode]
+        rate = s.sizes[mode] / statistics.median(base)
+        w(f"## {mode}, 16 workers: untraced {rate:,.0f} processes/s (median of {len(base)} "
+          "untraced runs)\n")
+        w(slowdown_table(rows) + "\n")
+    w(previous_section(s, results, prev))
+    w(tax_section(results))
     w("## Targets\n")
     w(targets.render() + "\n")
+    w(conditions_section(cond, results))
     if results["skipped"]:
         w("## Peers not run\n")
         for name, why in results["skipped"].items():
@@ -299,6 +315,7 @@ def report(s, results, targets, info):
       "second, whatever the load. RssAnon is proctrace's own memory. VmHWM above VmRSS "
       "at start is libbpf's peak while loading (the kernel's BTF), freed before "
       "tracing starts.\n")
+    w(cost_section(results))
     st = results["stats"]
     if st:
         w("## Where the cost is\n")
@@ -312,7 +329,7 @@ def report(s, results, targets, info):
         for r in st:
             procs = r["storm"]["procs"]
             total_ns = sum(ns for _, _, ns in r["progs"])
-            w(f"### {r['tracer']}, {r['mode']} storm, {procs} processes"
+            w(f"### {r['tracer']}, {r['mode']} storm, {r['workers']} workers, {procs} processes"
               + (f", {r['events']} events" if r["events"] else "") + "\n")
             w(table(["program", "runs", "ns per run", "ns per storm process", "share"],
                     [[n, c, f"{ns / c:.0f}" if c else "-", f"{ns / procs:.0f}",

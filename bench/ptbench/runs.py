@@ -298,6 +298,8 @@ def bpf_stats_run(s, tracer, mode, count):
     if isinstance(tracer, Proctrace):
         summary, _ = parse_summary(tracer.path("pt.err"))
         events = sum(v for k, v in summary.items() if k not in ("events", "lost", "snapshot"))
+    elif hasattr(tracer, "output_lines"):
+        events = tracer.output_lines()
     progs = []
     for pid_, a in after.items():
         b = before.get(pid_, {})
@@ -307,7 +309,7 @@ def bpf_stats_run(s, tracer, mode, count):
     progs.sort(key=lambda x: -x[2])
     user, system = cpu_delta(cpu0, cpu1)
     return {"tracer": tracer.label, "mode": mode, "storm": storm, "progs": progs,
-            "events": events, "user": user, "sys": system}
+            "events": events, "user": user, "sys": system, "workers": s.workers}
 
 
 def idle_run(s, seconds, tmp, pgid):

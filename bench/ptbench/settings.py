@@ -20,6 +20,7 @@ class Settings:
         self.writer_bench = os.path.join(self.bindir, "writer_bench")
         self.replay_gen = os.path.join(self.bindir, "replay_gen")
         self.quick = os.environ.get("BENCH_QUICK", "") == "1"
+        self.workers = 2  # storm workers; the 16-worker runs set it apart
         self.rounds = env_int("BENCH_ROUNDS", 3 if self.quick else 7)
         if self.quick:
             self.sizes = {"forkexec": 100, "fork": 200, "mixed": 100, "vfork": 5000}
@@ -31,6 +32,8 @@ class Settings:
         self.tiny_counts = {"vfork": 5000 if self.quick else 50000,
                             "forkexec": 100 if self.quick else 1000}
         self.stats_counts = {m: n for m, n in self.sizes.items()}
+        # dd bs=1 count=N: 2N system calls (the syscall tax)
+        self.tax_count = env_int("BENCH_TAX", 300000 if self.quick else 3000000)
         self.model_events = 200000 if self.quick else 5000000
         # --sched's context-switch storm: round trips (each process
         # switches out twice per round trip)

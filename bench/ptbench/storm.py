@@ -14,7 +14,7 @@ from .common import WORKLOAD_COMMS
 
 
 def storm_cmd(s, mode, count, pids_prefix=None, hold=False):
-    cmd = [s.storm, mode, str(count)]
+    cmd = [s.storm, mode, str(count), "--workers", str(s.workers)]
     if mode == "forkexec":
         cmd += ["--nop", s.nop]
     if pids_prefix:

@@ -78,6 +78,16 @@ class ProctraceOtherGroup(Proctrace):
 
 
 
+class ProctraceCore(Proctrace):
+    """proctrace recording only what execsnoop+exitsnoop and forkstat do,
+    with fork: no syscall tracepoint is attached."""
+    key = "proctrace-e"
+    label = "proctrace -e fork,exec,exit"
+    kinds = ("fork", "exec", "exit")
+    how_counted = "as proctrace -q -o FILE"
+    extra = ("-e", "fork,exec,exit")
+
+
 class SnoopPair(Tracer):
     key = "snoop"
     label = "execsnoop + exitsnoop"
@@ -89,6 +99,15 @@ class SnoopPair(Tracer):
     def start(self, storm_pgid=None):
         self.procs = [self.spawn(["execsnoop"], "exec"), self.spawn(["exitsnoop"], "exit")]
         return self.procs
+
+    def output_lines(self):
+        """Events printed, the storm's or not: lines with a PID column."""
+        n = 0
+        for name in ("exec.out", "exit.out"):
+            with open(self.path(name), errors="replace") as f:
+                n += sum(1 for line in f if len(line.split()) > 1
+                         and line.split()[1].isdigit())
+        return n
 
     def count(self, storm, pids):
         seen = collections.Counter(count_snoop(self.path("exec.out"), pids, "exec", 1))

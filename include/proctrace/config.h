@@ -8,18 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "proctrace/event.h"
-
-/* What to follow: kinds combine as AND, values of one kind as OR. */
-struct pt_filter {
-	unsigned n_pgids; /* -g PGID */
-	__u32 pgids[PT_MAX_FILTER];
-	unsigned n_pids; /* -p PID: it and its new descendants */
-	__u32 pids[PT_MAX_FILTER];
-	unsigned n_uids; /* --uid UID */
-	__u32 uids[PT_MAX_FILTER];
-	unsigned n_comms; /* -c NAME */
-	char comms[PT_MAX_FILTER][PT_COMM_LEN];
-};
+#include "proctrace/filter_rules.h"
 
 /* --since/--until: seconds from the first event, or a wall-clock time. */
 struct pt_when {
@@ -46,15 +35,19 @@ struct pt_config {
 	char **command;	       /* after "--": command to run and follow; NULL: none */
 	int command_argc;
 	struct pt_filter filter;
-	double linger_s;	     /* --linger: after COMMAND exits, wait at most this
+	__u32 kinds;		   /* -e: bit 1 << kind of each kind recorded (pt_kind_recordable);
+			* PT_THREAD exactly when threads is set */
+	__u64 signals;		   /* --signals: bit sig - 1 of each signal that makes a
+			* signal event (stops and continues are kinds of their own) */
+	double linger_s;	   /* --linger: after COMMAND exits, wait at most this
 				* long for its descendants; < 0: until all reaped */
-	const char *run_as;	     /* -u USER: run COMMAND as this user */
-	bool as_root;		     /* --as-root: keep root for COMMAND under sudo */
-	bool tree;		     /* -t: print the process tree at the end */
-	bool timeline;		     /* -T: print the state timeline at the end */
-	bool ascii;		     /* --ascii: tree drawn with ASCII only */
-	const char *svg_path;	     /* --svg FILE: timeline as SVG */
-	const char *perfetto_path;   /* --perfetto FILE: Trace Event Format JSON, "-"
+	const char *run_as;	   /* -u USER: run COMMAND as this user */
+	bool as_root;		   /* --as-root: keep root for COMMAND under sudo */
+	bool tree;		   /* -t: print the process tree at the end */
+	bool timeline;		   /* -T: print the state timeline at the end */
+	bool ascii;		   /* --ascii: tree drawn with ASCII only */
+	const char *svg_path;	   /* --svg FILE: timeline as SVG */
+	const char *perfetto_path; /* --perfetto FILE: Trace Event Format JSON, "-"
 				      * for stdout; NULL: none */
 	struct pt_when since, until; /* --since, --until: replay's time window */
 	bool lenient;		     /* --lenient: replay skips malformed rows */
@@ -81,6 +74,20 @@ const struct option *pt_cli_long_options(void);
 /* Whether an output file is stdout ("-"): then there is no live stream,
  * and the views go to stderr. */
 bool pt_config_stdout_taken(const struct pt_config *cfg);
+
+/* Whether events of kind k are recorded (-e). */
+static inline bool pt_config_records(const struct pt_config *cfg, unsigned k)
+{
+	return k < 32 && (cfg->kinds & (1u << k));
+}
+
+/* A live run that records births and ends (-e): after lost events it reads
+ * the task list again and repairs what it shows (src/source/rescan.h). */
+static inline bool pt_config_repairs(const struct pt_config *cfg)
+{
+	return !cfg->replay_path && pt_config_records(cfg, PT_FORK) &&
+	       pt_config_records(cfg, PT_EXIT) && pt_config_records(cfg, PT_REAP);
+}
 
 /* Fill cfg from argv. Help and version go to out, errors and usage to err. */
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg, FILE *out, FILE *err);

@@ -12,12 +12,19 @@
 #include "proctrace/buf.h"
 #include "proctrace/event.h"
 
-const char *pt_kind_name(unsigned kind);	 /* "fork"...; "?" if unknown */
+const char *pt_kind_name(unsigned kind); /* "fork"...; "?" if unknown */
+/* The kind a name (pt_kind_name) stands for; 0 if none. */
+unsigned pt_kind_from_name(const char *s);
+/* Whether the kernel side makes events of this kind (what -e can select):
+ * every named kind but the snapshot and PT_LOST, which userspace makes. */
+bool pt_kind_recordable(unsigned kind);
 const char *pt_state_name(unsigned state);	 /* "alive", "stopped", ... */
 const char *pt_sig_result_name(unsigned result); /* "delivered", "ignored", ... */
 
 /* "SIGTERM", "SIGRTMIN+3"; unknown numbers as "SIG70". buf >= 16 bytes. */
 const char *pt_signal_name(int sig, char *buf, size_t n);
+/* The inverse: only the exact name pt_signal_name gives a number. */
+bool pt_signal_from_name(const char *s, int *sig);
 
 struct pt_status {
 	bool signaled; /* killed by a signal, else exited normally */

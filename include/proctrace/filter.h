@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /* The filters as userspace applies them to events that do not come
- * through the kernel filter (the snapshot): same rules as wanted() in
- * bpf/proctrace.bpf.c. */
+ * through the kernel filter (the snapshot, replay): the rules of
+ * filter_rules.h, which the kernel side applies too. */
 #ifndef PROCTRACE_FILTER_H
 #define PROCTRACE_FILTER_H
 

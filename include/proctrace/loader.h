@@ -23,6 +23,8 @@ struct pt_loader_opts {
 	__u32 command_pid;		/* followed too (a command run under proctrace); 0: none */
 	bool sched;			/* scheduler states (needs task storage, 5.11) */
 	bool sched_events;		/* ... and every state change as a record */
+	__u32 kinds;			/* kinds to record, bit 1 << kind (config.h); 0: all */
+	__u64 signals;			/* signals that make signal events, bit sig - 1; 0: all */
 };
 
 struct pt_loader;

@@ -27,6 +27,9 @@ struct pt_model_opts {
 	 * child kept), dropping the oldest first: memory stays bounded in a
 	 * long live run. Per-process histories are capped too. */
 	size_t max_ended;
+	/* Reaps are not recorded (-e without reap): a process ends at its
+	 * exit (PT_PROC_EXIT_ENDS), not as a zombie until the trace ends. */
+	bool exit_ends;
 	/* No histories (marks, programs): who exists, when it started and
 	 * ended, its latest fields. Enough for a repair after lost events
 	 * (pt_model_reconcile), not for the views. */
@@ -44,6 +47,7 @@ enum pt_proc_flag {
 	PT_PROC_TRIMMED = 1 << 6,      /* bounded model: part of its history dropped */
 	PT_PROC_SCHED_SEEN = 1 << 7,   /* --sched: pt_proc.sched holds its time per state */
 	PT_PROC_SCHED_AT_END = 1 << 8, /* ... measured at the end of tracing, still running */
+	PT_PROC_EXIT_ENDS = 1 << 9,    /* exit seen, reaps not recorded: its row ends there */
 	/* Found by a rescan of the task list after lost events: born while
 	 * events were lost (start_ns and parent are the kernel's). */
 	PT_PROC_INFERRED = 1 << 10,
@@ -256,8 +260,9 @@ enum pt_end {
 };
 enum pt_end pt_proc_end(const struct pt_proc *p);
 
-/* When its row ends: reaped, or its last event when it ended unseen, else
- * end_ns (the end of the trace). */
+/* When its row ends: reaped, or its last event when it ended unseen, its
+ * exit when reaps are not recorded (PT_PROC_EXIT_ENDS), else end_ns (the
+ * end of the trace). */
 __u64 pt_proc_row_end(const struct pt_proc *p, __u64 end_ns);
 
 /* The signal event that killed it: the last signal of the terminating

@@ -18,6 +18,7 @@ struct pt_view_opts {
 	bool ascii;	/* ASCII instead of box-drawing and block characters */
 	bool verbose;	/* timeline: every transition of every process */
 	bool threads;	/* tree: threads under their process (model kept them) */
+	__u32 kinds;	/* kinds recorded (-e), bit 1 << kind; 0: all */
 };
 
 #define PT_VIEW_DEFAULT_WIDTH 100
@@ -69,6 +70,9 @@ size_t pt_view_cols(const char *s, size_t n);
 void pt_view_put_cut(struct pt_buf *b, const char *s, size_t n, size_t cols, bool ascii);
 /* "note: 12 events lost (3 fork, 9 exit): ..." line, or nothing. */
 void pt_view_put_lost(struct pt_buf *b, const struct pt_model_stats *st);
+/* "note: not recorded (-e): reap, signal\n" for the kinds left out of
+ * kinds (0: all recorded, nothing written). */
+void pt_view_put_unrecorded(struct pt_buf *b, __u32 kinds);
 
 /* ---- time axis shared by the timeline and the SVG (timeline.c) ---- */
 

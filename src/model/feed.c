@@ -39,7 +39,8 @@ static int kind_rank(unsigned kind)
 		[PT_SNAPSHOT] = 0, [PT_FORK] = 1,    [PT_THREAD] = 2,	   [PT_EXEC] = 3,
 		[PT_RENAME] = 4,   [PT_SETPGID] = 5, [PT_SETSID] = 6,	   [PT_UNSHARE] = 6,
 		[PT_SETNS] = 6,	   [PT_SIGNAL] = 7,  [PT_STOP] = 8,	   [PT_CONTINUE] = 9,
-		[PT_EXIT] = 10,	   [PT_REAP] = 11,   [PT_SCHED_STATE] = 9, [PT_EXEC_FAILED] = 3, [PT_REPARENT] = 9,
+		[PT_EXIT] = 10,	   [PT_REAP] = 11,   [PT_SCHED_STATE] = 9, [PT_EXEC_FAILED] = 3,
+		[PT_REPARENT] = 9,
 	};
 
 	return kind < PT_KIND_MAX ? rank[kind] : 12;
@@ -387,7 +388,7 @@ static int exit_apply(struct pt_model *m, struct proc_node *n, const struct pt_e
 			p->leader_exit_ns = ev->task.ts_ns;
 		return thread_apply(m, n, ev);
 	}
-	p->flags |= PT_PROC_EXIT_SEEN;
+	p->flags |= PT_PROC_EXIT_SEEN | (m->opts.exit_ends ? PT_PROC_EXIT_ENDS : 0);
 	/* Seen after all; a reap inferred stays so. */
 	if (!(p->flags & PT_PROC_ENDED_UNSEEN))
 		p->flags &= ~PT_PROC_END_INFERRED;

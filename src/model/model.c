@@ -204,7 +204,8 @@ struct proc_node *model_parent_resolve(const struct pt_model *m, __u32 pid,
 
 static bool droppable(const struct proc_node *n)
 {
-	return (n->pub.flags & (PT_PROC_REAP_SEEN | PT_PROC_ENDED_UNSEEN)) && n->nchild == 0;
+	return (n->pub.flags & (PT_PROC_REAP_SEEN | PT_PROC_ENDED_UNSEEN | PT_PROC_EXIT_ENDS)) &&
+		n->nchild == 0;
 }
 
 static void queue_remove(struct pt_model *m, struct proc_node *n)

@@ -149,6 +149,8 @@ __u64 pt_proc_row_end(const struct pt_proc *p, __u64 end_ns)
 		return p->unseen_from_ns;
 	if (p->flags & PT_PROC_ENDED_UNSEEN)
 		return p->last_ts;
+	if (p->flags & PT_PROC_EXIT_ENDS)
+		return p->exit_ns;
 	return end_ns > p->last_ts ? end_ns : p->last_ts;
 }
 

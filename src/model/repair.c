@@ -70,7 +70,7 @@ static const struct pt_rescan_task *task_find(const struct pt_rescan_task *sorte
 /* Ended or known to end: nothing left to repair. */
 static bool proc_closed(const struct pt_proc *p)
 {
-	return p->flags & (PT_PROC_REAP_SEEN | PT_PROC_ENDED_UNSEEN);
+	return p->flags & (PT_PROC_REAP_SEEN | PT_PROC_ENDED_UNSEEN | PT_PROC_EXIT_ENDS);
 }
 
 static bool proc_zombie(const struct pt_proc *p)

@@ -62,6 +62,8 @@ int pt_live_open(struct pt_live **out, const struct pt_config *cfg, __u32 comman
 		/* The timeline draws each change even when the outputs do not
 		 * write them (see pt_pipeline_event). */
 		.sched_events = cfg->sched_events || cfg->timeline || cfg->svg_path,
+		.kinds = cfg->kinds,
+		.signals = cfg->signals,
 	};
 	int ret;
 
@@ -72,11 +74,15 @@ int pt_live_open(struct pt_live **out, const struct pt_config *cfg, __u32 comman
 	l->cfg = cfg;
 	l->command_pid = command_pid;
 	l->p = p;
-	l->rescan = pt_rescan_new();
-	ret = l->rescan ? pt_loader_open(&l->loader, &lo, on_event, l, err, errlen) : -ENOMEM;
+	/* A repair says who was born and who ended: only where the capture
+	 * records births and ends (-e). */
+	if (pt_config_repairs(cfg) && !(l->rescan = pt_rescan_new())) {
+		snprintf(err, errlen, "out of memory");
+		free(l);
+		return -ENOMEM;
+	}
+	ret = pt_loader_open(&l->loader, &lo, on_event, l, err, errlen);
 	if (ret) {
-		if (ret == -ENOMEM && !l->rescan)
-			snprintf(err, errlen, "out of memory");
 		pt_rescan_free(l->rescan);
 		free(l);
 		return ret;
@@ -140,7 +146,8 @@ static int deliver_snapshot(struct pt_live *l)
 			err = pt_pipeline_event(l->p, &l->snap[i]);
 		} else if (st[i].kept) {
 			err = pt_pipeline_context(l->p, &l->snap[i]);
-			err = err ?: pt_rescan_context(l->rescan, &st[i].task);
+			if (!err && l->rescan)
+				err = pt_rescan_context(l->rescan, &st[i].task);
 		}
 	}
 	free(st);

@@ -14,6 +14,9 @@
 #include "proctrace/decode.h"
 #include "proctrace/loader.h"
 #include "proctrace/sched.h"
+/* The BPF side calls struct pt_filter proctrace_filter (the kernel has a
+ * pt_filter of its own): the skeleton's rodata holds the very same struct. */
+#define proctrace_filter pt_filter
 #include "proctrace.skel.h"
 
 /* Records handed out per read of the ring: under a storm that never lets
@@ -39,6 +42,7 @@ struct pt_loader {
 	 * privilege but the descriptor. */
 	struct bpf_link *snap_link;
 	size_t ring_records; /* at most this many records fit in the ring */
+	__u32 kinds;	 /* recorded kinds, bit 1 << kind */
 };
 
 static int verbosity;
@@ -81,6 +85,10 @@ static int ring_event(void *ctx, void *data, size_t size)
 	 * mean a broken build, not something to read past. */
 	if (size < sizeof(*ev) || ev->size > size)
 		return 0;
+	/* A kind not asked for that a program still made (one that does not
+	 * know -e yet) is dropped here, so that -e holds for every kind. */
+	if (ev->kind < 32 && ev->kind != PT_SNAPSHOT && !(l->kinds & (1u << ev->kind)))
+		return 0;
 	ret = l->fn(l->ctx, ev);
 	if (!ret && ++l->batch >= BATCH_EVENTS)
 		ret = BATCH_FULL;
@@ -103,20 +111,70 @@ static void describe_load_error(int err, char *buf, size_t len)
 static void configure_filter(struct proctrace_bpf *skel, const struct pt_loader_opts *opts)
 {
 	const struct pt_filter *f = opts->filter;
-	unsigned i;
 
 	if (!f)
 		return;
 	skel->rodata->follow_pids = f->n_pids > 0 || opts->command_pid;
-	skel->rodata->n_pgids = f->n_pgids;
-	skel->rodata->n_uids = f->n_uids;
-	skel->rodata->n_comms = f->n_comms;
-	for (i = 0; i < f->n_pgids; i++)
-		skel->rodata->want_pgid[i] = f->pgids[i];
-	for (i = 0; i < f->n_uids; i++)
-		skel->rodata->want_uid[i] = f->uids[i];
-	for (i = 0; i < f->n_comms; i++)
-		memcpy((char *)skel->rodata->want_comm[i], f->comms[i], PT_COMM_LEN);
+	/* The same struct on both sides (filter_rules.h). */
+	memcpy((void *)&skel->rodata->filter, f, sizeof(*f));
+}
+
+#define KIND(k) (1u << (k))
+
+/* The kinds each program serves. One that serves none of the kinds asked
+ * for is not loaded, so it costs nothing; the syscall tracepoints, which
+ * put every system call of every process on the kernel's slow path, are
+ * among them. The follow set (-p, COMMAND) needs the fork and the free
+ * whatever is recorded. Programs not listed here are always loaded. */
+static void select_programs(struct proctrace_bpf *skel, __u32 kinds, bool follow)
+{
+	const __u32 signals = KIND(PT_SIGNAL) | KIND(PT_STOP) | KIND(PT_CONTINUE);
+	const __u32 reap = KIND(PT_REAP);
+	const __u32 exit = KIND(PT_EXIT);
+	const __u32 reparent = KIND(PT_REPARENT);
+	const struct {
+		struct bpf_program *prog;
+		__u32 kinds;
+		bool follow;
+	} progs[] = {
+		{ skel->progs.handle_fork, KIND(PT_FORK) | KIND(PT_THREAD) | reap, true },
+		{ skel->progs.handle_exec, KIND(PT_EXEC), false },
+		{ skel->progs.handle_exit, KIND(PT_EXIT) | reap | reparent, false },
+		{ skel->progs.handle_oom_victim, exit, false },
+		{ skel->progs.handle_exit_group_enter, exit, false },
+		{ skel->progs.handle_execve_enter, KIND(PT_EXEC_FAILED), false },
+		{ skel->progs.handle_execveat_enter, KIND(PT_EXEC_FAILED), false },
+		{ skel->progs.handle_execve_exit, KIND(PT_EXEC_FAILED), false },
+		{ skel->progs.handle_execveat_exit, KIND(PT_EXEC_FAILED), false },
+		{ skel->progs.handle_free, reap, true },
+		{ skel->progs.handle_wait4_exit, reap, false },
+		{ skel->progs.handle_waitid_enter, reap, false },
+		{ skel->progs.handle_waitid_exit, reap, false },
+		/* An exit's cause is the fatal signal noted at generation,
+		 * unless a handler took it at delivery. */
+		{ skel->progs.handle_signal_generate, signals | exit, false },
+		{ skel->progs.handle_signal_deliver, KIND(PT_STOP) | KIND(PT_CONTINUE) | exit,
+		  false },
+		{ skel->progs.handle_sigqueue_enter, signals, false },
+		{ skel->progs.handle_sigqueue_exit, signals, false },
+		{ skel->progs.handle_tgsigqueue_enter, signals, false },
+		{ skel->progs.handle_tgsigqueue_exit, signals, false },
+		{ skel->progs.handle_pidfd_signal_enter, signals, false },
+		{ skel->progs.handle_pidfd_signal_exit, signals, false },
+		{ skel->progs.handle_setpgid_enter, KIND(PT_SETPGID), false },
+		{ skel->progs.handle_setpgid_exit, KIND(PT_SETPGID), false },
+		{ skel->progs.handle_setsid_enter, KIND(PT_SETSID), false },
+		{ skel->progs.handle_setsid_exit, KIND(PT_SETSID), false },
+		{ skel->progs.handle_rename, KIND(PT_RENAME), false },
+		{ skel->progs.handle_unshare_enter, KIND(PT_UNSHARE), false },
+		{ skel->progs.handle_unshare_exit, KIND(PT_UNSHARE), false },
+		{ skel->progs.handle_setns_enter, KIND(PT_SETNS), false },
+		{ skel->progs.handle_setns_exit, KIND(PT_SETNS), false },
+	};
+
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
+		bpf_program__set_autoload(progs[i].prog,
+					  (progs[i].kinds & kinds) || (progs[i].follow && follow));
 }
 
 /* Seed the followed set before attaching, so nothing of theirs is missed. */
@@ -183,6 +241,11 @@ static int configure(struct pt_loader *l, const struct pt_loader_opts *opts)
 	int err;
 
 	configure_filter(skel, opts);
+	/* The scheduler's rows are asked for by --sched, not -e. */
+	l->kinds = (opts->kinds ? opts->kinds : ~0u) | KIND(PT_SCHED_STATE) | KIND(PT_SCHED_SUM);
+	skel->rodata->want_kinds = l->kinds;
+	skel->rodata->want_signals = opts->signals ? opts->signals : ~0ull;
+	select_programs(skel, l->kinds, skel->rodata->follow_pids);
 	skel->rodata->trace_threads = opts->threads;
 	skel->rodata->page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	skel->rodata->wakeup_bytes = ring / 8;

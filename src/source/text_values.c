@@ -77,37 +77,12 @@ bool replay_parse_hex_u32(const char *s, __u32 *v)
 
 unsigned replay_kind_from_name(const char *s)
 {
-	unsigned k;
-
-	for (k = 1; k < PT_KIND_MAX; k++)
-		if (replay_same(pt_kind_name(k), s))
-			return k;
-	return 0;
+	return pt_kind_from_name(s);
 }
 
-/* The inverse of pt_signal_name, which alone decides what a name means:
- * only the exact name it gives a number is taken. */
 bool replay_signal_from_name(const char *s, int *sig)
 {
-	char buf[16], *end;
-	long n;
-
-	/* Every name pt_signal_name gives starts with SIG. */
-	if (strncmp(s, "SIG", 3))
-		return false;
-	for (n = 1; n <= 64; n++) {
-		if (replay_same(pt_signal_name((int)n, buf, sizeof(buf)) + 3, s + 3)) {
-			*sig = (int)n;
-			return true;
-		}
-	}
-	errno = 0;
-	n = strtol(s + 3, &end, 10);
-	if (end == s + 3 || *end || errno || n < INT_MIN || n > INT_MAX ||
-	    strcmp(pt_signal_name((int)n, buf, sizeof(buf)), s))
-		return false;
-	*sig = (int)n;
-	return true;
+	return pt_signal_from_name(s, sig);
 }
 
 /* ---- column values ---- */

@@ -44,6 +44,7 @@ int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, c
 		.ascii = c->ascii,
 		.verbose = c->verbose > 0,
 		.threads = c->threads,
+		.kinds = c->kinds,
 	};
 	int err = 0;
 

@@ -25,6 +25,11 @@ enum {
 	G_BLANK
 };
 
+static bool reaps_recorded(const struct pt_view_opts *o)
+{
+	return !o->kinds || (o->kinds & (1u << PT_REAP));
+}
+
 struct tree_ctx {
 	FILE *f; /* borrowed */
 	const struct pt_view_opts *o;
@@ -227,6 +232,28 @@ void pt_view_put_lost(struct pt_buf *b, const struct pt_model_stats *st)
 		      "(marked); events of the time may be missing\n",
 		      (unsigned long long)st->rescans, (unsigned long long)st->ended_unseen,
 		      (unsigned long long)st->born_unseen);
+}
+
+void pt_view_put_unrecorded(struct pt_buf *b, __u32 kinds)
+{
+	bool first = true;
+	unsigned k;
+
+	if (!kinds)
+		return;
+	for (k = 0; k < PT_KIND_MAX && k < 32; k++) {
+		/* Threads are a detail of their own (--threads), not a gap. */
+		if (!pt_kind_recordable(k) || k == PT_THREAD || (kinds & (1u << k)))
+			continue;
+		pt_buf_printf(b, "%s%s", first ? "note: not recorded (-e): " : ", ",
+			      pt_kind_name(k));
+		first = false;
+	}
+	if (first)
+		return;
+	if (!(kinds & (1u << PT_REAP)))
+		pt_buf_puts(b, "; a process ends at its exit");
+	pt_buf_putc(b, '\n');
 }
 
 /* ---- columns ---- */
@@ -496,7 +523,10 @@ static int tree_line(const struct pt_walk *w, void *ctx)
 	put_groups(c, w);
 	put_life(c, p);
 	pt_buf_puts(&c->line, "  ");
-	pt_view_put_end(&c->line, p, c->t1, c->o->ascii);
+	if (!reaps_recorded(c->o) && (p->flags & PT_PROC_EXIT_SEEN))
+		pt_view_put_status(&c->line, p); /* its zombie time is not known */
+	else
+		pt_view_put_end(&c->line, p, c->t1, c->o->ascii);
 	if (p->leader_exit_ns && !(p->flags & PT_PROC_EXIT_SEEN))
 		pt_buf_puts(&c->line, " (main thread exited)");
 	put_sched(c, p);
@@ -525,6 +555,7 @@ int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 	if (!err) {
 		pt_buf_reset(&c.line);
 		pt_view_put_lost(&c.line, &st);
+		pt_view_put_unrecorded(&c.line, opts.kinds);
 		err = pt_buf_write(&c.line, f);
 	}
 	if (!err)

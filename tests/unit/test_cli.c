@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <getopt.h>
 #include "proctrace/config.h"
+#include "proctrace/selection.h"
 
 #define MAX_ARGS 24
 
@@ -783,6 +784,79 @@ static void test_cli_getopt_is_silent(void **state)
 	fclose(capture);
 }
 
+#define K(k) (1u << (k))
+
+static void test_cli_events(void **state)
+{
+	const __u32 all = K(PT_FORK) | K(PT_EXEC) | K(PT_EXIT) | K(PT_REAP) | K(PT_SIGNAL) |
+		K(PT_STOP) | K(PT_CONTINUE) | K(PT_SETPGID) | K(PT_SETSID) | K(PT_RENAME) |
+		K(PT_UNSHARE) | K(PT_SETNS) | K(PT_REPARENT) | K(PT_EXEC_FAILED);
+	struct run *r;
+
+	r = parse(NULL);
+	assert_int_equal(r->cfg.kinds, all);
+	assert_true(r->cfg.signals == ~0ull);
+	run_free(r);
+	r = parse("-e", "fork,exec,exit", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_int_equal(r->cfg.kinds, K(PT_FORK) | K(PT_EXEC) | K(PT_EXIT));
+	assert_false(r->cfg.threads);
+	assert_true(pt_config_records(&r->cfg, PT_EXEC));
+	assert_false(pt_config_records(&r->cfg, PT_REAP));
+	run_free(r);
+	/* thread is the kind of --threads: either gives both */
+	r = parse("--events=exit,thread", NULL);
+	assert_int_equal(r->cfg.kinds, K(PT_EXIT) | K(PT_THREAD));
+	assert_true(r->cfg.threads);
+	run_free(r);
+	r = parse("--threads", NULL);
+	assert_int_equal(r->cfg.kinds, all | K(PT_THREAD));
+	run_free(r);
+	r = parse("-e", "reap", "--threads", NULL);
+	assert_int_equal(r->cfg.kinds, K(PT_REAP) | K(PT_THREAD));
+	run_free(r);
+	for (const char *const *bad =
+		     (const char *const[]){ "", "fork,", ",fork", "fork,,exit", "snapshot", "lost",
+					    "Fork", "forks", "fork exec", "state", "sched", NULL };
+	     *bad; bad++) {
+		r = parse("-e", *bad, NULL);
+		assert_usage_error(r, "invalid --events");
+		/* the error names every kind that can be chosen */
+		assert_non_null(strstr(r->err, "fork,thread,exec,exit,reap,signal"));
+		run_free(r);
+	}
+	r = parse("--replay", "x.csv", "-e", "exec", NULL);
+	assert_usage_error(r, "not with --replay");
+	run_free(r);
+}
+
+static void test_cli_signals(void **state)
+{
+	struct run *r;
+
+	r = parse("--signals", "SIGCHLD", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(r->cfg.signals == 1ull << 16);
+	run_free(r);
+	r = parse("--signals", "!SIGCHLD", NULL);
+	assert_true(r->cfg.signals == ~(1ull << 16));
+	run_free(r);
+	r = parse("--signals=TERM,9,SIGRTMIN+1,SIGRTMAX,64", NULL);
+	assert_true(r->cfg.signals == ((1ull << 14) | (1ull << 8) | (1ull << 34) | (1ull << 63)));
+	run_free(r);
+	for (const char *const *bad =
+		     (const char *const[]){ "", "!", "0", "65", "SIGFOO", "CHLD,", "sigchld",
+					    "!!SIGCHLD", "SIGCHLD,!SIGTERM", "-1", "SIG70", NULL };
+	     *bad; bad++) {
+		r = parse("--signals", *bad, NULL);
+		assert_usage_error(r, "invalid --signals");
+		run_free(r);
+	}
+	r = parse("--replay", "x.csv", "--signals", "!CHLD", NULL);
+	assert_usage_error(r, "not with --replay");
+	run_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -816,6 +890,8 @@ int main(void)
 		cmocka_unit_test(test_cli_dry_run),
 		cmocka_unit_test(test_cli_repeated_calls),
 		cmocka_unit_test(test_cli_getopt_is_silent),
+		cmocka_unit_test(test_cli_events),
+		cmocka_unit_test(test_cli_signals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

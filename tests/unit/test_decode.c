@@ -85,10 +85,9 @@ static bool have_program(const char *name)
 static void test_decode_kind_names(void **state)
 {
 	static const char *const want[] = {
-		"?",	  "snapshot", "fork",	 "thread",   "exec",	"exit",
-		"reap",	  "signal",   "stop",	 "continue", "setpgid", "setsid",
-		"rename", "lost",     "unshare", "setns",    "state",	"sched",
-		"reparent", "exec_failed",
+		"?",	   "snapshot", "fork",	   "thread",  "exec",	  "exit",	 "reap",
+		"signal",  "stop",     "continue", "setpgid", "setsid",	  "rename",	 "lost",
+		"unshare", "setns",    "state",	   "sched",   "reparent", "exec_failed",
 	};
 	unsigned k;
 

@@ -836,9 +836,47 @@ static void test_model_retain_everything(void **state)
 	pt_model_free(m);
 }
 
+/* Reaps not recorded (-e without reap): a process's row ends at its exit,
+ * not as a zombie to the end of the trace; one still running is not cut. */
+static void test_model_exit_ends_without_reaps(void **state)
+{
+	struct pt_model_opts o = { .exit_ends = true };
+	struct pt_model *m = pt_model_new(&o);
+	struct fake sh, child, other;
+	const struct pt_proc *p;
+	struct sc s = { 0 };
+
+	assert_non_null(m);
+	fake_init(&sh, 100, 1, SC_US(0), "sh");
+	sc_snapshot(&s, 0, &sh);
+	sc_fork(&s, 10, &sh, &child, 101);
+	sc_fork(&s, 20, &sh, &other, 102);
+	sc_exit(&s, 50, &child, 0);
+	sc_feed(&s, m);
+	pt_model_set_end(m, SC_US(1000));
+	p = pt_model_find(m, 101, 0);
+	assert_non_null(p);
+	assert_true(p->flags & PT_PROC_EXIT_ENDS);
+	assert_int_equal(pt_proc_row_end(p, SC_US(1000)), SC_US(50));
+	assert_int_equal(pt_proc_end(p), PT_END_ZOMBIE);
+	p = pt_model_find(m, 102, 0);
+	assert_non_null(p);
+	assert_false(p->flags & PT_PROC_EXIT_ENDS);
+	assert_int_equal(pt_proc_row_end(p, SC_US(1000)), SC_US(1000));
+	pt_model_free(m);
+	/* with reaps recorded, the same exit leaves a zombie to the end */
+	m = sc_model(&s, 0, false, 1000);
+	p = pt_model_find(m, 101, 0);
+	assert_false(p->flags & PT_PROC_EXIT_ENDS);
+	assert_int_equal(pt_proc_row_end(p, SC_US(1000)), SC_US(1000));
+	pt_model_free(m);
+	sc_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_model_exit_ends_without_reaps),
 		cmocka_unit_test(test_model_seed_tree),
 		cmocka_unit_test(test_model_seed_lifetimes),
 		cmocka_unit_test(test_model_stop_continue_spans),

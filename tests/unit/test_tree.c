@@ -3,6 +3,7 @@
  * width, hostile names, threads, losses and write errors. */
 #include <errno.h>
 #include "scenario.h"
+#include "proctrace/decode.h"
 #include "proctrace/views.h"
 
 static char *tree_text(struct pt_model *m, const struct pt_view_opts *o)
@@ -266,6 +267,32 @@ static void test_tree_wording(void **state)
 	pt_buf_free(&b);
 }
 
+/* -e left kinds out: the note names them (threads, a detail of their own,
+ * aside), and says how processes end without reaps. */
+static void test_tree_unrecorded_note(void **state)
+{
+	struct pt_buf b = { 0 };
+	__u32 all = 0;
+
+	for (unsigned k = 0; k < PT_KIND_MAX; k++)
+		if (pt_kind_recordable(k) && k != PT_THREAD)
+			all |= 1u << k;
+	pt_view_put_unrecorded(&b, 0);
+	assert_int_equal(b.len, 0);
+	pt_view_put_unrecorded(&b, all);
+	assert_int_equal(b.len, 0);
+	pt_view_put_unrecorded(&b, all & ~(1u << PT_SIGNAL));
+	assert_string_equal(b.data, "note: not recorded (-e): signal\n");
+	pt_buf_reset(&b);
+	pt_view_put_unrecorded(&b, (1u << PT_FORK) | (1u << PT_EXEC) | (1u << PT_EXIT));
+	assert_string_equal(
+		b.data,
+		"note: not recorded (-e): reap, signal, stop, continue, "
+		"setpgid, setsid, rename, unshare, setns, reparent, exec_failed; a process ends "
+		"at its exit\n");
+	pt_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_tree_lost_note),
 		cmocka_unit_test(test_tree_empty_and_errors),
 		cmocka_unit_test(test_tree_wording),
+		cmocka_unit_test(test_tree_unrecorded_note),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
