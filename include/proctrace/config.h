@@ -86,7 +86,7 @@ static inline bool pt_config_records(const struct pt_config *cfg, unsigned k)
 static inline bool pt_config_repairs(const struct pt_config *cfg)
 {
 	return !cfg->replay_path && pt_config_records(cfg, PT_FORK) &&
-	       pt_config_records(cfg, PT_EXIT) && pt_config_records(cfg, PT_REAP);
+		pt_config_records(cfg, PT_EXIT) && pt_config_records(cfg, PT_REAP);
 }
 
 /* Fill cfg from argv. Help and version go to out, errors and usage to err. */

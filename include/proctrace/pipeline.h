@@ -26,15 +26,15 @@ struct pt_pipeline {
 	/* NULL: neither a view asked for nor a live run; a live run without
 	 * views has a lean, bounded one, to repair after lost events. */
 	struct pt_model *model;
-	bool views; /* the model is for the views too */
-	struct pt_stream *stream;    /* NULL: -q, or stdout carries a file */
-	struct pt_output *csv;	     /* -o */
-	struct pt_output *json;	     /* -j */
-	__u64 seen[PT_KIND_MAX];     /* events written, by kind */
-	__u64 lost;		     /* events lost, from the PT_LOST events */
-	int out_err;		     /* first output error, -errno */
-	const char *out_what;	     /* which output failed */
-	char out_msg[600];	     /* what failed, one line, for the caller to print */
+	bool views;		  /* the model is for the views too */
+	struct pt_stream *stream; /* NULL: -q, or stdout carries a file */
+	struct pt_output *csv;	  /* -o */
+	struct pt_output *json;	  /* -j */
+	__u64 seen[PT_KIND_MAX];  /* events written, by kind */
+	__u64 lost;		  /* events lost, from the PT_LOST events */
+	int out_err;		  /* first output error, -errno */
+	const char *out_what;	  /* which output failed */
+	char out_msg[600];	  /* what failed, one line, for the caller to print */
 	/* --perfetto: written from the model at the end (f NULL: none) */
 	struct pt_whole_file perfetto;
 };

@@ -42,7 +42,7 @@ struct pt_loader {
 	 * privilege but the descriptor. */
 	struct bpf_link *snap_link;
 	size_t ring_records; /* at most this many records fit in the ring */
-	__u32 kinds;	 /* recorded kinds, bit 1 << kind */
+	__u32 kinds;	     /* recorded kinds, bit 1 << kind */
 };
 
 static int verbosity;

@@ -11,12 +11,12 @@ struct proc_id {
 };
 
 struct pt_rescan {
-	bool pending;	  /* losses since the last rescan began */
-	bool ever;	  /* a rescan has begun */
-	__u64 last_ns;	  /* when the last one began */
-	__u64 good_ns;	  /* the model was complete then: no loss before */
-	__u64 since_ns;	  /* good_ns when the current one began */
-	__u64 iter_ns;	  /* when the current one began reading */
+	bool pending;		 /* losses since the last rescan began */
+	bool ever;		 /* a rescan has begun */
+	__u64 last_ns;		 /* when the last one began */
+	__u64 good_ns;		 /* the model was complete then: no loss before */
+	__u64 since_ns;		 /* good_ns when the current one began */
+	__u64 iter_ns;		 /* when the current one began reading */
 	struct proc_id *context; /* sorted by (pid, start_ns) */
 	size_t n_context, cap_context;
 };
@@ -92,8 +92,8 @@ static bool is_context(void *ctx, const struct pt_proc *p)
 	return r->n_context && bsearch(&key, r->context, r->n_context, sizeof(key), id_cmp);
 }
 
-int pt_rescan_repair(struct pt_rescan *r, struct pt_pipeline *p,
-		     const struct pt_rescan_task *tasks, size_t n, __u64 ts_ns)
+int pt_rescan_repair(struct pt_rescan *r, struct pt_pipeline *p, const struct pt_rescan_task *tasks,
+		     size_t n, __u64 ts_ns)
 {
 	struct pt_repair rep;
 	size_t i;

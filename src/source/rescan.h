@@ -40,7 +40,7 @@ int pt_rescan_context(struct pt_rescan *r, const struct pt_task *t);
 /* The list read since pt_rescan_begin, until ts_ns: the repair's events to
  * p (its model: nothing to do without one), the context ones to the model
  * only. 0 or the first error. */
-int pt_rescan_repair(struct pt_rescan *r, struct pt_pipeline *p,
-		     const struct pt_rescan_task *tasks, size_t n, __u64 ts_ns);
+int pt_rescan_repair(struct pt_rescan *r, struct pt_pipeline *p, const struct pt_rescan_task *tasks,
+		     size_t n, __u64 ts_ns);
 
 #endif

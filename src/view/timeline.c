@@ -364,7 +364,8 @@ static void put_mark_detail(struct tl_ctx *c, const struct pt_proc *p, const str
 			pt_buf_printf(b, "born unseen (events lost), found %s by a rescan",
 				      pt_state_name(mk->state));
 		else
-			pt_buf_printf(b, "running when tracing began, %s", pt_state_name(mk->state));
+			pt_buf_printf(b, "running when tracing began, %s",
+				      pt_state_name(mk->state));
 		break;
 	case PT_FORK:
 		if (mk->has_by) {
@@ -420,7 +421,9 @@ static void put_mark_detail(struct tl_ctx *c, const struct pt_proc *p, const str
 		break;
 	case PT_EXIT:
 		if (mk->synthetic && (mk->flags & PT_F_RESCAN)) {
-			pt_buf_puts(b, "(not observed: exited while events were lost; a zombie at the rescan)");
+			pt_buf_puts(
+				b,
+				"(not observed: exited while events were lost; a zombie at the rescan)");
 			break;
 		}
 		if (mk->synthetic) {

@@ -175,11 +175,13 @@ void pt_view_put_end(struct pt_buf *b, const struct pt_proc *p, __u64 end_ns, bo
 		/* A rescan after lost events found it gone; else its pid was reused. */
 		if (exited) {
 			pt_view_put_status(b, p);
-			pt_buf_puts(b, p->flags & PT_PROC_END_INFERRED ? ", reap not observed"
-								: ", reap not seen");
+			pt_buf_puts(b,
+				    p->flags & PT_PROC_END_INFERRED ? ", reap not observed"
+								    : ", reap not seen");
 		} else {
-			pt_buf_puts(b, p->flags & PT_PROC_END_INFERRED ? "ended, not observed"
-								: "ended, not seen");
+			pt_buf_puts(b,
+				    p->flags & PT_PROC_END_INFERRED ? "ended, not observed"
+								    : "ended, not seen");
 		}
 		break;
 	}

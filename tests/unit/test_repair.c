@@ -91,9 +91,9 @@ static void test_repair_gone_zombie_born(void **state)
 	list[1] = listed(&w.bash, 52, PT_STATE_ALIVE, true);
 	list[2] = listed(&w.b, 53, PT_STATE_ZOMBIE, true);
 	list[3] = listed(&c, 54, PT_STATE_ALIVE, true);
-	assert_int_equal(pt_model_reconcile(w.m, list, 4, SC_US(15), SC_US(50), SC_US(60), NULL, NULL,
-					    &r),
-			 4);
+	assert_int_equal(
+		pt_model_reconcile(w.m, list, 4, SC_US(15), SC_US(50), SC_US(60), NULL, NULL, &r),
+		4);
 
 	assert_int_equal(r.ev[0].kind, PT_LOST);
 	assert_int_equal(r.ev[0].flags, PT_F_RESCAN | PT_F_NO_ACTOR);
@@ -165,9 +165,9 @@ static void test_repair_gone_zombie_born(void **state)
 	free(text);
 
 	/* Now the model agrees with the list: nothing more to repair. */
-	assert_int_equal(pt_model_reconcile(w.m, list, 4, SC_US(50), SC_US(70), SC_US(80), NULL, NULL,
-					    &r),
-			 0);
+	assert_int_equal(
+		pt_model_reconcile(w.m, list, 4, SC_US(50), SC_US(70), SC_US(80), NULL, NULL, &r),
+		0);
 	assert_null(r.ev);
 	world_free(&w);
 }
@@ -192,9 +192,9 @@ static void test_repair_seen_wins(void **state)
 	list[2] = listed(&w.a, 53, PT_STATE_ALIVE, true);
 	list[3] = listed(&w.b, 54, PT_STATE_ZOMBIE, true);
 	list[4] = listed(&c, 55, PT_STATE_ALIVE, true);
-	assert_int_equal(pt_model_reconcile(w.m, list, 5, SC_US(15), SC_US(50), SC_US(60), NULL, NULL,
-					    &r),
-			 3);
+	assert_int_equal(
+		pt_model_reconcile(w.m, list, 5, SC_US(15), SC_US(50), SC_US(60), NULL, NULL, &r),
+		3);
 	feed_repair(w.m, &r);
 	pt_repair_free(&r);
 	assert_true(pt_model_find(w.m, 103, 0)->flags & PT_PROC_INFERRED);
@@ -251,8 +251,8 @@ static void test_repair_filters_and_edges(void **state)
 	list[2].kept = true;
 	list[3] = listed(&other, 54, PT_STATE_ALIVE, false);
 	list[4] = listed(&reuse, 56, PT_STATE_ALIVE, true);
-	assert_int_equal(pt_model_reconcile(w.m, list, 5, SC_US(15), SC_US(50), SC_US(60), all_context,
-					    &ctx, &r),
+	assert_int_equal(pt_model_reconcile(w.m, list, 5, SC_US(15), SC_US(50), SC_US(60),
+					    all_context, &ctx, &r),
 			 4);
 	assert_int_equal(r.ev[0].rescan.tasks, 2);
 	assert_int_equal(r.ev[0].rescan.ended, 1);
@@ -302,9 +302,8 @@ static void test_repair_lean_model(void **state)
 		assert_int_equal(pt_model_feed(m, s.ev[i]), 0);
 	assert_int_equal(pt_model_find(m, 200, 0)->nmarks, 0);
 	list[0] = listed(&init, 51, PT_STATE_ALIVE, true);
-	assert_int_equal(pt_model_reconcile(m, list, 1, SC_US(12), SC_US(50), SC_US(60), NULL, NULL,
-					    &r),
-			 2);
+	assert_int_equal(
+		pt_model_reconcile(m, list, 1, SC_US(12), SC_US(50), SC_US(60), NULL, NULL, &r), 2);
 	assert_int_equal(r.ev[1].kind, PT_REAP);
 	assert_int_equal(r.ev[1].reap.unseen_from_ns, SC_US(12));
 	feed_repair(m, &r);

@@ -86,7 +86,8 @@ int main(int argc, char **argv)
 
 	if (n <= 1000 || workers <= 0 || workers > 64 || keep <= 0 || keep > 16 || die < 0 ||
 	    die > 16) {
-		fprintf(stderr, "usage: repair_storm N(>1000) WORKERS KEEP(1-16) DIE(0-16) FACTS GATE\n");
+		fprintf(stderr,
+			"usage: repair_storm N(>1000) WORKERS KEEP(1-16) DIE(0-16) FACTS GATE\n");
 		return 2;
 	}
 	fd = open(argv[5], O_WRONLY | O_CREAT | O_TRUNC, 0644);
