@@ -65,6 +65,11 @@ def count_csv(path, storm):
         for r in reader:
             ev = r["event"]
             rows[ev] += 1
+            # A rescan's repair (its summary, births and ends inferred)
+            # is no event of the storm and counts no loss.
+            if "rescan=" in r["detail"] or "inferred=" in r["detail"] \
+                    or "unseen_from_ns=" in r["detail"]:
+                continue
             if ev == "lost":
                 for word in r["detail"].split():
                     key, _, value = word.partition("=")

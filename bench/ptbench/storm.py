@@ -72,6 +72,8 @@ def count_proctrace_csv(path, storm, with_storm=False):
             ev = row[ev_i]
             if ev == "snapshot":
                 continue  # already running when tracing began: not an event
+            if any(k in row[det_i] for k in ("rescan=", "unseen_from_ns=")):
+                continue  # a rescan's repair after losses: no event, no loss
             if ev == "lost":
                 for item in row[det_i].split():
                     key, _, val = item.partition("=")
