@@ -64,6 +64,31 @@ def test_cause_exit_group(env):
     ck.raise_if_failed()
 
 
+def test_cause_exit_group_leader(env):
+    """The main thread calls exit_group(5) while a second thread waits:
+    either may be the last to die; the cause names the caller."""
+    cap, f = traced(env, "exit_group_leader")
+    ck = Check()
+    ex = process_exit(ck, cap, f["child_pid"], "the child")
+    ck.fields(ex, "child", exit_code="5", by_pid=f["child_pid"])
+    ck.details(ex, "child", cause="exit_group", sender_tid=f["child_pid"])
+    ck.raise_if_failed()
+
+
+def test_cause_exit_group_without_syscalls(env):
+    """-e fork,exec,exit attaches no syscall tracepoint, and still tells
+    an exit_group() of another thread from an exit."""
+    for mode, code, caller in (("exit_group", "4", "thread_tid"),
+                               ("exit_group_leader", "5", "child_pid")):
+        cap, f = run_traced(env, "causes-fee-" + mode, "causes", [mode],
+                            opts=["-e", "fork,exec,exit"])
+        ck = Check()
+        ex = process_exit(ck, cap, f["child_pid"], mode + " child")
+        ck.fields(ex, mode + " child", exit_code=code, by_pid=f["child_pid"])
+        ck.details(ex, mode + " child", cause="exit_group", sender_tid=f[caller])
+        ck.raise_if_failed()
+
+
 def test_cause_seccomp(env):
     cap, f = traced(env, "seccomp")
     ck = Check()
@@ -232,6 +257,7 @@ def test_cause_words(env):
 
 
 TESTS = [test_cause_kill_term, test_cause_segfault, test_cause_exit_group,
+         test_cause_exit_group_leader, test_cause_exit_group_without_syscalls,
          test_cause_seccomp, test_cause_pdeathsig, test_cause_pidns_teardown,
          test_reparent_subreaper, test_reparent_init, test_cause_oom_kill,
          test_exec_failed, test_cause_words]
