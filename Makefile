@@ -217,8 +217,13 @@ demo: deps $(OUT)/proctrace $(OUT)/workloads/demo
 
 # Benchmark: slowdown ratios against the untraced machine and peer tools;
 # prints a table and writes bench/results.md.
+# The drivers link the core objects the Makefile builds (not a search of
+# $(OUT), which may hold objects of sources since removed).
+BENCH_ENV = OUT=$(OUT) BENCH_CORE_OBJS="$(APP_CORE_OBJS)"
+APP_CORE_OBJS = $(call objs,$(OUT),$(CORE_SRCS))
+
 bench: deps $(OUT)/proctrace
-	$(Q)OUT=$(OUT) bench/run.sh $(OUT)/proctrace
+	$(Q)$(BENCH_ENV) bench/run.sh $(OUT)/proctrace
 
 # Load held: 60-second storms (STRESS_S=) at full rate under proctrace at
 # its defaults; fails when the loss counts disagree or RSS grows.
@@ -238,7 +243,7 @@ stress: deps $(OUT)/proctrace $(OUT)/bench/ptstorm $(OUT)/bench/ptnop
 # Only the replay speed (a 1,000,000-row capture, CSV and JSON Lines) and
 # the writers' cost per event: no BPF, no root; writes bench/results-replay.md.
 bench-replay: deps $(OUT)/proctrace
-	$(Q)BENCH_ONLY=replay OUT=$(OUT) bench/run.sh $(OUT)/proctrace
+	$(Q)BENCH_ONLY=replay $(BENCH_ENV) bench/run.sh $(OUT)/proctrace
 
 
 # The man page: Markdown converted by pandoc, its COLUMNS section filled

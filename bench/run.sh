@@ -28,11 +28,10 @@ mkdir -p "$BIN/peers"
 SKIPPED="$BIN/skipped.txt"
 : >"$SKIPPED"
 
-# Drivers of proctrace's own objects: what the Makefile built, without
-# main and the live source (the BPF loader).
+# Drivers of proctrace's own objects: the core the Makefile built (its
+# list, BENCH_CORE_OBJS: without main and the BPF loader's files).
 build_drivers() {
-	core=$(find "$OUT/src" -name '*.o' 2>/dev/null |
-		grep -v -E '/(main|loader|live)\.o$' | sort | tr '\n' ' ')
+	core=${BENCH_CORE_OBJS:?run through make bench, which names the core objects}
 	for driver in "$@"; do
 		rm -f "$BIN/$driver"
 		# shellcheck disable=SC2086

@@ -15,8 +15,13 @@
  *   zap_pid_ns_processes()), or the kernel otherwise;
  * - the OOM killer: tp oom:mark_victim, which the kernel fires right after
  *   it sent the victim's SIGKILL (__oom_kill_process());
- * - exit_group() of one thread while others live: they are ended by it
- *   (the syscall's entry names the thread and its code).
+ * - exit_group() of one thread while others live: they are ended by it.
+ *   Told at the threads' exits, without a syscall tracepoint (whose tax
+ *   every system call of the machine would pay): do_group_exit() marks
+ *   the group SIGNAL_GROUP_EXIT with group_exit_code (no signal in its low
+ *   bits: exit_group's own code) and wakes the others, which die through
+ *   get_signal() and are marked PF_SIGNALED on the way; the caller is the
+ *   thread that is not.
  *
  * Included once, by proctrace.bpf.c, after sender.bpf.h and reap.bpf.h.
  */
@@ -65,8 +70,10 @@ struct {
 /* exit_group() called while other threads of the process lived: by tgid. */
 struct group_exit {
 	__u64 start_ns;
-	__u32 code; /* exit_group's argument, as the wait status keeps it */
-	__u32 _pad;
+	__u32 code;	   /* group_exit_code: exit_group's argument, as a wait status */
+	__u8 caller_seen;  /* by is the thread that called exit_group() */
+	__u8 others_ended; /* a thread was ended by it */
+	__u16 _pad;
 	struct pt_actor by;
 };
 struct {
@@ -246,26 +253,75 @@ int handle_oom_victim(struct trace_event_raw_mark_victim *ctx)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_exit_group")
-int handle_exit_group_enter(struct trace_event_raw_sys_enter *ctx)
-{
-	struct task_struct *cur = current_task();
-	struct group_exit g = {};
-	struct group_exit *old;
-	__u32 tgid;
+#define PF_SIGNALED_ 0x00000400 /* task->flags: killed by a signal (get_signal()) */
 
-	/* Alone, it ends only itself: cause exit. */
-	if (BPF_CORE_READ(cur, signal, live.counter) <= 1 || !task_wanted(cur))
-		return 0;
-	tgid = BPF_CORE_READ(cur, tgid);
-	g.start_ns = BPF_CORE_READ(cur, group_leader, start_boottime);
-	old = bpf_map_lookup_elem(&group_exits, &tgid);
-	if (old && old->start_ns == g.start_ns)
-		return 0; /* another thread came first */
-	g.code = (ctx->args[0] & 0xff) << 8;
-	fill_actor_any(&g.by, cur);
-	bpf_map_update_elem(&group_exits, &tgid, &g, BPF_ANY);
-	return 0;
+#define GROUP_EXIT_MAX_THREADS 64
+
+/* The thread of sig's process, other than self, that exit_group() did not
+ * kill: its caller, still on its way out. */
+static __always_inline struct task_struct *group_exit_caller(struct signal_struct *sig,
+							     struct task_struct *self)
+{
+	unsigned long node_off = bpf_core_field_offset(struct task_struct, thread_node);
+	unsigned long head = (unsigned long)&sig->thread_head;
+	unsigned long pos = (unsigned long)BPF_CORE_READ(sig, thread_head.next);
+
+	for (int i = 0; i < GROUP_EXIT_MAX_THREADS && pos && pos != head; i++) {
+		struct task_struct *t = (struct task_struct *)(pos - node_off);
+
+		if (t != self && !(BPF_CORE_READ(t, flags) & PF_SIGNALED_))
+			return t;
+		pos = (unsigned long)BPF_CORE_READ(t, thread_node.next);
+	}
+	return NULL;
+}
+
+/* At the exit of every thread of a process that exit_group() ends: the
+ * caller is remembered, and that it ended others. The caller may well be
+ * the last to die; the others it ended are then either seen before it or
+ * still on the thread list (nr_threads counts them until their release,
+ * after this tracepoint). */
+static __always_inline void note_group_exit(struct task_struct *task, struct signal_struct *sig,
+					    bool group_dead)
+{
+	bool caller = !(task->flags & PF_SIGNALED_);
+	__u32 tgid = task->tgid;
+	__u64 start = task->group_leader->start_boottime;
+	struct group_exit fresh = {}, *g;
+
+	if (!(sig->flags & SIGNAL_GROUP_EXIT) || (sig->group_exit_code & 0x7f) ||
+	    !task_wanted(task))
+		return;
+	g = bpf_map_lookup_elem(&group_exits, &tgid);
+	if (!g || g->start_ns != start) {
+		/* Alone, it ends only itself: cause exit. */
+		if (caller && group_dead && sig->nr_threads <= 1)
+			return;
+		fresh.start_ns = start;
+		fresh.code = sig->group_exit_code;
+		bpf_map_update_elem(&group_exits, &tgid, &fresh, BPF_ANY);
+		g = bpf_map_lookup_elem(&group_exits, &tgid);
+		if (!g)
+			return;
+	}
+	if (!caller) {
+		g->others_ended = 1;
+		/* The last one out before the caller's own tracepoint: the
+		 * caller is still on the list. */
+		if (group_dead && !g->caller_seen) {
+			struct task_struct *t = group_exit_caller(sig, task);
+
+			if (t) {
+				g->caller_seen = 1;
+				fill_actor_any(&g->by, t);
+			}
+		}
+	} else if (!g->caller_seen) {
+		g->caller_seen = 1;
+		if (group_dead && sig->nr_threads > 1)
+			g->others_ended = 1;
+		fill_actor_any(&g->by, task);
+	}
 }
 
 /* The cause of the process exit e (its status set), with its actor. */
@@ -299,7 +355,7 @@ static __always_inline void exit_cause(struct pt_event *e, struct task_struct *t
 	g = bpf_map_lookup_elem(&group_exits, &tgid);
 	if (!g)
 		return;
-	if (g->start_ns == start && g->code == status) {
+	if (g->start_ns == start && g->code == status && g->caller_seen && g->others_ended) {
 		e->exit.cause = PT_CAUSE_EXIT_GROUP;
 		e->by = g->by;
 		e->flags &= ~PT_F_NO_ACTOR;

@@ -160,6 +160,8 @@ static __always_inline void report_exit(unsigned long long *ctx, struct task_str
 	bool group_dead = exit_ends_group(ctx, sig);
 	struct pt_event *e;
 
+	if (kind_on(PT_EXIT))
+		note_group_exit(task, sig, group_dead);
 	if ((!group_dead && !trace_threads) || !task_wanted(task))
 		return;
 	e = kind_on(PT_EXIT) ? reserve(PT_EXIT) : NULL;

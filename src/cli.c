@@ -546,6 +546,9 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 		return usage_error(err,
 				   "-e and --signals choose what the kernel records: "
 				   "not with --replay");
+	/* A choice of signals with no signal rows to apply it to. */
+	if (cfg->signals != ~0ull && !(cfg->kinds & (1u << PT_SIGNAL)))
+		return usage_error(err, "--signals chooses signal rows: -e leaves signal out");
 	if (!cfg->replay_path &&
 	    (cfg->since.kind != PT_WHEN_NONE || cfg->until.kind != PT_WHEN_NONE || cfg->lenient))
 		return usage_error(err, "--since, --until and --lenient go with --replay");

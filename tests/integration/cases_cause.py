@@ -55,13 +55,37 @@ def test_cause_segfault(env):
     ck.raise_if_failed()
 
 
-def test_cause_exit_group(env):
-    cap, f = traced(env, "exit_group")
+EXIT_GROUP_MODES = (("exit_group", "4", "thread_tid"), ("exit_group_leader", "5", "child_pid"))
+
+
+def check_exit_group(env, mode, code, caller, opts=()):
+    """The child of causes MODE ended by exit_group(CODE) of the thread
+    whose tid the fact CALLER names."""
+    cap, f = run_traced(env, "causes-%s%s" % (mode, "-e" if opts else ""), "causes", [mode],
+                        opts=opts)
     ck = Check()
-    ex = process_exit(ck, cap, f["child_pid"], "the child")
-    ck.fields(ex, "child", exit_code="4", by_pid=f["child_pid"])
-    ck.details(ex, "child", cause="exit_group", sender_tid=f["thread_tid"])
+    ex = process_exit(ck, cap, f["child_pid"], mode + " child")
+    ck.fields(ex, mode + " child", exit_code=code, by_pid=f["child_pid"])
+    ck.details(ex, mode + " child", cause="exit_group", sender_tid=f[caller])
     ck.raise_if_failed()
+
+
+def test_cause_exit_group(env):
+    """A second thread calls exit_group(4) while the main thread waits."""
+    check_exit_group(env, *EXIT_GROUP_MODES[0])
+
+
+def test_cause_exit_group_leader(env):
+    """The main thread calls exit_group(5) while a second thread waits:
+    either may be the last to die; the cause names the caller."""
+    check_exit_group(env, *EXIT_GROUP_MODES[1])
+
+
+def test_cause_exit_group_without_syscalls(env):
+    """-e fork,exec,exit attaches no syscall tracepoint, and still tells
+    an exit_group() of another thread from an exit."""
+    for mode in EXIT_GROUP_MODES:
+        check_exit_group(env, *mode, opts=["-e", "fork,exec,exit"])
 
 
 def test_cause_seccomp(env):
@@ -232,6 +256,7 @@ def test_cause_words(env):
 
 
 TESTS = [test_cause_kill_term, test_cause_segfault, test_cause_exit_group,
+         test_cause_exit_group_leader, test_cause_exit_group_without_syscalls,
          test_cause_seccomp, test_cause_pdeathsig, test_cause_pidns_teardown,
          test_reparent_subreaper, test_reparent_init, test_cause_oom_kill,
          test_exec_failed, test_cause_words]

@@ -213,11 +213,11 @@ def check_summary(cap):
                       % (lost, cap.lost_rows_total()))
 
 
-def run_traced(env, name, workload, args=()):
-    """Run a workload under proctrace -- COMMAND (only its processes in
-    the capture); (capture, facts) once the tracer has exited."""
+def run_traced(env, name, workload, args=(), opts=()):
+    """Run a workload under proctrace [OPTS] -- COMMAND (only its processes
+    in the capture); (capture, facts) once the tracer has exited."""
     out_path = os.path.join(env.tmp, "%s.out" % name)
-    tracer = env.tracer(name, ["--", env.workload(workload)] + list(args))
+    tracer = env.tracer(name, list(opts) + ["--", env.workload(workload)] + list(args))
     with open(out_path, "w") as out:
         tracer.start(stdout=out)
         cap = tracer.finish(tracer.wait_exit())

@@ -855,6 +855,12 @@ static void test_cli_signals(void **state)
 	r = parse("--replay", "x.csv", "--signals", "!CHLD", NULL);
 	assert_usage_error(r, "not with --replay");
 	run_free(r);
+	r = parse("-e", "fork,exit", "--signals", "CHLD", NULL);
+	assert_usage_error(r, "-e leaves signal out");
+	run_free(r);
+	r = parse("-e", "fork,signal", "--signals", "CHLD", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	run_free(r);
 }
 
 int main(void)

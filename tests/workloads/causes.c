@@ -4,6 +4,8 @@
  *   term        a child killed by kill(SIGTERM) from this process
  *   segv        a child's NULL dereference
  *   exit_group  a child whose second thread calls exit_group(4)
+ *   exit_group_leader  a child whose main thread calls exit_group(5) while
+ *               its second thread waits
  *   seccomp     a child killed by its seccomp filter (getppid -> KILL_PROCESS)
  *   pdeathsig   mid -> child with PR_SET_PDEATHSIG(SIGUSR1); mid exits
  *   oom CGDIR   a child that joins memory cgroup CGDIR (limited by the
@@ -89,6 +91,34 @@ static int mode_exit_group(void)
 			wl_die("pthread_create");
 		wl_gate_wait(&hold); /* never passed: ended by the thread */
 		_exit(0);
+	}
+	wl_fact("child_pid=%d", (int)c);
+	wl_fact_status("child", wl_wait(c, 0));
+	return 0;
+}
+
+static void *waiter(void *arg)
+{
+	(void)arg;
+	wl_fact("thread_tid=%d", (int)gettid());
+	wl_gate_pass(&hold);
+	for (;;)
+		pause(); /* until the leader's exit_group() ends it */
+	return NULL;
+}
+
+static int mode_exit_group_leader(void)
+{
+	pid_t c = wl_fork();
+
+	if (c == 0) {
+		pthread_t t;
+
+		wl_gate_open(&hold);
+		if (pthread_create(&t, NULL, waiter, NULL))
+			wl_die("pthread_create");
+		wl_gate_wait(&hold);
+		syscall(SYS_exit_group, 5);
 	}
 	wl_fact("child_pid=%d", (int)c);
 	wl_fact_status("child", wl_wait(c, 0));
@@ -316,6 +346,8 @@ int main(int argc, char **argv)
 		return mode_segv();
 	if (!strcmp(mode, "exit_group"))
 		return mode_exit_group();
+	if (!strcmp(mode, "exit_group_leader"))
+		return mode_exit_group_leader();
 	if (!strcmp(mode, "seccomp"))
 		return mode_seccomp();
 	if (!strcmp(mode, "pdeathsig"))
