@@ -188,7 +188,8 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 	[PT_DK_BORN_UNSEEN] = { "born_unseen", PT_TYPE_INT, "", "lost",
 				"processes born unseen it added (snapshot rows with inferred=1)" },
 	[PT_DK_SINCE_NS] = { "since_ns", PT_TYPE_INT, "ns", "lost",
-			     "with rescan: the last time no event had been lost, CLOCK_BOOTTIME" },
+			     "with rescan: the last time no event had been lost, CLOCK_BOOTTIME (0: "
+			     "losses from the start)" },
 	[PT_DK_KIND] = { "KIND", PT_TYPE_INT, "", "lost",
 			 "of those, lost events of that kind (fork=, exec=, ...)" },
 };

@@ -292,10 +292,12 @@ struct pt_lost {		    /* userspace-made, never from the kernel */
  * pt_lost.count: no new loss is counted by it. */
 struct pt_rescan_sum {
 	__u64 count;	/* 0 */
-	__u64 since_ns; /* the last time the picture was known complete */
+	__u64 since_ns; /* the last time the picture was known complete (0: never) */
 	__u32 tasks;	/* processes the rescan found (those the filters pick) */
-	__u32 ended;	/* processes whose end was not observed: gone, or zombies */
-	__u32 born;	/* processes born unseen, added */
+	/* Of the rows that follow for the outputs (not the ancestors the
+	 * tree alone holds): */
+	__u32 ended; /* processes whose end was not observed: gone, or zombies */
+	__u32 born;  /* processes born unseen, added */
 	__u32 _pad;
 };
 

@@ -211,18 +211,26 @@ struct pt_rescan_task {
  * parent); first a PT_LOST with PT_F_RESCAN that counts them. Ends come
  * before births (a pid's old holder is closed before its new one). The
  * model is not changed: the caller feeds the events (the pipeline does),
- * so a recording replays to the same model. context[i] (may be NULL) says
- * whether event i is for the model only: a kept task's birth, or the end
- * of a process that is_context says is one. Returns the number of events
- * (0: nothing to repair, and no events), or -ENOMEM. *out is malloc'ed. */
+ * so a recording replays to the same model. context[i] says whether
+ * event i is for the model only: a kept task's birth, or the end of a
+ * process whose() says is context. Returns the number of events (0:
+ * nothing to repair, and no events), or -ENOMEM. *out is malloc'ed. */
 struct pt_repair {
 	struct pt_event *ev; /* n events */
 	bool *context;	     /* n flags */
 	size_t n;
 };
+/* Whose a process the model holds is, for the repair of its end. */
+enum pt_repair_whom {
+	PT_REPAIR_OUTPUT,  /* the outputs' (what the filters follow) */
+	PT_REPAIR_CONTEXT, /* the model's only (an ancestor, for the tree) */
+	PT_REPAIR_SKIP,	   /* neither any more (it left what is followed):
+			    * its end is not the trace's to say */
+};
+/* whose NULL: every process is the outputs'. */
 int pt_model_reconcile(const struct pt_model *m, const struct pt_rescan_task *tasks, size_t ntasks,
 		       __u64 since_ns, __u64 iter_start_ns, __u64 ts_ns,
-		       bool (*is_context)(void *ctx, const struct pt_proc *p), void *ctx,
+		       enum pt_repair_whom (*whose)(void *ctx, const struct pt_proc *p), void *ctx,
 		       struct pt_repair *out);
 void pt_repair_free(struct pt_repair *r);
 

@@ -99,7 +99,7 @@ struct reconcile {
 	const struct pt_rescan_task *sorted;
 	size_t ntasks;
 	__u64 since_ns, iter_start_ns, ts_ns;
-	bool (*is_context)(void *ctx, const struct pt_proc *p);
+	enum pt_repair_whom (*whose)(void *ctx, const struct pt_proc *p);
 	void *ctx;
 	__u32 ended;
 };
@@ -108,17 +108,20 @@ struct reconcile {
  * the model says. */
 static int reconcile_proc(struct reconcile *r, const struct pt_proc *p)
 {
+	enum pt_repair_whom whom = PT_REPAIR_OUTPUT;
 	const struct pt_rescan_task *t;
 	struct pt_event *ev;
-	bool context;
 
 	if (proc_closed(p) || p->start_ns >= r->iter_start_ns || p->last_ts > r->ts_ns)
 		return 0;
 	t = task_find(r->sorted, r->ntasks, p->pid, p->start_ns);
 	if (t && (t->task.state != PT_STATE_ZOMBIE || proc_zombie(p)))
 		return 0;
-	context = r->is_context && r->is_context(r->ctx, p);
-	ev = repair_add(&r->b, context);
+	if (r->whose)
+		whom = r->whose(r->ctx, p);
+	if (whom == PT_REPAIR_SKIP)
+		return 0;
+	ev = repair_add(&r->b, whom == PT_REPAIR_CONTEXT);
 	if (!ev)
 		return -ENOMEM;
 	ev->flags = PT_F_RESCAN | PT_F_NO_ACTOR;
@@ -136,7 +139,7 @@ static int reconcile_proc(struct reconcile *r, const struct pt_proc *p)
 		ev->task.ts_ns = r->ts_ns;
 		ev->task.state = PT_STATE_REAPED;
 	}
-	r->ended++;
+	r->ended += whom == PT_REPAIR_OUTPUT;
 	return 0;
 }
 
@@ -171,14 +174,15 @@ static int reconcile_births(const struct pt_model *m, struct reconcile *r,
 		ev->kind = PT_SNAPSHOT;
 		ev->flags = PT_F_RESCAN | PT_F_NO_ACTOR;
 		ev->task = t->task;
-		(*born)++;
+		/* The outputs' births: an ancestor is only the tree's. */
+		*born += t->picked;
 	}
 	return 0;
 }
 
 int pt_model_reconcile(const struct pt_model *m, const struct pt_rescan_task *tasks, size_t ntasks,
 		       __u64 since_ns, __u64 iter_start_ns, __u64 ts_ns,
-		       bool (*is_context)(void *ctx, const struct pt_proc *p), void *ctx,
+		       enum pt_repair_whom (*whose)(void *ctx, const struct pt_proc *p), void *ctx,
 		       struct pt_repair *out)
 {
 	struct pt_rescan_task *sorted = malloc((ntasks ? ntasks : 1) * sizeof(*sorted));
@@ -189,7 +193,7 @@ int pt_model_reconcile(const struct pt_model *m, const struct pt_rescan_task *ta
 		.since_ns = since_ns,
 		.iter_start_ns = iter_start_ns,
 		.ts_ns = ts_ns,
-		.is_context = is_context,
+		.whose = whose,
 		.ctx = ctx,
 	};
 	struct pt_event *sum;
@@ -221,6 +225,10 @@ int pt_model_reconcile(const struct pt_model *m, const struct pt_rescan_task *ta
 	sum->rescan.tasks = picked;
 	sum->rescan.ended = r.ended;
 	sum->rescan.born = born;
+	/* Only the tree's repairs: the summary is the model's only too. */
+	out->context[0] = true;
+	for (i = 1; i < out->n; i++)
+		out->context[0] = out->context[0] && out->context[i];
 	return (int)out->n;
 }
 

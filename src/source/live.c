@@ -76,7 +76,7 @@ int pt_live_open(struct pt_live **out, const struct pt_config *cfg, __u32 comman
 	l->p = p;
 	/* A repair says who was born and who ended: only where the capture
 	 * records births and ends (-e). */
-	if (pt_config_repairs(cfg) && !(l->rescan = pt_rescan_new())) {
+	if (pt_config_repairs(cfg) && !(l->rescan = pt_rescan_new(&cfg->filter))) {
 		snprintf(err, errlen, "out of memory");
 		free(l);
 		return -ENOMEM;

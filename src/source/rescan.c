@@ -3,6 +3,7 @@
  * the pipeline (see rescan.h). */
 #include <errno.h>
 #include <stdlib.h>
+#include "proctrace/filter.h"
 #include "rescan.h"
 
 struct proc_id {
@@ -11,19 +12,24 @@ struct proc_id {
 };
 
 struct pt_rescan {
-	bool pending;		 /* losses since the last rescan began */
-	bool ever;		 /* a rescan has begun */
-	__u64 last_ns;		 /* when the last one began */
-	__u64 good_ns;		 /* the model was complete then: no loss before */
-	__u64 since_ns;		 /* good_ns when the current one began */
-	__u64 iter_ns;		 /* when the current one began reading */
-	struct proc_id *context; /* sorted by (pid, start_ns) */
+	const struct pt_filter *filter; /* borrowed */
+	bool pending;			/* losses since the last rescan began */
+	bool ever;			/* a rescan has begun */
+	__u64 last_ns;			/* when the last one began */
+	__u64 good_ns;			/* the model was complete then: no loss before */
+	__u64 since_ns;			/* good_ns when the current one began */
+	__u64 iter_ns;			/* when the current one began reading */
+	struct proc_id *context;	/* sorted by (pid, start_ns) */
 	size_t n_context, cap_context;
 };
 
-struct pt_rescan *pt_rescan_new(void)
+struct pt_rescan *pt_rescan_new(const struct pt_filter *filter)
 {
-	return calloc(1, sizeof(struct pt_rescan));
+	struct pt_rescan *r = calloc(1, sizeof(*r));
+
+	if (r)
+		r->filter = filter;
+	return r;
 }
 
 void pt_rescan_free(struct pt_rescan *r)
@@ -84,12 +90,19 @@ int pt_rescan_context(struct pt_rescan *r, const struct pt_task *t)
 	return 0;
 }
 
-static bool is_context(void *ctx, const struct pt_proc *p)
+/* An ancestor held for the tree is context; a process that no longer has
+ * the group, uid or name the filters want left what is followed (its end
+ * came to no output: not a loss). -p follows a process wherever it goes. */
+static enum pt_repair_whom whose(void *ctx, const struct pt_proc *p)
 {
 	const struct pt_rescan *r = ctx;
 	struct proc_id key = { p->pid, p->start_ns };
 
-	return r->n_context && bsearch(&key, r->context, r->n_context, sizeof(key), id_cmp);
+	if (r->n_context && bsearch(&key, r->context, r->n_context, sizeof(key), id_cmp))
+		return PT_REPAIR_CONTEXT;
+	if (r->filter && !pt_filter_fields(r->filter, p->pgid, p->pgid, p->uid, p->comm, p->comm))
+		return PT_REPAIR_SKIP;
+	return PT_REPAIR_OUTPUT;
 }
 
 int pt_rescan_repair(struct pt_rescan *r, struct pt_pipeline *p, const struct pt_rescan_task *tasks,
@@ -101,7 +114,7 @@ int pt_rescan_repair(struct pt_rescan *r, struct pt_pipeline *p, const struct pt
 
 	if (!p->model)
 		return 0;
-	err = pt_model_reconcile(p->model, tasks, n, r->since_ns, r->iter_ns, ts_ns, is_context, r,
+	err = pt_model_reconcile(p->model, tasks, n, r->since_ns, r->iter_ns, ts_ns, whose, r,
 				 &rep);
 	if (err <= 0)
 		return err;

@@ -22,7 +22,8 @@
 
 struct pt_rescan;
 
-struct pt_rescan *pt_rescan_new(void);
+/* filter: the run's (borrowed). */
+struct pt_rescan *pt_rescan_new(const struct pt_filter *filter);
 void pt_rescan_free(struct pt_rescan *r);
 /* After each read of the loss counters at now_ns: lost = events lost since
  * the previous read. */

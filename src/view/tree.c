@@ -370,7 +370,9 @@ static void put_origin(struct tree_ctx *c, const struct pt_walk *w)
 	const struct pt_proc *p = w->proc;
 	const char *comm = w->orig_parent ? w->orig_parent->comm : p->parent_comm;
 
-	if (p->flags & PT_PROC_INFERRED)
+	/* Found by a rescan: born unseen, or (an ancestor of a followed
+	 * process, found then) running before the trace. */
+	if ((p->flags & PT_PROC_INFERRED) && p->start_ns >= c->t0)
 		pt_buf_puts(&c->line, " [inferred]");
 	else if (p->flags & PT_PROC_SNAPSHOT ||
 		 (!(p->flags & PT_PROC_FORK_SEEN) && p->start_ns < c->t0))

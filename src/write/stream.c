@@ -281,7 +281,10 @@ static void detail_rescan(struct pt_stream *w, const struct pt_event *ev)
 			      "rescan after lost events: %u processes, %u ended unseen, %u born "
 			      "unseen since ",
 			      x->tasks, x->ended, x->born);
-		pt_format_local_ms(&w->line, &w->clock, x->since_ns);
+		if (x->since_ns)
+			pt_format_local_ms(&w->line, &w->clock, x->since_ns);
+		else
+			pt_buf_puts(&w->line, "the start");
 		return;
 	case PT_SNAPSHOT:
 		pt_buf_printf(&w->line, "born unseen (events lost), found %s by a rescan",

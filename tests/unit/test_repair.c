@@ -213,30 +213,34 @@ static void test_repair_seen_wins(void **state)
 	world_free(&w);
 }
 
-static bool all_context(void *ctx, const struct pt_proc *p)
+/* a (101) is context; gone (105) left what is followed. */
+static enum pt_repair_whom whose(void *ctx, const struct pt_proc *p)
 {
-	(void)p;
-	return *(bool *)ctx;
+	(void)ctx;
+	if (p->pid == 101)
+		return PT_REPAIR_CONTEXT;
+	return p->pid == 105 ? PT_REPAIR_SKIP : PT_REPAIR_OUTPUT;
 }
 
 /* Filters: a task neither picked nor kept only proves its holder alive; a
  * kept one (an ancestor) and the end of a context process go to the model
- * only. What started during the reading, or has an event after it, is not
+ * only; the end of one that left what is followed is not said. What started during the reading, or has an event after it, is not
  * judged; a reused pid's old holder ends before its new one is born. */
 static void test_repair_filters_and_edges(void **state)
 {
 	struct world w;
-	struct fake anc, other, late, reuse;
+	struct fake anc, other, late, reuse, left;
 	struct pt_rescan_task list[5];
 	struct pt_repair r;
 	struct sc more = { 0 };
-	bool ctx = true;
 
 	(void)state;
 	world_build(&w);
 	/* late (104) forked at 55 us, after the reading began, not listed;
 	 * b had an event at 65 us, after the reading ended, not listed. */
 	sc_fork(&more, 55, &w.bash, &late, 104);
+	/* left (105), forked at 30 us, is gone, but whose() skips it */
+	sc_fork(&more, 30, &w.bash, &left, 105);
 	sc_sig(&more, PT_SIGNAL, 65, &w.b, &w.bash, 15, PT_SIG_DELIVERED);
 	for (size_t i = 0; i < more.n; i++)
 		assert_int_equal(pt_model_feed(w.m, more.ev[i]), 0);
@@ -251,14 +255,14 @@ static void test_repair_filters_and_edges(void **state)
 	list[2].kept = true;
 	list[3] = listed(&other, 54, PT_STATE_ALIVE, false);
 	list[4] = listed(&reuse, 56, PT_STATE_ALIVE, true);
-	assert_int_equal(pt_model_reconcile(w.m, list, 5, SC_US(15), SC_US(50), SC_US(60),
-					    all_context, &ctx, &r),
-			 4);
+	assert_int_equal(
+		pt_model_reconcile(w.m, list, 5, SC_US(15), SC_US(50), SC_US(60), whose, NULL, &r),
+		4);
 	assert_int_equal(r.ev[0].rescan.tasks, 2);
-	assert_int_equal(r.ev[0].rescan.ended, 1);
-	assert_int_equal(r.ev[0].rescan.born, 2);
+	assert_int_equal(r.ev[0].rescan.ended, 0); /* a context end only */
+	assert_int_equal(r.ev[0].rescan.born, 1);  /* the ancestor is the tree's only */
 	assert_false(r.context[0]);
-	/* a's old holder, a context process by all_context */
+	/* a's old holder, a context process by whose() */
 	assert_int_equal(r.ev[1].kind, PT_REAP);
 	assert_int_equal(r.ev[1].task.pid, 101);
 	assert_int_equal(r.ev[1].task.start_ns, w.a.start);
@@ -279,6 +283,7 @@ static void test_repair_filters_and_edges(void **state)
 	assert_int_equal(pt_proc_end(pt_model_find(w.m, 104, 0)), PT_END_RUNNING);
 	assert_int_equal(pt_proc_end(pt_model_find(w.m, 102, 0)), PT_END_RUNNING);
 	assert_null(pt_model_find(w.m, 91, 0));
+	assert_int_equal(pt_proc_end(pt_model_find(w.m, 105, 0)), PT_END_RUNNING);
 	sc_free(&more);
 	world_free(&w);
 }
