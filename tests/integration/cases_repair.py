@@ -68,13 +68,14 @@ def repaired_while_keepers_lived(csv_path, keepers_ns):
             and last_rescan[1] > keepers_ns)
 
 
-def run_storm(env, n, workers, attempt):
+def run_storm(env, n, workers, name, extra):
     """One traced run; (rows, facts, tree lines, stderr)."""
-    base = os.path.join(env.tmp, "repair-%d" % attempt)
+    base = os.path.join(env.tmp, name)
     csv_path, facts_path, gate = base + ".csv", base + ".facts", base + ".gate"
     os.mkfifo(gate)
     args = [env.proctrace, "-q", "--ringbuf-kb", "4", "-o", csv_path,
-            "--tree", "--ascii", "--", env.workload("repair_storm"), str(n),
+            "--tree", "--ascii"] + extra + [
+            "--", env.workload("repair_storm"), str(n),
             str(workers), str(KEEP), str(DIE), facts_path, gate]
     with open(base + ".tree", "w") as out, open(base + ".err", "w") as err:
         proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=out,
@@ -228,10 +229,11 @@ def check_replay(ck, env, csv_path, tree, rows, storm_pid):
               sorted(STRIP.sub("T", w) for w in want))
 
 
-def test_repair_after_losses(env):
+def repair_after_losses(env, name, extra, check=None):
     tried = []
     for attempt, (n, workers) in enumerate(STORMS):
-        csv_path, rows, facts, tree = run_storm(env, n, workers, attempt)
+        csv_path, rows, facts, tree = run_storm(
+            env, n, workers, "%s-%d" % (name, attempt), extra)
         lost = sum(int(parse_detail(r["detail"])["lost"])
                    for r in rows if r["event"] == "lost")
         rescans = [parse_detail(r["detail"]) for r in rows
@@ -245,10 +247,29 @@ def test_repair_after_losses(env):
         ck = Check()
         check_run(ck, rows, facts, tree)
         check_replay(ck, env, csv_path, tree, rows, facts["storm_pid"])
+        if check:
+            check(ck, rows)
         ck.raise_if_failed()
         return
     raise Failure("no storm made the tracer lose and repair: %s"
                   % "; ".join(tried))
 
 
-TESTS = [test_repair_after_losses]
+def test_repair_after_losses(env):
+    repair_after_losses(env, "repair", [])
+
+
+def check_comm_only(ck, rows):
+    """-c: every row the repair wrote too is of the name followed."""
+    other = sorted({(r["event"], r["comm"]) for r in rows
+                    if r["event"] != "lost" and r["comm"] != "repair_storm"})
+    ck.eq("rows of another name than -c repair_storm", other, [])
+
+
+def test_repair_with_filter(env):
+    """The same under -c: the repair keeps to what the filters follow."""
+    repair_after_losses(env, "repair-c", ["-c", "repair_storm"],
+                        check_comm_only)
+
+
+TESTS = [test_repair_after_losses, test_repair_with_filter]
