@@ -208,13 +208,16 @@ static __always_inline void note_fatal_signal(int sig, int code, unsigned long i
 static __always_inline void fatal_signal_taken(struct task_struct *task, int sig,
 					       struct k_sigaction *ka)
 {
-	__u32 tgid = BPF_CORE_READ(task, tgid);
-	struct fatal_state *s = bpf_map_lookup_elem(&fatal, &tgid);
+	__u32 tgid;
+	struct fatal_state *s;
 	struct fatal_slot *slot;
 
-	if (!s || sig == SIGKILL)
+	/* The handler first: most deliveries need no lookup. */
+	if (sig == SIGKILL || (unsigned long)BPF_CORE_READ(ka, sa.sa_handler) == SIG_DFL)
 		return;
-	if ((unsigned long)BPF_CORE_READ(ka, sa.sa_handler) == SIG_DFL)
+	tgid = BPF_CORE_READ(task, tgid);
+	s = bpf_map_lookup_elem(&fatal, &tgid);
+	if (!s)
 		return;
 	slot = fatal_slot_of(s, sig);
 	if (slot)

@@ -2,9 +2,10 @@
 /*
  * Failed execs: execve/execveat whose syscall returns an error.
  *
- * At the syscall's entry the path is copied (the only thing still known if
- * the exec fails past its point of no return, when the old memory map is
- * gone) with the user pointers of the path and argv and the memory map. At
+ * At the syscall's entry the path's first EXEC_ENTRY_PATH bytes are copied
+ * (the only thing still known if the exec fails past its point of no
+ * return, when the old memory map is gone) with the user pointers of the
+ * path and argv and the memory map. At
  * its exit with an error, while the memory map is the same, path and argv
  * are read from the caller's memory as it passed them; else the exec had
  * replaced it (begin_new_exec()) and the kernel kills the process with
@@ -19,12 +20,16 @@
 /* Arguments read of a failed exec, each up to EXEC_ARG_MAX bytes. */
 #define EXEC_FAILED_ARGS 128
 #define EXEC_ARG_MAX 4096
+/* The path kept at entry, for an exec that fails past its point of no
+ * return (longer: cut, and flagged path_truncated): 1,024 entries of a
+ * whole PT_PATH_MAX would be 4 MiB of locked memory. */
+#define EXEC_ENTRY_PATH 256
 
 struct exec_entry {
 	__u64 filename; /* user pointers, as passed */
 	__u64 argv;
 	__u64 mm; /* the caller's memory map at entry */
-	char path[PT_PATH_MAX];
+	char path[EXEC_ENTRY_PATH];
 };
 /* By tid, from the entry to the exit of the syscall. LRU: bounded. */
 struct {
@@ -148,7 +153,9 @@ static __always_inline void exec_exit(long ret)
 	ev->exec._pad = 0;
 	if (ev->exec.no_return) {
 		ev->flags |= PT_F_ARGV_FAULT;
-		n = bpf_probe_read_kernel_str(ev->data, PT_PATH_MAX, x->path);
+		n = bpf_probe_read_kernel_str(ev->data, sizeof(x->path), x->path);
+		if (n == sizeof(x->path))
+			ev->flags |= PT_F_PATH_TRUNC;
 	} else {
 		argv_len = read_user_argv(ev, (const char *const *)x->argv);
 		barrier_var(argv_len);
