@@ -141,7 +141,8 @@ int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct
 
 	if (kind_on(PT_EXIT))
 		fatal_signal_taken(task, sig, ka);
-	if (!stops_on() || !is_stop_signal(sig) || (unsigned long)BPF_CORE_READ(ka, sa.sa_handler) != SIG_DFL)
+	if (!stops_on() || !is_stop_signal(sig) ||
+	    (unsigned long)BPF_CORE_READ(ka, sa.sa_handler) != SIG_DFL)
 		return 0;
 	flags = BPF_CORE_READ(task, signal, flags);
 	if ((flags & SIGNAL_STOP_STOPPED) || ((flags & SIGNAL_UNKILLABLE) && sig != SIGSTOP))
