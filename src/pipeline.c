@@ -152,6 +152,11 @@ int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev)
 		p->seen[ev->kind]++;
 	if (ev->kind == PT_LOST)
 		p->lost += ev->lost.count;
+	if (ev->kind == PT_LOST && (ev->flags & PT_F_RESCAN)) {
+		p->rescans++;
+		p->rescan_ended += ev->rescan.ended;
+		p->rescan_born += ev->rescan.born;
+	}
 	if (p->stream) {
 		err = pt_stream_write(p->stream, ev);
 		if (err)
@@ -236,4 +241,11 @@ void pt_pipeline_summary(const struct pt_pipeline *p, FILE *f)
 		if (k != PT_LOST && p->seen[k])
 			fprintf(f, ", %s %llu", pt_kind_name(k), (unsigned long long)p->seen[k]);
 	fprintf(f, "; lost %llu\n", (unsigned long long)p->lost);
+	/* A line of its own: the one above is what scripts read. */
+	if (p->rescans)
+		fprintf(f,
+			"proctrace: repaired after lost events by %llu rescans of the task list: "
+			"%llu processes ended unseen, %llu born unseen\n",
+			(unsigned long long)p->rescans, (unsigned long long)p->rescan_ended,
+			(unsigned long long)p->rescan_born);
 }

@@ -206,9 +206,10 @@ enum pt_via {
 
 struct pt_reap {
 	__u64 exit_ns; /* when it became a zombie (0: unknown) */
-	/* 0, but with PT_F_RESCAN (userspace-made): the end was not observed; the process was last known alive (a zombie,
-	 * for a reap whose exit was seen) at this time, CLOCK_BOOTTIME. Also
-	 * the payload of an exit with PT_F_RESCAN. */
+	/* 0, but with PT_F_RESCAN (userspace-made): the end was not
+	 * observed; the process was last known alive (a zombie, for a reap
+	 * whose exit was seen) at this time, CLOCK_BOOTTIME. Also the payload
+	 * of an exit with PT_F_RESCAN. */
 	__u64 unseen_from_ns;
 };
 

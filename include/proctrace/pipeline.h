@@ -32,9 +32,12 @@ struct pt_pipeline {
 	struct pt_output *json;	  /* -j */
 	__u64 seen[PT_KIND_MAX];  /* events written, by kind */
 	__u64 lost;		  /* events lost, from the PT_LOST events */
-	int out_err;		  /* first output error, -errno */
-	const char *out_what;	  /* which output failed */
-	char out_msg[600];	  /* what failed, one line, for the caller to print */
+	/* The rescans after lost events (PT_LOST with PT_F_RESCAN): how many,
+	 * and the processes they found ended and born unseen. */
+	__u64 rescans, rescan_ended, rescan_born;
+	int out_err;	      /* first output error, -errno */
+	const char *out_what; /* which output failed */
+	char out_msg[600];    /* what failed, one line, for the caller to print */
 	/* --perfetto: written from the model at the end (f NULL: none) */
 	struct pt_whole_file perfetto;
 };

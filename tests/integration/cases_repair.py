@@ -108,7 +108,7 @@ def run_storm(env, n, workers, name, extra):
                       % (rc, tail(stderr)))
     with open(base + ".tree") as f:
         tree = f.read().splitlines()
-    return csv_path, read_csv(csv_path), read_facts(facts_path), tree
+    return csv_path, read_csv(csv_path), read_facts(facts_path), tree, stderr
 
 
 def tree_lines(lines, pids):
@@ -232,7 +232,7 @@ def check_replay(ck, env, csv_path, tree, rows, storm_pid):
 def repair_after_losses(env, name, extra, check=None):
     tried = []
     for attempt, (n, workers) in enumerate(STORMS):
-        csv_path, rows, facts, tree = run_storm(
+        csv_path, rows, facts, tree, stderr = run_storm(
             env, n, workers, "%s-%d" % (name, attempt), extra)
         lost = sum(int(parse_detail(r["detail"])["lost"])
                    for r in rows if r["event"] == "lost")
@@ -245,6 +245,12 @@ def repair_after_losses(env, name, extra, check=None):
         if not lost or not repaired:
             continue
         ck = Check()
+        ended = sum(int(d["ended_unseen"]) for d in rescans)
+        ck.eq("stderr: the rescans' line",
+              [l for l in stderr.splitlines() if "rescans of the task list" in l],
+              ["proctrace: repaired after lost events by %d rescans of the task list: "
+               "%d processes ended unseen, %d born unseen"
+               % (len(rescans), ended, repaired - ended)])
         check_run(ck, rows, facts, tree)
         check_replay(ck, env, csv_path, tree, rows, facts["storm_pid"])
         if check:
