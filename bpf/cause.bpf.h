@@ -260,10 +260,12 @@ int handle_oom_victim(struct trace_event_raw_mark_victim *ctx)
 
 #define GROUP_EXIT_MAX_THREADS 64
 
-/* The thread of sig's process, other than self, that exit_group() did not
- * kill: its caller, still on its way out. */
-static __always_inline struct task_struct *group_exit_caller(struct signal_struct *sig,
-							     struct task_struct *self)
+/* A thread of sig's process other than self: with killed, one that
+ * exit_group() killed (PF_SIGNALED) and that is not released yet; else its
+ * caller, on its way out (not killed, not yet a zombie: a thread that
+ * ended before, like a leader after pthread_exit(), is one). */
+static __always_inline struct task_struct *group_exit_thread(struct signal_struct *sig,
+							     struct task_struct *self, bool killed)
 {
 	unsigned long node_off = bpf_core_field_offset(struct task_struct, thread_node);
 	unsigned long head = (unsigned long)&sig->thread_head;
@@ -271,8 +273,9 @@ static __always_inline struct task_struct *group_exit_caller(struct signal_struc
 
 	for (int i = 0; i < GROUP_EXIT_MAX_THREADS && pos && pos != head; i++) {
 		struct task_struct *t = (struct task_struct *)(pos - node_off);
+		bool signaled = BPF_CORE_READ(t, flags) & PF_SIGNALED_;
 
-		if (t != self && !(BPF_CORE_READ(t, flags) & PF_SIGNALED_))
+		if (t != self && (killed ? signaled : !signaled && !BPF_CORE_READ(t, exit_state)))
 			return t;
 		pos = (unsigned long)BPF_CORE_READ(t, thread_node.next);
 	}
@@ -297,14 +300,18 @@ static __always_inline void note_group_exit(struct task_struct *task, struct sig
 		return;
 	g = bpf_map_lookup_elem(&group_exits, &tgid);
 	if (!g || g->start_ns != start) {
-		/* Alone, it ends only itself: cause exit. */
-		if (caller && group_dead && sig->nr_threads <= 1)
+		/* The caller last, none killed by it: it ended only itself
+		 * (cause exit). */
+		if (caller && group_dead && !group_exit_thread(sig, task, true))
 			return;
 		fresh.start_ns = start;
 		fresh.code = sig->group_exit_code;
-		bpf_map_update_elem(&group_exits, &tgid, &fresh, BPF_ANY);
+		/* Two threads of the process may get here at once: the first
+		 * entry made is the one both write into. An old process's
+		 * entry (a reused pid) is replaced. */
+		bpf_map_update_elem(&group_exits, &tgid, &fresh, g ? BPF_ANY : BPF_NOEXIST);
 		g = bpf_map_lookup_elem(&group_exits, &tgid);
-		if (!g)
+		if (!g || g->start_ns != start)
 			return;
 	}
 	if (!caller) {
@@ -312,7 +319,7 @@ static __always_inline void note_group_exit(struct task_struct *task, struct sig
 		/* The last one out before the caller's own tracepoint: the
 		 * caller is still on the list. */
 		if (group_dead && !g->caller_seen) {
-			struct task_struct *t = group_exit_caller(sig, task);
+			struct task_struct *t = group_exit_thread(sig, task, false);
 
 			if (t) {
 				g->caller_seen = 1;
@@ -321,7 +328,7 @@ static __always_inline void note_group_exit(struct task_struct *task, struct sig
 		}
 	} else if (!g->caller_seen) {
 		g->caller_seen = 1;
-		if (group_dead && sig->nr_threads > 1)
+		if (group_dead && group_exit_thread(sig, task, true))
 			g->others_ended = 1;
 		fill_actor_any(&g->by, task);
 	}

@@ -81,6 +81,17 @@ def test_cause_exit_group_leader(env):
     check_exit_group(env, *EXIT_GROUP_MODES[1])
 
 
+def test_cause_exit_after_leader(env):
+    """The main thread ends with pthread_exit(), then the thread left
+    calls exit(6): nobody else was ended by it, cause exit."""
+    cap, f = traced(env, "exit_after_leader")
+    ck = Check()
+    ex = process_exit(ck, cap, f["child_pid"], "the child")
+    ck.fields(ex, "child", exit_code="6", by_pid="")
+    ck.details(ex, "child", cause="exit", sender_tid=None)
+    ck.raise_if_failed()
+
+
 def test_cause_exit_group_without_syscalls(env):
     """-e fork,exec,exit attaches no syscall tracepoint, and still tells
     an exit_group() of another thread from an exit."""
@@ -256,7 +267,8 @@ def test_cause_words(env):
 
 
 TESTS = [test_cause_kill_term, test_cause_segfault, test_cause_exit_group,
-         test_cause_exit_group_leader, test_cause_exit_group_without_syscalls,
+         test_cause_exit_group_leader, test_cause_exit_after_leader,
+         test_cause_exit_group_without_syscalls,
          test_cause_seccomp, test_cause_pdeathsig, test_cause_pidns_teardown,
          test_reparent_subreaper, test_reparent_init, test_cause_oom_kill,
          test_exec_failed, test_cause_words]

@@ -6,6 +6,8 @@
  *   exit_group  a child whose second thread calls exit_group(4)
  *   exit_group_leader  a child whose main thread calls exit_group(5) while
  *               its second thread waits
+ *   exit_after_leader  a child whose main thread calls pthread_exit(); its
+ *               second thread, then alone, calls exit(6)
  *   seccomp     a child killed by its seccomp filter (getppid -> KILL_PROCESS)
  *   pdeathsig   mid -> child with PR_SET_PDEATHSIG(SIGUSR1); mid exits
  *   oom CGDIR   a child that joins memory cgroup CGDIR (limited by the
@@ -119,6 +121,35 @@ static int mode_exit_group_leader(void)
 			wl_die("pthread_create");
 		wl_gate_wait(&hold);
 		syscall(SYS_exit_group, 5);
+	}
+	wl_fact("child_pid=%d", (int)c);
+	wl_fact_status("child", wl_wait(c, 0));
+	return 0;
+}
+
+static void *last_one(void *arg)
+{
+	/* The main thread is joinable after its pthread_exit(): its end is
+	 * the gate. */
+	if (pthread_join(*(pthread_t *)arg, NULL))
+		wl_die("pthread_join");
+	wl_fact("thread_tid=%d", (int)gettid());
+	exit(6);
+	return NULL;
+}
+
+static int mode_exit_after_leader(void)
+{
+	pid_t c = wl_fork();
+
+	if (c == 0) {
+		static pthread_t leader;
+		pthread_t t;
+
+		leader = pthread_self();
+		if (pthread_create(&t, NULL, last_one, &leader))
+			wl_die("pthread_create");
+		pthread_exit(NULL);
 	}
 	wl_fact("child_pid=%d", (int)c);
 	wl_fact_status("child", wl_wait(c, 0));
@@ -348,6 +379,8 @@ int main(int argc, char **argv)
 		return mode_exit_group();
 	if (!strcmp(mode, "exit_group_leader"))
 		return mode_exit_group_leader();
+	if (!strcmp(mode, "exit_after_leader"))
+		return mode_exit_after_leader();
 	if (!strcmp(mode, "seccomp"))
 		return mode_seccomp();
 	if (!strcmp(mode, "pdeathsig"))
