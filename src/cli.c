@@ -367,24 +367,39 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 	case OPT_THREADS:
 		cfg->threads = true;
 		break;
-	case 'e':
-		if (pt_parse_kinds(arg, &cfg->kinds)) {
-			char kinds[256];
+	case 'e': {
+		__u32 kinds;
 
-			pt_kinds_list(kinds, sizeof(kinds));
+		if (pt_parse_kinds(arg, &kinds)) {
+			char names[256];
+
+			pt_kinds_list(names, sizeof(names));
 			return usage_error(err, "invalid --events '%s': expected some of %s", arg,
-					   kinds);
+					   names);
 		}
+		/* Repeated, like the filters: the kinds of every list. */
+		cfg->kinds = cfg->kinds_given ? cfg->kinds | kinds : kinds;
+		cfg->kinds_given = true;
 		cfg->threads = cfg->threads || (cfg->kinds & (1u << PT_THREAD));
 		break;
-	case OPT_SIGNALS:
-		if (pt_parse_signals(arg, &cfg->signals))
+	}
+	case OPT_SIGNALS: {
+		__u64 sigs;
+
+		if (pt_parse_signals(arg, &sigs))
 			return usage_error(
 				err,
 				"invalid --signals '%s': expected signal names or "
 				"numbers (1 to 64), comma-separated, after an optional '!'",
 				arg);
+		if (cfg->signals_given && (cfg->signals_given == '!' || *arg == '!'))
+			return usage_error(err,
+					   "--signals: an '!' list cannot be combined with "
+					   "another list");
+		cfg->signals = cfg->signals_given ? cfg->signals | sigs : sigs;
+		cfg->signals_given = *arg == '!' ? '!' : '+';
 		break;
+	}
 	case 'v':
 		cfg->verbose++;
 		break;

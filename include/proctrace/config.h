@@ -35,19 +35,23 @@ struct pt_config {
 	char **command;	       /* after "--": command to run and follow; NULL: none */
 	int command_argc;
 	struct pt_filter filter;
-	__u32 kinds;		   /* -e: bit 1 << kind of each kind recorded (pt_kind_recordable);
+	__u32 kinds;   /* -e: bit 1 << kind of each kind recorded (pt_kind_recordable);
 			* PT_THREAD exactly when threads is set */
-	__u64 signals;		   /* --signals: bit sig - 1 of each signal that makes a
+	__u64 signals; /* --signals: bit sig - 1 of each signal that makes a
 			* signal event (stops and continues are kinds of their own) */
-	double linger_s;	   /* --linger: after COMMAND exits, wait at most this
+	/* -e and --signals given before: a repeated -e adds its kinds, a
+	 * repeated --signals its signals ('!' lists cannot be combined). */
+	bool kinds_given;
+	char signals_given;	     /* 0: not yet; '+': a list; '!': an '!' list */
+	double linger_s;	     /* --linger: after COMMAND exits, wait at most this
 				* long for its descendants; < 0: until all reaped */
-	const char *run_as;	   /* -u USER: run COMMAND as this user */
-	bool as_root;		   /* --as-root: keep root for COMMAND under sudo */
-	bool tree;		   /* -t: print the process tree at the end */
-	bool timeline;		   /* -T: print the state timeline at the end */
-	bool ascii;		   /* --ascii: tree drawn with ASCII only */
-	const char *svg_path;	   /* --svg FILE: timeline as SVG */
-	const char *perfetto_path; /* --perfetto FILE: Trace Event Format JSON, "-"
+	const char *run_as;	     /* -u USER: run COMMAND as this user */
+	bool as_root;		     /* --as-root: keep root for COMMAND under sudo */
+	bool tree;		     /* -t: print the process tree at the end */
+	bool timeline;		     /* -T: print the state timeline at the end */
+	bool ascii;		     /* --ascii: tree drawn with ASCII only */
+	const char *svg_path;	     /* --svg FILE: timeline as SVG */
+	const char *perfetto_path;   /* --perfetto FILE: Trace Event Format JSON, "-"
 				      * for stdout; NULL: none */
 	struct pt_when since, until; /* --since, --until: replay's time window */
 	bool lenient;		     /* --lenient: replay skips malformed rows */

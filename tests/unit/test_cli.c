@@ -825,6 +825,13 @@ static void test_cli_events(void **state)
 		assert_non_null(strstr(r->err, "fork,thread,exec,exit,reap,signal"));
 		run_free(r);
 	}
+	r = parse("-e", "fork", "-e", "exec", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_int_equal(r->cfg.kinds, K(PT_FORK) | K(PT_EXEC));
+	run_free(r);
+	r = parse("--threads", "-e", "fork", NULL);
+	assert_int_equal(r->cfg.kinds, K(PT_FORK) | K(PT_THREAD));
+	run_free(r);
 	r = parse("--replay", "x.csv", "-e", "exec", NULL);
 	assert_usage_error(r, "not with --replay");
 	run_free(r);
@@ -854,6 +861,16 @@ static void test_cli_signals(void **state)
 	}
 	r = parse("--replay", "x.csv", "--signals", "!CHLD", NULL);
 	assert_usage_error(r, "not with --replay");
+	run_free(r);
+	r = parse("--signals", "TERM", "--signals", "HUP,9", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(r->cfg.signals == ((1ull << 14) | (1ull << 0) | (1ull << 8)));
+	run_free(r);
+	r = parse("--signals", "TERM", "--signals", "!HUP", NULL);
+	assert_usage_error(r, "cannot be combined");
+	run_free(r);
+	r = parse("--signals", "!TERM", "--signals", "HUP", NULL);
+	assert_usage_error(r, "cannot be combined");
 	run_free(r);
 	r = parse("-e", "fork,exit", "--signals", "CHLD", NULL);
 	assert_usage_error(r, "-e leaves signal out");
