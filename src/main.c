@@ -210,6 +210,7 @@ static int run_replay(struct app *a)
 	const struct pt_event *ev;
 	unsigned long skipped = 0;
 	char err[512] = "";
+	__u32 kinds;
 	int n, ret;
 
 	ret = pt_file_open(&src, a->cfg.replay_path, err, sizeof(err));
@@ -219,6 +220,14 @@ static int run_replay(struct app *a)
 	}
 	/* Wall-clock times are written as the file had them. */
 	pt_file_clock(src, &a->clock);
+	/* A capture made without reaps (-e) says so by having none while it
+	 * has exits: its processes end at their exit, as live. */
+	kinds = pt_file_kinds(src);
+	if ((kinds & (1u << PT_EXIT)) && !(kinds & (1u << PT_REAP))) {
+		a->cfg.kinds &= ~(1u << PT_REAP);
+		if (a->pipe.model)
+			pt_model_set_exit_ends(a->pipe.model, true);
+	}
 	if (pt_filter_active(&a->cfg.filter, 0) || a->cfg.since.kind || a->cfg.until.kind)
 		ret = pt_file_select(src, &a->cfg.filter, &a->cfg.since, &a->cfg.until);
 	if (!ret)

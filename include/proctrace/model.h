@@ -167,6 +167,9 @@ int pt_model_feed(struct pt_model *m, const struct pt_event *ev);
 /* When tracing stopped (CLOCK_BOOTTIME): "still running" and zombie times
  * are measured to it. Without it, the last event's time is used. */
 void pt_model_set_end(struct pt_model *m, __u64 end_ns);
+/* Before the first event: whether a process ends at its exit (reaps not
+ * recorded), as pt_model_opts.exit_ends. */
+void pt_model_set_exit_ends(struct pt_model *m, bool exit_ends);
 
 struct pt_model_stats {
 	__u64 events; /* fed, PT_LOST included */

@@ -67,8 +67,9 @@ bool pt_replay_clock(const struct pt_replay *r, struct pt_clock *clock);
 
 /* Reads the rest of the file for its clock alone (ts_ns and time): what
  * pt_replay_next would give, for every file whose rows are all proctrace's,
- * at a fraction of the cost. False when no row gave one. */
-bool pt_replay_scan_clock(struct pt_replay *r, struct pt_clock *clock);
+ * at a fraction of the cost, and the kinds of event it holds (bit
+ * 1 << kind in *kinds). False when no row gave one. */
+bool pt_replay_scan_clock(struct pt_replay *r, struct pt_clock *clock, __u32 *kinds);
 
 void pt_replay_close(struct pt_replay *r);
 

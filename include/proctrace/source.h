@@ -52,6 +52,9 @@ int pt_file_select(struct pt_file_source *s, const struct pt_filter *f, const st
 		   const struct pt_when *until);
 /* The file's clock; false when it has no event (keep the current one). */
 bool pt_file_clock(const struct pt_file_source *s, struct pt_clock *clock);
+/* The kinds of event the file holds, bit 1 << kind; 0 when unknown (a pipe,
+ * read once). */
+__u32 pt_file_kinds(const struct pt_file_source *s);
 /* The next event kept: 1 (valid until the next call), 0 at the end, < 0
  * with err = "FILE: line N: what is wrong"; -EINVAL (a malformed row) can
  * be skipped: the next call goes on after it. */

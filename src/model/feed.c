@@ -519,6 +519,11 @@ void pt_model_set_end(struct pt_model *m, __u64 end_ns)
 	m->set_end = end_ns;
 }
 
+void pt_model_set_exit_ends(struct pt_model *m, bool exit_ends)
+{
+	m->opts.exit_ends = exit_ends;
+}
+
 void pt_model_stats(const struct pt_model *m, struct pt_model_stats *out)
 {
 	*out = m->stats;

@@ -17,6 +17,7 @@ struct pt_file_source {
 	struct pt_replay *r;
 	bool have_clock;
 	struct pt_clock clock;
+	__u32 kinds; /* of the rows, found with the clock (0: not read twice) */
 	/* The first event, read at open for the clock of a pipe. */
 	bool pending;
 	int first;
@@ -28,10 +29,10 @@ struct pt_file_source {
  * reproduces each time column; from the first row alone, to the µs. A file
  * (not a pipe) is read twice to get the exact one, so a re-export is
  * byte-identical. */
-static bool recover_clock(FILE *f, struct pt_clock *clock)
+static bool recover_clock(FILE *f, struct pt_clock *clock, __u32 *kinds)
 {
 	struct pt_replay *r = pt_replay_open(f, NULL, 0);
-	bool ok = r && pt_replay_scan_clock(r, clock);
+	bool ok = r && pt_replay_scan_clock(r, clock, kinds);
 
 	pt_replay_close(r);
 	return fseek(f, 0, SEEK_SET) == 0 && ok;
@@ -61,7 +62,7 @@ int pt_file_open(struct pt_file_source **out, const char *path, char *err, size_
 		free(s);
 		return -e;
 	}
-	s->have_clock = !from_stdin && recover_clock(s->f, &s->clock);
+	s->have_clock = !from_stdin && recover_clock(s->f, &s->clock, &s->kinds);
 	s->r = pt_replay_open(s->f, msg, sizeof(msg));
 	if (!s->r) {
 		say(err, errlen, path, msg);
@@ -81,6 +82,11 @@ bool pt_file_clock(const struct pt_file_source *s, struct pt_clock *clock)
 	if (s->have_clock)
 		*clock = s->clock;
 	return s->have_clock;
+}
+
+__u32 pt_file_kinds(const struct pt_file_source *s)
+{
+	return s->kinds;
 }
 
 int pt_file_select(struct pt_file_source *s, const struct pt_filter *f, const struct pt_when *since,

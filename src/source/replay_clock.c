@@ -123,18 +123,22 @@ bool pt_replay_clock(const struct pt_replay *r, struct pt_clock *clock)
  * are taken as pt_replay_next takes them, up to the first one these
  * columns (or the record itself) show malformed; a row malformed only in
  * its other columns still counts here. */
-bool pt_replay_scan_clock(struct pt_replay *r, struct pt_clock *clock)
+bool pt_replay_scan_clock(struct pt_replay *r, struct pt_clock *clock, __u32 *kinds)
 {
 	int64_t lo = 0, hi = 0;
+	unsigned kind;
 	int ret;
 
+	*kinds = 0;
 	for (;;) {
 		ret = r->json ? replay_read_json_head(r) : replay_read_row(r);
 		if (ret <= 0 || r->nfields != PT_NCOLS ||
-		    !replay_kind_from_name(replay_field(r, PT_COL_EVENT)) ||
+		    !(kind = replay_kind_from_name(replay_field(r, PT_COL_EVENT))) ||
 		    replay_col_u64(r, PT_COL_TS_NS, UINT64_MAX, &r->ev->task.ts_ns) ||
 		    replay_time_parse(r, &lo, &hi))
 			break;
+		if (kind < 32)
+			*kinds |= 1u << kind;
 		replay_clock_narrow(r, lo, hi);
 	}
 	return pt_replay_clock(r, clock);

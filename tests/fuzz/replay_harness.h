@@ -47,6 +47,7 @@ static void fuzz_replay(const char *text, size_t len)
 	struct pt_model_opts mo = { .threads = true };
 	struct pt_stream_opts so = { .snapshots = true };
 	struct pt_clock clock = { 0 };
+	__u32 kinds;
 	const struct pt_event *ev;
 	struct pt_replay *r;
 	struct pt_model *m;
@@ -65,7 +66,7 @@ static void fuzz_replay(const char *text, size_t len)
 		abort();
 	r = pt_replay_open(f, err, sizeof(err));
 	if (r)
-		pt_replay_scan_clock(r, &clock);
+		pt_replay_scan_clock(r, &clock, &kinds);
 	pt_replay_close(r);
 	fclose(f);
 

@@ -9,7 +9,7 @@ import os
 import subprocess
 
 from harness import Check, run_workload
-from cases import check_normal_exit, signal_rows
+from cases import check_normal_exit, run_tracer, signal_rows
 from cases_follow import Cleanup, Command
 
 # Programs of the reap, signal and group kinds: syscall tracepoints among them.
@@ -130,6 +130,17 @@ def test_events_tree_says_unrecorded(env):
           ["note: not recorded (-e): reap, signal, stop, continue, setpgid, setsid, rename, "
            "unshare, setns, reparent, exec_failed; a process ends at its exit"])
     ck.eq("tree run: reap rows", [r for r in cap.rows if r["event"] == "reap"], [])
+    # The capture replayed: no reaps in it, so its processes end at their
+    # exits there too (no zombie times made up to the end of the file).
+    rep = run_tracer(env, ["--replay", cmd.tracer.csv_path, "-q", "-t"])
+    ck.eq("replay: exit status", rep.returncode, 0)
+    ck.eq("replay tree: stop_cont lines ending 'exit 0'",
+          len([l for l in rep.stdout.splitlines() if " stop_cont " in l and "exit 0" in l]), 2)
+    ck.eq("replay tree: zombie wording",
+          [l for l in rep.stdout.splitlines() if "zombie" in l], [])
+    ck.eq("replay tree: note",
+          [l for l in rep.stdout.splitlines() if l.startswith("note: not recorded")],
+          ["note: not recorded (-e): reap; a process ends at its exit"])
     ck.raise_if_failed()
 
 

@@ -150,10 +150,11 @@ static struct pt_replay *scan_then_reopen(FILE *f, struct pt_clock *clock)
 {
 	struct pt_replay *r;
 	char err[256];
+	__u32 kinds;
 
 	r = pt_replay_open(f, err, sizeof(err));
 	assert_non_null(r);
-	assert_true(pt_replay_scan_clock(r, clock));
+	assert_true(pt_replay_scan_clock(r, clock, &kinds));
 	pt_replay_close(r);
 	rewind(f);
 	r = pt_replay_open(f, err, sizeof(err));
