@@ -105,15 +105,20 @@ static const char *base_name(const char *s, size_t n, size_t *len)
 }
 
 /* The path matters only when argv[0] does not already say which program. */
+/* whole: the whole path against argv[0] (a failed exec: which file was
+ * tried is the point, a PATH search tries several), else the base names. */
 static bool path_differs_from_argv0(const __u8 *argv, size_t argv_len, const char *path,
-				    size_t path_len)
+				    size_t path_len, bool whole)
 {
 	const __u8 *nul = memchr(argv, '\0', argv_len);
 	size_t arg0_len = nul ? (size_t)(nul - argv) : argv_len;
-	size_t a_len, p_len;
-	const char *a = base_name((const char *)argv, arg0_len, &a_len);
-	const char *p = base_name(path, path_len, &p_len);
+	size_t a_len = arg0_len, p_len = path_len;
+	const char *a = (const char *)argv, *p = path;
 
+	if (!whole) {
+		a = base_name((const char *)argv, arg0_len, &a_len);
+		p = base_name(path, path_len, &p_len);
+	}
 	return path_len && (a_len != p_len || memcmp(a, p, a_len) != 0);
 }
 
@@ -133,7 +138,7 @@ static void detail_exec(struct pt_stream *w, const struct pt_event *ev)
 		detail_space(w);
 		pt_buf_puts(&w->line, "[argv unreadable]");
 	}
-	if (path_differs_from_argv0(argv, argv_len, path, path_len)) {
+	if (path_differs_from_argv0(argv, argv_len, path, path_len, ev->kind == PT_EXEC_FAILED)) {
 		detail_space(w);
 		pt_buf_puts(&w->line, "(path ");
 		put_text(w, path, path_len);

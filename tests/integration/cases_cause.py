@@ -246,6 +246,14 @@ def test_exec_failed(env):
     ck.details(ex, "no-return child", cause="kernel", code_name="SI_KERNEL")
     if row and ex:
         ck.true(row["_n"] < ex["_n"], "exec_failed row after the exit")
+    # The stream names the file tried when it is not argv[0] itself.
+    csv_path = os.path.join(env.tmp, "%02d-causes-exec.csv" % env.sessions)
+    out = subprocess.run([env.proctrace, "--replay", csv_path, "--color", "never"],
+                         capture_output=True, text=True)
+    ck.eq("stream: the missing file's line",
+          [l[l.index("ENOENT"):] for l in out.stdout.splitlines()
+           if "ENOENT: missing" in l],
+          ["ENOENT: missing 'one arg' two (path /nonexistent-proctrace/missing)"])
     ck.raise_if_failed()
 
 
