@@ -61,9 +61,19 @@ int pt_parse_kinds(const char *s, __u32 *out)
 
 /* One signal: its name ("SIGCHLD", "SIGRTMIN+3"), the name without "SIG",
  * or its number (1 to 64). */
+/* Other names of signals (signal(7)); the writers use the first ones. */
+static const struct {
+	const char *alias, *name;
+} signal_aliases[] = {
+	{ "CLD", "SIGCHLD" },
+	{ "IOT", "SIGABRT" },
+	{ "POLL", "SIGIO" },
+};
+
 static int parse_signal(const char *s, int *sig)
 {
 	char name[WORD_MAX + 4], *end;
+	const char *bare = strncmp(s, "SIG", 3) ? s : s + 3;
 	unsigned long v;
 
 	if (*s >= '0' && *s <= '9') {
@@ -75,6 +85,9 @@ static int parse_signal(const char *s, int *sig)
 	}
 	if (pt_signal_from_name(s, sig) && *sig >= 1 && *sig <= 64)
 		return 0;
+	for (size_t i = 0; i < sizeof(signal_aliases) / sizeof(signal_aliases[0]); i++)
+		if (!strcmp(bare, signal_aliases[i].alias))
+			return pt_signal_from_name(signal_aliases[i].name, sig) ? 0 : -EINVAL;
 	if (strlen(s) + 4 > sizeof(name))
 		return -EINVAL;
 	snprintf(name, sizeof(name), "SIG%s", s);

@@ -866,6 +866,13 @@ static void test_cli_signals(void **state)
 	assert_int_equal(r->res, PT_CLI_RUN);
 	assert_true(r->cfg.signals == ((1ull << 14) | (1ull << 0) | (1ull << 8)));
 	run_free(r);
+	r = parse("--signals", "SIGCLD,IOT,SIGPOLL", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(r->cfg.signals == ((1ull << 16) | (1ull << 5) | (1ull << 28)));
+	run_free(r);
+	r = parse("--signals", "SIGCLDX", NULL);
+	assert_usage_error(r, "invalid --signals");
+	run_free(r);
 	r = parse("--signals", "TERM", "--signals", "!HUP", NULL);
 	assert_usage_error(r, "cannot be combined");
 	run_free(r);
