@@ -253,7 +253,9 @@ void pt_view_put_unrecorded(struct pt_buf *b, __u32 kinds)
 	}
 	if (first)
 		return;
-	if (!(kinds & (1u << PT_REAP)))
+	if (!(kinds & (1u << PT_EXIT)))
+		pt_buf_puts(b, "; without exits, 'still running' means no end was recorded");
+	else if (!(kinds & (1u << PT_REAP)))
 		pt_buf_puts(b, "; a process ends at its exit");
 	pt_buf_putc(b, '\n');
 }

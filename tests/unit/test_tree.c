@@ -290,6 +290,11 @@ static void test_tree_unrecorded_note(void **state)
 		"note: not recorded (-e): reap, signal, stop, continue, "
 		"setpgid, setsid, rename, unshare, setns, reparent, exec_failed; a process ends "
 		"at its exit\n");
+	pt_buf_reset(&b);
+	pt_view_put_unrecorded(&b, all & ~(1u << PT_EXIT));
+	assert_string_equal(b.data,
+			    "note: not recorded (-e): exit; without exits, "
+			    "'still running' means no end was recorded\n");
 	pt_buf_free(&b);
 }
 
