@@ -267,17 +267,14 @@ int handle_oom_victim(struct trace_event_raw_mark_victim *ctx)
 static __always_inline struct task_struct *group_exit_thread(struct signal_struct *sig,
 							     struct task_struct *self, bool killed)
 {
-	unsigned long node_off = bpf_core_field_offset(struct task_struct, thread_node);
-	unsigned long head = (unsigned long)&sig->thread_head;
-	unsigned long pos = (unsigned long)BPF_CORE_READ(sig, thread_head.next);
+	struct task_struct *t;
 
-	for (int i = 0; i < GROUP_EXIT_MAX_THREADS && pos && pos != head; i++) {
-		struct task_struct *t = (struct task_struct *)(pos - node_off);
+	for_each_thread_bounded(sig, t, GROUP_EXIT_MAX_THREADS)
+	{
 		bool signaled = BPF_CORE_READ(t, flags) & PF_SIGNALED_;
 
 		if (t != self && (killed ? signaled : !signaled && !BPF_CORE_READ(t, exit_state)))
 			return t;
-		pos = (unsigned long)BPF_CORE_READ(t, thread_node.next);
 	}
 	return NULL;
 }
@@ -285,8 +282,7 @@ static __always_inline struct task_struct *group_exit_thread(struct signal_struc
 /* At the exit of every thread of a process that exit_group() ends: the
  * caller is remembered, and that it ended others. The caller may well be
  * the last to die; the others it ended are then either seen before it or
- * still on the thread list (nr_threads counts them until their release,
- * after this tracepoint). */
+ * still on the thread list (until their release, after this tracepoint). */
 static __always_inline void note_group_exit(struct task_struct *task, struct signal_struct *sig,
 					    bool group_dead)
 {

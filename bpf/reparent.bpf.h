@@ -28,18 +28,11 @@
 /* find_alive_thread(): the first thread of p's process not in do_exit(). */
 static __always_inline struct task_struct *alive_thread(struct task_struct *p)
 {
-	unsigned long node_off = bpf_core_field_offset(struct task_struct, thread_node);
 	struct signal_struct *sig = BPF_CORE_READ(p, signal);
-	unsigned long head = (unsigned long)&sig->thread_head;
-	unsigned long pos = (unsigned long)BPF_CORE_READ(sig, thread_head.next);
+	struct task_struct *t;
 
-	for (int i = 0; i < REPARENT_MAX_THREADS && pos && pos != head; i++) {
-		struct task_struct *t = (struct task_struct *)(pos - node_off);
-
-		if (!(BPF_CORE_READ(t, flags) & PF_EXITING_))
-			return t;
-		pos = (unsigned long)BPF_CORE_READ(t, thread_node.next);
-	}
+	for_each_thread_bounded(sig, t, REPARENT_MAX_THREADS) if (!(BPF_CORE_READ(t, flags) &
+								    PF_EXITING_)) return t;
 	return NULL;
 }
 

@@ -202,4 +202,18 @@ static __always_inline void fill_task_current(struct pt_task *t)
 		fill_task_any(t, current_task());
 }
 
+/* for_each_thread() over sig's thread list, at most max threads (a bound
+ * the verifier needs): t is each thread in turn. Every walk of a thread
+ * list goes through it. */
+#define for_each_thread_bounded(sig, t, max)                                                       \
+	for (unsigned long pt_head_ = (unsigned long)&(sig)->thread_head,                          \
+			   pt_pos_ = (unsigned long)BPF_CORE_READ(sig, thread_head.next),          \
+			   pt_i_ = 0;                                                              \
+	     pt_i_ < (max) && pt_pos_ && pt_pos_ != pt_head_ &&                                    \
+	     ((t) = (struct task_struct *)(pt_pos_ -                                               \
+					   bpf_core_field_offset(struct task_struct,               \
+								 thread_node)),                    \
+	     1);                                                                                   \
+	     pt_i_++, pt_pos_ = (unsigned long)BPF_CORE_READ(t, thread_node.next))
+
 #endif

@@ -72,9 +72,7 @@ static __always_inline __u32 stats_seq(struct signal_struct *sig)
  * ends) or when other threads are exiting at the same time. */
 static __always_inline void group_usage_walk(struct pt_exit *x, struct signal_struct *sig)
 {
-	unsigned long node_off = bpf_core_field_offset(struct task_struct, thread_node);
-	unsigned long head = (unsigned long)&sig->thread_head;
-	unsigned long pos;
+	struct task_struct *t;
 	__u32 seq;
 
 	for (int attempt = 0; attempt < STATS_READS; attempt++) {
@@ -83,13 +81,7 @@ static __always_inline void group_usage_walk(struct pt_exit *x, struct signal_st
 		x->minflt = x->majflt = x->nvcsw = x->nivcsw = 0;
 		x->inblock = x->oublock = 0;
 		add_released(x, sig);
-		pos = (unsigned long)BPF_CORE_READ(sig, thread_head.next);
-		for (int i = 0; i < MAX_THREADS_WALK && pos && pos != head; i++) {
-			struct task_struct *t = (struct task_struct *)(pos - node_off);
-
-			add_thread_any(x, t);
-			pos = (unsigned long)BPF_CORE_READ(t, thread_node.next);
-		}
+		for_each_thread_bounded(sig, t, MAX_THREADS_WALK) add_thread_any(x, t);
 		if (!(seq & 1) && seq == stats_seq(sig))
 			break;
 	}
