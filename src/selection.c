@@ -59,8 +59,6 @@ int pt_parse_kinds(const char *s, __u32 *out)
 	return each_item(s, add_kind, out);
 }
 
-/* One signal: its name ("SIGCHLD", "SIGRTMIN+3"), the name without "SIG",
- * or its number (1 to 64). */
 /* Other names of signals (signal(7)); the writers use the first ones. */
 static const struct {
 	const char *alias, *name;
@@ -70,6 +68,8 @@ static const struct {
 	{ "POLL", "SIGIO" },
 };
 
+/* One signal: its name ("SIGCHLD", "SIGRTMIN+3"), the name without "SIG",
+ * one of the other names, or its number (1 to 64). */
 static int parse_signal(const char *s, int *sig)
 {
 	char name[WORD_MAX + 4], *end;
