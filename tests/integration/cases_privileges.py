@@ -9,6 +9,7 @@ had attached, from the BPF descriptors in /proc/PID/fdinfo, each of which
 must be gone once it has exited."""
 
 import os
+import shutil
 import signal
 import subprocess
 
@@ -116,6 +117,16 @@ def test_privileges_sudo(env):
     traced_demo(env, "priv-sudo", sudo_environ(), NOBODY, groups)
 
 
+def workload_for_anyone(env, name):
+    """The workload copied where any user may run it: the checkout may sit
+    in a directory only root can enter (a clone under mktemp -d)."""
+    os.chmod(env.tmp, 0o711)
+    path = os.path.join(env.tmp, name)
+    shutil.copy(env.workload(name), path)
+    os.chmod(path, 0o755)
+    return path
+
+
 def test_privileges_command(env):
     """-- COMMAND under sudo: proctrace and the command both run as the
     user (the command from before its release: never as root), proctrace
@@ -127,7 +138,7 @@ def test_privileges_command(env):
              128 + signal.SIGTERM))
     for name, opts, cmd_uid, caps, sig, want_rc in runs:
         with Cleanup() as cl:
-            cmd = cl.add(Command(env, name, [env.workload("wait_signal")],
+            cmd = cl.add(Command(env, name, [workload_for_anyone(env, "wait_signal")],
                                  opts, sudo_environ()))
             cmd.facts_until("waiting")
             check_privileges(ck, name + " tracer", cmd.tracer_pid, NOBODY,
