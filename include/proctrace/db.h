@@ -14,8 +14,9 @@
  *   version, and how it ended (complete = 0: cut short);
  * - columns: what every column of these tables means.
  *
- * Rows are committed in batches (at most PT_DB_BATCH_ROWS, or when the
- * pipeline flushes and the last commit is PT_DB_COMMIT_MS old). Written in
+ * Rows are committed in batches (at most PT_DB_BATCH_ROWS_LIVE rows in
+ * place, PT_DB_BATCH_ROWS beside, or when the pipeline flushes and the
+ * last commit is PT_DB_COMMIT_MS old). Written in
  * place (a live run), the file is in WAL mode: a second reader may query
  * it while tracing, a kill loses at most the batch in flight, and the
  * trace row says complete = 0 until the end is written. Written beside
@@ -35,7 +36,8 @@
 #include "proctrace/schema.h"
 
 #define PT_DB_SCHEMA_VERSION 1
-#define PT_DB_BATCH_ROWS 65536
+#define PT_DB_BATCH_ROWS 65536	   /* beside: as large as is cheap */
+#define PT_DB_BATCH_ROWS_LIVE 4096 /* in place: what a kill may lose */
 #define PT_DB_COMMIT_MS 200
 
 struct pt_db_opts {

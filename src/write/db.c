@@ -226,8 +226,14 @@ int db_commit(struct pt_db *db)
 		err = db_trace_update(db, NULL);
 	if (!err)
 		err = db_exec(db, "COMMIT");
-	if (err)
+	if (err) {
+		/* The batch is gone: the counts say what the file holds. */
 		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+		db->n_events = db->committed_events;
+		db->n_lost = db->committed_lost;
+	}
+	db->committed_events = db->n_events;
+	db->committed_lost = db->n_lost;
 	db->in_txn = false;
 	db->batch = 0;
 	clock_gettime(CLOCK_MONOTONIC, &db->last_commit);
@@ -329,7 +335,7 @@ int pt_db_write(struct pt_db *db, const struct pt_event *ev)
 		db->first_ts = ev->task.ts_ns;
 	if (ev->task.ts_ns > db->last_ts)
 		db->last_ts = ev->task.ts_ns;
-	return ++db->batch >= PT_DB_BATCH_ROWS ? db_commit(db) : 0;
+	return ++db->batch >= db->batch_rows ? db_commit(db) : 0;
 }
 
 void pt_db_context(struct pt_db *db, const struct pt_event *ev)

@@ -194,6 +194,7 @@ int pt_db_open(struct pt_db **out, const struct pt_db_opts *opts, char *why, siz
 	db->opts = *opts;
 	db->clock = *opts->clock;
 	db->out.dirfd = -1;
+	db->batch_rows = opts->in_place ? PT_DB_BATCH_ROWS_LIVE : PT_DB_BATCH_ROWS;
 	err = open_file(db, &sqlpath);
 	if (!err) {
 		rc = sqlite3_open_v2(sqlpath, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
@@ -228,6 +229,8 @@ static void say_failed(struct pt_db *db)
 	if (db->in_txn)
 		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
 	db->in_txn = false;
+	db->n_events = db->committed_events;
+	db->n_lost = db->committed_lost;
 	snprintf(how, sizeof(how), "error: %s", db->why);
 	end.how = how;
 	db->err = 0; /* to try; the first error is put back below */
