@@ -37,6 +37,39 @@ static int not_regular(struct pt_db *db)
 	return db->err = -EINVAL;
 }
 
+/* A journal of an older database at NAME-wal or NAME-journal: SQLite
+ * would replay its pages into the new file. Known by its magic number,
+ * so that a file of another kind that happens to have the name stays. */
+static int remove_stale(struct pt_db *db)
+{
+	static const struct {
+		const char *ext;
+		unsigned char magic[8];
+		size_t len;
+	} journals[] = {
+		{ "-wal", { 0x37, 0x7f, 0x06 }, 3 }, /* then 0x82 or 0x83 */
+		{ "-journal", { 0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7 }, 8 },
+	};
+	unsigned char head[8];
+	char name[4096];
+	int fd;
+
+	for (size_t i = 0; i < sizeof(journals) / sizeof(journals[0]); i++) {
+		snprintf(name, sizeof(name), "%s%s", db->out.name, journals[i].ext);
+		fd = openat(db->out.dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
+			continue;
+		if (read(fd, head, journals[i].len) == (ssize_t)journals[i].len &&
+		    !memcmp(head, journals[i].magic, journals[i].len) &&
+		    unlinkat(db->out.dirfd, name, 0) && errno != ENOENT) {
+			close(fd);
+			return fail_why(db, -errno, "cannot replace");
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 /* The file SQLite opens (by name, refusing a symbolic link there): path
  * itself in place; beside, the temporary file in path's directory. */
 static int open_file(struct pt_db *db, char **sqlpath)
@@ -46,23 +79,21 @@ static int open_file(struct pt_db *db, char **sqlpath)
 	int ret;
 
 	if (db->opts.in_place) {
+		bool existed = !fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW);
+
 		ret = pt_outfile_open(&db->out, path, 0, db->why, sizeof(db->why));
 		if (ret)
 			return db->err = ret;
 		if (fstat(fileno(db->out.f), &st) || !S_ISREG(st.st_mode))
 			return not_regular(db);
+		db->made_here = !existed;
 		/* SQLite's POSIX locks go with any descriptor of the file
 		 * closed: none but its own may stay open. */
 		fclose(db->out.f);
 		db->out.f = NULL;
-		for (unsigned i = 0; i < 3; i++) {
-			static const char *const ext[] = { "-wal", "-shm", "-journal" };
-			char name[4096];
-
-			snprintf(name, sizeof(name), "%s%s", db->out.name, ext[i]);
-			if (unlinkat(db->out.dirfd, name, 0) && errno != ENOENT)
-				return fail_why(db, -errno, "cannot replace");
-		}
+		ret = remove_stale(db);
+		if (ret)
+			return ret;
 		*sqlpath = strdup(path);
 	} else {
 		ret = pt_whole_file_open(&db->whole, path, db->why, sizeof(db->why));
@@ -211,8 +242,10 @@ int pt_db_open(struct pt_db **out, const struct pt_db_opts *opts, char *why, siz
 	}
 	snprintf(why, whylen, "%s", db->why);
 	release(db);
-	if (db->opts.in_place && db->out.name)
-		unlinkat(db->out.dirfd, db->out.name, 0); /* made here, not a database */
+	/* A file this call created, and no database: removed. Never one that
+	 * was there before (a device, someone's file). */
+	if (db->made_here)
+		unlinkat(db->out.dirfd, db->out.name, 0);
 	pt_outfile_close(&db->out);
 	pt_whole_file_abort(&db->whole);
 	free(db);

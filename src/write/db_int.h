@@ -133,6 +133,7 @@ struct pt_db {
 	struct pt_db_opts opts;
 	struct pt_clock clock;
 	struct pt_outfile out;	    /* in place: its directory (the file is sqlite's) */
+	bool made_here;		    /* in place: the file did not exist before */
 	struct pt_whole_file whole; /* beside: the temporary file, renamed at the close */
 	struct pt_record rec;
 	struct pt_buf text; /* a value made text for SQLite */

@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import sqlite3
+import stat
 import subprocess
 import time
 
@@ -473,6 +474,10 @@ def test_db_errors(env):
         ck.eq("--db %s: exit status" % arg, p.returncode, code)
         ck.true(words in p.stderr, "--db %s: %r not in %r"
                 % (arg, words, p.stderr))
+    # Refused, and left as it was.
+    ck.true(stat.S_ISCHR(os.stat("/dev/null").st_mode),
+            "/dev/null is no longer a device")
+    ck.true(os.path.isdir(env.tmp), "the directory is gone")
     ck.raise_if_failed()
 
 
