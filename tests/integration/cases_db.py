@@ -481,6 +481,109 @@ def test_db_errors(env):
     ck.raise_if_failed()
 
 
+# ---- the docs and recipes ----
+
+README = os.path.join(HERE, "..", "..", "README.md")
+DATABASE_MD = os.path.join(HERE, "..", "..", "docs", "database.md")
+CLICKHOUSE_SQL = os.path.join(HERE, "..", "..", "docs", "clickhouse.sql")
+# Debian's python, whose pandas the recipes use (python3 may be another).
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+
+def doc_tables(path):
+    """docs/database.md's column tables: table -> [(name, type, unit,
+    meaning)]."""
+    out, table = {}, None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("### `"):
+                table = line.split("`")[1]
+                out[table] = []
+            elif table and line.startswith("| `"):
+                cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                out[table].append((cells[0].strip("`"),) + tuple(cells[1:]))
+    return out
+
+
+def clickhouse_columns(path):
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    body = text.split("CREATE TABLE", 1)[1].split("(", 1)[1]
+    body = body.split(") ENGINE", 1)[0]
+    return [tuple(c.strip().replace("`", "").split(None, 1))
+            for c in body.split(",\n")]
+
+
+def python_block(path, marker):
+    """The ```python block of a Markdown file that contains marker."""
+    with open(path, encoding="utf-8") as f:
+        blocks = f.read().split("```python\n")[1:]
+    return next(b.split("```", 1)[0] for b in blocks if marker in b)
+
+
+def run_python(ck, what, code):
+    p = subprocess.run([DEBIAN_PYTHON, "-c", code], capture_output=True,
+                       text=True)
+    ck.eq(what + ": exit status", p.returncode, 0)
+    ck.true(p.returncode == 0, what + ": " + tail(p.stderr))
+    return p.stdout.splitlines()
+
+
+def test_db_docs_and_recipes(env):
+    """docs/database.md's tables and docs/clickhouse.sql's columns are the
+    database's; the README's and the doc's pandas recipes keep integers
+    integers in a capture with a lost row; numbers compare as numbers."""
+    ck = Check()
+    cap, _, live = traced(env, "db-docs", "exit_code")
+    csv_path = os.path.join(env.tmp, "with-lost.csv")
+    with open(cap.path, encoding="utf-8") as src, \
+            open(csv_path, "w", encoding="utf-8") as dst:
+        lines = src.readlines()
+        last = lines[-1].split(",")
+        dst.writelines(lines)
+        dst.write("%d,%s,lost,%s,lost=5 fork=2 exec=3\n"
+                  % (int(last[0]) + 1, last[1], "," * (len(COLUMNS) - 5)))
+    path = replayed(env, "db-docs", csv_path)
+    with connect(path) as db:
+        want = {}
+        for r in db.execute('SELECT "table", name, type, unit, meaning '
+                            "FROM columns ORDER BY rowid"):
+            want.setdefault(r[0], []).append(tuple(r)[1:])
+        ck.eq("lost table", rows_of(db, "SELECT lost, fork, exec, exit "
+                                    "FROM lost"),
+              [{"lost": 5, "fork": 2, "exec": 3, "exit": 0}])
+        maxrss = db.execute("SELECT max(maxrss_kb) FROM events").fetchone()[0]
+    ck.eq("max(maxrss_kb)", maxrss, max(int(r["maxrss_kb"]) for r in cap.rows
+                                        if r["maxrss_kb"]))
+    docs = doc_tables(DATABASE_MD)
+    for table in ("processes", "lost", "trace"):
+        ck.eq("docs/database.md: " + table, docs.get(table), want[table])
+    events = [(n, "Int64" if t == "INTEGER" else "String")
+              for n, t, _, _ in want["events"]]
+    ck.eq("docs/clickhouse.sql columns", [c[0] for c in clickhouse_columns(
+        CLICKHOUSE_SQL)], ["host", "boot_id"] + [n for n, _ in events])
+    ck.eq("docs/clickhouse.sql types", [c[1].replace("Nullable(", "").rstrip(")")
+                                       for c in clickhouse_columns(
+                                           CLICKHOUSE_SQL)][2:],
+          [t for _, t in events])
+    code = python_block(README, 'pd.read_csv("events.csv"')
+    code = code.replace('"events.csv"', repr(csv_path)).replace(
+        '["proctrace"', "[%r" % env.proctrace)
+    out = run_python(ck, "README pandas recipe", code + (
+        "print(events.pid.dtype, events.ppid.dtype, events.uid.dtype)\n"
+        "print(events[events.event == 'lost'].pid.isna().all())\n"
+        "print(events.maxrss_kb.max())\n"))
+    ck.eq("README pandas recipe", out, ["Int64 Int64 Int64", "True",
+                                        str(maxrss)])
+    code = python_block(DATABASE_MD, "read_sql_query").replace(
+        '"build.db"', repr(path))
+    out = run_python(ck, "docs/database.md pandas recipe", code + (
+        "print(procs.pid.dtype, procs.exit_code.dtype, procs.maxrss_kb.max())\n"))
+    ck.eq("docs/database.md pandas recipe", out,
+          ["Int64 Int64 %d" % maxrss])
+    ck.raise_if_failed()
+
+
 TESTS = [test_db_kill_child, test_db_exit_code, test_db_demo_tree,
          test_db_sched, test_db_threads, test_db_cut_short,
-         test_db_full_disk, test_db_errors]
+         test_db_full_disk, test_db_errors, test_db_docs_and_recipes]
