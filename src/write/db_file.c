@@ -174,7 +174,7 @@ static int make_schema(struct pt_db *db)
 	int err = db_exec(db, place_pragmas[db->opts.in_place]);
 
 	pt_buf_reset(&db->sql);
-	db_schema_sql(&db->sql, db->opts.threads);
+	db_schema_sql(&db->sql, db->opts.threads, db->opts.in_place);
 	if (!err && db->sql.failed)
 		err = db_fail_rc(db, SQLITE_NOMEM);
 	if (!err)
@@ -228,7 +228,10 @@ int pt_db_open(struct pt_db **out, const struct pt_db_opts *opts, char *why, siz
 	db->batch_rows = opts->in_place ? PT_DB_BATCH_ROWS_LIVE : PT_DB_BATCH_ROWS;
 	err = open_file(db, &sqlpath);
 	if (!err) {
-		rc = sqlite3_open_v2(sqlpath, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+		/* One thread uses it: no mutexes. */
+		rc = sqlite3_open_v2(sqlpath, &db->db,
+				     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
+					     SQLITE_OPEN_NOMUTEX,
 				     NULL);
 		err = rc == SQLITE_OK ? 0 : db_fail_rc(db, rc);
 	}
@@ -288,6 +291,11 @@ int pt_db_close(struct pt_db *db, const struct pt_db_end *end, char *why, size_t
 	db->in_txn = !err;
 	if (!err && db->opts.model)
 		err = db_write_processes(db, db->opts.model, end->end_ns);
+	if (!err && !db->opts.in_place) {
+		pt_buf_reset(&db->sql);
+		db_index_sql(&db->sql);
+		err = db->sql.failed ? db_fail_rc(db, SQLITE_NOMEM) : db_exec(db, db->sql.data);
+	}
 	if (!err)
 		err = db_trace_update(db, end);
 	if (!err)

@@ -111,8 +111,11 @@ enum db_trace_col {
 };
 
 /* The statements that make the schema, one after the other (tables,
- * indexes, the columns table's rows), into sql. */
-void db_schema_sql(struct pt_buf *sql, bool threads);
+ * indexes when asked, the columns table's rows), into sql. */
+void db_schema_sql(struct pt_buf *sql, bool threads, bool indexes);
+/* The indexes alone: made once the rows are in, a replay's are built
+ * once instead of kept up row by row. */
+void db_index_sql(struct pt_buf *sql);
 /* "INSERT INTO t VALUES (?1, ...)" (upsert: INSERT OR REPLACE). */
 void db_insert_sql(struct pt_buf *sql, enum pt_db_table t, bool upsert);
 

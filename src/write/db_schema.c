@@ -266,27 +266,30 @@ static void describe(struct pt_buf *sql, enum pt_db_table t)
 	}
 }
 
-void db_schema_sql(struct pt_buf *sql, bool threads)
+/* Indexes for the shipped questions (docs/queries.sql): a process's rows,
+ * one kind of event, a group; children by parent. */
+void db_index_sql(struct pt_buf *sql)
 {
-	/* Indexes for the shipped questions (docs/queries.sql): a process's
-	 * rows, one kind of event, a group; children by parent. */
-	static const char indexes[] = "CREATE INDEX events_pid ON events (pid, ts_ns);\n"
-				      "CREATE INDEX events_event ON events (event, ts_ns);\n"
-				      "CREATE INDEX events_pgid ON events (pgid);\n"
-				      "CREATE INDEX processes_ppid ON processes (ppid);\n"
-				      "CREATE INDEX processes_pgid ON processes (pgid);\n"
-				      "CREATE INDEX processes_comm ON processes (comm);\n";
+	pt_buf_puts(sql, "CREATE INDEX events_pid ON events (pid, ts_ns);\n"
+			 "CREATE INDEX events_event ON events (event, ts_ns);\n"
+			 "CREATE INDEX events_pgid ON events (pgid);\n"
+			 "CREATE INDEX processes_ppid ON processes (ppid);\n"
+			 "CREATE INDEX processes_pgid ON processes (pgid);\n"
+			 "CREATE INDEX processes_comm ON processes (comm);\n");
+}
 
+void db_schema_sql(struct pt_buf *sql, bool threads, bool indexes)
+{
 	create_table(sql, PT_DB_EVENTS, "");
 	create_table(sql, PT_DB_PROCESSES, ", PRIMARY KEY (pid, start_ns)");
 	if (threads)
 		create_table(sql, PT_DB_THREADS, ", PRIMARY KEY (pid, proc_start_ns, tid)");
 	create_table(sql, PT_DB_LOST, "");
 	create_table(sql, PT_DB_TRACE, "");
-	pt_buf_puts(sql, indexes);
-	pt_buf_puts(sql,
-		    "CREATE TABLE columns (\"table\" TEXT, name TEXT, type TEXT, unit TEXT, "
-		    "meaning TEXT) STRICT;\n");
+	if (indexes)
+		db_index_sql(sql);
+	pt_buf_puts(sql, "CREATE TABLE columns (\"table\" TEXT, name TEXT, type TEXT, unit TEXT, "
+			 "meaning TEXT) STRICT;\n");
 	for (unsigned t = 0; t < PT_DB_NTABLES; t++)
 		if (t != PT_DB_THREADS || threads)
 			describe(sql, t);
