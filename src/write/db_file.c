@@ -229,10 +229,9 @@ int pt_db_open(struct pt_db **out, const struct pt_db_opts *opts, char *why, siz
 	err = open_file(db, &sqlpath);
 	if (!err) {
 		/* One thread uses it: no mutexes. */
-		rc = sqlite3_open_v2(sqlpath, &db->db,
-				     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
-					     SQLITE_OPEN_NOMUTEX,
-				     NULL);
+		rc = sqlite3_open_v2(
+			sqlpath, &db->db,
+			SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL);
 		err = rc == SQLITE_OK ? 0 : db_fail_rc(db, rc);
 	}
 	free(sqlpath);

@@ -270,12 +270,13 @@ static void describe(struct pt_buf *sql, enum pt_db_table t)
  * one kind of event, a group; children by parent. */
 void db_index_sql(struct pt_buf *sql)
 {
-	pt_buf_puts(sql, "CREATE INDEX events_pid ON events (pid, ts_ns);\n"
-			 "CREATE INDEX events_event ON events (event, ts_ns);\n"
-			 "CREATE INDEX events_pgid ON events (pgid);\n"
-			 "CREATE INDEX processes_ppid ON processes (ppid);\n"
-			 "CREATE INDEX processes_pgid ON processes (pgid);\n"
-			 "CREATE INDEX processes_comm ON processes (comm);\n");
+	pt_buf_puts(sql,
+		    "CREATE INDEX events_pid ON events (pid, ts_ns);\n"
+		    "CREATE INDEX events_event ON events (event, ts_ns);\n"
+		    "CREATE INDEX events_pgid ON events (pgid);\n"
+		    "CREATE INDEX processes_ppid ON processes (ppid);\n"
+		    "CREATE INDEX processes_pgid ON processes (pgid);\n"
+		    "CREATE INDEX processes_comm ON processes (comm);\n");
 }
 
 void db_schema_sql(struct pt_buf *sql, bool threads, bool indexes)
@@ -288,8 +289,9 @@ void db_schema_sql(struct pt_buf *sql, bool threads, bool indexes)
 	create_table(sql, PT_DB_TRACE, "");
 	if (indexes)
 		db_index_sql(sql);
-	pt_buf_puts(sql, "CREATE TABLE columns (\"table\" TEXT, name TEXT, type TEXT, unit TEXT, "
-			 "meaning TEXT) STRICT;\n");
+	pt_buf_puts(sql,
+		    "CREATE TABLE columns (\"table\" TEXT, name TEXT, type TEXT, unit TEXT, "
+		    "meaning TEXT) STRICT;\n");
 	for (unsigned t = 0; t < PT_DB_NTABLES; t++)
 		if (t != PT_DB_THREADS || threads)
 			describe(sql, t);
