@@ -153,7 +153,7 @@ def replay_targets(t, replay):
         return
     # By CPU time: on this shared machine the wall time of a one-second run
     # says more about the neighbours than about the reader.
-    csv = [c for c in replay["cases"] if c["format"] == "csv"]
+    csv = [c for c in replay["cases"] if c["format"] == "csv" and "--db" not in c["output"]]
     t.add("replay >= 1,000,000 rows per CPU second (CSV, summary only and -o /dev/null)",
           all(c["rows_per_cpu_s"] >= TARGET_ROWS_PER_S for c in csv),
           ", ".join(f"{c['output']}: {c['rows_per_cpu_s'] / 1e6:.2f} M/s "

@@ -267,7 +267,8 @@ static void describe(struct pt_buf *sql, enum pt_db_table t)
 }
 
 /* Indexes for the shipped questions (docs/queries.sql): a process's rows,
- * one kind of event, a group; children by parent. */
+ * one kind of event, a group; children by parent, now and at birth (the
+ * tree of a pid). */
 void db_index_sql(struct pt_buf *sql)
 {
 	pt_buf_puts(sql,
@@ -275,6 +276,7 @@ void db_index_sql(struct pt_buf *sql)
 		    "CREATE INDEX events_event ON events (event, ts_ns);\n"
 		    "CREATE INDEX events_pgid ON events (pgid);\n"
 		    "CREATE INDEX processes_ppid ON processes (ppid);\n"
+		    "CREATE INDEX processes_birth_ppid ON processes (birth_ppid);\n"
 		    "CREATE INDEX processes_pgid ON processes (pgid);\n"
 		    "CREATE INDEX processes_comm ON processes (comm);\n");
 }
