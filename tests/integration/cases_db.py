@@ -496,9 +496,10 @@ def doc_tables(path):
     out, table = {}, None
     with open(path, encoding="utf-8") as f:
         for line in f:
-            if line.startswith("### `"):
-                table = line.split("`")[1]
-                out[table] = []
+            if line.startswith("#"):
+                table = line.split("`")[1] if line.startswith("### `") else None
+                if table:
+                    out[table] = []
             elif table and line.startswith("| `"):
                 cells = [c.strip() for c in line.strip().strip("|").split("|")]
                 out[table].append((cells[0].strip("`"),) + tuple(cells[1:]))
