@@ -39,7 +39,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #include "reap.bpf.h"
 #include "sender.bpf.h"
 #include "cause.bpf.h"
-#include "reparent.bpf.h"
 #include "exec_failed.bpf.h"
 #include "clone.bpf.h"
 #include "sched.bpf.h"
@@ -197,17 +196,16 @@ static __always_inline void report_exit(unsigned long long *ctx, struct task_str
 	submit(e);
 }
 
-/* The exit, then the reparenting of the children that exit_notify() does
- * next. */
+/* The exit; the reparenting of the children that exit_notify() does next
+ * is handle_reparent's (reparent.bpf.h), attached after this one. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_exit, struct task_struct *task)
 {
 	report_exit(ctx, task);
-	if (kind_on(PT_REPARENT))
-		reparent_children(task);
 	return 0;
 }
 
+#include "reparent.bpf.h"
 #include "signal.bpf.h"
 #include "groups.bpf.h"
 
