@@ -256,15 +256,20 @@ int handle_oom_victim(struct trace_event_raw_mark_victim *ctx)
 static __always_inline struct task_struct *group_exit_thread(struct signal_struct *sig,
 							     struct task_struct *self, bool killed)
 {
+	struct thread_walk w;
 	struct task_struct *t;
 
-	for_each_thread_bounded(sig, t, GROUP_EXIT_MAX_THREADS)
+	for_each_thread_bounded(w, sig, t, GROUP_EXIT_MAX_THREADS)
 	{
 		bool signaled = BPF_CORE_READ(t, flags) & PF_SIGNALED_;
 
 		if (t != self && (killed ? signaled : !signaled && !BPF_CORE_READ(t, exit_state)))
 			return t;
 	}
+	/* Not found among the first threads: the exit's cause may be
+	 * another than the kernel's; counted lost (docs/bounds.md). */
+	if (thread_walk_more(&w))
+		count_lost(PT_EXIT);
 	return NULL;
 }
 

@@ -245,15 +245,28 @@ static __always_inline void fill_task_current(struct pt_task *t)
 #define container_of_any(addr, type, member)                                                       \
 	((type *)((unsigned long)(addr)-bpf_core_field_offset(type, member)))
 
+/* A bounded walk of a thread list: where it is (head, pos: addresses as
+ * numbers) and how many threads it passed. */
+struct thread_walk {
+	unsigned long head, pos;
+	long n;
+};
+
+/* Threads left: the walk ended at its bound, not at the list's end. */
+static __always_inline bool thread_walk_more(const struct thread_walk *w)
+{
+	return w->pos && w->pos != w->head;
+}
+
 /* for_each_thread() over sig's thread list, at most max threads (a bound
- * the verifier needs): t is each thread in turn. Every walk of a thread
- * list goes through it. */
-#define for_each_thread_bounded(sig, t, max)                                                       \
-	for (unsigned long pt_head_ = (unsigned long)&(sig)->thread_head,                          \
-			   pt_pos_ = (unsigned long)BPF_CORE_READ(sig, thread_head.next),          \
-			   pt_i_ = 0;                                                              \
-	     pt_i_ < (max) && pt_pos_ && pt_pos_ != pt_head_ &&                                    \
-	     ((t) = container_of_any(pt_pos_, struct task_struct, thread_node), 1);                \
-	     pt_i_++, pt_pos_ = (unsigned long)BPF_CORE_READ(t, thread_node.next))
+ * the verifier needs): t is each thread in turn; after it,
+ * thread_walk_more(&w) says whether the bound cut it short. Every walk of
+ * a thread list goes through it. */
+#define for_each_thread_bounded(w, sig, t, max)                                                    \
+	for ((w).head = (unsigned long)&(sig)->thread_head,                                        \
+	    (w).pos = (unsigned long)BPF_CORE_READ(sig, thread_head.next), (w).n = 0;              \
+	     (w).n < (max) && thread_walk_more(&(w)) &&                                            \
+	     ((t) = container_of_any((w).pos, struct task_struct, thread_node), 1);                \
+	     (w).n++, (w).pos = (unsigned long)BPF_CORE_READ(t, thread_node.next))
 
 #endif
