@@ -34,7 +34,7 @@
 #define REPARENT_MAX_CHILDREN 1024
 #define REPARENT_COUNT_CHILDREN 2048
 #define REPARENT_MAX_THREADS 1024
-#define REPARENT_MAX_ANCESTORS 2048
+#define REPARENT_MAX_ANCESTORS 1024
 /* Child subreapers passed because all their threads were exiting. */
 #define REPARENT_MAX_DEAD_SUBREAPERS 4
 
