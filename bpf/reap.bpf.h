@@ -208,7 +208,10 @@ int BPF_PROG(handle_free, struct task_struct *task)
 	if (!reaps_on() || (__u32)task->pid != pid)
 		return 0;
 	z = bpf_map_lookup_elem(&zombies, &pid);
-	if (!z)
+	/* The entry is this task's only if it started when this one did: a
+	 * pid is reused within seconds, and the free of a released process
+	 * may come after a new zombie took its pid. */
+	if (!z || z->task.start_ns != task->start_boottime)
 		return 0;
 	if (settle_unnamed(z, task))
 		bpf_map_delete_elem(&zombies, &pid);
