@@ -193,7 +193,7 @@ static __always_inline void report_exit(unsigned long long *ctx, struct task_str
 	} else {
 		e->exit.status = task->exit_code;
 	}
-	fill_usage(&e->exit, task, sig, group_dead);
+	fill_usage(&e->exit.usage, task, sig, group_dead);
 	submit(e);
 }
 

@@ -170,26 +170,37 @@ struct pt_status pt_decode_status(__u32 wait_status)
 	return st;
 }
 
-void pt_cputime_adjust(__u64 utime, __u64 stime, __u64 runtime, __u64 *user_out, __u64 *sys_out)
+void pt_cputime_adjust(const struct pt_usage *u, __u64 *user_out, __u64 *sys_out)
 {
-	unsigned __int128 total = (unsigned __int128)utime + stime;
+	__u64 utime = u->utime_ns, stime = u->stime_ns, rtime = u->runtime_ns;
+	__u64 prev_u = u->prev_utime_ns, prev_s = u->prev_stime_ns;
 
-	/* The kernel's special cases: a side never sampled gets nothing, which
-	 * also covers short-lived tasks that no tick ever saw (both zero). */
-	if (stime == 0) {
-		*user_out = runtime;
-		*sys_out = 0;
+	/* Reported already for this runtime (or more): the same again. */
+	if (prev_s + prev_u >= rtime) {
+		*user_out = prev_u;
+		*sys_out = prev_s;
 		return;
 	}
-	if (utime == 0) {
-		*user_out = 0;
-		*sys_out = runtime;
-		return;
+	/* A side never sampled gets nothing, which also covers short-lived
+	 * tasks that no tick ever saw (both zero). stime * rtime needs up to
+	 * 128 bits; the quotient fits in 64 as stime <= utime + stime. */
+	if (stime && !utime)
+		stime = rtime;
+	else if (stime)
+		stime = (__u64)((unsigned __int128)stime * rtime /
+				((unsigned __int128)stime + utime));
+	if (stime > rtime)
+		stime = rtime;
+	/* Neither side goes back from what was reported before. */
+	if (stime < prev_s)
+		stime = prev_s;
+	utime = rtime - stime;
+	if (utime < prev_u) {
+		utime = prev_u;
+		stime = rtime - utime;
 	}
-	/* stime * runtime needs up to 128 bits; the quotient fits in 64 as
-	 * stime <= total. */
-	*sys_out = (__u64)((unsigned __int128)stime * runtime / total);
-	*user_out = runtime - *sys_out;
+	*user_out = utime;
+	*sys_out = stime;
 }
 
 /* ---- UTF-8 and text escaping ---- */

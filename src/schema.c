@@ -8,6 +8,7 @@
 #define ACTOR "fork thread exit reap signal stop continue setpgid setsid reparent"
 #define SIG "signal stop continue"
 #define EXEC "exec exec_failed"
+#define USAGE "exit reap"
 
 const struct pt_field_def pt_columns[PT_NCOLS] = {
 	[PT_COL_TS_NS] = { "ts_ns", PT_TYPE_INT, "ns", ALL,
@@ -42,17 +43,20 @@ const struct pt_field_def pt_columns[PT_NCOLS] = {
 	[PT_COL_FILENAME] = { "filename", PT_TYPE_TEXT, "", EXEC, "the path executed" },
 	[PT_COL_ARGV] = { "argv", PT_TYPE_ARGV, "", EXEC,
 			  "the argument vector (CSV: shell-quoted words; JSON: an array)" },
-	[PT_COL_CPU_USER_US] = { "cpu_user_us", PT_TYPE_INT, "µs", "exit",
-				 "user CPU time (process on its exit row, else the thread)" },
-	[PT_COL_CPU_SYS_US] = { "cpu_sys_us", PT_TYPE_INT, "µs", "exit", "system CPU time" },
-	[PT_COL_MAXRSS_KB] = { "maxrss_kb", PT_TYPE_INT, "KiB", "exit", "peak resident set" },
-	[PT_COL_MINFLT] = { "minflt", PT_TYPE_INT, "", "exit", "minor page faults" },
-	[PT_COL_MAJFLT] = { "majflt", PT_TYPE_INT, "", "exit", "major page faults" },
-	[PT_COL_NVCSW] = { "nvcsw", PT_TYPE_INT, "", "exit", "voluntary context switches" },
-	[PT_COL_NIVCSW] = { "nivcsw", PT_TYPE_INT, "", "exit", "involuntary context switches" },
-	[PT_COL_INBLOCK] = { "inblock", PT_TYPE_INT, "", "exit",
+	[PT_COL_CPU_USER_US] = { "cpu_user_us", PT_TYPE_INT, "µs", USAGE,
+				 "user CPU time: on a reap row the process's final figure, what "
+				 "the reaping wait4() returned (every usage column alike); on an "
+				 "exit row a snapshot at the exit tracepoint (the process's, or "
+				 "the thread's), before the exit's own teardown" },
+	[PT_COL_CPU_SYS_US] = { "cpu_sys_us", PT_TYPE_INT, "µs", USAGE, "system CPU time" },
+	[PT_COL_MAXRSS_KB] = { "maxrss_kb", PT_TYPE_INT, "KiB", USAGE, "peak resident set" },
+	[PT_COL_MINFLT] = { "minflt", PT_TYPE_INT, "", USAGE, "minor page faults" },
+	[PT_COL_MAJFLT] = { "majflt", PT_TYPE_INT, "", USAGE, "major page faults" },
+	[PT_COL_NVCSW] = { "nvcsw", PT_TYPE_INT, "", USAGE, "voluntary context switches" },
+	[PT_COL_NIVCSW] = { "nivcsw", PT_TYPE_INT, "", USAGE, "involuntary context switches" },
+	[PT_COL_INBLOCK] = { "inblock", PT_TYPE_INT, "", USAGE,
 			     "block input operations (ru_inblock: 512-byte units read from storage)" },
-	[PT_COL_OUBLOCK] = { "oublock", PT_TYPE_INT, "", "exit",
+	[PT_COL_OUBLOCK] = { "oublock", PT_TYPE_INT, "", USAGE,
 			     "block output operations (ru_oublock: 512-byte units written)" },
 	[PT_COL_NS_PID] = { "ns_pid", PT_TYPE_INT, "", TASK,
 			    "the pid as the process sees itself (getpid() in a container)" },

@@ -429,6 +429,8 @@ bool pt_loader_followed(struct pt_loader *l, __u32 pid, __u64 start_ns)
 
 static int report_unclaimed(struct pt_loader *l, const struct pt_zombie *z)
 {
+	int fd = bpf_map__fd(l->skel->maps.released_usage);
+	struct pt_released_usage ru;
 	struct pt_event ev = {
 		.kind = PT_REAP,
 		.flags = PT_F_REAP_AT_FREE,
@@ -442,6 +444,12 @@ static int report_unclaimed(struct pt_loader *l, const struct pt_zombie *z)
 	ev.task.ts_ns = z->freed_ns;
 	ev.task.state = PT_STATE_REAPED;
 	ev.reap.exit_ns = z->exit_ns;
+	/* Its final usage, kept at the free */
+	if (!bpf_map_lookup_elem(fd, &z->task.pid, &ru) && ru.start_ns == z->task.start_ns) {
+		ev.reap.usage_at = PT_USAGE_RELEASED;
+		ev.reap.usage = ru.usage;
+		bpf_map_delete_elem(fd, &z->task.pid);
+	}
 	return l->fn(l->ctx, &ev);
 }
 

@@ -339,12 +339,11 @@ static void fill_exec(struct pt_record *r, const struct pt_event *ev)
 	v->str = (const char *)pt_exec_argv(ev, &v->len);
 }
 
-static void fill_usage(struct pt_record *r, const struct pt_event *ev)
+static void fill_usage(struct pt_record *r, const struct pt_usage *x)
 {
-	const struct pt_exit *x = &ev->exit;
 	__u64 user, sys;
 
-	pt_cputime_adjust(x->utime_ns, x->stime_ns, x->runtime_ns, &user, &sys);
+	pt_cputime_adjust(x, &user, &sys);
 	set_u64(&r->col[PT_COL_CPU_USER_US], user / 1000);
 	set_u64(&r->col[PT_COL_CPU_SYS_US], sys / 1000);
 	set_u64(&r->col[PT_COL_MAXRSS_KB], x->maxrss_kb);
@@ -375,8 +374,10 @@ void pt_record_fill(struct pt_record *r, const struct pt_event *ev)
 	if (ev->kind != PT_EXIT || !has_flag(ev, PT_F_RESCAN)) {
 		fill_signal_and_status(r, ev);
 		if (ev->kind == PT_EXIT)
-			fill_usage(r, ev);
+			fill_usage(r, &ev->exit.usage);
 	}
+	if (ev->kind == PT_REAP && ev->reap.usage_at == PT_USAGE_RELEASED)
+		fill_usage(r, &ev->reap.usage);
 	if (ev->kind == PT_EXEC || ev->kind == PT_EXEC_FAILED)
 		fill_exec(r, ev);
 	fill_detail(r, ev);

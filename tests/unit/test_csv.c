@@ -341,14 +341,14 @@ static void test_csv_exit_normal(void **state)
 	ev->task.state = PT_STATE_ZOMBIE;
 	ev->exit = (struct pt_exit){
 		.status = 3 << 8,
-		.utime_ns = 3000000,
-		.stime_ns = 1000000,
-		.runtime_ns = 8000000,
-		.maxrss_kb = 5120,
-		.minflt = 300,
-		.majflt = 2,
-		.nvcsw = 17,
-		.nivcsw = 4,
+		.usage.utime_ns = 3000000,
+		.usage.stime_ns = 1000000,
+		.usage.runtime_ns = 8000000,
+		.usage.maxrss_kb = 5120,
+		.usage.minflt = 300,
+		.usage.majflt = 2,
+		.usage.nvcsw = 17,
+		.usage.nivcsw = 4,
 	};
 	fields_of(ev, &fl);
 	assert_string_equal(fl.v[EVENT], "exit");

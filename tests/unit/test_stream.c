@@ -232,19 +232,19 @@ static void test_stream_exit(void **state)
 	ev->flags = PT_F_GROUP_DEAD;
 	ev->exit = (struct pt_exit){
 		.status = 3 << 8,
-		.utime_ns = 3000000,
-		.stime_ns = 1000000,
-		.runtime_ns = 8000000,
-		.maxrss_kb = 5120,
+		.usage.utime_ns = 3000000,
+		.usage.stime_ns = 1000000,
+		.usage.runtime_ns = 8000000,
+		.usage.maxrss_kb = 5120,
 	};
 	assert_detail(ev, "exit 3 cpu 6.0ms user + 2.0ms sys, maxrss 5120 KiB");
 	ev->exit.status = 9;
-	ev->exit.runtime_ns = 12500000000ull;
+	ev->exit.usage.runtime_ns = 12500000000ull;
 	assert_detail(ev, "killed by SIGKILL cpu 9.375s user + 3.125s sys, maxrss 5120 KiB");
 	ev->exit.status = 6 | 0x80;
-	ev->exit.utime_ns = 0;
-	ev->exit.stime_ns = 0;
-	ev->exit.runtime_ns = 123456;
+	ev->exit.usage.utime_ns = 0;
+	ev->exit.usage.stime_ns = 0;
+	ev->exit.usage.runtime_ns = 123456;
 	assert_detail(
 		ev, "killed by SIGABRT (core dumped) cpu 0.1ms user + 0.0ms sys, maxrss 5120 KiB");
 	ev->flags = 0;
