@@ -93,6 +93,9 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 				    "argv could not be read" },
 	[PT_DK_PATH_TRUNCATED] = { "path_truncated", PT_TYPE_FLAG, "", EXEC,
 				   "path longer than captured" },
+	[PT_DK_PATH_UNREADABLE] = { "path_unreadable", PT_TYPE_FLAG, "", "exec_failed",
+				    "the path could not be read (filename empty): the caller's memory "
+				    "did not have it and the kernel's copy is read only from Linux 6.10" },
 	[PT_DK_OLD_TID] = { "old_tid", PT_TYPE_INT, "", EXEC,
 			    "the thread that called exec, when not the leader" },
 	[PT_DK_ERROR] = { "error", PT_TYPE_TEXT, "", "exec_failed",

@@ -92,6 +92,10 @@ enum pt_flag {
 	 * reap.unseen_from_ns and by ts_ns (payload reap for both); lost: the
 	 * rescan's summary (payload rescan, not lost). */
 	PT_F_RESCAN = 1 << 11,
+	/* exec_failed: the path could not be read (filename empty): neither
+	 * from the caller's memory nor, on kernels before 6.10 (no
+	 * sched_prepare_exec), from the kernel's copy */
+	PT_F_PATH_FAULT = 1 << 12,
 };
 
 /* Common fields: who the event is about, as it is after the event.

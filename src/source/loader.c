@@ -121,6 +121,21 @@ static void configure_filter(struct proctrace_bpf *skel, const struct pt_loader_
 
 #define KIND(k) (1u << (k))
 
+/* Whether the kernel has the BTF tracepoint btf_trace_NAME. */
+static bool kernel_has_tp_btf(const char *name)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	char full[128];
+	bool yes;
+
+	if (!btf)
+		return false;
+	snprintf(full, sizeof(full), "btf_trace_%s", name);
+	yes = btf__find_by_name_kind(btf, full, BTF_KIND_TYPEDEF) > 0;
+	btf__free(btf);
+	return yes;
+}
+
 /* The kinds each program serves. One that serves none of the kinds asked
  * for is not loaded, so it costs nothing; the syscall tracepoints, which
  * put every system call of every process on the kernel's slow path, are
@@ -145,6 +160,7 @@ static void select_programs(struct proctrace_bpf *skel, __u32 kinds, bool follow
 		{ skel->progs.handle_execveat_enter, KIND(PT_EXEC_FAILED), false },
 		{ skel->progs.handle_execve_exit, KIND(PT_EXEC_FAILED), false },
 		{ skel->progs.handle_execveat_exit, KIND(PT_EXEC_FAILED), false },
+		{ skel->progs.handle_prepare_exec, KIND(PT_EXEC_FAILED), false },
 		{ skel->progs.handle_free, reap, true },
 		{ skel->progs.handle_wait4_exit, reap, false },
 		{ skel->progs.handle_waitid_enter, reap, false },
@@ -174,6 +190,9 @@ static void select_programs(struct proctrace_bpf *skel, __u32 kinds, bool follow
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
 		bpf_program__set_autoload(progs[i].prog,
 					  (progs[i].kinds & kinds) || (progs[i].follow && follow));
+	/* Linux >= 6.10: elsewhere a failed exec's path is the caller's alone. */
+	if ((kinds & KIND(PT_EXEC_FAILED)) && !kernel_has_tp_btf("sched_prepare_exec"))
+		bpf_program__set_autoload(skel->progs.handle_prepare_exec, false);
 }
 
 /* Seed the followed set before attaching, so nothing of theirs is missed. */

@@ -174,7 +174,9 @@ static int exec_parse(struct pt_replay *r)
 			       PT_F_ARGV_FAULT);
 	err = err
 		?: detail_flag(r, pt_dkey_name(PT_DK_PATH_TRUNCATED), "1", &ev->flags,
-			       PT_F_PATH_TRUNC);
+			       PT_F_PATH_TRUNC)
+		?: detail_flag(r, pt_dkey_name(PT_DK_PATH_UNREADABLE), "1", &ev->flags,
+			       PT_F_PATH_FAULT);
 	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_ARGC), &ev->exec.argc);
 	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_ARGS_SIZE), &ev->exec.args_size);
 	if (err < 0)

@@ -73,6 +73,8 @@ static void detail_exec(struct pt_record *r, const struct pt_event *ev)
 		det_flag(r, PT_DK_ARGV_UNREADABLE);
 	if (has_flag(ev, PT_F_PATH_TRUNC))
 		det_flag(r, PT_DK_PATH_TRUNCATED);
+	if (has_flag(ev, PT_F_PATH_FAULT))
+		det_flag(r, PT_DK_PATH_UNREADABLE);
 	if (ev->exec.old_tid != ev->task.pid)
 		det_u64(r, PT_DK_OLD_TID, ev->exec.old_tid);
 	if (ev->kind != PT_EXEC_FAILED)

@@ -138,6 +138,10 @@ static void detail_exec(struct pt_stream *w, const struct pt_event *ev)
 		detail_space(w);
 		pt_buf_puts(&w->line, "[argv unreadable]");
 	}
+	if (has_flag(ev, PT_F_PATH_FAULT)) {
+		detail_space(w);
+		pt_buf_puts(&w->line, "[path unreadable]");
+	}
 	if (path_differs_from_argv0(argv, argv_len, path, path_len, ev->kind == PT_EXEC_FAILED)) {
 		detail_space(w);
 		pt_buf_puts(&w->line, "(path ");

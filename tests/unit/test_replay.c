@@ -185,7 +185,7 @@ static unsigned flags_kept(unsigned kind)
 	switch (kind) {
 	case PT_EXEC:
 	case PT_EXEC_FAILED:
-		return PT_F_ARGV_TRUNC | PT_F_ARGV_FAULT | PT_F_PATH_TRUNC;
+		return PT_F_ARGV_TRUNC | PT_F_ARGV_FAULT | PT_F_PATH_TRUNC | PT_F_PATH_FAULT;
 	case PT_EXIT:
 		return PT_F_GROUP_DEAD;
 	case PT_SCHED_SUM:
