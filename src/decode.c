@@ -252,27 +252,12 @@ static void put_hex_byte(struct pt_buf *out, unsigned char c)
 	pt_buf_printf(out, "\\x%02x", c);
 }
 
-/* \n \r \t by name (readable), any other control character in hex. */
+/* A control character in hex, each of its bytes (one rule for all of
+ * them, newline and tab included). */
 static void put_control(struct pt_buf *out, const unsigned char *p, size_t len)
 {
-	if (len == 2) {
-		put_hex_byte(out, p[0]);
-		put_hex_byte(out, p[1]);
-		return;
-	}
-	switch (p[0]) {
-	case '\n':
-		pt_buf_puts(out, "\\n");
-		break;
-	case '\r':
-		pt_buf_puts(out, "\\r");
-		break;
-	case '\t':
-		pt_buf_puts(out, "\\t");
-		break;
-	default:
-		put_hex_byte(out, p[0]);
-	}
+	for (size_t i = 0; i < len; i++)
+		put_hex_byte(out, p[i]);
 }
 
 void pt_escape_text(struct pt_buf *out, const char *s, size_t n, unsigned flags)

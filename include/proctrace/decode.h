@@ -68,8 +68,8 @@ size_t pt_utf8_seq_len(const unsigned char *s, size_t n);
  * are not are written as \xNN. NUL is always written as \x00. Options: */
 enum pt_escape_flags {
 	PT_ESC_BACKSLASH = 1 << 0, /* \ as \\, so \xNN cannot be mistaken */
-	PT_ESC_CONTROL = 1 << 1,   /* control chars as \n \r \t \xNN (C1 ones, U+0080-U+009F,
-				    * as \xc2\xNN): one line, nothing a terminal obeys */
+	PT_ESC_CONTROL = 1 << 1,   /* control chars as \xNN (C1 ones, U+0080-U+009F, as
+				    * \xc2\xNN): one line, nothing a terminal obeys */
 	PT_ESC_SPACE = 1 << 2,	   /* space as \x20: for space-separated values */
 };
 void pt_escape_text(struct pt_buf *out, const char *s, size_t n, unsigned flags);

@@ -334,8 +334,10 @@ static void fill_exec(struct pt_record *r, const struct pt_event *ev)
 {
 	struct pt_val *v = &r->col[PT_COL_FILENAME];
 
-	v->kind = PT_VAL_TEXT;
+	/* A path that could not be read is absent (path_unreadable says so) */
 	v->str = pt_exec_path(ev, &v->len);
+	if (v->len || !has_flag(ev, PT_F_PATH_FAULT))
+		v->kind = PT_VAL_TEXT;
 	v = &r->col[PT_COL_ARGV];
 	v->kind = PT_VAL_ARGV;
 	v->str = (const char *)pt_exec_argv(ev, &v->len);

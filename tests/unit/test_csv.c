@@ -710,8 +710,8 @@ static void test_csv_python_reads_back_fields(void **state)
 			    "86f2022612c62220a657869742033272027272027697427"
 			    "5c27277327 "
 			    "617267633d3220617267735f73697a653d3330\n"
-			    /* rename: comm café, detail old_comm=x\x20y"\n */
-			    "rename 636166c3a9  6f6c645f636f6d6d3d785c78323079225c6e\n"
+			    /* rename: comm café, detail old_comm=x\x20y"\x0a */
+			    "rename 636166c3a9  6f6c645f636f6d6d3d785c78323079225c783061\n"
 			    "lost   6c6f73743d3120666f726b3d31\n");
 	free(out);
 }

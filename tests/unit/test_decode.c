@@ -341,7 +341,7 @@ static void test_decode_escape_text(void **state)
 	s = escaped("a\nb\tc\rd\x1b"
 		    "e\x7f",
 		    10, PT_ESC_CONTROL);
-	assert_string_equal(s, "a\\nb\\tc\\rd\\x1be\\x7f");
+	assert_string_equal(s, "a\\x0ab\\x09c\\x0dd\\x1be\\x7f");
 	free(s);
 	/* C1 controls (CSI is U+009B) are controls too; U+00A0 is not */
 	s = escaped("\xc2\x9b"
@@ -410,7 +410,7 @@ static void test_decode_shell_quote_newline_and_tab(void **state)
 	assert_string_equal(s, "'a\nb\tc'");
 	free(s);
 	s = quoted("a\nb\tc", 5, PT_QUOTE_ONE_LINE);
-	assert_string_equal(s, "$'a\\nb\\tc'");
+	assert_string_equal(s, "$'a\\x0ab\\x09c'");
 	free(s);
 }
 
@@ -432,9 +432,9 @@ static void test_decode_shell_quote_ansi_c_form(void **state)
 	s = quoted("del\x7f", 4, 0);
 	assert_string_equal(s, "$'del\\x7f'");
 	free(s);
-	/* the newline stays readable next to the byte that forces $'' */
+	/* inside $'', the newline is escaped like any control character */
 	s = quoted("\x01\n", 2, 0);
-	assert_string_equal(s, "$'\\x01\\n'");
+	assert_string_equal(s, "$'\\x01\\x0a'");
 	free(s);
 	/* valid UTF-8 needs quotes only, not escapes */
 	s = quoted("caf\xc3\xa9", 5, 0);

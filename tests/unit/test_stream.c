@@ -216,10 +216,10 @@ static void test_stream_exec_one_line(void **state)
 {
 	struct pt_event *ev = NEW_EXEC("printf\0a\nb\0tab\there\0", "/usr/bin/printf");
 
-	assert_detail(ev, "printf $'a\\nb' $'tab\\there'");
+	assert_detail(ev, "printf $'a\\x0ab' $'tab\\x09here'");
 	free(ev);
 	ev = NEW_EXEC("x\0", "/tmp/new\nline\xff");
-	assert_detail(ev, "x (path /tmp/new\\nline\\xff)");
+	assert_detail(ev, "x (path /tmp/new\\x0aline\\xff)");
 	free(ev);
 }
 
@@ -386,8 +386,8 @@ static void test_stream_one_line_per_event(void **state)
 	set_comm(ev->task.comm, "evil\nname\r\xff\\", 13);
 	set_comm(ev->by.comm, "par\nent", 7);
 	line = line_of(ev, &plain); /* asserts a single line */
-	assert_non_null(strstr(line, " evil\\nname\\r\\xff\\\\ "));
-	assert_non_null(strstr(line, "forked by par\\nent(812)"));
+	assert_non_null(strstr(line, " evil\\x0aname\\x0d\\xff\\\\ "));
+	assert_non_null(strstr(line, "forked by par\\x0aent(812)"));
 	assert_null(strchr(line, '\r'));
 	free(line);
 	free(ev);
