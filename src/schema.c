@@ -171,6 +171,10 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 			      "99th percentile run-queue wait, likewise" },
 	[PT_DK_RQ_MAX_NS] = { "rq_max_ns", PT_TYPE_INT, "ns", "sched",
 			      "longest run-queue wait, exact (saturates at 4.29 s)" },
+	[PT_DK_REPAIRED] = { "repaired", PT_TYPE_INT, "", "sched",
+			     "switch-ins missed (no tracepoint fired), found when the thread left "
+			     "its CPU: the time since was split by the kernel's count of its "
+			     "runtime; absent when none" },
 	[PT_DK_AT_END] = { "at_end", PT_TYPE_FLAG, "", "sched",
 			   "still running when tracing ended: measured to then" },
 	[PT_DK_OLD_PPID] = { "old_ppid", PT_TYPE_INT, "", "reparent", "the parent that died" },

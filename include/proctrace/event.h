@@ -300,7 +300,11 @@ struct pt_sched_sum {
 	__u32 rq_p50_ns;
 	__u32 rq_p99_ns;
 	__u32 rq_max_ns;
-	__u32 _pad;
+	/* switch-outs of a thread held in another state than running: its
+	 * switch-in was missed (no tracepoint fired), and the time since
+	 * that state began was split by the kernel's own count of its
+	 * runtime (se.sum_exec_runtime) */
+	__u32 repaired;
 };
 
 /* Who adopts a child whose parent thread died (the kernel's find_new_reaper()). */

@@ -510,6 +510,8 @@ static int sched_sum_parse(struct pt_replay *r)
 	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_RQ_P50_NS), &m->rq_p50_ns);
 	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_RQ_P99_NS), &m->rq_p99_ns);
 	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_RQ_MAX_NS), &m->rq_max_ns);
+	if (err >= 0 && detail_find(r, pt_dkey_name(PT_DK_REPAIRED)))
+		err = detail_u32(r, pt_dkey_name(PT_DK_REPAIRED), &m->repaired);
 	return err < 0 ? err : 0;
 }
 

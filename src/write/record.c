@@ -214,6 +214,8 @@ static void detail_sched_sum(struct pt_record *r, const struct pt_event *ev)
 	det_u64(r, PT_DK_RQ_P50_NS, m->rq_p50_ns);
 	det_u64(r, PT_DK_RQ_P99_NS, m->rq_p99_ns);
 	det_u64(r, PT_DK_RQ_MAX_NS, m->rq_max_ns);
+	if (m->repaired)
+		det_u64(r, PT_DK_REPAIRED, m->repaired);
 	if (has_flag(ev, PT_F_SCHED_AT_END))
 		det_flag(r, PT_DK_AT_END);
 }
