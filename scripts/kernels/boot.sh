@@ -186,7 +186,7 @@ timeout "${KERNEL_TIMEOUT:-1800}" qemu-system-x86_64 -accel tcg,thread=multi -cp
 	-m "${KERNEL_MEM:-2G}" -smp "${KERNEL_SMP:-2}" -nographic -nodefaults -no-reboot \
 	-monitor none -serial "file:$work/console" -chardev stdio,id=out,signal=off \
 	-serial chardev:out -kernel "$vmlinuz" -initrd "$work/initramfs.gz" \
-	-append "console=ttyS0 panic=-1 loglevel=4 rdinit=/init" "${args[@]}" </dev/null &
+	-append "console=ttyS0 panic=-1 loglevel=4 no_timer_check rdinit=/init" "${args[@]}" </dev/null &
 qemu_pid=$!
 wait "$qemu_pid" || true
 qemu_pid=

@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+"""What `make check-kernels` checks inside one booted kernel (boot.sh runs it).
+
+  guest.py OUT_DIR
+
+Every option set is loaded (started until proctrace says it is tracing, then
+stopped with SIGINT): the default, --threads, --sched --sched-events -p PID,
+and each event kind of `proctrace --columns` alone with -e (the kinds -e
+refuses as not recordable are skipped). A set that does not load is loaded
+again with -v and its log kept. Then the integration suite's fact tests of
+FACT_TESTS run. The results go to OUT_DIR/result.json, the logs beside it;
+report.py judges them against the matrix's expectations.
+Environment: PROCTRACE (default build/proctrace), WORKLOADS (build/workloads).
+"""
+
+import json
+import os
+import platform
+import re
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+INTEGRATION = os.path.join(HERE, "..", "..", "tests", "integration")
+sys.path.insert(0, INTEGRATION)
+
+import harness  # noqa: E402
+
+# The fact tests run in every kernel, with the option set each needs: they
+# cover every event kind and its facts.
+FACT_TESTS = [
+    ("test_demo_tree", "default"),        # fork, setpgid, stop, continue, reap
+    ("test_clone_flags", "default"),      # fork/thread clone flags, unshare
+    ("test_threads_on", "threads"),       # thread rows, creator
+    ("test_exec_argv", "default"),        # exec filename and argv
+    ("test_exec_failed", "exec_failed"),  # exec_failed, error
+    ("test_exit_code", "default"),        # exit code, rusage
+    ("test_sigkill", "default"),          # exit by signal, sender
+    ("test_cause_exit_group", "default"),  # exit cause
+    ("test_usage_leader_first", "default"),  # rusage of a group
+    ("test_zombie", "default"),           # reap, reaper, zombie time
+    ("test_reap_wait4", "default"),       # reap by wait4
+    ("test_signal_senders", "default"),   # signal sender and result
+    ("test_kernel_signal", "default"),    # a signal the kernel sends
+    ("test_stop_continue", "default"),    # stop, continue
+    ("test_setsid", "default"),           # setsid
+    ("test_setpgid_targets", "default"),  # setpgid on others
+    ("test_rename", "default"),           # rename (comm)
+    ("test_reparent_subreaper", "reparent"),  # reparent to a subreaper
+    ("test_json_every_kind", "default"),  # every kind once, incl. setns
+    ("test_sched_spin_sleep", "sched"),   # running, sleeping
+    ("test_sched_vfork_disk_sleep", "sched"),  # disk-sleep
+    ("test_sched_stopped_and_traced", "sched"),  # stopped, traced
+]
+
+# stderr lines of a tracer that loaded and are no news.
+ROUTINE = re.compile(r"^proctrace: (tracing|\d+ events)")
+READY_TIMEOUT = 300  # a BPF load under TCG emulation
+
+
+def event_kinds(proctrace):
+    """The kinds of the event column of `proctrace --columns`."""
+    harness.load_schema(proctrace)
+    return sorted(harness.EVENT_KINDS)
+
+
+def try_load(proctrace, args, log_path):
+    """Start proctrace ARGS until it is tracing, stop it: (loaded, stderr
+    lines beyond the routine ones, exit status)."""
+    tracer = harness.Tracer(proctrace, "/dev/null", args)
+    harness.READY_TIMEOUT = READY_TIMEOUT
+    loaded = True
+    try:
+        tracer.start()
+        tracer.proc.send_signal(signal.SIGINT)
+        rc = tracer.wait_exit(READY_TIMEOUT)
+    except harness.Failure:
+        loaded = False
+        rc = tracer.proc.returncode
+    err = tracer.stderr()
+    with open(log_path, "w") as f:
+        f.write("$ %s\n%s" % (" ".join(tracer.args), err))
+    loaded = loaded and rc == 0
+    return loaded, [l for l in err.splitlines() if not ROUTINE.match(l)], rc
+
+
+def verifier_lines(log):
+    """The lines of a -v log that say why a program was refused: libbpf's
+    failure lines and the verifier's last words before each log's end."""
+    out, prog_log = [], []
+    inside = False
+    for line in log.splitlines():
+        if "-- BEGIN PROG LOAD LOG --" in line:
+            inside, prog_log = True, []
+            continue
+        if "-- END PROG LOAD LOG --" in line:
+            inside = False
+            words = [l for l in prog_log if l.strip()
+                     and not re.match(r"^(processed \d+ insns|verification time|stack depth)", l)]
+            out += ["    " + l for l in words[-2:]]
+            continue
+        if inside:
+            prog_log.append(line)
+        elif re.search(r"libbpf: .*(failed|error|Error|invalid)", line):
+            out.append(line)
+    return out
+
+
+def load_sets(proctrace, out_dir, kinds, pid):
+    sets = [("default", []), ("threads", ["--threads"]),
+            ("sched", ["--sched", "--sched-events", "-p", str(pid)])]
+    sets += [(k, ["-e", k]) for k in kinds]
+    results = []
+    for name, args in sets:
+        log = os.path.join(out_dir, "load-%s.log" % name)
+        t0 = time.monotonic()
+        loaded, lines, rc = try_load(proctrace, args, log)
+        if any(l.startswith("proctrace: invalid --events") for l in lines):
+            continue  # not a kind -e records (snapshot, lost, state...)
+        r = {"set": name, "args": args, "loaded": loaded, "rc": rc,
+             "stderr": lines, "seconds": round(time.monotonic() - t0, 1)}
+        if not loaded:
+            vlog = os.path.join(out_dir, "load-%s-v.log" % name)
+            subprocess.run([proctrace, "-v", "-q", "-o", "/dev/null"] + args + ["--", "true"],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=open(vlog, "w"), timeout=READY_TIMEOUT)
+            with open(vlog, errors="replace") as f:
+                r["verifier"] = verifier_lines(f.read())
+        print("load %-12s %s (%.0fs)%s" % (name, "ok" if loaded else "REFUSED", r["seconds"],
+              "".join("\n    " + l for l in lines)), flush=True)
+        results.append(r)
+    return results
+
+
+def fact_tests(proctrace, workloads):
+    names = [t for t, _ in FACT_TESTS]
+    env = dict(os.environ, PROCTRACE=proctrace, WORKLOADS=workloads)
+    p = subprocess.Popen([sys.executable, os.path.join(INTEGRATION, "run.py")] + names,
+                         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, errors="replace")
+    lines = []
+    for line in p.stdout:
+        print(line, end="", flush=True)
+        lines.append(line)
+    p.wait()
+    results = {}
+    for line in lines:
+        m = re.match(r"^(ok|FAIL) +(\S+) *(.*)$", line.rstrip("\n"))
+        if m:
+            results["test_" + m.group(2)] = {"ok": m.group(1) == "ok",
+                                             "message": m.group(3)}
+    return [dict(test=t, needs=need, **results.get(t, {"ok": False, "message": "did not run"}))
+            for t, need in FACT_TESTS]
+
+
+def main(argv):
+    out_dir = argv[1]
+    os.makedirs(out_dir, exist_ok=True)
+    proctrace = os.path.realpath(os.environ.get("PROCTRACE", "build/proctrace"))
+    workloads = os.path.realpath(os.environ.get("WORKLOADS", "build/workloads"))
+    t0 = time.monotonic()
+    result = {"release": platform.release(),
+              "btf": os.path.exists("/sys/kernel/btf/vmlinux")}
+    print("kernel %s, BTF %s" % (result["release"], "yes" if result["btf"] else "NO"), flush=True)
+    # A process for the sets that need a filter (-p).
+    idle = subprocess.Popen(["sleep", "100000"])
+    try:
+        result["loads"] = load_sets(proctrace, out_dir, event_kinds(proctrace), idle.pid)
+    finally:
+        idle.kill()
+        idle.wait()
+    result["facts"] = fact_tests(proctrace, workloads)
+    result["seconds"] = round(time.monotonic() - t0)
+    with open(os.path.join(out_dir, "result.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
