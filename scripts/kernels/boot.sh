@@ -13,6 +13,9 @@
 # are this script's stdout; the exit status is COMMAND's. 125: the guest did
 # not run COMMAND (no 9p modules, panic, timeout): the kernel console's last
 # lines go to stderr, the whole console to $KERNEL_CONSOLE if set.
+# The host's /tmp is hidden by the guest's own: keep what the guest needs
+# elsewhere. The output crosses an emulated serial port, slowly: send long
+# logs to a file in a -w folder.
 # KERNEL_TIMEOUT: seconds before the guest is killed (default 1800).
 # KERNEL_SMP, KERNEL_MEM: QEMU's -smp and -m (default 2, 2G).
 set -euo pipefail

@@ -15,7 +15,7 @@ lines=("$@")
 [ ${#lines[@]} -gt 0 ] || mapfile -t lines < <(scripts/kernels/fetch.sh --list)
 
 t0=$(date +%s)
-rm -rf "$dir"
+for l in "${lines[@]}"; do rm -rf "${dir:?}/$l"; done
 mkdir -p "$dir"
 # Fetched one after the other (apt and the cache are shared), then booted.
 for l in "${lines[@]}"; do
