@@ -18,6 +18,7 @@
 # logs to a file in a -w folder.
 # KERNEL_TIMEOUT: seconds before the guest is killed (default 1800).
 # KERNEL_SMP, KERNEL_MEM: QEMU's -smp and -m (default 2, 2G).
+# KERNEL_APPEND: more kernel command line words (loglevel=7, ...).
 set -euo pipefail
 
 die() {
@@ -189,7 +190,7 @@ timeout "${KERNEL_TIMEOUT:-1800}" qemu-system-x86_64 -accel tcg,thread=multi -cp
 	-m "${KERNEL_MEM:-2G}" -smp "${KERNEL_SMP:-2}" -nographic -nodefaults -no-reboot \
 	-monitor none -serial "file:$work/console" -chardev stdio,id=out,signal=off \
 	-serial chardev:out -kernel "$vmlinuz" -initrd "$work/initramfs.gz" \
-	-append "console=ttyS0 panic=-1 loglevel=4 no_timer_check rdinit=/init" "${args[@]}" </dev/null &
+	-append "console=ttyS0 panic=-1 loglevel=4 no_timer_check ${KERNEL_APPEND:-} rdinit=/init" "${args[@]}" </dev/null &
 qemu_pid=$!
 wait "$qemu_pid" || true
 qemu_pid=

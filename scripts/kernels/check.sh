@@ -5,7 +5,8 @@
 #
 #   scripts/kernels/check.sh [LINE]...     (default: every line)
 #
-# KERNEL_JOBS: guests booted at once (default 2); OUT: build folder.
+# KERNEL_JOBS: guests booted at once (default 2); KERNEL_TIMEOUT: seconds a
+# guest may take (default 3600); OUT: build folder.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${OUT:-build}
@@ -28,7 +29,7 @@ one() {
 	k=$(cat "$dir/$l.kernel")
 	mkdir -p "$dir/$l"
 	if [ -n "$k" ]; then
-		KERNEL_CONSOLE=$dir/$l/console.log scripts/kernels/boot.sh -w "$dir/$l" "$k" -- \
+		KERNEL_CONSOLE=$dir/$l/console.log KERNEL_TIMEOUT=${KERNEL_TIMEOUT:-3600} scripts/kernels/boot.sh -w "$dir/$l" "$k" -- \
 			env PROCTRACE="$out/proctrace" WORKLOADS="$out/workloads" \
 			python3 scripts/kernels/guest.py "$dir/$l" >"$dir/$l/guest.log" 2>&1 || rc=$?
 	else
