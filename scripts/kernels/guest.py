@@ -111,28 +111,55 @@ def verifier_lines(log):
     return out
 
 
+def verbose_log(proctrace, args, path):
+    """Load ARGS again with -v, its log to PATH; the verifier's words."""
+    with open(path, "w") as log:
+        try:
+            subprocess.run([proctrace, "-v", "-q", "-o", "/dev/null"] + args + ["--", "true"],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                           stderr=log, timeout=harness.READY_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            log.write("(no answer within %d s)\n" % harness.READY_TIMEOUT)
+    with open(path, errors="replace") as f:
+        return verifier_lines(f.read())
+
+
+# Option sets made of the default one and more: refused with it, not tried
+# (each refused load may take minutes of emulated verifier time).
+ABOVE_DEFAULT = ("threads", "sched")
+
+
 def load_sets(proctrace, out_dir, kinds, pid):
     sets = [("default", []), ("threads", ["--threads"]),
             ("sched", ["--sched", "--sched-events", "-p", str(pid)])]
     sets += [(k, ["-e", k]) for k in kinds]
     results = []
+    verbose = {}  # refusal's stderr -> the set whose -v log was taken
     for name, args in sets:
+        if name in ABOVE_DEFAULT and not results[0]["loaded"]:
+            results.append({"set": name, "args": args, "loaded": False, "rc": None,
+                            "stderr": ["not tried: the default set is refused"],
+                            "seconds": 0})
+            continue
         log = os.path.join(out_dir, "load-%s.log" % name)
         t0 = time.monotonic()
         loaded, lines, rc = try_load(proctrace, args, log)
         if any(l.startswith("proctrace: invalid --events") for l in lines):
             continue  # not a kind -e records (snapshot, lost, state...)
+        if not loaded and not lines:
+            lines = ["(not tracing within %d s: killed)" % harness.READY_TIMEOUT]
         r = {"set": name, "args": args, "loaded": loaded, "rc": rc,
              "stderr": lines, "seconds": round(time.monotonic() - t0, 1)}
         if not loaded:
-            vlog = os.path.join(out_dir, "load-%s-v.log" % name)
-            subprocess.run([proctrace, "-v", "-q", "-o", "/dev/null"] + args + ["--", "true"],
-                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=open(vlog, "w"), timeout=harness.READY_TIMEOUT)
-            with open(vlog, errors="replace") as f:
-                r["verifier"] = verifier_lines(f.read())
+            key = "\n".join(lines)
+            if key in verbose:
+                r["verifier"] = ["(the same refusal as %s)" % verbose[key]]
+            else:
+                verbose[key] = name
+                r["verifier"] = verbose_log(proctrace, args,
+                                            os.path.join(out_dir, "load-%s-v.log" % name))
         print("load %-12s %s (%.0fs)%s" % (name, "ok" if loaded else "REFUSED", r["seconds"],
-              "".join("\n    " + l for l in lines)), flush=True)
+              "".join("\n    " + l for l in lines + r.get("verifier", []))), flush=True)
         results.append(r)
     return results
 
@@ -178,7 +205,11 @@ def main(argv):
     result["facts"] = [dict(test=t, needs=n, ok=False, message="did not run")
                        for t, n in FACT_TESTS]
     write_result(out_dir, result)
-    result["facts"] = fact_tests(proctrace, workloads)
+    if result["loads"][0]["loaded"]:
+        result["facts"] = fact_tests(proctrace, workloads)
+    else:  # every test would wait for a load that cannot succeed
+        for t in result["facts"]:
+            t["message"] = "not run: the default set is refused"
     result["seconds"] = round(time.monotonic() - t0)
     write_result(out_dir, result)
     return 0
