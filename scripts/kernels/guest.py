@@ -129,11 +129,11 @@ def verbose_log(proctrace, args, path):
 ABOVE_DEFAULT = ("threads", "sched")
 
 
-def load_sets(proctrace, out_dir, kinds, pid):
+def load_sets(proctrace, out_dir, kinds, pid, result):
     sets = [("default", []), ("threads", ["--threads"]),
             ("sched", ["--sched", "--sched-events", "-p", str(pid)])]
     sets += [(k, ["-e", k]) for k in kinds]
-    results = []
+    results = result["loads"] = []
     verbose = {}  # refusal's stderr -> the set whose -v log was taken
     for name, args in sets:
         if name in ABOVE_DEFAULT and not results[0]["loaded"]:
@@ -161,28 +161,23 @@ def load_sets(proctrace, out_dir, kinds, pid):
         print("load %-12s %s (%.0fs)%s" % (name, "ok" if loaded else "REFUSED", r["seconds"],
               "".join("\n    " + l for l in lines + r.get("verifier", []))), flush=True)
         results.append(r)
-    return results
+        write_result(out_dir, result)
 
 
-def fact_tests(proctrace, workloads):
+def fact_tests(proctrace, workloads, out_dir, result):
     names = [t for t, _ in FACT_TESTS]
     env = dict(os.environ, PROCTRACE=proctrace, WORKLOADS=workloads)
     p = subprocess.Popen([sys.executable, os.path.join(INTEGRATION, "run.py")] + names,
                          env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True, errors="replace")
-    lines = []
+    by_name = {t["test"]: t for t in result["facts"]}
     for line in p.stdout:
         print(line, end="", flush=True)
-        lines.append(line)
-    p.wait()
-    results = {}
-    for line in lines:
         m = re.match(r"^(ok|FAIL) +(\S+) *(.*)$", line.rstrip("\n"))
-        if m:
-            results["test_" + m.group(2)] = {"ok": m.group(1) == "ok",
-                                             "message": m.group(3)}
-    return [dict(test=t, needs=need, **results.get(t, {"ok": False, "message": "did not run"}))
-            for t, need in FACT_TESTS]
+        if m and "test_" + m.group(2) in by_name:
+            by_name["test_" + m.group(2)].update(ok=m.group(1) == "ok", message=m.group(3))
+            write_result(out_dir, result)
+    p.wait()
 
 
 def main(argv):
@@ -194,19 +189,18 @@ def main(argv):
     result = {"release": platform.release(),
               "btf": os.path.exists("/sys/kernel/btf/vmlinux")}
     print("kernel %s, BTF %s" % (result["release"], "yes" if result["btf"] else "NO"), flush=True)
+    # Written as it goes: what is known survives a guest stopped later.
+    result["facts"] = [dict(test=t, needs=n, ok=False, message="did not run")
+                       for t, n in FACT_TESTS]
     # A process for the sets that need a filter (-p).
     idle = subprocess.Popen(["sleep", "100000"])
     try:
-        result["loads"] = load_sets(proctrace, out_dir, event_kinds(proctrace), idle.pid)
+        load_sets(proctrace, out_dir, event_kinds(proctrace), idle.pid, result)
     finally:
         idle.kill()
         idle.wait()
-    # Written twice: the loads are known even if the guest is stopped later.
-    result["facts"] = [dict(test=t, needs=n, ok=False, message="did not run")
-                       for t, n in FACT_TESTS]
-    write_result(out_dir, result)
     if result["loads"][0]["loaded"]:
-        result["facts"] = fact_tests(proctrace, workloads)
+        fact_tests(proctrace, workloads, out_dir, result)
     else:  # every test would wait for a load that cannot succeed
         for t in result["facts"]:
             t["message"] = "not run: the default set is refused"
