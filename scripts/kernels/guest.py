@@ -136,7 +136,7 @@ def load_sets(proctrace, out_dir, kinds, pid, result):
     results = result["loads"] = []
     verbose = {}  # refusal's stderr -> the set whose -v log was taken
     for name, args in sets:
-        if name in ABOVE_DEFAULT and not results[0]["loaded"]:
+        if name in ABOVE_DEFAULT and args[0] != "-e" and not results[0]["loaded"]:
             results.append({"set": name, "args": args, "loaded": False, "rc": None,
                             "stderr": ["not tried: the default set is refused"],
                             "seconds": 0})
