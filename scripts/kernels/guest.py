@@ -141,7 +141,9 @@ def load_sets(proctrace, out_dir, kinds, pid, result):
                             "stderr": ["not tried: the default set is refused"],
                             "seconds": 0})
             continue
-        log = os.path.join(out_dir, "load-%s.log" % name)
+        # -e sched (refused: not a kind -e takes) beside --sched: files apart.
+        stem = os.path.join(out_dir, "load-%s%s" % ("e-" if args[:1] == ["-e"] else "", name))
+        log = stem + ".log"
         t0 = time.monotonic()
         loaded, lines, rc = try_load(proctrace, args, log)
         if any(l.startswith("proctrace: invalid --events") for l in lines):
@@ -157,7 +159,7 @@ def load_sets(proctrace, out_dir, kinds, pid, result):
             else:
                 verbose[key] = name
                 r["verifier"] = verbose_log(proctrace, args,
-                                            os.path.join(out_dir, "load-%s-v.log" % name))
+                                            stem + "-v.log")
         print("load %-12s %s (%.0fs)%s" % (name, "ok" if loaded else "REFUSED", r["seconds"],
               "".join("\n    " + l for l in lines + r.get("verifier", []))), flush=True)
         results.append(r)
