@@ -329,6 +329,7 @@ static int run_live(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return ret;
 	}
+	pt_config_kinds_off(&a->cfg, pt_live_kinds_off(a->live));
 	/* Only once tracing can work: a refused load leaves no output behind.
 	 * Events wait in the ring buffer meanwhile. */
 	ret = pt_pipeline_open(&a->pipe, &a->clock);
