@@ -224,16 +224,18 @@ int pt_loader_load(struct pt_loader *l, const struct pt_loader_opts *opts, __u32
 		if (!fault_refuses(l, &ret))
 			ret = proctrace_bpf__load(l->skel);
 		capture = NULL;
+		if (l->fault && !strcmp(l->fault, "memlock")) {
+			/* A 5.10 kernel's refusal of the ring buffer's map, its
+			 * locked-memory limit spent (docs/loading.md). */
+			snprintf(log.map, sizeof(log.map), "events");
+			ret = -EPERM;
+		}
 		if (!ret)
 			return 0;
 		load_facts(l, &log, &facts);
 		if (l->fault && !strcmp(l->fault, "memlock")) {
-			/* As a 5.10 kernel says it (docs/loading.md). */
-			snprintf(log.map, sizeof(log.map), "events");
-			facts.map = log.map;
 			facts.release = "5.10.0-fault";
 			facts.privileged = true;
-			ret = -EPERM;
 		}
 		d = log.prog[0] && facts.privileged ? pt_program_find(log.prog) : NULL;
 		mask = blame(l, d, log.source);
