@@ -143,15 +143,18 @@ static void asked_by(const struct pt_loader_opts *opts, int f, char *buf, size_t
 	}
 }
 
-/* The features a refusal of program d turns off (none: it cannot be
- * done without): its own feature; for a core program, the feature whose
- * source the verifier's log names last, else every other feature it
- * serves now. */
-static __u32 blame(const struct pt_loader *l, const struct pt_program_def *d, const char *source)
+/* The features a refusal of program d may be for (none: it cannot be
+ * done without): its own feature, sure; for a core program, the feature
+ * whose source the verifier's log names last (kernels from 6.x print
+ * it), sure; else any other feature it serves now, to be tried one at a
+ * time (see pt_loader_load). */
+static __u32 blame(const struct pt_loader *l, const struct pt_program_def *d, const char *source,
+		   bool *sure)
 {
 	__u32 serves;
 	int f;
 
+	*sure = true;
 	if (!d)
 		return 0;
 	if (d->feature != PT_FEAT_CORE && !(l->off & PT_FEAT_BIT(d->feature)))
@@ -160,6 +163,7 @@ static __u32 blame(const struct pt_loader *l, const struct pt_program_def *d, co
 	f = source[0] ? pt_feature_of_source(source) : -1;
 	if (f > 0 && (serves & PT_FEAT_BIT(f)))
 		return PT_FEAT_BIT(f);
+	*sure = false;
 	return serves;
 }
 
@@ -189,22 +193,66 @@ static void load_facts(const struct pt_loader *l, const struct pt_load_log *log,
 	facts->map = log->map[0] ? log->map : NULL;
 }
 
-/* One feature off per refused program, until the rest loads: each try is
- * a whole load of the object (libbpf loads all of it or nothing), so it
- * costs only where the kernel refuses something. The required features
- * (pt_loader_required) cannot go off. */
-#define MAX_TRIES (PT_FEAT_MAX + 1)
+/* A feature switched off on trial: a refusal that may be for one of
+ * several features a program serves. The same refusal again means it was
+ * not that one (back on, the next tried); another, or none, that it was. */
+struct trial {
+	__u32 bit;   /* the feature off on trial; 0: none */
+	__u32 tried; /* those tried for this refusal, not it */
+	char prog[64], error[256];
+};
+
+static void trial_settle(struct pt_loader *l, struct trial *t, const struct pt_load_log *log)
+{
+	if (!t->bit)
+		return;
+	if (log && !strcmp(log->prog, t->prog) && !strcmp(log->error, t->error)) {
+		l->off &= ~t->bit;
+		t->tried |= t->bit;
+	} else {
+		pt_loader_set_why(l, t->bit, "the verifier refused %s: %s", t->prog,
+				  t->error[0] ? t->error : "no log");
+		t->tried = 0;
+	}
+	t->bit = 0;
+}
+
+static int refused(struct pt_loader *l, const struct pt_loader_opts *opts, __u32 required,
+		   const struct pt_load_log *log, __u32 mask, char *err, size_t errlen)
+{
+	int f = mask & required ? __builtin_ctz(mask & required) : PT_FEAT_CORE;
+	char option[160];
+	struct pt_refusal r = {
+		.release = l->release,
+		.prog = log->prog,
+		.error = log->error,
+		.feature = pt_features[f].name,
+		.option = f == PT_FEAT_CORE ? NULL : option,
+	};
+
+	asked_by(opts, f, option, sizeof(option));
+	pt_msg_refused(err, errlen, &r);
+	return -EACCES;
+}
+
+/* Features off, one refused program at a time, until the rest loads:
+ * each try is a whole load of the object (libbpf loads all of it or
+ * nothing), so it costs only where the kernel refuses something. The
+ * required features (pt_loader_required) cannot go off. */
+#define MAX_TRIES (2 * PT_FEAT_MAX)
 
 int pt_loader_load(struct pt_loader *l, const struct pt_loader_opts *opts, __u32 required,
 		   char *err, size_t errlen)
 {
+	struct trial t = { 0 };
 	int ret = 0, tries;
 
 	for (tries = 0; tries < MAX_TRIES; tries++) {
 		struct pt_load_log log = { 0 };
 		struct pt_load_facts facts;
 		const struct pt_program_def *d;
-		__u32 mask;
+		__u32 mask, optional;
+		bool sure;
 
 		proctrace_bpf__destroy(l->skel);
 		l->skel = proctrace_bpf__open();
@@ -215,9 +263,10 @@ int pt_loader_load(struct pt_loader *l, const struct pt_loader_opts *opts, __u32
 		}
 		ret = pt_loader_configure(l, opts);
 		if (ret) {
-			set_err(err, errlen,
-				"cannot configure the BPF object (ring buffer %u KiB): %s",
-				opts->ringbuf_kb, strerror(-ret));
+			set_err(err, errlen, "cannot configure the BPF object: %s",
+				ret == -ENOENT ? "its programs are not those of the table of "
+						 "features (a build error: src/source/programs.c)"
+					       : strerror(-ret));
 			return ret;
 		}
 		capture = &log;
@@ -230,6 +279,7 @@ int pt_loader_load(struct pt_loader *l, const struct pt_loader_opts *opts, __u32
 			snprintf(log.map, sizeof(log.map), "events");
 			ret = -EPERM;
 		}
+		trial_settle(l, &t, ret ? &log : NULL);
 		if (!ret)
 			return 0;
 		load_facts(l, &log, &facts);
@@ -238,28 +288,24 @@ int pt_loader_load(struct pt_loader *l, const struct pt_loader_opts *opts, __u32
 			facts.privileged = true;
 		}
 		d = log.prog[0] && facts.privileged ? pt_program_find(log.prog) : NULL;
-		mask = blame(l, d, log.source);
 		if (!d) {
 			pt_msg_load_failed(err, errlen, -ret, &facts);
 			return ret;
 		}
-		if (!mask || (mask & required)) {
-			int f = mask & required ? __builtin_ctz(mask & required) : PT_FEAT_CORE;
-			char option[160];
-			struct pt_refusal r = {
-				.release = l->release,
-				.prog = log.prog,
-				.error = log.error,
-				.feature = pt_features[f].name,
-				.option = f == PT_FEAT_CORE ? NULL : option,
-			};
-
-			asked_by(opts, f, option, sizeof(option));
-			pt_msg_refused(err, errlen, &r);
-			return ret;
+		mask = blame(l, d, log.source, &sure) & ~t.tried;
+		optional = mask & ~required;
+		if (!optional)
+			return refused(l, opts, required, &log, mask, err, errlen);
+		if (sure || !(optional & (optional - 1))) {
+			pt_loader_set_why(l, optional, "the verifier refused %s: %s", log.prog,
+					  log.error[0] ? log.error : "no log");
+			continue;
 		}
-		pt_loader_set_why(l, mask, "the verifier refused %s: %s", log.prog,
-				  log.error[0] ? log.error : "no log");
+		/* Several: the last of the table first. */
+		t.bit = 1u << (31 - __builtin_clz(optional));
+		snprintf(t.prog, sizeof(t.prog), "%s", log.prog);
+		snprintf(t.error, sizeof(t.error), "%s", log.error);
+		l->off |= t.bit;
 	}
 	set_err(err, errlen, "cannot load the BPF programs after %d tries: %s", tries,
 		strerror(-ret));

@@ -42,12 +42,6 @@ static void configure_filter(struct proctrace_bpf *skel, const struct pt_loader_
 #define KIND(k) (1u << (k))
 #define SCHED_KINDS (KIND(PT_SCHED_STATE) | KIND(PT_SCHED_SUM))
 
-/* The program of the table named so; NULL if the object has none. */
-static struct bpf_program *program(struct proctrace_bpf *skel, const char *name)
-{
-	return bpf_object__find_program_by_name(skel->obj, name);
-}
-
 /* A program that serves none of the kinds recorded is not loaded, so it
  * costs nothing; the syscall tracepoints, which put every system call of
  * every process on the kernel's slow path, are among them. The follow set
@@ -55,17 +49,21 @@ static struct bpf_program *program(struct proctrace_bpf *skel, const char *name)
  * program of a feature off is not loaded (programs.h). */
 static int select_programs(struct pt_loader *l, bool follow)
 {
-	for (size_t i = 0; i < pt_n_programs; i++) {
-		const struct pt_program_def *d = &pt_programs[i];
-		struct bpf_program *prog = program(l->skel, d->name);
-		bool on = (d->kinds & l->kinds) || (d->follow && follow);
+	struct bpf_program *prog;
+	size_t n = 0;
 
-		if (!prog)
+	bpf_object__for_each_program(prog, l->skel->obj)
+	{
+		const struct pt_program_def *d = pt_program_find(bpf_program__name(prog));
+		bool on;
+
+		if (!d)
 			return -ENOENT; /* the table and the object disagree */
-		on = on && !(l->off & PT_FEAT_BIT(d->feature) && !(d->follow && follow));
-		bpf_program__set_autoload(prog, on);
+		n++;
+		on = (d->kinds & l->kinds) && !(l->off & PT_FEAT_BIT(d->feature));
+		bpf_program__set_autoload(prog, on || (d->follow && follow));
 	}
-	return 0;
+	return n == pt_n_programs ? 0 : -ENOENT;
 }
 
 /* Seed the followed set before attaching, so nothing of theirs is missed. */
