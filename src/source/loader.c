@@ -253,6 +253,7 @@ int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts, pt
 		   void *ctx, char *err, size_t errlen)
 {
 	struct pt_loader *l = NULL;
+	__u64 t0, t1;
 	int ret;
 
 	ret = loader_new(&l, opts, err, errlen);
@@ -267,9 +268,11 @@ int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts, pt
 		goto fail;
 	}
 	l->sched = opts->sched;
+	t0 = pt_boottime_ns();
 	ret = pt_loader_load(l, opts, pt_loader_required(opts), err, errlen);
 	if (ret)
 		goto fail;
+	t1 = pt_boottime_ns();
 	ret = seed_followed(l, opts);
 	if (ret) {
 		set_err(err, errlen, "cannot set the followed processes: %s", strerror(-ret));
@@ -289,6 +292,11 @@ int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts, pt
 		set_err(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
 		goto fail;
 	}
+	/* What the start costs: the load is mostly the kernel's verifier. */
+	if (pt_loader_verbosity > 0)
+		fprintf(stderr, "proctrace: BPF programs loaded in %llu ms, attached in %llu ms\n",
+			(unsigned long long)(t1 - t0) / 1000000,
+			(unsigned long long)(pt_boottime_ns() - t1) / 1000000);
 	*out = l;
 	return 0;
 fail:
