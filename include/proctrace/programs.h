@@ -46,7 +46,8 @@ struct pt_program_def {
 	bool follow;		 /* loaded for -p and a COMMAND whatever is recorded */
 };
 
-/* Every program of the BPF object, once (a unit test checks the object). */
+/* Every program of the BPF object, once: the loader refuses an object with
+ * a program not here (a name here the object lacks is not looked for). */
 extern const struct pt_program_def pt_programs[];
 extern const size_t pt_n_programs;
 

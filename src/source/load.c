@@ -264,8 +264,8 @@ int pt_loader_load(struct pt_loader *l, const struct pt_loader_opts *opts, __u32
 		ret = pt_loader_configure(l, opts);
 		if (ret) {
 			set_err(err, errlen, "cannot configure the BPF object: %s",
-				ret == -ENOENT ? "its programs are not those of the table of "
-						 "features (a build error: src/source/programs.c)"
+				ret == -ENOENT ? "one of its programs is in no feature (a build "
+						 "error: src/source/programs.c)"
 					       : strerror(-ret));
 			return ret;
 		}

@@ -50,20 +50,19 @@ static void configure_filter(struct proctrace_bpf *skel, const struct pt_loader_
 static int select_programs(struct pt_loader *l, bool follow)
 {
 	struct bpf_program *prog;
-	size_t n = 0;
 
 	bpf_object__for_each_program(prog, l->skel->obj)
 	{
 		const struct pt_program_def *d = pt_program_find(bpf_program__name(prog));
 		bool on;
 
+		/* A program in no feature could be neither chosen nor blamed. */
 		if (!d)
-			return -ENOENT; /* the table and the object disagree */
-		n++;
+			return -ENOENT;
 		on = (d->kinds & l->kinds) && !(l->off & PT_FEAT_BIT(d->feature));
 		bpf_program__set_autoload(prog, on || (d->follow && follow));
 	}
-	return n == pt_n_programs ? 0 : -ENOENT;
+	return 0;
 }
 
 /* Seed the followed set before attaching, so nothing of theirs is missed. */
