@@ -98,7 +98,7 @@ int pt_live_open(struct pt_live **out, const struct pt_config *cfg, __u32 comman
 		m = pt_loader_off(l->loader, said, off, sizeof(off));
 		if (m)
 			fprintf(stderr, "proctrace: %s\n", off);
-		l->kinds_off |= pt_features_kinds(m);
+		l->kinds_off |= pt_features_kinds(m) & cfg->kinds;
 	}
 	if ((l->kinds_off & (1u << PT_REAP)) && p->model)
 		pt_model_set_exit_ends(p->model, true);

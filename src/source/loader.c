@@ -128,6 +128,7 @@ int pt_loader_configure(struct pt_loader *l, const struct pt_loader_opts *opts)
 	l->kinds = (opts->kinds ? opts->kinds : ~0u) & ~SCHED_KINDS;
 	if (opts->sched)
 		l->kinds |= SCHED_KINDS;
+	l->wanted = l->kinds;
 	/* A feature off: its kinds are not even looked at, so the verifier
 	 * does not see its code in the programs it shares (the branches on
 	 * read-only data it knows are never taken). */
@@ -141,7 +142,16 @@ int pt_loader_configure(struct pt_loader *l, const struct pt_loader_opts *opts)
 	err = select_programs(l, skel->rodata->follow_pids);
 	err = err ?: configure_sched(l, opts);
 	err = err ?: bpf_map__set_max_entries(skel->maps.events, ring);
-	return err ?: bpf_map__set_max_entries(skel->maps.scratch, l->ncpus);
+	err = err ?: bpf_map__set_max_entries(skel->maps.scratch, l->ncpus);
+	/* Hash maps are allocated whole when created: those nothing will use
+	 * (the follow set without -p or a COMMAND, the zombies without
+	 * reaps) get one entry, and the start is shorter by their size. */
+	if (!err && !skel->rodata->follow_pids)
+		err = bpf_map__set_max_entries(skel->maps.followed, 1);
+	if (!err && !(l->kinds & KIND(PT_REAP)))
+		err = bpf_map__set_max_entries(skel->maps.zombies, 1)
+			?: bpf_map__set_max_entries(skel->maps.zombie_alias, 1);
+	return err;
 }
 
 /* What attach_prog tells of a program that could not attach. */
@@ -321,7 +331,12 @@ __u32 pt_loader_off(const struct pt_loader *l, __u32 said, char *line, size_t le
 	if (!mask)
 		return 0;
 	pt_features_names(mask, names, sizeof(names));
-	pt_loader_kind_names(pt_features_kinds(mask), kinds, sizeof(kinds));
+	pt_loader_kind_names(pt_features_kinds(mask) & l->wanted, kinds, sizeof(kinds));
+	/* Not asked for (-e), but the exit's cause by a signal is its. */
+	if (!kinds[0])
+		snprintf(kinds, sizeof(kinds), "%s",
+			 mask & PT_FEAT_BIT(PT_FEAT_SIGNAL) ? "the sender of a fatal signal"
+							    : "their part of the other kinds");
 	pt_msg_feature_off(line, len, names, kinds, l->release, l->why[first]);
 	return mask;
 }

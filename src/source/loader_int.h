@@ -42,6 +42,7 @@ struct pt_loader {
 	struct bpf_link *snap_link;
 	size_t ring_records;		   /* at most this many records fit in the ring */
 	__u32 kinds;			   /* recorded kinds, bit 1 << kind */
+	__u32 wanted;			   /* the kinds asked for, before features went off */
 	__u32 off;			   /* features off on this kernel, bit 1 << feature */
 	char why[PT_FEAT_MAX][PT_WHY_MAX]; /* for each feature off: what refused it */
 	char release[65];		   /* uname -r */
