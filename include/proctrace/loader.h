@@ -13,7 +13,7 @@
 #include "proctrace/programs.h"
 
 /* Room for what refused a feature: "PROG refused: the verifier's line". */
-#define PT_WHY_MAX 320
+#define PT_WHY_MAX 512
 
 /* Called for every event; a non-zero return stops the current poll and is
  * returned by it. The event is read-only and only valid during the call. */

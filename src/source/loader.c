@@ -350,7 +350,7 @@ int pt_loader_probe_features(struct pt_feature_state out[PT_FEAT_MAX], int verbo
 		.verbose = verbose,
 	};
 	struct pt_loader *l = NULL;
-	char err[512] = "";
+	char err[PT_WHY_MAX] = "";
 	int ret;
 
 	memset(out, 0, sizeof(*out) * PT_FEAT_MAX);
