@@ -236,6 +236,7 @@ static int run_replay(struct app *a)
 	}
 	if (pt_filter_active(&a->cfg.filter, 0) || a->cfg.since.kind || a->cfg.until.kind)
 		ret = pt_file_select(src, &a->cfg.filter, &a->cfg.since, &a->cfg.until);
+	tracing = 1; /* a replay has no start to interrupt */
 	if (!ret)
 		ret = install_signals();
 	if (!ret)
@@ -357,6 +358,8 @@ static int run_live(struct app *a)
 		return ret;
 	}
 	pt_config_kinds_off(&a->cfg, pt_live_kinds_off(a->live));
+	if (early_signal)
+		return -EINTR; /* no output opened */
 	/* Only once tracing can work: a refused load leaves no output behind.
 	 * Events wait in the ring buffer meanwhile. */
 	ret = pt_pipeline_open(&a->pipe, &a->clock);
