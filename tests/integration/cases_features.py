@@ -119,17 +119,21 @@ def test_features_refused_named(env):
 
 
 def test_features_refused_core(env):
-    """A refused core program (fork, exec, exit): an error, exit 1."""
-    rc, err, _, _ = trace(env, "refused_core", "refuse:handle_exec",
-                          log=REFUSED_LOG)
+    """A refused core program (fork, exec, exit): an error, exit 1. The
+    exit program serves reap and reparent too: refused with no source
+    named, each is switched off on trial, the same refusal comes again,
+    and it is the core's after all."""
     ck = Check()
-    ck.eq("exit status", rc, 1)
-    lines = err.strip().splitlines()
-    ck.eq("stderr lines", len(lines), 1)
-    ck.true(lines and "handle_exec" in lines[0] and
-            "fork, exec and exit" in lines[0] and RELEASE in lines[0]
-            and "permission" not in lines[0],
-            "the core's refusal: %r" % lines)
+    for prog in ("handle_exec", "handle_exit"):
+        rc, err, _, _ = trace(env, "refused_core", "refuse:" + prog,
+                              log=REFUSED_LOG)
+        ck.eq("%s refused: exit status" % prog, rc, 1)
+        lines = err.strip().splitlines()
+        ck.eq("%s refused: stderr lines" % prog, len(lines), 1)
+        ck.true(lines and prog in lines[0] and
+                "fork, exec and exit" in lines[0] and RELEASE in lines[0]
+                and "permission" not in lines[0],
+                "the core's refusal: %r" % lines)
     ck.raise_if_failed()
 
 
