@@ -38,8 +38,7 @@ const struct pt_feature_def pt_features[PT_FEAT_MAX] = {
 const struct pt_program_def pt_programs[] = {
 	{ "handle_fork", PT_FEAT_CORE, KIND(PT_FORK) | KIND(PT_THREAD) | KIND(PT_REAP), true },
 	{ "handle_exec", PT_FEAT_CORE, KIND(PT_EXEC), false },
-	{ "handle_exit", PT_FEAT_CORE,
-	  KIND(PT_EXIT) | KIND(PT_THREAD) | KIND(PT_REAP) | KIND(PT_REPARENT), false },
+	{ "handle_exit", PT_FEAT_CORE, KIND(PT_EXIT) | KIND(PT_THREAD) | KIND(PT_REAP), false },
 	{ "handle_oom_victim", PT_FEAT_CORE, KIND(PT_EXIT), false },
 	{ "handle_reparent", PT_FEAT_REPARENT, KIND(PT_REPARENT), false },
 	/* The processes alive at the start: whatever is recorded. */
