@@ -36,6 +36,9 @@ static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reopen_requested; /* SIGHUP */
 static volatile sig_atomic_t interrupts;
 static volatile pid_t command_pid; /* 0: no command run under proctrace */
+/* SIGINT or SIGTERM before tracing began (the "tracing" line): the
+ * command is not started, and proctrace exits 128 + it. */
+static volatile sig_atomic_t tracing, early_signal;
 
 struct app {
 	struct pt_config cfg;
@@ -53,7 +56,10 @@ struct app {
  * tracing at once); SIGTERM is passed on to it. */
 static void on_signal(int sig)
 {
-	if (!command_pid) {
+	if (!tracing) {
+		early_signal = sig;
+		stop_requested = sig;
+	} else if (!command_pid) {
 		stop_requested = sig;
 	} else if (sig == SIGTERM) {
 		kill(command_pid, SIGTERM);
@@ -242,6 +248,7 @@ static int run_replay(struct app *a)
 	}
 	if (pt_filter_active(&a->cfg.filter, 0) || a->cfg.since.kind || a->cfg.until.kind)
 		ret = pt_file_select(src, &a->cfg.filter, &a->cfg.since, &a->cfg.until);
+	tracing = 1; /* a replay has no start to interrupt */
 	if (!ret)
 		ret = install_signals();
 	if (!ret)
@@ -324,6 +331,27 @@ static int check_end_files(const struct app *a)
 	return 0;
 }
 
+/* The command released, unless a SIGINT or SIGTERM came first: held
+ * meanwhile, so that one is either before (then the command never runs)
+ * or after (then it is the command's or the trace's). */
+static int begin_tracing(struct app *a)
+{
+	sigset_t stop_sigs, old;
+	int ret = 0;
+
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGINT);
+	sigaddset(&stop_sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop_sigs, &old);
+	if (early_signal)
+		ret = -EINTR;
+	else if (a->cmd.pid)
+		ret = pt_command_release(&a->cmd);
+	tracing = !ret;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
 static int run_live(struct app *a)
 {
 	char err[512] = "";
@@ -347,6 +375,9 @@ static int run_live(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return ret;
 	}
+	pt_config_kinds_off(&a->cfg, pt_live_kinds_off(a->live));
+	if (early_signal)
+		return -EINTR; /* no output opened */
 	/* Only once tracing can work: a refused load leaves no output behind.
 	 * Events wait in the ring buffer meanwhile. */
 	ret = pt_pipeline_open(&a->pipe, &a->clock);
@@ -360,8 +391,8 @@ static int run_live(struct app *a)
 	}
 	if (!ret && (drop_privileges(a) || check_end_files(a)))
 		return -EPERM; /* said why: never trace with more than it says */
-	if (!ret && a->cmd.pid)
-		ret = pt_command_release(&a->cmd);
+	if (!ret)
+		ret = begin_tracing(a);
 	if (!ret) {
 		announce(a);
 		ret = trace_loop(a);
@@ -398,6 +429,8 @@ int main(int argc, char **argv)
 	pt_command_abort(&a.cmd); /* only if it never got to run */
 	pt_pipeline_close(&a.pipe);
 	pt_live_close(a.live);
+	if (early_signal)
+		return 128 + early_signal;
 	if (a.pipe.out_err) {
 		fprintf(stderr, "proctrace: %s\n", a.pipe.out_msg);
 		return 1;

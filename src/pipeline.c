@@ -322,7 +322,14 @@ void pt_pipeline_summary(const struct pt_pipeline *p, FILE *f)
 		if (k != PT_LOST && p->seen[k])
 			fprintf(f, ", %s %llu", pt_kind_name(k), (unsigned long long)p->seen[k]);
 	fprintf(f, "; lost %llu\n", (unsigned long long)p->lost);
-	/* A line of its own: the one above is what scripts read. */
+	/* Lines of their own: the one above is what scripts read. */
+	if (p->cfg->kinds_off) {
+		fputs("proctrace: not traced on this kernel (their feature is off):", f);
+		for (k = 1; k < PT_KIND_MAX && k < 32; k++)
+			if (p->cfg->kinds_off & (1u << k))
+				fprintf(f, " %s", pt_kind_name(k));
+		fputc('\n', f);
+	}
 	if (p->rescans)
 		fprintf(f,
 			"proctrace: repaired after lost events by %llu rescans of the task list: "

@@ -38,9 +38,11 @@ struct pt_config {
 	char **command;	     /* after "--": command to run and follow; NULL: none */
 	int command_argc;
 	struct pt_filter filter;
-	__u32 kinds;   /* -e: bit 1 << kind of each kind recorded (pt_kind_recordable);
+	__u32 kinds;	 /* -e: bit 1 << kind of each kind recorded (pt_kind_recordable);
 			* PT_THREAD exactly when threads is set */
-	__u64 signals; /* --signals: bit sig - 1 of each signal that makes a
+	__u32 kinds_off; /* kinds not recorded because this kernel cannot
+			  * (set once loaded: the features off) */
+	__u64 signals;	 /* --signals: bit sig - 1 of each signal that makes a
 			* signal event (stops and continues are kinds of their own) */
 	/* -e and --signals given before: a repeated -e adds its kinds, a
 	 * repeated --signals its signals ('!' lists cannot be combined). */
@@ -86,6 +88,13 @@ bool pt_config_stdout_taken(const struct pt_config *cfg);
 static inline bool pt_config_records(const struct pt_config *cfg, unsigned k)
 {
 	return k < 32 && (cfg->kinds & (1u << k));
+}
+
+/* The kinds this kernel cannot record: not recorded, and said so. */
+static inline void pt_config_kinds_off(struct pt_config *cfg, __u32 off)
+{
+	cfg->kinds &= ~off;
+	cfg->kinds_off = off;
 }
 
 /* A live run that records births and ends (-e): after lost events it reads

@@ -10,6 +10,10 @@
 #include <stddef.h>
 #include "proctrace/config.h"
 #include "proctrace/event.h"
+#include "proctrace/programs.h"
+
+/* Room for what refused a feature: "PROG refused: the verifier's line". */
+#define PT_WHY_MAX 512
 
 /* Called for every event; a non-zero return stops the current poll and is
  * returned by it. The event is read-only and only valid during the call. */
@@ -25,14 +29,38 @@ struct pt_loader_opts {
 	bool sched_events;		/* ... and every state change as a record */
 	__u32 kinds;			/* kinds to record, bit 1 << kind (config.h); 0: all */
 	__u64 signals;			/* signals that make signal events, bit sig - 1; 0: all */
+	/* The kinds and signals were named (-e, --signals): their features
+	 * must work; else the kernel may switch them off. */
+	bool kinds_named, signals_named;
 };
 
 struct pt_loader;
 
-/* Load and attach. On failure returns -errno and writes one line naming
- * the cause (no trailing newline) into err. */
+/* Load and attach. A feature this kernel cannot do (programs.h: a program
+ * refused by the verifier or that cannot attach) is switched off and the
+ * rest loaded, unless it is the core or was named (opts); then, as on any
+ * failure, returns -errno and writes one line naming the cause (no
+ * trailing newline) into err: see load_error.h. */
 int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts, pt_event_fn fn,
 		   void *ctx, char *err, size_t errlen);
+/* The features switched off at open, one refusal at a time: of those not
+ * in said, the ones one refusal turned off (bit 1 << feature; 0: none
+ * left), and the line that says so into line. */
+__u32 pt_loader_off(const struct pt_loader *l, __u32 said, char *line, size_t len);
+
+enum pt_feature_verdict {
+	PT_FEATURE_UNKNOWN,
+	PT_FEATURE_WORKS,
+	PT_FEATURE_OFF
+};
+struct pt_feature_state {
+	enum pt_feature_verdict state;
+	char why[PT_WHY_MAX]; /* PT_FEATURE_OFF: what refused it */
+};
+/* Whether each feature works on this kernel, by the load tracing does
+ * (every feature asked for, none but the core required), never attached.
+ * Without the privilege to load, every one is PT_FEATURE_UNKNOWN. */
+int pt_loader_probe_features(struct pt_feature_state out[PT_FEAT_MAX], int verbose);
 /* Emit a PT_SNAPSHOT event for every process alive now. Again after lost
  * events (a rescan): the iterator attached at the first call is kept. */
 int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen);

@@ -19,9 +19,12 @@
 struct pt_live;
 /* Load and attach the BPF programs with cfg's options and filters;
  * command_pid (0: none) is followed too. Events wait in the ring buffer
- * until the first poll. */
+ * until the first poll. Features this kernel cannot do are said in one
+ * line on stderr (see pt_live_kinds_off). */
 int pt_live_open(struct pt_live **out, const struct pt_config *cfg, __u32 command_pid,
 		 struct pt_pipeline *p, char *err, size_t errlen);
+/* The kinds not recorded because their feature is off on this kernel. */
+__u32 pt_live_kinds_off(const struct pt_live *l);
 /* The processes running now, as PT_SNAPSHOT events: those the filters pick
  * to the pipeline, their ancestors to the model only (for the tree). */
 int pt_live_snapshot(struct pt_live *l, char *err, size_t errlen);

@@ -14,11 +14,12 @@
 #include "proctrace/model.h"
 
 struct pt_view_opts {
-	unsigned width; /* text columns (terminal width, or 100); SVG ignores it */
-	bool ascii;	/* ASCII instead of box-drawing and block characters */
-	bool verbose;	/* timeline: every transition of every process */
-	bool threads;	/* tree: threads under their process (model kept them) */
-	__u32 kinds;	/* kinds recorded (-e), bit 1 << kind; 0: all */
+	unsigned width;	 /* text columns (terminal width, or 100); SVG ignores it */
+	bool ascii;	 /* ASCII instead of box-drawing and block characters */
+	bool verbose;	 /* timeline: every transition of every process */
+	bool threads;	 /* tree: threads under their process (model kept them) */
+	__u32 kinds;	 /* kinds recorded (-e), bit 1 << kind; 0: all */
+	__u32 kinds_off; /* of those not recorded, the ones this kernel cannot */
 };
 
 #define PT_VIEW_DEFAULT_WIDTH 100
@@ -71,8 +72,9 @@ void pt_view_put_cut(struct pt_buf *b, const char *s, size_t n, size_t cols, boo
 /* "note: 12 events lost (3 fork, 9 exit): ..." line, or nothing. */
 void pt_view_put_lost(struct pt_buf *b, const struct pt_model_stats *st);
 /* "note: not recorded (-e): reap, signal\n" for the kinds left out of
- * kinds (0: all recorded, nothing written). */
-void pt_view_put_unrecorded(struct pt_buf *b, __u32 kinds);
+ * kinds (0: all recorded, nothing written); those of kinds_off are said
+ * "not traced on this kernel" instead. */
+void pt_view_put_unrecorded(struct pt_buf *b, __u32 kinds, __u32 kinds_off);
 
 /* ---- time axis shared by the timeline and the SVG (timeline.c) ---- */
 

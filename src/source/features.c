@@ -4,12 +4,11 @@
  * iterators it attaches to, so the report follows the programs as they
  * change. Each is looked up where the kernel publishes it: BTF (readable by
  * every user) for tp_btf and iterators, tracefs for syscall tracepoints.
- * Whether the kernel accepts a ring buffer map, and a program at each of
- * those attach points, is probed by creating one and loading a program
- * that does nothing (never attached); that needs CAP_BPF, and without it
- * the line says so. libbpf's own probes are not used: they cannot tell a
- * refusal for want of privilege from a missing feature, and version 1.1
- * cannot probe tracing programs at all. */
+ * Whether the kernel accepts a ring buffer map is probed by creating one.
+ * Whether each feature works (programs.h) is the loader's own answer: the
+ * very load that tracing does, with every feature asked for, never
+ * attached (pt_loader_probe_features); that needs root, and without it
+ * each feature is said unknown. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,12 +25,10 @@
 #define NAME_MAX_LEN 128
 
 /* Attach points of one kind: how many the programs use, how many this
- * kernel has, the first one missing, the first refused load. */
+ * kernel has, the first one missing. */
 struct need {
 	unsigned used, found;
-	unsigned loaded, unprobed; /* of those found: programs loaded, not tried */
 	char missing[NAME_MAX_LEN];
-	char refused[NAME_MAX_LEN + 64];
 	int err; /* why they could not be looked up; 0: they were */
 };
 
@@ -50,34 +47,13 @@ static void tally(struct need *n, bool found, const char *name)
 		snprintf(n->missing, sizeof(n->missing), "%s", name);
 }
 
-/* Load "return 0" as a tracing program at the BTF type id; it is closed at
- * once, never attached. 1 loaded, else -errno. */
-static int probe_load(enum bpf_attach_type type, int btf_id)
-{
-	const struct bpf_insn ret0[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	struct bpf_prog_load_opts opts = {
-		.sz = sizeof(opts),
-		.expected_attach_type = type,
-		.attach_btf_id = (__u32)btf_id,
-	};
-	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", ret0, 2, &opts);
-
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return 1;
-}
-
 /* A tp_btf program attaches to the kernel's btf_trace_NAME typedef, an
  * iterator to its bpf_iter_NAME function. */
 static void tally_btf(struct needs *ns, struct need *n, const char *prefix, const char *name,
-		      __u32 kind, enum bpf_attach_type type)
+		      __u32 kind)
 {
 	char full[NAME_MAX_LEN];
-	int id, r;
+	int id;
 
 	if (!ns->btf) {
 		n->used++;
@@ -87,15 +63,6 @@ static void tally_btf(struct needs *ns, struct need *n, const char *prefix, cons
 	snprintf(full, sizeof(full), "%s%s", prefix, name);
 	id = btf__find_by_name_kind(ns->btf, full, kind);
 	tally(n, id >= 0, name);
-	if (id < 0)
-		return;
-	r = probe_load(type, id);
-	if (r > 0)
-		n->loaded++;
-	else if (r == -EPERM || r == -EACCES)
-		n->unprobed++;
-	else if (!n->refused[0])
-		snprintf(n->refused, sizeof(n->refused), "%s: %s", name, strerror(-r));
 }
 
 static void tally_syscall(struct needs *ns, const char *name)
@@ -123,10 +90,9 @@ static void on_program(void *ctx, const char *sec)
 	struct needs *ns = ctx;
 
 	if (!strncmp(sec, "tp_btf/", 7))
-		tally_btf(ns, &ns->tp_btf, "btf_trace_", sec + 7, BTF_KIND_TYPEDEF,
-			  BPF_TRACE_RAW_TP);
+		tally_btf(ns, &ns->tp_btf, "btf_trace_", sec + 7, BTF_KIND_TYPEDEF);
 	else if (!strncmp(sec, "iter/", 5))
-		tally_btf(ns, &ns->iter, "bpf_iter_", sec + 5, BTF_KIND_FUNC, BPF_TRACE_ITER);
+		tally_btf(ns, &ns->iter, "bpf_iter_", sec + 5, BTF_KIND_FUNC);
 	else if (!strncmp(sec, "tracepoint/syscalls/", 20))
 		tally_syscall(ns, sec + 20);
 }
@@ -173,7 +139,7 @@ static void print_need(FILE *out, const char *what, const struct need *n, const 
 	}
 	if (n->err)
 		verdict = "unknown";
-	else if (n->found < n->used || n->refused[0])
+	else if (n->found < n->used)
 		verdict = "no";
 	else
 		verdict = "yes";
@@ -188,13 +154,26 @@ static void print_need(FILE *out, const char *what, const struct need *n, const 
 		fprintf(out, "%u of %u in %s", n->found, n->used, where);
 	if (!n->err && n->missing[0])
 		fprintf(out, ", no %s", n->missing);
-	if (n->loaded)
-		fprintf(out, ", %u loaded", n->loaded);
-	if (n->refused[0])
-		fprintf(out, ", refused %s", n->refused);
-	if (n->unprobed)
-		fputs(", loading not probed: needs root or CAP_BPF", out);
 	fputs(")\n", out);
+}
+
+/* One line per feature, from the load tracing does. */
+static void print_features(FILE *out)
+{
+	struct pt_feature_state st[PT_FEAT_MAX];
+
+	pt_loader_probe_features(st, 0);
+	for (int f = 0; f < PT_FEAT_MAX; f++) {
+		fprintf(out, "feature %s (%s): ", pt_features[f].name, pt_features[f].option);
+		if (st[f].state == PT_FEATURE_WORKS)
+			fputs("works\n", out);
+		else if (st[f].state == PT_FEATURE_OFF)
+			fprintf(out, "off (%s)\n", st[f].why);
+		else if (st[f].why[0])
+			fprintf(out, "unknown (%s)\n", st[f].why);
+		else
+			fputs("unknown (loading needs root, or CAP_BPF and CAP_PERFMON)\n", out);
+	}
 }
 
 int pt_version_print(FILE *out, const char *version)
@@ -235,6 +214,7 @@ int pt_version_print(FILE *out, const char *version)
 			   ns.events ? ns.events : "tracefs (mounted when tracing)");
 	}
 	btf__free(btf);
+	print_features(out);
 	fflush(out);
 	return ferror(out) ? -EIO : 0;
 }

@@ -9,6 +9,7 @@
 #include "proctrace/ancestry.h"
 #include "proctrace/filter.h"
 #include "proctrace/loader.h"
+#include "proctrace/model.h"
 #include "proctrace/source.h"
 #include "rescan.h"
 
@@ -22,6 +23,7 @@ struct pt_live {
 	size_t n_snap, cap_snap;
 	__u64 lost_seen[PT_KIND_MAX]; /* loss counters already reported */
 	struct pt_rescan *rescan;     /* NULL: no rescan after lost events */
+	__u32 kinds_off;	      /* kinds of the features off on this kernel */
 };
 
 static int keep_snapshot(struct pt_live *l, const struct pt_event *ev)
@@ -64,7 +66,10 @@ int pt_live_open(struct pt_live **out, const struct pt_config *cfg, __u32 comman
 		.sched_events = cfg->sched_events || cfg->timeline || cfg->svg_path,
 		.kinds = cfg->kinds,
 		.signals = cfg->signals,
+		.kinds_named = cfg->kinds_given,
+		.signals_named = cfg->signals_given != 0,
 	};
+	char off[PT_WHY_MAX + 256];
 	int ret;
 
 	if (!l) {
@@ -87,8 +92,27 @@ int pt_live_open(struct pt_live **out, const struct pt_config *cfg, __u32 comman
 		free(l);
 		return ret;
 	}
+	/* Features this kernel cannot do: said once, and the model told
+	 * that without reaps a process ends at its exit. */
+	for (__u32 said = 0, m = 1; m; said |= m) {
+		m = pt_loader_off(l->loader, said, off, sizeof(off));
+		if (m)
+			fprintf(stderr, "proctrace: %s\n", off);
+		l->kinds_off |= pt_features_kinds(m) & cfg->kinds;
+	}
+	if ((l->kinds_off & (1u << PT_REAP)) && p->model)
+		pt_model_set_exit_ends(p->model, true);
+	if (l->kinds_off & ((1u << PT_REAP) | (1u << PT_EXIT) | (1u << PT_FORK))) {
+		pt_rescan_free(l->rescan);
+		l->rescan = NULL;
+	}
 	*out = l;
 	return 0;
+}
+
+__u32 pt_live_kinds_off(const struct pt_live *l)
+{
+	return l->kinds_off;
 }
 
 /* The snapshot read (l->snap) with what the filters decide of each: the

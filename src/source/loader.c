@@ -1,113 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Load, attach, poll: the only file that knows the skeleton. */
+/* Open and attach; close: the BPF object's options for what is recorded,
+ * each program attached on its own, the features that --version reports. */
+#include <sys/mount.h>
+#include <sys/utsname.h>
 #include <errno.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "proctrace/decode.h"
-#include "proctrace/loader.h"
 #include "proctrace/sched.h"
-/* The BPF side calls struct pt_filter proctrace_filter (the kernel has a
- * pt_filter of its own): the skeleton's rodata holds the very same struct. */
-#define proctrace_filter pt_filter
-#include "proctrace.skel.h"
-
-/* Records handed out per read of the ring: under a storm that never lets
- * the ring empty, the reader still comes back between batches to check for
- * Ctrl-C, the duration and its outputs. */
-#define BATCH_EVENTS 4096
-/* What ring_event returns to end a batch: never a callback's own error. */
-#define BATCH_FULL (-EINPROGRESS)
-
-struct pt_loader {
-	struct proctrace_bpf *skel;
-	struct ring_buffer *rb;
-	pt_event_fn fn;
-	void *ctx;
-	int ncpus;
-	unsigned batch;	 /* records handed out in this batch */
-	bool more;	 /* the last batch was cut short: more is waiting */
-	__u64 *per_cpu;	 /* ncpus values of one per-CPU map entry */
-	__u64 walked_ns; /* last walk of the zombies map (reap_unclaimed) */
-	bool sched;	 /* the sched programs are loaded */
-	/* The snapshot's iterator, attached at the first snapshot while
-	 * privileged and kept, so a rescan after lost events needs no
-	 * privilege but the descriptor. */
-	struct bpf_link *snap_link;
-	size_t ring_records; /* at most this many records fit in the ring */
-	__u32 kinds;	     /* recorded kinds, bit 1 << kind */
-};
-
-static int verbosity;
-
-static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (verbosity <= 0 || (level == LIBBPF_DEBUG && verbosity < 2))
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "loader_int.h"
 
 /* Syscall tracepoints are found through tracefs, which a minimal system
- * may not have mounted. */
-static void ensure_tracefs(void)
+ * may not have mounted: mounted here. 0, or mount's -errno. */
+static int ensure_tracefs(const struct pt_loader *l)
 {
+	if (l->fault && !strcmp(l->fault, "tracefs"))
+		return -EPERM;
 	if (access("/sys/kernel/tracing/events", F_OK) == 0 ||
 	    access("/sys/kernel/debug/tracing/events", F_OK) == 0)
-		return;
-	mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL);
-}
-
-static int ring_event(void *ctx, void *data, size_t size)
-{
-	struct pt_loader *l = ctx;
-	const struct pt_event *ev = data;
-	int ret;
-
-	/* The record size is what the BPF side declared: a mismatch would
-	 * mean a broken build, not something to read past. */
-	if (size < sizeof(*ev) || ev->size > size)
 		return 0;
-	/* A kind not asked for that a program still made (one that does not
-	 * know -e yet) is dropped here, so that -e holds for every kind. */
-	if (ev->kind < 32 && ev->kind != PT_SNAPSHOT && !(l->kinds & (1u << ev->kind)))
-		return 0;
-	ret = l->fn(l->ctx, ev);
-	if (!ret && ++l->batch >= BATCH_EVENTS)
-		ret = BATCH_FULL;
-	return ret;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL))
+		return -errno;
+	return 0;
 }
-
-static void describe_load_error(int err, char *buf, size_t len)
-{
-	if (err == -EPERM || err == -EACCES)
-		set_err(buf, len,
-			"permission denied loading BPF programs: run as root "
-			"(sudo proctrace) or with CAP_BPF and CAP_PERFMON");
-	else
-		set_err(buf, len,
-			"cannot load the BPF programs: %s (run with -v for the "
-			"verifier's log)",
-			strerror(-err));
-}
-
 static void configure_filter(struct proctrace_bpf *skel, const struct pt_loader_opts *opts)
 {
 	const struct pt_filter *f = opts->filter;
@@ -120,6 +40,7 @@ static void configure_filter(struct proctrace_bpf *skel, const struct pt_loader_
 }
 
 #define KIND(k) (1u << (k))
+#define SCHED_KINDS (KIND(PT_SCHED_STATE) | KIND(PT_SCHED_SUM))
 
 /* Whether the kernel has the BTF tracepoint btf_trace_NAME. */
 static bool kernel_has_tp_btf(const char *name)
@@ -136,64 +57,30 @@ static bool kernel_has_tp_btf(const char *name)
 	return yes;
 }
 
-/* The kinds each program serves. One that serves none of the kinds asked
- * for is not loaded, so it costs nothing; the syscall tracepoints, which
- * put every system call of every process on the kernel's slow path, are
- * among them. The follow set (-p, COMMAND) needs the fork and the free
- * whatever is recorded. Programs not listed here are always loaded. */
-static void select_programs(struct proctrace_bpf *skel, __u32 kinds, bool follow)
+/* A program that serves none of the kinds recorded is not loaded, so it
+ * costs nothing; the syscall tracepoints, which put every system call of
+ * every process on the kernel's slow path, are among them. The follow set
+ * (-p, COMMAND) needs the fork and the free whatever is recorded. A
+ * program of a feature off is not loaded (programs.h). */
+static int select_programs(struct pt_loader *l, bool follow)
 {
-	const __u32 signals = KIND(PT_SIGNAL) | KIND(PT_STOP) | KIND(PT_CONTINUE);
-	const __u32 reap = KIND(PT_REAP);
-	const __u32 exit = KIND(PT_EXIT);
-	const __u32 reparent = KIND(PT_REPARENT);
-	const struct {
-		struct bpf_program *prog;
-		__u32 kinds;
-		bool follow;
-	} progs[] = {
-		{ skel->progs.handle_fork, KIND(PT_FORK) | KIND(PT_THREAD) | reap, true },
-		{ skel->progs.handle_exec, KIND(PT_EXEC), false },
-		{ skel->progs.handle_exit, KIND(PT_EXIT) | reap, false },
-		{ skel->progs.handle_reparent, reparent, false },
-		{ skel->progs.handle_oom_victim, exit, false },
-		{ skel->progs.handle_execve_enter, KIND(PT_EXEC_FAILED), false },
-		{ skel->progs.handle_execveat_enter, KIND(PT_EXEC_FAILED), false },
-		{ skel->progs.handle_execve_exit, KIND(PT_EXEC_FAILED), false },
-		{ skel->progs.handle_execveat_exit, KIND(PT_EXEC_FAILED), false },
-		{ skel->progs.handle_prepare_exec, KIND(PT_EXEC_FAILED), false },
-		{ skel->progs.handle_free, reap, true },
-		{ skel->progs.handle_wait4_exit, reap, false },
-		{ skel->progs.handle_waitid_enter, reap, false },
-		{ skel->progs.handle_waitid_exit, reap, false },
-		/* An exit's cause is the fatal signal noted at generation,
-		 * unless a handler took it at delivery. */
-		{ skel->progs.handle_signal_generate, signals | exit, false },
-		{ skel->progs.handle_signal_deliver, KIND(PT_STOP) | KIND(PT_CONTINUE) | exit,
-		  false },
-		{ skel->progs.handle_sigqueue_enter, signals, false },
-		{ skel->progs.handle_sigqueue_exit, signals, false },
-		{ skel->progs.handle_tgsigqueue_enter, signals, false },
-		{ skel->progs.handle_tgsigqueue_exit, signals, false },
-		{ skel->progs.handle_pidfd_signal_enter, signals, false },
-		{ skel->progs.handle_pidfd_signal_exit, signals, false },
-		{ skel->progs.handle_setpgid_enter, KIND(PT_SETPGID), false },
-		{ skel->progs.handle_setpgid_exit, KIND(PT_SETPGID), false },
-		{ skel->progs.handle_setsid_enter, KIND(PT_SETSID), false },
-		{ skel->progs.handle_setsid_exit, KIND(PT_SETSID), false },
-		{ skel->progs.handle_rename, KIND(PT_RENAME), false },
-		{ skel->progs.handle_unshare_enter, KIND(PT_UNSHARE), false },
-		{ skel->progs.handle_unshare_exit, KIND(PT_UNSHARE), false },
-		{ skel->progs.handle_setns_enter, KIND(PT_SETNS), false },
-		{ skel->progs.handle_setns_exit, KIND(PT_SETNS), false },
-	};
+	struct bpf_program *prog;
 
-	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
-		bpf_program__set_autoload(progs[i].prog,
-					  (progs[i].kinds & kinds) || (progs[i].follow && follow));
+	bpf_object__for_each_program(prog, l->skel->obj)
+	{
+		const struct pt_program_def *d = pt_program_find(bpf_program__name(prog));
+		bool on;
+
+		/* A program in no feature could be neither chosen nor blamed. */
+		if (!d)
+			return -ENOENT;
+		on = (d->kinds & l->kinds) && !(l->off & PT_FEAT_BIT(d->feature));
+		bpf_program__set_autoload(prog, on || (d->follow && follow));
+	}
 	/* Linux >= 6.10: elsewhere a failed exec's path is the caller's alone. */
-	if ((kinds & KIND(PT_EXEC_FAILED)) && !kernel_has_tp_btf("sched_prepare_exec"))
-		bpf_program__set_autoload(skel->progs.handle_prepare_exec, false);
+	if ((l->kinds & KIND(PT_EXEC_FAILED)) && !kernel_has_tp_btf("sched_prepare_exec"))
+		bpf_program__set_autoload(l->skel->progs.handle_prepare_exec, false);
+	return 0;
 }
 
 /* Seed the followed set before attaching, so nothing of theirs is missed. */
@@ -230,22 +117,17 @@ static bool switch_passes_prev_state(void)
 	return yes;
 }
 
-/* The sched programs and maps exist only with --sched: task storage needs
- * 5.11, and a thread not followed should cost nothing. */
-static int configure_sched(struct proctrace_bpf *skel, const struct pt_loader_opts *opts)
+/* The sched maps exist only with --sched: task storage needs 5.11, and a
+ * thread not followed should cost nothing. */
+static int configure_sched(struct pt_loader *l, const struct pt_loader_opts *opts)
 {
-	struct bpf_program *progs[] = {
-		skel->progs.sched_switch, skel->progs.sched_wakeup, skel->progs.sched_wakeup_new,
-		skel->progs.sched_exec,	  skel->progs.sched_exit,   skel->progs.sched_final,
-	};
-	size_t i;
-	int err = 0;
+	struct proctrace_bpf *skel = l->skel;
+	bool on = opts->sched && !(l->off & PT_FEAT_BIT(PT_FEAT_SCHED));
+	int err;
 
-	for (i = 0; i < sizeof(progs) / sizeof(progs[0]) && !err; i++)
-		err = bpf_program__set_autoload(progs[i], opts->sched);
-	err = err ?: bpf_map__set_autocreate(skel->maps.sched_tasks, opts->sched);
-	err = err ?: bpf_map__set_autocreate(skel->maps.sched_procs, opts->sched);
-	if (err || !opts->sched)
+	err = bpf_map__set_autocreate(skel->maps.sched_tasks, on);
+	err = err ?: bpf_map__set_autocreate(skel->maps.sched_procs, on);
+	if (err || !on)
 		return err;
 	skel->rodata->sched_on = true;
 	skel->rodata->sched_events = opts->sched_events;
@@ -253,7 +135,7 @@ static int configure_sched(struct proctrace_bpf *skel, const struct pt_loader_op
 	return 0;
 }
 
-static int configure(struct pt_loader *l, const struct pt_loader_opts *opts)
+int pt_loader_configure(struct pt_loader *l, const struct pt_loader_opts *opts)
 {
 	struct proctrace_bpf *skel = l->skel;
 	__u64 ring = (__u64)opts->ringbuf_kb * 1024;
@@ -261,98 +143,187 @@ static int configure(struct pt_loader *l, const struct pt_loader_opts *opts)
 
 	configure_filter(skel, opts);
 	/* The scheduler's rows are asked for by --sched, not -e. */
-	l->kinds = (opts->kinds ? opts->kinds : ~0u) | KIND(PT_SCHED_STATE) | KIND(PT_SCHED_SUM);
+	l->kinds = (opts->kinds ? opts->kinds : ~0u) & ~SCHED_KINDS;
+	if (opts->sched)
+		l->kinds |= SCHED_KINDS;
+	l->wanted = l->kinds;
+	/* A feature off: its kinds are not even looked at, so the verifier
+	 * does not see its code in the programs it shares (the branches on
+	 * read-only data it knows are never taken). */
+	l->kinds &= ~pt_features_kinds(l->off);
 	skel->rodata->want_kinds = l->kinds;
 	skel->rodata->want_signals = opts->signals ? opts->signals : ~0ull;
-	select_programs(skel, l->kinds, skel->rodata->follow_pids);
-	skel->rodata->trace_threads = opts->threads;
+	skel->rodata->trace_threads = opts->threads && !(l->off & PT_FEAT_BIT(PT_FEAT_THREADS));
 	skel->rodata->page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	skel->rodata->wakeup_bytes = ring / 8;
 	l->ring_records = ring / sizeof(struct pt_event);
-	err = bpf_map__set_max_entries(skel->maps.events, ring);
-	if (!err)
-		err = bpf_map__set_max_entries(skel->maps.scratch, l->ncpus);
+	err = select_programs(l, skel->rodata->follow_pids);
+	err = err ?: configure_sched(l, opts);
+	err = err ?: bpf_map__set_max_entries(skel->maps.events, ring);
+	err = err ?: bpf_map__set_max_entries(skel->maps.scratch, l->ncpus);
+	/* Hash maps are allocated whole when created: those nothing will use
+	 * (the follow set without -p or a COMMAND, the zombies without
+	 * reaps) get one entry, and the start is shorter by their size. */
+	if (!err && !skel->rodata->follow_pids)
+		err = bpf_map__set_max_entries(skel->maps.followed, 1);
+	if (!err && !(l->kinds & KIND(PT_REAP)))
+		err = bpf_map__set_max_entries(skel->maps.zombies, 1)
+			?: bpf_map__set_max_entries(skel->maps.zombie_alias, 1);
 	return err;
+}
+
+/* What attach_prog tells of a program that could not attach. */
+static int attach_failed(struct pt_loader *l, const struct pt_program_def *d, __u32 required,
+			 int ret, char *err, size_t errlen)
+{
+	__u32 bit = PT_FEAT_BIT(d->feature);
+
+	if (bit & required) {
+		set_err(err, errlen, "cannot attach BPF program %s (of %s) on this kernel (%s): %s",
+			d->name, pt_features[d->feature].name, l->release, strerror(-ret));
+		return ret;
+	}
+	pt_loader_set_why(l, bit, "%s could not attach: %s", d->name, strerror(-ret));
+	/* Its programs attached already are detached; kinds others make
+	 * for it are dropped (pt_loader_ring_event). */
+	for (size_t i = 0; i < pt_n_programs; i++) {
+		const struct pt_program_def *o = &pt_programs[i];
+		int s;
+
+		if (o->feature != d->feature)
+			continue;
+		for (s = 0; s < l->skel->skeleton->prog_cnt; s++)
+			if (!strcmp(l->skel->skeleton->progs[s].name, o->name)) {
+				bpf_link__destroy(*l->skel->skeleton->progs[s].link);
+				*l->skel->skeleton->progs[s].link = NULL;
+			}
+	}
+	l->kinds &= ~pt_features[d->feature].kinds;
+	return 0;
+}
+
+/* Each program on its own, so that one that cannot attach turns its
+ * feature off alone. Iterators are attached when run. */
+static int attach(struct pt_loader *l, const struct pt_loader_opts *opts, char *err, size_t errlen)
+{
+	const struct bpf_object_skeleton *s = l->skel->skeleton;
+	__u32 required = pt_loader_required(opts);
+	int i, ret;
+
+	for (i = 0; i < s->prog_cnt; i++) {
+		struct bpf_program *prog = *s->progs[i].prog;
+		const struct pt_program_def *d = pt_program_find(s->progs[i].name);
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(prog) || !d ||
+		    !strncmp(bpf_program__section_name(prog), "iter/", 5) ||
+		    (l->off & PT_FEAT_BIT(d->feature)))
+			continue;
+		if (l->fault && !strncmp(l->fault, "attach:", 7) &&
+		    !strcmp(l->fault + 7, d->name)) {
+			link = NULL;
+			errno = ENOENT;
+		} else {
+			link = bpf_program__attach(prog);
+		}
+		if (!link) {
+			ret = attach_failed(l, d, required, -errno, err, errlen);
+			if (ret)
+				return ret;
+			continue;
+		}
+		*s->progs[i].link = link;
+	}
+	return 0;
+}
+
+static int loader_new(struct pt_loader **out, const struct pt_loader_opts *opts, char *err,
+		      size_t errlen)
+{
+	struct pt_loader *l = calloc(1, sizeof(*l));
+	struct utsname u;
+
+	if (!l) {
+		set_err(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	pt_loader_verbosity = opts->verbose;
+	libbpf_set_print(pt_loader_libbpf_log);
+	l->fault = getenv("PROCTRACE_FAULT");
+	snprintf(l->release, sizeof(l->release), "%s", uname(&u) == 0 ? u.release : "unknown");
+	l->ncpus = libbpf_num_possible_cpus();
+	if (l->ncpus <= 0) {
+		int ret = l->ncpus ? l->ncpus : -EINVAL;
+
+		set_err(err, errlen, "cannot count CPUs: %s", strerror(-ret));
+		free(l);
+		return ret;
+	}
+	*out = l;
+	if ((l->fault && !strcmp(l->fault, "nobtf")) || access("/sys/kernel/btf/vmlinux", R_OK)) {
+		set_err(err, errlen,
+			"this kernel (%s) has no BTF (/sys/kernel/btf/vmlinux): "
+			"proctrace needs Linux >= 5.8 built with CONFIG_DEBUG_INFO_BTF",
+			l->release);
+		return -ENOTSUP;
+	}
+	if (opts->sched && libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) <= 0) {
+		set_err(err, errlen,
+			"--sched needs BPF task storage, which this kernel (%s) lacks (Linux >= 5.11)",
+			l->release);
+		return -ENOTSUP;
+	}
+	return 0;
 }
 
 int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts, pt_event_fn fn,
 		   void *ctx, char *err, size_t errlen)
 {
-	struct pt_loader *l;
+	struct pt_loader *l = NULL;
+	__u64 t0, t1;
 	int ret;
 
-	verbosity = opts->verbose;
-	libbpf_set_print(libbpf_log);
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
-		set_err(err, errlen,
-			"this kernel has no BTF (/sys/kernel/btf/vmlinux): "
-			"proctrace needs Linux >= 5.8 built with CONFIG_DEBUG_INFO_BTF");
-		return -ENOTSUP;
-	}
-	l = calloc(1, sizeof(*l));
-	if (!l)
-		return -ENOMEM;
+	ret = loader_new(&l, opts, err, errlen);
+	if (ret)
+		goto fail;
 	l->fn = fn;
 	l->ctx = ctx;
-	l->ncpus = libbpf_num_possible_cpus();
-	if (l->ncpus <= 0) {
-		ret = l->ncpus ? l->ncpus : -EINVAL;
-		set_err(err, errlen, "cannot count CPUs: %s", strerror(-ret));
-		goto fail;
-	}
 	l->per_cpu = calloc(l->ncpus, sizeof(*l->per_cpu));
 	if (!l->per_cpu) {
 		ret = -ENOMEM;
 		set_err(err, errlen, "out of memory");
 		goto fail;
 	}
-	l->skel = proctrace_bpf__open();
-	if (!l->skel) {
-		ret = -errno;
-		set_err(err, errlen, "cannot open the BPF object: %s", strerror(errno));
-		goto fail;
-	}
-	if (opts->sched && libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) <= 0) {
-		ret = -ENOTSUP;
-		set_err(err, errlen,
-			"--sched needs BPF task storage, which this kernel lacks (Linux >= 5.11)");
-		goto fail;
-	}
 	l->sched = opts->sched;
-	ret = configure_sched(l->skel, opts);
-	if (ret) {
-		set_err(err, errlen, "cannot configure the scheduler programs: %s", strerror(-ret));
+	t0 = pt_boottime_ns();
+	ret = pt_loader_load(l, opts, pt_loader_required(opts), err, errlen);
+	if (ret)
 		goto fail;
-	}
-	ret = configure(l, opts);
-	if (ret) {
-		set_err(err, errlen, "invalid ring buffer size %u KiB: %s", opts->ringbuf_kb,
-			strerror(-ret));
-		goto fail;
-	}
-	ret = proctrace_bpf__load(l->skel);
-	if (ret) {
-		describe_load_error(ret, err, errlen);
-		goto fail;
-	}
+	t1 = pt_boottime_ns();
 	ret = seed_followed(l, opts);
 	if (ret) {
 		set_err(err, errlen, "cannot set the followed processes: %s", strerror(-ret));
 		goto fail;
 	}
-	ensure_tracefs();
-	ret = proctrace_bpf__attach(l->skel);
+	ret = ensure_tracefs(l);
 	if (ret) {
-		set_err(err, errlen, "cannot attach the BPF programs: %s%s", strerror(-ret),
-			ret == -ENOENT ? " (is tracefs mounted at /sys/kernel/tracing?)" : "");
+		pt_msg_tracefs(err, errlen, -ret);
 		goto fail;
 	}
-	l->rb = ring_buffer__new(bpf_map__fd(l->skel->maps.events), ring_event, l, NULL);
+	ret = attach(l, opts, err, errlen);
+	if (ret)
+		goto fail;
+	l->rb = ring_buffer__new(bpf_map__fd(l->skel->maps.events), pt_loader_ring_event, l, NULL);
 	if (!l->rb) {
 		ret = -errno;
 		set_err(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
 		goto fail;
 	}
+	/* What the start costs: the load is mostly the kernel's verifier. */
+	if (pt_loader_verbosity > 0)
+		fprintf(stderr, "proctrace: BPF programs loaded in %llu ms, attached in %llu ms\n",
+			(unsigned long long)(t1 - t0) / 1000000,
+			(unsigned long long)(pt_boottime_ns() - t1) / 1000000);
 	*out = l;
 	return 0;
 fail:
@@ -360,299 +331,78 @@ fail:
 	return ret;
 }
 
-/* The iterator's output is a stream of whole pt_event records. */
-static int deliver_snapshot(struct pt_loader *l, int fd)
+__u32 pt_loader_off(const struct pt_loader *l, __u32 said, char *line, size_t len)
 {
-	char buf[64 * sizeof(struct pt_event)];
-	size_t have = 0;
-	ssize_t n;
-	int ret;
+	char names[128], kinds[256];
+	__u32 mask = 0;
+	int first = -1;
 
-	for (;;) {
-		n = read(fd, buf + have, sizeof(buf) - have);
-		if (n < 0 && errno == EINTR)
+	for (int f = 0; f < PT_FEAT_MAX; f++) {
+		if (!(l->off & ~said & PT_FEAT_BIT(f)))
 			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return 0;
-		have += n;
-		size_t off = 0;
-		while (have - off >= sizeof(struct pt_event)) {
-			struct pt_event ev;
-
-			memcpy(&ev, buf + off, sizeof(ev));
-			ret = l->fn(l->ctx, &ev);
-			if (ret)
-				return ret;
-			off += sizeof(ev);
-		}
-		memmove(buf, buf + off, have - off);
-		have -= off;
+		if (first < 0)
+			first = f;
+		/* Features off by one refusal share a line. */
+		if (!strcmp(l->why[f], l->why[first]))
+			mask |= PT_FEAT_BIT(f);
 	}
-}
-
-/* Run a task iterator, attached as *link (attached now if NULL; kept
- * there unless keep is NULL); its output, if any, goes to deliver. */
-static int run_iter(struct pt_loader *l, struct bpf_program *prog, struct bpf_link **keep,
-		    int (*deliver)(struct pt_loader *, int), char *err, size_t errlen)
-{
-	struct bpf_link *link = keep ? *keep : NULL;
-	int fd, ret;
-
-	if (!link)
-		link = bpf_program__attach_iter(prog, NULL);
-	if (!link) {
-		ret = -errno;
-		set_err(err, errlen, "cannot attach the task iterator: %s", strerror(errno));
-		return ret;
-	}
-	if (keep)
-		*keep = link;
-	fd = bpf_iter_create(bpf_link__fd(link));
-	if (fd < 0) {
-		ret = -errno;
-		set_err(err, errlen, "cannot start the task iterator: %s", strerror(errno));
-	} else {
-		ret = deliver(l, fd);
-		if (ret < 0)
-			set_err(err, errlen, "reading the process snapshot: %s", strerror(-ret));
-		close(fd);
-	}
-	if (!keep)
-		bpf_link__destroy(link);
-	return ret;
-}
-
-int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen)
-{
-	/* With --sched it also starts counting every followed thread, in the
-	 * state it is in; those records come through the ring buffer. */
-	l->skel->bss->init_done = false;
-	return run_iter(l, l->skel->progs.snapshot_tasks, &l->snap_link, deliver_snapshot, err,
-			errlen);
-}
-
-bool pt_loader_followed(struct pt_loader *l, __u32 pid, __u64 start_ns)
-{
-	__u64 start;
-
-	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.followed), &pid, &start))
-		return false;
-	return start == 0 || start == start_ns;
-}
-
-/* How long a freed zombie waits for its reaper's wait() to return before
- * it is reported as released at its free: far beyond the RCU delay that
- * separates the release in wait() from the free. */
-#define UNCLAIMED_GRACE_NS 500000000ull
-
-static int report_unclaimed(struct pt_loader *l, const struct pt_zombie *z)
-{
-	int fd = bpf_map__fd(l->skel->maps.released_usage);
-	struct pt_released_usage ru;
-	struct pt_event ev = {
-		.kind = PT_REAP,
-		.flags = PT_F_REAP_AT_FREE,
-		.size = sizeof(ev),
-		.task = z->task,
-		.by = z->reaper,
-	};
-
-	if (!z->reaper.pid)
-		ev.flags = PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR;
-	ev.task.ts_ns = z->freed_ns;
-	ev.task.state = PT_STATE_REAPED;
-	ev.reap.exit_ns = z->exit_ns;
-	/* Its final usage, kept at the free */
-	if (!bpf_map_lookup_elem(fd, &z->task.pid, &ru) && ru.start_ns == z->task.start_ns) {
-		ev.reap.usage_at = PT_USAGE_RELEASED;
-		ev.reap.usage = ru.usage;
-		bpf_map_delete_elem(fd, &z->task.pid);
-	}
-	return l->fn(l->ctx, &ev);
-}
-
-/* Freed zombies that no wait() claimed (see handle_free in the BPF side). */
-static int reap_unclaimed(struct pt_loader *l, bool all)
-{
-	int fd = bpf_map__fd(l->skel->maps.zombies);
-	__u64 now = pt_boottime_ns();
-	__u32 key, next, *prev = NULL;
-	struct pt_zombie z;
-	int ret;
-
-	/* The walk visits the whole map: often enough for the grace period
-	 * to hold to within half of it, not at every poll. */
-	if (!all && now - l->walked_ns < UNCLAIMED_GRACE_NS / 2)
+	if (!mask)
 		return 0;
-	l->walked_ns = now;
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &z) || !z.freed_ns)
-			continue;
-		if (!all && now - z.freed_ns < UNCLAIMED_GRACE_NS)
-			continue;
-		/* Deleted first: if the late wait() comes now, it finds
-		 * nothing, and the process is reported once. */
-		if (bpf_map_delete_elem(fd, &key))
-			continue;
-		ret = report_unclaimed(l, &z);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	pt_features_names(mask, names, sizeof(names));
+	pt_loader_kind_names(pt_features_kinds(mask) & l->wanted, kinds, sizeof(kinds));
+	/* Not asked for (-e), but the exit's cause by a signal is its. */
+	if (!kinds[0])
+		snprintf(kinds, sizeof(kinds), "%s",
+			 mask & PT_FEAT_BIT(PT_FEAT_SIGNAL) ? "the sender of a fatal signal"
+							    : "their part of the other kinds");
+	pt_msg_feature_off(line, len, names, kinds, l->release, l->why[first]);
+	return mask;
 }
 
-/* The record that ends a batch has been handed out all the same. */
-static int read_batch(struct pt_loader *l, int n)
+int pt_loader_probe_features(struct pt_feature_state out[PT_FEAT_MAX], int verbose)
 {
-	l->more = n == BATCH_FULL;
-	if (l->more)
-		return l->batch;
-	return n;
-}
-
-int pt_loader_poll(struct pt_loader *l, int timeout_ms)
-{
-	int n;
-
-	l->batch = 0;
-	n = ring_buffer__poll(l->rb, l->more ? 0 : timeout_ms);
-	/* Records are submitted without wakeups (see wakeup_flag() in the
-	 * BPF side): after the wait, read whatever is there. */
-	if (n != BATCH_FULL && (n >= 0 || n == -EINTR))
-		n = ring_buffer__consume(l->rb);
-	n = read_batch(l, n);
-	if (n < 0)
-		return n;
-	return reap_unclaimed(l, false);
-}
-
-int pt_loader_drain(struct pt_loader *l)
-{
-	size_t handed = 0;
-	int n;
-
-	/* Everything the ring held when called has been handed out once a
-	 * ring's worth has: a storm that keeps filling it cannot hold this. */
-	do {
-		l->batch = 0;
-		n = read_batch(l, ring_buffer__consume(l->rb));
-		if (n < 0)
-			return n;
-		handed += n;
-	} while (n > 0 && handed < l->ring_records);
-	return 0;
-}
-
-/* Processes still running: their threads summed by the sched_final
- * iterator into sched_procs, one record each, measured to now. */
-static int sched_report_end(struct pt_loader *l)
-{
-	int fd = bpf_map__fd(l->skel->maps.sched_procs);
-	struct pt_event ev = { .kind = PT_SCHED_SUM, .size = sizeof(ev) };
-	__u32 key, next, *prev = NULL;
-	struct pt_sched_proc p;
-	__u64 now;
-	char err[256];
+	struct pt_loader_opts opts = {
+		.threads = true,
+		.ringbuf_kb = 64,
+		.sched_events = true,
+		.verbose = verbose,
+	};
+	struct pt_loader *l = NULL;
+	char err[PT_WHY_MAX] = "";
 	int ret;
 
-	ret = run_iter(l, l->skel->progs.sched_final, NULL, deliver_snapshot, err, sizeof(err));
-	if (ret)
-		return ret;
-	now = pt_boottime_ns();
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &p))
-			continue;
-		ev.flags = PT_F_SCHED_AT_END | PT_F_NO_ACTOR;
-		ev.task = p.task;
-		ev.task.ts_ns = now;
-		pt_sched_sum_fill(&ev.sched_sum, &p.c);
-		ret = l->fn(l->ctx, &ev);
-		if (ret)
-			return ret;
+	memset(out, 0, sizeof(*out) * PT_FEAT_MAX);
+	if (!pt_loader_privileged()) {
+		for (int f = 0; f < PT_FEAT_MAX; f++)
+			out[f].state = PT_FEATURE_UNKNOWN;
+		return 0;
 	}
-	return 0;
-}
+	/* Task storage is probed apart (loader_new): no --sched without it. */
+	opts.sched = libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) > 0;
+	ret = loader_new(&l, &opts, err, sizeof(err));
+	/* The load that tracing does, with every feature asked for and none
+	 * required but the core; never attached. */
+	if (!ret)
+		ret = pt_loader_load(l, &opts, PT_FEAT_BIT(PT_FEAT_CORE), err, sizeof(err));
+	for (int f = 0; f < PT_FEAT_MAX; f++) {
+		struct pt_feature_state *o = &out[f];
 
-int pt_loader_stop(struct pt_loader *l)
-{
-	int n;
-
-	proctrace_bpf__detach(l->skel);
-	do {
-		l->batch = 0;
-		n = read_batch(l, ring_buffer__consume(l->rb));
-	} while (l->more);
-	if (n < 0)
-		return n;
-	n = reap_unclaimed(l, true);
-	if (!n && l->sched)
-		n = sched_report_end(l);
-	return n;
-}
-
-int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])
-{
-	int fd = bpf_map__fd(l->skel->maps.lost);
-	__u32 k;
-	int c;
-
-	for (k = 0; k < PT_KIND_MAX; k++) {
-		by_kind[k] = 0;
-		if (bpf_map_lookup_elem(fd, &k, l->per_cpu))
-			continue;
-		for (c = 0; c < l->ncpus; c++)
-			by_kind[k] += l->per_cpu[c];
+		if (ret) {
+			o->state = f == PT_FEAT_CORE ? PT_FEATURE_OFF : PT_FEATURE_UNKNOWN;
+			snprintf(o->why, sizeof(o->why), "%s",
+				 f == PT_FEAT_CORE ? err : "the core did not load");
+		} else if (f == PT_FEAT_SCHED && !opts.sched) {
+			o->state = PT_FEATURE_OFF;
+			snprintf(o->why, sizeof(o->why), "no BPF task storage (Linux >= 5.11)");
+		} else if (l->off & PT_FEAT_BIT(f)) {
+			o->state = PT_FEATURE_OFF;
+			snprintf(o->why, sizeof(o->why), "%s", l->why[f]);
+		} else {
+			o->state = PT_FEATURE_WORKS;
+		}
 	}
+	pt_loader_close(l);
 	return 0;
-}
-
-int pt_loader_probe(struct pt_loader *l)
-{
-	__u32 k = 0, next;
-
-	/* On kernels before 6.5 with kernel.unprivileged_bpf_disabled set,
-	 * every bpf() call wants CAP_BPF, even on a descriptor already held;
-	 * later ones check only the descriptor's mode. The loop's calls are
-	 * lookups, key walks and deletes on maps: one of each kind of gate. */
-	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.lost), &k, l->per_cpu) &&
-	    (errno == EPERM || errno == EACCES))
-		return -errno;
-	if (bpf_map_get_next_key(bpf_map__fd(l->skel->maps.zombies), NULL, &next) &&
-	    (errno == EPERM || errno == EACCES))
-		return -errno;
-	return 0;
-}
-
-/* Pids in a BPF map keyed by pid, other than except; with alive_only,
- * only those that still exist. */
-static int count_pids(int fd, __u32 except, bool alive_only)
-{
-	__u32 key, next, *prev = NULL;
-	int n = 0;
-
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		/* A pid whose reap went unseen is gone all the same. */
-		if (key != except && (!alive_only || kill(key, 0) == 0 || errno == EPERM))
-			n++;
-	}
-	return n;
-}
-
-int pt_loader_followed_alive(struct pt_loader *l, __u32 except)
-{
-	/* Zombies too whose reap is still to be reported (with a pid filter,
-	 * the map holds followed processes only): one released by a wait()
-	 * that did not name it is gone before its free says who released it. */
-	return count_pids(bpf_map__fd(l->skel->maps.followed), except, true) +
-		count_pids(bpf_map__fd(l->skel->maps.zombies), except, false);
 }
 
 void pt_loader_close(struct pt_loader *l)
@@ -671,8 +421,8 @@ int pt_loader_programs(void (*fn)(void *ctx, const char *section), void *ctx)
 	struct proctrace_bpf *skel;
 	struct bpf_program *prog;
 
-	verbosity = 0;
-	libbpf_set_print(libbpf_log);
+	pt_loader_verbosity = 0;
+	libbpf_set_print(pt_loader_libbpf_log);
 	skel = proctrace_bpf__open();
 	if (!skel)
 		return -errno;

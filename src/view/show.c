@@ -45,6 +45,7 @@ int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, c
 		.verbose = c->verbose > 0,
 		.threads = c->threads,
 		.kinds = c->kinds,
+		.kinds_off = c->kinds_off,
 	};
 	int err = 0;
 

@@ -236,22 +236,37 @@ void pt_view_put_lost(struct pt_buf *b, const struct pt_model_stats *st)
 		      (unsigned long long)st->born_unseen);
 }
 
-void pt_view_put_unrecorded(struct pt_buf *b, __u32 kinds)
+/* The kinds of want (a mask) missing from kinds, after head. */
+static bool put_missing(struct pt_buf *b, __u32 kinds, __u32 want, const char *head)
 {
 	bool first = true;
 	unsigned k;
 
-	if (!kinds)
-		return;
 	for (k = 0; k < PT_KIND_MAX && k < 32; k++) {
 		/* Threads are a detail of their own (--threads), not a gap. */
-		if (!pt_kind_recordable(k) || k == PT_THREAD || (kinds & (1u << k)))
+		if (!pt_kind_recordable(k) || k == PT_THREAD || (kinds & (1u << k)) ||
+		    !(want & (1u << k)))
 			continue;
-		pt_buf_printf(b, "%s%s", first ? "note: not recorded (-e): " : ", ",
-			      pt_kind_name(k));
+		pt_buf_printf(b, "%s%s", first ? head : ", ", pt_kind_name(k));
 		first = false;
 	}
-	if (first)
+	return !first;
+}
+
+void pt_view_put_unrecorded(struct pt_buf *b, __u32 kinds, __u32 kinds_off)
+{
+	bool any;
+
+	if (!kinds)
+		return;
+	any = put_missing(b, kinds, ~kinds_off, "note: not recorded (-e): ");
+	/* A feature this kernel cannot do: what it records did not happen
+	 * for all the trace can tell. */
+	any = put_missing(b, kinds, kinds_off,
+			  any ? "; not traced on this kernel: "
+			      : "note: not traced on this kernel: ") ||
+		any;
+	if (!any)
 		return;
 	if (!(kinds & (1u << PT_EXIT)))
 		pt_buf_puts(b, "; without exits, 'still running' means no end was recorded");
@@ -561,7 +576,7 @@ int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 	if (!err) {
 		pt_buf_reset(&c.line);
 		pt_view_put_lost(&c.line, &st);
-		pt_view_put_unrecorded(&c.line, opts.kinds);
+		pt_view_put_unrecorded(&c.line, opts.kinds, opts.kinds_off);
 		err = pt_buf_write(&c.line, f);
 	}
 	if (!err)

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* The loader's state, shared by its files: loader.c (open, attach, close),
+ * load.c (the load, and the features a kernel cannot do switched off),
+ * loader_read.c (the snapshot, the ring, the maps). Only they know the
+ * skeleton. */
+#ifndef PROCTRACE_LOADER_INT_H
+#define PROCTRACE_LOADER_INT_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdarg.h>
+#include <bpf/libbpf.h>
+#include "proctrace/load_error.h"
+#include "proctrace/loader.h"
+#include "proctrace/programs.h"
+/* The BPF side calls struct pt_filter proctrace_filter (the kernel has a
+ * pt_filter of its own): the skeleton's rodata holds the very same struct. */
+#define proctrace_filter pt_filter
+#include "proctrace.skel.h"
+
+/* Records handed out per read of the ring: under a storm that never lets
+ * the ring empty, the reader still comes back between batches to check for
+ * Ctrl-C, the duration and its outputs. */
+#define BATCH_EVENTS 4096
+/* What ring_event returns to end a batch: never a callback's own error. */
+#define BATCH_FULL (-EINPROGRESS)
+
+struct pt_loader {
+	struct proctrace_bpf *skel;
+	struct ring_buffer *rb;
+	pt_event_fn fn;
+	void *ctx;
+	int ncpus;
+	unsigned batch;	 /* records handed out in this batch */
+	bool more;	 /* the last batch was cut short: more is waiting */
+	__u64 *per_cpu;	 /* ncpus values of one per-CPU map entry */
+	__u64 walked_ns; /* last walk of the zombies map (reap_unclaimed) */
+	bool sched;	 /* the sched programs are loaded */
+	/* The snapshot's iterator, attached at the first snapshot while
+	 * privileged and kept, so a rescan after lost events needs no
+	 * privilege but the descriptor. */
+	struct bpf_link *snap_link;
+	size_t ring_records;		   /* at most this many records fit in the ring */
+	__u32 kinds;			   /* recorded kinds, bit 1 << kind */
+	__u32 wanted;			   /* the kinds asked for, before features went off */
+	__u32 off;			   /* features off on this kernel, bit 1 << feature */
+	char why[PT_FEAT_MAX][PT_WHY_MAX]; /* for each feature off: what refused it */
+	char release[65];		   /* uname -r */
+	const char *fault;		   /* PROCTRACE_FAULT (docs/loading.md); NULL: none */
+};
+
+/* libbpf's log level asked for (-v): 0 none, 1 warnings, 2 all. */
+extern int pt_loader_verbosity;
+
+/* One line into err. */
+static inline __attribute__((format(printf, 3, 4))) void set_err(char *err, size_t errlen,
+								 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* loader.c: the object's options, for the kinds and features on. */
+int pt_loader_configure(struct pt_loader *l, const struct pt_loader_opts *opts);
+/* load.c: libbpf's print callback (reads refusals while loading). */
+int pt_loader_libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap);
+/* load.c: whether the process may load BPF programs. */
+bool pt_loader_privileged(void);
+/* load.c: the features named by the user (cannot go off). */
+__u32 pt_loader_required(const struct pt_loader_opts *opts);
+/* load.c: open and load the object, features the kernel refuses off
+ * (unless in required), each refusal retried without. 0 or -errno with
+ * err set. */
+int pt_loader_load(struct pt_loader *l, const struct pt_loader_opts *opts, __u32 required,
+		   char *err, size_t errlen);
+/* load.c: features in mask off, why they are (printf's fmt). */
+void pt_loader_set_why(struct pt_loader *l, __u32 mask, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* load.c: the names of kinds, joined by ", ". */
+void pt_loader_kind_names(__u32 kinds, char *buf, size_t len);
+/* loader_read.c: the ring buffer's callback. */
+int pt_loader_ring_event(void *ctx, void *data, size_t size);
+
+#endif

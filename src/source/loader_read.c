@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Once attached: the snapshot's iterator, the ring buffer, the maps read
+ * as tracing goes (followed processes, unclaimed zombies, losses). */
+#include <signal.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "proctrace/decode.h"
+#include "proctrace/sched.h"
+#include "loader_int.h"
+
+int pt_loader_ring_event(void *ctx, void *data, size_t size)
+{
+	struct pt_loader *l = ctx;
+	const struct pt_event *ev = data;
+	int ret;
+
+	/* The record size is what the BPF side declared: a mismatch would
+	 * mean a broken build, not something to read past. */
+	if (size < sizeof(*ev) || ev->size > size)
+		return 0;
+	/* A kind not asked for that a program still made (one that does not
+	 * know -e yet, or a feature whose program could not attach) is
+	 * dropped here, so that -e holds for every kind. */
+	if (ev->kind < 32 && ev->kind != PT_SNAPSHOT && !(l->kinds & (1u << ev->kind)))
+		return 0;
+	ret = l->fn(l->ctx, ev);
+	if (!ret && ++l->batch >= BATCH_EVENTS)
+		ret = BATCH_FULL;
+	return ret;
+}
+
+/* The iterator's output is a stream of whole pt_event records. */
+static int deliver_snapshot(struct pt_loader *l, int fd)
+{
+	char buf[64 * sizeof(struct pt_event)];
+	size_t have = 0;
+	ssize_t n;
+	int ret;
+
+	for (;;) {
+		n = read(fd, buf + have, sizeof(buf) - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		have += n;
+		size_t off = 0;
+		while (have - off >= sizeof(struct pt_event)) {
+			struct pt_event ev;
+
+			memcpy(&ev, buf + off, sizeof(ev));
+			ret = l->fn(l->ctx, &ev);
+			if (ret)
+				return ret;
+			off += sizeof(ev);
+		}
+		memmove(buf, buf + off, have - off);
+		have -= off;
+	}
+}
+
+/* Run a task iterator, attached as *link (attached now if NULL; kept
+ * there unless keep is NULL); its output, if any, goes to deliver. */
+static int run_iter(struct pt_loader *l, struct bpf_program *prog, struct bpf_link **keep,
+		    int (*deliver)(struct pt_loader *, int), char *err, size_t errlen)
+{
+	struct bpf_link *link = keep ? *keep : NULL;
+	int fd, ret;
+
+	if (!link)
+		link = bpf_program__attach_iter(prog, NULL);
+	if (!link) {
+		ret = -errno;
+		set_err(err, errlen, "cannot attach the task iterator: %s", strerror(errno));
+		return ret;
+	}
+	if (keep)
+		*keep = link;
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		ret = -errno;
+		set_err(err, errlen, "cannot start the task iterator: %s", strerror(errno));
+	} else {
+		ret = deliver(l, fd);
+		if (ret < 0)
+			set_err(err, errlen, "reading the process snapshot: %s", strerror(-ret));
+		close(fd);
+	}
+	if (!keep)
+		bpf_link__destroy(link);
+	return ret;
+}
+
+int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen)
+{
+	/* With --sched it also starts counting every followed thread, in the
+	 * state it is in; those records come through the ring buffer. */
+	l->skel->bss->init_done = false;
+	return run_iter(l, l->skel->progs.snapshot_tasks, &l->snap_link, deliver_snapshot, err,
+			errlen);
+}
+
+bool pt_loader_followed(struct pt_loader *l, __u32 pid, __u64 start_ns)
+{
+	__u64 start;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.followed), &pid, &start))
+		return false;
+	return start == 0 || start == start_ns;
+}
+
+/* How long a freed zombie waits for its reaper's wait() to return before
+ * it is reported as released at its free: far beyond the RCU delay that
+ * separates the release in wait() from the free. */
+#define UNCLAIMED_GRACE_NS 500000000ull
+
+static int report_unclaimed(struct pt_loader *l, const struct pt_zombie *z)
+{
+	int fd = bpf_map__fd(l->skel->maps.released_usage);
+	struct pt_released_usage ru;
+	struct pt_event ev = {
+		.kind = PT_REAP,
+		.flags = PT_F_REAP_AT_FREE,
+		.size = sizeof(ev),
+		.task = z->task,
+		.by = z->reaper,
+	};
+
+	if (!z->reaper.pid)
+		ev.flags = PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR;
+	ev.task.ts_ns = z->freed_ns;
+	ev.task.state = PT_STATE_REAPED;
+	ev.reap.exit_ns = z->exit_ns;
+	/* Its final usage, kept at the free */
+	if (!bpf_map_lookup_elem(fd, &z->task.pid, &ru) && ru.start_ns == z->task.start_ns) {
+		ev.reap.usage_at = PT_USAGE_RELEASED;
+		ev.reap.usage = ru.usage;
+		bpf_map_delete_elem(fd, &z->task.pid);
+	}
+	return l->fn(l->ctx, &ev);
+}
+
+/* Freed zombies that no wait() claimed (see handle_free in the BPF side). */
+static int reap_unclaimed(struct pt_loader *l, bool all)
+{
+	int fd = bpf_map__fd(l->skel->maps.zombies);
+	__u64 now = pt_boottime_ns();
+	__u32 key, next, *prev = NULL;
+	struct pt_zombie z;
+	int ret;
+
+	/* The walk visits the whole map: often enough for the grace period
+	 * to hold to within half of it, not at every poll. */
+	if (!all && now - l->walked_ns < UNCLAIMED_GRACE_NS / 2)
+		return 0;
+	l->walked_ns = now;
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &z) || !z.freed_ns)
+			continue;
+		if (!all && now - z.freed_ns < UNCLAIMED_GRACE_NS)
+			continue;
+		/* Deleted first: if the late wait() comes now, it finds
+		 * nothing, and the process is reported once. */
+		if (bpf_map_delete_elem(fd, &key))
+			continue;
+		ret = report_unclaimed(l, &z);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* The record that ends a batch has been handed out all the same. */
+static int read_batch(struct pt_loader *l, int n)
+{
+	l->more = n == BATCH_FULL;
+	if (l->more)
+		return l->batch;
+	return n;
+}
+
+int pt_loader_poll(struct pt_loader *l, int timeout_ms)
+{
+	int n;
+
+	l->batch = 0;
+	n = ring_buffer__poll(l->rb, l->more ? 0 : timeout_ms);
+	/* Records are submitted without wakeups (see wakeup_flag() in the
+	 * BPF side): after the wait, read whatever is there. */
+	if (n != BATCH_FULL && (n >= 0 || n == -EINTR))
+		n = ring_buffer__consume(l->rb);
+	n = read_batch(l, n);
+	if (n < 0)
+		return n;
+	return reap_unclaimed(l, false);
+}
+
+int pt_loader_drain(struct pt_loader *l)
+{
+	size_t handed = 0;
+	int n;
+
+	/* Everything the ring held when called has been handed out once a
+	 * ring's worth has: a storm that keeps filling it cannot hold this. */
+	do {
+		l->batch = 0;
+		n = read_batch(l, ring_buffer__consume(l->rb));
+		if (n < 0)
+			return n;
+		handed += n;
+	} while (n > 0 && handed < l->ring_records);
+	return 0;
+}
+
+/* Processes still running: their threads summed by the sched_final
+ * iterator into sched_procs, one record each, measured to now. */
+static int sched_report_end(struct pt_loader *l)
+{
+	int fd = bpf_map__fd(l->skel->maps.sched_procs);
+	struct pt_event ev = { .kind = PT_SCHED_SUM, .size = sizeof(ev) };
+	__u32 key, next, *prev = NULL;
+	struct pt_sched_proc p;
+	__u64 now;
+	char err[256];
+	int ret;
+
+	ret = run_iter(l, l->skel->progs.sched_final, NULL, deliver_snapshot, err, sizeof(err));
+	if (ret)
+		return ret;
+	now = pt_boottime_ns();
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &p))
+			continue;
+		ev.flags = PT_F_SCHED_AT_END | PT_F_NO_ACTOR;
+		ev.task = p.task;
+		ev.task.ts_ns = now;
+		pt_sched_sum_fill(&ev.sched_sum, &p.c);
+		ret = l->fn(l->ctx, &ev);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int pt_loader_stop(struct pt_loader *l)
+{
+	int n;
+
+	proctrace_bpf__detach(l->skel);
+	do {
+		l->batch = 0;
+		n = read_batch(l, ring_buffer__consume(l->rb));
+	} while (l->more);
+	if (n < 0)
+		return n;
+	n = reap_unclaimed(l, true);
+	if (!n && l->sched)
+		n = sched_report_end(l);
+	return n;
+}
+
+int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])
+{
+	int fd = bpf_map__fd(l->skel->maps.lost);
+	__u32 k;
+	int c;
+
+	for (k = 0; k < PT_KIND_MAX; k++) {
+		by_kind[k] = 0;
+		if (bpf_map_lookup_elem(fd, &k, l->per_cpu))
+			continue;
+		for (c = 0; c < l->ncpus; c++)
+			by_kind[k] += l->per_cpu[c];
+	}
+	return 0;
+}
+
+int pt_loader_probe(struct pt_loader *l)
+{
+	__u32 k = 0, next;
+
+	/* On kernels before 6.5 with kernel.unprivileged_bpf_disabled set,
+	 * every bpf() call wants CAP_BPF, even on a descriptor already held;
+	 * later ones check only the descriptor's mode. The loop's calls are
+	 * lookups, key walks and deletes on maps: one of each kind of gate. */
+	if (bpf_map_lookup_elem(bpf_map__fd(l->skel->maps.lost), &k, l->per_cpu) &&
+	    (errno == EPERM || errno == EACCES))
+		return -errno;
+	if (bpf_map_get_next_key(bpf_map__fd(l->skel->maps.zombies), NULL, &next) &&
+	    (errno == EPERM || errno == EACCES))
+		return -errno;
+	return 0;
+}
+
+/* Pids in a BPF map keyed by pid, other than except; with alive_only,
+ * only those that still exist. */
+static int count_pids(int fd, __u32 except, bool alive_only)
+{
+	__u32 key, next, *prev = NULL;
+	int n = 0;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		/* A pid whose reap went unseen is gone all the same. */
+		if (key != except && (!alive_only || kill(key, 0) == 0 || errno == EPERM))
+			n++;
+	}
+	return n;
+}
+
+int pt_loader_followed_alive(struct pt_loader *l, __u32 except)
+{
+	/* Zombies too whose reap is still to be reported (with a pid filter,
+	 * the map holds followed processes only): one released by a wait()
+	 * that did not name it is gone before its free says who released it. */
+	return count_pids(bpf_map__fd(l->skel->maps.followed), except, true) +
+		count_pids(bpf_map__fd(l->skel->maps.zombies), except, false);
+}

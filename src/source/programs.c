@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The programs by feature (programs.h): the one table of what each BPF
+ * program serves. */
+#include <stdio.h>
+#include <string.h>
+#include <linux/types.h>
+#include "proctrace/event.h"
+#include "proctrace/programs.h"
+
+#define KIND(k) (1u << (k))
+
+const struct pt_feature_def pt_features[PT_FEAT_MAX] = {
+	[PT_FEAT_CORE] = { "core", "fork, exec, exit",
+			   KIND(PT_FORK) | KIND(PT_EXEC) | KIND(PT_EXIT), "cause.bpf.h" },
+	[PT_FEAT_THREADS] = { "threads", "--threads", KIND(PT_THREAD), NULL },
+	[PT_FEAT_REAP] = { "reap", "-e reap", KIND(PT_REAP), "reap.bpf.h" },
+	[PT_FEAT_SIGNAL] = { "signal", "-e signal,stop,continue or --signals",
+			     KIND(PT_SIGNAL) | KIND(PT_STOP) | KIND(PT_CONTINUE),
+			     "signal.bpf.h sender.bpf.h" },
+	[PT_FEAT_GROUPS] = { "groups", "-e setpgid,setsid", KIND(PT_SETPGID) | KIND(PT_SETSID),
+			     "groups.bpf.h" },
+	[PT_FEAT_RENAME] = { "rename", "-e rename", KIND(PT_RENAME), NULL },
+	[PT_FEAT_REPARENT] = { "reparent", "-e reparent", KIND(PT_REPARENT), "reparent.bpf.h" },
+	[PT_FEAT_EXEC_FAILED] = { "exec_failed", "-e exec_failed", KIND(PT_EXEC_FAILED),
+				  "exec_failed.bpf.h" },
+	[PT_FEAT_NAMESPACES] = { "namespaces", "-e unshare,setns",
+				 KIND(PT_UNSHARE) | KIND(PT_SETNS), NULL },
+	[PT_FEAT_SCHED] = { "sched", "--sched", KIND(PT_SCHED_STATE) | KIND(PT_SCHED_SUM),
+			    "sched.bpf.h" },
+};
+
+/* A program serves its own feature's kinds, and may do part of another's
+ * work (the exit program finds the reparented children): then the refusal
+ * of that part turns off that feature alone (see the loader). The exit's
+ * cause by a signal comes from the signal programs: loaded for exits too. */
+#define SIGNALS (KIND(PT_SIGNAL) | KIND(PT_STOP) | KIND(PT_CONTINUE))
+#define SCHED (KIND(PT_SCHED_STATE) | KIND(PT_SCHED_SUM))
+const struct pt_program_def pt_programs[] = {
+	{ "handle_fork", PT_FEAT_CORE, KIND(PT_FORK) | KIND(PT_THREAD) | KIND(PT_REAP), true },
+	{ "handle_exec", PT_FEAT_CORE, KIND(PT_EXEC), false },
+	{ "handle_exit", PT_FEAT_CORE, KIND(PT_EXIT) | KIND(PT_THREAD) | KIND(PT_REAP), false },
+	{ "handle_oom_victim", PT_FEAT_CORE, KIND(PT_EXIT), false },
+	{ "handle_reparent", PT_FEAT_REPARENT, KIND(PT_REPARENT), false },
+	/* The processes alive at the start: whatever is recorded. */
+	{ "snapshot_tasks", PT_FEAT_CORE, ~0u, true },
+	{ "handle_free", PT_FEAT_REAP, KIND(PT_REAP), true },
+	{ "handle_wait4_exit", PT_FEAT_REAP, KIND(PT_REAP), false },
+	{ "handle_waitid_enter", PT_FEAT_REAP, KIND(PT_REAP), false },
+	{ "handle_waitid_exit", PT_FEAT_REAP, KIND(PT_REAP), false },
+	{ "handle_signal_generate", PT_FEAT_SIGNAL, SIGNALS | KIND(PT_EXIT), false },
+	{ "handle_signal_deliver", PT_FEAT_SIGNAL,
+	  KIND(PT_STOP) | KIND(PT_CONTINUE) | KIND(PT_EXIT), false },
+	{ "handle_sigqueue_enter", PT_FEAT_SIGNAL, SIGNALS, false },
+	{ "handle_sigqueue_exit", PT_FEAT_SIGNAL, SIGNALS, false },
+	{ "handle_tgsigqueue_enter", PT_FEAT_SIGNAL, SIGNALS, false },
+	{ "handle_tgsigqueue_exit", PT_FEAT_SIGNAL, SIGNALS, false },
+	{ "handle_pidfd_signal_enter", PT_FEAT_SIGNAL, SIGNALS, false },
+	{ "handle_pidfd_signal_exit", PT_FEAT_SIGNAL, SIGNALS, false },
+	{ "handle_setpgid_enter", PT_FEAT_GROUPS, KIND(PT_SETPGID), false },
+	{ "handle_setpgid_exit", PT_FEAT_GROUPS, KIND(PT_SETPGID), false },
+	{ "handle_setsid_enter", PT_FEAT_GROUPS, KIND(PT_SETSID), false },
+	{ "handle_setsid_exit", PT_FEAT_GROUPS, KIND(PT_SETSID), false },
+	{ "handle_rename", PT_FEAT_RENAME, KIND(PT_RENAME), false },
+	{ "handle_execve_enter", PT_FEAT_EXEC_FAILED, KIND(PT_EXEC_FAILED), false },
+	{ "handle_execveat_enter", PT_FEAT_EXEC_FAILED, KIND(PT_EXEC_FAILED), false },
+	{ "handle_execve_exit", PT_FEAT_EXEC_FAILED, KIND(PT_EXEC_FAILED), false },
+	{ "handle_execveat_exit", PT_FEAT_EXEC_FAILED, KIND(PT_EXEC_FAILED), false },
+	{ "handle_prepare_exec", PT_FEAT_EXEC_FAILED, KIND(PT_EXEC_FAILED), false },
+	{ "handle_unshare_enter", PT_FEAT_NAMESPACES, KIND(PT_UNSHARE), false },
+	{ "handle_unshare_exit", PT_FEAT_NAMESPACES, KIND(PT_UNSHARE), false },
+	{ "handle_setns_enter", PT_FEAT_NAMESPACES, KIND(PT_SETNS), false },
+	{ "handle_setns_exit", PT_FEAT_NAMESPACES, KIND(PT_SETNS), false },
+	{ "sched_switch", PT_FEAT_SCHED, SCHED, false },
+	{ "sched_wakeup", PT_FEAT_SCHED, SCHED, false },
+	{ "sched_wakeup_new", PT_FEAT_SCHED, SCHED, false },
+	{ "sched_exec", PT_FEAT_SCHED, SCHED, false },
+	{ "sched_exit", PT_FEAT_SCHED, SCHED, false },
+	{ "sched_final", PT_FEAT_SCHED, SCHED, false },
+};
+const size_t pt_n_programs = sizeof(pt_programs) / sizeof(pt_programs[0]);
+
+const struct pt_program_def *pt_program_find(const char *name)
+{
+	for (size_t i = 0; i < pt_n_programs; i++)
+		if (!strcmp(pt_programs[i].name, name))
+			return &pt_programs[i];
+	return NULL;
+}
+
+int pt_feature_of_source(const char *file)
+{
+	size_t n = strlen(file);
+
+	for (int f = 0; f < PT_FEAT_MAX; f++) {
+		const char *s = pt_features[f].sources;
+
+		while (s && *s) {
+			size_t w = strcspn(s, " ");
+
+			if (w == n && !strncmp(s, file, n))
+				return f;
+			s += w + (s[w] == ' ');
+		}
+	}
+	return -1;
+}
+
+__u32 pt_features_of_kinds(__u32 kinds)
+{
+	__u32 mask = 0;
+
+	for (int f = 0; f < PT_FEAT_MAX; f++)
+		if (pt_features[f].kinds & kinds)
+			mask |= PT_FEAT_BIT(f);
+	return mask;
+}
+
+__u32 pt_features_kinds(__u32 mask)
+{
+	__u32 kinds = 0;
+
+	for (int f = 0; f < PT_FEAT_MAX; f++)
+		if (mask & PT_FEAT_BIT(f))
+			kinds |= pt_features[f].kinds;
+	return kinds;
+}
+
+void pt_features_names(__u32 mask, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (int f = 0; f < PT_FEAT_MAX && used < len; f++) {
+		if (!(mask & PT_FEAT_BIT(f)))
+			continue;
+		int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+				 pt_features[f].name);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
