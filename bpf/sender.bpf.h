@@ -202,7 +202,7 @@ notified_child(int sig, int code, struct kernel_siginfo *info, struct task_struc
 
 	if (code < CLD_EXITED || code > CLD_CONTINUED || (unsigned long)info <= 1)
 		return NULL;
-	child = notifier(target, info->_sifields._sigchld._pid);
+	child = notifier(target, BPF_CORE_READ(info, _sifields._sigchld._pid));
 	if (!child || sig == SIGCHLD)
 		return child;
 	if (BPF_CORE_READ(child, exit_signal) != sig)
