@@ -35,7 +35,8 @@
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reopen_requested; /* SIGHUP */
 static volatile sig_atomic_t interrupts;
-static volatile pid_t command_pid; /* 0: no command run under proctrace */
+/* The command run under proctrace, for the signal handler; NULL: none. */
+static const struct pt_command *volatile command;
 
 struct app {
 	struct pt_config cfg;
@@ -50,16 +51,21 @@ struct app {
 
 /* With a command, Ctrl-C reaches it from the terminal as it would without
  * proctrace, which keeps tracing until it exits (a second Ctrl-C stops
- * tracing at once); SIGTERM is passed on to it. */
+ * tracing at once); SIGTERM is passed on to it, through its pidfd. Once it
+ * has ended, either signal stops tracing at once: what it left behind is
+ * no longer the command, and its pid may be another process's. */
 static void on_signal(int sig)
 {
-	if (!command_pid) {
+	const struct pt_command *c = command;
+	int saved = errno;
+
+	if (!c || pt_command_ended(c))
 		stop_requested = 1;
-	} else if (sig == SIGTERM) {
-		kill(command_pid, SIGTERM);
-	} else if (++interrupts >= 2) {
+	else if (sig == SIGTERM)
+		stop_requested = pt_command_kill(c, SIGTERM) == -ESRCH;
+	else if (++interrupts >= 2)
 		stop_requested = 1;
-	}
+	errno = saved;
 }
 
 /* Only a flag: the files are reopened by the loop, between two events. */
@@ -113,6 +119,10 @@ static bool command_over(struct app *a)
 		a->cmd_done_ns = now;
 	if (a->cfg.linger_s >= 0 && now - a->cmd_done_ns >= (__u64)(a->cfg.linger_s * 1e9))
 		return true;
+	/* With -p as well, the followed processes are not the command's
+	 * alone (-p 1 is every process): its exit ends the run, or --linger. */
+	if (a->cfg.filter.n_pids)
+		return a->cfg.linger_s < 0;
 	return pt_live_followed_alive(a->live, a->cmd.pid) == 0;
 }
 
@@ -140,6 +150,10 @@ static int trace_loop(struct app *a)
 			return n;
 	}
 	a->end_ns = pt_boottime_ns();
+	/* Stopped by a signal once the command had exited: its status is
+	 * proctrace's (reaped here if the loop had not yet). */
+	if (a->cmd.pid)
+		pt_command_poll(&a->cmd);
 	return pt_live_stop(a->live);
 }
 
@@ -162,7 +176,7 @@ static int start_command(struct app *a)
 
 	sigset_t stop_sigs, old;
 
-	/* A signal between fork and command_pid being set would be taken for
+	/* A signal between fork and command being set would be taken for
 	 * a stop request instead of being passed on: hold them meanwhile. */
 	sigemptyset(&stop_sigs);
 	sigaddset(&stop_sigs, SIGINT);
@@ -170,7 +184,7 @@ static int start_command(struct app *a)
 	sigprocmask(SIG_BLOCK, &stop_sigs, &old);
 	ret = pt_command_spawn(&a->cmd, a->cfg.command, &who, err, sizeof(err));
 	if (!ret)
-		command_pid = a->cmd.pid;
+		command = &a->cmd;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (ret)
 		fprintf(stderr, "proctrace: %s\n", err);
