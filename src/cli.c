@@ -522,6 +522,32 @@ static bool is_stdout(const char *path)
 	return path && strcmp(path, "-") == 0;
 }
 
+/* Two outputs on one file would destroy each other (by path, or by inode
+ * through a link). */
+static enum pt_cli_result check_outputs_apart(const struct pt_config *cfg, FILE *err)
+{
+	const struct {
+		const char *opt, *path;
+	} outs[] = {
+		{ "-o", cfg->csv_path },
+		{ "-j", cfg->json_path },
+		{ "--svg", cfg->svg_path },
+		{ "--perfetto", cfg->perfetto_path },
+	};
+	const size_t n = sizeof(outs) / sizeof(outs[0]);
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = i + 1; k < n; k++)
+			if (outs[i].path && outs[k].path &&
+			    pt_outfile_same(outs[i].path, outs[k].path))
+				return usage_error(err,
+						   "%s %s and %s %s are the same file: each output "
+						   "needs its own",
+						   outs[i].opt, outs[i].path, outs[k].opt,
+						   outs[k].path);
+	return PT_CLI_RUN;
+}
+
 static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *err)
 {
 	if (!cfg->command && (cfg->run_as || cfg->as_root || cfg->linger_s >= 0))
@@ -533,6 +559,8 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	if (is_stdout(cfg->perfetto_path) &&
 	    (is_stdout(cfg->csv_path) || is_stdout(cfg->json_path)))
 		return usage_error(err, "--perfetto cannot write to stdout with -o - or -j -");
+	if (check_outputs_apart(cfg, err))
+		return PT_CLI_USAGE;
 	/* A replay has its events already: no command to run, no time to
 	 * wait, no threads to ask the kernel for; its filters run here. */
 	if (cfg->replay_path && (cfg->command || cfg->duration_s > 0 || cfg->threads))

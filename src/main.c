@@ -267,7 +267,10 @@ static int run_replay(struct app *a)
 		fprintf(stderr, "proctrace: %s: %lu malformed rows skipped\n", a->cfg.replay_path,
 			skipped);
 	pt_file_close(src);
-	return ret ?: show_views(a);
+	if (!ret)
+		ret = show_views(a);
+	/* Only a whole replay replaces the files at the -o and -j paths. */
+	return ret ?: pt_pipeline_commit(&a->pipe, true);
 }
 
 /* Once attached and the snapshot read, the loop runs as the invoking user
@@ -358,6 +361,9 @@ static int run_live(struct app *a)
 		return -EPERM; /* said why: never trace with more than it says */
 	if (!ret && a->cmd.pid)
 		ret = pt_command_release(&a->cmd);
+	/* Tracing has begun: the files stream at their paths from now on. */
+	if (!ret)
+		ret = pt_pipeline_commit(&a->pipe, false);
 	if (!ret) {
 		announce(a);
 		ret = trace_loop(a);

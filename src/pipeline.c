@@ -66,6 +66,7 @@ static int open_output(struct pt_pipeline *p, struct pt_output **o, enum pt_outp
 	struct pt_output_opts opts = {
 		.rotate_bytes = c->rotate_bytes,
 		.keep = c->keep ? c->keep : PT_KEEP_DEFAULT,
+		.beside = true, /* until pt_pipeline_commit() */
 	};
 	char err[512];
 	int ret;
@@ -192,6 +193,21 @@ int pt_pipeline_finish(struct pt_pipeline *p, __u64 end_ns)
 	}
 	err = pt_whole_file_commit(&p->perfetto);
 	return err ? pt_pipeline_failed(p, err, p->cfg->perfetto_path) : 0;
+}
+
+static int commit_synced(struct pt_output *o)
+{
+	return pt_output_commit(o, true);
+}
+
+static int commit_unsynced(struct pt_output *o)
+{
+	return pt_output_commit(o, false);
+}
+
+int pt_pipeline_commit(struct pt_pipeline *p, bool sync)
+{
+	return each_output(p, sync ? commit_synced : commit_unsynced);
 }
 
 int pt_pipeline_reopen(struct pt_pipeline *p)

@@ -46,8 +46,10 @@ struct pt_pipeline {
  * (after one line on stderr) when the model cannot be made. */
 int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg);
 /* Open the files and the live stream, written with clock. Only once the
- * source works, so a source that fails leaves no output behind. Prints one
- * line on stderr and returns -errno on failure. */
+ * source works, so a source that fails leaves no output behind. The -o and
+ * -j files are written beside their paths until pt_pipeline_commit(): a
+ * file already at a path is left as it was until then. Prints one line on
+ * stderr and returns -errno on failure. */
 int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock);
 /* One event to the model and every output; 0 or the first error. */
 int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev);
@@ -57,6 +59,10 @@ int pt_pipeline_context(struct pt_pipeline *p, const struct pt_event *ev);
 /* Write out what the outputs hold, so a reader following them (a pipe, a
  * `tail -f`) sees events within a poll interval. */
 int pt_pipeline_flush(struct pt_pipeline *p);
+/* The -o and -j files renamed over their paths (sync: synced first): live,
+ * once tracing has begun (they stream from then on); a replay, once it
+ * has succeeded. 0 or the error, kept as the output's failure. */
+int pt_pipeline_commit(struct pt_pipeline *p, bool sync);
 /* SIGHUP: each output file that was moved away (logrotate) is closed and
  * opened again at its path, between two events. */
 int pt_pipeline_reopen(struct pt_pipeline *p);
