@@ -592,6 +592,10 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	/* A choice of signals with no signal rows to apply it to. */
 	if (cfg->signals != ~0ull && !(cfg->kinds & (1u << PT_SIGNAL)))
 		return usage_error(err, "--signals chooses signal rows: -e leaves signal out");
+	if (cfg->since.kind == cfg->until.kind &&
+	    (cfg->since.kind == PT_WHEN_REL ? cfg->since.rel_ns > cfg->until.rel_ns
+					    : cfg->since.wall_ns > cfg->until.wall_ns))
+		return usage_error(err, "--since is after --until: no event could be in between");
 	if (!cfg->replay_path &&
 	    (cfg->since.kind != PT_WHEN_NONE || cfg->until.kind != PT_WHEN_NONE || cfg->lenient))
 		return usage_error(err, "--since, --until and --lenient go with --replay");

@@ -157,17 +157,6 @@ static int trace_loop(struct app *a)
 	return pt_live_stop(a->live);
 }
 
-static int check_pids_exist(const struct pt_filter *f)
-{
-	for (unsigned i = 0; i < f->n_pids; i++) {
-		if (kill(f->pids[i], 0) && errno == ESRCH) {
-			fprintf(stderr, "proctrace: no process with pid %u\n", f->pids[i]);
-			return -ESRCH;
-		}
-	}
-	return 0;
-}
-
 static int start_command(struct app *a)
 {
 	struct pt_run_as who = { .user = a->cfg.run_as, .as_root = a->cfg.as_root };
@@ -262,6 +251,11 @@ static int run_replay(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		ret = n;
 	}
+	/* A selection that left nothing is said, not only counted. */
+	if (!ret && !pt_pipeline_events(&a->pipe) &&
+	    (pt_filter_active(&a->cfg.filter, 0) || a->cfg.since.kind || a->cfg.until.kind))
+		fprintf(stderr, "proctrace: %s: no row matches the selection\n",
+			a->cfg.replay_path);
 	/* --lenient: what was left out is said, never silent. */
 	if (skipped)
 		fprintf(stderr, "proctrace: %s: %lu malformed rows skipped\n", a->cfg.replay_path,
@@ -333,7 +327,7 @@ static int run_live(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return ret;
 	}
-	ret = check_pids_exist(&a->cfg.filter);
+	ret = pt_filter_precheck(&a->cfg.filter, a->cfg.command, stderr);
 	if (!ret)
 		ret = install_signals();
 	/* The command is started held, so its pid is followed from the start. */

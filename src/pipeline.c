@@ -244,15 +244,21 @@ void pt_pipeline_close(struct pt_pipeline *p)
 	p->model = NULL;
 }
 
-void pt_pipeline_summary(const struct pt_pipeline *p, FILE *f)
+__u64 pt_pipeline_events(const struct pt_pipeline *p)
 {
 	__u64 total = 0;
-	int k;
 
-	for (k = 1; k < PT_KIND_MAX; k++)
+	for (int k = 1; k < PT_KIND_MAX; k++)
 		if (k != PT_LOST)
 			total += p->seen[k];
-	fprintf(f, "proctrace: %llu events", (unsigned long long)total);
+	return total;
+}
+
+void pt_pipeline_summary(const struct pt_pipeline *p, FILE *f)
+{
+	int k;
+
+	fprintf(f, "proctrace: %llu events", (unsigned long long)pt_pipeline_events(p));
 	for (k = 1; k < PT_KIND_MAX; k++)
 		if (k != PT_LOST && p->seen[k])
 			fprintf(f, ", %s %llu", pt_kind_name(k), (unsigned long long)p->seen[k]);

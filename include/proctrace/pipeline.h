@@ -78,6 +78,8 @@ int pt_pipeline_failed(struct pt_pipeline *p, int err, const char *what);
 /* The same with the output's own line (a file refused at a rotation...),
  * when why is not "". */
 int pt_pipeline_failed_why(struct pt_pipeline *p, int err, const char *what, const char *why);
+/* Events passed on so far (lost rows aside): the summary's total. */
+__u64 pt_pipeline_events(const struct pt_pipeline *p);
 /* "proctrace: N events, fork N, ...; lost N" */
 void pt_pipeline_summary(const struct pt_pipeline *p, FILE *f);
 
