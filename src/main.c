@@ -140,7 +140,9 @@ static int trace_loop(struct app *a)
 	__u64 start = pt_boottime_ns();
 	int n;
 
-	while (!stop_requested && !duration_over(a, start) && !command_over(a)) {
+	/* stdout's reader gone (`| head`): the end, as for a signal. */
+	while (!stop_requested && !a->pipe.stdout_gone && !duration_over(a, start) &&
+	       !command_over(a)) {
 		n = pt_live_poll(a->live, POLL_MS);
 		if (!n)
 			n = pt_pipeline_flush(&a->pipe);
@@ -201,7 +203,10 @@ static int show_views(struct app *a)
 	if (!a->pipe.views)
 		return 0;
 	err = pt_views_show(a->pipe.model, &a->cfg, a->end_ns, &what, why, sizeof(why));
-	if (err)
+	if (err &&
+	    !pt_pipeline_reader_gone(&a->pipe, err,
+				     !strcmp(what, PT_VIEWS_TEXT) &&
+					     !pt_config_stdout_taken(&a->cfg)))
 		return pt_pipeline_failed_why(&a->pipe, err, what, why);
 	return pt_pipeline_finish(&a->pipe, a->end_ns);
 }
@@ -238,7 +243,10 @@ static int run_replay(struct app *a)
 	if (!ret)
 		ret = pt_pipeline_open(&a->pipe, &a->clock);
 	n = ret ? 0 : pt_file_next(src, &ev, err, sizeof(err));
-	while ((n > 0 || (n == -EINVAL && a->cfg.lenient)) && !stop_requested) {
+	/* stdout's reader gone (`| head`): the end, unless files are still to
+	 * be made from the whole replay. */
+	while ((n > 0 || (n == -EINVAL && a->cfg.lenient)) && !stop_requested &&
+	       !(a->pipe.stdout_gone && !pt_pipeline_files_left(&a->pipe))) {
 		if (n > 0)
 			ret = pt_pipeline_event(&a->pipe, ev);
 		else

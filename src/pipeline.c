@@ -116,12 +116,56 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 	return 0;
 }
 
+static bool is_stdout(const char *path)
+{
+	return path && !strcmp(path, "-");
+}
+
+/* Nothing is written to stdout any more: the stream, and -o, -j or
+ * --perfetto on "-", are closed, their errors (EPIPE again) let be. */
+static void drop_stdout(struct pt_pipeline *p)
+{
+	char why[8];
+
+	if (p->stream)
+		pt_stream_close(p->stream);
+	p->stream = NULL;
+	if (p->csv && is_stdout(p->cfg->csv_path)) {
+		pt_output_close(p->csv, why, sizeof(why));
+		p->csv = NULL;
+	}
+	if (p->json && is_stdout(p->cfg->json_path)) {
+		pt_output_close(p->json, why, sizeof(why));
+		p->json = NULL;
+	}
+	if (p->perfetto.f == stdout)
+		pt_whole_file_abort(&p->perfetto);
+}
+
+bool pt_pipeline_reader_gone(struct pt_pipeline *p, int err, bool on_stdout)
+{
+	if (err != -EPIPE || !on_stdout)
+		return false;
+	p->stdout_gone = true;
+	drop_stdout(p);
+	return true;
+}
+
+bool pt_pipeline_files_left(const struct pt_pipeline *p)
+{
+	/* The text views go to stderr when stdout carries a file. */
+	return p->csv || p->json || p->perfetto.f || p->cfg->svg_path ||
+		(p->views && pt_config_stdout_taken(p->cfg));
+}
+
 /* An output's result: its error, if any, kept with its own line. */
 static int output_result(struct pt_pipeline *p, struct pt_output *o, int err)
 {
 	const char *path = o == p->csv ? p->cfg->csv_path : p->cfg->json_path;
 
-	return err ? pt_pipeline_failed_why(p, err, path, pt_output_error(o)) : 0;
+	if (!err || pt_pipeline_reader_gone(p, err, is_stdout(path)))
+		return 0;
+	return pt_pipeline_failed_why(p, err, path, pt_output_error(o));
 }
 
 static int each_output(struct pt_pipeline *p, int (*op)(struct pt_output *o))
@@ -160,7 +204,7 @@ int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev)
 	}
 	if (p->stream) {
 		err = pt_stream_write(p->stream, ev);
-		if (err)
+		if (err && !pt_pipeline_reader_gone(p, err, true))
 			return pt_pipeline_failed(p, err, "the live stream");
 	}
 	if (p->csv && (err = output_result(p, p->csv, pt_output_write(p->csv, ev))))
@@ -172,7 +216,7 @@ int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev)
 
 int pt_pipeline_flush(struct pt_pipeline *p)
 {
-	if (p->stream && fflush(stdout))
+	if (p->stream && fflush(stdout) && !pt_pipeline_reader_gone(p, -errno, true))
 		return pt_pipeline_failed(p, -errno, "the live stream");
 	return each_output(p, pt_output_flush);
 }
@@ -189,10 +233,12 @@ int pt_pipeline_finish(struct pt_pipeline *p, __u64 end_ns)
 	err = pt_perfetto_write(p->perfetto.f, p->model, &po);
 	if (err) {
 		pt_whole_file_abort(&p->perfetto);
-		return pt_pipeline_failed(p, err, p->cfg->perfetto_path);
+	} else {
+		err = pt_whole_file_commit(&p->perfetto);
 	}
-	err = pt_whole_file_commit(&p->perfetto);
-	return err ? pt_pipeline_failed(p, err, p->cfg->perfetto_path) : 0;
+	if (!err || pt_pipeline_reader_gone(p, err, is_stdout(p->cfg->perfetto_path)))
+		return 0;
+	return pt_pipeline_failed(p, err, p->cfg->perfetto_path);
 }
 
 static int commit_synced(struct pt_output *o)
@@ -233,7 +279,7 @@ void pt_pipeline_close(struct pt_pipeline *p)
 		return; /* never initialised */
 	if (p->stream) {
 		err = pt_stream_close(p->stream);
-		if (err)
+		if (err && !pt_pipeline_reader_gone(p, err, true))
 			pt_pipeline_failed(p, err, "the live stream");
 		p->stream = NULL;
 	}

@@ -56,8 +56,8 @@ struct pt_outfile {
  * recorded), not emptied, when the new one takes its place. */
 int pt_outfile_open(struct pt_outfile *o, const char *path, unsigned keep, bool beside, char *err,
 		    size_t errlen);
-/* A file written beside its path: flushed (with sync, synced too) and
- * renamed over path. 0 (also when not beside, or already done) or -errno
+/* A file written beside its path: renamed over path (with sync, flushed
+ * and synced first; else written on through the same descriptor). 0 (also when not beside, or already done) or -errno
  * with err's line. */
 int pt_outfile_commit(struct pt_outfile *o, bool sync, char *err, size_t errlen);
 /* Whether path still names the file open (false once it was moved away,

@@ -42,8 +42,8 @@ int pt_output_flush(struct pt_output *o);
 /* Write out what is kept; if path now names another file, or none, close
  * the old one and open path anew (created, or truncated, with its header). */
 int pt_output_reopen(struct pt_output *o);
-/* Every row written, and a file written beside its path renamed over it
- * (with sync, synced first): see pt_outfile_commit. A rotation commits
+/* A file written beside its path renamed over it (with sync, every row
+ * written and synced first): see pt_outfile_commit. A rotation commits
  * too. */
 int pt_output_commit(struct pt_output *o, bool sync);
 /* What failed, after an error; "" if nothing did. */

@@ -38,6 +38,9 @@ struct pt_pipeline {
 	int out_err;	      /* first output error, -errno */
 	const char *out_what; /* which output failed */
 	char out_msg[600];    /* what failed, one line, for the caller to print */
+	/* stdout was closed by its reader (`| head`): nothing is written
+	 * there any more, and the run ends as if stopped, status 0. */
+	bool stdout_gone;
 	/* --perfetto: written from the model at the end (f NULL: none) */
 	struct pt_whole_file perfetto;
 };
@@ -78,6 +81,13 @@ int pt_pipeline_failed(struct pt_pipeline *p, int err, const char *what);
 /* The same with the output's own line (a file refused at a rotation...),
  * when why is not "". */
 int pt_pipeline_failed_why(struct pt_pipeline *p, int err, const char *what, const char *why);
+/* An error err of an output on stdout (on_stdout) that is EPIPE: its
+ * reader has gone, as `ps | head`'s does; true then, the outputs on stdout
+ * closed and stdout_gone set, which is no failure. Else false. */
+bool pt_pipeline_reader_gone(struct pt_pipeline *p, int err, bool on_stdout);
+/* Whether anything is still to be written elsewhere than stdout: -o, -j or
+ * --perfetto to a file, or views made at the end. */
+bool pt_pipeline_files_left(const struct pt_pipeline *p);
 /* Events passed on so far (lost rows aside): the summary's total. */
 __u64 pt_pipeline_events(const struct pt_pipeline *p);
 /* "proctrace: N events, fork N, ...; lost N" */

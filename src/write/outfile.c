@@ -484,7 +484,9 @@ int pt_outfile_commit(struct pt_outfile *o, bool sync, char *err, size_t errlen)
 
 	if (!o->tmp)
 		return 0;
-	if (pt_file_flush(o->f) || (sync && fsync(fileno(o->f))))
+	/* Renamed, the file is written on through the same descriptor: only a
+	 * synced commit needs its bytes out first. */
+	if (sync && (pt_file_flush(o->f) || fsync(fileno(o->f))))
 		return fail(err, errlen, -errno, "writing %s: %s", o->path, strerror(errno));
 	/* Rotating, a recording found at the path (proctrace restarted) is
 	 * rotated like a full one, not replaced. */

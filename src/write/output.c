@@ -141,7 +141,8 @@ int pt_output_reopen(struct pt_output *o)
 
 int pt_output_commit(struct pt_output *o, bool sync)
 {
-	int err = pt_output_flush(o);
+	/* Not flushed otherwise: stdout may be a pipe no one reads yet. */
+	int err = sync ? pt_output_flush(o) : o->err;
 
 	if (!err)
 		err = pt_outfile_commit(&o->file, sync, o->why, sizeof(o->why));
