@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,6 +45,7 @@ enum {
 	OPT_SCHED,
 	OPT_SCHED_EVENTS,
 	OPT_SUMMARY,
+	OPT_LIST,
 };
 
 /* "+": stop at the first non-option; ":": report a missing argument apart
@@ -84,6 +86,7 @@ static const struct option long_opts[] = {
 	{ "sched", no_argument, NULL, OPT_SCHED },
 	{ "sched-events", no_argument, NULL, OPT_SCHED_EVENTS },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "list", required_argument, NULL, OPT_LIST },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -103,7 +106,7 @@ static const char help_text[] =
 	"Output   -o, --csv FILE   -j, --json FILE   (every event; '-': stdout)\n"
 	"         --rotate SIZE   --keep N   (FILE.1...; SIGHUP reopens the files)\n"
 	"         -q, --quiet   -v, --verbose   --color WHEN   --threads\n"
-	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid UID\n"
+	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid USER\n"
 	"         (in the kernel; one option repeated: OR, different ones: AND)\n"
 	"Command  -- COMMAND [ARG...]   --linger SECS   -u, --user USER   --as-root\n"
 	"Select   -e, --events LIST   --signals LIST   (kinds, signals; in the kernel)\n"
@@ -112,7 +115,7 @@ static const char help_text[] =
 	"         --perfetto FILE   (a trace for ui.perfetto.dev; '-': stdout)\n"
 	"Replay   --replay FILE   --since WHEN   --until WHEN   --lenient\n"
 	"Other    -d, --duration SECS   --ringbuf-kb N   --columns   --dry-run\n"
-	"         -h, --help   -V, --version\n"
+	"         --list WHAT   (events, signals, colors)   -h, --help   -V, --version\n"
 	"\n"
 	"Examples:\n"
 	"  sudo proctrace                          every process event, live\n"
@@ -263,9 +266,22 @@ static enum pt_cli_result add_id(const char *opt, const char *arg, bool allow_ze
 		return usage_error(err, "%s may be given at most %d times", opt, PT_MAX_FILTER);
 	if (parse_id(arg, allow_zero, &set[*n]))
 		return usage_error(err, "invalid %s '%s': expected a number%s", opt, arg,
-				   allow_zero ? "" : " above 0");
+				   allow_zero ? " or a user name" : " above 0");
 	(*n)++;
 	return PT_CLI_RUN;
+}
+
+/* --uid: a number, or a user name (as -u takes one). */
+static enum pt_cli_result add_uid(const char *arg, struct pt_filter *f, FILE *err)
+{
+	const struct passwd *pw = *arg >= '0' && *arg <= '9' ? NULL : getpwnam(arg);
+	char num[16];
+
+	if (pw) {
+		snprintf(num, sizeof(num), "%u", (unsigned)pw->pw_uid);
+		arg = num;
+	}
+	return add_id("--uid", arg, true, f->uids, &f->n_uids, err);
 }
 
 static enum pt_cli_result add_comm(const char *arg, struct pt_filter *f, FILE *err)
@@ -281,17 +297,34 @@ static enum pt_cli_result add_comm(const char *arg, struct pt_filter *f, FILE *e
 	return PT_CLI_RUN;
 }
 
+/* --color's words and what each sets (-1: auto). */
+static const struct {
+	const char *word;
+	int value;
+} colors[] = { { "auto", -1 }, { "always", 1 }, { "never", 0 } };
+
 static int parse_color(const char *s, int *out)
 {
-	if (!strcmp(s, "auto"))
-		*out = -1;
-	else if (!strcmp(s, "always"))
-		*out = 1;
-	else if (!strcmp(s, "never"))
-		*out = 0;
-	else
-		return -EINVAL;
-	return 0;
+	for (size_t i = 0; i < sizeof(colors) / sizeof(colors[0]); i++)
+		if (!strcmp(s, colors[i].word)) {
+			*out = colors[i].value;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* --list WHAT: the values an option takes, one a line (for completion). */
+static enum pt_cli_result list_values(const char *what, FILE *out, FILE *err)
+{
+	if (!strcmp(what, "colors")) {
+		for (size_t i = 0; i < sizeof(colors) / sizeof(colors[0]); i++)
+			fprintf(out, "%s\n", colors[i].word);
+		return PT_CLI_EXIT_OK;
+	}
+	if (pt_selection_list(what, out))
+		return usage_error(err, "invalid --list '%s': expected events, signals or colors",
+				   what);
+	return PT_CLI_EXIT_OK;
 }
 
 /* ---- getopt's complaints, in our words ---- */
@@ -420,7 +453,7 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 	case 'p':
 		return add_id("--pid", arg, false, cfg->filter.pids, &cfg->filter.n_pids, err);
 	case OPT_UID:
-		return add_id("--uid", arg, true, cfg->filter.uids, &cfg->filter.n_uids, err);
+		return add_uid(arg, &cfg->filter, err);
 	case 'c':
 		return add_comm(arg, &cfg->filter, err);
 	case OPT_LINGER:
@@ -512,6 +545,8 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 	case OPT_COLUMNS:
 		pt_schema_print(out);
 		return PT_CLI_EXIT_OK;
+	case OPT_LIST:
+		return list_values(arg, out, err);
 	}
 	return PT_CLI_RUN;
 }
