@@ -6,7 +6,7 @@ set -eu
 
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev \
 uthash-dev libcap-dev make gcc pkg-config python3 libxml2-utils sqlite3 util-linux jq \
-pandoc debhelper"
+pandoc debhelper lintian"
 # Packages a target needs beyond these (make fuzz, make check-valgrind).
 pkgs="$pkgs $*"
 

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -40,10 +41,18 @@ static void test_command_pidfd_taken_at_spawn(void **state)
 	char *argv[] = { "true", NULL };
 	struct pt_command c;
 
+	int fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+
 	spawn(&c, argv);
-	/* This kernel (5.3 and later) has pidfds: the command gets one. */
-	assert_true(c.pidfd >= 0);
-	assert_true(fcntl(c.pidfd, F_GETFD) & FD_CLOEXEC);
+	/* Where pidfds exist (Linux 5.3; not under valgrind, which does not
+	 * know the call), the command gets one. */
+	if (fd >= 0) {
+		assert_true(c.pidfd >= 0);
+		assert_true(fcntl(c.pidfd, F_GETFD) & FD_CLOEXEC);
+		close(fd);
+	} else {
+		assert_int_equal(c.pidfd, -1);
+	}
 	wait_exited(&c);
 	assert_true(pt_command_poll(&c));
 	pt_command_abort(&c);
@@ -93,7 +102,8 @@ static void test_command_kill_without_pidfd(void **state)
 	struct pt_command c;
 
 	spawn(&c, argv);
-	close(c.pidfd);
+	if (c.pidfd >= 0)
+		close(c.pidfd);
 	c.pidfd = -1;
 	assert_int_equal(pt_command_kill(&c, SIGKILL), 0);
 	wait_exited(&c);
