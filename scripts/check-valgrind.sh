@@ -68,7 +68,7 @@ done
 names=$OUT/valgrind/names
 for len in 1 13 64 255; do
 	rm -rf "$names" && mkdir -p "$names"
-	n=$(printf "%${len}s" | tr ' ' n)
+	n=$(printf "%$((len - 1))s" | tr ' ' n) # after a letter of its own: len bytes
 	run "replay to outputs named with $len bytes" ok "$P" --replay "$csv" -q -o "$names/c$n" \
 		-j "$names/j$n" --svg "$names/s$n" --perfetto "$names/p$n"
 	if [ "$len" -lt 250 ]; then
