@@ -359,13 +359,15 @@ static int run_live(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return ret;
 	}
+	/* Tracing has begun (attached, the snapshot read): the files stream at
+	 * their paths from now on, put there while proctrace may still write
+	 * their directories (before it drops root). */
+	if (!ret)
+		ret = pt_pipeline_commit(&a->pipe, false);
 	if (!ret && (drop_privileges(a) || check_end_files(a)))
 		return -EPERM; /* said why: never trace with more than it says */
 	if (!ret && a->cmd.pid)
 		ret = pt_command_release(&a->cmd);
-	/* Tracing has begun: the files stream at their paths from now on. */
-	if (!ret)
-		ret = pt_pipeline_commit(&a->pipe, false);
 	if (!ret) {
 		announce(a);
 		ret = trace_loop(a);

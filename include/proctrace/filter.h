@@ -23,7 +23,8 @@ bool pt_filter_fields(const struct pt_filter *f, __u32 pgid, __u32 old_pgid, __u
 bool pt_filter_match(const struct pt_filter *f, __u32 command_pid, const struct pt_task *t);
 
 /* A live selection against the processes there are now (/proc): a -p pid
- * or a -g group that does not exist is an error (-ESRCH, after one line on
+ * or a -g group that does not exist, nor a process of that number (which
+ * could make it), is an error (-ESRCH, after one line on
  * err); a --uid or -c no process has, a combination nothing passes, are
  * said on err (processes may still come to match). With a command to be
  * started (command), only -p is checked. */

@@ -57,8 +57,9 @@ struct found {
 
 static void look(const struct pt_filter *f, const struct proc_now *p, struct found *fd)
 {
+	/* A group N can come to be only as process N's (setpgid(0, 0)). */
 	for (unsigned i = 0; i < f->n_pgids; i++)
-		fd->pgid[i] |= p->pgid == f->pgids[i];
+		fd->pgid[i] |= p->pgid == f->pgids[i] || p->pid == f->pgids[i];
 	for (unsigned i = 0; i < f->n_uids; i++)
 		fd->uid[i] |= p->uid == f->uids[i];
 	for (unsigned i = 0; i < f->n_comms; i++)
@@ -106,7 +107,9 @@ int pt_filter_precheck(const struct pt_filter *f, bool command, FILE *err)
 		return 0;
 	for (i = 0; i < f->n_pgids; i++)
 		if (!fd.pgid[i]) {
-			fprintf(err, "proctrace: no process group %u\n", f->pgids[i]);
+			fprintf(err,
+				"proctrace: no process group %u, nor a process %u to lead one\n",
+				f->pgids[i], f->pgids[i]);
 			return -ESRCH;
 		}
 	for (i = 0; i < f->n_uids; i++) {

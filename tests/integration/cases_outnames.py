@@ -149,8 +149,8 @@ def test_outnames_same_file(env):
 
 def test_outnames_failed_run_keeps_files(env):
     """A replay that fails half-way (its input cut in a row), and a live run
-    refused before tracing (its SVG's directory missing): every file at
-    their output paths is as it was, and nothing is left beside."""
+    refused before tracing (its Perfetto trace's directory missing): every
+    file at their output paths is as it was, and nothing is left beside."""
     ck = Check()
     src = scratch(env, "keep-src")
     capture = os.path.join(src, "capture.csv")
@@ -171,7 +171,7 @@ def test_outnames_failed_run_keeps_files(env):
              + output_args(d, n), False),
             ("live run refused before tracing",
              ["-o", os.path.join(d, n["c"]), "-j", os.path.join(d, n["j"]),
-              "--svg", os.path.join(d, "missing", "x.svg")], True)]
+              "--perfetto", os.path.join(d, "missing", "x.json")], True)]
     for what, args, command in runs:
         p = run(env, args, command)
         check_ran(ck, what, p, 1)
