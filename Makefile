@@ -64,7 +64,11 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/asan/tests/%,$(UNIT_SRCS))
 WORKLOADS := $(patsubst tests/workloads/%.c,$(OUT)/workloads/%,$(WORKLOAD_SRCS))
 SKEL := $(OUT)/proctrace.skel.h
 BPF_OBJ := $(OUT)/proctrace.bpf.o
-MAN := $(OUT)/proctrace.8
+# The man page is shipped built (docs/proctrace.8: man reads it without
+# pandoc); `make man` makes it again from docs/proctrace.8.md, and
+# `make man-check` (part of make test) checks that the two agree.
+MAN := docs/proctrace.8
+MAN_BUILT := $(OUT)/proctrace.8
 COMPLETION := completion/proctrace.bash
 
 # libFuzzer targets over the replay reader (tests/fuzz/), and the same
@@ -78,9 +82,9 @@ FUZZ_REGRESS_BINS := $(addprefix $(OUT)/asan/fuzz/,$(FUZZ_TARGETS))
 
 .PHONY: all deps vmlinux test unit readme-check docs-check completion-test integration \
 	check-asan demo man install uninstall install-test deb deb-test clean format lint workloads bench \
-	bench-replay fuzz fuzz-deps fuzz-regress check-valgrind stress check-kernels
+	bench-replay fuzz fuzz-deps fuzz-regress check-valgrind stress check-kernels man-check
 
-all: deps $(OUT)/proctrace $(MAN)
+all: deps $(OUT)/proctrace
 
 # Installs missing Debian packages (needs root only when something is missing).
 # Every compile waits for it (order-only), so `make -j` on a fresh machine
@@ -211,7 +215,8 @@ completion-test: $(OUT)/proctrace
 install-test: $(OUT)/proctrace $(MAN)
 	$(Q)tests/package/test_install.sh
 
-test: unit fuzz-regress readme-check docs-check completion-test install-test integration deb-test
+test: unit fuzz-regress readme-check docs-check man-check completion-test install-test integration \
+	deb-test
 check-asan: test
 
 # The kernel matrix (scripts/kernels/matrix): Debian's packaged kernels booted
@@ -255,10 +260,20 @@ bench-replay: deps $(OUT)/proctrace
 
 
 # The man page: Markdown converted by pandoc, its COLUMNS section filled
-# from the program's own table (--columns).
-man: $(MAN)
+# from the program's own table (--columns), into $(MAN_BUILT); `make man`
+# puts it in the tree.
+man: $(MAN_BUILT)
+	$(Q)cp $(MAN_BUILT) $(MAN)
 
-$(MAN): docs/proctrace.8.md scripts/columns-man.awk $(OUT)/proctrace debian/changelog
+man-check: $(MAN_BUILT)
+	$(Q)diff -u $(MAN) $(MAN_BUILT) >/dev/null || { diff -u $(MAN) $(MAN_BUILT) | head -20; \
+		echo "man-check: $(MAN) is not what docs/proctrace.8.md makes: run make man" >&2; \
+		exit 1; }
+	$(Q)w=$$(MANWIDTH=80 man --warnings -l $(MAN) 2>&1 >/dev/null); [ -z "$$w" ] || \
+		{ echo "man-check: man -l $(MAN): $$w" >&2; exit 1; }
+	$(Q)echo "man-check: $(MAN) is what docs/proctrace.8.md makes, and man reads it"
+
+$(MAN_BUILT): docs/proctrace.8.md scripts/columns-man.awk $(OUT)/proctrace debian/changelog
 	$(call msg,MAN,$@)
 	$(Q)$(OUT)/proctrace --columns | awk -f scripts/columns-man.awk > $@.columns.md
 	$(Q)sed -e '/^<!-- proctrace --columns -->$$/{r $@.columns.md' -e 'd;}' $< | \

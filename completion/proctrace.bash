@@ -1,22 +1,28 @@
 # bash completion for proctrace(8)                          -*- shell-script -*-
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
-# The options, and which of them take a value, are read from `proctrace
-# --help` (once per shell), so they follow the program. Values come from
-# the running system: pids, process groups and command names from /proc,
-# users from the name service. Needs bash only; uses bash-completion's
-# helpers for a COMMAND's own arguments when they are there.
+# The options, which of them take a value and what value (FILE, SECS...)
+# are read from `proctrace --help`, and the words of -e, --signals, --color
+# and --list from `proctrace --list` (once per shell): they follow the
+# program, with no list of its own here. Other values come from the
+# running system: pids, process groups and command names from /proc, users
+# from the name service. Only a FILE is completed as a file name. Needs
+# bash only; uses bash-completion's helpers for a COMMAND's own arguments
+# when they are there.
 
 # Fills _proctrace_opts (every option) and _proctrace_argopts (those that
-# take a value: "-o, --csv FILE" in --help names both forms and FILE).
+# take a value, each with the name --help gives it: "-o, --csv FILE" names
+# both forms and FILE).
 _proctrace_read_help()
 {
 	local bin=$1 help spec
 	[[ -n ${_proctrace_opts-} ]] && return 0
-	help=$("$bin" --help 2>/dev/null) || help=$(command proctrace --help 2>/dev/null) ||
-		return 1
+	_proctrace_bin=$bin
+	help=$("$bin" --help 2>/dev/null) || { _proctrace_bin=proctrace &&
+		help=$(command proctrace --help 2>/dev/null); } || return 1
 	help=${help%%$'\n'Examples:*}
-	_proctrace_opts=() _proctrace_argopts=()
+	_proctrace_opts=()
+	declare -gA _proctrace_argopts=()
 	while read -r spec; do
 		local words
 		read -r -a words <<<"${spec//,/ }"
@@ -25,7 +31,7 @@ _proctrace_read_help()
 		for w in "${words[@]}"; do
 			[[ $w == -* ]] || continue
 			_proctrace_opts+=("$w")
-			[[ $last == [A-Z]* ]] && _proctrace_argopts+=("$w")
+			[[ $last == [A-Z]* ]] && _proctrace_argopts[$w]=$last
 		done
 	done < <(grep -oE -- '(^|[[:space:](])(-[A-Za-z], )?--?[A-Za-z][A-Za-z-]*( [A-Z][A-Z]*)?' <<<"$help")
 	return 0
@@ -33,11 +39,29 @@ _proctrace_read_help()
 
 _proctrace_takes_arg()
 {
-	local o
-	for o in "${_proctrace_argopts[@]}"; do
-		[[ $o == "$1" ]] && return 0
+	[[ -n ${_proctrace_argopts[$1]-} ]]
+}
+
+# The words of `proctrace --list WHAT`, once per shell each.
+_proctrace_list()
+{
+	local -n _list=_proctrace_list_$1
+	[[ -n ${_list-} ]] || mapfile -t _list < <("$_proctrace_bin" --list "$1" 2>/dev/null)
+	printf '%s\n' "${_list[@]}"
+}
+
+# A comma-separated list (-e, --signals): the items of $1 after what is
+# typed up to the last comma (and a leading '!', kept).
+_proctrace_add_item()
+{
+	local head="" items w
+	[[ $cur == *,* ]] && head=${cur%,*},
+	[[ -z $head && $cur == !* ]] && head="!"
+	mapfile -t items < <(_proctrace_list "$1")
+	for w in "${items[@]}"; do
+		[[ $head$w == "$cur"* ]] && COMPREPLY+=("$head$w")
 	done
-	return 1
+	compopt -o nospace 2>/dev/null
 }
 
 # Adds to COMPREPLY the words of $@ that start with $cur, once each,
@@ -134,7 +158,8 @@ _proctrace()
 		return 0
 		;;
 	--uid)
-		mapfile -t w < <(getent passwd | cut -d: -f3)
+		# names and numbers, as --uid takes both
+		mapfile -t w < <(getent passwd | cut -d: -f1,3 | tr : '\n')
 		_proctrace_add "${w[@]}"
 		return 0
 		;;
@@ -142,8 +167,21 @@ _proctrace()
 		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
 		return 0
 		;;
+	-e | --events)
+		_proctrace_add_item events
+		return 0
+		;;
+	--signals)
+		_proctrace_add_item signals
+		return 0
+		;;
 	--color)
-		_proctrace_add auto always never
+		mapfile -t w < <(_proctrace_list colors)
+		_proctrace_add "${w[@]}"
+		return 0
+		;;
+	--list)
+		_proctrace_add events signals colors
 		return 0
 		;;
 	--ringbuf-kb)
@@ -152,10 +190,12 @@ _proctrace()
 		;;
 	esac
 	if _proctrace_takes_arg "$prev"; then
-		# Files (-o, -j, --svg, --replay); nothing to offer for numbers
-		# and times, which compgen -f leaves alone as well.
-		compopt -o filenames 2>/dev/null
-		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		# Files (-o, -j, --svg, --perfetto, --replay); nothing to offer
+		# for numbers, sizes and times (--since, -d, --rotate...).
+		if [[ ${_proctrace_argopts[$prev]} == FILE ]]; then
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		fi
 		return 0
 	fi
 	if [[ $cur == -* ]]; then

@@ -61,5 +61,31 @@ for f in "$csv" "$json"; do
 	run "replay $name cut short, --lenient" ok "$P" --replay "$OUT/valgrind/cut" -q --lenient \
 		-t -j /dev/null
 done
+# The output paths of tests/integration/cases_outnames.py: every kind of
+# output file, rotated or not, under base names of 1, 13, 64 and 255 bytes,
+# from a replay; and once live (as root: it loads the BPF programs), with
+# libbpf's bpf() calls, which valgrind cannot read field by field, let be.
+names=$OUT/valgrind/names
+for len in 1 13 64 255; do
+	rm -rf "$names" && mkdir -p "$names"
+	n=$(printf "%$((len - 1))s" | tr ' ' n) # after a letter of its own: len bytes
+	run "replay to outputs named with $len bytes" ok "$P" --replay "$csv" -q -o "$names/c$n" \
+		-j "$names/j$n" --svg "$names/s$n" --perfetto "$names/p$n"
+	if [ "$len" -lt 250 ]; then
+		run "replay rotated, $len bytes" ok "$P" --replay "$csv" -q --rotate 4K -o "$names/r$n"
+	fi
+	if [ "$(ls "$names" | grep -c tmp)" -ne 0 ]; then
+		echo "FAIL outputs named with $len bytes: temporary files left: $(ls "$names")"
+		fail=1
+	fi
+done
+if [ "$(id -u)" -eq 0 ]; then
+	n=$(printf "%250s" | tr ' ' n)
+	VG="$VG --suppressions=scripts/valgrind-libbpf.supp"
+	run "live, to outputs named with 251 bytes" ok "$P" -q -o "$names/c$n" -j "$names/j$n" \
+		--svg "$names/s$n" --perfetto "$names/p$n" -- true
+else
+	echo "skip live outputs (not root)"
+fi
 echo "check-valgrind: $ran runs, $([ $fail -eq 0 ] && echo "no errors, no leaks" || echo FAILED)"
 exit $fail

@@ -21,8 +21,9 @@ csv=$(mktemp -d /tmp/proctrace-demo.XXXXXX)/demo.csv
 
 cat <<EOF
 The demo: a parent forks A and B. A moves to a process group of its own,
-forks G, and is stopped and continued by the parent. B exits at once and
-stays a zombie for 300 ms before the parent reaps it. (The key=value lines
+forks G, and is stopped for 200 ms and continued by the parent. B exits at
+once and stays a zombie until the parent reaps it, about 500 ms later (the
+200 ms of A's stop, then 300 ms more). (The key=value lines
 are the demo's own output: the pids it knows.)
 
 \$ $proctrace -o $csv --tree -T -- $demo

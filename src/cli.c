@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,6 +46,7 @@ enum {
 	OPT_SCHED_EVENTS,
 	OPT_SUMMARY,
 	OPT_DB,
+	OPT_LIST,
 };
 
 /* "+": stop at the first non-option; ":": report a missing argument apart
@@ -86,6 +88,7 @@ static const struct option long_opts[] = {
 	{ "sched", no_argument, NULL, OPT_SCHED },
 	{ "sched-events", no_argument, NULL, OPT_SCHED_EVENTS },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "list", required_argument, NULL, OPT_LIST },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -106,7 +109,7 @@ static const char help_text[] =
 	"         --db FILE   (SQLite: events, processes, lost, trace; typed)\n"
 	"         --rotate SIZE   --keep N   (FILE.1...; SIGHUP reopens the files)\n"
 	"         -q, --quiet   -v, --verbose   --color WHEN   --threads\n"
-	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid UID\n"
+	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid USER\n"
 	"         (in the kernel; one option repeated: OR, different ones: AND)\n"
 	"Command  -- COMMAND [ARG...]   --linger SECS   -u, --user USER   --as-root\n"
 	"Select   -e, --events LIST   --signals LIST   (kinds, signals; in the kernel)\n"
@@ -115,7 +118,7 @@ static const char help_text[] =
 	"         --perfetto FILE   (a trace for ui.perfetto.dev; '-': stdout)\n"
 	"Replay   --replay FILE   --since WHEN   --until WHEN   --lenient\n"
 	"Other    -d, --duration SECS   --ringbuf-kb N   --columns   --dry-run\n"
-	"         -h, --help   -V, --version\n"
+	"         --list WHAT   (events, signals, colors)   -h, --help   -V, --version\n"
 	"\n"
 	"Examples:\n"
 	"  sudo proctrace                          every process event, live\n"
@@ -266,9 +269,22 @@ static enum pt_cli_result add_id(const char *opt, const char *arg, bool allow_ze
 		return usage_error(err, "%s may be given at most %d times", opt, PT_MAX_FILTER);
 	if (parse_id(arg, allow_zero, &set[*n]))
 		return usage_error(err, "invalid %s '%s': expected a number%s", opt, arg,
-				   allow_zero ? "" : " above 0");
+				   allow_zero ? " or a user name" : " above 0");
 	(*n)++;
 	return PT_CLI_RUN;
+}
+
+/* --uid: a number, or a user name (as -u takes one). */
+static enum pt_cli_result add_uid(const char *arg, struct pt_filter *f, FILE *err)
+{
+	const struct passwd *pw = *arg >= '0' && *arg <= '9' ? NULL : getpwnam(arg);
+	char num[16];
+
+	if (pw) {
+		snprintf(num, sizeof(num), "%u", (unsigned)pw->pw_uid);
+		arg = num;
+	}
+	return add_id("--uid", arg, true, f->uids, &f->n_uids, err);
 }
 
 static enum pt_cli_result add_comm(const char *arg, struct pt_filter *f, FILE *err)
@@ -284,17 +300,34 @@ static enum pt_cli_result add_comm(const char *arg, struct pt_filter *f, FILE *e
 	return PT_CLI_RUN;
 }
 
+/* --color's words and what each sets (-1: auto). */
+static const struct {
+	const char *word;
+	int value;
+} colors[] = { { "auto", -1 }, { "always", 1 }, { "never", 0 } };
+
 static int parse_color(const char *s, int *out)
 {
-	if (!strcmp(s, "auto"))
-		*out = -1;
-	else if (!strcmp(s, "always"))
-		*out = 1;
-	else if (!strcmp(s, "never"))
-		*out = 0;
-	else
-		return -EINVAL;
-	return 0;
+	for (size_t i = 0; i < sizeof(colors) / sizeof(colors[0]); i++)
+		if (!strcmp(s, colors[i].word)) {
+			*out = colors[i].value;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* --list WHAT: the values an option takes, one a line (for completion). */
+static enum pt_cli_result list_values(const char *what, FILE *out, FILE *err)
+{
+	if (!strcmp(what, "colors")) {
+		for (size_t i = 0; i < sizeof(colors) / sizeof(colors[0]); i++)
+			fprintf(out, "%s\n", colors[i].word);
+		return PT_CLI_EXIT_OK;
+	}
+	if (pt_selection_list(what, out))
+		return usage_error(err, "invalid --list '%s': expected events, signals or colors",
+				   what);
+	return PT_CLI_EXIT_OK;
 }
 
 /* ---- getopt's complaints, in our words ---- */
@@ -429,7 +462,7 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 	case 'p':
 		return add_id("--pid", arg, false, cfg->filter.pids, &cfg->filter.n_pids, err);
 	case OPT_UID:
-		return add_id("--uid", arg, true, cfg->filter.uids, &cfg->filter.n_uids, err);
+		return add_uid(arg, &cfg->filter, err);
 	case 'c':
 		return add_comm(arg, &cfg->filter, err);
 	case OPT_LINGER:
@@ -521,6 +554,8 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 	case OPT_COLUMNS:
 		pt_schema_print(out);
 		return PT_CLI_EXIT_OK;
+	case OPT_LIST:
+		return list_values(arg, out, err);
 	}
 	return PT_CLI_RUN;
 }
@@ -529,6 +564,32 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 static bool is_stdout(const char *path)
 {
 	return path && strcmp(path, "-") == 0;
+}
+
+/* Two outputs on one file would destroy each other (by path, or by inode
+ * through a link). */
+static enum pt_cli_result check_outputs_apart(const struct pt_config *cfg, FILE *err)
+{
+	const struct {
+		const char *opt, *path;
+	} outs[] = {
+		{ "-o", cfg->csv_path },
+		{ "-j", cfg->json_path },
+		{ "--svg", cfg->svg_path },
+		{ "--perfetto", cfg->perfetto_path },
+	};
+	const size_t n = sizeof(outs) / sizeof(outs[0]);
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = i + 1; k < n; k++)
+			if (outs[i].path && outs[k].path &&
+			    pt_outfile_same(outs[i].path, outs[k].path))
+				return usage_error(err,
+						   "%s %s and %s %s are the same file: each output "
+						   "needs its own",
+						   outs[i].opt, outs[i].path, outs[k].opt,
+						   outs[k].path);
+	return PT_CLI_RUN;
 }
 
 static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *err)
@@ -542,6 +603,8 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	if (is_stdout(cfg->perfetto_path) &&
 	    (is_stdout(cfg->csv_path) || is_stdout(cfg->json_path)))
 		return usage_error(err, "--perfetto cannot write to stdout with -o - or -j -");
+	if (check_outputs_apart(cfg, err))
+		return PT_CLI_USAGE;
 	/* A replay has its events already: no command to run, no time to
 	 * wait, no threads to ask the kernel for; its filters run here. */
 	if (cfg->replay_path && (cfg->command || cfg->duration_s > 0 || cfg->threads))
@@ -573,6 +636,10 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	/* A choice of signals with no signal rows to apply it to. */
 	if (cfg->signals != ~0ull && !(cfg->kinds & (1u << PT_SIGNAL)))
 		return usage_error(err, "--signals chooses signal rows: -e leaves signal out");
+	if (cfg->since.kind == cfg->until.kind &&
+	    (cfg->since.kind == PT_WHEN_REL ? cfg->since.rel_ns > cfg->until.rel_ns
+					    : cfg->since.wall_ns > cfg->until.wall_ns))
+		return usage_error(err, "--since is after --until: no event could be in between");
 	if (!cfg->replay_path &&
 	    (cfg->since.kind != PT_WHEN_NONE || cfg->until.kind != PT_WHEN_NONE || cfg->lenient))
 		return usage_error(err, "--since, --until and --lenient go with --replay");

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "proctrace/decode.h"
@@ -116,6 +117,7 @@ int pt_command_spawn(struct pt_command *c, char **argv, const struct pt_run_as *
 
 	memset(c, 0, sizeof(*c));
 	c->go_fd = -1;
+	c->pidfd = -1;
 	ret = resolve_creds(who, &cr, err, errlen);
 	if (ret)
 		return ret;
@@ -136,6 +138,10 @@ int pt_command_spawn(struct pt_command *c, char **argv, const struct pt_run_as *
 	}
 	close(fds[0]);
 	c->go_fd = fds[1];
+	/* Race-free: the child cannot be reaped by anyone but us, and we have
+	 * not waited for it yet. ENOSYS (before 5.3): signalled by pid while
+	 * unreaped, see pt_command_kill. */
+	c->pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
 	return 0;
 }
 
@@ -152,22 +158,64 @@ int pt_command_release(struct pt_command *c)
 	return ret;
 }
 
+/* Reap it (blocking or not) with the signals whose handlers send it
+ * signals held: reaped and done change together for them. */
+static void reap(struct pt_command *c, int options)
+{
+	sigset_t stop_sigs, old;
+
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGINT);
+	sigaddset(&stop_sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop_sigs, &old);
+	if (waitpid(c->pid, &c->status, options) == c->pid)
+		c->done = 1;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 bool pt_command_poll(struct pt_command *c)
 {
-	if (!c->done && c->pid > 0 && waitpid(c->pid, &c->status, WNOHANG) == c->pid)
-		c->done = true;
+	if (!c->done && c->pid > 0)
+		reap(c, WNOHANG);
 	return c->done;
+}
+
+bool pt_command_ended(const struct pt_command *c)
+{
+	siginfo_t si = { 0 };
+
+	if (c->done)
+		return true;
+	/* Unreaped, so the pid is still its own. */
+	return c->pid > 0 && !waitid(P_PID, (id_t)c->pid, &si, WEXITED | WNOHANG | WNOWAIT) &&
+		si.si_pid == c->pid;
+}
+
+int pt_command_kill(const struct pt_command *c, int sig)
+{
+	int ret;
+
+	if (c->pid <= 0 || c->done)
+		return -ESRCH;
+	if (c->pidfd >= 0)
+		ret = (int)syscall(SYS_pidfd_send_signal, c->pidfd, sig, NULL, 0);
+	else
+		ret = kill(c->pid, sig);
+	return ret ? -errno : 0;
 }
 
 void pt_command_abort(struct pt_command *c)
 {
-	if (c->pid <= 0 || c->go_fd < 0)
-		return;
-	/* Closing the pipe unblocks the held child, which exits 127 unrun. */
-	close(c->go_fd);
-	c->go_fd = -1;
-	waitpid(c->pid, &c->status, 0);
-	c->done = true;
+	if (c->pid > 0 && c->go_fd >= 0) {
+		/* Closing the pipe unblocks the held child, which exits 127 unrun. */
+		close(c->go_fd);
+		c->go_fd = -1;
+		reap(c, 0);
+	}
+	/* pid 0: never spawned (a zeroed struct, whose pidfd is no pidfd). */
+	if (c->pid > 0 && c->pidfd >= 0)
+		close(c->pidfd);
+	c->pidfd = -1;
 }
 
 int pt_command_exit_code(int status)

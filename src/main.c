@@ -35,7 +35,8 @@
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reopen_requested; /* SIGHUP */
 static volatile sig_atomic_t interrupts;
-static volatile pid_t command_pid; /* 0: no command run under proctrace */
+/* The command run under proctrace, for the signal handler; NULL: none. */
+static const struct pt_command *volatile command;
 /* SIGINT or SIGTERM before tracing began (the "tracing" line): the
  * command is not started, and proctrace exits 128 + it. */
 static volatile sig_atomic_t tracing, early_signal;
@@ -53,19 +54,26 @@ struct app {
 
 /* With a command, Ctrl-C reaches it from the terminal as it would without
  * proctrace, which keeps tracing until it exits (a second Ctrl-C stops
- * tracing at once); SIGTERM is passed on to it. */
+ * tracing at once); SIGTERM is passed on to it, through its pidfd. Once it
+ * has ended, either signal stops tracing at once: what it left behind is
+ * no longer the command, and its pid may be another process's. */
 static void on_signal(int sig)
 {
+	const struct pt_command *c = command;
+	int saved = errno;
+
 	if (!tracing) {
 		early_signal = sig;
 		stop_requested = sig;
-	} else if (!command_pid) {
+	} else if (!c || pt_command_ended(c)) {
 		stop_requested = sig;
 	} else if (sig == SIGTERM) {
-		kill(command_pid, SIGTERM);
+		if (pt_command_kill(c, SIGTERM) == -ESRCH)
+			stop_requested = sig;
 	} else if (++interrupts >= 2) {
 		stop_requested = sig;
 	}
+	errno = saved;
 }
 
 /* The signal that stopped tracing, in the database's words. */
@@ -125,6 +133,10 @@ static bool command_over(struct app *a)
 		a->cmd_done_ns = now;
 	if (a->cfg.linger_s >= 0 && now - a->cmd_done_ns >= (__u64)(a->cfg.linger_s * 1e9))
 		return true;
+	/* With -p as well, the followed processes are not the command's
+	 * alone (-p 1 is every process): its exit ends the run, or --linger. */
+	if (a->cfg.filter.n_pids)
+		return a->cfg.linger_s < 0;
 	return pt_live_followed_alive(a->live, a->cmd.pid) == 0;
 }
 
@@ -144,7 +156,9 @@ static int trace_loop(struct app *a)
 
 	const char *how = "command";
 
-	while (!stop_requested && !(duration_over(a, start) && (how = "duration")) &&
+	/* stdout's reader gone (`| head`): the end, as for a signal. */
+	while (!stop_requested && !a->pipe.stdout_gone &&
+	       !(duration_over(a, start) && (how = "duration")) &&
 	       !command_over(a)) {
 		n = pt_live_poll(a->live, POLL_MS);
 		if (!n)
@@ -155,21 +169,14 @@ static int trace_loop(struct app *a)
 			return n;
 	}
 	a->end_ns = pt_boottime_ns();
+	/* Stopped by a signal once the command had exited: its status is
+	 * proctrace's (reaped here if the loop had not yet). */
+	if (a->cmd.pid)
+		pt_command_poll(&a->cmd);
 	/* Stopped by a signal: cut short; at its -d or its command's end: whole. */
 	pt_pipeline_ended(&a->pipe, !stop_requested, stop_requested ? stop_signal_name() : how,
 			  a->end_ns);
 	return pt_live_stop(a->live);
-}
-
-static int check_pids_exist(const struct pt_filter *f)
-{
-	for (unsigned i = 0; i < f->n_pids; i++) {
-		if (kill(f->pids[i], 0) && errno == ESRCH) {
-			fprintf(stderr, "proctrace: no process with pid %u\n", f->pids[i]);
-			return -ESRCH;
-		}
-	}
-	return 0;
 }
 
 static int start_command(struct app *a)
@@ -180,7 +187,7 @@ static int start_command(struct app *a)
 
 	sigset_t stop_sigs, old;
 
-	/* A signal between fork and command_pid being set would be taken for
+	/* A signal between fork and command being set would be taken for
 	 * a stop request instead of being passed on: hold them meanwhile. */
 	sigemptyset(&stop_sigs);
 	sigaddset(&stop_sigs, SIGINT);
@@ -188,7 +195,7 @@ static int start_command(struct app *a)
 	sigprocmask(SIG_BLOCK, &stop_sigs, &old);
 	ret = pt_command_spawn(&a->cmd, a->cfg.command, &who, err, sizeof(err));
 	if (!ret)
-		command_pid = a->cmd.pid;
+		command = &a->cmd;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (ret)
 		fprintf(stderr, "proctrace: %s\n", err);
@@ -216,7 +223,10 @@ static int show_views(struct app *a)
 	if (!a->pipe.views)
 		return 0;
 	err = pt_views_show(a->pipe.model, &a->cfg, a->end_ns, &what, why, sizeof(why));
-	if (err)
+	if (err &&
+	    !pt_pipeline_reader_gone(&a->pipe, err,
+				     !strcmp(what, PT_VIEWS_TEXT) &&
+					     !pt_config_stdout_taken(&a->cfg)))
 		return pt_pipeline_failed_why(&a->pipe, err, what, why);
 	return pt_pipeline_finish(&a->pipe, a->end_ns);
 }
@@ -254,7 +264,10 @@ static int run_replay(struct app *a)
 	if (!ret)
 		ret = pt_pipeline_open(&a->pipe, &a->clock);
 	n = ret ? 0 : pt_file_next(src, &ev, err, sizeof(err));
-	while ((n > 0 || (n == -EINVAL && a->cfg.lenient)) && !stop_requested) {
+	/* stdout's reader gone (`| head`): the end, unless files are still to
+	 * be made from the whole replay. */
+	while ((n > 0 || (n == -EINVAL && a->cfg.lenient)) && !stop_requested &&
+	       !(a->pipe.stdout_gone && !pt_pipeline_files_left(&a->pipe))) {
 		if (n > 0)
 			ret = pt_pipeline_event(&a->pipe, ev);
 		else
@@ -273,12 +286,20 @@ static int run_replay(struct app *a)
 		pt_pipeline_ended(&a->pipe, !skipped,
 				  skipped ? "end of file, malformed rows skipped" : "end of file",
 				  0);
+	/* A selection that left nothing is said, not only counted. */
+	if (!ret && !pt_pipeline_events(&a->pipe) &&
+	    (pt_filter_active(&a->cfg.filter, 0) || a->cfg.since.kind || a->cfg.until.kind))
+		fprintf(stderr, "proctrace: %s: no row matches the selection\n",
+			a->cfg.replay_path);
 	/* --lenient: what was left out is said, never silent. */
 	if (skipped)
 		fprintf(stderr, "proctrace: %s: %lu malformed rows skipped\n", a->cfg.replay_path,
 			skipped);
 	pt_file_close(src);
-	return ret ?: show_views(a);
+	if (!ret)
+		ret = show_views(a);
+	/* Only a whole replay replaces the files at the -o and -j paths. */
+	return ret ?: pt_pipeline_commit(&a->pipe, true);
 }
 
 /* Once attached and the snapshot read, the loop runs as the invoking user
@@ -362,7 +383,7 @@ static int run_live(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return ret;
 	}
-	ret = check_pids_exist(&a->cfg.filter);
+	ret = pt_filter_precheck(&a->cfg.filter, a->cfg.command, stderr);
 	if (!ret)
 		ret = install_signals();
 	/* The command is started held, so its pid is followed from the start. */
@@ -389,6 +410,11 @@ static int run_live(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return ret;
 	}
+	/* Tracing has begun (attached, the snapshot read): the files stream at
+	 * their paths from now on, put there while proctrace may still write
+	 * their directories (before it drops root). */
+	if (!ret)
+		ret = pt_pipeline_commit(&a->pipe, false);
 	if (!ret && (drop_privileges(a) || check_end_files(a)))
 		return -EPERM; /* said why: never trace with more than it says */
 	if (!ret)

@@ -68,6 +68,7 @@ static int open_output(struct pt_pipeline *p, struct pt_output **o, enum pt_outp
 	struct pt_output_opts opts = {
 		.rotate_bytes = c->rotate_bytes,
 		.keep = c->keep ? c->keep : PT_KEEP_DEFAULT,
+		.beside = true, /* until pt_pipeline_commit() */
 	};
 	char err[512];
 	int ret;
@@ -163,12 +164,56 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 	return 0;
 }
 
+static bool is_stdout(const char *path)
+{
+	return path && !strcmp(path, "-");
+}
+
+/* Nothing is written to stdout any more: the stream, and -o, -j or
+ * --perfetto on "-", are closed, their errors (EPIPE again) let be. */
+static void drop_stdout(struct pt_pipeline *p)
+{
+	char why[8];
+
+	if (p->stream)
+		pt_stream_close(p->stream);
+	p->stream = NULL;
+	if (p->csv && is_stdout(p->cfg->csv_path)) {
+		pt_output_close(p->csv, why, sizeof(why));
+		p->csv = NULL;
+	}
+	if (p->json && is_stdout(p->cfg->json_path)) {
+		pt_output_close(p->json, why, sizeof(why));
+		p->json = NULL;
+	}
+	if (p->perfetto.f == stdout)
+		pt_whole_file_abort(&p->perfetto);
+}
+
+bool pt_pipeline_reader_gone(struct pt_pipeline *p, int err, bool on_stdout)
+{
+	if (err != -EPIPE || !on_stdout)
+		return false;
+	p->stdout_gone = true;
+	drop_stdout(p);
+	return true;
+}
+
+bool pt_pipeline_files_left(const struct pt_pipeline *p)
+{
+	/* The text views go to stderr when stdout carries a file. */
+	return p->csv || p->json || p->perfetto.f || p->cfg->svg_path ||
+		(p->views && pt_config_stdout_taken(p->cfg));
+}
+
 /* An output's result: its error, if any, kept with its own line. */
 static int output_result(struct pt_pipeline *p, struct pt_output *o, int err)
 {
 	const char *path = o == p->csv ? p->cfg->csv_path : p->cfg->json_path;
 
-	return err ? pt_pipeline_failed_why(p, err, path, pt_output_error(o)) : 0;
+	if (!err || pt_pipeline_reader_gone(p, err, is_stdout(path)))
+		return 0;
+	return pt_pipeline_failed_why(p, err, path, pt_output_error(o));
 }
 
 static int each_output(struct pt_pipeline *p, int (*op)(struct pt_output *o))
@@ -214,7 +259,7 @@ int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev)
 	}
 	if (p->stream) {
 		err = pt_stream_write(p->stream, ev);
-		if (err)
+		if (err && !pt_pipeline_reader_gone(p, err, true))
 			return pt_pipeline_failed(p, err, "the live stream");
 	}
 	if (p->csv && (err = output_result(p, p->csv, pt_output_write(p->csv, ev))))
@@ -230,7 +275,7 @@ int pt_pipeline_flush(struct pt_pipeline *p)
 {
 	int err;
 
-	if (p->stream && fflush(stdout))
+	if (p->stream && fflush(stdout) && !pt_pipeline_reader_gone(p, -errno, true))
 		return pt_pipeline_failed(p, -errno, "the live stream");
 	err = each_output(p, pt_output_flush);
 	if (!err && p->db)
@@ -250,10 +295,27 @@ int pt_pipeline_finish(struct pt_pipeline *p, __u64 end_ns)
 	err = pt_perfetto_write(p->perfetto.f, p->model, &po);
 	if (err) {
 		pt_whole_file_abort(&p->perfetto);
-		return pt_pipeline_failed(p, err, p->cfg->perfetto_path);
+	} else {
+		err = pt_whole_file_commit(&p->perfetto);
 	}
-	err = pt_whole_file_commit(&p->perfetto);
-	return err ? pt_pipeline_failed(p, err, p->cfg->perfetto_path) : 0;
+	if (!err || pt_pipeline_reader_gone(p, err, is_stdout(p->cfg->perfetto_path)))
+		return 0;
+	return pt_pipeline_failed(p, err, p->cfg->perfetto_path);
+}
+
+static int commit_synced(struct pt_output *o)
+{
+	return pt_output_commit(o, true);
+}
+
+static int commit_unsynced(struct pt_output *o)
+{
+	return pt_output_commit(o, false);
+}
+
+int pt_pipeline_commit(struct pt_pipeline *p, bool sync)
+{
+	return each_output(p, sync ? commit_synced : commit_unsynced);
 }
 
 int pt_pipeline_reopen(struct pt_pipeline *p)
@@ -284,7 +346,7 @@ void pt_pipeline_close(struct pt_pipeline *p)
 		return; /* never initialised */
 	if (p->stream) {
 		err = pt_stream_close(p->stream);
-		if (err)
+		if (err && !pt_pipeline_reader_gone(p, err, true))
 			pt_pipeline_failed(p, err, "the live stream");
 		p->stream = NULL;
 	}
@@ -309,15 +371,21 @@ void pt_pipeline_close(struct pt_pipeline *p)
 	p->model = NULL;
 }
 
-void pt_pipeline_summary(const struct pt_pipeline *p, FILE *f)
+__u64 pt_pipeline_events(const struct pt_pipeline *p)
 {
 	__u64 total = 0;
-	int k;
 
-	for (k = 1; k < PT_KIND_MAX; k++)
+	for (int k = 1; k < PT_KIND_MAX; k++)
 		if (k != PT_LOST)
 			total += p->seen[k];
-	fprintf(f, "proctrace: %llu events", (unsigned long long)total);
+	return total;
+}
+
+void pt_pipeline_summary(const struct pt_pipeline *p, FILE *f)
+{
+	int k;
+
+	fprintf(f, "proctrace: %llu events", (unsigned long long)pt_pipeline_events(p));
 	for (k = 1; k < PT_KIND_MAX; k++)
 		if (k != PT_LOST && p->seen[k])
 			fprintf(f, ", %s %llu", pt_kind_name(k), (unsigned long long)p->seen[k]);

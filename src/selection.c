@@ -129,3 +129,22 @@ void pt_kinds_list(char *buf, size_t n)
 			used += snprintf(buf + used, n - used, "%s%s", used ? "," : "",
 					 pt_kind_name(k));
 }
+
+int pt_selection_list(const char *what, FILE *out)
+{
+	char name[32];
+
+	if (!strcmp(what, "events")) {
+		for (unsigned k = 0; k < PT_KIND_MAX; k++)
+			if (pt_kind_recordable(k))
+				fprintf(out, "%s\n", pt_kind_name(k));
+	} else if (!strcmp(what, "signals")) {
+		for (int sig = 1; sig <= 64; sig++)
+			fprintf(out, "%s\n", pt_signal_name(sig, name, sizeof(name)));
+		for (size_t i = 0; i < sizeof(signal_aliases) / sizeof(signal_aliases[0]); i++)
+			fprintf(out, "SIG%s\n", signal_aliases[i].alias);
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}

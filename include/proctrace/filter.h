@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include "proctrace/config.h"
 #include "proctrace/event.h"
 
@@ -20,5 +21,13 @@ bool pt_filter_fields(const struct pt_filter *f, __u32 pgid, __u32 old_pgid, __u
 		      const char *comm, const char *old_comm);
 /* Does a process with these fields pass? */
 bool pt_filter_match(const struct pt_filter *f, __u32 command_pid, const struct pt_task *t);
+
+/* A live selection against the processes there are now (/proc): a -p pid
+ * or a -g group that does not exist, nor a process of that number (which
+ * could make it), is an error (-ESRCH, after one line on
+ * err); a --uid or -c no process has, a combination nothing passes, are
+ * said on err (processes may still come to match). With a command to be
+ * started (command), only -p is checked. */
+int pt_filter_precheck(const struct pt_filter *f, bool command, FILE *err);
 
 #endif

@@ -20,9 +20,12 @@
  * Errors are -errno with one line of text in err naming the file (without
  * the "proctrace: " prefix).
  *
- * Files are opened in three ways: streamed (pt_outfile_open: -o, -j, rows
+ * Files are opened in two ways: streamed (pt_outfile_open: -o, -j, rows
  * as they come, rotated and reopened by output.c), or written whole
- * (pt_whole_file_open: --perfetto, --svg, made at the end). */
+ * (pt_whole_file_open: --perfetto, --svg, made at the end). Either is first
+ * written beside its name (NAME.tmp.XXXXXX, in its directory so that the
+ * rename is atomic) and renamed over it by pt_outfile_commit(): a run that
+ * fails before leaves the file at the path, if any, as it was. */
 #ifndef PROCTRACE_OUTFILE_H
 #define PROCTRACE_OUTFILE_H
 
@@ -37,40 +40,54 @@ struct pt_outfile {
 	int dirfd;	  /* O_PATH descriptor of its directory; -1 for stdout */
 	char *name;	  /* its last component (owned) */
 	FILE *f;	  /* open on the file (stdout for "-"); NULL when closed */
+	char *tmp;	  /* written beside: its temporary name (owned), renamed over
+			   * name by pt_outfile_commit(); NULL: written at name */
 	unsigned keep;	  /* rotating: files kept (see pt_outfile_rotate); 0: not */
 	dev_t dev;	  /* the file open, to tell it from a new one at path */
 	ino_t ino;
 };
 
 /* Open path for writing ("-": stdout, which is not closed later). With
- * keep (rotating), a regular file found there with something in it is
- * rotated (a recorder restarted keeps what it had recorded), not emptied. */
-int pt_outfile_open(struct pt_outfile *o, const char *path, unsigned keep, char *err,
+ * beside, a new file is written beside path until pt_outfile_commit(),
+ * with the owner and mode of the file it will replace; a character device
+ * (/dev/null) is written straight. With keep (rotating), NAME.keep must fit
+ * in NAME_MAX (else -ENAMETOOLONG), and a regular file found at path with
+ * something in it is rotated (a recorder restarted keeps what it had
+ * recorded), not emptied, when the new one takes its place. */
+int pt_outfile_open(struct pt_outfile *o, const char *path, unsigned keep, bool beside, char *err,
 		    size_t errlen);
+/* A file written beside its path: renamed over path (with sync, flushed
+ * and synced first; else written on through the same descriptor). 0 (also when not beside, or already done) or -errno
+ * with err's line. */
+int pt_outfile_commit(struct pt_outfile *o, bool sync, char *err, size_t errlen);
 /* Whether path still names the file open (false once it was moved away,
  * as logrotate does, or for a path that no longer exists). */
 bool pt_outfile_still_there(const struct pt_outfile *o);
-/* Close the file, rename it path.1 (path.1 to path.2 and so on, the file
- * numbered keep replaced: see pt_rotate_shift) and open a new path. */
+/* Close the file (committed first if beside), rename it path.1 (path.1 to
+ * path.2 and so on, the file numbered keep replaced: see pt_rotate_shift)
+ * and open a new path, straight. */
 int pt_outfile_rotate(struct pt_outfile *o, char *err, size_t errlen);
-/* Close (stdout is flushed, not closed): 0 or the -errno of fclose. */
+/* Close (stdout is flushed, not closed): 0 or the -errno of fclose. A file
+ * still beside its path is removed: the path is left as it was. */
 int pt_outfile_close(struct pt_outfile *o);
+
+/* Whether paths a and b (neither "-") name one file: the same inode when
+ * both exist (through symbolic and hard links; character devices such as
+ * /dev/null excepted), else the same name in the same directory. */
+bool pt_outfile_same(const char *a, const char *b);
 
 /* ---- a file written whole ---- */
 
 /* For outputs made at the end (the Perfetto trace, the SVG): opened at the
  * start, so that a path that cannot be written fails before tracing and
- * not after, with the checks of pt_outfile_open; written under a temporary
- * name beside it (NAME.tmp.XXXXXX, in its directory so that the rename is
- * atomic, created as pt_outfile_open creates a file) and renamed over it
- * only once every byte is written and synced: a failed or interrupted run
- * leaves the previous file, if any, as it was. "-" (stdout) and a character
- * device are written straight. */
+ * not after, written beside (pt_outfile_open), and renamed over it only
+ * once every byte is written and synced: a failed or interrupted run
+ * leaves the previous file, if any, as it was. "-" (stdout) and a
+ * character device are written straight. */
 struct pt_whole_file {
 	FILE *f;	       /* write here; NULL once committed or aborted */
-	char *tmp;	       /* its temporary name (owned); NULL: written straight */
 	const char *path;      /* borrowed; NULL when not open */
-	struct pt_outfile out; /* the directory and the name */
+	struct pt_outfile out; /* the file (beside its name) */
 };
 /* 0 or -errno, with err's line. */
 int pt_whole_file_open(struct pt_whole_file *w, const char *path, char *err, size_t errlen);

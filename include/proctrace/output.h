@@ -12,6 +12,7 @@
 #define PROCTRACE_OUTPUT_H
 
 #include <linux/types.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include "proctrace/decode.h"
 #include "proctrace/event.h"
@@ -24,6 +25,7 @@ enum pt_output_format {
 struct pt_output_opts {
 	__u64 rotate_bytes; /* --rotate: a file that passes it is rotated; 0: never */
 	unsigned keep;	    /* --keep: rotated files kept (FILE.1 .. FILE.keep) */
+	bool beside;	    /* written beside path until pt_output_commit() */
 };
 
 struct pt_output;
@@ -40,6 +42,10 @@ int pt_output_flush(struct pt_output *o);
 /* Write out what is kept; if path now names another file, or none, close
  * the old one and open path anew (created, or truncated, with its header). */
 int pt_output_reopen(struct pt_output *o);
+/* A file written beside its path renamed over it (with sync, every row
+ * written and synced first): see pt_outfile_commit. A rotation commits
+ * too. */
+int pt_output_commit(struct pt_output *o, bool sync);
 /* What failed, after an error; "" if nothing did. */
 const char *pt_output_error(const struct pt_output *o);
 /* Flush, close and free; the first error seen, if any, with its line in

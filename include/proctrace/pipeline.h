@@ -41,6 +41,9 @@ struct pt_pipeline {
 	int out_err;	      /* first output error, -errno */
 	const char *out_what; /* which output failed */
 	char out_msg[600];    /* what failed, one line, for the caller to print */
+	/* stdout was closed by its reader (`| head`): nothing is written
+	 * there any more, and the run ends as if stopped, status 0. */
+	bool stdout_gone;
 	/* --perfetto: written from the model at the end (f NULL: none) */
 	struct pt_whole_file perfetto;
 };
@@ -49,8 +52,10 @@ struct pt_pipeline {
  * (after one line on stderr) when the model cannot be made. */
 int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg);
 /* Open the files and the live stream, written with clock. Only once the
- * source works, so a source that fails leaves no output behind. Prints one
- * line on stderr and returns -errno on failure. */
+ * source works, so a source that fails leaves no output behind. The -o and
+ * -j files are written beside their paths until pt_pipeline_commit(): a
+ * file already at a path is left as it was until then. Prints one line on
+ * stderr and returns -errno on failure. */
 int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock);
 /* One event to the model and every output; 0 or the first error. */
 int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev);
@@ -60,6 +65,10 @@ int pt_pipeline_context(struct pt_pipeline *p, const struct pt_event *ev);
 /* Write out what the outputs hold, so a reader following them (a pipe, a
  * `tail -f`) sees events within a poll interval. */
 int pt_pipeline_flush(struct pt_pipeline *p);
+/* The -o and -j files renamed over their paths (sync: synced first): live,
+ * once tracing has begun (they stream from then on); a replay, once it
+ * has succeeded. 0 or the error, kept as the output's failure. */
+int pt_pipeline_commit(struct pt_pipeline *p, bool sync);
 /* SIGHUP: each output file that was moved away (logrotate) is closed and
  * opened again at its path, between two events. */
 int pt_pipeline_reopen(struct pt_pipeline *p);
@@ -79,6 +88,15 @@ int pt_pipeline_failed(struct pt_pipeline *p, int err, const char *what);
 /* The same with the output's own line (a file refused at a rotation...),
  * when why is not "". */
 int pt_pipeline_failed_why(struct pt_pipeline *p, int err, const char *what, const char *why);
+/* An error err of an output on stdout (on_stdout) that is EPIPE: its
+ * reader has gone, as `ps | head`'s does; true then, the outputs on stdout
+ * closed and stdout_gone set, which is no failure. Else false. */
+bool pt_pipeline_reader_gone(struct pt_pipeline *p, int err, bool on_stdout);
+/* Whether anything is still to be written elsewhere than stdout: -o, -j or
+ * --perfetto to a file, or views made at the end. */
+bool pt_pipeline_files_left(const struct pt_pipeline *p);
+/* Events passed on so far (lost rows aside): the summary's total. */
+__u64 pt_pipeline_events(const struct pt_pipeline *p);
 /* "proctrace: N events, fork N, ...; lost N" */
 void pt_pipeline_summary(const struct pt_pipeline *p, FILE *f);
 

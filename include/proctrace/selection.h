@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Every recordable kind but PT_THREAD (which --threads adds): bit 1 << kind. */
 __u32 pt_default_kinds(void);
@@ -19,5 +20,9 @@ int pt_parse_kinds(const char *list, __u32 *kinds);
 int pt_parse_signals(const char *list, __u64 *signals);
 /* The recordable kinds' names, comma-separated, into buf (cut to n). */
 void pt_kinds_list(char *buf, size_t n);
+/* --list: what -e takes ("events": the recordable kinds) or --signals
+ * ("signals": the names of signals 1 to 64, then their other names), one
+ * a line on out. -EINVAL for another word. */
+int pt_selection_list(const char *what, FILE *out);
 
 #endif

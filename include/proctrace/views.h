@@ -37,9 +37,15 @@ int pt_svg_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
  * latency. */
 int pt_summary_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
 
+/* What pt_views_show() names when the text views (-t, -T, --summary)
+ * could not be printed. */
+#define PT_VIEWS_TEXT "the views"
+
 /* Every view cfg asks for (-t, -T, --svg), as of end_ns (0: the last
- * event's time). On failure, *what names the view that failed, and why
- * holds a line of its own when the SVG's file was refused ("" else). */
+ * event's time); the SVG is made even when the text could not be printed.
+ * On failure, *what names the view that failed (the SVG's path first, else
+ * PT_VIEWS_TEXT), and why holds a line of its own when the SVG's file was
+ * refused ("" else). */
 int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, const char **what,
 		  char *why, size_t whylen);
 

@@ -47,7 +47,7 @@ int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, c
 		.kinds = c->kinds,
 		.kinds_off = c->kinds_off,
 	};
-	int err = 0;
+	int err = 0, svg_err = 0;
 
 	if (end_ns) /* else the last event's time */
 		pt_model_set_end(m, end_ns);
@@ -57,11 +57,15 @@ int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, c
 		err = pt_timeline_write(f, m, &vo);
 	if (!err && c->summary)
 		err = pt_summary_write(f, m, &vo);
-	if (err) {
-		*what = "the views";
-		return err;
-	}
-	if (c->svg_path && (err = write_svg(c->svg_path, m, &vo, why, whylen)))
+	/* Made even when the text could not be printed (stdout's reader gone,
+	 * `| head`): the file does not depend on it. */
+	if (c->svg_path)
+		svg_err = write_svg(c->svg_path, m, &vo, why, whylen);
+	/* A file that failed is said first: a text that could not be printed
+	 * may be no failure at all (the reader gone). */
+	if (svg_err)
 		*what = c->svg_path;
-	return err;
+	else if (err)
+		*what = PT_VIEWS_TEXT;
+	return svg_err ? svg_err : err;
 }

@@ -81,7 +81,7 @@ static int open_file(struct pt_db *db, char **sqlpath)
 	if (db->opts.in_place) {
 		bool existed = !fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW);
 
-		ret = pt_outfile_open(&db->out, path, 0, db->why, sizeof(db->why));
+		ret = pt_outfile_open(&db->out, path, 0, false, db->why, sizeof(db->why));
 		if (ret)
 			return db->err = ret;
 		if (fstat(fileno(db->out.f), &st) || !S_ISREG(st.st_mode))
@@ -99,11 +99,11 @@ static int open_file(struct pt_db *db, char **sqlpath)
 		ret = pt_whole_file_open(&db->whole, path, db->why, sizeof(db->why));
 		if (ret)
 			return db->err = ret;
-		if (!db->whole.tmp)
+		if (!db->whole.out.tmp)
 			return not_regular(db);
 		slash = strrchr(path, '/');
 		if (asprintf(sqlpath, "%.*s%s", slash ? (int)(slash - path + 1) : 0, path,
-			     db->whole.tmp) < 0)
+			     db->whole.out.tmp) < 0)
 			*sqlpath = NULL;
 	}
 	return *sqlpath ? 0 : fail_why(db, -ENOMEM, "cannot write");

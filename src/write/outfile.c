@@ -267,22 +267,116 @@ static int shift(struct pt_outfile *o, char *err, size_t errlen)
 	return 0;
 }
 
-static int open_in_dir(struct pt_outfile *o, char *err, size_t errlen)
+/* ---- a file written beside its name ---- */
+
+#define TMP_SUFFIX ".tmp."
+#define TMP_RANDOM 6
+
+/* NAME.tmp.XXXXXX in out (NAME_MAX + 1 bytes): NAME cut so that the whole
+ * fits in a directory entry. One snprintf builds it whole, so it is
+ * NUL-terminated by construction. */
+static int tmp_name(const char *name, char *out, size_t outlen)
+{
+	static const char chars[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	const int room = NAME_MAX - (int)strlen(TMP_SUFFIX) - TMP_RANDOM;
+	unsigned char rnd[TMP_RANDOM];
+	char suffix[TMP_RANDOM + 1];
+
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+		return -errno;
+	for (size_t k = 0; k < sizeof(rnd); k++)
+		suffix[k] = chars[rnd[k] % (sizeof(chars) - 1)];
+	suffix[TMP_RANDOM] = '\0';
+	snprintf(out, outlen, "%.*s" TMP_SUFFIX "%s", room, name, suffix);
+	return 0;
+}
+
+/* A new file beside o->name (o->tmp), created like any output file; it
+ * takes the owner and mode of the file it will replace (old), if any, so
+ * that replacing it changes only its content. */
+static int create_beside(struct pt_outfile *o, const struct stat *old, int *fdp, char *err,
+			 size_t errlen)
+{
+	char name[NAME_MAX + 1];
+	uid_t uid;
+	gid_t gid;
+	int fd = -1, ret = 0;
+
+	for (int i = 0; i < 100 && fd < 0 && !ret; i++) {
+		ret = tmp_name(o->name, name, sizeof(name));
+		if (ret)
+			break;
+		fd = openat(o->dirfd, name,
+			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
+		if (fd < 0 && errno != EEXIST)
+			ret = -errno;
+	}
+	if (fd < 0)
+		return fail(err, errlen, ret ? ret : -EEXIST, "cannot write %s: %s", o->path,
+			    strerror(ret ? -ret : EEXIST));
+	/* Only root can give a file away: as another user, the file stays
+	 * its own, as a new file would. */
+	if (old) {
+		if (fchown(fd, old->st_uid, old->st_gid) && errno != EPERM)
+			ret = -errno;
+		if (!ret && fchmod(fd, old->st_mode & 07777))
+			ret = -errno;
+	} else if (sudo_invoker(&uid, &gid) && fchown(fd, uid, gid)) {
+		ret = -errno;
+	}
+	o->tmp = ret ? NULL : strdup(name);
+	if (!ret && !o->tmp)
+		ret = -ENOMEM;
+	if (ret) {
+		close(fd);
+		unlinkat(o->dirfd, name, 0);
+		return fail(err, errlen, ret, "cannot write %s: %s", o->path, strerror(-ret));
+	}
+	*fdp = fd;
+	return 0;
+}
+
+/* The file at o->name, if any, checked as one we may replace: *exists
+ * says whether there is one, st what it is. */
+static int look_existing(struct pt_outfile *o, const struct stat *dir, struct stat *st,
+			 bool *exists, char *err, size_t errlen)
+{
+	*exists = !fstatat(o->dirfd, o->name, st, AT_SYMLINK_NOFOLLOW);
+	if (!*exists)
+		return errno == ENOENT ? 0 : fail_errno(err, errlen, o->path);
+	return check_existing(o, st, dir, err, errlen);
+}
+
+/* ---- opening ---- */
+
+/* Opens o->name in o->dirfd; with beside, a new file beside it instead
+ * (o->tmp), which pt_outfile_commit() renames over it, unless it is a
+ * character device (/dev/null), which is written straight. */
+static int open_in_dir(struct pt_outfile *o, bool beside, char *err, size_t errlen)
 {
 	struct stat dir, st;
-	bool created;
+	bool created, exists;
 	uid_t uid;
 	gid_t gid;
 	int fd = -1, ret;
 
 	if (fstat(o->dirfd, &dir))
 		return fail_errno(err, errlen, o->path);
-	ret = open_name(o, &dir, &fd, &created, err, errlen);
+	ret = beside ? look_existing(o, &dir, &st, &exists, err, errlen) : 0;
+	if (ret)
+		return ret;
+	if (beside && !(exists && S_ISCHR(st.st_mode))) {
+		ret = create_beside(o, exists ? &st : NULL, &fd, err, errlen);
+		created = true;
+	} else {
+		ret = open_name(o, &dir, &fd, &created, err, errlen);
+	}
 	if (!ret && fstat(fd, &st))
 		ret = fail_errno(err, errlen, o->path);
 	/* Rotating, a recording found at the path (proctrace restarted) is
 	 * rotated like a full one, not emptied. */
-	if (!ret && o->keep && !created && S_ISREG(st.st_mode) && st.st_size > 0) {
+	if (!ret && !o->tmp && o->keep && !created && S_ISREG(st.st_mode) && st.st_size > 0) {
 		close(fd);
 		fd = -1;
 		ret = shift(o, err, errlen);
@@ -291,7 +385,7 @@ static int open_in_dir(struct pt_outfile *o, char *err, size_t errlen)
 		if (!ret && fstat(fd, &st))
 			ret = fail_errno(err, errlen, o->path);
 	}
-	if (!ret &&
+	if (!ret && !o->tmp &&
 	    ((!created && S_ISREG(st.st_mode) && ftruncate(fd, 0)) ||
 	     (created && sudo_invoker(&uid, &gid) && fchown(fd, uid, gid))))
 		ret = fail_errno(err, errlen, o->path);
@@ -341,13 +435,21 @@ static int resolve(struct pt_outfile *o, const char *path, unsigned keep, char *
 
 	*o = (struct pt_outfile){ .path = path, .dirfd = -1, .keep = keep };
 	ret = split_path(o, &dir, err, errlen);
+	/* Rotated, NAME becomes NAME.1 ... NAME.keep, which must fit in a
+	 * directory entry too: said now, not at the first rotation. */
+	if (!ret && keep && strlen(o->name) + (size_t)snprintf(NULL, 0, ".%u", keep) > NAME_MAX)
+		ret = fail(err, errlen, -ENAMETOOLONG,
+			   "cannot rotate %s: %s.%u would be longer than %d bytes, a file name's "
+			   "limit",
+			   path, o->name, keep, NAME_MAX);
 	if (!ret)
 		ret = walk_dir(dir, path, &o->dirfd, err, errlen);
 	free(dir);
 	return ret;
 }
 
-int pt_outfile_open(struct pt_outfile *o, const char *path, unsigned keep, char *err, size_t errlen)
+int pt_outfile_open(struct pt_outfile *o, const char *path, unsigned keep, bool beside, char *err,
+		    size_t errlen)
 {
 	int ret;
 
@@ -357,7 +459,7 @@ int pt_outfile_open(struct pt_outfile *o, const char *path, unsigned keep, char 
 	}
 	ret = resolve(o, path, keep, err, errlen);
 	if (!ret)
-		ret = open_in_dir(o, err, errlen);
+		ret = open_in_dir(o, beside, err, errlen);
 	if (ret)
 		pt_outfile_close(o);
 	return ret;
@@ -367,24 +469,51 @@ bool pt_outfile_still_there(const struct pt_outfile *o)
 {
 	struct stat st;
 
-	if (o->dirfd < 0)
+	/* Beside its name still: nothing at the path is ours yet. */
+	if (o->dirfd < 0 || o->tmp)
 		return true;
 	/* Only a look: the open that may follow walks the path safely. */
 	return !fstatat(AT_FDCWD, o->path, &st, AT_SYMLINK_NOFOLLOW) && st.st_dev == o->dev &&
 		st.st_ino == o->ino;
 }
 
-int pt_outfile_rotate(struct pt_outfile *o, char *err, size_t errlen)
+int pt_outfile_commit(struct pt_outfile *o, bool sync, char *err, size_t errlen)
 {
+	struct stat st;
 	int ret = 0;
 
-	if (o->f && fclose(o->f))
+	if (!o->tmp)
+		return 0;
+	/* Renamed, the file is written on through the same descriptor: only a
+	 * synced commit needs its bytes out first. */
+	if (sync && (pt_file_flush(o->f) || fsync(fileno(o->f))))
+		return fail(err, errlen, -errno, "writing %s: %s", o->path, strerror(errno));
+	/* Rotating, a recording found at the path (proctrace restarted) is
+	 * rotated like a full one, not replaced. */
+	if (o->keep && !fstatat(o->dirfd, o->name, &st, AT_SYMLINK_NOFOLLOW) &&
+	    S_ISREG(st.st_mode) && st.st_size > 0)
+		ret = shift(o, err, errlen);
+	if (!ret && renameat(o->dirfd, o->tmp, o->dirfd, o->name))
+		ret = fail(err, errlen, -errno, "cannot write %s: renaming %s: %s", o->path, o->tmp,
+			   strerror(errno));
+	if (!ret) {
+		free(o->tmp);
+		o->tmp = NULL;
+	}
+	return ret;
+}
+
+int pt_outfile_rotate(struct pt_outfile *o, char *err, size_t errlen)
+{
+	int ret = pt_outfile_commit(o, false, err, errlen);
+
+	if (!ret && o->f && fclose(o->f))
 		ret = fail(err, errlen, -errno, "writing %s: %s", o->path, strerror(errno));
 	o->f = NULL;
 	/* In the directory found at open: the path is not walked again. */
 	if (!ret)
 		ret = shift(o, err, errlen);
-	return ret ? ret : open_in_dir(o, err, errlen);
+	return ret ? ret : open_in_dir(o, false, err, errlen);
 }
 
 int pt_outfile_close(struct pt_outfile *o)
@@ -396,6 +525,12 @@ int pt_outfile_close(struct pt_outfile *o)
 	else if (o->f && fclose(o->f))
 		ret = -errno;
 	o->f = NULL;
+	/* Never committed (the run failed): the file at the path, if any,
+	 * stays as it was. */
+	if (o->tmp)
+		unlinkat(o->dirfd, o->tmp, 0);
+	free(o->tmp);
+	o->tmp = NULL;
 	if (o->dirfd >= 0)
 		close(o->dirfd);
 	o->dirfd = -1;
@@ -406,120 +541,35 @@ int pt_outfile_close(struct pt_outfile *o)
 
 /* ---- a file written whole ---- */
 
-/* A new file NAME.tmp.XXXXXX beside o->name, created like any output file. */
-static int create_beside(struct pt_outfile *o, char **tmp, FILE **f, char *err, size_t errlen)
-{
-	static const char chars[] =
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	size_t len = strlen(o->name) + sizeof(".tmp.XXXXXX");
-	unsigned char rnd[6];
-	char *name = malloc(len);
-	uid_t uid;
-	gid_t gid;
-	int fd = -1, ret = 0;
-
-	if (!name)
-		return fail(err, errlen, -ENOMEM, "cannot open %s: %s", o->path, strerror(ENOMEM));
-	for (int i = 0; i < 100 && fd < 0; i++) {
-		if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
-			break;
-		snprintf(name, len, "%s.tmp.", o->name);
-		for (size_t k = 0; k < sizeof(rnd); k++)
-			name[len - 7 + k] = chars[rnd[k] % (sizeof(chars) - 1)];
-		name[len - 1] = '\0';
-		fd = openat(o->dirfd, name,
-			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
-		if (fd < 0 && errno != EEXIST)
-			break;
-	}
-	if (fd < 0 || (sudo_invoker(&uid, &gid) && fchown(fd, uid, gid)) || !(*f = fdopen(fd, "w")))
-		ret = fail(err, errlen, -errno, "cannot write %s: %s", o->path, strerror(errno));
-	if (ret && fd >= 0) {
-		close(fd);
-		unlinkat(o->dirfd, name, 0);
-	}
-	if (ret)
-		free(name);
-	else
-		*tmp = name;
-	return ret;
-}
-
 int pt_whole_file_open(struct pt_whole_file *w, const char *path, char *err, size_t errlen)
 {
-	struct stat dir, st;
-	int ret;
+	int ret = pt_outfile_open(&w->out, path, 0, true, err, errlen);
 
-	memset(w, 0, sizeof(*w));
-	w->out.dirfd = -1;
-	w->path = path;
-	if (!strcmp(path, "-")) {
-		w->f = stdout;
-		return 0;
-	}
-	ret = resolve(&w->out, path, 0, err, errlen);
-	if (!ret && fstat(w->out.dirfd, &dir))
-		ret = fail_errno(err, errlen, path);
-	if (!ret && !fstatat(w->out.dirfd, w->out.name, &st, AT_SYMLINK_NOFOLLOW)) {
-		ret = check_existing(&w->out, &st, &dir, err, errlen);
-		/* A device is written straight: renamed over, it would be
-		 * replaced by a regular file. */
-		if (!ret && S_ISCHR(st.st_mode)) {
-			ret = open_in_dir(&w->out, err, errlen);
-			w->f = w->out.f;
-			w->out.f = NULL;
-		}
-	} else if (!ret && errno != ENOENT) {
-		ret = fail_errno(err, errlen, path);
-	}
-	if (!ret && !w->f)
-		ret = create_beside(&w->out, &w->tmp, &w->f, err, errlen);
-	if (ret) {
-		pt_outfile_close(&w->out);
-		w->path = NULL;
-	}
+	w->path = ret ? NULL : path;
+	w->f = ret ? NULL : w->out.f;
 	return ret;
-}
-
-static void whole_file_release(struct pt_whole_file *w)
-{
-	if (w->tmp)
-		unlinkat(w->out.dirfd, w->tmp, 0); /* nothing there after a rename */
-	free(w->tmp);
-	w->tmp = NULL;
-	w->f = NULL;
-	if (w->path)
-		pt_outfile_close(&w->out);
-	w->path = NULL;
 }
 
 int pt_whole_file_commit(struct pt_whole_file *w)
 {
-	int err;
+	char why[8];
+	int err, err2;
 
 	if (!w->f)
 		return -EBADF;
-	err = pt_file_flush(w->f);
 	/* On disk before the rename, so a crash never leaves an empty file
-	 * under the name. */
-	if (!err && w->tmp && fsync(fileno(w->f)))
-		err = -errno;
-	if (w->f != stdout && fclose(w->f) && !err)
-		err = -errno;
+	 * under the name; stdout and a device are only flushed. */
+	err = w->out.tmp ? pt_outfile_commit(&w->out, true, why, sizeof(why)) : pt_file_flush(w->f);
+	err2 = pt_outfile_close(&w->out);
 	w->f = NULL;
-	if (!err && w->tmp && renameat(w->out.dirfd, w->tmp, w->out.dirfd, w->out.name))
-		err = -errno;
-	if (!err && w->tmp) {
-		free(w->tmp);
-		w->tmp = NULL;
-	}
-	whole_file_release(w);
-	return err;
+	w->path = NULL;
+	return err ? err : err2;
 }
 
 void pt_whole_file_abort(struct pt_whole_file *w)
 {
-	if (w->f && w->f != stdout)
-		fclose(w->f);
-	whole_file_release(w);
+	if (w->path)
+		pt_outfile_close(&w->out);
+	w->f = NULL;
+	w->path = NULL;
 }

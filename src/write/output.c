@@ -72,7 +72,8 @@ int pt_output_open(struct pt_output **out, enum pt_output_format fmt, const char
 	o->fmt = fmt;
 	o->opts = *opts;
 	o->clock = *clock;
-	ret = pt_outfile_open(&o->file, path, o->opts.rotate_bytes ? o->opts.keep : 0, err, errlen);
+	ret = pt_outfile_open(&o->file, path, o->opts.rotate_bytes ? o->opts.keep : 0,
+			      o->opts.beside, err, errlen);
 	if (!ret && writer_open(o)) {
 		ret = o->err;
 		snprintf(err, errlen, "%s", o->why);
@@ -132,10 +133,20 @@ int pt_output_reopen(struct pt_output *o)
 	if (!err)
 		err = pt_outfile_close(&o->file);
 	if (!err)
-		err = pt_outfile_open(&o->file, path, o->file.keep, o->why, sizeof(o->why));
+		err = pt_outfile_open(&o->file, path, o->file.keep, false, o->why, sizeof(o->why));
 	if (err)
 		return failed(o, err);
 	return writer_open(o);
+}
+
+int pt_output_commit(struct pt_output *o, bool sync)
+{
+	/* Not flushed otherwise: stdout may be a pipe no one reads yet. */
+	int err = sync ? pt_output_flush(o) : o->err;
+
+	if (!err)
+		err = pt_outfile_commit(&o->file, sync, o->why, sizeof(o->why));
+	return err ? failed(o, err) : 0;
 }
 
 const char *pt_output_error(const struct pt_output *o)

@@ -87,12 +87,28 @@ has "--comm offers this shell's name" "$(cat /proc/$$/comm)" "$(complete_words -
 has "--uid offers root" "0" "$(complete_words --uid '')"
 has "-u offers root" "root" "$(complete_words -u ro)"
 check "--color values" "$(printf '%s\n' always auto never)" "$(complete_words --color '')"
+has "--uid offers a user name" "nobody" "$(complete_words --uid nob)"
+
+# The words of -e and --signals are the program's (--list), in lists.
+check "-e offers every kind of --list events" "$("$bin" --list events | sort)" \
+	"$(complete_words -e '')"
+check "-e after a comma" "$(printf '%s\n' fork,exec fork,exec_failed fork,exit)" \
+	"$(complete_words -e fork,ex)"
+has "--signals offers SIGCHLD" "SIGCHLD" "$(complete_words --signals SIGCH)"
+has "--signals after '!' and a comma" "!SIGCHLD,SIGRTMIN+3" \
+	"$(complete_words --signals '!SIGCHLD,SIGRTMIN+')"
+check "--signals offers what --list signals prints" "$("$bin" --list signals | sort)" \
+	"$(complete_words --signals '')"
+check "--list values" "$(printf '%s\n' colors events signals)" "$(complete_words --list '')"
 
 # Files for outputs and --replay; commands after --.
 touch "$tmp/cap.csv" "$tmp/cap.jsonl"
 check "-o offers files" "$tmp/cap.csv" "$(complete_words -o "$tmp/cap.c")"
 check "--replay offers files" "$(printf '%s\n' "$tmp/cap.csv" "$tmp/cap.jsonl")" \
 	"$(complete_words --replay "$tmp/cap")"
+for opt in --since --until -d --rotate --keep --linger; do
+	check "$opt offers no file name" "" "$(complete_words $opt "$tmp/cap")"
+done
 has "a COMMAND after --" "true" "$(complete_words -q -- tru)"
 check "the COMMAND's arguments are its own" "$tmp/cap.jsonl" \
 	"$(complete_words -o x.csv -- true "$tmp/cap.j")"

@@ -4,7 +4,8 @@
 library the binary loads, it installs with dpkg on this machine, the
 installed binary reports its version and features and traces (one second of
 the machine, and a command), the man page and the completion are where man
-and bash look, and dpkg -r leaves none of its files behind.
+and bash look, dpkg -r leaves none of its files behind, and lintian finds
+nothing to say of it (no error, no warning).
 
 usage: test_deb.py DEB (as root). One line per check; exit 1 on a failure.
 """
@@ -154,6 +155,15 @@ def check_docs(c):
             res.stdout.strip() == "--json", res.stdout + res.stderr)
 
 
+def check_lintian(c, deb):
+    """lintian on the .deb: not one error or warning (informational tags
+    aside)."""
+    res = run("lintian", "--no-tag-display-limit", deb)
+    tags = [l for l in res.stdout.splitlines() if l[:2] in ("E:", "W:")]
+    c.check("lintian: no error or warning", res.returncode in (0, 1) and not tags,
+            "; ".join(tags) or res.stderr.strip())
+
+
 def main(argv):
     deb = argv[1]
     if os.geteuid() != 0:
@@ -167,6 +177,7 @@ def main(argv):
         return 1
     c = Checks()
     version, depends = check_package_file(c, deb)
+    check_lintian(c, deb)
     res = run("dpkg", "-i", deb)
     if not c.check("dpkg -i installs it", res.returncode == 0,
                    res.stderr.strip()):

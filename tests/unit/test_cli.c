@@ -375,6 +375,16 @@ static void test_cli_filters(void **state)
 	assert_string_equal(r->cfg.filter.comms[0], "make");
 	assert_string_equal(r->cfg.filter.comms[1], "cc1");
 	run_free(r);
+	/* --uid takes a user name as -u does: root's uid is 0 */
+	r = parse("--uid", "root", "--uid", "42", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_int_equal(r->cfg.filter.n_uids, 2);
+	assert_int_equal(r->cfg.filter.uids[0], 0);
+	assert_int_equal(r->cfg.filter.uids[1], 42);
+	run_free(r);
+	r = parse("--uid", "pt-no-such-user", NULL);
+	assert_usage_error(r, "expected a number or a user name");
+	run_free(r);
 }
 
 static void test_cli_filters_malformed(void **state)

@@ -242,7 +242,7 @@ static void assert_refused(const char *path, int want, const char *words)
 {
 	struct pt_outfile o;
 	char err[512] = "";
-	int ret = pt_outfile_open(&o, path, 0, err, sizeof(err));
+	int ret = pt_outfile_open(&o, path, 0, false, err, sizeof(err));
 
 	if (ret != want)
 		fail_msg("%s: %d, expected %d (%s)", path, ret, want, err);
@@ -293,7 +293,7 @@ static void test_outfile_links_on_the_way(void **state)
 	assert_int_equal(mkdir(at("other"), 0700), 0);
 	assert_int_equal(symlink("../real", at("other/up")), 0);
 	assert_int_equal(symlink("other", at("via")), 0);
-	assert_int_equal(pt_outfile_open(&o, at("via/up/./x.csv"), 0, err, sizeof(err)), 0);
+	assert_int_equal(pt_outfile_open(&o, at("via/up/./x.csv"), 0, false, err, sizeof(err)), 0);
 	fputs("row\n", o.f);
 	assert_int_equal(pt_outfile_close(&o), 0);
 	assert_file("real/x.csv", "row\n");
@@ -307,16 +307,16 @@ static void test_outfile_existing(void **state)
 	char err[512] = "";
 
 	put_file("old.csv", "an old and longer content\n");
-	assert_int_equal(pt_outfile_open(&o, at("old.csv"), 0, err, sizeof(err)), 0);
+	assert_int_equal(pt_outfile_open(&o, at("old.csv"), 0, false, err, sizeof(err)), 0);
 	fputs("new\n", o.f);
 	assert_int_equal(pt_outfile_close(&o), 0);
 	assert_file("old.csv", "new\n");
 
-	assert_int_equal(pt_outfile_open(&o, "/dev/null", 0, err, sizeof(err)), 0);
+	assert_int_equal(pt_outfile_open(&o, "/dev/null", 0, false, err, sizeof(err)), 0);
 	fputs("gone\n", o.f);
 	assert_int_equal(pt_outfile_close(&o), 0);
 
-	assert_int_equal(pt_outfile_open(&o, at("fresh.csv"), 0, err, sizeof(err)), 0);
+	assert_int_equal(pt_outfile_open(&o, at("fresh.csv"), 0, false, err, sizeof(err)), 0);
 	assert_true(fcntl(fileno(o.f), F_GETFD) & FD_CLOEXEC);
 	assert_int_equal(pt_outfile_close(&o), 0);
 	assert_file("fresh.csv", "");
@@ -327,7 +327,7 @@ static void test_outfile_stdout(void **state)
 	struct pt_outfile o;
 	char err[64] = "";
 
-	assert_int_equal(pt_outfile_open(&o, "-", 0, err, sizeof(err)), 0);
+	assert_int_equal(pt_outfile_open(&o, "-", 0, false, err, sizeof(err)), 0);
 	assert_ptr_equal(o.f, stdout);
 	assert_true(pt_outfile_still_there(&o));
 	assert_int_equal(pt_outfile_close(&o), 0);
@@ -474,6 +474,120 @@ static void test_outfile_reopen_refused(void **state)
 	free(ev);
 }
 
+/* ---- written beside the path ---- */
+
+/* Entries of the scratch directory other than . and .. */
+static int entries(void)
+{
+	char cmd[PATH_MAX + 32];
+	FILE *p;
+	int n = 0, c;
+
+	snprintf(cmd, sizeof(cmd), "ls -A %s", dir);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while ((c = fgetc(p)) != EOF)
+		n += c == '\n';
+	pclose(p);
+	return n;
+}
+
+/* The file at the path is untouched until the commit; a close without it
+ * leaves it as it was and nothing beside; the new file takes its mode. */
+static void test_outfile_beside(void **state)
+{
+	struct pt_outfile o;
+	struct stat st;
+	char err[512] = "";
+
+	put_file("keep.csv", "precious\n");
+	assert_int_equal(chmod(at("keep.csv"), 0600), 0);
+	assert_int_equal(pt_outfile_open(&o, at("keep.csv"), 0, true, err, sizeof(err)), 0);
+	fputs("half\n", o.f);
+	assert_int_equal(fflush(o.f), 0);
+	assert_true(pt_outfile_still_there(&o));
+	assert_file("keep.csv", "precious\n");
+	assert_int_equal(entries(), 2);
+	assert_int_equal(pt_outfile_close(&o), 0);
+	assert_file("keep.csv", "precious\n");
+	assert_int_equal(entries(), 1);
+
+	assert_int_equal(pt_outfile_open(&o, at("keep.csv"), 0, true, err, sizeof(err)), 0);
+	fputs("new\n", o.f);
+	assert_int_equal(pt_outfile_commit(&o, true, err, sizeof(err)), 0);
+	assert_null(o.tmp);
+	fputs("more\n", o.f); /* streams on at the path */
+	assert_int_equal(pt_outfile_close(&o), 0);
+	assert_file("keep.csv", "new\nmore\n");
+	assert_int_equal(entries(), 1);
+	assert_int_equal(stat(at("keep.csv"), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+}
+
+/* Base names of 1, 13, 64 and 255 bytes (NAME_MAX): the temporary name is
+ * whole and fits, the file lands at exactly its path, nothing is left. */
+static void test_outfile_beside_name_lengths(void **state)
+{
+	static const size_t lens[] = { 1, 13, 64, NAME_MAX };
+	char name[NAME_MAX + 1], err[512] = "";
+	struct pt_whole_file w;
+	struct pt_outfile o;
+
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		memset(name, 'n', lens[i]);
+		name[lens[i]] = '\0';
+		assert_int_equal(pt_outfile_open(&o, at(name), 0, true, err, sizeof(err)), 0);
+		assert_true(strlen(o.tmp) <= NAME_MAX);
+		fputs("x\n", o.f);
+		assert_int_equal(pt_outfile_commit(&o, false, err, sizeof(err)), 0);
+		assert_int_equal(pt_outfile_close(&o), 0);
+		assert_file(name, "x\n");
+		assert_int_equal(pt_whole_file_open(&w, at(name), err, sizeof(err)), 0);
+		fputs("y\n", w.f);
+		assert_int_equal(pt_whole_file_commit(&w), 0);
+		assert_file(name, "y\n");
+		assert_int_equal(entries(), 1);
+		assert_int_equal(unlink(at(name)), 0);
+	}
+}
+
+/* Rotated names (NAME.keep) must fit too: refused at open, not at the
+ * first rotation. */
+static void test_outfile_rotation_name_too_long(void **state)
+{
+	char name[NAME_MAX + 1], err[512] = "";
+	struct pt_outfile o;
+
+	memset(name, 'r', NAME_MAX - 2);
+	name[NAME_MAX - 2] = '\0';
+	assert_int_equal(pt_outfile_open(&o, at(name), 5, true, err, sizeof(err)), 0);
+	assert_int_equal(pt_outfile_close(&o), 0);
+	assert_int_equal(pt_outfile_open(&o, at(name), 10, true, err, sizeof(err)), -ENAMETOOLONG);
+	assert_non_null(strstr(err, "cannot rotate"));
+	assert_int_equal(entries(), 0);
+}
+
+/* Two paths of one file: by name, through a symbolic or a hard link, or
+ * not there yet under two spellings; /dev/null takes them all. */
+static void test_outfile_same(void **state)
+{
+	char sub[PATH_MAX];
+
+	put_file("a.csv", "");
+	assert_int_equal(symlink("a.csv", at("sym.csv")), 0);
+	assert_int_equal(link(at("a.csv"), at("hard.csv")), 0);
+	assert_true(pt_outfile_same(at("a.csv"), at("a.csv")));
+	assert_true(pt_outfile_same(at("a.csv"), at("sym.csv")));
+	assert_true(pt_outfile_same(at("hard.csv"), at("a.csv")));
+	assert_true(pt_outfile_same(at("new.csv"), at("./new.csv")));
+	snprintf(sub, sizeof(sub), "%s/../%s/new.csv", dir, strrchr(dir, '/') + 1);
+	assert_true(pt_outfile_same(at("new.csv"), sub));
+	assert_false(pt_outfile_same(at("a.csv"), at("new.csv")));
+	assert_false(pt_outfile_same(at("new.csv"), at("other.csv")));
+	assert_false(pt_outfile_same("/dev/null", "/dev/null"));
+	assert_false(pt_outfile_same("-", "-"));
+}
+
 /* A test that works in a fresh scratch directory. */
 #define in_scratch(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
@@ -498,6 +612,10 @@ int main(void)
 		in_scratch(test_outfile_restart_rotates),
 		in_scratch(test_outfile_reopen),
 		in_scratch(test_outfile_reopen_refused),
+		in_scratch(test_outfile_beside),
+		in_scratch(test_outfile_beside_name_lengths),
+		in_scratch(test_outfile_rotation_name_too_long),
+		in_scratch(test_outfile_same),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -306,7 +306,7 @@ static void test_whole_file(void **state)
 	assert_null(w.f);
 	/* a device is written where it is, never replaced; a link is refused */
 	assert_int_equal(pt_whole_file_open(&w, "/dev/null", err, sizeof(err)), 0);
-	assert_null(w.tmp);
+	assert_null(w.out.tmp);
 	fputs("gone", w.f);
 	assert_int_equal(pt_whole_file_commit(&w), 0);
 	assert_int_equal(lstat("/dev/null", &st), 0);

@@ -6,7 +6,8 @@
  *   +- A: own process group (setpgid(0, 0)), forks G, is stopped and
  *   |  continued by the parent
  *   |  +- G: born in A's group, exits at once, reaped by A
- *   +- B: exits at once, left a zombie for ZOMBIE_MS, then reaped
+ *   +- B: exits at once, left a zombie while A is stopped and ZOMBIE_MS
+ *      more, then reaped
  *
  * --no-setpgid keeps A (and so G) in the parent's group.
  */
