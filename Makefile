@@ -31,7 +31,9 @@ BPF_WARN := -Wall -Wextra -Wno-unused-parameter
 TEST_WARN := $(WARN) -Wno-unused-parameter
 CFLAGS ?= -g -O2
 CPPFLAGS += -Iinclude -I$(OUT) -D_GNU_SOURCE -DPT_VERSION='"$(VERSION)"'
-LDLIBS += -lbpf -lelf -lz -lcap
+# What the core objects (src/ but main.c and the live source) link with.
+CORE_LIBS := -lcap -lsqlite3
+LDLIBS += -lbpf -lelf -lz $(CORE_LIBS)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 ifeq ($(V),1)
@@ -120,7 +122,7 @@ $(OUT)/asan/proctrace: $(ASAN_OBJS)
 $(OUT)/asan/tests/%: tests/unit/%.c $(CORE_ASAN_OBJS)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(TEST_WARN) $^ -lcmocka -lcap -o $@
+	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(TEST_WARN) $^ -lcmocka $(CORE_LIBS) -o $@
 
 $(OUT)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	$(call msg,CC,$@)
@@ -141,13 +143,13 @@ $(OUT)/fuzz/bin/%: tests/fuzz/%.c tests/fuzz/replay_harness.h $(FUZZ_OBJS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(CPPFLAGS) -Isrc/source -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) $(TEST_WARN) \
-		$< $(FUZZ_OBJS) -lcap -o $@
+		$< $(FUZZ_OBJS) $(CORE_LIBS) -o $@
 
 $(OUT)/asan/fuzz/%: tests/fuzz/%.c tests/fuzz/run_inputs.c tests/fuzz/replay_harness.h $(CORE_ASAN_OBJS)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -Isrc/source -g -O1 $(SAN) $(TEST_WARN) $< tests/fuzz/run_inputs.c \
-		$(CORE_ASAN_OBJS) -lcap -o $@
+		$(CORE_ASAN_OBJS) $(CORE_LIBS) -o $@
 
 # The unit tests without sanitizers, for valgrind (which cannot run ASan's).
 VG_OBJS := $(call objs,$(OUT)/valgrind,$(CORE_SRCS))
@@ -163,7 +165,7 @@ $(OUT)/valgrind/%.o: %.c $(wildcard include/proctrace/*.h src/*/*.h) | $(OUT) de
 $(OUT)/valgrind/tests/%: tests/unit/%.c $(VG_OBJS)
 	$(call msg,TEST-VG,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(TEST_WARN) $^ -lcmocka -lcap -o $@
+	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(TEST_WARN) $^ -lcmocka $(CORE_LIBS) -o $@
 
 check-valgrind: deps $(VG_UNIT_BINS) $(OUT)/proctrace
 	$(Q)scripts/setup-deps.sh valgrind

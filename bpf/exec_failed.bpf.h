@@ -5,7 +5,11 @@
  * At the syscall's entry the path's first EXEC_ENTRY_PATH bytes are copied
  * (the only thing still known if the exec fails past its point of no
  * return, when the old memory map is gone) with the user pointers of the
- * path and argv and the memory map. At
+ * path and argv and the memory map. The caller's page may not be in
+ * memory then (a string constant in a page of the program not yet
+ * touched: the kernel faults it in, a BPF read cannot): at the point of no
+ * return the path is copied again from the kernel's own copy
+ * (bprm->filename, tp_btf/sched_prepare_exec, Linux >= 6.10). At
  * its exit with an error, while the memory map is the same, path and argv
  * are read from the caller's memory as it passed them; else the exec had
  * replaced it (begin_new_exec()) and the kernel kills the process with
@@ -28,8 +32,8 @@
 struct exec_entry {
 	__u64 filename; /* user pointers, as passed */
 	__u64 argv;
-	__u64 mm; /* the caller's memory map at entry */
-	char path[EXEC_ENTRY_PATH];
+	__u64 mm;		    /* the caller's memory map at entry */
+	char path[EXEC_ENTRY_PATH]; /* "": not read */
 };
 /* By tid, from the entry to the exit of the syscall. LRU: bounded. */
 struct {
@@ -122,6 +126,20 @@ static __always_inline __u32 read_user_argv(struct pt_event *ev, const char *con
 	return off;
 }
 
+/* The point of no return (begin_new_exec()), Linux >= 6.10: the path as
+ * the kernel copied it at the syscall's entry. The loader loads this only
+ * where the kernel has the tracepoint. */
+SEC("tp_btf/sched_prepare_exec")
+int BPF_PROG(handle_prepare_exec, struct task_struct *task, struct linux_binprm *bprm)
+{
+	__u32 tid = task->pid;
+	struct exec_entry *x = bpf_map_lookup_elem(&exec_entries, &tid);
+
+	if (x)
+		bpf_probe_read_kernel_str(x->path, sizeof(x->path), bprm->filename);
+	return 0;
+}
+
 static __always_inline void exec_exit(long ret)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
@@ -156,6 +174,9 @@ static __always_inline void exec_exit(long ret)
 		n = bpf_probe_read_kernel_str(ev->data, sizeof(x->path), x->path);
 		if (n == sizeof(x->path))
 			ev->flags |= PT_F_PATH_TRUNC;
+		/* read neither at entry nor at the point of no return */
+		if (n <= 1)
+			ev->flags |= PT_F_PATH_FAULT;
 	} else {
 		argv_len = read_user_argv(ev, (const char *const *)x->argv);
 		barrier_var(argv_len);
@@ -163,6 +184,8 @@ static __always_inline void exec_exit(long ret)
 			goto out;
 		n = bpf_probe_read_user_str(ev->data + argv_len, PT_PATH_MAX,
 					    (const char *)x->filename);
+		if (n < 0)
+			ev->flags |= PT_F_PATH_FAULT;
 	}
 	if (n > 0)
 		path_len = n - 1;

@@ -98,6 +98,15 @@ struct {
 	__type(value, struct pt_zombie);
 } zombies SEC(".maps");
 
+/* The final usage of zombies freed before a wait() named them (see
+ * handle_free), by pid, for their reap rows. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct pt_released_usage);
+} released_usage SEC(".maps");
+
 /* wait() returns the pid as the reaper's pid namespace numbers it: for
  * reapers inside a namespace, (namespace inode, pid there) -> global pid,
  * for every namespace the zombie is numbered in (a subreaper may live in

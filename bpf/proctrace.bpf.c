@@ -229,7 +229,7 @@ static __always_inline void report_exit(unsigned long long *ctx, struct task_str
 	} else {
 		e->exit.status = task->exit_code;
 	}
-	fill_usage(&e->exit, task, sig, group_dead);
+	fill_usage(&e->exit.usage, task, sig, group_dead);
 	submit(e);
 }
 
@@ -259,28 +259,43 @@ static __always_inline bool in_exec(struct task_struct *task)
  * decided before anything is reserved. */
 static __always_inline bool rename_wanted(struct task_struct *task, const char *new_comm)
 {
-	char comm[PT_COMM_LEN] = {};
-
 	if (!filtering())
 		return true;
-	if (filter.n_comms)
-		bpf_probe_read_kernel_str(comm, sizeof(comm), new_comm);
-	return task_fields_wanted(task, filter.n_pgids ? task_pgid(task) : 0, comm);
+	return task_fields_wanted(task, filter.n_pgids ? task_pgid(task) : 0, new_comm);
+}
+
+/* The two names as C strings (what comes after a NUL does not count). */
+static __always_inline bool same_comm(const char *a, const char *b)
+{
+	for (int i = 0; i < PT_COMM_LEN; i++) {
+		if (a[i] != b[i])
+			return false;
+		if (!a[i])
+			break;
+	}
+	return true;
 }
 
 SEC("tp_btf/task_rename")
 int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 {
+	char old_comm[PT_COMM_LEN], new_comm[PT_COMM_LEN] = {};
 	struct pt_event *e;
 
-	if (in_exec(task) || !rename_wanted(task, comm))
+	if (in_exec(task))
+		return 0;
+	/* The name as the kernel keeps it: 15 bytes and a NUL. */
+	bpf_probe_read_kernel_str(new_comm, sizeof(new_comm), comm);
+	__builtin_memcpy(old_comm, task->comm, sizeof(old_comm));
+	/* Set to the name it has: nothing changed, no row. */
+	if (same_comm(old_comm, new_comm) || !rename_wanted(task, new_comm))
 		return 0;
 	e = reserve(PT_RENAME);
 	if (!e)
 		return 0;
 	fill_task(&e->task, task);
-	__builtin_memcpy(e->rename.old_comm, e->task.comm, sizeof(e->task.comm));
-	bpf_probe_read_kernel_str(e->task.comm, sizeof(e->task.comm), comm);
+	__builtin_memcpy(e->rename.old_comm, old_comm, sizeof(old_comm));
+	__builtin_memcpy(e->task.comm, new_comm, sizeof(new_comm));
 	fill_actor_current(&e->by);
 	submit(e);
 	return 0;

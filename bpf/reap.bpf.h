@@ -102,17 +102,43 @@ static __always_inline struct pt_event *reap_event(const struct pt_task *t, __u6
 	e->task.ppid = ppid;
 	e->reap.exit_ns = exit_ns;
 	e->reap.unseen_from_ns = 0;
+	e->reap.usage_at = PT_USAGE_NONE;
+	e->reap._pad = 0;
 	return e;
 }
 
-/* Released by reaper's wait(), or by the kernel itself (NULL: autoreap). */
+/* The reap's usage: read from the released task (its final figures), or
+ * kept at its free (released NULL; nothing for a process released at its
+ * exit, whose last figures are its exit row's). */
+static __always_inline void reap_usage(struct pt_event *e, struct task_struct *released)
+{
+	struct pt_released_usage *r;
+	__u32 pid = e->task.pid;
+
+	if (released) {
+		if (read_released_usage(&e->reap.usage, released, e->task.start_ns))
+			e->reap.usage_at = PT_USAGE_RELEASED;
+		return;
+	}
+	r = bpf_map_lookup_elem(&released_usage, &pid);
+	if (!r || r->start_ns != e->task.start_ns)
+		return;
+	e->reap.usage = r->usage;
+	e->reap.usage_at = PT_USAGE_RELEASED;
+	bpf_map_delete_elem(&released_usage, &pid);
+}
+
+/* Released by reaper's wait(), or by the kernel itself (NULL: autoreap);
+ * released: the task, still readable (see reap_usage). */
 static __always_inline void emit_reap(const struct pt_task *t, __u64 exit_ns,
-				      struct task_struct *reaper, __u32 ppid)
+				      struct task_struct *reaper, __u32 ppid,
+				      struct task_struct *released)
 {
 	struct pt_event *e = reap_event(t, exit_ns, ppid);
 
 	if (!e)
 		return;
+	reap_usage(e, released);
 	if (reaper == current_task()) {
 		fill_actor_current(&e->by);
 	} else if (reaper) {
@@ -135,7 +161,7 @@ static __always_inline void exit_to_zombie(struct task_struct *task, const struc
 		bpf_map_update_elem(&ignored_sigchld, &pid, &start, BPF_ANY);
 	}
 	if (autoreaped_at_exit(task))
-		emit_reap(t, t->ts_ns, NULL, t->ppid);
+		emit_reap(t, t->ts_ns, NULL, t->ppid, NULL);
 	else
 		remember_zombie(task, t, t->ts_ns, BPF_ANY);
 }
@@ -180,7 +206,7 @@ static __always_inline bool settle_unnamed(struct pt_zombie *z, struct task_stru
 			*start == BPF_CORE_READ(parent, group_leader, start_boottime);
 	}
 	if (autoreap) {
-		emit_reap(&z->task, z->exit_ns, NULL, z->task.ppid);
+		emit_reap(&z->task, z->exit_ns, NULL, z->task.ppid, leader);
 		return true;
 	}
 	z->reaper.pid = z->task.ppid;
@@ -204,6 +230,7 @@ static __always_inline bool settle_unnamed(struct pt_zombie *z, struct task_stru
 SEC("tp_btf/sched_process_free")
 int BPF_PROG(handle_free, struct task_struct *task)
 {
+	struct pt_released_usage ru = {};
 	__u32 pid = task->tgid;
 	struct pt_zombie *z;
 
@@ -211,12 +238,21 @@ int BPF_PROG(handle_free, struct task_struct *task)
 	if (!reaps_on() || (__u32)task->pid != pid)
 		return 0;
 	z = bpf_map_lookup_elem(&zombies, &pid);
-	if (!z)
+	/* The entry is this task's only if it started when this one did: a
+	 * pid is reused within seconds, and the free of a released process
+	 * may come after a new zombie took its pid. */
+	if (!z || z->task.start_ns != task->start_boottime)
 		return 0;
-	if (settle_unnamed(z, task))
+	if (settle_unnamed(z, task)) {
 		bpf_map_delete_elem(&zombies, &pid);
-	else
-		z->freed_ns = bpf_ktime_get_boot_ns();
+		return 0;
+	}
+	/* Its final usage, for the reap to come: the task is gone then. */
+	if (read_released_usage(&ru.usage, task, z->task.start_ns)) {
+		ru.start_ns = z->task.start_ns;
+		bpf_map_update_elem(&released_usage, &pid, &ru, BPF_ANY);
+	}
+	z->freed_ns = bpf_ktime_get_boot_ns();
 	return 0;
 }
 
@@ -227,13 +263,16 @@ int BPF_PROG(handle_free, struct task_struct *task)
 static __always_inline void pid_reused(__u32 pid)
 {
 	struct pt_zombie *z = bpf_map_lookup_elem(&zombies, &pid);
+	struct task_struct *leader;
 	struct pt_event *e;
 
 	if (!z)
 		return;
-	if (z->freed_ns || !settle_unnamed(z, (struct task_struct *)z->leader)) {
+	leader = z->freed_ns ? NULL : (struct task_struct *)z->leader;
+	if (!leader || !settle_unnamed(z, leader)) {
 		e = reap_event(&z->task, z->exit_ns, z->task.ppid);
 		if (e) {
+			reap_usage(e, leader);
 			e->by = z->reaper;
 			e->flags |= PT_F_REAP_AT_FREE;
 			submit(e);
@@ -302,7 +341,8 @@ static __always_inline bool reaped_by_current(__u32 pid)
 	}
 	if (reaper && ppid != tgid)
 		return false;
-	emit_reap(&z->task, z->exit_ns, reaper, ppid);
+	emit_reap(&z->task, z->exit_ns, reaper, ppid,
+		  z->freed_ns ? NULL : (struct task_struct *)z->leader);
 	bpf_map_delete_elem(&zombies, &pid);
 	return true;
 }

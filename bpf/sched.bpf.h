@@ -46,6 +46,7 @@ const volatile bool switch_has_prev_state = true;
 
 struct sched_task {
 	__u64 since_ns; /* when the current state began */
+	__u64 run_ns;	/* the thread's se.sum_exec_runtime then */
 	__u32 slot;	/* enum pt_sched_slot: the current state */
 	__u32 _pad;
 	struct pt_sched_counts c;
@@ -134,6 +135,8 @@ static __always_inline void sched_enter(struct sched_task *s, struct task_struct
 
 	if (prev == slot)
 		return;
+	/* Callers' own checks of the slot must not replace this one. */
+	barrier_var(prev);
 	if (prev < PT_NSLOTS)
 		s->c.ns[prev] += d;
 	if (prev == PT_SLOT_RUNNABLE && slot == PT_SLOT_RUNNING) {
@@ -149,6 +152,7 @@ static __always_inline void sched_enter(struct sched_task *s, struct task_struct
 	}
 	s->slot = slot;
 	s->since_ns = now;
+	s->run_ns = task->se.sum_exec_runtime;
 	if (sched_events)
 		emit_change(task, prev, pt_slot_state(slot), d);
 }
@@ -156,6 +160,23 @@ static __always_inline void sched_enter(struct sched_task *s, struct task_struct
 static __always_inline struct sched_task *sched_of(struct task_struct *task)
 {
 	return bpf_task_storage_get(&sched_tasks, task, 0, 0);
+}
+
+/* The task is on its CPU (switched out now, or exiting) but held in
+ * another state: its switch-in was missed. The time since that state
+ * began is split by the kernel's count of what it ran meanwhile (fresh
+ * here: the scheduler has just updated it, or the task is current), the
+ * running part counted as running from when it must have started. */
+static __always_inline void sched_repair(struct sched_task *s, struct task_struct *task, __u64 now)
+{
+	__u64 held = now > s->since_ns ? now - s->since_ns : 0;
+	__u64 sum = task->se.sum_exec_runtime;
+	__u64 ran = pt_sched_repair(held, sum > s->run_ns ? sum - s->run_ns : 0);
+
+	if (s->slot == PT_SLOT_RUNNING || s->slot >= PT_NSLOTS)
+		return;
+	s->c.repaired++;
+	sched_enter(s, task, PT_SLOT_RUNNING, now - ran);
 }
 
 SEC("tp_btf/sched_switch")
@@ -169,6 +190,7 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 		now = bpf_ktime_get_boot_ns();
 		bits = switch_has_prev_state ? (unsigned int)ctx[3] : task_state_bits(prev);
 		s->c.switches++;
+		sched_repair(s, prev, now);
 		/* The last switch of a dead task: its exit has summed it. */
 		if (!(bits & TASK_DEAD_))
 			sched_enter(s, prev, preempt ? PT_SLOT_RUNNABLE : slot_of_bits(bits), now);
@@ -304,6 +326,7 @@ int BPF_PROG(sched_exit, struct task_struct *task)
 	if (!s)
 		return 0;
 	now = bpf_ktime_get_boot_ns();
+	sched_repair(s, task, now);
 	/* The thread is gone: the views roll up the threads left. */
 	if (sched_events)
 		emit_change(task, s->slot, PT_STATE_ZOMBIE, now - s->since_ns);

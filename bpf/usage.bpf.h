@@ -26,7 +26,7 @@ static __always_inline __u32 process_status(struct task_struct *task, struct sig
 /* Reads of the thread list racing with a thread's release, retried. */
 #define STATS_READS 2
 
-static __always_inline void add_released(struct pt_exit *x, struct signal_struct *sig)
+static __always_inline void add_released(struct pt_usage *x, struct signal_struct *sig)
 {
 	x->utime_ns += sig->utime;
 	x->stime_ns += sig->stime;
@@ -40,7 +40,7 @@ static __always_inline void add_released(struct pt_exit *x, struct signal_struct
 }
 
 /* A thread found on a list is not a BTF-typed pointer: read it with helpers. */
-static __always_inline void add_thread_any(struct pt_exit *x, struct task_struct *t)
+static __always_inline void add_thread_any(struct pt_usage *x, struct task_struct *t)
 {
 	x->utime_ns += BPF_CORE_READ(t, utime);
 	x->stime_ns += BPF_CORE_READ(t, stime);
@@ -70,7 +70,7 @@ static __always_inline __u32 stats_seq(struct signal_struct *sig)
  * it moves a thread from the one to the other. The list holds more than the
  * exiting thread when the leader exited first (a zombie until the group
  * ends) or when other threads are exiting at the same time. */
-static __always_inline void group_usage_walk(struct pt_exit *x, struct signal_struct *sig)
+static __always_inline void group_usage_walk(struct pt_usage *x, struct signal_struct *sig)
 {
 	struct thread_walk w;
 	struct task_struct *t;
@@ -93,10 +93,10 @@ static __always_inline void group_usage_walk(struct pt_exit *x, struct signal_st
 }
 
 /* Usage as getrusage() reports it: the thread's own for a thread exit; the
- * whole process's at the exit of its last thread (what wait4() will say,
- * children aside). A process with one thread left is summed directly, so
+ * whole process's at the exit of its last thread (a snapshot: see
+ * struct pt_exit). A process with one thread left is summed directly, so
  * the walk costs nothing to single-threaded processes. */
-static __always_inline void fill_usage(struct pt_exit *x, struct task_struct *task,
+static __always_inline void fill_usage(struct pt_usage *x, struct task_struct *task,
 				       struct signal_struct *sig, bool group)
 {
 	struct mm_struct *mm = task->mm;
@@ -107,6 +107,17 @@ static __always_inline void fill_usage(struct pt_exit *x, struct task_struct *ta
 	if (group)
 		rss_pages = max_u64(rss_pages, sig->maxrss);
 	x->maxrss_kb = rss_pages * page_kb;
+	/* The split last reported: the process's (thread_group_cputime_
+	 * adjusted()) or the thread's (task_cputime_adjusted()). */
+	x->prev_utime_ns = x->prev_stime_ns = 0;
+	if (group) {
+		x->prev_utime_ns = sig->prev_cputime.utime;
+		x->prev_stime_ns = sig->prev_cputime.stime;
+	} else if (bpf_core_field_exists(task->prev_cputime)) {
+		/* absent with CONFIG_VIRT_CPU_ACCOUNTING_NATIVE */
+		x->prev_utime_ns = task->prev_cputime.utime;
+		x->prev_stime_ns = task->prev_cputime.stime;
+	}
 	if (group && sig->nr_threads != 1) {
 		group_usage_walk(x, sig);
 		return;
@@ -126,6 +137,35 @@ static __always_inline void fill_usage(struct pt_exit *x, struct task_struct *ta
 	}
 	if (group)
 		add_released(x, sig);
+}
+
+/* A released process's final usage (PT_USAGE_RELEASED): release_task()
+ * has moved every thread's counters into its signal_struct
+ * (__exit_signal()), and a reaping wait4() has left there the split it
+ * returned (prev_cputime). What getrusage(RUSAGE_SELF) sums, with no
+ * thread left to add (nor a memory map: maxrss is signal_struct's). leader
+ * may be a pointer the caller kept (not BTF-typed): read with helpers.
+ * False if the task is no longer the one that started at start_ns (freed
+ * and its memory reused). */
+static __always_inline bool read_released_usage(struct pt_usage *x, struct task_struct *leader,
+						__u64 start_ns)
+{
+	struct signal_struct *sig = BPF_CORE_READ(leader, signal);
+
+	x->utime_ns = BPF_CORE_READ(sig, utime);
+	x->stime_ns = BPF_CORE_READ(sig, stime);
+	x->runtime_ns = BPF_CORE_READ(sig, sum_sched_runtime);
+	x->prev_utime_ns = BPF_CORE_READ(sig, prev_cputime.utime);
+	x->prev_stime_ns = BPF_CORE_READ(sig, prev_cputime.stime);
+	x->maxrss_kb = BPF_CORE_READ(sig, maxrss) * page_kb;
+	x->minflt = BPF_CORE_READ(sig, min_flt);
+	x->majflt = BPF_CORE_READ(sig, maj_flt);
+	x->nvcsw = BPF_CORE_READ(sig, nvcsw);
+	x->nivcsw = BPF_CORE_READ(sig, nivcsw);
+	x->inblock = BPF_CORE_READ(sig, inblock);
+	x->oublock = BPF_CORE_READ(sig, oublock);
+	return BPF_CORE_READ(leader, start_boottime) == start_ns &&
+		BPF_CORE_READ(leader, signal) == sig;
 }
 
 #endif

@@ -44,6 +44,7 @@ enum {
 	OPT_SCHED,
 	OPT_SCHED_EVENTS,
 	OPT_SUMMARY,
+	OPT_DB,
 };
 
 /* "+": stop at the first non-option; ":": report a missing argument apart
@@ -53,6 +54,7 @@ static const char short_opts[] = "+:o:j:d:qvhVg:p:c:u:tTe:";
 static const struct option long_opts[] = {
 	{ "csv", required_argument, NULL, 'o' },
 	{ "json", required_argument, NULL, 'j' },
+	{ "db", required_argument, NULL, OPT_DB },
 	{ "duration", required_argument, NULL, 'd' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "threads", no_argument, NULL, OPT_THREADS },
@@ -101,6 +103,7 @@ static const char help_text[] =
 	"Runs until Ctrl-C, -d SECS, or the end of COMMAND. Details: man proctrace\n"
 	"\n"
 	"Output   -o, --csv FILE   -j, --json FILE   (every event; '-': stdout)\n"
+	"         --db FILE   (SQLite: events, processes, lost, trace; typed)\n"
 	"         --rotate SIZE   --keep N   (FILE.1...; SIGHUP reopens the files)\n"
 	"         -q, --quiet   -v, --verbose   --color WHEN   --threads\n"
 	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid UID\n"
@@ -354,6 +357,12 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 			return usage_error(err, "--json needs a file name ('-' for stdout)");
 		cfg->json_path = arg;
 		break;
+	case OPT_DB:
+		if (!*arg || !strcmp(arg, "-"))
+			return usage_error(err,
+					   "--db needs a file name (a database is not a stream)");
+		cfg->db_path = arg;
+		break;
 	case 'd':
 		if (parse_duration(arg, &cfg->duration_s))
 			return usage_error(
@@ -587,6 +596,8 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg, FI
 	int c;
 
 	set_defaults(cfg);
+	cfg->argv = argv;
+	cfg->argc = argc;
 	/* glibc: optind 0 starts a fresh scan, so parsing can run again. */
 	optind = 0;
 	opterr = 0;

@@ -170,26 +170,37 @@ struct pt_status pt_decode_status(__u32 wait_status)
 	return st;
 }
 
-void pt_cputime_adjust(__u64 utime, __u64 stime, __u64 runtime, __u64 *user_out, __u64 *sys_out)
+void pt_cputime_adjust(const struct pt_usage *u, __u64 *user_out, __u64 *sys_out)
 {
-	unsigned __int128 total = (unsigned __int128)utime + stime;
+	__u64 utime = u->utime_ns, stime = u->stime_ns, rtime = u->runtime_ns;
+	__u64 prev_u = u->prev_utime_ns, prev_s = u->prev_stime_ns;
 
-	/* The kernel's special cases: a side never sampled gets nothing, which
-	 * also covers short-lived tasks that no tick ever saw (both zero). */
-	if (stime == 0) {
-		*user_out = runtime;
-		*sys_out = 0;
+	/* Reported already for this runtime (or more): the same again. */
+	if (prev_s + prev_u >= rtime) {
+		*user_out = prev_u;
+		*sys_out = prev_s;
 		return;
 	}
-	if (utime == 0) {
-		*user_out = 0;
-		*sys_out = runtime;
-		return;
+	/* A side never sampled gets nothing, which also covers short-lived
+	 * tasks that no tick ever saw (both zero). stime * rtime needs up to
+	 * 128 bits; the quotient fits in 64 as stime <= utime + stime. */
+	if (stime && !utime)
+		stime = rtime;
+	else if (stime)
+		stime = (__u64)((unsigned __int128)stime * rtime /
+				((unsigned __int128)stime + utime));
+	if (stime > rtime)
+		stime = rtime;
+	/* Neither side goes back from what was reported before. */
+	if (stime < prev_s)
+		stime = prev_s;
+	utime = rtime - stime;
+	if (utime < prev_u) {
+		utime = prev_u;
+		stime = rtime - utime;
 	}
-	/* stime * runtime needs up to 128 bits; the quotient fits in 64 as
-	 * stime <= total. */
-	*sys_out = (__u64)((unsigned __int128)stime * runtime / total);
-	*user_out = runtime - *sys_out;
+	*user_out = utime;
+	*sys_out = stime;
 }
 
 /* ---- UTF-8 and text escaping ---- */
@@ -241,27 +252,12 @@ static void put_hex_byte(struct pt_buf *out, unsigned char c)
 	pt_buf_printf(out, "\\x%02x", c);
 }
 
-/* \n \r \t by name (readable), any other control character in hex. */
+/* A control character in hex, each of its bytes (one rule for all of
+ * them, newline and tab included). */
 static void put_control(struct pt_buf *out, const unsigned char *p, size_t len)
 {
-	if (len == 2) {
-		put_hex_byte(out, p[0]);
-		put_hex_byte(out, p[1]);
-		return;
-	}
-	switch (p[0]) {
-	case '\n':
-		pt_buf_puts(out, "\\n");
-		break;
-	case '\r':
-		pt_buf_puts(out, "\\r");
-		break;
-	case '\t':
-		pt_buf_puts(out, "\\t");
-		break;
-	default:
-		put_hex_byte(out, p[0]);
-	}
+	for (size_t i = 0; i < len; i++)
+		put_hex_byte(out, p[i]);
 }
 
 void pt_escape_text(struct pt_buf *out, const char *s, size_t n, unsigned flags)

@@ -54,12 +54,18 @@ struct app {
 static void on_signal(int sig)
 {
 	if (!command_pid) {
-		stop_requested = 1;
+		stop_requested = sig;
 	} else if (sig == SIGTERM) {
 		kill(command_pid, SIGTERM);
 	} else if (++interrupts >= 2) {
-		stop_requested = 1;
+		stop_requested = sig;
 	}
+}
+
+/* The signal that stopped tracing, in the database's words. */
+static const char *stop_signal_name(void)
+{
+	return stop_requested == SIGTERM ? "SIGTERM" : "SIGINT";
 }
 
 /* Only a flag: the files are reopened by the loop, between two events. */
@@ -130,7 +136,10 @@ static int trace_loop(struct app *a)
 	__u64 start = pt_boottime_ns();
 	int n;
 
-	while (!stop_requested && !duration_over(a, start) && !command_over(a)) {
+	const char *how = "command";
+
+	while (!stop_requested && !(duration_over(a, start) && (how = "duration")) &&
+	       !command_over(a)) {
 		n = pt_live_poll(a->live, POLL_MS);
 		if (!n)
 			n = pt_pipeline_flush(&a->pipe);
@@ -140,6 +149,9 @@ static int trace_loop(struct app *a)
 			return n;
 	}
 	a->end_ns = pt_boottime_ns();
+	/* Stopped by a signal: cut short; at its -d or its command's end: whole. */
+	pt_pipeline_ended(&a->pipe, !stop_requested, stop_requested ? stop_signal_name() : how,
+			  a->end_ns);
 	return pt_live_stop(a->live);
 }
 
@@ -248,6 +260,12 @@ static int run_replay(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		ret = n;
 	}
+	if (stop_requested)
+		pt_pipeline_ended(&a->pipe, false, stop_signal_name(), 0);
+	else if (!ret)
+		pt_pipeline_ended(&a->pipe, !skipped,
+				  skipped ? "end of file, malformed rows skipped" : "end of file",
+				  0);
 	/* --lenient: what was left out is said, never silent. */
 	if (skipped)
 		fprintf(stderr, "proctrace: %s: %lu malformed rows skipped\n", a->cfg.replay_path,

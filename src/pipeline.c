@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include "proctrace/outfile.h"
 #include "proctrace/pipeline.h"
@@ -23,9 +24,10 @@ int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
 	p->views = wants_views(cfg);
-	if (!p->views && !pt_config_repairs(cfg))
+	if (!p->views && !cfg->db_path && !pt_config_repairs(cfg))
 		return 0;
-	if (!p->views) {
+	/* The database's processes table is the model's whole view. */
+	if (!p->views && !cfg->db_path) {
 		/* Who is alive, to repair after lost events: memory bounded. */
 		mo.threads = false;
 		mo.max_ended = 1024;
@@ -78,6 +80,50 @@ static int open_output(struct pt_pipeline *p, struct pt_output **o, enum pt_outp
 	return ret;
 }
 
+#ifndef PT_VERSION
+#define PT_VERSION "unknown"
+#endif
+
+/* --db: the database, with what its trace row says of the machine (live:
+ * this one; a replay's capture does not say). */
+static int open_db(struct pt_pipeline *p, const struct pt_clock *clock)
+{
+	const struct pt_config *c = p->cfg;
+	bool live = !c->replay_path;
+	struct utsname u;
+	char boot_id[64] = "", err[512];
+	FILE *f;
+	int ret;
+	struct pt_db_opts o = {
+		.path = c->db_path,
+		.in_place = live,
+		.threads = c->threads,
+		.clock = clock,
+		.model = p->model,
+		.argv = c->argv,
+		.argc = c->argc,
+		.version = PT_VERSION,
+		.source = live ? "live" : c->replay_path,
+	};
+
+	if (!c->db_path)
+		return 0;
+	if (live && !uname(&u)) {
+		o.host = u.nodename;
+		o.kernel = u.release;
+	}
+	f = live ? fopen("/proc/sys/kernel/random/boot_id", "re") : NULL;
+	if (f && fgets(boot_id, sizeof(boot_id), f))
+		boot_id[strcspn(boot_id, "\n")] = '\0';
+	if (f)
+		fclose(f);
+	o.boot_id = boot_id[0] ? boot_id : NULL;
+	ret = pt_db_open(&p->db, &o, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "proctrace: %s\n", err);
+	return ret;
+}
+
 int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 {
 	const struct pt_config *c = p->cfg;
@@ -86,6 +132,8 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 	ret = open_output(p, &p->csv, PT_OUTPUT_CSV, c->csv_path, clock);
 	if (!ret)
 		ret = open_output(p, &p->json, PT_OUTPUT_JSONL, c->json_path, clock);
+	if (!ret)
+		ret = open_db(p, clock);
 	if (ret)
 		return ret;
 	/* Opened now, written at the end: a path that cannot be written fails
@@ -136,12 +184,19 @@ static int each_output(struct pt_pipeline *p, int (*op)(struct pt_output *o))
 
 int pt_pipeline_context(struct pt_pipeline *p, const struct pt_event *ev)
 {
+	if (p->db)
+		pt_db_context(p->db, ev);
 	return p->model ? pt_model_feed(p->model, ev) : 0;
+}
+
+static int db_result(struct pt_pipeline *p, int err)
+{
+	return err ? pt_pipeline_failed_why(p, err, p->cfg->db_path, pt_db_error(p->db)) : 0;
 }
 
 int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev)
 {
-	int err = pt_pipeline_context(p, ev);
+	int err = p->model ? pt_model_feed(p->model, ev) : 0;
 
 	if (err)
 		return err;
@@ -166,14 +221,21 @@ int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev)
 		return err;
 	if (p->json && (err = output_result(p, p->json, pt_output_write(p->json, ev))))
 		return err;
+	if (p->db && (err = db_result(p, pt_db_write(p->db, ev))))
+		return err;
 	return 0;
 }
 
 int pt_pipeline_flush(struct pt_pipeline *p)
 {
+	int err;
+
 	if (p->stream && fflush(stdout))
 		return pt_pipeline_failed(p, -errno, "the live stream");
-	return each_output(p, pt_output_flush);
+	err = each_output(p, pt_output_flush);
+	if (!err && p->db)
+		err = db_result(p, pt_db_flush(p->db));
+	return err;
 }
 
 int pt_pipeline_finish(struct pt_pipeline *p, __u64 end_ns)
@@ -209,6 +271,11 @@ static void close_output(struct pt_pipeline *p, struct pt_output **o, const char
 	*o = NULL;
 }
 
+void pt_pipeline_ended(struct pt_pipeline *p, bool complete, const char *how, __u64 end_ns)
+{
+	p->end = (struct pt_db_end){ .complete = complete, .how = how, .end_ns = end_ns };
+}
+
 void pt_pipeline_close(struct pt_pipeline *p)
 {
 	int err;
@@ -223,6 +290,20 @@ void pt_pipeline_close(struct pt_pipeline *p)
 	}
 	close_output(p, &p->csv, p->cfg->csv_path);
 	close_output(p, &p->json, p->cfg->json_path);
+	if (p->db) {
+		char why[600] = "";
+		/* An output that failed cut the trace short. */
+		struct pt_db_end end = p->end;
+
+		if (p->out_err && p->out_what != p->cfg->db_path) {
+			end.complete = false;
+			end.how = p->out_msg;
+		}
+		err = pt_db_close(p->db, end.how ? &end : NULL, why, sizeof(why));
+		if (err)
+			pt_pipeline_failed_why(p, err, p->cfg->db_path, why);
+		p->db = NULL;
+	}
 	pt_whole_file_abort(&p->perfetto);
 	pt_model_free(p->model);
 	p->model = NULL;

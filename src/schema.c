@@ -8,6 +8,7 @@
 #define ACTOR "fork thread exit reap signal stop continue setpgid setsid reparent"
 #define SIG "signal stop continue"
 #define EXEC "exec exec_failed"
+#define USAGE "exit reap"
 
 const struct pt_field_def pt_columns[PT_NCOLS] = {
 	[PT_COL_TS_NS] = { "ts_ns", PT_TYPE_INT, "ns", ALL,
@@ -42,17 +43,20 @@ const struct pt_field_def pt_columns[PT_NCOLS] = {
 	[PT_COL_FILENAME] = { "filename", PT_TYPE_TEXT, "", EXEC, "the path executed" },
 	[PT_COL_ARGV] = { "argv", PT_TYPE_ARGV, "", EXEC,
 			  "the argument vector (CSV: shell-quoted words; JSON: an array)" },
-	[PT_COL_CPU_USER_US] = { "cpu_user_us", PT_TYPE_INT, "µs", "exit",
-				 "user CPU time (process on its exit row, else the thread)" },
-	[PT_COL_CPU_SYS_US] = { "cpu_sys_us", PT_TYPE_INT, "µs", "exit", "system CPU time" },
-	[PT_COL_MAXRSS_KB] = { "maxrss_kb", PT_TYPE_INT, "KiB", "exit", "peak resident set" },
-	[PT_COL_MINFLT] = { "minflt", PT_TYPE_INT, "", "exit", "minor page faults" },
-	[PT_COL_MAJFLT] = { "majflt", PT_TYPE_INT, "", "exit", "major page faults" },
-	[PT_COL_NVCSW] = { "nvcsw", PT_TYPE_INT, "", "exit", "voluntary context switches" },
-	[PT_COL_NIVCSW] = { "nivcsw", PT_TYPE_INT, "", "exit", "involuntary context switches" },
-	[PT_COL_INBLOCK] = { "inblock", PT_TYPE_INT, "", "exit",
+	[PT_COL_CPU_USER_US] = { "cpu_user_us", PT_TYPE_INT, "µs", USAGE,
+				 "user CPU time: on a reap row the process's final figure, what "
+				 "the reaping wait4() returned (every usage column alike); on an "
+				 "exit row a snapshot at the exit tracepoint (the process's, or "
+				 "the thread's), before the exit's own teardown" },
+	[PT_COL_CPU_SYS_US] = { "cpu_sys_us", PT_TYPE_INT, "µs", USAGE, "system CPU time" },
+	[PT_COL_MAXRSS_KB] = { "maxrss_kb", PT_TYPE_INT, "KiB", USAGE, "peak resident set" },
+	[PT_COL_MINFLT] = { "minflt", PT_TYPE_INT, "", USAGE, "minor page faults" },
+	[PT_COL_MAJFLT] = { "majflt", PT_TYPE_INT, "", USAGE, "major page faults" },
+	[PT_COL_NVCSW] = { "nvcsw", PT_TYPE_INT, "", USAGE, "voluntary context switches" },
+	[PT_COL_NIVCSW] = { "nivcsw", PT_TYPE_INT, "", USAGE, "involuntary context switches" },
+	[PT_COL_INBLOCK] = { "inblock", PT_TYPE_INT, "", USAGE,
 			     "block input operations (ru_inblock: 512-byte units read from storage)" },
-	[PT_COL_OUBLOCK] = { "oublock", PT_TYPE_INT, "", "exit",
+	[PT_COL_OUBLOCK] = { "oublock", PT_TYPE_INT, "", USAGE,
 			     "block output operations (ru_oublock: 512-byte units written)" },
 	[PT_COL_NS_PID] = { "ns_pid", PT_TYPE_INT, "", TASK,
 			    "the pid as the process sees itself (getpid() in a container)" },
@@ -89,6 +93,9 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 				    "argv could not be read" },
 	[PT_DK_PATH_TRUNCATED] = { "path_truncated", PT_TYPE_FLAG, "", EXEC,
 				   "path longer than captured" },
+	[PT_DK_PATH_UNREADABLE] = { "path_unreadable", PT_TYPE_FLAG, "", "exec_failed",
+				    "the path could not be read (filename empty): the caller's memory "
+				    "did not have it and the kernel's copy is read only from Linux 6.10" },
 	[PT_DK_OLD_TID] = { "old_tid", PT_TYPE_INT, "", EXEC,
 			    "the thread that called exec, when not the leader" },
 	[PT_DK_ERROR] = { "error", PT_TYPE_TEXT, "", "exec_failed",
@@ -164,6 +171,10 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 			      "99th percentile run-queue wait, likewise" },
 	[PT_DK_RQ_MAX_NS] = { "rq_max_ns", PT_TYPE_INT, "ns", "sched",
 			      "longest run-queue wait, exact (saturates at 4.29 s)" },
+	[PT_DK_REPAIRED] = { "repaired", PT_TYPE_INT, "", "sched",
+			     "switch-ins missed (no tracepoint fired), found when the thread left "
+			     "its CPU: the time since was split by the kernel's count of its "
+			     "runtime; absent when none" },
 	[PT_DK_AT_END] = { "at_end", PT_TYPE_FLAG, "", "sched",
 			   "still running when tracing ended: measured to then" },
 	[PT_DK_OLD_PPID] = { "old_ppid", PT_TYPE_INT, "", "reparent", "the parent that died" },

@@ -7,6 +7,7 @@ written again into /dev/null. No BPF, no root."""
 import os
 import re
 import resource
+import sqlite3
 import subprocess
 import time
 
@@ -18,7 +19,44 @@ CASES = (
     ("csv", "-o /dev/null", ["-q", "-o", "/dev/null"]),
     ("jsonl", "summary only", ["-q"]),
     ("jsonl", "-j /dev/null", ["-q", "-j", "/dev/null"]),
+    ("csv", "--db FILE", ["-q", "--db", "{db}"]),
 )
+QUERIES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                       "queries.sql")
+
+
+def shipped_queries():
+    """docs/queries.sql: (name, SQL), in order."""
+    out = []
+    with open(QUERIES, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("-- name: "):
+                out.append([line.split(":", 1)[1].strip(), ""])
+            elif out and not line.startswith("--"):
+                out[-1][1] += line
+    return out
+
+
+def db_run(path):
+    """The database of the last --db replay: its size, and each shipped
+    query's time (best of three) and rows, for the pid and group of the
+    first process."""
+    db = sqlite3.connect(path)
+    pid, pgid = db.execute("SELECT pid, pgid FROM processes ORDER BY start_ns LIMIT 1").fetchone()
+    rows = db.execute("SELECT count(*) FROM events").fetchone()[0]
+    procs = db.execute("SELECT count(*) FROM processes").fetchone()[0]
+    queries = []
+    for name, sql in shipped_queries():
+        best, n = None, 0
+        for _ in range(3):
+            t0 = time.monotonic()
+            n = len(db.execute(sql, {"pid": pid, "pgid": pgid}).fetchall())
+            t = time.monotonic() - t0
+            best = t if best is None else min(best, t)
+        queries.append({"name": name, "s": best, "rows": n})
+    db.close()
+    return {"bytes": os.path.getsize(path), "events": rows, "processes": procs,
+            "queries": queries}
 
 
 def generate(s, fmt, path):
@@ -66,8 +104,9 @@ def replay_run(s, tmp):
         log(f"== replay: writing {s.replay_rows:,} rows of {fmt}")
         generate(s, fmt, files[fmt])
     cases = []
+    db_path = os.path.join(tmp, "replay.db")
     for fmt, what, args in CASES:
-        argv = [s.proctrace, "--replay", files[fmt]] + args
+        argv = [s.proctrace, "--replay", files[fmt]] + [a.format(db=db_path) for a in args]
         walls, cpus, counted = [], [], None
         for _ in range(s.replay_runs):
             wall, cpu, err = timed(argv)
@@ -79,6 +118,8 @@ def replay_run(s, tmp):
                       "events": counted, "wall_s": min(walls), "cpu_s": min(cpus),
                       "rows_per_s": s.replay_rows / min(walls),
                       "rows_per_cpu_s": s.replay_rows / max(min(cpus), 1e-9)})
+    db = db_run(db_path)
+    os.unlink(db_path)
     # Round trips, untimed: CSV -> CSV, JSONL -> JSONL, CSV -> JSONL -> CSV.
     out_csv, out_json = os.path.join(tmp, "again.csv"), os.path.join(tmp, "again.jsonl")
     trips = {}
@@ -96,7 +137,8 @@ def replay_run(s, tmp):
     sizes = {fmt: os.path.getsize(p) for fmt, p in files.items()}
     for p in list(files.values()) + [out_csv, out_json]:
         os.unlink(p)
-    return {"cases": cases, "round_trips": trips, "sizes": sizes, "runs": s.replay_runs}
+    return {"cases": cases, "round_trips": trips, "sizes": sizes, "runs": s.replay_runs,
+            "db": db}
 
 
 # ----------------------------------------------------------------- report
@@ -111,7 +153,7 @@ def replay_targets(t, replay):
         return
     # By CPU time: on this shared machine the wall time of a one-second run
     # says more about the neighbours than about the reader.
-    csv = [c for c in replay["cases"] if c["format"] == "csv"]
+    csv = [c for c in replay["cases"] if c["format"] == "csv" and "--db" not in c["output"]]
     t.add("replay >= 1,000,000 rows per CPU second (CSV, summary only and -o /dev/null)",
           all(c["rows_per_cpu_s"] >= TARGET_ROWS_PER_S for c in csv),
           ", ".join(f"{c['output']}: {c['rows_per_cpu_s'] / 1e6:.2f} M/s "
@@ -144,6 +186,16 @@ def replay_markdown(replay, table):
                      [[c["format"], c["output"], f"{c['rows']:,}", f"{c['wall_s']:.3f}",
                        f"{c['rows_per_s']:,.0f}", f"{c['cpu_s']:.3f}",
                        f"{c['rows_per_cpu_s']:,.0f}"] for c in replay["cases"]]) + "\n")
+    db = replay.get("db")
+    if db:
+        out.append(f"The database (`--db`) of that replay: {db['bytes'] / 1e6:.0f} MB for "
+                   f"{db['events']:,} events and {db['processes']:,} processes "
+                   f"({db['bytes'] / db['events'] * 1e6 / 1e6:.0f} MB per million events). "
+                   "The shipped questions (docs/queries.sql) on it, best of three, for "
+                   "the first process's pid and group:\n")
+        out.append(table(["query", "seconds", "rows"],
+                         [[q["name"], f"{q['s']:.3f}", f"{q['rows']:,}"]
+                          for q in db["queries"]]) + "\n")
     out.append("Round trips: " + ", ".join(f"{k} {'byte-identical' if v else 'DIFFERENT'}"
                                            for k, v in replay["round_trips"].items()) + ".\n")
     return out

@@ -24,15 +24,18 @@ struct pt_when {
 struct pt_config {
 	const char *csv_path;  /* -o: CSV destination, "-" for stdout; NULL: none */
 	const char *json_path; /* -j: JSON Lines destination, "-" for stdout; NULL: none */
-	__u64 rotate_bytes;    /* --rotate: rotate -o/-j files past this size; 0: never */
-	unsigned keep;	       /* --keep: rotated files kept; 0: not given (default) */
-	double duration_s;     /* -d: stop after this many seconds; 0: until a signal */
-	bool quiet;	       /* -q: no live stream */
-	bool threads;	       /* --threads: thread creation and per-thread exits */
-	int verbose;	       /* -v, repeatable: libbpf's log, snapshot rows... */
-	int color;	       /* --color: -1 auto (stdout is a tty), 0 never, 1 always */
-	unsigned ringbuf_kb;   /* --ringbuf-kb: BPF ring buffer size in KiB, power of 2 */
-	char **command;	       /* after "--": command to run and follow; NULL: none */
+	const char *db_path;   /* --db: SQLite database (a file); NULL: none */
+	char *const *argv;     /* the command line, as given (for the database) */
+	int argc;
+	__u64 rotate_bytes;  /* --rotate: rotate -o/-j files past this size; 0: never */
+	unsigned keep;	     /* --keep: rotated files kept; 0: not given (default) */
+	double duration_s;   /* -d: stop after this many seconds; 0: until a signal */
+	bool quiet;	     /* -q: no live stream */
+	bool threads;	     /* --threads: thread creation and per-thread exits */
+	int verbose;	     /* -v, repeatable: libbpf's log, snapshot rows... */
+	int color;	     /* --color: -1 auto (stdout is a tty), 0 never, 1 always */
+	unsigned ringbuf_kb; /* --ringbuf-kb: BPF ring buffer size in KiB, power of 2 */
+	char **command;	     /* after "--": command to run and follow; NULL: none */
 	int command_argc;
 	struct pt_filter filter;
 	__u32 kinds;   /* -e: bit 1 << kind of each kind recorded (pt_kind_recordable);

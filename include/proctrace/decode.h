@@ -34,9 +34,10 @@ struct pt_status {
 };
 struct pt_status pt_decode_status(__u32 wait_status);
 
-/* Split runtime between user and system in the ratio of the sampled
- * utime/stime, as the kernel's cputime_adjust() does for getrusage(2). */
-void pt_cputime_adjust(__u64 utime, __u64 stime, __u64 runtime, __u64 *user_out, __u64 *sys_out);
+/* User and system time (ns) as getrusage(2) and wait4(2) report them: the
+ * kernel's cputime_adjust() on u: runtime split in the ratio of the sampled
+ * utime/stime, neither side below the split reported before (prev_*). */
+void pt_cputime_adjust(const struct pt_usage *u, __u64 *user_out, __u64 *sys_out);
 
 /* Append s[0..n) quoted for a POSIX shell, only when it needs quoting:
  * single quotes (newline and tab stay literal inside), or, when bytes are
@@ -67,8 +68,8 @@ size_t pt_utf8_seq_len(const unsigned char *s, size_t n);
  * are not are written as \xNN. NUL is always written as \x00. Options: */
 enum pt_escape_flags {
 	PT_ESC_BACKSLASH = 1 << 0, /* \ as \\, so \xNN cannot be mistaken */
-	PT_ESC_CONTROL = 1 << 1,   /* control chars as \n \r \t \xNN (C1 ones, U+0080-U+009F,
-				    * as \xc2\xNN): one line, nothing a terminal obeys */
+	PT_ESC_CONTROL = 1 << 1,   /* control chars as \xNN (C1 ones, U+0080-U+009F, as
+				    * \xc2\xNN): one line, nothing a terminal obeys */
 	PT_ESC_SPACE = 1 << 2,	   /* space as \x20: for space-separated values */
 };
 void pt_escape_text(struct pt_buf *out, const char *s, size_t n, unsigned flags);

@@ -92,6 +92,10 @@ enum pt_flag {
 	 * reap.unseen_from_ns and by ts_ns (payload reap for both); lost: the
 	 * rescan's summary (payload rescan, not lost). */
 	PT_F_RESCAN = 1 << 11,
+	/* exec_failed: the path could not be read (filename empty): neither
+	 * from the caller's memory nor, on kernels before 6.10 (no
+	 * sched_prepare_exec), from the kernel's copy */
+	PT_F_PATH_FAULT = 1 << 12,
 };
 
 /* Common fields: who the event is about, as it is after the event.
@@ -150,17 +154,21 @@ enum pt_cause {
 	PT_CAUSE_MAX,
 };
 
-struct pt_exit {
-	__u32 status;  /* wait status: exit code << 8 | core 0x80 | signal */
-	__u8 cause;    /* enum pt_cause; by = the actor it names, when known */
-	__u8 has_code; /* code is the fatal signal's si_code, as generated */
-	__s16 code;    /* si_code (all the kernel's fit in 16 bits) */
-	/* resource usage: the whole process on PT_F_GROUP_DEAD, else the thread.
-	 * utime/stime are the kernel's tick-sampled split, runtime the precise
-	 * total: userspace scales the split to runtime like getrusage(2). */
+/* Resource usage, as getrusage(2) and wait4(2) count it (struct rusage).
+ * Sources: task_struct for a thread; for a process, signal_struct (the
+ * totals of its released threads) plus the threads still on its list. */
+struct pt_usage {
+	/* CPU time: the kernel's tick-sampled split (utime, stime), the
+	 * precise total (runtime: se.sum_exec_runtime, or signal_struct's
+	 * sum_sched_runtime) and the split the kernel last reported
+	 * (prev_cputime, which cputime_adjust() keeps so that the figures
+	 * it reports never go back). Userspace computes the split as
+	 * cputime_adjust() does: what getrusage(2) and wait4(2) report. */
 	__u64 utime_ns;
 	__u64 stime_ns;
 	__u64 runtime_ns;
+	__u64 prev_utime_ns;
+	__u64 prev_stime_ns;
 	__u64 maxrss_kb;
 	__u64 minflt;
 	__u64 majflt;
@@ -172,6 +180,18 @@ struct pt_exit {
 	 * threads. 0 on kernels without task I/O accounting. */
 	__u64 inblock;
 	__u64 oublock;
+};
+
+struct pt_exit {
+	__u32 status;  /* wait status: exit code << 8 | core 0x80 | signal */
+	__u8 cause;    /* enum pt_cause; by = the actor it names, when known */
+	__u8 has_code; /* code is the fatal signal's si_code, as generated */
+	__s16 code;    /* si_code (all the kernel's fit in 16 bits) */
+	/* At the exit tracepoint (a snapshot: the exit path after it, the
+	 * teardown of the memory map and the last switch, still counts; the
+	 * final figures are the reap's): the whole process on
+	 * PT_F_GROUP_DEAD, else the thread. */
+	struct pt_usage usage;
 };
 
 /* How the task of a fork/thread row was made (tp_btf/sched_process_fork,
@@ -204,6 +224,18 @@ enum pt_via {
 	PT_VIA_CLONE3,
 };
 
+/* Where a reap row's usage comes from (pt_reap.usage_at). */
+enum pt_usage_at {
+	PT_USAGE_NONE = 0, /* not known: the kernel released it at its exit
+			    * (autoreap: the exit row's is the last read), or
+			    * the reap was not observed */
+	/* The process's final figures, read once the kernel had released it
+	 * (signal_struct after release_task()): what the reaping wait4()
+	 * returned for the process itself (its RUSAGE_BOTH adds the
+	 * children the process had reaped, which are their own rows). */
+	PT_USAGE_RELEASED,
+};
+
 struct pt_reap {
 	__u64 exit_ns; /* when it became a zombie (0: unknown) */
 	/* 0, but with PT_F_RESCAN (userspace-made): the end was not
@@ -211,6 +243,9 @@ struct pt_reap {
 	 * whose exit was seen) at this time, CLOCK_BOOTTIME. Also the payload
 	 * of an exit with PT_F_RESCAN. */
 	__u64 unseen_from_ns;
+	__u32 usage_at; /* enum pt_usage_at */
+	__u32 _pad;
+	struct pt_usage usage;
 };
 
 struct pt_signal { /* signal, stop, continue */
@@ -265,7 +300,11 @@ struct pt_sched_sum {
 	__u32 rq_p50_ns;
 	__u32 rq_p99_ns;
 	__u32 rq_max_ns;
-	__u32 _pad;
+	/* switch-outs of a thread held in another state than running: its
+	 * switch-in was missed (no tracepoint fired), and the time since
+	 * that state began was split by the kernel's own count of its
+	 * runtime (se.sum_exec_runtime) */
+	__u32 repaired;
 };
 
 /* Who adopts a child whose parent thread died (the kernel's find_new_reaper()). */
@@ -341,6 +380,14 @@ struct pt_zombie {
 	struct pt_task task; /* at exit; ppid: the real parent at the free */
 };
 
+/* Value of the BPF `released_usage` map, by pid: the final usage of a
+ * zombie in `zombies` when the kernel freed it (set with its freed_ns),
+ * for the reap still to be reported. */
+struct pt_released_usage {
+	__u64 start_ns; /* the process's, as pt_task's: the pid's owner */
+	struct pt_usage usage;
+};
+
 /* Result of signal generation, mirroring the kernel's enum trace_signal_result. */
 enum pt_sig_result {
 	PT_SIG_DELIVERED = 0,
@@ -352,16 +399,18 @@ enum pt_sig_result {
 
 _Static_assert(sizeof(struct pt_task) == 80, "pt_task ABI");
 _Static_assert(sizeof(struct pt_actor) == 24, "pt_actor ABI");
-_Static_assert(sizeof(struct pt_exit) == 88, "pt_exit ABI");
+_Static_assert(sizeof(struct pt_usage) == 96, "pt_usage ABI");
+_Static_assert(sizeof(struct pt_exit) == 104, "pt_exit ABI");
 _Static_assert(sizeof(struct pt_exec) == 24, "pt_exec ABI");
 _Static_assert(sizeof(struct pt_reparent) == 32, "pt_reparent ABI");
 _Static_assert(sizeof(struct pt_clone) == 16, "pt_clone ABI");
 _Static_assert(sizeof(struct pt_lost) == 8 + 4 * PT_KIND_MAX, "pt_lost ABI");
-_Static_assert(sizeof(struct pt_reap) == 16, "pt_reap ABI");
+_Static_assert(sizeof(struct pt_reap) == 120, "pt_reap ABI");
 _Static_assert(sizeof(struct pt_rescan_sum) == 32, "pt_rescan_sum ABI");
 _Static_assert(sizeof(struct pt_sched_change) == 16, "pt_sched_change ABI");
 _Static_assert(sizeof(struct pt_sched_sum) == 72, "pt_sched_sum ABI");
-_Static_assert(sizeof(struct pt_event) == 8 + 80 + 24 + 88, "pt_event ABI");
+_Static_assert(sizeof(struct pt_event) == 8 + 80 + 24 + 120, "pt_event ABI");
 _Static_assert(sizeof(struct pt_zombie) == 24 + 24 + 80, "pt_zombie ABI");
+_Static_assert(sizeof(struct pt_released_usage) == 8 + 96, "pt_released_usage ABI");
 
 #endif /* PROCTRACE_EVENT_H */

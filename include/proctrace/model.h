@@ -132,7 +132,8 @@ struct pt_proc {
 	__u64 clone_flags;	       /* at its fork (pt_clone.flags); 0: fork not seen */
 
 	__u64 exit_ns;	     /* became a zombie (exit, or the reap's exit_ns) */
-	struct pt_exit exit; /* status, cause and resource usage, with EXIT_SEEN */
+	struct pt_exit exit; /* status, cause and resource usage, with EXIT_SEEN
+			      * (usage: the reap's final figures once seen) */
 	bool exit_has_by;    /* exit_by names the cause's actor */
 	struct pt_actor exit_by;
 	__u64 reap_ns;

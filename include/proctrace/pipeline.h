@@ -15,6 +15,7 @@
 #include <linux/types.h>
 #include <stdio.h>
 #include "proctrace/config.h"
+#include "proctrace/db.h"
 #include "proctrace/decode.h"
 #include "proctrace/event.h"
 #include "proctrace/model.h"
@@ -30,6 +31,8 @@ struct pt_pipeline {
 	struct pt_stream *stream; /* NULL: -q, or stdout carries a file */
 	struct pt_output *csv;	  /* -o */
 	struct pt_output *json;	  /* -j */
+	struct pt_db *db;	  /* --db */
+	struct pt_db_end end;	  /* how the source ended, for the database */
 	__u64 seen[PT_KIND_MAX];  /* events written, by kind */
 	__u64 lost;		  /* events lost, from the PT_LOST events */
 	/* The rescans after lost events (PT_LOST with PT_F_RESCAN): how many,
@@ -64,6 +67,10 @@ int pt_pipeline_reopen(struct pt_pipeline *p);
  * trace), as of end_ns (0: the last event's time), written whole and put in
  * place. 0 or the error, kept as the output's failure. */
 int pt_pipeline_finish(struct pt_pipeline *p, __u64 end_ns);
+/* How the source ended (for the database's trace row): complete when it
+ * gave all it had; how in a word ("end of file", "SIGINT"...); end_ns
+ * when tracing stopped (0: the last event's time). how is borrowed. */
+void pt_pipeline_ended(struct pt_pipeline *p, bool complete, const char *how, __u64 end_ns);
 /* Close the outputs (the first error wins) and free the model. An output
  * made at the end that was not finished is removed. */
 void pt_pipeline_close(struct pt_pipeline *p);

@@ -112,9 +112,19 @@ struct pt_sched_counts {
 	__u32 switches;	     /* times switched out */
 	__u32 waits;	     /* run-queue waits measured */
 	__u32 rq_max_ns;     /* the longest, saturated */
-	__u32 _pad;
+	__u32 repaired;	     /* switch-ins missed, repaired (pt_sched_repair) */
 	struct pt_rq_hist hist;
 };
+
+/* A thread switched out while held in another state than running (its
+ * switch-in was not seen: no tracepoint fired for it) ran for part of the
+ * held_ns since that state began: ran_ns by the kernel's own count
+ * (se.sum_exec_runtime's growth), at most held_ns. The rest stays in the
+ * held state. Returns the running part. */
+static inline __u64 pt_sched_repair(__u64 held_ns, __u64 ran_ns)
+{
+	return ran_ns < held_ns ? ran_ns : held_ns;
+}
 
 /* Value of the BPF `sched_procs` map (tgid -> its threads summed so far),
  * read by the loader at the end of tracing for the processes still there. */
@@ -133,7 +143,7 @@ static inline void pt_sched_sum_fill(struct pt_sched_sum *m, const struct pt_sch
 	m->rq_max_ns = c->rq_max_ns;
 	m->rq_p50_ns = pt_rq_percentile(&c->hist, c->waits, 50, c->rq_max_ns);
 	m->rq_p99_ns = pt_rq_percentile(&c->hist, c->waits, 99, c->rq_max_ns);
-	m->_pad = 0;
+	m->repaired = c->repaired;
 }
 
 /* enum pt_sched_slot <-> enum pt_state */

@@ -419,6 +419,9 @@ static int reap_apply(struct pt_model *m, struct proc_node *n, const struct pt_e
 		p->reaper = ev->by.pid;
 		memcpy(p->reaper_comm, ev->by.comm, PT_COMM_LEN);
 	}
+	/* The final usage replaces the exit's snapshot (for the views). */
+	if (ev->reap.usage_at == PT_USAGE_RELEASED && (p->flags & PT_PROC_EXIT_SEEN))
+		p->exit.usage = ev->reap.usage;
 	/* Its exit was lost: the reap still says when it became a zombie. */
 	if (!(p->flags & PT_PROC_EXIT_SEEN) && ev->reap.exit_ns && synthetic_exit_find(n) < 0) {
 		p->exit_ns = ev->reap.exit_ns;

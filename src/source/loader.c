@@ -121,6 +121,21 @@ static void configure_filter(struct proctrace_bpf *skel, const struct pt_loader_
 
 #define KIND(k) (1u << (k))
 
+/* Whether the kernel has the BTF tracepoint btf_trace_NAME. */
+static bool kernel_has_tp_btf(const char *name)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	char full[128];
+	bool yes;
+
+	if (!btf)
+		return false;
+	snprintf(full, sizeof(full), "btf_trace_%s", name);
+	yes = btf__find_by_name_kind(btf, full, BTF_KIND_TYPEDEF) > 0;
+	btf__free(btf);
+	return yes;
+}
+
 /* The kinds each program serves. One that serves none of the kinds asked
  * for is not loaded, so it costs nothing; the syscall tracepoints, which
  * put every system call of every process on the kernel's slow path, are
@@ -146,6 +161,7 @@ static void select_programs(struct proctrace_bpf *skel, __u32 kinds, bool follow
 		{ skel->progs.handle_execveat_enter, KIND(PT_EXEC_FAILED), false },
 		{ skel->progs.handle_execve_exit, KIND(PT_EXEC_FAILED), false },
 		{ skel->progs.handle_execveat_exit, KIND(PT_EXEC_FAILED), false },
+		{ skel->progs.handle_prepare_exec, KIND(PT_EXEC_FAILED), false },
 		{ skel->progs.handle_free, reap, true },
 		{ skel->progs.handle_wait4_exit, reap, false },
 		{ skel->progs.handle_waitid_enter, reap, false },
@@ -175,6 +191,9 @@ static void select_programs(struct proctrace_bpf *skel, __u32 kinds, bool follow
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
 		bpf_program__set_autoload(progs[i].prog,
 					  (progs[i].kinds & kinds) || (progs[i].follow && follow));
+	/* Linux >= 6.10: elsewhere a failed exec's path is the caller's alone. */
+	if ((kinds & KIND(PT_EXEC_FAILED)) && !kernel_has_tp_btf("sched_prepare_exec"))
+		bpf_program__set_autoload(skel->progs.handle_prepare_exec, false);
 }
 
 /* Seed the followed set before attaching, so nothing of theirs is missed. */
@@ -430,6 +449,8 @@ bool pt_loader_followed(struct pt_loader *l, __u32 pid, __u64 start_ns)
 
 static int report_unclaimed(struct pt_loader *l, const struct pt_zombie *z)
 {
+	int fd = bpf_map__fd(l->skel->maps.released_usage);
+	struct pt_released_usage ru;
 	struct pt_event ev = {
 		.kind = PT_REAP,
 		.flags = PT_F_REAP_AT_FREE,
@@ -443,6 +464,12 @@ static int report_unclaimed(struct pt_loader *l, const struct pt_zombie *z)
 	ev.task.ts_ns = z->freed_ns;
 	ev.task.state = PT_STATE_REAPED;
 	ev.reap.exit_ns = z->exit_ns;
+	/* Its final usage, kept at the free */
+	if (!bpf_map_lookup_elem(fd, &z->task.pid, &ru) && ru.start_ns == z->task.start_ns) {
+		ev.reap.usage_at = PT_USAGE_RELEASED;
+		ev.reap.usage = ru.usage;
+		bpf_map_delete_elem(fd, &z->task.pid);
+	}
 	return l->fn(l->ctx, &ev);
 }
 

@@ -174,7 +174,9 @@ static int exec_parse(struct pt_replay *r)
 			       PT_F_ARGV_FAULT);
 	err = err
 		?: detail_flag(r, pt_dkey_name(PT_DK_PATH_TRUNCATED), "1", &ev->flags,
-			       PT_F_PATH_TRUNC);
+			       PT_F_PATH_TRUNC)
+		?: detail_flag(r, pt_dkey_name(PT_DK_PATH_UNREADABLE), "1", &ev->flags,
+			       PT_F_PATH_FAULT);
 	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_ARGC), &ev->exec.argc);
 	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_ARGS_SIZE), &ev->exec.args_size);
 	if (err < 0)
@@ -305,13 +307,39 @@ static int unseen_parse(struct pt_replay *r)
 	return 1;
 }
 
+/* The usage columns (an exit's, a reap's) into u. */
+static int usage_parse(struct pt_replay *r, struct pt_usage *u)
+{
+	__u64 user_us, sys_us;
+	int err = 0;
+
+	err = err ?: replay_col_u64(r, PT_COL_CPU_USER_US, UINT64_MAX / 1000, &user_us);
+	err = err ?: replay_col_u64(r, PT_COL_CPU_SYS_US, UINT64_MAX / 1000, &sys_us);
+	err = err ?: replay_col_u64(r, PT_COL_MAXRSS_KB, UINT64_MAX, &u->maxrss_kb);
+	err = err ?: replay_col_u64(r, PT_COL_MINFLT, UINT64_MAX, &u->minflt);
+	err = err ?: replay_col_u64(r, PT_COL_MAJFLT, UINT64_MAX, &u->majflt);
+	err = err ?: replay_col_u64(r, PT_COL_NVCSW, UINT64_MAX, &u->nvcsw);
+	err = err ?: replay_col_u64(r, PT_COL_NIVCSW, UINT64_MAX, &u->nivcsw);
+	err = err ?: replay_col_u64(r, PT_COL_INBLOCK, UINT64_MAX, &u->inblock);
+	err = err ?: replay_col_u64(r, PT_COL_OUBLOCK, UINT64_MAX, &u->oublock);
+	if (err)
+		return err;
+	if (user_us + sys_us > UINT64_MAX / 1000)
+		return malformed(r, "cpu_user_us + cpu_sys_us: too large");
+	/* Their sum as runtime, reported already as they are: pt_cputime_adjust
+	 * gives them back. */
+	u->utime_ns = u->prev_utime_ns = user_us * 1000;
+	u->stime_ns = u->prev_stime_ns = sys_us * 1000;
+	u->runtime_ns = u->utime_ns + u->stime_ns;
+	return 0;
+}
+
 static int exit_parse(struct pt_replay *r)
 {
 	struct pt_event *ev = r->ev;
 	struct pt_exit *x = &ev->exit;
 	const char *status = detail_find(r, pt_dkey_name(PT_DK_STATUS));
 	__u16 thread = 0;
-	__u64 user_us, sys_us;
 	int err = unseen_parse(r);
 
 	if (err)
@@ -328,24 +356,7 @@ static int exit_parse(struct pt_replay *r)
 		return -EINVAL;
 	if (exit_cause_parse(r))
 		return -EINVAL;
-	err = err ?: replay_col_u64(r, PT_COL_CPU_USER_US, UINT64_MAX / 1000, &user_us);
-	err = err ?: replay_col_u64(r, PT_COL_CPU_SYS_US, UINT64_MAX / 1000, &sys_us);
-	err = err ?: replay_col_u64(r, PT_COL_MAXRSS_KB, UINT64_MAX, &x->maxrss_kb);
-	err = err ?: replay_col_u64(r, PT_COL_MINFLT, UINT64_MAX, &x->minflt);
-	err = err ?: replay_col_u64(r, PT_COL_MAJFLT, UINT64_MAX, &x->majflt);
-	err = err ?: replay_col_u64(r, PT_COL_NVCSW, UINT64_MAX, &x->nvcsw);
-	err = err ?: replay_col_u64(r, PT_COL_NIVCSW, UINT64_MAX, &x->nivcsw);
-	err = err ?: replay_col_u64(r, PT_COL_INBLOCK, UINT64_MAX, &x->inblock);
-	err = err ?: replay_col_u64(r, PT_COL_OUBLOCK, UINT64_MAX, &x->oublock);
-	if (err)
-		return err;
-	if (user_us + sys_us > UINT64_MAX / 1000)
-		return malformed(r, "cpu_user_us + cpu_sys_us: too large");
-	/* Their sum as runtime: pt_cputime_adjust gives them back as they are. */
-	x->utime_ns = user_us * 1000;
-	x->stime_ns = sys_us * 1000;
-	x->runtime_ns = x->utime_ns + x->stime_ns;
-	return 0;
+	return usage_parse(r, &x->usage);
 }
 
 static int reap_parse(struct pt_replay *r)
@@ -372,7 +383,11 @@ static int reap_parse(struct pt_replay *r)
 		return malformed(r, "detail: zombie_ns=%llu is not less than ts_ns",
 				 (unsigned long long)zombie_ns);
 	ev->reap.exit_ns = ev->task.ts_ns - zombie_ns;
-	return 0;
+	/* The final usage, when the row has it (its cpu_user_us) */
+	if (!*replay_field(r, PT_COL_CPU_USER_US))
+		return 0;
+	ev->reap.usage_at = PT_USAGE_RELEASED;
+	return usage_parse(r, &ev->reap.usage);
 }
 
 static int signal_parse(struct pt_replay *r)
@@ -495,6 +510,8 @@ static int sched_sum_parse(struct pt_replay *r)
 	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_RQ_P50_NS), &m->rq_p50_ns);
 	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_RQ_P99_NS), &m->rq_p99_ns);
 	err = err < 0 ? err : detail_u32(r, pt_dkey_name(PT_DK_RQ_MAX_NS), &m->rq_max_ns);
+	if (err >= 0 && detail_find(r, pt_dkey_name(PT_DK_REPAIRED)))
+		err = detail_u32(r, pt_dkey_name(PT_DK_REPAIRED), &m->repaired);
 	return err < 0 ? err : 0;
 }
 

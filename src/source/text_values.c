@@ -107,7 +107,8 @@ int replay_col_u32(struct pt_replay *r, enum pt_col c, __u32 *v)
 	return err;
 }
 
-/* Undo pt_escape_text: \\ and \xNN, and the \n \r \t of detail values. */
+/* Undo pt_escape_text: \\ and \xNN; also \n \r \t, which captures of
+ * earlier versions wrote in detail values. */
 int replay_unescape(struct pt_replay *r, const char *what, const char *s, char *out, size_t cap,
 		    size_t *len)
 {

@@ -15,6 +15,7 @@ struct sum_ctx {
 	__u64 end;
 	struct pt_buf line;
 	size_t rows;
+	__u64 repaired; /* switch-ins missed and repaired, over the rows */
 };
 
 static const char header[] =
@@ -61,6 +62,7 @@ static int summary_row(const struct pt_walk *w, void *ctx)
 	put_ms(&c->line, t.zombie_ns);
 	put_share(&c->line, t.zombie_ns, t.lifetime_ns);
 	pt_buf_printf(&c->line, " %9u", p->sched.switches);
+	c->repaired += p->sched.repaired;
 	put_us(&c->line, p->sched.rq_p50_ns);
 	put_us(&c->line, p->sched.rq_p99_ns);
 	put_us(&c->line, p->sched.rq_max_ns);
@@ -90,6 +92,11 @@ int pt_summary_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 			    "times in ms, % of the lifetime (first event to reap, or to the end); "
 			    "run-queue waits (RQ) in us,\np50 and p99 as their histogram bucket's "
 			    "upper bound (at most 25% high); * still running when tracing ended\n");
+	if (!err && c.rows)
+		pt_buf_printf(&c.line,
+			      "switch-ins missed (no tracepoint fired) and repaired from the "
+			      "kernel's runtime count: %llu\n",
+			      (unsigned long long)c.repaired);
 	if (!err)
 		pt_view_put_lost(&c.line, &st);
 	if (!err)

@@ -344,12 +344,12 @@ static void put_rusage(struct pt_buf *b, const struct pt_exit *e, bool ascii)
 {
 	__u64 user, sys;
 
-	pt_cputime_adjust(e->utime_ns, e->stime_ns, e->runtime_ns, &user, &sys);
+	pt_cputime_adjust(&e->usage, &user, &sys);
 	pt_buf_puts(b, "; user ");
 	pt_view_put_duration(b, user, ascii);
 	pt_buf_puts(b, ", sys ");
 	pt_view_put_duration(b, sys, ascii);
-	pt_buf_printf(b, ", max RSS %llu KiB", (unsigned long long)e->maxrss_kb);
+	pt_buf_printf(b, ", max RSS %llu KiB", (unsigned long long)e->usage.maxrss_kb);
 }
 
 static void put_mark_detail(struct tl_ctx *c, const struct pt_proc *p, const struct pt_mark *mk)

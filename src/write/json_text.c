@@ -87,3 +87,49 @@ void pt_json_put_argv(struct pt_buf *b, struct pt_buf *tmp, const char *a, size_
 	}
 	pt_buf_putc(b, ']');
 }
+
+void pt_json_put_value(struct pt_buf *b, struct pt_buf *tmp, const struct pt_clock *clock,
+		       const struct pt_val *v)
+{
+	switch (v->kind) {
+	case PT_VAL_U64:
+	case PT_VAL_HEX:
+		pt_buf_put_u64(b, v->u);
+		break;
+	case PT_VAL_S64:
+		pt_buf_printf(b, "%lld", (long long)v->s);
+		break;
+	case PT_VAL_FLAG:
+		pt_buf_put(b, "true", 4);
+		break;
+	case PT_VAL_WORD:
+		pt_json_put_string(b, v->str, v->len);
+		break;
+	case PT_VAL_TEXT:
+		pt_json_put_raw(b, tmp, v->str, v->len);
+		break;
+	case PT_VAL_ARGV:
+		pt_json_put_argv(b, tmp, v->str, v->len);
+		break;
+	case PT_VAL_TIME:
+		pt_buf_putc(b, '"');
+		pt_format_utc(b, clock, v->u);
+		pt_buf_putc(b, '"');
+		break;
+	case PT_VAL_NONE:
+		break;
+	}
+}
+
+void pt_json_put_detail(struct pt_buf *b, struct pt_buf *tmp, const struct pt_record *r)
+{
+	unsigned i;
+
+	pt_buf_putc(b, '{');
+	for (i = 0; i < r->n_det; i++) {
+		pt_json_put_key(b, r->det[i].key, i == 0);
+		/* Detail values are never times: no clock needed. */
+		pt_json_put_value(b, tmp, NULL, &r->det[i].v);
+	}
+	pt_buf_putc(b, '}');
+}

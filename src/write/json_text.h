@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "proctrace/buf.h"
+#include "proctrace/decode.h"
+#include "proctrace/record.h"
 
 /* s[0..n), valid UTF-8, as a JSON string: quote, backslash and control
  * characters escaped (\n \r \t, the rest as \u00NN). */
@@ -26,5 +28,13 @@ void pt_json_put_raw(struct pt_buf *b, struct pt_buf *tmp, const char *s, size_t
 /* The NUL-separated argv block as an array of such strings; a last
  * argument without its NUL (argv cut) is an element all the same. */
 void pt_json_put_argv(struct pt_buf *b, struct pt_buf *tmp, const char *a, size_t n);
+
+/* One value of a record (record.h) as JSON: numbers as numbers, a flag
+ * as true, text as pt_json_put_raw, argv as pt_json_put_argv, a time as
+ * its UTC string (clock); nothing for PT_VAL_NONE. */
+void pt_json_put_value(struct pt_buf *b, struct pt_buf *tmp, const struct pt_clock *clock,
+		       const struct pt_val *v);
+/* The record's detail keys as one JSON object, "{}" when it has none. */
+void pt_json_put_detail(struct pt_buf *b, struct pt_buf *tmp, const struct pt_record *r);
 
 #endif

@@ -23,44 +23,10 @@ struct pt_jsonl {
 	struct pt_buf text; /* raw bytes made valid UTF-8, before JSON escaping */
 };
 
-static void put_value(struct pt_jsonl *w, const struct pt_val *v)
-{
-	struct pt_buf *b = &w->row;
-
-	switch (v->kind) {
-	case PT_VAL_U64:
-	case PT_VAL_HEX:
-		pt_buf_put_u64(b, v->u);
-		break;
-	case PT_VAL_S64:
-		pt_buf_printf(b, "%lld", (long long)v->s);
-		break;
-	case PT_VAL_FLAG:
-		pt_buf_put(b, "true", 4);
-		break;
-	case PT_VAL_WORD:
-		pt_json_put_string(b, v->str, v->len);
-		break;
-	case PT_VAL_TEXT:
-		pt_json_put_raw(b, &w->text, v->str, v->len);
-		break;
-	case PT_VAL_ARGV:
-		pt_json_put_argv(b, &w->text, v->str, v->len);
-		break;
-	case PT_VAL_TIME:
-		pt_buf_putc(b, '"');
-		pt_format_utc(b, &w->clock, v->u);
-		pt_buf_putc(b, '"');
-		break;
-	case PT_VAL_NONE:
-		break;
-	}
-}
-
 static void format_line(struct pt_jsonl *w, const struct pt_event *ev)
 {
 	const struct pt_record *r = &w->rec;
-	unsigned c, i;
+	unsigned c;
 	bool first = true;
 
 	pt_record_fill(&w->rec, ev);
@@ -70,17 +36,12 @@ static void format_line(struct pt_jsonl *w, const struct pt_event *ev)
 		if (r->col[c].kind == PT_VAL_NONE)
 			continue;
 		pt_json_put_key(&w->row, pt_col_name(c), first);
-		put_value(w, &r->col[c]);
+		pt_json_put_value(&w->row, &w->text, &w->clock, &r->col[c]);
 		first = false;
 	}
 	if (r->n_det) {
 		pt_json_put_key(&w->row, pt_col_name(PT_COL_DETAIL), first);
-		pt_buf_putc(&w->row, '{');
-		for (i = 0; i < r->n_det; i++) {
-			pt_json_put_key(&w->row, r->det[i].key, i == 0);
-			put_value(w, &r->det[i].v);
-		}
-		pt_buf_putc(&w->row, '}');
+		pt_json_put_detail(&w->row, &w->text, r);
 	}
 	pt_buf_put(&w->row, "}\n", 2);
 }

@@ -426,6 +426,7 @@ static int create_beside(struct pt_outfile *o, char **tmp, FILE **f, char *err, 
 		snprintf(name, len, "%s.tmp.", o->name);
 		for (size_t k = 0; k < sizeof(rnd); k++)
 			name[len - 7 + k] = chars[rnd[k] % (sizeof(chars) - 1)];
+		name[len - 1] = '\0';
 		fd = openat(o->dirfd, name,
 			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0666);
 		if (fd < 0 && errno != EEXIST)

@@ -442,14 +442,14 @@ static void exit_write(struct pf_ctx *c, const struct track *t, const struct pt_
 	else
 		put_u64(b, pt_col_name(PT_COL_EXIT_CODE), (__u64)st.code);
 	put_u64(b, pt_col_name(PT_COL_CORE_DUMPED), st.core);
-	pt_cputime_adjust(x->utime_ns, x->stime_ns, x->runtime_ns, &user, &sys);
+	pt_cputime_adjust(&x->usage, &user, &sys);
 	put_u64(b, pt_col_name(PT_COL_CPU_USER_US), user / 1000);
 	put_u64(b, pt_col_name(PT_COL_CPU_SYS_US), sys / 1000);
-	put_u64(b, pt_col_name(PT_COL_MAXRSS_KB), x->maxrss_kb);
-	put_u64(b, pt_col_name(PT_COL_MINFLT), x->minflt);
-	put_u64(b, pt_col_name(PT_COL_MAJFLT), x->majflt);
-	put_u64(b, pt_col_name(PT_COL_NVCSW), x->nvcsw);
-	put_u64(b, pt_col_name(PT_COL_NIVCSW), x->nivcsw);
+	put_u64(b, pt_col_name(PT_COL_MAXRSS_KB), x->usage.maxrss_kb);
+	put_u64(b, pt_col_name(PT_COL_MINFLT), x->usage.minflt);
+	put_u64(b, pt_col_name(PT_COL_MAJFLT), x->usage.majflt);
+	put_u64(b, pt_col_name(PT_COL_NVCSW), x->usage.nvcsw);
+	put_u64(b, pt_col_name(PT_COL_NIVCSW), x->usage.nivcsw);
 	pt_buf_puts(b, "}}");
 }
 

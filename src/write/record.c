@@ -73,6 +73,8 @@ static void detail_exec(struct pt_record *r, const struct pt_event *ev)
 		det_flag(r, PT_DK_ARGV_UNREADABLE);
 	if (has_flag(ev, PT_F_PATH_TRUNC))
 		det_flag(r, PT_DK_PATH_TRUNCATED);
+	if (has_flag(ev, PT_F_PATH_FAULT))
+		det_flag(r, PT_DK_PATH_UNREADABLE);
 	if (ev->exec.old_tid != ev->task.pid)
 		det_u64(r, PT_DK_OLD_TID, ev->exec.old_tid);
 	if (ev->kind != PT_EXEC_FAILED)
@@ -212,6 +214,8 @@ static void detail_sched_sum(struct pt_record *r, const struct pt_event *ev)
 	det_u64(r, PT_DK_RQ_P50_NS, m->rq_p50_ns);
 	det_u64(r, PT_DK_RQ_P99_NS, m->rq_p99_ns);
 	det_u64(r, PT_DK_RQ_MAX_NS, m->rq_max_ns);
+	if (m->repaired)
+		det_u64(r, PT_DK_REPAIRED, m->repaired);
 	if (has_flag(ev, PT_F_SCHED_AT_END))
 		det_flag(r, PT_DK_AT_END);
 }
@@ -332,19 +336,20 @@ static void fill_exec(struct pt_record *r, const struct pt_event *ev)
 {
 	struct pt_val *v = &r->col[PT_COL_FILENAME];
 
-	v->kind = PT_VAL_TEXT;
+	/* A path that could not be read is absent (path_unreadable says so) */
 	v->str = pt_exec_path(ev, &v->len);
+	if (v->len || !has_flag(ev, PT_F_PATH_FAULT))
+		v->kind = PT_VAL_TEXT;
 	v = &r->col[PT_COL_ARGV];
 	v->kind = PT_VAL_ARGV;
 	v->str = (const char *)pt_exec_argv(ev, &v->len);
 }
 
-static void fill_usage(struct pt_record *r, const struct pt_event *ev)
+static void fill_usage(struct pt_record *r, const struct pt_usage *x)
 {
-	const struct pt_exit *x = &ev->exit;
 	__u64 user, sys;
 
-	pt_cputime_adjust(x->utime_ns, x->stime_ns, x->runtime_ns, &user, &sys);
+	pt_cputime_adjust(x, &user, &sys);
 	set_u64(&r->col[PT_COL_CPU_USER_US], user / 1000);
 	set_u64(&r->col[PT_COL_CPU_SYS_US], sys / 1000);
 	set_u64(&r->col[PT_COL_MAXRSS_KB], x->maxrss_kb);
@@ -375,8 +380,10 @@ void pt_record_fill(struct pt_record *r, const struct pt_event *ev)
 	if (ev->kind != PT_EXIT || !has_flag(ev, PT_F_RESCAN)) {
 		fill_signal_and_status(r, ev);
 		if (ev->kind == PT_EXIT)
-			fill_usage(r, ev);
+			fill_usage(r, &ev->exit.usage);
 	}
+	if (ev->kind == PT_REAP && ev->reap.usage_at == PT_USAGE_RELEASED)
+		fill_usage(r, &ev->reap.usage);
 	if (ev->kind == PT_EXEC || ev->kind == PT_EXEC_FAILED)
 		fill_exec(r, ev);
 	fill_detail(r, ev);

@@ -138,6 +138,10 @@ static void detail_exec(struct pt_stream *w, const struct pt_event *ev)
 		detail_space(w);
 		pt_buf_puts(&w->line, "[argv unreadable]");
 	}
+	if (has_flag(ev, PT_F_PATH_FAULT)) {
+		detail_space(w);
+		pt_buf_puts(&w->line, "[path unreadable]");
+	}
 	if (path_differs_from_argv0(argv, argv_len, path, path_len, ev->kind == PT_EXEC_FAILED)) {
 		detail_space(w);
 		pt_buf_puts(&w->line, "(path ");
@@ -213,12 +217,12 @@ static void detail_exit(struct pt_stream *w, const struct pt_event *ev)
 		return;
 	}
 	pt_end_words(&w->line, &words);
-	pt_cputime_adjust(x->utime_ns, x->stime_ns, x->runtime_ns, &user, &sys);
+	pt_cputime_adjust(&x->usage, &user, &sys);
 	pt_buf_puts(&w->line, " cpu ");
 	put_cpu(w, user / 1000);
 	pt_buf_puts(&w->line, " user + ");
 	put_cpu(w, sys / 1000);
-	pt_buf_printf(&w->line, " sys, maxrss %llu KiB", (unsigned long long)x->maxrss_kb);
+	pt_buf_printf(&w->line, " sys, maxrss %llu KiB", (unsigned long long)x->usage.maxrss_kb);
 }
 
 static void detail_reap(struct pt_stream *w, const struct pt_event *ev)

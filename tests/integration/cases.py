@@ -343,6 +343,21 @@ def test_setsid(env):
     ck.raise_if_failed()
 
 
+def test_rename_changes_only(env):
+    """A rename to the name the task has (as the kernel keeps it: cut to 15
+    bytes) changes nothing: no row. A newline in a name is written as
+    \\x0a in the detail, like every control character."""
+    cap, (f,) = traced(env, "rename", [("rename", [])])
+    ck = Check()
+    renames = cap.of(f["again_pid"], "rename")
+    ck.eq("rename rows: (old_comm as written, comm)",
+          [(parse_detail(r["detail"]).get("old_comm"), r["comm"])
+           for r in renames],
+          [("rename", "renamed-xyz"), ("renamed-xyz", "renamed-xyz-and"),
+           ("renamed-xyz-and", "a\nb"), ("a\\x0ab", "c")])
+    ck.raise_if_failed()
+
+
 def test_rename(env):
     cap, (f,) = traced(env, "rename", [("rename", [])])
     ck = Check()
@@ -797,7 +812,8 @@ TESTS = [
     test_demo_tree, test_demo_tree_no_setpgid, test_exit_code, test_sigkill,
     test_kernel_signal,
     test_abort_core, test_abort_no_core, test_zombie, test_stop_continue,
-    test_orphan_subreaper, test_setsid, test_rename, test_threads_on,
+    test_orphan_subreaper, test_setsid, test_rename, test_rename_changes_only,
+    test_threads_on,
     test_threads_off, test_pid_namespace, test_exec_argv,
     test_exec_from_thread, test_lost_events, test_cli_usage_errors,
     test_cli_unwritable_output, test_cli_full_disk, test_cli_epipe,

@@ -219,6 +219,11 @@ def test_cause_oom_kill(env):
     ck.raise_if_failed()
 
 
+def kernel_at_least(major, minor):
+    release = os.uname().release.split("-")[0].split(".")
+    return (int(release[0]), int(release[1])) >= (major, minor)
+
+
 def test_exec_failed(env):
     tmp = os.path.join(env.tmp, "exec-failed")
     os.makedirs(tmp, exist_ok=True)
@@ -235,6 +240,16 @@ def test_exec_failed(env):
     ck.details(row, "non-executable", error="EACCES", argc="2")
     ck.eq("execs of the failed ones", len(cap.of(f["missing_pid"], "exec"))
           + len(cap.of(f["plain_pid"], "exec")), 0)
+    # The path in a page the child never touched: the kernel faulted it in.
+    ck.eq("cold_missing errno", f["cold_missing_errno"], "2")
+    row = ck.one(cap.of(f["cold_missing_pid"], "exec_failed"), "cold path")
+    ck.fields(row, "cold path", filename="/nonexistent-proctrace/cold")
+    ck.details(row, "cold path", error="ENOENT", path_unreadable=None)
+    # A path nobody can read: said so.
+    ck.eq("bad_pointer errno", f["bad_pointer_errno"], "14")
+    row = ck.one(cap.of(f["bad_pointer_pid"], "exec_failed"), "bad pointer")
+    ck.fields(row, "bad pointer", filename="")
+    ck.details(row, "bad pointer", error="EFAULT", path_unreadable="1")
     # Past the point of no return: the name changed, the old program was
     # gone, the kernel killed it with SIGSEGV.
     ck.eq("no-return child status", f.get("noreturn_termsig"), "11")
@@ -246,13 +261,23 @@ def test_exec_failed(env):
     ck.details(ex, "no-return child", cause="kernel", code_name="SI_KERNEL")
     if row and ex:
         ck.true(row["_n"] < ex["_n"], "exec_failed row after the exit")
+    # The same from a page the child never touched: the kernel's copy of
+    # the path (Linux >= 6.10), else said unreadable.
+    ck.eq("cold no-return child status", f.get("cold_noreturn_termsig"), "11")
+    row = ck.one(cap.of(f["cold_noreturn_pid"], "exec_failed"), "cold no return")
+    if kernel_at_least(6, 10):
+        ck.fields(row, "cold no return", filename="/bin/true", comm="true")
+        ck.details(row, "cold no return", no_return="1", path_unreadable=None)
+    else:
+        ck.fields(row, "cold no return", filename="")
+        ck.details(row, "cold no return", no_return="1", path_unreadable="1")
     # The stream names the file tried when it is not argv[0] itself.
     csv_path = os.path.join(env.tmp, "%02d-causes-exec.csv" % env.sessions)
     out = subprocess.run([env.proctrace, "--replay", csv_path, "--color", "never"],
                          capture_output=True, text=True)
     ck.eq("stream: the missing file's line",
           [l[l.index("ENOENT"):] for l in out.stdout.splitlines()
-           if "ENOENT: missing" in l],
+           if "ENOENT: missing" in l and "/missing)" in l],
           ["ENOENT: missing 'one arg' two (path /nonexistent-proctrace/missing)"])
     ck.raise_if_failed()
 

@@ -62,10 +62,10 @@ for r in runs:
 
 
 def unescape(text):
-    """The bytes a text value stands for: \\\\ and \\xNN undone (and the
-    \\n \\r \\t of CSV detail values); any other character as UTF-8."""
+    """The bytes a text value stands for: \\\\ and \\xNN undone; any other
+    character as UTF-8."""
     out, i = bytearray(), 0
-    simple = {"\\": b"\\", "n": b"\n", "r": b"\r", "t": b"\t"}
+    simple = {"\\": b"\\"}
     while i < len(text):
         c = text[i]
         if c == "\\" and i + 1 < len(text) and text[i + 1] in simple:

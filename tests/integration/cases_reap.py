@@ -110,6 +110,30 @@ def test_reap_pid_reused(env):
     ck.raise_if_failed()
 
 
+def test_reap_pid_reused_by_zombie(env):
+    """A helper's child reaped by the helper's wait4(), whose pid a new
+    child of the main process takes at once and keeps as a zombie over the
+    kernel's late free of the first: each is reaped once, by the wait that
+    released it; the free of the first does not settle the second (a
+    zombie is matched by its task, not its pid)."""
+    cap, f = traced_mode(env, "reuse_zombie")
+    ck = Check()
+    p, h, c = f["parent_pid"], f["helper_pid"], f["child_pid"]
+    ck.eq("the new child's pid", f["again_pid"], c)
+    ck.eq("the new child's exit code", f["again_exit_code"], "4")
+    rows = [r for r in cap.of(c) if r["event"] in ("fork", "exit", "reap")]
+    ck.eq("rows of pid %s" % c, [r["event"] for r in rows],
+          ["fork", "exit", "reap", "fork", "exit", "reap"])
+    if len(rows) == 6:
+        for n, what, by in ((2, "first reap", h), (5, "second reap", p)):
+            ck.fields(rows[n], what, by_pid=by, ppid=by)
+            ck.details(rows[n], what, reap_at=None, reaper_tid=by,
+                       reaper_comm="reap_paths")
+        ck.true(zombie_ns(rows[5]) >= ZOMBIE_NS_MIN,
+                "second reap zombie_ns %d" % zombie_ns(rows[5]))
+    ck.raise_if_failed()
+
+
 def test_reap_tracer_not_parent(env):
     """The tracer's waitpid() collects the exit status (code 3) without
     releasing: the real parent reaps it later, and the zombie time runs to
@@ -207,6 +231,7 @@ def test_reap_pid_namespace_teardown(env):
 
 
 TESTS = [test_reap_wait4, test_reap_waitid, test_reap_waitid_no_infop,
+         test_reap_pid_reused_by_zombie,
          test_reap_pidfd, test_reap_pid_reused, test_reap_tracer_not_parent,
          test_reap_tracer_hands_back_to_ignoring_parent, test_reap_autoreap,
          test_reap_adopted_by_ignoring_subreaper,

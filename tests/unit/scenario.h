@@ -133,10 +133,10 @@ static inline void sc_exit(struct sc *s, __u64 us, struct fake *p, __u32 status)
 	ev = sc_add(s, PT_EXIT, us, p, 0);
 	ev->flags |= PT_F_GROUP_DEAD;
 	ev->exit.status = status;
-	ev->exit.utime_ns = 3000000;
-	ev->exit.stime_ns = 1000000;
-	ev->exit.runtime_ns = 4000000;
-	ev->exit.maxrss_kb = 2048;
+	ev->exit.usage.utime_ns = 3000000;
+	ev->exit.usage.stime_ns = 1000000;
+	ev->exit.usage.runtime_ns = 4000000;
+	ev->exit.usage.maxrss_kb = 2048;
 }
 
 /* reaper NULL: released without a wait() */

@@ -341,14 +341,14 @@ static void test_csv_exit_normal(void **state)
 	ev->task.state = PT_STATE_ZOMBIE;
 	ev->exit = (struct pt_exit){
 		.status = 3 << 8,
-		.utime_ns = 3000000,
-		.stime_ns = 1000000,
-		.runtime_ns = 8000000,
-		.maxrss_kb = 5120,
-		.minflt = 300,
-		.majflt = 2,
-		.nvcsw = 17,
-		.nivcsw = 4,
+		.usage.utime_ns = 3000000,
+		.usage.stime_ns = 1000000,
+		.usage.runtime_ns = 8000000,
+		.usage.maxrss_kb = 5120,
+		.usage.minflt = 300,
+		.usage.majflt = 2,
+		.usage.nvcsw = 17,
+		.usage.nivcsw = 4,
 	};
 	fields_of(ev, &fl);
 	assert_string_equal(fl.v[EVENT], "exit");
@@ -710,8 +710,8 @@ static void test_csv_python_reads_back_fields(void **state)
 			    "86f2022612c62220a657869742033272027272027697427"
 			    "5c27277327 "
 			    "617267633d3220617267735f73697a653d3330\n"
-			    /* rename: comm café, detail old_comm=x\x20y"\n */
-			    "rename 636166c3a9  6f6c645f636f6d6d3d785c78323079225c6e\n"
+			    /* rename: comm café, detail old_comm=x\x20y"\x0a */
+			    "rename 636166c3a9  6f6c645f636f6d6d3d785c78323079225c783061\n"
 			    "lost   6c6f73743d3120666f726b3d31\n");
 	free(out);
 }

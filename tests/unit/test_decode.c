@@ -205,20 +205,37 @@ static void test_decode_status_signals_and_core(void **state)
 
 /* ---- CPU time ---- */
 
+static void adjust_prev(__u64 utime, __u64 stime, __u64 runtime, __u64 prev_u, __u64 prev_s,
+			__u64 *user, __u64 *sys)
+{
+	struct pt_usage u = { .utime_ns = utime,
+			      .stime_ns = stime,
+			      .runtime_ns = runtime,
+			      .prev_utime_ns = prev_u,
+			      .prev_stime_ns = prev_s };
+
+	pt_cputime_adjust(&u, user, sys);
+}
+
+static void adjust(__u64 utime, __u64 stime, __u64 runtime, __u64 *user, __u64 *sys)
+{
+	adjust_prev(utime, stime, runtime, 0, 0, user, sys);
+}
+
 static void test_decode_cputime_zero_cases(void **state)
 {
 	__u64 user, sys;
 
-	pt_cputime_adjust(0, 0, 1000, &user, &sys);
+	adjust(0, 0, 1000, &user, &sys);
 	assert_int_equal(user, 1000);
 	assert_int_equal(sys, 0);
-	pt_cputime_adjust(5, 0, 1000, &user, &sys);
+	adjust(5, 0, 1000, &user, &sys);
 	assert_int_equal(user, 1000);
 	assert_int_equal(sys, 0);
-	pt_cputime_adjust(0, 5, 1000, &user, &sys);
+	adjust(0, 5, 1000, &user, &sys);
 	assert_int_equal(user, 0);
 	assert_int_equal(sys, 1000);
-	pt_cputime_adjust(3, 4, 0, &user, &sys);
+	adjust(3, 4, 0, &user, &sys);
 	assert_int_equal(user, 0);
 	assert_int_equal(sys, 0);
 }
@@ -227,13 +244,36 @@ static void test_decode_cputime_ratio(void **state)
 {
 	__u64 user, sys;
 
-	pt_cputime_adjust(1, 3, 1000, &user, &sys);
+	adjust(1, 3, 1000, &user, &sys);
 	assert_int_equal(sys, 750);
 	assert_int_equal(user, 250);
 	/* ticks say 4 ms + 4 ms, the precise total is 9 ms */
-	pt_cputime_adjust(4000000, 4000000, 9000001, &user, &sys);
+	adjust(4000000, 4000000, 9000001, &user, &sys);
 	assert_int_equal(sys, 4500000);
 	assert_int_equal(user, 4500001);
+}
+
+/* cputime_adjust()'s memory: what was reported stays reported. */
+static void test_decode_cputime_prev(void **state)
+{
+	__u64 user, sys;
+
+	/* reported for as much runtime as now: the same figures */
+	adjust_prev(1, 3, 1000, 600, 400, &user, &sys);
+	assert_int_equal(user, 600);
+	assert_int_equal(sys, 400);
+	/* the scaled stime (750) under the reported one (800): kept */
+	adjust_prev(1, 3, 1000, 100, 800, &user, &sys);
+	assert_int_equal(sys, 800);
+	assert_int_equal(user, 200);
+	/* the scaled utime (1200 - 900) under the reported one (350) */
+	adjust_prev(1, 3, 1200, 350, 100, &user, &sys);
+	assert_int_equal(user, 350);
+	assert_int_equal(sys, 850);
+	/* no tick: all of it where the ticks say, but not below prev */
+	adjust_prev(0, 0, 1000, 0, 200, &user, &sys);
+	assert_int_equal(sys, 200);
+	assert_int_equal(user, 800);
 }
 
 static void test_decode_cputime_large_values(void **state)
@@ -241,14 +281,14 @@ static void test_decode_cputime_large_values(void **state)
 	__u64 user, sys;
 
 	/* stime * runtime is far beyond 64 bits */
-	pt_cputime_adjust(1ull << 62, 1ull << 62, UINT64_MAX, &user, &sys);
+	adjust(1ull << 62, 1ull << 62, UINT64_MAX, &user, &sys);
 	assert_true(sys == UINT64_MAX / 2);
 	assert_true(user == UINT64_MAX - UINT64_MAX / 2);
 	/* so is utime + stime */
-	pt_cputime_adjust(UINT64_MAX, UINT64_MAX, 10, &user, &sys);
+	adjust(UINT64_MAX, UINT64_MAX, 10, &user, &sys);
 	assert_int_equal(sys, 5);
 	assert_int_equal(user, 5);
-	pt_cputime_adjust(1, UINT64_MAX, UINT64_MAX, &user, &sys);
+	adjust(1, UINT64_MAX, UINT64_MAX, &user, &sys);
 	assert_true(user + sys == UINT64_MAX);
 	assert_true(user <= 1);
 }
@@ -301,7 +341,7 @@ static void test_decode_escape_text(void **state)
 	s = escaped("a\nb\tc\rd\x1b"
 		    "e\x7f",
 		    10, PT_ESC_CONTROL);
-	assert_string_equal(s, "a\\nb\\tc\\rd\\x1be\\x7f");
+	assert_string_equal(s, "a\\x0ab\\x09c\\x0dd\\x1be\\x7f");
 	free(s);
 	/* C1 controls (CSI is U+009B) are controls too; U+00A0 is not */
 	s = escaped("\xc2\x9b"
@@ -370,7 +410,7 @@ static void test_decode_shell_quote_newline_and_tab(void **state)
 	assert_string_equal(s, "'a\nb\tc'");
 	free(s);
 	s = quoted("a\nb\tc", 5, PT_QUOTE_ONE_LINE);
-	assert_string_equal(s, "$'a\\nb\\tc'");
+	assert_string_equal(s, "$'a\\x0ab\\x09c'");
 	free(s);
 }
 
@@ -392,9 +432,9 @@ static void test_decode_shell_quote_ansi_c_form(void **state)
 	s = quoted("del\x7f", 4, 0);
 	assert_string_equal(s, "$'del\\x7f'");
 	free(s);
-	/* the newline stays readable next to the byte that forces $'' */
+	/* inside $'', the newline is escaped like any control character */
 	s = quoted("\x01\n", 2, 0);
-	assert_string_equal(s, "$'\\x01\\n'");
+	assert_string_equal(s, "$'\\x01\\x0a'");
 	free(s);
 	/* valid UTF-8 needs quotes only, not escapes */
 	s = quoted("caf\xc3\xa9", 5, 0);
@@ -734,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_decode_status_signals_and_core),
 		cmocka_unit_test(test_decode_cputime_zero_cases),
 		cmocka_unit_test(test_decode_cputime_ratio),
+		cmocka_unit_test(test_decode_cputime_prev),
 		cmocka_unit_test(test_decode_cputime_large_values),
 		cmocka_unit_test(test_decode_utf8_seq_len),
 		cmocka_unit_test(test_decode_escape_text),

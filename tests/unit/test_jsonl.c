@@ -104,8 +104,8 @@ static void test_jsonl_exit_killed_thread(void **state)
 	struct pt_event *ev = new_event(PT_EXIT, 0);
 
 	ev->exit.status = 0x8b; /* SIGSEGV, core */
-	ev->exit.utime_ns = ev->exit.runtime_ns = 2000000;
-	ev->exit.maxrss_kb = 1332;
+	ev->exit.usage.utime_ns = ev->exit.usage.runtime_ns = 2000000;
+	ev->exit.usage.maxrss_kb = 1332;
 	ev->task.state = PT_STATE_ZOMBIE;
 	assert_line(ev,
 		    "{" COMMON "\"event\":\"exit\"," TASK "\"signal\":\"SIGSEGV\","

@@ -185,7 +185,7 @@ static unsigned flags_kept(unsigned kind)
 	switch (kind) {
 	case PT_EXEC:
 	case PT_EXEC_FAILED:
-		return PT_F_ARGV_TRUNC | PT_F_ARGV_FAULT | PT_F_PATH_TRUNC;
+		return PT_F_ARGV_TRUNC | PT_F_ARGV_FAULT | PT_F_PATH_TRUNC | PT_F_PATH_FAULT;
 	case PT_EXIT:
 		return PT_F_GROUP_DEAD;
 	case PT_SCHED_SUM:
@@ -206,10 +206,20 @@ static unsigned flags_kept(unsigned kind)
  * tests do not have (see replay.h): start times follow the births shown,
  * a thread's creator is in its process, setsid's caller is the task, the
  * session before a setpgid is the one after, exec argv is whole. */
+/* CPU time only as adjusted microseconds */
+static void kept_usage(struct pt_usage *k, const struct pt_usage *u)
+{
+	__u64 user, sys;
+
+	pt_cputime_adjust(u, &user, &sys);
+	k->utime_ns = k->prev_utime_ns = user / 1000 * 1000;
+	k->stime_ns = k->prev_stime_ns = sys / 1000 * 1000;
+	k->runtime_ns = k->utime_ns + k->stime_ns;
+}
+
 static struct pt_event *kept_of(const struct pt_event *ev)
 {
 	struct pt_event *k = malloc(ev->size);
-	__u64 user, sys;
 
 	assert_non_null(k);
 	memcpy(k, ev, ev->size);
@@ -230,12 +240,11 @@ static struct pt_event *kept_of(const struct pt_event *ev)
 		memset(k->by.comm, 0, PT_COMM_LEN);
 		break;
 	case PT_EXIT:
-		/* CPU time only as adjusted microseconds */
-		pt_cputime_adjust(ev->exit.utime_ns, ev->exit.stime_ns, ev->exit.runtime_ns, &user,
-				  &sys);
-		k->exit.utime_ns = user / 1000 * 1000;
-		k->exit.stime_ns = sys / 1000 * 1000;
-		k->exit.runtime_ns = k->exit.utime_ns + k->exit.stime_ns;
+		kept_usage(&k->exit.usage, &ev->exit.usage);
+		break;
+	case PT_REAP:
+		if (ev->reap.usage_at)
+			kept_usage(&k->reap.usage, &ev->reap.usage);
 		break;
 	case PT_SIGNAL:
 		if (ev->signal.result > PT_SIG_LOSE_INFO)
@@ -299,17 +308,30 @@ static void assert_same_event(size_t i, const struct pt_event *want, const struc
 		break;
 	case PT_EXIT:
 		SAME(exit.status);
-		SAME(exit.utime_ns);
-		SAME(exit.stime_ns);
-		SAME(exit.runtime_ns);
-		SAME(exit.maxrss_kb);
-		SAME(exit.minflt);
-		SAME(exit.majflt);
-		SAME(exit.nvcsw);
-		SAME(exit.nivcsw);
+		SAME(exit.usage.utime_ns);
+		SAME(exit.usage.stime_ns);
+		SAME(exit.usage.runtime_ns);
+		SAME(exit.usage.maxrss_kb);
+		SAME(exit.usage.minflt);
+		SAME(exit.usage.majflt);
+		SAME(exit.usage.nvcsw);
+		SAME(exit.usage.nivcsw);
 		break;
 	case PT_REAP:
 		SAME(reap.exit_ns);
+		SAME(reap.usage_at);
+		SAME(reap.usage.utime_ns);
+		SAME(reap.usage.stime_ns);
+		SAME(reap.usage.runtime_ns);
+		SAME(reap.usage.prev_utime_ns);
+		SAME(reap.usage.prev_stime_ns);
+		SAME(reap.usage.maxrss_kb);
+		SAME(reap.usage.minflt);
+		SAME(reap.usage.majflt);
+		SAME(reap.usage.nvcsw);
+		SAME(reap.usage.nivcsw);
+		SAME(reap.usage.inblock);
+		SAME(reap.usage.oublock);
 		break;
 	case PT_SIGNAL:
 	case PT_STOP:
@@ -576,32 +598,48 @@ static void add_ends(struct events *es)
 	ev->task.start_ns = start;
 	ev->task.tid = 1240;
 	ev->exit = (struct pt_exit){ .status = 0,
-				     .utime_ns = 1000,
-				     .stime_ns = 0,
-				     .runtime_ns = 1999,
-				     .maxrss_kb = 1,
-				     .nvcsw = 1,
-				     .inblock = 16384,
-				     .oublock = UINT64_MAX };
+				     .usage.utime_ns = 1000,
+				     .usage.stime_ns = 0,
+				     .usage.runtime_ns = 1999,
+				     .usage.maxrss_kb = 1,
+				     .usage.nvcsw = 1,
+				     .usage.inblock = 16384,
+				     .usage.oublock = UINT64_MAX };
 	ev = add(es, PT_EXIT, T0 + 8000002, 1234, 0);
 	ev->task.start_ns = start;
 	ev->task.state = PT_STATE_ZOMBIE;
 	ev->flags = PT_F_GROUP_DEAD | PT_F_NO_ACTOR;
 	ev->exit = (struct pt_exit){
 		.status = 3 << 8,
-		.utime_ns = 3000000,
-		.stime_ns = 1000000,
-		.runtime_ns = 8000777,
-		.maxrss_kb = 5120,
-		.minflt = 300,
-		.majflt = 2,
-		.nvcsw = 17,
-		.nivcsw = UINT64_MAX,
+		.usage.utime_ns = 3000000,
+		.usage.stime_ns = 1000000,
+		.usage.runtime_ns = 8000777,
+		.usage.maxrss_kb = 5120,
+		.usage.minflt = 300,
+		.usage.majflt = 2,
+		.usage.nvcsw = 17,
+		.usage.nivcsw = UINT64_MAX,
 	};
 	ev = add(es, PT_REAP, T0 + 8000003, 1234, 0);
 	ev->task.start_ns = start;
 	ev->task.state = PT_STATE_REAPED;
 	ev->reap.exit_ns = T0 + 8000002;
+	/* the final usage, the split a wait4() already reported */
+	ev->reap.usage_at = PT_USAGE_RELEASED;
+	ev->reap.usage = (struct pt_usage){
+		.utime_ns = 3000000,
+		.stime_ns = 1000000,
+		.runtime_ns = 8400777,
+		.prev_utime_ns = 6300582,
+		.prev_stime_ns = 2100195,
+		.maxrss_kb = 5124,
+		.minflt = 301,
+		.majflt = 2,
+		.nvcsw = 18,
+		.nivcsw = 3,
+		.inblock = 8,
+		.oublock = 16,
+	};
 	set_by(ev, 812, 813, "bash");
 
 	/* killed, core dumped; released without a wait() */
@@ -609,9 +647,10 @@ static void add_ends(struct events *es)
 	ev->task.start_ns = T0 + 2500001;
 	ev->task.state = PT_STATE_ZOMBIE;
 	ev->flags = PT_F_GROUP_DEAD;
-	ev->exit = (struct pt_exit){
-		.status = 6 | 0x80, .utime_ns = 0, .stime_ns = 5000, .runtime_ns = 123456789
-	};
+	ev->exit = (struct pt_exit){ .status = 6 | 0x80,
+				     .usage.utime_ns = 0,
+				     .usage.stime_ns = 5000,
+				     .usage.runtime_ns = 123456789 };
 	ev = add(es, PT_REAP, T0 + 8000005, 1300, 0);
 	ev->task.start_ns = T0 + 2500001;
 	ev->task.state = PT_STATE_REAPED;
@@ -844,10 +883,10 @@ static void test_replay_exit_status_from_columns(void **state)
 			fail_msg("row %zu: %s", i, err);
 		assert_int_equal(ev->exit.status, want[i]);
 		assert_int_equal(ev->flags, PT_F_GROUP_DEAD | PT_F_NO_ACTOR);
-		assert_int_equal(ev->exit.utime_ns, 1000);
-		assert_int_equal(ev->exit.stime_ns, 2000);
-		assert_int_equal(ev->exit.runtime_ns, 3000);
-		assert_int_equal(ev->exit.nivcsw, 7);
+		assert_int_equal(ev->exit.usage.utime_ns, 1000);
+		assert_int_equal(ev->exit.usage.stime_ns, 2000);
+		assert_int_equal(ev->exit.usage.runtime_ns, 3000);
+		assert_int_equal(ev->exit.usage.nivcsw, 7);
 		pt_replay_close(r);
 		fclose(f);
 	}

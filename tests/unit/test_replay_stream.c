@@ -73,7 +73,7 @@ static struct pt_event *storm_event(unsigned i, struct pt_event *ev)
 		ev->kind = PT_EXIT;
 		ev->flags = PT_F_GROUP_DEAD | PT_F_NO_ACTOR;
 		ev->task.state = PT_STATE_ZOMBIE;
-		ev->exit = (struct pt_exit){ .status = i % 3 ? 0 : 9, .maxrss_kb = i };
+		ev->exit = (struct pt_exit){ .status = i % 3 ? 0 : 9, .usage.maxrss_kb = i };
 		break;
 	case 3:
 		ev->kind = PT_SIGNAL;

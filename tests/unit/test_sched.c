@@ -83,6 +83,7 @@ static void two_threads(struct sc *s)
 	ev->sched_sum.ns[PT_SLOT_SLEEPING] = 3000000;
 	ev->sched_sum.ns[PT_SLOT_DISK_SLEEP] = 1000000;
 	ev->sched_sum.switches = 4;
+	ev->sched_sum.repaired = 2;
 	sc_exit(s, 8000, &p, 0);
 	sc_reap(s, 9000, &p, &sh, 8000);
 }
@@ -148,6 +149,23 @@ static void test_sched_times(void **state)
 	pt_model_free(m);
 }
 
+/* A missed switch-in: the time held in another state is split by what
+ * the kernel counted as run meanwhile, never more than that time. */
+static void test_sched_repair(void **state)
+{
+	struct pt_sched_counts c = { .repaired = 3, .switches = 9 };
+	struct pt_sched_sum m;
+
+	assert_int_equal(pt_sched_repair(5000000, 1200000), 1200000);
+	assert_int_equal(pt_sched_repair(5000000, 5000000), 5000000);
+	/* the clocks differ: a runtime above the wall time is all of it */
+	assert_int_equal(pt_sched_repair(5000000, 5000400), 5000000);
+	assert_int_equal(pt_sched_repair(0, 10), 0);
+	pt_sched_sum_fill(&m, &c);
+	assert_int_equal(m.repaired, 3);
+	assert_int_equal(m.switches, 9);
+}
+
 static char *view_text(int (*view)(FILE *, struct pt_model *, const struct pt_view_opts *),
 		       struct pt_model *m, const struct pt_view_opts *o)
 {
@@ -183,6 +201,7 @@ static void test_sched_views(void **state)
 			       "       8.0       3.0  38       2.0  25       3.0  38       "
 			       "1.0  12       0.0   0       0.0   0       1.0  12         4"));
 	assert_null(strstr(text, "\n100 ")); /* no sched row: not in the table */
+	assert_non_null(strstr(text, "repaired from the kernel's runtime count: 2\n"));
 	free(text);
 	pt_model_free(m);
 }
@@ -192,7 +211,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sched_buckets), cmocka_unit_test(test_sched_percentiles),
 		cmocka_unit_test(test_sched_rollup),  cmocka_unit_test(test_sched_times),
-		cmocka_unit_test(test_sched_views),
+		cmocka_unit_test(test_sched_views),   cmocka_unit_test(test_sched_repair),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -216,10 +216,10 @@ static void test_stream_exec_one_line(void **state)
 {
 	struct pt_event *ev = NEW_EXEC("printf\0a\nb\0tab\there\0", "/usr/bin/printf");
 
-	assert_detail(ev, "printf $'a\\nb' $'tab\\there'");
+	assert_detail(ev, "printf $'a\\x0ab' $'tab\\x09here'");
 	free(ev);
 	ev = NEW_EXEC("x\0", "/tmp/new\nline\xff");
-	assert_detail(ev, "x (path /tmp/new\\nline\\xff)");
+	assert_detail(ev, "x (path /tmp/new\\x0aline\\xff)");
 	free(ev);
 }
 
@@ -232,19 +232,19 @@ static void test_stream_exit(void **state)
 	ev->flags = PT_F_GROUP_DEAD;
 	ev->exit = (struct pt_exit){
 		.status = 3 << 8,
-		.utime_ns = 3000000,
-		.stime_ns = 1000000,
-		.runtime_ns = 8000000,
-		.maxrss_kb = 5120,
+		.usage.utime_ns = 3000000,
+		.usage.stime_ns = 1000000,
+		.usage.runtime_ns = 8000000,
+		.usage.maxrss_kb = 5120,
 	};
 	assert_detail(ev, "exit 3 cpu 6.0ms user + 2.0ms sys, maxrss 5120 KiB");
 	ev->exit.status = 9;
-	ev->exit.runtime_ns = 12500000000ull;
+	ev->exit.usage.runtime_ns = 12500000000ull;
 	assert_detail(ev, "killed by SIGKILL cpu 9.375s user + 3.125s sys, maxrss 5120 KiB");
 	ev->exit.status = 6 | 0x80;
-	ev->exit.utime_ns = 0;
-	ev->exit.stime_ns = 0;
-	ev->exit.runtime_ns = 123456;
+	ev->exit.usage.utime_ns = 0;
+	ev->exit.usage.stime_ns = 0;
+	ev->exit.usage.runtime_ns = 123456;
 	assert_detail(
 		ev, "killed by SIGABRT (core dumped) cpu 0.1ms user + 0.0ms sys, maxrss 5120 KiB");
 	ev->flags = 0;
@@ -386,8 +386,8 @@ static void test_stream_one_line_per_event(void **state)
 	set_comm(ev->task.comm, "evil\nname\r\xff\\", 13);
 	set_comm(ev->by.comm, "par\nent", 7);
 	line = line_of(ev, &plain); /* asserts a single line */
-	assert_non_null(strstr(line, " evil\\nname\\r\\xff\\\\ "));
-	assert_non_null(strstr(line, "forked by par\\nent(812)"));
+	assert_non_null(strstr(line, " evil\\x0aname\\x0d\\xff\\\\ "));
+	assert_non_null(strstr(line, "forked by par\\x0aent(812)"));
 	assert_null(strchr(line, '\r'));
 	free(line);
 	free(ev);

@@ -160,7 +160,7 @@ static void test_tree_hostile_names(void **state)
 	assert_null(strchr(text, '\x1b'));
 	assert_null(strchr(text, '\x07'));
 	assert_null(memchr(text, 0xff, strlen(text)));
-	assert_non_null(strstr(text, "901 \\x1b[31mred\\n\\xff\\xfe"));
+	assert_non_null(strstr(text, "901 \\x1b[31mred\\x0a\\xff\\xfe"));
 	assert_non_null(strstr(text, "$'x\\x1b]0;title\\x07'"));
 	free(text);
 	pt_model_free(m);

@@ -315,6 +315,12 @@ static int mode_orphan(int subreaper)
 	return 0;
 }
 
+/* Paths alone in their page of read-only data, as string literals are:
+ * not in a forked child's memory until something reads them (the kernel
+ * does, at the exec; a tracer's BPF read cannot fault them in). */
+static const char cold_true[4096] __attribute__((aligned(4096))) = "/bin/true";
+static const char cold_missing[4096] __attribute__((aligned(4096))) = "/nonexistent-proctrace/cold";
+
 static void try_exec(const char *what, const char *path, char *const argv[])
 {
 	pid_t c = wl_fork();
@@ -350,20 +356,28 @@ static int mode_exec(const char *dir)
 	wl_fact("plain_path=%s", plain);
 	try_exec("plain", plain, plain_argv);
 
-	/* Past the point of no return: the new program cannot be mapped
-	 * into a tiny address space, after the old one is gone. */
-	c = wl_fork();
-	if (c == 0) {
-		struct rlimit rl = { 64 << 10, 64 << 10 };
+	try_exec("cold_missing", cold_missing, missing_argv);
+	/* a path the kernel cannot read either: EFAULT */
+	try_exec("bad_pointer", (const char *)8, missing_argv);
 
-		no_core();
-		if (setrlimit(RLIMIT_AS, &rl))
-			wl_die("setrlimit");
-		execv("/bin/true", true_argv);
-		_exit(3);
+	/* Past the point of no return: the new program cannot be mapped
+	 * into a tiny address space, after the old one is gone; once with
+	 * the path in a page the child had (a literal beside others), once
+	 * in a page it never touched. */
+	for (int cold = 0; cold < 2; cold++) {
+		c = wl_fork();
+		if (c == 0) {
+			struct rlimit rl = { 64 << 10, 64 << 10 };
+
+			no_core();
+			if (setrlimit(RLIMIT_AS, &rl))
+				wl_die("setrlimit");
+			execv(cold ? cold_true : "/bin/true", true_argv);
+			_exit(3);
+		}
+		wl_fact("%snoreturn_pid=%d", cold ? "cold_" : "", (int)c);
+		wl_fact_status(cold ? "cold_noreturn" : "noreturn", wl_wait(c, 0));
 	}
-	wl_fact("noreturn_pid=%d", (int)c);
-	wl_fact_status("noreturn", wl_wait(c, 0));
 	return 0;
 }
 

@@ -25,6 +25,11 @@
  *                waitid(P_ALL, 0, NULL); a new child takes its pid at once
  *                (clone3 set_tid, as root), most likely before the kernel
  *                frees the first one
+ *   reuse_zombie a helper's child is reaped by the helper's wait4(); a new
+ *                child of the main process takes its pid at once (clone3
+ *                set_tid) and stays a zombie for ZOMBIE_MS, over the
+ *                kernel's late free of the first one, then is reaped by
+ *                wait4() in its turn
  */
 #include <linux/sched.h>
 #include <pthread.h>
@@ -117,9 +122,24 @@ static void *fork_exiting_child(void *arg)
 	return NULL;
 }
 
-static void mode_reuse(const char *mode __attribute__((unused)))
+/* fork(), as pid. */
+static pid_t fork_as(pid_t pid)
 {
 	struct clone_args args;
+	pid_t c;
+
+	memset(&args, 0, sizeof(args));
+	args.exit_signal = SIGCHLD;
+	args.set_tid = (__u64)(unsigned long)&pid;
+	args.set_tid_size = 1;
+	c = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (c < 0)
+		wl_die("clone3 set_tid");
+	return c;
+}
+
+static void mode_reuse(const char *mode __attribute__((unused)))
+{
 	struct forker fk;
 	pid_t c, again;
 	pthread_t t;
@@ -132,13 +152,7 @@ static void mode_reuse(const char *mode __attribute__((unused)))
 	c = fk.child;
 	wl_keep_zombie(c, ZOMBIE_MS);
 	retry_waitid(P_ALL, 0, NULL);
-	memset(&args, 0, sizeof(args));
-	args.exit_signal = SIGCHLD;
-	args.set_tid = (__u64)(unsigned long)&c;
-	args.set_tid_size = 1;
-	again = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	if (again < 0)
-		wl_die("clone3 set_tid");
+	again = fork_as(c);
 	if (again == 0)
 		_exit(4);
 	wl_gate_pass(&fk.done);
@@ -146,6 +160,37 @@ static void mode_reuse(const char *mode __attribute__((unused)))
 		wl_die("pthread_join");
 	wl_fact("again_pid=%d", (int)again);
 	wl_fact_status("again", wl_wait(again, 0));
+}
+
+static void mode_reuse_zombie(const char *mode __attribute__((unused)))
+{
+	struct wl_gate done;
+	int fds[2];
+	pid_t h, c, again;
+
+	wl_gate_open(&done);
+	if (pipe(fds))
+		wl_die("pipe");
+	h = wl_fork();
+	if (h == 0) {
+		c = child_exiting("child");
+		wl_fact_status("child", wl_wait(c, 0));
+		if (write(fds[1], &c, sizeof(c)) != sizeof(c))
+			wl_die("write pid");
+		wl_gate_wait(&done);
+		_exit(0);
+	}
+	wl_fact("helper_pid=%d", (int)h);
+	if (read(fds[0], &c, sizeof(c)) != sizeof(c))
+		wl_die("read pid");
+	again = fork_as(c);
+	if (again == 0)
+		_exit(4);
+	wl_fact("again_pid=%d", (int)again);
+	wl_keep_zombie(again, ZOMBIE_MS);
+	wl_fact_status("again", wl_wait(again, 0));
+	wl_gate_pass(&done);
+	wl_wait(h, 0);
 }
 
 /* The tracer: seize, let the child exit, collect its status, report. */
@@ -335,12 +380,19 @@ static const struct {
 	const char *name;
 	void (*run)(const char *mode);
 } modes[] = {
-	{ "wait4", mode_wait },	       { "waitid", mode_wait },
-	{ "null_pid", mode_wait },     { "null_all", mode_null_all },
-	{ "pidfd", mode_pidfd },       { "reuse", mode_reuse },
-	{ "tracer", mode_tracer },     { "tracer_ign", mode_tracer },
-	{ "autoreap", mode_autoreap }, { "adopt_ign", mode_adopt_ign },
-	{ "ns_subreaper", mode_ns },   { "ns_zap", mode_ns },
+	{ "wait4", mode_wait },
+	{ "waitid", mode_wait },
+	{ "null_pid", mode_wait },
+	{ "null_all", mode_null_all },
+	{ "pidfd", mode_pidfd },
+	{ "reuse", mode_reuse },
+	{ "reuse_zombie", mode_reuse_zombie },
+	{ "tracer", mode_tracer },
+	{ "tracer_ign", mode_tracer },
+	{ "autoreap", mode_autoreap },
+	{ "adopt_ign", mode_adopt_ign },
+	{ "ns_subreaper", mode_ns },
+	{ "ns_zap", mode_ns },
 };
 
 int main(int argc, char **argv)
