@@ -78,7 +78,7 @@ FUZZ_REGRESS_BINS := $(addprefix $(OUT)/asan/fuzz/,$(FUZZ_TARGETS))
 
 .PHONY: all deps vmlinux test unit readme-check docs-check completion-test integration \
 	check-asan demo man install uninstall install-test deb deb-test clean format lint workloads bench \
-	bench-replay fuzz fuzz-deps fuzz-regress check-valgrind stress
+	bench-replay fuzz fuzz-deps fuzz-regress check-valgrind stress check-kernels
 
 all: deps $(OUT)/proctrace $(MAN)
 
@@ -213,6 +213,12 @@ install-test: $(OUT)/proctrace $(MAN)
 
 test: unit fuzz-regress readme-check docs-check completion-test install-test integration deb-test
 check-asan: test
+
+# The kernel matrix (scripts/kernels/matrix): Debian's packaged kernels booted
+# under QEMU, the option sets loaded and the fact tests run in each; writes
+# $(OUT)/kernels/report.md. KERNELS="6.1 sid" runs some lines only. docs/kernels.md.
+check-kernels: deps $(OUT)/proctrace $(WORKLOADS)
+	$(Q)OUT=$(OUT) scripts/kernels/check.sh $(KERNELS)
 
 demo: deps $(OUT)/proctrace $(OUT)/workloads/demo
 	$(Q)scripts/demo.sh $(OUT)/proctrace $(OUT)/workloads/demo

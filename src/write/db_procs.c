@@ -87,10 +87,11 @@ static void fill_killer(struct pt_val *vals, const struct pt_proc *p, bool signa
 static void fill_exit(struct pt_val *vals, struct db_proc_scratch *s, const struct pt_proc *p)
 {
 	const struct pt_exit *x = &p->exit;
+	const struct pt_usage *u = &x->usage;
 	struct pt_status st = pt_decode_status(x->status);
 	__u64 user, sys;
-	const __u64 usage[] = { 0,	  0,	     x->maxrss_kb, x->minflt, x->majflt,
-				x->nvcsw, x->nivcsw, x->inblock,   x->oublock };
+	const __u64 usage[] = { 0,	  0,	     u->maxrss_kb, u->minflt, u->majflt,
+				u->nvcsw, u->nivcsw, u->inblock,   u->oublock };
 
 	set_known(&vals[P_EXIT_NS], p->exit_ns);
 	/* Status and usage only from an exit seen (not one a rescan found). */
@@ -105,7 +106,7 @@ static void fill_exit(struct pt_val *vals, struct db_proc_scratch *s, const stru
 	if (x->has_code)
 		set_word(&vals[P_CODE_NAME], pt_si_code_name(st.sig, x->code));
 	fill_killer(vals, p, st.signaled);
-	pt_cputime_adjust(x->utime_ns, x->stime_ns, x->runtime_ns, &user, &sys);
+	pt_cputime_adjust(u, &user, &sys);
 	for (unsigned i = 0; i <= P_OUBLOCK - P_CPU_USER_US; i++)
 		set_u64(&vals[P_CPU_USER_US + i], usage[i]);
 	set_u64(&vals[P_CPU_USER_US], user / 1000);

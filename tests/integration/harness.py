@@ -28,9 +28,13 @@ SUMMARY = re.compile(r"^proctrace: (\d+) events(.*); lost (\d+)$")
 SANITIZER = re.compile(r"Sanitizer|runtime error:|LeakSanitizer")
 WORKLOAD_BROKEN = 100  # exit status of a workload whose own step failed
 
-READY_TIMEOUT = 60  # loading BPF under ASan is slow on a small machine
-STOP_TIMEOUT = 60
-WORKLOAD_TIMEOUT = 60
+# Bounds on waits, never assertions on time. An emulated machine (the kernel
+# matrix's guests, QEMU without KVM) is many times slower: PT_TIMEOUT_FACTOR
+# multiplies them.
+TIMEOUT_FACTOR = float(os.environ.get("PT_TIMEOUT_FACTOR", "1"))
+READY_TIMEOUT = 60 * TIMEOUT_FACTOR  # loading BPF under ASan is slow on a small machine
+STOP_TIMEOUT = 60 * TIMEOUT_FACTOR
+WORKLOAD_TIMEOUT = 60 * TIMEOUT_FACTOR
 
 
 class Failure(Exception):

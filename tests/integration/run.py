@@ -5,7 +5,7 @@
 Needs root (BPF). Environment: PROCTRACE (the binary under test, default
 build/asan/proctrace) and WORKLOADS (the built tests/workloads, default
 build/workloads). Arguments, if any, select tests whose name contains one
-of them. One line per test, then a count; exit status 1 on any failure.
+of them; an argument naming a test in full (test_NAME) selects it alone. One line per test, then a count; exit status 1 on any failure.
 """
 
 import os
@@ -68,8 +68,11 @@ def main(argv):
     proctrace = absolute_binary("PROCTRACE", "build/asan/proctrace")
     workloads = absolute_binary("WORKLOADS", "build/workloads")
     harness.load_schema(proctrace)
-    selected = [t for t in all_tests()
-                if not argv or any(a in t.__name__ for a in argv)]
+    tests = all_tests()
+    names = {t.__name__ for t in tests}
+    selected = [t for t in tests
+                if not argv or any(a == t.__name__ if a in names
+                                   else a in t.__name__ for a in argv)]
     if not selected:
         print("integration: no test matches %s" % " ".join(argv),
               file=sys.stderr)

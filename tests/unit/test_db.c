@@ -160,7 +160,7 @@ static struct pt_event *exit_event(__u32 pid, __u64 ts)
 	ev->task.state = PT_STATE_ZOMBIE;
 	ev->flags = PT_F_GROUP_DEAD;
 	ev->exit.status = 9; /* SIGKILL */
-	ev->exit.maxrss_kb = 25120;
+	ev->exit.usage.maxrss_kb = 25120;
 	return ev;
 }
 
