@@ -165,21 +165,29 @@ struct {
  * that never had another thread (one listed, none released: nothing summed
  * into sig) needs no claim. In that race the row's thread may be the other
  * of the two than the kernel's group_dead one (docs/bounds.md). */
-static __always_inline bool exit_ends_group(unsigned long long *ctx, struct task_struct *task,
-					    struct signal_struct *sig)
+/* The claim, a global function (verified once, on its own: inline, its
+ * branches doubled the states of handle_exit past the verifier's limit on
+ * 6.1): 1 when this exit is the first to claim. */
+__noinline int group_dead_claim(__u32 tgid, __u64 start_ns)
 {
 	struct group_dead_key k = {};
 	__u8 one = 1;
 
+	k.tgid = tgid;
+	k.start_ns = start_ns;
+	return bpf_map_update_elem(&group_dead_claims, &k, &one, BPF_NOEXIST) == 0;
+}
+
+static __always_inline bool exit_ends_group(unsigned long long *ctx, struct task_struct *task,
+					    struct signal_struct *sig)
+{
 	if (bpf_core_field_exists(struct trace_event_raw_sched_process_exit, group_dead))
 		return (bool)ctx[1];
 	if (sig->live.counter != 0)
 		return false;
 	if (sig->nr_threads == 1 && sig->sum_sched_runtime == 0)
 		return true;
-	k.tgid = task->tgid;
-	k.start_ns = task->group_leader->start_boottime;
-	return bpf_map_update_elem(&group_dead_claims, &k, &one, BPF_NOEXIST) == 0;
+	return group_dead_claim(task->tgid, task->group_leader->start_boottime) == 1;
 }
 
 static __always_inline void report_exit(unsigned long long *ctx, struct task_struct *task)

@@ -19,8 +19,8 @@
  * Every walk is bounded (the verifier needs it; no bpf_loop() before
  * 5.17) far above what real trees reach. A bound reached is never a guess:
  * the rows it would have made are counted as lost reparent events (the
- * `lost` row, the summary, and the rescan that follows losses), see
- * docs/bounds.md.
+ * `lost` row and the summary, see docs/bounds.md); such an orphan's next
+ * event carries its new parent.
  * Its own program on sched_process_exit, attached after handle_exit (the
  * exit row, then its children's), so that the exit's verification and
  * this walk's are counted apart.
