@@ -59,9 +59,11 @@ static void put_actor_in(struct pt_buf *b, const struct pt_actor *a)
 	pt_buf_printf(b, "(%u)", a->pid);
 }
 
-static void put_actor(struct pt_stream *w, const struct pt_actor *a)
+/* The event's actor, named as a capture keeps it (pt_actor_comm). */
+static void put_actor(struct pt_stream *w, const struct pt_event *ev)
 {
-	put_actor_in(&w->line, a);
+	put_comm(w, pt_actor_comm(ev));
+	pt_buf_printf(&w->line, "(%u)", ev->by.pid);
 }
 
 /* Starts a further part of the detail: a space unless it is the first. */
@@ -176,7 +178,7 @@ static void detail_reparent(struct pt_stream *w, const struct pt_event *ev)
 	put_comm(w, rp->old_parent_comm);
 	pt_buf_printf(&w->line, "(%u) died, adopted by ", rp->old_ppid);
 	if (pt_event_has_actor(ev))
-		put_actor(w, &ev->by);
+		put_actor(w, ev);
 	else
 		pt_buf_printf(&w->line, "%u", ev->task.ppid);
 	pt_buf_printf(&w->line, " (%s)", pt_adopter_name(rp->adopter));
@@ -234,7 +236,7 @@ static void detail_reap(struct pt_stream *w, const struct pt_event *ev)
 		pt_buf_puts(&w->line, "released, reaper not seen");
 	} else if (pt_event_has_actor(ev)) {
 		pt_buf_puts(&w->line, "reaped by ");
-		put_actor(w, &ev->by);
+		put_actor(w, ev);
 		if (has_flag(ev, PT_F_REAP_AT_FREE))
 			pt_buf_puts(&w->line, ", seen at its free");
 	} else {
@@ -249,7 +251,7 @@ static void put_sender(struct pt_stream *w, const struct pt_event *ev)
 		pt_buf_puts(&w->line, " from kernel");
 	} else if (pt_event_has_actor(ev)) {
 		pt_buf_puts(&w->line, " from ");
-		put_actor(w, &ev->by);
+		put_actor(w, ev);
 	}
 }
 
@@ -381,7 +383,7 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 		pt_buf_puts(&w->line, pt_clone_verb(ev->clone.flags));
 		if (pt_event_has_actor(ev)) {
 			pt_buf_puts(&w->line, " by ");
-			put_actor(w, &ev->by);
+			put_actor(w, ev);
 		}
 		if ((ev->clone.flags & (PT_CLONE_VM | PT_CLONE_VFORK)) == PT_CLONE_VM)
 			pt_buf_puts(&w->line, ", sharing its memory");
@@ -420,7 +422,7 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 		pt_buf_printf(&w->line, "pgid %u -> %u", ev->setpg.old_pgid, t->pgid);
 		if (pt_event_has_actor(ev)) {
 			pt_buf_puts(&w->line, " by ");
-			put_actor(w, &ev->by);
+			put_actor(w, ev);
 		}
 		break;
 	case PT_SETSID:

@@ -133,6 +133,8 @@ static void test_stream_header(void **state)
 	free(text);
 }
 
+/* The parent is named by the child's comm, a copy of its own at the fork
+ * (the one name a capture keeps), not by by.comm read a moment later. */
 static void test_stream_fork_line_exact(void **state)
 {
 	struct pt_event *ev = new_event(PT_FORK, 0);
@@ -140,7 +142,7 @@ static void test_stream_fork_line_exact(void **state)
 
 	assert_string_equal(
 		line,
-		"17:34:37.123 fork     1234    812     1234    worker           forked by bash(812)\n");
+		"17:34:37.123 fork     1234    812     1234    worker           forked by worker(812)\n");
 	free(line);
 	ev->flags = PT_F_NO_ACTOR;
 	assert_detail(ev, "forked");
@@ -387,8 +389,12 @@ static void test_stream_one_line_per_event(void **state)
 	set_comm(ev->by.comm, "par\nent", 7);
 	line = line_of(ev, &plain); /* asserts a single line */
 	assert_non_null(strstr(line, " evil\\nname\\r\\xff\\\\ "));
-	assert_non_null(strstr(line, "forked by par\\nent(812)"));
+	assert_non_null(strstr(line, "forked by evil\\nname\\r\\xff\\\\(812)"));
 	assert_null(strchr(line, '\r'));
+	free(line);
+	ev->kind = PT_REAP;
+	line = line_of(ev, &plain);
+	assert_non_null(strstr(line, "reaped by par\\nent(812)"));
 	free(line);
 	free(ev);
 }
