@@ -113,7 +113,7 @@ static void mark_from_event(struct pt_mark *mk, const struct pt_event *ev)
 	if (pt_event_has_actor(ev)) {
 		mk->has_by = 1;
 		mk->by = ev->by.pid;
-		memcpy(mk->by_comm, ev->by.comm, PT_COMM_LEN);
+		memcpy(mk->by_comm, pt_actor_comm(ev), PT_COMM_LEN);
 	}
 	switch (ev->kind) {
 	case PT_SIGNAL:

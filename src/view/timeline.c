@@ -327,7 +327,7 @@ static void put_event_head(struct tl_ctx *c, __u64 ts, const char *what)
 	put_spaces(&c->line, c->tmp.len < 11 ? 11 - c->tmp.len : 0);
 	pt_buf_put(&c->line, c->tmp.data, c->tmp.len);
 	pt_buf_reset(&c->tmp);
-	pt_buf_printf(&c->line, "  %-9s ", what);
+	pt_buf_printf(&c->line, "  %-*s ", (int)pt_kind_name_width(), what);
 }
 
 static void put_sender(struct pt_buf *b, const struct pt_mark *mk)

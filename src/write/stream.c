@@ -12,9 +12,16 @@
 #include "proctrace/writer.h"
 
 #define COMM_WIDTH 16
+#define PID_WIDTH 7
 
-static const char stream_header[] =
-	"TIME         EVENT    PID     PPID    PGID    COMM             DETAIL";
+/* The header's words, each over its column: TIME (12), EVENT
+ * (pt_kind_name_width()), PID, PPID, PGID (PID_WIDTH), COMM (COMM_WIDTH). */
+static void put_header(struct pt_buf *b)
+{
+	pt_buf_printf(b, "%-12s %-*s %-*s %-*s %-*s %-*s DETAIL", "TIME", (int)pt_kind_name_width(),
+		      "EVENT", PID_WIDTH, "PID", PID_WIDTH, "PPID", PID_WIDTH, "PGID", COMM_WIDTH,
+		      "COMM");
+}
 
 #define ANSI_RESET "\033[0m"
 #define ANSI_BOLD "\033[1m"
@@ -492,12 +499,13 @@ static void format_line(struct pt_stream *w, const struct pt_event *ev)
 	if (color)
 		pt_buf_puts(&w->line, color);
 	pt_format_local_ms(&w->line, &w->clock, t->ts_ns);
-	pt_buf_printf(&w->line, " %-8s ", pt_kind_name(ev->kind));
+	pt_buf_printf(&w->line, " %-*s ", (int)pt_kind_name_width(), pt_kind_name(ev->kind));
 	if (ev->kind == PT_LOST) {
 		/* not about any one process: blank columns */
-		pt_buf_fill(&w->line, ' ', 3 * 8 + COMM_WIDTH + 1);
+		pt_buf_fill(&w->line, ' ', 3 * (PID_WIDTH + 1) + COMM_WIDTH + 1);
 	} else {
-		pt_buf_printf(&w->line, "%-7u %-7u %-7u ", t->pid, t->ppid, t->pgid);
+		pt_buf_printf(&w->line, "%-*u %-*u %-*u ", PID_WIDTH, t->pid, PID_WIDTH, t->ppid,
+			      PID_WIDTH, t->pgid);
 		start = w->line.len;
 		put_comm(w, t->comm);
 		pad_column(w, start, COMM_WIDTH);
@@ -527,8 +535,9 @@ struct pt_stream *pt_stream_open(FILE *f, const struct pt_clock *clock,
 	w->f = f;
 	w->clock = *clock;
 	w->opts = *opts;
-	pt_buf_printf(&w->line, "%s%s%s\n", opts->color ? ANSI_BOLD : "", stream_header,
-		      opts->color ? ANSI_RESET : "");
+	pt_buf_puts(&w->line, opts->color ? ANSI_BOLD : "");
+	put_header(&w->line);
+	pt_buf_printf(&w->line, "%s\n", opts->color ? ANSI_RESET : "");
 	err = stream_emit(w);
 	if (err) {
 		pt_buf_free(&w->line);

@@ -16,10 +16,10 @@
 #include "proctrace/writer.h"
 
 static const char header[] =
-	"TIME         EVENT    PID     PPID    PGID    COMM             DETAIL\n";
+	"TIME         EVENT       PID     PPID    PGID    COMM             DETAIL\n";
 
 /* The detail column starts here when comm is ASCII. */
-#define DETAIL_COL 63
+#define DETAIL_COL 66
 
 /* 1000.123456789 s after a boot 1000 s before 2026-11-25T17:34:37Z (UTC) */
 static const struct pt_clock clock_fixed = {
@@ -142,7 +142,7 @@ static void test_stream_fork_line_exact(void **state)
 
 	assert_string_equal(
 		line,
-		"17:34:37.123 fork     1234    812     1234    worker           forked by worker(812)\n");
+		"17:34:37.123 fork        1234    812     1234    worker           forked by worker(812)\n");
 	free(line);
 	ev->flags = PT_F_NO_ACTOR;
 	assert_detail(ev, "forked");
@@ -155,6 +155,30 @@ static void test_stream_thread(void **state)
 
 	ev->task.tid = 1240;
 	assert_detail(ev, "thread 1240 created by tid 813");
+	free(ev);
+}
+
+/* Every kind's name fits the EVENT column, the longest (exec_failed) too:
+ * the pid starts where the header's PID does on every line. */
+static void test_stream_event_column_fits_every_kind(void **state)
+{
+	struct pt_event *ev = new_event(PT_FORK, 0);
+	const char *pid_col = strstr(header, "PID");
+	char *line;
+	unsigned k;
+
+	assert_non_null(pid_col);
+	for (k = 1; k < PT_KIND_MAX; k++) {
+		if (k == PT_LOST) /* no pid: blank columns */
+			continue;
+		ev->kind = (__u16)k;
+		line = line_of(ev, &(struct pt_stream_opts){ .snapshots = true });
+		assert_true(strlen(line) > (size_t)(pid_col - header) + 4);
+		if (strncmp(line + (pid_col - header), "1234 ", 5) ||
+		    line[pid_col - header - 1] != ' ')
+			fail_msg("kind %s: the pid is not under PID: %s", pt_kind_name(k), line);
+		free(line);
+	}
 	free(ev);
 }
 
@@ -353,7 +377,7 @@ static void test_stream_lost(void **state)
 	line = line_of(ev, &plain);
 	/* no process: the pid and comm columns are blank */
 	assert_string_equal(line,
-			    "17:34:37.123 lost                                              "
+			    "17:34:37.123 lost                                                 "
 			    "lost 37 events (exec 12, exit 25)\n");
 	free(line);
 	memset(ev->lost.by_kind, 0, sizeof(ev->lost.by_kind));
@@ -517,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_stream_header),
 		cmocka_unit_test(test_stream_fork_line_exact),
 		cmocka_unit_test(test_stream_thread),
+		cmocka_unit_test(test_stream_event_column_fits_every_kind),
 		cmocka_unit_test(test_stream_comm_padding_counts_characters),
 		cmocka_unit_test(test_stream_exec),
 		cmocka_unit_test(test_stream_exec_flags),
