@@ -83,17 +83,6 @@ struct {
 	__type(value, struct group_exit);
 } group_exits SEC(".maps");
 
-/* Argument i of a tp_btf program as a plain number. A pointer argument
- * is a trusted pointer to the verifier, which takes it for non-NULL and
- * removes the branches that test it against 0 (SEND_SIG_NOINFO is 0). */
-static __always_inline unsigned long raw_arg(unsigned long long *ctx, int i)
-{
-	unsigned long v = 0;
-
-	bpf_probe_read_kernel(&v, sizeof(v), &ctx[i]);
-	return v;
-}
-
 static __always_inline bool default_fatal(int sig)
 {
 	if (sig <= 0 || sig > 64)
@@ -206,14 +195,14 @@ static __always_inline void note_fatal_signal(int sig, int code, unsigned long i
 /* At delivery (signal_deliver, in the receiver): a signal taken by a
  * handler, or ignored by now, did not kill; forget it. */
 static __always_inline void fatal_signal_taken(struct task_struct *task, int sig,
-					       struct k_sigaction *ka)
+					       unsigned long handler)
 {
 	__u32 tgid;
 	struct fatal_state *s;
 	struct fatal_slot *slot;
 
 	/* The handler first: most deliveries need no lookup. */
-	if (sig == SIGKILL || (unsigned long)BPF_CORE_READ(ka, sa.sa_handler) == SIG_DFL)
+	if (sig == SIGKILL || handler == SIG_DFL)
 		return;
 	tgid = BPF_CORE_READ(task, tgid);
 	s = bpf_map_lookup_elem(&fatal, &tgid);
@@ -267,15 +256,20 @@ int handle_oom_victim(struct trace_event_raw_mark_victim *ctx)
 static __always_inline struct task_struct *group_exit_thread(struct signal_struct *sig,
 							     struct task_struct *self, bool killed)
 {
+	struct thread_walk w;
 	struct task_struct *t;
 
-	for_each_thread_bounded(sig, t, GROUP_EXIT_MAX_THREADS)
+	for_each_thread_bounded(w, sig, t, GROUP_EXIT_MAX_THREADS)
 	{
 		bool signaled = BPF_CORE_READ(t, flags) & PF_SIGNALED_;
 
 		if (t != self && (killed ? signaled : !signaled && !BPF_CORE_READ(t, exit_state)))
 			return t;
 	}
+	/* Not found among the first threads: the exit's cause may be
+	 * another than the kernel's; counted lost (docs/bounds.md). */
+	if (thread_walk_more(&w))
+		count_lost(PT_EXIT);
 	return NULL;
 }
 

@@ -75,11 +75,15 @@ static __always_inline bool task_wanted_in(struct task_struct *task, __u32 old_p
 	return task_fields_wanted(task, old_pgid, none);
 }
 
+/* t may be in a ring buffer record: the key is copied to the stack (see
+ * remember_zombie). */
 static __always_inline bool event_task_wanted(const struct pt_task *t)
 {
+	__u32 pid = t->pid;
+
 	return !filtering() ||
 		(pt_rules_fields(&filter, t->pgid, t->pgid, t->uid, t->comm, t->comm) &&
-		 (!follow_pids || bpf_map_lookup_elem(&followed, &t->pid)));
+		 (!follow_pids || bpf_map_lookup_elem(&followed, &pid)));
 }
 
 /* A new process is followed if and only if the process that forked it is:

@@ -39,7 +39,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #include "reap.bpf.h"
 #include "sender.bpf.h"
 #include "cause.bpf.h"
-#include "reparent.bpf.h"
 #include "exec_failed.bpf.h"
 #include "clone.bpf.h"
 #include "sched.bpf.h"
@@ -141,23 +140,52 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	return 0;
 }
 
+/* Processes whose last exit was claimed, on kernels whose tracepoint has
+ * no group_dead (see exit_ends_group). LRU: the entries of ended processes
+ * go; one is needed only for the microseconds two exits overlap. */
+struct group_dead_key {
+	__u32 tgid;
+	__u32 _pad;
+	__u64 start_ns; /* the process's: a reused pid is another */
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct group_dead_key);
+	__type(value, __u8);
+} group_dead_claims SEC(".maps");
+
 /* Whether this exit ends the thread group: the kernel's own answer, the
  * tracepoint's second argument, where it has one (the kernels whose event
  * record carries group_dead). Older ones: the live count has dropped to
  * zero, true before this tracepoint, but also for a thread whose exit_group
  * sibling decremented last while it was on its way here: two threads may
- * then both look last. */
-static __always_inline bool exit_ends_group(unsigned long long *ctx, struct signal_struct *sig)
+ * then both look last. One process has one last exit: the first of them to
+ * get here claims it (BPF_NOEXIST), the other is a thread's exit. A process
+ * that never had another thread (one listed, none released: nothing summed
+ * into sig) needs no claim. In that race the row's thread may be the other
+ * of the two than the kernel's group_dead one (docs/bounds.md). */
+static __always_inline bool exit_ends_group(unsigned long long *ctx, struct task_struct *task,
+					    struct signal_struct *sig)
 {
+	struct group_dead_key k = {};
+	__u8 one = 1;
+
 	if (bpf_core_field_exists(struct trace_event_raw_sched_process_exit, group_dead))
 		return (bool)ctx[1];
-	return sig->live.counter == 0;
+	if (sig->live.counter != 0)
+		return false;
+	if (sig->nr_threads == 1 && sig->sum_sched_runtime == 0)
+		return true;
+	k.tgid = task->tgid;
+	k.start_ns = task->group_leader->start_boottime;
+	return bpf_map_update_elem(&group_dead_claims, &k, &one, BPF_NOEXIST) == 0;
 }
 
 static __always_inline void report_exit(unsigned long long *ctx, struct task_struct *task)
 {
 	struct signal_struct *sig = task->signal;
-	bool group_dead = exit_ends_group(ctx, sig);
+	bool group_dead = exit_ends_group(ctx, task, sig);
 	struct pt_event *e;
 
 	if (kind_on(PT_EXIT))
@@ -197,17 +225,16 @@ static __always_inline void report_exit(unsigned long long *ctx, struct task_str
 	submit(e);
 }
 
-/* The exit, then the reparenting of the children that exit_notify() does
- * next. */
+/* The exit; the reparenting of the children that exit_notify() does next
+ * is handle_reparent's (reparent.bpf.h), attached after this one. */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_exit, struct task_struct *task)
 {
 	report_exit(ctx, task);
-	if (kind_on(PT_REPARENT))
-		reparent_children(task);
 	return 0;
 }
 
+#include "reparent.bpf.h"
 #include "signal.bpf.h"
 #include "groups.bpf.h"
 

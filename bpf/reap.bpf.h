@@ -22,7 +22,9 @@ static __always_inline struct pid_namespace *active_ns(struct task_struct *task,
 /* Remember a zombie so the wait() that releases it can be turned into a
  * reap event (exit_ns 0: exit not seen); for a zombie numbered in pid
  * namespaces below the initial one, also under each number that wait()
- * may return there. */
+ * may return there. t may be in a ring buffer record: map keys and values
+ * are copied to the stack first (before 6.2 no helper takes ring buffer
+ * memory as a key or value: "R2 type=alloc_mem expected=fp, ..."). */
 static __always_inline void remember_zombie(struct task_struct *task, const struct pt_task *t,
 					    __u64 exit_ns, __u64 map_flags)
 {
@@ -32,18 +34,19 @@ static __always_inline void remember_zombie(struct task_struct *task, const stru
 	struct pt_zombie z = {};
 	struct ns_key key = {};
 	struct upid up = {};
+	__u32 pid = t->pid;
 
 	z.exit_ns = exit_ns;
 	z.leader = (__u64)task->group_leader;
 	z.task = *t;
-	if (bpf_map_update_elem(&zombies, &t->pid, &z, map_flags) || level == 0)
+	if (bpf_map_update_elem(&zombies, &pid, &z, map_flags) || level == 0)
 		return;
 	tgid_pid = (struct pid *)(unsigned long)tgid_pid; /* variable index below */
 	for (unsigned int i = 1; i < MAX_PID_NS_LEVEL_ && i <= level; i++) {
 		bpf_core_read(&up, sizeof(up), &tgid_pid->numbers[i]);
 		key.inum = BPF_CORE_READ(up.ns, ns.inum);
 		key.nr = up.nr;
-		bpf_map_update_elem(&zombie_alias, &key, &t->pid, BPF_ANY);
+		bpf_map_update_elem(&zombie_alias, &key, &pid, BPF_ANY);
 	}
 }
 
@@ -327,17 +330,17 @@ int handle_wait4_exit(struct trace_event_raw_sys_exit *ctx)
 #define WNOWAIT_ 0x01000000
 
 /* The calling thread's children, for a waitid() that will not name the
- * one it reaps. */
+ * one it reaps. At the bound (WAIT_CANDIDATES), the children left out are
+ * still reported: their release is seen at their free (handle_free). */
 static __always_inline void note_wait_candidates(__u32 tid)
 {
-	unsigned long sibling_off = bpf_core_field_offset(struct task_struct, sibling);
 	struct task_struct *cur = current_task(), *child;
 	struct list_head *head = &cur->children, *pos;
 	struct wait_candidates c = {};
 
 	pos = BPF_CORE_READ(cur, children.next);
 	for (int i = 0; i < WAIT_CANDIDATES && pos && pos != head; i++) {
-		child = (void *)pos - sibling_off;
+		child = container_of_any(pos, struct task_struct, sibling);
 		c.pid[i] = BPF_CORE_READ(child, tgid);
 		c.n = i + 1;
 		pos = BPF_CORE_READ(child, sibling.next);

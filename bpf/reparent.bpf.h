@@ -15,120 +15,203 @@
  * A thread of either that starts to exit in the microseconds between this
  * point and the kernel's choice makes the choice differ; the child's next
  * events carry its real parent all the same.
+ *
+ * Every walk is bounded (the verifier needs it; no bpf_loop() before
+ * 5.17) far above what real trees reach. A bound reached is never a guess:
+ * the rows it would have made are counted as lost reparent events (the
+ * `lost` row, the summary, and the rescan that follows losses), see
+ * docs/bounds.md.
+ * Its own program on sched_process_exit, attached after handle_exit (the
+ * exit row, then its children's), so that the exit's verification and
+ * this walk's are counted apart.
  * Included once, by proctrace.bpf.c, after task.bpf.h and reap.bpf.h.
  */
 #ifndef PROCTRACE_REPARENT_BPF_H
 #define PROCTRACE_REPARENT_BPF_H
 
-/* Bounds of the walks, as the verifier needs them. */
-#define REPARENT_MAX_CHILDREN 256
-#define REPARENT_MAX_THREADS 64
-#define REPARENT_MAX_ANCESTORS 16
+/* Bounds of the walks (docs/bounds.md). Children: a row each, then only
+ * counted (those past REPARENT_MAX_CHILDREN are lost rows). */
+#define REPARENT_MAX_CHILDREN 1024
+#define REPARENT_COUNT_CHILDREN 2048
+#define REPARENT_MAX_THREADS 1024
+#define REPARENT_MAX_ANCESTORS 1024
+/* Child subreapers passed because all their threads were exiting. */
+#define REPARENT_MAX_DEAD_SUBREAPERS 4
+
+/*
+ * The walks are global functions: the verifier checks each once, on its
+ * own, instead of at every call, and the branches of one loop are not
+ * added to another's (a program may have at most 8192 branches pending,
+ * which a few unrolled walks of these lengths exceed). Their arguments
+ * and results are plain numbers (task addresses, read with
+ * BPF_CORE_READ), which every kernel since 5.6 takes for global functions.
+ * A task-returning walk gives the address, 0 for none, or WALK_BOUND when
+ * its bound was reached (nothing known).
+ */
+#define WALK_BOUND 1UL
 
 /* find_alive_thread(): the first thread of p's process not in do_exit(). */
-static __always_inline struct task_struct *alive_thread(struct task_struct *p)
+__noinline unsigned long reparent_alive_thread(unsigned long p)
 {
-	struct signal_struct *sig = BPF_CORE_READ(p, signal);
+	struct signal_struct *sig = BPF_CORE_READ((struct task_struct *)p, signal);
+	unsigned long head = (unsigned long)&sig->thread_head;
+	unsigned long pos = (unsigned long)BPF_CORE_READ(sig, thread_head.next);
 	struct task_struct *t;
 
-	for_each_thread_bounded(sig, t, REPARENT_MAX_THREADS) if (!(BPF_CORE_READ(t, flags) &
-								    PF_EXITING_)) return t;
-	return NULL;
+	for (int i = 0; i < REPARENT_MAX_THREADS && pos && pos != head; i++) {
+		t = container_of_any(pos, struct task_struct, thread_node);
+		if (!(BPF_CORE_READ(t, flags) & PF_EXITING_))
+			return (unsigned long)t;
+		pos = (unsigned long)BPF_CORE_READ(t, thread_node.next);
+	}
+	return pos && pos != head ? WALK_BOUND : 0;
 }
 
-static __always_inline bool is_child_subreaper(struct task_struct *t)
+/* From task r up the real parents, the first child subreaper in the pid
+ * namespace at level; none when the walk leaves it or reaches init_task
+ * (pid 0), as find_new_reaper() stops. */
+__noinline unsigned long reparent_next_subreaper(unsigned long r, unsigned int level)
 {
-	struct signal_struct *sig = BPF_CORE_READ(t, signal);
+	struct task_struct *t = (struct task_struct *)r;
+	struct signal_struct *sig;
 
-	return BPF_CORE_READ_BITFIELD_PROBED(sig, is_child_subreaper);
+	for (int i = 0; i < REPARENT_MAX_ANCESTORS; i++) {
+		if (!t || BPF_CORE_READ(t, thread_pid, level) != level ||
+		    BPF_CORE_READ(t, pid) == 0)
+			return 0;
+		sig = BPF_CORE_READ(t, signal);
+		/* A bit field before 7.x, a bool since: one read for both. */
+		if (BPF_CORE_READ_BITFIELD_PROBED(sig, is_child_subreaper))
+			return (unsigned long)t;
+		t = BPF_CORE_READ(t, real_parent);
+	}
+	return WALK_BOUND;
 }
 
 /* The nearest child-subreaper ancestor of father in its pid namespace
- * with a live thread, or NULL. */
-static __always_inline struct task_struct *subreaper_of(struct task_struct *father)
+ * with a live thread (that thread), 0 or WALK_BOUND. */
+static __always_inline unsigned long subreaper_of(struct task_struct *father)
 {
 	struct signal_struct *sig = BPF_CORE_READ(father, signal);
 	unsigned int level = BPF_CORE_READ(father, thread_pid, level);
-	struct task_struct *r = BPF_CORE_READ(father, real_parent), *t;
+	unsigned long r = (unsigned long)BPF_CORE_READ(father, real_parent), t;
 
 	if (!BPF_CORE_READ_BITFIELD_PROBED(sig, has_child_subreaper))
-		return NULL;
-	for (int i = 0; i < REPARENT_MAX_ANCESTORS; i++) {
-		if (BPF_CORE_READ(r, thread_pid, level) != level || BPF_CORE_READ(r, pid) == 0)
-			return NULL;
-		if (is_child_subreaper(r)) {
-			t = alive_thread(r);
-			if (t)
-				return t;
-		}
-		r = BPF_CORE_READ(r, real_parent);
+		return 0;
+	for (int i = 0; i < REPARENT_MAX_DEAD_SUBREAPERS; i++) {
+		r = reparent_next_subreaper(r, level);
+		if (r <= WALK_BOUND)
+			return r;
+		t = reparent_alive_thread(r);
+		if (t)
+			return t;
+		r = (unsigned long)BPF_CORE_READ((struct task_struct *)r, real_parent);
 	}
-	return NULL;
+	return WALK_BOUND;
 }
 
-/* The thread that will adopt father's children, and how it was chosen;
- * NULL when none will (the dying process is its namespace's init). */
-static __always_inline struct task_struct *new_parent(struct task_struct *father, __u32 *how)
+/* The thread that will adopt the children of father (a task address,
+ * raw_arg) when it exits: 0 when nobody will (the dying process is its
+ * namespace's init), WALK_BOUND when not known; how it was chosen. */
+static __always_inline unsigned long new_parent(unsigned long father, __u32 *how)
 {
-	struct task_struct *t = alive_thread(father), *init;
+	struct task_struct *f = (struct task_struct *)father, *init;
+	unsigned long t = reparent_alive_thread(father);
 	unsigned int level;
 
 	*how = PT_ADOPT_THREAD;
 	if (t)
 		return t;
-	init = BPF_CORE_READ(active_ns(father, &level), child_reaper);
-	if (!init || BPF_CORE_READ(init, tgid) == BPF_CORE_READ(father, tgid))
-		return NULL;
+	init = BPF_CORE_READ(active_ns(f, &level), child_reaper);
+	if (!init || BPF_CORE_READ(init, tgid) == BPF_CORE_READ(f, tgid))
+		return 0;
 	*how = PT_ADOPT_SUBREAPER;
-	t = subreaper_of(father);
+	t = subreaper_of(f);
 	if (t)
 		return t;
 	*how = PT_ADOPT_INIT;
-	return init;
+	return (unsigned long)init;
 }
 
-static __always_inline void emit_reparent(struct task_struct *child, struct task_struct *father,
-					  struct task_struct *adopter, __u32 how)
+/* The row of one orphan, if it is one to report: living or zombie (a
+ * child already being released, EXIT_DEAD, is nobody's to adopt), and
+ * wanted. Returns 1 when it is one (made or lost), else 0. */
+__noinline int reparent_row(unsigned long child_addr, unsigned long father_addr,
+			    unsigned long adopter_addr, __u32 how, bool emit)
 {
+	struct task_struct *child = (struct task_struct *)child_addr;
+	struct task_struct *father = (struct task_struct *)father_addr;
+	struct task_struct *adopter = (struct task_struct *)adopter_addr;
 	struct pt_event *e;
 
-	if (!task_wanted(child))
-		return;
+	if (BPF_CORE_READ(child, exit_state) == EXIT_DEAD_ || !task_wanted(child))
+		return 0;
+	if (!emit)
+		return 1;
 	e = reserve(PT_REPARENT);
 	if (!e)
-		return;
+		return 0; /* counted by reserve() */
 	fill_task_any(&e->task, child);
 	e->task.ppid = BPF_CORE_READ(adopter, tgid);
 	fill_actor_any(&e->by, adopter);
-	e->reparent.old_ppid = father->tgid;
-	e->reparent.old_parent_tid = father->pid;
+	e->reparent.old_ppid = BPF_CORE_READ(father, tgid);
+	e->reparent.old_parent_tid = BPF_CORE_READ(father, pid);
 	e->reparent.adopter = how;
 	e->reparent._pad = 0;
-	__builtin_memcpy(e->reparent.old_parent_comm, father->group_leader->comm, PT_COMM_LEN);
+	BPF_CORE_READ_STR_INTO(&e->reparent.old_parent_comm, father, group_leader, comm);
 	submit(e);
+	return 0;
 }
 
-/* One row per child of the dying thread father, living or zombie (a
- * child already being released, EXIT_DEAD, is nobody's to adopt). */
-static __always_inline void reparent_children(struct task_struct *father)
+/* The rows of father's children from list position pos on (emit), or
+ * only their count (!emit: the adopter is not known). Returns the number
+ * of orphans no row was made for: past the bounds, or all when counting
+ * (past the count's own bound, one more stands for the rest). */
+__noinline __u64 reparent_walk(unsigned long pos, unsigned long head, unsigned long father,
+			       unsigned long adopter, __u32 how)
 {
-	unsigned long sibling_off = bpf_core_field_offset(struct task_struct, sibling);
-	struct list_head *head = &father->children;
-	struct task_struct *adopter, *child;
-	struct list_head *pos = father->children.next;
+	bool emit = adopter > WALK_BOUND;
+	struct task_struct *child;
+	__u64 n = 0;
+	int i;
+
+	for (i = 0; i < REPARENT_MAX_CHILDREN && pos && pos != head; i++) {
+		child = container_of_any(pos, struct task_struct, sibling);
+		n += reparent_row((unsigned long)child, father, adopter, how, emit);
+		pos = (unsigned long)BPF_CORE_READ(child, sibling.next);
+	}
+	for (i = 0; i < REPARENT_COUNT_CHILDREN && pos && pos != head; i++) {
+		child = container_of_any(pos, struct task_struct, sibling);
+		n += reparent_row((unsigned long)child, father, adopter, how, false);
+		pos = (unsigned long)BPF_CORE_READ(child, sibling.next);
+	}
+	return n + (pos && pos != head);
+}
+
+/* One row per child of the dying thread, with the adopter the kernel is
+ * about to choose; where a bound leaves it unknown, no row may guess it:
+ * the orphans are counted as lost rows instead. The task is read as a
+ * number (raw_arg): the walks take numbers, and a BTF pointer is none. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_reparent, struct task_struct *task)
+{
+	unsigned long father, head, adopter;
+	__u64 lost_rows;
 	__u32 how;
 
-	if (pos == head)
-		return;
+	/* Most tasks die childless: one direct load decides. */
+	if (task->children.next == &task->children)
+		return 0;
+	father = raw_arg(ctx, 0);
+	head = father + bpf_core_field_offset(struct task_struct, children);
 	adopter = new_parent(father, &how);
 	if (!adopter)
-		return;
-	for (int i = 0; i < REPARENT_MAX_CHILDREN && pos && pos != head; i++) {
-		child = (void *)pos - sibling_off;
-		if (BPF_CORE_READ(child, exit_state) != EXIT_DEAD_)
-			emit_reparent(child, father, adopter, how);
-		pos = BPF_CORE_READ(child, sibling.next);
-	}
+		return 0;
+	lost_rows = reparent_walk((unsigned long)BPF_CORE_READ(task, children.next), head, father,
+				  adopter, how);
+	if (lost_rows)
+		count_lost_n(PT_REPARENT, lost_rows);
+	return 0;
 }
 
 #endif /* PROCTRACE_REPARENT_BPF_H */

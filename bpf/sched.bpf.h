@@ -82,6 +82,16 @@ static __always_inline unsigned int task_state_bits(struct task_struct *t)
 	return (unsigned int)BPF_CORE_READ(old, state);
 }
 
+/* Whether the task is on a CPU now: task->on_cpu, an int before 7.x and a
+ * u8 since. A direct load of the int would be relocated to a one-byte
+ * field, which libbpf refuses for a signed type (the program then fails
+ * to load: "failed to resolve CO-RE relocation"): read with the field's
+ * own size, whatever it is. */
+static __always_inline bool task_on_cpu(struct task_struct *t)
+{
+	return BPF_CORE_READ_BITFIELD_PROBED(t, on_cpu) != 0;
+}
+
 /* The state a task that is not on a CPU is in, from its state bits; a
  * traced stop is `traced` (ps `t`), a job-control stop `stopped` (`T`). */
 static __always_inline __u32 slot_of_bits(unsigned int bits)
@@ -325,7 +335,8 @@ static __always_inline void sched_snapshot_task(struct task_struct *task)
 {
 	if (!sched_on || task->exit_state || !task_wanted(task) || sched_of(task))
 		return;
-	sched_follow(task, task->on_cpu ? PT_SLOT_RUNNING : slot_of_bits(task_state_bits(task)));
+	sched_follow(task,
+		     task_on_cpu(task) ? PT_SLOT_RUNNING : slot_of_bits(task_state_bits(task)));
 }
 
 /* At the end of tracing (all else detached): every thread still followed

@@ -145,8 +145,7 @@ static __always_inline struct task_struct *task_by_vnr(struct pid_namespace *ns,
 	first = BPF_CORE_READ((struct pid *)entry, tasks[PIDTYPE_PID_].first);
 	if (!first)
 		return NULL;
-	return (struct task_struct *)((void *)first -
-				      bpf_core_field_offset(struct task_struct, pid_links));
+	return container_of_any(first, struct task_struct, pid_links);
 }
 
 /* The number of pid p in namespace ns at the given level, 0 if none. */
@@ -194,15 +193,16 @@ static __always_inline struct task_struct *notifier(struct task_struct *target, 
  * siginfo as a child's (siginfo_layout()). Any other signal is one only as
  * a child's exit_signal, to its parent or tracer: other kernel signals use
  * the same code numbers (F_SETSIG's POLL_IN is 1). */
-static __always_inline struct task_struct *
-notified_child(int sig, int code, struct kernel_siginfo *info, struct task_struct *target)
+static __always_inline struct task_struct *notified_child(int sig, int code, unsigned long info,
+							  struct task_struct *target)
 {
 	struct task_struct *child;
 	pid_t parent;
 
-	if (code < CLD_EXITED || code > CLD_CONTINUED || (unsigned long)info <= 1)
+	if (code < CLD_EXITED || code > CLD_CONTINUED || !raw_ptr_ok(info))
 		return NULL;
-	child = notifier(target, info->_sifields._sigchld._pid);
+	child = notifier(target,
+			 BPF_CORE_READ((struct kernel_siginfo *)info, _sifields._sigchld._pid));
 	if (!child || sig == SIGCHLD)
 		return child;
 	if (BPF_CORE_READ(child, exit_signal) != sig)
@@ -220,11 +220,11 @@ static __always_inline bool kernel_code(int code)
 	return code > 0 || code == SI_TIMER || code == SI_ASYNCIO;
 }
 
-/* Fills by with the sender of signal sig (si_code code) to target, and
- * returns the flags that say what it is: 0 for a process, or
- * PT_F_KERNEL_SENDER with by zeroed. */
+/* Fills by with the sender of signal sig (si_code code, siginfo info as a
+ * number: raw_arg) to target, and returns the flags that say what it is: 0
+ * for a process, or PT_F_KERNEL_SENDER with by zeroed. */
 static __always_inline __u16 signal_sender(struct pt_actor *by, int sig, int code,
-					   struct kernel_siginfo *info, struct task_struct *target)
+					   unsigned long info, struct task_struct *target)
 {
 	struct task_struct *cur = current_task();
 	struct task_struct *child;

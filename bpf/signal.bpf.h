@@ -14,15 +14,22 @@ static __always_inline bool is_stop_signal(int sig)
 }
 
 /* info as a plain number (raw_arg): SEND_SIG_NOINFO (0) and SEND_SIG_PRIV
- * (1) are not pointers, and a comparison of the typed argument with them
- * is one the verifier may take as settled. */
+ * (1) are not pointers. */
 static __always_inline int siginfo_code(unsigned long info)
 {
 	if (info == 0)
 		return SI_USER;
-	if (info == 1)
+	if (!raw_ptr_ok(info))
 		return SI_KERNEL;
 	return BPF_CORE_READ((struct kernel_siginfo *)info, si_code);
+}
+
+/* The handler of a k_sigaction given as a number (raw_arg). */
+static __always_inline unsigned long sig_handler(unsigned long ka)
+{
+	if (!raw_ptr_ok(ka))
+		return SIG_DFL;
+	return (unsigned long)BPF_CORE_READ((struct k_sigaction *)ka, sa.sa_handler);
 }
 
 static __always_inline void emit_signal(__u32 kind, int sig, int code, int result,
@@ -113,7 +120,7 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struc
 	/* Nothing to say about this one: not even its sender is read. */
 	if (!(signal_on(sig) || stop_sent || continued || fatal) || !task_wanted(task))
 		return 0;
-	flags = signal_sender(&by, sig, code, info, task);
+	flags = signal_sender(&by, sig, code, raw_info, task);
 	if (signal_on(sig))
 		emit_signal(PT_SIGNAL, sig, code, result, task, group, &by, flags);
 	if (fatal)
@@ -134,15 +141,15 @@ SEC("tp_btf/signal_deliver")
 int BPF_PROG(handle_signal_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
 {
 	struct task_struct *task = current_task();
+	unsigned long handler = sig_handler(raw_arg(ctx, 2));
 	int i = (sig - SIGSTOP) & 3;
 	struct stop_state *s;
 	struct pt_event *e;
 	unsigned int flags;
 
 	if (kind_on(PT_EXIT))
-		fatal_signal_taken(task, sig, ka);
-	if (!stops_on() || !is_stop_signal(sig) ||
-	    (unsigned long)BPF_CORE_READ(ka, sa.sa_handler) != SIG_DFL)
+		fatal_signal_taken(task, sig, handler);
+	if (!stops_on() || !is_stop_signal(sig) || handler != SIG_DFL)
 		return 0;
 	flags = BPF_CORE_READ(task, signal, flags);
 	if ((flags & SIGNAL_STOP_STOPPED) || ((flags & SIGNAL_UNKILLABLE) && sig != SIGSTOP))

@@ -7,12 +7,19 @@
 #ifndef PROCTRACE_TASK_BPF_H
 #define PROCTRACE_TASK_BPF_H
 
+/* n events of this kind that were not made (a full ring buffer, or a
+ * bound of a walk reached): reported with the ring buffer's losses. */
+static __always_inline void count_lost_n(__u32 kind, __u64 n)
+{
+	__u64 *c = bpf_map_lookup_elem(&lost, &kind);
+
+	if (c)
+		*c += n;
+}
+
 static __always_inline void count_lost(__u32 kind)
 {
-	__u64 *n = bpf_map_lookup_elem(&lost, &kind);
-
-	if (n)
-		(*n)++;
+	count_lost_n(kind, 1);
 }
 
 static __always_inline __u64 wakeup_flag(void)
@@ -38,6 +45,33 @@ static __always_inline struct pt_event *reserve(__u32 kind)
 static __always_inline void submit(struct pt_event *e)
 {
 	bpf_ringbuf_submit(e, wakeup_flag());
+}
+
+/*
+ * Pointer arguments of tp_btf programs that may be NULL, a sentinel or an
+ * error value (signal_generate's info is SEND_SIG_NOINFO, 0, or
+ * SEND_SIG_PRIV, 1): read as plain numbers, never as typed arguments.
+ * Kernels differ in what they make of such an argument: a trusted pointer
+ * taken for non-NULL (a test against 0 is removed as settled), a pointer
+ * that may be NULL (no arithmetic before a test), or, since the tracepoints
+ * listed as possibly holding an error, a scalar (no direct load). A number
+ * read through the context and then read with bpf_probe_read_kernel()
+ * (BPF_CORE_READ) is accepted by all of them.
+ */
+static __always_inline unsigned long raw_arg(unsigned long long *ctx, int i)
+{
+	unsigned long v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &ctx[i]);
+	return v;
+}
+
+/* Whether v, read by raw_arg(), points to memory: not NULL, none of the
+ * small sentinels of the signal code, not an ERR_PTR() (the last 4095
+ * values). */
+static __always_inline bool raw_ptr_ok(unsigned long v)
+{
+	return v > 4095 && v < (unsigned long)-4095;
 }
 
 static __always_inline struct pid *pid_of(struct signal_struct *sig, int type)
@@ -202,18 +236,37 @@ static __always_inline void fill_task_current(struct pt_task *t)
 		fill_task_any(t, current_task());
 }
 
+/* container_of() for an address held as a number, read from the kernel
+ * with bpf_probe_read_kernel() (BPF_CORE_READ): the result is read the
+ * same way. Never on a BTF pointer (a tp_btf argument, a direct load):
+ * subtracting a CO-RE offset from one is arithmetic with a negated
+ * register, which verifiers before 6.17 refuse ("math between ptr_
+ * pointer and register with unbounded min value"). */
+#define container_of_any(addr, type, member)                                                       \
+	((type *)((unsigned long)(addr)-bpf_core_field_offset(type, member)))
+
+/* A bounded walk of a thread list: where it is (head, pos: addresses as
+ * numbers) and how many threads it passed. */
+struct thread_walk {
+	unsigned long head, pos;
+	long n;
+};
+
+/* Threads left: the walk ended at its bound, not at the list's end. */
+static __always_inline bool thread_walk_more(const struct thread_walk *w)
+{
+	return w->pos && w->pos != w->head;
+}
+
 /* for_each_thread() over sig's thread list, at most max threads (a bound
- * the verifier needs): t is each thread in turn. Every walk of a thread
- * list goes through it. */
-#define for_each_thread_bounded(sig, t, max)                                                       \
-	for (unsigned long pt_head_ = (unsigned long)&(sig)->thread_head,                          \
-			   pt_pos_ = (unsigned long)BPF_CORE_READ(sig, thread_head.next),          \
-			   pt_i_ = 0;                                                              \
-	     pt_i_ < (max) && pt_pos_ && pt_pos_ != pt_head_ &&                                    \
-	     ((t) = (struct task_struct *)(pt_pos_ -                                               \
-					   bpf_core_field_offset(struct task_struct,               \
-								 thread_node)),                    \
-	     1);                                                                                   \
-	     pt_i_++, pt_pos_ = (unsigned long)BPF_CORE_READ(t, thread_node.next))
+ * the verifier needs): t is each thread in turn; after it,
+ * thread_walk_more(&w) says whether the bound cut it short. Every walk of
+ * a thread list goes through it. */
+#define for_each_thread_bounded(w, sig, t, max)                                                    \
+	for ((w).head = (unsigned long)&(sig)->thread_head,                                        \
+	    (w).pos = (unsigned long)BPF_CORE_READ(sig, thread_head.next), (w).n = 0;              \
+	     (w).n < (max) && thread_walk_more(&(w)) &&                                            \
+	     ((t) = container_of_any((w).pos, struct task_struct, thread_node), 1);                \
+	     (w).n++, (w).pos = (unsigned long)BPF_CORE_READ(t, thread_node.next))
 
 #endif

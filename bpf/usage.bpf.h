@@ -72,6 +72,7 @@ static __always_inline __u32 stats_seq(struct signal_struct *sig)
  * ends) or when other threads are exiting at the same time. */
 static __always_inline void group_usage_walk(struct pt_exit *x, struct signal_struct *sig)
 {
+	struct thread_walk w;
 	struct task_struct *t;
 	__u32 seq;
 
@@ -81,10 +82,14 @@ static __always_inline void group_usage_walk(struct pt_exit *x, struct signal_st
 		x->minflt = x->majflt = x->nvcsw = x->nivcsw = 0;
 		x->inblock = x->oublock = 0;
 		add_released(x, sig);
-		for_each_thread_bounded(sig, t, MAX_THREADS_WALK) add_thread_any(x, t);
+		for_each_thread_bounded(w, sig, t, MAX_THREADS_WALK) add_thread_any(x, t);
 		if (!(seq & 1) && seq == stats_seq(sig))
 			break;
 	}
+	/* More threads than the walk's bound still listed: the sum misses
+	 * theirs, and the exit's usage counts as lost (docs/bounds.md). */
+	if (thread_walk_more(&w))
+		count_lost(PT_EXIT);
 }
 
 /* Usage as getrusage() reports it: the thread's own for a thread exit; the

@@ -139,7 +139,8 @@ static void select_programs(struct proctrace_bpf *skel, __u32 kinds, bool follow
 	} progs[] = {
 		{ skel->progs.handle_fork, KIND(PT_FORK) | KIND(PT_THREAD) | reap, true },
 		{ skel->progs.handle_exec, KIND(PT_EXEC), false },
-		{ skel->progs.handle_exit, KIND(PT_EXIT) | reap | reparent, false },
+		{ skel->progs.handle_exit, KIND(PT_EXIT) | reap, false },
+		{ skel->progs.handle_reparent, reparent, false },
 		{ skel->progs.handle_oom_victim, exit, false },
 		{ skel->progs.handle_execve_enter, KIND(PT_EXEC_FAILED), false },
 		{ skel->progs.handle_execveat_enter, KIND(PT_EXEC_FAILED), false },

@@ -213,14 +213,15 @@ def check_summary(cap):
                       % (lost, cap.lost_rows_total()))
 
 
-def run_traced(env, name, workload, args=(), opts=()):
+def run_traced(env, name, workload, args=(), opts=(), timeout=STOP_TIMEOUT):
     """Run a workload under proctrace [OPTS] -- COMMAND (only its processes
-    in the capture); (capture, facts) once the tracer has exited."""
+    in the capture); (capture, facts) once the tracer has exited (within
+    timeout seconds)."""
     out_path = os.path.join(env.tmp, "%s.out" % name)
     tracer = env.tracer(name, list(opts) + ["--", env.workload(workload)] + list(args))
     with open(out_path, "w") as out:
         tracer.start(stdout=out)
-        cap = tracer.finish(tracer.wait_exit())
+        cap = tracer.finish(tracer.wait_exit(timeout))
     facts = {}
     with open(out_path) as f:
         for line in f:
