@@ -51,7 +51,7 @@ enum {
 
 /* "+": stop at the first non-option; ":": report a missing argument apart
  * from an unknown option, and keep getopt itself quiet. */
-static const char short_opts[] = "+:o:j:d:qvhVg:p:c:u:tTe:";
+static const char short_opts[] = "+:o:j:d:qvhVg:p:c:u:tTwe:";
 
 static const struct option long_opts[] = {
 	{ "csv", required_argument, NULL, 'o' },
@@ -75,6 +75,7 @@ static const struct option long_opts[] = {
 	{ "tree", no_argument, NULL, 't' },
 	{ "timeline", no_argument, NULL, 'T' },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
+	{ "wide", no_argument, NULL, 'w' },
 	{ "svg", required_argument, NULL, OPT_SVG },
 	{ "perfetto", required_argument, NULL, OPT_PERFETTO },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
@@ -114,7 +115,7 @@ static const char help_text[] =
 	"Command  -- COMMAND [ARG...]   --linger SECS   -u, --user USER   --as-root\n"
 	"Select   -e, --events LIST   --signals LIST   (kinds, signals; in the kernel)\n"
 	"Sched    --sched   --sched-events   --summary   (need a filter or COMMAND)\n"
-	"Views    -t, --tree   -T, --timeline   --svg FILE   --ascii   (at the end)\n"
+	"Views    -t, --tree   -T, --timeline   --svg FILE   --ascii   -w, --wide\n"
 	"         --perfetto FILE   (a trace for ui.perfetto.dev; '-': stdout)\n"
 	"Replay   --replay FILE   --since WHEN   --until WHEN   --lenient\n"
 	"Other    -d, --duration SECS   --ringbuf-kb N   --columns   --dry-run\n"
@@ -489,6 +490,9 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		break;
 	case OPT_ASCII:
 		cfg->ascii = true;
+		break;
+	case 'w':
+		cfg->wide = true;
 		break;
 	case OPT_REPLAY:
 		if (!*arg)

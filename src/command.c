@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 #include "proctrace/decode.h"
 #include "proctrace/command.h"
+#include "proctrace/exec_path.h"
 #include "proctrace/privileges.h"
 
 struct creds {
@@ -83,6 +85,23 @@ static void restore_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* execvp(argv[0], argv), its PATH search made without an execve per entry
+ * (exec_path.h): the trace holds the command's one exec, not a failed exec
+ * for each PATH directory before it. Run in the child as the user, so the
+ * search's access checks are the user's, as execvp's are. Returns only on
+ * failure, errno set. */
+static void exec_command(char **argv)
+{
+	char path[PATH_MAX];
+	int err = pt_exec_path_resolve(argv[0], getenv("PATH"), path, sizeof(path));
+
+	if (err) {
+		errno = -err;
+		return;
+	}
+	pt_exec_path_run(path, argv);
+}
+
 /* In the child: become the user, wait for the go, run. Never returns.
  * It is the user from the start, not only once released: proctrace, which
  * drops root before releasing it, can then always pass SIGTERM on to it. */
@@ -104,7 +123,7 @@ static void run_child(int hold_fd, char **argv, const struct creds *c)
 	if (n != 1)
 		_exit(127); /* proctrace gave up before releasing us */
 	close(hold_fd);
-	execvp(argv[0], argv);
+	exec_command(argv);
 	fprintf(stderr, "proctrace: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(errno == ENOENT ? 127 : 126);
 }

@@ -80,6 +80,16 @@ const char *pt_kind_name(unsigned kind)
 	return name_at(kind_names, ARRAY_SIZE(kind_names), kind);
 }
 
+size_t pt_kind_name_width(void)
+{
+	size_t width = 0, k;
+
+	for (k = 0; k < ARRAY_SIZE(kind_names); k++)
+		if (kind_names[k] && strlen(kind_names[k]) > width)
+			width = strlen(kind_names[k]);
+	return width;
+}
+
 unsigned pt_kind_from_name(const char *s)
 {
 	unsigned k;

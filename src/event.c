@@ -65,6 +65,11 @@ bool pt_event_has_actor(const struct pt_event *ev)
 	}
 }
 
+const char *pt_actor_comm(const struct pt_event *ev)
+{
+	return ev->kind == PT_FORK ? ev->task.comm : ev->by.comm;
+}
+
 bool pt_reap_zombie_ns(const struct pt_event *ev, __u64 *ns)
 {
 	if (ev->reap.exit_ns == 0)

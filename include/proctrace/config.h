@@ -55,6 +55,7 @@ struct pt_config {
 	bool tree;		     /* -t: print the process tree at the end */
 	bool timeline;		     /* -T: print the state timeline at the end */
 	bool ascii;		     /* --ascii: tree drawn with ASCII only */
+	bool wide;		     /* -w: text views never cut, even on a terminal */
 	const char *svg_path;	     /* --svg FILE: timeline as SVG */
 	const char *perfetto_path;   /* --perfetto FILE: Trace Event Format JSON, "-"
 				      * for stdout; NULL: none */

@@ -13,6 +13,8 @@
 #include "proctrace/event.h"
 
 const char *pt_kind_name(unsigned kind); /* "fork"...; "?" if unknown */
+/* The longest kind name's length: the width of every column of them. */
+size_t pt_kind_name_width(void);
 /* The kind a name (pt_kind_name) stands for; 0 if none. */
 unsigned pt_kind_from_name(const char *s);
 /* Whether the kernel side makes events of this kind (what -e can select):

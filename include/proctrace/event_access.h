@@ -22,6 +22,15 @@ const char *pt_exec_path(const struct pt_event *ev, size_t *len);
  * never with PT_F_NO_ACTOR. */
 bool pt_event_has_actor(const struct pt_event *ev);
 
+/* The actor's command name as a capture keeps it, for every reader that
+ * shows it (stream, model), so that a replay shows what the live run did.
+ * A fork's child is made with a copy of its parent thread's comm
+ * (dup_task_struct), so the row's comm is the parent's name at the fork and
+ * by.comm (read at the tracepoint, a moment later) is not kept; every other
+ * kind's actor comm is a detail key of its own (reaper_comm, sender_comm,
+ * adopter_comm, caller_comm). Only meaningful when pt_event_has_actor(). */
+const char *pt_actor_comm(const struct pt_event *ev);
+
 /* How long a reaped task was a zombie; false when the kernel did not know
  * when it exited (reap.exit_ns == 0). */
 bool pt_reap_zombie_ns(const struct pt_event *ev, __u64 *ns);

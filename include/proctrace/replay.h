@@ -16,12 +16,15 @@
  * - exit: the user/system split is kept only as adjusted microseconds:
  *   utime_ns and stime_ns are those microseconds and runtime_ns their sum,
  *   which gives the same microseconds back.
- * - by.* is kept only where by_pid is written. Not kept: the parent's or
- *   creating thread's comm on fork and thread rows, the caller's tid and
- *   comm on setpgid rows. Rebuilt as the kernel makes them: a thread's
- *   creator is in its process (by.pid = task.pid), setsid's caller is the
- *   task itself, and the session before a setpgid is the one after. Events
- *   whose actor is not in the file have PT_F_NO_ACTOR and a zero by.
+ * - by.* is kept only where by_pid is written. Not kept: the parent's
+ *   comm on fork rows (the child's comm is its copy: pt_actor_comm), the
+ *   creating thread's comm on thread rows. Rebuilt as the kernel makes
+ *   them: a thread's creator is in its process (by.pid = task.pid),
+ *   setsid's caller is the task itself, and the session before a setpgid
+ *   is the one after. A setpgid row without caller_tid and caller_comm
+ *   (an older capture) names its caller only when it is the process
+ *   itself, by its comm. Events whose actor is not in the file have
+ *   PT_F_NO_ACTOR and a zero by.
  * - exec: a last argument without its NUL (argv cut) is told apart by
  *   captured=, or by args_size when argv was not cut.
  * - Flags are kept only where the writer shows them (GROUP_DEAD on exit,

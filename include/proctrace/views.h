@@ -14,18 +14,30 @@
 #include "proctrace/model.h"
 
 struct pt_view_opts {
-	unsigned width;	 /* text columns (terminal width, or 100); SVG ignores it */
-	bool ascii;	 /* ASCII instead of box-drawing and block characters */
-	bool verbose;	 /* timeline: every transition of every process */
-	bool threads;	 /* tree: threads under their process (model kept them) */
-	__u32 kinds;	 /* kinds recorded (-e), bit 1 << kind; 0: all */
+	/* Text columns to fit, by cutting programs and labels; 0: no limit,
+	 * nothing cut (as `ps -ww`). pt_view_width() chooses it; SVG ignores it. */
+	unsigned width;
+	bool ascii;   /* ASCII instead of box-drawing and block characters */
+	bool verbose; /* timeline: every transition of every process */
+	bool threads; /* tree: threads under their process (model kept them) */
+	__u32 kinds;  /* kinds recorded (-e), bit 1 << kind; 0: all */
 	__u32 kinds_off; /* of those not recorded, the ones this kernel cannot */
 };
 
+/* The timeline's width when there is no limit: its chart has to have one
+ * (its labels are then whole). */
 #define PT_VIEW_DEFAULT_WIDTH 100
+/* The narrowest width a view is fitted to (a smaller COLUMNS or terminal). */
+#define PT_VIEW_MIN_WIDTH 40
 
-/* -t: one line per process, in a tree. Its programs are cut so that the
- * line fits the width, but to no fewer than 16 columns. */
+/* The width of the text views on f, as ps(1) chooses it: 0 (no limit) with
+ * wide (-w) or when f is not a terminal, unless COLUMNS (environment) says
+ * a width; else COLUMNS, or the terminal's width (TIOCGWINSZ). At least
+ * PT_VIEW_MIN_WIDTH when not 0. */
+unsigned pt_view_width(FILE *f, bool wide);
+
+/* -t: one line per process, in a tree. With a width, its programs are cut
+ * so that the line fits it, but to no fewer than 16 columns. */
 int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
 /* -T: state over time, one row per process in tree order. */
 int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);

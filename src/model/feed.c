@@ -113,7 +113,7 @@ static void mark_from_event(struct pt_mark *mk, const struct pt_event *ev)
 	if (pt_event_has_actor(ev)) {
 		mk->has_by = 1;
 		mk->by = ev->by.pid;
-		memcpy(mk->by_comm, ev->by.comm, PT_COMM_LEN);
+		memcpy(mk->by_comm, pt_actor_comm(ev), PT_COMM_LEN);
 	}
 	switch (ev->kind) {
 	case PT_SIGNAL:
@@ -185,7 +185,7 @@ static void common_apply(struct pt_model *m, struct proc_node *n, const struct p
 		p->flags = (p->flags | PT_PROC_FORK_SEEN) & ~PT_PROC_INFERRED;
 		p->clone_flags = ev->clone.flags;
 		if (pt_event_has_actor(ev) && ev->by.pid == t->ppid)
-			memcpy(p->parent_comm, ev->by.comm, PT_COMM_LEN);
+			memcpy(p->parent_comm, pt_actor_comm(ev), PT_COMM_LEN);
 		relink = relink || !n->ref_parent;
 	}
 	/* A thread's events carry the thread's comm, not the process's. */

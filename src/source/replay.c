@@ -586,6 +586,23 @@ static int kind_parse(struct pt_replay *r)
 	}
 }
 
+/* setpgid's caller: caller_tid and caller_comm; a capture made before they
+ * were written has neither, and then only a caller that is the process
+ * itself is named (by its comm). */
+static int setpgid_caller_parse(struct pt_replay *r)
+{
+	struct pt_event *ev = r->ev;
+	int err;
+
+	if (!detail_find(r, pt_dkey_name(PT_DK_CALLER_COMM))) {
+		if (ev->by.pid == ev->task.pid)
+			memcpy(ev->by.comm, ev->task.comm, PT_COMM_LEN);
+		return 0;
+	}
+	err = detail_u32(r, pt_dkey_name(PT_DK_CALLER_TID), &ev->by.tid);
+	return err < 0 ? err : detail_comm(r, pt_dkey_name(PT_DK_CALLER_COMM), ev->by.comm);
+}
+
 /* by.* where the row names the actor (after the flags that say whether
  * there is one); else PT_F_NO_ACTOR and a zero by. */
 static int actor_parse(struct pt_replay *r)
@@ -632,6 +649,9 @@ static int actor_parse(struct pt_replay *r)
 	case PT_CONTINUE:
 		err = detail_u32(r, pt_dkey_name(PT_DK_SENDER_TID), &by->tid);
 		err = err < 0 ? err : detail_comm(r, pt_dkey_name(PT_DK_SENDER_COMM), by->comm);
+		break;
+	case PT_SETPGID:
+		err = setpgid_caller_parse(r);
 		break;
 	case PT_SETSID:
 		/* The caller is the task itself, read at the same moment. */

@@ -3,19 +3,34 @@
  * tree and the timeline on stdout (stderr when stdout carries a file), the
  * SVG in its file, opened as every output file is (outfile.h). */
 #include <errno.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "proctrace/outfile.h"
 #include "proctrace/views.h"
 
-/* Text views fit the terminal they are printed on. */
-static unsigned view_width(FILE *f)
+unsigned pt_view_width(FILE *f, bool wide)
 {
+	const char *columns = getenv("COLUMNS");
+	unsigned long n = 0;
 	struct winsize ws;
+	char *end;
 
-	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
-		return ws.ws_col;
-	return PT_VIEW_DEFAULT_WIDTH;
+	if (wide)
+		return 0;
+	/* COLUMNS, when it is a number, wins over the terminal, as for ps */
+	if (columns && *columns) {
+		errno = 0;
+		n = strtoul(columns, &end, 10);
+		if (*end || errno || !n || n > 100000)
+			n = 0;
+	}
+	if (!n && isatty(fileno(f)) && ioctl(fileno(f), TIOCGWINSZ, &ws) == 0)
+		n = ws.ws_col;
+	/* not a terminal: nothing is cut */
+	if (!n)
+		return 0;
+	return n < PT_VIEW_MIN_WIDTH ? PT_VIEW_MIN_WIDTH : (unsigned)n;
 }
 
 /* The SVG is one document: written whole or not at all. */
@@ -40,7 +55,7 @@ int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, c
 {
 	FILE *f = pt_config_stdout_taken(c) ? stderr : stdout;
 	struct pt_view_opts vo = {
-		.width = view_width(f),
+		.width = pt_view_width(f, c->wide),
 		.ascii = c->ascii,
 		.verbose = c->verbose > 0,
 		.threads = c->threads,

@@ -254,15 +254,35 @@ static void cells_fill_marks(struct tl_ctx *c, const struct pt_proc *p)
 	}
 }
 
-static void put_label(struct tl_ctx *c, const struct pt_walk *w)
+/* A row's label into c->tmp: "pid comm", indented by its depth. */
+static void label_of(struct tl_ctx *c, const struct pt_walk *w)
 {
 	unsigned indent = w->depth < MAX_INDENT ? w->depth : MAX_INDENT;
-	size_t cols;
 
 	pt_buf_reset(&c->tmp);
 	put_spaces(&c->tmp, indent);
 	pt_buf_printf(&c->tmp, "%u ", w->proc->pid);
 	pt_view_put_comm(&c->tmp, w->proc->comm);
+}
+
+/* Without a width limit, the label column is as wide as the widest label. */
+static int widest_label(const struct pt_walk *w, void *ctx)
+{
+	struct tl_ctx *c = ctx;
+	size_t cols;
+
+	label_of(c, w);
+	cols = pt_view_cols(c->tmp.data, c->tmp.len);
+	if (cols > c->label_w)
+		c->label_w = (unsigned)cols;
+	return 0;
+}
+
+static void put_label(struct tl_ctx *c, const struct pt_walk *w)
+{
+	size_t cols;
+
+	label_of(c, w);
 	pt_view_put_cut(&c->line, c->tmp.data, c->tmp.len, c->label_w, c->o->ascii);
 	cols = pt_view_cols(c->tmp.data, c->tmp.len);
 	put_spaces(&c->line, cols < c->label_w ? c->label_w - cols : 0);
@@ -327,7 +347,7 @@ static void put_event_head(struct tl_ctx *c, __u64 ts, const char *what)
 	put_spaces(&c->line, c->tmp.len < 11 ? 11 - c->tmp.len : 0);
 	pt_buf_put(&c->line, c->tmp.data, c->tmp.len);
 	pt_buf_reset(&c->tmp);
-	pt_buf_printf(&c->line, "  %-9s ", what);
+	pt_buf_printf(&c->line, "  %-*s ", (int)pt_kind_name_width(), what);
 }
 
 static void put_sender(struct pt_buf *b, const struct pt_mark *mk)
@@ -548,6 +568,9 @@ int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 	c.dur = calloc(c.chart_w, sizeof(*c.dur));
 	c.cells = calloc(c.chart_w, 1);
 	err = c.dur && c.cells ? 0 : -ENOMEM;
+	/* no limit: the chart as wide as the default width's, labels whole */
+	if (!err && !o->width)
+		err = pt_model_walk(m, widest_label, &c);
 	if (!err)
 		err = axis_write(&c, false);
 	if (!err)

@@ -471,6 +471,10 @@ static void put_progs_cut(struct tree_ctx *c, const struct pt_proc *p)
 	if (!c->tmp.len)
 		return;
 	pt_buf_puts(&c->line, "  ");
+	if (!c->o->width) { /* no limit: whole */
+		pt_buf_put(&c->line, c->tmp.data, c->tmp.len);
+		return;
+	}
 	used = pt_view_cols(c->line.data, c->line.len);
 	avail = c->o->width > used ? c->o->width - used : 0;
 	if (avail < MIN_PROGS_COLS)
@@ -561,14 +565,11 @@ static int tree_line(const struct pt_walk *w, void *ctx)
 
 int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 {
-	struct pt_view_opts opts = *o;
 	struct pt_model_stats st;
-	struct tree_ctx c = { .f = f, .o = &opts };
+	struct tree_ctx c = { .f = f, .o = o };
 	int err;
 
-	if (!opts.width)
-		opts.width = PT_VIEW_DEFAULT_WIDTH;
-	c.glyph = opts.ascii ? glyph_ascii : glyph_utf8;
+	c.glyph = o->ascii ? glyph_ascii : glyph_utf8;
 	pt_model_stats(m, &st);
 	c.t0 = st.first_ts;
 	c.t1 = st.end_ns;
@@ -576,7 +577,7 @@ int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 	if (!err) {
 		pt_buf_reset(&c.line);
 		pt_view_put_lost(&c.line, &st);
-		pt_view_put_unrecorded(&c.line, opts.kinds, opts.kinds_off);
+		pt_view_put_unrecorded(&c.line, o->kinds, o->kinds_off);
 		err = pt_buf_write(&c.line, f);
 	}
 	if (!err)

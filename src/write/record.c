@@ -269,6 +269,10 @@ static void fill_detail(struct pt_record *r, const struct pt_event *ev)
 		break;
 	case PT_SETPGID:
 		det_u64(r, PT_DK_OLD_PGID, ev->setpg.old_pgid);
+		if (actor) {
+			det_u64(r, PT_DK_CALLER_TID, ev->by.tid);
+			det_comm(r, PT_DK_CALLER_COMM, ev->by.comm);
+		}
 		break;
 	case PT_SETSID:
 		det_u64(r, PT_DK_OLD_SID, ev->setpg.old_sid);

@@ -12,9 +12,16 @@
 #include "proctrace/writer.h"
 
 #define COMM_WIDTH 16
+#define PID_WIDTH 7
 
-static const char stream_header[] =
-	"TIME         EVENT    PID     PPID    PGID    COMM             DETAIL";
+/* The header's words, each over its column: TIME (12), EVENT
+ * (pt_kind_name_width()), PID, PPID, PGID (PID_WIDTH), COMM (COMM_WIDTH). */
+static void put_header(struct pt_buf *b)
+{
+	pt_buf_printf(b, "%-12s %-*s %-*s %-*s %-*s %-*s DETAIL", "TIME", (int)pt_kind_name_width(),
+		      "EVENT", PID_WIDTH, "PID", PID_WIDTH, "PPID", PID_WIDTH, "PGID", COMM_WIDTH,
+		      "COMM");
+}
 
 #define ANSI_RESET "\033[0m"
 #define ANSI_BOLD "\033[1m"
@@ -59,9 +66,11 @@ static void put_actor_in(struct pt_buf *b, const struct pt_actor *a)
 	pt_buf_printf(b, "(%u)", a->pid);
 }
 
-static void put_actor(struct pt_stream *w, const struct pt_actor *a)
+/* The event's actor, named as a capture keeps it (pt_actor_comm). */
+static void put_actor(struct pt_stream *w, const struct pt_event *ev)
 {
-	put_actor_in(&w->line, a);
+	put_comm(w, pt_actor_comm(ev));
+	pt_buf_printf(&w->line, "(%u)", ev->by.pid);
 }
 
 /* Starts a further part of the detail: a space unless it is the first. */
@@ -180,7 +189,7 @@ static void detail_reparent(struct pt_stream *w, const struct pt_event *ev)
 	put_comm(w, rp->old_parent_comm);
 	pt_buf_printf(&w->line, "(%u) died, adopted by ", rp->old_ppid);
 	if (pt_event_has_actor(ev))
-		put_actor(w, &ev->by);
+		put_actor(w, ev);
 	else
 		pt_buf_printf(&w->line, "%u", ev->task.ppid);
 	pt_buf_printf(&w->line, " (%s)", pt_adopter_name(rp->adopter));
@@ -238,7 +247,7 @@ static void detail_reap(struct pt_stream *w, const struct pt_event *ev)
 		pt_buf_puts(&w->line, "released, reaper not seen");
 	} else if (pt_event_has_actor(ev)) {
 		pt_buf_puts(&w->line, "reaped by ");
-		put_actor(w, &ev->by);
+		put_actor(w, ev);
 		if (has_flag(ev, PT_F_REAP_AT_FREE))
 			pt_buf_puts(&w->line, ", seen at its free");
 	} else {
@@ -253,7 +262,7 @@ static void put_sender(struct pt_stream *w, const struct pt_event *ev)
 		pt_buf_puts(&w->line, " from kernel");
 	} else if (pt_event_has_actor(ev)) {
 		pt_buf_puts(&w->line, " from ");
-		put_actor(w, &ev->by);
+		put_actor(w, ev);
 	}
 }
 
@@ -385,7 +394,7 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 		pt_buf_puts(&w->line, pt_clone_verb(ev->clone.flags));
 		if (pt_event_has_actor(ev)) {
 			pt_buf_puts(&w->line, " by ");
-			put_actor(w, &ev->by);
+			put_actor(w, ev);
 		}
 		if ((ev->clone.flags & (PT_CLONE_VM | PT_CLONE_VFORK)) == PT_CLONE_VM)
 			pt_buf_puts(&w->line, ", sharing its memory");
@@ -424,7 +433,7 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 		pt_buf_printf(&w->line, "pgid %u -> %u", ev->setpg.old_pgid, t->pgid);
 		if (pt_event_has_actor(ev)) {
 			pt_buf_puts(&w->line, " by ");
-			put_actor(w, &ev->by);
+			put_actor(w, ev);
 		}
 		break;
 	case PT_SETSID:
@@ -494,12 +503,13 @@ static void format_line(struct pt_stream *w, const struct pt_event *ev)
 	if (color)
 		pt_buf_puts(&w->line, color);
 	pt_format_local_ms(&w->line, &w->clock, t->ts_ns);
-	pt_buf_printf(&w->line, " %-8s ", pt_kind_name(ev->kind));
+	pt_buf_printf(&w->line, " %-*s ", (int)pt_kind_name_width(), pt_kind_name(ev->kind));
 	if (ev->kind == PT_LOST) {
 		/* not about any one process: blank columns */
-		pt_buf_fill(&w->line, ' ', 3 * 8 + COMM_WIDTH + 1);
+		pt_buf_fill(&w->line, ' ', 3 * (PID_WIDTH + 1) + COMM_WIDTH + 1);
 	} else {
-		pt_buf_printf(&w->line, "%-7u %-7u %-7u ", t->pid, t->ppid, t->pgid);
+		pt_buf_printf(&w->line, "%-*u %-*u %-*u ", PID_WIDTH, t->pid, PID_WIDTH, t->ppid,
+			      PID_WIDTH, t->pgid);
 		start = w->line.len;
 		put_comm(w, t->comm);
 		pad_column(w, start, COMM_WIDTH);
@@ -529,8 +539,9 @@ struct pt_stream *pt_stream_open(FILE *f, const struct pt_clock *clock,
 	w->f = f;
 	w->clock = *clock;
 	w->opts = *opts;
-	pt_buf_printf(&w->line, "%s%s%s\n", opts->color ? ANSI_BOLD : "", stream_header,
-		      opts->color ? ANSI_RESET : "");
+	pt_buf_puts(&w->line, opts->color ? ANSI_BOLD : "");
+	put_header(&w->line);
+	pt_buf_printf(&w->line, "%s\n", opts->color ? ANSI_RESET : "");
 	err = stream_emit(w);
 	if (err) {
 		pt_buf_free(&w->line);

@@ -35,8 +35,9 @@ MOVED = ("newest", "joiner", "oldest", "tchild")
 
 def test_setpgid_targets(env):
     """Every accepted setpgid() has its row with the group the target then
-    has (getpgid()'s), the caller and the group left; refused calls have
-    none; so has a move inside a pid namespace, by the numbers there."""
+    has (getpgid()'s), the caller (its process, thread and name) and the
+    group left; refused calls have none; so has a move inside a pid
+    namespace, by the numbers there."""
     cap, f = run_command(env, "setpgid", [env.workload("setpgid_moves")])
     ck = Check()
     p, pg = f["parent_pid"], f["parent_pgid"]
@@ -46,19 +47,24 @@ def test_setpgid_targets(env):
           f["newest_pid"])
     ck.eq("workload: the namespace's joiner is in nsnew's group",
           f["nsjoin_pgid_ns"], f["nsnew_ns_pid"])
-    want = {f[w + "_pid"]: (f[w + "_pgid"], p, w) for w in MOVED}
-    for w in ("self", "selfnum"):
-        want[f[w + "_pid"]] = (f[w + "_pgid"], f[w + "_pid"], w)
+    comm = "setpgid_moves"
+    want = {f[w + "_pid"]: (f[w + "_pgid"], p, p, comm, w) for w in MOVED}
+    want[f["self_pid"]] = (f["self_pgid"], f["self_pid"], f["self_pid"], comm,
+                           "self")
+    want[f["selfnum_pid"]] = (f["selfnum_pgid"], f["selfnum_pid"],
+                              f["selfnum_caller_tid"], "mover", "selfnum")
     for w in ("nsnew", "nsjoin"):
-        want[f[w + "_pid"]] = (f["nsnew_pid"], f["nsinit_pid"], w)
+        want[f[w + "_pid"]] = (f["nsnew_pid"], f["nsinit_pid"],
+                               f["nsinit_pid"], comm, w)
     rows = [r for r in cap.rows if r["event"] == "setpgid"]
     ck.eq("processes with a setpgid row", sorted(r["pid"] for r in rows),
           sorted(want))
-    for pid, (pgid, by, what) in want.items():
+    for pid, (pgid, by, by_tid, by_comm, what) in want.items():
         row = ck.one([r for r in rows if r["pid"] == pid],
                      "setpgid row of " + what)
         ck.fields(row, what + " setpgid", pgid=pgid, by_pid=by, tid=pid)
-        ck.details(row, what + " setpgid", old_pgid=pg)
+        ck.details(row, what + " setpgid", old_pgid=pg, caller_tid=by_tid,
+                   caller_comm=by_comm)
         end = ck.one(process_exits(cap, pid), "exit row of " + what)
         ck.fields(end, what + " exit", pgid=pgid)
     for what in ("newest", "joiner", "oldest", "tchild"):

@@ -526,7 +526,7 @@ static void test_csv_setpgid_and_setsid(void **state)
 	assert_string_equal(fl.v[EVENT], "setpgid");
 	assert_string_equal(fl.v[PGID], "1234");
 	assert_string_equal(fl.v[BY_PID], "812");
-	assert_string_equal(fl.v[DETAIL], "old_pgid=1000");
+	assert_string_equal(fl.v[DETAIL], "old_pgid=1000 caller_tid=813 caller_comm=bash");
 	fields_free(&fl);
 
 	ev->kind = PT_SETSID;

@@ -234,11 +234,6 @@ static struct pt_event *kept_of(const struct pt_event *ev)
 		/* the parent's or creator's comm is not written */
 		memset(k->by.comm, 0, PT_COMM_LEN);
 		break;
-	case PT_SETPGID:
-		/* nor the caller's tid and comm */
-		k->by.tid = 0;
-		memset(k->by.comm, 0, PT_COMM_LEN);
-		break;
 	case PT_EXIT:
 		kept_usage(&k->exit.usage, &ev->exit.usage);
 		break;
@@ -1099,6 +1094,48 @@ static void assert_bad_column(int col, const char *value, const char *want_err)
 	pt_buf_free(&b);
 }
 
+/* A setpgid row of a capture made before caller_tid and caller_comm were
+ * written: read, its caller named by its comm only when it is the process
+ * itself (by_pid = pid), else by its pid alone. */
+static void test_replay_setpgid_older_capture(void **state)
+{
+	static const char *const by[] = { "1234", "812" };
+	static const char *const want_comm[] = { "worker", "" };
+	const char *cols[N_COLS];
+	const struct pt_event *ev;
+	struct pt_replay *r;
+	struct pt_buf b = { 0 };
+	char err[256] = "";
+	unsigned i;
+	int c;
+	FILE *f;
+
+	for (i = 0; i < 2; i++) {
+		memcpy(cols, good_cols, sizeof(cols));
+		cols[2] = "setpgid";
+		cols[10] = by[i];
+		cols[N_COLS - 1] = "old_pgid=812";
+		pt_buf_reset(&b);
+		pt_buf_puts(&b, header);
+		for (c = 0; c < N_COLS; c++)
+			pt_buf_printf(&b, "%s%s", c ? "," : "", cols[c]);
+		pt_buf_putc(&b, '\n');
+		f = fmemopen(b.data, b.len, "r");
+		assert_non_null(f);
+		r = pt_replay_open(f, err, sizeof(err));
+		assert_non_null(r);
+		if (pt_replay_next(r, &ev, err, sizeof(err)) != 1)
+			fail_msg("replay: %s", err);
+		assert_true(pt_event_has_actor(ev));
+		assert_int_equal(ev->by.pid, atoi(by[i]));
+		assert_int_equal(ev->by.tid, 0);
+		assert_string_equal(ev->by.comm, want_comm[i]);
+		pt_replay_close(r);
+		fclose(f);
+	}
+	pt_buf_free(&b);
+}
+
 static void test_replay_good_row_template(void **state)
 {
 	struct pt_buf b = { 0 };
@@ -1422,6 +1459,7 @@ int main(void)
 		cmocka_unit_test(test_replay_start_follows_pids),
 		cmocka_unit_test(test_replay_clock),
 		cmocka_unit_test(test_replay_good_row_template),
+		cmocka_unit_test(test_replay_setpgid_older_capture),
 		cmocka_unit_test(test_replay_bad_header),
 		cmocka_unit_test(test_replay_empty_and_header_only),
 		cmocka_unit_test(test_replay_crlf),

@@ -16,10 +16,10 @@
 #include "proctrace/writer.h"
 
 static const char header[] =
-	"TIME         EVENT    PID     PPID    PGID    COMM             DETAIL\n";
+	"TIME         EVENT       PID     PPID    PGID    COMM             DETAIL\n";
 
 /* The detail column starts here when comm is ASCII. */
-#define DETAIL_COL 63
+#define DETAIL_COL 66
 
 /* 1000.123456789 s after a boot 1000 s before 2026-11-25T17:34:37Z (UTC) */
 static const struct pt_clock clock_fixed = {
@@ -133,6 +133,8 @@ static void test_stream_header(void **state)
 	free(text);
 }
 
+/* The parent is named by the child's comm, a copy of its own at the fork
+ * (the one name a capture keeps), not by by.comm read a moment later. */
 static void test_stream_fork_line_exact(void **state)
 {
 	struct pt_event *ev = new_event(PT_FORK, 0);
@@ -140,7 +142,7 @@ static void test_stream_fork_line_exact(void **state)
 
 	assert_string_equal(
 		line,
-		"17:34:37.123 fork     1234    812     1234    worker           forked by bash(812)\n");
+		"17:34:37.123 fork        1234    812     1234    worker           forked by worker(812)\n");
 	free(line);
 	ev->flags = PT_F_NO_ACTOR;
 	assert_detail(ev, "forked");
@@ -153,6 +155,30 @@ static void test_stream_thread(void **state)
 
 	ev->task.tid = 1240;
 	assert_detail(ev, "thread 1240 created by tid 813");
+	free(ev);
+}
+
+/* Every kind's name fits the EVENT column, the longest (exec_failed) too:
+ * the pid starts where the header's PID does on every line. */
+static void test_stream_event_column_fits_every_kind(void **state)
+{
+	struct pt_event *ev = new_event(PT_FORK, 0);
+	const char *pid_col = strstr(header, "PID");
+	char *line;
+	unsigned k;
+
+	assert_non_null(pid_col);
+	for (k = 1; k < PT_KIND_MAX; k++) {
+		if (k == PT_LOST) /* no pid: blank columns */
+			continue;
+		ev->kind = (__u16)k;
+		line = line_of(ev, &(struct pt_stream_opts){ .snapshots = true });
+		assert_true(strlen(line) > (size_t)(pid_col - header) + 4);
+		if (strncmp(line + (pid_col - header), "1234 ", 5) ||
+		    line[pid_col - header - 1] != ' ')
+			fail_msg("kind %s: the pid is not under PID: %s", pt_kind_name(k), line);
+		free(line);
+	}
 	free(ev);
 }
 
@@ -351,7 +377,7 @@ static void test_stream_lost(void **state)
 	line = line_of(ev, &plain);
 	/* no process: the pid and comm columns are blank */
 	assert_string_equal(line,
-			    "17:34:37.123 lost                                              "
+			    "17:34:37.123 lost                                                 "
 			    "lost 37 events (exec 12, exit 25)\n");
 	free(line);
 	memset(ev->lost.by_kind, 0, sizeof(ev->lost.by_kind));
@@ -387,8 +413,12 @@ static void test_stream_one_line_per_event(void **state)
 	set_comm(ev->by.comm, "par\nent", 7);
 	line = line_of(ev, &plain); /* asserts a single line */
 	assert_non_null(strstr(line, " evil\\x0aname\\x0d\\xff\\\\ "));
-	assert_non_null(strstr(line, "forked by par\\x0aent(812)"));
+	assert_non_null(strstr(line, "forked by evil\\x0aname\\x0d\\xff\\\\(812)"));
 	assert_null(strchr(line, '\r'));
+	free(line);
+	ev->kind = PT_REAP;
+	line = line_of(ev, &plain);
+	assert_non_null(strstr(line, "reaped by par\\nent(812)"));
 	free(line);
 	free(ev);
 }
@@ -511,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_stream_header),
 		cmocka_unit_test(test_stream_fork_line_exact),
 		cmocka_unit_test(test_stream_thread),
+		cmocka_unit_test(test_stream_event_column_fits_every_kind),
 		cmocka_unit_test(test_stream_comm_padding_counts_characters),
 		cmocka_unit_test(test_stream_exec),
 		cmocka_unit_test(test_stream_exec_flags),

@@ -102,6 +102,37 @@ static void test_timeline_shape(void **state)
 	pt_model_free(m);
 }
 
+/* No width limit: the chart keeps the default width and the labels are
+ * whole, however deep and long; with a limit a long label is cut. */
+static void test_timeline_no_limit_labels_whole(void **state)
+{
+	struct pt_view_opts o = { .width = 0, .ascii = true };
+	struct fake p[8];
+	struct sc s = { 0 };
+	struct pt_model *m;
+	char *text, cells[128];
+	size_t width;
+	unsigned i;
+
+	fake_init(&p[0], 900, 0, SC_US(0) - 1000, "a-long-name-her");
+	sc_snapshot(&s, 0, &p[0]);
+	for (i = 1; i < 8; i++)
+		sc_fork(&s, 1000 * i, &p[i - 1], &p[i], 900 + i);
+	m = sc_model(&s, 0, false, 10000);
+	text = timeline_text(m, &o);
+	assert_int_equal(chart_rows(text, &width, cells, 7, sizeof(cells)), 8);
+	assert_int_equal(width, PT_VIEW_DEFAULT_WIDTH - 25 - 4);
+	/* depth 7: seven spaces, pid, comm of 15 characters, all there */
+	assert_non_null(strstr(text, "\n       907 a-long-name-her |"));
+	free(text);
+	o.width = 60;
+	text = timeline_text(m, &o);
+	assert_null(strstr(text, "907 a-long-name-her"));
+	free(text);
+	pt_model_free(m);
+	sc_free(&s);
+}
+
 /* A process of a few microseconds in a trace of seconds: still a cell. */
 static void test_timeline_short_process_shows(void **state)
 {
@@ -201,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_timeline_golden_verbose),
 		cmocka_unit_test(test_timeline_golden_ascii),
 		cmocka_unit_test(test_timeline_shape),
+		cmocka_unit_test(test_timeline_no_limit_labels_whole),
 		cmocka_unit_test(test_timeline_short_process_shows),
 		cmocka_unit_test(test_timeline_dominant_state),
 		cmocka_unit_test(test_timeline_axis),

@@ -2,6 +2,9 @@
 /* The tree view: golden output of the seed scenario, argv cut to the
  * width, hostile names, threads, losses and write errors. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include "scenario.h"
 #include "proctrace/decode.h"
 #include "proctrace/views.h"
@@ -135,8 +138,65 @@ static void test_tree_argv_cut_to_width(void **state)
 	text = tree_text(m, &o);
 	assert_non_null(strstr(text, "-o out.o\n"));
 	free(text);
+	/* No limit (not a terminal, -w): nothing cut, however long. */
+	o.width = 0;
+	sc_exec(&s, 200, &c,
+		"ld\n-plugin\n/usr/libexec/gcc/x86_64-linux-gnu/12/liblto_plugin.so\n"
+		"-plugin-opt=/usr/libexec/gcc/x86_64-linux-gnu/12/lto-wrapper\n-o\nprog",
+		"/usr/bin/ld");
+	pt_model_free(m);
+	m = sc_model(&s, 0, false, 1000);
+	text = tree_text(m, &o);
+	l = line_with(text, "901 ");
+	assert_non_null(l);
+	assert_true(columns(l) > 200);
+	assert_non_null(strstr(l, "lto-wrapper -o prog"));
+	assert_null(strstr(l, "…"));
+	free(l);
+	free(text);
 	pt_model_free(m);
 	sc_free(&s);
+}
+
+/* The width the views are fitted to, as ps chooses it: none when not a
+ * terminal or with -w, unless COLUMNS says one; a terminal's own. */
+static void test_view_width(void **state)
+{
+	struct winsize ws = { .ws_row = 24, .ws_col = 132 };
+	int pipe_fds[2], master, slave;
+	FILE *piped, *tty;
+
+	assert_int_equal(pipe(pipe_fds), 0);
+	piped = fdopen(pipe_fds[1], "w");
+	assert_non_null(piped);
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(master >= 0);
+	assert_int_equal(grantpt(master), 0);
+	assert_int_equal(unlockpt(master), 0);
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	assert_true(slave >= 0);
+	assert_int_equal(ioctl(slave, TIOCSWINSZ, &ws), 0);
+	tty = fdopen(slave, "w");
+	assert_non_null(tty);
+
+	unsetenv("COLUMNS");
+	assert_int_equal(pt_view_width(piped, false), 0);
+	assert_int_equal(pt_view_width(tty, false), 132);
+	assert_int_equal(pt_view_width(tty, true), 0);
+	setenv("COLUMNS", "90", 1);
+	assert_int_equal(pt_view_width(piped, false), 90);
+	assert_int_equal(pt_view_width(tty, false), 90);
+	assert_int_equal(pt_view_width(piped, true), 0);
+	setenv("COLUMNS", "10", 1);
+	assert_int_equal(pt_view_width(piped, false), PT_VIEW_MIN_WIDTH);
+	setenv("COLUMNS", "wide", 1); /* not a number: as if unset */
+	assert_int_equal(pt_view_width(piped, false), 0);
+	assert_int_equal(pt_view_width(tty, false), 132);
+	unsetenv("COLUMNS");
+	fclose(piped);
+	fclose(tty);
+	close(pipe_fds[0]);
+	close(master);
 }
 
 /* A process may call itself anything: the tree stays one line of text per
@@ -314,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_tree_golden_ascii),
 		cmocka_unit_test(test_tree_lines),
 		cmocka_unit_test(test_tree_argv_cut_to_width),
+		cmocka_unit_test(test_view_width),
 		cmocka_unit_test(test_tree_hostile_names),
 		cmocka_unit_test(test_tree_threads),
 		cmocka_unit_test(test_tree_lost_note),

@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+"""The text views' width, as ps chooses it: nothing cut when the output is
+not a terminal, the width COLUMNS says when it is set."""
+
+import subprocess
+
+from harness import Check, Failure
+from cases_follow import plain_environ
+
+# A program with a command line longer than any terminal.
+LONG = ["/bin/true"] + ["--option-number-%02d=/a/long/path/value" % i
+                        for i in range(12)]
+
+
+def views(env, environ):
+    """--tree and --timeline of LONG run as the command, on a pipe."""
+    p = subprocess.run([env.proctrace, "-q", "--tree", "--timeline", "--"] +
+                       LONG, capture_output=True, text=True, timeout=120,
+                       stdin=subprocess.DEVNULL, env=environ)
+    if p.returncode != 0:
+        raise Failure("proctrace exited %d: %s" % (p.returncode, p.stderr))
+    return p.stdout.splitlines()
+
+
+def test_text_views_not_cut_when_piped(env):
+    """On a pipe, with COLUMNS unset: the tree's line of the command holds
+    its whole command line, on one line, far past 100 columns."""
+    environ = plain_environ()
+    environ.pop("COLUMNS", None)
+    lines = views(env, environ)
+    ck = Check()
+    whole = " ".join(LONG)
+    ck.eq("tree lines with the whole command line",
+          len([l for l in lines if l.endswith(whole)]), 1)
+    ck.true(all("…" not in l and "..." not in l for l in lines),
+            "a line was cut: %r" % [l for l in lines if "…" in l][:2])
+    ck.raise_if_failed()
+
+
+def test_text_views_fit_columns(env):
+    """COLUMNS=80 on a pipe: the timeline's lines fit 80 columns, and the
+    tree's command line is cut with an ellipsis (to no fewer than 16
+    columns: a deep line may still pass 80)."""
+    lines = views(env, dict(plain_environ(), COLUMNS="80"))
+    ck = Check()
+    chart = [l for l in lines if "│" in l or "┬" in l or "┴" in l]
+    ck.true(chart, "no timeline rows")
+    ck.eq("timeline lines wider than 80 columns",
+          [l for l in chart if len(l) > 80], [])
+    cut = [l for l in lines if "/bin/true --opt" in l]
+    ck.true(len(cut) == 1 and cut[0].endswith("…")
+            and " ".join(LONG) not in cut[0],
+            "the command line not cut at 80 columns: %r" % cut)
+    ck.raise_if_failed()
+
+
+TESTS = [test_text_views_not_cut_when_piped, test_text_views_fit_columns]
