@@ -51,15 +51,18 @@ static __always_inline void output_exec_record(struct exec_scratch *s, __u32 arg
 					       __u32 path_len)
 {
 	struct pt_event *ev = (struct pt_event *)s;
-	__u32 size;
+	/* 64 bits: a 32-bit size is checked on a zero-extended copy that
+	 * verifiers before 6.2 do not tie to the register passed on ("R3
+	 * unbounded memory access" on 6.1). */
+	__u64 size;
 
 	ev->exec.argv_len = argv_len;
 	ev->exec.path_len = path_len;
-	size = sizeof(*ev) + argv_len + path_len;
+	size = sizeof(*ev) + (__u64)argv_len + (__u64)path_len;
 	barrier_var(size);
 	if (size > sizeof(*s))
 		return;
-	ev->size = size;
+	ev->size = (__u32)size;
 	if (bpf_ringbuf_output(&events, s, size, wakeup_flag()))
 		count_lost(ev->kind);
 }
