@@ -13,9 +13,10 @@
 # are this script's stdout; the exit status is COMMAND's. 125: the guest did
 # not run COMMAND (no 9p modules, panic, timeout): the kernel console's last
 # lines go to stderr, the whole console to $KERNEL_CONSOLE if set.
-# The host's /tmp is hidden by the guest's own: keep what the guest needs
-# elsewhere. The output crosses an emulated serial port, slowly: send long
-# logs to a file in a -w folder.
+# The host's /tmp is hidden by the guest's own, but for the caller's folder
+# when it is under /tmp (shared writable): keep other files elsewhere. The
+# output crosses an emulated serial port, slowly: send long logs to a file
+# in a -w folder.
 # KERNEL_TIMEOUT: seconds before the guest is killed (default 1800).
 # KERNEL_SMP, KERNEL_MEM: QEMU's -smp and -m (default 2, 2G).
 # KERNEL_APPEND: more kernel command line words (loglevel=7, ...).
@@ -41,6 +42,11 @@ done
 if [ $# -lt 3 ] || [ "$2" != -- ]; then die "usage: boot.sh [-w DIR]... KERNEL_DIR -- COMMAND [ARG]..."; fi
 kdir=$(cd "$1" && pwd) || die "no kernel folder $1"
 shift 2
+# The guest's own tmpfs hides the host's /tmp: a caller working there (a
+# clone under mktemp -d, as CI may make) gets its folder shared instead.
+case $PWD in
+/tmp/*) writable=("$PWD" "${writable[@]}") ;;
+esac
 
 # The image is boot/vmlinuz-RELEASE, or (newer packages) in the modules folder.
 moddir=$(ls -d "$kdir"/lib/modules/*/ "$kdir"/usr/lib/modules/*/ 2>/dev/null | head -n 1) || true
