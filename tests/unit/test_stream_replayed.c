@@ -92,10 +92,10 @@ static struct pt_event *add_exit(struct events *s, unsigned flags, __u32 status,
 	ev->exit = (struct pt_exit){
 		.status = status,
 		.cause = (__u8)cause,
-		.utime_ns = 1234567,
-		.stime_ns = 2500000,
-		.runtime_ns = 3734567,
-		.maxrss_kb = 2048,
+		.usage = { .utime_ns = 1234567,
+			   .stime_ns = 2500000,
+			   .runtime_ns = 3734567,
+			   .maxrss_kb = 2048 },
 	};
 	return ev;
 }
