@@ -418,7 +418,7 @@ static void test_stream_one_line_per_event(void **state)
 	free(line);
 	ev->kind = PT_REAP;
 	line = line_of(ev, &plain);
-	assert_non_null(strstr(line, "reaped by par\\nent(812)"));
+	assert_non_null(strstr(line, "reaped by par\\x0aent(812)"));
 	free(line);
 	free(ev);
 }
