@@ -158,8 +158,7 @@ static int trace_loop(struct app *a)
 
 	/* stdout's reader gone (`| head`): the end, as for a signal. */
 	while (!stop_requested && !a->pipe.stdout_gone &&
-	       !(duration_over(a, start) && (how = "duration")) &&
-	       !command_over(a)) {
+	       !(duration_over(a, start) && (how = "duration")) && !command_over(a)) {
 		n = pt_live_poll(a->live, POLL_MS);
 		if (!n)
 			n = pt_pipeline_flush(&a->pipe);

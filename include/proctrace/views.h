@@ -17,10 +17,10 @@ struct pt_view_opts {
 	/* Text columns to fit, by cutting programs and labels; 0: no limit,
 	 * nothing cut (as `ps -ww`). pt_view_width() chooses it; SVG ignores it. */
 	unsigned width;
-	bool ascii;   /* ASCII instead of box-drawing and block characters */
-	bool verbose; /* timeline: every transition of every process */
-	bool threads; /* tree: threads under their process (model kept them) */
-	__u32 kinds;  /* kinds recorded (-e), bit 1 << kind; 0: all */
+	bool ascii;	 /* ASCII instead of box-drawing and block characters */
+	bool verbose;	 /* timeline: every transition of every process */
+	bool threads;	 /* tree: threads under their process (model kept them) */
+	__u32 kinds;	 /* kinds recorded (-e), bit 1 << kind; 0: all */
 	__u32 kinds_off; /* of those not recorded, the ones this kernel cannot */
 };
 
