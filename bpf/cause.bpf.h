@@ -249,28 +249,42 @@ int handle_oom_victim(struct trace_event_raw_mark_victim *ctx)
 
 #define GROUP_EXIT_MAX_THREADS 64
 
-/* A thread of sig's process other than self: with killed, one that
- * exit_group() killed (PF_SIGNALED) and that is not released yet; else its
- * caller, on its way out (not killed, not yet a zombie: a thread that
- * ended before, like a leader after pthread_exit(), is one). */
-static __always_inline struct task_struct *group_exit_thread(struct signal_struct *sig,
-							     struct task_struct *self, bool killed)
+/* A thread of the process at sig_addr (its signal_struct, as a number)
+ * other than the one of tid self_tid: with killed, one that exit_group()
+ * killed (PF_SIGNALED) and that is not released yet; else its caller, on
+ * its way out (not killed, not yet a zombie: a thread that ended before,
+ * like a leader after pthread_exit(), is one). Its address, 0 for none. A
+ * global function, verified once apart: inlined three times into the exit
+ * program, its walk took 6.1's verifier past a million instructions. */
+__noinline unsigned long group_exit_thread_find(unsigned long sig_addr, __u32 self_tid, int killed)
 {
-	struct thread_walk w;
+	struct signal_struct *sig = (struct signal_struct *)sig_addr;
+	struct thread_walk w = {};
 	struct task_struct *t;
 
+	if (!sig)
+		return 0;
 	for_each_thread_bounded(w, sig, t, GROUP_EXIT_MAX_THREADS)
 	{
 		bool signaled = BPF_CORE_READ(t, flags) & PF_SIGNALED_;
 
-		if (t != self && (killed ? signaled : !signaled && !BPF_CORE_READ(t, exit_state)))
-			return t;
+		if ((__u32)BPF_CORE_READ(t, pid) != self_tid &&
+		    (killed ? signaled : !signaled && !BPF_CORE_READ(t, exit_state)))
+			return (unsigned long)t;
 	}
 	/* Not found among the first threads: the exit's cause may be
 	 * another than the kernel's; counted lost (docs/bounds.md). */
 	if (thread_walk_more(&w))
 		count_lost(PT_EXIT);
-	return NULL;
+	return 0;
+}
+
+/* The same for self's process; the thread is not a BTF-typed pointer. */
+static __always_inline struct task_struct *group_exit_thread(struct task_struct *self, bool killed)
+{
+	unsigned long sig = (unsigned long)BPF_CORE_READ(self, signal);
+
+	return (struct task_struct *)group_exit_thread_find(sig, BPF_CORE_READ(self, pid), killed);
 }
 
 /* At the exit of every thread of a process that exit_group() ends: the
@@ -292,7 +306,7 @@ static __always_inline void note_group_exit(struct task_struct *task, struct sig
 	if (!g || g->start_ns != start) {
 		/* The caller last, none killed by it: it ended only itself
 		 * (cause exit). */
-		if (caller && group_dead && !group_exit_thread(sig, task, true))
+		if (caller && group_dead && !group_exit_thread(task, true))
 			return;
 		fresh.start_ns = start;
 		fresh.code = sig->group_exit_code;
@@ -309,7 +323,7 @@ static __always_inline void note_group_exit(struct task_struct *task, struct sig
 		/* The last one out before the caller's own tracepoint: the
 		 * caller is still on the list. */
 		if (group_dead && !g->caller_seen) {
-			struct task_struct *t = group_exit_thread(sig, task, false);
+			struct task_struct *t = group_exit_thread(task, false);
 
 			if (t) {
 				g->caller_seen = 1;
@@ -318,7 +332,7 @@ static __always_inline void note_group_exit(struct task_struct *task, struct sig
 		}
 	} else if (!g->caller_seen) {
 		g->caller_seen = 1;
-		if (group_dead && group_exit_thread(sig, task, true))
+		if (group_dead && group_exit_thread(task, true))
 			g->others_ended = 1;
 		fill_actor_any(&g->by, task);
 	}
