@@ -783,10 +783,18 @@ def check_row_shapes(ck, cap):
             expect(r[col].isdigit(), col + " not a number", r)
         expect(r["state"] in STATES, "unknown state", r)
         expect(bool(r["comm"]), "empty comm", r)
+        # Usage: always on an exit row (its snapshot), on a reap row when
+        # the kernel's final figures were read (a process released at its
+        # own exit has none), on no other row.
         for col in USAGE_COLUMNS:
+            if ev == "reap":
+                continue
             expect(r[col].isdigit() == (ev == "exit"),
-                   col + " set on a non-exit row, or missing on an exit row",
-                   r)
+                   col + " set on a row other than exit or reap, or missing"
+                   " on an exit row", r)
+        have = [r[col].isdigit() for col in USAGE_COLUMNS]
+        expect(ev != "reap" or all(have) or not any(have),
+               "usage columns of a reap row partly set", r)
         expect(bool(r["filename"]) == (ev in EXEC_ROWS),
                "filename on a non-exec row, or missing on an exec row", r)
         expect(bool(r["argv"]) <= (ev in EXEC_ROWS), "argv on a non-exec row",
