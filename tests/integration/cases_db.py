@@ -238,9 +238,18 @@ def test_db_exit_code(env):
         ck.eq("failed_commands", [(r["pid"], r["exit_code"]) for r in
                                   db.execute(q["failed_commands"])],
               [(int(f["child_pid"]), 3)])
-        exits = [r for r in cap.rows if r["event"] == "exit"
-                 and r["comm"] == "exit_code"
-                 and "thread_exit" not in parse_detail(r["detail"])]
+        # Each process's final usage: its reap row's where the kernel's
+        # final figures were read, else its exit row's snapshot.
+        final = {}
+        for r in cap.rows:
+            if r["comm"] != "exit_code":
+                continue
+            if (r["event"] == "exit"
+                    and "thread_exit" not in parse_detail(r["detail"])):
+                final.setdefault(r["pid"], r)
+            elif r["event"] == "reap" and r["cpu_user_us"]:
+                final[r["pid"]] = r
+        exits = list(final.values())
         want = [("exit_code", len(exits),
                  sum(int(r["cpu_user_us"]) for r in exits),
                  sum(int(r["cpu_sys_us"]) for r in exits),
