@@ -161,7 +161,7 @@ def test_outnames_failed_run_keeps_files(env):
     cut = os.path.join(src, "cut.csv")
     with open(cut, "wb") as f:
         f.write(raw[:len(raw) // 2] + b'"')  # a quote never closed
-    d = scratch(env, "keep")
+    d = scratch(env, "outnames-keep")
     n = {"c": "keep.csv", "j": "keep.jsonl", "s": "keep.svg",
          "p": "keep.json"}
     for v in n.values():
