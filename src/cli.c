@@ -17,117 +17,7 @@
 #include "proctrace/selection.h"
 #include "proctrace/schema.h"
 
-#define DURATION_MAX_S 1e7 /* about 115 days */
-#define RINGBUF_KB_MIN 4u  /* one page */
-#define RINGBUF_KB_MAX 1048576u
-#define RINGBUF_KB_DEFAULT 4096u
-
-/* Long-only options take values above any character. */
-enum {
-	OPT_THREADS = 256,
-	OPT_COLOR,
-	OPT_RINGBUF_KB,
-	OPT_UID,
-	OPT_LINGER,
-	OPT_AS_ROOT,
-	OPT_ASCII,
-	OPT_SVG,
-	OPT_REPLAY,
-	OPT_COLUMNS,
-	OPT_SINCE,
-	OPT_UNTIL,
-	OPT_LENIENT,
-	OPT_ROTATE,
-	OPT_KEEP,
-	OPT_DRY_RUN,
-	OPT_SIGNALS,
-	OPT_PERFETTO,
-	OPT_SCHED,
-	OPT_SCHED_EVENTS,
-	OPT_SUMMARY,
-	OPT_DB,
-	OPT_LIST,
-};
-
-/* "+": stop at the first non-option; ":": report a missing argument apart
- * from an unknown option, and keep getopt itself quiet. */
-static const char short_opts[] = "+:o:j:d:qvhVg:p:c:u:tTwe:";
-
-static const struct option long_opts[] = {
-	{ "csv", required_argument, NULL, 'o' },
-	{ "json", required_argument, NULL, 'j' },
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "duration", required_argument, NULL, 'd' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "threads", no_argument, NULL, OPT_THREADS },
-	{ "events", required_argument, NULL, 'e' },
-	{ "signals", required_argument, NULL, OPT_SIGNALS },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "color", required_argument, NULL, OPT_COLOR },
-	{ "ringbuf-kb", required_argument, NULL, OPT_RINGBUF_KB },
-	{ "pgid", required_argument, NULL, 'g' },
-	{ "pid", required_argument, NULL, 'p' },
-	{ "comm", required_argument, NULL, 'c' },
-	{ "uid", required_argument, NULL, OPT_UID },
-	{ "linger", required_argument, NULL, OPT_LINGER },
-	{ "user", required_argument, NULL, 'u' },
-	{ "as-root", no_argument, NULL, OPT_AS_ROOT },
-	{ "tree", no_argument, NULL, 't' },
-	{ "timeline", no_argument, NULL, 'T' },
-	{ "ascii", no_argument, NULL, OPT_ASCII },
-	{ "wide", no_argument, NULL, 'w' },
-	{ "svg", required_argument, NULL, OPT_SVG },
-	{ "perfetto", required_argument, NULL, OPT_PERFETTO },
-	{ "replay", required_argument, NULL, OPT_REPLAY },
-	{ "columns", no_argument, NULL, OPT_COLUMNS },
-	{ "since", required_argument, NULL, OPT_SINCE },
-	{ "until", required_argument, NULL, OPT_UNTIL },
-	{ "lenient", no_argument, NULL, OPT_LENIENT },
-	{ "rotate", required_argument, NULL, OPT_ROTATE },
-	{ "keep", required_argument, NULL, OPT_KEEP },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "sched", no_argument, NULL, OPT_SCHED },
-	{ "sched-events", no_argument, NULL, OPT_SCHED_EVENTS },
-	{ "summary", no_argument, NULL, OPT_SUMMARY },
-	{ "list", required_argument, NULL, OPT_LIST },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
-};
-
-static const char usage_line[] = "Usage: proctrace [OPTIONS] [--] [COMMAND [ARG...]]\n";
-
-/* One screen (at most 30 lines of 80 columns, checked by the unit tests):
- * options by what they are for, a few to a line; what each means in detail
- * is in proctrace(8). A new option goes on the line of its group, and into
- * the man page and the README (make test checks both). */
-static const char help_text[] =
-	"Trace the life of processes with eBPF: fork, threads, exec, exit, reap,\n"
-	"signals, stops and continues, process groups, sessions and renames.\n"
-	"Runs until Ctrl-C, -d SECS, or the end of COMMAND. Details: man proctrace\n"
-	"\n"
-	"Output   -o, --csv FILE   -j, --json FILE   (every event; '-': stdout)\n"
-	"         --db FILE   (SQLite: events, processes, lost, trace; typed)\n"
-	"         --rotate SIZE   --keep N   (FILE.1...; SIGHUP reopens the files)\n"
-	"         -q, --quiet   -v, --verbose   --color WHEN   --threads\n"
-	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid USER\n"
-	"         (in the kernel; one option repeated: OR, different ones: AND)\n"
-	"Command  -- COMMAND [ARG...]   --linger SECS   -u, --user USER   --as-root\n"
-	"Select   -e, --events LIST   --signals LIST   (kinds, signals; in the kernel)\n"
-	"Sched    --sched   --sched-events   --summary   (need a filter or COMMAND)\n"
-	"Views    -t, --tree   -T, --timeline   --svg FILE   --ascii   -w, --wide\n"
-	"         --perfetto FILE   (a trace for ui.perfetto.dev; '-': stdout)\n"
-	"Replay   --replay FILE   --since WHEN   --until WHEN   --lenient\n"
-	"Other    -d, --duration SECS   --ringbuf-kb N   --columns   --dry-run\n"
-	"         --list WHAT   (events, signals, colors)   -h, --help   -V, --version\n"
-	"\n"
-	"Examples:\n"
-	"  sudo proctrace                          every process event, live\n"
-	"  sudo proctrace -d 60 -o events.csv      one minute, also as CSV\n"
-	"  sudo proctrace -q -j - | jq .           JSON Lines on stdout only\n"
-	"  sudo proctrace -g 4242 --tree           one process group, then its tree\n"
-	"  sudo proctrace -T -- make -j8           run make, follow it, its timeline\n"
-	"  proctrace --replay events.csv -p 1234   1234's subtree from a capture\n";
+#include "cli_int.h"
 
 static __attribute__((format(printf, 2, 3))) enum pt_cli_result usage_error(FILE *err,
 									    const char *fmt, ...)
@@ -139,136 +29,19 @@ static __attribute__((format(printf, 2, 3))) enum pt_cli_result usage_error(FILE
 	vfprintf(err, fmt, ap);
 	va_end(ap);
 	fputc('\n', err);
-	fputs(usage_line, err);
+	fputs(pt_cli_usage_line, err);
 	fputs("Try 'proctrace --help' for more information.\n", err);
 	return PT_CLI_USAGE;
 }
 
-/* ---- values ---- */
-
-/* Digits with at most one '.', and at least one digit: no sign, exponent,
- * hex, "inf" or surrounding blanks, which strtod alone would accept. */
-static bool is_plain_decimal(const char *s)
-{
-	bool digit = false, dot = false;
-
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9')
-			digit = true;
-		else if (*s == '.' && !dot)
-			dot = true;
-		else
-			return false;
-	}
-	return digit;
-}
-
-static int parse_duration(const char *s, double *out)
-{
-	double v;
-
-	if (!is_plain_decimal(s))
-		return -EINVAL;
-	v = strtod(s, NULL);
-	if (!(v > 0) || v > DURATION_MAX_S)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
-/* --since/--until: seconds from the first event ("2.5"), or an ISO 8601
- * time, "2026-11-25T17:34:37[.123456][Z|+01:00]" (no zone: local time). */
-static int parse_when(const char *s, struct pt_when *w)
-{
-	struct tm tm = { .tm_isdst = -1 };
-	const char *p;
-	int64_t frac = 0, scale = 1000000000, off = 0;
-	unsigned zh, zm;
-	time_t t;
-
-	if (is_plain_decimal(s)) {
-		double v = strtod(s, NULL);
-
-		if (v > DURATION_MAX_S)
-			return -ERANGE;
-		w->kind = PT_WHEN_REL;
-		w->rel_ns = (__u64)(v * 1e9 + 0.5);
-		return 0;
-	}
-	p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!p)
-		return -EINVAL;
-	if (*p == '.') {
-		if (p[1] < '0' || p[1] > '9')
-			return -EINVAL;
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			if (scale > 1) {
-				scale /= 10;
-				frac += (*p - '0') * scale;
-			}
-	}
-	if (*p == 'Z' && !p[1]) {
-		t = timegm(&tm);
-	} else if ((*p == '+' || *p == '-') && sscanf(p + 1, "%2u:%2u", &zh, &zm) == 2 &&
-		   strlen(p) == 6 && zh < 24 && zm < 60) {
-		off = (int64_t)(zh * 3600 + zm * 60) * (*p == '+' ? 1 : -1);
-		t = timegm(&tm);
-	} else if (!*p) {
-		t = mktime(&tm);
-	} else {
-		return -EINVAL;
-	}
-	w->kind = PT_WHEN_WALL;
-	w->wall_ns = ((int64_t)t - off) * 1000000000 + frac;
-	return 0;
-}
-
-/* Plain decimal digits only (no sign, blanks or base prefix, which strtoul
- * alone would take), at most max. */
-static int parse_uint(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	if (*end || errno || *out > max)
-		return -EINVAL;
-	return 0;
-}
-
-static int parse_ringbuf_kb(const char *s, unsigned *out)
-{
-	unsigned long v;
-
-	if (parse_uint(s, ULONG_MAX, &v))
-		return -EINVAL;
-	/* The kernel wants a power of two number of pages. */
-	if (v < RINGBUF_KB_MIN || v > RINGBUF_KB_MAX || (v & (v - 1)))
-		return -ERANGE;
-	*out = (unsigned)v;
-	return 0;
-}
-
-/* A pid, pgid or uid, within 32 bits. pids and pgids must be above 0
- * (uid 0 is root). */
-static int parse_id(const char *s, bool allow_zero, __u32 *out)
-{
-	unsigned long v;
-
-	if (parse_uint(s, UINT32_MAX, &v) || (!v && !allow_zero))
-		return -EINVAL;
-	*out = (__u32)v;
-	return 0;
-}
+/* ---- ids, names ---- */
 
 static enum pt_cli_result add_id(const char *opt, const char *arg, bool allow_zero, __u32 *set,
 				 unsigned *n, FILE *err)
 {
 	if (*n >= PT_MAX_FILTER)
 		return usage_error(err, "%s may be given at most %d times", opt, PT_MAX_FILTER);
-	if (parse_id(arg, allow_zero, &set[*n]))
+	if (pt_cli_parse_id(arg, allow_zero, &set[*n]))
 		return usage_error(err, "invalid %s '%s': expected a number%s", opt, arg,
 				   allow_zero ? " or a user name" : " above 0");
 	(*n)++;
@@ -301,28 +74,12 @@ static enum pt_cli_result add_comm(const char *arg, struct pt_filter *f, FILE *e
 	return PT_CLI_RUN;
 }
 
-/* --color's words and what each sets (-1: auto). */
-static const struct {
-	const char *word;
-	int value;
-} colors[] = { { "auto", -1 }, { "always", 1 }, { "never", 0 } };
-
-static int parse_color(const char *s, int *out)
-{
-	for (size_t i = 0; i < sizeof(colors) / sizeof(colors[0]); i++)
-		if (!strcmp(s, colors[i].word)) {
-			*out = colors[i].value;
-			return 0;
-		}
-	return -EINVAL;
-}
-
 /* --list WHAT: the values an option takes, one a line (for completion). */
 static enum pt_cli_result list_values(const char *what, FILE *out, FILE *err)
 {
 	if (!strcmp(what, "colors")) {
-		for (size_t i = 0; i < sizeof(colors) / sizeof(colors[0]); i++)
-			fprintf(out, "%s\n", colors[i].word);
+		for (size_t i = 0; i < PT_CLI_N_COLORS; i++)
+			fprintf(out, "%s\n", pt_cli_colors[i].word);
 		return PT_CLI_EXIT_OK;
 	}
 	if (pt_selection_list(what, out))
@@ -337,7 +94,7 @@ static bool is_known_option(int val)
 {
 	const struct option *o;
 
-	for (o = long_opts; o->name; o++)
+	for (o = pt_cli_long_opts; o->name; o++)
 		if (o->val == val)
 			return true;
 	return false;
@@ -398,7 +155,7 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		cfg->db_path = arg;
 		break;
 	case 'd':
-		if (parse_duration(arg, &cfg->duration_s))
+		if (pt_cli_parse_duration(arg, &cfg->duration_s))
 			return usage_error(
 				err,
 				"invalid duration '%s': expected a number of seconds above 0, up to %.0f",
@@ -447,12 +204,12 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		cfg->verbose++;
 		break;
 	case OPT_COLOR:
-		if (parse_color(arg, &cfg->color))
+		if (pt_cli_parse_color(arg, &cfg->color))
 			return usage_error(
 				err, "invalid --color '%s': expected auto, always or never", arg);
 		break;
 	case OPT_RINGBUF_KB:
-		if (parse_ringbuf_kb(arg, &cfg->ringbuf_kb))
+		if (pt_cli_parse_ringbuf_kb(arg, &cfg->ringbuf_kb))
 			return usage_error(
 				err,
 				"invalid --ringbuf-kb '%s': expected a power of two from %u to %u",
@@ -468,7 +225,7 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		return add_comm(arg, &cfg->filter, err);
 	case OPT_LINGER:
 		/* 0 is allowed here: stop as soon as the command exits. */
-		if (strcmp(arg, "0") && parse_duration(arg, &cfg->linger_s))
+		if (strcmp(arg, "0") && pt_cli_parse_duration(arg, &cfg->linger_s))
 			return usage_error(
 				err, "invalid --linger '%s': expected a number of seconds", arg);
 		if (!strcmp(arg, "0"))
@@ -510,8 +267,8 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		cfg->perfetto_path = arg;
 		break;
 	case 'h':
-		fputs(usage_line, out);
-		fputs(help_text, out);
+		fputs(pt_cli_usage_line, out);
+		fputs(pt_cli_help_text, out);
 		return PT_CLI_EXIT_OK;
 	case 'V':
 		return PT_CLI_VERSION;
@@ -520,7 +277,7 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		break;
 	case OPT_SINCE:
 	case OPT_UNTIL:
-		if (parse_when(arg, c == OPT_SINCE ? &cfg->since : &cfg->until))
+		if (pt_cli_parse_when(arg, c == OPT_SINCE ? &cfg->since : &cfg->until))
 			return usage_error(err,
 					   "%s: '%s' is neither seconds from the start nor "
 					   "an ISO 8601 time",
@@ -548,7 +305,7 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 	case OPT_KEEP: {
 		unsigned long v;
 
-		if (parse_uint(arg, PT_KEEP_MAX, &v) || !v)
+		if (pt_cli_parse_uint(arg, PT_KEEP_MAX, &v) || !v)
 			return usage_error(err,
 					   "invalid --keep '%s': expected a number from 1 to %d",
 					   arg, PT_KEEP_MAX);
@@ -652,7 +409,7 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 
 const struct option *pt_cli_long_options(void)
 {
-	return long_opts;
+	return pt_cli_long_opts;
 }
 
 bool pt_config_stdout_taken(const struct pt_config *cfg)
@@ -672,7 +429,7 @@ enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg, FI
 	/* glibc: optind 0 starts a fresh scan, so parsing can run again. */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, short_opts, long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, pt_cli_short_opts, pt_cli_long_opts, NULL)) != -1) {
 		if (c == '?' || c == ':')
 			return getopt_error(c, argv, err);
 		res = apply_option(c, optarg, cfg, out, err);
