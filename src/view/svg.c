@@ -344,7 +344,7 @@ static void marks_write(struct svg_ctx *c, const struct pt_proc *p, unsigned y)
 static void folds_write(struct svg_ctx *c, const struct pt_proc *p, unsigned y)
 {
 	const struct pt_fold *f;
-	__u64 x0, x1, per_px;
+	__u64 x0, x1, w, per_px;
 	char sig[32];
 	size_t k;
 
@@ -356,13 +356,15 @@ static void folds_write(struct svg_ctx *c, const struct pt_proc *p, unsigned y)
 			continue;
 		x0 = x_of(c, f->first_ns < c->t0 ? c->t0 : f->first_ns);
 		x1 = x_of(c, f->last.ts_ns > c->t1 ? c->t1 : f->last.ts_ns);
-		if (x1 < x0 + 100)
-			x1 = x0 + 100; /* at least a pixel (x_of: hundredths) */
-		per_px = f->count * 100 / (x1 - x0);
+		/* at least a pixel (x_of: hundredths) */
+		w = x1 > x0 ? x1 - x0 : 0;
+		if (w < 100)
+			w = 100;
+		per_px = f->count * 100 / w;
 		pt_buf_puts(&c->out, "<rect class=\"fold\" x=\"");
 		put_px(&c->out, x0);
 		pt_buf_puts(&c->out, "\" width=\"");
-		put_px(&c->out, x1 - x0);
+		put_px(&c->out, w);
 		/* 0.1 for one mark a pixel, up to 0.9 for eight or more. */
 		pt_buf_printf(&c->out, "\" y=\"%u\" height=\"%u\" fill-opacity=\"0.%u\">", y + 3,
 			      ROW_H - 6, per_px >= 8 ? 9u : (unsigned)per_px + 1);

@@ -357,7 +357,7 @@ static int legend_write(struct tl_ctx *c, const struct pt_model_stats *st)
 			      "%s%s marks folded: %llu (past %u a process, as a density; -v lists "
 			      "them)\n",
 			      g[CELL_FOLD_FEW], g[CELL_FOLD_MANY], (unsigned long long)c->folded,
-			      PT_MARKS_MAX);
+			      (unsigned)PT_MARKS_MAX);
 	pt_view_put_lost(&c->line, st);
 	return pt_buf_write(&c->line, c->f);
 }

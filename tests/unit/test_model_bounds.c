@@ -268,7 +268,7 @@ static void test_bounds_views_density(void **state)
 	char want[128], *text;
 
 	text = render(m, false, true);
-	snprintf(want, sizeof(want), "marks folded: %u (past %u", folded, PT_MARKS_MAX);
+	snprintf(want, sizeof(want), "marks folded: %u (past %u", folded, (unsigned)PT_MARKS_MAX);
 	assert_non_null(strstr(text, want));
 	/* the chart row: dense folds over most of it */
 	assert_non_null(strstr(text, "::::::::::"));
