@@ -228,6 +228,7 @@ static void queue_append(struct pt_model *m, struct proc_node *n)
 {
 	n->drop_prev = m->drop_last;
 	n->drop_next = NULL;
+	n->drop_ts = m->last_ts;
 	if (m->drop_last)
 		m->drop_last->drop_next = n;
 	else
@@ -316,16 +317,6 @@ void model_limit_enforce(struct pt_model *m)
 	}
 }
 
-/* When it left: what made it droppable. */
-static __u64 ended_at(const struct pt_proc *p)
-{
-	if (p->flags & PT_PROC_REAP_SEEN)
-		return p->reap_ns;
-	if (p->flags & PT_PROC_ENDED_UNSEEN)
-		return p->ended_by_ns;
-	return p->exit_ns;
-}
-
 size_t pt_model_cull(struct pt_model *m, __u64 now_ns, __u64 linger_ns)
 {
 	struct proc_node *n;
@@ -333,12 +324,14 @@ size_t pt_model_cull(struct pt_model *m, __u64 now_ns, __u64 linger_ns)
 
 	if (!m->opts.cull)
 		return 0;
-	/* The queue is in the order they became droppable, about the order
-	 * they ended: the first one too young ends the pass, so a call costs
-	 * what it culls. A parent becomes droppable with its last child
-	 * gone: appended, culled in this pass if nothing younger is before
-	 * it, else in a later one. */
-	while ((n = m->drop_first) && ended_at(&n->pub) + linger_ns <= now_ns) {
+	/* The queue is in the order they became droppable, each stamped with
+	 * the model's latest time then (never decreasing): the first one too
+	 * young ends the pass, so a call costs what it culls. Stamped, not
+	 * judged by when the process ended: an end time out of the queue's
+	 * order (a reap long after the exit, an end inferred late) at the
+	 * head would keep every younger node behind it. A process lingers at
+	 * least linger_ns after it ended and its last child left. */
+	while ((n = m->drop_first) && n->drop_ts + linger_ns <= now_ns) {
 		node_drop(m, n);
 		m->stats.procs_culled++;
 		culled++;

@@ -41,7 +41,8 @@ struct proc_node {
 	struct proc_node *ref_parent; /* the node counted as its parent */
 	size_t nchild;		      /* nodes whose ref_parent this is */
 	struct proc_node *drop_prev, *drop_next;
-	bool queued; /* in the droppable queue */
+	bool queued;   /* in the droppable queue */
+	__u64 drop_ts; /* the model's latest time when it became droppable */
 
 	struct pt_fold *folds; /* owned: PT_FOLDS_MAX once the first is made */
 	struct pt_mark *marks; /* inline_marks until it grows */
