@@ -36,6 +36,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #include "task.bpf.h"
 #include "filter.bpf.h"
 #include "usage.bpf.h"
+#include "usage_end.bpf.h"
 #include "reap.bpf.h"
 #include "sender.bpf.h"
 #include "cause.bpf.h"
