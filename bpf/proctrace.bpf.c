@@ -230,7 +230,7 @@ static __always_inline void report_exit(unsigned long long *ctx, struct task_str
 	} else {
 		e->exit.status = task->exit_code;
 	}
-	fill_usage(&e->exit.usage, task, sig, group_dead);
+	fill_usage(&e->exit.usage, task, sig, group_dead, PT_EXIT);
 	submit(e);
 }
 

@@ -70,7 +70,7 @@ static __always_inline void usage_one(struct seq_file *seq, struct task_struct *
 	e.size = sizeof(e);
 	e.flags = PT_F_NO_ACTOR;
 	fill_task(&e.task, task);
-	fill_usage(&e.usage, task, task->signal, true);
+	fill_usage(&e.usage, task, task->signal, true, PT_USAGE);
 	mm = BPF_CORE_READ(task, mm);
 	rss_pages = max_u64(hiwater_rss_now(mm), BPF_CORE_READ(task, signal, maxrss));
 	e.usage.maxrss_kb = rss_pages * page_kb;
