@@ -58,6 +58,12 @@ enum pt_proc_flag {
 	 * after lost events found it gone (with ENDED_UNSEEN) or a zombie;
 	 * it happened between unseen_from_ns and unseen_to_ns. */
 	PT_PROC_END_INFERRED = 1 << 11,
+	/* Alive or a zombie when tracing ended: end_usage holds its usage
+	 * then (its usage row) */
+	PT_PROC_USAGE_AT_END = 1 << 12,
+	/* exit.usage holds the final figures of its reap row (what the
+	 * reaping wait4() returned), not the exit's snapshot */
+	PT_PROC_USAGE_FINAL = 1 << 13,
 };
 
 struct pt_prog;
@@ -163,6 +169,9 @@ struct pt_proc {
 	__u64 ended_by_ns;    /* ENDED_UNSEEN: the pid was reused at this time */
 	__u64 unseen_from_ns; /* END_INFERRED: last known alive (or zombie) */
 	__u64 unseen_to_ns;   /* ... and found ended by the rescan at this time */
+	/* With PT_PROC_USAGE_AT_END: its resource usage when tracing ended
+	 * (a zombie's: final; exit.usage keeps the exit's snapshot) */
+	struct pt_usage end_usage;
 
 	const struct pt_mark *marks; /* its history, sorted by time */
 	size_t nmarks;

@@ -482,8 +482,10 @@ static int reap_apply(struct pt_model *m, struct proc_node *n, const struct pt_e
 		memcpy(p->reaper_comm, ev->by.comm, PT_COMM_LEN);
 	}
 	/* The final usage replaces the exit's snapshot (for the views). */
-	if (ev->reap.usage_at == PT_USAGE_RELEASED && (p->flags & PT_PROC_EXIT_SEEN))
+	if (ev->reap.usage_at == PT_USAGE_RELEASED && (p->flags & PT_PROC_EXIT_SEEN)) {
 		p->exit.usage = ev->reap.usage;
+		p->flags |= PT_PROC_USAGE_FINAL;
+	}
 	/* Its exit was lost: the reap still says when it became a zombie. */
 	if (!(p->flags & PT_PROC_EXIT_SEEN) && ev->reap.exit_ns && synthetic_exit_find(n) < 0) {
 		p->exit_ns = ev->reap.exit_ns;
@@ -529,6 +531,10 @@ static int kind_apply(struct pt_model *m, struct proc_node *n, const struct pt_e
 		return model_sched_change(m, n, ev);
 	case PT_SCHED_SUM:
 		model_sched_sum(n, ev);
+		return 0;
+	case PT_USAGE: /* a figure, not a point of its history */
+		n->pub.end_usage = ev->usage;
+		n->pub.flags |= PT_PROC_USAGE_AT_END;
 		return 0;
 	default: /* fork, signal, stop, continue, setpgid, setsid */
 		return mark_add_event(m, n, ev, NULL);
