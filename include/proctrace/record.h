@@ -2,7 +2,8 @@
 /* One event as the schema's values (schema.h): which columns and detail
  * keys it has and their values, before any format. Every writer formats
  * the same record, so the formats cannot disagree on what a row holds.
- * Pure, no allocation: text values point into the event. */
+ * No allocation: text values point into the event, or into the cgroup
+ * registry (cgroup.h) for a cgroup's path, its only outside input. */
 #ifndef PROCTRACE_RECORD_H
 #define PROCTRACE_RECORD_H
 
@@ -49,6 +50,7 @@ struct pt_record {
 	char sig_name[16];		      /* storage for col[PT_COL_SIGNAL] */
 	char clone_flags[PT_CLONE_FLAGS_MAX]; /* storage for the clone= value */
 	char word[16];			      /* storage for a detail word made from a number */
+	char cgroup_name[64];		      /* storage for cgroup_name (PT_CGROUP_NAME_MAX) */
 };
 
 /* Fill r from ev, which must outlive r. */
