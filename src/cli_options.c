@@ -66,7 +66,7 @@ const char pt_cli_help_text[] =
 	"         --rotate SIZE   --keep N   (FILE.1...; SIGHUP reopens the files)\n"
 	"         -q, --quiet   -v, --verbose   --color WHEN   --threads\n"
 	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid USER\n"
-	"         (in the kernel; one option repeated: OR, different ones: AND)\n"
+	"         --cgroup PATH   (in the kernel; repeated: OR, different ones: AND)\n"
 	"Command  -- COMMAND [ARG...]   --linger SECS   -u, --user USER   --as-root\n"
 	"Select   -e, --events LIST   --signals LIST   (kinds, signals; in the kernel)\n"
 	"Sched    --sched   --sched-events   --summary   (need a filter or COMMAND)\n"

@@ -18,8 +18,9 @@
 
 /* Longest path kept (bytes, with the NUL); a longer one is not resolved. */
 #define PT_CGROUP_PATH_MAX 512
-/* Room for a short name: "pod" + a 36-byte uid + '/' + 12 hex + NUL. */
-#define PT_CGROUP_NAME_MAX 64
+/* Room for a short name: a unit's (a file name: NAME_MAX bytes), or "pod",
+ * a 36-byte uid, '/' and 12 hex; with the NUL. */
+#define PT_CGROUP_NAME_MAX 256
 
 /* The short name of a cgroup path (as /proc/PID/cgroup writes it: "/"
  * and names joined by '/'), into out (n bytes), "" when it has none:

@@ -10,6 +10,7 @@
 #include <linux/types.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "proctrace/cgroup.h"
 #include "proctrace/clone_flags.h"
 #include "proctrace/event.h"
 #include "proctrace/schema.h"
@@ -50,7 +51,7 @@ struct pt_record {
 	char sig_name[16];		      /* storage for col[PT_COL_SIGNAL] */
 	char clone_flags[PT_CLONE_FLAGS_MAX]; /* storage for the clone= value */
 	char word[16];			      /* storage for a detail word made from a number */
-	char cgroup_name[64];		      /* storage for cgroup_name (PT_CGROUP_NAME_MAX) */
+	char cgroup_name[PT_CGROUP_NAME_MAX]; /* storage for the cgroup_name= value */
 };
 
 /* Fill r from ev, which must outlive r. */
