@@ -164,13 +164,14 @@ int pt_cgroup_lookup(const char *path, __u64 *id, __u32 *level)
 {
 	char full[PT_CGROUP_PATH_MAX * 2];
 	const char *rel = path;
-	size_t n = strlen(root);
 	struct stat st;
 	__u32 depth = 0;
+	size_t n;
 	int err;
 
 	if (!live && find_root())
 		return -ENOENT;
+	n = strlen(root);
 	if (n && !strncmp(path, root, n) && (path[n] == '/' || !path[n]))
 		rel = path + n;
 	while (*rel == '/')

@@ -17,7 +17,8 @@ void pt_view_put_cgroup(struct pt_buf *b, const struct pt_proc *p, const struct 
 {
 	char name[PT_CGROUP_NAME_MAX], up[PT_CGROUP_NAME_MAX];
 
-	if (!*short_name(p, name, sizeof(name)) || !strcmp(name, short_name(parent, up, sizeof(up))))
+	if (!*short_name(p, name, sizeof(name)) ||
+	    !strcmp(name, short_name(parent, up, sizeof(up))))
 		return;
 	pt_buf_puts(b, " {");
 	pt_escape_text(b, name, strlen(name), PT_ESC_BACKSLASH | PT_ESC_CONTROL);
