@@ -70,6 +70,9 @@ static enum pt_cli_result add_comm(const char *arg, struct pt_filter *f, FILE *e
 	if (!*arg || strlen(arg) >= PT_COMM_LEN)
 		return usage_error(err, "invalid --comm '%s': expected 1 to %d bytes", arg,
 				   PT_COMM_LEN - 1);
+	/* The kernel matches in one pass (filter_rules.h): '*' ends NAME. */
+	if (strchr(arg, '*') != arg + strlen(arg) - 1 && strchr(arg, '*'))
+		return usage_error(err, "invalid --comm '%s': '*' only at its end (a prefix)", arg);
 	strncpy(f->comms[f->n_comms++], arg, PT_COMM_LEN - 1);
 	return PT_CLI_RUN;
 }

@@ -47,11 +47,16 @@ PT_RULES_INLINE bool pt_rules_in_set(__u32 v, PT_RULES_QUAL __u32 *set, unsigned
 	return false;
 }
 
-/* strncmp(comm, want, PT_COMM_LEN) == 0, in a bounded loop. */
+/* -c's NAME against a comm, in one bounded pass: NAME itself, with '?'
+ * for any one byte, and a '*' at its end for any rest (a prefix: the
+ * parser allows '*' nowhere else). One pass, not a backtracking glob: the
+ * verifier walks every iteration of a BPF loop. */
 PT_RULES_INLINE bool pt_rules_comm_equal(const char *comm, PT_RULES_QUAL char *want)
 {
 	for (unsigned i = 0; i < PT_COMM_LEN; i++) {
-		if (comm[i] != want[i])
+		if (want[i] == '*')
+			return true;
+		if (want[i] == '?' ? !comm[i] : comm[i] != want[i])
 			return false;
 		if (!comm[i])
 			return true;
