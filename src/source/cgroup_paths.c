@@ -202,6 +202,8 @@ void pt_cgroup_reset(void)
 
 	HASH_ITER(hh, entries, e, tmp)
 	{
+		/* uthash's table juggling confuses clang's analyzer */
+		// NOLINTNEXTLINE(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference)
 		HASH_DEL(entries, e);
 		free(e->path);
 		free(e);
