@@ -92,7 +92,7 @@ all: deps $(OUT)/proctrace
 deps:
 	$(Q)$(DEPS_CHECK)
 
-$(BPF_OBJ): bpf/proctrace.bpf.c $(wildcard bpf/*.h) include/proctrace/event.h include/proctrace/sched.h $(VMLINUX) | $(OUT) deps
+$(BPF_OBJ): bpf/proctrace.bpf.c $(wildcard bpf/*.h) include/proctrace/event.h include/proctrace/sched.h include/proctrace/filter_rules.h $(VMLINUX) | $(OUT) deps
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(BPF_WARN) \
 		-Iinclude -Ivmlinux/$(ARCH) -c $< -o $@

@@ -32,7 +32,66 @@ static __always_inline bool signal_on(int sig)
 
 static __always_inline bool filtering(void)
 {
-	return follow_pids || filter.n_pgids || filter.n_uids || filter.n_comms;
+	return follow_pids || filter.n_pgids || filter.n_uids || filter.n_comms || filter.n_cgroups;
+}
+
+/* Before 6.1 (5.10's layout), a cgroup kept its ancestors' ids, not
+ * pointers to them. */
+struct cgroup___ids {
+	__u64 ancestor_ids[0];
+} __attribute__((preserve_access_index));
+
+/* The id of cg's ancestor at level (cg itself at its own level), in each
+ * layout. cg comes from a CO-RE read, not a BTF pointer: the index may be
+ * variable. Each layout's read is a subprogram of its own: inlined, the
+ * compiler hoists the field's offset out of the loop, and the relocation
+ * of the layout this kernel lacks (poisoned by libbpf) would be reached. */
+static __noinline __u64 ancestor_id_ptrs(struct cgroup *cg, __u32 level)
+{
+	struct cgroup *anc = NULL;
+
+	bpf_core_read(&anc, sizeof(anc), &cg->ancestors[level]);
+	return anc ? BPF_CORE_READ(anc, kn, id) : 0;
+}
+
+static __noinline __u64 ancestor_id_ids(struct cgroup *cg, __u32 level)
+{
+	struct cgroup___ids *old = (void *)cg;
+	__u64 id = 0;
+
+	bpf_core_read(&id, sizeof(id), &old->ancestor_ids[level]);
+	return id;
+}
+
+static __always_inline __u64 cgroup_ancestor_id(struct cgroup *cg, __u32 level)
+{
+	if (bpf_core_field_exists(cg->ancestors))
+		return ancestor_id_ptrs(cg, level);
+	if (bpf_core_field_exists(((struct cgroup___ids *)cg)->ancestor_ids))
+		return ancestor_id_ids(cg, level);
+	return 0;
+}
+
+/* --cgroup: is task in one of the cgroups given, or below one? The cgroup
+ * at the given level among its cgroup's ancestors has the given id. */
+static __always_inline bool task_cgroup_wanted(struct task_struct *task)
+{
+	struct cgroup *cg;
+	int level;
+
+	if (!filter.n_cgroups)
+		return true;
+	cg = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+	level = BPF_CORE_READ(cg, level);
+	for (unsigned i = 0; i < PT_MAX_FILTER; i++) {
+		__u32 want = filter.cgroup_levels[i];
+
+		if (i >= filter.n_cgroups)
+			break;
+		if (want <= (__u32)level && cgroup_ancestor_id(cg, want) == filter.cgroups[i])
+			return true;
+	}
+	return false;
 }
 
 /* The rules of filter_rules.h, and -p's follow set, for task: old_pgid is
@@ -56,6 +115,8 @@ static __always_inline bool task_fields_wanted(struct task_struct *task, __u32 o
 	if (!pt_rules_fields(&filter, pgid, old_pgid ? old_pgid : pgid, uid, comm,
 			     old_comm[0] ? old_comm : comm))
 		return false;
+	if (!task_cgroup_wanted(task))
+		return false;
 	tgid = BPF_CORE_READ(task, tgid);
 	return !follow_pids || bpf_map_lookup_elem(&followed, &tgid);
 }
@@ -76,7 +137,8 @@ static __always_inline bool task_wanted_in(struct task_struct *task, __u32 old_p
 }
 
 /* t may be in a ring buffer record: the key is copied to the stack (see
- * remember_zombie). */
+ * remember_zombie). --cgroup is not decided here (it needs the task):
+ * callers that have one ask task_cgroup_wanted() too. */
 static __always_inline bool event_task_wanted(const struct pt_task *t)
 {
 	__u32 pid = t->pid;

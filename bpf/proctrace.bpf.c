@@ -322,7 +322,8 @@ static __always_inline void snapshot_one(struct seq_file *seq, struct task_struc
 			s->stopped = 1;
 	}
 	/* An exit that came first knows more: NOEXIST. */
-	if (reaps_on() && e.task.state == PT_STATE_ZOMBIE && event_task_wanted(&e.task))
+	if (reaps_on() && e.task.state == PT_STATE_ZOMBIE && event_task_wanted(&e.task) &&
+	    task_cgroup_wanted(task))
 		remember_zombie(task, &e.task, 0, BPF_NOEXIST);
 	bpf_seq_write(seq, &e, sizeof(e));
 }

@@ -163,6 +163,16 @@ _proctrace()
 		_proctrace_add "${w[@]}"
 		return 0
 		;;
+	--cgroup)
+		# the cgroups of the cgroup2 mount, as paths from its root
+		local root
+		root=$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") break }
+			$(i + 1) == "cgroup2" { print $5; exit }' /proc/self/mountinfo 2>/dev/null)
+		[[ -n $root ]] || return 0
+		mapfile -t w < <(cd "$root" 2>/dev/null && find . -mindepth 1 -maxdepth 4 -type d 2>/dev/null | sed 's|^\.||')
+		_proctrace_add "${w[@]}"
+		return 0
+		;;
 	-u | --user)
 		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
 		return 0

@@ -99,6 +99,8 @@ CREATE TABLE IF NOT EXISTS proctrace.events (
     `adopter` Nullable(String),
     `adopter_tid` Nullable(Int64),
     `adopter_comm` Nullable(String),
+    `cgroup` Nullable(String),
+    `cgroup_name` Nullable(String),
     `lost` Nullable(Int64),
     `rescan` Nullable(Int64),
     `ended_unseen` Nullable(Int64),

@@ -70,6 +70,9 @@ static enum pt_cli_result add_comm(const char *arg, struct pt_filter *f, FILE *e
 	if (!*arg || strlen(arg) >= PT_COMM_LEN)
 		return usage_error(err, "invalid --comm '%s': expected 1 to %d bytes", arg,
 				   PT_COMM_LEN - 1);
+	/* The kernel matches in one pass (filter_rules.h): '*' ends NAME. */
+	if (strchr(arg, '*') != arg + strlen(arg) - 1 && strchr(arg, '*'))
+		return usage_error(err, "invalid --comm '%s': '*' only at its end (a prefix)", arg);
 	strncpy(f->comms[f->n_comms++], arg, PT_COMM_LEN - 1);
 	return PT_CLI_RUN;
 }
@@ -223,6 +226,14 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		return add_uid(arg, &cfg->filter, err);
 	case 'c':
 		return add_comm(arg, &cfg->filter, err);
+	case OPT_CGROUP: {
+		int e = pt_cli_add_cgroup(arg, &cfg->filter);
+
+		if (e)
+			return usage_error(err, "invalid --cgroup '%s': %s", arg,
+					   pt_cli_cgroup_error(e));
+		break;
+	}
 	case OPT_LINGER:
 		/* 0 is allowed here: stop as soon as the command exits. */
 		if (strcmp(arg, "0") && pt_cli_parse_duration(arg, &cfg->linger_s))
@@ -370,6 +381,9 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	 * wait, no threads to ask the kernel for; its filters run here. */
 	if (cfg->replay_path && (cfg->command || cfg->duration_s > 0 || cfg->threads))
 		return usage_error(err, "--replay takes no COMMAND, -d or --threads");
+	/* A capture's cgroup ids are another boot's, or another machine's. */
+	if (cfg->replay_path && cfg->filter.n_cgroups)
+		return usage_error(err, "--cgroup follows a live trace, not a --replay");
 	if (cfg->keep && !cfg->rotate_bytes)
 		return usage_error(err, "--keep goes with --rotate");
 	/* Rotation renames a file: stdout cannot be, nor is there one then. */

@@ -39,6 +39,7 @@ enum {
 	OPT_SUMMARY,
 	OPT_DB,
 	OPT_LIST,
+	OPT_CGROUP,
 };
 
 /* getopt's tables (cli_options.c). */
@@ -69,5 +70,11 @@ int pt_cli_parse_ringbuf_kb(const char *s, unsigned *out);
 /* A pid, pgid or uid within 32 bits; 0 only when allow_zero. */
 int pt_cli_parse_id(const char *s, bool allow_zero, __u32 *out);
 int pt_cli_parse_color(const char *s, int *out);
+/* --cgroup PATH into f (cli_cgroup.c): 0, -E2BIG (PT_MAX_FILTER given
+ * already), -EINVAL (empty, or a "." or ".." name), or the lookup's error
+ * (-ENOENT: no such cgroup, or no cgroup2 file system). */
+int pt_cli_add_cgroup(const char *s, struct pt_filter *f);
+/* What pt_cli_add_cgroup's error err means, for the user. */
+const char *pt_cli_cgroup_error(int err);
 
 #endif

@@ -23,6 +23,7 @@ const struct option pt_cli_long_opts[] = {
 	{ "pid", required_argument, NULL, 'p' },
 	{ "comm", required_argument, NULL, 'c' },
 	{ "uid", required_argument, NULL, OPT_UID },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "linger", required_argument, NULL, OPT_LINGER },
 	{ "user", required_argument, NULL, 'u' },
 	{ "as-root", no_argument, NULL, OPT_AS_ROOT },
@@ -65,7 +66,7 @@ const char pt_cli_help_text[] =
 	"         --rotate SIZE   --keep N   (FILE.1...; SIGHUP reopens the files)\n"
 	"         -q, --quiet   -v, --verbose   --color WHEN   --threads\n"
 	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid USER\n"
-	"         (in the kernel; one option repeated: OR, different ones: AND)\n"
+	"         --cgroup PATH   (in the kernel; repeated: OR, different ones: AND)\n"
 	"Command  -- COMMAND [ARG...]   --linger SECS   -u, --user USER   --as-root\n"
 	"Select   -e, --events LIST   --signals LIST   (kinds, signals; in the kernel)\n"
 	"Sched    --sched   --sched-events   --summary   (need a filter or COMMAND)\n"

@@ -194,6 +194,14 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 	[PT_DK_ADOPTER_TID] = { "adopter_tid", PT_TYPE_INT, "", "reparent",
 				"the new parent's thread" },
 	[PT_DK_ADOPTER_COMM] = { "adopter_comm", PT_TYPE_TEXT, "", "reparent", "its command name" },
+	[PT_DK_CGROUP] = { "cgroup", PT_TYPE_TEXT, "", "snapshot fork exec",
+			   "its cgroup v2 path (cgroup_id's, as /proc/PID/cgroup writes it), "
+			   "when known: absent for a cgroup removed before its first event was "
+			   "read" },
+	[PT_DK_CGROUP_NAME] = { "cgroup_name", PT_TYPE_TEXT, "", "snapshot fork exec",
+				"the container (12 hex of its id), the Kubernetes pod (pod and "
+				"its uid, then /container) or the systemd unit the cgroup path "
+				"names, when it names one" },
 	[PT_DK_LOST] = { "lost", PT_TYPE_INT, "", "lost",
 			 "events lost since the previous lost row" },
 	[PT_DK_RESCAN] = { "rescan", PT_TYPE_INT, "", "lost",

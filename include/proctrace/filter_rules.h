@@ -3,7 +3,9 @@
  * The filters (-g, --uid, -c; -p aside) and their rules on an event's
  * fields: one definition for the kernel side (bpf/task.bpf.h, on its
  * load-time constants) and for userspace (src/source/filter.c: the snapshot
- * and replay), so that the two cannot drift apart.
+ * and replay), so that the two cannot drift apart. --cgroup's rule needs the
+ * task's cgroup ancestry, which only the kernel side has: it is in
+ * bpf/filter.bpf.h, and userspace compares paths (src/source/filter.c).
  *
  * No includes, like event.h: __u32 and bool come from the includer. The
  * filter is read through PT_RULES_QUAL: const here, const volatile on the
@@ -31,6 +33,9 @@ struct pt_filter {
 	__u32 uids[PT_MAX_FILTER];
 	unsigned n_comms; /* -c NAME */
 	char comms[PT_MAX_FILTER][PT_COMM_LEN];
+	unsigned n_cgroups;		    /* --cgroup PATH: it and the cgroups below it */
+	__u32 cgroup_levels[PT_MAX_FILTER]; /* its depth, the root's 0 */
+	__u64 cgroups[PT_MAX_FILTER];	    /* its cgroup v2 id (kernfs node id) */
 };
 
 PT_RULES_INLINE bool pt_rules_in_set(__u32 v, PT_RULES_QUAL __u32 *set, unsigned n)
@@ -42,11 +47,16 @@ PT_RULES_INLINE bool pt_rules_in_set(__u32 v, PT_RULES_QUAL __u32 *set, unsigned
 	return false;
 }
 
-/* strncmp(comm, want, PT_COMM_LEN) == 0, in a bounded loop. */
+/* -c's NAME against a comm, in one bounded pass: NAME itself, with '?'
+ * for any one byte, and a '*' at its end for any rest (a prefix: the
+ * parser allows '*' nowhere else). One pass, not a backtracking glob: the
+ * verifier walks every iteration of a BPF loop. */
 PT_RULES_INLINE bool pt_rules_comm_equal(const char *comm, PT_RULES_QUAL char *want)
 {
 	for (unsigned i = 0; i < PT_COMM_LEN; i++) {
-		if (comm[i] != want[i])
+		if (want[i] == '*')
+			return true;
+		if (want[i] == '?' ? !comm[i] : comm[i] != want[i])
 			return false;
 		if (!comm[i])
 			return true;

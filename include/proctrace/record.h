@@ -2,13 +2,15 @@
 /* One event as the schema's values (schema.h): which columns and detail
  * keys it has and their values, before any format. Every writer formats
  * the same record, so the formats cannot disagree on what a row holds.
- * Pure, no allocation: text values point into the event. */
+ * No allocation: text values point into the event, or into the cgroup
+ * registry (cgroup.h) for a cgroup's path, its only outside input. */
 #ifndef PROCTRACE_RECORD_H
 #define PROCTRACE_RECORD_H
 
 #include <linux/types.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "proctrace/cgroup.h"
 #include "proctrace/clone_flags.h"
 #include "proctrace/event.h"
 #include "proctrace/schema.h"
@@ -49,6 +51,7 @@ struct pt_record {
 	char sig_name[16];		      /* storage for col[PT_COL_SIGNAL] */
 	char clone_flags[PT_CLONE_FLAGS_MAX]; /* storage for the clone= value */
 	char word[16];			      /* storage for a detail word made from a number */
+	char cgroup_name[PT_CGROUP_NAME_MAX]; /* storage for the cgroup_name= value */
 };
 
 /* Fill r from ev, which must outlive r. */

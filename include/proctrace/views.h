@@ -70,6 +70,10 @@ void pt_view_put_time(struct pt_buf *b, __u64 ts, __u64 t0);
 /* A comm (up to PT_COMM_LEN bytes, maybe unterminated) as valid UTF-8 on one
  * line: control characters and invalid bytes escaped. */
 void pt_view_put_comm(struct pt_buf *b, const char *comm);
+/* " {ssh.service}": p's container, pod or systemd unit (cgroup.h's short
+ * name), when it has one and parent (NULL: none) has not the same
+ * (cgroup_label.c). */
+void pt_view_put_cgroup(struct pt_buf *b, const struct pt_proc *p, const struct pt_proc *parent);
 /* "812 (bash)": a pid and, when known, its comm. */
 void pt_view_put_actor(struct pt_buf *b, __u32 pid, const char *comm);
 /* Its exit status (EXIT_SEEN): "exit 3", "SIGTERM from 812 (bash)",

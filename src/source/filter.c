@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <string.h>
+#include "proctrace/cgroup.h"
 #include "proctrace/filter.h"
 
 bool pt_filter_active(const struct pt_filter *f, __u32 command_pid)
 {
-	return command_pid || f->n_pids || f->n_pgids || f->n_uids || f->n_comms;
+	return command_pid || f->n_pids || f->n_pgids || f->n_uids || f->n_comms || f->n_cgroups;
 }
 
 bool pt_filter_fields(const struct pt_filter *f, __u32 pgid, __u32 old_pgid, __u32 uid,
@@ -16,9 +18,31 @@ bool pt_filter_match(const struct pt_filter *f, __u32 command_pid, const struct 
 {
 	bool follow = command_pid || f->n_pids;
 
-	if (!pt_filter_fields(f, t->pgid, t->pgid, t->uid, t->comm, t->comm))
+	if (!pt_filter_fields(f, t->pgid, t->pgid, t->uid, t->comm, t->comm) ||
+	    !pt_filter_cgroup(f, t->cgroup_id))
 		return false;
 	if (follow && t->pid != command_pid && !pt_rules_in_set(t->pid, f->pids, f->n_pids))
 		return false;
 	return true;
+}
+
+/* The kernel compares ancestors' ids; here the paths: the same question,
+ * for a cgroup that the registry knows. */
+bool pt_filter_cgroup(const struct pt_filter *f, __u64 cgroup_id)
+{
+	const char *path;
+
+	if (!f->n_cgroups)
+		return true;
+	path = pt_cgroup_path(cgroup_id);
+	for (unsigned i = 0; path && i < f->n_cgroups; i++) {
+		const char *want = pt_cgroup_path(f->cgroups[i]);
+		size_t n = want ? strlen(want) : 0;
+
+		if (!want)
+			continue;
+		if (!strcmp(want, "/") || (!strncmp(path, want, n) && (!path[n] || path[n] == '/')))
+			return true;
+	}
+	return false;
 }

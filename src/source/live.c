@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "proctrace/cgroup.h"
 #include "proctrace/ancestry.h"
 #include "proctrace/filter.h"
 #include "proctrace/loader.h"
@@ -72,6 +73,8 @@ int pt_live_open(struct pt_live **out, const struct pt_config *cfg, __u32 comman
 	char off[PT_WHY_MAX + 256];
 	int ret;
 
+	/* Without a cgroup2 file system, cgroup ids stay unnamed. */
+	pt_cgroup_resolve_live(NULL);
 	if (!l) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
@@ -133,6 +136,7 @@ static struct pt_rescan_task *snapshot_select(struct pt_live *l)
 		tasks[i] = *t;
 		st[i].task = *t;
 		st[i].picked = pt_filter_fields(f, t->pgid, t->pgid, t->uid, t->comm, t->comm) &&
+			pt_filter_cgroup(f, t->cgroup_id) &&
 			(!follow || pt_loader_followed(l->loader, t->pid, t->start_ns));
 		kept[i] = st[i].picked;
 	}

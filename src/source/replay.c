@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "proctrace/cgroup.h"
 #include "proctrace/cause.h"
 #include "proctrace/clone_flags.h"
 #include "replay_int.h"
@@ -588,6 +589,26 @@ static int kind_parse(struct pt_replay *r)
 	}
 }
 
+/* cgroup=: the registry learns the capture's path of its cgroup id, for
+ * the writers (record.c) and the views. */
+static int cgroup_parse(struct pt_replay *r)
+{
+	const char *val = detail_find(r, pt_dkey_name(PT_DK_CGROUP));
+	char path[PT_CGROUP_PATH_MAX];
+	size_t n = 0;
+	int err;
+
+	if (!val || r->ev->kind == PT_LOST)
+		return 0;
+	err = replay_unescape(r, pt_dkey_name(PT_DK_CGROUP), val, path, sizeof(path) - 1, &n);
+	if (err)
+		return err;
+	path[n] = '\0';
+	if (memchr(path, '\0', n) || path[0] != '/')
+		return malformed(r, "detail: cgroup=%s is not a path", replay_shown(r, val));
+	return pt_cgroup_learn(r->ev->task.cgroup_id, path);
+}
+
 /* setpgid's caller: caller_tid and caller_comm; a capture made before they
  * were written has neither, and then only a caller that is the process
  * itself is named (by its comm). */
@@ -685,6 +706,7 @@ static int row_to_event(struct pt_replay *r)
 	if (!err && ev->kind != PT_LOST)
 		err = task_parse(r);
 	err = err ?: kind_parse(r);
+	err = err ?: cgroup_parse(r);
 	err = err ?: actor_parse(r);
 	if (err)
 		return err;

@@ -100,7 +100,9 @@ static enum pt_repair_whom whose(void *ctx, const struct pt_proc *p)
 
 	if (r->n_context && bsearch(&key, r->context, r->n_context, sizeof(key), id_cmp))
 		return PT_REPAIR_CONTEXT;
-	if (r->filter && !pt_filter_fields(r->filter, p->pgid, p->pgid, p->uid, p->comm, p->comm))
+	if (r->filter &&
+	    (!pt_filter_fields(r->filter, p->pgid, p->pgid, p->uid, p->comm, p->comm) ||
+	     !pt_filter_cgroup(r->filter, p->cgroup_id)))
 		return PT_REPAIR_SKIP;
 	return PT_REPAIR_OUTPUT;
 }

@@ -107,7 +107,8 @@ static int filter(struct pt_select *s, const struct pt_event *ev)
 			return err;
 	}
 	if (!pt_filter_fields(s->f, t->pgid, setpg ? ev->setpg.old_pgid : t->pgid, t->uid, t->comm,
-			      ev->kind == PT_RENAME ? ev->rename.old_comm : t->comm))
+			      ev->kind == PT_RENAME ? ev->rename.old_comm : t->comm) ||
+	    !pt_filter_cgroup(s->f, t->cgroup_id))
 		return 0;
 	if (s->f->n_pids && !followed(s, t->pid))
 		return 0;

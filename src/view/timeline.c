@@ -572,6 +572,7 @@ static int transitions_write(const struct pt_walk *w, void *ctx)
 	pt_buf_reset(&c->line);
 	pt_buf_printf(&c->line, "%u ", p->pid);
 	pt_view_put_comm(&c->line, p->comm);
+	pt_view_put_cgroup(&c->line, p, w->parent);
 	if (p->flags & PT_PROC_TRIMMED)
 		pt_buf_puts(&c->line, "  (history trimmed)");
 	pt_buf_putc(&c->line, '\n');

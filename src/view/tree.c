@@ -568,6 +568,7 @@ static int tree_line(const struct pt_walk *w, void *ctx)
 	pt_view_put_comm(&c->line, p->comm);
 	put_origin(c, w);
 	put_groups(c, w);
+	pt_view_put_cgroup(&c->line, p, w->parent);
 	put_life(c, p);
 	pt_buf_puts(&c->line, "  ");
 	if (!reaps_recorded(c->o) && (p->flags & PT_PROC_EXIT_SEEN))

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <time.h>
 #include "proctrace/buf.h"
+#include "proctrace/cgroup.h"
 #include "proctrace/outfile.h"
 #include "proctrace/db.h"
 #include "proctrace/record.h"
@@ -29,6 +30,8 @@ enum db_proc_col {
 	P_NS_PID,
 	P_PIDNS,
 	P_CGROUP_ID,
+	P_CGROUP,
+	P_CGROUP_NAME,
 	P_FILENAME,
 	P_ARGV,
 	P_EXECS,
@@ -125,6 +128,7 @@ void db_insert_sql(struct pt_buf *sql, enum pt_db_table t, bool upsert);
 struct db_proc_scratch {
 	char clone_flags[PT_CLONE_FLAGS_MAX];
 	char sig_name[16];
+	char cgroup_name[PT_CGROUP_NAME_MAX];
 };
 void db_proc_fill(struct pt_val *vals, struct db_proc_scratch *s, const struct pt_proc *p,
 		  __u64 end_ns);

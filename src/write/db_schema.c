@@ -52,6 +52,9 @@ static const struct col_src proc_src[P_NCOLS] = {
 	[P_NS_PID] = COL(PT_COL_NS_PID, "its pid in its own pid namespace"),
 	[P_PIDNS] = COL(PT_COL_PIDNS, "inode of its pid namespace"),
 	[P_CGROUP_ID] = COL(PT_COL_CGROUP_ID, "its cgroup v2 id, latest"),
+	[P_CGROUP] = KEY(PT_DK_CGROUP, "that cgroup's path, when known"),
+	[P_CGROUP_NAME] =
+		KEY(PT_DK_CGROUP_NAME, "the container, pod or systemd unit the path names, if any"),
 	[P_FILENAME] = COL(PT_COL_FILENAME, "the program of its last exec"),
 	[P_ARGV] = COL(PT_COL_ARGV, "the argv of its last exec, a JSON array"),
 	[P_EXECS] = OWN("execs", PT_TYPE_INT, "", "how many execs it made"),

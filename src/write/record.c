@@ -3,6 +3,7 @@
  * which columns and detail keys each kind of event has. */
 #include <string.h>
 #include "proctrace/cause.h"
+#include "proctrace/cgroup.h"
 #include "proctrace/decode.h"
 #include "proctrace/event_access.h"
 #include "proctrace/record.h"
@@ -56,9 +57,31 @@ static void det_comm(struct pt_record *r, enum pt_dkey k, const char *comm)
 	set_comm(det_add(r, pt_dkey_name(k)), comm);
 }
 
+static void det_text(struct pt_record *r, enum pt_dkey k, const char *text)
+{
+	struct pt_val *v = det_add(r, pt_dkey_name(k));
+
+	v->kind = PT_VAL_TEXT;
+	v->str = text;
+	v->len = strlen(text);
+}
+
 static bool has_flag(const struct pt_event *ev, unsigned flag)
 {
 	return ev->flags & flag;
+}
+
+/* Where a process is first shown (or shows a new program, which may
+ * come with a new cgroup: a container's first exec). */
+static void detail_cgroup(struct pt_record *r, const struct pt_event *ev)
+{
+	const char *path = pt_cgroup_path(ev->task.cgroup_id);
+
+	if (!path)
+		return;
+	det_text(r, PT_DK_CGROUP, path);
+	if (*pt_cgroup_short(path, r->cgroup_name, sizeof(r->cgroup_name)))
+		det_text(r, PT_DK_CGROUP_NAME, r->cgroup_name);
 }
 
 static void detail_exec(struct pt_record *r, const struct pt_event *ev)
@@ -234,11 +257,13 @@ static void fill_detail(struct pt_record *r, const struct pt_event *ev)
 		det_u64(r, PT_DK_START_NS, ev->task.start_ns);
 		if (has_flag(ev, PT_F_RESCAN))
 			det_flag(r, PT_DK_INFERRED);
+		detail_cgroup(r, ev);
 		break;
 	case PT_FORK:
 		if (actor)
 			det_u64(r, PT_DK_PARENT_TID, ev->by.tid);
 		detail_clone(r, ev);
+		detail_cgroup(r, ev);
 		break;
 	case PT_THREAD:
 		if (actor)
@@ -252,6 +277,8 @@ static void fill_detail(struct pt_record *r, const struct pt_event *ev)
 	case PT_EXEC:
 	case PT_EXEC_FAILED:
 		detail_exec(r, ev);
+		if (ev->kind == PT_EXEC)
+			detail_cgroup(r, ev);
 		break;
 	case PT_EXIT:
 		detail_exit(r, ev);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "proctrace/cause.h"
+#include "proctrace/cgroup.h"
 #include "proctrace/clone_flags.h"
 #include "proctrace/sched.h"
 #include "proctrace/writer.h"
@@ -508,6 +509,20 @@ static const char *kind_color(const struct pt_event *ev)
 	}
 }
 
+/* " {ssh.service}": the container, pod or unit (cgroup.h), where a
+ * process or its program starts. */
+static void put_cgroup(struct pt_stream *w, __u64 cgroup_id)
+{
+	const char *path = pt_cgroup_path(cgroup_id);
+	char name[PT_CGROUP_NAME_MAX];
+
+	if (!path || !*pt_cgroup_short(path, name, sizeof(name)))
+		return;
+	pt_buf_puts(&w->line, " {");
+	put_text(w, name, strlen(name));
+	pt_buf_putc(&w->line, '}');
+}
+
 static void format_line(struct pt_stream *w, const struct pt_event *ev)
 {
 	const struct pt_task *t = &ev->task;
@@ -531,6 +546,8 @@ static void format_line(struct pt_stream *w, const struct pt_event *ev)
 	}
 	w->detail_start = w->line.len;
 	put_detail(w, ev);
+	if (ev->kind == PT_SNAPSHOT || ev->kind == PT_FORK || ev->kind == PT_EXEC)
+		put_cgroup(w, t->cgroup_id);
 	if (color)
 		pt_buf_puts(&w->line, ANSI_RESET);
 	pt_buf_putc(&w->line, '\n');

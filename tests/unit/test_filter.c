@@ -85,6 +85,26 @@ static void test_filter_comm(void **state)
 	assert_false(pt_filter_match(&f, 0, &t));
 }
 
+/* -c NAME* is a prefix, ? any one byte; both decided in one pass. */
+static void test_filter_comm_pattern(void **state)
+{
+	struct pt_filter f = { .n_comms = 2 };
+
+	(void)state;
+	strcpy(f.comms[0], "kworker*");
+	strcpy(f.comms[1], "sh?");
+	assert_true(passes(&f, 5, 0, "kworker"));
+	assert_true(passes(&f, 5, 0, "kworker/0:1H"));
+	assert_false(passes(&f, 5, 0, "kworke"));
+	assert_false(passes(&f, 5, 0, "xkworker"));
+	assert_true(passes(&f, 5, 0, "sha"));
+	assert_false(passes(&f, 5, 0, "sh"));
+	assert_false(passes(&f, 5, 0, "shab"));
+	strcpy(f.comms[0], "*");
+	assert_true(passes(&f, 5, 0, ""));
+	assert_true(passes(&f, 5, 0, "abcdefghijklmno"));
+}
+
 static void test_filter_and(void **state)
 {
 	struct pt_filter f = {
@@ -124,9 +144,10 @@ static void test_filter_pids(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_filter_none), cmocka_unit_test(test_filter_pgid),
-		cmocka_unit_test(test_filter_uid),  cmocka_unit_test(test_filter_comm),
-		cmocka_unit_test(test_filter_and),  cmocka_unit_test(test_filter_pids),
+		cmocka_unit_test(test_filter_none),	    cmocka_unit_test(test_filter_pgid),
+		cmocka_unit_test(test_filter_uid),	    cmocka_unit_test(test_filter_comm),
+		cmocka_unit_test(test_filter_comm_pattern), cmocka_unit_test(test_filter_and),
+		cmocka_unit_test(test_filter_pids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
