@@ -98,7 +98,7 @@ enum pt_flag {
 	PT_F_PATH_FAULT = 1 << 12,
 	/* exit: which of the threads exiting at the same moment was the
 	 * process's last is unknown: the kernel's exit tracepoint has no
-	 * group_dead (before 6.13), and another thread was on its way out
+	 * group_dead (5.10 to 6.12 lack it), and another thread was on its way out
 	 * when the last one left (both their exit rows say so; one of them is
 	 * the process's exit, PT_F_GROUP_DEAD, the other a thread's) */
 	PT_F_LAST_THREAD_UNKNOWN = 1 << 13,
