@@ -65,6 +65,8 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	if (!e)
 		return 0;
 	fill_task(&e->task, child);
+	if (sched_on) /* its scheduler states begin at this row */
+		sched_stamp(child->pid, child->start_boottime, 0, e->task.ts_ns);
 	fill_actor(&e->by, parent);
 	fill_clone(&e->clone, parent, child, &e->task);
 	submit(e);
@@ -142,8 +144,9 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 }
 
 /* Processes whose last exit was claimed, on kernels whose tracepoint has
- * no group_dead (see exit_ends_group). LRU: the entries of ended processes
- * go; one is needed only for the microseconds two exits overlap. */
+ * no group_dead (see exit_ends_group): 1, or 2 when the claim was unsure.
+ * LRU: the entries of ended processes go; one is needed only for the
+ * microseconds two exits overlap. */
 struct group_dead_key {
 	__u32 tgid;
 	__u32 _pad;
@@ -156,45 +159,83 @@ struct {
 	__type(value, __u8);
 } group_dead_claims SEC(".maps");
 
+/* Whether a thread of the process at sig_addr other than self_tid is
+ * between its decrement of the live count and this tracepoint: not a
+ * zombie yet and still holding its files (exit_files(), right after the
+ * tracepoint, drops them). One that passed the tracepoint after the count
+ * reached zero would have claimed first. More threads than the walk sees:
+ * said so (1). A global function, verified once apart. */
+__noinline int group_exit_in_flight(unsigned long sig_addr, __u32 self_tid)
+{
+	struct signal_struct *sig = (struct signal_struct *)sig_addr;
+	struct thread_walk w = {};
+	struct task_struct *t;
+
+	if (!sig)
+		return 0;
+	for_each_thread_bounded(w, sig, t, GROUP_EXIT_MAX_THREADS)
+	{
+		if ((__u32)BPF_CORE_READ(t, pid) != self_tid && !BPF_CORE_READ(t, exit_state) &&
+		    BPF_CORE_READ(t, files))
+			return 1;
+	}
+	return thread_walk_more(&w);
+}
+
+/* The claim, a global function (verified once, on its own: inline, its
+ * branches doubled the states of handle_exit past the verifier's limit on
+ * 6.1). 1: this exit claimed the process's end; 2: it did, but another
+ * thread was on its way out at the same moment, which may have been the
+ * kernel's last; 0: another exit had claimed it; -1: one had, unsure. */
+__noinline int group_dead_claim(__u32 tgid, __u64 start_ns, unsigned long sig_addr, __u32 self_tid)
+{
+	struct group_dead_key k = {};
+	__u8 v = 1, *held;
+
+	k.tgid = tgid;
+	k.start_ns = start_ns;
+	if (group_exit_in_flight(sig_addr, self_tid))
+		v = 2;
+	if (bpf_map_update_elem(&group_dead_claims, &k, &v, BPF_NOEXIST) == 0)
+		return v;
+	held = bpf_map_lookup_elem(&group_dead_claims, &k);
+	return held && *held == 2 ? -1 : 0;
+}
+
 /* Whether this exit ends the thread group: the kernel's own answer, the
  * tracepoint's second argument, where it has one (the kernels whose event
  * record carries group_dead). Older ones: the live count has dropped to
  * zero, true before this tracepoint, but also for a thread whose exit_group
  * sibling decremented last while it was on its way here: two threads may
  * then both look last. One process has one last exit: the first of them to
- * get here claims it (BPF_NOEXIST), the other is a thread's exit. A process
- * that never had another thread (one listed, none released: nothing summed
- * into sig) needs no claim. In that race the row's thread may be the other
- * of the two than the kernel's group_dead one (docs/bounds.md). */
-/* The claim, a global function (verified once, on its own: inline, its
- * branches doubled the states of handle_exit past the verifier's limit on
- * 6.1): 1 when this exit is the first to claim. */
-__noinline int group_dead_claim(__u32 tgid, __u64 start_ns)
-{
-	struct group_dead_key k = {};
-	__u8 one = 1;
-
-	k.tgid = tgid;
-	k.start_ns = start_ns;
-	return bpf_map_update_elem(&group_dead_claims, &k, &one, BPF_NOEXIST) == 0;
-}
-
+ * get here claims it (BPF_NOEXIST), the other is a thread's exit; when the
+ * first saw the other on its way out, which of the two decremented last is
+ * unknown, and both rows say so (*unsure). A process that never had
+ * another thread (one listed, none released: nothing summed into sig)
+ * needs no claim. */
 static __always_inline bool exit_ends_group(unsigned long long *ctx, struct task_struct *task,
-					    struct signal_struct *sig)
+					    struct signal_struct *sig, bool *unsure)
 {
+	int claim;
+
+	*unsure = false;
 	if (bpf_core_field_exists(struct trace_event_raw_sched_process_exit, group_dead))
 		return (bool)ctx[1];
 	if (sig->live.counter != 0)
 		return false;
 	if (sig->nr_threads == 1 && sig->sum_sched_runtime == 0)
 		return true;
-	return group_dead_claim(task->tgid, task->group_leader->start_boottime) == 1;
+	claim = group_dead_claim(task->tgid, task->group_leader->start_boottime,
+				 (unsigned long)BPF_CORE_READ(task, signal), task->pid);
+	*unsure = claim == 2 || claim == -1;
+	return claim > 0;
 }
 
 static __always_inline void report_exit(unsigned long long *ctx, struct task_struct *task)
 {
 	struct signal_struct *sig = task->signal;
-	bool group_dead = exit_ends_group(ctx, task, sig);
+	bool unsure;
+	bool group_dead = exit_ends_group(ctx, task, sig, &unsure);
 	struct pt_event *e;
 
 	if (kind_on(PT_EXIT))
@@ -215,10 +256,14 @@ static __always_inline void report_exit(unsigned long long *ctx, struct task_str
 		return;
 	}
 	fill_task(&e->task, task);
+	if (sched_on) /* its scheduler states end at this row */
+		e->task.ts_ns = sched_stamp(task->pid, task->start_boottime, 1, e->task.ts_ns);
 	no_actor(e);
 	e->exit.cause = PT_CAUSE_NONE;
 	e->exit.has_code = 0;
 	e->exit.code = 0;
+	if (unsure)
+		e->flags |= PT_F_LAST_THREAD_UNKNOWN;
 	if (group_dead) {
 		e->flags |= PT_F_GROUP_DEAD;
 		e->exit.status = process_status(task, sig);

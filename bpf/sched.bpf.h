@@ -69,6 +69,48 @@ struct {
 	__type(value, struct pt_sched_proc);
 } sched_procs SEC(".maps");
 
+/* The two ends of a followed thread's count are those of its rows: its
+ * fork row's time (handle_fork, before sched_wakeup_new) and its exit
+ * row's (handle_exit and sched_exit, on one tracepoint, in the order they
+ * were attached), so that its states and its zombie time add up to its
+ * lifetime to the nanosecond, however long the kernel took in between (a
+ * parent preempted between the fork and the wake-up). The first of the
+ * two programs leaves its time here, the second takes it. By tid and the
+ * thread's start time (a reused tid is another); LRU: a time nobody takes
+ * (a thread not followed) goes. */
+struct sched_stamp_key {
+	__u32 tid;
+	__u32 end; /* 0: the birth, 1: the exit */
+	__u64 start_ns;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct sched_stamp_key);
+	__type(value, __u64);
+} sched_stamps SEC(".maps");
+
+/* The other program's time if it came first, else now (left for it).
+ * Inline, behind sched_on in the core's programs: without --sched the
+ * verifier drops it with the reference to the map, not created then. */
+static __always_inline __u64 sched_stamp(__u32 tid, __u64 start_ns, __u32 end, __u64 now)
+{
+	struct sched_stamp_key k = {};
+	__u64 *ts;
+
+	k.tid = tid;
+	k.end = end;
+	k.start_ns = start_ns;
+	ts = bpf_map_lookup_elem(&sched_stamps, &k);
+	if (ts) {
+		now = *ts;
+		bpf_map_delete_elem(&sched_stamps, &k);
+		return now;
+	}
+	bpf_map_update_elem(&sched_stamps, &k, &now, BPF_ANY);
+	return now;
+}
+
 /* Before 5.14 the state was `long state`. */
 struct task_struct___pre514 {
 	long state;
@@ -213,7 +255,8 @@ int BPF_PROG(sched_wakeup, struct task_struct *p)
 	return 0;
 }
 
-static __always_inline struct sched_task *sched_follow(struct task_struct *task, __u32 slot)
+static __always_inline struct sched_task *sched_follow(struct task_struct *task, __u32 slot,
+						       __u64 now)
 {
 	struct sched_task *s;
 
@@ -224,7 +267,7 @@ static __always_inline struct sched_task *sched_follow(struct task_struct *task,
 		return NULL;
 	}
 	s->slot = PT_NSLOTS; /* none yet: the first state is a change from alive */
-	s->since_ns = bpf_ktime_get_boot_ns();
+	s->since_ns = now;
 	sched_enter(s, task, slot, s->since_ns);
 	return s;
 }
@@ -234,7 +277,8 @@ SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
 	if (task_wanted(p))
-		sched_follow(p, PT_SLOT_RUNNABLE);
+		sched_follow(p, PT_SLOT_RUNNABLE,
+			     sched_stamp(p->pid, p->start_boottime, 0, bpf_ktime_get_boot_ns()));
 	return 0;
 }
 
@@ -246,7 +290,7 @@ int BPF_PROG(sched_exec, struct task_struct *task, pid_t old_pid, struct linux_b
 	struct sched_task *s = sched_of(task);
 
 	if (!s && task_wanted(task))
-		sched_follow(task, PT_SLOT_RUNNING);
+		sched_follow(task, PT_SLOT_RUNNING, bpf_ktime_get_boot_ns());
 	else if (s && !task_wanted(task))
 		bpf_task_storage_delete(&sched_tasks, task);
 	return 0;
@@ -325,7 +369,7 @@ int BPF_PROG(sched_exit, struct task_struct *task)
 
 	if (!s)
 		return 0;
-	now = bpf_ktime_get_boot_ns();
+	now = sched_stamp(task->pid, task->start_boottime, 1, bpf_ktime_get_boot_ns());
 	sched_repair(s, task, now);
 	/* The thread is gone: the views roll up the threads left. */
 	if (sched_events)
@@ -359,7 +403,8 @@ static __always_inline void sched_snapshot_task(struct task_struct *task)
 	if (!sched_on || task->exit_state || !task_wanted(task) || sched_of(task))
 		return;
 	sched_follow(task,
-		     task_on_cpu(task) ? PT_SLOT_RUNNING : slot_of_bits(task_state_bits(task)));
+		     task_on_cpu(task) ? PT_SLOT_RUNNING : slot_of_bits(task_state_bits(task)),
+		     bpf_ktime_get_boot_ns());
 }
 
 /* At the end of tracing (all else detached): every thread still followed

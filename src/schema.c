@@ -107,6 +107,10 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 			      "(argv unknown), the kernel kills the process" },
 	[PT_DK_THREAD_EXIT] = { "thread_exit", PT_TYPE_FLAG, "", "exit sched",
 				"a thread exited, not the whole process" },
+	[PT_DK_LAST_THREAD_UNKNOWN] = { "last_thread_unknown", PT_TYPE_FLAG, "", "exit",
+					"which of two threads exiting at once ended the process is "
+					"unknown: the kernel's exit tracepoint has no group_dead "
+					"(5.10 to 6.12); both exit rows say so" },
 	[PT_DK_STATUS] = { "status", PT_TYPE_HEX, "", "exit",
 			   "the wait status (CSV: 0x and hex digits)" },
 	[PT_DK_CAUSE] = { "cause", PT_TYPE_TEXT, "", "exit",

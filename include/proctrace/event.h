@@ -98,6 +98,12 @@ enum pt_flag {
 	 * from the caller's memory nor, on kernels before 6.10 (no
 	 * sched_prepare_exec), from the kernel's copy */
 	PT_F_PATH_FAULT = 1 << 12,
+	/* exit: which of the threads exiting at the same moment was the
+	 * process's last is unknown: the kernel's exit tracepoint has no
+	 * group_dead (5.10 to 6.12 lack it), and another thread was on its way out
+	 * when the last one left (both their exit rows say so; one of them is
+	 * the process's exit, PT_F_GROUP_DEAD, the other a thread's) */
+	PT_F_LAST_THREAD_UNKNOWN = 1 << 13,
 };
 
 /* Common fields: who the event is about, as it is after the event.

@@ -78,7 +78,8 @@ int pt_loader_poll(struct pt_loader *l, int timeout_ms);
  * still running; then, when usage is recorded, a PT_USAGE for every
  * followed process still alive or a zombie. */
 int pt_loader_stop(struct pt_loader *l);
-/* Ring buffer reservations that failed since start, by event kind.
+/* Ring buffer reservations that failed since start, and runs of a program
+ * the kernel skipped (its recursion_misses), by event kind.
  * Allocates nothing: it runs after every poll. */
 int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX]);
 /* How many followed processes (other than except) still exist, zombies

@@ -46,6 +46,11 @@ struct pt_program_def {
 	bool follow;		 /* loaded for -p and a COMMAND whatever is recorded */
 };
 
+/* The one BTF tracepoint a feature can do without (Linux >= 6.10): with it,
+ * a failed exec's path past its point of no return is the kernel's copy;
+ * without it, the caller's memory's, when readable (exec_failed.bpf.h). */
+#define PT_TP_BTF_OPTIONAL "sched_prepare_exec"
+
 /* Every program of the BPF object, once: the loader refuses an object with
  * a program not here (a name here the object lacks is not looked for). */
 extern const struct pt_program_def pt_programs[];

@@ -7,7 +7,7 @@
 # KERNEL_DIR is a kernel package unpacked by fetch.sh, e.g.
 #   scripts/kernels/boot.sh "$(scripts/kernels/fetch.sh 6.1)" -- build/proctrace -V
 # The guest sees the host's root read-only (9p), with its own /proc, /sys,
-# tracefs, bpffs, /dev, and tmpfs on /tmp and /run; each -w DIR is shared
+# tracefs, bpffs, /dev, a disk of its own on /tmp, tmpfs on /run; each -w DIR is shared
 # writable at the same path (created if missing). COMMAND runs as root in the
 # caller's working directory with PATH kept; its stdout and stderr (merged)
 # are this script's stdout; the exit status is COMMAND's. 125: the guest did
@@ -42,7 +42,7 @@ done
 if [ $# -lt 3 ] || [ "$2" != -- ]; then die "usage: boot.sh [-w DIR]... KERNEL_DIR -- COMMAND [ARG]..."; fi
 kdir=$(cd "$1" && pwd) || die "no kernel folder $1"
 shift 2
-# The guest's own tmpfs hides the host's /tmp: a caller working there (a
+# The guest's own /tmp hides the host's /tmp: a caller working there (a
 # clone under mktemp -d, as CI may make) gets its folder shared instead.
 case $PWD in
 /tmp/*) writable=("$PWD" "${writable[@]}") ;;
@@ -60,7 +60,7 @@ vmlinuz=$kdir/boot/vmlinuz-$release
 config=$kdir/boot/config-$release
 [ -f "$config" ] || config=$moddir/config
 # busybox-static's /bin/busybox runs in the initramfs without a libc.
-"$(dirname "$0")/../setup-deps.sh" qemu-system-x86 busybox-static cpio xz-utils zstd >&2 ||
+"$(dirname "$0")/../setup-deps.sh" qemu-system-x86 busybox-static cpio xz-utils zstd e2fsprogs >&2 ||
 	die "missing packages"
 busybox=/bin/busybox
 
@@ -93,6 +93,20 @@ for want in virtio_pci:VIRTIO_PCI 9pnet_virtio:NET_9P_VIRTIO 9p:9P_FS; do
 	[ -n "$path" ] || die "$release has no $name module nor CONFIG_$opt=y: it cannot see the host's files (no 9p over virtio)"
 	add_module "$path"
 done
+# The guest's /tmp is a disk of its own (virtio-blk, ext2 through the ext4
+# driver), not tmpfs: O_DIRECT opens (tmpfs refuses them before 6.6) and
+# block I/O counted in the rusage (inblock, oublock), as on a host's /tmp.
+for want in virtio_blk:VIRTIO_BLK ext4:EXT4_FS; do
+	name=${want%%:*} opt=${want#*:}
+	if grep -q "^CONFIG_$opt=y" "$config" 2>/dev/null; then continue; fi
+	path=$(grep -E "(^|/)$name\.ko(\.[a-z]+)?:" "$moddir/modules.dep" | head -n 1 | cut -d: -f1) || true
+	[ -n "$path" ] || die "$release has no $name module nor CONFIG_$opt=y: no disk for the guest's /tmp"
+	add_module "$path"
+done
+# ext4 asks the crypto API for crc32c at every mount before 6.14 or so (a
+# soft dependency, not in modules.dep); later ones have it as a library.
+path=$(grep -E "(^|/)crc32c_generic\.ko(\.[a-z]+)?:" "$moddir/modules.dep" | head -n 1 | cut -d: -f1) || true
+[ -z "$path" ] || add_module "$path"
 
 # The initramfs: static busybox, the modules, and an init that mounts the
 # host and runs the command in a chroot of it.
@@ -151,7 +165,8 @@ mount -t tmpfs -o mode=1777 tmpfs $h/dev/shm 2>/dev/null
 mount -t tracefs tracefs $h/sys/kernel/tracing 2>/dev/null
 mount -t debugfs debugfs $h/sys/kernel/debug 2>/dev/null
 mount -t bpf bpf $h/sys/fs/bpf 2>/dev/null
-mount -t tmpfs -o mode=1777 tmpfs $h/tmp
+mount -t ext4 /dev/vda $h/tmp || fail "mounting the scratch disk on /tmp failed"
+chmod 1777 $h/tmp
 mount -t tmpfs -o mode=755 tmpfs $h/run
 # The command's script, seen from inside the chroot.
 mkdir -p $h/run/boot-share
@@ -176,6 +191,9 @@ poweroff -f
 INIT
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$work/initramfs.gz"
+# The scratch disk: sparse, made anew each boot (KERNEL_DISK: its size).
+truncate -s "${KERNEL_DISK:-512M}" "$work/scratch.img"
+PATH=$PATH:/usr/sbin:/sbin mkfs.ext2 -q -F -m 0 "$work/scratch.img" || die "mkfs.ext2 of the scratch disk failed"
 
 share() { # tag path [ro]
 	echo "-fsdev" "local,id=$1,path=$2,security_model=none,multidevs=remap${3:+,readonly=on}"
@@ -196,6 +214,7 @@ timeout "${KERNEL_TIMEOUT:-1800}" qemu-system-x86_64 -accel tcg,thread=multi -cp
 	-m "${KERNEL_MEM:-2G}" -smp "${KERNEL_SMP:-2}" -nographic -nodefaults -no-reboot \
 	-monitor none -serial "file:$work/console" -chardev stdio,id=out,signal=off \
 	-serial chardev:out -kernel "$vmlinuz" -initrd "$work/initramfs.gz" \
+	-drive "file=$work/scratch.img,if=virtio,format=raw,cache=unsafe" \
 	-append "console=ttyS0 panic=-1 loglevel=4 no_timer_check ${KERNEL_APPEND:-} rdinit=/init" "${args[@]}" </dev/null &
 qemu_pid=$!
 wait "$qemu_pid" || true

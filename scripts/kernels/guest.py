@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -173,13 +174,20 @@ def fact_tests(proctrace, workloads, out_dir, result):
                          env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True, errors="replace")
     by_name = {t["test"]: t for t in result["facts"]}
+    kept = None
     for line in p.stdout:
         print(line, end="", flush=True)
+        if line.startswith("captures kept in "):
+            kept = line[len("captures kept in "):].strip()
         m = re.match(r"^(ok|FAIL) +(\S+) *(.*)$", line.rstrip("\n"))
         if m and "test_" + m.group(2) in by_name:
             by_name["test_" + m.group(2)].update(ok=m.group(1) == "ok", message=m.group(3))
             write_result(out_dir, result)
     p.wait()
+    # The failed tests' captures, from the guest's /tmp (gone at its end)
+    # to the run's folder.
+    if kept and os.path.isdir(kept):
+        shutil.copytree(kept, os.path.join(out_dir, "captures"), dirs_exist_ok=True)
 
 
 def main(argv):

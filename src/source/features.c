@@ -36,6 +36,7 @@ struct needs {
 	const struct btf *btf; /* the kernel's; NULL: none */
 	const char *events;    /* tracefs events folder; NULL: not mounted */
 	struct need tp_btf, iter, syscalls;
+	struct need optional; /* PT_TP_BTF_OPTIONAL: not needed, used if there */
 };
 
 static void tally(struct need *n, bool found, const char *name)
@@ -89,7 +90,9 @@ static void on_program(void *ctx, const char *sec)
 {
 	struct needs *ns = ctx;
 
-	if (!strncmp(sec, "tp_btf/", 7))
+	if (!strcmp(sec, "tp_btf/" PT_TP_BTF_OPTIONAL))
+		tally_btf(ns, &ns->optional, "btf_trace_", sec + 7, BTF_KIND_TYPEDEF);
+	else if (!strncmp(sec, "tp_btf/", 7))
 		tally_btf(ns, &ns->tp_btf, "btf_trace_", sec + 7, BTF_KIND_TYPEDEF);
 	else if (!strncmp(sec, "iter/", 5))
 		tally_btf(ns, &ns->iter, "bpf_iter_", sec + 5, BTF_KIND_FUNC);
@@ -209,6 +212,11 @@ int pt_version_print(FILE *out, const char *version)
 			strerror(-err));
 	} else {
 		print_need(out, "BTF tracepoints (tp_btf)", &ns.tp_btf, "BTF");
+		if (ns.optional.used && !ns.optional.err && !ns.optional.found)
+			fputs("BTF tracepoint " PT_TP_BTF_OPTIONAL ": no (optional, Linux >= 6.10: "
+			      "a failed exec's path past its point of no return is read from "
+			      "the caller's memory alone)\n",
+			      out);
 		print_need(out, "task iterator", &ns.iter, "BTF");
 		print_need(out, "syscall tracepoints", &ns.syscalls,
 			   ns.events ? ns.events : "tracefs (mounted when tracing)");

@@ -78,7 +78,7 @@ static int select_programs(struct pt_loader *l, bool follow)
 		bpf_program__set_autoload(prog, on || (d->follow && follow));
 	}
 	/* Linux >= 6.10: elsewhere a failed exec's path is the caller's alone. */
-	if ((l->kinds & KIND(PT_EXEC_FAILED)) && !kernel_has_tp_btf("sched_prepare_exec"))
+	if ((l->kinds & KIND(PT_EXEC_FAILED)) && !kernel_has_tp_btf(PT_TP_BTF_OPTIONAL))
 		bpf_program__set_autoload(l->skel->progs.handle_prepare_exec, false);
 	return 0;
 }
@@ -127,6 +127,7 @@ static int configure_sched(struct pt_loader *l, const struct pt_loader_opts *opt
 
 	err = bpf_map__set_autocreate(skel->maps.sched_tasks, on);
 	err = err ?: bpf_map__set_autocreate(skel->maps.sched_procs, on);
+	err = err ?: bpf_map__set_autocreate(skel->maps.sched_stamps, on);
 	if (err || !on)
 		return err;
 	skel->rodata->sched_on = true;

@@ -282,6 +282,31 @@ int pt_loader_stop(struct pt_loader *l)
 	return n ?: usage_report_end(l);
 }
 
+/* Runs of a program the kernel skipped: one still running on the CPU
+ * (preempted, on kernels whose tracepoints are preemptible, by a task that
+ * hit the same tracepoint) is not entered again, and the kernel counts the
+ * miss (bpf_prog_info.recursion_misses, Linux >= 5.12; 0 before). Each is
+ * a lost event of the first recorded kind the program serves. */
+static void add_misses(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, l->skel->obj)
+	{
+		const struct pt_program_def *d = pt_program_find(bpf_program__name(prog));
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+		__u32 kinds;
+
+		if (!d || fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len) ||
+		    !info.recursion_misses)
+			continue;
+		kinds = d->kinds & l->kinds;
+		by_kind[kinds ? __builtin_ctz(kinds) : PT_LOST] += info.recursion_misses;
+	}
+}
+
 int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])
 {
 	int fd = bpf_map__fd(l->skel->maps.lost);
@@ -295,6 +320,7 @@ int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])
 		for (c = 0; c < l->ncpus; c++)
 			by_kind[k] += l->per_cpu[c];
 	}
+	add_misses(l, by_kind);
 	return 0;
 }
 

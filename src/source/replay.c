@@ -350,6 +350,10 @@ static int exit_parse(struct pt_replay *r)
 		return err;
 	if (!thread)
 		ev->flags |= PT_F_GROUP_DEAD;
+	err = detail_flag(r, pt_dkey_name(PT_DK_LAST_THREAD_UNKNOWN), "1", &ev->flags,
+			  PT_F_LAST_THREAD_UNKNOWN);
+	if (err)
+		return err;
 	if (status && !replay_parse_hex_u32(status, &x->status))
 		return malformed(r, "detail: status=%s is not 0x and hex digits",
 				 replay_shown(r, status));
