@@ -258,6 +258,14 @@ static int run_replay(struct app *a)
 		if (a->pipe.model)
 			pt_model_set_exit_ends(a->pipe.model, true);
 	}
+	/* A capture made with --threads (thread rows in it) is replayed as
+	 * one: the model keeps each thread, and the database, the views and
+	 * the Perfetto trace show them as the live run did. */
+	if ((kinds & (1u << PT_THREAD)) && !a->cfg.threads) {
+		a->cfg.threads = true;
+		if (a->pipe.model && (a->pipe.views || a->cfg.db_path))
+			pt_model_set_threads(a->pipe.model, true);
+	}
 	if (pt_filter_active(&a->cfg.filter, 0) || a->cfg.since.kind || a->cfg.until.kind)
 		ret = pt_file_select(src, &a->cfg.filter, &a->cfg.since, &a->cfg.until);
 	tracing = 1; /* a replay has no start to interrupt */

@@ -148,11 +148,11 @@ def replayed(env, name, csv_path, opts=()):
     return path
 
 
-def check_replay_same(ck, env, name, cap_path, live, opts=()):
+def check_replay_same(ck, env, name, cap_path, live, opts=(), tables=TABLES):
     """A replay of the CSV makes the same tables as the live run."""
     again = replayed(env, name, cap_path, opts)
     check_valid(ck, again, name + " replay")
-    for table in TABLES:
+    for table in tables:
         ck.eq("%s: %s, replay against live" % (name, table),
               dump(again, table), dump(live, table))
     ck.eq(name + ": replay's trace row", {
@@ -347,6 +347,9 @@ def test_db_threads(env):
         ck.eq("thread %d start_ns: its thread row" % tid, t.get("start_ns"),
               made.get(tid))
         ck.true(t.get("exit_ns"), "thread %d: no exit_ns" % tid)
+    # The capture has thread rows: its replay is a --threads one.
+    check_replay_same(ck, env, "db-threads", cap.path, path,
+                      tables=TABLES + ("threads",))
     ck.raise_if_failed()
 
 
