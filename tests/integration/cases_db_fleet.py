@@ -1,27 +1,31 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 """A fleet in ClickHouse (docs/database.md, docs/clickhouse.sql): Debian's
 clickhouse-server started on loopback ports with a private data directory,
-two captures loaded as two hosts the way the recipe says (the database of
-each, as JSONEachRow), and the counts per host and kind and the exit
-statuses asked of ClickHouse equal to what each SQLite database says."""
+two captures made as two hosts (proctrace in a UTS namespace of its own,
+named host-a and host-b) loaded the way docs/clickhouse.sql says (the JSON
+Lines files themselves, FORMAT JSONEachRow), and the counts per host and
+kind and the exit statuses asked of ClickHouse equal to what each run's
+SQLite database says."""
 
 import os
+import shlex
 import socket
 import sqlite3
 import subprocess
 import time
 
-from harness import Check, Failure, tail
-from cases_db import CLICKHOUSE_SQL, traced
+from harness import SANITIZER, Check, Failure, tail
+from cases_db import CLICKHOUSE_SQL
 
 CONFIG_DIR = "/etc/clickhouse-server"
-# The exit statuses of processes, as the fleet would ask them.
-EXITS = ("SELECT exit_code, signal, count() FROM proctrace.events WHERE "
-         "host = '{host}' AND event = 'exit' AND thread_exit IS NULL "
-         "GROUP BY exit_code, signal")
-SQLITE_EXITS = ("SELECT exit_code, signal, count(*) FROM events WHERE "
+# The exit statuses of processes and their causes (a detail key), as the
+# fleet would ask them.
+EXITS = ("SELECT exit_code, signal, `detail.cause`, count() FROM "
+         "proctrace.events WHERE host = '{host}' AND event = 'exit' AND "
+         "`detail.thread_exit` = 0 GROUP BY exit_code, signal, `detail.cause`")
+SQLITE_EXITS = ("SELECT exit_code, signal, cause, count(*) FROM events WHERE "
                 "event = 'exit' AND thread_exit IS NULL "
-                "GROUP BY exit_code, signal")
+                "GROUP BY exit_code, signal, cause")
 
 
 def by_value(row):
@@ -98,16 +102,38 @@ class Server:
         self.out.close()
 
 
-def load(server, db_path, host, boot_id):
-    """The recipe: the database's events as JSONEachRow, with host and
-    boot_id."""
-    rows = subprocess.run(
-        ["sqlite3", "-json", db_path, "SELECT '%s' AS host, '%s' AS boot_id, * "
-         "FROM events" % (host, boot_id)], capture_output=True, text=True,
-        check=True).stdout
-    lines = subprocess.run(["jq", "-c", ".[]"], input=rows,
-                           capture_output=True, text=True, check=True).stdout
-    server.client("INSERT INTO proctrace.events FORMAT JSONEachRow", lines)
+def load_command(port):
+    """docs/clickhouse.sql's clickhouse-client command, on this port."""
+    with open(CLICKHOUSE_SQL) as f:
+        lines = [l[2:].strip() for l in f if l.startswith("--  ")]
+    text = " ".join(lines).replace("\\ ", " ")
+    start = text.index("clickhouse-client")
+    words = shlex.split(text[start:].split(" < ", 1)[0])
+    return words[:1] + ["--port", str(port)] + words[1:]
+
+
+def load(server, json_path):
+    """A JSON Lines file into ClickHouse, the way the recipe says."""
+    with open(json_path) as f:
+        p = subprocess.run(load_command(server.port), stdin=f,
+                           capture_output=True, text=True)
+    if p.returncode:
+        raise Failure("loading %s: %s" % (json_path, tail(p.stderr)))
+
+
+def traced_as(env, host, workload):
+    """proctrace -j JSON --db DB -- workload, run on a machine named host
+    (a UTS namespace of its own): the two files' paths."""
+    base = os.path.join(env.tmp, "fleet-" + host)
+    p = subprocess.run(
+        ["unshare", "--uts", "sh", "-c", 'hostname "$0" && exec "$@"', host,
+         env.proctrace, "-q", "-j", base + ".jsonl", "--db", base + ".db",
+         "--", env.workload(workload)],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+    if p.returncode or SANITIZER.search(p.stderr):
+        raise Failure("%s: proctrace exited %d: %s" % (host, p.returncode,
+                                                       tail(p.stderr)))
+    return base + ".jsonl", base + ".db"
 
 
 def as_text(rows):
@@ -119,25 +145,29 @@ def test_db_clickhouse_fleet(env):
     ck = Check()
     hosts = {}
     for host, workload in (("host-a", "kill_child"), ("host-b", "exit_code")):
-        _, _, path = traced(env, "db-fleet-" + host, workload)
-        hosts[host] = path
+        hosts[host] = traced_as(env, host, workload)
     server = Server(env.tmp)
     try:
         with open(CLICKHOUSE_SQL) as f:
             server.client(f.read())
-        for host, path in hosts.items():
-            load(server, path, host, "boot-" + host)
-        for host, path in hosts.items():
-            with sqlite3.connect(path) as db:
+        for json_path, _ in hosts.values():
+            load(server, json_path)
+        ck.eq("hosts", [r[0] for r in server.rows(
+            "SELECT DISTINCT host FROM proctrace.events")], sorted(hosts))
+        for host, (_, db_path) in hosts.items():
+            with sqlite3.connect(db_path) as db:
                 kinds = db.execute("SELECT event, count(*) FROM events "
                                    "GROUP BY event").fetchall()
                 exits = db.execute(SQLITE_EXITS).fetchall()
+                trace = db.execute("SELECT host FROM trace").fetchall()
+            ck.eq(host + ": the database's host", trace, [(host,)])
             ck.eq(host + ": rows per kind", server.rows(
                 "SELECT event, count() FROM proctrace.events WHERE host = "
                 "'%s' GROUP BY event" % host), as_text(kinds))
             ck.eq(host + ": exit statuses",
                   server.rows(EXITS.format(host=host)), as_text(exits))
-            ck.true(exits, host + ": no exit rows")
+            ck.true(exits and all(e[2] for e in exits),
+                    host + ": no exit rows, or one without its cause")
     finally:
         server.stop()
     ck.raise_if_failed()
