@@ -12,6 +12,7 @@ import shlex
 import socket
 import sqlite3
 import subprocess
+import tempfile
 import time
 
 from harness import SANITIZER, Check, Failure, tail
@@ -43,15 +44,15 @@ class Server:
     """clickhouse-server on 127.0.0.1 with its data and logs under dir."""
 
     def __init__(self, top):
-        self.dir = os.path.join(top, "clickhouse")
+        self.dir = tempfile.mkdtemp(prefix="clickhouse-", dir=top)
         os.makedirs(os.path.join(self.dir, "data"))
-        self.port = free_port()
+        self.port, self.http_port = free_port(), free_port()
         with open(os.path.join(CONFIG_DIR, "config.xml")) as f:
             conf = f.read()
         for old, new in (("/var/log/clickhouse-server/", self.dir + "/log/"),
                          ("/var/lib/clickhouse/", self.dir + "/data/"),
                          ("<tcp_port>9000<", "<tcp_port>%d<" % self.port),
-                         ("<http_port>8123<", "<http_port>%d<" % free_port()),
+                         ("<http_port>8123<", "<http_port>%d<" % self.http_port),
                          ("<interserver_http_port>9009<",
                           "<interserver_http_port>%d<" % free_port()),
                          ("<tcp_port_secure>9440</tcp_port_secure>", ""),
@@ -173,4 +174,105 @@ def test_db_clickhouse_fleet(env):
     ck.raise_if_failed()
 
 
-TESTS = [test_db_clickhouse_fleet]
+# Debian 12's syslog-ng with its HTTP destination, unpacked under build/
+# (apt-get download: no service installed or started on the machine).
+SYSLOG_NG_DEBS = ("syslog-ng-core", "syslog-ng-mod-http", "libivykis0",
+                  "libnet1", "libwrap0")
+SYSLOG_NG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                         "..", "build", "syslog-ng")
+DATABASE_MD = os.path.join(os.path.dirname(CLICKHOUSE_SQL), "database.md")
+CONF_MARK = "# /etc/syslog-ng/conf.d/proctrace.conf\n"
+DOC_URL = "http://clickhouse.example:8123/"
+
+
+def syslog_ng():
+    """syslog-ng's command and environment, unpacked once."""
+    root = os.path.join(SYSLOG_NG, "root")
+    if not os.path.exists(os.path.join(root, "usr", "sbin", "syslog-ng")):
+        debs = os.path.join(SYSLOG_NG, "debs")
+        os.makedirs(debs, exist_ok=True)
+        p = subprocess.run(["apt-get", "download"] + list(SYSLOG_NG_DEBS),
+                           cwd=debs, capture_output=True, text=True)
+        if p.returncode:
+            raise Failure("apt-get download syslog-ng: " + tail(p.stderr))
+        for deb in os.listdir(debs):
+            subprocess.run(["dpkg", "-x", os.path.join(debs, deb), root],
+                           check=True)
+    libs = [os.path.join(root, d) for d in (
+        "usr/lib/x86_64-linux-gnu", "usr/lib/syslog-ng", "lib/x86_64-linux-gnu")]
+    env = dict(os.environ, LD_LIBRARY_PATH=":".join(libs))
+    return [os.path.join(root, "usr", "sbin", "syslog-ng"), "--module-path="
+            + os.path.join(root, "usr", "lib", "syslog-ng", "3.38")], env
+
+
+def shipper_conf(log, port):
+    """docs/database.md's syslog-ng configuration, on log and port."""
+    with open(DATABASE_MD) as f:
+        block = f.read().split(CONF_MARK, 1)[1].split("```", 1)[0]
+    if DOC_URL not in block or "/var/log/proctrace/events.jsonl" not in block:
+        raise Failure("docs/database.md: the syslog-ng block has no %s" % DOC_URL)
+    return "@version: 3.38\n" + block.replace(
+        "/var/log/proctrace/events.jsonl", log).replace(
+        DOC_URL, "http://127.0.0.1:%d/" % port)
+
+
+def count(server, host):
+    return int(server.client("SELECT count() FROM proctrace.events WHERE "
+                             "host = '%s'" % host).stdout)
+
+
+def test_db_clickhouse_shipper(env):
+    """The README's shipper: syslog-ng follows a rotated JSON Lines file
+    into ClickHouse; every line of both files arrives, once."""
+    ck = Check()
+    json_path, db_path = traced_as(env, "host-s", "kill_child")
+    with open(json_path) as f:
+        lines = f.readlines()
+    cmd, sng_env = syslog_ng()
+    server = Server(env.tmp)
+    top = os.path.join(env.tmp, "syslog-ng")
+    os.makedirs(top)
+    log = os.path.join(top, "events.jsonl")
+    conf = os.path.join(top, "syslog-ng.conf")
+    with open(conf, "w") as f:
+        f.write(shipper_conf(log, server.http_port))
+    half = len(lines) // 2
+    with open(log, "w") as f:
+        f.writelines(lines[:half])
+    out = open(os.path.join(top, "out"), "w")
+    sng = None
+    try:
+        with open(CLICKHOUSE_SQL) as f:
+            server.client(f.read())
+        sng = subprocess.Popen(cmd + ["-F", "-e", "-f", conf, "--persist-file="
+                                      + top + "/persist", "--pidfile=" + top
+                                      + "/pid", "--control=" + top + "/ctl"],
+                               env=sng_env, stdin=subprocess.DEVNULL,
+                               stdout=out, stderr=out)
+        # Gate: the first half arrived; then rotated as --rotate does, the
+        # rest in the new file.
+        deadline = time.monotonic() + 60
+        while count(server, "host-s") < half and time.monotonic() < deadline:
+            time.sleep(0.2)
+        os.rename(log, log + ".1")
+        with open(log, "w") as f:
+            f.writelines(lines[half:])
+        while count(server, "host-s") < len(lines) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(2)  # nothing more may come: no line twice
+        with sqlite3.connect(db_path) as db:
+            kinds = db.execute("SELECT event, count(*) FROM events "
+                               "GROUP BY event").fetchall()
+        ck.eq("rows per kind shipped", server.rows(
+            "SELECT event, count() FROM proctrace.events GROUP BY event"),
+            as_text(kinds))
+    finally:
+        if sng and sng.poll() is None:
+            sng.terminate()
+            sng.wait(30)
+        out.close()
+        server.stop()
+    ck.raise_if_failed()
+
+
+TESTS = [test_db_clickhouse_fleet, test_db_clickhouse_shipper]
