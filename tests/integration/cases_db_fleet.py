@@ -5,7 +5,8 @@ two captures made as two hosts (proctrace in a UTS namespace of its own,
 named host-a and host-b) loaded the way docs/clickhouse.sql says (the JSON
 Lines files themselves, FORMAT JSONEachRow), and the counts per host and
 kind and the exit statuses asked of ClickHouse equal to what each run's
-SQLite database says."""
+SQLite database says; and the documented syslog-ng shipper following a
+rotated JSON Lines file into it."""
 
 import os
 import shlex
