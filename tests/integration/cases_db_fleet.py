@@ -192,8 +192,13 @@ def syslog_ng():
     if not os.path.exists(os.path.join(root, "usr", "sbin", "syslog-ng")):
         debs = os.path.join(SYSLOG_NG, "debs")
         os.makedirs(debs, exist_ok=True)
-        p = subprocess.run(["apt-get", "download"] + list(SYSLOG_NG_DEBS),
-                           cwd=debs, capture_output=True, text=True)
+        for attempt in range(2):  # the second after apt-get update
+            if attempt:
+                subprocess.run(["apt-get", "update", "-q"], capture_output=True)
+            p = subprocess.run(["apt-get", "download"] + list(SYSLOG_NG_DEBS),
+                               cwd=debs, capture_output=True, text=True)
+            if not p.returncode:
+                break
         if p.returncode:
             raise Failure("apt-get download syslog-ng: " + tail(p.stderr))
         for deb in os.listdir(debs):
