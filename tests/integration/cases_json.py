@@ -284,7 +284,7 @@ def test_json_lost(env):
             ck.eq("lost line: per-kind counts add up", sum(d.values()),
                   total)
         ck.eq("lost line: keys", set(o) - {"detail"},
-              {"ts_ns", "time", "event"})
+              {"ts_ns", "time", "event"} | set(harness.JSON_KEYS))
     ck.eq("summary lost vs lost lines", cap.summary()[2],
           sum(o["detail"]["lost"] for o in lost))
     check_against_csv(ck, objs, cap.rows)
