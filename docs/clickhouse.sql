@@ -1,9 +1,20 @@
--- proctrace's events from many hosts in ClickHouse: the columns of the
--- database's events table (docs/database.md), each detail key a column,
--- plus the host and its boot (ts_ns counts from the boot; pids repeat
--- across hosts). Integers are Int64 (NULL where the row has none), text
--- is String; argv, clone and detail hold JSON text, as in SQLite.
--- make test checks these columns against the database's.
+-- proctrace's JSON Lines (-j) from many hosts in ClickHouse, loaded as
+-- they are written: each row's keys are the columns (proctrace --columns),
+-- its detail object's keys are the detail.KEY columns, and host and
+-- boot_id say where it comes from (ts_ns counts from the boot; pids repeat
+-- across hosts). Integers are Int64, NULL where the row has none; flags
+-- are 1, 0 where absent; argv is the array of arguments. The lost row's
+-- per-kind counts (fork=, exec=, ...) are left out.
+--
+-- Load a file (the two settings map the detail object onto the detail.KEY
+-- columns and skip the per-kind counts; ClickHouse 18.16, Debian 12's,
+-- and later):
+--   clickhouse-client --input_format_import_nested_json=1 \
+--     --input_format_skip_unknown_fields=1 \
+--     --query 'INSERT INTO proctrace.events FORMAT JSONEachRow' < events.jsonl
+--
+-- make test checks these columns against proctrace --columns and loads
+-- two captures this way.
 CREATE DATABASE IF NOT EXISTS proctrace;
 
 CREATE TABLE IF NOT EXISTS proctrace.events (
@@ -25,7 +36,7 @@ CREATE TABLE IF NOT EXISTS proctrace.events (
     `core_dumped` Nullable(Int64),
     `state` Nullable(String),
     `filename` Nullable(String),
-    `argv` Nullable(String),
+    `argv` Array(String),
     `cpu_user_us` Nullable(Int64),
     `cpu_sys_us` Nullable(Int64),
     `maxrss_kb` Nullable(Int64),
@@ -38,78 +49,78 @@ CREATE TABLE IF NOT EXISTS proctrace.events (
     `ns_pid` Nullable(Int64),
     `pidns` Nullable(Int64),
     `cgroup_id` Nullable(Int64),
-    `detail` Nullable(String),
-    `start_ns` Nullable(Int64),
-    `inferred` Nullable(Int64),
-    `parent_tid` Nullable(Int64),
-    `creator_tid` Nullable(Int64),
-    `clone` Nullable(String),
-    `via` Nullable(String),
-    `argc` Nullable(Int64),
-    `args_size` Nullable(Int64),
-    `argv_truncated` Nullable(Int64),
-    `captured` Nullable(Int64),
-    `argv_unreadable` Nullable(Int64),
-    `path_truncated` Nullable(Int64),
-    `path_unreadable` Nullable(Int64),
-    `old_tid` Nullable(Int64),
-    `error` Nullable(String),
-    `no_return` Nullable(Int64),
-    `thread_exit` Nullable(Int64),
-    `status` Nullable(Int64),
-    `cause` Nullable(String),
-    `reaped` Nullable(String),
-    `reaper` Nullable(String),
-    `reap_at` Nullable(String),
-    `zombie_ns` Nullable(Int64),
-    `reaper_tid` Nullable(Int64),
-    `reaper_comm` Nullable(String),
-    `unseen_from_ns` Nullable(Int64),
-    `result` Nullable(String),
-    `code` Nullable(Int64),
-    `code_name` Nullable(String),
-    `sender_tid` Nullable(Int64),
-    `sender_comm` Nullable(String),
-    `group` Nullable(Int64),
-    `sender` Nullable(String),
-    `old_sid` Nullable(Int64),
-    `old_pgid` Nullable(Int64),
-    `caller_tid` Nullable(Int64),
-    `caller_comm` Nullable(String),
-    `old_comm` Nullable(String),
-    `cpu` Nullable(Int64),
-    `prev_state` Nullable(String),
-    `prev_ns` Nullable(Int64),
-    `running_ns` Nullable(Int64),
-    `runnable_ns` Nullable(Int64),
-    `sleeping_ns` Nullable(Int64),
-    `disk_sleep_ns` Nullable(Int64),
-    `stopped_ns` Nullable(Int64),
-    `traced_ns` Nullable(Int64),
-    `switches` Nullable(Int64),
-    `rq_waits` Nullable(Int64),
-    `rq_p50_ns` Nullable(Int64),
-    `rq_p99_ns` Nullable(Int64),
-    `rq_max_ns` Nullable(Int64),
-    `repaired` Nullable(Int64),
-    `at_end` Nullable(Int64),
-    `old_ppid` Nullable(Int64),
-    `old_parent_tid` Nullable(Int64),
-    `old_parent_comm` Nullable(String),
-    `adopter` Nullable(String),
-    `adopter_tid` Nullable(Int64),
-    `adopter_comm` Nullable(String),
-    `cgroup` Nullable(String),
-    `cgroup_name` Nullable(String),
-    `lost` Nullable(Int64),
-    `rescan` Nullable(Int64),
-    `ended_unseen` Nullable(Int64),
-    `born_unseen` Nullable(Int64),
-    `since_ns` Nullable(Int64)
+    `detail.start_ns` Nullable(Int64),
+    `detail.inferred` UInt8,
+    `detail.parent_tid` Nullable(Int64),
+    `detail.creator_tid` Nullable(Int64),
+    `detail.clone` Nullable(String),
+    `detail.via` Nullable(String),
+    `detail.argc` Nullable(Int64),
+    `detail.args_size` Nullable(Int64),
+    `detail.argv_truncated` UInt8,
+    `detail.captured` Nullable(Int64),
+    `detail.argv_unreadable` UInt8,
+    `detail.path_truncated` UInt8,
+    `detail.path_unreadable` UInt8,
+    `detail.old_tid` Nullable(Int64),
+    `detail.error` Nullable(String),
+    `detail.no_return` UInt8,
+    `detail.thread_exit` UInt8,
+    `detail.status` Nullable(Int64),
+    `detail.cause` Nullable(String),
+    `detail.reaped` Nullable(String),
+    `detail.reaper` Nullable(String),
+    `detail.reap_at` Nullable(String),
+    `detail.zombie_ns` Nullable(Int64),
+    `detail.reaper_tid` Nullable(Int64),
+    `detail.reaper_comm` Nullable(String),
+    `detail.unseen_from_ns` Nullable(Int64),
+    `detail.result` Nullable(String),
+    `detail.code` Nullable(Int64),
+    `detail.code_name` Nullable(String),
+    `detail.sender_tid` Nullable(Int64),
+    `detail.sender_comm` Nullable(String),
+    `detail.group` UInt8,
+    `detail.sender` Nullable(String),
+    `detail.old_sid` Nullable(Int64),
+    `detail.old_pgid` Nullable(Int64),
+    `detail.caller_tid` Nullable(Int64),
+    `detail.caller_comm` Nullable(String),
+    `detail.old_comm` Nullable(String),
+    `detail.cpu` Nullable(Int64),
+    `detail.prev_state` Nullable(String),
+    `detail.prev_ns` Nullable(Int64),
+    `detail.running_ns` Nullable(Int64),
+    `detail.runnable_ns` Nullable(Int64),
+    `detail.sleeping_ns` Nullable(Int64),
+    `detail.disk_sleep_ns` Nullable(Int64),
+    `detail.stopped_ns` Nullable(Int64),
+    `detail.traced_ns` Nullable(Int64),
+    `detail.switches` Nullable(Int64),
+    `detail.rq_waits` Nullable(Int64),
+    `detail.rq_p50_ns` Nullable(Int64),
+    `detail.rq_p99_ns` Nullable(Int64),
+    `detail.rq_max_ns` Nullable(Int64),
+    `detail.repaired` Nullable(Int64),
+    `detail.at_end` UInt8,
+    `detail.old_ppid` Nullable(Int64),
+    `detail.old_parent_tid` Nullable(Int64),
+    `detail.old_parent_comm` Nullable(String),
+    `detail.adopter` Nullable(String),
+    `detail.adopter_tid` Nullable(Int64),
+    `detail.adopter_comm` Nullable(String),
+    `detail.cgroup` Nullable(String),
+    `detail.cgroup_name` Nullable(String),
+    `detail.lost` Nullable(Int64),
+    `detail.rescan` Nullable(Int64),
+    `detail.ended_unseen` Nullable(Int64),
+    `detail.born_unseen` Nullable(Int64),
+    `detail.since_ns` Nullable(Int64)
 ) ENGINE = MergeTree()
 ORDER BY (host, boot_id, ts_ns);
 
 -- Rows per host and kind, and how processes ended, per host:
 --   SELECT host, event, count() FROM proctrace.events GROUP BY host, event;
 --   SELECT host, exit_code, signal, count() FROM proctrace.events
---   WHERE event = 'exit' AND thread_exit IS NULL GROUP BY host, exit_code, signal;
+--   WHERE event = 'exit' AND `detail.thread_exit` = 0
+--   GROUP BY host, exit_code, signal;

@@ -12,6 +12,7 @@ function trim(s) {
 	return s
 }
 /^\| detail key / { print "## Detail keys\n"; next }
+/^\| JSON Lines key / { print "## JSON Lines keys\n"; next }
 /^\| column / || /^\|---/ || !/^\|/ { next }
 {
 	n = split($0, f, "|")

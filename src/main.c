@@ -44,6 +44,7 @@ static volatile sig_atomic_t tracing, early_signal;
 struct app {
 	struct pt_config cfg;
 	struct pt_clock clock;
+	struct pt_origin origin; /* live: this machine */
 	struct pt_pipeline pipe;
 	struct pt_live *live;
 	struct pt_command cmd;
@@ -247,6 +248,8 @@ static int run_replay(struct app *a)
 	}
 	/* Wall-clock times are written as the file had them. */
 	pt_file_clock(src, &a->clock);
+	/* and each row's host and boot as the file has them */
+	a->pipe.origin = pt_file_origin(src);
 	/* A capture made without reaps (-e) says so by having none while it
 	 * has exits: its processes end at their exit, as live. */
 	kinds = pt_file_kinds(src);
@@ -254,6 +257,14 @@ static int run_replay(struct app *a)
 		a->cfg.kinds &= ~(1u << PT_REAP);
 		if (a->pipe.model)
 			pt_model_set_exit_ends(a->pipe.model, true);
+	}
+	/* A capture made with --threads (thread rows in it) is replayed as
+	 * one: the model keeps each thread, and the database, the views and
+	 * the Perfetto trace show them as the live run did. */
+	if ((kinds & (1u << PT_THREAD)) && !a->cfg.threads) {
+		a->cfg.threads = true;
+		if (a->pipe.model && (a->pipe.views || a->cfg.db_path))
+			pt_model_set_threads(a->pipe.model, true);
 	}
 	if (pt_filter_active(&a->cfg.filter, 0) || a->cfg.since.kind || a->cfg.until.kind)
 		ret = pt_file_select(src, &a->cfg.filter, &a->cfg.since, &a->cfg.until);
@@ -400,6 +411,8 @@ static int run_live(struct app *a)
 		return -EINTR; /* no output opened */
 	/* Only once tracing can work: a refused load leaves no output behind.
 	 * Events wait in the ring buffer meanwhile. */
+	pt_origin_here(&a->origin);
+	a->pipe.origin = &a->origin;
 	ret = pt_pipeline_open(&a->pipe, &a->clock);
 	if (ret)
 		return ret;

@@ -87,6 +87,7 @@ static int open_output(struct pt_pipeline *p, struct pt_output **o, enum pt_outp
 		.rotate_bytes = c->rotate_bytes,
 		.keep = c->keep ? c->keep : PT_KEEP_DEFAULT,
 		.beside = true, /* until pt_pipeline_commit() */
+		.origin = p->origin,
 	};
 	char err[512];
 	int ret;
@@ -104,14 +105,14 @@ static int open_output(struct pt_pipeline *p, struct pt_output **o, enum pt_outp
 #endif
 
 /* --db: the database, with what its trace row says of the machine (live:
- * this one; a replay's capture does not say). */
+ * this one; a replay: what the capture's first row says, if anything). */
 static int open_db(struct pt_pipeline *p, const struct pt_clock *clock)
 {
 	const struct pt_config *c = p->cfg;
+	const struct pt_origin *at = p->origin;
 	bool live = !c->replay_path;
 	struct utsname u;
-	char boot_id[64] = "", err[512];
-	FILE *f;
+	char err[512];
 	int ret;
 	struct pt_db_opts o = {
 		.path = c->db_path,
@@ -123,20 +124,14 @@ static int open_db(struct pt_pipeline *p, const struct pt_clock *clock)
 		.argc = c->argc,
 		.version = PT_VERSION,
 		.source = live ? "live" : c->replay_path,
+		.host = at && at->host[0] ? at->host : NULL,
+		.boot_id = at && at->boot_id[0] ? at->boot_id : NULL,
 	};
 
 	if (!c->db_path)
 		return 0;
-	if (live && !uname(&u)) {
-		o.host = u.nodename;
+	if (live && !uname(&u))
 		o.kernel = u.release;
-	}
-	f = live ? fopen("/proc/sys/kernel/random/boot_id", "re") : NULL;
-	if (f && fgets(boot_id, sizeof(boot_id), f))
-		boot_id[strcspn(boot_id, "\n")] = '\0';
-	if (f)
-		fclose(f);
-	o.boot_id = boot_id[0] ? boot_id : NULL;
 	ret = pt_db_open(&p->db, &o, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "proctrace: %s\n", err);

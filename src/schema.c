@@ -223,6 +223,15 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 			 "of those, lost events of that kind (fork=, exec=, ...)" },
 };
 
+const struct pt_field_def pt_json_keys[PT_NJKEYS] = {
+	[PT_JK_HOST] = { "host", PT_TYPE_TEXT, "", ALL,
+			 "JSON Lines only: the machine traced (its nodename); pids repeat "
+			 "across machines" },
+	[PT_JK_BOOT_ID] = { "boot_id", PT_TYPE_TEXT, "", ALL,
+			    "JSON Lines only: its boot (/proc/sys/kernel/random/boot_id); ts_ns "
+			    "starts again at each boot" },
+};
+
 const char *pt_type_name(enum pt_type t)
 {
 	static const char *const names[] = {
@@ -248,5 +257,7 @@ int pt_schema_print(FILE *f)
 	print_table(f, "column", pt_columns, PT_NCOLS);
 	fputc('\n', f);
 	print_table(f, "detail key", pt_detail_keys, PT_NDKEYS);
+	fputc('\n', f);
+	print_table(f, "JSON Lines key", pt_json_keys, PT_NJKEYS);
 	return ferror(f) ? -1 : 0;
 }

@@ -202,6 +202,9 @@ void pt_model_set_end(struct pt_model *m, __u64 end_ns);
 /* Before the first event: whether a process ends at its exit (reaps not
  * recorded), as pt_model_opts.exit_ends. */
 void pt_model_set_exit_ends(struct pt_model *m, bool exit_ends);
+/* opts.threads changed before the first event (a replay learns from its
+ * file that it was made with --threads). */
+void pt_model_set_threads(struct pt_model *m, bool threads);
 
 struct pt_model_stats {
 	__u64 events; /* fed, PT_LOST included */

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include "proctrace/decode.h"
 #include "proctrace/event.h"
+#include "proctrace/origin.h"
 
 enum pt_output_format {
 	PT_OUTPUT_CSV,
@@ -26,6 +27,9 @@ struct pt_output_opts {
 	__u64 rotate_bytes; /* --rotate: a file that passes it is rotated; 0: never */
 	unsigned keep;	    /* --keep: rotated files kept (FILE.1 .. FILE.keep) */
 	bool beside;	    /* written beside path until pt_output_commit() */
+	/* JSON Lines: where each row comes from, as it reads when the row is
+	 * written (borrowed; NULL: the keys left out). */
+	const struct pt_origin *origin;
 };
 
 struct pt_output;

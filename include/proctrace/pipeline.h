@@ -36,9 +36,12 @@ struct pt_pipeline {
 	struct pt_output *csv;	  /* -o */
 	struct pt_output *json;	  /* -j */
 	struct pt_db *db;	  /* --db */
-	struct pt_db_end end;	  /* how the source ended, for the database */
-	__u64 seen[PT_KIND_MAX];  /* events written, by kind */
-	__u64 lost;		  /* events lost, from the PT_LOST events */
+	/* Where the events come from (borrowed, set before pt_pipeline_open;
+	 * NULL: unknown): this machine live, the file's rows in a replay. */
+	const struct pt_origin *origin;
+	struct pt_db_end end;	 /* how the source ended, for the database */
+	__u64 seen[PT_KIND_MAX]; /* events written, by kind */
+	__u64 lost;		 /* events lost, from the PT_LOST events */
 	/* The rescans after lost events (PT_LOST with PT_F_RESCAN): how many,
 	 * and the processes they found ended and born unseen. */
 	__u64 rescans, rescan_ended, rescan_born;

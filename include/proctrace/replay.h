@@ -35,7 +35,9 @@
  *   as "?" comes back as the first number without a name.
  *
  * A JSON Lines file carries exactly what the CSV does (the same schema),
- * so both give the same events: any round trip between them is exact.
+ * so both give the same events: any round trip between them is exact. Its
+ * rows also say where they come from (host, boot_id), kept apart from the
+ * events: pt_replay_origin.
  *
  * Library-like: no diagnostics are printed; errors come back as a negative
  * value and one line of text, "line N: what is wrong" ("line N, column M:"
@@ -48,6 +50,7 @@
 #include <stdio.h>
 #include "proctrace/decode.h"
 #include "proctrace/event.h"
+#include "proctrace/origin.h"
 
 struct pt_replay;
 
@@ -73,6 +76,11 @@ bool pt_replay_clock(const struct pt_replay *r, struct pt_clock *clock);
  * at a fraction of the cost, and the kinds of event it holds (bit
  * 1 << kind in *kinds). False when no row gave one. */
 bool pt_replay_scan_clock(struct pt_replay *r, struct pt_clock *clock, __u32 *kinds);
+
+/* The host and boot the row last read says it comes from (JSON Lines'
+ * host and boot_id keys; "" where it has none, as every CSV row): valid
+ * until close, updated by each pt_replay_next. */
+const struct pt_origin *pt_replay_origin(const struct pt_replay *r);
 
 void pt_replay_close(struct pt_replay *r);
 

@@ -120,6 +120,15 @@ enum pt_dkey {
 	PT_NDKEYS,
 };
 
+/* Keys JSON Lines writes on every row after the columns, where the row
+ * comes from (origin.h); absent when unknown. The CSV has no such columns:
+ * the database keeps them once, in its trace table. */
+enum pt_jkey {
+	PT_JK_HOST,
+	PT_JK_BOOT_ID,
+	PT_NJKEYS,
+};
+
 /* What a value is, in every format:
  * - INT: a decimal integer (JSON: a number);
  * - HEX: an integer written 0xNNNN in CSV, a number in JSON;
@@ -146,6 +155,7 @@ struct pt_field_def {
 
 extern const struct pt_field_def pt_columns[PT_NCOLS];
 extern const struct pt_field_def pt_detail_keys[PT_NDKEYS];
+extern const struct pt_field_def pt_json_keys[PT_NJKEYS];
 
 static inline const char *pt_col_name(enum pt_col c)
 {
@@ -160,7 +170,7 @@ static inline const char *pt_dkey_name(enum pt_dkey k)
 /* "integer", "text", ... */
 const char *pt_type_name(enum pt_type t);
 
-/* The two tables as Markdown (what --columns prints and README.md shows). */
+/* The three tables (columns, detail keys, JSON Lines keys) as Markdown (what --columns prints and README.md shows). */
 int pt_schema_print(FILE *f);
 
 #endif

@@ -55,6 +55,9 @@ int pt_file_select(struct pt_file_source *s, const struct pt_filter *f, const st
 		   const struct pt_when *until);
 /* The file's clock; false when it has no event (keep the current one). */
 bool pt_file_clock(const struct pt_file_source *s, struct pt_clock *clock);
+/* The host and boot of the row last read (origin.h), updated row by row:
+ * valid while s is open. */
+const struct pt_origin *pt_file_origin(const struct pt_file_source *s);
 /* The kinds of event the file holds, bit 1 << kind; 0 when unknown (a pipe,
  * read once). */
 __u32 pt_file_kinds(const struct pt_file_source *s);

@@ -30,6 +30,10 @@ __u64 pt_csv_size(const struct pt_csv *w);
  * batching and row-boundary guarantees as the CSV; no header. */
 struct pt_jsonl;
 struct pt_jsonl *pt_jsonl_open(FILE *f, const struct pt_clock *clock);
+/* Each row then ends with the origin's host and boot_id, as it reads when
+ * the row is written (borrowed; NULL: none, the default). */
+struct pt_origin;
+void pt_jsonl_set_origin(struct pt_jsonl *w, const struct pt_origin *origin);
 int pt_jsonl_write(struct pt_jsonl *w, const struct pt_event *ev);
 int pt_jsonl_flush(struct pt_jsonl *w);
 int pt_jsonl_close(struct pt_jsonl *w);

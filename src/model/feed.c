@@ -595,6 +595,11 @@ void pt_model_set_exit_ends(struct pt_model *m, bool exit_ends)
 	m->opts.exit_ends = exit_ends;
 }
 
+void pt_model_set_threads(struct pt_model *m, bool threads)
+{
+	m->opts.threads = threads;
+}
+
 void pt_model_stats(const struct pt_model *m, struct pt_model_stats *out)
 {
 	*out = m->stats;

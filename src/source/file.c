@@ -84,6 +84,11 @@ bool pt_file_clock(const struct pt_file_source *s, struct pt_clock *clock)
 	return s->have_clock;
 }
 
+const struct pt_origin *pt_file_origin(const struct pt_file_source *s)
+{
+	return pt_replay_origin(s->r);
+}
+
 __u32 pt_file_kinds(const struct pt_file_source *s)
 {
 	return s->kinds;

@@ -358,11 +358,42 @@ static int raw_column(struct jp *j, int *hint)
 	return -1;
 }
 
+/* host or boot_id (pt_json_keys): a text value into the row's origin;
+ * false when key is neither. at: where the key starts, for an error. */
+static bool origin_key(struct jp *j, const char *key, const char *at, int *err)
+{
+	struct pt_origin *o = &j->r->origin;
+	char *field;
+	size_t cap, len;
+
+	if (replay_same(key, pt_json_keys[PT_JK_HOST].name)) {
+		field = o->host;
+		cap = sizeof(o->host);
+	} else if (replay_same(key, pt_json_keys[PT_JK_BOOT_ID].name)) {
+		field = o->boot_id;
+		cap = sizeof(o->boot_id);
+	} else {
+		return false;
+	}
+	if (field[0]) {
+		j->p = at;
+		*err = jerr(j, "key given twice");
+	} else if (!eat(j, ':'))
+		*err = jerr(j, "expected ':'");
+	else if (string_value(j, &j->r->jtext) || raw_bytes(j, key, field, cap - 1, &len))
+		*err = -EINVAL;
+	else if (memchr(field, '\0', len))
+		*err = malformed(j->r, "%s: NUL byte", key);
+	else
+		field[len] = '\0';
+	return true;
+}
+
 static int member(struct jp *j, struct pt_buf *key, int *hint)
 {
 	struct pt_replay *r = j->r;
 	const char *at;
-	int c, err;
+	int c, err = 0;
 
 	skip_ws(j);
 	at = j->p; /* a bad key is shown where it starts */
@@ -371,6 +402,8 @@ static int member(struct jp *j, struct pt_buf *key, int *hint)
 		return -EINVAL;
 	if (c < 0)
 		c = column_of(key->data, hint);
+	if (c < 0 && origin_key(j, key->data, at, &err))
+		return err;
 	if (c < 0 || r->jstart[c] != SIZE_MAX) {
 		j->p = at;
 		return jerr(j, c < 0 ? "not a proctrace column" : "column given twice");
@@ -500,6 +533,7 @@ static int next_line(struct pt_replay *r)
 	r->msg[0] = '\0';
 	r->err_col = 0;
 	r->row_line = r->line;
+	memset(&r->origin, 0, sizeof(r->origin));
 	for (c = 0; c < PT_NCOLS; c++)
 		r->jstart[c] = SIZE_MAX;
 	return read_line(r);

@@ -787,6 +787,11 @@ struct pt_replay *pt_replay_open(FILE *f, char *err, size_t errlen)
 	return r;
 }
 
+const struct pt_origin *pt_replay_origin(const struct pt_replay *r)
+{
+	return &r->origin;
+}
+
 void pt_replay_close(struct pt_replay *r)
 {
 	struct pid_slot *head, *s, *next;

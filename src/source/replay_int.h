@@ -64,10 +64,11 @@ struct pt_replay {
 	unsigned nfields;
 	struct pair pairs[REPLAY_MAX_PAIRS]; /* the detail column, split */
 	unsigned npairs;
-	char msg[256];		/* the first error of the row */
-	struct pt_buf shown;	/* a bad value, escaped for msg */
-	struct pt_event *ev;	/* with room for the exec payload */
-	struct pid_slot *slots; /* uthash by pid */
+	char msg[256];		 /* the first error of the row */
+	struct pt_buf shown;	 /* a bad value, escaped for msg */
+	struct pt_event *ev;	 /* with room for the exec payload */
+	struct pid_slot *slots;	 /* uthash by pid */
+	struct pt_origin origin; /* of the current row (JSON Lines' host, boot_id) */
 	bool have_clock;
 	int64_t off_lo, off_hi; /* boot_to_real_ns that fit every row */
 };

@@ -116,9 +116,11 @@ static const struct col_src lost_src[L_KIND0] = {
 static const struct col_src trace_src[TR_NCOLS] = {
 	[TR_VERSION] = OWN("version", PT_TYPE_TEXT, "", "proctrace's version"),
 	[TR_SCHEMA] = OWN("schema", PT_TYPE_INT, "", "this schema's version (PRAGMA user_version)"),
-	[TR_HOST] = OWN("host", PT_TYPE_TEXT, "", "the machine traced (live)"),
+	[TR_HOST] = OWN("host", PT_TYPE_TEXT, "",
+			"the machine traced (live; a replay: its JSON Lines file's)"),
 	[TR_KERNEL] = OWN("kernel", PT_TYPE_TEXT, "", "its kernel release (live)"),
-	[TR_BOOT_ID] = OWN("boot_id", PT_TYPE_TEXT, "", "its boot id: ts_ns counts from that boot"),
+	[TR_BOOT_ID] = OWN("boot_id", PT_TYPE_TEXT, "",
+			   "its boot id: ts_ns counts from that boot (a replay: as host)"),
 	[TR_SOURCE] = OWN("source", PT_TYPE_TEXT, "", "live, or the file replayed"),
 	[TR_OPTIONS] = OWN("options", PT_TYPE_TEXT, "", "the command line, a JSON array"),
 	[TR_START_NS] = OWN("start_ns", PT_TYPE_INT, "ns", "the first event"),

@@ -6,11 +6,17 @@
  *
  * Strings are escaped per RFC 8259; raw kernel bytes (comm, filename, argv,
  * names in detail) are kept as the CSV keeps them (json_text.h): in the
- * JSON text, "\\xff" and "\\\\". */
+ * JSON text, "\\xff" and "\\\\".
+ *
+ * After the columns, each row says where it comes from (host, boot_id:
+ * origin.h), as the origin reads when the row is written: a replay's
+ * reader updates it row by row. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "proctrace/origin.h"
 #include "proctrace/record.h"
+#include "proctrace/schema.h"
 #include "proctrace/writer.h"
 #include "json_text.h"
 #include "rows.h"
@@ -18,10 +24,27 @@
 struct pt_jsonl {
 	struct pt_rows out;
 	struct pt_clock clock;
+	const struct pt_origin *origin; /* borrowed; NULL: none */
 	struct pt_record rec;
 	struct pt_buf row;
 	struct pt_buf text; /* raw bytes made valid UTF-8, before JSON escaping */
 };
+
+/* A text key when known. A hostname can hold any byte: kept as comm is. */
+static bool put_text_key(struct pt_jsonl *w, enum pt_jkey k, const char *v, bool first)
+{
+	if (!v[0])
+		return first;
+	pt_json_put_key(&w->row, pt_json_keys[k].name, first);
+	pt_json_put_raw(&w->row, &w->text, v, strlen(v));
+	return false;
+}
+
+static void put_origin(struct pt_jsonl *w, bool first)
+{
+	first = put_text_key(w, PT_JK_HOST, w->origin->host, first);
+	put_text_key(w, PT_JK_BOOT_ID, w->origin->boot_id, first);
+}
 
 static void format_line(struct pt_jsonl *w, const struct pt_event *ev)
 {
@@ -42,7 +65,10 @@ static void format_line(struct pt_jsonl *w, const struct pt_event *ev)
 	if (r->n_det) {
 		pt_json_put_key(&w->row, pt_col_name(PT_COL_DETAIL), first);
 		pt_json_put_detail(&w->row, &w->text, r);
+		first = false;
 	}
+	if (w->origin)
+		put_origin(w, first);
 	pt_buf_put(&w->row, "}\n", 2);
 }
 
@@ -69,6 +95,11 @@ struct pt_jsonl *pt_jsonl_open(FILE *f, const struct pt_clock *clock)
 		return NULL;
 	}
 	return w;
+}
+
+void pt_jsonl_set_origin(struct pt_jsonl *w, const struct pt_origin *origin)
+{
+	w->origin = origin;
 }
 
 int pt_jsonl_write(struct pt_jsonl *w, const struct pt_event *ev)

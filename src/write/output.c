@@ -39,6 +39,8 @@ static int writer_open(struct pt_output *o)
 		o->csv = pt_csv_open(o->file.f, &o->clock);
 	else
 		o->jsonl = pt_jsonl_open(o->file.f, &o->clock);
+	if (o->jsonl)
+		pt_jsonl_set_origin(o->jsonl, o->opts.origin);
 	return o->csv || o->jsonl ? 0 : failed(o, -errno);
 }
 

@@ -17,7 +17,8 @@ import stat
 import subprocess
 import time
 
-from harness import (COLUMNS, COLUMN_TYPES, DETAIL_TYPES, SANITIZER, Check,
+from harness import (COLUMNS, COLUMN_TYPES, DETAIL_TYPES, JSON_KEYS,
+                     SANITIZER, Check,
                      Failure, Tracer, parse_detail, read_csv, run_traced,
                      shlex_argv, tail)
 from cases import check_one_error_line
@@ -148,11 +149,11 @@ def replayed(env, name, csv_path, opts=()):
     return path
 
 
-def check_replay_same(ck, env, name, cap_path, live, opts=()):
+def check_replay_same(ck, env, name, cap_path, live, opts=(), tables=TABLES):
     """A replay of the CSV makes the same tables as the live run."""
     again = replayed(env, name, cap_path, opts)
     check_valid(ck, again, name + " replay")
-    for table in TABLES:
+    for table in tables:
         ck.eq("%s: %s, replay against live" % (name, table),
               dump(again, table), dump(live, table))
     ck.eq(name + ": replay's trace row", {
@@ -347,6 +348,9 @@ def test_db_threads(env):
         ck.eq("thread %d start_ns: its thread row" % tid, t.get("start_ns"),
               made.get(tid))
         ck.true(t.get("exit_ns"), "thread %d: no exit_ns" % tid)
+    # The capture has thread rows: its replay is a --threads one.
+    check_replay_same(ck, env, "db-threads", cap.path, path,
+                      tables=TABLES + ("threads",))
     ck.raise_if_failed()
 
 
@@ -515,6 +519,29 @@ def doc_tables(path):
     return out
 
 
+def clickhouse_want():
+    """docs/clickhouse.sql's columns, from proctrace --columns: the JSON
+    Lines keys, each detail key as detail.KEY (the per-kind counts
+    aside)."""
+    base = {"integer": "Int64", "text": "String"}
+    out = [(k, "String") for k in JSON_KEYS]
+    for c in COLUMNS:
+        t = COLUMN_TYPES[c]
+        if c == "detail":
+            continue
+        if t == "argv":
+            out.append((c, "Array(String)"))
+        elif c in ("ts_ns", "time", "event"):  # on every row
+            out.append((c, base[t]))
+        else:
+            out.append((c, "Nullable(%s)" % base[t]))
+    for k, t in DETAIL_TYPES.items():
+        if k != "KIND":
+            out.append(("detail." + k, "UInt8" if t == "flag"
+                        else "Nullable(%s)" % base[t]))
+    return out
+
+
 def clickhouse_columns(path):
     with open(path, encoding="utf-8") as f:
         text = f.read()
@@ -568,14 +595,8 @@ def test_db_docs_and_recipes(env):
     docs = doc_tables(DATABASE_MD)
     for table in ("processes", "lost", "trace"):
         ck.eq("docs/database.md: " + table, docs.get(table), want[table])
-    events = [(n, "Int64" if t == "INTEGER" else "String")
-              for n, t, _, _ in want["events"]]
-    ck.eq("docs/clickhouse.sql columns", [c[0] for c in clickhouse_columns(
-        CLICKHOUSE_SQL)], ["host", "boot_id"] + [n for n, _ in events])
-    ck.eq("docs/clickhouse.sql types", [c[1].replace("Nullable(", "").rstrip(")")
-                                       for c in clickhouse_columns(
-                                           CLICKHOUSE_SQL)][2:],
-          [t for _, t in events])
+    ck.eq("docs/clickhouse.sql columns", clickhouse_columns(CLICKHOUSE_SQL),
+          clickhouse_want())
     code = python_block(README, 'pd.read_csv("events.csv"')
     code = code.replace('"events.csv"', repr(csv_path)).replace(
         '["proctrace"', "[%r" % env.proctrace)

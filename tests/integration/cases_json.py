@@ -9,6 +9,8 @@ event."""
 
 import json
 import os
+import re
+import sqlite3
 import subprocess
 import sys
 
@@ -104,11 +106,27 @@ def parse_lines(ck, path):
     return objs
 
 
+def origin_here():
+    """host and boot_id as a live run on this machine writes them."""
+    with open("/proc/sys/kernel/random/boot_id") as f:
+        return {"host": os.uname().nodename, "boot_id": f.read().strip()}
+
+
+def without_origin(line):
+    """A JSON line without its host and boot_id (as from a CSV)."""
+    return ORIGIN_KEYS.sub(b"}", line)
+
+
+ORIGIN_KEYS = re.compile(rb',"host":"[^"]*","boot_id":"[^"]*"}$')
+
+
 def check_against_csv(ck, objs, rows):
     """Each JSON object says what the CSV row of the same event says: the
     same columns present, numbers as numbers, text the same, argv the same
-    arguments, detail the same keys with typed values."""
+    arguments, detail the same keys with typed values; and it comes from
+    this machine (host, boot_id)."""
     types = harness.COLUMN_TYPES
+    here = origin_here()
     ck.eq("JSON lines vs CSV rows", len(objs), len(rows))
     bad = {}
     for obj, row in zip(objs, rows):
@@ -120,8 +138,10 @@ def check_against_csv(ck, objs, rows):
         present = {c for c in harness.COLUMNS
                    if (row[c] != "" or (c == "argv" and row["event"] in execs))
                    and c != "detail"}
-        expect(set(obj) - {"detail"} == present,
+        expect(set(obj) - {"detail"} - set(harness.JSON_KEYS) == present,
                "keys differ from the CSV row's non-empty columns")
+        expect({k: obj.get(k) for k in harness.JSON_KEYS} == here,
+               "host and boot_id not this machine's %r" % here)
         for col in present & set(obj):
             v = obj[col]
             if types[col] == "integer":
@@ -188,9 +208,11 @@ def replay_to(env, src, flag, dst):
 
 def check_round_trips(ck, env, csv_path, json_path):
     """JSON -> JSON, JSON -> CSV, CSV -> JSON -> CSV: byte for byte."""
-    def same(what, a, b):
+    def same(what, a, b, strip=False):
         with open(a, "rb") as f, open(b, "rb") as g:
             x, y = f.read(), g.read()
+        if strip:  # a CSV does not say where its rows come from
+            x = b"\n".join(without_origin(l) for l in x.split(b"\n"))
         if x != y:
             n = next((i for i, (u, v) in enumerate(zip(x.split(b"\n"),
                                                        y.split(b"\n")))
@@ -203,7 +225,7 @@ def check_round_trips(ck, env, csv_path, json_path):
     replay_to(env, json_path, "-o", base + ".csv")
     same("JSON -> CSV", csv_path, base + ".csv")
     replay_to(env, csv_path, "-j", base + ".from-csv.jsonl")
-    same("CSV -> JSON", json_path, base + ".from-csv.jsonl")
+    same("CSV -> JSON", json_path, base + ".from-csv.jsonl", strip=True)
     replay_to(env, base + ".from-csv.jsonl", "-o", base + ".back.csv")
     same("CSV -> JSON -> CSV", csv_path, base + ".back.csv")
 
@@ -262,7 +284,7 @@ def test_json_lost(env):
             ck.eq("lost line: per-kind counts add up", sum(d.values()),
                   total)
         ck.eq("lost line: keys", set(o) - {"detail"},
-              {"ts_ns", "time", "event"})
+              {"ts_ns", "time", "event"} | set(harness.JSON_KEYS))
     ck.eq("summary lost vs lost lines", cap.summary()[2],
           sum(o["detail"]["lost"] for o in lost))
     check_against_csv(ck, objs, cap.rows)
@@ -426,6 +448,8 @@ BAD_LINES = [
     ("number for text", b'{"ts_ns":1,"time":2}\n', 1, 19),
     ("fraction", b'{"ts_ns":1.5}\n', 1, 11),
     ("key twice", b'{"ts_ns":1,"ts_ns":1}\n', 1, 12),
+    ("host twice", b'{"ts_ns":1,"host":"a","host":"b"}\n', 1, 23),
+    ("number for host", b'{"ts_ns":1,"host":2}\n', 1, 19),
     ("truncated last line", None, 2, None),
     ("unknown event", None, 2, None),
 ]
@@ -455,6 +479,41 @@ def test_json_bad_input(env):
     ck.raise_if_failed()
 
 
-TESTS = [test_json_every_kind, test_json_lost, test_json_stdout,
+def test_json_origin_replay(env):
+    """A replay keeps each row's host and boot_id as the file has them
+    (another machine's), leaves them out of a row that has none, and the
+    database's trace row says the first row's."""
+    ck = Check()
+    cap, json_path = capture(env, "json-origin", [],
+                             [os.path.join(env.workloads, "exit_code"), "3"])
+    here = origin_here()
+    there = {"host": "other-host", "boot_id": "0c9e3f5e-1d2b-4c4a-9f00-123456789abc"}
+    with open(json_path, "rb") as f:
+        lines = f.read().splitlines()
+    moved = [l.replace(here["host"].encode(), there["host"].encode())
+             .replace(here["boot_id"].encode(), there["boot_id"].encode())
+             for l in lines]
+    moved[-1] = without_origin(moved[-1])
+    src = os.path.join(env.tmp, "json-origin.moved.jsonl")
+    with open(src, "wb") as f:
+        f.write(b"\n".join(moved) + b"\n")
+    out, db = src + ".again.jsonl", src + ".db"
+    p = run_tracer(env, ["--replay", src, "-q", "-j", out, "--db", db])
+    if SANITIZER.search(p.stderr) or p.returncode != 0:
+        raise Failure("--replay: exit %d: %s" % (p.returncode, tail(p.stderr)))
+    with open(out, "rb") as f:
+        got = [json.loads(l) for l in f]
+    ck.eq("rows", len(got), len(cap.rows))
+    ck.eq("host and boot_id of each row", [
+        {k: o.get(k) for k in harness.JSON_KEYS} for o in got],
+        [there] * (len(got) - 1) + [{"host": None, "boot_id": None}])
+    with sqlite3.connect(db) as d:
+        ck.eq("the database's trace row", d.execute(
+            "SELECT host, boot_id FROM trace").fetchall(),
+            [(there["host"], there["boot_id"])])
+    ck.raise_if_failed()
+
+
+TESTS = [test_json_every_kind, test_json_origin_replay, test_json_lost, test_json_stdout,
          test_json_bad_input, test_replay_filters, test_replay_filters_match_live,
          test_replay_lenient]

@@ -20,6 +20,8 @@ import schema
 # The columns in order, and the type of each detail key, from the binary
 # under test (load_schema), never a copy of our own.
 COLUMNS = []
+# The keys JSON Lines adds to the columns (host, boot_id).
+JSON_KEYS = []
 COLUMN_TYPES = {}
 DETAIL_TYPES = {}
 EVENT_KINDS = set()  # every event kind the program can write
@@ -59,7 +61,8 @@ def parse_detail(detail):
 
 def load_schema(proctrace):
     """Take the columns and detail keys from `proctrace --columns`."""
-    columns, keys = schema.read(proctrace)
+    columns, keys, json_keys = schema.read(proctrace)
+    JSON_KEYS[:] = [k[0] for k in json_keys]
     COLUMNS[:] = [c[0] for c in columns]
     COLUMN_TYPES.clear()
     COLUMN_TYPES.update((c[0], c[1]) for c in columns)

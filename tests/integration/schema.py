@@ -8,25 +8,29 @@ import subprocess
 ROW = re.compile(r"^\| `([^`]+)` \| ([a-z]+) \| ([^|]*) \| ([^|]*) \| ([^|]*) \|$")
 
 
+HEADERS = ("| column |", "| detail key |", "| JSON Lines key |")
+
+
 def parse_tables(text):
-    """The two Markdown tables (columns, detail keys) as lists of
-    (name, type, unit, events, meaning), in order."""
+    """The three Markdown tables (columns, detail keys, the keys JSON Lines
+    adds) as lists of (name, type, unit, events, meaning), in order."""
     tables, current = [], None
     for line in text.splitlines():
-        if line.startswith("| column |") or line.startswith("| detail key |"):
+        if line.startswith(HEADERS):
             current = []
             tables.append(current)
             continue
         m = ROW.match(line)
         if m and current is not None:
             current.append(tuple(g.strip() for g in m.groups()))
-    if len(tables) != 2 or not all(tables):
-        raise ValueError("expected a column table and a detail key table")
+    if len(tables) != len(HEADERS) or not all(tables):
+        raise ValueError("expected a column, a detail key and a JSON Lines "
+                         "key table")
     return tables
 
 
 def read(proctrace):
-    """(columns, detail keys) of this binary."""
+    """(columns, detail keys, JSON Lines keys) of this binary."""
     out = subprocess.run([proctrace, "--columns"], stdout=subprocess.PIPE,
                          check=True, universal_newlines=True).stdout
     return parse_tables(out)
