@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS proctrace.events (
     `thread_exit` Nullable(Int64),
     `status` Nullable(Int64),
     `cause` Nullable(String),
+    `age_ns` Nullable(Int64),
     `reaped` Nullable(String),
     `reaper` Nullable(String),
     `reap_at` Nullable(String),

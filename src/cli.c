@@ -82,8 +82,14 @@ static enum pt_cli_result list_values(const char *what, FILE *out, FILE *err)
 			fprintf(out, "%s\n", pt_cli_colors[i].word);
 		return PT_CLI_EXIT_OK;
 	}
+	if (!strcmp(what, "times")) {
+		for (size_t i = 0; i < PT_TIME_NFORMATS; i++)
+			fprintf(out, "%s\n", pt_time_format_names[i]);
+		return PT_CLI_EXIT_OK;
+	}
 	if (pt_selection_list(what, out))
-		return usage_error(err, "invalid --list '%s': expected events, signals or colors",
+		return usage_error(err,
+				   "invalid --list '%s': expected events, signals, colors or times",
 				   what);
 	return PT_CLI_EXIT_OK;
 }
@@ -207,6 +213,11 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		if (pt_cli_parse_color(arg, &cfg->color))
 			return usage_error(
 				err, "invalid --color '%s': expected auto, always or never", arg);
+		break;
+	case OPT_TIME:
+		if (pt_time_format_parse(arg, &cfg->time_format))
+			return usage_error(err, "invalid --time '%s': expected abs, rel, iso or us",
+					   arg);
 		break;
 	case OPT_RINGBUF_KB:
 		if (pt_cli_parse_ringbuf_kb(arg, &cfg->ringbuf_kb))

@@ -39,6 +39,7 @@ enum {
 	OPT_SUMMARY,
 	OPT_DB,
 	OPT_LIST,
+	OPT_TIME,
 };
 
 /* getopt's tables (cli_options.c). */

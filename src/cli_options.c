@@ -18,6 +18,7 @@ const struct option pt_cli_long_opts[] = {
 	{ "signals", required_argument, NULL, OPT_SIGNALS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "time", required_argument, NULL, OPT_TIME },
 	{ "ringbuf-kb", required_argument, NULL, OPT_RINGBUF_KB },
 	{ "pgid", required_argument, NULL, 'g' },
 	{ "pid", required_argument, NULL, 'p' },
@@ -63,7 +64,8 @@ const char pt_cli_help_text[] =
 	"Output   -o, --csv FILE   -j, --json FILE   (every event; '-': stdout)\n"
 	"         --db FILE   (SQLite: events, processes, lost, trace; typed)\n"
 	"         --rotate SIZE   --keep N   (FILE.1...; SIGHUP reopens the files)\n"
-	"         -q, --quiet   -v, --verbose   --color WHEN   --threads\n"
+	"         -q, --quiet   -v, --verbose   --color WHEN   --time abs|rel|iso|us\n"
+	"         --threads\n"
 	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid USER\n"
 	"         (in the kernel; one option repeated: OR, different ones: AND)\n"
 	"Command  -- COMMAND [ARG...]   --linger SECS   -u, --user USER   --as-root\n"

@@ -153,6 +153,7 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 		struct pt_stream_opts so = {
 			.color = c->color < 0 ? isatty(STDOUT_FILENO) : c->color,
 			.snapshots = c->verbose > 0,
+			.time = c->time_format,
 		};
 
 		p->stream = pt_stream_open(stdout, clock, &so);
