@@ -214,6 +214,9 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 			return usage_error(
 				err, "invalid --color '%s': expected auto, always or never", arg);
 		break;
+	case OPT_TOP:
+		cfg->top = true;
+		break;
 	case OPT_TIME:
 		if (pt_time_format_parse(arg, &cfg->time_format))
 			return usage_error(err, "invalid --time '%s': expected abs, rel, iso or us",
@@ -381,6 +384,8 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	 * wait, no threads to ask the kernel for; its filters run here. */
 	if (cfg->replay_path && (cfg->command || cfg->duration_s > 0 || cfg->threads))
 		return usage_error(err, "--replay takes no COMMAND, -d or --threads");
+	if (cfg->top && cfg->replay_path)
+		return usage_error(err, "--top shows a live trace: not with --replay");
 	if (cfg->keep && !cfg->rotate_bytes)
 		return usage_error(err, "--keep goes with --rotate");
 	/* Rotation renames a file: stdout cannot be, nor is there one then. */

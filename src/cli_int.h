@@ -40,6 +40,7 @@ enum {
 	OPT_DB,
 	OPT_LIST,
 	OPT_TIME,
+	OPT_TOP,
 };
 
 /* getopt's tables (cli_options.c). */

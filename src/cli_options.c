@@ -28,6 +28,7 @@ const struct option pt_cli_long_opts[] = {
 	{ "user", required_argument, NULL, 'u' },
 	{ "as-root", no_argument, NULL, OPT_AS_ROOT },
 	{ "tree", no_argument, NULL, 't' },
+	{ "top", no_argument, NULL, OPT_TOP },
 	{ "timeline", no_argument, NULL, 'T' },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "wide", no_argument, NULL, 'w' },
@@ -73,6 +74,7 @@ const char pt_cli_help_text[] =
 	"Sched    --sched   --sched-events   --summary   (need a filter or COMMAND)\n"
 	"Views    -t, --tree   -T, --timeline   --svg FILE   --ascii   -w, --wide\n"
 	"         --perfetto FILE   (a trace for ui.perfetto.dev; '-': stdout)\n"
+	"         --top   (live: tree, states, CPU, age, last event, recent exits)\n"
 	"Replay   --replay FILE   --since WHEN   --until WHEN   --lenient\n"
 	"Other    -d, --duration SECS   --ringbuf-kb N   --columns   --dry-run\n"
 	"         --list WHAT   (events, signals, colors)   -h, --help   -V, --version\n"

@@ -24,10 +24,11 @@ int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
 	p->views = wants_views(cfg);
-	if (!p->views && !cfg->db_path && !pt_config_repairs(cfg))
+	if (!p->views && !cfg->db_path && !cfg->top && !pt_config_repairs(cfg))
 		return 0;
-	/* The database's processes table is the model's whole view. */
-	if (!p->views && !cfg->db_path) {
+	/* The database's processes table is the model's whole view, and --top
+	 * draws from it while tracing. */
+	if (!p->views && !cfg->db_path && !cfg->top) {
 		/* Who is alive, to repair after lost events: memory bounded. */
 		mo.threads = false;
 		mo.max_ended = 1024;
@@ -148,8 +149,8 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 			return ret;
 		}
 	}
-	/* A file on stdout takes stdout: no live stream then. */
-	if (!c->quiet && !pt_config_stdout_taken(c)) {
+	/* A file on stdout takes stdout, --top the terminal: no live stream then. */
+	if (!c->quiet && !c->top && !pt_config_stdout_taken(c)) {
 		struct pt_stream_opts so = {
 			.color = c->color < 0 ? isatty(STDOUT_FILENO) : c->color,
 			.snapshots = c->verbose > 0,

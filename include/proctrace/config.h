@@ -66,6 +66,7 @@ struct pt_config {
 	bool sched;		     /* --sched: scheduler states of followed tasks */
 	bool sched_events;	     /* --sched-events: ... and each change as a row */
 	bool summary;		     /* --summary: time per state, per process, at the end */
+	bool top;		     /* --top: the live full-screen view (no stream) */
 	const char *replay_path;     /* --replay FILE: events from a saved CSV ("-":
 				  * stdin) instead of the kernel */
 	bool dry_run;		     /* --dry-run: check the options, trace nothing */
