@@ -33,6 +33,10 @@ int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
 		mo.threads = false;
 		mo.max_ended = 1024;
 		mo.lean = true;
+	} else if (!p->views && !cfg->db_path) {
+		/* --top alone: the ended processes it shows are the latest ones;
+		 * holding every other would make each drawing walk them all. */
+		mo.max_ended = 4096;
 	}
 	p->model = pt_model_new(&mo);
 	if (!p->model) {
