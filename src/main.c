@@ -392,6 +392,10 @@ static int run_live(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return ret;
 	}
+	if (a->cfg.top && pt_top_usable(err, sizeof(err))) {
+		fprintf(stderr, "proctrace: %s\n", err);
+		return -ENOTTY;
+	}
 	ret = pt_filter_precheck(&a->cfg.filter, a->cfg.command, stderr);
 	if (!ret)
 		ret = install_signals();

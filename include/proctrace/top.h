@@ -73,6 +73,10 @@ void pt_top_rows_free(struct pt_top_rows *r);
 /* The live view on the controlling terminal (/dev/tty), so that stdout
  * may take an output file. */
 struct pt_top;
+/* Whether there is a terminal --top can draw on (a controlling terminal
+ * whose TERM terminfo knows): 0, or -ENOTTY with err set. Checked before
+ * anything is loaded or opened, so that a refusal leaves nothing behind. */
+int pt_top_usable(char *err, size_t errlen);
 /* NULL with err set when the terminal cannot be used. sched: the states
  * are the scheduler's (--sched). */
 struct pt_top *pt_top_open(bool sched, char *err, size_t errlen);

@@ -5,6 +5,7 @@
  * without it; paused, nothing is drawn at all. */
 #include <curses.h>
 #include <errno.h>
+#include <term.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,26 @@ struct pt_top {
 	long tick_ns; /* /proc's clock tick */
 	struct pt_buf line;
 };
+
+int pt_top_usable(char *err, size_t errlen)
+{
+	FILE *tty = fopen("/dev/tty", "r+e");
+	int bad = 0;
+
+	if (!tty) {
+		snprintf(err, errlen, "--top: no terminal (/dev/tty): %s", strerror(errno));
+		return -ENOTTY;
+	}
+	if (setupterm(NULL, fileno(tty), &bad) != OK) {
+		snprintf(err, errlen, "--top: the terminal cannot be used (TERM=%s)",
+			 getenv("TERM") ? getenv("TERM") : "");
+		fclose(tty);
+		return -ENOTTY;
+	}
+	del_curterm(cur_term);
+	fclose(tty);
+	return 0;
+}
 
 struct pt_top *pt_top_open(bool sched, char *err, size_t errlen)
 {

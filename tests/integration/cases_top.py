@@ -14,6 +14,7 @@ import tempfile
 import time
 
 from harness import Capture, Check, Failure, check_summary, read_csv
+from cases import check_one_error_line, run_tracer
 
 GATE_S = 60  # the longest any screen content is waited for
 
@@ -185,4 +186,20 @@ def test_top_screen(env):
     ck.raise_if_failed()
 
 
-TESTS = [test_top_screen]
+def test_top_no_terminal(env):
+    """--top with no terminal to draw on (a session of its own): one error
+    line, exit 1, before anything runs or is written."""
+    ck = Check()
+    tmp = tempfile.mkdtemp(dir=env.tmp)
+    csv_path = os.path.join(tmp, "never.csv")
+    mark = os.path.join(tmp, "ran")
+    p = run_tracer(env, ["--top", "-o", csv_path, "--", "touch", mark],
+                   start_new_session=True)
+    ck.eq("exit status", p.returncode, 1)
+    check_one_error_line(ck, "--top without a terminal", p.stderr)
+    ck.true("--top: no terminal" in p.stderr, "says why: %r" % p.stderr)
+    ck.eq("files left", sorted(os.listdir(tmp)), [])
+    ck.raise_if_failed()
+
+
+TESTS = [test_top_screen, test_top_no_terminal]
