@@ -133,9 +133,13 @@ def test_top_screen(env):
             m = re.search(r"selected (\d+)", screen()[0])
             return int(m.group(1)) if m else None
         for _ in range(200):
-            if selected() == main:
+            cur = selected()
+            if cur == main:
                 break
             pane.keys("j")
+            # one row at a time: a key sent before the last one shows
+            # would go past main
+            wait_for("the selection to move", lambda: selected() != cur, shown)
         wait_for("main selected", lambda: selected() == main, shown)
         children = [pids[k] for k in ("spin_a", "sleeper", "zombie")]
         pane.keys("c")
