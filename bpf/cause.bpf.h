@@ -180,8 +180,13 @@ static __always_inline void note_fatal_signal(int sig, int code, unsigned long i
 	if (!s || fatal_slot_of(s, sig))
 		return;
 	slot = fatal_slot_of(s, 0);
-	if (!slot)
+	if (!slot) {
+		/* More fatal signals pending than slots: the one replaced may
+		 * be the one that ends the process, its exit's cause unknown
+		 * (docs/bounds.md). */
+		count_lost(PT_EXIT);
 		slot = &s->slot[sig & (FATAL_SLOTS - 1)];
+	}
 	slot->sig = sig;
 	slot->cause = cause;
 	slot->code = code;
@@ -235,8 +240,10 @@ int handle_oom_victim(struct trace_event_raw_mark_victim *ctx)
 	slot = fatal_slot_of(s, SIGKILL);
 	if (!slot)
 		slot = fatal_slot_of(s, 0);
-	if (!slot)
+	if (!slot) {
+		count_lost(PT_EXIT);
 		slot = &s->slot[SIGKILL & (FATAL_SLOTS - 1)];
+	}
 	slot->sig = SIGKILL;
 	slot->cause = PT_CAUSE_OOM;
 	slot->code = SI_KERNEL;

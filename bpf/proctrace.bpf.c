@@ -36,6 +36,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #include "task.bpf.h"
 #include "filter.bpf.h"
 #include "usage.bpf.h"
+#include "usage_end.bpf.h"
 #include "reap.bpf.h"
 #include "sender.bpf.h"
 #include "cause.bpf.h"
@@ -232,7 +233,7 @@ static __always_inline void report_exit(unsigned long long *ctx, struct task_str
 	} else {
 		e->exit.status = task->exit_code;
 	}
-	fill_usage(&e->exit.usage, task, sig, group_dead);
+	fill_usage(&e->exit.usage, task, sig, group_dead, PT_EXIT);
 	submit(e);
 }
 

@@ -84,7 +84,8 @@ struct {
  * program, the walk's 2 x 1024 iterations times the states of its caller
  * took 6.1's verifier past its million instructions. sig_addr is the
  * signal_struct's address; the summed counters go to usage_sum. Returns
- * 1 when more threads than the bound were listed (the sum misses theirs). */
+ * 1 when more threads than the bound were listed (the sum misses theirs)
+ * or when every read raced with a release (STATS_READS). */
 __noinline int group_usage_sum(unsigned long sig_addr)
 {
 	struct signal_struct *sig = (struct signal_struct *)sig_addr;
@@ -104,12 +105,15 @@ __noinline int group_usage_sum(unsigned long sig_addr)
 		add_released(x, sig);
 		for_each_thread_bounded(w, sig, t, MAX_THREADS_WALK) add_thread_any(x, t);
 		if (!(seq & 1) && seq == stats_seq(sig))
-			break;
+			return thread_walk_more(&w) ? 1 : 0;
 	}
-	return thread_walk_more(&w) ? 1 : 0;
+	/* Every read raced with a thread's release: the sum may count that
+	 * thread twice or not at all. */
+	return 1;
 }
 
-static __always_inline void group_usage_walk(struct pt_usage *x, struct task_struct *task)
+static __always_inline void group_usage_walk(struct pt_usage *x, struct task_struct *task,
+					     __u32 kind)
 {
 	/* Read with a helper: a number, not the BTF pointer the global
 	 * function may not take. */
@@ -118,9 +122,9 @@ static __always_inline void group_usage_walk(struct pt_usage *x, struct task_str
 	struct pt_usage *sum;
 
 	/* More threads than the walk's bound still listed: the sum misses
-	 * theirs, and the exit's usage counts as lost (docs/bounds.md). */
+	 * theirs, and the row's usage counts as lost (docs/bounds.md). */
 	if (group_usage_sum(sig))
-		count_lost(PT_EXIT);
+		count_lost(kind);
 	sum = bpf_map_lookup_elem(&usage_sum, &zero);
 	if (!sum)
 		return;
@@ -137,10 +141,11 @@ static __always_inline void group_usage_walk(struct pt_usage *x, struct task_str
 
 /* Usage as getrusage() reports it: the thread's own for a thread exit; the
  * whole process's at the exit of its last thread (a snapshot: see
- * struct pt_exit). A process with one thread left is summed directly, so
+ * struct pt_exit). kind: the row's, counted lost when the walk of its
+ * threads is cut short. A process with one thread left is summed directly, so
  * the walk costs nothing to single-threaded processes. */
 static __always_inline void fill_usage(struct pt_usage *x, struct task_struct *task,
-				       struct signal_struct *sig, bool group)
+				       struct signal_struct *sig, bool group, __u32 kind)
 {
 	struct mm_struct *mm = task->mm;
 	__u64 rss_pages = 0;
@@ -162,7 +167,7 @@ static __always_inline void fill_usage(struct pt_usage *x, struct task_struct *t
 		x->prev_stime_ns = task->prev_cputime.stime;
 	}
 	if (group && sig->nr_threads != 1) {
-		group_usage_walk(x, task);
+		group_usage_walk(x, task, kind);
 		return;
 	}
 	x->utime_ns = task->utime;

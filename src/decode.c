@@ -36,6 +36,7 @@ static const char *const kind_names[PT_KIND_MAX] = {
 	[PT_SCHED_SUM] = "sched",
 	[PT_REPARENT] = "reparent",
 	[PT_EXEC_FAILED] = "exec_failed",
+	[PT_USAGE] = "usage",
 };
 
 static const char *const state_names[] = {

@@ -8,7 +8,7 @@
 #define ACTOR "fork thread exit reap signal stop continue setpgid setsid reparent"
 #define SIG "signal stop continue"
 #define EXEC "exec exec_failed"
-#define USAGE "exit reap"
+#define USAGE "exit reap usage"
 
 const struct pt_field_def pt_columns[PT_NCOLS] = {
 	[PT_COL_TS_NS] = { "ts_ns", PT_TYPE_INT, "ns", ALL,
@@ -17,7 +17,7 @@ const struct pt_field_def pt_columns[PT_NCOLS] = {
 			  "the same instant in UTC, ISO 8601 with microseconds" },
 	[PT_COL_EVENT] = { "event", PT_TYPE_TEXT, "", ALL,
 			   "snapshot fork thread exec exit reap signal stop continue setpgid "
-			   "setsid rename lost unshare setns state sched reparent exec_failed" },
+			   "setsid rename lost unshare setns state sched reparent exec_failed usage" },
 	[PT_COL_PID] = { "pid", PT_TYPE_INT, "", TASK,
 			 "the process the event is about (the child for fork and reparent, the "
 			 "receiver for signals, the zombie for reap), initial pid namespace" },
@@ -45,9 +45,11 @@ const struct pt_field_def pt_columns[PT_NCOLS] = {
 			  "the argument vector (CSV: shell-quoted words; JSON: an array)" },
 	[PT_COL_CPU_USER_US] = { "cpu_user_us", PT_TYPE_INT, "µs", USAGE,
 				 "user CPU time: on a reap row the process's final figure, what "
-				 "the reaping wait4() returned (every usage column alike); on an "
-				 "exit row a snapshot at the exit tracepoint (the process's, or "
-				 "the thread's), before the exit's own teardown" },
+				 "the reaping wait4() returned (every usage column alike); on a "
+				 "usage row (at_end=1) the kernel's figure when tracing ended, "
+				 "for a process still alive or a zombie then; on an exit row a "
+				 "snapshot at the exit tracepoint (the process's, or the "
+				 "thread's), before the exit's own teardown" },
 	[PT_COL_CPU_SYS_US] = { "cpu_sys_us", PT_TYPE_INT, "µs", USAGE, "system CPU time" },
 	[PT_COL_MAXRSS_KB] = { "maxrss_kb", PT_TYPE_INT, "KiB", USAGE, "peak resident set" },
 	[PT_COL_MINFLT] = { "minflt", PT_TYPE_INT, "", USAGE, "minor page faults" },
@@ -181,8 +183,9 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 			     "switch-ins missed (no tracepoint fired), found when the thread left "
 			     "its CPU: the time since was split by the kernel's count of its "
 			     "runtime; absent when none" },
-	[PT_DK_AT_END] = { "at_end", PT_TYPE_FLAG, "", "sched",
-			   "still running when tracing ended: measured to then" },
+	[PT_DK_AT_END] = { "at_end", PT_TYPE_FLAG, "", "sched usage",
+			   "still running (usage: or a zombie) when tracing ended: measured "
+			   "to then" },
 	[PT_DK_OLD_PPID] = { "old_ppid", PT_TYPE_INT, "", "reparent", "the parent that died" },
 	[PT_DK_OLD_PARENT_TID] = { "old_parent_tid", PT_TYPE_INT, "", "reparent",
 				   "its thread that died (the one that forked the child)" },

@@ -45,6 +45,8 @@ enum pt_kind {
 			  * parent), by = the new parent; payload reparent */
 	PT_EXEC_FAILED,	 /* execve/execveat returned an error; payload exec
 			  * (error set) + data[] as for PT_EXEC */
+	PT_USAGE,	 /* at the end of tracing, a followed process still alive
+			  * or a zombie: its resource usage then; payload usage */
 	PT_KIND_MAX,
 };
 
@@ -329,6 +331,7 @@ struct pt_reparent {
 struct pt_lost {		    /* userspace-made, never from the kernel */
 	__u64 count;		    /* lost since the previous PT_LOST */
 	__u32 by_kind[PT_KIND_MAX]; /* the same, split by the lost event's kind */
+	__u32 _pad;		    /* to 8 bytes: PT_KIND_MAX is odd */
 };
 
 /* PT_LOST with PT_F_RESCAN: what a rescan of the task list after lost
@@ -364,6 +367,10 @@ struct pt_event {
 		struct pt_rescan_sum rescan;
 		struct pt_sched_change sched_change;
 		struct pt_sched_sum sched_sum;
+		/* PT_USAGE: the process's figures when tracing ended, as
+		 * getrusage(RUSAGE_SELF) would have counted them then (see
+		 * bpf/usage_end.bpf.h); a zombie's are final */
+		struct pt_usage usage;
 	};
 	/* exec, exec_failed: argv (argv_len bytes) then the path (path_len bytes) */
 	__u8 data[];
@@ -408,7 +415,7 @@ _Static_assert(sizeof(struct pt_exit) == 112, "pt_exit ABI");
 _Static_assert(sizeof(struct pt_exec) == 24, "pt_exec ABI");
 _Static_assert(sizeof(struct pt_reparent) == 32, "pt_reparent ABI");
 _Static_assert(sizeof(struct pt_clone) == 16, "pt_clone ABI");
-_Static_assert(sizeof(struct pt_lost) == 8 + 4 * PT_KIND_MAX, "pt_lost ABI");
+_Static_assert(sizeof(struct pt_lost) == 8 + 4 * PT_KIND_MAX + 4, "pt_lost ABI");
 _Static_assert(sizeof(struct pt_reap) == 120, "pt_reap ABI");
 _Static_assert(sizeof(struct pt_rescan_sum) == 32, "pt_rescan_sum ABI");
 _Static_assert(sizeof(struct pt_sched_change) == 16, "pt_sched_change ABI");

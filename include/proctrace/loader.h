@@ -75,7 +75,8 @@ bool pt_loader_followed(struct pt_loader *l, __u32 pid, __u64 start_ns);
 int pt_loader_poll(struct pt_loader *l, int timeout_ms);
 /* Detach every program (no new events), then deliver what is left; with
  * sched, then a PT_SCHED_SUM (PT_F_SCHED_AT_END) for every followed process
- * still running. */
+ * still running; then, when usage is recorded, a PT_USAGE for every
+ * followed process still alive or a zombie. */
 int pt_loader_stop(struct pt_loader *l);
 /* Ring buffer reservations that failed since start, by event kind.
  * Allocates nothing: it runs after every poll. */

@@ -34,6 +34,9 @@ struct pt_model_opts {
 	 * ended, its latest fields. Enough for a repair after lost events
 	 * (pt_model_reconcile), not for the views. */
 	bool lean;
+	/* A live view (--top, a whole-machine --tree): ended processes may
+	 * be culled with pt_model_cull. */
+	bool cull;
 };
 
 /* pt_proc.flags */
@@ -55,6 +58,12 @@ enum pt_proc_flag {
 	 * after lost events found it gone (with ENDED_UNSEEN) or a zombie;
 	 * it happened between unseen_from_ns and unseen_to_ns. */
 	PT_PROC_END_INFERRED = 1 << 11,
+	/* Alive or a zombie when tracing ended: end_usage holds its usage
+	 * then (its usage row) */
+	PT_PROC_USAGE_AT_END = 1 << 12,
+	/* exit.usage holds the final figures of its reap row (what the
+	 * reaping wait4() returned), not the exit's snapshot */
+	PT_PROC_USAGE_FINAL = 1 << 13,
 };
 
 struct pt_prog;
@@ -85,6 +94,23 @@ struct pt_mark {
 		__u32 status;			 /* exit: wait status */
 		__u64 clone_flags;		 /* fork, unshare, setns: pt_clone.flags */
 	};
+};
+
+/* Marks are bounded per process: past PT_MARKS_MAX, a mark that is not
+ * part of the lifecycle (snapshot, fork, exec, exit, reap: always kept) is
+ * folded instead of kept: counted in a pt_fold of its kind and signal, at
+ * most PT_FOLDS_MAX folds (then into the one of its kind, else the last).
+ * A process signalled millions of times (a tracer's SIGCHLDs) then costs
+ * the same as one signalled a hundred times. Folded marks no longer change
+ * the states the spans show; p->state stays the latest. */
+#define PT_MARKS_MAX 64
+#define PT_FOLDS_MAX 8
+
+/* Marks folded into one count (see PT_MARKS_MAX). */
+struct pt_fold {
+	__u64 count;	     /* marks folded */
+	__u64 first_ns;	     /* the earliest folded mark's time */
+	struct pt_mark last; /* the latest folded mark, whole: last.ts_ns */
 };
 
 /* One program a process ran (PT_EXEC). */
@@ -143,9 +169,14 @@ struct pt_proc {
 	__u64 ended_by_ns;    /* ENDED_UNSEEN: the pid was reused at this time */
 	__u64 unseen_from_ns; /* END_INFERRED: last known alive (or zombie) */
 	__u64 unseen_to_ns;   /* ... and found ended by the rescan at this time */
+	/* With PT_PROC_USAGE_AT_END: its resource usage when tracing ended
+	 * (a zombie's: final; exit.usage keeps the exit's snapshot) */
+	struct pt_usage end_usage;
 
 	const struct pt_mark *marks; /* its history, sorted by time */
 	size_t nmarks;
+	const struct pt_fold *folds; /* marks folded past PT_MARKS_MAX */
+	size_t nfolds;
 	const struct pt_prog *progs; /* its execs, sorted by time */
 	size_t nprogs;
 	size_t nthreads; /* threads kept (see pt_proc_threads) */
@@ -179,6 +210,7 @@ struct pt_model_stats {
 	size_t procs;	      /* processes held now */
 	size_t procs_seen;    /* processes ever created */
 	size_t procs_dropped; /* ended processes dropped by max_ended */
+	size_t procs_culled;  /* ended processes culled (pt_model_cull) */
 	__u64 rescans;	      /* rescans after lost events (PT_LOST with PT_F_RESCAN) */
 	__u64 ended_unseen;   /* processes whose end they found unobserved */
 	__u64 born_unseen;    /* processes born unseen they added */
@@ -186,6 +218,24 @@ struct pt_model_stats {
 	__u64 end_ns;	      /* latest event, or pt_model_set_end if later */
 };
 void pt_model_stats(const struct pt_model *m, struct pt_model_stats *out);
+
+/* ---- live views: culling ---- */
+
+/* How long an ended process stays in a live view, as htop shows a process
+ * that ended for a while before it leaves the list. */
+#define PT_CULL_LINGER_NS (5ULL * 1000000000)
+
+/* With pt_model_opts.cull: forget the processes that ended (reaped, ended
+ * unseen, or exited when reaps are not recorded) at least linger_ns before
+ * now_ns (CLOCK_BOOTTIME, as event times) and have no child held, oldest
+ * end first: they leave the tree and every view, and are counted in
+ * pt_model_stats.procs_culled (their events went to the outputs as they
+ * came). A parent is culled once its last child is. A live view calls it
+ * before it draws (now_ns: the latest event's time, or the clock), with
+ * PT_CULL_LINGER_NS or its own delay; memory then follows what is alive,
+ * not how many processes have passed. Returns how many were culled (0
+ * without opts.cull). The model must not be walked meanwhile. */
+size_t pt_model_cull(struct pt_model *m, __u64 now_ns, __u64 linger_ns);
 
 /* The process (pid, start_ns), or the newest one with that pid when
  * start_ns is 0. NULL when not held. */

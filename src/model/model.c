@@ -91,6 +91,7 @@ static void node_free(struct pt_model *m, struct proc_node *n)
 	if (n->marks != n->inline_marks)
 		free(n->marks);
 	free(n->sched_threads);
+	free(n->folds);
 	n->older = m->free_nodes;
 	m->free_nodes = n;
 	ASAN_POISON_MEMORY_REGION(n, sizeof(*n));
@@ -227,6 +228,7 @@ static void queue_append(struct pt_model *m, struct proc_node *n)
 {
 	n->drop_prev = m->drop_last;
 	n->drop_next = NULL;
+	n->drop_ts = m->last_ts;
 	if (m->drop_last)
 		m->drop_last->drop_next = n;
 	else
@@ -242,7 +244,7 @@ void model_queue_update(struct pt_model *m, struct proc_node *n)
 {
 	bool want;
 
-	if (!m->opts.max_ended)
+	if (!model_tracks_ends(m))
 		return;
 	want = droppable(n);
 	if (want && !n->queued)
@@ -272,7 +274,7 @@ static void ref_parent_set(struct pt_model *m, struct proc_node *n, struct proc_
  * tree itself is resolved when walked. */
 void model_ref_parent_link(struct pt_model *m, struct proc_node *n)
 {
-	if (m->opts.max_ended)
+	if (model_tracks_ends(m))
 		ref_parent_set(m, n, model_parent_resolve(m, n->pub.ppid, &n->pub));
 }
 
@@ -305,13 +307,36 @@ static void node_drop(struct pt_model *m, struct proc_node *n)
 	ref_parent_set(m, n, NULL);
 	node_free(m, n);
 	m->stats.procs--;
-	m->stats.procs_dropped++;
 }
 
 void model_limit_enforce(struct pt_model *m)
 {
-	while (m->opts.max_ended && m->ndrop > m->opts.max_ended)
+	while (m->opts.max_ended && m->ndrop > m->opts.max_ended) {
 		node_drop(m, m->drop_first);
+		m->stats.procs_dropped++;
+	}
+}
+
+size_t pt_model_cull(struct pt_model *m, __u64 now_ns, __u64 linger_ns)
+{
+	struct proc_node *n;
+	size_t culled = 0;
+
+	if (!m->opts.cull)
+		return 0;
+	/* The queue is in the order they became droppable, each stamped with
+	 * the model's latest time then (never decreasing): the first one too
+	 * young ends the pass, so a call costs what it culls. Stamped, not
+	 * judged by when the process ended: an end time out of the queue's
+	 * order (a reap long after the exit, an end inferred late) at the
+	 * head would keep every younger node behind it. A process lingers at
+	 * least linger_ns after it ended and its last child left. */
+	while ((n = m->drop_first) && n->drop_ts + linger_ns <= now_ns) {
+		node_drop(m, n);
+		m->stats.procs_culled++;
+		culled++;
+	}
+	return culled;
 }
 
 /* ---- creating processes ---- */

@@ -254,6 +254,17 @@ static int sched_report_end(struct pt_loader *l)
 	return 0;
 }
 
+/* Processes still alive or zombies, picked by the filters: their usage
+ * now (PT_USAGE), read by the usage_final iterator into its output. */
+static int usage_report_end(struct pt_loader *l)
+{
+	char err[256];
+
+	if (!bpf_program__autoload(l->skel->progs.usage_final))
+		return 0;
+	return run_iter(l, l->skel->progs.usage_final, NULL, deliver_snapshot, err, sizeof(err));
+}
+
 int pt_loader_stop(struct pt_loader *l)
 {
 	int n;
@@ -268,7 +279,7 @@ int pt_loader_stop(struct pt_loader *l)
 	n = reap_unclaimed(l, true);
 	if (!n && l->sched)
 		n = sched_report_end(l);
-	return n;
+	return n ?: usage_report_end(l);
 }
 
 int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])

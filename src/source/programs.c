@@ -11,7 +11,8 @@
 
 const struct pt_feature_def pt_features[PT_FEAT_MAX] = {
 	[PT_FEAT_CORE] = { "core", "fork, exec, exit",
-			   KIND(PT_FORK) | KIND(PT_EXEC) | KIND(PT_EXIT), "cause.bpf.h" },
+			   KIND(PT_FORK) | KIND(PT_EXEC) | KIND(PT_EXIT) | KIND(PT_USAGE),
+			   "cause.bpf.h usage_end.bpf.h" },
 	[PT_FEAT_THREADS] = { "threads", "--threads", KIND(PT_THREAD), NULL },
 	[PT_FEAT_REAP] = { "reap", "-e reap", KIND(PT_REAP), "reap.bpf.h" },
 	[PT_FEAT_SIGNAL] = { "signal", "-e signal,stop,continue or --signals",
@@ -76,6 +77,8 @@ const struct pt_program_def pt_programs[] = {
 	{ "sched_exec", PT_FEAT_SCHED, SCHED, false },
 	{ "sched_exit", PT_FEAT_SCHED, SCHED, false },
 	{ "sched_final", PT_FEAT_SCHED, SCHED, false },
+	/* The processes alive at the end: their usage then. */
+	{ "usage_final", PT_FEAT_CORE, KIND(PT_USAGE), false },
 };
 const size_t pt_n_programs = sizeof(pt_programs) / sizeof(pt_programs[0]);
 

@@ -307,7 +307,7 @@ static int unseen_parse(struct pt_replay *r)
 	return 1;
 }
 
-/* The usage columns (an exit's, a reap's) into u. */
+/* The usage columns (an exit's, a reap's, a usage row's) into u. */
 static int usage_parse(struct pt_replay *r, struct pt_usage *u)
 {
 	__u64 user_us, sys_us;
@@ -585,6 +585,8 @@ static int kind_parse(struct pt_replay *r)
 		return sched_change_parse(r);
 	case PT_SCHED_SUM:
 		return sched_sum_parse(r);
+	case PT_USAGE:
+		return usage_parse(r, &ev->usage);
 	default:
 		return 0;
 	}

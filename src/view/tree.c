@@ -137,6 +137,21 @@ static void put_since_exit(struct pt_buf *b, const char *what, __u64 from, __u64
 	pt_view_put_duration(b, to > from ? to - from : 0, ascii);
 }
 
+/* Alive or a zombie when tracing ended: the CPU it had used by then. */
+static void put_end_usage(struct pt_buf *b, const struct pt_proc *p, bool ascii)
+{
+	__u64 user, sys;
+
+	if (!(p->flags & PT_PROC_USAGE_AT_END) || (p->flags & PT_PROC_REAP_SEEN))
+		return;
+	pt_cputime_adjust(&p->end_usage, &user, &sys);
+	pt_buf_puts(b, " (at the end: user ");
+	pt_view_put_duration(b, user, ascii);
+	pt_buf_puts(b, ", sys ");
+	pt_view_put_duration(b, sys, ascii);
+	pt_buf_puts(b, ")");
+}
+
 void pt_view_put_end(struct pt_buf *b, const struct pt_proc *p, __u64 end_ns, bool ascii)
 {
 	bool exited = p->flags & PT_PROC_EXIT_SEEN;
@@ -185,6 +200,7 @@ void pt_view_put_end(struct pt_buf *b, const struct pt_proc *p, __u64 end_ns, bo
 		}
 		break;
 	}
+	put_end_usage(b, p, ascii);
 }
 
 void pt_view_put_progs(struct pt_buf *b, const struct pt_proc *p, bool ascii)
@@ -212,6 +228,12 @@ void pt_view_put_lost(struct pt_buf *b, const struct pt_model_stats *st)
 	bool first = true;
 	unsigned k;
 
+	if (st->procs_culled)
+		pt_buf_printf(b,
+			      "note: %zu ended processes left the view %llu s after their end "
+			      "(culled; their events are in the -o/-j outputs)\n",
+			      st->procs_culled,
+			      (unsigned long long)(PT_CULL_LINGER_NS / 1000000000));
 	if (!st->lost)
 		return;
 	pt_buf_printf(b, "note: %llu events lost", (unsigned long long)st->lost);

@@ -84,17 +84,35 @@ static void fill_killer(struct pt_val *vals, const struct pt_proc *p, bool signa
 	}
 }
 
+/* The usage columns: the reap row's final figures, else those at the end
+ * of tracing (alive or a zombie then), else the exit's snapshot. */
+static void fill_usage(struct pt_val *vals, const struct pt_proc *p)
+{
+	bool final = p->flags & PT_PROC_USAGE_FINAL;
+	bool at_end = !final && (p->flags & PT_PROC_USAGE_AT_END);
+	const struct pt_usage *u = at_end ? &p->end_usage : &p->exit.usage;
+	const __u64 usage[] = { 0,	  0,	     u->maxrss_kb, u->minflt, u->majflt,
+				u->nvcsw, u->nivcsw, u->inblock,   u->oublock };
+	__u64 user, sys;
+
+	if (!final && !at_end && !(p->flags & PT_PROC_EXIT_SEEN))
+		return;
+	pt_cputime_adjust(u, &user, &sys);
+	for (unsigned i = 0; i <= P_OUBLOCK - P_CPU_USER_US; i++)
+		set_u64(&vals[P_CPU_USER_US + i], usage[i]);
+	set_u64(&vals[P_CPU_USER_US], user / 1000);
+	set_u64(&vals[P_CPU_USER_US + 1], sys / 1000);
+	set_word(&vals[P_USAGE_AT], final ? "reap" : at_end ? "end" : "exit");
+}
+
 static void fill_exit(struct pt_val *vals, struct db_proc_scratch *s, const struct pt_proc *p)
 {
 	const struct pt_exit *x = &p->exit;
-	const struct pt_usage *u = &x->usage;
 	struct pt_status st = pt_decode_status(x->status);
-	__u64 user, sys;
-	const __u64 usage[] = { 0,	  0,	     u->maxrss_kb, u->minflt, u->majflt,
-				u->nvcsw, u->nivcsw, u->inblock,   u->oublock };
 
 	set_known(&vals[P_EXIT_NS], p->exit_ns);
-	/* Status and usage only from an exit seen (not one a rescan found). */
+	fill_usage(vals, p);
+	/* Status only from an exit seen (not one a rescan found). */
 	if (!(p->flags & PT_PROC_EXIT_SEEN))
 		return;
 	if (st.signaled)
@@ -106,11 +124,6 @@ static void fill_exit(struct pt_val *vals, struct db_proc_scratch *s, const stru
 	if (x->has_code)
 		set_word(&vals[P_CODE_NAME], pt_si_code_name(st.sig, x->code));
 	fill_killer(vals, p, st.signaled);
-	pt_cputime_adjust(u, &user, &sys);
-	for (unsigned i = 0; i <= P_OUBLOCK - P_CPU_USER_US; i++)
-		set_u64(&vals[P_CPU_USER_US + i], usage[i]);
-	set_u64(&vals[P_CPU_USER_US], user / 1000);
-	set_u64(&vals[P_CPU_USER_US + 1], sys / 1000);
 }
 
 static void fill_reap(struct pt_val *vals, const struct pt_proc *p)

@@ -258,6 +258,9 @@ static void fill_detail(struct pt_record *r, const struct pt_event *ev)
 	case PT_EXIT:
 		detail_exit(r, ev);
 		break;
+	case PT_USAGE: /* the only time it is made: at the end */
+		det_flag(r, PT_DK_AT_END);
+		break;
 	case PT_REPARENT:
 		detail_reparent(r, ev);
 		break;
@@ -390,6 +393,8 @@ void pt_record_fill(struct pt_record *r, const struct pt_event *ev)
 	}
 	if (ev->kind == PT_REAP && ev->reap.usage_at == PT_USAGE_RELEASED)
 		fill_usage(r, &ev->reap.usage);
+	if (ev->kind == PT_USAGE)
+		fill_usage(r, &ev->usage);
 	if (ev->kind == PT_EXEC || ev->kind == PT_EXEC_FAILED)
 		fill_exec(r, ev);
 	fill_detail(r, ev);

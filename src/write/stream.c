@@ -210,12 +210,22 @@ static void put_status(struct pt_stream *w, const struct pt_status *st)
 		      st->core ? " (core dumped)" : "");
 }
 
+static void put_usage(struct pt_stream *w, const struct pt_usage *u)
+{
+	__u64 user, sys;
+
+	pt_cputime_adjust(u, &user, &sys);
+	pt_buf_puts(&w->line, " cpu ");
+	put_cpu(w, user / 1000);
+	pt_buf_puts(&w->line, " user + ");
+	put_cpu(w, sys / 1000);
+	pt_buf_printf(&w->line, " sys, maxrss %llu KiB", (unsigned long long)u->maxrss_kb);
+}
+
 static void detail_exit(struct pt_stream *w, const struct pt_event *ev)
 {
 	struct pt_status st = pt_decode_status(ev->exit.status);
 	const struct pt_exit *x = &ev->exit;
-	__u64 user, sys;
-
 	struct pt_end_words words = {
 		.exit = x,
 		.has_by = pt_event_has_actor(ev),
@@ -233,12 +243,14 @@ static void detail_exit(struct pt_stream *w, const struct pt_event *ev)
 		pt_buf_puts(&w->line, " age ");
 		put_cpu(w, x->age_ns / 1000);
 	}
-	pt_cputime_adjust(&x->usage, &user, &sys);
-	pt_buf_puts(&w->line, " cpu ");
-	put_cpu(w, user / 1000);
-	pt_buf_puts(&w->line, " user + ");
-	put_cpu(w, sys / 1000);
-	pt_buf_printf(&w->line, " sys, maxrss %llu KiB", (unsigned long long)x->usage.maxrss_kb);
+	put_usage(w, &x->usage);
+}
+
+/* A process alive or a zombie when tracing ended: its usage then. */
+static void detail_usage(struct pt_stream *w, const struct pt_event *ev)
+{
+	pt_buf_printf(&w->line, "at the end, %s:", pt_state_name(ev->task.state));
+	put_usage(w, &ev->usage);
 }
 
 static void detail_reap(struct pt_stream *w, const struct pt_event *ev)
@@ -467,6 +479,9 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 		break;
 	case PT_EXEC_FAILED:
 		detail_exec_failed(w, ev);
+		break;
+	case PT_USAGE:
+		detail_usage(w, ev);
 		break;
 	}
 }

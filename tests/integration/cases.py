@@ -753,7 +753,7 @@ def test_csv_parses(env):
 EVENTS = {"snapshot", "fork", "thread", "exec", "exit", "reap", "signal",
           "stop", "continue", "setpgid", "setsid", "rename", "lost",
           "unshare", "setns",
-          "reparent", "exec_failed"}
+          "reparent", "exec_failed", "usage"}
 EXEC_ROWS = ("exec", "exec_failed")
 STATES = {"alive", "stopped", "zombie", "reaped"}
 ID_COLUMNS = ("ts_ns", "pid", "tid", "ppid", "pgid", "sid", "uid", "ns_pid",
@@ -783,14 +783,14 @@ def check_row_shapes(ck, cap):
             expect(r[col].isdigit(), col + " not a number", r)
         expect(r["state"] in STATES, "unknown state", r)
         expect(bool(r["comm"]), "empty comm", r)
-        # Usage: always on an exit row (its snapshot), on a reap row when
-        # the kernel's final figures were read (a process released at its
-        # own exit has none), on no other row.
+        # Usage: always on an exit row (its snapshot) and a usage row (at
+        # the end), on a reap row when the kernel's final figures were read
+        # (a process released at its own exit has none), on no other row.
         for col in USAGE_COLUMNS:
             if ev == "reap":
                 continue
-            expect(r[col].isdigit() == (ev == "exit"),
-                   col + " set on a row other than exit or reap, or missing"
+            expect(r[col].isdigit() == (ev in ("exit", "usage")),
+                   col + " set on a row other than exit, reap or usage, or missing"
                    " on an exit row", r)
         have = [r[col].isdigit() for col in USAGE_COLUMNS]
         expect(ev != "reap" or all(have) or not any(have),

@@ -178,6 +178,12 @@ def test_sched_events_replay_summary(env):
     ck.eq("--summary replayed from the capture", replayed, live)
     ck.true(any(l.startswith(pid + " ") for l in live),
             "--summary has no row for %s: %r" % (pid, live))
+    # The repaired switch-ins it counts are the process rows' repaired=
+    said = [l for l in views if l.startswith("switch-ins missed")]
+    rows = [parse_detail(r["detail"]) for r in cap.rows if r["event"] == "sched"]
+    ck.eq("--summary's repaired switch-ins", [l.rsplit(": ", 1)[-1] for l in said],
+          [str(sum(int(d.get("repaired", 0)) for d in rows
+                   if "thread_exit" not in d))])
     ck.raise_if_failed()
 
 

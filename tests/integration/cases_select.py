@@ -128,7 +128,7 @@ def test_events_tree_says_unrecorded(env):
     ck.eq("tree: note",
           [l for l in out.splitlines() if l.startswith("note: not recorded")],
           ["note: not recorded (-e): reap, signal, stop, continue, setpgid, setsid, rename, "
-           "unshare, setns, reparent, exec_failed; a process ends at its exit"])
+           "unshare, setns, reparent, exec_failed, usage; a process ends at its exit"])
     ck.eq("tree run: reap rows", [r for r in cap.rows if r["event"] == "reap"], [])
     # The capture replayed: no reaps in it, so its processes end at their
     # exits there too (no zombie times made up to the end of the file).

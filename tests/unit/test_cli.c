@@ -800,7 +800,7 @@ static void test_cli_events(void **state)
 {
 	const __u32 all = K(PT_FORK) | K(PT_EXEC) | K(PT_EXIT) | K(PT_REAP) | K(PT_SIGNAL) |
 		K(PT_STOP) | K(PT_CONTINUE) | K(PT_SETPGID) | K(PT_SETSID) | K(PT_RENAME) |
-		K(PT_UNSHARE) | K(PT_SETNS) | K(PT_REPARENT) | K(PT_EXEC_FAILED);
+		K(PT_UNSHARE) | K(PT_SETNS) | K(PT_REPARENT) | K(PT_EXEC_FAILED) | K(PT_USAGE);
 	struct run *r;
 
 	r = parse(NULL);

@@ -87,7 +87,7 @@ static void test_decode_kind_names(void **state)
 	static const char *const want[] = {
 		"?",	   "snapshot", "fork",	   "thread",  "exec",	  "exit",	 "reap",
 		"signal",  "stop",     "continue", "setpgid", "setsid",	  "rename",	 "lost",
-		"unshare", "setns",    "state",	   "sched",   "reparent", "exec_failed",
+		"unshare", "setns",    "state",	   "sched",   "reparent", "exec_failed", "usage",
 	};
 	unsigned k;
 

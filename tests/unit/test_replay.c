@@ -241,6 +241,9 @@ static struct pt_event *kept_of(const struct pt_event *ev)
 		if (ev->reap.usage_at)
 			kept_usage(&k->reap.usage, &ev->reap.usage);
 		break;
+	case PT_USAGE:
+		kept_usage(&k->usage, &ev->usage);
+		break;
 	case PT_SIGNAL:
 		if (ev->signal.result > PT_SIG_LOSE_INFO)
 			k->signal.result = PT_SIG_LOSE_INFO + 1; /* written as "?" */
@@ -582,6 +585,17 @@ static void add_sched(struct events *es)
 	ev->task.start_ns = T0 + 2500001;
 	ev->flags = PT_F_SCHED_AT_END | PT_F_NO_ACTOR;
 	ev->sched_sum.ns[PT_SLOT_RUNNING] = 5;
+	/* its usage at the end: alive then */
+	ev = add(es, PT_USAGE, T0 + 7500006, 1300, 0);
+	ev->task.start_ns = T0 + 2500001;
+	ev->flags = PT_F_NO_ACTOR;
+	ev->usage = (struct pt_usage){ .utime_ns = 3000000,
+				       .stime_ns = 1000000,
+				       .runtime_ns = 4100000,
+				       .maxrss_kb = 2048,
+				       .minflt = 70,
+				       .nivcsw = 3,
+				       .inblock = 8 };
 }
 
 static void add_ends(struct events *es)

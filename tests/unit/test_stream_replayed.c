@@ -206,6 +206,18 @@ static void add_sched(struct events *s)
 	ev = add(s, PT_SCHED_SUM, PT_F_NO_ACTOR);
 	ev->task.tid = 1240;
 	ev->sched_sum.ns[1] = 900;
+	/* at the end: the split as reported (prev_*), as a replay makes it */
+	ev = add(s, PT_USAGE, PT_F_NO_ACTOR);
+	ev->task.state = PT_STATE_ZOMBIE;
+	ev->usage = (struct pt_usage){ .utime_ns = 7000000,
+				       .stime_ns = 2000000,
+				       .runtime_ns = 9000000,
+				       .prev_utime_ns = 7000000,
+				       .prev_stime_ns = 2000000,
+				       .maxrss_kb = 5120,
+				       .minflt = 300,
+				       .nvcsw = 4,
+				       .oublock = 2048 };
 }
 
 /* Every kind, each of its shapes. */

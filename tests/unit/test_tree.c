@@ -348,7 +348,7 @@ static void test_tree_unrecorded_note(void **state)
 	assert_string_equal(
 		b.data,
 		"note: not recorded (-e): reap, signal, stop, continue, "
-		"setpgid, setsid, rename, unshare, setns, reparent, exec_failed; a process ends "
+		"setpgid, setsid, rename, unshare, setns, reparent, exec_failed, usage; a process ends "
 		"at its exit\n");
 	pt_buf_reset(&b);
 	pt_view_put_unrecorded(&b, all & ~(1u << PT_EXIT), 0);
