@@ -32,7 +32,7 @@ TEST_WARN := $(WARN) -Wno-unused-parameter
 CFLAGS ?= -g -O2
 CPPFLAGS += -Iinclude -I$(OUT) -D_GNU_SOURCE -DPT_VERSION='"$(VERSION)"'
 # What the core objects (src/ but main.c and the live source) link with.
-CORE_LIBS := -lcap -lsqlite3
+CORE_LIBS := -lcap -lsqlite3 -lncursesw
 LDLIBS += -lbpf -lelf -lz $(CORE_LIBS)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

@@ -46,6 +46,7 @@ from ptbench.replay import replay_run, replay_targets
 from ptbench.report import (
     Targets, console_summary, evaluate, freeze_binary, machine_info, replay_only_report, report)
 from ptbench.sched import sched_console, sched_report, sched_run
+from ptbench.top import top_console, top_report, top_run
 
 
 # -------------------------------------------------------------------- main
@@ -151,6 +152,7 @@ def main():
             results["idle"] = idle_run(s, 3 if s.quick else 10, tmp, sleeper.pid)
         if results["group_ok"]:
             results["sched"] = sched_run(s, tmp, sleeper.pid)
+        results["top"] = top_run(s, tmp)
         log("== writers and model")
         results["writers"] = writer_run(s)
         results["model"] = model_run(s)
@@ -162,10 +164,12 @@ def main():
         subprocess.run(["rm", "-rf", tmp])
     cond["load_end"] = loadavg()
     targets = evaluate(s, results)
-    text = report(s, results, targets, info, cond, prev) + "\n".join(sched_report(results.get("sched")))
+    text = report(s, results, targets, info, cond, prev) + "\n".join(
+        sched_report(results.get("sched")) + top_report(results.get("top")))
     with open(s.results, "w") as f:
         f.write(text)
-    print(console_summary(results, targets) + sched_console(results.get("sched")))
+    print(console_summary(results, targets) + sched_console(results.get("sched")) +
+          top_console(results.get("top")))
     print(f"\nwritten: {s.results}")
 
 

@@ -264,7 +264,10 @@ static __always_inline void report_exit(unsigned long long *ctx, struct task_str
 	e->exit.code = 0;
 	if (unsure)
 		e->flags |= PT_F_LAST_THREAD_UNKNOWN;
+	e->exit.age_ns = 0;
 	if (group_dead) {
+		/* The leader's start (fill_task): its age, even begun before tracing. */
+		e->exit.age_ns = e->task.ts_ns - e->task.start_ns;
 		e->flags |= PT_F_GROUP_DEAD;
 		e->exit.status = process_status(task, sig);
 		exit_cause(e, task);

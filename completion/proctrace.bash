@@ -190,8 +190,13 @@ _proctrace()
 		_proctrace_add "${w[@]}"
 		return 0
 		;;
+	--time)
+		mapfile -t w < <(_proctrace_list times)
+		_proctrace_add "${w[@]}"
+		return 0
+		;;
 	--list)
-		_proctrace_add events signals colors
+		_proctrace_add events signals colors times
 		return 0
 		;;
 	--ringbuf-kb)

@@ -5,7 +5,7 @@
 set -eu
 
 pkgs="clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcmocka-dev \
-uthash-dev libcap-dev libsqlite3-dev make gcc pkg-config python3 libxml2-utils sqlite3 util-linux jq \
+uthash-dev libcap-dev libsqlite3-dev libncurses-dev tmux make gcc pkg-config python3 libxml2-utils sqlite3 util-linux jq \
 python3-pandas clickhouse-server clickhouse-client \
 pandoc debhelper lintian"
 # Packages a target needs beyond these (make fuzz, make check-valgrind).

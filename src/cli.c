@@ -85,8 +85,14 @@ static enum pt_cli_result list_values(const char *what, FILE *out, FILE *err)
 			fprintf(out, "%s\n", pt_cli_colors[i].word);
 		return PT_CLI_EXIT_OK;
 	}
+	if (!strcmp(what, "times")) {
+		for (size_t i = 0; i < PT_TIME_NFORMATS; i++)
+			fprintf(out, "%s\n", pt_time_format_names[i]);
+		return PT_CLI_EXIT_OK;
+	}
 	if (pt_selection_list(what, out))
-		return usage_error(err, "invalid --list '%s': expected events, signals or colors",
+		return usage_error(err,
+				   "invalid --list '%s': expected events, signals, colors or times",
 				   what);
 	return PT_CLI_EXIT_OK;
 }
@@ -210,6 +216,14 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		if (pt_cli_parse_color(arg, &cfg->color))
 			return usage_error(
 				err, "invalid --color '%s': expected auto, always or never", arg);
+		break;
+	case OPT_TOP:
+		cfg->top = true;
+		break;
+	case OPT_TIME:
+		if (pt_time_format_parse(arg, &cfg->time_format))
+			return usage_error(err, "invalid --time '%s': expected abs, rel, iso or us",
+					   arg);
 		break;
 	case OPT_RINGBUF_KB:
 		if (pt_cli_parse_ringbuf_kb(arg, &cfg->ringbuf_kb))
@@ -384,6 +398,8 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 	/* A capture's cgroup ids are another boot's, or another machine's. */
 	if (cfg->replay_path && cfg->filter.n_cgroups)
 		return usage_error(err, "--cgroup follows a live trace, not a --replay");
+	if (cfg->top && cfg->replay_path)
+		return usage_error(err, "--top shows a live trace: not with --replay");
 	if (cfg->keep && !cfg->rotate_bytes)
 		return usage_error(err, "--keep goes with --rotate");
 	/* Rotation renames a file: stdout cannot be, nor is there one then. */

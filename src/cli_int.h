@@ -40,6 +40,8 @@ enum {
 	OPT_DB,
 	OPT_LIST,
 	OPT_CGROUP,
+	OPT_TIME,
+	OPT_TOP,
 };
 
 /* getopt's tables (cli_options.c). */

@@ -18,6 +18,7 @@ const struct option pt_cli_long_opts[] = {
 	{ "signals", required_argument, NULL, OPT_SIGNALS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "time", required_argument, NULL, OPT_TIME },
 	{ "ringbuf-kb", required_argument, NULL, OPT_RINGBUF_KB },
 	{ "pgid", required_argument, NULL, 'g' },
 	{ "pid", required_argument, NULL, 'p' },
@@ -28,6 +29,7 @@ const struct option pt_cli_long_opts[] = {
 	{ "user", required_argument, NULL, 'u' },
 	{ "as-root", no_argument, NULL, OPT_AS_ROOT },
 	{ "tree", no_argument, NULL, 't' },
+	{ "top", no_argument, NULL, OPT_TOP },
 	{ "timeline", no_argument, NULL, 'T' },
 	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "wide", no_argument, NULL, 'w' },
@@ -64,7 +66,8 @@ const char pt_cli_help_text[] =
 	"Output   -o, --csv FILE   -j, --json FILE   (every event; '-': stdout)\n"
 	"         --db FILE   (SQLite: events, processes, lost, trace; typed)\n"
 	"         --rotate SIZE   --keep N   (FILE.1...; SIGHUP reopens the files)\n"
-	"         -q, --quiet   -v, --verbose   --color WHEN   --threads\n"
+	"         -q, --quiet   -v, --verbose   --color WHEN   --time abs|rel|iso|us\n"
+	"         --threads\n"
 	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid USER\n"
 	"         --cgroup PATH   (in the kernel; repeated: OR, different ones: AND)\n"
 	"Command  -- COMMAND [ARG...]   --linger SECS   -u, --user USER   --as-root\n"
@@ -72,6 +75,7 @@ const char pt_cli_help_text[] =
 	"Sched    --sched   --sched-events   --summary   (need a filter or COMMAND)\n"
 	"Views    -t, --tree   -T, --timeline   --svg FILE   --ascii   -w, --wide\n"
 	"         --perfetto FILE   (a trace for ui.perfetto.dev; '-': stdout)\n"
+	"         --top   (live: tree, states, CPU, age, last event, recent exits)\n"
 	"Replay   --replay FILE   --since WHEN   --until WHEN   --lenient\n"
 	"Other    -d, --duration SECS   --ringbuf-kb N   --columns   --dry-run\n"
 	"         --list WHAT   (events, signals, colors)   -h, --help   -V, --version\n"

@@ -24,6 +24,7 @@
 #include "proctrace/pipeline.h"
 #include "proctrace/privileges.h"
 #include "proctrace/source.h"
+#include "proctrace/top.h"
 #include "proctrace/views.h"
 
 #define POLL_MS 100
@@ -47,6 +48,7 @@ struct app {
 	struct pt_origin origin; /* live: this machine */
 	struct pt_pipeline pipe;
 	struct pt_live *live;
+	struct pt_top *top; /* --top: the live view */
 	struct pt_command cmd;
 	struct pt_user user; /* who proctrace runs as once attached */
 	__u64 cmd_done_ns;   /* when the command exited */
@@ -163,12 +165,20 @@ static int trace_loop(struct app *a)
 		n = pt_live_poll(a->live, POLL_MS);
 		if (!n)
 			n = pt_pipeline_flush(&a->pipe);
+		/* q in --top: the end, as Ctrl-C would be once its command ran. */
+		if (!n && a->top &&
+		    (n = pt_top_tick(a->top, a->pipe.model, pt_boottime_ns())) > 0) {
+			stop_requested = SIGINT;
+			n = 0;
+		}
 		if (!n)
 			n = reopen_if_asked(a);
 		if (n)
 			return n;
 	}
 	a->end_ns = pt_boottime_ns();
+	pt_top_close(a->top); /* the terminal back, for what is said next */
+	a->top = NULL;
 	/* Stopped by a signal once the command had exited: its status is
 	 * proctrace's (reaped here if the loop had not yet). */
 	if (a->cmd.pid)
@@ -393,6 +403,10 @@ static int run_live(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return ret;
 	}
+	if (a->cfg.top && pt_top_usable(err, sizeof(err))) {
+		fprintf(stderr, "proctrace: %s\n", err);
+		return -ENOTTY;
+	}
 	ret = pt_filter_precheck(&a->cfg.filter, a->cfg.command, stderr);
 	if (!ret)
 		ret = install_signals();
@@ -429,11 +443,20 @@ static int run_live(struct app *a)
 		ret = pt_pipeline_commit(&a->pipe, false);
 	if (!ret && (drop_privileges(a) || check_end_files(a)))
 		return -EPERM; /* said why: never trace with more than it says */
+	/* --top: the terminal checked before the command runs; the view
+	 * then says what the announcement would. */
+	if (!ret && a->cfg.top && !(a->top = pt_top_open(a->cfg.sched, err, sizeof(err)))) {
+		fprintf(stderr, "proctrace: %s\n", err);
+		return -ENOTTY;
+	}
 	if (!ret)
 		ret = begin_tracing(a);
 	if (!ret) {
-		announce(a);
+		if (!a->top)
+			announce(a);
 		ret = trace_loop(a);
+		pt_top_close(a->top); /* also when the loop failed: then said below */
+		a->top = NULL;
 	}
 	if (!ret)
 		ret = show_views(a);

@@ -42,14 +42,19 @@ int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
 	p->views = wants_views(cfg);
 	p->cull = p->views && wants_cull(cfg);
 	mo.cull = p->cull;
-	if (!p->views && !cfg->db_path && !pt_config_repairs(cfg))
+	if (!p->views && !cfg->db_path && !cfg->top && !pt_config_repairs(cfg))
 		return 0;
-	/* The database's processes table is the model's whole view. */
-	if (!p->views && !cfg->db_path) {
+	/* The database's processes table is the model's whole view, and --top
+	 * draws from it while tracing. */
+	if (!p->views && !cfg->db_path && !cfg->top) {
 		/* Who is alive, to repair after lost events: memory bounded. */
 		mo.threads = false;
 		mo.max_ended = 1024;
 		mo.lean = true;
+	} else if (!p->views && !cfg->db_path) {
+		/* --top alone: the ended processes it shows are the latest ones;
+		 * holding every other would make each drawing walk them all. */
+		mo.max_ended = 4096;
 	}
 	p->model = pt_model_new(&mo);
 	if (!p->model) {
@@ -161,11 +166,12 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 			return ret;
 		}
 	}
-	/* A file on stdout takes stdout: no live stream then. */
-	if (!c->quiet && !pt_config_stdout_taken(c)) {
+	/* A file on stdout takes stdout, --top the terminal: no live stream then. */
+	if (!c->quiet && !c->top && !pt_config_stdout_taken(c)) {
 		struct pt_stream_opts so = {
 			.color = c->color < 0 ? isatty(STDOUT_FILENO) : c->color,
 			.snapshots = c->verbose > 0,
+			.time = c->time_format,
 		};
 
 		p->stream = pt_stream_open(stdout, clock, &so);

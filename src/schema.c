@@ -116,6 +116,9 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 	[PT_DK_CAUSE] = { "cause", PT_TYPE_TEXT, "", "exit",
 			  "why the process ended: exit, signal, fault, oom-kill, exit_group, "
 			  "seccomp, pdeathsig, ns-teardown, kernel" },
+	[PT_DK_AGE_NS] = { "age_ns", PT_TYPE_INT, "ns", "exit",
+			   "how long the process lived: from its start (the kernel's "
+			   "start_boottime, also before the trace) to its exit" },
 	[PT_DK_REAPED] = { "reaped", PT_TYPE_TEXT, "", "reap",
 			   "auto: released without a wait (parent ignores SIGCHLD)" },
 	[PT_DK_REAPER] = { "reaper", PT_TYPE_TEXT, "", "reap",

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include "proctrace/event.h"
 #include "proctrace/filter_rules.h"
+#include "proctrace/time_format.h"
 
 /* --since/--until: seconds from the first event, or a wall-clock time. */
 struct pt_when {
@@ -27,15 +28,16 @@ struct pt_config {
 	const char *db_path;   /* --db: SQLite database (a file); NULL: none */
 	char *const *argv;     /* the command line, as given (for the database) */
 	int argc;
-	__u64 rotate_bytes;  /* --rotate: rotate -o/-j files past this size; 0: never */
-	unsigned keep;	     /* --keep: rotated files kept; 0: not given (default) */
-	double duration_s;   /* -d: stop after this many seconds; 0: until a signal */
-	bool quiet;	     /* -q: no live stream */
-	bool threads;	     /* --threads: thread creation and per-thread exits */
-	int verbose;	     /* -v, repeatable: libbpf's log, snapshot rows... */
-	int color;	     /* --color: -1 auto (stdout is a tty), 0 never, 1 always */
-	unsigned ringbuf_kb; /* --ringbuf-kb: BPF ring buffer size in KiB, power of 2 */
-	char **command;	     /* after "--": command to run and follow; NULL: none */
+	__u64 rotate_bytes;		 /* --rotate: rotate -o/-j files past this size; 0: never */
+	unsigned keep;			 /* --keep: rotated files kept; 0: not given (default) */
+	double duration_s;		 /* -d: stop after this many seconds; 0: until a signal */
+	bool quiet;			 /* -q: no live stream */
+	bool threads;			 /* --threads: thread creation and per-thread exits */
+	int verbose;			 /* -v, repeatable: libbpf's log, snapshot rows... */
+	int color;			 /* --color: -1 auto (stdout is a tty), 0 never, 1 always */
+	enum pt_time_format time_format; /* --time: the stream's TIME column */
+	unsigned ringbuf_kb;		 /* --ringbuf-kb: BPF ring buffer size in KiB, power of 2 */
+	char **command;			 /* after "--": command to run and follow; NULL: none */
 	int command_argc;
 	struct pt_filter filter;
 	__u32 kinds;	 /* -e: bit 1 << kind of each kind recorded (pt_kind_recordable);
@@ -64,6 +66,7 @@ struct pt_config {
 	bool sched;		     /* --sched: scheduler states of followed tasks */
 	bool sched_events;	     /* --sched-events: ... and each change as a row */
 	bool summary;		     /* --summary: time per state, per process, at the end */
+	bool top;		     /* --top: the live full-screen view (no stream) */
 	const char *replay_path;     /* --replay FILE: events from a saved CSV ("-":
 				  * stdin) instead of the kernel */
 	bool dry_run;		     /* --dry-run: check the options, trace nothing */

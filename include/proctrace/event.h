@@ -200,6 +200,10 @@ struct pt_exit {
 	 * final figures are the reap's): the whole process on
 	 * PT_F_GROUP_DEAD, else the thread. */
 	struct pt_usage usage;
+	/* How long the process lived, ns: task.ts_ns - task.start_ns (the
+	 * group leader's start_boottime, so also for processes older than the
+	 * trace); with PT_F_GROUP_DEAD, else 0. */
+	__u64 age_ns;
 };
 
 /* How the task of a fork/thread row was made (tp_btf/sched_process_fork,
@@ -413,7 +417,7 @@ enum pt_sig_result {
 _Static_assert(sizeof(struct pt_task) == 80, "pt_task ABI");
 _Static_assert(sizeof(struct pt_actor) == 24, "pt_actor ABI");
 _Static_assert(sizeof(struct pt_usage) == 96, "pt_usage ABI");
-_Static_assert(sizeof(struct pt_exit) == 104, "pt_exit ABI");
+_Static_assert(sizeof(struct pt_exit) == 112, "pt_exit ABI");
 _Static_assert(sizeof(struct pt_exec) == 24, "pt_exec ABI");
 _Static_assert(sizeof(struct pt_reparent) == 32, "pt_reparent ABI");
 _Static_assert(sizeof(struct pt_clone) == 16, "pt_clone ABI");

@@ -12,6 +12,7 @@
 #include "proctrace/event_access.h"
 #include "proctrace/outfile.h"
 #include "proctrace/model.h"
+#include "proctrace/time_format.h"
 
 /* CSV, RFC 4180, the columns of schema.h (`proctrace --columns`). */
 struct pt_csv;
@@ -41,8 +42,9 @@ __u64 pt_jsonl_size(const struct pt_jsonl *w);
 
 /* Live stream: one aligned line per event. */
 struct pt_stream_opts {
-	bool color;	/* ANSI colours */
-	bool snapshots; /* show PT_SNAPSHOT events (-v) */
+	bool color;		  /* ANSI colours */
+	bool snapshots;		  /* show PT_SNAPSHOT events (-v) */
+	enum pt_time_format time; /* the TIME column (--time) */
 };
 struct pt_stream;
 struct pt_stream *pt_stream_open(FILE *f, const struct pt_clock *clock,

@@ -62,9 +62,9 @@ int pt_live_open(struct pt_live **out, const struct pt_config *cfg, __u32 comman
 		.filter = &cfg->filter,
 		.command_pid = command_pid,
 		.sched = cfg->sched,
-		/* The timeline draws each change even when the outputs do not
+		/* The timeline and --top draw each change even when the outputs do not
 		 * write them (see pt_pipeline_event). */
-		.sched_events = cfg->sched_events || cfg->timeline || cfg->svg_path,
+		.sched_events = cfg->sched_events || cfg->timeline || cfg->svg_path || cfg->top,
 		.kinds = cfg->kinds,
 		.signals = cfg->signals,
 		.kinds_named = cfg->kinds_given,

@@ -361,6 +361,10 @@ static int exit_parse(struct pt_replay *r)
 		return -EINVAL;
 	if (exit_cause_parse(r))
 		return -EINVAL;
+	/* Absent from captures made before it was written: 0, unknown. */
+	err = detail_u64(r, pt_dkey_name(PT_DK_AGE_NS), UINT64_MAX, false, &x->age_ns);
+	if (err < 0)
+		return err;
 	return usage_parse(r, &x->usage);
 }
 

@@ -123,6 +123,8 @@ static void detail_exit(struct pt_record *r, const struct pt_event *ev)
 	v->u = ev->exit.status;
 	if (cause)
 		det_word(r, PT_DK_CAUSE, cause);
+	if (has_flag(ev, PT_F_GROUP_DEAD) && ev->exit.age_ns)
+		det_u64(r, PT_DK_AGE_NS, ev->exit.age_ns);
 	if (ev->exit.has_code) {
 		v = det_add(r, pt_dkey_name(PT_DK_CODE));
 		v->kind = PT_VAL_S64;

@@ -15,13 +15,14 @@
 #define COMM_WIDTH 16
 #define PID_WIDTH 7
 
-/* The header's words, each over its column: TIME (12), EVENT
- * (pt_kind_name_width()), PID, PPID, PGID (PID_WIDTH), COMM (COMM_WIDTH). */
-static void put_header(struct pt_buf *b)
+/* The header's words, each over its column: TIME (pt_time_format_width()),
+ * EVENT (pt_kind_name_width()), PID, PPID, PGID (PID_WIDTH), COMM
+ * (COMM_WIDTH). */
+static void put_header(struct pt_buf *b, enum pt_time_format time)
 {
-	pt_buf_printf(b, "%-12s %-*s %-*s %-*s %-*s %-*s DETAIL", "TIME", (int)pt_kind_name_width(),
-		      "EVENT", PID_WIDTH, "PID", PID_WIDTH, "PPID", PID_WIDTH, "PGID", COMM_WIDTH,
-		      "COMM");
+	pt_buf_printf(b, "%-*s %-*s %-*s %-*s %-*s %-*s DETAIL", (int)pt_time_format_width(time),
+		      "TIME", (int)pt_kind_name_width(), "EVENT", PID_WIDTH, "PID", PID_WIDTH,
+		      "PPID", PID_WIDTH, "PGID", COMM_WIDTH, "COMM");
 }
 
 #define ANSI_RESET "\033[0m"
@@ -39,6 +40,7 @@ struct pt_stream {
 	struct pt_stream_opts opts;
 	struct pt_buf line;  /* the line being formatted */
 	size_t detail_start; /* offset of the detail column in line */
+	__u64 first_ns;	     /* the first line's time (--time rel); 0: none yet */
 	int err;	     /* first write error, kept */
 };
 
@@ -94,7 +96,8 @@ static void pad_column(struct pt_stream *w, size_t start, size_t width)
 	pt_buf_putc(&w->line, ' ');
 }
 
-/* CPU time in microseconds: milliseconds below a second, then seconds. */
+/* A span in microseconds (CPU time, age): milliseconds below a second,
+ * then seconds. */
 static void put_cpu(struct pt_stream *w, __u64 us)
 {
 	if (us < 1000000)
@@ -237,6 +240,10 @@ static void detail_exit(struct pt_stream *w, const struct pt_event *ev)
 		return;
 	}
 	pt_end_words(&w->line, &words);
+	if (x->age_ns) {
+		pt_buf_puts(&w->line, " age ");
+		put_cpu(w, x->age_ns / 1000);
+	}
 	put_usage(w, &x->usage);
 }
 
@@ -532,7 +539,9 @@ static void format_line(struct pt_stream *w, const struct pt_event *ev)
 	pt_buf_reset(&w->line);
 	if (color)
 		pt_buf_puts(&w->line, color);
-	pt_format_local_ms(&w->line, &w->clock, t->ts_ns);
+	if (!w->first_ns)
+		w->first_ns = t->ts_ns;
+	pt_time_format_put(&w->line, w->opts.time, &w->clock, t->ts_ns, w->first_ns);
 	pt_buf_printf(&w->line, " %-*s ", (int)pt_kind_name_width(), pt_kind_name(ev->kind));
 	if (ev->kind == PT_LOST) {
 		/* not about any one process: blank columns */
@@ -572,7 +581,7 @@ struct pt_stream *pt_stream_open(FILE *f, const struct pt_clock *clock,
 	w->clock = *clock;
 	w->opts = *opts;
 	pt_buf_puts(&w->line, opts->color ? ANSI_BOLD : "");
-	put_header(&w->line);
+	put_header(&w->line, opts->time);
 	pt_buf_printf(&w->line, "%s\n", opts->color ? ANSI_RESET : "");
 	err = stream_emit(w);
 	if (err) {

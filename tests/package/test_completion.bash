@@ -99,7 +99,9 @@ has "--signals after '!' and a comma" "!SIGCHLD,SIGRTMIN+3" \
 	"$(complete_words --signals '!SIGCHLD,SIGRTMIN+')"
 check "--signals offers what --list signals prints" "$("$bin" --list signals | sort)" \
 	"$(complete_words --signals '')"
-check "--list values" "$(printf '%s\n' colors events signals)" "$(complete_words --list '')"
+check "--list values" "$(printf '%s\n' colors events signals times)" "$(complete_words --list '')"
+check "--time offers what --list times prints" "$("$bin" --list times | sort)" \
+	"$(complete_words --time '')"
 
 # Files for outputs and --replay; commands after --.
 touch "$tmp/cap.csv" "$tmp/cap.jsonl"

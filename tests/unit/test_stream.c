@@ -273,6 +273,12 @@ static void test_stream_exit(void **state)
 	ev->exit.usage.runtime_ns = 123456;
 	assert_detail(
 		ev, "killed by SIGABRT (core dumped) cpu 0.1ms user + 0.0ms sys, maxrss 5120 KiB");
+	/* Its age, from the task's start to the exit */
+	ev->exit.age_ns = 2500000000ull;
+	assert_detail(ev,
+		      "killed by SIGABRT (core dumped) age 2.500s cpu 0.1ms user + 0.0ms sys, "
+		      "maxrss 5120 KiB");
+	ev->exit.age_ns = 0;
 	ev->flags = 0;
 	ev->exit.status = 0;
 	assert_detail(ev, "thread exit 0");

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* --top: the live view (top.h), drawn with ncurses on the controlling
+ * terminal between two polls of the source. The drawing is rate-limited
+ * and never waits for a key, so the ring buffer is read as often as
+ * without it; paused, nothing is drawn at all. */
+#include <curses.h>
+#include <errno.h>
+#include <term.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "proctrace/buf.h"
+#include "proctrace/decode.h"
+#include "proctrace/top.h"
+#include "proctrace/views.h"
+
+/* At most this often: a few times a second. */
+#define REFRESH_NS (250ull * 1000000ull)
+/* Lines of exits under the tree, at most. */
+#define EXIT_LINES 8
+
+struct pt_top {
+	FILE *tty;
+	SCREEN *screen;
+	bool sched;
+	bool paused;
+	enum pt_top_sort sort;
+	struct pt_top_fold fold;
+	struct pt_top_rows rows;
+	__u32 sel_pid; /* the selected process (0: the first row) */
+	__u64 sel_start;
+	size_t sel;   /* its row, as last drawn */
+	size_t first; /* the first row shown (scrolled) */
+	__u64 drawn_ns;
+	long tick_ns; /* /proc's clock tick */
+	struct pt_buf line;
+};
+
+int pt_top_usable(char *err, size_t errlen)
+{
+	FILE *tty = fopen("/dev/tty", "r+e");
+	int bad = 0;
+
+	if (!tty) {
+		snprintf(err, errlen, "--top: no terminal (/dev/tty): %s", strerror(errno));
+		return -ENOTTY;
+	}
+	if (setupterm(NULL, fileno(tty), &bad) != OK) {
+		snprintf(err, errlen, "--top: the terminal cannot be used (TERM=%s)",
+			 getenv("TERM") ? getenv("TERM") : "");
+		fclose(tty);
+		return -ENOTTY;
+	}
+	del_curterm(cur_term);
+	fclose(tty);
+	return 0;
+}
+
+struct pt_top *pt_top_open(bool sched, char *err, size_t errlen)
+{
+	struct pt_top *t = calloc(1, sizeof(*t));
+
+	if (!t) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->sched = sched;
+	t->tick_ns = 1000000000L / sysconf(_SC_CLK_TCK);
+	t->tty = fopen("/dev/tty", "r+e");
+	if (!t->tty) {
+		snprintf(err, errlen, "--top: no terminal (/dev/tty): %s", strerror(errno));
+		free(t);
+		return NULL;
+	}
+	t->screen = newterm(NULL, t->tty, t->tty);
+	if (!t->screen) {
+		snprintf(err, errlen, "--top: the terminal cannot be used (TERM=%s)",
+			 getenv("TERM") ? getenv("TERM") : "");
+		fclose(t->tty);
+		free(t);
+		return NULL;
+	}
+	/* cbreak, not raw: Ctrl-C stays a signal, as without --top. */
+	cbreak();
+	noecho();
+	nodelay(stdscr, TRUE);
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	return t;
+}
+
+void pt_top_close(struct pt_top *t)
+{
+	if (!t)
+		return;
+	endwin();
+	delscreen(t->screen);
+	fclose(t->tty);
+	pt_top_rows_free(&t->rows);
+	pt_top_fold_free(&t->fold);
+	pt_buf_free(&t->line);
+	free(t);
+}
+
+/* CPU time so far of a live process: utime + stime of /proc/PID/stat,
+ * when that pid is still the process (its start time, in ticks). */
+static bool proc_cpu(void *ctx, const struct pt_proc *p, __u64 *ns)
+{
+	const struct pt_top *t = ctx;
+	unsigned long long utime, stime, start;
+	char path[32], buf[1024], *s;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", p->pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	s = strrchr(buf, ')');
+	/* after the comm: state ppid pgrp session tty tpgid flags minflt
+	 * cminflt majflt cmajflt utime stime cutime cstime priority nice
+	 * threads itrealvalue starttime */
+	if (!s ||
+	    sscanf(s + 1,
+		   " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d "
+		   "%*d %*d %*d %llu",
+		   &utime, &stime, &start) != 3)
+		return false;
+	if (start != p->start_ns / (__u64)t->tick_ns)
+		return false;
+	*ns = (utime + stime) * (__u64)t->tick_ns;
+	return true;
+}
+
+/* ---- drawing ---- */
+
+static void put_line(int y, const struct pt_buf *b, int attr)
+{
+	int w = COLS;
+
+	if (attr)
+		attron(attr);
+	mvaddnstr(y, 0, b->data ? b->data : "", w);
+	if (attr) {
+		/* the highlight across the whole line */
+		int len = b->len < (size_t)w ? (int)b->len : w;
+
+		for (int x = len; x < w; x++)
+			mvaddch(y, x, ' ');
+		attroff(attr);
+	}
+}
+
+static const char *state_word(const struct pt_top *t, const struct pt_proc *p)
+{
+	if (pt_proc_end(p) == PT_END_ZOMBIE)
+		return "zombie";
+	if (pt_proc_end(p) == PT_END_STOPPED && !t->sched)
+		return "stopped";
+	/* Without --sched: alive, stopped; with it, the scheduler's. */
+	return pt_state_name(p->state);
+}
+
+static void put_row(struct pt_top *t, const struct pt_top_row *r, __u64 now_ns)
+{
+	struct pt_buf *b = &t->line;
+	size_t start;
+
+	pt_buf_reset(b);
+	pt_buf_printf(b, "%7u %-10s ", r->p->pid, state_word(t, r->p));
+	start = b->len;
+	if (r->cpu_known)
+		pt_view_put_duration(b, r->cpu_ns, true);
+	else
+		pt_buf_puts(b, "?");
+	pt_buf_fill(b, ' ', b->len - start < 9 ? 9 - (b->len - start) : 1);
+	start = b->len;
+	pt_view_put_duration(b, r->age_ns, true);
+	pt_buf_fill(b, ' ', b->len - start < 9 ? 9 - (b->len - start) : 1);
+	start = b->len;
+	if (r->last_kind) {
+		pt_buf_printf(b, "%s ", pt_kind_name(r->last_kind));
+		pt_view_put_duration(b, now_ns > r->last_ns ? now_ns - r->last_ns : 0, true);
+	}
+	pt_buf_fill(b, ' ', b->len - start < 18 ? 18 - (b->len - start) : 1);
+	pt_buf_fill(b, ' ', 2 * (size_t)r->depth);
+	pt_buf_puts(b, r->collapsed ? "+ " : r->has_children ? "- " : "  ");
+	pt_view_put_comm(b, r->p->comm);
+}
+
+static void put_exit(struct pt_top *t, const struct pt_proc *p, __u64 now_ns)
+{
+	struct pt_buf *b = &t->line;
+
+	pt_buf_reset(b);
+	pt_buf_printf(b, "%7u ", p->pid);
+	pt_view_put_comm(b, p->comm);
+	pt_buf_puts(b, ": ");
+	pt_view_put_status(b, p);
+	pt_buf_puts(b, ", age ");
+	pt_view_put_duration(b, p->exit_ns > p->start_ns ? p->exit_ns - p->start_ns : 0, true);
+	pt_buf_puts(b, ", ");
+	pt_view_put_duration(b, now_ns > p->exit_ns ? now_ns - p->exit_ns : 0, true);
+	pt_buf_puts(b, " ago");
+	if (p->flags & PT_PROC_REAP_SEEN) {
+		pt_buf_puts(b, ", reaped ");
+		pt_view_put_duration(b, now_ns > p->reap_ns ? now_ns - p->reap_ns : 0, true);
+		pt_buf_puts(b, " ago");
+	}
+}
+
+/* The selected row: the selected process's, else the same place. */
+static void find_selection(struct pt_top *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->rows.n; i++)
+		if (t->rows.rows[i].p->pid == t->sel_pid &&
+		    t->rows.rows[i].p->start_ns == t->sel_start) {
+			t->sel = i;
+			return;
+		}
+	if (t->sel >= t->rows.n)
+		t->sel = t->rows.n ? t->rows.n - 1 : 0;
+}
+
+static void select_row(struct pt_top *t, size_t i)
+{
+	if (i >= t->rows.n)
+		return;
+	t->sel = i;
+	t->sel_pid = t->rows.rows[i].p->pid;
+	t->sel_start = t->rows.rows[i].p->start_ns;
+}
+
+static int draw(struct pt_top *t, struct pt_model *m, __u64 now_ns)
+{
+	struct pt_model_stats st;
+	size_t nexits, room, i;
+	int y = 0, err;
+
+	err = pt_top_rows_build(m, now_ns, t->sort, &t->fold, proc_cpu, t, &t->rows);
+	if (err)
+		return err;
+	find_selection(t);
+	select_row(t, t->sel);
+	pt_model_stats(m, &st);
+	erase();
+	pt_buf_reset(&t->line);
+	pt_buf_printf(&t->line, "proctrace --top  %zu processes  %llu events, %llu lost  sort: %s",
+		      t->rows.procs, (unsigned long long)st.events, (unsigned long long)st.lost,
+		      pt_top_sort_names[t->sort]);
+	if (t->rows.n)
+		pt_buf_printf(&t->line, "  selected %u", t->rows.rows[t->sel].p->pid);
+	put_line(y++, &t->line, A_BOLD);
+	pt_buf_reset(&t->line);
+	pt_buf_printf(&t->line, "%7s %-10s %-8s %-8s %-17s %s", "PID", "STATE", "CPU", "AGE",
+		      "LAST EVENT", "COMMAND");
+	put_line(y++, &t->line, A_UNDERLINE);
+
+	nexits = t->rows.nexits < EXIT_LINES ? t->rows.nexits : EXIT_LINES;
+	/* the tree, the exits' title and lines, the keys' line */
+	room = LINES > y + 3 + (int)nexits ? (size_t)(LINES - y - 3 - (int)nexits) : 1;
+	if (t->sel < t->first)
+		t->first = t->sel;
+	if (t->sel >= t->first + room)
+		t->first = t->sel - room + 1;
+	for (i = t->first; i < t->rows.n && i < t->first + room; i++) {
+		put_row(t, &t->rows.rows[i], now_ns);
+		put_line(y++, &t->line, i == t->sel ? A_REVERSE : 0);
+	}
+	y = LINES - 2 - (int)nexits;
+	pt_buf_reset(&t->line);
+	pt_buf_printf(&t->line, "Exits, last %llu s: %zu", PT_TOP_EXITS_NS / 1000000000ull,
+		      t->rows.nexits);
+	put_line(y++, &t->line, A_BOLD);
+	for (i = 0; i < nexits; i++) {
+		put_exit(t, t->rows.exits[i], now_ns);
+		put_line(y++, &t->line, 0);
+	}
+	pt_buf_reset(&t->line);
+	pt_buf_puts(&t->line, "q quit  up/down select  c collapse  s sort  p pause");
+	put_line(LINES - 1, &t->line, A_REVERSE);
+	refresh();
+	t->drawn_ns = now_ns;
+	return 0;
+}
+
+static void show_paused(struct pt_top *t)
+{
+	pt_buf_reset(&t->line);
+	pt_buf_puts(&t->line, "PAUSED (p: go on; the outputs are still written)");
+	put_line(LINES - 1, &t->line, A_REVERSE);
+	refresh();
+}
+
+/* One key: 1 to quit, 2 to redraw now, 0. */
+static int key(struct pt_top *t, int k)
+{
+	switch (k) {
+	case 'q':
+	case 'Q':
+		return 1;
+	case 'p':
+	case 'P':
+		t->paused = !t->paused;
+		if (t->paused)
+			show_paused(t);
+		return 2;
+	}
+	if (t->paused)
+		return 0;
+	switch (k) {
+	case KEY_UP:
+	case 'k':
+		select_row(t, t->sel ? t->sel - 1 : 0);
+		return 2;
+	case KEY_DOWN:
+	case 'j':
+		select_row(t, t->sel + 1);
+		return 2;
+	case 's':
+	case 'S':
+		t->sort = (enum pt_top_sort)((t->sort + 1) % PT_TOP_NSORTS);
+		return 2;
+	case 'c':
+	case ' ':
+		if (t->sort == PT_TOP_SORT_TREE && t->sel < t->rows.n &&
+		    t->rows.rows[t->sel].has_children &&
+		    pt_top_fold_toggle(&t->fold, t->rows.rows[t->sel].p))
+			return -ENOMEM;
+		return 2;
+	case KEY_RESIZE:
+		return 2;
+	}
+	return 0;
+}
+
+int pt_top_tick(struct pt_top *t, struct pt_model *m, __u64 now_ns)
+{
+	bool redraw = !t->paused && now_ns - t->drawn_ns >= REFRESH_NS, fresh = false;
+	int k, r;
+
+	while ((k = getch()) != ERR) {
+		/* The rows of the last drawing point into the model, fed
+		 * since: the keys that use them are answered from a fresh
+		 * build. */
+		if (!fresh && !t->paused && t->drawn_ns) {
+			r = pt_top_rows_build(m, now_ns, t->sort, &t->fold, proc_cpu, t, &t->rows);
+			if (r)
+				return r;
+			find_selection(t);
+			fresh = true;
+		}
+		r = key(t, k);
+		if (r == 1 || r < 0)
+			return r;
+		if (r == 2)
+			redraw = !t->paused;
+	}
+	return redraw ? draw(t, m, now_ns) : 0;
+}
