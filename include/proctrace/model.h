@@ -55,6 +55,11 @@ enum pt_proc_flag {
 	 * after lost events found it gone (with ENDED_UNSEEN) or a zombie;
 	 * it happened between unseen_from_ns and unseen_to_ns. */
 	PT_PROC_END_INFERRED = 1 << 11,
+	/* Outside the selection: held only as an ancestor of a selected
+	 * process, for the tree (pt_model_mark; the live source's). */
+	PT_PROC_CONTEXT = 1 << 12,
+	/* The command proctrace started (-- COMMAND; pt_model_mark). */
+	PT_PROC_COMMAND = 1 << 13,
 };
 
 struct pt_prog;
@@ -171,6 +176,9 @@ void pt_model_set_end(struct pt_model *m, __u64 end_ns);
 /* Before the first event: whether a process ends at its exit (reaps not
  * recorded), as pt_model_opts.exit_ends. */
 void pt_model_set_exit_ends(struct pt_model *m, bool exit_ends);
+/* Flags the newest process with pid (PT_PROC_CONTEXT, PT_PROC_COMMAND:
+ * what only the source knows of it). No-op when it is not held. */
+void pt_model_mark(struct pt_model *m, __u32 pid, __u32 flags);
 
 struct pt_model_stats {
 	__u64 events; /* fed, PT_LOST included */
