@@ -45,6 +45,7 @@ from ptbench.replay import replay_run, replay_targets
 from ptbench.report import (
     Targets, console_summary, evaluate, freeze_binary, machine_info, replay_only_report, report)
 from ptbench.sched import sched_console, sched_report, sched_run
+from ptbench.start import start_console, start_report, start_run
 
 
 # -------------------------------------------------------------------- main
@@ -149,6 +150,7 @@ def main():
             results["idle"] = idle_run(s, 3 if s.quick else 10, tmp, sleeper.pid)
         if results["group_ok"]:
             results["sched"] = sched_run(s, tmp, sleeper.pid)
+        results["start"] = start_run(s)
         log("== writers and model")
         results["writers"] = writer_run(s)
         results["model"] = model_run(s)
@@ -159,10 +161,12 @@ def main():
         subprocess.run(["rm", "-rf", tmp])
     cond["load_end"] = loadavg()
     targets = evaluate(s, results)
-    text = report(s, results, targets, info, cond, prev) + "\n".join(sched_report(results.get("sched")))
+    text = report(s, results, targets, info, cond, prev) + "\n".join(
+        sched_report(results.get("sched")) + start_report(results.get("start")))
     with open(s.results, "w") as f:
         f.write(text)
-    print(console_summary(results, targets) + sched_console(results.get("sched")))
+    print(console_summary(results, targets) + sched_console(results.get("sched")) +
+          start_console(results.get("start")))
     print(f"\nwritten: {s.results}")
 
 
