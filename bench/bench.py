@@ -41,6 +41,7 @@ from ptbench.tax import tax_run
 from ptbench.runs import (
     bpf_stats_run, idle_group, idle_run, long_run, model_run, proctrace_supports_group, run_mode,
     tiny_ring_run, writer_run)
+from ptbench.memory import memory_run, memory_targets
 from ptbench.replay import replay_run, replay_targets
 from ptbench.report import (
     Targets, console_summary, evaluate, freeze_binary, machine_info, replay_only_report, report)
@@ -57,13 +58,14 @@ def replay_only(s):
     tmp = tempfile.mkdtemp(prefix="ptbench.")
     try:
         info["binary"] = freeze_binary(s, tmp)
-        results = {"replay": replay_run(s, tmp)}
+        results = {"replay": replay_run(s, tmp), "memory": memory_run(s, tmp)}
         log("== writers")
         results["writers"] = writer_run(s)
     finally:
         subprocess.run(["rm", "-rf", tmp])
     targets = Targets()
     replay_targets(targets, results["replay"])
+    memory_targets(targets, results["memory"])
     text = replay_only_report(s, results, targets, info)
     with open(s.results, "w") as f:
         f.write(text)
@@ -155,6 +157,7 @@ def main():
         results["writers"] = writer_run(s)
         results["model"] = model_run(s)
         results["replay"] = replay_run(s, tmp)
+        results["memory"] = memory_run(s, tmp)
     finally:
         sleeper.kill()
         sleeper.wait()

@@ -45,7 +45,7 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
 if [ "$ONLY" = replay ]; then
-	build_drivers writer_bench replay_gen
+	build_drivers writer_bench replay_gen sedlike_gen
 	exec "$PY" bench/bench.py "$PROCTRACE" "$OUT"
 fi
 
@@ -105,6 +105,6 @@ if ! $CC -O2 -static bench/nop.c -o "$BIN/ptnop" 2>/dev/null; then
 	echo "bench: no static libc; the exec'd no-op is dynamically linked" >&2
 	$CC -O2 bench/nop.c -o "$BIN/ptnop"
 fi
-build_drivers writer_bench model_bench replay_gen
+build_drivers writer_bench model_bench replay_gen sedlike_gen
 
 PATH="$BIN/peers:$PATH" BENCH_SKIPPED="$SKIPPED" exec "$PY" bench/bench.py "$PROCTRACE" "$OUT"

@@ -141,9 +141,9 @@ static inline void synth_child_event(struct synth *s, unsigned w, unsigned which
 		ev->kind = PT_EXIT;
 		ev->flags = PT_F_GROUP_DEAD | PT_F_NO_ACTOR;
 		task_set(&ev->task, s->ts, pid, start, parent, "ptnop", PT_STATE_ZOMBIE);
-		ev->exit.runtime_ns = 150000;
-		ev->exit.maxrss_kb = 1024;
-		ev->exit.minflt = 30;
+		ev->exit.usage.runtime_ns = 150000;
+		ev->exit.usage.maxrss_kb = 1024;
+		ev->exit.usage.minflt = 30;
 		break;
 	case 3:
 		ev->kind = PT_SIGNAL;

@@ -14,6 +14,22 @@ static bool wants_views(const struct pt_config *c)
 	return c->tree || c->timeline || c->svg_path || c->perfetto_path || c->summary;
 }
 
+/* Events between two culls of a whole-machine live view. */
+#define CULL_EVERY 4096
+
+/* Live, every process of the machine, only views drawn from the model:
+ * over hours the model would hold every process that ever ran. Ended
+ * ones leave it PT_CULL_LINGER_NS after their end (counted, and in the
+ * -o/-j outputs); the database and the Perfetto trace are written from
+ * the model and want them all. */
+static bool wants_cull(const struct pt_config *c)
+{
+	const struct pt_filter *f = &c->filter;
+
+	return !c->replay_path && !c->command && !f->n_pgids && !f->n_pids && !f->n_uids &&
+		!f->n_comms && !c->db_path && !c->perfetto_path;
+}
+
 int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
 {
 	struct pt_model_opts mo = {
@@ -24,6 +40,8 @@ int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
 	p->views = wants_views(cfg);
+	p->cull = p->views && wants_cull(cfg);
+	mo.cull = p->cull;
 	if (!p->views && !cfg->db_path && !pt_config_repairs(cfg))
 		return 0;
 	/* The database's processes table is the model's whole view. */
@@ -249,6 +267,10 @@ int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev)
 
 	if (err)
 		return err;
+	if (p->cull && ++p->cull_tick >= CULL_EVERY) {
+		p->cull_tick = 0;
+		pt_model_cull(p->model, ev->task.ts_ns, PT_CULL_LINGER_NS);
+	}
 	/* Asked of the kernel for a view only: not an output's. */
 	if (ev->kind == PT_SCHED_STATE && !p->cfg->sched_events && !p->cfg->replay_path)
 		return 0;

@@ -11,6 +11,7 @@ import subprocess
 import time
 from .common import HERE, KINDS
 from .runs import default_ring_loss
+from .memory import memory_markdown, memory_targets
 from .replay import replay_markdown, replay_targets
 from .report_cost import conditions_section, cost_section, previous_section, tax_section
 
@@ -159,6 +160,7 @@ def evaluate(s, results):
     else:
         t.add("model ingests >= 1,000,000 events/s", None, "model driver not built")
     replay_targets(t, results.get("replay"))
+    memory_targets(t, results.get("memory"))
     return t
 
 
@@ -223,6 +225,7 @@ def replay_only_report(s, results, targets, info):
              "at the start.\n",
              f"proctrace binary: {info['binary']}.\n"]
     lines += replay_markdown(results["replay"], table)
+    lines += memory_markdown(results.get("memory"), table)
     lines += writers_markdown(results["writers"])
     lines += ["## Targets\n", targets.render()]
     return "\n".join(lines) + "\n"
@@ -357,6 +360,8 @@ def report(s, results, targets, info, cond, prev):
     for line in writers_markdown(results["writers"]):
         w(line)
     for line in replay_markdown(results.get("replay"), table):
+        w(line)
+    for line in memory_markdown(results.get("memory"), table):
         w(line)
     w("## Tree building (the model)\n")
     if results["model"]:

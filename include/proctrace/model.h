@@ -34,6 +34,9 @@ struct pt_model_opts {
 	 * ended, its latest fields. Enough for a repair after lost events
 	 * (pt_model_reconcile), not for the views. */
 	bool lean;
+	/* A live view (--top, a whole-machine --tree): ended processes may
+	 * be culled with pt_model_cull. */
+	bool cull;
 };
 
 /* pt_proc.flags */
@@ -90,6 +93,23 @@ struct pt_mark {
 		__u32 status;			 /* exit: wait status */
 		__u64 clone_flags;		 /* fork, unshare, setns: pt_clone.flags */
 	};
+};
+
+/* Marks are bounded per process: past PT_MARKS_MAX, a mark that is not
+ * part of the lifecycle (snapshot, fork, exec, exit, reap: always kept) is
+ * folded instead of kept: counted in a pt_fold of its kind and signal, at
+ * most PT_FOLDS_MAX folds (then into the one of its kind, else the last).
+ * A process signalled millions of times (a tracer's SIGCHLDs) then costs
+ * the same as one signalled a hundred times. Folded marks no longer change
+ * the states the spans show; p->state stays the latest. */
+#define PT_MARKS_MAX 64
+#define PT_FOLDS_MAX 8
+
+/* Marks folded into one count (see PT_MARKS_MAX). */
+struct pt_fold {
+	__u64 count;	     /* marks folded */
+	__u64 first_ns;	     /* the earliest folded mark's time */
+	struct pt_mark last; /* the latest folded mark, whole: last.ts_ns */
 };
 
 /* One program a process ran (PT_EXEC). */
@@ -151,6 +171,8 @@ struct pt_proc {
 
 	const struct pt_mark *marks; /* its history, sorted by time */
 	size_t nmarks;
+	const struct pt_fold *folds; /* marks folded past PT_MARKS_MAX */
+	size_t nfolds;
 	const struct pt_prog *progs; /* its execs, sorted by time */
 	size_t nprogs;
 	size_t nthreads; /* threads kept (see pt_proc_threads) */
@@ -187,6 +209,7 @@ struct pt_model_stats {
 	size_t procs;	      /* processes held now */
 	size_t procs_seen;    /* processes ever created */
 	size_t procs_dropped; /* ended processes dropped by max_ended */
+	size_t procs_culled;  /* ended processes culled (pt_model_cull) */
 	__u64 rescans;	      /* rescans after lost events (PT_LOST with PT_F_RESCAN) */
 	__u64 ended_unseen;   /* processes whose end they found unobserved */
 	__u64 born_unseen;    /* processes born unseen they added */
@@ -194,6 +217,24 @@ struct pt_model_stats {
 	__u64 end_ns;	      /* latest event, or pt_model_set_end if later */
 };
 void pt_model_stats(const struct pt_model *m, struct pt_model_stats *out);
+
+/* ---- live views: culling ---- */
+
+/* How long an ended process stays in a live view, as htop shows a process
+ * that ended for a while before it leaves the list. */
+#define PT_CULL_LINGER_NS (5ULL * 1000000000)
+
+/* With pt_model_opts.cull: forget the processes that ended (reaped, ended
+ * unseen, or exited when reaps are not recorded) at least linger_ns before
+ * now_ns (CLOCK_BOOTTIME, as event times) and have no child held, oldest
+ * end first: they leave the tree and every view, and are counted in
+ * pt_model_stats.procs_culled (their events went to the outputs as they
+ * came). A parent is culled once its last child is. A live view calls it
+ * before it draws (now_ns: the latest event's time, or the clock), with
+ * PT_CULL_LINGER_NS or its own delay; memory then follows what is alive,
+ * not how many processes have passed. Returns how many were culled (0
+ * without opts.cull). The model must not be walked meanwhile. */
+size_t pt_model_cull(struct pt_model *m, __u64 now_ns, __u64 linger_ns);
 
 /* The process (pid, start_ns), or the newest one with that pid when
  * start_ns is 0. NULL when not held. */

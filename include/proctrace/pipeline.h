@@ -27,7 +27,11 @@ struct pt_pipeline {
 	/* NULL: neither a view asked for nor a live run; a live run without
 	 * views has a lean, bounded one, to repair after lost events. */
 	struct pt_model *model;
-	bool views;		  /* the model is for the views too */
+	bool views; /* the model is for the views too */
+	/* A whole-machine live view: ended processes are culled from the
+	 * model (pt_model_cull) every CULL_EVERY events, so it stays flat. */
+	bool cull;
+	unsigned cull_tick;
 	struct pt_stream *stream; /* NULL: -q, or stdout carries a file */
 	struct pt_output *csv;	  /* -o */
 	struct pt_output *json;	  /* -j */

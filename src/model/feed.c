@@ -75,6 +75,66 @@ static int marks_grow(struct proc_node *n)
 	return 0;
 }
 
+/* The lifecycle is what the tree, the spans and the outputs are made of:
+ * never folded. */
+static bool foldable(const struct pt_mark *mk)
+{
+	switch (mk->kind) {
+	case PT_SNAPSHOT:
+	case PT_FORK:
+	case PT_EXEC:
+	case PT_EXIT:
+	case PT_REAP:
+		return false;
+	}
+	return true;
+}
+
+static bool fold_same(const struct pt_fold *f, const struct pt_mark *mk)
+{
+	bool sig = mk->kind == PT_SIGNAL || mk->kind == PT_STOP || mk->kind == PT_CONTINUE;
+
+	return f->last.kind == mk->kind &&
+		(!sig ||
+		 (f->last.signal.sig == mk->signal.sig &&
+		  (f->last.signal.result == PT_SIG_IGNORED) ==
+			  (mk->signal.result == PT_SIG_IGNORED)));
+}
+
+/* Into the fold of its kind and signal; a new one while there is room,
+ * else the one of its kind, else the last. */
+static int fold_add(struct proc_node *n, const struct pt_mark *mk)
+{
+	struct pt_fold *f = NULL;
+	size_t i;
+
+	if (!n->folds) {
+		n->folds = calloc(PT_FOLDS_MAX, sizeof(*n->folds));
+		if (!n->folds)
+			return -ENOMEM;
+		n->pub.folds = n->folds;
+	}
+	for (i = 0; i < n->pub.nfolds && !f; i++)
+		if (fold_same(&n->folds[i], mk))
+			f = &n->folds[i];
+	if (!f && n->pub.nfolds < PT_FOLDS_MAX) {
+		f = &n->folds[n->pub.nfolds++];
+		f->first_ns = mk->ts_ns;
+		f->last = *mk;
+	}
+	for (i = 0; i < n->pub.nfolds && !f; i++)
+		if (n->folds[i].last.kind == mk->kind)
+			f = &n->folds[i];
+	if (!f)
+		f = &n->folds[PT_FOLDS_MAX - 1];
+	f->count++;
+	if (mk->ts_ns < f->first_ns)
+		f->first_ns = mk->ts_ns;
+	if (mk->ts_ns >= f->last.ts_ns)
+		f->last = *mk;
+	return 0;
+}
+
 int model_mark_insert(struct pt_model *m, struct proc_node *n, const struct pt_mark *mk)
 {
 	size_t i = n->pub.nmarks;
@@ -82,6 +142,8 @@ int model_mark_insert(struct pt_model *m, struct proc_node *n, const struct pt_m
 
 	if (m->opts.lean)
 		return 0;
+	if (i >= PT_MARKS_MAX && foldable(mk))
+		return fold_add(n, mk);
 	if (m->opts.max_ended && i >= BOUNDED_MAX_MARKS && !ends) {
 		n->pub.flags |= PT_PROC_TRIMMED;
 		return 0;

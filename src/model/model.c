@@ -91,6 +91,7 @@ static void node_free(struct pt_model *m, struct proc_node *n)
 	if (n->marks != n->inline_marks)
 		free(n->marks);
 	free(n->sched_threads);
+	free(n->folds);
 	n->older = m->free_nodes;
 	m->free_nodes = n;
 	ASAN_POISON_MEMORY_REGION(n, sizeof(*n));
@@ -250,7 +251,7 @@ void model_queue_update(struct pt_model *m, struct proc_node *n)
 {
 	bool want;
 
-	if (!m->opts.max_ended)
+	if (!model_tracks_ends(m))
 		return;
 	want = droppable(n);
 	if (want && !n->queued)
@@ -280,7 +281,7 @@ static void ref_parent_set(struct pt_model *m, struct proc_node *n, struct proc_
  * tree itself is resolved when walked. */
 void model_ref_parent_link(struct pt_model *m, struct proc_node *n)
 {
-	if (m->opts.max_ended)
+	if (model_tracks_ends(m))
 		ref_parent_set(m, n, model_parent_resolve(m, n->pub.ppid, &n->pub));
 }
 
@@ -313,13 +314,44 @@ static void node_drop(struct pt_model *m, struct proc_node *n)
 	ref_parent_set(m, n, NULL);
 	node_free(m, n);
 	m->stats.procs--;
-	m->stats.procs_dropped++;
 }
 
 void model_limit_enforce(struct pt_model *m)
 {
-	while (m->opts.max_ended && m->ndrop > m->opts.max_ended)
+	while (m->opts.max_ended && m->ndrop > m->opts.max_ended) {
 		node_drop(m, m->drop_first);
+		m->stats.procs_dropped++;
+	}
+}
+
+/* When it left: what made it droppable. */
+static __u64 ended_at(const struct pt_proc *p)
+{
+	if (p->flags & PT_PROC_REAP_SEEN)
+		return p->reap_ns;
+	if (p->flags & PT_PROC_ENDED_UNSEEN)
+		return p->ended_by_ns;
+	return p->exit_ns;
+}
+
+size_t pt_model_cull(struct pt_model *m, __u64 now_ns, __u64 linger_ns)
+{
+	struct proc_node *n;
+	size_t culled = 0;
+
+	if (!m->opts.cull)
+		return 0;
+	/* The queue is in the order they became droppable, about the order
+	 * they ended: the first one too young ends the pass, so a call costs
+	 * what it culls. A parent becomes droppable with its last child
+	 * gone: appended, culled in this pass if nothing younger is before
+	 * it, else in a later one. */
+	while ((n = m->drop_first) && ended_at(&n->pub) + linger_ns <= now_ns) {
+		node_drop(m, n);
+		m->stats.procs_culled++;
+		culled++;
+	}
+	return culled;
 }
 
 /* ---- creating processes ---- */

@@ -43,6 +43,7 @@ struct proc_node {
 	struct proc_node *drop_prev, *drop_next;
 	bool queued; /* in the droppable queue */
 
+	struct pt_fold *folds; /* owned: PT_FOLDS_MAX once the first is made */
 	struct pt_mark *marks; /* inline_marks until it grows */
 	size_t marks_cap;
 	struct pt_prog *progs;	     /* owned, sorted by time */
@@ -92,6 +93,13 @@ struct pt_model {
 	__u64 last_ts;
 	__u64 set_end;
 };
+
+/* Whether the model counts children and queues ended processes: to drop
+ * (max_ended) or cull (pt_model_cull) them. */
+static inline bool model_tracks_ends(const struct pt_model *m)
+{
+	return m->opts.max_ended || m->opts.cull;
+}
 
 static inline struct proc_node *node_of(const struct pt_proc *p)
 {

@@ -174,6 +174,14 @@ const struct pt_mark *pt_proc_fatal_signal(const struct pt_proc *p)
 		    mk->signal.result != PT_SIG_IGNORED)
 			return mk;
 	}
+	/* Sent more often than the marks keep: the last one folded. */
+	for (i = 0; i < p->nfolds; i++) {
+		const struct pt_mark *mk = &p->folds[i].last;
+
+		if (mk->kind == PT_SIGNAL && mk->signal.sig == st.sig &&
+		    mk->signal.result != PT_SIG_IGNORED && mk->ts_ns <= p->exit_ns)
+			return mk;
+	}
 	return NULL;
 }
 

@@ -122,7 +122,7 @@ static const char svg_style[] =
 	".alive{fill:#43a047}.stopped{fill:#fb8c00}.zombie{fill:#9e9e9e}\n"
 	".running{fill:#2e7d32}.runnable{fill:#fdd835}.sleeping{fill:#a5d6a7}\n"
 	".disk-sleep{fill:#8e24aa}.traced{fill:#6d4c41}\n"
-	".exec{fill:#1e64c8}.sig{fill:#e53935}.stripe{fill:#000;fill-opacity:0.045}\n"
+	".exec{fill:#1e64c8}.sig{fill:#e53935}.fold{fill:#e53935}.stripe{fill:#000;fill-opacity:0.045}\n"
 	".grid{stroke:#d0d0d0;stroke-width:1}.tick{text-anchor:middle;fill:#555}\n"
 	"</style>\n";
 
@@ -339,6 +339,52 @@ static void marks_write(struct svg_ctx *c, const struct pt_proc *p, unsigned y)
 	}
 }
 
+/* Folded marks (pt_fold) as a band from the first to the last, as opaque
+ * as they are dense, titled with how many were folded. */
+static void folds_write(struct svg_ctx *c, const struct pt_proc *p, unsigned y)
+{
+	const struct pt_fold *f;
+	__u64 x0, x1, w, per_px;
+	char sig[32];
+	size_t k;
+
+	for (k = 0; k < p->nfolds; k++) {
+		f = &p->folds[k];
+		if (f->last.kind == PT_SIGNAL && f->last.signal.result == PT_SIG_IGNORED)
+			continue;
+		if (f->last.ts_ns < c->t0 || f->first_ns > c->t1)
+			continue;
+		x0 = x_of(c, f->first_ns < c->t0 ? c->t0 : f->first_ns);
+		x1 = x_of(c, f->last.ts_ns > c->t1 ? c->t1 : f->last.ts_ns);
+		/* at least a pixel (x_of: hundredths) */
+		w = x1 > x0 ? x1 - x0 : 0;
+		if (w < 100)
+			w = 100;
+		per_px = f->count * 100 / w;
+		pt_buf_puts(&c->out, "<rect class=\"fold\" x=\"");
+		put_px(&c->out, x0);
+		pt_buf_puts(&c->out, "\" width=\"");
+		put_px(&c->out, w);
+		/* 0.1 for one mark a pixel, up to 0.9 for eight or more. */
+		pt_buf_printf(&c->out, "\" y=\"%u\" height=\"%u\" fill-opacity=\"0.%u\">", y + 3,
+			      ROW_H - 6, per_px >= 8 ? 9u : (unsigned)per_px + 1);
+		pt_buf_reset(&c->tmp);
+		pt_buf_printf(&c->tmp, "%llu %s", (unsigned long long)f->count,
+			      pt_kind_name(f->last.kind));
+		if (f->last.kind == PT_SIGNAL || f->last.kind == PT_STOP ||
+		    f->last.kind == PT_CONTINUE)
+			pt_buf_printf(&c->tmp, " %s",
+				      pt_signal_name(f->last.signal.sig, sig, sizeof(sig)));
+		pt_buf_puts(&c->tmp, " folded, from ");
+		put_secs(&c->tmp, f->first_ns, c->t0);
+		pt_buf_puts(&c->tmp, " to ");
+		put_secs(&c->tmp, f->last.ts_ns, c->t0);
+		pt_buf_puts(&c->out, "<title>");
+		xml_put_tmp(c);
+		pt_buf_puts(&c->out, "</title></rect>\n");
+	}
+}
+
 static int row_write(const struct pt_walk *w, void *ctx)
 {
 	struct svg_ctx *c = ctx;
@@ -355,6 +401,7 @@ static int row_write(const struct pt_walk *w, void *ctx)
 	put_label(c, w, y);
 	about_make(c, w->proc);
 	bars_write(c, w->proc, y);
+	folds_write(c, w->proc, y);
 	marks_write(c, w->proc, y);
 	pt_buf_puts(&c->out, "</g>\n");
 	return pt_buf_write(&c->out, c->f);

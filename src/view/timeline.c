@@ -26,6 +26,8 @@ enum cell {
 	CELL_STATE,
 	CELL_EXEC = CELL_STATE + PT_STATE_MAX,
 	CELL_SIGNAL,
+	CELL_FOLD_FEW, /* folded marks (pt_fold): fewer than FOLD_DENSE a column */
+	CELL_FOLD_MANY,
 	CELL_MAX,
 };
 #define STATE_CELLS(alive, stopped, zombie, running, runnable, sleeping, disk, traced)             \
@@ -38,17 +40,17 @@ enum cell {
 		      [CELL_STATE + PT_STATE_DISK_SLEEP] = disk,                                   \
 		      [CELL_STATE + PT_STATE_TRACED] = traced
 static const char *const cell_utf8[CELL_MAX] = {
-	[CELL_NONE] = " ",
-	STATE_CELLS("█", "▒", "░", "▇", "▓", "─", "━", "▚"),
-	[CELL_EXEC] = "◆",
-	[CELL_SIGNAL] = "!",
+	[CELL_NONE] = " ",     STATE_CELLS("█", "▒", "░", "▇", "▓", "─", "━", "▚"),
+	[CELL_EXEC] = "◆",     [CELL_SIGNAL] = "!",
+	[CELL_FOLD_FEW] = "·", [CELL_FOLD_MANY] = "⁞",
 };
 static const char *const cell_ascii[CELL_MAX] = {
-	[CELL_NONE] = " ",
-	STATE_CELLS("=", "-", "z", "#", "+", ".", "D", "t"),
-	[CELL_EXEC] = "*",
-	[CELL_SIGNAL] = "!",
+	[CELL_NONE] = " ",     STATE_CELLS("=", "-", "z", "#", "+", ".", "D", "t"),
+	[CELL_EXEC] = "*",     [CELL_SIGNAL] = "!",
+	[CELL_FOLD_FEW] = ".", [CELL_FOLD_MANY] = ":",
 };
+/* Folded marks a column from which the denser glyph is drawn. */
+#define FOLD_DENSE 10
 /* Which state a slice shows when two fill it alike: the graver, later here. */
 static const unsigned char tie_order[] = {
 	PT_STATE_ALIVE,	     PT_STATE_SLEEPING, PT_STATE_RUNNING, PT_STATE_RUNNABLE,
@@ -63,6 +65,7 @@ struct tl_ctx {
 	unsigned label_w, chart_w;
 	__u64 (*dur)[PT_STATE_MAX]; /* per cell: time in each state */
 	bool sched;		    /* a row showed a scheduler state: its legend */
+	__u64 folded;		    /* marks drawn as a density (pt_fold) */
 	unsigned char *cells;	    /* per cell: enum cell */
 	struct pt_buf line, tmp;
 };
@@ -254,6 +257,31 @@ static void cells_fill_marks(struct tl_ctx *c, const struct pt_proc *p)
 	}
 }
 
+/* Folded marks as a density over the columns from the first to the last,
+ * under the marks kept; ignored signals are left out as above. */
+static void cells_fill_folds(struct tl_ctx *c, const struct pt_proc *p)
+{
+	const struct pt_fold *f;
+	unsigned a, b, i, glyph;
+	size_t k;
+
+	for (k = 0; k < p->nfolds; k++) {
+		f = &p->folds[k];
+		if (f->last.kind == PT_SIGNAL && f->last.signal.result == PT_SIG_IGNORED)
+			continue;
+		if (f->last.ts_ns < c->t0 || f->first_ns > c->t1)
+			continue;
+		a = col_of(c, f->first_ns < c->t0 ? c->t0 : f->first_ns);
+		b = col_of(c, f->last.ts_ns > c->t1 ? c->t1 : f->last.ts_ns);
+		glyph = f->count >= (__u64)FOLD_DENSE * (b - a + 1) ? CELL_FOLD_MANY
+								    : CELL_FOLD_FEW;
+		for (i = a; i <= b; i++)
+			if (c->cells[i] < CELL_EXEC)
+				c->cells[i] = glyph;
+		c->folded += f->count;
+	}
+}
+
 /* A row's label into c->tmp: "pid comm", indented by its depth. */
 static void label_of(struct tl_ctx *c, const struct pt_walk *w)
 {
@@ -295,6 +323,7 @@ static int chart_row(const struct pt_walk *w, void *ctx)
 	unsigned i;
 
 	cells_fill_states(c, w->proc);
+	cells_fill_folds(c, w->proc);
 	cells_fill_marks(c, w->proc);
 	pt_buf_reset(&c->line);
 	put_label(c, w);
@@ -339,6 +368,12 @@ static int legend_write(struct tl_ctx *c, const struct pt_model_stats *st)
 		      g[CELL_STATE + PT_STATE_ZOMBIE], g[CELL_EXEC], g[CELL_SIGNAL]);
 	pt_view_put_duration(&c->line, c->span / c->chart_w, c->o->ascii);
 	pt_buf_puts(&c->line, ")\n");
+	if (c->folded)
+		pt_buf_printf(&c->line,
+			      "%s%s marks folded: %llu (past %u a process, as a density; -v lists "
+			      "them)\n",
+			      g[CELL_FOLD_FEW], g[CELL_FOLD_MANY], (unsigned long long)c->folded,
+			      (unsigned)PT_MARKS_MAX);
 	pt_view_put_lost(&c->line, st);
 	return pt_buf_write(&c->line, c->f);
 }
@@ -530,6 +565,18 @@ static size_t extras_collect(const struct pt_walk *w, struct extra x[2])
 	return n;
 }
 
+/* A fold: from its first time, how many, until when, and the last whole. */
+static int fold_write(struct tl_ctx *c, const struct pt_proc *p, const struct pt_fold *f)
+{
+	put_event_head(c, f->first_ns, pt_kind_name(f->last.kind));
+	pt_buf_printf(&c->line, "%llu folded, the last at ", (unsigned long long)f->count);
+	put_exact_time(&c->line, f->last.ts_ns, c->t0);
+	pt_buf_puts(&c->line, ": ");
+	put_mark_detail(c, p, &f->last);
+	pt_buf_putc(&c->line, '\n');
+	return pt_buf_write(&c->line, c->f);
+}
+
 static int transitions_write(const struct pt_walk *w, void *ctx)
 {
 	struct tl_ctx *c = ctx;
@@ -555,6 +602,8 @@ static int transitions_write(const struct pt_walk *w, void *ctx)
 		pt_buf_putc(&c->line, '\n');
 		err = pt_buf_write(&c->line, c->f);
 	}
+	for (i = 0; !err && i < p->nfolds; i++)
+		err = fold_write(c, p, &p->folds[i]);
 	return err;
 }
 

@@ -212,6 +212,12 @@ void pt_view_put_lost(struct pt_buf *b, const struct pt_model_stats *st)
 	bool first = true;
 	unsigned k;
 
+	if (st->procs_culled)
+		pt_buf_printf(b,
+			      "note: %zu ended processes left the view %llu s after their end "
+			      "(culled; their events are in the -o/-j outputs)\n",
+			      st->procs_culled,
+			      (unsigned long long)(PT_CULL_LINGER_NS / 1000000000));
 	if (!st->lost)
 		return;
 	pt_buf_printf(b, "note: %llu events lost", (unsigned long long)st->lost);

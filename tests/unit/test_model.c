@@ -783,9 +783,11 @@ static void test_model_bounded_memory(void **state)
 	assert_int_equal(st.procs_seen, 1 + LIVE + 2 + CHURN);
 	assert_int_equal(st.procs_seen - st.procs_dropped, st.procs);
 	assert_true(st.procs_dropped >= CHURN - LIMIT);
-	/* the boss's history is capped too */
-	assert_true(pt_model_find(m, 2, 0)->nmarks < 2 * LIMIT);
-	assert_true(pt_model_find(m, 2, 0)->flags & PT_PROC_TRIMMED);
+	/* the boss's history is bounded too: its SIGCHLDs folded into one */
+	assert_int_equal(pt_model_find(m, 2, 0)->nmarks, PT_MARKS_MAX);
+	assert_int_equal(pt_model_find(m, 2, 0)->nfolds, 1);
+	assert_int_equal(pt_model_find(m, 2, 0)->folds[0].count,
+			 CHURN - (PT_MARKS_MAX - 1)); /* all but its snapshot */
 
 	assert_int_equal(pt_model_walk(m, live_visit, &lc), 0);
 	assert_int_equal(lc.rows, st.procs);
