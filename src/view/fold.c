@@ -11,10 +11,10 @@
 
 struct fold_walk {
 	pt_walk_fn row;
-	pt_fold_fn fold;
+	pt_view_fold_fn fold;
 	void *ctx;
-	struct pt_fold open; /* the chain being read; n == 0: none */
-	unsigned *shifts;    /* of the folds above the row, outermost first */
+	struct pt_view_fold open; /* the chain being read; n == 0: none */
+	unsigned *shifts;	  /* of the folds above the row, outermost first */
 	size_t n_shifts, cap;
 };
 
@@ -70,7 +70,7 @@ static int fold_step(const struct pt_walk *w, void *ctx)
 	return fw->row(&shifted, fw->ctx);
 }
 
-int pt_view_walk_folded(struct pt_model *m, pt_walk_fn row, pt_fold_fn fold, void *ctx)
+int pt_view_walk_folded(struct pt_model *m, pt_walk_fn row, pt_view_fold_fn fold, void *ctx)
 {
 	struct fold_walk fw = { .row = row, .fold = fold, .ctx = ctx };
 	int err = pt_model_walk(m, fold_step, &fw);
@@ -81,7 +81,7 @@ int pt_view_walk_folded(struct pt_model *m, pt_walk_fn row, pt_fold_fn fold, voi
 	return err;
 }
 
-static void put_fold(struct pt_buf *b, const struct pt_fold *f, bool ascii)
+static void put_fold(struct pt_buf *b, const struct pt_view_fold *f, bool ascii)
 {
 	const char *ell = ascii ? "..." : "…";
 
@@ -95,7 +95,7 @@ static void put_fold(struct pt_buf *b, const struct pt_fold *f, bool ascii)
 	}
 }
 
-int pt_view_write_fold(FILE *out, struct pt_buf *line, const struct pt_fold *f, bool ascii)
+int pt_view_write_fold(FILE *out, struct pt_buf *line, const struct pt_view_fold *f, bool ascii)
 {
 	pt_buf_reset(line);
 	put_fold(line, f, ascii);

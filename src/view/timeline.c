@@ -338,14 +338,14 @@ static int chart_row(const struct pt_walk *w, void *ctx)
 
 /* The chain of ancestors outside the selection: its line across the
  * label and chart columns. */
-static int chart_fold(const struct pt_fold *f, void *ctx)
+static int chart_fold(const struct pt_view_fold *f, void *ctx)
 {
 	struct tl_ctx *c = ctx;
 
 	return pt_view_write_fold(c->f, &c->line, f, c->o->ascii);
 }
 
-static int no_fold(const struct pt_fold *f, void *ctx)
+static int no_fold(const struct pt_view_fold *f, void *ctx)
 {
 	(void)f;
 	(void)ctx;

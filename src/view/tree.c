@@ -550,7 +550,7 @@ static int thread_lines(struct tree_ctx *c, const struct pt_walk *w, unsigned de
 }
 
 /* The chain of ancestors outside the selection, on one line. */
-static int fold_line(const struct pt_fold *f, void *ctx)
+static int fold_line(const struct pt_view_fold *f, void *ctx)
 {
 	struct tree_ctx *c = ctx;
 
