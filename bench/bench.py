@@ -47,6 +47,7 @@ from ptbench.report import (
     Targets, console_summary, evaluate, freeze_binary, machine_info, replay_only_report, report)
 from ptbench.sched import sched_console, sched_report, sched_run
 from ptbench.top import top_console, top_report, top_run
+from ptbench.start import start_console, start_report, start_run
 
 
 # -------------------------------------------------------------------- main
@@ -153,6 +154,7 @@ def main():
         if results["group_ok"]:
             results["sched"] = sched_run(s, tmp, sleeper.pid)
         results["top"] = top_run(s, tmp)
+        results["start"] = start_run(s)
         log("== writers and model")
         results["writers"] = writer_run(s)
         results["model"] = model_run(s)
@@ -165,11 +167,12 @@ def main():
     cond["load_end"] = loadavg()
     targets = evaluate(s, results)
     text = report(s, results, targets, info, cond, prev) + "\n".join(
-        sched_report(results.get("sched")) + top_report(results.get("top")))
+        sched_report(results.get("sched")) + top_report(results.get("top")) +
+        start_report(results.get("start")))
     with open(s.results, "w") as f:
         f.write(text)
     print(console_summary(results, targets) + sched_console(results.get("sched")) +
-          top_console(results.get("top")))
+          top_console(results.get("top")) + start_console(results.get("start")))
     print(f"\nwritten: {s.results}")
 
 

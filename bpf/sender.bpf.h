@@ -172,13 +172,13 @@ static __always_inline struct task_struct *notifier(struct task_struct *target, 
 
 	if (!nr)
 		return NULL;
-	if (target->thread_pid->level == 0) {
+	if (BPF_CORE_READ(target, thread_pid, level) == 0) {
 		id = bpf_get_current_pid_tgid();
 		if (nr == (__u32)id)
 			return cur;
 		if (nr == id >> 32)
 			return BPF_CORE_READ(cur, group_leader);
-		return task_by_vnr(target->thread_pid->numbers[0].ns, nr);
+		return task_by_vnr(BPF_CORE_READ(target, thread_pid, numbers[0].ns), nr);
 	}
 	ns = active_ns(target, &level);
 	if (nr == nr_in_ns(BPF_CORE_READ(cur, thread_pid), ns, level))
@@ -193,25 +193,30 @@ static __always_inline struct task_struct *notifier(struct task_struct *target, 
  * siginfo as a child's (siginfo_layout()). Any other signal is one only as
  * a child's exit_signal, to its parent or tracer: other kernel signals use
  * the same code numbers (F_SETSIG's POLL_IN is 1). */
-static __always_inline struct task_struct *notified_child(int sig, int code, unsigned long info,
-							  struct task_struct *target)
+/* A global function, verified once on its own: inline, its lookups' branches
+ * multiplied the states of handle_signal_generate (the start's largest
+ * verification). Task and siginfo as numbers (read with helpers); returns
+ * the child's address, 0 for none. */
+__noinline unsigned long notified_child(int sig, int code, unsigned long info,
+					unsigned long target_addr)
 {
+	struct task_struct *target = (struct task_struct *)target_addr;
 	struct task_struct *child;
 	pid_t parent;
 
-	if (code < CLD_EXITED || code > CLD_CONTINUED || !raw_ptr_ok(info))
-		return NULL;
+	if (!target || code < CLD_EXITED || code > CLD_CONTINUED || !raw_ptr_ok(info))
+		return 0;
 	child = notifier(target,
 			 BPF_CORE_READ((struct kernel_siginfo *)info, _sifields._sigchld._pid));
 	if (!child || sig == SIGCHLD)
-		return child;
+		return (unsigned long)child;
 	if (BPF_CORE_READ(child, exit_signal) != sig)
-		return NULL;
-	parent = target->tgid;
+		return 0;
+	parent = BPF_CORE_READ(target, tgid);
 	if (BPF_CORE_READ(child, real_parent, tgid) != parent &&
 	    BPF_CORE_READ(child, parent, tgid) != parent)
-		return NULL;
-	return child;
+		return 0;
+	return (unsigned long)child;
 }
 
 /* si_codes that only the kernel gives, unless a process queued them. */
@@ -224,7 +229,8 @@ static __always_inline bool kernel_code(int code)
  * number: raw_arg) to target, and returns the flags that say what it is: 0
  * for a process, or PT_F_KERNEL_SENDER with by zeroed. */
 static __always_inline __u16 signal_sender(struct pt_actor *by, int sig, int code,
-					   unsigned long info, struct task_struct *target)
+					   unsigned long info, struct task_struct *target,
+					   unsigned long target_addr)
 {
 	struct task_struct *cur = current_task();
 	struct task_struct *child;
@@ -239,7 +245,7 @@ static __always_inline __u16 signal_sender(struct pt_actor *by, int sig, int cod
 		fill_actor_current(by);
 		return 0;
 	}
-	child = notified_child(sig, code, info, target);
+	child = (struct task_struct *)notified_child(sig, code, info, target_addr);
 	if (child == cur) {
 		fill_actor_current(by);
 		return 0;

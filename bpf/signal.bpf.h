@@ -120,7 +120,7 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struc
 	/* Nothing to say about this one: not even its sender is read. */
 	if (!(signal_on(sig) || stop_sent || continued || fatal) || !task_wanted(task))
 		return 0;
-	flags = signal_sender(&by, sig, code, raw_info, task);
+	flags = signal_sender(&by, sig, code, raw_info, task, raw_arg(ctx, 2));
 	if (signal_on(sig))
 		emit_signal(PT_SIGNAL, sig, code, result, task, group, &by, flags);
 	if (fatal)

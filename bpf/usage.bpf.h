@@ -80,6 +80,19 @@ struct {
 	__type(value, struct pt_usage);
 } usage_sum SEC(".maps");
 
+/* One thread's counters added to usage_sum: a global function, so the
+ * verifier reads its body once, not at each of the walk's 2 x 1024 turns
+ * (the start's cost: handle_exit's verification). */
+__noinline int usage_add_thread(unsigned long t_addr)
+{
+	__u32 zero = 0;
+	struct pt_usage *x = bpf_map_lookup_elem(&usage_sum, &zero);
+
+	if (x && t_addr)
+		add_thread_any(x, (struct task_struct *)t_addr);
+	return 0;
+}
+
 /* A global function, verified once on its own: inlined into the exit
  * program, the walk's 2 x 1024 iterations times the states of its caller
  * took 6.1's verifier past its million instructions. sig_addr is the
@@ -103,7 +116,8 @@ __noinline int group_usage_sum(unsigned long sig_addr)
 		x->minflt = x->majflt = x->nvcsw = x->nivcsw = 0;
 		x->inblock = x->oublock = 0;
 		add_released(x, sig);
-		for_each_thread_bounded(w, sig, t, MAX_THREADS_WALK) add_thread_any(x, t);
+		for_each_thread_bounded(w, sig, t, MAX_THREADS_WALK)
+			usage_add_thread((unsigned long)t);
 		if (!(seq & 1) && seq == stats_seq(sig))
 			return thread_walk_more(&w) ? 1 : 0;
 	}

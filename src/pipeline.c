@@ -250,7 +250,11 @@ int pt_pipeline_context(struct pt_pipeline *p, const struct pt_event *ev)
 {
 	if (p->db)
 		pt_db_context(p->db, ev);
-	return p->model ? pt_model_feed(p->model, ev) : 0;
+	int err = p->model ? pt_model_feed(p->model, ev) : 0;
+
+	if (!err && p->model)
+		pt_model_mark(p->model, ev->task.pid, PT_PROC_CONTEXT);
+	return err;
 }
 
 static int db_result(struct pt_pipeline *p, int err)

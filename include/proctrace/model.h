@@ -64,6 +64,11 @@ enum pt_proc_flag {
 	/* exit.usage holds the final figures of its reap row (what the
 	 * reaping wait4() returned), not the exit's snapshot */
 	PT_PROC_USAGE_FINAL = 1 << 13,
+	/* Outside the selection: held only as an ancestor of a selected
+	 * process, for the tree (pt_model_mark; the live source's). */
+	PT_PROC_CONTEXT = 1 << 14,
+	/* The command proctrace started (-- COMMAND; pt_model_mark). */
+	PT_PROC_COMMAND = 1 << 15,
 };
 
 struct pt_prog;
@@ -205,6 +210,9 @@ void pt_model_set_exit_ends(struct pt_model *m, bool exit_ends);
 /* opts.threads changed before the first event (a replay learns from its
  * file that it was made with --threads). */
 void pt_model_set_threads(struct pt_model *m, bool threads);
+/* Flags the newest process with pid (PT_PROC_CONTEXT, PT_PROC_COMMAND:
+ * what only the source knows of it). No-op when it is not held. */
+void pt_model_mark(struct pt_model *m, __u32 pid, __u32 flags);
 
 struct pt_model_stats {
 	__u64 events; /* fed, PT_LOST included */

@@ -91,6 +91,24 @@ void pt_view_put_progs(struct pt_buf *b, const struct pt_proc *p, bool ascii);
 size_t pt_view_cols(const char *s, size_t n);
 /* Append s[0..n) cut to at most cols columns, with an ellipsis if cut. */
 void pt_view_put_cut(struct pt_buf *b, const char *s, size_t n, size_t cols, bool ascii);
+/* A chain of ancestors outside the selection (PT_PROC_CONTEXT), folded:
+ * n processes from first down to last (borrowed from the model), each the
+ * only child of the one before; drawn at depth 0, above the rows it
+ * holds up. */
+struct pt_view_fold {
+	const struct pt_proc *first, *last;
+	unsigned n;
+	unsigned last_depth; /* the walk's depth of last (fold.c's) */
+};
+typedef int (*pt_view_fold_fn)(const struct pt_view_fold *f, void *ctx);
+/* pt_model_walk with the chains of ancestors outside the selection given
+ * to fold instead of row, and the rows under a chain given to row with
+ * their depth less the chain's levels. 0, a nonzero return of row or
+ * fold, or -ENOMEM. */
+int pt_view_walk_folded(struct pt_model *m, pt_walk_fn row, pt_view_fold_fn fold, void *ctx);
+/* The line "… 6 ancestors: process_api > … > bash" ("..." in ASCII),
+ * made in line and written to out: 0 or pt_buf_write's error. */
+int pt_view_write_fold(FILE *out, struct pt_buf *line, const struct pt_view_fold *f, bool ascii);
 /* "note: 12 events lost (3 fork, 9 exit): ..." line, or nothing. */
 void pt_view_put_lost(struct pt_buf *b, const struct pt_model_stats *st);
 /* "note: not recorded (-e): reap, signal\n" for the kinds left out of

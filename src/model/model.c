@@ -162,6 +162,14 @@ const struct pt_proc *pt_model_find(const struct pt_model *m, __u32 pid, __u64 s
 	return n ? &n->pub : NULL;
 }
 
+void pt_model_mark(struct pt_model *m, __u32 pid, __u32 flags)
+{
+	struct pid_slot *s = slot_find(m, pid);
+
+	if (s && s->newest)
+		s->newest->pub.flags |= flags;
+}
+
 /* (start, pid) order: a parent always sorts before its children, so parent
  * links that must point backwards in it can never form a cycle, whatever
  * the input says. */

@@ -180,6 +180,9 @@ static int deliver_snapshot(struct pt_live *l)
 	}
 	free(st);
 	snapshot_forget(l);
+	/* The views say who started the command: proctrace. */
+	if (!err && l->command_pid && l->p->model)
+		pt_model_mark(l->p->model, l->command_pid, PT_PROC_COMMAND);
 	return err;
 }
 

@@ -336,6 +336,22 @@ static int chart_row(const struct pt_walk *w, void *ctx)
 	return pt_buf_write(&c->line, c->f);
 }
 
+/* The chain of ancestors outside the selection: its line across the
+ * label and chart columns. */
+static int chart_fold(const struct pt_view_fold *f, void *ctx)
+{
+	struct tl_ctx *c = ctx;
+
+	return pt_view_write_fold(c->f, &c->line, f, c->o->ascii);
+}
+
+static int no_fold(const struct pt_view_fold *f, void *ctx)
+{
+	(void)f;
+	(void)ctx;
+	return 0;
+}
+
 static int legend_write(struct tl_ctx *c, const struct pt_model_stats *st)
 {
 	const char *const *g = c->cell_glyph;
@@ -620,11 +636,11 @@ int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 	err = c.dur && c.cells ? 0 : -ENOMEM;
 	/* no limit: the chart as wide as the default width's, labels whole */
 	if (!err && !o->width)
-		err = pt_model_walk(m, widest_label, &c);
+		err = pt_view_walk_folded(m, widest_label, no_fold, &c);
 	if (!err)
 		err = axis_write(&c, false);
 	if (!err)
-		err = pt_model_walk(m, chart_row, &c);
+		err = pt_view_walk_folded(m, chart_row, chart_fold, &c);
 	if (!err && st.procs > AXIS_AGAIN_ROWS)
 		err = axis_write(&c, true);
 	if (!err)

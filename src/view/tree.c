@@ -411,7 +411,9 @@ static void put_origin(struct tree_ctx *c, const struct pt_walk *w)
 
 	/* Found by a rescan: born unseen, or (an ancestor of a followed
 	 * process, found then) running before the trace. */
-	if ((p->flags & PT_PROC_INFERRED) && p->start_ns >= c->t0)
+	if (p->flags & PT_PROC_COMMAND)
+		pt_buf_puts(&c->line, " [started by proctrace]");
+	else if ((p->flags & PT_PROC_INFERRED) && p->start_ns >= c->t0)
 		pt_buf_puts(&c->line, " [inferred]");
 	else if (p->flags & PT_PROC_SNAPSHOT ||
 		 (!(p->flags & PT_PROC_FORK_SEEN) && p->start_ns < c->t0))
@@ -438,6 +440,18 @@ static void put_origin(struct tree_ctx *c, const struct pt_walk *w)
 	put_unseen_end(c, p);
 }
 
+/* A start before the first event as a negative time: the command's, which
+ * proctrace started held, before it attached. */
+static void put_start(struct tree_ctx *c, const struct pt_proc *p)
+{
+	if (p->start_ns < c->t0 && (p->flags & PT_PROC_COMMAND)) {
+		pt_buf_putc(&c->line, '-');
+		pt_view_put_time(&c->line, c->t0, p->start_ns);
+		return;
+	}
+	pt_view_put_time(&c->line, p->start_ns, c->t0);
+}
+
 static void put_life(struct tree_ctx *c, const struct pt_proc *p)
 {
 	const char *dash = c->o->ascii ? "-" : "–";
@@ -446,10 +460,10 @@ static void put_life(struct tree_ctx *c, const struct pt_proc *p)
 	switch (pt_proc_end(p)) {
 	case PT_END_RUNNING:
 	case PT_END_STOPPED:
-		if (p->start_ns < c->t0)
+		if (p->start_ns < c->t0 && !(p->flags & PT_PROC_COMMAND))
 			return;
 		pt_buf_puts(&c->line, "  from ");
-		pt_view_put_time(&c->line, p->start_ns, c->t0);
+		put_start(c, p);
 		pt_buf_putc(&c->line, 's');
 		return;
 	case PT_END_UNSEEN:
@@ -464,7 +478,7 @@ static void put_life(struct tree_ctx *c, const struct pt_proc *p)
 		break;
 	}
 	pt_buf_puts(&c->line, "  ");
-	pt_view_put_time(&c->line, p->start_ns, c->t0);
+	put_start(c, p);
 	pt_buf_puts(&c->line, dash);
 	pt_view_put_time(&c->line, end ? end : c->t1, c->t0);
 	pt_buf_putc(&c->line, 's');
@@ -504,7 +518,7 @@ static void put_progs_cut(struct tree_ctx *c, const struct pt_proc *p)
 	pt_view_put_cut(&c->line, c->tmp.data, c->tmp.len, avail, c->o->ascii);
 }
 
-static int thread_lines(struct tree_ctx *c, const struct pt_walk *w)
+static int thread_lines(struct tree_ctx *c, const struct pt_walk *w, unsigned depth)
 {
 	const struct pt_proc *p = w->proc;
 	const struct pt_thread **tv;
@@ -526,7 +540,7 @@ static int thread_lines(struct tree_ctx *c, const struct pt_walk *w)
 		__u64 end = t->exit_ns ? t->exit_ns : p->exit_ns;
 
 		pt_buf_reset(&c->line);
-		put_prefix(c, w->depth, i + 1 == n && !w->has_children);
+		put_prefix(c, depth, i + 1 == n && !w->has_children);
 		pt_buf_printf(&c->line, "{%u} ", t->tid);
 		pt_view_put_comm(&c->line, t->comm);
 		pt_buf_puts(&c->line, " thread  ");
@@ -551,19 +565,28 @@ static int thread_lines(struct tree_ctx *c, const struct pt_walk *w)
 	return 0;
 }
 
+/* The chain of ancestors outside the selection, on one line. */
+static int fold_line(const struct pt_view_fold *f, void *ctx)
+{
+	struct tree_ctx *c = ctx;
+
+	return pt_view_write_fold(c->f, &c->line, f, c->o->ascii);
+}
+
 static int tree_line(const struct pt_walk *w, void *ctx)
 {
 	struct tree_ctx *c = ctx;
 	const struct pt_proc *p = w->proc;
+	unsigned depth = w->depth;
 	int err;
 
-	err = depth_reserve(c, w->depth + 1);
+	err = depth_reserve(c, depth + 1);
 	if (err)
 		return err;
-	c->last[w->depth] = w->last;
+	c->last[depth] = w->last;
 	pt_buf_reset(&c->line);
-	if (w->depth)
-		put_prefix(c, w->depth - 1, w->last);
+	if (depth)
+		put_prefix(c, depth - 1, w->last);
 	pt_buf_printf(&c->line, "%u ", p->pid);
 	pt_view_put_comm(&c->line, p->comm);
 	put_origin(c, w);
@@ -583,7 +606,7 @@ static int tree_line(const struct pt_walk *w, void *ctx)
 	err = pt_buf_write(&c->line, c->f);
 	if (err)
 		return err;
-	return c->o->threads ? thread_lines(c, w) : 0;
+	return c->o->threads ? thread_lines(c, w, depth) : 0;
 }
 
 int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
@@ -596,7 +619,7 @@ int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 	pt_model_stats(m, &st);
 	c.t0 = st.first_ts;
 	c.t1 = st.end_ns;
-	err = pt_model_walk(m, tree_line, &c);
+	err = pt_view_walk_folded(m, tree_line, fold_line, &c);
 	if (!err) {
 		pt_buf_reset(&c.line);
 		pt_view_put_lost(&c.line, &st);

@@ -197,8 +197,8 @@ def check_run(ck, rows, facts, tree):
 # Times are from the first event, which the live run takes from an
 # ancestor's snapshot row that the capture does not keep; a start the rows
 # do not give is taken no later than the first row (replay.h).
-STRIP = re.compile(r"\d+\.\d+s?|before|\?| \[parent \d+ not traced\]"
-                   r"| \[before trace\]")
+STRIP = re.compile(r"-?\d+\.\d+s?|before|\?| \[parent \d+ not traced\]"
+                   r"| \[before trace\]| \[started by proctrace\]")
 
 
 def check_replay(ck, env, csv_path, tree, rows, storm_pid):

@@ -17,7 +17,7 @@ def strip_drawing(line):
 
 # Lifetimes are shown from the first event of the trace, which in a live
 # filtered run is an ancestor's snapshot row that the capture does not keep.
-LIFETIME = re.compile(r"  (before|\d+\.\d+)-\d+\.\d+s  ")
+LIFETIME = re.compile(r"  (before|-?\d+\.\d+)-\d+\.\d+s  ")
 
 
 def subtree(lines, pid):

@@ -54,13 +54,17 @@ class Node:
     when it was born (or first seen), pgid/sid: at its end."""
 
     def __init__(self, role, pid, comm, pgid, sid, end, first_pgid=None,
-                 first_sid=None, before=False, parent_was=None, progs=None):
+                 first_sid=None, before=False, parent_was=None, progs=None,
+                 context=False, started=False):
         self.role, self.pid, self.comm = role, str(pid), comm
         self.pgid, self.sid = str(pgid), str(sid)
         self.first_pgid = str(first_pgid or pgid)
         self.first_sid = str(first_sid or sid)
         self.end, self.before, self.parent_was = end, before, parent_was
         self.progs = progs
+        # context: an ancestor outside the selection (folded); started:
+        # the command proctrace started
+        self.context, self.started = context, started
         self.children = []
 
     def add(self, *children):
@@ -77,10 +81,21 @@ def ancestry_nodes(chain, names):
     for k, st in enumerate(chain):
         role = names[k] if k < len(names) else "UP%d" % (k - len(names) + 1)
         nodes.append(Node(role, st["pid"], st["comm"], st["pgid"], st["sid"],
-                          "still running", before=True))
+                          "still running", before=True, context=True))
     for child, parent in zip(nodes, nodes[1:]):
         parent.add(child)
     return nodes[-1], nodes[0]
+
+
+def context_pids(root):
+    """The pids of the ancestors outside the selection under root."""
+    folded, todo = set(), [root]
+    while todo:
+        n = todo.pop()
+        if n.context:
+            folded.add(n.pid)
+        todo.extend(n.children)
+    return folded
 
 
 def roles_of(root):
@@ -119,24 +134,43 @@ def expected_tree(root):
                                    if sid_moved else "") + name(n.sid))
         return " [%s]" % ", ".join(parts) if parts else ""
 
-    def draw(n, parent, lead, last):
+    def draw(n, parent, lead, last, top=False):
         head = n.role + " " + n.comm
-        if n.before:
+        if n.started:
+            head += " [started by proctrace]"
+        elif n.before:
             head += " [before trace]"
         if n.parent_was:
             head += " [reparented, parent was %s (%s)]" % n.parent_was
         line = head + groups(n, parent) + "  " + n.end
         if n.progs:
             line += "  " + n.progs
-        connector = "" if parent is None else GLYPHS["elbow" if last
-                                                     else "tee"]
+        connector = "" if parent is None or top else GLYPHS[
+            "elbow" if last else "tee"]
         lines.append(lead + connector + line)
-        below = "" if parent is None else lead + GLYPHS["blank" if last
-                                                        else "pipe"]
+        below = "" if parent is None or top else lead + GLYPHS[
+            "blank" if last else "pipe"]
         for k, c in enumerate(n.children):
             draw(c, n, below, k == len(n.children) - 1)
 
-    draw(root, None, "", True)
+    # Ancestors outside the selection: one line, the rows under them at
+    # the top.
+    chain = [root] if root.context else []
+    while chain and len(chain[-1].children) == 1 and \
+            chain[-1].children[0].context:
+        chain.append(chain[-1].children[0])
+    if not chain:
+        draw(root, None, "", True)
+        return lines
+    text = "FOLD ... %d ancestor%s: %s" % (len(chain), "s" if len(chain) > 1
+                                          else "", chain[0].comm)
+    if len(chain) > 2:
+        text += " > ..."
+    if len(chain) > 1:
+        text += " > " + chain[-1].comm
+    lines.append(text)
+    for c in chain[-1].children:
+        draw(c, chain[-1], "", True, top=True)
     return lines
 
 
@@ -150,8 +184,10 @@ TREE_LINE = {
 TO_ASCII = (("├─ ", "|- "), ("└─ ", "`- "), ("│  ", "|  "))
 # Characters of a tree line's text that only the UTF-8 form uses.
 TEXT_TO_ASCII = (("→", "->"), ("–", "-"), ("µs", "us"), ("…", "..."))
-LIFE = re.compile(r"^(?:(?:before|\d+\.\d{3})-(?:\d+\.\d{3}s|\?)"
-                  r"|from \d+\.\d{3}s)$")
+LIFE = re.compile(r"^(?:(?:before|-?\d+\.\d{3})-(?:\d+\.\d{3}s|\?)"
+                  r"|from -?\d+\.\d{3}s)$")
+# Ancestors outside the selection, folded: "… 6 ancestors: a > … > b".
+FOLD_LINE = re.compile(r"^(?:…|\.\.\.) \d+ ancestors?: .*$")
 REAPED_AFTER = re.compile(r", reaped after ([^,]+)$")
 DURATION = re.compile(r"^(\d+)(?:\.(\d\d))? (ns|us|ms|s)$"
                       r"|^(\d+)m(\d\d)s$|^(\d+)h(\d\d)m$")
@@ -188,6 +224,9 @@ def tree_part(lines, ascii=True):
     parsed = []
     for line in lines:
         m = TREE_LINE[ascii].match(line)
+        if not m and FOLD_LINE.match(line):
+            parsed.append(("", "FOLD", line))
+            continue
         if not m:
             break
         parsed.append(m.groups())
@@ -229,6 +268,9 @@ def normalise_tree(parsed, roles, progs, zombies, ascii=True):
     restored when it is a cut of the expected progs[role]."""
     out = []
     for prefix, pid, text in parsed:
+        if pid == "FOLD":
+            out.append("FOLD " + text.replace("…", "..."))
+            continue
         role = roles.get(pid, pid)
         if not ascii:
             for utf8, plain in TO_ASCII:
@@ -324,7 +366,7 @@ def demo_nodes(f, comm, progs):
     """The demo's processes: P forks A and B; A forks G (in its own group
     unless --no-setpgid); B is a zombie for b_zombie_ms."""
     pg, sid = f["parent_pgid"], f["parent_sid"]
-    p = Node("P", f["parent_pid"], comm, pg, sid, "exit 0", before=True,
+    p = Node("P", f["parent_pid"], comm, pg, sid, "exit 0", started=True,
              progs=progs)
     a = Node("A", f["a_pid"], comm, f["a_pgid"], sid, end_of(f, "a"),
              first_pgid=pg)
@@ -383,7 +425,7 @@ def test_view_orphan_tree(env):
           f["orphan_ppid_at_exit"], top)
     ck.eq("workload's own reaped pid", f["top_reaped_pid"], orphan)
     pg, sid = tracer.pgid, tracer.sid  # a command stays in proctrace's
-    tracer.add(Node("TOP", top, "orphan", pg, sid, "exit 0", before=True,
+    tracer.add(Node("TOP", top, "orphan", pg, sid, "exit 0", started=True,
                     progs=argv).add(
         Node("MID", mid, "orphan", pg, sid, end_of(f, "mid")),
         # the orphan ends with _exit(0), which no fact reports
@@ -407,7 +449,7 @@ def test_view_sigkill_tree(env):
           (f["child_exited"], f["child_termsig"]),
           ("0", str(int(signal.SIGKILL))))
     pg, sid = tracer.pgid, tracer.sid
-    tracer.add(Node("P", p, "kill_child", pg, sid, "exit 0", before=True,
+    tracer.add(Node("P", p, "kill_child", pg, sid, "exit 0", started=True,
                     progs=argv).add(
         Node("C", c, "kill_child", pg, sid,
              end_of(f, "child", killer=("P", "kill_child")))))
@@ -436,6 +478,8 @@ def timeline_rows(lines, ck, what):
         return [], []
     rows = []
     for line in lines[heads[0] + 1:legend[0]]:
+        if FOLD_LINE.match(line):
+            continue
         m = TIMELINE_ROW.match(line)
         if not ck.true(m, "%s: not a timeline row: %r" % (what, line)):
             continue
@@ -446,6 +490,7 @@ def timeline_rows(lines, ck, what):
 def check_rows_follow_tree(ck, rows, parsed, what):
     """One row per tree line, same pids in the same order, indented by
     depth (at most 10)."""
+    parsed = [p for p in parsed if p[1] != "FOLD"]
     ck.eq("%s: pids of the rows, in order" % what, [r[1] for r in rows],
           [p[1] for p in parsed])
     ck.eq("%s: indent of the rows" % what, [r[0] for r in rows],
@@ -481,13 +526,17 @@ def test_view_demo_timeline(env):
     check_tree(ck, parsed, root, "demo (with -T)", demo_zombies(f))
     rows, after = timeline_rows(rest, ck, "timeline")
     check_rows_follow_tree(ck, rows, parsed, "timeline")
-    ck.eq("timeline: rows", len(rows), len(roles))
+    # the ancestors folded into one line, as in the tree
+    ck.eq("timeline: rows", len(rows), len(roles) - len(context_pids(root)))
+    ck.eq("timeline: the folded line", [l for l in rest if FOLD_LINE.match(l)],
+          [l[len("FOLD "):] for l in expected_tree(root)
+           if l.startswith("FOLD ")])
     chart = {pid: cells for _, pid, cells in rows}
     b, a = f["b_pid"], f["a_pid"]
     ck.true(ASCII_CELLS["zombie"] in chart.get(b, ""),
             "timeline: B's row %r has no zombie cell %r"
             % (chart.get(b), ASCII_CELLS["zombie"]))
-    for who in ("P", "TRACER", "RUNNER"):
+    for who in ("P",):
         pid = [k for k, v in roles.items() if v == who][0]
         ck.true(ASCII_CELLS["stopped"] not in chart.get(pid, "-"),
                 "timeline: %s's row %r has a stopped cell"
@@ -523,7 +572,7 @@ def test_view_stopped_timeline(env):
     p, c = f["parent_pid"], f["child_pid"]
     ck.eq("workload's own continue", f["child_continued"], "1")
     pg, sid = tracer.pgid, tracer.sid
-    tracer.add(Node("P", p, "stop_hold", pg, sid, "exit 0", before=True,
+    tracer.add(Node("P", p, "stop_hold", pg, sid, "exit 0", started=True,
                     progs=argv).add(
         Node("C", c, "stop_hold", pg, sid, end_of(f, "child"))))
     parsed, rest = tree_part(views)
@@ -573,7 +622,14 @@ def test_view_demo_svg(env):
         doc = ET.parse(svg).getroot()
     except ET.ParseError as e:
         raise Failure("the SVG does not parse: %s" % e)
-    rows = [g for g in doc.iter(SVG_NS + "g") if g.get("class") == "row"]
+    # The SVG draws the ancestors the text folds: their rows left out.
+    folded = context_pids(root)
+    parsed = [p for p in parsed if p[1] != "FOLD"]
+    all_rows = [g for g in doc.iter(SVG_NS + "g") if g.get("class") == "row"]
+    rows = [g for g in all_rows
+            if re.sub(r"^p(\d+)-\d+$", r"\1", g.get("id", "")) not in folded]
+    ck.eq("SVG: rows of the folded ancestors", len(all_rows) - len(rows),
+          len(folded))
     labels = []
     for g in rows:
         text = g.find(SVG_NS + "text")
@@ -591,7 +647,8 @@ def test_view_demo_svg(env):
                                             t.text or "")
                                    for t in doc.findall(SVG_NS + "text"))
               if m]
-    ck.eq("SVG: the count in its heading", counts, [str(len(parsed))])
+    ck.eq("SVG: the count in its heading", counts,
+          [str(len(parsed) + len(folded))])
 
     def bar_classes(pid):
         for g in rows:
@@ -638,7 +695,7 @@ def test_view_pid_ancestors(env):
     ck.eq("workload: daemon's session", f["daemon_sid_at_exec"], d1)
     top, held = ancestry_nodes(chain, ["ROOT", "RUNNER"])
     pg, sid = held.pgid, held.sid
-    held.end, held.before = "exit 0", True
+    held.end, held.before, held.context = "exit 0", True, False
     held.add(
         Node("MID", mid, "scatter", pg, sid, end_of(f, "mid")).add(
             Node("D1", d1, "scatter", d1, f["d1_sid"], end_of(f, "d1"),
@@ -652,8 +709,10 @@ def test_view_pid_ancestors(env):
     check_tree(ck, parsed, top, "-p ROOT")
     ck.eq("output after the tree", rest, [])
     ck.eq("/proc: the root of ROOT's ancestry", chain[-1]["pid"], "1")
-    ck.eq("-p ROOT: the root of the tree", parsed[0][1] if parsed else None,
-          "1")
+    # pid 1 first in the folded line of ROOT's ancestors
+    ck.eq("-p ROOT: the top of the tree", parsed[0][1:] if parsed else None,
+          ("FOLD", "... %d ancestors: %s > ... > %s"
+           % (len(chain) - 1, chain[-1]["comm"], chain[1]["comm"])))
     ck.raise_if_failed()
 
 
