@@ -92,7 +92,7 @@ def cells(f, t):
         proctrace=("yes", "") if "'arg one' '' three" in P else ("no", ""),
         forkstat=("partial", "argv joined by spaces: the empty argument and quoting are lost")
         if has(F, r"exec +{echo} .*arg one  three", **f) else ("no", ""),
-        libbpf=("partial", "execsnoop joins argv by spaces (the same, without -q)")
+        libbpf=("partial", "execsnoop joins argv by spaces too (run without -q)")
         if has(L, r"{echo} .*arg one  three", **f) else ("no", ""),
         htop=("no", "shows only processes alive at a refresh; this one was gone")
         if "/bin/echo" not in H else ("partial", ""),
@@ -158,7 +158,7 @@ def cells(f, t):
     row("threads",
         proctrace=("yes", "") if has(P, r"thread +{threads} .*thread {tid} created", tid=tid, **f)
         else ("no", ""),
-        forkstat=("partial", "one thread as clone; two as fork of <unknown>")
+        forkstat=("partial", "one thread as clone, two as forks of `<unknown>`")
         if has(F, r"clone +\d+ thread", **f) else ("no", ""),
         libbpf=("no", ""),
         htop=("no", "shows only processes alive at a refresh; this one was gone"),
@@ -235,7 +235,7 @@ def main():
             cols.append(mark)
         lines.append("| %s | %s |" % (name, " | ".join(cols)))
     lines.append("")
-    lines += ["[%d] %s" % (i + 1, n) for i, n in enumerate(notes)]
+    lines += ["- [%d] %s" % (i + 1, n) for i, n in enumerate(notes)]
     text = "\n".join(lines) + "\n"
     with open(os.path.join(out, "table.md"), "w") as w:
         w.write(text)
