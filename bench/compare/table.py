@@ -61,9 +61,10 @@ def facts_from_proctrace(out):
 
 
 def only_workload(text, pids):
-    """The lines naming one of the workload's pids as a whole word."""
-    pat = re.compile(r"(?<![\d.:/])(%s)(?![\d.:])" % "|".join(map(str, sorted(pids))))
-    return "\n".join(l for l in text.splitlines() if pat.search(l))
+    """The lines with one of the workload's pids in a pid column: one of
+    their first six words (every tool puts its pid columns there)."""
+    pids = {str(p) for p in pids}
+    return "\n".join(l for l in text.splitlines() if pids & set(l.split()[:6]))
 
 
 def has(text, pattern, **pids):
@@ -158,10 +159,10 @@ def cells(f, t):
     row("threads",
         proctrace=("yes", "") if has(P, r"thread +{threads} .*thread {tid} created", tid=tid, **f)
         else ("no", ""),
-        forkstat=("partial", "one thread as clone, two as forks of `<unknown>`")
-        if has(F, r"clone +\d+ thread", **f) else ("no", ""),
+        forkstat=forkstat_threads(F, f["threads_tids"]),
         libbpf=("no", ""),
-        htop=("no", "shows only processes alive at a refresh; this one was gone"),
+        htop=("no", "shows only processes alive at a refresh; this one was gone")
+        if not has(H, r"^ *{threads} ", **f) else ("partial", "threads alive at a refresh"),
         strace=("yes", "") if has(S, r"clone3?\(.*CLONE_THREAD") else ("no", ""))
     row("container / cgroup",
         proctrace=("yes", "") if "{c0ffee000000}" in P else ("no", ""),
@@ -180,6 +181,17 @@ def cells(f, t):
         proctrace=("yes", "") if t["jsonl_ok"] else ("no", ""),
         forkstat=("no", ""), libbpf=("no", ""), htop=("no", ""), strace=("no", ""))
     return rows
+
+
+def forkstat_threads(text, tids):
+    """forkstat names a thread a clone, or a fork when /proc no longer has it."""
+    as_clone = sum(has(text, r"clone +%d thread" % t) for t in tids)
+    as_fork = sum(has(text, r"fork +%d child" % t) for t in tids)
+    if as_clone == len(tids):
+        return ("yes", "")
+    if as_clone == 0 and as_fork == 0:
+        return ("no", "")
+    return ("partial", "some threads shown as a fork of `<unknown>`, or not at all")
 
 
 def strace_pids(text):
