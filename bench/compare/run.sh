@@ -26,9 +26,22 @@ htop_home="$out/htop-home"
 mkdir -p "$htop_home/.config/htop"
 cp "$here/htoprc" "$htop_home/.config/htop/htoprc"
 pids=""
+toppid=""
 cleanup() {
 	for p in $pids; do kill -INT "$p" 2>/dev/null || true; done
 	for p in $pids; do wait "$p" 2>/dev/null || true; done
+	# proctrace --top outlives its closed terminal: quit it by its key,
+	# then by SIGINT.
+	if [ -n "$toppid" ]; then
+		tmux -L "$tmux_sock" send-keys -t cmp:0 q 2>/dev/null || true
+		n=0
+		while kill -0 "$toppid" 2>/dev/null && [ $n -lt 50 ]; do
+			n=$((n + 1))
+			sleep 0.1
+		done
+		! kill -0 "$toppid" 2>/dev/null || kill -INT "$toppid"
+		toppid=""
+	fi
 	tmux -L "$tmux_sock" kill-server 2>/dev/null || true
 	rmdir "$cg" "$cgroot" 2>/dev/null || true
 }
@@ -48,6 +61,7 @@ pids="$pids $!"
 # proctrace's own live view, of the cgroup the workload moves into.
 tmux -L "$tmux_sock" new-session -d -s cmp -x 250 -y 40 \
 	"env TERM=xterm $pt --top --cgroup $cg"
+toppid=$(tmux -L "$tmux_sock" display-message -p -t cmp:0 '#{pane_pid}')
 
 # Gate: every tracer has printed its header (it is attached).
 for f in forkstat execsnoop exitsnoop sigsnoop killsnoop; do
