@@ -35,6 +35,9 @@
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t reopen_requested; /* SIGHUP */
+/* --top draws on the terminal: its hangup (the terminal gone) ends the
+ * trace, as it ends htop, instead of asking for the files reopened. */
+static volatile sig_atomic_t hangup_stops;
 static volatile sig_atomic_t interrupts;
 /* The command run under proctrace, for the signal handler; NULL: none. */
 static const struct pt_command *volatile command;
@@ -82,14 +85,18 @@ static void on_signal(int sig)
 /* The signal that stopped tracing, in the database's words. */
 static const char *stop_signal_name(void)
 {
+	if (stop_requested == SIGHUP)
+		return "SIGHUP";
 	return stop_requested == SIGTERM ? "SIGTERM" : "SIGINT";
 }
 
 /* Only a flag: the files are reopened by the loop, between two events. */
 static void on_hangup(int sig)
 {
-	(void)sig;
-	reopen_requested = 1;
+	if (hangup_stops)
+		stop_requested = sig;
+	else
+		reopen_requested = 1;
 }
 
 static void on_child(int sig)
@@ -449,6 +456,7 @@ static int run_live(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return -ENOTTY;
 	}
+	hangup_stops = a->top != NULL;
 	if (!ret)
 		ret = begin_tracing(a);
 	if (!ret) {

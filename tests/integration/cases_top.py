@@ -206,4 +206,39 @@ def test_top_no_terminal(env):
     ck.raise_if_failed()
 
 
-TESTS = [test_top_screen, test_top_no_terminal]
+def gone_or_zombie(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def test_top_hangup(env):
+    """The terminal --top draws on goes away (its tmux server killed): the
+    hangup ends proctrace, as it ends htop, instead of reopening files."""
+    if not shutil.which("tmux"):
+        raise Failure("tmux is not installed (scripts/setup-deps.sh installs it)")
+    tmp = tempfile.mkdtemp(dir=env.tmp)
+    pid_path, cmd_path = os.path.join(tmp, "pid"), os.path.join(tmp, "cmdpid")
+    pane = Pane(tmp, "echo $$ >%s; exec %s --top -o %s -- sh -c 'echo $$ >%s; exec sleep 600'"
+                % (pid_path, env.proctrace, os.path.join(tmp, "top.csv"), cmd_path))
+    ck = Check()
+    try:
+        wait_for("the view drawn", lambda: any("sleep" in l for l in pane.screen()),
+                 lambda: "\n".join(pane.screen()))
+        with open(pid_path) as f:
+            pid = int(f.read())
+        pane.close()
+        wait_for("proctrace ended by the hangup", lambda: gone_or_zombie(pid))
+    finally:
+        pane.close()
+        try:
+            with open(cmd_path) as f:
+                os.kill(int(f.read()), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+    ck.raise_if_failed()
+
+
+TESTS = [test_top_screen, test_top_no_terminal, test_top_hangup]
