@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include "proctrace/event.h"
 #include "proctrace/filter_rules.h"
+#include "proctrace/gate.h"
 #include "proctrace/time_format.h"
 
 /* --since/--until: seconds from the first event, or a wall-clock time. */
@@ -40,6 +41,7 @@ struct pt_config {
 	char **command;			 /* after "--": command to run and follow; NULL: none */
 	int command_argc;
 	struct pt_filter filter;
+	struct pt_gate_opts gate; /* --failed, --argv: on the event stream (gate.h) */
 	__u32 kinds;	 /* -e: bit 1 << kind of each kind recorded (pt_kind_recordable);
 			* PT_THREAD exactly when threads is set */
 	__u32 kinds_off; /* kinds not recorded because this kernel cannot
