@@ -78,8 +78,8 @@ bool pt_gate_argv_has(const struct pt_event *ev, const char *text)
 
 bool pt_gate_failed_exit(const struct pt_event *ev)
 {
-	return ev->kind == PT_EXIT && (ev->flags & PT_F_GROUP_DEAD) &&
-		!(ev->flags & PT_F_RESCAN) && ev->exit.status != 0;
+	return ev->kind == PT_EXIT && (ev->flags & PT_F_GROUP_DEAD) && !(ev->flags & PT_F_RESCAN) &&
+		ev->exit.status != 0;
 }
 
 struct pt_gate *pt_gate_new(const struct pt_gate_opts *o, size_t max_held, pt_gate_emit_fn emit,
@@ -210,7 +210,9 @@ static int hold(struct pt_gate *g, struct proc *p, const struct pt_event *ev)
 
 	if (size > g->max_held) {
 		/* A row alone over the bound: lost itself. */
-		struct pt_event lost = { .kind = PT_LOST, .flags = PT_F_NO_ACTOR, .size = sizeof(lost) };
+		struct pt_event lost = { .kind = PT_LOST,
+					 .flags = PT_F_NO_ACTOR,
+					 .size = sizeof(lost) };
 
 		lost.lost.count = 1;
 		lost.lost.by_kind[ev->kind < PT_KIND_MAX ? ev->kind : PT_LOST] = 1;
@@ -334,6 +336,15 @@ int pt_gate_event(struct pt_gate *g, const struct pt_event *ev)
 	if (pass <= 0)
 		return pass;
 	return failed_stage(g, ev);
+}
+
+size_t pt_gate_undecided(const struct pt_gate *g)
+{
+	size_t n = 0;
+
+	for (const struct proc *p = g->procs; p; p = p->hh.next)
+		n += p->state == HOLDING && p->n;
+	return n;
 }
 
 void pt_gate_free(struct pt_gate *g)

@@ -413,6 +413,8 @@ void pt_pipeline_close(struct pt_pipeline *p)
 	pt_whole_file_abort(&p->perfetto);
 	pt_model_free(p->model);
 	p->model = NULL;
+	if (p->gate)
+		p->undecided = pt_gate_undecided(p->gate);
 	pt_gate_free(p->gate);
 	p->gate = NULL;
 }
@@ -444,6 +446,9 @@ void pt_pipeline_summary(const struct pt_pipeline *p, FILE *f)
 				fprintf(f, " %s", pt_kind_name(k));
 		fputc('\n', f);
 	}
+	if (p->undecided)
+		fprintf(f, "proctrace: --failed: %zu processes not shown, their end not seen\n",
+			p->undecided);
 	if (p->rescans)
 		fprintf(f,
 			"proctrace: repaired after lost events by %llu rescans of the task list: "

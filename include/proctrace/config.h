@@ -42,11 +42,11 @@ struct pt_config {
 	int command_argc;
 	struct pt_filter filter;
 	struct pt_gate_opts gate; /* --failed, --argv: on the event stream (gate.h) */
-	__u32 kinds;	 /* -e: bit 1 << kind of each kind recorded (pt_kind_recordable);
+	__u32 kinds;		  /* -e: bit 1 << kind of each kind recorded (pt_kind_recordable);
 			* PT_THREAD exactly when threads is set */
-	__u32 kinds_off; /* kinds not recorded because this kernel cannot
+	__u32 kinds_off;	  /* kinds not recorded because this kernel cannot
 			  * (set once loaded: the features off) */
-	__u64 signals;	 /* --signals: bit sig - 1 of each signal that makes a
+	__u64 signals;		  /* --signals: bit sig - 1 of each signal that makes a
 			* signal event (stops and continues are kinds of their own) */
 	/* -e and --signals given before: a repeated -e adds its kinds, a
 	 * repeated --signals its signals ('!' lists cannot be combined). */

@@ -35,8 +35,8 @@
 #define PT_GATE_HELD_MAX (64u << 20)
 
 struct pt_gate_opts {
-	bool failed;		   /* --failed */
-	unsigned n_texts;	   /* --argv TEXT, repeated: OR */
+	bool failed;			  /* --failed */
+	unsigned n_texts;		  /* --argv TEXT, repeated: OR */
 	const char *texts[PT_MAX_FILTER]; /* borrowed (the command line's) */
 };
 
@@ -53,6 +53,8 @@ struct pt_gate *pt_gate_new(const struct pt_gate_opts *o, size_t max_held, pt_ga
 /* Every event, in order: passed on to emit now, later, or never. 0, the
  * emit's error, or -ENOMEM. */
 int pt_gate_event(struct pt_gate *g, const struct pt_event *ev);
+/* --failed: the processes held now, their end not seen yet. */
+size_t pt_gate_undecided(const struct pt_gate *g);
 /* Drops what is still held (processes whose end was not seen). */
 void pt_gate_free(struct pt_gate *g);
 

@@ -121,9 +121,9 @@ static void test_failed_holds_until_end(void **state)
 	struct pt_gate *g = pt_gate_new(&o, PT_GATE_HELD_MAX, record, &out);
 
 	assert_non_null(g);
-	feed(g, PT_FORK, 10, 1);     /* parent */
-	feed(g, PT_FORK, 11, 10);    /* exits 0 */
-	feed(g, PT_FORK, 12, 10);    /* killed */
+	feed(g, PT_FORK, 10, 1);  /* parent */
+	feed(g, PT_FORK, 11, 10); /* exits 0 */
+	feed(g, PT_FORK, 12, 10); /* killed */
 	feed_exit(g, 11, 10, 0);
 	feed(g, PT_REAP, 11, 10);
 	assert_int_equal(out.n, 0); /* nothing known to have failed yet */
@@ -132,12 +132,13 @@ static void test_failed_holds_until_end(void **state)
 	assert_int_equal(out.pid[0], 10);
 	assert_int_equal(out.pid[1], 12);
 	assert_int_equal(out.kind[2], PT_EXIT);
-	feed(g, PT_REAP, 12, 10);    /* shown: its rows pass now */
-	feed_exit(g, 10, 1, 0);	     /* an ancestor's own end passes too */
-	feed(g, PT_FORK, 30, 1);     /* alive at the end: never shown */
+	feed(g, PT_REAP, 12, 10); /* shown: its rows pass now */
+	feed_exit(g, 10, 1, 0);	  /* an ancestor's own end passes too */
+	feed(g, PT_FORK, 30, 1);  /* alive at the end: never shown */
 	assert_int_equal(out.n, 5);
 	assert_int_equal(out.kind[3], PT_REAP);
 	assert_int_equal(out.pid[4], 10);
+	assert_int_equal(pt_gate_undecided(g), 1); /* 30, said at the end */
 	pt_gate_free(g);
 	assert_int_equal(out.lost, 0);
 }
