@@ -181,12 +181,8 @@ static void forget(struct pt_gate *g, struct proc *p)
 static int make_room(struct pt_gate *g, size_t need, __u64 ts_ns)
 {
 	struct pt_event lost = { .kind = PT_LOST, .flags = PT_F_NO_ACTOR, .size = sizeof(lost) };
-	struct proc *p, *tmp;
-
-	HASH_ITER(hh, g->procs, p, tmp)
-	{
-		if (g->held + need <= g->max_held)
-			break;
+	/* Insertion order: the process held longest first. */
+	for (struct proc *p = g->procs; p && g->held + need > g->max_held; p = p->hh.next) {
 		for (size_t i = 0; i < p->n; i++) {
 			unsigned k = p->rows[i].ev->kind;
 
@@ -267,7 +263,8 @@ static int show(struct pt_gate *g, struct proc *p)
 			all = r;
 			cap = (n + q->n) * 2;
 		}
-		memcpy(all + n, q->rows, q->n * sizeof(*all));
+		if (q->n)
+			memcpy(all + n, q->rows, q->n * sizeof(*all));
 		n += q->n;
 		g->held -= q->bytes;
 		q->n = 0;
@@ -349,21 +346,26 @@ size_t pt_gate_undecided(const struct pt_gate *g)
 
 void pt_gate_free(struct pt_gate *g)
 {
-	struct follow *x, *xt;
-	struct proc *p, *pt;
+	struct follow *fx;
+	struct proc *px;
 
 	if (!g)
 		return;
-	HASH_ITER(hh, g->followed, x, xt)
-	{
-		// NOLINTNEXTLINE(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference)
-		HASH_DEL(g->followed, x);
-		free(x);
+	fx = g->followed;
+	px = g->procs;
+
+	/* The tables go whole (HASH_CLEAR), then each element. */
+	HASH_CLEAR(hh, g->followed);
+	HASH_CLEAR(hh, g->procs);
+	for (struct follow *next; fx; fx = next) {
+		next = fx->hh.next;
+		free(fx);
 	}
-	HASH_ITER(hh, g->procs, p, pt)
-	{
-		// NOLINTNEXTLINE(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference)
-		forget(g, p);
+	for (struct proc *next; px; px = next) {
+		next = px->hh.next;
+		drop_rows(g, px);
+		free(px->rows);
+		free(px);
 	}
 	free(g);
 }
