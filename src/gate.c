@@ -229,7 +229,7 @@ static int hold(struct pt_gate *g, struct proc *p, const struct pt_event *ev)
 	copy = malloc(size);
 	if (!copy)
 		return -ENOMEM;
-	memcpy(copy, ev, ev->size < sizeof(*ev) ? sizeof(*ev) : size);
+	memcpy(copy, ev, size);
 	p->rows[p->n++] = (struct held){ .seq = g->seq++, .ev = copy };
 	p->bytes += size;
 	g->held += size;
@@ -257,6 +257,8 @@ static int show(struct pt_gate *g, struct proc *p)
 			struct held *r = realloc(all, (n + q->n) * 2 * sizeof(*r));
 
 			if (!r) {
+				for (size_t i = 0; i < n; i++)
+					free(all[i].ev);
 				free(all);
 				return -ENOMEM;
 			}
