@@ -82,7 +82,7 @@ FUZZ_REGRESS_BINS := $(addprefix $(OUT)/asan/fuzz/,$(FUZZ_TARGETS))
 
 .PHONY: all deps vmlinux test unit readme-check docs-check completion-test integration \
 	check-asan demo man install uninstall install-test deb deb-test clean format lint workloads bench \
-	bench-replay fuzz fuzz-deps fuzz-regress check-valgrind stress check-kernels man-check
+	bench-replay fuzz fuzz-deps fuzz-regress check-valgrind stress check-kernels man-check compare
 
 all: deps $(OUT)/proctrace
 
@@ -252,6 +252,14 @@ $(OUT)/bench/ptnop: bench/nop.c | $(OUT)
 
 stress: deps $(OUT)/proctrace $(OUT)/bench/ptstorm $(OUT)/bench/ptnop
 	$(Q)python3 bench/stress.py $(OUT)/proctrace $(OUT)/bench
+
+# Side by side with forkstat, libbpf-tools (execsnoop, exitsnoop, sigsnoop,
+# killsnoop), htop and strace -f on one shell workload (root): raw outputs
+# and the capability table in $(OUT)/compare. docs/comparison.md.
+compare: deps $(OUT)/proctrace $(OUT)/workloads/threads
+	$(Q)scripts/setup-deps.sh forkstat libbpf-tools htop strace procps
+	$(Q)bench/compare/run.sh $(OUT)/proctrace $(OUT)/workloads/threads $(OUT)/compare
+	$(Q)python3 bench/compare/table.py $(OUT)/compare
 
 # Only the replay speed (a 1,000,000-row capture, CSV and JSON Lines) and
 # the writers' cost per event: no BPF, no root; writes bench/results-replay.md.

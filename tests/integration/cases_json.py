@@ -9,6 +9,7 @@ event."""
 
 import json
 import os
+import signal
 import re
 import sqlite3
 import subprocess
@@ -60,6 +61,12 @@ runs.append(["unshare", "-u", "nsenter", "-t", str(os.getpid()), "-u", "true"])
 for r in runs:
     subprocess.run(r, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                    check=True)
+# Alive when tracing ends (--linger): its usage row. The test kills it.
+left = subprocess.Popen(["sleep", "600"], stdin=subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                        start_new_session=True)
+with open(sys.argv[2] + ".left", "w") as f:
+    f.write(str(left.pid))
 """
 
 
@@ -246,9 +253,18 @@ def test_json_every_kind(env):
     driver = os.path.join(env.tmp, "driver.py")
     with open(driver, "w") as f:
         f.write(DRIVER)
-    cap, json_path = capture(env, "json-kinds", ["--threads"],
-                             [sys.executable, driver, env.workloads,
-                              write_vectors(env), true_path()])
+    vectors = write_vectors(env)
+    try:
+        # --linger: tracing ends with the driver's sleeper still alive.
+        cap, json_path = capture(env, "json-kinds", ["--threads", "--linger", "0.5"],
+                                 [sys.executable, driver, env.workloads,
+                                  vectors, true_path()])
+    finally:
+        try:
+            with open(vectors + ".left") as f:
+                os.kill(int(f.read()), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
     ck = Check()
     objs = parse_lines(ck, json_path)
     kinds = {o.get("event") for o in objs}

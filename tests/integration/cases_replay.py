@@ -3,6 +3,7 @@
 re-export is byte-identical and the views are those of the live run."""
 
 import os
+import signal
 import re
 
 from harness import EVENT_KINDS, Check, Failure, read_csv
@@ -99,6 +100,9 @@ $W/rename
 $W/setns_back
 $W/threads
 $W/sched_states stop
+# Alive when tracing ends (--linger): its usage row. The test kills it.
+setsid sleep 600 </dev/null >/dev/null 2>&1 &
+echo $! >"$2/left"
 """
 
 # The same command, but the tracer is stopped while a burst fills its
@@ -151,9 +155,16 @@ def test_replay_stream_is_live_stream(env):
     capture (threads, scheduler states and snapshots shown), lost and a
     rescan's rows in another."""
     ck = Check()
-    live = stream_vs_replays(env, ck, "every-kind", EVERY_KIND,
-                             ["--threads", "--sched-events"],
-                             EVENT_KINDS - {"lost"})
+    try:
+        live = stream_vs_replays(env, ck, "every-kind", EVERY_KIND,
+                                 ["--threads", "--sched-events", "--linger", "0.5"],
+                                 EVENT_KINDS - {"lost"})
+    finally:
+        try:
+            with open(os.path.join(env.tmp, "every-kind", "left")) as f:
+                os.kill(int(f.read()), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
     ck.true(len(live.stdout.splitlines()) > 100,
             "every-kind: a stream of %d lines" % len(live.stdout.splitlines()))
     stream_vs_replays(env, ck, "losses", WITH_LOSSES, ["--ringbuf-kb", "4"],
