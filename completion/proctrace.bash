@@ -206,7 +206,7 @@ _proctrace()
 	esac
 	if _proctrace_takes_arg "$prev"; then
 		# Files (-o, -j, --svg, --perfetto, --replay); nothing to offer
-		# for numbers, sizes and times (--since, -d, --rotate...).
+		# for numbers, sizes, times and texts (--since, -d, --rotate, --argv...).
 		if [[ ${_proctrace_argopts[$prev]} == FILE ]]; then
 			compopt -o filenames 2>/dev/null
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")

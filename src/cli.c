@@ -248,6 +248,17 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 					   pt_cli_cgroup_error(e));
 		break;
 	}
+	case OPT_FAILED:
+		cfg->gate.failed = true;
+		break;
+	case OPT_ARGV:
+		if (cfg->gate.n_texts >= PT_MAX_FILTER)
+			return usage_error(err, "--argv may be given at most %d times",
+					   PT_MAX_FILTER);
+		if (!*arg)
+			return usage_error(err, "invalid --argv '': expected some text");
+		cfg->gate.texts[cfg->gate.n_texts++] = arg;
+		break;
 	case OPT_LINGER:
 		/* 0 is allowed here: stop as soon as the command exits. */
 		if (strcmp(arg, "0") && pt_cli_parse_duration(arg, &cfg->linger_s))
@@ -400,6 +411,10 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 		return usage_error(err, "--cgroup follows a live trace, not a --replay");
 	if (cfg->top && cfg->replay_path)
 		return usage_error(err, "--top shows a live trace: not with --replay");
+	/* They are decided on the exit and exec rows. */
+	if ((cfg->gate.failed && !pt_config_records(cfg, PT_EXIT)) ||
+	    (cfg->gate.n_texts && !pt_config_records(cfg, PT_EXEC)))
+		return usage_error(err, "--failed needs exit events, --argv exec events (-e)");
 	if (cfg->keep && !cfg->rotate_bytes)
 		return usage_error(err, "--keep goes with --rotate");
 	/* Rotation renames a file: stdout cannot be, nor is there one then. */

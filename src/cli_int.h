@@ -42,6 +42,8 @@ enum {
 	OPT_CGROUP,
 	OPT_TIME,
 	OPT_TOP,
+	OPT_FAILED,
+	OPT_ARGV,
 };
 
 /* getopt's tables (cli_options.c). */

@@ -25,6 +25,8 @@ const struct option pt_cli_long_opts[] = {
 	{ "comm", required_argument, NULL, 'c' },
 	{ "uid", required_argument, NULL, OPT_UID },
 	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "failed", no_argument, NULL, OPT_FAILED },
+	{ "argv", required_argument, NULL, OPT_ARGV },
 	{ "linger", required_argument, NULL, OPT_LINGER },
 	{ "user", required_argument, NULL, 'u' },
 	{ "as-root", no_argument, NULL, OPT_AS_ROOT },
@@ -70,6 +72,7 @@ const char pt_cli_help_text[] =
 	"         --threads\n"
 	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid USER\n"
 	"         --cgroup PATH   (in the kernel; repeated: OR, different ones: AND)\n"
+	"         --failed   --argv TEXT   (in userspace: failed ends, exec args)\n"
 	"Command  -- COMMAND [ARG...]   --linger SECS   -u, --user USER   --as-root\n"
 	"Select   -e, --events LIST   --signals LIST   (kinds, signals; in the kernel)\n"
 	"Sched    --sched   --sched-events   --summary   (need a filter or COMMAND)\n"

@@ -315,7 +315,8 @@ static int run_replay(struct app *a)
 				  0);
 	/* A selection that left nothing is said, not only counted. */
 	if (!ret && !pt_pipeline_events(&a->pipe) &&
-	    (pt_filter_active(&a->cfg.filter, 0) || a->cfg.since.kind || a->cfg.until.kind))
+	    (pt_filter_active(&a->cfg.filter, 0) || pt_gate_wanted(&a->cfg.gate) ||
+	     a->cfg.since.kind || a->cfg.until.kind))
 		fprintf(stderr, "proctrace: %s: no row matches the selection\n",
 			a->cfg.replay_path);
 	/* --lenient: what was left out is said, never silent. */

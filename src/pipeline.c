@@ -30,6 +30,8 @@ static bool wants_cull(const struct pt_config *c)
 		!f->n_comms && !c->db_path && !c->perfetto_path;
 }
 
+static int deliver(void *ctx, const struct pt_event *ev);
+
 int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
 {
 	struct pt_model_opts mo = {
@@ -39,6 +41,13 @@ int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
 
 	memset(p, 0, sizeof(*p));
 	p->cfg = cfg;
+	if (pt_gate_wanted(&cfg->gate)) {
+		p->gate = pt_gate_new(&cfg->gate, PT_GATE_HELD_MAX, deliver, p);
+		if (!p->gate) {
+			fprintf(stderr, "proctrace: out of memory\n");
+			return -ENOMEM;
+		}
+	}
 	p->views = wants_views(cfg);
 	p->cull = p->views && wants_cull(cfg);
 	mo.cull = p->cull;
@@ -262,8 +271,11 @@ static int db_result(struct pt_pipeline *p, int err)
 	return err ? pt_pipeline_failed_why(p, err, p->cfg->db_path, pt_db_error(p->db)) : 0;
 }
 
-int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev)
+/* An event that passed the filters decided here (gate.h), to the model
+ * and every writer. */
+static int deliver(void *ctx, const struct pt_event *ev)
 {
+	struct pt_pipeline *p = ctx;
 	int err = p->model ? pt_model_feed(p->model, ev) : 0;
 
 	if (err)
@@ -296,6 +308,11 @@ int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev)
 	if (p->db && (err = db_result(p, pt_db_write(p->db, ev))))
 		return err;
 	return 0;
+}
+
+int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev)
+{
+	return p->gate ? pt_gate_event(p->gate, ev) : deliver(p, ev);
 }
 
 int pt_pipeline_flush(struct pt_pipeline *p)
@@ -396,6 +413,10 @@ void pt_pipeline_close(struct pt_pipeline *p)
 	pt_whole_file_abort(&p->perfetto);
 	pt_model_free(p->model);
 	p->model = NULL;
+	if (p->gate)
+		p->undecided = pt_gate_undecided(p->gate);
+	pt_gate_free(p->gate);
+	p->gate = NULL;
 }
 
 __u64 pt_pipeline_events(const struct pt_pipeline *p)
@@ -425,6 +446,9 @@ void pt_pipeline_summary(const struct pt_pipeline *p, FILE *f)
 				fprintf(f, " %s", pt_kind_name(k));
 		fputc('\n', f);
 	}
+	if (p->undecided)
+		fprintf(f, "proctrace: --failed: %zu processes not shown, their end not seen\n",
+			p->undecided);
 	if (p->rescans)
 		fprintf(f,
 			"proctrace: repaired after lost events by %llu rescans of the task list: "

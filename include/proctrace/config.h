@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include "proctrace/event.h"
 #include "proctrace/filter_rules.h"
+#include "proctrace/gate.h"
 #include "proctrace/time_format.h"
 
 /* --since/--until: seconds from the first event, or a wall-clock time. */
@@ -40,11 +41,12 @@ struct pt_config {
 	char **command;			 /* after "--": command to run and follow; NULL: none */
 	int command_argc;
 	struct pt_filter filter;
-	__u32 kinds;	 /* -e: bit 1 << kind of each kind recorded (pt_kind_recordable);
+	struct pt_gate_opts gate; /* --failed, --argv: on the event stream (gate.h) */
+	__u32 kinds;		  /* -e: bit 1 << kind of each kind recorded (pt_kind_recordable);
 			* PT_THREAD exactly when threads is set */
-	__u32 kinds_off; /* kinds not recorded because this kernel cannot
+	__u32 kinds_off;	  /* kinds not recorded because this kernel cannot
 			  * (set once loaded: the features off) */
-	__u64 signals;	 /* --signals: bit sig - 1 of each signal that makes a
+	__u64 signals;		  /* --signals: bit sig - 1 of each signal that makes a
 			* signal event (stops and continues are kinds of their own) */
 	/* -e and --signals given before: a repeated -e adds its kinds, a
 	 * repeated --signals its signals ('!' lists cannot be combined). */

@@ -36,6 +36,9 @@ struct pt_pipeline {
 	struct pt_output *csv;	  /* -o */
 	struct pt_output *json;	  /* -j */
 	struct pt_db *db;	  /* --db */
+	struct pt_gate *gate;	  /* --failed, --argv; NULL: none */
+	/* --failed: processes not shown at the end, their end not seen */
+	size_t undecided;
 	/* Where the events come from (borrowed, set before pt_pipeline_open;
 	 * NULL: unknown): this machine live, the file's rows in a replay. */
 	const struct pt_origin *origin;
