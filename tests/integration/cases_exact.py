@@ -59,14 +59,28 @@ def test_setpgid_targets(env):
     rows = [r for r in cap.rows if r["event"] == "setpgid"]
     ck.eq("processes with a setpgid row", sorted(r["pid"] for r in rows),
           sorted(want))
+    exits_lost = sum(int(parse_detail(r["detail"]).get("exit", 0))
+                     for r in cap.rows if r["event"] == "lost")
+    missed = []
     for pid, (pgid, by, by_tid, by_comm, what) in want.items():
         row = ck.one([r for r in rows if r["pid"] == pid],
                      "setpgid row of " + what)
         ck.fields(row, what + " setpgid", pgid=pgid, by_pid=by, tid=pid)
         ck.details(row, what + " setpgid", old_pgid=pg, caller_tid=by_tid,
                    caller_comm=by_comm)
-        end = ck.one(process_exits(cap, pid), "exit row of " + what)
-        ck.fields(end, what + " exit", pgid=pgid)
+        ends = process_exits(cap, pid)
+        if ends or not exits_lost:
+            end = ck.one(ends, "exit row of " + what)
+            ck.fields(end, what + " exit", pgid=pgid)
+        else:
+            missed.append(what)
+    # An exit the kernel did not run the program for (a preemptible kernel
+    # skips a BPF program entered again on one CPU: 7.2 in the matrix) is
+    # counted as lost (and, when a rescan follows, its process found ended
+    # by it): reported, never silent. Only then may an exit row be missing.
+    ck.true(len(missed) <= exits_lost,
+            "exit rows missing for %s, beyond the %d exits counted as lost"
+            % (missed, exits_lost))
     for what in ("newest", "joiner", "oldest", "tchild"):
         ck.fields(ck.one([r for r in rows if r["pid"] == f[what + "_pid"]],
                          what), what + " setpgid", ppid=p)
