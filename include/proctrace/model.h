@@ -341,6 +341,10 @@ __u64 pt_proc_row_end(const struct pt_proc *p, __u64 end_ns);
 /* The signal event that killed it: the last signal of the terminating
  * signal sent to it before its exit. NULL if none was seen. */
 const struct pt_mark *pt_proc_fatal_signal(const struct pt_proc *p);
+/* Whether a view draws fold f within [t0, t1] (ns): ignored signals are
+ * left out, as their single marks are; *from and *to get its span clipped
+ * to the window. */
+bool pt_fold_in_window(const struct pt_fold *f, __u64 t0, __u64 t1, __u64 *from, __u64 *to);
 
 /* Its threads (not the leader), sorted by start then tid, into out[0..max).
  * Returns how many were written (at most p->nthreads). */

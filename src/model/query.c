@@ -263,3 +263,14 @@ bool pt_span_next(struct pt_span_iter *it, struct pt_span *out)
 	}
 	return span_degenerate(it, out);
 }
+
+bool pt_fold_in_window(const struct pt_fold *f, __u64 t0, __u64 t1, __u64 *from, __u64 *to)
+{
+	if (f->last.kind == PT_SIGNAL && f->last.signal.result == PT_SIG_IGNORED)
+		return false;
+	if (f->last.ts_ns < t0 || f->first_ns > t1)
+		return false;
+	*from = f->first_ns < t0 ? t0 : f->first_ns;
+	*to = f->last.ts_ns > t1 ? t1 : f->last.ts_ns;
+	return true;
+}

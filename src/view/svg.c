@@ -344,18 +344,16 @@ static void marks_write(struct svg_ctx *c, const struct pt_proc *p, unsigned y)
 static void folds_write(struct svg_ctx *c, const struct pt_proc *p, unsigned y)
 {
 	const struct pt_fold *f;
-	__u64 x0, x1, w, per_px;
+	__u64 x0, x1, w, per_px, from, to;
 	char sig[32];
 	size_t k;
 
 	for (k = 0; k < p->nfolds; k++) {
 		f = &p->folds[k];
-		if (f->last.kind == PT_SIGNAL && f->last.signal.result == PT_SIG_IGNORED)
+		if (!pt_fold_in_window(f, c->t0, c->t1, &from, &to))
 			continue;
-		if (f->last.ts_ns < c->t0 || f->first_ns > c->t1)
-			continue;
-		x0 = x_of(c, f->first_ns < c->t0 ? c->t0 : f->first_ns);
-		x1 = x_of(c, f->last.ts_ns > c->t1 ? c->t1 : f->last.ts_ns);
+		x0 = x_of(c, from);
+		x1 = x_of(c, to);
 		/* at least a pixel (x_of: hundredths) */
 		w = x1 > x0 ? x1 - x0 : 0;
 		if (w < 100)

@@ -263,16 +263,15 @@ static void cells_fill_folds(struct tl_ctx *c, const struct pt_proc *p)
 {
 	const struct pt_fold *f;
 	unsigned a, b, i, glyph;
+	__u64 from, to;
 	size_t k;
 
 	for (k = 0; k < p->nfolds; k++) {
 		f = &p->folds[k];
-		if (f->last.kind == PT_SIGNAL && f->last.signal.result == PT_SIG_IGNORED)
+		if (!pt_fold_in_window(f, c->t0, c->t1, &from, &to))
 			continue;
-		if (f->last.ts_ns < c->t0 || f->first_ns > c->t1)
-			continue;
-		a = col_of(c, f->first_ns < c->t0 ? c->t0 : f->first_ns);
-		b = col_of(c, f->last.ts_ns > c->t1 ? c->t1 : f->last.ts_ns);
+		a = col_of(c, from);
+		b = col_of(c, to);
 		glyph = f->count >= (__u64)FOLD_DENSE * (b - a + 1) ? CELL_FOLD_MANY
 								    : CELL_FOLD_FEW;
 		for (i = a; i <= b; i++)
