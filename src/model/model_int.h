@@ -125,8 +125,22 @@ struct proc_node *model_node_create(struct pt_model *m, const struct pt_task *t)
 int model_sched_change(struct pt_model *m, struct proc_node *n, const struct pt_event *ev);
 /* A sched row (PT_SCHED_SUM): the process's, kept; a thread's, ignored. */
 void model_sched_sum(struct proc_node *n, const struct pt_event *ev);
-/* ---- feed.c ---- */
+/* ---- marks.c: histories ---- */
+
+/* The state after an event (enum pt_state). */
+__u8 model_event_state(const struct pt_event *ev);
+/* Into n's history in time order, or folded past PT_MARKS_MAX. 0 or
+ * -ENOMEM. */
 int model_mark_insert(struct pt_model *m, struct proc_node *n, const struct pt_mark *mk);
+/* ev's mark (prog: an exec's program, else NULL) into n's history. */
+int model_mark_add_event(struct pt_model *m, struct proc_node *n, const struct pt_event *ev,
+			 const struct pt_prog *prog);
+void model_mark_remove(struct proc_node *n, size_t i);
+
+/* ---- threads.c ---- */
+
+/* A thread's event (--threads; not the leader's). 0 or -ENOMEM. */
+int model_thread_apply(struct pt_model *m, struct proc_node *n, const struct pt_event *ev);
 
 /* ---- repair.c: after lost events ---- */
 
