@@ -70,7 +70,7 @@ static void common_apply(struct pt_model *m, struct proc_node *n, const struct p
 
 static int exec_apply(struct pt_model *m, struct proc_node *n, const struct pt_event *ev)
 {
-	struct pt_prog *prog = NULL, **link;
+	struct pt_prog *prog = NULL, **link, fields;
 	const __u8 *argv;
 	const char *path;
 	size_t argv_len, path_len;
@@ -83,23 +83,16 @@ static int exec_apply(struct pt_model *m, struct proc_node *n, const struct pt_e
 	}
 	argv = pt_exec_argv(ev, &argv_len);
 	path = pt_exec_path(ev, &path_len);
-	prog = malloc(sizeof(*prog) + argv_len + path_len + 1);
+	fields = (struct pt_prog){
+		.ts_ns = ev->task.ts_ns,
+		.old_tid = ev->exec.old_tid,
+		.argc = ev->exec.argc,
+		.args_size = ev->exec.args_size,
+		.flags = ev->flags & (PT_F_ARGV_TRUNC | PT_F_ARGV_FAULT | PT_F_PATH_TRUNC),
+	};
+	prog = model_prog_new(&fields, argv, argv_len, path, path_len);
 	if (!prog)
 		return -ENOMEM;
-	memset(prog, 0, sizeof(*prog));
-	prog->ts_ns = ev->task.ts_ns;
-	prog->old_tid = ev->exec.old_tid;
-	prog->argc = ev->exec.argc;
-	prog->args_size = ev->exec.args_size;
-	prog->argv_len = argv_len;
-	prog->path_len = path_len;
-	prog->flags = ev->flags & (PT_F_ARGV_TRUNC | PT_F_ARGV_FAULT | PT_F_PATH_TRUNC);
-	prog->argv = (const __u8 *)(prog + 1);
-	memcpy(prog + 1, argv, argv_len);
-	prog->path = (const char *)(prog + 1) + argv_len;
-	memcpy((char *)(prog + 1) + argv_len, path, path_len);
-	((char *)(prog + 1))[argv_len + path_len] = '\0';
-
 	for (link = &n->progs; *link && (*link)->ts_ns <= prog->ts_ns; link = &(*link)->next)
 		;
 	prog->next = *link;
@@ -108,6 +101,27 @@ static int exec_apply(struct pt_model *m, struct proc_node *n, const struct pt_e
 	n->pub.nprogs++;
 mark:
 	return model_mark_add_event(m, n, ev, prog);
+}
+
+struct pt_prog *model_prog_new(const struct pt_prog *fields, const __u8 *argv, size_t argv_len,
+			       const char *path, size_t path_len)
+{
+	struct pt_prog *prog = malloc(sizeof(*prog) + argv_len + path_len + 1);
+	char *at;
+
+	if (!prog)
+		return NULL;
+	at = (char *)(prog + 1);
+	*prog = *fields;
+	prog->next = NULL;
+	prog->argv_len = argv_len;
+	prog->path_len = path_len;
+	memcpy(at, argv, argv_len);
+	prog->argv = (const __u8 *)at;
+	memcpy(at + argv_len, path, path_len);
+	at[argv_len + path_len] = '\0';
+	prog->path = at + argv_len;
+	return prog;
 }
 
 static ssize_t synthetic_exit_find(const struct proc_node *n)
@@ -233,11 +247,23 @@ static void lost_account(struct pt_model *m, const struct pt_event *ev)
 		m->stats.lost_by_kind[k] += ev->lost.by_kind[k];
 }
 
+/* n, and the pid's previous holder that n's birth ended, into records
+ * once they have ended. */
+static void compact_ended(struct pt_model *m, struct proc_node *n)
+{
+	struct proc_node **link;
+
+	if (n->older && !entry_is_rec(n->older) && model_compactable(m, n->older))
+		model_compact(m, &n->older);
+	if (model_compactable(m, n) && model_entry_find(m, n->pub.pid, n->pub.start_ns, &link))
+		model_compact(m, link);
+}
+
 int pt_model_feed(struct pt_model *m, const struct pt_event *ev)
 {
 	const struct pt_task *t = &ev->task;
 	struct proc_node *n;
-	bool fresh = false;
+	bool fresh = false, oom = false;
 	int err;
 
 	if (ev->kind == 0 || ev->kind >= PT_KIND_MAX)
@@ -255,7 +281,9 @@ int pt_model_feed(struct pt_model *m, const struct pt_event *ev)
 	if (t->ts_ns > m->last_ts)
 		m->last_ts = t->ts_ns;
 
-	n = model_node_find(m, t->pid, t->start_ns);
+	n = model_node_find(m, t->pid, t->start_ns, &oom);
+	if (oom)
+		return -ENOMEM;
 	if (!n) {
 		n = model_node_create(m, t);
 		if (!n)
@@ -265,6 +293,8 @@ int pt_model_feed(struct pt_model *m, const struct pt_event *ev)
 	common_apply(m, n, ev, fresh);
 	err = kind_apply(m, n, ev);
 	model_limit_enforce(m);
+	if (m->compact)
+		compact_ended(m, n);
 	return err;
 }
 
