@@ -36,7 +36,7 @@ build_drivers() {
 		rm -f "$BIN/$driver"
 		# shellcheck disable=SC2086
 		$CC -O2 $WARN -Iinclude -I"$OUT" -D_GNU_SOURCE "bench/$driver.c" $core \
-			-lcap -lsqlite3 -o "$BIN/$driver" ||
+			-lcap -lsqlite3 -lncursesw -o "$BIN/$driver" ||
 			echo "bench: bench/$driver.c did not build; its rows are left out" >&2
 	done
 }
