@@ -41,11 +41,18 @@ build_drivers() {
 	done
 }
 
+# The peak RSS of a command, measured from a small process (bench/maxrss.c).
+build_maxrss() {
+	$CC -O2 $WARN bench/maxrss.c -o "$BIN/maxrss" ||
+		echo "bench: bench/maxrss.c did not build; memory is measured from the bench" >&2
+}
+
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
 if [ "$ONLY" = replay ]; then
 	build_drivers writer_bench replay_gen sedlike_gen
+	build_maxrss
 	exec "$PY" bench/bench.py "$PROCTRACE" "$OUT"
 fi
 
@@ -106,5 +113,6 @@ if ! $CC -O2 -static bench/nop.c -o "$BIN/ptnop" 2>/dev/null; then
 	$CC -O2 bench/nop.c -o "$BIN/ptnop"
 fi
 build_drivers writer_bench model_bench replay_gen sedlike_gen
+build_maxrss
 
 PATH="$BIN/peers:$PATH" BENCH_SKIPPED="$SKIPPED" exec "$PY" bench/bench.py "$PROCTRACE" "$OUT"

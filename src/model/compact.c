@@ -32,6 +32,7 @@ struct rec_tmpl {
 /* An interned argv and path: argv_len bytes, then the path with its NUL. */
 struct prog_blob {
 	UT_hash_handle hh;
+	struct prog_blob *next; /* every blob, to free them */
 	size_t len;
 	unsigned char data[];
 };
@@ -49,8 +50,10 @@ struct proc_scratch {
 struct model_compact {
 	struct rec_tmpl *all;
 	struct rec_tmpl *recent[TMPLS];
+	struct rec_tmpl *last_best; /* the last record's */
 	size_t next_recent;
 	struct prog_blob *blobs; /* uthash by content */
+	struct prog_blob *all_blobs;
 	unsigned char *img, *code, *out;
 	size_t img_cap, code_cap, out_cap;
 	struct proc_scratch **slots;
@@ -75,7 +78,7 @@ void model_compact_free(struct pt_model *m)
 {
 	struct model_compact *c = m->compact;
 	struct rec_tmpl *t, *next;
-	struct prog_blob *b, *tmp;
+	struct prog_blob *b, *bnext;
 	size_t i;
 
 	if (!c)
@@ -84,9 +87,10 @@ void model_compact_free(struct pt_model *m)
 		next = t->next;
 		free(t);
 	}
-	HASH_ITER(hh, c->blobs, b, tmp)
-	{
-		HASH_DEL(c->blobs, b);
+	/* The table freed whole, then the blobs: no deletion one by one. */
+	HASH_CLEAR(hh, c->blobs);
+	for (b = c->all_blobs; b; b = bnext) {
+		bnext = b->next;
 		free(b);
 	}
 	for (i = 0; i < c->nslots; i++) {
@@ -173,6 +177,8 @@ static const struct prog_blob *blob_intern(struct model_compact *c, const struct
 		free(b);
 		return NULL;
 	}
+	b->next = c->all_blobs;
+	c->all_blobs = b;
 	return b;
 }
 
@@ -268,15 +274,36 @@ static unsigned char tmpl_byte(const struct rec_tmpl *t, size_t i)
 /* img against t into out (room for 2 * len + 16 bytes): pairs of (bytes
  * equal, bytes differing, those bytes XOR the template's). A run of
  * differing bytes goes on over fewer than 3 equal ones. */
+/* Bytes from i on that equal the template's. */
+static size_t same_run(const unsigned char *img, size_t len, const struct rec_tmpl *t, size_t i)
+{
+	size_t from = i, both = len < t->len ? len : t->len;
+	__u64 a, b;
+
+	/* Eight bytes a step where both have them: most of an image is
+	 * equal to its template's. */
+	while (i + 8 <= both) {
+		memcpy(&a, img + i, 8);
+		memcpy(&b, t->img + i, 8);
+		if (a != b)
+			break;
+		i += 8;
+	}
+	while (i < len && img[i] == tmpl_byte(t, i))
+		i++;
+	return i - from;
+}
+
+/* img against t into out (room for 2 * len + 16 bytes): pairs of (bytes
+ * equal, bytes differing, those bytes XOR the template's). A run of
+ * differing bytes goes on over fewer than 3 equal ones. */
 static size_t code_make(const unsigned char *img, size_t len, const struct rec_tmpl *t,
 			unsigned char *out)
 {
 	size_t i = 0, n = 0, same, lit, k, gap;
 
 	while (i < len) {
-		same = 0;
-		while (i + same < len && img[i + same] == tmpl_byte(t, i + same))
-			same++;
+		same = same_run(img, len, t, i);
 		if (i + same == len)
 			break;
 		i += same;
@@ -305,10 +332,10 @@ static void code_expand(const struct proc_rec *r, unsigned char *img)
 {
 	const unsigned char *in = r->code, *end = r->code + r->len;
 	const struct rec_tmpl *t = r->tmpl;
-	size_t i, at = 0, same, lit;
+	size_t i, at = 0, same, lit, both = r->img_len < t->len ? r->img_len : t->len;
 
-	for (i = 0; i < r->img_len; i++)
-		img[i] = tmpl_byte(t, i);
+	memcpy(img, t->img, both);
+	memset(img + both, 0, r->img_len - both);
 	while (in < end) {
 		same = get_varint(&in);
 		lit = get_varint(&in);
@@ -347,16 +374,23 @@ void model_compact(struct pt_model *m, struct proc_node **link)
 {
 	struct model_compact *c = m->compact;
 	struct proc_node *n = *link;
-	struct rec_tmpl *best = NULL;
+	struct rec_tmpl *best = NULL, *coded = NULL; /* c->code holds coded's */
 	struct proc_rec *r;
 	size_t len, clen = 0, k, cl;
 
 	if (image_make(c, n, &len) || grow(&c->code, &c->code_cap, 2 * len + 16))
 		return;
-	for (k = 0; k < TMPLS; k++) {
-		if (!c->recent[k])
+	/* The template the last record took first: one close enough ends
+	 * the search. */
+	if (c->last_best) {
+		best = coded = c->last_best;
+		clen = code_make(c->img, len, best, c->code);
+	}
+	for (k = 0; k < TMPLS && (!best || clen > len / 16); k++) {
+		if (!c->recent[k] || c->recent[k] == c->last_best)
 			continue;
-		cl = code_make(c->img, len, c->recent[k], c->code);
+		coded = c->recent[k];
+		cl = code_make(c->img, len, coded, c->code);
 		if (!best || cl < clen) {
 			best = c->recent[k];
 			clen = cl;
@@ -368,7 +402,9 @@ void model_compact(struct pt_model *m, struct proc_node **link)
 		if (!best)
 			return;
 	}
-	clen = code_make(c->img, len, best, c->code);
+	c->last_best = best;
+	if (coded != best)
+		clen = code_make(c->img, len, best, c->code);
 	r = malloc(sizeof(*r) + clen);
 	if (!r)
 		return;
