@@ -157,9 +157,10 @@ static __always_inline struct fatal_slot *fatal_slot_of(struct fatal_state *s, i
  * that will end the process when taken, unless a handler is set by then.
  * Of several of one number pending, the first is the one taken. */
 static __always_inline void note_fatal_signal(int sig, int code, unsigned long info,
-					      struct task_struct *target, int result,
+					      const struct task_view *tv, int result,
 					      const struct pt_actor *sender, __u16 sender_flags)
 {
+	struct task_struct *target = tv->task;
 	struct fatal_state *s;
 	struct fatal_slot *slot;
 	struct sighand_struct *sh;
@@ -170,13 +171,15 @@ static __always_inline void note_fatal_signal(int sig, int code, unsigned long i
 
 	if (result != PT_SIG_DELIVERED || !default_fatal(sig))
 		return;
-	/* A variable index: read through a plain pointer. */
-	sh = target->sighand;
+	/* A variable index: read through a plain pointer (read by a helper:
+	 * a load would cost the verifier a search of BTF on each path, as in
+	 * struct task_view). */
+	sh = BPF_CORE_READ(target, sighand);
 	bpf_core_read(&handler, sizeof(handler), &sh->action[(sig - 1) & 63].sa.sa_handler);
 	if (sig != SIGKILL && handler != SIG_DFL)
 		return;
 	cause = signal_cause(sig, code, info, target, &by, &flags);
-	s = fatal_state_of(target->tgid, target->group_leader->start_boottime, true);
+	s = fatal_state_of(target->tgid, tv->leader->start_boottime, true);
 	if (!s || fatal_slot_of(s, sig))
 		return;
 	slot = fatal_slot_of(s, 0);

@@ -196,11 +196,13 @@ static __always_inline void fill_clone(struct pt_clone *c, struct task_struct *p
 		f |= CLONE_FILES_;
 	if (child->sighand == parent->sighand)
 		f |= CLONE_SIGHAND_;
+	/* A thread's real parent is its creator's too: only a process made
+	 * with CLONE_PARENT has its creator's parent. f is never tested, so
+	 * the verifier need not follow each combination of its bits (each
+	 * pointer loaded here costs it a search of the kernel's BTF). */
 	if (child->signal == parent->signal)
 		f |= CLONE_THREAD_;
-	/* A thread's real parent is its creator's too: only a process made
-	 * with CLONE_PARENT has its creator's parent. */
-	if (!(f & CLONE_THREAD_) && child->real_parent != parent)
+	else if (child->real_parent != parent)
 		f |= CLONE_PARENT_;
 	if (child->set_child_tid)
 		f |= CLONE_CHILD_SETTID_;

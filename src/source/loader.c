@@ -76,6 +76,10 @@ static int select_programs(struct pt_loader *l, bool follow)
 			return -ENOENT;
 		on = (d->kinds & l->kinds) && !(l->off & PT_FEAT_BIT(d->feature));
 		bpf_program__set_autoload(prog, on || (d->follow && follow));
+		/* -vvv: the verifier's statistics of each program (instructions
+		 * processed, time), which libbpf prints in its debug log. */
+		if (pt_loader_verbosity >= 3)
+			bpf_program__set_log_level(prog, 4);
 	}
 	/* Linux >= 6.10: elsewhere a failed exec's path is the caller's alone. */
 	if ((l->kinds & KIND(PT_EXEC_FAILED)) && !kernel_has_tp_btf(PT_TP_BTF_OPTIONAL))
