@@ -3,6 +3,7 @@
  * each program attached on its own, the features that --version reports. */
 #include <sys/mount.h>
 #include <sys/utsname.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,18 +43,31 @@ static void configure_filter(struct proctrace_bpf *skel, const struct pt_loader_
 #define KIND(k) (1u << (k))
 #define SCHED_KINDS (KIND(PT_SCHED_STATE) | KIND(PT_SCHED_SUM))
 
-/* Whether the kernel has the BTF tracepoint btf_trace_NAME. */
+/* Whether the kernel has the BTF tracepoint btf_trace_NAME: whether the
+ * string table of its BTF holds that name, which nothing but the
+ * tracepoint's typedef bears. Read raw, not parsed: libbpf parses these
+ * megabytes again for the load, and a parse of its own here cost the
+ * start as much again (docs/loading.md). */
 static bool kernel_has_tp_btf(const char *name)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
-	char full[128];
-	bool yes;
+	struct btf_header h;
+	char want[128], *str = NULL;
+	bool yes = false;
+	int fd = open("/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC);
+	int n = snprintf(want, sizeof(want), "%cbtf_trace_%s", '\0', name);
 
-	if (!btf)
+	if (fd < 0)
 		return false;
-	snprintf(full, sizeof(full), "btf_trace_%s", name);
-	yes = btf__find_by_name_kind(btf, full, BTF_KIND_TYPEDEF) > 0;
-	btf__free(btf);
+	/* The name between two NULs: the table begins with one. */
+	if (pread(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h) && h.magic == BTF_MAGIC &&
+	    (str = malloc((size_t)h.str_len + 1)) &&
+	    pread(fd, str, h.str_len, (off_t)h.hdr_len + h.str_off) == (ssize_t)h.str_len) {
+		str[h.str_len] = '\0';
+		want[n] = '\0';
+		yes = memmem(str, h.str_len + 1, want, (size_t)n + 1) != NULL;
+	}
+	free(str);
+	close(fd);
 	return yes;
 }
 
