@@ -157,9 +157,10 @@ static __always_inline struct fatal_slot *fatal_slot_of(struct fatal_state *s, i
  * that will end the process when taken, unless a handler is set by then.
  * Of several of one number pending, the first is the one taken. */
 static __always_inline void note_fatal_signal(int sig, int code, unsigned long info,
-					      struct task_struct *target, int result,
+					      const struct task_view *tv, int result,
 					      const struct pt_actor *sender, __u16 sender_flags)
 {
+	struct task_struct *target = tv->task;
 	struct fatal_state *s;
 	struct fatal_slot *slot;
 	struct sighand_struct *sh;
@@ -170,13 +171,15 @@ static __always_inline void note_fatal_signal(int sig, int code, unsigned long i
 
 	if (result != PT_SIG_DELIVERED || !default_fatal(sig))
 		return;
-	/* A variable index: read through a plain pointer. */
-	sh = target->sighand;
+	/* A variable index: read through a plain pointer (read by a helper:
+	 * a load would cost the verifier a search of BTF on each path, as in
+	 * struct task_view). */
+	sh = BPF_CORE_READ(target, sighand);
 	bpf_core_read(&handler, sizeof(handler), &sh->action[(sig - 1) & 63].sa.sa_handler);
 	if (sig != SIGKILL && handler != SIG_DFL)
 		return;
 	cause = signal_cause(sig, code, info, target, &by, &flags);
-	s = fatal_state_of(target->tgid, target->group_leader->start_boottime, true);
+	s = fatal_state_of(target->tgid, tv->leader->start_boottime, true);
 	if (!s || fatal_slot_of(s, sig))
 		return;
 	slot = fatal_slot_of(s, 0);
@@ -271,13 +274,24 @@ __noinline unsigned long group_exit_thread_find(unsigned long sig_addr, __u32 se
 
 	if (!sig)
 		return 0;
-	for_each_thread_bounded(w, sig, t, GROUP_EXIT_MAX_THREADS)
-	{
-		bool signaled = BPF_CORE_READ(t, flags) & PF_SIGNALED_;
-
-		if ((__u32)BPF_CORE_READ(t, pid) != self_tid &&
-		    (killed ? signaled : !signaled && !BPF_CORE_READ(t, exit_state)))
-			return (unsigned long)t;
+	/* One walk for each question: a test of killed in the walk made the
+	 * verifier follow each answer of it through every turn (70,000
+	 * instructions for 64 turns). */
+	if (killed) {
+		for_each_thread_bounded(w, sig, t, GROUP_EXIT_MAX_THREADS)
+		{
+			if ((__u32)BPF_CORE_READ(t, pid) != self_tid &&
+			    (BPF_CORE_READ(t, flags) & PF_SIGNALED_))
+				return (unsigned long)t;
+		}
+	} else {
+		for_each_thread_bounded(w, sig, t, GROUP_EXIT_MAX_THREADS)
+		{
+			if ((__u32)BPF_CORE_READ(t, pid) != self_tid &&
+			    !(BPF_CORE_READ(t, flags) & PF_SIGNALED_) &&
+			    !BPF_CORE_READ(t, exit_state))
+				return (unsigned long)t;
+		}
 	}
 	/* Not found among the first threads: the exit's cause may be
 	 * another than the kernel's; counted lost (docs/bounds.md). */
@@ -298,12 +312,13 @@ static __always_inline struct task_struct *group_exit_thread(struct task_struct 
  * caller is remembered, and that it ended others. The caller may well be
  * the last to die; the others it ended are then either seen before it or
  * still on the thread list (until their release, after this tracepoint). */
-static __always_inline void note_group_exit(struct task_struct *task, struct signal_struct *sig,
-					    bool group_dead)
+static __always_inline void note_group_exit(const struct task_view *v, bool group_dead)
 {
+	struct task_struct *task = v->task;
+	struct signal_struct *sig = v->sig;
 	bool caller = !(task->flags & PF_SIGNALED_);
 	__u32 tgid = task->tgid;
-	__u64 start = task->group_leader->start_boottime;
+	__u64 start = v->leader->start_boottime;
 	struct group_exit fresh = {}, *g;
 
 	if (!(sig->flags & SIGNAL_GROUP_EXIT) || (sig->group_exit_code & 0x7f) ||
@@ -346,10 +361,11 @@ static __always_inline void note_group_exit(struct task_struct *task, struct sig
 }
 
 /* The cause of the process exit e (its status set), with its actor. */
-static __always_inline void exit_cause(struct pt_event *e, struct task_struct *task)
+static __always_inline void exit_cause(struct pt_event *e, const struct task_view *v)
 {
+	struct task_struct *task = v->task;
 	__u32 tgid = task->tgid, status = e->exit.status;
-	__u64 start = task->group_leader->start_boottime;
+	__u64 start = v->leader->start_boottime;
 	struct fatal_state *s;
 	struct fatal_slot *slot;
 	struct group_exit *g;

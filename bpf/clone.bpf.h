@@ -183,8 +183,9 @@ static __always_inline __u32 clone_request(struct task_struct *parent, __u64 *fl
 /* At tp_btf/sched_process_fork: both tasks are BTF-typed, the child is
  * fully made and has not run yet (its set_child_tid is still set). */
 static __always_inline void fill_clone(struct pt_clone *c, struct task_struct *parent,
-				       struct task_struct *child, const struct pt_task *t)
+				       const struct task_view *cv, const struct pt_task *t)
 {
+	struct task_struct *child = cv->task;
 	struct ns_set pns, cns;
 	__u64 f = 0, asked;
 
@@ -196,11 +197,13 @@ static __always_inline void fill_clone(struct pt_clone *c, struct task_struct *p
 		f |= CLONE_FILES_;
 	if (child->sighand == parent->sighand)
 		f |= CLONE_SIGHAND_;
-	if (child->signal == parent->signal)
-		f |= CLONE_THREAD_;
 	/* A thread's real parent is its creator's too: only a process made
-	 * with CLONE_PARENT has its creator's parent. */
-	if (!(f & CLONE_THREAD_) && child->real_parent != parent)
+	 * with CLONE_PARENT has its creator's parent. f is never tested, so
+	 * the verifier need not follow each combination of its bits (each
+	 * pointer loaded here costs it a search of the kernel's BTF). */
+	if (cv->sig == parent->signal)
+		f |= CLONE_THREAD_;
+	else if (cv->parent != parent)
 		f |= CLONE_PARENT_;
 	if (child->set_child_tid)
 		f |= CLONE_CHILD_SETTID_;
@@ -210,8 +213,7 @@ static __always_inline void fill_clone(struct pt_clone *c, struct task_struct *p
 		f |= CLONE_INTO_CGROUP_;
 	/* Most children share their creator's nsproxy and cred's namespace:
 	 * compare the members only when the objects differ. */
-	if (child->nsproxy != parent->nsproxy ||
-	    child->real_cred->user_ns != parent->real_cred->user_ns ||
+	if (child->nsproxy != parent->nsproxy || cv->cred->user_ns != parent->real_cred->user_ns ||
 	    child->thread_pid->level != parent->thread_pid->level) {
 		read_ns_set(&pns, parent);
 		read_ns_set(&cns, child);

@@ -48,6 +48,7 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 {
 	bool thread = child->pid != child->tgid;
+	struct task_view cv;
 	struct pt_event *e;
 	__u32 pid;
 
@@ -64,11 +65,12 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	e = reserve(thread ? PT_THREAD : PT_FORK);
 	if (!e)
 		return 0;
-	fill_task(&e->task, child);
+	task_view_of(&cv, child);
+	fill_task_view(&e->task, &cv);
 	if (sched_on) /* its scheduler states begin at this row */
 		sched_stamp(child->pid, child->start_boottime, 0, e->task.ts_ns);
 	fill_actor(&e->by, parent);
-	fill_clone(&e->clone, parent, child, &e->task);
+	fill_clone(&e->clone, parent, &cv, &e->task);
 	submit(e);
 	return 0;
 }
@@ -213,9 +215,11 @@ __noinline int group_dead_claim(__u32 tgid, __u64 start_ns, unsigned long sig_ad
  * unknown, and both rows say so (*unsure). A process that never had
  * another thread (one listed, none released: nothing summed into sig)
  * needs no claim. */
-static __always_inline bool exit_ends_group(unsigned long long *ctx, struct task_struct *task,
-					    struct signal_struct *sig, bool *unsure)
+static __always_inline bool exit_ends_group(unsigned long long *ctx, const struct task_view *v,
+					    bool *unsure)
 {
+	struct task_struct *task = v->task;
+	struct signal_struct *sig = v->sig;
 	int claim;
 
 	*unsure = false;
@@ -225,7 +229,7 @@ static __always_inline bool exit_ends_group(unsigned long long *ctx, struct task
 		return false;
 	if (sig->nr_threads == 1 && sig->sum_sched_runtime == 0)
 		return true;
-	claim = group_dead_claim(task->tgid, task->group_leader->start_boottime,
+	claim = group_dead_claim(task->tgid, v->leader->start_boottime,
 				 (unsigned long)BPF_CORE_READ(task, signal), task->pid);
 	*unsure = claim == 2 || claim == -1;
 	return claim > 0;
@@ -233,13 +237,17 @@ static __always_inline bool exit_ends_group(unsigned long long *ctx, struct task
 
 static __always_inline void report_exit(unsigned long long *ctx, struct task_struct *task)
 {
-	struct signal_struct *sig = task->signal;
-	bool unsure;
-	bool group_dead = exit_ends_group(ctx, task, sig, &unsure);
+	struct task_view tv;
+	struct signal_struct *sig;
 	struct pt_event *e;
+	bool group_dead, unsure;
 
+	/* Its pointers once: the paths below are many (struct task_view). */
+	task_view_of(&tv, task);
+	sig = tv.sig;
+	group_dead = exit_ends_group(ctx, &tv, &unsure);
 	if (kind_on(PT_EXIT))
-		note_group_exit(task, sig, group_dead);
+		note_group_exit(&tv, group_dead);
 	if ((!group_dead && !trace_threads) || !task_wanted(task))
 		return;
 	e = kind_on(PT_EXIT) ? reserve(PT_EXIT) : NULL;
@@ -249,13 +257,13 @@ static __always_inline void report_exit(unsigned long long *ctx, struct task_str
 		if (group_dead && reaps_on()) {
 			struct pt_task t;
 
-			fill_task(&t, task);
-			name_after_leader(&t, task);
-			exit_to_zombie(task, &t);
+			fill_task_view(&t, &tv);
+			name_after_leader(&t, task, tv.leader);
+			exit_to_zombie(&tv, &t);
 		}
 		return;
 	}
-	fill_task(&e->task, task);
+	fill_task_view(&e->task, &tv);
 	if (sched_on) /* its scheduler states end at this row */
 		e->task.ts_ns = sched_stamp(task->pid, task->start_boottime, 1, e->task.ts_ns);
 	no_actor(e);
@@ -269,12 +277,12 @@ static __always_inline void report_exit(unsigned long long *ctx, struct task_str
 		/* The leader's start (fill_task): its age, even begun before tracing. */
 		e->exit.age_ns = e->task.ts_ns - e->task.start_ns;
 		e->flags |= PT_F_GROUP_DEAD;
-		e->exit.status = process_status(task, sig);
-		exit_cause(e, task);
-		name_after_leader(&e->task, task);
+		e->exit.status = process_status(tv.leader, sig);
+		exit_cause(e, &tv);
+		name_after_leader(&e->task, task, tv.leader);
 		/* An autoreap's record is reserved after this one: read after it. */
 		if (reaps_on())
-			exit_to_zombie(task, &e->task);
+			exit_to_zombie(&tv, &e->task);
 	} else {
 		e->exit.status = task->exit_code;
 	}
@@ -356,14 +364,15 @@ int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 static __always_inline void snapshot_one(struct seq_file *seq, struct task_struct *task)
 {
 	struct pt_event e = {};
+	struct task_view v;
 
 	e.kind = PT_SNAPSHOT;
 	e.size = sizeof(e);
-	fill_task(&e.task, task);
+	task_view_of(&v, task);
+	fill_task_view(&e.task, &v);
 	e.flags = PT_F_NO_ACTOR;
 	/* Stopped, or stopping, before tracing began: its continue is due. */
-	if (stops_on() &&
-	    (e.task.state == PT_STATE_STOPPED || task->signal->group_stop_count > 0)) {
+	if (stops_on() && (e.task.state == PT_STATE_STOPPED || v.sig->group_stop_count > 0)) {
 		struct stop_state *s = stop_state_of(e.task.pid);
 
 		if (s)
@@ -372,7 +381,7 @@ static __always_inline void snapshot_one(struct seq_file *seq, struct task_struc
 	/* An exit that came first knows more: NOEXIST. */
 	if (reaps_on() && e.task.state == PT_STATE_ZOMBIE && event_task_wanted(&e.task) &&
 	    task_cgroup_wanted(task))
-		remember_zombie(task, &e.task, 0, BPF_NOEXIST);
+		remember_zombie(&v, &e.task, 0, BPF_NOEXIST);
 	bpf_seq_write(seq, &e, sizeof(e));
 }
 

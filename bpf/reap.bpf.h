@@ -25,11 +25,11 @@ static __always_inline struct pid_namespace *active_ns(struct task_struct *task,
  * may return there. t may be in a ring buffer record: map keys and values
  * are copied to the stack first (before 6.2 no helper takes ring buffer
  * memory as a key or value: "R2 type=alloc_mem expected=fp, ..."). */
-static __always_inline void remember_zombie(struct task_struct *task, const struct pt_task *t,
+static __always_inline void remember_zombie(const struct task_view *v, const struct pt_task *t,
 					    __u64 exit_ns, __u64 map_flags)
 {
-	/* task is a BTF pointer (tp_btf, the iterator): direct loads. */
-	struct pid *tgid_pid = task->signal->pids[PIDTYPE_TGID_];
+	/* A BTF pointer's view (tp_btf, the iterator): direct loads. */
+	struct pid *tgid_pid = v->sig->pids[PIDTYPE_TGID_];
 	unsigned int level = tgid_pid->level;
 	struct pt_zombie z = {};
 	struct ns_key key = {};
@@ -37,7 +37,7 @@ static __always_inline void remember_zombie(struct task_struct *task, const stru
 	__u32 pid = t->pid;
 
 	z.exit_ns = exit_ns;
-	z.leader = (__u64)task->group_leader;
+	z.leader = (__u64)v->leader;
 	z.task = *t;
 	if (bpf_map_update_elem(&zombies, &pid, &z, map_flags) || level == 0)
 		return;
@@ -78,10 +78,8 @@ static __always_inline bool parent_autoreaps_any(struct task_struct *parent, int
  * an exited leader, release_task() of the last one): read that decision's
  * inputs now. A traced process is never released there: its tracer is told
  * first. */
-static __always_inline bool autoreaped_at_exit(struct task_struct *task)
+static __always_inline bool autoreaped_at_exit(struct task_struct *leader)
 {
-	struct task_struct *leader = task->group_leader;
-
 	return !leader->ptrace && parent_autoreaps(leader->real_parent, leader->exit_signal);
 }
 
@@ -152,26 +150,27 @@ static __always_inline void emit_reap(const struct pt_task *t, __u64 exit_ns,
 
 /* An exit either leaves a zombie for a wait() or, when the parent ignores
  * SIGCHLD, is released by the exit itself. */
-static __always_inline void exit_to_zombie(struct task_struct *task, const struct pt_task *t)
+static __always_inline void exit_to_zombie(const struct task_view *v, const struct pt_task *t)
 {
-	if (parent_autoreaps(task, SIGCHLD)) {
+	if (parent_autoreaps(v->task, SIGCHLD)) {
 		__u32 pid = t->pid;
 		__u64 start = t->start_ns;
 
 		bpf_map_update_elem(&ignored_sigchld, &pid, &start, BPF_ANY);
 	}
-	if (autoreaped_at_exit(task))
+	if (autoreaped_at_exit(v->leader))
 		emit_reap(t, t->ts_ns, NULL, t->ppid, NULL);
 	else
-		remember_zombie(task, t, t->ts_ns, BPF_ANY);
+		remember_zombie(v, t, t->ts_ns, BPF_ANY);
 }
 
 /* A process is named after its leader (what ps and /proc/PID/comm show),
  * also when another thread, maybe renamed, is the last to exit. */
-static __always_inline void name_after_leader(struct pt_task *t, struct task_struct *task)
+static __always_inline void name_after_leader(struct pt_task *t, struct task_struct *task,
+					      struct task_struct *leader)
 {
 	if (task->pid != task->tgid)
-		__builtin_memcpy(t->comm, task->group_leader->comm, PT_COMM_LEN);
+		__builtin_memcpy(t->comm, leader->comm, PT_COMM_LEN);
 }
 
 /* A pid namespace's init in do_exit(): zap_pid_ns_processes() set its

@@ -88,9 +88,93 @@ __noinline unsigned long reparent_next_subreaper(unsigned long r, unsigned int l
 	return WALK_BOUND;
 }
 
+/* Linux >= 5.17: each walk through bpf_loop(), whose callback the
+ * verifier reads once, where a bounded loop is read at each of its 1,024
+ * turns (the start's largest verification). A second program
+ * (handle_reparent_loop), as older verifiers refuse even the callback's
+ * address in a program; the loader loads one of the two (docs/loading.md).
+ * The same walks, the same bounds, the same results as the functions above. */
+struct reparent_find {
+	unsigned long pos, head, found;
+	unsigned int level;
+	bool done;
+};
+
+static long alive_thread_turn(__u64 i, void *ctx)
+{
+	struct reparent_find *f = ctx;
+	struct task_struct *t;
+
+	if (!f->pos || f->pos == f->head) {
+		f->done = true;
+		return 1;
+	}
+	t = container_of_any(f->pos, struct task_struct, thread_node);
+	if (!(BPF_CORE_READ(t, flags) & PF_EXITING_)) {
+		f->found = (unsigned long)t;
+		f->done = true;
+		return 1;
+	}
+	f->pos = (unsigned long)BPF_CORE_READ(t, thread_node.next);
+	return 0;
+}
+
+static __always_inline unsigned long alive_thread_loop(unsigned long p)
+{
+	struct signal_struct *sig = BPF_CORE_READ((struct task_struct *)p, signal);
+	struct reparent_find f = {};
+
+	f.head = (unsigned long)&sig->thread_head;
+	f.pos = (unsigned long)BPF_CORE_READ(sig, thread_head.next);
+	bpf_loop(REPARENT_MAX_THREADS, alive_thread_turn, &f, 0);
+	return f.done ? f.found : WALK_BOUND;
+}
+
+static long next_subreaper_turn(__u64 i, void *ctx)
+{
+	struct reparent_find *f = ctx;
+	struct task_struct *t = (struct task_struct *)f->pos;
+	struct signal_struct *sig;
+
+	if (!t || BPF_CORE_READ(t, thread_pid, level) != f->level || BPF_CORE_READ(t, pid) == 0) {
+		f->done = true;
+		return 1;
+	}
+	sig = BPF_CORE_READ(t, signal);
+	if (BPF_CORE_READ_BITFIELD_PROBED(sig, is_child_subreaper)) {
+		f->found = f->pos;
+		f->done = true;
+		return 1;
+	}
+	f->pos = (unsigned long)BPF_CORE_READ(t, real_parent);
+	return 0;
+}
+
+static __always_inline unsigned long next_subreaper_loop(unsigned long r, unsigned int level)
+{
+	struct reparent_find f = {};
+
+	f.pos = r;
+	f.level = level;
+	bpf_loop(REPARENT_MAX_ANCESTORS, next_subreaper_turn, &f, 0);
+	return f.done ? f.found : WALK_BOUND;
+}
+
+/* The walks of one program: bounded loops or bpf_loop() (loop, a
+ * constant: the other walks are not in the program). */
+static __always_inline unsigned long alive_thread(unsigned long p, bool loop)
+{
+	return loop ? alive_thread_loop(p) : reparent_alive_thread(p);
+}
+
+static __always_inline unsigned long next_subreaper(unsigned long r, unsigned int level, bool loop)
+{
+	return loop ? next_subreaper_loop(r, level) : reparent_next_subreaper(r, level);
+}
+
 /* The nearest child-subreaper ancestor of father in its pid namespace
  * with a live thread (that thread), 0 or WALK_BOUND. */
-static __always_inline unsigned long subreaper_of(struct task_struct *father)
+static __always_inline unsigned long subreaper_of(struct task_struct *father, bool loop)
 {
 	struct signal_struct *sig = BPF_CORE_READ(father, signal);
 	unsigned int level = BPF_CORE_READ(father, thread_pid, level);
@@ -99,10 +183,10 @@ static __always_inline unsigned long subreaper_of(struct task_struct *father)
 	if (!BPF_CORE_READ_BITFIELD_PROBED(sig, has_child_subreaper))
 		return 0;
 	for (int i = 0; i < REPARENT_MAX_DEAD_SUBREAPERS; i++) {
-		r = reparent_next_subreaper(r, level);
+		r = next_subreaper(r, level, loop);
 		if (r <= WALK_BOUND)
 			return r;
-		t = reparent_alive_thread(r);
+		t = alive_thread(r, loop);
 		if (t)
 			return t;
 		r = (unsigned long)BPF_CORE_READ((struct task_struct *)r, real_parent);
@@ -113,10 +197,10 @@ static __always_inline unsigned long subreaper_of(struct task_struct *father)
 /* The thread that will adopt the children of father (a task address,
  * raw_arg) when it exits: 0 when nobody will (the dying process is its
  * namespace's init), WALK_BOUND when not known; how it was chosen. */
-static __always_inline unsigned long new_parent(unsigned long father, __u32 *how)
+static __always_inline unsigned long new_parent(unsigned long father, __u32 *how, bool loop)
 {
 	struct task_struct *f = (struct task_struct *)father, *init;
-	unsigned long t = reparent_alive_thread(father);
+	unsigned long t = alive_thread(father, loop);
 	unsigned int level;
 
 	*how = PT_ADOPT_THREAD;
@@ -126,7 +210,7 @@ static __always_inline unsigned long new_parent(unsigned long father, __u32 *how
 	if (!init || BPF_CORE_READ(init, tgid) == BPF_CORE_READ(f, tgid))
 		return 0;
 	*how = PT_ADOPT_SUBREAPER;
-	t = subreaper_of(f);
+	t = subreaper_of(f, loop);
 	if (t)
 		return t;
 	*how = PT_ADOPT_INIT;
@@ -188,14 +272,53 @@ __noinline __u64 reparent_walk(unsigned long pos, unsigned long head, unsigned l
 	return n + (pos && pos != head);
 }
 
+/* reparent_walk() through bpf_loop(): the first REPARENT_MAX_CHILDREN
+ * turns make rows (emit), the next REPARENT_COUNT_CHILDREN only count. */
+struct reparent_rows {
+	unsigned long pos, head, father, adopter;
+	__u64 n;
+	__u32 how;
+	bool emit;
+};
+
+static long reparent_turn(__u64 i, void *ctx)
+{
+	struct reparent_rows *w = ctx;
+	struct task_struct *child;
+
+	if (!w->pos || w->pos == w->head)
+		return 1;
+	child = container_of_any(w->pos, struct task_struct, sibling);
+	w->n += reparent_row((unsigned long)child, w->father, w->adopter, w->how,
+			     w->emit && i < REPARENT_MAX_CHILDREN);
+	w->pos = (unsigned long)BPF_CORE_READ(child, sibling.next);
+	return 0;
+}
+
+static __always_inline __u64 reparent_walk_loop(unsigned long pos, unsigned long head,
+						unsigned long father, unsigned long adopter,
+						__u32 how)
+{
+	struct reparent_rows w = {};
+
+	w.pos = pos;
+	w.head = head;
+	w.father = father;
+	w.adopter = adopter;
+	w.how = how;
+	w.emit = adopter > WALK_BOUND;
+	bpf_loop(REPARENT_MAX_CHILDREN + REPARENT_COUNT_CHILDREN, reparent_turn, &w, 0);
+	return w.n + (w.pos && w.pos != w.head);
+}
+
 /* One row per child of the dying thread, with the adopter the kernel is
  * about to choose; where a bound leaves it unknown, no row may guess it:
  * the orphans are counted as lost rows instead. The task is read as a
  * number (raw_arg): the walks take numbers, and a BTF pointer is none. */
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(handle_reparent, struct task_struct *task)
+static __always_inline int reparent_children(unsigned long long *ctx, struct task_struct *task,
+					     bool loop)
 {
-	unsigned long father, head, adopter;
+	unsigned long father, head, adopter, first;
 	__u64 lost_rows;
 	__u32 how;
 
@@ -204,14 +327,27 @@ int BPF_PROG(handle_reparent, struct task_struct *task)
 		return 0;
 	father = raw_arg(ctx, 0);
 	head = father + bpf_core_field_offset(struct task_struct, children);
-	adopter = new_parent(father, &how);
+	adopter = new_parent(father, &how, loop);
 	if (!adopter)
 		return 0;
-	lost_rows = reparent_walk((unsigned long)BPF_CORE_READ(task, children.next), head, father,
-				  adopter, how);
+	first = (unsigned long)BPF_CORE_READ(task, children.next);
+	lost_rows = loop ? reparent_walk_loop(first, head, father, adopter, how)
+			 : reparent_walk(first, head, father, adopter, how);
 	if (lost_rows)
 		count_lost_n(PT_REPARENT, lost_rows);
 	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_reparent, struct task_struct *task)
+{
+	return reparent_children(ctx, task, false);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_reparent_loop, struct task_struct *task)
+{
+	return reparent_children(ctx, task, true);
 }
 
 #endif /* PROCTRACE_REPARENT_BPF_H */

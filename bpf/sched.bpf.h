@@ -333,7 +333,7 @@ static __always_inline struct pt_sched_proc *proc_fold(struct task_struct *task,
 			return NULL;
 		}
 		fill_task(&p->task, task);
-		name_after_leader(&p->task, task);
+		name_after_leader(&p->task, task, task->group_leader);
 		p->task.tid = p->task.pid;
 	}
 	counts_fold(&p->c, c);
@@ -351,7 +351,7 @@ static __always_inline void emit_sum(struct task_struct *task, const struct pt_s
 	no_actor(e);
 	e->flags |= flags;
 	if (flags & PT_F_GROUP_DEAD)
-		name_after_leader(&e->task, task);
+		name_after_leader(&e->task, task, task->group_leader);
 	pt_sched_sum_fill(&e->sched_sum, c);
 	submit(e);
 }

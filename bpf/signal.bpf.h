@@ -33,14 +33,14 @@ static __always_inline unsigned long sig_handler(unsigned long ka)
 }
 
 static __always_inline void emit_signal(__u32 kind, int sig, int code, int result,
-					struct task_struct *target, bool group,
+					const struct task_view *target, bool group,
 					const struct pt_actor *by, __u16 flags)
 {
 	struct pt_event *e = reserve(kind);
 
 	if (!e)
 		return;
-	fill_task(&e->task, target);
+	fill_task_view(&e->task, target);
 	e->by = *by;
 	e->flags |= flags;
 	e->signal.sig = sig;
@@ -107,28 +107,34 @@ SEC("tp_btf/signal_generate")
 int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
 	     int group, int result)
 {
-	unsigned long raw_info = raw_arg(ctx, 1);
-	int code = siginfo_code(raw_info);
-	bool continued = stops_on() && sig == SIGCONT && continues(task);
-	bool stop_sent = kind_on(PT_STOP) && is_stop_signal(sig) && result == PT_SIG_DELIVERED;
-	/* A signal that will end the process: its exit's cause. */
-	bool fatal = kind_on(PT_EXIT) && result == PT_SIG_DELIVERED && default_fatal(sig);
+	bool continued, stop_sent, fatal;
+	unsigned long raw_info;
+	struct task_view tv;
 	struct pt_actor by;
 	__u16 flags;
+	int code;
 
-	continued = continued && kind_on(PT_CONTINUE);
+	/* Its pointers once, before the branches below multiply the paths
+	 * the verifier follows (struct task_view). */
+	task_view_of(&tv, task);
+	raw_info = raw_arg(ctx, 1);
+	code = siginfo_code(raw_info);
+	continued = stops_on() && sig == SIGCONT && continues(task) && kind_on(PT_CONTINUE);
+	stop_sent = kind_on(PT_STOP) && is_stop_signal(sig) && result == PT_SIG_DELIVERED;
+	/* A signal that will end the process: its exit's cause. */
+	fatal = kind_on(PT_EXIT) && result == PT_SIG_DELIVERED && default_fatal(sig);
 	/* Nothing to say about this one: not even its sender is read. */
 	if (!(signal_on(sig) || stop_sent || continued || fatal) || !task_wanted(task))
 		return 0;
 	flags = signal_sender(&by, sig, code, raw_info, task, raw_arg(ctx, 2));
 	if (signal_on(sig))
-		emit_signal(PT_SIGNAL, sig, code, result, task, group, &by, flags);
+		emit_signal(PT_SIGNAL, sig, code, result, &tv, group, &by, flags);
 	if (fatal)
-		note_fatal_signal(sig, code, raw_info, task, result, &by, flags);
+		note_fatal_signal(sig, code, raw_info, &tv, result, &by, flags);
 	if (stop_sent)
 		keep_stop_sender(task->tgid, sig, &by, flags);
 	if (continued)
-		emit_signal(PT_CONTINUE, sig, code, result, task, group, &by, flags);
+		emit_signal(PT_CONTINUE, sig, code, result, &tv, group, &by, flags);
 	return 0;
 }
 

@@ -141,25 +141,67 @@ static __always_inline void pid_nr_own_ns_btf(struct pid *p, __u32 *nr, __u32 *i
 	pid_nr_own_ns((struct pid *)(unsigned long)p, nr, inum);
 }
 
-static __always_inline void fill_task(struct pt_task *t, struct task_struct *task)
+/*
+ * The pointers of a task that fill_task() follows, loaded once. Loading a
+ * pointer member through a trusted pointer (a tp_btf argument, and what
+ * some members of it lead to) costs verifiers from 6.4 on a few searches
+ * of the whole kernel BTF by name (for NAME__safe_trusted and
+ * NAME__safe_rcu: about 1 ms each load on the 6.18 of docs/loading.md),
+ * and that at every path it verifies through the load. A program whose
+ * paths multiply (signal_generate) takes its view where it begins, before
+ * its branches; the members are then read from these pointers, which cost
+ * no search. barrier_var() keeps each load where the view is taken.
+ */
+struct task_view {
+	struct task_struct *task, *leader, *parent;
+	struct signal_struct *sig;
+	struct kernfs_node *cgroup;
+	const struct cred *cred;
+};
+
+static __always_inline void task_view_of(struct task_view *v, struct task_struct *task)
 {
-	struct signal_struct *sig = task->signal;
+	v->task = task;
+	v->sig = task->signal;
+	v->leader = task->group_leader;
+	v->parent = task->real_parent;
+	v->cgroup = task->cgroups->dfl_cgrp->kn;
+	v->cred = task->real_cred;
+	barrier_var(v->sig);
+	barrier_var(v->leader);
+	barrier_var(v->parent);
+	barrier_var(v->cgroup);
+	barrier_var(v->cred);
+}
+
+static __always_inline void fill_task_view(struct pt_task *t, const struct task_view *v)
+{
+	struct task_struct *task = v->task;
+	struct signal_struct *sig = v->sig;
 
 	t->ts_ns = bpf_ktime_get_boot_ns();
-	t->start_ns = task->group_leader->start_boottime;
-	t->cgroup_id = task->cgroups->dfl_cgrp->kn->id;
+	t->start_ns = v->leader->start_boottime;
+	t->cgroup_id = v->cgroup->id;
 	t->pid = task->tgid;
 	t->tid = task->pid;
-	t->ppid = task->real_parent->tgid;
+	t->ppid = v->parent->tgid;
 	t->pgid = sig->pids[PIDTYPE_PGID_]->numbers[0].nr;
 	t->sid = sig->pids[PIDTYPE_SID_]->numbers[0].nr;
-	t->uid = task->real_cred->uid.val;
+	t->uid = v->cred->uid.val;
 	t->ns_pid = 0;
 	t->pidns = 0;
 	pid_nr_own_ns_btf(sig->pids[PIDTYPE_TGID_], &t->ns_pid, &t->pidns);
 	t->state = state_of(sig->live.counter, sig->flags);
 	t->_pad = 0;
 	__builtin_memcpy(t->comm, task->comm, PT_COMM_LEN);
+}
+
+static __always_inline void fill_task(struct pt_task *t, struct task_struct *task)
+{
+	struct task_view v;
+
+	task_view_of(&v, task);
+	fill_task_view(t, &v);
 }
 
 static __always_inline void fill_task_any(struct pt_task *t, struct task_struct *task)

@@ -13,11 +13,11 @@ static __always_inline __u64 max_u64(__u64 a, __u64 b)
 }
 
 /* Wait status as wait() will report it for the process. */
-static __always_inline __u32 process_status(struct task_struct *task, struct signal_struct *sig)
+static __always_inline __u32 process_status(struct task_struct *leader, struct signal_struct *sig)
 {
 	if (sig->flags & SIGNAL_GROUP_EXIT)
 		return sig->group_exit_code;
-	return task->group_leader->exit_code;
+	return leader->exit_code;
 }
 
 /* Threads not yet released that an exit row can sum (see below): as many

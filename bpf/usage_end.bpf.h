@@ -61,6 +61,7 @@ static __always_inline __u64 hiwater_rss_now(struct mm_struct *mm)
 static __always_inline void usage_one(struct seq_file *seq, struct task_struct *task)
 {
 	struct pt_event e = {};
+	struct task_view v;
 	struct mm_struct *mm;
 	__u64 rss_pages;
 
@@ -69,8 +70,9 @@ static __always_inline void usage_one(struct seq_file *seq, struct task_struct *
 	e.kind = PT_USAGE;
 	e.size = sizeof(e);
 	e.flags = PT_F_NO_ACTOR;
-	fill_task(&e.task, task);
-	fill_usage(&e.usage, task, task->signal, true, PT_USAGE);
+	task_view_of(&v, task);
+	fill_task_view(&e.task, &v);
+	fill_usage(&e.usage, task, v.sig, true, PT_USAGE);
 	mm = BPF_CORE_READ(task, mm);
 	rss_pages = max_u64(hiwater_rss_now(mm), BPF_CORE_READ(task, signal, maxrss));
 	e.usage.maxrss_kb = rss_pages * page_kb;

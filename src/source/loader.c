@@ -3,6 +3,7 @@
  * each program attached on its own, the features that --version reports. */
 #include <sys/mount.h>
 #include <sys/utsname.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,19 +43,49 @@ static void configure_filter(struct proctrace_bpf *skel, const struct pt_loader_
 #define KIND(k) (1u << (k))
 #define SCHED_KINDS (KIND(PT_SCHED_STATE) | KIND(PT_SCHED_SUM))
 
-/* Whether the kernel has the BTF tracepoint btf_trace_NAME. */
-static bool kernel_has_tp_btf(const char *name)
+/* Which of the names the kernel's BTF holds in its string table (found[i]
+ * for names[i]), as a type's or an enumerator's name: the BTF tracepoint
+ * sched_prepare_exec is there when its typedef btf_trace_sched_prepare_exec
+ * is, the helper bpf_loop() when the enumerator BPF_FUNC_loop is. Read raw,
+ * not parsed: libbpf parses these megabytes again for the load, and a parse
+ * of its own here cost the start as much again (docs/loading.md). */
+static bool pread_all(int fd, void *buf, size_t len, off_t off)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
-	char full[128];
-	bool yes;
+	/* sysfs gives a page a read. */
+	for (size_t got = 0; got < len;) {
+		ssize_t r = pread(fd, (char *)buf + got, len - got, off + (off_t)got);
 
-	if (!btf)
-		return false;
-	snprintf(full, sizeof(full), "btf_trace_%s", name);
-	yes = btf__find_by_name_kind(btf, full, BTF_KIND_TYPEDEF) > 0;
-	btf__free(btf);
-	return yes;
+		if (r <= 0)
+			return false;
+		got += (size_t)r;
+	}
+	return true;
+}
+
+static void kernel_btf_names(const char *const names[], bool found[], int n)
+{
+	struct btf_header h;
+	char want[128], *str = NULL;
+	int fd = open("/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC);
+
+	for (int i = 0; i < n; i++)
+		found[i] = false;
+	if (fd < 0)
+		return;
+	if (pread_all(fd, &h, sizeof(h), 0) && h.magic == BTF_MAGIC &&
+	    (str = malloc((size_t)h.str_len + 1)) &&
+	    pread_all(fd, str, h.str_len, (off_t)h.hdr_len + h.str_off)) {
+		str[h.str_len] = '\0';
+		/* A whole name: between two NULs (the table begins with one). */
+		for (int i = 0; i < n; i++) {
+			int len = snprintf(want, sizeof(want), "%c%s", '\0', names[i]);
+
+			found[i] = len > 0 && len < (int)sizeof(want) &&
+				memmem(str, h.str_len + 1, want, (size_t)len + 1);
+		}
+	}
+	free(str);
+	close(fd);
 }
 
 /* A program that serves none of the kinds recorded is not loaded, so it
@@ -64,7 +95,9 @@ static bool kernel_has_tp_btf(const char *name)
  * program of a feature off is not loaded (programs.h). */
 static int select_programs(struct pt_loader *l, bool follow)
 {
+	static const char *const names[] = { "btf_trace_" PT_TP_BTF_OPTIONAL, "BPF_FUNC_loop" };
 	struct bpf_program *prog;
+	bool has[2], reparent;
 
 	bpf_object__for_each_program(prog, l->skel->obj)
 	{
@@ -76,10 +109,20 @@ static int select_programs(struct pt_loader *l, bool follow)
 			return -ENOENT;
 		on = (d->kinds & l->kinds) && !(l->off & PT_FEAT_BIT(d->feature));
 		bpf_program__set_autoload(prog, on || (d->follow && follow));
+		/* -vvv: the verifier's statistics of each program (instructions
+		 * processed, time), which libbpf prints in its debug log. */
+		if (pt_loader_verbosity >= 3)
+			bpf_program__set_log_level(prog, 4);
 	}
+	kernel_btf_names(names, has, 2);
 	/* Linux >= 6.10: elsewhere a failed exec's path is the caller's alone. */
-	if ((l->kinds & KIND(PT_EXEC_FAILED)) && !kernel_has_tp_btf(PT_TP_BTF_OPTIONAL))
+	if ((l->kinds & KIND(PT_EXEC_FAILED)) && !has[0])
 		bpf_program__set_autoload(l->skel->progs.handle_prepare_exec, false);
+	/* Linux >= 5.17: the reparent walks through bpf_loop(), verified in a
+	 * fraction of the time (reparent.bpf.h); one of the two programs. */
+	reparent = bpf_program__autoload(l->skel->progs.handle_reparent);
+	bpf_program__set_autoload(l->skel->progs.handle_reparent, reparent && !has[1]);
+	bpf_program__set_autoload(l->skel->progs.handle_reparent_loop, reparent && has[1]);
 	return 0;
 }
 

@@ -42,6 +42,8 @@ const struct pt_program_def pt_programs[] = {
 	{ "handle_exit", PT_FEAT_CORE, KIND(PT_EXIT) | KIND(PT_THREAD) | KIND(PT_REAP), false },
 	{ "handle_oom_victim", PT_FEAT_CORE, KIND(PT_EXIT), false },
 	{ "handle_reparent", PT_FEAT_REPARENT, KIND(PT_REPARENT), false },
+	/* Its variant for kernels with bpf_loop() (5.17): one of the two is loaded. */
+	{ "handle_reparent_loop", PT_FEAT_REPARENT, KIND(PT_REPARENT), false },
 	/* The processes alive at the start: whatever is recorded. */
 	{ "snapshot_tasks", PT_FEAT_CORE, ~0u, true },
 	{ "handle_free", PT_FEAT_REAP, KIND(PT_REAP), true },
