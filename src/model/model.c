@@ -55,6 +55,13 @@ struct proc_node *model_node_alloc(struct pt_model *m)
 	struct slab *s;
 	size_t head = (sizeof(*s) + 63) & ~(size_t)63;
 
+	/* A model that culls (a whole-machine live view) lives for hours
+	 * through bursts of processes: its nodes come from malloc, so that
+	 * what a cull frees goes back to the heap, and from there to the
+	 * kernel (the pipeline's malloc_trim), instead of staying in a slab
+	 * at the height of the largest burst. */
+	if (m->opts.cull)
+		return calloc(1, sizeof(*n));
 	if (n) {
 		ASAN_UNPOISON_MEMORY_REGION(n, sizeof(*n));
 		m->free_nodes = n->older;
@@ -99,6 +106,10 @@ void model_node_free(struct pt_model *m, struct proc_node *n)
 		free(n->marks);
 	free(n->sched_threads);
 	free(n->folds);
+	if (m->opts.cull) {
+		free(n);
+		return;
+	}
 	n->older = m->free_nodes;
 	m->free_nodes = n;
 	ASAN_POISON_MEMORY_REGION(n, sizeof(*n));
