@@ -12,7 +12,7 @@ import signal
 import subprocess
 import tempfile
 
-from harness import Capture, Check, Failure, check_summary, read_csv
+from harness import Capture, Check, Failure, check_summary, read_csv, run_workload
 from cases_cgroup import cgroup2_root
 from cases_top import Pane, WANT_STATES, read_facts, rows, wait_for
 
@@ -132,4 +132,66 @@ def test_top_follow_existing(env):
     ck.raise_if_failed()
 
 
-TESTS = [test_top_follow_existing]
+# Each tracer's own: times its own programs read at the event (microseconds
+# apart), and _n, the row's line in its own file.
+OWN_CLOCK = ("ts_ns", "time", "_n")
+OWN_CLOCK_DETAIL = ("age_ns", "zombie_ns")
+
+
+def same_part(row):
+    """A row without what each tracer's clock reading makes its own."""
+    out = {k: v for k, v in row.items() if k not in OWN_CLOCK}
+    out["detail"] = " ".join(w if w.split("=")[0] not in OWN_CLOCK_DETAIL else w.split("=")[0]
+                             for w in row["detail"].split())
+    return out
+
+
+def test_top_outputs_same(env):
+    """The CSV written under --top (without --sched) is the one written
+    without it: two tracers with the same filter over one run of a
+    workload, the same rows of its processes, every column. The view
+    shows only the states known without --sched."""
+    if not shutil.which("tmux"):
+        raise Failure("tmux is not installed (scripts/setup-deps.sh installs it)")
+    tmp = tempfile.mkdtemp(dir=env.tmp)
+    csv_path, rc_path = os.path.join(tmp, "top.csv"), os.path.join(tmp, "rc")
+    err_path = os.path.join(tmp, "err")
+    pane = Pane(tmp, "%s --top -c fail_tree -o %s 2>%s; echo $? >%s; sleep 600"
+                % (env.proctrace, csv_path, err_path, rc_path))
+    plain = env.tracer("top-same", ["-c", "fail_tree"]).start()
+    ck = Check()
+    states = set()
+    try:
+        wait_for("the view drawn", lambda: pane.screen()[:1] and
+                 pane.screen()[0].startswith("proctrace --top"))
+        facts = run_workload(env.workload("fail_tree"))
+        pids = {v for k, v in facts.items() if k.endswith("_pid")}
+        # its exits on the screen: the view has read them
+        wait_for("the workload's exits shown", lambda: all(
+            any(l.lstrip().startswith(facts[k] + " ") for l in pane.screen())
+            for k in ("code_pid", "middle_pid")), lambda: "\n".join(pane.screen()))
+        screen = pane.screen()
+        tree = screen[:next((i for i, l in enumerate(screen) if l.startswith("Exits")),
+                            len(screen))]
+        states = set(rows(tree).values())
+        pane.keys("q")
+        wait_for("proctrace's exit after q",
+                 lambda: os.path.exists(rc_path) and open(rc_path).read().strip())
+        cap = plain.stop()
+    finally:
+        pane.close()
+        if plain.proc.poll() is None:
+            plain.kill()
+    ck.eq("exit status after q", open(rc_path).read().strip(), "0")
+    top = Capture(read_csv(csv_path), open(err_path).read())
+    check_summary(top)
+    mine = [r for r in cap.rows if r["pid"] in pids]
+    ck.true(len(mine) >= 3 * len(pids), "rows of the workload: %d" % len(mine))
+    ck.eq("rows of the workload under --top, as without it",
+          [same_part(r) for r in top.rows if r["pid"] in pids], [same_part(r) for r in mine])
+    ck.true(states <= {"alive", "stopped", "zombie"},
+            "states shown without --sched: %r" % sorted(states))
+    ck.raise_if_failed()
+
+
+TESTS = [test_top_follow_existing, test_top_outputs_same]
