@@ -70,19 +70,27 @@ static struct pt_task *read_all(size_t *n)
 int pt_descendants_each(const __u32 *roots, unsigned n_roots, int (*fn)(void *ctx, __u32 pid),
 			void *ctx)
 {
-	size_t n, i;
+	size_t n = 0, i;
 	struct pt_task *all = read_all(&n);
-	bool *in = calloc(n ? n : 1, sizeof(*in)), *root = calloc(n ? n : 1, sizeof(*root));
-	int err = all && in && root ? 0 : -(errno ? errno : ENOMEM);
+	bool *in = NULL, *root = NULL;
+	int err = 0;
 
-	for (i = 0; i < n && !err; i++)
+	if (!all)
+		return -errno;
+	in = calloc(n ? n : 1, sizeof(*in));
+	root = calloc(n ? n : 1, sizeof(*root));
+	if (!in || !root) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
 		for (unsigned r = 0; r < n_roots; r++)
 			root[i] = in[i] = in[i] || all[i].pid == roots[r];
-	if (!err)
-		pt_ancestry_descendants(all, n, in);
+	pt_ancestry_descendants(all, n, in);
 	for (i = 0; i < n && !err; i++)
 		if (in[i] && !root[i])
 			err = fn(ctx, all[i].pid);
+out:
 	free(all);
 	free(in);
 	free(root);
