@@ -12,7 +12,7 @@
 
 # Fills _proctrace_opts (every option) and _proctrace_argopts (those that
 # take a value, each with the name --help gives it: "-o, --csv FILE" names
-# both forms and FILE).
+# both forms and FILE, "--time abs|rel|iso|us" its words).
 _proctrace_read_help()
 {
 	local bin=$1 help spec
@@ -31,9 +31,10 @@ _proctrace_read_help()
 		for w in "${words[@]}"; do
 			[[ $w == -* ]] || continue
 			_proctrace_opts+=("$w")
-			[[ $last == [A-Z]* ]] && _proctrace_argopts[$w]=$last
+			# a value named (FILE) or its words listed (abs|rel|iso|us)
+			[[ $last == [A-Z]* || $last == *'|'* ]] && _proctrace_argopts[$w]=$last
 		done
-	done < <(grep -oE -- '(^|[[:space:](])(-[A-Za-z], )?--?[A-Za-z][A-Za-z-]*( [A-Z][A-Z]*)?' <<<"$help")
+	done < <(grep -oE -- '(^|[[:space:](])(-[A-Za-z], )?--?[A-Za-z][A-Za-z-]*( [A-Z][A-Z]*| [a-z]+(\|[a-z]+)+)?' <<<"$help")
 	return 0
 }
 

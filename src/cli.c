@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "proctrace/comm_glob.h"
 #include "proctrace/config.h"
 #include "proctrace/outfile.h"
 #include "proctrace/filter.h"
@@ -63,17 +64,12 @@ static enum pt_cli_result add_uid(const char *arg, struct pt_filter *f, FILE *er
 
 static enum pt_cli_result add_comm(const char *arg, struct pt_filter *f, FILE *err)
 {
+	char why[96];
+
 	if (f->n_comms >= PT_MAX_FILTER)
 		return usage_error(err, "--comm may be given at most %d times", PT_MAX_FILTER);
-	/* The kernel keeps 15 bytes of a command name: a longer NAME could
-	 * never match. */
-	if (!*arg || strlen(arg) >= PT_COMM_LEN)
-		return usage_error(err, "invalid --comm '%s': expected 1 to %d bytes", arg,
-				   PT_COMM_LEN - 1);
-	/* The kernel matches in one pass (filter_rules.h): '*' ends NAME. */
-	if (strchr(arg, '*') != arg + strlen(arg) - 1 && strchr(arg, '*'))
-		return usage_error(err, "invalid --comm '%s': '*' only at its end (a prefix)", arg);
-	strncpy(f->comms[f->n_comms++], arg, PT_COMM_LEN - 1);
+	if (pt_comm_glob_add(f, arg, why, sizeof(why)))
+		return usage_error(err, "invalid --comm '%s': %s", arg, why);
 	return PT_CLI_RUN;
 }
 

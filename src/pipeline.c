@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include "proctrace/cgroup.h"
 #include "proctrace/outfile.h"
 #include "proctrace/pipeline.h"
 
@@ -461,6 +462,11 @@ void pt_pipeline_summary(const struct pt_pipeline *p, FILE *f)
 	if (p->undecided)
 		fprintf(f, "proctrace: --failed: %zu processes not shown, their end not seen\n",
 			p->undecided);
+	if (pt_cgroup_unknown())
+		fprintf(f,
+			"proctrace: %zu cgroups removed before their path was read: "
+			"their rows have a cgroup_id, no cgroup path or name\n",
+			pt_cgroup_unknown());
 	if (p->rescans)
 		fprintf(f,
 			"proctrace: repaired after lost events by %llu rescans of the task list: "

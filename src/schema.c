@@ -202,9 +202,10 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 				"the new parent's thread" },
 	[PT_DK_ADOPTER_COMM] = { "adopter_comm", PT_TYPE_TEXT, "", "reparent", "its command name" },
 	[PT_DK_CGROUP] = { "cgroup", PT_TYPE_TEXT, "", "snapshot fork exec",
-			   "its cgroup v2 path (cgroup_id's, as /proc/PID/cgroup writes it), "
-			   "when known: absent for a cgroup removed before its first event was "
-			   "read" },
+			   "its cgroup v2 path (cgroup_id's, as /proc/PID/cgroup writes it; on "
+			   "a v1 hybrid the unified one's, not a v1 controller's), when known: "
+			   "absent for a cgroup removed before the row was written (how many is "
+			   "said on stderr)" },
 	[PT_DK_CGROUP_NAME] = { "cgroup_name", PT_TYPE_TEXT, "", "snapshot fork exec",
 				"the container (12 hex of its id), the Kubernetes pod (pod and "
 				"its uid, then /container) or the systemd unit the cgroup path "

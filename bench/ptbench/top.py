@@ -1,10 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-"""--top: what the live view costs the consumer. The same vfork storm is
-traced with -o FILE, then with -o FILE --top on a pseudo-terminal (read all
-the while, as a terminal would be), in interleaved rounds. Measured: the
-events proctrace consumed per second of its own CPU time (utime + stime
-of the process alone, read from /proc while it is a zombie, so the storm
-it reaped is not counted), and the ratio with/without --top."""
+"""--top and the userspace filters (--failed, --argv): what each costs the
+consumer. The same vfork storm is traced with -o FILE, then with -o FILE
+and one of them, each on a pseudo-terminal (read all the while, as a
+terminal would be), in interleaved rounds (the order turns each round).
+Measured: the events proctrace consumed per second of its own CPU time
+(utime + stime of the process alone, read from /proc while it is a
+zombie, so the storm it reaped is not counted), and the ratio to -o FILE.
+
+--failed holds every row of the storm's children until their exit 0 drops
+them (its worst case: all held, none written); --argv matches the storm's
+own exec, so every child is followed through the gate's table and written."""
 
 import fcntl
 import os
@@ -44,12 +49,17 @@ def on_terminal():
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 
-def one_run(s, tmp, top, count):
+# (name, options beside -o FILE); the first is the reference.
+CONFIGS = [("-o FILE", []), ("--top", ["--top"]), ("--failed", ["--failed"]),
+           ("--argv vfork", ["--argv", "vfork"])]
+
+
+def one_run(s, tmp, opts, count):
     csv = os.path.join(tmp, "top-bench.csv")
     err = os.path.join(tmp, "top-bench.err")
     out = os.path.join(tmp, "top-bench.storm")
     storm = " ".join(storm_cmd(s, "vfork", count))
-    cmd = [s.proctrace, "-q", "-o", csv] + (["--top"] if top else []) + [
+    cmd = [s.proctrace, "-q", "-o", csv] + opts + [
         "--", "sh", "-c", f"exec {storm} >{out}"]
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
@@ -68,56 +78,64 @@ def one_run(s, tmp, top, count):
     counts, lost = parse_summary(err)
     os.unlink(csv)
     if p.returncode != 0:
-        raise RuntimeError(f"proctrace {'--top ' if top else ''}exited {p.returncode}")
+        raise RuntimeError(f"proctrace {' '.join(opts)} exited {p.returncode}")
     return {"events": counts["events"], "lost": lost, "cpu_s": cpu,
-            "rate": counts["events"] / max(cpu, 1e-3), "screen_bytes": sum(written)}
+            "screen_bytes": sum(written)}
 
 
 def top_run(s, tmp):
     count = s.sizes["vfork"]
-    out = {"count": count, "plain": [], "top": []}
+    out = {"count": count, "runs": {name: [] for name, _ in CONFIGS}}
     for rnd in range(s.rounds):
-        log(f"== --top, vfork storm of {count}, round {rnd + 1}/{s.rounds}")
-        for top in (False, True) if rnd % 2 == 0 else (True, False):
-            out["top" if top else "plain"].append(one_run(s, tmp, top, count))
+        log(f"== --top, --failed, --argv: vfork storm of {count}, round {rnd + 1}/{s.rounds}")
+        turn = rnd % len(CONFIGS)
+        for name, opts in CONFIGS[turn:] + CONFIGS[:turn]:
+            out["runs"][name].append(one_run(s, tmp, opts, count))
     return out
 
 
 def summary(res):
-    plain = statistics.median(r["rate"] for r in res["plain"])
-    top = statistics.median(r["rate"] for r in res["top"])
-    return plain, top, top / plain
+    """(name, median events per CPU-second, ratio to the first) each. The
+    events are the storm's, as the reference runs counted them: --failed
+    writes none of them, yet reads them all."""
+    events = statistics.median(r["events"] for r in res["runs"][CONFIGS[0][0]])
+    rates = {name: statistics.median(events / max(r["cpu_s"], 1e-3) for r in runs)
+             for name, runs in res["runs"].items()}
+    ref = rates[CONFIGS[0][0]]
+    return [(name, rates[name], rates[name] / ref) for name, _ in CONFIGS]
 
 
 def top_report(res):
     """Markdown lines for results.md."""
     if not res:
         return []
-    plain, top, ratio = summary(res)
-    lost_plain = sum(r["lost"] for r in res["plain"])
-    lost_top = sum(r["lost"] for r in res["top"])
-    return ["## --top: the live view's cost\n",
+    rows = summary(res)
+    lost = ", ".join(f"{sum(r['lost'] for r in res['runs'][name])} with {name}"
+                     for name, _ in CONFIGS)
+    n = len(res["runs"][CONFIGS[0][0]])
+    return ["## --top, --failed, --argv: their cost\n",
             f"A vfork storm of {res['count']:,} processes traced with -o FILE, then with "
-            f"-o FILE --top on a pseudo-terminal (read all the while), "
-            f"{len(res['plain'])} interleaved rounds. Events consumed per second of "
-            "proctrace's own CPU time (its utime + stime, the storm it reaped left out), "
-            "median:\n",
+            f"-o FILE and each option, on a pseudo-terminal (read all the while), "
+            f"{n} interleaved rounds. The storm's events (as -o FILE counted them) per "
+            "second of proctrace's own CPU time (its utime + stime, the storm it reaped "
+            "left out), "
+            "median. --failed holds every row until the exit 0 that drops it (nothing "
+            "written); --argv follows and writes every child:\n",
             "| configuration | events / CPU-second | ratio |",
-            "|---|---|---|",
-            f"| -o FILE | {plain:,.0f} | 1 |",
-            f"| -o FILE --top | {top:,.0f} | x{ratio:.3f} |",
-            "",
-            f"Events lost over the runs: {lost_plain} with -o FILE, {lost_top} with --top "
-            "(the storm outruns any consumer on this machine at times; a loss is "
-            "counted and repaired, see the tiny-ring rows).\n"]
+            "|---|---|---|"] + [
+            f"| {'-o FILE' if i == 0 else '-o FILE ' + name} | {rate:,.0f} | "
+            f"{'1' if i == 0 else f'x{ratio:.3f}'} |" for i, (name, rate, ratio) in enumerate(rows)
+    ] + ["",
+         f"Events lost over the runs: {lost} "
+         "(the storm outruns any consumer on this machine at times; a loss is "
+         "counted and repaired, see the tiny-ring rows).\n"]
 
 
 def top_console(res):
     if not res:
         return ""
-    plain, top, ratio = summary(res)
-    return (f"\n--top, events per proctrace CPU-second\n  -o FILE {plain:,.0f}  "
-            f"--top {top:,.0f}  ratio x{ratio:.3f}")
+    return "\n--top, --failed, --argv: events per proctrace CPU-second\n  " + "  ".join(
+        f"{name} {rate:,.0f} (x{ratio:.3f})" for name, rate, ratio in summary(res))
 
 
 if __name__ == "__main__":

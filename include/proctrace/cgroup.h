@@ -47,6 +47,11 @@ int pt_cgroup_resolve_live(const char *root);
  * most once). The string lives until pt_cgroup_reset(). */
 const char *pt_cgroup_path(__u64 id);
 
+/* Live: how many cgroup ids had no path when first looked up (removed
+ * before, the rows naming them written after: held by --failed, or read
+ * late), so that the rows left without one are said. */
+size_t pt_cgroup_unknown(void);
+
 /* Tell the registry id's path (a replayed capture's). The first one told
  * stays. Returns 0 or -ENOMEM. */
 int pt_cgroup_learn(__u64 id, const char *path);

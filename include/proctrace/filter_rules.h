@@ -15,6 +15,10 @@
 #ifndef PROCTRACE_FILTER_RULES_H
 #define PROCTRACE_FILTER_RULES_H
 
+/* -c's NAME: its text at most (brackets make a glob longer than what it
+ * matches: a comm has 15 bytes at most). */
+#define PT_COMM_GLOB_LEN 64
+
 #ifndef PT_RULES_QUAL
 #define PT_RULES_QUAL const
 #endif
@@ -31,11 +35,17 @@ struct pt_filter {
 	__u32 pids[PT_MAX_FILTER];
 	unsigned n_uids; /* --uid UID */
 	__u32 uids[PT_MAX_FILTER];
-	unsigned n_comms; /* -c NAME */
-	char comms[PT_MAX_FILTER][PT_COMM_LEN];
-	unsigned n_cgroups;		    /* --cgroup PATH: it and the cgroups below it */
-	__u32 cgroup_levels[PT_MAX_FILTER]; /* its depth, the root's 0 */
-	__u64 cgroups[PT_MAX_FILTER];	    /* its cgroup v2 id (kernfs node id) */
+	unsigned n_comms; /* -c NAME: a glob, as given (for messages) */
+	char comms[PT_MAX_FILTER][PT_COMM_GLOB_LEN];
+	/* Each NAME compiled (src/comm_glob.c) into a matcher of states 0..n,
+	 * state j: the first j bytes of NAME's byte-matching items ('?', a
+	 * byte, a [...] set) matched, the '*' before them absorbed. */
+	__u16 comm_steps[PT_MAX_FILTER][256]; /* bit j: byte c matches item j */
+	__u16 comm_loops[PT_MAX_FILTER];      /* bit j: a '*' stays at state j */
+	__u16 comm_accept[PT_MAX_FILTER];     /* bit n: all matched */
+	unsigned n_cgroups;		      /* --cgroup PATH: it and the cgroups below it */
+	__u32 cgroup_levels[PT_MAX_FILTER];   /* its depth, the root's 0 */
+	__u64 cgroups[PT_MAX_FILTER];	      /* its cgroup v2 id (kernfs node id) */
 };
 
 PT_RULES_INLINE bool pt_rules_in_set(__u32 v, PT_RULES_QUAL __u32 *set, unsigned n)
@@ -47,27 +57,27 @@ PT_RULES_INLINE bool pt_rules_in_set(__u32 v, PT_RULES_QUAL __u32 *set, unsigned
 	return false;
 }
 
-/* -c's NAME against a comm, in one bounded pass: NAME itself, with '?'
- * for any one byte, and a '*' at its end for any rest (a prefix: the
- * parser allows '*' nowhere else). One pass, not a backtracking glob: the
- * verifier walks every iteration of a BPF loop. */
-PT_RULES_INLINE bool pt_rules_comm_equal(const char *comm, PT_RULES_QUAL char *want)
+/* -c's NAME number i against a comm, as fnmatch(3) with no flags would
+ * (src/comm_glob.c compiles it): the set of states reached after each byte,
+ * a bit each, in one bounded pass of 16 steps without backtracking (the
+ * verifier walks every iteration of a BPF loop). */
+PT_RULES_INLINE bool pt_rules_comm_match(PT_RULES_QUAL struct pt_filter *f, unsigned i,
+					 const char *comm)
 {
-	for (unsigned i = 0; i < PT_COMM_LEN; i++) {
-		if (want[i] == '*')
-			return true;
-		if (want[i] == '?' ? !comm[i] : comm[i] != want[i])
-			return false;
-		if (!comm[i])
-			return true;
-	}
-	return true;
+	__u32 at = 1; /* state 0 */
+
+	if (i >= PT_MAX_FILTER)
+		return false;
+	for (unsigned k = 0; k < PT_COMM_LEN && comm[k]; k++)
+		at = ((at & f->comm_steps[i][(unsigned char)comm[k]]) << 1) |
+			(at & f->comm_loops[i]);
+	return at & f->comm_accept[i];
 }
 
 PT_RULES_INLINE bool pt_rules_comm_in(PT_RULES_QUAL struct pt_filter *f, const char *comm)
 {
 	for (unsigned i = 0; i < PT_MAX_FILTER; i++)
-		if (i < f->n_comms && pt_rules_comm_equal(comm, f->comms[i]))
+		if (i < f->n_comms && pt_rules_comm_match(f, i, comm))
 			return true;
 	return false;
 }

@@ -14,7 +14,9 @@
  * held in memory until then, and written at its exit when it failed (so
  * they come out late, at that time, their own times unchanged), or
  * dropped when it exited 0. Its ancestors' held rows go out with it and
- * their later rows pass. A process whose end is not seen (still alive
+ * their later rows pass. So rows older than some already written come out
+ * when failures' lives overlap: in time order, every row would wait for the
+ * oldest undecided process, perhaps to the end of tracing. A process whose end is not seen (still alive
  * when tracing stops, exit not recorded) is not shown. Held rows are
  * bounded (PT_GATE_HELD_MAX bytes): at the bound, the rows held longest
  * are dropped and counted as lost (a PT_LOST row), never silently.

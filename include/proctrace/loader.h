@@ -69,6 +69,9 @@ int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen);
 int pt_loader_drain(struct pt_loader *l);
 /* Whether process (pid, start_ns) is in the follow set (-p, a COMMAND). */
 bool pt_loader_followed(struct pt_loader *l, __u32 pid, __u64 start_ns);
+/* Follow process (pid, start_ns) from now on, unless pid is followed
+ * already. -errno if the map refuses it (full: -E2BIG). */
+int pt_loader_follow(struct pt_loader *l, __u32 pid, __u64 start_ns);
 /* Wait up to timeout_ms (not at all when the last call left records
  * waiting), then deliver what is waiting, at most a few thousand records.
  * Returns 0, a callback's non-zero result, or -errno. */

@@ -45,3 +45,34 @@ void pt_ancestry_select(const struct pt_task *snap, size_t n, bool *keep)
 	}
 	free(idx);
 }
+
+void pt_ancestry_descendants(const struct pt_task *snap, size_t n, bool *in)
+{
+	struct by_pid *idx = malloc(n * sizeof(*idx));
+	/* 0: not known yet, 1: a descendant (or in already), 2: not one */
+	unsigned char *known = calloc(n ? n : 1, 1);
+	size_t i, steps;
+	long j, k;
+
+	if (!idx || !known)
+		goto out; /* the ones in already, then */
+	for (i = 0; i < n; i++) {
+		idx[i] = (struct by_pid){ .pid = snap[i].pid, .index = i };
+		known[i] = in[i] ? 1 : 0;
+	}
+	qsort(idx, n, sizeof(*idx), cmp_pid);
+	for (i = 0; i < n; i++) {
+		/* Up the chain to the first process known either way (at most n
+		 * steps: a ppid loop from pid reuse ends there), then down the
+		 * same chain again with the answer. */
+		for (j = (long)i, steps = 0; j >= 0 && !known[j] && steps <= n; steps++)
+			j = find(idx, n, snap[j].ppid);
+		for (k = (long)i; k >= 0 && !known[k]; k = find(idx, n, snap[k].ppid))
+			known[k] = j >= 0 && known[j] == 1 ? 1 : 2;
+	}
+	for (i = 0; i < n; i++)
+		in[i] = known[i] == 1;
+out:
+	free(idx);
+	free(known);
+}

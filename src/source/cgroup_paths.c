@@ -23,6 +23,7 @@ struct cg_entry {
 static struct cg_entry *entries;
 static char root[PT_CGROUP_PATH_MAX];
 static bool live;
+static size_t unknown; /* live: ids walked for and not found */
 
 static struct cg_entry *find(__u64 id)
 {
@@ -149,10 +150,17 @@ const char *pt_cgroup_path(__u64 id)
 	if (!e && live) {
 		walk();
 		e = find(id);
-		if (!e)
+		if (!e) {
 			e = add(id, NULL);
+			unknown++;
+		}
 	}
 	return e ? e->path : NULL;
+}
+
+size_t pt_cgroup_unknown(void)
+{
+	return unknown;
 }
 
 const char *pt_cgroup_root(void)
@@ -210,4 +218,5 @@ void pt_cgroup_reset(void)
 	}
 	root[0] = '\0';
 	live = false;
+	unknown = 0;
 }

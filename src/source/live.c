@@ -186,6 +186,30 @@ static int deliver_snapshot(struct pt_live *l)
 	return err;
 }
 
+/* -p PID: the descendants it had are followed from before attaching
+ * (loader.c, from /proc); those born between that reading and the
+ * attaching are in the snapshot, under a followed parent: followed too. */
+static int follow_descendants(struct pt_live *l)
+{
+	struct pt_task *tasks = calloc(l->n_snap ? l->n_snap : 1, sizeof(*tasks));
+	bool *in = calloc(l->n_snap ? l->n_snap : 1, sizeof(*in));
+	size_t i;
+	int err = tasks && in ? 0 : -ENOMEM;
+
+	for (i = 0; i < l->n_snap && !err; i++) {
+		tasks[i] = l->snap[i].task;
+		in[i] = pt_loader_followed(l->loader, tasks[i].pid, tasks[i].start_ns);
+	}
+	if (!err)
+		pt_ancestry_descendants(tasks, l->n_snap, in);
+	for (i = 0; i < l->n_snap && !err; i++)
+		if (in[i])
+			err = pt_loader_follow(l->loader, tasks[i].pid, tasks[i].start_ns);
+	free(tasks);
+	free(in);
+	return err;
+}
+
 int pt_live_snapshot(struct pt_live *l, char *err, size_t errlen)
 {
 	int ret, ret2;
@@ -193,6 +217,12 @@ int pt_live_snapshot(struct pt_live *l, char *err, size_t errlen)
 	l->in_snapshot = true;
 	ret = pt_loader_snapshot(l->loader, err, errlen);
 	l->in_snapshot = false;
+	if (!ret && l->cfg->filter.n_pids) {
+		ret = follow_descendants(l);
+		if (ret)
+			snprintf(err, errlen, "following the descendants of -p: %s",
+				 strerror(-ret));
+	}
 	/* What was read goes out even when the rest could not be. */
 	ret2 = deliver_snapshot(l);
 	if (ret2 == -ENOMEM && !l->p->out_err)

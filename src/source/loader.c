@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "proctrace/descendants.h"
 #include "proctrace/decode.h"
 #include "proctrace/sched.h"
 #include "loader_int.h"
@@ -126,19 +127,28 @@ static int select_programs(struct pt_loader *l, bool follow)
 	return 0;
 }
 
-/* Seed the followed set before attaching, so nothing of theirs is missed. */
+static int seed_one(void *ctx, __u32 pid)
+{
+	const struct pt_loader *l = ctx;
+	__u64 any_start = 0; /* the kernel side's mark for a seeded pid */
+
+	return bpf_map_update_elem(bpf_map__fd(l->skel->maps.followed), &pid, &any_start, BPF_ANY)
+		? -errno
+		: 0;
+}
+
+/* Seed the followed set before attaching, so nothing of theirs is missed:
+ * the -p pids, the descendants they have now, a command's pid. */
 static int seed_followed(struct pt_loader *l, const struct pt_loader_opts *opts)
 {
-	int fd = bpf_map__fd(l->skel->maps.followed);
-	__u64 any_start = 0; /* the kernel side's mark for a seeded pid */
-	unsigned i;
+	const struct pt_filter *f = opts->filter;
+	int err = opts->command_pid ? seed_one(l, opts->command_pid) : 0;
 
-	if (opts->command_pid && bpf_map_update_elem(fd, &opts->command_pid, &any_start, BPF_ANY))
-		return -errno;
-	for (i = 0; opts->filter && i < opts->filter->n_pids; i++)
-		if (bpf_map_update_elem(fd, &opts->filter->pids[i], &any_start, BPF_ANY))
-			return -errno;
-	return 0;
+	for (unsigned i = 0; f && i < f->n_pids && !err; i++)
+		err = seed_one(l, f->pids[i]);
+	if (!err && f && f->n_pids)
+		err = pt_descendants_each(f->pids, f->n_pids, seed_one, l);
+	return err;
 }
 
 /* Whether sched_switch passes the previous task's state (5.18 and later:

@@ -117,6 +117,16 @@ bool pt_loader_followed(struct pt_loader *l, __u32 pid, __u64 start_ns)
 	return start == 0 || start == start_ns;
 }
 
+int pt_loader_follow(struct pt_loader *l, __u32 pid, __u64 start_ns)
+{
+	/* BPF_NOEXIST: an entry there already is the kernel side's own. */
+	if (bpf_map_update_elem(bpf_map__fd(l->skel->maps.followed), &pid, &start_ns,
+				BPF_NOEXIST) &&
+	    errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
 /* How long a freed zombie waits for its reaper's wait() to return before
  * it is reported as released at its free: far beyond the RCU delay that
  * separates the release in wait() from the free. */

@@ -63,7 +63,7 @@ static void look(const struct pt_filter *f, const struct proc_now *p, struct fou
 	for (unsigned i = 0; i < f->n_uids; i++)
 		fd->uid[i] |= p->uid == f->uids[i];
 	for (unsigned i = 0; i < f->n_comms; i++)
-		fd->comm[i] |= pt_rules_comm_equal(p->comm, f->comms[i]);
+		fd->comm[i] |= pt_rules_comm_match(f, i, p->comm);
 	fd->all |= pt_filter_fields(f, p->pgid, p->pgid, p->uid, p->comm, p->comm);
 	for (unsigned i = 0; i < f->n_pids; i++)
 		if (p->pid == f->pids[i]) {

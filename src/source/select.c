@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Replay's selection (select.h). -p follows as the kernel does: the given
- * processes and, from their birth, the children they fork, each until its
+ * processes, their descendants in the snapshot and, from their birth, the
+ * children they fork, each until its
  * reap; -g also matches the group a setpgid/setsid left, -c the name a rename
  * left. Lost rows cannot be
  * told apart by process: they are kept (within the window), so no loss is
@@ -100,8 +101,11 @@ static int filter(struct pt_select *s, const struct pt_event *ev)
 
 	if (!s->f)
 		return 1;
-	if (s->f->n_pids && ev->kind == PT_FORK) {
-		/* The kernel follows a child of a followed forker. */
+	if (s->f->n_pids && (ev->kind == PT_FORK || ev->kind == PT_SNAPSHOT)) {
+		/* The kernel follows a child of a followed forker, and the
+		 * descendants a followed process had when tracing began (in
+		 * the snapshot, a parent before its children but across a
+		 * wrap of pids). */
 		forker = pt_event_has_actor(ev) ? ev->by.pid : t->ppid;
 		if (followed(s, forker) && (err = follow(s, t->pid)))
 			return err;

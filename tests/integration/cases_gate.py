@@ -104,5 +104,46 @@ def test_failed_argv_replay(env):
     ck.raise_if_failed()
 
 
+def row_key(r):
+    return (r["pid"], r["event"], r["ts_ns"])
+
+
+def test_failed_order(env):
+    """--failed writes a failure's held rows at its exit: rows older than
+    some written before them come out when two failures' lives overlap
+    (fail_overlap: slow forked before fast, failing after it). Sorted by
+    ts_ns (stable), they are in the order of the unfiltered trace."""
+    full, facts = run_traced(env, "order-all", "fail_overlap")
+    capture = os.path.join(env.tmp, "%02d-order-all.csv" % env.sessions)
+    cap, live_facts = run_traced(env, "order-failed", "fail_overlap", [], ["--failed"])
+    out = os.path.join(env.tmp, "order-replay.csv")
+    r = run_tracer(env, ["--replay", capture, "-q", "-o", out, "--failed"])
+    ck = Check()
+    ck.eq("replay exit status", r.returncode, 0)
+    for what, rows, f in (("live", cap.rows, live_facts),
+                          ("replay", read_csv(out), facts)):
+        rows = [r for r in rows if r["event"] != "lost"]
+        keys = [row_key(r) for r in rows]
+        where = {(r["pid"], r["event"]): i for i, r in enumerate(rows)}
+        slow_fork = where.get((f["slow_pid"], "fork"))
+        fast_exit = where.get((f["fast_pid"], "exit"))
+        ck.true(slow_fork is not None and fast_exit is not None and
+                slow_fork > fast_exit and
+                int(rows[slow_fork]["ts_ns"]) < int(rows[fast_exit]["ts_ns"]),
+                "%s: slow's fork written after fast's exit, older than it" % what)
+        ck.eq("%s: processes" % what, pids_of(rows),
+              {f["main_pid"], f["slow_pid"], f["fast_pid"]})
+        # each process's own rows in their order
+        for key in ("main", "slow", "fast"):
+            own = [int(r["ts_ns"]) for r in rows if r["pid"] == f[key + "_pid"]]
+            ck.eq("%s: %s's rows in time order" % (what, key), own, sorted(own))
+        if what == "replay":
+            kept = set(keys)
+            ck.eq("replay: sorted by ts_ns, the unfiltered trace's order",
+                  sorted(keys, key=lambda k: int(k[2])),
+                  [row_key(r) for r in full.rows if row_key(r) in kept])
+    ck.raise_if_failed()
+
+
 TESTS = [test_failed_live, test_argv_live, test_argv_failed_live,
-         test_failed_argv_replay]
+         test_failed_argv_replay, test_failed_order]

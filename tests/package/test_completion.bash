@@ -57,6 +57,7 @@ check "short options with -" "$("$bin" --help | sed '/^Examples:/,$d' |
 	grep -oE -- '(^|[[:space:]])-[A-Za-z]\b' | tr -d ' ' | sort -u)" \
 	"$(complete_words - | grep -vE -- '^--')"
 check "an option after an option's value" "--threads" "$(complete_words -o x.csv --thr)"
+check "an option after a listed value" "--threads" "$(complete_words --time rel --thr)"
 
 # pids, groups and names of processes that exist now.
 setsid sleep 60 &

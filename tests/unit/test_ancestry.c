@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* ancestry.c: the snapshot processes a filtered tree keeps. */
+/* ancestry.c: the snapshot processes a filtered tree keeps, and those
+ * that descend from a -p PID. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -60,6 +61,29 @@ static void test_ancestry_missing_parent(void **state)
 	assert_false(keep[1]);
 }
 
+/* -p 50: its descendants at any depth, whatever the order of the rows
+ * (a child before its parent, as after a wrap of pids); not its parent,
+ * siblings or their children; a ppid loop not reaching it ends. */
+static void test_ancestry_descendants(void **state)
+{
+	struct pt_task snap[] = {
+		task(90, 70), task(1, 0),   task(80, 1), task(60, 50), task(50, 1),
+		task(70, 60), task(81, 80), task(5, 6),	 task(6, 5),
+	};
+	bool in[9] = { [4] = true };
+
+	pt_ancestry_descendants(snap, 9, in);
+	assert_true(in[0]);  /* 90: 70's */
+	assert_false(in[1]); /* 1: its parent */
+	assert_false(in[2]); /* 80: a sibling */
+	assert_true(in[3]);  /* 60 */
+	assert_true(in[4]);  /* 50 itself */
+	assert_true(in[5]);  /* 70 */
+	assert_false(in[6]); /* 81: the sibling's child */
+	assert_false(in[7]); /* a loop */
+	assert_false(in[8]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -67,6 +91,7 @@ int main(void)
 		cmocka_unit_test(test_ancestry_nothing_picked),
 		cmocka_unit_test(test_ancestry_parent_loop_ends),
 		cmocka_unit_test(test_ancestry_missing_parent),
+		cmocka_unit_test(test_ancestry_descendants),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

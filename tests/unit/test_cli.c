@@ -451,16 +451,21 @@ static void test_cli_filter_limits(void **state)
 	assert_string_equal(r->cfg.filter.comms[0], "fourteen-bytes");
 	assert_string_equal(r->cfg.filter.comms[1], "fifteen-bytes-1");
 	run_free(r);
-	r = parse("-c", "a*b", NULL);
-	assert_usage_error(r, "invalid --comm 'a*b': '*' only at its end (a prefix)");
-	run_free(r);
-	r = parse("-c", "ab*", "-c", "a?b", NULL);
+	r = parse("-c", "a*b", "-c", "a?b", "-c", "[a-c]*[0-9]x[[:digit:]]*", NULL);
 	assert_int_equal(r->res, PT_CLI_RUN);
-	assert_string_equal(r->cfg.filter.comms[0], "ab*");
+	assert_string_equal(r->cfg.filter.comms[0], "a*b");
 	assert_string_equal(r->cfg.filter.comms[1], "a?b");
+	assert_string_equal(r->cfg.filter.comms[2], "[a-c]*[0-9]x[[:digit:]]*");
+	run_free(r);
+	/* 15 bytes matched at most, however long the glob's text */
+	r = parse("-c", "[a-z]?[a-z]?[a-z]?[a-z]?[a-z]?[a-z]?[a-z]?[a-z]*", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
 	run_free(r);
 	r = parse("-c", "sixteen-bytes-12", NULL);
-	assert_usage_error(r, "invalid --comm 'sixteen-bytes-12': expected 1 to 15 bytes");
+	assert_usage_error(r, "invalid --comm 'sixteen-bytes-12': it matches more than 15 bytes");
+	run_free(r);
+	r = parse("-c", "", NULL);
+	assert_usage_error(r, "invalid --comm '': empty");
 	run_free(r);
 }
 
