@@ -235,15 +235,17 @@ static int show_views(struct app *a)
 {
 	const char *what = NULL;
 	char why[512] = "";
+	bool on_stdout;
 	int err;
 
 	if (!a->pipe.views)
 		return 0;
 	err = pt_views_show(a->pipe.model, &a->cfg, a->end_ns, &what, why, sizeof(why));
-	if (err &&
-	    !pt_pipeline_reader_gone(&a->pipe, err,
-				     !strcmp(what, PT_VIEWS_TEXT) &&
-					     !pt_config_stdout_taken(&a->cfg)))
+	/* The text on stdout unless a file is there, or the SVG on '-' */
+	on_stdout = err &&
+		(!strcmp(what, "-") ||
+		 (!strcmp(what, PT_VIEWS_TEXT) && !pt_config_stdout_taken(&a->cfg)));
+	if (err && !pt_pipeline_reader_gone(&a->pipe, err, on_stdout))
 		return pt_pipeline_failed_why(&a->pipe, err, what, why);
 	return pt_pipeline_finish(&a->pipe, a->end_ns);
 }

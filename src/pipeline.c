@@ -93,6 +93,11 @@ int pt_pipeline_failed_why(struct pt_pipeline *p, int err, const char *what, con
 	return err;
 }
 
+static bool is_stdout(const char *path)
+{
+	return path && !strcmp(path, "-");
+}
+
 static int open_output(struct pt_pipeline *p, struct pt_output **o, enum pt_output_format fmt,
 		       const char *path, const struct pt_clock *clock)
 {
@@ -109,6 +114,10 @@ static int open_output(struct pt_pipeline *p, struct pt_output **o, enum pt_outp
 	if (!path)
 		return 0;
 	ret = pt_output_open(o, fmt, path, &opts, clock, err, sizeof(err));
+	/* The CSV header is written at once: stdout's reader may be gone by
+	 * then, which ends the stdout outputs quietly, as later. */
+	if (ret && pt_pipeline_reader_gone(p, ret, is_stdout(path)))
+		return 0;
 	if (ret)
 		fprintf(stderr, "proctrace: %s\n", err);
 	return ret;
@@ -190,11 +199,6 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 		}
 	}
 	return 0;
-}
-
-static bool is_stdout(const char *path)
-{
-	return path && !strcmp(path, "-");
 }
 
 /* Nothing is written to stdout any more: the stream, and -o, -j or
@@ -372,9 +376,10 @@ static void close_output(struct pt_pipeline *p, struct pt_output **o, const char
 	char why[512] = "";
 	int err = pt_output_close(*o, why, sizeof(why));
 
-	if (err)
-		pt_pipeline_failed_why(p, err, what, why);
+	/* Forgotten first: a reader gone closes what is left on stdout. */
 	*o = NULL;
+	if (err && !pt_pipeline_reader_gone(p, err, is_stdout(what)))
+		pt_pipeline_failed_why(p, err, what, why);
 }
 
 void pt_pipeline_ended(struct pt_pipeline *p, bool complete, const char *how, __u64 end_ns)
@@ -389,10 +394,12 @@ void pt_pipeline_close(struct pt_pipeline *p)
 	if (!p->cfg)
 		return; /* never initialised */
 	if (p->stream) {
+		/* Forgotten before a reader gone is told: drop_stdout() would
+		 * close it again. */
 		err = pt_stream_close(p->stream);
+		p->stream = NULL;
 		if (err && !pt_pipeline_reader_gone(p, err, true))
 			pt_pipeline_failed(p, err, "the live stream");
-		p->stream = NULL;
 	}
 	close_output(p, &p->csv, p->cfg->csv_path);
 	close_output(p, &p->json, p->cfg->json_path);
