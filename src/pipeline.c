@@ -284,6 +284,9 @@ static int deliver(void *ctx, const struct pt_event *ev)
 
 	if (err)
 		return err;
+	/* The views say who started the command: proctrace. */
+	if (p->model && ev->kind == PT_SNAPSHOT && (ev->flags & PT_F_COMMAND))
+		pt_model_mark(p->model, ev->task.pid, PT_PROC_COMMAND);
 	if (p->cull && ++p->cull_tick >= CULL_EVERY) {
 		p->cull_tick = 0;
 		pt_model_cull(p->model, ev->task.ts_ns, PT_CULL_LINGER_NS);

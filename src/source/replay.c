@@ -553,6 +553,9 @@ static int kind_parse(struct pt_replay *r)
 		err = err < 0 ? err
 			      : detail_flag(r, pt_dkey_name(PT_DK_INFERRED), "1", &ev->flags,
 					    PT_F_RESCAN);
+		err = err < 0 ? err
+			      : detail_flag(r, pt_dkey_name(PT_DK_COMMAND), "1", &ev->flags,
+					    PT_F_COMMAND);
 		return err < 0 ? err : 0;
 	case PT_FORK:
 	case PT_THREAD:
