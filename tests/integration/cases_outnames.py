@@ -133,7 +133,8 @@ def test_outnames_same_file(env):
     for args in (["-o", a, "-j", a], ["-o", a, "--perfetto", a],
                  ["--svg", new, "--perfetto", os.path.join(d, ".", "new.json")],
                  ["-o", a, "-j", os.path.join(d, "sym.csv")],
-                 ["-j", os.path.join(d, "hard.csv"), "-o", a]):
+                 ["-j", os.path.join(d, "hard.csv"), "-o", a],
+                 ["-o", a, "--db", a], ["--db", new, "--svg", new]):
         p = run(env, args)
         what = "proctrace " + " ".join(args)
         ck.eq(what + ": exit status", p.returncode, 2)
