@@ -358,19 +358,19 @@ static int drop_privileges(struct app *a)
 	return ret;
 }
 
-/* Files written when tracing ends are written by the user proctrace now
- * runs as: one it could not write would be found out only then, the trace
- * lost. Said now, before tracing. */
+/* Files written when tracing ends are written by the user proctrace will
+ * run as: one it could not write would be found out only then, the trace
+ * lost. Said now, before any output is opened (a refused run leaves the
+ * files at their paths as they were). */
 static int check_end_files(const struct app *a)
 {
 	const char *paths[] = { a->cfg.svg_path, a->cfg.perfetto_path };
-	/* The Perfetto file is renamed over its name once whole. */
-	const bool replace[] = { false, true };
 	unsigned i;
 	int err;
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		err = paths[i] ? pt_privileges_can_write(paths[i], replace[i]) : 0;
+		/* Both are written beside and renamed over their name once whole. */
+		err = paths[i] ? pt_privileges_can_write_as(&a->user, paths[i], true) : 0;
 		if (err) {
 			fprintf(stderr,
 				"proctrace: cannot write %s as uid %u, which proctrace runs as once "
@@ -437,6 +437,8 @@ static int run_live(struct app *a)
 	 * Events wait in the ring buffer meanwhile. */
 	pt_origin_here(&a->origin);
 	a->pipe.origin = &a->origin;
+	if (check_end_files(a))
+		return -EPERM; /* said why */
 	ret = pt_pipeline_open(&a->pipe, &a->clock);
 	if (ret)
 		return ret;
@@ -451,7 +453,7 @@ static int run_live(struct app *a)
 	 * their directories (before it drops root). */
 	if (!ret)
 		ret = pt_pipeline_commit(&a->pipe, false);
-	if (!ret && (drop_privileges(a) || check_end_files(a)))
+	if (!ret && drop_privileges(a))
 		return -EPERM; /* said why: never trace with more than it says */
 	/* --top: the terminal checked before the command runs; the view
 	 * then says what the announcement would. */

@@ -169,8 +169,6 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 	ret = open_output(p, &p->csv, PT_OUTPUT_CSV, c->csv_path, clock);
 	if (!ret)
 		ret = open_output(p, &p->json, PT_OUTPUT_JSONL, c->json_path, clock);
-	if (!ret)
-		ret = open_db(p, clock);
 	if (ret)
 		return ret;
 	/* Opened now, written at the end: a path that cannot be written fails
@@ -184,6 +182,11 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 			return ret;
 		}
 	}
+	/* Last: live, the database is written in place from its opening, so
+	 * every other output's refusal comes before it. */
+	ret = open_db(p, clock);
+	if (ret)
+		return ret;
 	/* A file on stdout takes stdout, --top the terminal: no live stream then. */
 	if (!c->quiet && !c->top && !pt_config_stdout_taken(c)) {
 		struct pt_stream_opts so = {
@@ -415,6 +418,10 @@ void pt_pipeline_close(struct pt_pipeline *p)
 			end.complete = false;
 			end.how = p->out_msg;
 		}
+		/* A replay that failed (its input, another output) replaces
+		 * no file: NULL drops the database written beside. */
+		if (p->cfg->replay_path && p->out_err && p->out_what != p->cfg->db_path)
+			end.how = NULL;
 		err = pt_db_close(p->db, end.how ? &end : NULL, why, sizeof(why));
 		if (err)
 			pt_pipeline_failed_why(p, err, p->cfg->db_path, why);
