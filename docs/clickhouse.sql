@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS proctrace.events (
     `cgroup_id` Nullable(Int64),
     `detail.start_ns` Nullable(Int64),
     `detail.inferred` UInt8,
+    `detail.command` UInt8,
     `detail.parent_tid` Nullable(Int64),
     `detail.creator_tid` Nullable(Int64),
     `detail.clone` Nullable(String),

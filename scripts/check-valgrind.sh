@@ -34,6 +34,29 @@ run() {
 	fi
 }
 
+# run, with stdout a pipe whose reader (':', which reads nothing) has gone
+# before valgrind has started proctrace: want ok, quietly.
+closed() {
+	what=$1
+	shift
+	ran=$((ran + 1))
+	set +e
+	# shellcheck disable=SC2086
+	{
+		$VG "$@" <"$in" 2>"$OUT/valgrind/last.err"
+		echo $? >"$OUT/valgrind/last.rc"
+	} | :
+	set -e
+	rc=$(cat "$OUT/valgrind/last.rc")
+	if [ "$rc" -ne 0 ] || grep -q 'Broken pipe' "$OUT/valgrind/last.err"; then
+		echo "FAIL $what (exit $rc)"
+		cat "$OUT/valgrind/last.err"
+		fail=1
+	else
+		echo "ok   $what"
+	fi
+}
+
 for t in "$OUT"/valgrind/tests/test_*; do
 	run "$(basename "$t")" ok "$t"
 done
@@ -52,12 +75,25 @@ for f in "$csv" "$json"; do
 	in=$f
 	run "replay $name from stdin" ok "$P" --replay - -q -t
 	in=/dev/null
+	# stdout's reader gone before the first write: each output there
+	# closed once, quietly (cases_epipe.py).
+	for o in "" "-q -o -" "-q -j -" "-q --perfetto -" "-q --svg -" "-q -t -T"; do
+		# shellcheck disable=SC2086
+		closed "replay $name ${o:-(stream)} into a closed pipe" "$P" --replay "$f" $o
+	done
 	pid=$(sed -n '2p' "$csv" | cut -d, -f4)
 	run "replay $name, filtered (-p, -c, --since)" ok "$P" --replay "$f" -q -t -p "$pid" \
 		-c demo --since 0.001 -o /dev/null
-	# A file cut short in its last row: one error, nothing leaked.
+	# A file cut short in its last row: one error, nothing leaked; the
+	# database written beside dropped, the one there left as it was.
 	head -c 1000 "$f" >"$OUT/valgrind/cut"
-	run "replay $name cut short" fails "$P" --replay "$OUT/valgrind/cut" -q -o /dev/null
+	echo kept >"$OUT/valgrind/kept.db"
+	run "replay $name cut short" fails "$P" --replay "$OUT/valgrind/cut" -q -o /dev/null \
+		--db "$OUT/valgrind/kept.db"
+	if [ "$(cat "$OUT/valgrind/kept.db")" != kept ]; then
+		echo "FAIL replay $name cut short: the database at its path was replaced"
+		fail=1
+	fi
 	run "replay $name cut short, --lenient" ok "$P" --replay "$OUT/valgrind/cut" -q --lenient \
 		-t -j /dev/null
 done

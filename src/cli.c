@@ -366,10 +366,9 @@ static enum pt_cli_result check_outputs_apart(const struct pt_config *cfg, FILE 
 	const struct {
 		const char *opt, *path;
 	} outs[] = {
-		{ "-o", cfg->csv_path },
-		{ "-j", cfg->json_path },
-		{ "--svg", cfg->svg_path },
-		{ "--perfetto", cfg->perfetto_path },
+		{ "-o", cfg->csv_path },    { "-j", cfg->json_path },
+		{ "--svg", cfg->svg_path }, { "--perfetto", cfg->perfetto_path },
+		{ "--db", cfg->db_path },
 	};
 	const size_t n = sizeof(outs) / sizeof(outs[0]);
 

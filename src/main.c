@@ -235,15 +235,17 @@ static int show_views(struct app *a)
 {
 	const char *what = NULL;
 	char why[512] = "";
+	bool on_stdout;
 	int err;
 
 	if (!a->pipe.views)
 		return 0;
 	err = pt_views_show(a->pipe.model, &a->cfg, a->end_ns, &what, why, sizeof(why));
-	if (err &&
-	    !pt_pipeline_reader_gone(&a->pipe, err,
-				     !strcmp(what, PT_VIEWS_TEXT) &&
-					     !pt_config_stdout_taken(&a->cfg)))
+	/* The text on stdout unless a file is there, or the SVG on '-' */
+	on_stdout = err &&
+		(!strcmp(what, "-") ||
+		 (!strcmp(what, PT_VIEWS_TEXT) && !pt_config_stdout_taken(&a->cfg)));
+	if (err && !pt_pipeline_reader_gone(&a->pipe, err, on_stdout))
 		return pt_pipeline_failed_why(&a->pipe, err, what, why);
 	return pt_pipeline_finish(&a->pipe, a->end_ns);
 }
@@ -356,19 +358,19 @@ static int drop_privileges(struct app *a)
 	return ret;
 }
 
-/* Files written when tracing ends are written by the user proctrace now
- * runs as: one it could not write would be found out only then, the trace
- * lost. Said now, before tracing. */
+/* Files written when tracing ends are written by the user proctrace will
+ * run as: one it could not write would be found out only then, the trace
+ * lost. Said now, before any output is opened (a refused run leaves the
+ * files at their paths as they were). */
 static int check_end_files(const struct app *a)
 {
 	const char *paths[] = { a->cfg.svg_path, a->cfg.perfetto_path };
-	/* The Perfetto file is renamed over its name once whole. */
-	const bool replace[] = { false, true };
 	unsigned i;
 	int err;
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		err = paths[i] ? pt_privileges_can_write(paths[i], replace[i]) : 0;
+		/* Both are written beside and renamed over their name once whole. */
+		err = paths[i] ? pt_privileges_can_write_as(&a->user, paths[i], true) : 0;
 		if (err) {
 			fprintf(stderr,
 				"proctrace: cannot write %s as uid %u, which proctrace runs as once "
@@ -435,6 +437,8 @@ static int run_live(struct app *a)
 	 * Events wait in the ring buffer meanwhile. */
 	pt_origin_here(&a->origin);
 	a->pipe.origin = &a->origin;
+	if (check_end_files(a))
+		return -EPERM; /* said why */
 	ret = pt_pipeline_open(&a->pipe, &a->clock);
 	if (ret)
 		return ret;
@@ -449,7 +453,7 @@ static int run_live(struct app *a)
 	 * their directories (before it drops root). */
 	if (!ret)
 		ret = pt_pipeline_commit(&a->pipe, false);
-	if (!ret && (drop_privileges(a) || check_end_files(a)))
+	if (!ret && drop_privileges(a))
 		return -EPERM; /* said why: never trace with more than it says */
 	/* --top: the terminal checked before the command runs; the view
 	 * then says what the announcement would. */

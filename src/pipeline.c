@@ -102,6 +102,11 @@ int pt_pipeline_failed_why(struct pt_pipeline *p, int err, const char *what, con
 	return err;
 }
 
+static bool is_stdout(const char *path)
+{
+	return path && !strcmp(path, "-");
+}
+
 static int open_output(struct pt_pipeline *p, struct pt_output **o, enum pt_output_format fmt,
 		       const char *path, const struct pt_clock *clock)
 {
@@ -118,6 +123,10 @@ static int open_output(struct pt_pipeline *p, struct pt_output **o, enum pt_outp
 	if (!path)
 		return 0;
 	ret = pt_output_open(o, fmt, path, &opts, clock, err, sizeof(err));
+	/* The CSV header is written at once: stdout's reader may be gone by
+	 * then, which ends the stdout outputs quietly, as later. */
+	if (ret && pt_pipeline_reader_gone(p, ret, is_stdout(path)))
+		return 0;
 	if (ret)
 		fprintf(stderr, "proctrace: %s\n", err);
 	return ret;
@@ -169,8 +178,6 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 	ret = open_output(p, &p->csv, PT_OUTPUT_CSV, c->csv_path, clock);
 	if (!ret)
 		ret = open_output(p, &p->json, PT_OUTPUT_JSONL, c->json_path, clock);
-	if (!ret)
-		ret = open_db(p, clock);
 	if (ret)
 		return ret;
 	/* Opened now, written at the end: a path that cannot be written fails
@@ -184,6 +191,11 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 			return ret;
 		}
 	}
+	/* Last: live, the database is written in place from its opening, so
+	 * every other output's refusal comes before it. */
+	ret = open_db(p, clock);
+	if (ret)
+		return ret;
 	/* A file on stdout takes stdout, --top the terminal: no live stream then. */
 	if (!c->quiet && !c->top && !pt_config_stdout_taken(c)) {
 		struct pt_stream_opts so = {
@@ -199,11 +211,6 @@ int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 		}
 	}
 	return 0;
-}
-
-static bool is_stdout(const char *path)
-{
-	return path && !strcmp(path, "-");
 }
 
 /* Nothing is written to stdout any more: the stream, and -o, -j or
@@ -289,6 +296,9 @@ static int deliver(void *ctx, const struct pt_event *ev)
 
 	if (err)
 		return err;
+	/* The views say who started the command: proctrace. */
+	if (p->model && ev->kind == PT_SNAPSHOT && (ev->flags & PT_F_COMMAND))
+		pt_model_mark(p->model, ev->task.pid, PT_PROC_COMMAND);
 	if (p->cull && ++p->cull_tick >= CULL_EVERY) {
 		p->cull_tick = 0;
 		p->culled_untrimmed += pt_model_cull(p->model, ev->task.ts_ns, PT_CULL_LINGER_NS);
@@ -385,9 +395,10 @@ static void close_output(struct pt_pipeline *p, struct pt_output **o, const char
 	char why[512] = "";
 	int err = pt_output_close(*o, why, sizeof(why));
 
-	if (err)
-		pt_pipeline_failed_why(p, err, what, why);
+	/* Forgotten first: a reader gone closes what is left on stdout. */
 	*o = NULL;
+	if (err && !pt_pipeline_reader_gone(p, err, is_stdout(what)))
+		pt_pipeline_failed_why(p, err, what, why);
 }
 
 void pt_pipeline_ended(struct pt_pipeline *p, bool complete, const char *how, __u64 end_ns)
@@ -402,10 +413,12 @@ void pt_pipeline_close(struct pt_pipeline *p)
 	if (!p->cfg)
 		return; /* never initialised */
 	if (p->stream) {
+		/* Forgotten before a reader gone is told: drop_stdout() would
+		 * close it again. */
 		err = pt_stream_close(p->stream);
+		p->stream = NULL;
 		if (err && !pt_pipeline_reader_gone(p, err, true))
 			pt_pipeline_failed(p, err, "the live stream");
-		p->stream = NULL;
 	}
 	close_output(p, &p->csv, p->cfg->csv_path);
 	close_output(p, &p->json, p->cfg->json_path);
@@ -418,6 +431,10 @@ void pt_pipeline_close(struct pt_pipeline *p)
 			end.complete = false;
 			end.how = p->out_msg;
 		}
+		/* A replay that failed (its input, another output) replaces
+		 * no file: NULL drops the database written beside. */
+		if (p->cfg->replay_path && p->out_err && p->out_what != p->cfg->db_path)
+			end.how = NULL;
 		err = pt_db_close(p->db, end.how ? &end : NULL, why, sizeof(why));
 		if (err)
 			pt_pipeline_failed_why(p, err, p->cfg->db_path, why);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "proctrace/decode.h"
 #include "proctrace/privileges.h"
@@ -216,4 +217,31 @@ int pt_privileges_can_write(const char *path, bool replace)
 		ret = -errno;
 	free(copy);
 	return ret;
+}
+
+int pt_privileges_can_write_as(const struct pt_user *u, const char *path, bool replace)
+{
+	int status, ret;
+	pid_t pid;
+
+	if (!u->change)
+		return pt_privileges_can_write(path, replace);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		/* The user's groups and ids, all of them: access() checks the
+		 * real ones. */
+		if (setgroups(u->n_groups, u->groups) || setresgid(u->gid, u->gid, u->gid) ||
+		    setresuid(u->uid, u->uid, u->uid))
+			_exit(EPERM);
+		ret = pt_privileges_can_write(path, replace);
+		_exit(ret < 0 && -ret < 256 ? -ret : ret ? EIO : 0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (!WIFEXITED(status))
+		return -EIO;
+	return -WEXITSTATUS(status);
 }

@@ -74,6 +74,8 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 	[PT_DK_INFERRED] = { "inferred", PT_TYPE_FLAG, "", "snapshot",
 			     "found by a rescan of the task list after lost events: born while "
 			     "events were lost, its fork not seen" },
+	[PT_DK_COMMAND] = { "command", PT_TYPE_FLAG, "", "snapshot",
+			    "the command proctrace started (-- COMMAND), held until tracing began" },
 	[PT_DK_PARENT_TID] = { "parent_tid", PT_TYPE_INT, "", "fork",
 			       "the parent's thread that forked" },
 	[PT_DK_CREATOR_TID] = { "creator_tid", PT_TYPE_INT, "", "thread",

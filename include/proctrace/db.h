@@ -81,7 +81,8 @@ struct pt_db_end {
 };
 /* Write the processes (whole, from the model), the end of the trace row,
  * and close; in place or renamed over FILE. end NULL: cut short, ended
- * "stopped". After an error, the file is closed as it is: in place, its
+ * "stopped" in place; written whole (a replay), the run failed: the new
+ * file is removed and FILE left as it was. After an error, the file is closed as it is: in place, its
  * trace row still says complete = 0 (and what failed, when that could be
  * written); beside, it is removed and FILE left as it was. db NULL is a no-op. 0 or the first error, with why. */
 int pt_db_close(struct pt_db *db, const struct pt_db_end *end, char *why, size_t whylen);

@@ -104,6 +104,10 @@ enum pt_flag {
 	 * when the last one left (both their exit rows say so; one of them is
 	 * the process's exit, PT_F_GROUP_DEAD, the other a thread's) */
 	PT_F_LAST_THREAD_UNKNOWN = 1 << 13,
+	/* snapshot: the command proctrace started (-- COMMAND), held before
+	 * its exec until tracing began; set by userspace (the live source),
+	 * kept by a capture (the command=1 key), so a replay shows it too */
+	PT_F_COMMAND = 1 << 14,
 };
 
 /* Common fields: who the event is about, as it is after the event.

@@ -64,5 +64,9 @@ int pt_privileges_drop(const struct pt_drop *d, struct pt_kept *kept, char *err,
  * !replace, else its directory (to create it, or to rename a new file over
  * it). "-" always can. 0 or -errno (-EACCES). */
 int pt_privileges_can_write(const char *path, bool replace);
+/* The same, asked before the drop, for the identity u proctrace will have
+ * (asked in a child that takes it; as now when u has no change). 0 or
+ * -errno. */
+int pt_privileges_can_write_as(const struct pt_user *u, const char *path, bool replace);
 
 #endif

@@ -50,6 +50,7 @@ enum pt_col {
 enum pt_dkey {
 	PT_DK_START_NS,
 	PT_DK_INFERRED,
+	PT_DK_COMMAND,
 	PT_DK_PARENT_TID,
 	PT_DK_CREATOR_TID,
 	PT_DK_CLONE,

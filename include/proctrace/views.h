@@ -109,8 +109,11 @@ typedef int (*pt_view_fold_fn)(const struct pt_view_fold *f, void *ctx);
  * their depth less the chain's levels. 0, a nonzero return of row or
  * fold, or -ENOMEM. */
 int pt_view_walk_folded(struct pt_model *m, pt_walk_fn row, pt_view_fold_fn fold, void *ctx);
-/* The line "… 6 ancestors: process_api > … > bash" ("..." in ASCII),
- * made in line and written to out: 0 or pt_buf_write's error. */
+/* The text "… 6 ancestors: process_api > … > bash" ("..." in ASCII),
+ * appended to b. */
+void pt_view_put_fold(struct pt_buf *b, const struct pt_view_fold *f, bool ascii);
+/* That text as a line, made in line and written to out: 0 or
+ * pt_buf_write's error. */
 int pt_view_write_fold(FILE *out, struct pt_buf *line, const struct pt_view_fold *f, bool ascii);
 /* "note: 12 events lost (3 fork, 9 exit): ..." line, or nothing. */
 void pt_view_put_lost(struct pt_buf *b, const struct pt_model_stats *st);

@@ -170,6 +170,11 @@ static int deliver_snapshot(struct pt_live *l)
 	int err = st ? 0 : -ENOMEM;
 
 	for (i = 0; i < l->n_snap && !err; i++) {
+		/* Who started the command (proctrace), kept in the capture for
+		 * the views, live and replayed alike. */
+		if (l->command_pid && l->snap[i].task.pid == l->command_pid &&
+		    l->snap[i].kind == PT_SNAPSHOT)
+			l->snap[i].flags |= PT_F_COMMAND;
 		if (st[i].picked) {
 			err = pt_pipeline_event(l->p, &l->snap[i]);
 		} else if (st[i].kept) {
@@ -180,9 +185,6 @@ static int deliver_snapshot(struct pt_live *l)
 	}
 	free(st);
 	snapshot_forget(l);
-	/* The views say who started the command: proctrace. */
-	if (!err && l->command_pid && l->p->model)
-		pt_model_mark(l->p->model, l->command_pid, PT_PROC_COMMAND);
 	return err;
 }
 

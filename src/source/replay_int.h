@@ -147,6 +147,31 @@ bool replay_argv_words(const char *s, struct sink *k);
 int replay_time_parse(struct pt_replay *r, int64_t *lo, int64_t *hi);
 void replay_clock_narrow(struct pt_replay *r, int64_t lo, int64_t hi);
 
+/* ---- replay_detail.c ---- */
+
+/* The detail column split into r->pairs (in place): 0 or < 0 with r->msg. */
+int replay_detail_split(struct pt_replay *r);
+/* key's value in the row's detail; NULL: absent. */
+const char *replay_detail_find(const struct pt_replay *r, const char *key);
+/* val, key's value, as a number up to max: 0 or < 0 with r->msg. */
+int replay_pair_u64(struct pt_replay *r, const char *key, const char *val, __u64 max, __u64 *v);
+/* 1: present and *v set; 0: absent, an error when required; < 0: bad. */
+int replay_detail_u64(struct pt_replay *r, const char *key, __u64 max, bool required, __u64 *v);
+/* The same, up to UINT32_MAX and required. */
+int replay_detail_u32(struct pt_replay *r, const char *key, __u32 *v);
+/* A flag the writer shows as key=want: flag set in *flags when present. */
+int replay_detail_flag(struct pt_replay *r, const char *key, const char *want, __u16 *flags,
+		       unsigned flag);
+/* A required comm (the writer's escapes undone) into out (PT_COMM_LEN). */
+int replay_detail_comm(struct pt_replay *r, const char *key, char *out);
+
+/* ---- replay_kinds.c ---- */
+
+/* The task columns into r->ev->task: 0 or < 0 with r->msg. */
+int replay_task_parse(struct pt_replay *r);
+/* The payload of r->ev's kind from its columns and detail keys. */
+int replay_kind_parse(struct pt_replay *r);
+
 /* ---- pid_holders.c ---- */
 
 int replay_start_assign(struct pt_replay *r);

@@ -81,7 +81,7 @@ int pt_view_walk_folded(struct pt_model *m, pt_walk_fn row, pt_view_fold_fn fold
 	return err;
 }
 
-static void put_fold(struct pt_buf *b, const struct pt_view_fold *f, bool ascii)
+void pt_view_put_fold(struct pt_buf *b, const struct pt_view_fold *f, bool ascii)
 {
 	const char *ell = ascii ? "..." : "…";
 
@@ -98,7 +98,7 @@ static void put_fold(struct pt_buf *b, const struct pt_view_fold *f, bool ascii)
 int pt_view_write_fold(FILE *out, struct pt_buf *line, const struct pt_view_fold *f, bool ascii)
 {
 	pt_buf_reset(line);
-	put_fold(line, f, ascii);
+	pt_view_put_fold(line, f, ascii);
 	pt_buf_putc(line, '\n');
 	return pt_buf_write(line, out);
 }

@@ -2,6 +2,8 @@
 /* The timeline as a self-contained SVG document: one row per process in
  * tree order, indented by depth, bars coloured by state, marks for exec and
  * signals, a time axis, and a tooltip (<title>) on every bar and mark.
+ * Ancestors outside the selection fold into one row of text, as in the
+ * text views (fold.c).
  * Rows stay 14 px high and labels are cut to their column so that a
  * thousand processes still read as a list. Coordinates are written in
  * integer hundredths of a pixel, so the output does not depend on the
@@ -33,7 +35,9 @@
 struct svg_ctx {
 	FILE *f; /* borrowed */
 	__u64 t0, t1, span;
-	size_t rows;
+	size_t procs;	     /* in the model, folded or not: the heading's count */
+	size_t rows;	     /* drawn: the processes not folded and the folds */
+	size_t row;	     /* the next row's index */
 	struct pt_buf out;   /* the row being written */
 	struct pt_buf tmp;   /* text before XML escaping */
 	struct pt_buf about; /* the row's tooltip tail: programs, life */
@@ -138,7 +142,7 @@ static void head_write(struct svg_ctx *c)
 	pt_buf_puts(&c->out, "<title>proctrace timeline</title>\n");
 	pt_buf_puts(&c->out, svg_style);
 	pt_buf_printf(&c->out, "<rect width=\"%u\" height=\"%u\" fill=\"#fff\"/>\n", SVG_W, h);
-	pt_buf_printf(&c->out, "<text x=\"%u\" y=\"16\">%zu processes over ", MARGIN, c->rows);
+	pt_buf_printf(&c->out, "<text x=\"%u\" y=\"16\">%zu processes over ", MARGIN, c->procs);
 	pt_view_put_duration(&c->out, c->t1 - c->t0, false);
 	pt_buf_puts(&c->out, "</text>\n");
 }
@@ -383,25 +387,68 @@ static void folds_write(struct svg_ctx *c, const struct pt_proc *p, unsigned y)
 	}
 }
 
-static int row_write(const struct pt_walk *w, void *ctx)
+/* A row's stripe, every other row, under what it draws. */
+static void stripe_write(struct svg_ctx *c, unsigned y)
 {
-	struct svg_ctx *c = ctx;
-	unsigned y = row_y(w->row);
-
-	pt_buf_reset(&c->out);
-	pt_buf_printf(&c->out, "<g class=\"row\" id=\"p%u-%llu\">\n", w->proc->pid,
-		      (unsigned long long)w->proc->start_ns);
-	if (w->row % 2)
+	if (c->row % 2)
 		pt_buf_printf(
 			&c->out,
 			"<rect class=\"stripe\" x=\"0\" y=\"%u\" width=\"%u\" height=\"%u\"/>\n", y,
 			SVG_W, ROW_H);
+}
+
+static int count_row(const struct pt_walk *w, void *ctx)
+{
+	(void)w;
+	((struct svg_ctx *)ctx)->rows++;
+	return 0;
+}
+
+static int count_fold(const struct pt_view_fold *f, void *ctx)
+{
+	(void)f;
+	((struct svg_ctx *)ctx)->rows++;
+	return 0;
+}
+
+/* The folded ancestors: their line of text across the row, no bars. */
+static int fold_write(const struct pt_view_fold *f, void *ctx)
+{
+	struct svg_ctx *c = ctx;
+	unsigned y = row_y(c->row);
+
+	pt_buf_reset(&c->out);
+	pt_buf_printf(&c->out, "<g class=\"ancestors\" id=\"f%u-%llu\">\n", f->last->pid,
+		      (unsigned long long)f->last->start_ns);
+	stripe_write(c, y);
+	pt_buf_reset(&c->about);
+	pt_view_put_fold(&c->about, f, false);
+	pt_buf_reset(&c->tmp);
+	pt_view_put_cut(&c->tmp, c->about.data, c->about.len, (SVG_W - 2 * MARGIN) / CHAR_PX,
+			false);
+	pt_buf_printf(&c->out, "<text x=\"%u\" y=\"%u\">", MARGIN, y + TEXT_Y);
+	xml_put_tmp(c);
+	pt_buf_puts(&c->out, "</text>\n</g>\n");
+	c->row++;
+	return pt_buf_write(&c->out, c->f);
+}
+
+static int row_write(const struct pt_walk *w, void *ctx)
+{
+	struct svg_ctx *c = ctx;
+	unsigned y = row_y(c->row);
+
+	pt_buf_reset(&c->out);
+	pt_buf_printf(&c->out, "<g class=\"row\" id=\"p%u-%llu\">\n", w->proc->pid,
+		      (unsigned long long)w->proc->start_ns);
+	stripe_write(c, y);
 	put_label(c, w, y);
 	about_make(c, w->proc);
 	bars_write(c, w->proc, y);
 	folds_write(c, w->proc, y);
 	marks_write(c, w->proc, y);
 	pt_buf_puts(&c->out, "</g>\n");
+	c->row++;
 	return pt_buf_write(&c->out, c->f);
 }
 
@@ -417,12 +464,16 @@ int pt_svg_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 	c.t0 = st.first_ts;
 	c.t1 = st.end_ns > st.first_ts ? st.end_ns : st.first_ts;
 	c.span = c.t1 > c.t0 ? c.t1 - c.t0 : 1;
-	c.rows = st.procs;
-	head_write(&c);
-	axis_write(&c);
-	err = pt_buf_write(&c.out, f);
+	c.procs = st.procs;
+	/* Rows counted first: the height comes before them. */
+	err = pt_view_walk_folded(m, count_row, count_fold, &c);
+	if (!err) {
+		head_write(&c);
+		axis_write(&c);
+		err = pt_buf_write(&c.out, f);
+	}
 	if (!err)
-		err = pt_model_walk(m, row_write, &c);
+		err = pt_view_walk_folded(m, row_write, fold_write, &c);
 	if (!err) {
 		pt_buf_reset(&c.out);
 		legend_write(&c);

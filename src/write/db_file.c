@@ -280,6 +280,16 @@ int pt_db_close(struct pt_db *db, const struct pt_db_end *end, char *why, size_t
 
 	if (!db)
 		return 0;
+	/* Written whole (a replay) for a run that failed: FILE stays as it
+	 * was, as -o and -j do (never renamed over it). */
+	if (!end && !db->opts.in_place) {
+		if (db->in_txn)
+			sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+		release(db);
+		pt_whole_file_abort(&db->whole);
+		free(db);
+		return 0;
+	}
 	if (!end)
 		end = &stopped;
 	err = db->err;

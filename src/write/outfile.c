@@ -292,6 +292,22 @@ static int tmp_name(const char *name, char *out, size_t outlen)
 	return 0;
 }
 
+/* Why no new file could be made beside o->name, in words that fit what the
+ * user sees: a directory that exists, where a file exists (/proc/1/status),
+ * gives ENOENT for a file it cannot create. */
+static int no_file_beside(const struct pt_outfile *o, const struct stat *old, int ret, char *err,
+			  size_t errlen)
+{
+	const char *why = ret == -ENOENT ? "its directory takes no new files" : strerror(-ret);
+
+	if (!old)
+		return fail(err, errlen, ret, "cannot create %s: %s", o->path, why);
+	return fail(err, errlen, ret,
+		    "cannot write %s: no new file can be created beside it (%s), and an existing "
+		    "file is only replaced by a whole new one, left as it is",
+		    o->path, why);
+}
+
 /* A new file beside o->name (o->tmp), created like any output file; it
  * takes the owner and mode of the file it will replace (old), if any, so
  * that replacing it changes only its content. */
@@ -313,8 +329,7 @@ static int create_beside(struct pt_outfile *o, const struct stat *old, int *fdp,
 			ret = -errno;
 	}
 	if (fd < 0)
-		return fail(err, errlen, ret ? ret : -EEXIST, "cannot write %s: %s", o->path,
-			    strerror(ret ? -ret : EEXIST));
+		return no_file_beside(o, old, ret ? ret : -EEXIST, err, errlen);
 	/* Only root can give a file away: as another user, the file stays
 	 * its own, as a new file would. */
 	if (old) {

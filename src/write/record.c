@@ -261,6 +261,8 @@ static void fill_detail(struct pt_record *r, const struct pt_event *ev)
 		det_u64(r, PT_DK_START_NS, ev->task.start_ns);
 		if (has_flag(ev, PT_F_RESCAN))
 			det_flag(r, PT_DK_INFERRED);
+		if (has_flag(ev, PT_F_COMMAND))
+			det_flag(r, PT_DK_COMMAND);
 		detail_cgroup(r, ev);
 		break;
 	case PT_FORK:

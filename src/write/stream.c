@@ -408,7 +408,10 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 	}
 	switch (ev->kind) {
 	case PT_SNAPSHOT:
-		pt_buf_printf(&w->line, "already running (%s)", pt_state_name(t->state));
+		if (has_flag(ev, PT_F_COMMAND))
+			pt_buf_puts(&w->line, "started by proctrace, held until tracing began");
+		else
+			pt_buf_printf(&w->line, "already running (%s)", pt_state_name(t->state));
 		break;
 	case PT_FORK:
 		pt_buf_puts(&w->line, pt_clone_verb(ev->clone.flags));

@@ -78,4 +78,40 @@ def test_epipe_replay_and_live(env):
     ck.raise_if_failed()
 
 
-TESTS = [test_epipe_replay_and_live]
+def test_epipe_at_close(env):
+    """A small replay into a pipe already closed: every write is held in
+    stdio's buffer until the outputs are closed, so the reader's absence is
+    found only there, for each output that can be on stdout."""
+    ck = Check()
+    d = scratch(env, "epipe-close")
+    cap = os.path.join(d, "cap.csv")
+    p = subprocess.run([env.proctrace, "-q", "-o", cap, "--",
+                        env.workload("burst"), "3"],
+                       capture_output=True, text=True, errors="replace",
+                       stdin=subprocess.DEVNULL, timeout=EXIT_TIMEOUT)
+    if p.returncode != 0:
+        raise Failure("the capture: exit %d: %s" % (p.returncode,
+                                                    tail(p.stderr)))
+    for args in ([], ["-o", "-"], ["-j", "-"], ["--perfetto", "-"],
+                 ["--svg", "-"], ["-t"], ["-T"], ["-t", "-o", "-"]):
+        what = "replay %s into a closed pipe" % " ".join(args or ["(stream)"])
+        r, w = os.pipe()
+        os.close(r)
+        try:
+            p = subprocess.run([env.proctrace, "--replay", cap]
+                               + (["-q"] if args else []) + args,
+                               stdin=subprocess.DEVNULL, stdout=w,
+                               stderr=subprocess.PIPE, timeout=EXIT_TIMEOUT)
+        finally:
+            os.close(w)
+        err = p.stderr.decode("utf-8", "replace")
+        ck.eq("%s: exit status (%s)" % (what, tail(err, 3)), p.returncode, 0)
+        bad = [l for l in err.splitlines() if l.startswith("proctrace: ")
+               and ("Broken pipe" in l or "writing" in l)]
+        ck.eq(what + ": error lines", bad, [])
+        ck.true(not SANITIZER.search(err),
+                "%s: sanitizer report: %s" % (what, tail(err, 20)))
+    ck.raise_if_failed()
+
+
+TESTS = [test_epipe_replay_and_live, test_epipe_at_close]

@@ -21,14 +21,15 @@ NAME_MAX = 255
 RUN_TIMEOUT = 300  # valgrind is slow
 
 
-def run(env, args, command=True):
+def run(env, args, command=True, env_vars=None):
     """proctrace -q ARGS [-- true]: the completed process."""
     argv = [env.proctrace, "-q"] + args + (["--", true_path()] if command
                                            else [])
     try:
         return subprocess.run(argv, capture_output=True, text=True,
                               errors="replace", stdin=subprocess.DEVNULL,
-                              timeout=RUN_TIMEOUT)
+                              timeout=RUN_TIMEOUT,
+                              env=dict(os.environ, **(env_vars or {})))
     except subprocess.TimeoutExpired:
         raise Failure("proctrace %s did not exit" % " ".join(args))
 
@@ -41,7 +42,8 @@ def names(length):
 def output_args(d, n):
     return ["-o", os.path.join(d, n["c"]), "-j", os.path.join(d, n["j"]),
             "--svg", os.path.join(d, n["s"]),
-            "--perfetto", os.path.join(d, n["p"])]
+            "--perfetto", os.path.join(d, n["p"])] + (
+                ["--db", os.path.join(d, n["d"])] if "d" in n else [])
 
 
 def check_ran(ck, what, p, want=0):
@@ -133,7 +135,8 @@ def test_outnames_same_file(env):
     for args in (["-o", a, "-j", a], ["-o", a, "--perfetto", a],
                  ["--svg", new, "--perfetto", os.path.join(d, ".", "new.json")],
                  ["-o", a, "-j", os.path.join(d, "sym.csv")],
-                 ["-j", os.path.join(d, "hard.csv"), "-o", a]):
+                 ["-j", os.path.join(d, "hard.csv"), "-o", a],
+                 ["-o", a, "--db", a], ["--db", new, "--svg", new]):
         p = run(env, args)
         what = "proctrace " + " ".join(args)
         ck.eq(what + ": exit status", p.returncode, 2)
@@ -148,9 +151,11 @@ def test_outnames_same_file(env):
 
 
 def test_outnames_failed_run_keeps_files(env):
-    """A replay that fails half-way (its input cut in a row), and a live run
-    refused before tracing (its Perfetto trace's directory missing): every
-    file at their output paths is as it was, and nothing is left beside."""
+    """A replay that fails half-way (its input cut in a row), and live runs
+    refused before tracing (their Perfetto trace's directory missing; an
+    SVG the user proctrace runs as once attached cannot write, here nobody
+    as sudo would say): every file at their output paths is as it was, the
+    database too, and nothing is left beside."""
     ck = Check()
     src = scratch(env, "keep-src")
     capture = os.path.join(src, "capture.csv")
@@ -163,22 +168,33 @@ def test_outnames_failed_run_keeps_files(env):
         f.write(raw[:len(raw) // 2] + b'"')  # a quote never closed
     d = scratch(env, "outnames-keep")
     n = {"c": "keep.csv", "j": "keep.jsonl", "s": "keep.svg",
-         "p": "keep.json"}
+         "p": "keep.json", "d": "keep.db"}
     for v in n.values():
         with open(os.path.join(d, v), "w") as f:
             f.write("precious %s\n" % v)
+    os.chmod(d, 0o777)  # nobody may replace the files there, not in priv
+    for v in n.values():
+        os.chmod(os.path.join(d, v), 0o666)
+    os.mkdir(os.path.join(d, "priv"), 0o700)
+    live = ["-o", os.path.join(d, n["c"]), "-j", os.path.join(d, n["j"]),
+            "--db", os.path.join(d, n["d"])]
+    nobody = {"SUDO_UID": "65534", "SUDO_GID": "65534"}
     runs = [("replay of a file cut short", ["--replay", cut]
-             + output_args(d, n), False),
-            ("live run refused before tracing",
-             ["-o", os.path.join(d, n["c"]), "-j", os.path.join(d, n["j"]),
-              "--perfetto", os.path.join(d, "missing", "x.json")], True)]
-    for what, args, command in runs:
-        p = run(env, args, command)
+             + output_args(d, n), False, None),
+            ("live run refused before tracing (Perfetto)",
+             live + ["--perfetto", os.path.join(d, "missing", "x.json")],
+             True, None),
+            ("live run refused before tracing (SVG as nobody)",
+             live + ["--svg", os.path.join(d, "priv", "x.svg")], True,
+             nobody)]
+    for what, args, command, env_vars in runs:
+        p = run(env, args, command, env_vars)
         check_ran(ck, what, p, 1)
         for v in n.values():
             ck.eq("%s: %s" % (what, v), read_text(os.path.join(d, v)),
                   "precious %s\n" % v)
-        ck.eq(what + ": files", sorted(os.listdir(d)), sorted(n.values()))
+        ck.eq(what + ": files", sorted(os.listdir(d)),
+              sorted(list(n.values()) + ["priv"]))
     ck.raise_if_failed()
 
 

@@ -172,5 +172,59 @@ def test_replay_stream_is_live_stream(env):
     ck.raise_if_failed()
 
 
+def test_replay_command_started(env):
+    """The command proctrace started is shown so by a replay of its
+    capture, as live: '[started by proctrace]' in the tree with the same
+    start (before tracing began: negative), and in the -v stream its
+    snapshot row says it, from CSV and from JSON Lines."""
+    ck = Check()
+    work = os.path.join(env.tmp, "command-started")
+    os.makedirs(work, exist_ok=True)
+    csv_path = os.path.join(work, "capture.csv")
+    json_path = os.path.join(work, "capture.jsonl")
+    live = run_tracer(env, ["-q", "-t", "--ascii", "-o", csv_path, "-j",
+                            json_path, "--", "sh", "-c", "true"])
+    ck.eq("live exit status", live.returncode, 0)
+    snaps = [r for r in read_csv(csv_path) if r["event"] == "snapshot"]
+    pid = snaps[0]["pid"] if snaps else None
+    ck.eq("the snapshot rows' detail (command=1)",
+          [r["detail"].split()[1:2] for r in snaps], [["command=1"]])
+
+    def command_line(out):
+        lines = [l for l in out.splitlines() if l.split(" ", 1)[0] == pid]
+        return lines[0] if lines else ""
+
+    def span(line):
+        m = re.search(r"  (before|-?\d+\.\d+)-(\d+\.\d+)s  ", line)
+        return m.group(1) if m else None
+
+    want = command_line(live.stdout)
+    ck.true("[started by proctrace]" in want,
+            "live tree: the command's line: %r" % want)
+    for capture in (csv_path, json_path):
+        what = "--replay " + os.path.basename(capture)
+        rep = run_tracer(env, ["-q", "-t", "--ascii", "--replay", capture])
+        ck.eq(what + ": exit status", rep.returncode, 0)
+        got = command_line(rep.stdout)
+        ck.true("[started by proctrace]" in got and "[before trace]" not in got,
+                what + ": the command's line: %r" % got)
+        # from the capture's first row, the snapshot itself (live counts
+        # from an ancestor's snapshot row the capture does not keep)
+        start = (int(dict(kv.split("=", 1) for kv in snaps[0]["detail"].split()
+                          )["start_ns"]) - int(snaps[0]["ts_ns"])) / 1e9 if snaps else 0
+        ck.true(span(got) not in (None, "before")
+                and abs(float(span(got)) - start) <= 0.0011,
+                "%s: the command's start: %s, the capture says %.4f"
+                % (what, span(got), start))
+        rep = run_tracer(env, ["-v", "--replay", capture])
+        ck.eq(what + " -v: the command's snapshot line",
+              [l.split(None, 6)[-1] for l in rep.stdout.splitlines()
+               if " snapshot " in l],
+              ["started by proctrace, held until tracing began"])
+    ck.true(span(want) not in (None, "before") and span(want).startswith("-"),
+            "live tree: the command's start is not before tracing: %r" % want)
+    ck.raise_if_failed()
+
+
 TESTS = [test_replay_roundtrip, test_replay_bad_input,
-         test_replay_stream_is_live_stream]
+         test_replay_stream_is_live_stream, test_replay_command_started]

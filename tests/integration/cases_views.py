@@ -622,14 +622,19 @@ def test_view_demo_svg(env):
         doc = ET.parse(svg).getroot()
     except ET.ParseError as e:
         raise Failure("the SVG does not parse: %s" % e)
-    # The SVG draws the ancestors the text folds: their rows left out.
+    # The SVG folds the ancestors the text folds, into the same line, in
+    # the same place: no row of theirs.
     folded = context_pids(root)
+    ck.eq("SVG: the folded ancestors' lines, in order among the rows",
+          [(g.find(SVG_NS + "text").text if g.get("class") == "ancestors"
+            else "row") for g in doc.iter(SVG_NS + "g")
+           if g.get("class") in ("row", "ancestors")],
+          [text if pid == "FOLD" else "row" for _, pid, text in parsed])
     parsed = [p for p in parsed if p[1] != "FOLD"]
-    all_rows = [g for g in doc.iter(SVG_NS + "g") if g.get("class") == "row"]
-    rows = [g for g in all_rows
-            if re.sub(r"^p(\d+)-\d+$", r"\1", g.get("id", "")) not in folded]
-    ck.eq("SVG: rows of the folded ancestors", len(all_rows) - len(rows),
-          len(folded))
+    rows = [g for g in doc.iter(SVG_NS + "g") if g.get("class") == "row"]
+    ck.eq("SVG: rows of the folded ancestors",
+          [g.get("id") for g in rows
+           if re.sub(r"^p(\d+)-\d+$", r"\1", g.get("id", "")) in folded], [])
     labels = []
     for g in rows:
         text = g.find(SVG_NS + "text")

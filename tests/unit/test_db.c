@@ -306,6 +306,27 @@ static void test_db_replay_whole(void **state)
 	assert_query(f->path, "SELECT count(*) FROM processes", "1");
 }
 
+/* Beside (a replay), closed with no end (the run failed): the file that
+ * was there stays as it was, nothing is left beside it. */
+static void test_db_replay_failed(void **state)
+{
+	struct fx *f = *state;
+	FILE *old = fopen(f->path, "w");
+	char line[8] = "";
+
+	assert_non_null(old);
+	fputs("old", old);
+	fclose(old);
+	open_db(f, false);
+	feed(f, fork_event(4000, 10));
+	close_db(f, NULL);
+	old = fopen(f->path, "r");
+	assert_non_null(old);
+	assert_non_null(fgets(line, sizeof(line), old));
+	fclose(old);
+	assert_string_equal(line, "old");
+}
+
 /* A WAL left by another database would be replayed into the new file. */
 static void test_db_stale_wal_removed(void **state)
 {
@@ -356,6 +377,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_db_events_typed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_second_reader, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_replay_whole, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_replay_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_stale_wal_removed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_refused, setup, teardown),
 	};

@@ -551,6 +551,23 @@ static void test_outfile_beside_name_lengths(void **state)
 	}
 }
 
+/* A file that exists where no file can be created (procfs): said so, in
+ * one line naming it, not as a missing file. */
+static void test_outfile_beside_no_room(void **state)
+{
+	struct pt_outfile o;
+	char err[512] = "";
+
+	assert_int_equal(pt_outfile_open(&o, "/proc/1/status", 0, true, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "/proc/1/status"));
+	assert_non_null(strstr(err, "no new file can be created beside it"));
+	assert_null(strstr(err, "No such file"));
+	assert_null(strchr(err, '\n'));
+	assert_int_equal(pt_outfile_open(&o, "/proc/1/new.csv", 0, true, err, sizeof(err)),
+			 -ENOENT);
+	assert_non_null(strstr(err, "takes no new files"));
+}
+
 /* Rotated names (NAME.keep) must fit too: refused at open, not at the
  * first rotation. */
 static void test_outfile_rotation_name_too_long(void **state)
@@ -614,6 +631,7 @@ int main(void)
 		in_scratch(test_outfile_reopen_refused),
 		in_scratch(test_outfile_beside),
 		in_scratch(test_outfile_beside_name_lengths),
+		cmocka_unit_test(test_outfile_beside_no_room),
 		in_scratch(test_outfile_rotation_name_too_long),
 		in_scratch(test_outfile_same),
 	};
