@@ -28,8 +28,8 @@ static __always_inline void count_lost(__u32 kind)
  * older entry without a word); a full map refuses the entry (-E2BIG), and
  * the fact it was kept for, of this kind, is counted lost (docs/bounds.md).
  * An entry already there is replaced even in a full map. */
-static __always_inline long map_keep(void *map, const void *key, const void *value,
-				     __u64 flags, __u32 kind)
+static __always_inline long map_keep(void *map, const void *key, const void *value, __u64 flags,
+				     __u32 kind)
 {
 	long ret = bpf_map_update_elem(map, key, value, flags);
 
