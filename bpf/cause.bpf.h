@@ -58,10 +58,13 @@ struct fatal_state {
 	__u64 start_ns; /* the process's; a reused pid is another */
 	struct fatal_slot slot[FATAL_SLOTS];
 };
-/* By tgid. LRU: a process that blocks a fatal signal and never takes it
- * leaves its entry until it exits (or the LRU drops it). */
+/* By tgid, until the process's exit (whatever its end: a process that
+ * blocks a fatal signal may exit without taking it). Not LRU: a process
+ * whose first fatal signal finds the map full has its exit's cause counted
+ * lost (map_keep); an entry a process did not remove (its exit was not
+ * wanted, or missed) is replaced by the next process with its pid. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 8192);
 	__type(key, __u32);
 	__type(value, struct fatal_state);
@@ -76,8 +79,9 @@ struct group_exit {
 	__u16 _pad;
 	struct pt_actor by;
 };
+/* Until the process's exit; not LRU, as fatal above. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);
 	__type(value, struct group_exit);
@@ -141,7 +145,8 @@ static __always_inline struct fatal_state *fatal_state_of(__u32 tgid, __u64 star
 	if (!create)
 		return NULL;
 	fresh.start_ns = start;
-	bpf_map_update_elem(&fatal, &tgid, &fresh, BPF_ANY);
+	if (map_keep(&fatal, &tgid, &fresh, BPF_ANY, PT_EXIT))
+		return NULL;
 	return bpf_map_lookup_elem(&fatal, &tgid);
 }
 
@@ -335,7 +340,7 @@ static __always_inline void note_group_exit(const struct task_view *v, bool grou
 		/* Two threads of the process may get here at once: the first
 		 * entry made is the one both write into. An old process's
 		 * entry (a reused pid) is replaced. */
-		bpf_map_update_elem(&group_exits, &tgid, &fresh, g ? BPF_ANY : BPF_NOEXIST);
+		map_keep(&group_exits, &tgid, &fresh, g ? BPF_ANY : BPF_NOEXIST, PT_EXIT);
 		g = bpf_map_lookup_elem(&group_exits, &tgid);
 		if (!g || g->start_ns != start)
 			return;
@@ -389,6 +394,8 @@ static __always_inline void exit_cause(struct pt_event *e, const struct task_vie
 		return;
 	}
 	e->exit.cause = PT_CAUSE_EXIT;
+	/* A fatal signal it blocked and never took: its entry goes too. */
+	bpf_map_delete_elem(&fatal, &tgid);
 	g = bpf_map_lookup_elem(&group_exits, &tgid);
 	if (!g)
 		return;

@@ -90,18 +90,22 @@ struct {
 
 /* Processes that exited and wait to be reaped, by global pid: the reap
  * event is made from this when the reaper's wait() returns, since the task
- * itself can no longer be looked up then. */
+ * itself can no longer be looked up then. Not LRU: an entry leaves at its
+ * reap (or its free, or userspace's report of it); a zombie that finds the
+ * map full is counted as a lost reap (map_keep). */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u32);
 	__type(value, struct pt_zombie);
 } zombies SEC(".maps");
 
 /* The final usage of zombies freed before a wait() named them (see
- * handle_free), by pid, for their reap rows. */
+ * handle_free), by pid, for their reap rows. Not LRU: an entry leaves at
+ * that reap (or userspace's report of it); one that finds the map full is
+ * counted as a lost reap (map_keep), its reap row without usage. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);
 	__type(value, struct pt_released_usage);

@@ -39,7 +39,7 @@ static __always_inline void remember_zombie(const struct task_view *v, const str
 	z.exit_ns = exit_ns;
 	z.leader = (__u64)v->leader;
 	z.task = *t;
-	if (bpf_map_update_elem(&zombies, &pid, &z, map_flags) || level == 0)
+	if (map_keep(&zombies, &pid, &z, map_flags, PT_REAP) || level == 0)
 		return;
 	tgid_pid = (struct pid *)(unsigned long)tgid_pid; /* variable index below */
 	for (unsigned int i = 1; i < MAX_PID_NS_LEVEL_ && i <= level; i++) {
@@ -249,7 +249,7 @@ int BPF_PROG(handle_free, struct task_struct *task)
 	/* Its final usage, for the reap to come: the task is gone then. */
 	if (read_released_usage(&ru.usage, task, z->task.start_ns)) {
 		ru.start_ns = z->task.start_ns;
-		bpf_map_update_elem(&released_usage, &pid, &ru, BPF_ANY);
+		map_keep(&released_usage, &pid, &ru, BPF_ANY, PT_REAP);
 	}
 	z->freed_ns = bpf_ktime_get_boot_ns();
 	return 0;

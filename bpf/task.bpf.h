@@ -22,6 +22,22 @@ static __always_inline void count_lost(__u32 kind)
 	count_lost_n(kind, 1);
 }
 
+#define E2BIG_ 7
+
+/* Stores key -> value in a plain hash map (not LRU, which would drop an
+ * older entry without a word); a full map refuses the entry (-E2BIG), and
+ * the fact it was kept for, of this kind, is counted lost (docs/bounds.md).
+ * An entry already there is replaced even in a full map. */
+static __always_inline long map_keep(void *map, const void *key, const void *value, __u64 flags,
+				     __u32 kind)
+{
+	long ret = bpf_map_update_elem(map, key, value, flags);
+
+	if (ret == -E2BIG_)
+		count_lost(kind);
+	return ret;
+}
+
 static __always_inline __u64 wakeup_flag(void)
 {
 	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP

@@ -71,6 +71,7 @@ CREATE TABLE IF NOT EXISTS proctrace.events (
     `detail.status` Nullable(Int64),
     `detail.cause` Nullable(String),
     `detail.age_ns` Nullable(Int64),
+    `detail.at_exit` UInt8,
     `detail.reaped` Nullable(String),
     `detail.reaper` Nullable(String),
     `detail.reap_at` Nullable(String),

@@ -47,9 +47,9 @@ const struct pt_field_def pt_columns[PT_NCOLS] = {
 				 "user CPU time: on a reap row the process's final figure, what "
 				 "the reaping wait4() returned (every usage column alike); on a "
 				 "usage row (at_end=1) the kernel's figure when tracing ended, "
-				 "for a process still alive or a zombie then; on an exit row a "
-				 "snapshot at the exit tracepoint (the process's, or the "
-				 "thread's), before the exit's own teardown" },
+				 "for a process still alive or a zombie then; on an exit row "
+				 "(at_exit=1) a snapshot at the exit tracepoint (the process's, "
+				 "or the thread's), before the exit's own teardown" },
 	[PT_COL_CPU_SYS_US] = { "cpu_sys_us", PT_TYPE_INT, "µs", USAGE, "system CPU time" },
 	[PT_COL_MAXRSS_KB] = { "maxrss_kb", PT_TYPE_INT, "KiB", USAGE, "peak resident set" },
 	[PT_COL_MINFLT] = { "minflt", PT_TYPE_INT, "", USAGE, "minor page faults" },
@@ -121,6 +121,10 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 	[PT_DK_AGE_NS] = { "age_ns", PT_TYPE_INT, "ns", "exit",
 			   "how long the process lived: from its start (the kernel's "
 			   "start_boottime, also before the trace) to its exit" },
+	[PT_DK_AT_EXIT] = { "at_exit", PT_TYPE_FLAG, "", "exit",
+			    "the usage columns are a snapshot at the exit tracepoint (the "
+			    "process's, or the thread's), before the rest of the exit runs: "
+			    "the final figures are the reap row's" },
 	[PT_DK_REAPED] = { "reaped", PT_TYPE_TEXT, "", "reap",
 			   "auto: released without a wait (parent ignores SIGCHLD)" },
 	[PT_DK_REAPER] = { "reaper", PT_TYPE_TEXT, "", "reap",

@@ -296,15 +296,17 @@ static int reap_parse(struct pt_replay *r)
 	err = err
 		?: replay_detail_u64(r, pt_dkey_name(PT_DK_ZOMBIE_NS), UINT64_MAX, false,
 				     &zombie_ns);
-	if (err <= 0)
+	if (err < 0)
 		return err;
 	/* exit_ns 0 means unknown, so a zombie time as long as ts_ns itself
 	 * cannot come from the writer. */
-	if (zombie_ns >= ev->task.ts_ns)
+	if (err > 0 && zombie_ns >= ev->task.ts_ns)
 		return malformed(r, "detail: zombie_ns=%llu is not less than ts_ns",
 				 (unsigned long long)zombie_ns);
-	ev->reap.exit_ns = ev->task.ts_ns - zombie_ns;
-	/* The final usage, when the row has it (its cpu_user_us) */
+	if (err > 0)
+		ev->reap.exit_ns = ev->task.ts_ns - zombie_ns;
+	/* The final usage, when the row has it (its cpu_user_us), also
+	 * without a zombie time (its exit not seen) */
 	if (!*replay_field(r, PT_COL_CPU_USER_US))
 		return 0;
 	ev->reap.usage_at = PT_USAGE_RELEASED;

@@ -137,6 +137,8 @@ static void detail_exit(struct pt_record *r, const struct pt_event *ev)
 		det_u64(r, PT_DK_SENDER_TID, ev->by.tid);
 		det_comm(r, PT_DK_SENDER_COMM, ev->by.comm);
 	}
+	/* Its usage columns: not the final figures (the reap row's). */
+	det_flag(r, PT_DK_AT_EXIT);
 }
 
 static void detail_reparent(struct pt_record *r, const struct pt_event *ev)

@@ -11,6 +11,7 @@
 #include "proctrace/clone_flags.h"
 #include "proctrace/sched.h"
 #include "proctrace/writer.h"
+#include "stream_int.h"
 
 #define COMM_WIDTH 16
 #define PID_WIDTH 7
@@ -33,78 +34,6 @@ static void put_header(struct pt_buf *b, enum pt_time_format time)
 #define ANSI_YELLOW "\033[33m"
 #define ANSI_MAGENTA "\033[35m"
 #define ANSI_CYAN "\033[36m"
-
-struct pt_stream {
-	FILE *f; /* borrowed */
-	struct pt_clock clock;
-	struct pt_stream_opts opts;
-	struct pt_buf line;  /* the line being formatted */
-	size_t detail_start; /* offset of the detail column in line */
-	__u64 first_ns;	     /* the first line's time (--time rel); 0: none yet */
-	int err;	     /* first write error, kept */
-};
-
-static bool has_flag(const struct pt_event *ev, unsigned flag)
-{
-	return ev->flags & flag;
-}
-
-/* ---- text pieces ---- */
-
-static void put_text(struct pt_stream *w, const char *s, size_t n)
-{
-	pt_escape_text(&w->line, s, n, PT_ESC_BACKSLASH | PT_ESC_CONTROL);
-}
-
-static void put_comm(struct pt_stream *w, const char *comm)
-{
-	put_text(w, comm, strnlen(comm, PT_COMM_LEN));
-}
-
-/* "bash(812)", into any buffer (the words of cause.h take it) */
-static void put_actor_in(struct pt_buf *b, const struct pt_actor *a)
-{
-	pt_escape_text(b, a->comm, strnlen(a->comm, PT_COMM_LEN),
-		       PT_ESC_BACKSLASH | PT_ESC_CONTROL);
-	pt_buf_printf(b, "(%u)", a->pid);
-}
-
-/* The event's actor, named as a capture keeps it (pt_actor_comm). */
-static void put_actor(struct pt_stream *w, const struct pt_event *ev)
-{
-	put_comm(w, pt_actor_comm(ev));
-	pt_buf_printf(&w->line, "(%u)", ev->by.pid);
-}
-
-/* Starts a further part of the detail: a space unless it is the first. */
-static void detail_space(struct pt_stream *w)
-{
-	if (w->line.len > w->detail_start)
-		pt_buf_putc(&w->line, ' ');
-}
-
-/* Pad what was written since start to width characters (code points: the
- * escaped text is valid UTF-8), then one separating space. */
-static void pad_column(struct pt_stream *w, size_t start, size_t width)
-{
-	size_t chars = 0, i;
-
-	for (i = start; i < w->line.len; i++)
-		if (((unsigned char)w->line.data[i] & 0xc0) != 0x80)
-			chars++;
-	pt_buf_fill(&w->line, ' ', chars < width ? width - chars : 0);
-	pt_buf_putc(&w->line, ' ');
-}
-
-/* A span in microseconds (CPU time, age): milliseconds below a second,
- * then seconds. */
-static void put_cpu(struct pt_stream *w, __u64 us)
-{
-	if (us < 1000000)
-		pt_buf_printf(&w->line, "%.1fms", us / 1000.0);
-	else
-		pt_buf_printf(&w->line, "%.3fs", us / 1000000.0);
-}
 
 /* ---- details, one per kind ---- */
 
@@ -199,82 +128,6 @@ static void detail_reparent(struct pt_stream *w, const struct pt_event *ev)
 	pt_buf_printf(&w->line, " (%s)", pt_adopter_name(rp->adopter));
 }
 
-static void put_status(struct pt_stream *w, const struct pt_status *st)
-{
-	char name[16];
-
-	if (!st->signaled) {
-		pt_buf_printf(&w->line, "exit %d", st->code);
-		return;
-	}
-	pt_buf_printf(&w->line, "killed by %s%s", pt_signal_name(st->sig, name, sizeof(name)),
-		      st->core ? " (core dumped)" : "");
-}
-
-static void put_usage(struct pt_stream *w, const struct pt_usage *u)
-{
-	__u64 user, sys;
-
-	pt_cputime_adjust(u, &user, &sys);
-	pt_buf_puts(&w->line, " cpu ");
-	put_cpu(w, user / 1000);
-	pt_buf_puts(&w->line, " user + ");
-	put_cpu(w, sys / 1000);
-	pt_buf_printf(&w->line, " sys, maxrss %llu KiB", (unsigned long long)u->maxrss_kb);
-}
-
-static void detail_exit(struct pt_stream *w, const struct pt_event *ev)
-{
-	struct pt_status st = pt_decode_status(ev->exit.status);
-	const struct pt_exit *x = &ev->exit;
-	struct pt_end_words words = {
-		.exit = x,
-		.has_by = pt_event_has_actor(ev),
-		.by = &ev->by,
-		.put_actor = put_actor_in,
-	};
-
-	if (!has_flag(ev, PT_F_GROUP_DEAD)) {
-		pt_buf_puts(&w->line, "thread ");
-		put_status(w, &st);
-		return;
-	}
-	pt_end_words(&w->line, &words);
-	if (x->age_ns) {
-		pt_buf_puts(&w->line, " age ");
-		put_cpu(w, x->age_ns / 1000);
-	}
-	put_usage(w, &x->usage);
-}
-
-/* A process alive or a zombie when tracing ended: its usage then. */
-static void detail_usage(struct pt_stream *w, const struct pt_event *ev)
-{
-	pt_buf_printf(&w->line, "at the end, %s:", pt_state_name(ev->task.state));
-	put_usage(w, &ev->usage);
-}
-
-static void detail_reap(struct pt_stream *w, const struct pt_event *ev)
-{
-	__u64 zombie_ns;
-
-	if (pt_reap_zombie_ns(ev, &zombie_ns))
-		pt_buf_printf(&w->line, "zombie %llu ms, ",
-			      (unsigned long long)(zombie_ns / 1000000));
-	if (has_flag(ev, PT_F_AUTOREAP)) {
-		pt_buf_puts(&w->line, "reaped automatically");
-	} else if (has_flag(ev, PT_F_REAPER_UNKNOWN)) {
-		pt_buf_puts(&w->line, "released, reaper not seen");
-	} else if (pt_event_has_actor(ev)) {
-		pt_buf_puts(&w->line, "reaped by ");
-		put_actor(w, ev);
-		if (has_flag(ev, PT_F_REAP_AT_FREE))
-			pt_buf_puts(&w->line, ", seen at its free");
-	} else {
-		pt_buf_puts(&w->line, "reaped");
-	}
-}
-
 /* " from bash(812)", " from kernel", or nothing when the sender is unknown */
 static void put_sender(struct pt_stream *w, const struct pt_event *ev)
 {
@@ -305,53 +158,6 @@ static void detail_signal(struct pt_stream *w, const struct pt_event *ev)
 	for (p = result; *p; p++)
 		pt_buf_putc(&w->line, *p == '_' ? ' ' : *p);
 	pt_buf_putc(&w->line, ')');
-}
-
-/* What a rescan after lost events found (PT_F_RESCAN): the summary, a
- * process born unseen, an end not observed and when it happened. */
-static void detail_rescan(struct pt_stream *w, const struct pt_event *ev)
-{
-	const struct pt_rescan_sum *x = &ev->rescan;
-
-	switch (ev->kind) {
-	case PT_LOST:
-		pt_buf_printf(&w->line,
-			      "rescan after lost events: %u processes, %u ended unseen, %u born "
-			      "unseen since ",
-			      x->tasks, x->ended, x->born);
-		if (x->since_ns)
-			pt_format_local_ms(&w->line, &w->clock, x->since_ns);
-		else
-			pt_buf_puts(&w->line, "the start");
-		return;
-	case PT_SNAPSHOT:
-		pt_buf_printf(&w->line, "born unseen (events lost), found %s by a rescan",
-			      pt_state_name(ev->task.state));
-		return;
-	}
-	pt_buf_puts(&w->line, ev->kind == PT_EXIT ? "exited" : "ended");
-	pt_buf_puts(&w->line, ", not observed (events lost), between ");
-	pt_format_local_ms(&w->line, &w->clock, ev->reap.unseen_from_ns);
-	pt_buf_puts(&w->line, " and ");
-	pt_format_local_ms(&w->line, &w->clock, ev->task.ts_ns);
-	if (ev->kind == PT_EXIT)
-		pt_buf_puts(&w->line, ": a zombie now");
-}
-
-static void detail_lost(struct pt_stream *w, const struct pt_event *ev)
-{
-	const char *sep = " (";
-	unsigned k;
-
-	pt_buf_printf(&w->line, "lost %llu events", (unsigned long long)ev->lost.count);
-	for (k = 1; k < PT_KIND_MAX; k++) {
-		if (!ev->lost.by_kind[k])
-			continue;
-		pt_buf_printf(&w->line, "%s%s %u", sep, pt_kind_name(k), ev->lost.by_kind[k]);
-		sep = ", ";
-	}
-	if (sep[0] == ',')
-		pt_buf_putc(&w->line, ')');
 }
 
 /* A duration in ns, in the unit that reads best. */
@@ -403,7 +209,7 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 	const struct pt_task *t = &ev->task;
 
 	if (has_flag(ev, PT_F_RESCAN)) {
-		detail_rescan(w, ev);
+		pt_stream_detail_rescan(w, ev);
 		return;
 	}
 	switch (ev->kind) {
@@ -442,10 +248,10 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 		detail_exec(w, ev);
 		break;
 	case PT_EXIT:
-		detail_exit(w, ev);
+		pt_stream_detail_exit(w, ev);
 		break;
 	case PT_REAP:
-		detail_reap(w, ev);
+		pt_stream_detail_reap(w, ev);
 		break;
 	case PT_SIGNAL:
 	case PT_STOP:
@@ -470,7 +276,7 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 		put_comm(w, t->comm);
 		break;
 	case PT_LOST:
-		detail_lost(w, ev);
+		pt_stream_detail_lost(w, ev);
 		break;
 	case PT_SCHED_STATE:
 		detail_sched_state(w, ev);
@@ -485,7 +291,7 @@ static void put_detail(struct pt_stream *w, const struct pt_event *ev)
 		detail_exec_failed(w, ev);
 		break;
 	case PT_USAGE:
-		detail_usage(w, ev);
+		pt_stream_detail_usage(w, ev);
 		break;
 	}
 }

@@ -364,7 +364,7 @@ static void test_csv_exit_normal(void **state)
 	assert_string_equal(fl.v[MAJFLT], "2");
 	assert_string_equal(fl.v[NVCSW], "17");
 	assert_string_equal(fl.v[NIVCSW], "4");
-	assert_string_equal(fl.v[DETAIL], "status=0x0300");
+	assert_string_equal(fl.v[DETAIL], "status=0x0300 at_exit=1");
 	ASSERT_EMPTY(&fl, BY_PID, NOT_EXEC);
 	fields_free(&fl);
 	free(ev);
@@ -381,21 +381,21 @@ static void test_csv_exit_killed_and_thread(void **state)
 	assert_string_equal(fl.v[SIGNAL], "SIGKILL");
 	assert_string_equal(fl.v[EXIT_CODE], "");
 	assert_string_equal(fl.v[CORE_DUMPED], "0");
-	assert_string_equal(fl.v[DETAIL], "status=0x0009");
+	assert_string_equal(fl.v[DETAIL], "status=0x0009 at_exit=1");
 	fields_free(&fl);
 
 	ev->exit.status = 6 | 0x80;
 	fields_of(ev, &fl);
 	assert_string_equal(fl.v[SIGNAL], "SIGABRT");
 	assert_string_equal(fl.v[CORE_DUMPED], "1");
-	assert_string_equal(fl.v[DETAIL], "status=0x0086");
+	assert_string_equal(fl.v[DETAIL], "status=0x0086 at_exit=1");
 	fields_free(&fl);
 
 	ev->flags = 0;
 	ev->exit.status = 0;
 	fields_of(ev, &fl);
 	assert_string_equal(fl.v[EXIT_CODE], "0");
-	assert_string_equal(fl.v[DETAIL], "thread_exit=1 status=0x0000");
+	assert_string_equal(fl.v[DETAIL], "thread_exit=1 status=0x0000 at_exit=1");
 	fields_free(&fl);
 	free(ev);
 }

@@ -112,7 +112,7 @@ static void test_jsonl_exit_killed_thread(void **state)
 		    "\"core_dumped\":1,\"state\":\"zombie\",\"cpu_user_us\":2000,"
 		    "\"cpu_sys_us\":0,\"maxrss_kb\":1332,\"minflt\":0,\"majflt\":0,"
 		    "\"nvcsw\":0,\"nivcsw\":0,\"inblock\":0,\"oublock\":0," TASK_END
-		    ",\"detail\":{\"thread_exit\":true,\"status\":139}}\n");
+		    ",\"detail\":{\"thread_exit\":true,\"status\":139,\"at_exit\":true}}\n");
 }
 
 /* Sent by the kernel: no by_pid, a negative si_code as a number. */

@@ -695,6 +695,9 @@ static void add_ends(struct events *es)
 	ev->task.start_ns = 900000000001ull;
 	ev->task.state = PT_STATE_REAPED;
 	ev->flags = PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR;
+	/* its final usage all the same: no zombie time to come with it */
+	ev->reap.usage_at = PT_USAGE_RELEASED;
+	ev->reap.usage = (struct pt_usage){ .utime_ns = 2000, .runtime_ns = 2000, .nvcsw = 1 };
 
 	ev = add(es, PT_LOST, T0 + 9000004, 0, 0);
 	memset(&ev->task, 0, sizeof(ev->task));

@@ -263,21 +263,24 @@ static void test_stream_exit(void **state)
 		.usage.runtime_ns = 8000000,
 		.usage.maxrss_kb = 5120,
 	};
-	assert_detail(ev, "exit 3 cpu 6.0ms user + 2.0ms sys, maxrss 5120 KiB");
+	assert_detail(ev, "exit 3 cpu at exit 6.0ms user + 2.0ms sys, maxrss 5120 KiB");
 	ev->exit.status = 9;
 	ev->exit.usage.runtime_ns = 12500000000ull;
-	assert_detail(ev, "killed by SIGKILL cpu 9.375s user + 3.125s sys, maxrss 5120 KiB");
+	assert_detail(ev,
+		      "killed by SIGKILL cpu at exit 9.375s user + 3.125s sys, maxrss 5120 KiB");
 	ev->exit.status = 6 | 0x80;
 	ev->exit.usage.utime_ns = 0;
 	ev->exit.usage.stime_ns = 0;
 	ev->exit.usage.runtime_ns = 123456;
 	assert_detail(
-		ev, "killed by SIGABRT (core dumped) cpu 0.1ms user + 0.0ms sys, maxrss 5120 KiB");
+		ev,
+		"killed by SIGABRT (core dumped) cpu at exit 0.1ms user + 0.0ms sys, maxrss 5120 KiB");
 	/* Its age, from the task's start to the exit */
 	ev->exit.age_ns = 2500000000ull;
-	assert_detail(ev,
-		      "killed by SIGABRT (core dumped) age 2.500s cpu 0.1ms user + 0.0ms sys, "
-		      "maxrss 5120 KiB");
+	assert_detail(
+		ev,
+		"killed by SIGABRT (core dumped) age 2.500s cpu at exit 0.1ms user + 0.0ms sys, "
+		"maxrss 5120 KiB");
 	ev->exit.age_ns = 0;
 	ev->flags = 0;
 	ev->exit.status = 0;
@@ -304,6 +307,15 @@ static void test_stream_reap(void **state)
 	ev->flags = 0;
 	ev->reap.exit_ns = 0;
 	assert_detail(ev, "reaped by make(900)");
+	/* The final figures, what the reaping wait4() returned */
+	ev->reap.usage_at = PT_USAGE_RELEASED;
+	ev->reap.usage = (struct pt_usage){
+		.utime_ns = 3000000,
+		.stime_ns = 1000000,
+		.runtime_ns = 8000000,
+		.maxrss_kb = 5120,
+	};
+	assert_detail(ev, "reaped by make(900), cpu 6.0ms user + 2.0ms sys, maxrss 5120 KiB");
 	free(ev);
 }
 
