@@ -17,15 +17,9 @@ int main(void)
 		_exit(0);
 	}
 	wl_fact("child_pid=%d", (int)child);
-	if (kill(child, SIGSTOP))
-		wl_die("kill SIGSTOP");
-	if (!WIFSTOPPED(wl_wait(child, WUNTRACED)))
-		wl_die("not stopped");
+	wl_stop(child);
 	wl_fact("child_stopped=1");
-	if (kill(child, SIGCONT))
-		wl_die("kill SIGCONT");
-	if (!WIFCONTINUED(wl_wait(child, WCONTINUED)))
-		wl_die("not continued");
+	wl_continue(child);
 	wl_fact("child_continued=1");
 	wl_gate_pass(&go);
 	wl_fact_status("child", wl_wait(child, 0));
