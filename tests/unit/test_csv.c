@@ -59,24 +59,6 @@ enum col {
 
 /* ---- events ---- */
 
-static struct pt_event *new_exec(const char *argv, size_t argv_len, const char *path)
-{
-	size_t path_len = strlen(path);
-	struct pt_event *ev = new_event(PT_EXEC, argv_len + path_len);
-
-	memcpy(ev->data, argv, argv_len);
-	memcpy(ev->data + argv_len, path, path_len);
-	ev->exec = (struct pt_exec){
-		.old_tid = 1234,
-		.argc = 2,
-		.args_size = (__u32)argv_len,
-		.argv_len = (__u32)argv_len,
-		.path_len = (__u32)path_len,
-	};
-	return ev;
-}
-#define NEW_EXEC(argv_lit, path) new_exec(argv_lit, sizeof(argv_lit) - 1, path)
-
 /* ---- reading rows back ---- */
 
 /* The text the writer made for these events, header included. */
