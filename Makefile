@@ -206,9 +206,10 @@ readme-check: $(OUT)/proctrace
 
 # Every option of --help and every event kind of --columns is in the man
 # page and the README, and their example commands (and --help's) still
-# parse (--dry-run).
+# parse (--dry-run); docs/clickhouse.sql's columns are --columns'.
 docs-check: $(OUT)/proctrace
 	$(Q)python3 tests/integration/check_options.py $(OUT)/proctrace docs/proctrace.8.md README.md
+	$(Q)python3 tests/integration/clickhouse_sql.py $(OUT)/proctrace docs/clickhouse.sql
 
 completion-test: $(OUT)/proctrace
 	$(Q)PROCTRACE=$(OUT)/proctrace bash tests/package/test_completion.bash $(COMPLETION)
