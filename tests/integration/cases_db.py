@@ -17,10 +17,9 @@ import stat
 import subprocess
 import time
 
-from harness import (COLUMNS, COLUMN_TYPES, DETAIL_TYPES,
-                     SANITIZER, Check,
-                     Failure, Tracer, parse_detail, read_csv, run_traced,
-                     shlex_argv, tail)
+from harness import (COLUMNS, COLUMN_TYPES, DETAIL_TYPES, SANITIZER, Check,
+                     Failure, parse_detail, read_csv, run_traced, shlex_argv,
+                     tail)
 from cases import check_one_error_line
 
 HERE = os.path.dirname(os.path.abspath(__file__))
