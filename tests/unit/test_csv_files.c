@@ -7,16 +7,9 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include "csv_fixture.h"
+#include "script_fixture.h"
 
 /* ---- real parsers ---- */
-
-static bool have_program(const char *name)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", name);
-	return system(cmd) == 0;
-}
 
 /* Rows with everything CSV must get right, written to a file. */
 static void write_tricky_csv(char *path)
