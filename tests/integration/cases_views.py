@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 """Integration tests of the views proctrace prints when tracing ends: the
 process tree (--tree), the text timeline (-T) and the SVG (--svg), from
-real workloads.
+real workloads (the timeline and the SVG: cases_views_charts.py).
 
 A tree is compared as text. Its pids are replaced by the role each process
 has (from the workload's facts, or from the chain of ancestors the runner

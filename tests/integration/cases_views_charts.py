@@ -8,7 +8,7 @@ import re
 import subprocess
 import xml.etree.ElementTree as ET
 
-from harness import WORKLOAD_TIMEOUT, Check, Failure
+from harness import Check, Failure, WORKLOAD_TIMEOUT
 from cases_views import (FOLD_LINE, check_demo_facts, check_tree,
                          context_pids, demo_nodes, demo_zombies, end_of,
                          expected_tree, name_pids, Node, parse_duration,
