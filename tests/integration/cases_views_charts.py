@@ -120,19 +120,19 @@ def test_view_demo_timeline(env):
 
 
 def test_view_stopped_timeline(env):
-    """stop_hold: a child stopped for child_stopped_ms shows the stopped
+    """stop_cont 300: a child stopped for child_stopped_ms shows the stopped
     cell in its row; its parent's row has none."""
     f, views, root, tracer, argv = run_command(
-        env, "view-stopped", "stop_hold", [], ["--tree", "-T", "--ascii"])
+        env, "view-stopped", "stop_cont", ["300"], ["--tree", "-T", "--ascii"])
     ck = Check()
     p, c = f["parent_pid"], f["child_pid"]
     ck.eq("workload's own continue", f["child_continued"], "1")
     pg, sid = tracer.pgid, tracer.sid
-    tracer.add(Node("P", p, "stop_hold", pg, sid, "exit 0", started=True,
+    tracer.add(Node("P", p, "stop_cont", pg, sid, "exit 0", started=True,
                     progs=argv).add(
-        Node("C", c, "stop_hold", pg, sid, end_of(f, "child"))))
+        Node("C", c, "stop_cont", pg, sid, end_of(f, "child"))))
     parsed, rest = tree_part(views)
-    check_tree(ck, parsed, root, "stop_hold")
+    check_tree(ck, parsed, root, "stop_cont 300")
     rows, after = timeline_rows(rest, ck, "timeline")
     check_rows_follow_tree(ck, rows, parsed, "timeline")
     ck.eq("output after the timeline's legend", after, [])
