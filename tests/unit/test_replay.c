@@ -8,13 +8,33 @@
 
 /* ---- round trip ---- */
 
+/* orig written (as JSON Lines or CSV) and read back into back, each event
+ * equal to what the file keeps of it: the file's text, the clock read. */
+static char *written_and_read(bool json, const struct events *orig, struct events *back,
+			      struct pt_clock *clock)
+{
+	FILE *f = written_file(json, orig->ev, orig->n, &clock_fixed);
+	char *text = file_text(f);
+	size_t i;
+
+	replay_all(f, back, clock);
+	fclose(f);
+	assert_int_equal(back->n, orig->n);
+	for (i = 0; i < orig->n; i++) {
+		struct pt_event *want = kept_of(orig->ev[i]);
+
+		assert_same_event(i, want, back->ev[i]);
+		free(want);
+	}
+	return text;
+}
+
 static void test_replay_round_trip(void **state)
 {
 	struct events orig = { 0 }, back = { 0 };
 	struct pt_clock clock;
 	char *text, *again;
 	unsigned kinds = 0;
-	FILE *f;
 	size_t i;
 
 	add_every_kind(&orig);
@@ -22,17 +42,7 @@ static void test_replay_round_trip(void **state)
 		kinds |= 1u << orig.ev[i]->kind;
 	assert_int_equal(kinds, ((1u << PT_KIND_MAX) - 1) & ~1u); /* every kind */
 
-	f = csv_file(orig.ev, orig.n, &clock_fixed);
-	text = file_text(f);
-	replay_all(f, &back, &clock);
-	fclose(f);
-	assert_int_equal(back.n, orig.n);
-	for (i = 0; i < orig.n; i++) {
-		struct pt_event *want = kept_of(orig.ev[i]);
-
-		assert_same_event(i, want, back.ev[i]);
-		free(want);
-	}
+	text = written_and_read(false, &orig, &back, &clock);
 
 	/* written again, with the writer's clock and with the recovered one */
 	again = csv_text(back.ev, back.n, &clock_fixed);
@@ -54,20 +64,9 @@ static void test_replay_json_round_trip(void **state)
 	struct pt_clock clock;
 	char *text, *again;
 	FILE *f;
-	size_t i;
 
 	add_every_kind(&orig);
-	f = json_file(orig.ev, orig.n, &clock_fixed);
-	text = file_text(f);
-	replay_all(f, &back, &clock);
-	fclose(f);
-	assert_int_equal(back.n, orig.n);
-	for (i = 0; i < orig.n; i++) {
-		struct pt_event *want = kept_of(orig.ev[i]);
-
-		assert_same_event(i, want, back.ev[i]);
-		free(want);
-	}
+	text = written_and_read(true, &orig, &back, &clock);
 	f = json_file(back.ev, back.n, &clock);
 	again = file_text(f);
 	fclose(f);
