@@ -123,10 +123,11 @@ $(OUT)/asan/proctrace: $(ASAN_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(SAN) $^ $(LDLIBS) -o $@
 
-$(OUT)/asan/tests/%: tests/unit/%.c $(CORE_ASAN_OBJS)
+# A unit test is built again when a fixture header of tests/unit/ changes.
+$(OUT)/asan/tests/%: tests/unit/%.c $(CORE_ASAN_OBJS) $(wildcard tests/unit/*.h)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(TEST_WARN) $^ -lcmocka $(CORE_LIBS) -o $@
+	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(SAN) $(TEST_WARN) $(filter-out %.h,$^) -lcmocka $(CORE_LIBS) -o $@
 
 $(OUT)/workloads/%: tests/workloads/%.c $(wildcard tests/workloads/*.h)
 	$(call msg,CC,$@)
@@ -166,10 +167,10 @@ $(OUT)/valgrind/%.o: %.c $(wildcard include/proctrace/*.h src/*/*.h) | $(OUT) de
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(WARN) -c $< -o $@
 
-$(OUT)/valgrind/tests/%: tests/unit/%.c $(VG_OBJS)
+$(OUT)/valgrind/tests/%: tests/unit/%.c $(VG_OBJS) $(wildcard tests/unit/*.h)
 	$(call msg,TEST-VG,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(TEST_WARN) $^ -lcmocka $(CORE_LIBS) -o $@
+	$(Q)$(CC) $(CPPFLAGS) -g -O1 $(TEST_WARN) $(filter-out %.h,$^) -lcmocka $(CORE_LIBS) -o $@
 
 check-valgrind: deps $(VG_UNIT_BINS) $(OUT)/proctrace
 	$(Q)scripts/setup-deps.sh valgrind
@@ -205,9 +206,10 @@ readme-check: $(OUT)/proctrace
 
 # Every option of --help and every event kind of --columns is in the man
 # page and the README, and their example commands (and --help's) still
-# parse (--dry-run).
+# parse (--dry-run); docs/clickhouse.sql's columns are --columns'.
 docs-check: $(OUT)/proctrace
 	$(Q)python3 tests/integration/check_options.py $(OUT)/proctrace docs/proctrace.8.md README.md
+	$(Q)python3 tests/integration/clickhouse_sql.py $(OUT)/proctrace docs/clickhouse.sql
 
 completion-test: $(OUT)/proctrace
 	$(Q)PROCTRACE=$(OUT)/proctrace bash tests/package/test_completion.bash $(COMPLETION)

@@ -13,8 +13,10 @@
 --     --input_format_skip_unknown_fields=1 \
 --     --query 'INSERT INTO proctrace.events FORMAT JSONEachRow' < events.jsonl
 --
--- make test checks these columns against proctrace --columns and loads
--- two captures this way.
+-- The column list is made from proctrace --columns
+-- (tests/integration/clickhouse_sql.py PROCTRACE docs/clickhouse.sql
+-- --write); make test checks that it still is, and loads two captures
+-- this way.
 CREATE DATABASE IF NOT EXISTS proctrace;
 
 CREATE TABLE IF NOT EXISTS proctrace.events (

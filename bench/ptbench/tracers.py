@@ -14,8 +14,9 @@ from .storm import (
 
 
 class Tracer:
-    """One configuration under test. start() returns the processes to stop
-    afterwards; count() what they saw of the storm."""
+    """One configuration under test. start() runs its commands() and
+    returns the processes to stop afterwards; count() what they saw of the
+    storm."""
     key = ""
     label = ""
     kinds = ()
@@ -39,6 +40,15 @@ class Tracer:
         err.close()
         return p
 
+    def commands(self):
+        """[(argv, name)]: each process to run, its output in name.out and
+        name.err."""
+        return []
+
+    def start(self, storm_pgid=None):
+        self.procs = [self.spawn(cmd, name) for cmd, name in self.commands()]
+        return self.procs
+
     def ready_marker(self):
         return None
 
@@ -51,11 +61,12 @@ class Proctrace(Tracer):
                    "storm process itself); lost from the CSV's lost rows")
     extra = ()
 
-    def start(self, storm_pgid=None):
-        self.csv = self.path("csv")
-        cmd = [self.s.proctrace, "-q", "-o", self.csv] + list(self.extra)
-        self.procs = [self.spawn(cmd, "pt")]
-        return self.procs
+    @property
+    def csv(self):
+        return self.path("csv")
+
+    def commands(self):
+        return [([self.s.proctrace, "-q", "-o", self.csv] + list(self.extra), "pt")]
 
     def ready_marker(self):
         return (self.path("pt.err"), "proctrace: tracing")
@@ -96,9 +107,8 @@ class SnoopPair(Tracer):
     how_counted = ("execsnoop and exitsnoop lines whose PID is one the storm "
                    "created and whose PCOMM is ptstorm/ptnop")
 
-    def start(self, storm_pgid=None):
-        self.procs = [self.spawn(["execsnoop"], "exec"), self.spawn(["exitsnoop"], "exit")]
-        return self.procs
+    def commands(self):
+        return [(["execsnoop"], "exec"), (["exitsnoop"], "exit")]
 
     def output_lines(self):
         """Events printed, the storm's or not: lines with a PID column."""
@@ -125,9 +135,8 @@ class Forkstat(Tracer):
     how_counted = ("forkstat lines 'fork PID child', 'exec PID', 'exit PID' with a "
                    "PID the storm created; it reports no loss count (netlink)")
 
-    def start(self, storm_pgid=None):
-        self.procs = [self.spawn(["forkstat", "-e", "fork,exec,exit"], "fs")]
-        return self.procs
+    def commands(self):
+        return [(["forkstat", "-e", "fork,exec,exit"], "fs")]
 
     def count(self, storm, pids):
         return count_forkstat(self.path("fs.out"), pids), None
@@ -142,9 +151,8 @@ class Bpftrace(Tracer):
                    "storm created and whose comm is ptstorm/ptnop; lost from bpftrace's "
                    "'Lost N events'")
 
-    def start(self, storm_pgid=None):
-        self.procs = [self.spawn(["bpftrace", os.path.join(HERE, "peer-lifecycle.bt")], "bt")]
-        return self.procs
+    def commands(self):
+        return [(["bpftrace", os.path.join(HERE, "peer-lifecycle.bt")], "bt")]
 
     def count(self, storm, pids):
         lost = lost_lines(self.path("bt.out")) + lost_lines(self.path("bt.err"))

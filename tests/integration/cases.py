@@ -1,16 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 """The integration tests. Each asserts exact facts: the tracer's rows about
-a workload's processes must say what the workload itself knows."""
+a workload's processes must say what the workload itself knows. Here: the
+demo tree, how a child ends, reparenting, sessions, names and exec; and the
+helpers the other cases_*.py share (run_tracer, check_one_error_line,
+true_path, ...)."""
 
 import os
-import re
 import shutil
 import signal
 import subprocess
 
-from harness import (EVENT_KINDS, Check, Failure, Tracer, parse_detail,
-                     run_workload, shlex_argv, tail, SANITIZER, READY, SUMMARY)
-
+from harness import (Check, Failure, parse_detail, run_workload, shlex_argv,
+                     tail, SANITIZER, READY)
 
 
 def traced(env, name, runs, extra_args=(), stop_signal=signal.SIGINT):
@@ -378,91 +379,6 @@ def test_rename(env):
     ck.raise_if_failed()
 
 
-# ---- 10. threads ----
-
-def test_threads_on(env):
-    cap, (f,) = traced(env, "threads-on", [("threads", [])], ["--threads"])
-    ck = Check()
-    pid, main_tid = f["pid"], f["main_tid"]
-    check_top(ck, cap, f, "pid", env.workload("threads"))
-    names = ("t1", "t2", "t3")
-    rows = cap.of(pid, "thread")
-    ck.eq("thread rows' tids", sorted(r["tid"] for r in rows),
-          sorted(f[t + "_tid"] for t in names))
-    exits = thread_exits(cap, pid)
-    end = ck.one(process_exits(cap, pid), "process exit row")
-    # Where the exit tracepoint has no group_dead, a thread on its way out
-    # when the main thread left may take the process's exit: then which
-    # was last is unknown, and both rows say so (never a silent other).
-    swapped = end is not None and end["tid"] != main_tid
-    if swapped:
-        unsure = [r["tid"] for r in cap.of(pid, "exit")
-                  if "last_thread_unknown" in parse_detail(r["detail"])]
-        ck.eq("rows saying the last thread is unknown", sorted(unsure),
-              sorted([end["tid"], main_tid]))
-    ended = [f[t + "_tid"] for t in names if not swapped or f[t + "_tid"] != end["tid"]]
-    ck.eq("thread exit rows' tids", sorted(r["tid"] for r in exits),
-          sorted(ended + ([main_tid] if swapped else [])))
-    for t in names:
-        tid, creator = f[t + "_tid"], f[t + "_creator"]
-        born = ck.one([r for r in rows if r["tid"] == tid],
-                      "thread row of " + t)
-        ck.fields(born, t + " thread", by_pid=creator, ppid=f["_pid_of_runner"])
-        ck.details(born, t + " thread", creator_tid=creator)
-        if tid not in ended:
-            continue
-        gone = ck.one([r for r in exits if r["tid"] == tid],
-                      "thread exit row of " + t)
-        before(ck, born, gone, t + " thread then exit")
-    if not swapped:
-        ck.fields(end, "process exit", tid=main_tid)
-    ck.fields(end, "process exit", exit_code=0)
-    for r in exits:
-        if r["tid"] in ended:
-            before(ck, r, end, "thread exit then process exit")
-    ck.raise_if_failed()
-
-
-def test_threads_off(env):
-    cap, (f,) = traced(env, "threads-off", [("threads", [])])
-    ck = Check()
-    pid = f["pid"]
-    check_top(ck, cap, f, "pid", env.workload("threads"))
-    ck.eq("thread rows without --threads", len(cap.of(pid, "thread")), 0)
-    ck.eq("exit rows without --threads", len(cap.of(pid, "exit")), 1)
-    ck.raise_if_failed()
-
-
-# ---- 11. pid namespaces ----
-
-def test_pid_namespace(env):
-    cap, (f,) = traced(env, "pidns", [("pidns", [])])
-    ck = Check()
-    p, init, gc = f["parent_pid"], f["init_pid"], f["gc_pid"]
-    ck.eq("workload's own init pid", f["init_pid_from_parent"], init)
-    ck.eq("workload's own init ns pid", f["init_ns_pid"], "1")
-    ck.true(f["init_pidns"] != f["parent_pidns"],
-            "workload: the new pid namespace has the parent's inode")
-    check_top(ck, cap, f, "parent_pid", env.workload("pidns"))
-    for r in cap.of(p):
-        ck.fields(r, "parent %s row" % r["event"], ns_pid=p,
-                  pidns=f["parent_pidns"])
-    for who, pid, ns_pid in (("init", init, 1), ("gc", gc, 2)):
-        rows = cap.of(pid)
-        ck.true(len(rows) >= 3, "%s: expected fork, exit and reap rows, got%s"
-                % (who, " none" if not rows else
-                   " " + ",".join(r["event"] for r in rows)))
-        for r in rows:
-            ck.fields(r, "%s %s row" % (who, r["event"]), ns_pid=ns_pid,
-                      pidns=f[who + "_pidns"])
-    fork = ck.one(cap.of(gc, "fork"), "fork row of gc")
-    ck.fields(fork, "gc fork", ppid=init, by_pid=init)
-    check_normal_exit(ck, cap, init, "init", 0, p)
-    check_reaped_by(ck, cap, gc, "gc", init)
-    check_reaped_by(ck, cap, init, "init", p)
-    ck.raise_if_failed()
-
-
 # ---- 12-13. exec ----
 
 def true_path():
@@ -542,66 +458,7 @@ def test_exec_from_thread(env):
     ck.raise_if_failed()
 
 
-# ---- 14. losses ----
-
-BURST = 300
-
-
-def test_lost_events(env):
-    """With the reader stopped, a 4 KiB ring buffer holds a few records; the
-    rest of a burst of fork+exit+reap must be counted as lost: for each kind,
-    the burst's rows plus the losses of that kind cover every child, and the
-    summary's lost total is the sum of the lost rows."""
-    tracer = env.tracer("lost", ["--ringbuf-kb", "4"]).start()
-    pid = tracer.proc.pid
-    try:
-        os.kill(pid, signal.SIGSTOP)
-        _, status = os.waitpid(pid, os.WUNTRACED)
-        if not os.WIFSTOPPED(status):
-            raise Failure("tracer did not stop (status %#x)" % status)
-        try:
-            f = run_workload(env.workload("burst"), [str(BURST)])
-        finally:
-            os.kill(pid, signal.SIGCONT)
-            os.waitpid(pid, os.WCONTINUED)
-    except BaseException:
-        tracer.kill()
-        raise
-    cap = tracer.stop()  # also checks summary lost == sum of lost rows
-    ck = Check()
-    p = f["parent_pid"]
-    ck.eq("workload's own count", f["children"], str(BURST))
-    lost_rows = [r for r in cap.rows if r["event"] == "lost"]
-    ck.true(lost_rows, "no lost rows after a burst of %d fork+exit+reap "
-            "with the reader stopped" % BURST)
-    lost = {}
-    for r in lost_rows:
-        d = parse_detail(r["detail"])
-        if "rescan" in d:
-            continue  # a rescan's repair, counting no loss (cases_repair)
-        split = sum(int(v) for k, v in d.items() if k != "lost")
-        ck.eq("lost row @%d: sum of the per-kind counts" % r["_n"], split,
-              int(d["lost"]))
-        for k, v in d.items():
-            lost[k] = lost.get(k, 0) + int(v)
-    seen = {
-        "fork": [r for r in cap.rows if r["event"] == "fork"
-                 and r["by_pid"] == p],
-        "exit": [r for r in cap.rows if r["event"] == "exit"
-                 and r["ppid"] == p],
-        "reap": [r for r in cap.rows if r["event"] == "reap"
-                 and r["by_pid"] == p],
-        "signal": signal_rows(cap, p, "SIGCHLD"),
-    }
-    for kind, rows in seen.items():
-        ck.true(len(rows) + lost.get(kind, 0) >= BURST,
-                "%s: %d rows of the burst + %d lost < %d children: events "
-                "neither written nor counted as lost"
-                % (kind, len(rows), lost.get(kind, 0), BURST))
-    ck.raise_if_failed()
-
-
-# ---- 15. command line and runtime errors ----
+# ---- running proctrace itself, and its error lines (cases_cli.py) ----
 
 def run_tracer(env, args, timeout=60, **kw):
     try:
@@ -626,222 +483,9 @@ def check_one_error_line(ck, what, stderr):
             "%s: sanitizer report: %s" % (what, tail(stderr, 20)))
 
 
-def test_cli_usage_errors(env):
-    ck = Check()
-    for args in (["--no-such-option"], ["-d", "abc"], ["-d", "-1"],
-                 ["--ringbuf-kb", "3"], ["--ringbuf-kb", "2"],
-                 ["--ringbuf-kb", "6"], ["--ringbuf-kb", "abc"],
-                 ["-o"]):
-        p = run_tracer(env, args)
-        what = "proctrace " + " ".join(args)
-        ck.eq(what + ": exit status", p.returncode, 2)
-        ck.true("usage" in p.stderr.lower(),
-                "%s: no usage on stderr: %r" % (what, tail(p.stderr, 3)))
-        ck.true(READY not in p.stderr, what + ": started tracing")
-    p = run_tracer(env, ["--help"])
-    ck.eq("proctrace --help: exit status", p.returncode, 0)
-    ck.true("usage" in p.stdout.lower(), "proctrace --help: no usage on stdout")
-    ck.raise_if_failed()
-
-
-def test_cli_unwritable_output(env):
-    ck = Check()
-    p = run_tracer(env, ["-q", "-o", "/nonexistent/dir/x.csv"])
-    ck.eq("-o /nonexistent/dir/x.csv: exit status", p.returncode, 1)
-    check_one_error_line(ck, "-o /nonexistent/dir/x.csv", p.stderr)
-    ck.raise_if_failed()
-
-
-def make_events(count=40):
-    """Short-lived processes, so the tracer has rows to write."""
-    for _ in range(count):
-        subprocess.run(["true"])
-
-
-def test_cli_full_disk(env):
-    tracer = Tracer(env.proctrace, "/dev/full")
-    try:
-        tracer.start()
-    except Failure:
-        pass  # failing before tracing is fine, if it says why
-    for _ in range(20):
-        if tracer.proc.poll() is not None:
-            break
-        make_events()
-    if tracer.proc.poll() is None:
-        tracer.proc.send_signal(signal.SIGINT)
-    rc = tracer.wait_exit()
-    err = tracer.stderr()
-    ck = Check()
-    ck.eq("-o /dev/full: exit status", rc, 1)
-    ck.true(any("No space left" in l for l in error_lines(err)),
-            "-o /dev/full: no 'No space left' line: %r" % error_lines(err))
-    check_one_error_line(ck, "-o /dev/full", err)
-    ck.raise_if_failed()
-
-
-def test_cli_epipe(env):
-    """proctrace -q -o - | head -n 1: the reader goes away; proctrace ends
-    quietly, status 0, as `ps | head` does."""
-    tracer = Tracer(env.proctrace, "-").start(stdout=subprocess.PIPE)
-    make_events()
-    header = tracer.proc.stdout.readline()
-    tracer.proc.stdout.close()
-    for _ in range(20):
-        if tracer.proc.poll() is not None:
-            break
-        make_events()
-    # The write that meets EPIPE may come with the last events: give the
-    # tracer time to detach and exit (a gate, not a measured time).
-    try:
-        tracer.proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        tracer.kill()
-        raise Failure("still running after its reader went away")
-    rc = tracer.wait_exit()
-    err = tracer.stderr()
-    ck = Check()
-    ck.true(header.startswith("ts_ns,time,event,"),
-            "first line on stdout: %r" % header[:60])
-    ck.eq("exit status after EPIPE (%s)" % tail(err, 3), rc, 0)
-    ck.eq("error lines after EPIPE", error_lines(err)[:-1], [])
-    ck.true(SUMMARY.match(error_lines(err)[-1] if error_lines(err) else ""),
-            "no summary line after EPIPE: %r" % err.strip())
-    ck.raise_if_failed()
-
-
-def test_cli_not_root(env):
-    setpriv = shutil.which("setpriv")
-    if not setpriv:
-        raise Failure("setpriv (util-linux) is needed for this test")
-    p = subprocess.run([setpriv, "--reuid=65534", "--regid=65534",
-                        "--clear-groups", env.proctrace, "-q", "-o",
-                        "/dev/null"], capture_output=True, text=True,
-                       errors="replace", stdin=subprocess.DEVNULL,
-                       timeout=60)
-    ck = Check()
-    ck.eq("as uid 65534: exit status", p.returncode, 1)
-    check_one_error_line(ck, "as uid 65534", p.stderr)
-    ck.true("root" in p.stderr or "sudo" in p.stderr,
-            "as uid 65534: no mention of root or sudo: %r" % p.stderr.strip())
-    ck.raise_if_failed()
-
-
-# ---- 16. the CSV as other programs read it ----
-
-def test_csv_parses(env):
-    """A few seconds of the whole machine, with hard text in it (argv with
-    quotes and newlines, a program whose name has a comma, a quote and a
-    space), must read back field for field in python's csv and sqlite3."""
-    odd = os.path.join(env.tmp, 'we,ird"na me')
-    os.symlink(true_path(), odd)
-    tracer = env.tracer("csv", ["-d", "3"]).start()
-    try:
-        subprocess.run([odd, "x"], check=True)
-        run_workload(env.workload("exec_args"), [true_path()] + HARD_ARGV)
-        subprocess.run(["sh", "-c", "for i in 1 2 3; do echo \"$i,\\\"\" "
-                        ">/dev/null; ls / >/dev/null; done"], check=True)
-    except BaseException:
-        tracer.kill()
-        raise
-    cap = tracer.finish(tracer.wait_exit())  # -d 3: stops by itself
-    ck = Check()
-    rows = [r for r in cap.rows if r["filename"] == odd]
-    ex = ck.one(rows, "exec row of %r" % odd)
-    ck.fields(ex, "odd exec", comm='we,ird"na me')
-    if ex:
-        ck.eq("odd exec argv", shlex_argv(ex), [odd, "x"])
-    check_row_shapes(ck, cap)
-    sql = ("select count(*), sum(length(argv)), sum(length(detail)), "
-           "sum(length(comm)), sum(length(filename)) from t;")
-    p = subprocess.run(["sqlite3", "-batch", ":memory:",
-                        ".import --csv %s t" % tracer.csv_path, sql],
-                       capture_output=True, text=True, timeout=60)
-    ck.eq("sqlite3 status", (p.returncode, p.stderr.strip()), (0, ""))
-    want = [len(cap.rows)] + [sum(len(r[c]) for r in cap.rows)
-                              for c in ("argv", "detail", "comm", "filename")]
-    got = p.stdout.strip().split("|")
-    ck.eq("sqlite3 count and text lengths", got, [str(v) for v in want])
-    ck.raise_if_failed()
-
-
-EVENTS = {"snapshot", "fork", "thread", "exec", "exit", "reap", "signal",
-          "stop", "continue", "setpgid", "setsid", "rename", "lost",
-          "unshare", "setns",
-          "reparent", "exec_failed", "usage"}
-EXEC_ROWS = ("exec", "exec_failed")
-STATES = {"alive", "stopped", "zombie", "reaped"}
-ID_COLUMNS = ("ts_ns", "pid", "tid", "ppid", "pgid", "sid", "uid", "ns_pid",
-              "pidns", "cgroup_id")
-
-
-def check_row_shapes(ck, cap):
-    """What every row of a capture must look like, whatever process it is
-    about: the columns each kind of event fills, and only those."""
-    bad = {}
-
-    def expect(cond, what, row):
-        if not cond and what not in bad:
-            bad[what] = row
-    for r in cap.rows:
-        ev = r["event"]
-        expect(ev in EVENT_KINDS, "unknown event", r)
-        try:
-            parse_detail(r["detail"])
-        except Failure:
-            expect(False, "detail not key=value pairs", r)
-        expect(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z",
-                            r["time"]), "time not ISO 8601 UTC", r)
-        if ev == "lost":
-            continue
-        for col in ID_COLUMNS:
-            expect(r[col].isdigit(), col + " not a number", r)
-        expect(r["state"] in STATES, "unknown state", r)
-        expect(bool(r["comm"]), "empty comm", r)
-        # Usage: always on an exit row (its snapshot) and a usage row (at
-        # the end), on a reap row when the kernel's final figures were read
-        # (a process released at its own exit has none), on no other row.
-        for col in USAGE_COLUMNS:
-            if ev == "reap":
-                continue
-            expect(r[col].isdigit() == (ev in ("exit", "usage")),
-                   col + " set on a row other than exit, reap or usage, or missing"
-                   " on an exit row", r)
-        have = [r[col].isdigit() for col in USAGE_COLUMNS]
-        expect(ev != "reap" or all(have) or not any(have),
-               "usage columns of a reap row partly set", r)
-        expect(bool(r["filename"]) == (ev in EXEC_ROWS),
-               "filename on a non-exec row, or missing on an exec row", r)
-        expect(bool(r["argv"]) <= (ev in EXEC_ROWS), "argv on a non-exec row",
-               r)
-        sig_kind = ev in ("signal", "stop", "continue")
-        expect(r["signal"].startswith("SIG") == sig_kind
-               or (ev == "exit" and r["signal"].startswith("SIG")),
-               "signal column does not fit the event", r)
-        if ev == "exit":
-            code, sig = r["exit_code"], r["signal"]
-            expect((code.isdigit() and 0 <= int(code) <= 255 and not sig)
-                   or (not code and sig.startswith("SIG")),
-                   "exit row needs exactly one of exit_code and signal", r)
-            expect(r["core_dumped"] in ("0", "1"), "core_dumped not 0/1", r)
-            expect(r["core_dumped"] == "0" or sig,
-                   "core dumped without a signal", r)
-        else:
-            expect(not r["exit_code"] and not r["core_dumped"],
-                   "exit_code or core_dumped on a non-exit row", r)
-    for what, r in bad.items():
-        ck.fail("row @%d (%s of pid %s): %s" % (r["_n"], r["event"],
-                                                 r["pid"], what))
-
-
 TESTS = [
     test_demo_tree, test_demo_tree_no_setpgid, test_exit_code, test_sigkill,
-    test_kernel_signal,
-    test_abort_core, test_abort_no_core, test_zombie, test_stop_continue,
-    test_orphan_subreaper, test_setsid, test_rename, test_rename_changes_only,
-    test_threads_on,
-    test_threads_off, test_pid_namespace, test_exec_argv,
-    test_exec_from_thread, test_lost_events, test_cli_usage_errors,
-    test_cli_unwritable_output, test_cli_full_disk, test_cli_epipe,
-    test_cli_not_root, test_csv_parses,
+    test_kernel_signal, test_abort_core, test_abort_no_core, test_zombie,
+    test_stop_continue, test_orphan_subreaper, test_setsid, test_rename,
+    test_rename_changes_only, test_exec_argv, test_exec_from_thread,
 ]

@@ -9,7 +9,6 @@ The stream says the same age; --time iso shows each row's CSV time,
 
 import os
 import re
-import signal
 import subprocess
 
 from harness import Check, Failure, parse_detail, read_csv

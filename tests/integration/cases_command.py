@@ -7,7 +7,8 @@ import os
 import stat
 
 from harness import Check, parse_detail, shlex_argv
-from cases_follow import Cleanup, Command, plain_environ, story
+from procs import Cleanup, Command, plain_environ
+from cases_follow import story
 
 
 def command_run(env, name, command, path, rc):

@@ -14,7 +14,8 @@ import subprocess
 import time
 
 from harness import Check, Failure, WORKLOAD_TIMEOUT
-from cases_follow import Cleanup, Command, signal_rows
+from procs import Cleanup, Command
+from cases import signal_rows
 
 PID_TRIES = 200  # forks to land a new process on one pid; others fork too
 

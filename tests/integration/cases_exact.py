@@ -7,9 +7,10 @@ on the machine can change a capture."""
 
 import signal
 
-from harness import Check, Failure, parse_detail, shlex_argv
+from harness import Check, parse_detail, shlex_argv
+from procs import Cleanup, Command, Held, add_fact
 from cases import process_exits, run_tracer, true_path
-from cases_follow import Cleanup, Command, Held, add_fact, event_rows
+from cases_follow import event_rows
 
 
 def run_command(env, name, argv, opts=()):

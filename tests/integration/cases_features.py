@@ -18,8 +18,7 @@ import signal
 import subprocess
 import time
 
-from harness import (READY, SANITIZER, Check, Failure, read_csv, run_workload,
-                     tail)
+from harness import READY, SANITIZER, Check, Failure, read_csv, tail
 
 RELEASE = os.uname().release
 REFUSED_LOG = "0: (bf) r0 = r2\nR2 !read_ok\nprocessed 1 insns\n"

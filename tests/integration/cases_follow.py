@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 """Integration tests of what proctrace follows: the in-kernel filters (-g,
--p, -c, --uid) and a command run under it (-- COMMAND).
+-p, -c, --uid), and a busy workload beside a filtered run or a command run
+under it (the command's own tests: cases_follow_command.py).
 
 A filtered capture is checked both ways: the processes it must follow have
 exactly the rows the workload's own facts call for, and no other process
@@ -11,202 +12,14 @@ once the tracer is ready.
 """
 
 import os
-import queue
-import re
 import shutil
 import signal
 import subprocess
-import threading
 
-from harness import (Capture, Check, Failure, READY, SANITIZER,
-                     WORKLOAD_BROKEN, WORKLOAD_TIMEOUT, brief, check_summary,
-                     parse_detail, read_csv, run_workload, shlex_argv, tail)
-from cases import (before, check_reaped_by, run_tracer, signal_rows,
-                   true_path)
-
-NOBODY = "65534"
-SUDO_VARS = ("SUDO_UID", "SUDO_GID", "SUDO_USER", "SUDO_COMMAND")
-COMMAND_READY = re.compile(
-    r"^proctrace: tracing (.*) \(pid (\d+)\) and its descendants$")
-
-
-# ---- processes the runner talks to ----
-
-class Lines:
-    """The lines of a pipe, read by a thread, so that a test can wait for
-    the next one without hanging forever."""
-
-    def __init__(self, stream, what):
-        self.what = what
-        self.queue = queue.Queue()
-        self.ended = False
-        self.thread = threading.Thread(target=self._read, args=(stream,),
-                                       daemon=True)
-        self.thread.start()
-
-    def _read(self, stream):
-        for line in stream:
-            self.queue.put(line)
-        self.queue.put(None)
-
-    def next(self):
-        """The next line, or None at the end of the pipe."""
-        if self.ended:
-            return None
-        try:
-            line = self.queue.get(timeout=WORKLOAD_TIMEOUT)
-        except queue.Empty:
-            raise Failure("%s said nothing for %ds"
-                          % (self.what, WORKLOAD_TIMEOUT))
-        self.ended = line is None
-        return line
-
-    def rest(self):
-        """Every line left, once the pipe has ended."""
-        out = []
-        line = self.next()
-        while line is not None:
-            out.append(line)
-            line = self.next()
-        return out
-
-
-def add_fact(facts, line, what):
-    key, sep, value = line.rstrip("\n").partition("=")
-    if not sep or key in facts:
-        raise Failure("%s: bad fact line %r" % (what, line))
-    facts[key] = value
-
-
-class Held:
-    """A workload that holds until the runner writes one byte on its stdin,
-    once per hold; its facts are read as they come, so the runner learns
-    the pids it needs before letting it go on."""
-
-    def __init__(self, path, args=()):
-        self.what = "workload " + os.path.basename(path)
-        self.proc = subprocess.Popen([path] + list(args),
-                                     stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE,
-                                     text=True, errors="replace")
-        self.out = Lines(self.proc.stdout, self.what)
-        self.facts = {}
-
-    def fact(self, key):
-        """Wait for fact key and return it."""
-        while key not in self.facts:
-            line = self.out.next()
-            if line is None:
-                self.proc.wait(WORKLOAD_TIMEOUT)
-                raise Failure("%s ended (exit %s) before saying %s: %s"
-                              % (self.what, self.proc.returncode, key,
-                                 tail(self.proc.stderr.read())))
-            add_fact(self.facts, line, self.what)
-        return self.facts[key]
-
-    def go(self):
-        self.proc.stdin.write("g")
-        self.proc.stdin.flush()
-
-    def finish(self):
-        """Wait for its end; its facts, as run_workload() returns them."""
-        self.proc.stdin.close()
-        try:
-            rc = self.proc.wait(WORKLOAD_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            raise Failure("%s timed out" % self.what)
-        for line in self.out.rest():
-            add_fact(self.facts, line, self.what)
-        if rc != 0:
-            raise Failure("%s %s (exit %d): %s"
-                          % (self.what, "broken" if rc == WORKLOAD_BROKEN
-                             else "failed", rc,
-                             tail(self.proc.stderr.read())))
-        self.facts["_pid_of_runner"] = str(os.getpid())
-        return self.facts
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
-
-
-class Command:
-    """proctrace [OPTS] -- COMMAND: the command's pid from the ready line,
-    its stdout (proctrace's, which it inherits) line by line."""
-
-    def __init__(self, env, name, command, opts=(), environ=None):
-        self.command = list(command)
-        self.tracer = env.tracer(name, list(opts) + ["--"] + self.command)
-        self.tracer.start(stdout=subprocess.PIPE,
-                          env=plain_environ() if environ is None else environ)
-        self.out = Lines(self.tracer.proc.stdout, "the command")
-        ready = [l for l in self.tracer.lines if l.startswith(READY)]
-        m = COMMAND_READY.match(ready[0].rstrip("\n")) if ready else None
-        if not m or m.group(1) != self.command[0]:
-            self.kill()
-            raise Failure("ready line: expected 'proctrace: tracing %s "
-                          "(pid N) and its descendants', got %r"
-                          % (self.command[0], ready))
-        self.pid = m.group(2)
-        self.tracer_pid = str(self.tracer.proc.pid)
-
-    def facts_until(self, key):
-        """The command's facts on stdout, up to and including key."""
-        facts = {}
-        while key not in facts:
-            line = self.out.next()
-            if line is None:
-                raise Failure("the command's stdout ended before %s" % key)
-            add_fact(facts, line, "the command")
-        return facts
-
-    def finish(self, want_rc):
-        """Wait for proctrace to end by itself: require exit status
-        want_rc, a summary and no sanitizer report. Returns the capture and
-        the rest of stdout."""
-        rc = self.tracer.wait_exit()
-        out = "".join(self.out.rest())
-        err = self.tracer.stderr()
-        if SANITIZER.search(err):
-            raise Failure("sanitizer report: %s" % tail(err, 20))
-        if rc != want_rc:
-            raise Failure("proctrace -- %s exited %s, expected %s: %s"
-                          % (" ".join(self.command), rc, want_rc, tail(err)))
-        cap = Capture(read_csv(self.tracer.csv_path), err)
-        check_summary(cap)
-        return cap, out
-
-    def kill(self):
-        self.tracer.kill()
-
-
-class Cleanup:
-    """Kills what a test started if the test fails halfway."""
-
-    def __init__(self):
-        self.things = []
-
-    def add(self, thing):
-        self.things.append(thing)
-        return thing
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, value, tb):
-        if kind is not None:
-            for thing in reversed(self.things):
-                thing.kill()
-        return False
-
-
-def plain_environ():
-    """Our environment without sudo's variables: a command runs as root
-    unless a test says otherwise, even when the tests run under sudo."""
-    return {k: v for k, v in os.environ.items() if k not in SUDO_VARS}
+from harness import (Check, Failure, WORKLOAD_TIMEOUT, brief, parse_detail,
+                     run_workload, shlex_argv)
+from procs import NOBODY, Cleanup, Command, Held, plain_environ
+from cases import before, check_reaped_by, run_tracer, signal_rows, true_path
 
 
 # ---- what a capture holds ----
@@ -244,6 +57,23 @@ def check_absent(ck, cap, pids, what):
             if pids & {r["pid"], r["ppid"], r["by_pid"]}]
     ck.true(not rows, "%s: %d rows of %d pids that must not be followed%s"
             % (what, len(rows), len(pids), brief(rows[:10])))
+
+
+def check_command_rows(ck, cap, cmd, middle=()):
+    """The command's own rows: the snapshot of it held (it exists before
+    tracing starts), its one exec with the exact argv (the runner's PATH
+    search tries no execve, so no exec_failed row comes before it), what
+    the test expects in between, its exit and its reap by proctrace."""
+    pid, what = cmd.pid, "command %s" % " ".join(cmd.command)
+    ck.eq(what + ": its rows", story(cap, pid),
+          ["snapshot", "exec"] + list(middle) + ["exit", "reap"])
+    ex = first(cap, pid, "exec")
+    path = shutil.which(cmd.command[0], path=plain_environ().get("PATH"))
+    ck.fields(ex, what + " exec", tid=pid, ppid=cmd.tracer_pid, filename=path)
+    if ex:
+        ck.eq(what + " exec argv", shlex_argv(ex), cmd.command)
+    ck.fields(first(cap, pid, "exit"), what + " exit", ppid=cmd.tracer_pid)
+    check_reaped_by(ck, cap, pid, what, cmd.tracer_pid)
 
 
 def busy_pids(facts):
@@ -458,209 +288,6 @@ def test_pid_missing(env):
     ck.raise_if_failed()
 
 
-# ---- 4-8. a command run under proctrace ----
-
-def check_command_rows(ck, cap, cmd, middle=()):
-    """The command's own rows: the snapshot of it held (it exists before
-    tracing starts), its one exec with the exact argv (the runner's PATH
-    search tries no execve, so no exec_failed row comes before it), what
-    the test expects in between, its exit and its reap by proctrace."""
-    pid, what = cmd.pid, "command %s" % " ".join(cmd.command)
-    ck.eq(what + ": its rows", story(cap, pid),
-          ["snapshot", "exec"] + list(middle) + ["exit", "reap"])
-    ex = first(cap, pid, "exec")
-    path = shutil.which(cmd.command[0], path=plain_environ().get("PATH"))
-    ck.fields(ex, what + " exec", tid=pid, ppid=cmd.tracer_pid, filename=path)
-    if ex:
-        ck.eq(what + " exec argv", shlex_argv(ex), cmd.command)
-    ck.fields(first(cap, pid, "exit"), what + " exit", ppid=cmd.tracer_pid)
-    check_reaped_by(ck, cap, pid, what, cmd.tracer_pid)
-
-
-def test_command_exit_status(env):
-    """proctrace exits with the command's status, 128+N when signal N
-    killed it; the command writes to proctrace's stdout."""
-    runs = (
-        (["true"], 0, "", (), {"exit_code": 0}),
-        (["sh", "-c", "echo out of the command, 3; exit 3"], 3,
-         "out of the command, 3\n", (), {"exit_code": 3}),
-        (["sh", "-c", "kill -9 $$"], 137, "", ("signal:SIGKILL",),
-         {"signal": "SIGKILL", "exit_code": ""}),
-    )
-    ck = Check()
-    for n, (command, rc, out, middle, end) in enumerate(runs):
-        with Cleanup() as cl:
-            cmd = cl.add(Command(env, "command-status-%d" % n, command))
-            cap, got_out = cmd.finish(rc)
-        what = "command %s" % " ".join(command)
-        ck.eq(what + ": stdout", got_out, out)
-        check_rows_of(ck, cap, [cmd.pid], what)
-        check_command_rows(ck, cap, cmd, middle)
-        ck.fields(first(cap, cmd.pid, "exit"), what + " exit", **end)
-        if middle:
-            kill = signal_rows(cap, cmd.pid, "SIGKILL")
-            ck.fields(kill[0] if kill else None, what + " SIGKILL",
-                      by_pid=cmd.pid)
-    ck.raise_if_failed()
-
-
-FORKS = 1000
-
-
-def test_command_fork_burst(env):
-    """A command that forks FORKS children as fast as it can: not one of
-    them is missed."""
-    path = env.workload("burst")
-    with Cleanup() as cl:
-        cmd = cl.add(Command(env, "command-burst", [path, str(FORKS)]))
-        cap, out = cmd.finish(0)
-    f = {}
-    for line in out.splitlines(True):
-        add_fact(f, line, "workload burst")
-    ck = Check()
-    c = cmd.pid
-    ck.eq("workload's own pid", f.get("parent_pid"), c)
-    ck.eq("workload's own count", f.get("children"), str(FORKS))
-    total, by_kind, lost = cap.summary()
-    ck.eq("lost events", lost, 0)
-    forks = [r["pid"] for r in cap.rows
-             if r["event"] == "fork" and r["by_pid"] == c]
-    exits = [r["pid"] for r in cap.rows
-             if r["event"] == "exit" and r["ppid"] == c]
-    reaps = [r["pid"] for r in cap.rows
-             if r["event"] == "reap" and r["by_pid"] == c]
-    ck.eq("fork rows by the command", len(forks), FORKS)
-    ck.eq("distinct children forked", len(set(forks)), FORKS)
-    ck.eq("exit rows of its children", len(exits), FORKS)
-    ck.eq("reap rows by the command", len(reaps), FORKS)
-    ck.true(set(forks) == set(exits) == set(reaps),
-            "the children forked, exited and reaped are not the same %d "
-            "processes" % FORKS)
-    check_rows_of(ck, cap, [c] + forks, "command burst")
-    # every child's exit sends the command a SIGCHLD, ignored or not
-    check_command_rows(ck, cap, cmd, ["signal:SIGCHLD"] * FORKS)
-    ck.raise_if_failed()
-
-
-def test_command_sigterm(env):
-    """SIGTERM to proctrace goes to the command; proctrace exits 143."""
-    with Cleanup() as cl:
-        cmd = cl.add(Command(env, "command-sigterm",
-                             [env.workload("wait_signal")]))
-        f = cmd.facts_until("waiting")
-        cmd.tracer.proc.send_signal(signal.SIGTERM)
-        cap, out = cmd.finish(128 + signal.SIGTERM)
-    ck = Check()
-    ck.eq("workload's own pid", f["pid"], cmd.pid)
-    ck.eq("the command's stdout after it waited", out, "")
-    check_rows_of(ck, cap, [cmd.pid], "command wait_signal")
-    check_command_rows(ck, cap, cmd, ["signal:SIGTERM"])
-    term = signal_rows(cap, cmd.pid, "SIGTERM")
-    ck.fields(term[0] if term else None, "SIGTERM of the command",
-              by_pid=cmd.tracer_pid)
-    ck.fields(first(cap, cmd.pid, "exit"), "command exit", signal="SIGTERM",
-              exit_code="")
-    ck.raise_if_failed()
-
-
-def pipes_above_stdio(pid):
-    pipes = set()
-    for fd in os.listdir("/proc/%s/fd" % pid):
-        try:
-            target = os.readlink("/proc/%s/fd/%s" % (pid, fd))
-        except OSError:
-            continue
-        if int(fd) > 2 and target.startswith("pipe:"):
-            pipes.add(target)
-    return pipes
-
-
-def stop_while_held(proc):
-    """Stop proctrace (SIGSTOP) once it has forked the command; True if the
-    command is still held then: proctrace still has the pipe the command
-    waits on (it closes it when it releases the command)."""
-    children = "/proc/%d/task/%d/children" % (proc.pid, proc.pid)
-    kids = []
-    while not kids and proc.poll() is None:
-        with open(children) as f:
-            kids = f.read().split()
-    if not kids:
-        return False
-    os.kill(proc.pid, signal.SIGSTOP)
-    _, status = os.waitpid(proc.pid, os.WUNTRACED)
-    if not os.WIFSTOPPED(status):
-        raise Failure("proctrace did not stop (status %#x)" % status)
-    try:
-        return bool(pipes_above_stdio(proc.pid) & pipes_above_stdio(kids[0]))
-    except OSError:
-        return False
-
-
-def test_command_sigterm_held(env):
-    """SIGTERM to proctrace while the command is still held (the BPF
-    programs are loading) is the command's all the same: it must not run
-    as if nothing came; proctrace exits 143. The command would exit 5."""
-    args = [env.proctrace, "-q", "--", "sh", "-c", "exit 5"]
-    for attempt in range(5):
-        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, errors="replace",
-                                env=plain_environ())
-        try:
-            held = stop_while_held(proc)
-            proc.send_signal(signal.SIGTERM)
-            proc.send_signal(signal.SIGCONT)
-            out, err = proc.communicate(timeout=60)
-        except BaseException:
-            proc.kill()
-            proc.wait()
-            raise
-        if held:
-            break
-    else:
-        raise Failure("could not stop proctrace before it released the "
-                      "command in 5 attempts")
-    ck = Check()
-    ck.true(not SANITIZER.search(err), "sanitizer report: %s" % tail(err, 20))
-    ck.eq("exit status after SIGTERM to a held command (stderr: %s)"
-          % tail(err, 3), proc.returncode, 128 + signal.SIGTERM)
-    ck.raise_if_failed()
-
-
-def test_command_as_user(env):
-    """Under sudo (its variables set, running as root) the command runs as
-    the user who ran sudo, with that user's groups; --as-root keeps root;
-    -u USER picks the user."""
-    sudo = dict(plain_environ(), SUDO_UID=NOBODY, SUDO_GID=NOBODY,
-                SUDO_USER="nobody")
-    groups = sorted(str(g) for g in os.getgrouplist("nobody", int(NOBODY)))
-    runs = (
-        ("sudo", ["id", "-u"], [], sudo, NOBODY + "\n", NOBODY),
-        ("sudo-groups", ["id", "-G"], [], sudo, None, NOBODY),
-        ("as-root", ["id", "-u"], ["--as-root"], sudo, "0\n", "0"),
-        ("user", ["id", "-u"], ["-u", "nobody"], None, NOBODY + "\n",
-         NOBODY),
-    )
-    ck = Check()
-    for name, command, opts, environ, out, uid in runs:
-        with Cleanup() as cl:
-            cmd = cl.add(Command(env, "command-" + name, command, opts,
-                                 environ))
-            cap, got_out = cmd.finish(0)
-        what = "%s: %s" % (name, " ".join(command))
-        if out is None:
-            ck.eq(what + ": groups", sorted(got_out.split()), groups)
-        else:
-            ck.eq(what + ": stdout", got_out, out)
-        check_rows_of(ck, cap, [cmd.pid], what)
-        check_command_rows(ck, cap, cmd)
-        for r in cap.of(cmd.pid):
-            if r["event"] != "snapshot":  # held, not yet the user
-                ck.eq("%s: uid on the %s row" % (what, r["event"]),
-                      r["uid"], uid)
-    ck.raise_if_failed()
-
-
 # ---- 9-10. a busy workload beside a filtered run has no rows ----
 
 def test_busy_beside_pgid(env):
@@ -797,9 +424,5 @@ def check_grandchild(ck, cap, what, g, c, comm, uid):
     check_reaped_by(ck, cap, g, what + " grandchild", c)
 
 
-TESTS = [
-    test_pgid_filter, test_pid_filter, test_pid_missing,
-    test_command_exit_status, test_command_fork_burst, test_command_sigterm,
-    test_command_sigterm_held, test_command_as_user, test_busy_beside_pgid,
-    test_busy_beside_command, test_comm_uid_filters,
-]
+TESTS = [test_pgid_filter, test_pid_filter, test_pid_missing,
+    test_busy_beside_pgid, test_busy_beside_command, test_comm_uid_filters]

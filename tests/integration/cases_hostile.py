@@ -17,7 +17,7 @@ import json
 import os
 import re
 
-from harness import Check, Failure, parse_detail, run_workload
+from harness import Check, parse_detail, run_workload
 from cases import true_path
 from cases_json import unescape
 

@@ -18,7 +18,8 @@ import sys
 import harness
 from harness import (Capture, Check, Failure, SANITIZER, check_summary,
                      parse_detail, read_csv, tail)
-from cases import EVENTS, run_tracer, true_path
+from cases import run_tracer, true_path
+from cases_csv import EVENTS
 
 # Arguments no text format can take for granted: newlines, quotes, control
 # bytes, bytes that are not UTF-8, a literal backslash-x that must not be

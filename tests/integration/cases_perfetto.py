@@ -14,8 +14,8 @@ import re
 import stat
 
 from harness import Check, Failure, SANITIZER, run_workload, tail
+from procs import Cleanup, Command
 from cases import check_one_error_line, run_tracer
-from cases_follow import Cleanup, Command
 from cases_views import command_chain, roles_of, split_views
 import perfetto_check
 

@@ -14,8 +14,8 @@ import signal
 import subprocess
 
 from harness import READY, Check, run_workload
+from procs import NOBODY, Cleanup, Command, plain_environ
 from cases import check_one_error_line, check_top
-from cases_follow import NOBODY, Cleanup, Command, plain_environ
 
 CAP_KILL = 1 << 5
 CAP_SETS = ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")

@@ -6,7 +6,7 @@ the workloads (a 200 ms spin is at least 180 ms on a CPU), not speed."""
 import subprocess
 
 from harness import Check, Failure, parse_detail, run_traced, tail
-from cases_follow import Cleanup, Command, add_fact
+from procs import add_fact, Cleanup, Command
 
 MS = 1000000
 STATES = ("running", "runnable", "sleeping", "disk_sleep", "stopped",

@@ -9,8 +9,8 @@ import os
 import subprocess
 
 from harness import Check, run_workload
+from procs import Cleanup, Command
 from cases import check_normal_exit, run_tracer, signal_rows
-from cases_follow import Cleanup, Command
 
 # Programs of the reap, signal and group kinds: syscall tracepoints among them.
 SYSCALL_PROGS = ("handle_wait4_exit", "handle_waitid_enter", "handle_waitid_exit",

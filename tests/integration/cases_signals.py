@@ -4,8 +4,8 @@ notification is about, a process queueing kernel-looking codes to itself),
 and exactly one continue per stop."""
 
 from harness import Check, parse_detail
+from procs import add_fact, Cleanup, Command, Held
 from cases import before, signal_rows
-from cases_follow import Cleanup, Command, Held, add_fact
 
 
 def run(env, name, argv):

@@ -6,7 +6,7 @@ import re
 import subprocess
 
 from harness import Check, Failure
-from cases_follow import plain_environ
+from procs import plain_environ
 
 # A program with a command line longer than any terminal.
 LONG = ["/bin/true"] + ["--option-number-%02d=/a/long/path/value" % i

@@ -15,8 +15,9 @@ import signal
 import subprocess
 
 from harness import Capture, Check
-from cases_follow import (A_GROUP_STORY, Cleanup, Held, check_parent_group,
-                          check_rows_of, story)
+from procs import Cleanup, Held
+from cases_follow import (A_GROUP_STORY, check_parent_group, check_rows_of,
+                          story)
 from cases_privileges import bpf_objects
 
 # What either instance sees of the workload up to the middle: P (running

@@ -13,8 +13,8 @@ import signal
 import sqlite3
 import subprocess
 
-from cases_follow import Held
 from harness import Check, Failure, read_csv, tail
+from procs import Held
 
 COUNTERS = ("maxrss_kb", "minflt", "majflt", "nvcsw", "nivcsw", "inblock",
             "oublock")

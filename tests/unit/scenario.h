@@ -17,6 +17,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include "proctrace/model.h"
+#include "proctrace/views.h"
 
 #define SC_T0	  1000000000000ULL /* boot time of the first event: 1000 s */
 #define SC_US(us) (SC_T0 + (__u64)(us)*1000)
@@ -323,6 +324,32 @@ static inline struct pt_model *sc_model(const struct sc *s, size_t max_ended, bo
 	if (end_us)
 		pt_model_set_end(m, SC_US(end_us));
 	return m;
+}
+
+/* The seed scenario's model, ended at SEED_END_US. */
+static inline struct pt_model *sc_seed_model(void)
+{
+	struct sc s = { 0 };
+	struct pt_model *m;
+
+	sc_seed(&s);
+	m = sc_model(&s, 0, false, SEED_END_US);
+	sc_free(&s);
+	return m;
+}
+
+/* What a view (pt_tree_write, pt_timeline_write, ...) writes of m. */
+static inline char *sc_view_text(int (*view)(FILE *, struct pt_model *, const struct pt_view_opts *),
+				 struct pt_model *m, const struct pt_view_opts *o)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(view(f, m, o), 0);
+	assert_int_equal(fclose(f), 0);
+	return text;
 }
 
 /* Compare text with tests/golden/name, byte for byte. With

@@ -72,11 +72,36 @@ static int teardown(void **state)
 	return system(cmd);
 }
 
+/* In the child, after an exec that returned: its errno to the parent. */
+__attribute__((noreturn)) static void exec_failed(int fd)
+{
+	int err = errno;
+
+	if (write(fd, &err, sizeof(err)) != sizeof(err))
+		_exit(121);
+	_exit(122);
+}
+
+/* The parent's side: -errno when the child's exec failed, else the exit
+ * code of what it ran. */
+static int child_result(pid_t pid, int fds[2])
+{
+	int status, err;
+
+	close(fds[1]);
+	if (read(fds[0], &err, sizeof(err)) != sizeof(err))
+		err = 0;
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return err ? -err : WEXITSTATUS(status);
+}
+
 /* execvp(file) in a child with PATH path (NULL: unset) and cwd dir: its
  * exit code when something ran, else -errno. */
 static int real_execvp(const char *file, const char *path, const char *dir)
 {
-	int fds[2], status, err = 0;
+	int fds[2];
 	pid_t pid;
 
 	assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
@@ -92,25 +117,16 @@ static int real_execvp(const char *file, const char *path, const char *dir)
 		if (dir && chdir(dir))
 			_exit(120);
 		execvp(file, argv);
-		err = errno;
-		if (write(fds[1], &err, sizeof(err)) != sizeof(err))
-			_exit(121);
-		_exit(122);
+		exec_failed(fds[1]);
 	}
-	close(fds[1]);
-	if (read(fds[0], &err, sizeof(err)) != sizeof(err))
-		err = 0;
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	return err ? -err : WEXITSTATUS(status);
+	return child_result(pid, fds);
 }
 
 /* What running resolve's answer gives, as real_execvp does. */
 static int resolved_run(const char *file, const char *path, const char *dir, char *out)
 {
 	char here[PATH_MAX];
-	int fds[2], status, err;
+	int fds[2], err;
 	pid_t pid;
 
 	assert_non_null(getcwd(here, sizeof(here)));
@@ -129,18 +145,9 @@ static int resolved_run(const char *file, const char *path, const char *dir, cha
 		if (dir && chdir(dir))
 			_exit(120);
 		pt_exec_path_run(out, argv);
-		err = errno;
-		if (write(fds[1], &err, sizeof(err)) != sizeof(err))
-			_exit(121);
-		_exit(122);
+		exec_failed(fds[1]);
 	}
-	close(fds[1]);
-	if (read(fds[0], &err, sizeof(err)) != sizeof(err))
-		err = 0;
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	return err ? -err : WEXITSTATUS(status);
+	return child_result(pid, fds);
 }
 
 /* resolve gives want (a path under root, or "" for an error), and running

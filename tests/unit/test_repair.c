@@ -61,14 +61,8 @@ static void feed_repair(struct pt_model *m, const struct pt_repair *r)
 static char *tree_text(struct pt_model *m)
 {
 	struct pt_view_opts o = { .width = 200, .ascii = true };
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
 
-	assert_non_null(f);
-	assert_int_equal(pt_tree_write(f, m, &o), 0);
-	assert_int_equal(fclose(f), 0);
-	return text;
+	return sc_view_text(pt_tree_write, m, &o);
 }
 
 /* a gone, b a zombie, c (103) born unseen: the exact events, then the

@@ -166,24 +166,11 @@ static void test_sched_repair(void **state)
 	assert_int_equal(m.switches, 9);
 }
 
-static char *view_text(int (*view)(FILE *, struct pt_model *, const struct pt_view_opts *),
-		       struct pt_model *m, const struct pt_view_opts *o)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	assert_non_null(f);
-	assert_int_equal(view(f, m, o), 0);
-	assert_int_equal(fclose(f), 0);
-	return text;
-}
-
 static void test_sched_views(void **state)
 {
 	struct pt_view_opts o = { .width = 120, .ascii = true };
 	struct pt_model *m = two_threads_model();
-	char *text = view_text(pt_timeline_write, m, &o);
+	char *text = sc_view_text(pt_timeline_write, m, &o);
 	const char *row = strstr(text, "200 sh");
 
 	assert_non_null(row);
@@ -194,7 +181,7 @@ static void test_sched_views(void **state)
 	assert_non_null(strchr(row, '.'));
 	assert_non_null(strstr(text, "# running  + runnable  . sleeping  D disk-sleep  t traced"));
 	free(text);
-	text = view_text(pt_summary_write, m, &o);
+	text = sc_view_text(pt_summary_write, m, &o);
 	row = strstr(text, "\n200 ");
 	assert_non_null(row);
 	assert_non_null(strstr(row,

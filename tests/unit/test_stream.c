@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "proctrace/writer.h"
+#include "writer_fixture.h"
 
 static const char header[] =
 	"TIME         EVENT       PID     PPID    PGID    COMM             DETAIL\n";
@@ -21,54 +21,9 @@ static const char header[] =
 /* The detail column starts here when comm is ASCII. */
 #define DETAIL_COL 66
 
-/* 1000.123456789 s after a boot 1000 s before 2026-11-25T17:34:37Z (UTC) */
-static const struct pt_clock clock_fixed = {
-	.boot_to_real_ns = (1795628077LL - 1000) * 1000000000LL,
-};
-#define TS_NS_VALUE 1000123456789ull
-
 static const struct pt_stream_opts plain = { .color = false };
 
 /* ---- events ---- */
-
-static struct pt_event *new_event(unsigned kind, size_t data_len)
-{
-	struct pt_event *ev = calloc(1, sizeof(*ev) + data_len);
-
-	assert_non_null(ev);
-	ev->kind = kind;
-	ev->size = sizeof(*ev) + data_len;
-	ev->task = (struct pt_task){
-		.ts_ns = TS_NS_VALUE,
-		.pid = 1234,
-		.tid = 1234,
-		.ppid = 812,
-		.pgid = 1234,
-		.sid = 812,
-		.uid = 1000,
-		.comm = "worker",
-	};
-	ev->by = (struct pt_actor){ .pid = 812, .tid = 813, .comm = "bash" };
-	return ev;
-}
-
-static struct pt_event *new_exec(const char *argv, size_t argv_len, const char *path)
-{
-	size_t path_len = strlen(path);
-	struct pt_event *ev = new_event(PT_EXEC, argv_len + path_len);
-
-	memcpy(ev->data, argv, argv_len);
-	memcpy(ev->data + argv_len, path, path_len);
-	ev->exec = (struct pt_exec){
-		.old_tid = 1234,
-		.argc = 2,
-		.args_size = (__u32)argv_len,
-		.argv_len = (__u32)argv_len,
-		.path_len = (__u32)path_len,
-	};
-	return ev;
-}
-#define NEW_EXEC(argv_lit, path) new_exec(argv_lit, sizeof(argv_lit) - 1, path)
 
 static void set_comm(char *comm, const char *s, size_t n)
 {

@@ -5,34 +5,11 @@
 #include "scenario.h"
 #include "proctrace/views.h"
 
-static char *timeline_text(struct pt_model *m, const struct pt_view_opts *o)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	assert_non_null(f);
-	assert_int_equal(pt_timeline_write(f, m, o), 0);
-	assert_int_equal(fclose(f), 0);
-	return text;
-}
-
-static struct pt_model *seed(void)
-{
-	struct sc s = { 0 };
-	struct pt_model *m;
-
-	sc_seed(&s);
-	m = sc_model(&s, 0, false, SEED_END_US);
-	sc_free(&s);
-	return m;
-}
-
 static void test_timeline_golden_verbose(void **state)
 {
 	struct pt_view_opts o = { .width = 80, .verbose = true };
-	struct pt_model *m = seed();
-	char *text = timeline_text(m, &o);
+	struct pt_model *m = sc_seed_model();
+	char *text = sc_view_text(pt_timeline_write, m, &o);
 
 	golden_check("timeline.txt", text);
 	free(text);
@@ -42,8 +19,8 @@ static void test_timeline_golden_verbose(void **state)
 static void test_timeline_golden_ascii(void **state)
 {
 	struct pt_view_opts o = { .width = 60, .ascii = true };
-	struct pt_model *m = seed();
-	char *text = timeline_text(m, &o);
+	struct pt_model *m = sc_seed_model();
+	char *text = sc_view_text(pt_timeline_write, m, &o);
 
 	golden_check("timeline-ascii.txt", text);
 	free(text);
@@ -82,9 +59,9 @@ static size_t chart_rows(const char *text, size_t *width, char *cells_of_row, si
 static void test_timeline_shape(void **state)
 {
 	struct pt_view_opts o = { .width = 100, .ascii = true };
-	struct pt_model *m = seed();
+	struct pt_model *m = sc_seed_model();
 	struct pt_model_stats st;
-	char *text = timeline_text(m, &o), cells[128];
+	char *text = sc_view_text(pt_timeline_write, m, &o), cells[128];
 	size_t width;
 
 	pt_model_stats(m, &st);
@@ -119,14 +96,14 @@ static void test_timeline_no_limit_labels_whole(void **state)
 	for (i = 1; i < 8; i++)
 		sc_fork(&s, 1000 * i, &p[i - 1], &p[i], 900 + i);
 	m = sc_model(&s, 0, false, 10000);
-	text = timeline_text(m, &o);
+	text = sc_view_text(pt_timeline_write, m, &o);
 	assert_int_equal(chart_rows(text, &width, cells, 7, sizeof(cells)), 8);
 	assert_int_equal(width, PT_VIEW_DEFAULT_WIDTH - 25 - 4);
 	/* depth 7: seven spaces, pid, comm of 15 characters, all there */
 	assert_non_null(strstr(text, "\n       907 a-long-name-her |"));
 	free(text);
 	o.width = 60;
-	text = timeline_text(m, &o);
+	text = sc_view_text(pt_timeline_write, m, &o);
 	assert_null(strstr(text, "907 a-long-name-her"));
 	free(text);
 	pt_model_free(m);
@@ -149,7 +126,7 @@ static void test_timeline_short_process_shows(void **state)
 	sc_exit(&s, 3000003, &c, 0);
 	sc_reap(&s, 3000004, &c, NULL, 3000003);
 	m = sc_model(&s, 0, false, 5000000);
-	text = timeline_text(m, &o);
+	text = sc_view_text(pt_timeline_write, m, &o);
 	assert_int_equal(chart_rows(text, &width, cells, 1, sizeof(cells)), 2);
 	at = strspn(cells, " ");
 	assert_int_equal(at, 3 * width / 5); /* born at 3 s of 5 */
@@ -180,7 +157,7 @@ static void test_timeline_dominant_state(void **state)
 	sc_sig(&s, PT_STOP, 200000, &c, &sh, 19, 0);
 	sc_sig(&s, PT_CONTINUE, 290000, &c, &sh, 18, 0);
 	m = sc_model(&s, 0, false, 1000000);
-	text = timeline_text(m, &o);
+	text = sc_view_text(pt_timeline_write, m, &o);
 	assert_int_equal(chart_rows(text, &width, cells, 1, sizeof(cells)), 2);
 	assert_int_equal(width, 10);
 	assert_string_equal(cells, "==-=======");
@@ -218,7 +195,7 @@ static void test_timeline_empty(void **state)
 {
 	struct pt_view_opts o = { .ascii = true };
 	struct pt_model *m = pt_model_new(NULL);
-	char *text = timeline_text(m, &o);
+	char *text = sc_view_text(pt_timeline_write, m, &o);
 	size_t width;
 
 	assert_int_equal(chart_rows(text, &width, NULL, 0, 0), 0);

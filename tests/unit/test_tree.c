@@ -9,29 +9,6 @@
 #include "proctrace/decode.h"
 #include "proctrace/views.h"
 
-static char *tree_text(struct pt_model *m, const struct pt_view_opts *o)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	assert_non_null(f);
-	assert_int_equal(pt_tree_write(f, m, o), 0);
-	assert_int_equal(fclose(f), 0);
-	return text;
-}
-
-static struct pt_model *seed(void)
-{
-	struct sc s = { 0 };
-	struct pt_model *m;
-
-	sc_seed(&s);
-	m = sc_model(&s, 0, false, SEED_END_US);
-	sc_free(&s);
-	return m;
-}
-
 /* The line of the output that contains needle (a copy), or NULL. */
 static char *line_with(const char *text, const char *needle)
 {
@@ -57,8 +34,8 @@ static size_t columns(const char *s)
 static void test_tree_golden(void **state)
 {
 	struct pt_view_opts o = { .width = 80 };
-	struct pt_model *m = seed();
-	char *text = tree_text(m, &o);
+	struct pt_model *m = sc_seed_model();
+	char *text = sc_view_text(pt_tree_write, m, &o);
 
 	golden_check("tree.txt", text);
 	free(text);
@@ -68,8 +45,8 @@ static void test_tree_golden(void **state)
 static void test_tree_golden_ascii(void **state)
 {
 	struct pt_view_opts o = { .width = 60, .ascii = true };
-	struct pt_model *m = seed();
-	char *text = tree_text(m, &o);
+	struct pt_model *m = sc_seed_model();
+	char *text = sc_view_text(pt_tree_write, m, &o);
 	const char *p;
 
 	golden_check("tree-ascii.txt", text);
@@ -83,8 +60,8 @@ static void test_tree_golden_ascii(void **state)
 static void test_tree_lines(void **state)
 {
 	struct pt_view_opts o = { .width = 200, .ascii = true };
-	struct pt_model *m = seed();
-	char *text = tree_text(m, &o), *l;
+	struct pt_model *m = sc_seed_model();
+	char *text = sc_view_text(pt_tree_write, m, &o), *l;
 
 	l = line_with(text, "1000 make");
 	assert_non_null(l);
@@ -125,7 +102,7 @@ static void test_tree_argv_cut_to_width(void **state)
 	sc_exec(&s, 105, &c, "cc\n-O2\n-Wall\n-Wextra\n-c\nvery_long_file_name.c\n-o\nout.o",
 		"/usr/bin/cc");
 	m = sc_model(&s, 0, false, 1000);
-	text = tree_text(m, &o);
+	text = sc_view_text(pt_tree_write, m, &o);
 	l = line_with(text, "901 cc");
 	assert_non_null(l);
 	assert_int_equal(columns(l), 60);
@@ -135,7 +112,7 @@ static void test_tree_argv_cut_to_width(void **state)
 	free(text);
 	/* Wide enough: nothing cut. */
 	o.width = 200;
-	text = tree_text(m, &o);
+	text = sc_view_text(pt_tree_write, m, &o);
 	assert_non_null(strstr(text, "-o out.o\n"));
 	free(text);
 	/* No limit (not a terminal, -w): nothing cut, however long. */
@@ -146,7 +123,7 @@ static void test_tree_argv_cut_to_width(void **state)
 		"/usr/bin/ld");
 	pt_model_free(m);
 	m = sc_model(&s, 0, false, 1000);
-	text = tree_text(m, &o);
+	text = sc_view_text(pt_tree_write, m, &o);
 	l = line_with(text, "901 ");
 	assert_non_null(l);
 	assert_true(columns(l) > 200);
@@ -216,7 +193,7 @@ static void test_tree_hostile_names(void **state)
 	sc_exec(&s, 105, &c, "x\x1b]0;title\x07", "/bin/x");
 	memcpy(s.ev[2]->task.comm, "\x1b[31mred\n\xff\xfe", 12);
 	m = sc_model(&s, 0, false, 1000);
-	text = tree_text(m, &o);
+	text = sc_view_text(pt_tree_write, m, &o);
 	assert_null(strchr(text, '\x1b'));
 	assert_null(strchr(text, '\x07'));
 	assert_null(memchr(text, 0xff, strlen(text)));
@@ -236,7 +213,7 @@ static void test_tree_threads(void **state)
 
 	sc_threads(&s);
 	m = sc_model(&s, 0, true, 1000000);
-	text = tree_text(m, &o);
+	text = sc_view_text(pt_tree_write, m, &o);
 	l = line_with(text, "901 client");
 	assert_non_null(l);
 	assert_non_null(strstr(l, "(main thread exited)"));
@@ -252,7 +229,7 @@ static void test_tree_threads(void **state)
 	free(text);
 	/* Without the option, no thread lines. */
 	o.threads = false;
-	text = tree_text(m, &o);
+	text = sc_view_text(pt_tree_write, m, &o);
 	assert_null(strstr(text, "{90"));
 	free(text);
 	pt_model_free(m);
@@ -271,7 +248,7 @@ static void test_tree_lost_note(void **state)
 	sc_snapshot(&s, 0, &sh);
 	sc_lost(&s, PT_FORK, 7);
 	m = sc_model(&s, 0, false, 0);
-	text = tree_text(m, &o);
+	text = sc_view_text(pt_tree_write, m, &o);
 	assert_non_null(strstr(text, "note: 7 events lost (7 fork)"));
 	free(text);
 	pt_model_free(m);
@@ -286,13 +263,13 @@ static void test_tree_empty_and_errors(void **state)
 	FILE *ro;
 
 	assert_non_null(m);
-	text = tree_text(m, &o);
+	text = sc_view_text(pt_tree_write, m, &o);
 	assert_string_equal(text, "");
 	free(text);
 	pt_model_free(m);
 
 	/* A stream that cannot be written: the error comes back, once. */
-	m = seed();
+	m = sc_seed_model();
 	ro = fopen("/dev/null", "r");
 	assert_non_null(ro);
 	assert_true(pt_tree_write(ro, m, &o) < 0);

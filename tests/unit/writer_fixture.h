@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 #include "proctrace/writer.h"
 
@@ -44,5 +45,24 @@ static inline struct pt_event *new_event(unsigned kind, size_t data_len)
 	ev->by = (struct pt_actor){ .pid = 812, .tid = 813, .comm = "bash" };
 	return ev;
 }
+
+/* An exec of argv (argv_len bytes, NULs between the words) from path. */
+static inline struct pt_event *new_exec(const char *argv, size_t argv_len, const char *path)
+{
+	size_t path_len = strlen(path);
+	struct pt_event *ev = new_event(PT_EXEC, argv_len + path_len);
+
+	memcpy(ev->data, argv, argv_len);
+	memcpy(ev->data + argv_len, path, path_len);
+	ev->exec = (struct pt_exec){
+		.old_tid = 1234,
+		.argc = 2,
+		.args_size = (__u32)argv_len,
+		.argv_len = (__u32)argv_len,
+		.path_len = (__u32)path_len,
+	};
+	return ev;
+}
+#define NEW_EXEC(argv_lit, path) new_exec(argv_lit, sizeof(argv_lit) - 1, path)
 
 #endif

@@ -39,17 +39,11 @@ static void child_a(bool own_group, struct wl_gate *ready, struct wl_gate *go)
 
 static void stop_and_continue(pid_t pid)
 {
-	if (kill(pid, SIGSTOP))
-		wl_die("kill SIGSTOP");
-	if (!WIFSTOPPED(wl_wait(pid, WUNTRACED)))
-		wl_die("not stopped");
+	wl_stop(pid);
 	wl_fact("a_stopped=1");
 	/* Long enough to be seen in a timeline, not only as a mark. */
 	wl_sleep_ms(200);
-	if (kill(pid, SIGCONT))
-		wl_die("kill SIGCONT");
-	if (!WIFCONTINUED(wl_wait(pid, WCONTINUED)))
-		wl_die("not continued");
+	wl_continue(pid);
 	wl_fact("a_continued=1");
 }
 

@@ -47,18 +47,6 @@ static void child_a(struct wl_gate *ready, struct wl_gate *go)
 	_exit(0);
 }
 
-static void stop_and_continue(pid_t pid)
-{
-	if (kill(pid, SIGSTOP))
-		wl_die("kill SIGSTOP");
-	if (!WIFSTOPPED(wl_wait(pid, WUNTRACED)))
-		wl_die("not stopped");
-	if (kill(pid, SIGCONT))
-		wl_die("kill SIGCONT");
-	if (!WIFCONTINUED(wl_wait(pid, WCONTINUED)))
-		wl_die("not continued");
-}
-
 int main(void)
 {
 	struct sigaction sa = { .sa_handler = on_usr1 };
@@ -91,7 +79,8 @@ int main(void)
 	wl_fact("b_pid=%d", (int)b); /* a zombie now */
 
 	wl_gate_wait(&ready);
-	stop_and_continue(a);
+	wl_stop(a);
+	wl_continue(a);
 	wl_fact_status("b", wl_wait(b, 0));
 
 	wl_gate_pass(&go);

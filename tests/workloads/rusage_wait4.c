@@ -22,47 +22,16 @@
  *
  * Usage: rusage_wait4 (as root or any user with /var/tmp writable).
  */
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
-#include "workload.h"
-
-#define MIB (1024L * 1024L)
+#include "usage.h"
 
 static char dir[64], in_path[128], out_path[128], self[4096];
-
-static long long thread_cpu_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
-static void burn_us(long long us)
-{
-	long long start = thread_cpu_us();
-	volatile unsigned long x = 0;
-
-	while (thread_cpu_us() - start < us)
-		for (int i = 0; i < 10000; i++)
-			x += i;
-}
 
 static void fact_usage(const char *name, pid_t pid, const struct rusage *ru)
 {
 	wl_fact("%s_pid=%d", name, (int)pid);
-	wl_fact("%s_user_us=%lld", name, ru->ru_utime.tv_sec * 1000000LL + ru->ru_utime.tv_usec);
-	wl_fact("%s_sys_us=%lld", name, ru->ru_stime.tv_sec * 1000000LL + ru->ru_stime.tv_usec);
-	wl_fact("%s_maxrss_kb=%ld", name, ru->ru_maxrss);
-	wl_fact("%s_minflt=%ld", name, ru->ru_minflt);
-	wl_fact("%s_majflt=%ld", name, ru->ru_majflt);
-	wl_fact("%s_nvcsw=%ld", name, ru->ru_nvcsw);
-	wl_fact("%s_nivcsw=%ld", name, ru->ru_nivcsw);
-	wl_fact("%s_inblock=%ld", name, ru->ru_inblock);
-	wl_fact("%s_oublock=%ld", name, ru->ru_oublock);
+	wl_fact_rusage(name, ru);
 }
 
 /* wait4() with its rusage, as facts. */
@@ -81,29 +50,12 @@ static void reap(const char *name, pid_t pid)
 	wl_fact_status(name, status);
 }
 
-static void write_file(const char *path, long bytes)
-{
-	static char buf[64 * 1024];
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	if (fd < 0)
-		wl_die("create");
-	memset(buf, 'w', sizeof(buf));
-	for (long off = 0; off < bytes; off += (long)sizeof(buf))
-		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-			wl_die("write");
-	if (fsync(fd))
-		wl_die("fsync");
-	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-	close(fd);
-}
-
 static void child_io(void)
 {
 	static char buf[64 * 1024];
 	int fd;
 
-	write_file(out_path, 4 * MIB);
+	wl_write_fsync(out_path, 4 * MIB, true);
 	fd = open(in_path, O_RDONLY);
 	if (fd < 0)
 		wl_die("open input");
@@ -116,21 +68,14 @@ static void child_io(void)
 
 static void child_memory(void)
 {
-	long pg = sysconf(_SC_PAGESIZE), len = 32 * MIB;
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		wl_die("mmap");
-	madvise(p, len, MADV_NOHUGEPAGE);
-	for (long i = 0; i < len; i += pg)
-		p[i] = 1;
+	wl_touch(32 * MIB);
 	_exit(1);
 }
 
 static void *thread_burn(void *arg)
 {
 	(void)arg;
-	burn_us(15000);
+	wl_burn_us(15000);
 	return NULL;
 }
 
@@ -151,11 +96,11 @@ static void child_reaper(void)
 	pid_t g = wl_fork();
 
 	if (g == 0) {
-		burn_us(10000);
+		wl_burn_us(10000);
 		_exit(0);
 	}
 	reap("grandchild", g);
-	burn_us(5000);
+	wl_burn_us(5000);
 	_exit(0);
 }
 
@@ -170,13 +115,13 @@ static pid_t spawn(void (*fn)(void))
 
 static void child_cpu(void)
 {
-	burn_us(30000);
+	wl_burn_us(30000);
 	_exit(0);
 }
 
 static void child_exec(void)
 {
-	burn_us(10000);
+	wl_burn_us(10000);
 	execl(self, self, "exec_burn", (char *)NULL);
 	wl_die("exec");
 }
@@ -202,7 +147,7 @@ int main(int argc, char **argv)
 	pid_t k;
 
 	if (argc > 1 && !strcmp(argv[1], "exec_burn")) {
-		burn_us(10000);
+		wl_burn_us(10000);
 		return 0;
 	}
 	if (readlink("/proc/self/exe", self, sizeof(self) - 1) < 0)
@@ -212,7 +157,7 @@ int main(int argc, char **argv)
 		wl_die("mkdtemp");
 	snprintf(in_path, sizeof(in_path), "%s/in", dir);
 	snprintf(out_path, sizeof(out_path), "%s/out", dir);
-	write_file(in_path, 2 * MIB);
+	wl_write_fsync(in_path, 2 * MIB, true);
 	wl_fact("parent_pid=%d", (int)getpid());
 
 	reap("cpu", spawn(child_cpu));

@@ -26,73 +26,28 @@
  * Usage: usage_end (as root or any user with /var/tmp writable).
  */
 #include <dirent.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
-#include "workload.h"
-
-#define MIB (1024L * 1024L)
+#include "usage.h"
 
 static char dir[64];
 static int block_fd[2];
 
-static long long thread_cpu_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
-}
-
-static void burn_us(long long us)
-{
-	long long start = thread_cpu_us();
-	volatile unsigned long x = 0;
-
-	while (thread_cpu_us() - start < us)
-		for (int i = 0; i < 10000; i++)
-			x += i;
-}
-
-static void touch(long len)
-{
-	long pg = sysconf(_SC_PAGESIZE);
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED)
-		wl_die("mmap");
-	madvise(p, len, MADV_NOHUGEPAGE);
-	for (long i = 0; i < len; i += pg)
-		p[i] = 1;
-}
-
+/* 1 MiB written to dir/name, fsynced, and removed. */
 static void write_file(const char *name)
 {
-	static char buf[64 * 1024];
 	char path[128];
-	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0)
-		wl_die("create");
-	memset(buf, 'w', sizeof(buf));
-	for (long off = 0; off < MIB; off += (long)sizeof(buf))
-		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
-			wl_die("write");
-	if (fsync(fd))
-		wl_die("fsync");
-	close(fd);
+	wl_write_fsync(path, MIB, false);
 	unlink(path);
 }
 
 static void *thread_burn(void *arg)
 {
 	(void)arg;
-	burn_us(10000);
+	wl_burn_us(10000);
 	return NULL;
 }
 
@@ -112,9 +67,9 @@ static void child_zombie(void)
 
 	if (pthread_create(&t, NULL, thread_burn, NULL) || pthread_join(t, NULL))
 		wl_die("pthread");
-	touch(16 * MIB);
+	wl_touch(16 * MIB);
 	write_file("zombie");
-	burn_us(10000);
+	wl_burn_us(10000);
 	_exit(7);
 }
 
@@ -125,28 +80,15 @@ static void child_alive(int report)
 
 	if (pipe(block_fd) || pthread_create(&t, NULL, thread_block, NULL))
 		wl_die("pthread");
-	touch(8 * MIB);
+	wl_touch(8 * MIB);
 	write_file("alive");
-	burn_us(20000);
+	wl_burn_us(20000);
 	if (getrusage(RUSAGE_SELF, &ru))
 		wl_die("getrusage");
 	if (write(report, &ru.ru_maxrss, sizeof(ru.ru_maxrss)) != sizeof(ru.ru_maxrss))
 		wl_die("report");
 	raise(SIGSTOP);
 	_exit(0);
-}
-
-static void fact_rusage(const char *name, const struct rusage *ru)
-{
-	wl_fact("%s_user_us=%lld", name, ru->ru_utime.tv_sec * 1000000LL + ru->ru_utime.tv_usec);
-	wl_fact("%s_sys_us=%lld", name, ru->ru_stime.tv_sec * 1000000LL + ru->ru_stime.tv_usec);
-	wl_fact("%s_maxrss_kb=%ld", name, ru->ru_maxrss);
-	wl_fact("%s_minflt=%ld", name, ru->ru_minflt);
-	wl_fact("%s_majflt=%ld", name, ru->ru_majflt);
-	wl_fact("%s_nvcsw=%ld", name, ru->ru_nvcsw);
-	wl_fact("%s_nivcsw=%ld", name, ru->ru_nivcsw);
-	wl_fact("%s_inblock=%ld", name, ru->ru_inblock);
-	wl_fact("%s_oublock=%ld", name, ru->ru_oublock);
 }
 
 static void read_text(const char *path, char *buf, size_t len)
@@ -254,7 +196,7 @@ int main(void)
 			wl_die("waitid");
 	wl_fact("zombie_pid=%d", (int)z);
 	wl_fact("zombie_exit_code=%d", si.si_status);
-	fact_rusage("zombie", &ru);
+	wl_fact_rusage("zombie", &ru);
 	if (read(report[0], &maxrss, sizeof(maxrss)) != sizeof(maxrss))
 		wl_die("read report");
 	if (!WIFSTOPPED(wl_wait(a, WUNTRACED)))

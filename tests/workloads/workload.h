@@ -14,6 +14,7 @@
 #define WORKLOAD_H
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,6 +120,25 @@ static inline int wl_wait(pid_t pid, int options)
 	if (got < 0 || (pid > 0 && got != pid))
 		wl_die("waitpid");
 	return status;
+}
+
+/* SIGSTOP to pid, a child, and its stop seen by waitpid(WUNTRACED). */
+static inline void wl_stop(pid_t pid)
+{
+	if (kill(pid, SIGSTOP))
+		wl_die("kill SIGSTOP");
+	if (!WIFSTOPPED(wl_wait(pid, WUNTRACED)))
+		wl_die("not stopped");
+}
+
+/* SIGCONT to pid, a stopped child, and its continue seen by
+ * waitpid(WCONTINUED). */
+static inline void wl_continue(pid_t pid)
+{
+	if (kill(pid, SIGCONT))
+		wl_die("kill SIGCONT");
+	if (!WIFCONTINUED(wl_wait(pid, WCONTINUED)))
+		wl_die("not continued");
 }
 
 static inline void wl_sleep_ms(unsigned ms)
