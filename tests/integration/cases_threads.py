@@ -47,7 +47,15 @@ def test_threads_on(env):
         ck.fields(end, "process exit", tid=main_tid)
     ck.fields(end, "process exit", exit_code=0)
     for r in exits:
-        if r["tid"] in ended:
+        if r["tid"] not in ended:
+            continue
+        # Without group_dead (5.10 to 6.12) a thread still on its way out
+        # when the main thread left reaches the tracepoint after it: its
+        # row may come after the process exit only if both rows say which
+        # was last is unknown.
+        unknown = end is not None and all(
+            "last_thread_unknown" in parse_detail(x["detail"]) for x in (r, end))
+        if not unknown:
             before(ck, r, end, "thread exit then process exit")
     ck.raise_if_failed()
 
