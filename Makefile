@@ -206,9 +206,11 @@ readme-check: $(OUT)/proctrace
 
 # Every option of --help and every event kind of --columns is in the man
 # page and the README, and their example commands (and --help's) still
-# parse (--dry-run); docs/clickhouse.sql's columns are --columns'.
+# parse (--dry-run); docs/clickhouse.sql's columns are --columns'; every
+# relative link of the README and docs/ leads to a file and a heading there.
 docs-check: $(OUT)/proctrace
 	$(Q)python3 tests/integration/check_options.py $(OUT)/proctrace docs/proctrace.8.md README.md
+	$(Q)python3 tests/integration/check_links.py README.md docs/*.md
 	$(Q)python3 tests/integration/clickhouse_sql.py $(OUT)/proctrace docs/clickhouse.sql
 
 completion-test: $(OUT)/proctrace
