@@ -52,9 +52,9 @@ struct app {
 	struct pt_origin origin; /* live: this machine */
 	struct pt_pipeline pipe;
 	struct pt_live *live;
-	struct pt_top *top; /* --top: the live view */
+	struct pt_top *top;	      /* --top: the live view */
 	struct pt_top_output top_out; /* --top: the command's output */
-	bool quit_asked; /* q once: SIGTERM sent to the command */
+	bool quit_asked;	      /* q once: SIGTERM sent to the command */
 	struct pt_command cmd;
 	struct pt_user user; /* who proctrace runs as once attached */
 	__u64 cmd_done_ns;   /* when the command exited */
@@ -196,8 +196,7 @@ static int trace_loop(struct app *a)
 		n = pt_live_poll(a->live, POLL_MS);
 		if (!n)
 			n = pt_pipeline_flush(&a->pipe);
-		if (!n && a->top &&
-		    (n = pt_top_tick(a->top, a->pipe.model, pt_boottime_ns())) > 0)
+		if (!n && a->top && (n = pt_top_tick(a->top, a->pipe.model, pt_boottime_ns())) > 0)
 			n = quit_key(a);
 		if (!n)
 			n = reopen_if_asked(a);

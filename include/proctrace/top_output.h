@@ -18,12 +18,12 @@
 #define PT_TOP_OUTPUT_COLS 255
 
 struct pt_top_output {
-	int master;	 /* the pty's master, read by proctrace; -1: none */
-	int slave;	 /* its slave: the command's stdout/stderr */
-	bool out, err;	 /* fd 1, fd 2 were the terminal, and are taken */
-	int saved_err;	 /* proctrace's own stderr while fd 2 is taken; -1 */
-	char *ring;	 /* the last PT_TOP_OUTPUT_KEEP bytes read */
-	size_t total;	 /* bytes read in all */
+	int master;    /* the pty's master, read by proctrace; -1: none */
+	int slave;     /* its slave: the command's stdout/stderr */
+	bool out, err; /* fd 1, fd 2 were the terminal, and are taken */
+	int saved_err; /* proctrace's own stderr while fd 2 is taken; -1 */
+	char *ring;    /* the last PT_TOP_OUTPUT_KEEP bytes read */
+	size_t total;  /* bytes read in all */
 };
 
 /* A pty when stdout or stderr is a terminal; else o->master is -1 and

@@ -34,10 +34,10 @@ struct pt_top {
 	struct pt_top_rows rows;
 	__u32 sel_pid; /* the selected process (0: the first row) */
 	__u64 sel_start;
-	size_t sel;   /* its row, as last drawn */
-	size_t first; /* the first row shown (scrolled) */
-	bool dirty;   /* to be drawn at the next tick, however recent */
-	bool moved;   /* the user chose a row: the followed one no longer is */
+	size_t sel;		      /* its row, as last drawn */
+	size_t first;		      /* the first row shown (scrolled) */
+	bool dirty;		      /* to be drawn at the next tick, however recent */
+	bool moved;		      /* the user chose a row: the followed one no longer is */
 	struct pt_top_output *output; /* the command's output pane, or NULL */
 	char out_lines[OUTPUT_LINES][PT_TOP_OUTPUT_COLS + 1];
 	char say[256]; /* a line in place of the keys' (pt_top_say) */
@@ -374,8 +374,8 @@ static int draw(struct pt_top *t, struct pt_model *m, __u64 now_ns)
 	y = LINES - 1 - (int)out_block - (int)exits_block;
 	if (exits_block) {
 		pt_buf_reset(&t->line);
-		pt_buf_printf(&t->line, "Exits, last %llu s: %zu",
-			      PT_TOP_EXITS_NS / 1000000000ull, t->rows.nexits);
+		pt_buf_printf(&t->line, "Exits, last %llu s: %zu", PT_TOP_EXITS_NS / 1000000000ull,
+			      t->rows.nexits);
 		put_line(y++, &t->line, A_BOLD);
 	}
 	for (i = 0; i < nexits; i++) {
@@ -394,8 +394,9 @@ static int draw(struct pt_top *t, struct pt_model *m, __u64 now_ns)
 		put_line(y++, &t->line, 0);
 	}
 	pt_buf_reset(&t->line);
-	pt_buf_puts(&t->line, t->say[0] ? t->say :
-					  "q quit  up/down select  c collapse  s sort  p pause  ^L redraw");
+	pt_buf_puts(&t->line,
+		    t->say[0] ? t->say
+			      : "q quit  up/down select  c collapse  s sort  p pause  ^L redraw");
 	put_line(LINES - 1, &t->line, A_REVERSE);
 	refresh();
 	t->drawn_ns = now_ns;

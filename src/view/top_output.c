@@ -76,7 +76,7 @@ void pt_top_output_read(struct pt_top_output *o)
 	size_t at, k;
 	ssize_t n;
 
-	if (o->master < 0)
+	if (o->master < 0 || !o->ring)
 		return;
 	fflush(stderr); /* proctrace's own lines, when stderr is taken */
 	/* EAGAIN: nothing more; EIO: no writer left (the command gone). */
@@ -84,8 +84,8 @@ void pt_top_output_read(struct pt_top_output *o)
 		for (k = 0; k < (size_t)n; k += at) {
 			size_t pos = o->total % PT_TOP_OUTPUT_KEEP;
 
-			at = PT_TOP_OUTPUT_KEEP - pos < (size_t)n - k ? PT_TOP_OUTPUT_KEEP - pos :
-									(size_t)n - k;
+			at = PT_TOP_OUTPUT_KEEP - pos < (size_t)n - k ? PT_TOP_OUTPUT_KEEP - pos
+								      : (size_t)n - k;
 			memcpy(o->ring + pos, buf + k, at);
 			o->total += at;
 		}
@@ -114,8 +114,9 @@ static void clean_line(const struct pt_top_output *o, size_t from, size_t to,
 			 * ESC \; else one byte after the escape. */
 			c = (unsigned char)kept_at(o, ++i);
 			if (c == '[') {
-				while (++i < to && ((unsigned char)kept_at(o, i) < 0x40 ||
-						    (unsigned char)kept_at(o, i) > 0x7e))
+				while (++i < to &&
+				       ((unsigned char)kept_at(o, i) < 0x40 ||
+					(unsigned char)kept_at(o, i) > 0x7e))
 					;
 			} else if (c == ']') {
 				while (++i < to && kept_at(o, i) != '\a' && kept_at(o, i) != 0x1b)

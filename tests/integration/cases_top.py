@@ -33,9 +33,9 @@ class Pane:
     """A tmux server of the test's own (its socket in the scratch dir)
     with one pane running a shell command."""
 
-    def __init__(self, tmp, command):
+    def __init__(self, tmp, command, cols=160, lines=50):
         self.sock = os.path.join(tmp, "tmux.sock")
-        self.run("new-session", "-d", "-x", "160", "-y", "50", command)
+        self.run("new-session", "-d", "-x", str(cols), "-y", str(lines), command)
 
     def run(self, *args):
         return subprocess.run(["tmux", "-S", self.sock] + list(args),
