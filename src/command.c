@@ -16,6 +16,7 @@
 #include "proctrace/command.h"
 #include "proctrace/exec_path.h"
 #include "proctrace/privileges.h"
+#include "proctrace/top_output.h"
 
 struct creds {
 	bool change;
@@ -105,7 +106,8 @@ static void exec_command(char **argv)
 /* In the child: become the user, wait for the go, run. Never returns.
  * It is the user from the start, not only once released: proctrace, which
  * drops root before releasing it, can then always pass SIGTERM on to it. */
-static void run_child(int hold_fd, char **argv, const struct creds *c)
+static void run_child(int hold_fd, char **argv, const struct creds *c,
+		      const struct pt_top_output *output)
 {
 	char go;
 	ssize_t n;
@@ -123,6 +125,8 @@ static void run_child(int hold_fd, char **argv, const struct creds *c)
 	if (n != 1)
 		_exit(127); /* proctrace gave up before releasing us */
 	close(hold_fd);
+	if (output)
+		pt_top_output_child(output);
 	exec_command(argv);
 	fprintf(stderr, "proctrace: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(errno == ENOENT ? 127 : 126);
@@ -153,7 +157,7 @@ int pt_command_spawn(struct pt_command *c, char **argv, const struct pt_run_as *
 	c->uid = cr.uid;
 	if (c->pid == 0) {
 		close(fds[1]);
-		run_child(fds[0], argv, &cr);
+		run_child(fds[0], argv, &cr, who->output);
 	}
 	close(fds[0]);
 	c->go_fd = fds[1];

@@ -25,6 +25,7 @@
 #include "proctrace/privileges.h"
 #include "proctrace/source.h"
 #include "proctrace/top.h"
+#include "proctrace/top_output.h"
 #include "proctrace/views.h"
 
 #define POLL_MS 100
@@ -51,7 +52,9 @@ struct app {
 	struct pt_origin origin; /* live: this machine */
 	struct pt_pipeline pipe;
 	struct pt_live *live;
-	struct pt_top *top; /* --top: the live view */
+	struct pt_top *top;	      /* --top: the live view */
+	struct pt_top_output top_out; /* --top: the command's output */
+	bool quit_asked;	      /* q once: SIGTERM sent to the command */
 	struct pt_command cmd;
 	struct pt_user user; /* who proctrace runs as once attached */
 	__u64 cmd_done_ns;   /* when the command exited */
@@ -159,6 +162,27 @@ static int reopen_if_asked(struct app *a)
 	return pt_pipeline_reopen(&a->pipe);
 }
 
+/* q in --top: with a command still running, SIGTERM to it (through its
+ * pidfd, as a SIGTERM to proctrace is passed on) and tracing goes on
+ * until it is gone, so proctrace exits with its status; a second q, or
+ * once it has ended, the end at once, as Ctrl-C. */
+static int quit_key(struct app *a)
+{
+	char line[256];
+
+	if (a->cmd.pid && !a->quit_asked && !pt_command_ended(&a->cmd) &&
+	    pt_command_kill(&a->cmd, SIGTERM) == 0) {
+		a->quit_asked = true;
+		snprintf(line, sizeof(line),
+			 "SIGTERM sent to %s (pid %d): tracing ends when it has; q again: now",
+			 a->cfg.command[0], a->cmd.pid);
+		pt_top_say(a->top, line);
+		return 0;
+	}
+	stop_requested = SIGINT;
+	return 0;
+}
+
 static int trace_loop(struct app *a)
 {
 	__u64 start = pt_boottime_ns();
@@ -172,12 +196,8 @@ static int trace_loop(struct app *a)
 		n = pt_live_poll(a->live, POLL_MS);
 		if (!n)
 			n = pt_pipeline_flush(&a->pipe);
-		/* q in --top: the end, as Ctrl-C would be once its command ran. */
-		if (!n && a->top &&
-		    (n = pt_top_tick(a->top, a->pipe.model, pt_boottime_ns())) > 0) {
-			stop_requested = SIGINT;
-			n = 0;
-		}
+		if (!n && a->top && (n = pt_top_tick(a->top, a->pipe.model, pt_boottime_ns())) > 0)
+			n = quit_key(a);
 		if (!n)
 			n = reopen_if_asked(a);
 		if (n)
@@ -186,6 +206,7 @@ static int trace_loop(struct app *a)
 	a->end_ns = pt_boottime_ns();
 	pt_top_close(a->top); /* the terminal back, for what is said next */
 	a->top = NULL;
+	pt_top_output_close(&a->top_out);
 	/* Stopped by a signal once the command had exited: its status is
 	 * proctrace's (reaped here if the loop had not yet). */
 	if (a->cmd.pid)
@@ -198,7 +219,9 @@ static int trace_loop(struct app *a)
 
 static int start_command(struct app *a)
 {
-	struct pt_run_as who = { .user = a->cfg.run_as, .as_root = a->cfg.as_root };
+	struct pt_run_as who = { .user = a->cfg.run_as,
+				 .as_root = a->cfg.as_root,
+				 .output = a->cfg.top ? &a->top_out : NULL };
 	char err[512] = "";
 	int ret;
 
@@ -417,6 +440,12 @@ static int run_live(struct app *a)
 		fprintf(stderr, "proctrace: %s\n", err);
 		return -ENOTTY;
 	}
+	/* --top: the output that would garble it goes to a pane of it. */
+	a->top_out.master = a->top_out.slave = a->top_out.saved_err = -1;
+	if (a->cfg.top && pt_top_output_open(&a->top_out, err, sizeof(err))) {
+		fprintf(stderr, "proctrace: %s\n", err);
+		return -ENOTTY;
+	}
 	ret = pt_filter_precheck(&a->cfg.filter, a->cfg.command, stderr);
 	if (!ret)
 		ret = install_signals();
@@ -455,22 +484,29 @@ static int run_live(struct app *a)
 		ret = pt_pipeline_commit(&a->pipe, false);
 	if (!ret && drop_privileges(a))
 		return -EPERM; /* said why: never trace with more than it says */
-	/* --top: the terminal checked before the command runs; the view
-	 * then says what the announcement would. */
-	if (!ret && a->cfg.top && !(a->top = pt_top_open(a->cfg.sched, err, sizeof(err)))) {
-		fprintf(stderr, "proctrace: %s\n", err);
-		return -ENOTTY;
+	/* --top: the terminal checked before the command runs; the
+	 * announcement made before the view takes the screen, for scripts
+	 * that wait for it (and left on the screen when the view ends). */
+	if (!ret && a->cfg.top) {
+		announce(a);
+		a->top = pt_top_open(a->cfg.sched, err, sizeof(err));
+		if (!a->top) {
+			fprintf(stderr, "proctrace: %s\n", err);
+			return -ENOTTY;
+		}
+		pt_top_set_output(a->top, &a->top_out);
 	}
 	hangup_stops = a->top != NULL;
 	if (!ret)
 		ret = begin_tracing(a);
 	if (!ret) {
-		if (!a->top)
+		if (!a->cfg.top)
 			announce(a);
 		ret = trace_loop(a);
-		pt_top_close(a->top); /* also when the loop failed: then said below */
-		a->top = NULL;
 	}
+	pt_top_close(a->top); /* also when the loop failed: then said below */
+	a->top = NULL;
+	pt_top_output_close(&a->top_out);
 	if (!ret)
 		ret = show_views(a);
 	if (ret < 0 && !a->pipe.out_err)

@@ -26,9 +26,13 @@ struct pt_command {
 
 /* Who the command runs as: under sudo the invoking user, unless as_root;
  * run_as names another user. */
+struct pt_top_output;
 struct pt_run_as {
 	const char *user; /* -u USER, or NULL */
 	bool as_root;	  /* --as-root */
+	/* --top: its stdout/stderr on the view's pty (top_output.h); NULL:
+	 * proctrace's own */
+	const struct pt_top_output *output;
 };
 
 /* Fork the command, held before exec. On failure, -errno and one line in err. */

@@ -85,7 +85,14 @@ struct pt_top *pt_top_open(bool sched, char *err, size_t errlen);
  * a few times a second) and the view is not paused. 1: the user asked to
  * stop (q); 0. */
 int pt_top_tick(struct pt_top *t, struct pt_model *m, __u64 now_ns);
-/* Gives the terminal back. NULL is a no-op. */
+struct pt_top_output;
+/* The pane of the command's output (top_output.h), read and shown at each
+ * tick; o NULL, or without a pty: none. */
+void pt_top_set_output(struct pt_top *t, struct pt_top_output *o);
+/* line in place of the keys' line, from the next tick on. */
+void pt_top_say(struct pt_top *t, const char *line);
+/* Gives the terminal back (blank, then the screen before, where the
+ * terminal has an alternate screen). NULL is a no-op. */
 void pt_top_close(struct pt_top *t);
 
 #endif

@@ -2,7 +2,8 @@
 /* --top's rows from the model (top.h): the processes alive or zombies, in
  * tree order with the collapsed subtrees left out, or flat in another
  * order, and the exits of the last seconds. Pure: the CPU time of a live
- * process comes from the caller. */
+ * process comes from the caller; an ended one's is its usage, or its
+ * running time from the scheduler (--sched) when larger. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -120,6 +121,10 @@ static void fill_row(struct build *b, struct pt_top_row *r, const struct pt_walk
 		pt_cputime_adjust(&p->exit.usage, &user, &sys);
 		r->cpu_ns = user + sys;
 		r->cpu_known = true;
+		/* --sched: the scheduler's running time, exact where the
+		 * usage counts whole clock ticks. */
+		if ((p->flags & PT_PROC_SCHED_SEEN) && p->sched.ns[PT_SLOT_RUNNING] > r->cpu_ns)
+			r->cpu_ns = p->sched.ns[PT_SLOT_RUNNING];
 		if (p->exit_ns > p->start_ns)
 			r->age_ns = p->exit_ns - p->start_ns;
 	} else if (b->cpu) {
