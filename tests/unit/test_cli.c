@@ -488,6 +488,12 @@ static void test_cli_command_options(void **state)
 	r = parse("-u", "nobody", "--as-root", "true", NULL);
 	assert_usage_error(r, "exclude each other");
 	run_free(r);
+	r = parse("-u", "nosuchuser", "true", NULL);
+	assert_usage_error(r, "invalid --user 'nosuchuser': no such user");
+	run_free(r);
+	r = parse("-u", "65534", "true", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	run_free(r);
 	r = parse("--linger", "soon", "true", NULL);
 	assert_usage_error(r, "invalid --linger 'soon'");
 	run_free(r);
@@ -543,7 +549,7 @@ static void test_cli_json(void **state)
 	assert_true(pt_config_stdout_taken(&r->cfg));
 	run_free(r);
 	r = parse("-j", "-", "-o", "-", NULL);
-	assert_usage_error(r, "-o and -j cannot both write to stdout");
+	assert_usage_error(r, "-o - and -j - both write to stdout");
 	run_free(r);
 	r = parse("-j", "", NULL);
 	assert_usage_error(r, "--json needs a file name");
@@ -564,7 +570,14 @@ static void test_cli_perfetto(void **state)
 	assert_true(pt_config_stdout_taken(&r->cfg));
 	run_free(r);
 	r = parse("--perfetto", "-", "-j", "-", NULL);
-	assert_usage_error(r, "--perfetto cannot write to stdout with -o - or -j -");
+	assert_usage_error(r, "-j - and --perfetto - both write to stdout");
+	run_free(r);
+	r = parse("--svg", "-", "-o", "-", NULL);
+	assert_usage_error(r, "-o - and --svg - both write to stdout");
+	run_free(r);
+	r = parse("--replay", "e.csv", "--svg", "-", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(pt_config_stdout_taken(&r->cfg));
 	run_free(r);
 	r = parse("--perfetto", "", NULL);
 	assert_usage_error(r, "--perfetto needs a file name");
