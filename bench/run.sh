@@ -36,9 +36,15 @@ build_drivers() {
 		rm -f "$BIN/$driver"
 		# shellcheck disable=SC2086
 		$CC -O2 $WARN -Iinclude -I"$OUT" -D_GNU_SOURCE "bench/$driver.c" $core \
-			-lcap -lsqlite3 -o "$BIN/$driver" ||
+			-lcap -lsqlite3 -lncursesw -o "$BIN/$driver" ||
 			echo "bench: bench/$driver.c did not build; its rows are left out" >&2
 	done
+}
+
+# The peak RSS of a command, measured from a small process (bench/maxrss.c).
+build_maxrss() {
+	$CC -O2 $WARN bench/maxrss.c -o "$BIN/maxrss" ||
+		echo "bench: bench/maxrss.c did not build; memory is measured from the bench" >&2
 }
 
 PY=/usr/bin/python3
@@ -46,6 +52,7 @@ PY=/usr/bin/python3
 
 if [ "$ONLY" = replay ]; then
 	build_drivers writer_bench replay_gen sedlike_gen
+	build_maxrss
 	exec "$PY" bench/bench.py "$PROCTRACE" "$OUT"
 fi
 
@@ -106,5 +113,6 @@ if ! $CC -O2 -static bench/nop.c -o "$BIN/ptnop" 2>/dev/null; then
 	$CC -O2 bench/nop.c -o "$BIN/ptnop"
 fi
 build_drivers writer_bench model_bench replay_gen sedlike_gen
+build_maxrss
 
 PATH="$BIN/peers:$PATH" BENCH_SKIPPED="$SKIPPED" exec "$PY" bench/bench.py "$PROCTRACE" "$OUT"

@@ -22,12 +22,14 @@
 #define FIRST_CHILD_PID 2000
 #define EVENTS_PER_CHILD 5
 #define CHUNK_EVENTS 65536
-#define SLOT_BYTES 256 /* an event with its exec payload fits */
+#define SLOT_BYTES 320 /* an event with its exec payload fits */
 #define SIGCHLD_ 17
 #define CLD_EXITED_ 1
 
 static const char exec_argv[] = "ptnop\0--bench\0storm";
 static const char exec_path[] = "/work/build/bench/ptnop";
+_Static_assert(sizeof(struct pt_event) + sizeof(exec_argv) + sizeof(exec_path) <= SLOT_BYTES,
+	       "an exec event overran its slot into the next one");
 
 struct synth {
 	__u64 ts;         /* next event time */

@@ -2,6 +2,7 @@
 /* The pipeline: each event from the source to the model and every writer,
  * counted on the way (see pipeline.h). */
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -16,6 +17,9 @@ static bool wants_views(const struct pt_config *c)
 
 /* Events between two culls of a whole-machine live view. */
 #define CULL_EVERY 4096
+/* Processes culled before the freed heap is handed back to the kernel
+ * (about 16 MiB of nodes; malloc_trim walks the heap, a few ms). */
+#define TRIM_AFTER_CULLED 16384
 
 /* Live, every process of the machine, only views drawn from the model:
  * over hours the model would hold every process that ever ran. Ended
@@ -65,6 +69,10 @@ int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
 		 * holding every other would make each drawing walk them all. */
 		mo.max_ended = 4096;
 	}
+	/* The views drawn at the end walk the model once each, in order:
+	 * ended processes kept compact. The database, the Perfetto trace and
+	 * --top hold processes across a walk. */
+	mo.compact = p->views && !cfg->db_path && !cfg->perfetto_path && !cfg->top;
 	p->model = pt_model_new(&mo);
 	if (!p->model) {
 		fprintf(stderr, "proctrace: out of memory\n");
@@ -292,7 +300,11 @@ static int deliver(void *ctx, const struct pt_event *ev)
 		pt_model_mark(p->model, ev->task.pid, PT_PROC_COMMAND);
 	if (p->cull && ++p->cull_tick >= CULL_EVERY) {
 		p->cull_tick = 0;
-		pt_model_cull(p->model, ev->task.ts_ns, PT_CULL_LINGER_NS);
+		p->culled_untrimmed += pt_model_cull(p->model, ev->task.ts_ns, PT_CULL_LINGER_NS);
+		if (p->culled_untrimmed >= TRIM_AFTER_CULLED) {
+			p->culled_untrimmed = 0;
+			malloc_trim(0);
+		}
 	}
 	/* Asked of the kernel for a view only: not an output's. */
 	if (ev->kind == PT_SCHED_STATE && !p->cfg->sched_events && !p->cfg->replay_path)

@@ -37,6 +37,15 @@ struct pt_model_opts {
 	/* A live view (--top, a whole-machine --tree): ended processes may
 	 * be culled with pt_model_cull. */
 	bool cull;
+	/* Views drawn when tracing ends, walking the tree in order (tree,
+	 * timeline, SVG, summary): an ended process is kept compact (about
+	 * a tenth of its node: its fields coded against a recent process's,
+	 * its programs' argv and paths shared) and expanded when walked.
+	 * Then pt_walk's proc and parent hold only until the walk leaves
+	 * their subtree, orig_parent until the next row, and pt_model_find
+	 * makes a compact process whole again. Ignored with max_ended, cull
+	 * or lean. */
+	bool compact;
 };
 
 /* pt_proc.flags */
@@ -222,6 +231,7 @@ struct pt_model_stats {
 	size_t procs_seen;    /* processes ever created */
 	size_t procs_dropped; /* ended processes dropped by max_ended */
 	size_t procs_culled;  /* ended processes culled (pt_model_cull) */
+	size_t procs_compact; /* ended processes held compact (opts.compact) */
 	__u64 rescans;	      /* rescans after lost events (PT_LOST with PT_F_RESCAN) */
 	__u64 ended_unseen;   /* processes whose end they found unobserved */
 	__u64 born_unseen;    /* processes born unseen they added */

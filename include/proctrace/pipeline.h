@@ -32,6 +32,10 @@ struct pt_pipeline {
 	 * model (pt_model_cull) every CULL_EVERY events, so it stays flat. */
 	bool cull;
 	unsigned cull_tick;
+	/* Culled since the heap was last given back (malloc_trim): a burst of
+	 * processes elsewhere on the machine would otherwise leave the RSS at
+	 * the burst's height although the model shrank again. */
+	size_t culled_untrimmed;
 	struct pt_stream *stream; /* NULL: -q, or stdout carries a file */
 	struct pt_output *csv;	  /* -o */
 	struct pt_output *json;	  /* -j */

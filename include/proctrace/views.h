@@ -41,6 +41,9 @@ unsigned pt_view_width(FILE *f, bool wide);
 int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
 /* -T: state over time, one row per process in tree order. */
 int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
+/* -T -v, after the chart: every transition of every process with its
+ * exact time, in seconds from t0 (transitions.c). */
+int pt_view_transitions_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o, __u64 t0);
 /* --svg: the timeline as a self-contained SVG document. */
 int pt_svg_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
 
@@ -61,7 +64,7 @@ int pt_summary_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
 int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, const char **what,
 		  char *why, size_t whylen);
 
-/* ---- wording the views share (tree.c) ---- */
+/* ---- wording the views share (wording.c) ---- */
 
 /* "850 ns", "12 µs" ("us" in ASCII), "300 ms", "1.50 s", "2m05s", "3h02m" */
 void pt_view_put_duration(struct pt_buf *b, __u64 ns, bool ascii);

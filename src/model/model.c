@@ -34,6 +34,13 @@ struct pt_model *pt_model_new(const struct pt_model_opts *opts)
 
 	if (m && opts)
 		m->opts = *opts;
+	/* A record has no children's count nor place in the drop queue:
+	 * a model that drops or culls keeps nodes. */
+	if (m && m->opts.compact && !m->opts.lean && !model_tracks_ends(m) &&
+	    model_compact_init(m)) {
+		free(m);
+		return NULL;
+	}
 	return m;
 }
 
@@ -42,7 +49,7 @@ struct pt_model *pt_model_new(const struct pt_model_opts *opts)
  * page faults, not the model's own work, bound how fast events go in
  * (several times over, measured). Dropped nodes are reused, so the bounded
  * model stays within its peak. */
-static struct proc_node *node_alloc(struct pt_model *m)
+struct proc_node *model_node_alloc(struct pt_model *m)
 {
 	struct proc_node *n = m->free_nodes;
 	struct slab *s;
@@ -73,7 +80,7 @@ static struct proc_node *node_alloc(struct pt_model *m)
 	return n;
 }
 
-static void node_free(struct pt_model *m, struct proc_node *n)
+void model_node_free(struct pt_model *m, struct proc_node *n)
 {
 	struct thread_node *t, *tmp;
 	struct pt_prog *prog, *next;
@@ -108,8 +115,11 @@ void pt_model_free(struct pt_model *m)
 	for (s = m->slots; s; s = tmp) {
 		tmp = s->hh.next;
 		for (n = s->newest; n; n = older) {
-			older = n->older;
-			node_free(m, n);
+			older = entry_older(n);
+			if (entry_is_rec(n))
+				free(entry_rec(n));
+			else
+				model_node_free(m, n);
 		}
 		/* uthash's table juggling confuses clang's analyzer */
 		// NOLINTNEXTLINE(clang-analyzer-unix.Malloc,clang-analyzer-core.NullDereference)
@@ -121,6 +131,7 @@ void pt_model_free(struct pt_model *m)
 		next = slab->next;
 		free(slab);
 	}
+	model_compact_free(m);
 	free(m);
 }
 
@@ -134,30 +145,60 @@ static struct pid_slot *slot_find(const struct pt_model *m, __u32 pid)
 	return s;
 }
 
-struct proc_node *model_node_find(const struct pt_model *m, __u32 pid, __u64 start_ns)
+struct proc_node *model_entry_find(const struct pt_model *m, __u32 pid, __u64 start_ns,
+				   struct proc_node ***link)
 {
 	struct pid_slot *s = slot_find(m, pid);
-	struct proc_node *n;
+	struct proc_node **at;
 
-	for (n = s ? s->newest : NULL; n; n = n->older) {
-		if (n->pub.start_ns == start_ns)
-			return n;
-		if (n->pub.start_ns < start_ns)
+	for (at = s ? &s->newest : NULL; at && *at;) {
+		if (entry_start(*at) == start_ns) {
+			if (link)
+				*link = at;
+			return *at;
+		}
+		if (entry_start(*at) < start_ns)
 			break;
+		at = entry_older_link(*at);
 	}
 	return NULL;
 }
 
+/* The entry at *at as a node: a record is made one again. */
+static struct proc_node *entry_node(struct pt_model *m, struct proc_node **at, bool *oom)
+{
+	struct proc_node *n = *at;
+
+	if (entry_is_rec(n)) {
+		n = model_inflate(m, at);
+		if (!n && oom)
+			*oom = true;
+	}
+	return n;
+}
+
+struct proc_node *model_node_find(struct pt_model *m, __u32 pid, __u64 start_ns, bool *oom)
+{
+	struct proc_node **at;
+
+	if (!model_entry_find(m, pid, start_ns, &at))
+		return NULL;
+	return entry_node(m, at, oom);
+}
+
 const struct pt_proc *pt_model_find(const struct pt_model *m, __u32 pid, __u64 start_ns)
 {
+	/* A record becomes a node again: the model says the same. */
+	struct pt_model *mm = (struct pt_model *)m;
 	struct pid_slot *s;
-	struct proc_node *n;
+	struct proc_node *n = NULL;
 
 	if (start_ns) {
-		n = model_node_find(m, pid, start_ns);
+		n = model_node_find(mm, pid, start_ns, NULL);
 	} else {
 		s = slot_find(m, pid);
-		n = s ? s->newest : NULL;
+		if (s && s->newest)
+			n = entry_node(mm, &s->newest, NULL);
 	}
 	return n ? &n->pub : NULL;
 }
@@ -165,22 +206,23 @@ const struct pt_proc *pt_model_find(const struct pt_model *m, __u32 pid, __u64 s
 void pt_model_mark(struct pt_model *m, __u32 pid, __u32 flags)
 {
 	struct pid_slot *s = slot_find(m, pid);
+	struct proc_node *n = s && s->newest ? entry_node(m, &s->newest, NULL) : NULL;
 
-	if (s && s->newest)
-		s->newest->pub.flags |= flags;
+	if (n)
+		n->pub.flags |= flags;
 }
 
 /* (start, pid) order: a parent always sorts before its children, so parent
  * links that must point backwards in it can never form a cycle, whatever
  * the input says. */
-bool model_born_before(const struct pt_proc *a, const struct pt_proc *b)
+bool model_born_before(__u64 a_start, __u32 a_pid, __u64 b_start, __u32 b_pid)
 {
-	if (a->start_ns != b->start_ns)
-		return a->start_ns < b->start_ns;
-	return a->pid < b->pid;
+	if (a_start != b_start)
+		return a_start < b_start;
+	return a_pid < b_pid;
 }
 
-static bool ended_before(const struct pt_proc *p, __u64 t)
+static bool ended_before(const struct proc_key *p, __u64 t)
 {
 	__u64 end = p->exit_ns ? p->exit_ns : p->reap_ns;
 
@@ -192,19 +234,21 @@ static bool ended_before(const struct pt_proc *p, __u64 t)
 /* The process that was `pid` when child was born: the newest holder of the
  * pid born before it, unless that one had already ended. Both the parent at
  * birth and any later adopter (init or a subreaper: an ancestor) qualify. */
-struct proc_node *model_parent_resolve(const struct pt_model *m, __u32 pid,
-				       const struct pt_proc *child)
+struct proc_node *model_parent_resolve(const struct pt_model *m, __u32 pid, __u64 child_start,
+				       __u32 child_pid)
 {
 	struct pid_slot *s;
 	struct proc_node *n;
+	struct proc_key k;
 
 	if (pid == 0)
 		return NULL;
 	s = slot_find(m, pid);
-	for (n = s ? s->newest : NULL; n; n = n->older) {
-		if (!model_born_before(&n->pub, child))
+	for (n = s ? s->newest : NULL; n; n = entry_older(n)) {
+		entry_key(n, &k);
+		if (!model_born_before(k.start_ns, k.pid, child_start, child_pid))
 			continue;
-		return ended_before(&n->pub, child->start_ns) ? NULL : n;
+		return ended_before(&k, child_start) ? NULL : n;
 	}
 	return NULL;
 }
@@ -283,7 +327,8 @@ static void ref_parent_set(struct pt_model *m, struct proc_node *n, struct proc_
 void model_ref_parent_link(struct pt_model *m, struct proc_node *n)
 {
 	if (model_tracks_ends(m))
-		ref_parent_set(m, n, model_parent_resolve(m, n->pub.ppid, &n->pub));
+		ref_parent_set(m, n,
+			       model_parent_resolve(m, n->pub.ppid, n->pub.start_ns, n->pub.pid));
 }
 
 static void chain_unlink(struct pt_model *m, struct proc_node *n)
@@ -313,7 +358,7 @@ static void node_drop(struct pt_model *m, struct proc_node *n)
 	if (n->queued)
 		queue_remove(m, n);
 	ref_parent_set(m, n, NULL);
-	node_free(m, n);
+	model_node_free(m, n);
 	m->stats.procs--;
 }
 
@@ -352,14 +397,19 @@ size_t pt_model_cull(struct pt_model *m, __u64 now_ns, __u64 linger_ns)
 /* A pid is only reused once its holder is gone: a process whose exit or
  * reap were not seen (lost, or the trace missed them) still ended before
  * the next holder started. */
-static void ended_unseen_set(struct pt_model *m, struct proc_node *n, __u64 by_ns)
+static void ended_unseen_set(struct pt_model *m, struct proc_node *e, __u64 by_ns)
 {
-	if (n->pub.flags & PT_PROC_REAP_SEEN)
+	struct proc_key *k = entry_is_rec(e) ? &entry_rec(e)->key : NULL;
+	__u32 *flags = k ? &k->flags : &e->pub.flags;
+	__u64 *ended_by = k ? &k->ended_by_ns : &e->pub.ended_by_ns;
+
+	if (*flags & PT_PROC_REAP_SEEN)
 		return;
-	if (!(n->pub.flags & PT_PROC_ENDED_UNSEEN) || by_ns < n->pub.ended_by_ns)
-		n->pub.ended_by_ns = by_ns;
-	n->pub.flags |= PT_PROC_ENDED_UNSEEN;
-	model_queue_update(m, n);
+	if (!(*flags & PT_PROC_ENDED_UNSEEN) || by_ns < *ended_by)
+		*ended_by = by_ns;
+	*flags |= PT_PROC_ENDED_UNSEEN;
+	if (!k)
+		model_queue_update(m, e);
 }
 
 static void chain_insert(struct pt_model *m, struct pid_slot *s, struct proc_node *n)
@@ -367,22 +417,22 @@ static void chain_insert(struct pt_model *m, struct pid_slot *s, struct proc_nod
 	struct proc_node **link = &s->newest;
 	struct proc_node *newer = NULL;
 
-	while (*link && (*link)->pub.start_ns > n->pub.start_ns) {
+	while (*link && entry_start(*link) > n->pub.start_ns) {
 		newer = *link;
-		link = &(*link)->older;
+		link = entry_older_link(*link);
 	}
 	n->older = *link;
 	*link = n;
 	if (n->older)
 		ended_unseen_set(m, n->older, n->pub.start_ns);
 	if (newer)
-		ended_unseen_set(m, n, newer->pub.start_ns);
+		ended_unseen_set(m, n, entry_start(newer));
 }
 
 struct proc_node *model_node_create(struct pt_model *m, const struct pt_task *t)
 {
 	struct pid_slot *s = slot_find(m, t->pid);
-	struct proc_node *n = node_alloc(m);
+	struct proc_node *n = model_node_alloc(m);
 
 	if (!n)
 		return NULL;
@@ -406,6 +456,6 @@ struct proc_node *model_node_create(struct pt_model *m, const struct pt_task *t)
 	m->stats.procs_seen++;
 	return n;
 fail:
-	node_free(m, n);
+	model_node_free(m, n);
 	return NULL;
 }

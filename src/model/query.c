@@ -12,115 +12,182 @@
  * event. The kernel's start time can order two forks on two CPUs the other
  * way round, and a recording keeps only the fork event's time: ordering by
  * it makes a replay show the tree the live run showed. */
-static __u64 shown_birth(const struct pt_proc *p)
+static __u64 key_birth(const struct proc_key *k)
 {
-	return p->flags & PT_PROC_FORK_SEEN ? p->first_ts : p->start_ns;
+	return k->flags & PT_PROC_FORK_SEEN ? k->first_ts : k->start_ns;
 }
 
-static int node_cmp(const void *a, const void *b)
+static int entry_cmp(const void *a, const void *b)
 {
-	const struct pt_proc *x = &(*(const struct proc_node *const *)a)->pub;
-	const struct pt_proc *y = &(*(const struct proc_node *const *)b)->pub;
+	struct proc_key x, y;
 
-	if (shown_birth(x) != shown_birth(y))
-		return shown_birth(x) < shown_birth(y) ? -1 : 1;
-	if (model_born_before(x, y))
+	entry_key(*(struct proc_node *const *)a, &x);
+	entry_key(*(struct proc_node *const *)b, &y);
+	if (key_birth(&x) != key_birth(&y))
+		return key_birth(&x) < key_birth(&y) ? -1 : 1;
+	if (model_born_before(x.start_ns, x.pid, y.start_ns, y.pid))
 		return -1;
-	return model_born_before(y, x);
+	return model_born_before(y.start_ns, y.pid, x.start_ns, x.pid);
 }
 
-static struct proc_node **nodes_sorted(const struct pt_model *m, size_t *count)
+static struct proc_node **entries_sorted(const struct pt_model *m, size_t *count)
 {
-	struct proc_node **nodes, *n;
+	struct proc_node **ents, *n;
 	struct pid_slot *s;
 	size_t i = 0;
 
-	nodes = malloc((m->stats.procs ? m->stats.procs : 1) * sizeof(*nodes));
-	if (!nodes)
+	ents = malloc((m->stats.procs ? m->stats.procs : 1) * sizeof(*ents));
+	if (!ents)
 		return NULL;
 	for (s = m->slots; s; s = s->hh.next)
-		for (n = s->newest; n; n = n->older)
-			nodes[i++] = n;
-	qsort(nodes, i, sizeof(*nodes), node_cmp);
+		for (n = s->newest; n; n = entry_older(n))
+			ents[i++] = n;
+	qsort(ents, i, sizeof(*ents), entry_cmp);
 	*count = i;
-	return nodes;
+	return ents;
+}
+
+/* The walk's links, by place in the order (NONE: no such). */
+#define NONE UINT32_MAX
+struct wlink {
+	__u32 parent, first, last, next;
+	bool missing; /* ppid not 0 but not held */
+};
+
+static void entry_idx_set(struct proc_node *e, __u32 i)
+{
+	if (entry_is_rec(e))
+		entry_rec(e)->w_idx = i;
+	else
+		e->w_idx = i;
+}
+
+static __u32 entry_idx(const struct proc_node *e)
+{
+	return entry_is_rec(e) ? entry_rec(e)->w_idx : e->w_idx;
 }
 
 /* Children lists, built in (start, pid) order so that siblings come out
  * sorted. Returns the first root. */
-static struct proc_node *tree_link(const struct pt_model *m, struct proc_node **nodes, size_t count)
+static __u32 tree_link(const struct pt_model *m, struct proc_node **ents, struct wlink *l,
+		       size_t count)
 {
-	struct proc_node *first_root = NULL, *last_root = NULL, *n, *parent;
-	size_t i;
+	__u32 first_root = NONE, last_root = NONE, i, pi;
+	struct proc_node *parent;
+	struct proc_key k;
 
-	for (i = 0; i < count; i++)
-		nodes[i]->w_first = nodes[i]->w_last = nodes[i]->w_next = NULL;
 	for (i = 0; i < count; i++) {
-		n = nodes[i];
-		parent = model_parent_resolve(m, n->pub.ppid, &n->pub);
-		n->w_parent = parent;
-		n->w_missing = !parent && n->pub.ppid != 0;
+		entry_idx_set(ents[i], i);
+		l[i] = (struct wlink){ NONE, NONE, NONE, NONE, false };
+	}
+	for (i = 0; i < count; i++) {
+		entry_key(ents[i], &k);
+		parent = model_parent_resolve(m, k.ppid, k.start_ns, k.pid);
+		l[i].missing = !parent && k.ppid != 0;
 		if (parent) {
-			if (parent->w_last)
-				parent->w_last->w_next = n;
+			pi = entry_idx(parent);
+			l[i].parent = pi;
+			if (l[pi].last != NONE)
+				l[l[pi].last].next = i;
 			else
-				parent->w_first = n;
-			parent->w_last = n;
+				l[pi].first = i;
+			l[pi].last = i;
 		} else {
-			if (last_root)
-				last_root->w_next = n;
+			if (last_root != NONE)
+				l[last_root].next = i;
 			else
-				first_root = n;
-			last_root = n;
+				first_root = i;
+			last_root = i;
 		}
 	}
 	return first_root;
 }
 
+/* Per depth, the process walked there: a row's parent is the one above. */
+static int path_set(const struct pt_proc ***path, size_t *cap, unsigned depth,
+		    const struct pt_proc *p)
+{
+	const struct pt_proc **grown;
+	size_t n;
+
+	if (depth >= *cap) {
+		n = *cap ? *cap * 2 : 64;
+		while (n <= depth)
+			n *= 2;
+		grown = realloc(*path, n * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		*path = grown;
+		*cap = n;
+	}
+	(*path)[depth] = p;
+	return 0;
+}
+
 int pt_model_walk(struct pt_model *m, pt_walk_fn fn, void *ctx)
 {
-	struct proc_node **nodes, *cur, *orig;
+	struct proc_node **ents, *orig;
+	const struct pt_proc *p, **path = NULL;
+	struct wlink *l;
 	struct pt_walk w;
-	size_t count = 0, row = 0;
+	size_t count = 0, row = 0, path_cap = 0;
 	unsigned depth = 0;
+	__u32 cur;
 	int rc = 0;
 
-	nodes = nodes_sorted(m, &count);
-	if (!nodes)
+	ents = entries_sorted(m, &count);
+	l = malloc((count ? count : 1) * sizeof(*l));
+	if (!ents || !l) {
+		free(ents);
+		free(l);
 		return -ENOMEM;
-	cur = count ? tree_link(m, nodes, count) : NULL;
-	while (cur) {
+	}
+	cur = count ? tree_link(m, ents, l, count) : NONE;
+	while (cur != NONE) {
+		/* A record is expanded into its depth's slot: the rows under
+		 * it still see it as their parent. */
+		p = model_entry_proc(m, ents[cur], SLOT_DEPTH(depth));
+		if (!p || path_set(&path, &path_cap, depth, p)) {
+			rc = -ENOMEM;
+			break;
+		}
 		w = (struct pt_walk){
-			.proc = &cur->pub,
-			.parent = cur->w_parent ? &cur->w_parent->pub : NULL,
-			.reparented = cur->pub.ppid != cur->pub.orig_ppid,
-			.parent_missing = cur->w_missing,
-			.last = !cur->w_next,
-			.has_children = cur->w_first != NULL,
+			.proc = p,
+			.parent = l[cur].parent != NONE ? path[depth - 1] : NULL,
+			.reparented = p->ppid != p->orig_ppid,
+			.parent_missing = l[cur].missing,
+			.last = l[cur].next == NONE,
+			.has_children = l[cur].first != NONE,
 			.depth = depth,
 			.row = row,
 		};
 		row++;
 		if (w.reparented) {
-			orig = model_parent_resolve(m, cur->pub.orig_ppid, &cur->pub);
-			w.orig_parent = orig ? &orig->pub : NULL;
+			orig = model_parent_resolve(m, p->orig_ppid, p->start_ns, p->pid);
+			w.orig_parent = orig ? model_entry_proc(m, orig, SLOT_AUX) : NULL;
+			if (orig && !w.orig_parent) {
+				rc = -ENOMEM;
+				break;
+			}
 		}
 		rc = fn(&w, ctx);
 		if (rc)
 			break;
-		if (cur->w_first) {
-			cur = cur->w_first;
+		if (l[cur].first != NONE) {
+			cur = l[cur].first;
 			depth++;
 			continue;
 		}
-		while (cur && !cur->w_next) {
-			cur = cur->w_parent;
+		while (cur != NONE && l[cur].next == NONE) {
+			cur = l[cur].parent;
 			depth--;
 		}
-		if (cur)
-			cur = cur->w_next;
+		if (cur != NONE)
+			cur = l[cur].next;
 	}
-	free(nodes);
+	free(path);
+	free(l);
+	free(ents);
 	return rc;
 }
 

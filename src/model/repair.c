@@ -147,12 +147,18 @@ static int reconcile_ends(const struct pt_model *m, struct reconcile *r)
 {
 	const struct pid_slot *s;
 	const struct proc_node *n;
+	const struct pt_proc *p;
 	int err;
 
-	for (s = m->slots; s; s = s->hh.next)
-		for (n = s->newest; n; n = n->older)
-			if ((err = reconcile_proc(r, &n->pub)))
+	for (s = m->slots; s; s = s->hh.next) {
+		for (n = s->newest; n; n = entry_older(n)) {
+			p = model_entry_proc(m, n, SLOT_AUX);
+			if (!p)
+				return -ENOMEM;
+			if ((err = reconcile_proc(r, p)))
 				return err;
+		}
+	}
 	return 0;
 }
 
@@ -166,7 +172,8 @@ static int reconcile_births(const struct pt_model *m, struct reconcile *r,
 	for (i = 0; i < r->ntasks; i++) {
 		const struct pt_rescan_task *t = &tasks[i];
 
-		if ((!t->picked && !t->kept) || model_node_find(m, t->task.pid, t->task.start_ns))
+		if ((!t->picked && !t->kept) ||
+		    model_entry_find(m, t->task.pid, t->task.start_ns, NULL))
 			continue;
 		ev = repair_add(&r->b, !t->picked);
 		if (!ev)

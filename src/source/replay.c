@@ -127,7 +127,7 @@ static int row_to_event(struct pt_replay *r)
 		return malformed(r, "%u columns, want %d", r->nfields, PT_NCOLS);
 	memset(ev, 0, sizeof(*ev));
 	ev->size = sizeof(*ev);
-	ev->kind = (__u16)replay_kind_from_name(event);
+	ev->kind = (__u16)replay_kind_from_name(r, event);
 	if (!ev->kind)
 		return malformed(r, "event: '%s' is not an event", replay_shown(r, event));
 	err = err ?: replay_col_u64(r, PT_COL_TS_NS, UINT64_MAX, &ev->task.ts_ns);

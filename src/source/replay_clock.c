@@ -11,19 +11,20 @@
 
 static bool fixed_digits(const char *s, int n, int *v)
 {
-	int i;
+	int i, x = 0; /* not *v: a store through it could change s[] */
 
-	*v = 0;
 	for (i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return false;
-		*v = *v * 10 + (s[i] - '0');
+		x = x * 10 + (s[i] - '0');
 	}
+	*v = x;
 	return true;
 }
 
-/* "2026-11-25T17:34:37.123456Z": microseconds since the epoch. */
-static bool parse_utc_us(const char *s, __int128 *us)
+/* "2026-11-25T17:34:37.123456Z": microseconds since the epoch. The day
+ * of the previous row is kept in *day: rows of a file share their day. */
+static bool parse_utc_us(const char *s, __int128 *us, struct replay_day *day)
 {
 	int y, mo, d, h, mi, sec, frac;
 	int64_t t;
@@ -31,16 +32,22 @@ static bool parse_utc_us(const char *s, __int128 *us)
 	if (strlen(s) != 27 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
 	    s[16] != ':' || s[19] != '.' || s[26] != 'Z')
 		return false;
-	if (!fixed_digits(s, 4, &y) || !fixed_digits(s + 5, 2, &mo) ||
-	    !fixed_digits(s + 8, 2, &d) || !fixed_digits(s + 11, 2, &h) ||
-	    !fixed_digits(s + 14, 2, &mi) || !fixed_digits(s + 17, 2, &sec) ||
-	    !fixed_digits(s + 20, 6, &frac))
+	if (!day->valid || memcmp(day->text, s, sizeof(day->text))) {
+		if (!fixed_digits(s, 4, &y) || !fixed_digits(s + 5, 2, &mo) ||
+		    !fixed_digits(s + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
+			return false;
+		/* timegm's count (a day past the month's end runs into the
+		 * next), without its cost on every row. */
+		day->days = pt_days_from_civil(y, (unsigned)mo, (unsigned)d);
+		memcpy(day->text, s, sizeof(day->text));
+		day->valid = true;
+	}
+	if (!fixed_digits(s + 11, 2, &h) || !fixed_digits(s + 14, 2, &mi) ||
+	    !fixed_digits(s + 17, 2, &sec) || !fixed_digits(s + 20, 6, &frac))
 		return false;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+	if (h > 23 || mi > 59 || sec > 60)
 		return false;
-	/* timegm's count (a day past the month's end runs into the next),
-	 * without its cost on every row. */
-	t = pt_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
+	t = day->days * 86400 + h * 3600 + mi * 60 + sec;
 	*us = (__int128)t * 1000000 + frac;
 	return true;
 }
@@ -76,7 +83,7 @@ int replay_time_parse(struct pt_replay *r, int64_t *lo, int64_t *hi)
 	const char *s = replay_field(r, PT_COL_TIME);
 	__int128 ts = r->ev->task.ts_ns, v, width;
 
-	if (parse_utc_us(s, &v)) {
+	if (parse_utc_us(s, &v, &r->day)) {
 		v = v * 1000 - ts;
 		width = 999;
 	} else if (parse_epoch_ns(s, &v)) {
@@ -133,7 +140,7 @@ bool pt_replay_scan_clock(struct pt_replay *r, struct pt_clock *clock, __u32 *ki
 	for (;;) {
 		ret = r->json ? replay_read_json_head(r) : replay_read_row(r);
 		if (ret <= 0 || r->nfields != PT_NCOLS ||
-		    !(kind = replay_kind_from_name(replay_field(r, PT_COL_EVENT))) ||
+		    !(kind = replay_kind_from_name(r, replay_field(r, PT_COL_EVENT))) ||
 		    replay_col_u64(r, PT_COL_TS_NS, UINT64_MAX, &r->ev->task.ts_ns) ||
 		    replay_time_parse(r, &lo, &hi))
 			break;

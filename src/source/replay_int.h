@@ -44,6 +44,14 @@ struct pid_slot {
 	UT_hash_handle hh;
 };
 
+/* The date of the time column ("2026-11-25") of a row and its days since
+ * the epoch: the next row's is most likely the same. */
+struct replay_day {
+	char text[10];
+	bool valid;
+	int64_t days;
+};
+
 struct pt_replay {
 	FILE *f; /* borrowed */
 	char chunk[REPLAY_CHUNK];
@@ -71,6 +79,9 @@ struct pt_replay {
 	struct pt_origin origin; /* of the current row (JSON Lines' host, boot_id) */
 	bool have_clock;
 	int64_t off_lo, off_hi; /* boot_to_real_ns that fit every row */
+	struct replay_day day;	/* the time column's last day */
+	unsigned last_kind;	/* replay_kind_from_name's last answer */
+	int last_sig;		/* replay_signal_from_name's last answer */
 };
 
 /* !strcmp(a, b), the first byte compared inline: names looked up on every
@@ -110,8 +121,10 @@ bool replay_parse_u64(const char *s, __u64 max, __u64 *v);
 bool replay_parse_s32(const char *s, __s32 *v);
 int replay_hex_digit(char c);
 bool replay_parse_hex_u32(const char *s, __u32 *v); /* "0x" and 1-8 hex digits */
-unsigned replay_kind_from_name(const char *s);	    /* 0: not an event's name */
-bool replay_signal_from_name(const char *s, int *sig);
+/* pt_kind_from_name and pt_signal_from_name, the previous row's answer
+ * tried first: rows of a kind come in runs. */
+unsigned replay_kind_from_name(struct pt_replay *r, const char *s); /* 0: not an event's name */
+bool replay_signal_from_name(struct pt_replay *r, const char *s, int *sig);
 int replay_col_u64(struct pt_replay *r, enum pt_col c, __u64 max, __u64 *v);
 int replay_col_u32(struct pt_replay *r, enum pt_col c, __u32 *v);
 int replay_unescape(struct pt_replay *r, const char *what, const char *s, char *out, size_t cap,

@@ -140,7 +140,7 @@ static int status_from_columns(struct pt_replay *r, __u32 *status)
 		*status = (__u32)code << 8;
 		return 0;
 	}
-	if (!replay_signal_from_name(name, &sig) || sig <= 0 || sig >= 0x7f)
+	if (!replay_signal_from_name(r, name, &sig) || sig <= 0 || sig >= 0x7f)
 		return malformed(r, "signal: '%s' is not a terminating signal",
 				 replay_shown(r, name));
 	if (replay_col_u64(r, PT_COL_CORE_DUMPED, 1, &core))
@@ -318,7 +318,7 @@ static int signal_parse(struct pt_replay *r)
 	int sig, err = 0;
 	unsigned res;
 
-	if (!replay_signal_from_name(name, &sig))
+	if (!replay_signal_from_name(r, name, &sig))
 		return malformed(r, "signal: '%s' is not a signal", replay_shown(r, name));
 	ev->signal.sig = sig;
 	code = replay_detail_find(r, pt_dkey_name(PT_DK_CODE));
@@ -386,7 +386,7 @@ static int lost_parse(struct pt_replay *r)
 			counted = true;
 			continue;
 		}
-		k = replay_kind_from_name(p->key);
+		k = replay_kind_from_name(r, p->key);
 		if (!k)
 			continue;
 		if (replay_pair_u64(r, p->key, p->val, UINT32_MAX, &v))

@@ -75,14 +75,29 @@ bool replay_parse_hex_u32(const char *s, __u32 *v)
 	return true;
 }
 
-unsigned replay_kind_from_name(const char *s)
+unsigned replay_kind_from_name(struct pt_replay *r, const char *s)
 {
-	return pt_kind_from_name(s);
+	const char *last = r->last_kind ? pt_kind_name(r->last_kind) : NULL;
+
+	if (last && replay_same(last, s))
+		return r->last_kind;
+	r->last_kind = pt_kind_from_name(s);
+	return r->last_kind;
 }
 
-bool replay_signal_from_name(const char *s, int *sig)
+bool replay_signal_from_name(struct pt_replay *r, const char *s, int *sig)
 {
-	return pt_signal_from_name(s, sig);
+	char buf[16];
+
+	/* Only a name pt_signal_name gives back for the number is it. */
+	if (r->last_sig > 0 && replay_same(pt_signal_name(r->last_sig, buf, sizeof(buf)), s)) {
+		*sig = r->last_sig;
+		return true;
+	}
+	if (!pt_signal_from_name(s, sig))
+		return false;
+	r->last_sig = *sig;
+	return true;
 }
 
 /* ---- column values ---- */
