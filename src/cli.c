@@ -266,6 +266,11 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 	case 'u':
 		if (!*arg)
 			return usage_error(err, "--user needs a user name");
+		/* A name no user has is the same mistake as --uid's: said here. */
+		if (!getpwnam(arg) &&
+		    (strspn(arg, "0123456789") != strlen(arg) ||
+		     !getpwuid((uid_t)strtoul(arg, NULL, 10))))
+			return usage_error(err, "invalid --user '%s': no such user", arg);
 		cfg->run_as = arg;
 		break;
 	case OPT_AS_ROOT:
@@ -359,21 +364,49 @@ static bool is_stdout(const char *path)
 	return path && strcmp(path, "-") == 0;
 }
 
-/* Two outputs on one file would destroy each other (by path, or by inode
- * through a link). */
-static enum pt_cli_result check_outputs_apart(const struct pt_config *cfg, FILE *err)
+/* Every output option and its path: one table for the rules below. */
+struct out_opt {
+	const char *opt, *path;
+};
+#define N_OUT_OPTS 5
+
+static void out_opts(const struct pt_config *cfg, struct out_opt outs[N_OUT_OPTS])
 {
-	const struct {
-		const char *opt, *path;
-	} outs[] = {
+	const struct out_opt all[N_OUT_OPTS] = {
 		{ "-o", cfg->csv_path },    { "-j", cfg->json_path },
 		{ "--svg", cfg->svg_path }, { "--perfetto", cfg->perfetto_path },
 		{ "--db", cfg->db_path },
 	};
-	const size_t n = sizeof(outs) / sizeof(outs[0]);
 
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = i + 1; k < n; k++)
+	memcpy(outs, all, sizeof(all));
+}
+
+/* Two outputs on one file would destroy each other (by path, or by inode
+ * through a link), as an output would the replay's input; and stdout ('-')
+ * carries one document at most. */
+static enum pt_cli_result check_outputs_apart(const struct pt_config *cfg, FILE *err)
+{
+	struct out_opt outs[N_OUT_OPTS];
+	const char *on_stdout = NULL;
+
+	out_opts(cfg, outs);
+	for (size_t i = 0; i < N_OUT_OPTS; i++) {
+		if (is_stdout(outs[i].path)) {
+			if (on_stdout)
+				return usage_error(err,
+						   "%s - and %s - both write to stdout: one "
+						   "output at most can",
+						   on_stdout, outs[i].opt);
+			on_stdout = outs[i].opt;
+		}
+		/* The input is read while the outputs are written. */
+		if (cfg->replay_path && outs[i].path &&
+		    pt_outfile_same(cfg->replay_path, outs[i].path))
+			return usage_error(err,
+					   "%s %s is the --replay input %s: an output cannot "
+					   "overwrite its input",
+					   outs[i].opt, outs[i].path, cfg->replay_path);
+		for (size_t k = i + 1; k < N_OUT_OPTS; k++)
 			if (outs[i].path && outs[k].path &&
 			    pt_outfile_same(outs[i].path, outs[k].path))
 				return usage_error(err,
@@ -381,6 +414,7 @@ static enum pt_cli_result check_outputs_apart(const struct pt_config *cfg, FILE 
 						   "needs its own",
 						   outs[i].opt, outs[i].path, outs[k].opt,
 						   outs[k].path);
+	}
 	return PT_CLI_RUN;
 }
 
@@ -390,11 +424,6 @@ static enum pt_cli_result check_combination(const struct pt_config *cfg, FILE *e
 		return usage_error(err, "--user, --as-root and --linger need a COMMAND");
 	if (cfg->run_as && cfg->as_root)
 		return usage_error(err, "--user and --as-root exclude each other");
-	if (is_stdout(cfg->csv_path) && is_stdout(cfg->json_path))
-		return usage_error(err, "-o and -j cannot both write to stdout");
-	if (is_stdout(cfg->perfetto_path) &&
-	    (is_stdout(cfg->csv_path) || is_stdout(cfg->json_path)))
-		return usage_error(err, "--perfetto cannot write to stdout with -o - or -j -");
 	if (check_outputs_apart(cfg, err))
 		return PT_CLI_USAGE;
 	/* A replay has its events already: no command to run, no time to
@@ -454,8 +483,13 @@ const struct option *pt_cli_long_options(void)
 
 bool pt_config_stdout_taken(const struct pt_config *cfg)
 {
-	return is_stdout(cfg->csv_path) || is_stdout(cfg->json_path) ||
-		is_stdout(cfg->perfetto_path);
+	struct out_opt outs[N_OUT_OPTS];
+
+	out_opts(cfg, outs);
+	for (size_t i = 0; i < N_OUT_OPTS; i++)
+		if (is_stdout(outs[i].path))
+			return true;
+	return false;
 }
 
 enum pt_cli_result pt_cli_parse(int argc, char **argv, struct pt_config *cfg, FILE *out, FILE *err)

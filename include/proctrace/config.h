@@ -86,8 +86,8 @@ struct option;
  * name each of them (the unit tests check it). */
 const struct option *pt_cli_long_options(void);
 
-/* Whether an output file is stdout ("-"): then there is no live stream,
- * and the views go to stderr. */
+/* Whether an output (-o, -j, --svg, --perfetto) is stdout ("-"): then
+ * there is no live stream, and the views go to stderr. */
 bool pt_config_stdout_taken(const struct pt_config *cfg);
 
 /* Whether events of kind k are recorded (-e). */

@@ -169,11 +169,17 @@ static int header_check(struct pt_replay *r)
 	if (r->nfields != PT_NCOLS)
 		return malformed(r, "not a proctrace CSV header: %u columns, want %d", r->nfields,
 				 PT_NCOLS);
-	for (c = 0; c < PT_NCOLS; c++)
-		if (strcmp(replay_field(r, c), pt_col_name(c)))
-			return malformed(
-				r, "not a proctrace CSV header: column %d is '%s', want '%s'",
-				c + 1, replay_shown(r, replay_field(r, c)), pt_col_name(c));
+	for (c = 0; c < PT_NCOLS; c++) {
+		const char *f = replay_field(r, c);
+
+		/* A spreadsheet's export begins with a UTF-8 byte order mark. */
+		if (!c && !strncmp(f, "\xef\xbb\xbf", 3))
+			f += 3;
+		if (strcmp(f, pt_col_name(c)))
+			return malformed(r,
+					 "not a proctrace CSV header: column %d is '%s', want '%s'",
+					 c + 1, replay_shown(r, f), pt_col_name(c));
+	}
 	return 0;
 }
 

@@ -246,6 +246,10 @@ static void test_cli_command_options(void **state)
 	usage_error("need a COMMAND", "--linger", "1");
 	usage_error("need a COMMAND", "--as-root");
 	usage_error("exclude each other", "-u", "nobody", "--as-root", "true");
+	usage_error("invalid --user 'nosuchuser': no such user", "-u", "nosuchuser", "true");
+	r = parse("-u", "65534", "true", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	run_free(r);
 	usage_error("invalid --linger 'soon'", "--linger", "soon", "true");
 }
 

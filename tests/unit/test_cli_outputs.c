@@ -44,7 +44,7 @@ static void test_cli_json(void **state)
 	assert_int_equal(r->res, PT_CLI_RUN);
 	assert_true(pt_config_stdout_taken(&r->cfg));
 	run_free(r);
-	usage_error("-o and -j cannot both write to stdout", "-j", "-", "-o", "-");
+	usage_error("-o - and -j - both write to stdout", "-j", "-", "-o", "-");
 	usage_error("--json needs a file name", "-j", "");
 }
 
@@ -61,8 +61,12 @@ static void test_cli_perfetto(void **state)
 	assert_int_equal(r->res, PT_CLI_RUN);
 	assert_true(pt_config_stdout_taken(&r->cfg));
 	run_free(r);
-	usage_error("--perfetto cannot write to stdout with -o - or -j -", "--perfetto", "-", "-j",
-		    "-");
+	usage_error("-j - and --perfetto - both write to stdout", "--perfetto", "-", "-j", "-");
+	usage_error("-o - and --svg - both write to stdout", "--svg", "-", "-o", "-");
+	r = parse("--replay", "e.csv", "--svg", "-", NULL);
+	assert_int_equal(r->res, PT_CLI_RUN);
+	assert_true(pt_config_stdout_taken(&r->cfg));
+	run_free(r);
 	usage_error("--perfetto needs a file name", "--perfetto", "");
 }
 
