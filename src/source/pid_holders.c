@@ -26,10 +26,20 @@ static struct holder *holder_of(struct pid_slot *s, const struct pt_event *ev)
 
 	switch (ev->kind) {
 	case PT_SNAPSHOT:
-		if (h && h->start_ns == ev->task.start_ns)
-			return h;
-		return holder_push(s, ev->task.start_ns);
+		if (!h || h->start_ns != ev->task.start_ns)
+			h = holder_push(s, ev->task.start_ns);
+		h->snapshot_ts = ev->task.ts_ns;
+		return h;
 	case PT_FORK:
+		/* A child born while the start-up scan ran can be in the scan
+		 * and have its fork event too, the fork earlier than the scan's
+		 * row: one task, whose start the snapshot row gives exactly (a
+		 * pid has one holder at a time). */
+		if (h && h->snapshot_ts && !h->reaped && h->start_ns <= ev->task.ts_ns &&
+		    ev->task.ts_ns <= h->snapshot_ts) {
+			h->snapshot_ts = 0;
+			return h;
+		}
 		/* The kernel starts the child just before its fork event. */
 		return holder_push(s, ev->task.ts_ns);
 	case PT_REAP:

@@ -34,6 +34,8 @@ struct pair {
 /* A process that held a pid, as far as the file has shown it. */
 struct holder {
 	__u64 start_ns;
+	/* a snapshot row's time, while no fork row has claimed it (0: none) */
+	__u64 snapshot_ts;
 	bool exited, reaped;
 };
 

@@ -195,6 +195,10 @@ static void test_replay_start_follows_pids(void **state)
 		T0 + 50,       /* its reap */
 		T0 + 80,       /* 600 again, birth not in the file either */
 		T0 + 30,       /* a thread of the new 500 */
+		T0 + 95,       /* 800 in the start-up scan, born during it */
+		T0 + 95,       /* its fork, earlier than the scan's row: the same */
+		T0 + 95,       /* its exit */
+		T0 + 99,       /* a fork of 800 later than the scan: another */
 	};
 
 	ev = add(&orig, PT_SNAPSHOT, T0, 700, 0);
@@ -214,6 +218,12 @@ static void test_replay_start_follows_pids(void **state)
 	ev = add(&orig, PT_THREAD, T0 + 90, 500, 0);
 	ev->task.tid = 501;
 	set_by(ev, 500, 500, "worker");
+	ev = add(&orig, PT_SNAPSHOT, T0 + 100, 800, 0);
+	ev->task.start_ns = T0 + 95;
+	add(&orig, PT_FORK, T0 + 96, 800, 0);
+	ev = add(&orig, PT_EXIT, T0 + 97, 800, 0);
+	ev->flags = PT_F_GROUP_DEAD;
+	add(&orig, PT_FORK, T0 + 99, 800, 0);
 	assert_int_equal(orig.n, sizeof(want) / sizeof(want[0]));
 
 	f = csv_file(orig.ev, orig.n, &clock_fixed);
