@@ -224,16 +224,25 @@ int pt_privileges_can_write_as(const struct pt_user *u, const char *path, bool r
 	int status, ret;
 	pid_t pid;
 
-	if (!u->change)
+	cap_t none;
+
+	/* Root staying root still loses CAP_DAC_OVERRIDE and the like at the
+	 * drop (pt_privileges_drop): its check too is made without them. */
+	if (!u->change && geteuid() != 0)
 		return pt_privileges_can_write(path, replace);
 	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
 		/* The user's groups and ids, all of them: access() checks the
-		 * real ones. */
-		if (setgroups(u->n_groups, u->groups) || setresgid(u->gid, u->gid, u->gid) ||
-		    setresuid(u->uid, u->uid, u->uid))
+		 * real ones; root's, with the permitted capabilities, so all
+		 * of them go. */
+		if (u->change &&
+		    (setgroups(u->n_groups, u->groups) || setresgid(u->gid, u->gid, u->gid) ||
+		     setresuid(u->uid, u->uid, u->uid)))
+			_exit(EPERM);
+		none = cap_init();
+		if (!none || cap_set_proc(none))
 			_exit(EPERM);
 		ret = pt_privileges_can_write(path, replace);
 		_exit(ret < 0 && -ret < 256 ? -ret : ret ? EIO : 0);

@@ -215,6 +215,28 @@ def test_outfile_sudo_owner(env):
     ck.raise_if_failed()
 
 
+def test_outfile_root_end_file_refused(env):
+    """As root without sudo, proctrace still drops CAP_DAC_OVERRIDE once
+    attached: an end file (--perfetto, --svg) in a directory only another
+    user may write is refused before tracing (exit 1, one line), and
+    nothing is left there (a FILE.tmp.* was, its rename refused at the
+    end)."""
+    ck = Check()
+    d = scratch(env, "notroots", 0o700)
+    os.chown(d, OTHER_UID, OTHER_GID)
+    for opt in ("--perfetto", "--svg"):
+        path = os.path.join(d, "end" + opt.strip("-"))
+        p = short_run(env, [opt, path], environ=dict(
+            (k, v) for k, v in os.environ.items() if not k.startswith("SUDO_")))
+        ck.eq(opt + ": exit status", p.returncode, 1)
+        ck.eq(opt + ": its error line", [l for l in p.stderr.splitlines()
+                                         if path in l and "cannot write" in l
+                                         and "as uid 0" in l], [l for l in p.stderr.splitlines()
+                                                                 if path in l])
+        ck.eq(opt + ": files left in the directory", sorted(os.listdir(d)), [])
+    ck.raise_if_failed()
+
+
 def test_outfile_usage_errors(env):
     ck = Check()
     for args in (["--rotate", "10X", "-o", "x.csv"], ["--rotate", "0", "-o",
@@ -496,6 +518,7 @@ TESTS = [
     test_outfile_not_a_file,
     test_outfile_truncates_regular,
     test_outfile_sudo_owner,
+    test_outfile_root_end_file_refused,
     test_outfile_usage_errors,
     test_outfile_rotate_storm,
     test_outfile_rotate_keep,
