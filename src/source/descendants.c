@@ -10,24 +10,16 @@
 #include <string.h>
 #include "proctrace/ancestry.h"
 #include "proctrace/descendants.h"
+#include "proctrace/procfs.h"
 
 /* pid and ppid of /proc/PID/stat: "pid (comm) state ppid", comm may hold
  * ')' and blanks. */
 static bool read_ppid(__u32 pid, __u32 *ppid)
 {
-	char path[64], buf[512], *close;
-	FILE *f;
-	size_t n;
+	char buf[512];
+	const char *fields = pt_procfs_stat(pid, buf, sizeof(buf));
 
-	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	close = strrchr(buf, ')');
-	return close && sscanf(close + 1, " %*c %u", ppid) == 1;
+	return fields && sscanf(fields, " %*c %u", ppid) == 1;
 }
 
 /* Every process now, as pid and ppid; NULL (errno set) if /proc cannot be

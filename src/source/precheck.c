@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "proctrace/filter.h"
+#include "proctrace/procfs.h"
 
 /* What the filters look at, of one process, from /proc. */
 struct proc_now {
@@ -18,24 +19,17 @@ struct proc_now {
 
 static bool read_proc(__u32 pid, struct proc_now *p)
 {
-	char path[64], buf[512], *open, *close;
+	char path[64], buf[512], *open;
+	const char *fields = pt_procfs_stat(pid, buf, sizeof(buf));
 	bool uid_found = false;
 	FILE *f;
-	size_t n;
 
-	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
+	/* "pid (comm) state ppid pgrp": the comm between the first '(' and
+	 * the ')' before the fields. */
+	open = fields ? strchr(buf, '(') : NULL;
+	if (!open || open >= fields || sscanf(fields, " %*c %*u %u", &p->pgid) != 1)
 		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* "pid (comm) state ppid pgrp": comm may hold ')' and blanks. */
-	open = strchr(buf, '(');
-	close = strrchr(buf, ')');
-	if (!open || !close || close < open || sscanf(close + 1, " %*c %*u %u", &p->pgid) != 1)
-		return false;
-	snprintf(p->comm, sizeof(p->comm), "%.*s", (int)(close - open - 1), open + 1);
+	snprintf(p->comm, sizeof(p->comm), "%.*s", (int)(fields - 1 - open - 1), open + 1);
 	snprintf(path, sizeof(path), "/proc/%u/status", pid);
 	f = fopen(path, "r");
 	if (!f)

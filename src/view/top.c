@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "proctrace/buf.h"
 #include "proctrace/decode.h"
+#include "proctrace/procfs.h"
 #include "proctrace/top.h"
 #include "proctrace/top_output.h"
 #include "proctrace/views.h"
@@ -170,24 +171,15 @@ static bool proc_cpu(void *ctx, const struct pt_proc *p, __u64 *ns)
 {
 	const struct pt_top *t = ctx;
 	unsigned long long utime, stime, start;
-	char path[32], buf[1024], *s;
+	char buf[1024];
+	const char *s = pt_procfs_stat(p->pid, buf, sizeof(buf));
 	__u64 run;
-	size_t n;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%u/stat", p->pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	s = strrchr(buf, ')');
 	/* after the comm: state ppid pgrp session tty tpgid flags minflt
 	 * cminflt majflt cmajflt utime stime cutime cstime priority nice
 	 * threads itrealvalue starttime */
 	if (!s ||
-	    sscanf(s + 1,
+	    sscanf(s,
 		   " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d %*d "
 		   "%*d %*d %*d %llu",
 		   &utime, &stime, &start) != 3)
