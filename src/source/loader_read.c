@@ -374,11 +374,42 @@ static int usage_report_end(struct pt_loader *l)
 	return run_iter(l, l->skel->progs.usage_final, NULL, deliver_snapshot, err, sizeof(err));
 }
 
+/* Detaching a program takes time (tens of milliseconds for a syscall
+ * tracepoint), and programs detached early stop recording while the rest
+ * go on: the reaps first would leave the processes reaped meanwhile with
+ * an exit and no end. So the end cuts from the causes to the ends: every
+ * other program, then the exit, then what reports reaps (their exits were
+ * recorded), rank by rank. */
+static int detach_rank(const char *name)
+{
+	static const char *const last[] = { "handle_free", "handle_wait4_exit",
+					    "handle_waitid_enter", "handle_waitid_exit" };
+
+	if (!strcmp(name, "handle_exit"))
+		return 1;
+	for (size_t i = 0; i < sizeof(last) / sizeof(last[0]); i++)
+		if (!strcmp(name, last[i]))
+			return 2;
+	return 0;
+}
+
+static void detach_ordered(struct pt_loader *l)
+{
+	const struct bpf_object_skeleton *s = l->skel->skeleton;
+
+	for (int rank = 0; rank <= 2; rank++)
+		for (int i = 0; i < s->prog_cnt; i++)
+			if (detach_rank(s->progs[i].name) == rank && *s->progs[i].link) {
+				bpf_link__destroy(*s->progs[i].link);
+				*s->progs[i].link = NULL;
+			}
+}
+
 int pt_loader_stop(struct pt_loader *l)
 {
 	int n;
 
-	proctrace_bpf__detach(l->skel);
+	detach_ordered(l);
 	/* A program preempted before the detach may still be writing. */
 	n = pt_loader_drain_reserved(l);
 	if (n == -ETIME) {
