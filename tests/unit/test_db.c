@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include "proctrace/db.h"
 #include "proctrace/model.h"
+#include "dir_fixture.h"
 #include "writer_fixture.h"
 
 struct fx {
@@ -371,20 +372,6 @@ static void test_db_refused(void **state)
 	assert_true(S_ISCHR(st.st_mode));
 }
 
-/* Entries in dir. */
-static int entries(const char *dir)
-{
-	char cmd[160], out[16] = "";
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "ls -A %s | wc -l", dir);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	assert_non_null(fgets(out, sizeof(out), p));
-	pclose(p);
-	return atoi(out);
-}
-
 /* Live, under names of every length up to NAME_MAX: one whose SQLite
  * files beside it (NAME-journal, NAME-wal) cannot exist is written beside
  * and renamed at the close, in a mode that needs none of them to be read;
@@ -410,7 +397,7 @@ static void test_db_long_names(void **state)
 		close_db(f, &end);
 		assert_query(path, "SELECT count(*) || complete FROM events, trace", "11");
 		assert_query(path, "PRAGMA journal_mode", lengths[i] <= 247 ? "wal" : "delete");
-		assert_int_equal(entries(f->dir), 1);
+		assert_int_equal(dir_entries(f->dir), 1);
 		assert_int_equal(unlink(path), 0);
 	}
 }

@@ -3,7 +3,6 @@
  * at the end, a database's journal) leaves nothing where it looked, says
  * in one line why a path cannot be written, and the temporary names of
  * files written beside leave room for a name made from them. */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "proctrace/outfile.h"
+#include "dir_fixture.h"
 #include "writer_fixture.h"
 
 static char dir[] = "/tmp/pt-outcheck.XXXXXX";
@@ -22,20 +22,6 @@ static const char *at(const char *name)
 
 	snprintf(buf, sizeof(buf), "%s/%s", dir, name);
 	return buf;
-}
-
-/* Entries of the scratch directory. */
-static int entries(void)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	closedir(d);
-	return n;
 }
 
 static int setup(void **state)
@@ -65,7 +51,7 @@ static void test_outcheck_leaves_nothing(void **state)
 
 	(void)state;
 	assert_int_equal(pt_outfile_check(at("new.json"), NULL, err, sizeof(err)), 0);
-	assert_int_equal(entries(), 0);
+	assert_int_equal(dir_entries(dir), 0);
 	f = fopen(at("old.json"), "w");
 	assert_non_null(f);
 	fputs("old", f);
@@ -79,7 +65,7 @@ static void test_outcheck_leaves_nothing(void **state)
 	memset(name, 'n', NAME_MAX);
 	name[NAME_MAX] = '\0';
 	assert_int_equal(pt_outfile_check(at(name), NULL, err, sizeof(err)), 0);
-	assert_int_equal(entries(), 1);
+	assert_int_equal(dir_entries(dir), 1);
 	assert_string_equal(err, "");
 	assert_int_equal(pt_outfile_check("-", NULL, err, sizeof(err)), 0);
 	assert_int_equal(pt_outfile_check("/dev/null", NULL, err, sizeof(err)), 0);
@@ -98,7 +84,7 @@ static void test_outcheck_refused(void **state)
 	assert_int_equal(pt_outfile_check(at("missing/x.json"), NULL, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, "missing/x.json"));
 	assert_int_equal(pt_outfile_check(dir, NULL, err, sizeof(err)), -EISDIR);
-	assert_int_equal(entries(), 1);
+	assert_int_equal(dir_entries(dir), 1);
 }
 
 /* procfs takes no new file (ENOENT for a name, EPERM for an unnamed
@@ -135,7 +121,7 @@ static void test_outcheck_tmp_spare(void **state)
 	assert_true(strlen(o.tmp) + PT_OUTFILE_TMP_SPARE <= NAME_MAX);
 	assert_int_equal(strncmp(o.tmp, name, 100), 0);
 	assert_int_equal(pt_outfile_close(&o), 0);
-	assert_int_equal(entries(), 0);
+	assert_int_equal(dir_entries(dir), 0);
 }
 
 #define in_scratch(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
