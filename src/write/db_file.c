@@ -352,10 +352,10 @@ int pt_db_close(struct pt_db *db, const struct pt_db_end *end, char *why, size_t
 		err = db_trace_update(db, end);
 	if (!err)
 		err = db_exec(db, "COMMIT");
+	db->in_txn = db->in_txn && err;
 	/* Renamed over a name SQLite's WAL cannot be beside. */
 	if (!err && db->live_beside)
 		err = db_exec(db, "PRAGMA journal_mode = DELETE");
-	db->in_txn = db->in_txn && err;
 	first = err;
 	if (err && db->opts.in_place && !db->live_beside) {
 		char keep[sizeof(db->why)];
