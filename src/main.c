@@ -381,30 +381,6 @@ static int drop_privileges(struct app *a)
 	return ret;
 }
 
-/* Files written when tracing ends are written by the user proctrace will
- * run as: one it could not write would be found out only then, the trace
- * lost. Said now, before any output is opened (a refused run leaves the
- * files at their paths as they were). */
-static int check_end_files(const struct app *a)
-{
-	const char *paths[] = { a->cfg.svg_path, a->cfg.perfetto_path };
-	unsigned i;
-	int err;
-
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		/* Both are written beside and renamed over their name once whole. */
-		err = paths[i] ? pt_privileges_can_write_as(&a->user, paths[i], true) : 0;
-		if (err) {
-			fprintf(stderr,
-				"proctrace: cannot write %s as uid %u, which proctrace runs as once "
-				"attached: %s\n",
-				paths[i], (unsigned)a->user.uid, strerror(-err));
-			return err;
-		}
-	}
-	return 0;
-}
-
 /* The command released, unless a SIGINT or SIGTERM came first: held
  * meanwhile, so that one is either before (then the command never runs)
  * or after (then it is the command's or the trace's). */
@@ -466,8 +442,8 @@ static int run_live(struct app *a)
 	 * Events wait in the ring buffer meanwhile. */
 	pt_origin_here(&a->origin);
 	a->pipe.origin = &a->origin;
-	if (check_end_files(a))
-		return -EPERM; /* said why */
+	/* The files written at the end are written as this user. */
+	a->pipe.end_user = &a->user;
 	ret = pt_pipeline_open(&a->pipe, &a->clock);
 	if (ret)
 		return ret;

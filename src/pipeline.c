@@ -10,6 +10,7 @@
 #include "proctrace/cgroup.h"
 #include "proctrace/outfile.h"
 #include "proctrace/pipeline.h"
+#include "proctrace/privileges.h"
 
 static bool wants_views(const struct pt_config *c)
 {
@@ -170,27 +171,50 @@ static int open_db(struct pt_pipeline *p, const struct pt_clock *clock)
 	return ret;
 }
 
+/* Files written when tracing ends, made only then (a run killed before
+ * leaves nothing of them): one that could not be written would be found
+ * out then, the trace lost. Said now, before any output is opened (a
+ * refused run leaves the files at their paths as they were): the checks
+ * of their opening, then, live, the user proctrace runs as once attached
+ * (without the capabilities it drops then). */
+static int check_end_files(const struct pt_pipeline *p)
+{
+	const char *paths[] = { p->cfg->svg_path, p->cfg->perfetto_path };
+	char err[512];
+	int ret = 0;
+
+	for (unsigned i = 0; i < sizeof(paths) / sizeof(paths[0]) && !ret; i++) {
+		if (!paths[i])
+			continue;
+		ret = pt_outfile_check(paths[i], NULL, err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "proctrace: %s\n", err);
+			break;
+		}
+		/* Both are written beside and renamed over their name once whole. */
+		ret = p->end_user ? pt_privileges_can_write_as(p->end_user, paths[i], true) : 0;
+		if (ret)
+			fprintf(stderr,
+				"proctrace: cannot write %s as uid %u, which proctrace runs as once "
+				"attached: %s\n",
+				paths[i], (unsigned)p->end_user->uid, strerror(-ret));
+	}
+	return ret;
+}
+
 int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock)
 {
 	const struct pt_config *c = p->cfg;
 	int ret;
 
-	ret = open_output(p, &p->csv, PT_OUTPUT_CSV, c->csv_path, clock);
+	ret = check_end_files(p);
+	if (!ret)
+		ret = open_output(p, &p->csv, PT_OUTPUT_CSV, c->csv_path, clock);
 	if (!ret)
 		ret = open_output(p, &p->json, PT_OUTPUT_JSONL, c->json_path, clock);
 	if (ret)
 		return ret;
-	/* Opened now, written at the end: a path that cannot be written fails
-	 * before tracing, not after. */
-	if (c->perfetto_path) {
-		char err[512];
-
-		ret = pt_whole_file_open(&p->perfetto, c->perfetto_path, err, sizeof(err));
-		if (ret) {
-			fprintf(stderr, "proctrace: %s\n", err);
-			return ret;
-		}
-	}
+	p->perfetto_due = c->perfetto_path != NULL;
 	/* Last: live, the database is written in place from its opening, so
 	 * every other output's refusal comes before it. */
 	ret = open_db(p, clock);
@@ -230,8 +254,8 @@ static void drop_stdout(struct pt_pipeline *p)
 		pt_output_close(p->json, why, sizeof(why));
 		p->json = NULL;
 	}
-	if (p->perfetto.f == stdout)
-		pt_whole_file_abort(&p->perfetto);
+	if (is_stdout(p->cfg->perfetto_path))
+		p->perfetto_due = false;
 }
 
 bool pt_pipeline_reader_gone(struct pt_pipeline *p, int err, bool on_stdout)
@@ -246,7 +270,7 @@ bool pt_pipeline_reader_gone(struct pt_pipeline *p, int err, bool on_stdout)
 bool pt_pipeline_files_left(const struct pt_pipeline *p)
 {
 	/* The text views go to stderr when stdout carries a file. */
-	return p->csv || p->json || p->perfetto.f || p->cfg->svg_path ||
+	return p->csv || p->json || p->perfetto_due || p->cfg->svg_path ||
 		(p->views && pt_config_stdout_taken(p->cfg));
 }
 
@@ -353,17 +377,23 @@ int pt_pipeline_flush(struct pt_pipeline *p)
 int pt_pipeline_finish(struct pt_pipeline *p, __u64 end_ns)
 {
 	struct pt_perfetto_opts po = { .threads = p->cfg->threads };
+	struct pt_whole_file w;
+	char why[512];
 	int err;
 
-	if (!p->perfetto.f || !p->views)
+	if (!p->perfetto_due || !p->views)
 		return 0;
+	p->perfetto_due = false;
 	if (end_ns)
 		pt_model_set_end(p->model, end_ns);
-	err = pt_perfetto_write(p->perfetto.f, p->model, &po);
+	err = pt_whole_file_open(&w, p->cfg->perfetto_path, why, sizeof(why));
+	if (err)
+		return pt_pipeline_failed_why(p, err, p->cfg->perfetto_path, why);
+	err = pt_perfetto_write(w.f, p->model, &po);
 	if (err) {
-		pt_whole_file_abort(&p->perfetto);
+		pt_whole_file_abort(&w);
 	} else {
-		err = pt_whole_file_commit(&p->perfetto);
+		err = pt_whole_file_commit(&w);
 	}
 	if (!err || pt_pipeline_reader_gone(p, err, is_stdout(p->cfg->perfetto_path)))
 		return 0;
@@ -440,7 +470,6 @@ void pt_pipeline_close(struct pt_pipeline *p)
 			pt_pipeline_failed_why(p, err, p->cfg->db_path, why);
 		p->db = NULL;
 	}
-	pt_whole_file_abort(&p->perfetto);
 	pt_model_free(p->model);
 	p->model = NULL;
 	if (p->gate)

@@ -35,6 +35,11 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+/* Bytes a temporary name (NAME.tmp.XXXXXX, NAME cut) leaves unused of a
+ * file name's NAME_MAX, so that a name made from it fits too: SQLite's
+ * NAME-journal, NAME-wal and NAME-shm beside a database written beside. */
+#define PT_OUTFILE_TMP_SPARE 8
+
 struct pt_outfile {
 	const char *path; /* as given (borrowed); "-" is stdout */
 	int dirfd;	  /* O_PATH descriptor of its directory; -1 for stdout */
@@ -71,6 +76,16 @@ int pt_outfile_rotate(struct pt_outfile *o, char *err, size_t errlen);
  * still beside its path is removed: the path is left as it was. */
 int pt_outfile_close(struct pt_outfile *o);
 
+/* Whether path can be written as an output that needs a new file in its
+ * directory (written beside its name, or a database's journal), found out
+ * without leaving anything there (outfile_check.c): its directory walked,
+ * the file there checked as pt_outfile_open() would, and a file made
+ * there unnamed (O_TMPFILE; where the file system has none, named and
+ * removed at once). "-" and a character device always can. 0 or -errno
+ * with err's line; needs says what the new file is for when an existing
+ * file is refused for want of one (NULL: a whole new file replacing it). */
+int pt_outfile_check(const char *path, const char *needs, char *err, size_t errlen);
+
 /* Whether paths a and b (neither "-") name one file: the same inode when
  * both exist (through symbolic and hard links; character devices such as
  * /dev/null excepted), else the same name in the same directory. */
@@ -78,9 +93,11 @@ bool pt_outfile_same(const char *a, const char *b);
 
 /* ---- a file written whole ---- */
 
-/* For outputs made at the end (the Perfetto trace, the SVG): opened at the
- * start, so that a path that cannot be written fails before tracing and
- * not after, written beside (pt_outfile_open), and renamed over it only
+/* For outputs made at the end (the Perfetto trace, the SVG): checked at
+ * the start (pt_outfile_check), so that a path that cannot be written
+ * fails before tracing and not after, opened only at the end (a run
+ * killed meanwhile leaves nothing beside the path), written beside
+ * (pt_outfile_open), and renamed over it only
  * once every byte is written and synced: a failed or interrupted run
  * leaves the previous file, if any, as it was. "-" (stdout) and a
  * character device are written straight. */

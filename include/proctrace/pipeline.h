@@ -22,6 +22,8 @@
 #include "proctrace/output.h"
 #include "proctrace/writer.h"
 
+struct pt_user; /* privileges.h */
+
 struct pt_pipeline {
 	const struct pt_config *cfg; /* borrowed */
 	/* NULL: neither a view asked for nor a live run; a live run without
@@ -58,8 +60,11 @@ struct pt_pipeline {
 	/* stdout was closed by its reader (`| head`): nothing is written
 	 * there any more, and the run ends as if stopped, status 0. */
 	bool stdout_gone;
-	/* --perfetto: written from the model at the end (f NULL: none) */
-	struct pt_whole_file perfetto;
+	/* --perfetto: still to be written from the model at the end */
+	bool perfetto_due;
+	/* Live: the user proctrace runs as once attached, who writes the
+	 * files made at the end (checked for it at the open); NULL: as now. */
+	const struct pt_user *end_user;
 };
 
 /* Start with no outputs, and the model when cfg asks for a view. -ENOMEM
@@ -68,8 +73,10 @@ int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg);
 /* Open the files and the live stream, written with clock. Only once the
  * source works, so a source that fails leaves no output behind. The -o and
  * -j files are written beside their paths until pt_pipeline_commit(): a
- * file already at a path is left as it was until then. Prints one line on
- * stderr and returns -errno on failure. */
+ * file already at a path is left as it was until then. The files made at
+ * the end (--perfetto, --svg) are checked first (pt_outfile_check, and
+ * for end_user), not made. Prints one line on stderr and returns -errno
+ * on failure. */
 int pt_pipeline_open(struct pt_pipeline *p, const struct pt_clock *clock);
 /* One event to the model and every output; 0 or the first error. */
 int pt_pipeline_event(struct pt_pipeline *p, const struct pt_event *ev);

@@ -36,8 +36,11 @@ struct pt_view_opts {
  * PT_VIEW_MIN_WIDTH when not 0. */
 unsigned pt_view_width(FILE *f, bool wide);
 
-/* -t: one line per process, in a tree. With a width, its programs are cut
- * so that the line fits it, but to no fewer than 16 columns. */
+/* -t: one line per process, in a tree. With a width, a line is fitted to
+ * it: the tree, pid, comm, life and end whole; the programs get 16
+ * columns, the tags ([before trace], [pgid ...]) and --sched times what
+ * is left, the programs the rest, each cut with an ellipsis (a line
+ * overflows only when those 16 columns do not fit). */
 int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
 /* -T: state over time, one row per process in tree order. */
 int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
@@ -49,7 +52,8 @@ int pt_svg_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
 
 /* --summary: one row per process with a sched row, in tree order: time
  * and share of its lifetime per scheduler state, switches, run-queue
- * latency. */
+ * latency. With a width, its least telling columns are left out (named
+ * under it), then the command cut, the footnote wrapped. */
 int pt_summary_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
 
 /* What pt_views_show() names when the text views (-t, -T, --summary)

@@ -132,6 +132,7 @@ static int row_to_event(struct pt_replay *r)
 		return malformed(r, "event: '%s' is not an event", replay_shown(r, event));
 	err = err ?: replay_col_u64(r, PT_COL_TS_NS, UINT64_MAX, &ev->task.ts_ns);
 	err = err ?: replay_time_parse(r, &lo, &hi);
+	err = err ?: replay_clock_fits(r, lo, hi);
 	err = err ?: replay_detail_split(r);
 	if (!err && ev->kind != PT_LOST)
 		err = replay_task_parse(r);

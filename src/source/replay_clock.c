@@ -99,8 +99,32 @@ int replay_time_parse(struct pt_replay *r, int64_t *lo, int64_t *hi)
 	return 0;
 }
 
-/* Only clocks that fit every row so far are kept; a row that fits none of
- * them (a file joined from two runs) leaves them as they were. */
+/* The writer reads the clock once and gives every row the time of its
+ * ts_ns by it, to the microsecond (exactly in the @ form): a row that fits
+ * none of the clocks the rows before fit (its time edited, or a file
+ * joined from two runs) is malformed, said with the time its ts_ns has by
+ * them. */
+int replay_clock_fits(struct pt_replay *r, int64_t lo, int64_t hi)
+{
+	struct pt_clock before;
+	struct pt_buf want = { 0 };
+	int ret;
+
+	if (!r->have_clock || (lo <= r->off_hi && hi >= r->off_lo))
+		return 0;
+	pt_replay_clock(r, &before);
+	pt_format_utc(&want, &before, r->ev->task.ts_ns);
+	ret = malformed(r,
+			"time: '%s' is not the time of ts_ns %llu, which the rows before give %s: "
+			"a file's times come from its ts_ns and one clock",
+			replay_field(r, PT_COL_TIME), (unsigned long long)r->ev->task.ts_ns,
+			want.failed ? "?" : want.data);
+	pt_buf_free(&want);
+	return ret;
+}
+
+/* Only clocks that fit every row so far are kept (replay_clock_fits said
+ * this row fits one). */
 void replay_clock_narrow(struct pt_replay *r, int64_t lo, int64_t hi)
 {
 	if (!r->have_clock) {
@@ -109,8 +133,6 @@ void replay_clock_narrow(struct pt_replay *r, int64_t lo, int64_t hi)
 		r->have_clock = true;
 		return;
 	}
-	if (lo > r->off_hi || hi < r->off_lo)
-		return;
 	if (lo > r->off_lo)
 		r->off_lo = lo;
 	if (hi < r->off_hi)
@@ -142,7 +164,7 @@ bool pt_replay_scan_clock(struct pt_replay *r, struct pt_clock *clock, __u32 *ki
 		if (ret <= 0 || r->nfields != PT_NCOLS ||
 		    !(kind = replay_kind_from_name(r, replay_field(r, PT_COL_EVENT))) ||
 		    replay_col_u64(r, PT_COL_TS_NS, UINT64_MAX, &r->ev->task.ts_ns) ||
-		    replay_time_parse(r, &lo, &hi))
+		    replay_time_parse(r, &lo, &hi) || replay_clock_fits(r, lo, hi))
 			break;
 		if (kind < 32)
 			*kinds |= 1u << kind;

@@ -147,6 +147,10 @@ bool replay_argv_words(const char *s, struct sink *k);
 
 /* The range of boot_to_real_ns that gives this row its time. */
 int replay_time_parse(struct pt_replay *r, int64_t *lo, int64_t *hi);
+/* Whether the row's clocks lo..hi meet those of every row so far: 0, or
+ * -EINVAL (malformed, with the time the row's ts_ns has by them). */
+int replay_clock_fits(struct pt_replay *r, int64_t lo, int64_t hi);
+/* The clocks that fit every row so far narrowed to lo..hi, which fit. */
 void replay_clock_narrow(struct pt_replay *r, int64_t lo, int64_t hi);
 
 /* ---- replay_detail.c ---- */

@@ -14,6 +14,9 @@
 /* Fewer columns than this for the programs is not worth cutting to: the
  * line overflows instead. */
 #define MIN_PROGS_COLS 16
+/* Between the parts of a line. */
+#define SEP "  "
+#define SEP_COLS 2
 
 static const char *const glyph_utf8[] = { "├─ ", "└─ ", "│  ", "   " };
 static const char *const glyph_ascii[] = { "|- ", "`- ", "|  ", "   " };
@@ -36,7 +39,7 @@ struct tree_ctx {
 	__u64 t0, t1; /* first event, end of the trace */
 	bool *last;   /* per depth: that ancestor was a last child */
 	size_t last_cap;
-	struct pt_buf line, tmp;
+	struct pt_buf line, tmp, fit;
 	const struct pt_thread **threads;
 	size_t threads_cap;
 };
@@ -208,24 +211,63 @@ static void put_sched(struct tree_ctx *c, const struct pt_proc *p)
 	pt_buf_putc(&c->line, ']');
 }
 
-static void put_progs_cut(struct tree_ctx *c, const struct pt_proc *p)
-{
-	size_t used, avail;
+/* Where the parts of a line end in c->line: its head (the tree, pid and
+ * comm), its tags ([before trace], [pgid ...], {unit}), its life and end,
+ * its --sched times; its programs are in c->tmp. */
+struct line_parts {
+	size_t head, tags, life, sched;
+};
 
-	pt_buf_reset(&c->tmp);
-	pt_view_put_progs(&c->tmp, p, c->o->ascii);
-	if (!c->tmp.len)
-		return;
-	pt_buf_puts(&c->line, "  ");
-	if (!c->o->width) { /* no limit: whole */
-		pt_buf_put(&c->line, c->tmp.data, c->tmp.len);
+/* Part [from, to) of c->line appended to c->fit, cut to cols (with an
+ * ellipsis; left out when fewer than 2 columns are left for it). */
+static void fit_part(struct tree_ctx *c, size_t from, size_t to, size_t cols)
+{
+	if (cols >= 2 || pt_view_cols(c->line.data + from, to - from) <= cols)
+		pt_view_put_cut(&c->fit, c->line.data + from, to - from, cols, c->o->ascii);
+}
+
+/* The line with its programs, fitted to the width: the head, the life and
+ * the end are whole; then the programs get MIN_PROGS_COLS, the tags and
+ * the --sched times what is left, in that order, and the programs the
+ * rest. Only a head, end and MIN_PROGS_COLS wider than the width overflow
+ * it. */
+static void put_fitted(struct tree_ctx *c, const struct line_parts *at)
+{
+	size_t head = pt_view_cols(c->line.data, at->head),
+	       tags = pt_view_cols(c->line.data + at->head, at->tags - at->head),
+	       life = pt_view_cols(c->line.data + at->tags, at->life - at->tags),
+	       sched = pt_view_cols(c->line.data + at->life, at->sched - at->life),
+	       progs = c->tmp.len ? pt_view_cols(c->tmp.data, c->tmp.len) : 0;
+	size_t width = c->o->width, room, progs_min, give;
+
+	if (progs)
+		progs += SEP_COLS;
+	if (!width || head + tags + life + sched + progs <= width) {
+		if (c->tmp.len) {
+			pt_buf_puts(&c->line, SEP);
+			pt_buf_put(&c->line, c->tmp.data, c->tmp.len);
+		}
 		return;
 	}
-	used = pt_view_cols(c->line.data, c->line.len);
-	avail = c->o->width > used ? c->o->width - used : 0;
-	if (avail < MIN_PROGS_COLS)
-		avail = MIN_PROGS_COLS;
-	pt_view_put_cut(&c->line, c->tmp.data, c->tmp.len, avail, c->o->ascii);
+	room = width > head + life ? width - head - life : 0;
+	progs_min = progs < SEP_COLS + MIN_PROGS_COLS ? progs : SEP_COLS + MIN_PROGS_COLS;
+	room = room > progs_min ? room - progs_min : 0;
+	pt_buf_reset(&c->fit);
+	pt_buf_put(&c->fit, c->line.data, at->head);
+	give = tags < room ? tags : room;
+	fit_part(c, at->head, at->tags, give);
+	room -= give;
+	pt_buf_put(&c->fit, c->line.data + at->tags, at->life - at->tags);
+	give = sched < room ? sched : room;
+	fit_part(c, at->life, at->sched, give);
+	room -= give;
+	if (progs) {
+		pt_buf_puts(&c->fit, SEP);
+		pt_view_put_cut(&c->fit, c->tmp.data, c->tmp.len, progs_min + room - SEP_COLS,
+				c->o->ascii);
+	}
+	pt_buf_reset(&c->line);
+	pt_buf_put(&c->line, c->fit.data, c->fit.len);
 }
 
 static int thread_lines(struct tree_ctx *c, const struct pt_walk *w, unsigned depth)
@@ -288,6 +330,7 @@ static int tree_line(const struct pt_walk *w, void *ctx)
 	struct tree_ctx *c = ctx;
 	const struct pt_proc *p = w->proc;
 	unsigned depth = w->depth;
+	struct line_parts at;
 	int err;
 
 	err = depth_reserve(c, depth + 1);
@@ -299,19 +342,25 @@ static int tree_line(const struct pt_walk *w, void *ctx)
 		put_prefix(c, depth - 1, w->last);
 	pt_buf_printf(&c->line, "%u ", p->pid);
 	pt_view_put_comm(&c->line, p->comm);
+	at.head = c->line.len;
 	put_origin(c, w);
 	put_groups(c, w);
 	pt_view_put_cgroup(&c->line, p, w->parent);
+	at.tags = c->line.len;
 	put_life(c, p);
-	pt_buf_puts(&c->line, "  ");
+	pt_buf_puts(&c->line, SEP);
 	if (!reaps_recorded(c->o) && (p->flags & PT_PROC_EXIT_SEEN))
 		pt_view_put_status(&c->line, p); /* its zombie time is not known */
 	else
 		pt_view_put_end(&c->line, p, c->t1, c->o->ascii);
 	if (p->leader_exit_ns && !(p->flags & PT_PROC_EXIT_SEEN))
 		pt_buf_puts(&c->line, " (main thread exited)");
+	at.life = c->line.len;
 	put_sched(c, p);
-	put_progs_cut(c, p);
+	at.sched = c->line.len;
+	pt_buf_reset(&c->tmp);
+	pt_view_put_progs(&c->tmp, p, c->o->ascii);
+	put_fitted(c, &at);
 	pt_buf_putc(&c->line, '\n');
 	err = pt_buf_write(&c->line, c->f);
 	if (err)
@@ -342,5 +391,6 @@ int pt_tree_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 	free(c.threads);
 	pt_buf_free(&c.line);
 	pt_buf_free(&c.tmp);
+	pt_buf_free(&c.fit);
 	return err;
 }

@@ -10,9 +10,16 @@
  * left beside it by an older database is removed first: SQLite would
  * replay its pages into the new file. Beside (replay), the temporary file
  * is written without a journal (it is thrown away whole on failure) and
- * renamed over the name at the close. */
+ * renamed over the name at the close.
+ *
+ * A name too long for SQLite's files beside it (NAME-journal, NAME-wal,
+ * NAME-shm: a directory entry holds NAME_MAX bytes) is written beside
+ * live too, under the shorter temporary name, in WAL mode as in place; at
+ * the close it goes back to a rollback journal, which needs no file beside
+ * it to be read, and is renamed over the name. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -70,6 +77,33 @@ static int remove_stale(struct pt_db *db)
 	return 0;
 }
 
+/* SQLite's files beside a database, its longest suffix first. */
+static const char *const sqlite_siblings[] = { "-journal", "-wal", "-shm" };
+#define SIBLING_MAX (sizeof("-journal") - 1)
+_Static_assert(SIBLING_MAX <= PT_OUTFILE_TMP_SPARE, "a temporary name leaves room for them");
+
+/* Whether SQLite's files beside path fit in its directory. */
+static bool siblings_fit(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return strlen(slash ? slash + 1 : path) + SIBLING_MAX <= NAME_MAX;
+}
+
+/* Written live beside its name: the temporary file's WAL and shared
+ * memory, left by a database that failed (SQLite removes them at a clean
+ * close). */
+static void remove_siblings(struct pt_db *db)
+{
+	char name[NAME_MAX + 1];
+
+	for (size_t i = 0;
+	     db->whole.out.tmp && i < sizeof(sqlite_siblings) / sizeof(*sqlite_siblings); i++)
+		if (snprintf(name, sizeof(name), "%s%s", db->whole.out.tmp, sqlite_siblings[i]) <
+		    (int)sizeof(name))
+			unlinkat(db->whole.out.dirfd, name, 0);
+}
+
 /* The file SQLite opens (by name, refusing a symbolic link there): path
  * itself in place; beside, the temporary file in path's directory. */
 static int open_file(struct pt_db *db, char **sqlpath)
@@ -78,9 +112,17 @@ static int open_file(struct pt_db *db, char **sqlpath)
 	struct stat st;
 	int ret;
 
-	if (db->opts.in_place) {
+	db->live_beside = db->opts.in_place && !siblings_fit(path);
+	if (db->opts.in_place && !db->live_beside) {
 		bool existed = !fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW);
 
+		/* SQLite makes its journal beside the file: a directory that
+		 * takes no new file is said as such, before the file is
+		 * emptied (SQLite would say ENOENT). */
+		ret = pt_outfile_check(path, "as SQLite's journal must be", db->why,
+				       sizeof(db->why));
+		if (ret)
+			return db->err = ret;
 		ret = pt_outfile_open(&db->out, path, 0, false, db->why, sizeof(db->why));
 		if (ret)
 			return db->err = ret;
@@ -249,6 +291,7 @@ int pt_db_open(struct pt_db **out, const struct pt_db_opts *opts, char *why, siz
 	if (db->made_here)
 		unlinkat(db->out.dirfd, db->out.name, 0);
 	pt_outfile_close(&db->out);
+	remove_siblings(db);
 	pt_whole_file_abort(&db->whole);
 	free(db);
 	return err;
@@ -310,8 +353,11 @@ int pt_db_close(struct pt_db *db, const struct pt_db_end *end, char *why, size_t
 	if (!err)
 		err = db_exec(db, "COMMIT");
 	db->in_txn = db->in_txn && err;
+	/* Renamed over a name SQLite's WAL cannot be beside. */
+	if (!err && db->live_beside)
+		err = db_exec(db, "PRAGMA journal_mode = DELETE");
 	first = err;
-	if (err && db->opts.in_place) {
+	if (err && db->opts.in_place && !db->live_beside) {
 		char keep[sizeof(db->why)];
 
 		memcpy(keep, db->why, sizeof(keep));
@@ -321,13 +367,14 @@ int pt_db_close(struct pt_db *db, const struct pt_db_end *end, char *why, size_t
 	db->err = first;
 	release(db);
 	err = db->err;
-	if (db->opts.in_place) {
+	if (db->opts.in_place && !db->live_beside) {
 		pt_outfile_close(&db->out);
 	} else if (!err) {
 		err = pt_whole_file_commit(&db->whole);
 		if (err)
 			fail_why(db, err, "writing");
 	} else {
+		remove_siblings(db);
 		pt_whole_file_abort(&db->whole);
 	}
 	if (err)

@@ -143,6 +143,8 @@ struct pt_db {
 	struct pt_outfile out;	    /* in place: its directory (the file is sqlite's) */
 	bool made_here;		    /* in place: the file did not exist before */
 	struct pt_whole_file whole; /* beside: the temporary file, renamed at the close */
+	bool live_beside;	    /* in place, but a name too long for SQLite's
+				     * files beside it: written beside (db_file.c) */
 	struct pt_record rec;
 	struct pt_buf text; /* a value made text for SQLite */
 	struct pt_buf sql;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "proctrace/buf.h"
 #include "proctrace/outfile.h"
+#include "outfile_int.h"
 
 /* As many links as the kernel follows in one lookup (MAXSYMLINKS). */
 #define MAX_LINKS 40
@@ -272,14 +273,12 @@ static int shift(struct pt_outfile *o, char *err, size_t errlen)
 #define TMP_SUFFIX ".tmp."
 #define TMP_RANDOM 6
 
-/* NAME.tmp.XXXXXX in out (NAME_MAX + 1 bytes): NAME cut so that the whole
- * fits in a directory entry. One snprintf builds it whole, so it is
- * NUL-terminated by construction. */
-static int tmp_name(const char *name, char *out, size_t outlen)
+/* One snprintf builds the name whole: NUL-terminated by construction. */
+int outfile_tmp_name(const char *name, char *out, size_t outlen)
 {
 	static const char chars[] =
 		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	const int room = NAME_MAX - (int)strlen(TMP_SUFFIX) - TMP_RANDOM;
+	const int room = NAME_MAX - PT_OUTFILE_TMP_SPARE - (int)strlen(TMP_SUFFIX) - TMP_RANDOM;
 	unsigned char rnd[TMP_RANDOM];
 	char suffix[TMP_RANDOM + 1];
 
@@ -292,20 +291,16 @@ static int tmp_name(const char *name, char *out, size_t outlen)
 	return 0;
 }
 
-/* Why no new file could be made beside o->name, in words that fit what the
- * user sees: a directory that exists, where a file exists (/proc/1/status),
- * gives ENOENT for a file it cannot create. */
-static int no_file_beside(const struct pt_outfile *o, const struct stat *old, int ret, char *err,
-			  size_t errlen)
+int outfile_no_file_beside(const struct pt_outfile *o, const struct stat *old, int ret,
+			   const char *needs, char *err, size_t errlen)
 {
 	const char *why = ret == -ENOENT ? "its directory takes no new files" : strerror(-ret);
 
 	if (!old)
 		return fail(err, errlen, ret, "cannot create %s: %s", o->path, why);
 	return fail(err, errlen, ret,
-		    "cannot write %s: no new file can be created beside it (%s), and an existing "
-		    "file is only replaced by a whole new one, left as it is",
-		    o->path, why);
+		    "cannot write %s: no new file can be created beside it (%s), %s", o->path, why,
+		    needs ? needs : OUTFILE_BESIDE_NEEDS);
 }
 
 /* A new file beside o->name (o->tmp), created like any output file; it
@@ -320,7 +315,7 @@ static int create_beside(struct pt_outfile *o, const struct stat *old, int *fdp,
 	int fd = -1, ret = 0;
 
 	for (int i = 0; i < 100 && fd < 0 && !ret; i++) {
-		ret = tmp_name(o->name, name, sizeof(name));
+		ret = outfile_tmp_name(o->name, name, sizeof(name));
 		if (ret)
 			break;
 		fd = openat(o->dirfd, name,
@@ -329,7 +324,7 @@ static int create_beside(struct pt_outfile *o, const struct stat *old, int *fdp,
 			ret = -errno;
 	}
 	if (fd < 0)
-		return no_file_beside(o, old, ret ? ret : -EEXIST, err, errlen);
+		return outfile_no_file_beside(o, old, ret ? ret : -EEXIST, NULL, err, errlen);
 	/* Only root can give a file away: as another user, the file stays
 	 * its own, as a new file would. */
 	if (old) {
@@ -352,10 +347,8 @@ static int create_beside(struct pt_outfile *o, const struct stat *old, int *fdp,
 	return 0;
 }
 
-/* The file at o->name, if any, checked as one we may replace: *exists
- * says whether there is one, st what it is. */
-static int look_existing(struct pt_outfile *o, const struct stat *dir, struct stat *st,
-			 bool *exists, char *err, size_t errlen)
+int outfile_look_existing(struct pt_outfile *o, const struct stat *dir, struct stat *st,
+			  bool *exists, char *err, size_t errlen)
 {
 	*exists = !fstatat(o->dirfd, o->name, st, AT_SYMLINK_NOFOLLOW);
 	if (!*exists)
@@ -378,7 +371,7 @@ static int open_in_dir(struct pt_outfile *o, bool beside, char *err, size_t errl
 
 	if (fstat(o->dirfd, &dir))
 		return fail_errno(err, errlen, o->path);
-	ret = beside ? look_existing(o, &dir, &st, &exists, err, errlen) : 0;
+	ret = beside ? outfile_look_existing(o, &dir, &st, &exists, err, errlen) : 0;
 	if (ret)
 		return ret;
 	if (beside && !(exists && S_ISCHR(st.st_mode))) {
@@ -442,8 +435,7 @@ static int split_path(struct pt_outfile *o, char **dir, char *err, size_t errlen
 	return -ENOMEM;
 }
 
-/* o->dirfd and o->name for path, its directory walked safely. */
-static int resolve(struct pt_outfile *o, const char *path, unsigned keep, char *err, size_t errlen)
+int outfile_resolve(struct pt_outfile *o, const char *path, unsigned keep, char *err, size_t errlen)
 {
 	char *dir = NULL;
 	int ret;
@@ -472,7 +464,7 @@ int pt_outfile_open(struct pt_outfile *o, const char *path, unsigned keep, bool 
 		*o = (struct pt_outfile){ .path = path, .dirfd = -1, .f = stdout };
 		return 0;
 	}
-	ret = resolve(o, path, keep, err, errlen);
+	ret = outfile_resolve(o, path, keep, err, errlen);
 	if (!ret)
 		ret = open_in_dir(o, beside, err, errlen);
 	if (ret)

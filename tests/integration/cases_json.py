@@ -437,7 +437,8 @@ def test_replay_lenient(env):
     good = GOOD_LINE
     path = os.path.join(env.tmp, "lenient.jsonl")
     with open(path, "wb") as f:
-        f.write(good + b'{"ts_ns":x}\n' + good.replace(b'"ts_ns":1000', b'"ts_ns":2000'))
+        f.write(good + b'{"ts_ns":x}\n' + good.replace(b'"ts_ns":1000', b'"ts_ns":2000')
+                .replace(b'37.000001Z', b'37.000002Z'))
     ck = Check()
     p = run_tracer(env, ["--replay", path, "-q", "-j", "/dev/null"])
     ck.eq("strict: exit", p.returncode, 1)

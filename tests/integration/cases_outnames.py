@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 """Output files by name: every kind of output (CSV, JSON Lines, a rotation,
-SVG, Perfetto), live and replayed, under base names of 1, 13, 64 and 255
-bytes (NAME_MAX) lands at exactly its path with nothing left beside it;
+SVG, Perfetto, the database), live and replayed, under base names of 1,
+13, 64, 248 and 255 bytes (NAME_MAX; a database's NAME-journal cannot be
+beside 248) lands at exactly its path with nothing left beside it;
+a run killed with SIGKILL leaves nothing beside the files made at its end;
 two outputs naming one file are a usage error; a run that fails leaves the
 files already at its output paths as they were.
 
@@ -9,14 +11,16 @@ files already at its output paths as they were.
 
 import json
 import os
+import signal
+import sqlite3
 import subprocess
 
-from harness import Check, Failure, SANITIZER, tail
+from harness import Check, Failure, SANITIZER, Tracer, tail
 from cases import true_path
 from cases_outfile import (csv_file_rows, json_file_lines, read_text,
                            rotated_files, scratch)
 
-LENGTHS = (1, 13, 64, 255)
+LENGTHS = (1, 13, 64, 248, 255)
 NAME_MAX = 255
 RUN_TIMEOUT = 300  # valgrind is slow
 
@@ -36,7 +40,7 @@ def run(env, args, command=True, env_vars=None):
 
 def names(length):
     """One base name of `length` bytes per output, told apart by letter."""
-    return {k: k * length for k in ("c", "j", "s", "p")}
+    return {k: k * length for k in ("c", "j", "s", "p", "d")}
 
 
 def output_args(d, n):
@@ -54,7 +58,7 @@ def check_ran(ck, what, p, want=0):
 
 
 def check_outputs(ck, what, d, n):
-    """Exactly the four files in d, each whole of its kind."""
+    """Exactly the files of n in d, each whole of its kind."""
     ck.eq(what + ": files", sorted(os.listdir(d)), sorted(n.values()))
     path = {k: os.path.join(d, v) for k, v in n.items()}
     if not all(os.path.exists(p) for p in path.values()):
@@ -68,6 +72,23 @@ def check_outputs(ck, what, d, n):
                     what + ": no traceEvents in the Perfetto trace")
     except ValueError as e:
         ck.fail("%s: the Perfetto trace is not JSON: %s" % (what, e))
+    if "d" in path:
+        ck.eq(what + ": the database's events and trace", db_rows(ck, path["d"]),
+              (len(csv_file_rows(ck, path["c"])), 1))
+
+
+def db_rows(ck, path):
+    """(events, complete) of the database at path, read by any SQLite."""
+    try:
+        db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+        try:
+            return (db.execute("SELECT count(*) FROM events").fetchone()[0],
+                    db.execute("SELECT complete FROM trace").fetchone()[0])
+        finally:
+            db.close()
+    except sqlite3.Error as e:
+        ck.fail("%s: %s" % (path, e))
+        return None
 
 
 def check_rotation(ck, what, p, d, base):
@@ -198,8 +219,49 @@ def test_outnames_failed_run_keeps_files(env):
     ck.raise_if_failed()
 
 
+def test_outnames_killed_leaves_nothing(env):
+    """A live run killed with SIGKILL while tracing: the Perfetto trace and
+    the SVG, made at the end, leave nothing in their directory (their check
+    at the start made nothing there either), and the file that was at the
+    trace's path is as it was."""
+    ck = Check()
+    d = scratch(env, "killed")
+    old = os.path.join(d, "p.json")
+    with open(old, "w") as f:
+        f.write("precious\n")
+    t = Tracer(env.proctrace, os.path.join(env.tmp, "killed.csv"),
+               ["--perfetto", old, "--svg", os.path.join(d, "s.svg"),
+                "-p", str(os.getpid())])
+    t.start()
+    ck.eq("while tracing: files", sorted(os.listdir(d)), ["p.json"])
+    t.proc.send_signal(signal.SIGKILL)
+    ck.eq("exit status", t.wait_exit(), -signal.SIGKILL)
+    ck.eq("after SIGKILL: files", sorted(os.listdir(d)), ["p.json"])
+    ck.eq("p.json after SIGKILL", read_text(old), "precious\n")
+    ck.raise_if_failed()
+
+
+def test_outnames_no_room_beside(env):
+    """Every output on a file where no new file can be made (procfs): one
+    line saying so, not ENOENT, exit 1 (SQLite's journal is such a file)."""
+    ck = Check()
+    for opt in ("-o", "-j", "--svg", "--perfetto", "--db"):
+        p = run(env, [opt, "/proc/1/status"])
+        what = "proctrace %s /proc/1/status" % opt
+        check_ran(ck, what, p, 1)
+        lines = p.stderr.splitlines()
+        ck.eq(what + ": stderr lines", len(lines), 1)
+        ck.true(lines and lines[0].startswith(
+            "proctrace: cannot write /proc/1/status: no new file can be "
+            "created beside it (its directory takes no new files)"),
+            "%s: stderr %r" % (what, p.stderr))
+    ck.raise_if_failed()
+
+
 TESTS = [
     test_outnames_every_output,
     test_outnames_same_file,
     test_outnames_failed_run_keeps_files,
+    test_outnames_killed_leaves_nothing,
+    test_outnames_no_room_beside,
 ]

@@ -7,6 +7,7 @@
  * file appearing only whole, stale WAL files removed, bad files refused. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@
 #include <cmocka.h>
 #include "proctrace/db.h"
 #include "proctrace/model.h"
+#include "dir_fixture.h"
 #include "writer_fixture.h"
 
 struct fx {
@@ -370,6 +372,55 @@ static void test_db_refused(void **state)
 	assert_true(S_ISCHR(st.st_mode));
 }
 
+/* Live, under names of every length up to NAME_MAX: one whose SQLite
+ * files beside it (NAME-journal, NAME-wal) cannot exist is written beside
+ * and renamed at the close, in a mode that needs none of them to be read;
+ * nothing else is left in the directory. */
+static void test_db_long_names(void **state)
+{
+	static const size_t lengths[] = { 1, 247, 248, 251, 252, NAME_MAX };
+	const struct pt_db_end end = { .complete = true, .how = "command" };
+	struct fx *f = *state;
+
+	for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+		char path[PATH_MAX], why[512] = "";
+		int n = snprintf(path, sizeof(path), "%s/", f->dir);
+		struct pt_db_opts o = {
+			.path = path, .in_place = true, .clock = &clock_fixed, .model = f->m
+		};
+
+		memset(path + n, 'n', lengths[i]);
+		path[n + lengths[i]] = '\0';
+		assert_int_equal(pt_db_open(&f->db, &o, why, sizeof(why)), 0);
+		feed(f, fork_event(5000 + (__u32)i, 10));
+		assert_int_equal(pt_db_flush(f->db), 0);
+		close_db(f, &end);
+		assert_query(path, "SELECT count(*) || complete FROM events, trace", "11");
+		assert_query(path, "PRAGMA journal_mode", lengths[i] <= 247 ? "wal" : "delete");
+		assert_int_equal(dir_entries(f->dir), 1);
+		assert_int_equal(unlink(path), 0);
+	}
+}
+
+/* Live, a file where SQLite can make no journal beside it (procfs): said
+ * so, in one line, before the file is touched (SQLite says ENOENT). */
+static void test_db_no_room_beside(void **state)
+{
+	struct pt_db_opts o = { .path = "/proc/1/status", .in_place = true, .clock = &clock_fixed };
+	struct pt_db *db = NULL;
+	char why[512] = "";
+
+	(void)state;
+	assert_int_equal(pt_db_open(&db, &o, why, sizeof(why)), -ENOENT);
+	assert_null(db);
+	assert_non_null(strstr(why,
+			       "cannot write /proc/1/status: no new file can be created beside "
+			       "it (its directory takes no new files)"));
+	assert_non_null(strstr(why, "journal"));
+	assert_null(strstr(why, "No such file"));
+	assert_null(strchr(why, '\n'));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -380,6 +431,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_db_replay_failed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_stale_wal_removed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_db_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_db_long_names, setup, teardown),
+		cmocka_unit_test(test_db_no_room_beside),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "proctrace/outfile.h"
 #include "proctrace/output.h"
+#include "dir_fixture.h"
 #include "writer_fixture.h"
 
 /* ---- scratch directory ---- */
@@ -476,22 +477,6 @@ static void test_outfile_reopen_refused(void **state)
 
 /* ---- written beside the path ---- */
 
-/* Entries of the scratch directory other than . and .. */
-static int entries(void)
-{
-	char cmd[PATH_MAX + 32];
-	FILE *p;
-	int n = 0, c;
-
-	snprintf(cmd, sizeof(cmd), "ls -A %s", dir);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	while ((c = fgetc(p)) != EOF)
-		n += c == '\n';
-	pclose(p);
-	return n;
-}
-
 /* The file at the path is untouched until the commit; a close without it
  * leaves it as it was and nothing beside; the new file takes its mode. */
 static void test_outfile_beside(void **state)
@@ -507,10 +492,10 @@ static void test_outfile_beside(void **state)
 	assert_int_equal(fflush(o.f), 0);
 	assert_true(pt_outfile_still_there(&o));
 	assert_file("keep.csv", "precious\n");
-	assert_int_equal(entries(), 2);
+	assert_int_equal(dir_entries(dir), 2);
 	assert_int_equal(pt_outfile_close(&o), 0);
 	assert_file("keep.csv", "precious\n");
-	assert_int_equal(entries(), 1);
+	assert_int_equal(dir_entries(dir), 1);
 
 	assert_int_equal(pt_outfile_open(&o, at("keep.csv"), 0, true, err, sizeof(err)), 0);
 	fputs("new\n", o.f);
@@ -519,7 +504,7 @@ static void test_outfile_beside(void **state)
 	fputs("more\n", o.f); /* streams on at the path */
 	assert_int_equal(pt_outfile_close(&o), 0);
 	assert_file("keep.csv", "new\nmore\n");
-	assert_int_equal(entries(), 1);
+	assert_int_equal(dir_entries(dir), 1);
 	assert_int_equal(stat(at("keep.csv"), &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 }
@@ -546,7 +531,7 @@ static void test_outfile_beside_name_lengths(void **state)
 		fputs("y\n", w.f);
 		assert_int_equal(pt_whole_file_commit(&w), 0);
 		assert_file(name, "y\n");
-		assert_int_equal(entries(), 1);
+		assert_int_equal(dir_entries(dir), 1);
 		assert_int_equal(unlink(at(name)), 0);
 	}
 }
@@ -581,7 +566,7 @@ static void test_outfile_rotation_name_too_long(void **state)
 	assert_int_equal(pt_outfile_close(&o), 0);
 	assert_int_equal(pt_outfile_open(&o, at(name), 10, true, err, sizeof(err)), -ENAMETOOLONG);
 	assert_non_null(strstr(err, "cannot rotate"));
-	assert_int_equal(entries(), 0);
+	assert_int_equal(dir_entries(dir), 0);
 }
 
 /* Two paths of one file: by name, through a symbolic or a hard link, or

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "dir_fixture.h"
 #include "scenario.h"
 #include "proctrace/outfile.h"
 #include "proctrace/writer.h"
@@ -233,19 +234,6 @@ static void test_perfetto_write_error(void **state)
 }
 
 /* ---- the whole-file output ---- */
-
-static size_t dir_entries(const char *dir)
-{
-	char cmd[256], line[64] = "";
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "ls -A %s | wc -l", dir);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	assert_non_null(fgets(line, sizeof(line), p));
-	pclose(p);
-	return (size_t)strtoul(line, NULL, 10);
-}
 
 static char *slurp(const char *path)
 {

@@ -274,7 +274,8 @@ static void test_replay_clock(void **state)
 	events_free(&back);
 
 	/* the writer's form for times gmtime cannot show: exact nanoseconds;
-	 * a row that fits no clock of the rows before leaves it as it was */
+	 * a row that fits no clock of the rows before is refused, the clock
+	 * left as it was */
 	snprintf(text, sizeof(text), "%s%s", header, epoch_rows);
 	f = fmemopen(text, strlen(text), "r");
 	assert_non_null(f);
@@ -283,7 +284,8 @@ static void test_replay_clock(void **state)
 	assert_int_equal(pt_replay_next(r, &ev, err, sizeof(err)), 1);
 	assert_true(pt_replay_clock(r, &clock));
 	assert_int_equal(clock.boot_to_real_ns, 1795628077123456789LL - 1000);
-	assert_int_equal(pt_replay_next(r, &ev, err, sizeof(err)), 1);
+	assert_int_equal(pt_replay_next(r, &ev, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "line 3: time: '@-5.000000100' is not the time of ts_ns 2000"));
 	assert_true(pt_replay_clock(r, &clock));
 	assert_int_equal(clock.boot_to_real_ns, 1795628077123456789LL - 1000);
 	pt_replay_close(r);

@@ -437,6 +437,94 @@ static void test_replay_goes_on_after_a_bad_row(void **state)
 	pt_buf_free(&b);
 }
 
+/* Rows of pid, ts_ns and time, as CSV (header first) or JSON Lines. */
+struct timed_row {
+	const char *pid, *ts_ns, *time;
+};
+
+static void timed_rows(struct pt_buf *b, bool json, const struct timed_row *rows, size_t n)
+{
+	const char *cols[N_COLS];
+
+	if (!json)
+		pt_buf_puts(b, header);
+	for (size_t i = 0; i < n; i++) {
+		if (json) {
+			pt_buf_printf(b,
+				      "{\"ts_ns\":%s,\"time\":\"%s\",\"event\":\"fork\",\"pid\":%s,"
+				      "\"tid\":%s,\"ppid\":1,\"pgid\":1,\"sid\":1,\"uid\":0,"
+				      "\"comm\":\"x\",\"state\":\"alive\",\"ns_pid\":7,\"pidns\":1,"
+				      "\"cgroup_id\":1}\n",
+				      rows[i].ts_ns, rows[i].time, rows[i].pid, rows[i].pid);
+			continue;
+		}
+		memcpy(cols, good_cols, sizeof(cols));
+		cols[0] = rows[i].ts_ns;
+		cols[1] = rows[i].time;
+		cols[3] = cols[4] = rows[i].pid;
+		for (int c = 0; c < N_COLS; c++)
+			pt_buf_printf(b, "%s%s", c ? "," : "", cols[c]);
+		pt_buf_putc(b, '\n');
+	}
+}
+
+/* One clock gives every row of a file its time from its ts_ns, to the
+ * microsecond (the time column is cut to it): rows that agree to within
+ * it are read; a row whose time says another clock (edited, or a file
+ * joined from two runs) is refused with its line and the time its ts_ns
+ * has by the rows before, in CSV and in JSON Lines. */
+static void test_replay_time_contradicts_ts(void **state)
+{
+	static const struct timed_row agree[] = {
+		{ "10", "1000000000123", "2026-11-25T17:34:37.000000Z" },
+		/* the same microsecond: 1000000000999 - 123 */
+		{ "11", "1000000000999", "2026-11-25T17:34:37.000000Z" },
+		{ "12", "1000000002500", "2026-11-25T17:34:37.000002Z" },
+		{ "13", "1000000003000", "@1795628077.000002877" },
+	};
+	static const struct timed_row off[][2] = {
+		/* a second off, an hour off (a zone taken for UTC) */
+		{ { "10", "1000000000123", "2026-11-25T17:34:37.000000Z" },
+		  { "11", "1000000005000", "2026-11-25T17:34:38.000005Z" } },
+		{ { "10", "1000000000123", "2026-11-25T17:34:37.000000Z" },
+		  { "11", "1000000005000", "2026-11-25T16:34:37.000005Z" } },
+		/* one microsecond off: ts_ns 1000 ns later, the same time */
+		{ { "10", "1000000000123", "2026-11-25T17:34:37.000000Z" },
+		  { "11", "1000000001123", "2026-11-25T17:34:37.000000Z" } },
+	};
+	static const char *const want_time[] = {
+		"2026-11-25T17:34:37.000005Z",
+		"2026-11-25T17:34:37.000005Z",
+		"2026-11-25T17:34:37.000001Z",
+	};
+	struct pt_buf b = { 0 };
+	struct outcome o;
+	char want[256];
+
+	for (int json = 0; json < 2; json++) {
+		pt_buf_reset(&b);
+		timed_rows(&b, json, agree, 4);
+		replay_text(b.data, b.len, &o);
+		assert_true(o.open_ok);
+		assert_string_equal(o.err, "");
+		assert_int_equal(o.events, 4);
+		assert_int_equal(o.ret, 0);
+		for (size_t i = 0; i < 3; i++) {
+			pt_buf_reset(&b);
+			timed_rows(&b, json, off[i], 2);
+			replay_text(b.data, b.len, &o);
+			assert_int_equal(o.events, 1);
+			assert_int_equal(o.ret, -EINVAL);
+			snprintf(want, sizeof(want),
+				 "line %d: time: '%s' is not the time of ts_ns %s, which the rows "
+				 "before give %s: a file's times come from its ts_ns and one clock",
+				 json ? 2 : 3, off[i][1].time, off[i][1].ts_ns, want_time[i]);
+			assert_string_equal(o.err, want);
+		}
+	}
+	pt_buf_free(&b);
+}
+
 /* A quote left open does not take the whole file into memory. */
 static void test_replay_row_too_long(void **state)
 {
@@ -468,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_replay_bad_records),
 		cmocka_unit_test(test_replay_goes_on_after_a_bad_row),
 		cmocka_unit_test(test_replay_row_too_long),
+		cmocka_unit_test(test_replay_time_contradicts_ts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -181,7 +181,9 @@ static void test_sched_views(void **state)
 	assert_non_null(strchr(row, '.'));
 	assert_non_null(strstr(text, "# running  + runnable  . sleeping  D disk-sleep  t traced"));
 	free(text);
+	o.width = 0; /* not a terminal: every column */
 	text = sc_view_text(pt_summary_write, m, &o);
+	assert_null(strstr(text, "left out"));
 	row = strstr(text, "\n200 ");
 	assert_non_null(row);
 	assert_non_null(strstr(row,
@@ -193,12 +195,65 @@ static void test_sched_views(void **state)
 	pt_model_free(m);
 }
 
+/* The widest line of text, in columns (UTF-8 code points). */
+static size_t widest(const char *text)
+{
+	size_t most = 0;
+
+	while (*text) {
+		size_t n = strcspn(text, "\n"), cols = pt_view_cols(text, n);
+
+		most = cols > most ? cols : most;
+		text += n + (text[n] == '\n');
+	}
+	return most;
+}
+
+/* With a width (a terminal, COLUMNS), the summary fits it: the least
+ * telling columns left out and named, then the command cut, the footnote
+ * wrapped; without one, every column (as ps when piped). */
+static void test_sched_summary_width(void **state)
+{
+	static const unsigned widths[] = { 40, 52, 80, 100, 120, 200 };
+	struct pt_view_opts o = { .ascii = false };
+	struct pt_model *m = two_threads_model();
+	char *text = sc_view_text(pt_summary_write, m, &o);
+
+	assert_int_equal(widest(text), 169);
+	assert_non_null(strstr(text, "   STOPPED   %    TRACED   %"));
+	free(text);
+	for (size_t i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+		o.width = widths[i];
+		text = sc_view_text(pt_summary_write, m, &o);
+		if (widest(text) > widths[i])
+			fail_msg("width %u: a line of %zu columns in\n%s", widths[i], widest(text),
+				 text);
+		/* the row of pid 200 keeps its lifetime and on-CPU time */
+		assert_non_null(strstr(text, "\n200     sh"));
+		assert_non_null(strstr(text, "       8.0       3.0  38"));
+		if (widths[i] < 169) {
+			assert_null(strstr(text, "TRACED   %"));
+			assert_non_null(strstr(text, "left out for the width"));
+		} else {
+			assert_null(strstr(text, "left out"));
+		}
+		free(text);
+	}
+	/* 40 columns: the command's column cut, its header too */
+	o.width = 40;
+	text = sc_view_text(pt_summary_write, m, &o);
+	assert_non_null(strstr(text, "PID     COMM\u2026  LIFETIME   RUNNING   %\n"));
+	free(text);
+	pt_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sched_buckets), cmocka_unit_test(test_sched_percentiles),
 		cmocka_unit_test(test_sched_rollup),  cmocka_unit_test(test_sched_times),
-		cmocka_unit_test(test_sched_views),   cmocka_unit_test(test_sched_repair),
+		cmocka_unit_test(test_sched_views),   cmocka_unit_test(test_sched_summary_width),
+		cmocka_unit_test(test_sched_repair),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

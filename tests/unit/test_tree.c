@@ -88,6 +88,43 @@ static void test_tree_lines(void **state)
 }
 
 /* Only the programs are cut, to the width, with an ellipsis. */
+/* With a width, the tags ([reparented...], [pgid ...]) fit it too: cut
+ * after the programs have their least, never past the width when the
+ * head, the end and that least fit; whole without a width. */
+static void test_tree_tags_cut_to_width(void **state)
+{
+	struct pt_view_opts o = { .width = 0 };
+	struct pt_model *m = sc_seed_model();
+	char *text = sc_view_text(pt_tree_write, m, &o), *l;
+
+	l = line_with(text, "1003 sleep");
+	assert_non_null(l);
+	assert_non_null(strstr(l, " [reparented, parent was 1002 (sh)] [pgid 1002, sid 900]  "));
+	assert_int_equal(columns(l), 101);
+	free(l);
+	free(text);
+	for (o.width = 94; o.width <= 110; o.width++) {
+		text = sc_view_text(pt_tree_write, m, &o);
+		for (char *p = text; *p;) {
+			size_t n = strcspn(p, "\n");
+
+			if (pt_view_cols(p, n) > o.width)
+				fail_msg("width %u: a line of %zu columns: %.*s", o.width,
+					 pt_view_cols(p, n), (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+		l = line_with(text, "1003 sleep");
+		assert_non_null(l);
+		/* the life, the end and the programs whole; the tags cut */
+		assert_non_null(strstr(l, "  0.040–0.800s  exit 0  sleep 10"));
+		if (o.width < 101)
+			assert_non_null(strstr(l, "…  0.040"));
+		free(l);
+		free(text);
+	}
+	pt_model_free(m);
+}
+
 static void test_tree_argv_cut_to_width(void **state)
 {
 	struct pt_view_opts o = { .width = 60 };
@@ -351,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_tree_golden_ascii),
 		cmocka_unit_test(test_tree_lines),
 		cmocka_unit_test(test_tree_argv_cut_to_width),
+		cmocka_unit_test(test_tree_tags_cut_to_width),
 		cmocka_unit_test(test_view_width),
 		cmocka_unit_test(test_tree_hostile_names),
 		cmocka_unit_test(test_tree_threads),
