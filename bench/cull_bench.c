@@ -204,8 +204,8 @@ int main(int argc, char **argv)
 				mi = mallinfo2();
 				printf("%6u  %10ld  %4zu  %6zu  %14zu  %7zu  %6ld\n", ++minute,
 				       s.children, st.procs, st.procs_culled,
-				       (mi.uordblks + mi.hblkhd) / 1024, (mi.arena + mi.hblkhd) / 1024,
-				       rss_kb());
+				       (mi.uordblks + mi.hblkhd) / 1024,
+				       (mi.arena + mi.hblkhd) / 1024, rss_kb());
 				fflush(stdout);
 				next_print += 60000000000ull;
 			}
