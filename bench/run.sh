@@ -51,7 +51,7 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
 if [ "$ONLY" = replay ]; then
-	build_drivers writer_bench replay_gen sedlike_gen
+	build_drivers writer_bench replay_gen sedlike_gen cull_bench
 	build_maxrss
 	exec "$PY" bench/bench.py "$PROCTRACE" "$OUT"
 fi
@@ -112,7 +112,7 @@ if ! $CC -O2 -static bench/nop.c -o "$BIN/ptnop" 2>/dev/null; then
 	echo "bench: no static libc; the exec'd no-op is dynamically linked" >&2
 	$CC -O2 bench/nop.c -o "$BIN/ptnop"
 fi
-build_drivers writer_bench model_bench replay_gen sedlike_gen
+build_drivers writer_bench model_bench replay_gen sedlike_gen cull_bench
 build_maxrss
 
 PATH="$BIN/peers:$PATH" BENCH_SKIPPED="$SKIPPED" exec "$PY" bench/bench.py "$PROCTRACE" "$OUT"

@@ -71,10 +71,11 @@ int pt_pipeline_init(struct pt_pipeline *p, const struct pt_config *cfg)
 		 * holding every other would make each drawing walk them all. */
 		mo.max_ended = 4096;
 	}
-	/* The views drawn at the end walk the model once each, in order:
-	 * ended processes kept compact. The database, the Perfetto trace and
-	 * --top hold processes across a walk. */
-	mo.compact = p->views && !cfg->db_path && !cfg->perfetto_path && !cfg->top;
+	/* The views, the Perfetto trace and the database are drawn from the
+	 * model when tracing ends (the database read in place too, without
+	 * making a process whole again): ended processes kept compact. --top
+	 * holds the processes of a walk while it sorts and draws them. */
+	mo.compact = (p->views || cfg->db_path) && !cfg->top;
 	p->model = pt_model_new(&mo);
 	if (!p->model) {
 		fprintf(stderr, "proctrace: out of memory\n");

@@ -4,7 +4,9 @@ the timeline and the SVG from the model, over the storm of
 bench/storm_events.h at 100,000 and 1,000,000 processes (replay_gen), and
 over a strace-shaped capture (bench/sedlike_gen.c: 16,000 processes, 7.4 M
 events, nearly all SIGCHLDs to the tracer) with every view and with none,
-with its replay rate. No BPF, no root."""
+with its replay rate; the Perfetto trace and the database alone and with
+the views; and a whole-machine live view's model over an hour of storm in
+simulated time (bench/cull_bench.c). No BPF, no root."""
 
 import os
 import subprocess
@@ -16,6 +18,13 @@ MIB = 1024
 SED_PROCS, SED_EVENTS = 16000, 7400000
 VIEWS = ["--tree", "-T", "--svg", "{out}.svg"]
 EVERY_VIEW = VIEWS + ["--perfetto", "{out}.json", "--summary"]
+PERFETTO = ["--perfetto", "{out}.json"]
+DB = ["--db", "{out}.db"]
+# A whole-machine live view over a storm (cull_bench): minutes simulated,
+# processes a second, and the rest of the machine (long-lived processes
+# born a second, their life in seconds).
+CULL_MINUTES, CULL_RATE = 60, 1300
+CULL_MACHINE = (1, 600)
 TARGET_STORM_KB = 48 * MIB
 TARGET_SED_KB = 64 * MIB
 TARGET_ROWS_PER_CPU_S = 1e6
@@ -50,7 +59,7 @@ def case(s, tmp, name, path, rows, args):
     out = os.path.join(tmp, "view")
     argv = [s.proctrace, "--replay", path, "-q"] + [a.format(out=out) for a in args]
     rss, wall, cpu = measured(s, tmp, argv)
-    for ext in (".svg", ".json"):
+    for ext in (".svg", ".json", ".db"):
         if os.path.exists(out + ext):
             os.unlink(out + ext)
     log(f"   {name}: {rss / MIB:.1f} MiB, {wall:.1f} s, {rows / max(cpu, 1e-9) / 1e6:.2f} "
@@ -73,9 +82,11 @@ def memory_run(s, tmp):
                           procs * 5, VIEWS))
         cases[-1]["procs"] = procs
         if procs == 100000 // scale:
-            cases.append(case(s, tmp, f"storm, {procs:,} processes: --tree -T", path,
-                              procs * 5, VIEWS[:2]))
-            cases[-1]["procs"] = procs
+            for what, args in (("--tree -T", VIEWS[:2]), ("--perfetto", PERFETTO),
+                               ("--db", DB), ("every view and --db", EVERY_VIEW + DB)):
+                cases.append(case(s, tmp, f"storm, {procs:,} processes: {what}", path,
+                                  procs * 5, args))
+                cases[-1]["procs"] = procs
         os.unlink(path)
     path = os.path.join(tmp, "sedlike.csv")
     procs, events = SED_PROCS // scale, SED_EVENTS // scale
@@ -83,11 +94,33 @@ def memory_run(s, tmp):
     subprocess.run([sedlike, str(procs), str(events), path], check=True,
                    stderr=subprocess.DEVNULL)
     for what, args in (("--tree -T --svg", VIEWS), ("every view", EVERY_VIEW),
-                       ("no view", [])):
+                       ("every view and --db", EVERY_VIEW + DB), ("no view", [])):
         cases.append(case(s, tmp, f"strace-shaped: {what}", path, events, args))
         cases[-1]["sed"] = what
     os.unlink(path)
-    return {"cases": cases, "quick": s.quick}
+    return {"cases": cases, "quick": s.quick, "cull": cull_run(s, scale)}
+
+
+def cull_run(s, scale):
+    """cull_bench's rows (minute, born, held, culled, heap in use, heap,
+    RSS; kB) over CULL_MINUTES simulated minutes: the storm alone, then
+    with the rest of the machine."""
+    helper = os.path.join(s.bindir, "cull_bench")
+    if not os.path.exists(helper):
+        return None
+    runs = {}
+    for name, extra in (("storm", []), ("storm and machine", [str(v) for v in CULL_MACHINE])):
+        minutes = max(CULL_MINUTES // scale, 2)
+        log(f"== memory: live view's model, {minutes} simulated minutes, {name}")
+        out = subprocess.run([helper, str(minutes), str(CULL_RATE)] + extra, check=True,
+                             stdout=subprocess.PIPE, text=True).stdout
+        rows = [[int(v) for v in line.split()] for line in out.splitlines()[1:]]
+        runs[name] = rows
+        for r in rows:
+            if r[0] in (1, 10, minutes):
+                log(f"   minute {r[0]}: {r[2]:,} held, heap {r[4] / MIB:.1f} MiB in use of "
+                    f"{r[5] / MIB:.1f} MiB, RSS {r[6] / MIB:.1f} MiB")
+    return runs
 
 
 def memory_targets(t, mem):
@@ -105,6 +138,12 @@ def memory_targets(t, mem):
         t.add("strace-shaped capture with --tree -T --svg <= 64 MiB",
               None if mem["quick"] else c["rss_kb"] <= TARGET_SED_KB,
               f"{c['rss_kb'] / MIB:.1f} MiB")
+    cull = mem.get("cull") or {}
+    for name, rows in cull.items():
+        if len(rows) >= 10:
+            grew = rows[-1][5] - rows[9][5]
+            t.add(f"live view's model ({name}): heap grows < 1 MiB after 10 minutes",
+                  None if mem["quick"] else grew < MIB, f"{grew / MIB:+.2f} MiB")
     views = [c for c in mem["cases"] if c.get("sed") == "every view"]
     for c in views:
         t.add("replay with every view >= 1,000,000 rows per CPU second",
@@ -129,4 +168,19 @@ def memory_markdown(mem, table):
                      [[c["name"], f"{c['rows']:,}", f"{c['rss_kb'] / MIB:.1f}",
                        f"{c['wall_s']:.1f}", f"{c['rows_per_cpu_s']:,.0f}",
                        f"{c['rows_per_s']:,.0f}"] for c in mem["cases"]]) + "\n")
+    cull = mem.get("cull") or {}
+    if cull:
+        out.append(f"A whole-machine live view's model (bench/cull_bench.c: culling as the "
+                   f"pipeline does) over {CULL_RATE:,} storm processes a second, in simulated "
+                   f"time; \"machine\": also {CULL_MACHINE[0]} process a second that lives "
+                   f"{CULL_MACHINE[1]} s and runs a command of its own. Held: processes in "
+                   "the model; heap in use and held by malloc, and RSS, in MiB.\n")
+        rows = []
+        for name, runs in cull.items():
+            for r in runs:
+                if r[0] in (1, 10, 20, 40, runs[-1][0]):
+                    rows.append([name, str(r[0]), f"{r[1]:,}", f"{r[2]:,}",
+                                 f"{r[4] / MIB:.2f}", f"{r[5] / MIB:.2f}", f"{r[6] / MIB:.2f}"])
+        out.append(table(["run", "minute", "processes", "held", "heap in use", "heap",
+                          "RSS"], rows) + "\n")
     return out

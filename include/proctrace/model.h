@@ -261,6 +261,12 @@ size_t pt_model_cull(struct pt_model *m, __u64 now_ns, __u64 linger_ns);
 /* The process (pid, start_ns), or the newest one with that pid when
  * start_ns is 0. NULL when not held. */
 const struct pt_proc *pt_model_find(const struct pt_model *m, __u32 pid, __u64 start_ns);
+/* The same, read only: a compact process is expanded into a scratch that
+ * holds until the next call of it or pt_model_ref_proc, or until the
+ * model is fed, instead of being made whole again (pt_model_find), so reading every process
+ * that changed (the database written in place) costs no memory. NULL when
+ * not held or out of memory. */
+const struct pt_proc *pt_model_peek(const struct pt_model *m, __u32 pid, __u64 start_ns);
 
 /* ---- repair after lost events (repair.c) ---- */
 
@@ -323,6 +329,8 @@ struct pt_walk {
 	bool has_children;		   /* the next row is its first child */
 	unsigned depth;			   /* 0 at the root */
 	size_t row;			   /* 0-based, in tree order */
+	const struct pt_proc_ref *ref;	   /* the process, to read again after
+					    * the walk (pt_model_ref_proc) */
 };
 /* Return nonzero to stop the walk (that value is returned). */
 typedef int (*pt_walk_fn)(const struct pt_walk *w, void *ctx);
@@ -331,6 +339,14 @@ typedef int (*pt_walk_fn)(const struct pt_walk *w, void *ctx);
  * start time, then pid). 0, fn's nonzero return, or -ENOMEM. The model must
  * not be fed during the walk. */
 int pt_model_walk(struct pt_model *m, pt_walk_fn fn, void *ctx);
+
+/* A process met in a walk (pt_walk.ref), read again once the walk is over,
+ * for a writer that goes over the processes more than once (the Perfetto
+ * trace): a compact process is expanded, not made whole again, so the
+ * model's memory stays what it was. The result holds until the next call
+ * of it or pt_model_peek, or until the model is fed; the ref holds until
+ * the model is fed. NULL when out of memory. */
+const struct pt_proc *pt_model_ref_proc(const struct pt_model *m, const struct pt_proc_ref *ref);
 
 /* ---- one process ---- */
 

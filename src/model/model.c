@@ -214,6 +214,20 @@ const struct pt_proc *pt_model_find(const struct pt_model *m, __u32 pid, __u64 s
 	return n ? &n->pub : NULL;
 }
 
+const struct pt_proc *pt_model_peek(const struct pt_model *m, __u32 pid, __u64 start_ns)
+{
+	struct pid_slot *s;
+	const struct proc_node *e = NULL;
+
+	if (start_ns) {
+		e = model_entry_find(m, pid, start_ns, NULL);
+	} else {
+		s = slot_find(m, pid);
+		e = s ? s->newest : NULL;
+	}
+	return e ? model_entry_proc(m, e, SLOT_READ) : NULL;
+}
+
 void pt_model_mark(struct pt_model *m, __u32 pid, __u32 flags)
 {
 	struct pid_slot *s = slot_find(m, pid);

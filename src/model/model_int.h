@@ -207,8 +207,10 @@ const struct pt_proc *model_entry_proc(const struct pt_model *m, const struct pr
 				       size_t slot);
 /* The slot model_entry_proc leaves for single uses (orig_parent, repair). */
 #define SLOT_AUX 0
+/* The readers' (pt_model_peek, pt_model_ref_proc), apart from a walk's. */
+#define SLOT_READ 1
 /* The slot of walk depth d. */
-#define SLOT_DEPTH(d) ((size_t)(d) + 1)
+#define SLOT_DEPTH(d) ((size_t)(d) + 2)
 
 /* ---- sched.c: scheduler states ---- */
 

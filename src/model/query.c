@@ -160,6 +160,7 @@ int pt_model_walk(struct pt_model *m, pt_walk_fn fn, void *ctx)
 			.has_children = l[cur].first != NONE,
 			.depth = depth,
 			.row = row,
+			.ref = (const struct pt_proc_ref *)ents[cur],
 		};
 		row++;
 		if (w.reparented) {
@@ -189,6 +190,12 @@ int pt_model_walk(struct pt_model *m, pt_walk_fn fn, void *ctx)
 	free(l);
 	free(ents);
 	return rc;
+}
+
+const struct pt_proc *pt_model_ref_proc(const struct pt_model *m, const struct pt_proc_ref *ref)
+{
+	/* The entry itself, a node or a tagged record (model_int.h). */
+	return model_entry_proc(m, (const struct proc_node *)ref, SLOT_READ);
 }
 
 /* ---- one process ---- */

@@ -205,7 +205,8 @@ static int upsert_dirty(struct pt_db *db, struct pt_model *m)
 	for (size_t i = 0; i < db->ndirty && !err; i++) {
 		if (i && db->dirty[i] == db->dirty[i - 1])
 			continue;
-		p = pt_model_find(m, db->dirty[i], 0);
+		/* Read, not made whole: a compact process stays so. */
+		p = pt_model_peek(m, db->dirty[i], 0);
 		if (p && !is_context(db, p))
 			err = upsert_proc(db, p, db->last_ts);
 	}

@@ -11,7 +11,10 @@
  * Written in three passes over the processes in tree order: the metadata
  * (names, order), the fork slices on the parents, then each process's own
  * slices and instants. The fork slices come first so that, at the same
- * timestamp, a flow's source is read before its target. */
+ * timestamp, a flow's source is read before its target. A track keeps what
+ * the other tracks need of it (ids, name); its process is read again from
+ * the model in the passes that draw it (pt_model_ref_proc), so a model
+ * that keeps ended processes compact stays so. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,22 +34,32 @@
 #define PID_SPACE (1u << 22)
 #define MAX_REUSE 1023u
 
+/* A track's index in tree order; NO_TRACK: none. */
+#define NO_TRACK UINT32_MAX
+
 struct track {
-	const struct pt_proc *proc;
-	const struct pt_proc *parent;	 /* in the tree: the adopter if reparented */
-	const struct pt_proc *forked_by; /* parent at its fork, when seen and held */
-	size_t row;			 /* tree order */
-	__u64 born;			 /* where its track begins (track_born) */
-	__u32 id;			 /* the JSON pid of its track */
-	__u32 parent_id;		 /* forked_by's id */
+	const struct pt_proc_ref *ref; /* its process in the model */
+	__u64 start_ns;
+	__u64 born;	 /* where its track begins (track_born) */
+	__u64 fb_start;	 /* reparented: its parent at its fork's start_ns */
+	__u32 pid;	 /* of its process */
+	__u32 fb_pid;	 /* and pid (0: none), until tracks_number */
+	__u32 parent;	 /* in the tree: the adopter if reparented */
+	__u32 forked_by; /* parent at its fork, when seen and held */
+	__u32 id;	 /* the JSON pid of its track */
+	__u32 parent_id; /* forked_by's id */
+	char comm[PT_COMM_LEN];
 };
 
 struct pf_ctx {
-	FILE *f; /* borrowed */
+	FILE *f;	    /* borrowed */
+	struct pt_model *m; /* borrowed */
 	bool threads;
 	__u64 t0, t1;
 	struct track *tracks; /* in tree order */
 	size_t n, cap;
+	__u32 *path; /* the walk's: per depth, the track walked there */
+	size_t path_cap;
 	struct pt_buf out; /* events not yet written */
 	struct pt_buf tmp; /* raw text made valid UTF-8 (json_text.h) */
 	const struct pt_thread **thr;
@@ -74,11 +87,31 @@ static __u64 track_born(const struct pf_ctx *c, const struct pt_proc *p)
 	return p->first_ts > c->t0 ? p->first_ts : c->t0;
 }
 
+static int grow_path(struct pf_ctx *c, unsigned depth)
+{
+	size_t cap = c->path_cap ? c->path_cap * 2 : 64;
+	__u32 *grown;
+
+	if (depth < c->path_cap)
+		return 0;
+	while (cap <= depth)
+		cap *= 2;
+	grown = realloc(c->path, cap * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	c->path = grown;
+	c->path_cap = cap;
+	return 0;
+}
+
 static int collect(const struct pt_walk *w, void *ctx)
 {
 	struct pf_ctx *c = ctx;
+	const struct pt_proc *p = w->proc;
 	struct track *t;
 
+	if (c->n >= NO_TRACK || grow_path(c, w->depth))
+		return -ENOMEM;
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 64;
 		struct track *grown = realloc(c->tracks, cap * sizeof(*grown));
@@ -88,14 +121,23 @@ static int collect(const struct pt_walk *w, void *ctx)
 		c->tracks = grown;
 		c->cap = cap;
 	}
+	c->path[w->depth] = (__u32)c->n;
 	t = &c->tracks[c->n++];
 	memset(t, 0, sizeof(*t));
-	t->proc = w->proc;
-	t->row = w->row;
-	t->parent = w->parent;
-	t->born = track_born(c, w->proc);
-	if (w->proc->flags & PT_PROC_FORK_SEEN)
-		t->forked_by = w->reparented ? w->orig_parent : w->parent;
+	t->ref = w->ref;
+	t->pid = p->pid;
+	t->start_ns = p->start_ns;
+	memcpy(t->comm, p->comm, sizeof(t->comm));
+	t->parent = w->parent ? c->path[w->depth - 1] : NO_TRACK;
+	t->forked_by = NO_TRACK;
+	t->born = track_born(c, p);
+	if ((p->flags & PT_PROC_FORK_SEEN) && !w->reparented) {
+		t->forked_by = t->parent;
+	} else if ((p->flags & PT_PROC_FORK_SEEN) && w->orig_parent) {
+		/* Not on the walk's path: found by its ids once all are in. */
+		t->fb_pid = w->orig_parent->pid;
+		t->fb_start = w->orig_parent->start_ns;
+	}
 	return 0;
 }
 
@@ -104,27 +146,11 @@ static int by_pid_then_start(const void *a, const void *b)
 	const struct track *x = *(const struct track *const *)a;
 	const struct track *y = *(const struct track *const *)b;
 
-	if (x->proc->pid != y->proc->pid)
-		return x->proc->pid < y->proc->pid ? -1 : 1;
-	if (x->proc->start_ns != y->proc->start_ns)
-		return x->proc->start_ns < y->proc->start_ns ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->start_ns != y->start_ns)
+		return x->start_ns < y->start_ns ? -1 : 1;
 	return 0;
-}
-
-static int by_proc(const void *a, const void *b)
-{
-	const struct pt_proc *x = (*(const struct track *const *)a)->proc;
-	const struct pt_proc *y = (*(const struct track *const *)b)->proc;
-
-	return x < y ? -1 : x > y;
-}
-
-static int find_proc(const void *key, const void *elem)
-{
-	const struct pt_proc *p = key;
-	const struct pt_proc *q = (*(const struct track *const *)elem)->proc;
-
-	return p < q ? -1 : p > q;
 }
 
 /* Track numbers (see PID_SPACE), and each fork's parent's. */
@@ -139,20 +165,20 @@ static int tracks_number(struct pf_ctx *c)
 		idx[i] = &c->tracks[i];
 	qsort(idx, c->n, sizeof(*idx), by_pid_then_start);
 	for (i = 0; i < c->n; i++) {
-		k = i && idx[i - 1]->proc->pid == idx[i]->proc->pid ? k + 1 : 0;
-		idx[i]->id = idx[i]->proc->pid + (k < MAX_REUSE ? k : MAX_REUSE) * PID_SPACE;
+		k = i && idx[i - 1]->pid == idx[i]->pid ? k + 1 : 0;
+		idx[i]->id = idx[i]->pid + (k < MAX_REUSE ? k : MAX_REUSE) * PID_SPACE;
 	}
-	qsort(idx, c->n, sizeof(*idx), by_proc);
 	for (i = 0; i < c->n; i++) {
-		struct track *t = &c->tracks[i];
+		struct track *t = &c->tracks[i],
+			     key = { .pid = t->fb_pid, .start_ns = t->fb_start };
+		const struct track *kp = &key;
 
-		if (!t->forked_by)
-			continue;
-		hit = bsearch(t->forked_by, idx, c->n, sizeof(*idx), find_proc);
-		if (hit)
-			t->parent_id = (*hit)->id;
-		else
-			t->forked_by = NULL;
+		if (t->fb_pid) {
+			hit = bsearch(&kp, idx, c->n, sizeof(*idx), by_pid_then_start);
+			t->forked_by = hit ? (__u32)(*hit - c->tracks) : NO_TRACK;
+		}
+		if (t->forked_by != NO_TRACK)
+			t->parent_id = c->tracks[t->forked_by].id;
 	}
 	free(idx);
 	return 0;
@@ -293,14 +319,16 @@ static int flush_out(struct pf_ctx *c)
  * sh (1002)". */
 static void parent_label(struct pf_ctx *c, const struct track *t)
 {
+	const struct track *parent = &c->tracks[t->parent], *fb = &c->tracks[t->forked_by];
+
 	event_begin(c, "M", "process_labels", t->id, t->id);
 	pt_buf_puts(&c->out, ",\"args\":{\"labels\":");
 	pt_buf_reset(&c->tmp);
 	pt_buf_puts(&c->tmp, "parent ");
-	put_named_text(&c->tmp, t->parent->comm, t->parent->pid);
-	if (t->forked_by && t->forked_by != t->parent) {
+	put_named_text(&c->tmp, parent->comm, parent->pid);
+	if (t->forked_by != NO_TRACK && t->forked_by != t->parent) {
 		pt_buf_puts(&c->tmp, ", forked by ");
-		put_named_text(&c->tmp, t->forked_by->comm, t->forked_by->pid);
+		put_named_text(&c->tmp, fb->comm, fb->pid);
 	}
 	if (c->tmp.failed)
 		c->out.failed = true;
@@ -310,14 +338,13 @@ static void parent_label(struct pf_ctx *c, const struct track *t)
 
 /* The process's name and place, its parent as a label (the format has no
  * nesting of processes), its main thread's name, its threads'. */
-static void metadata_write(struct pf_ctx *c, const struct track *t)
+static void metadata_write(struct pf_ctx *c, const struct track *t, const struct pt_proc *p)
 {
-	const struct pt_proc *p = t->proc;
 	size_t i, n;
 
 	meta_name(c, "process_name", t->id, t->id, p->comm, p->pid);
-	meta_sort(c, "process_sort_index", t->id, t->id, t->row);
-	if (t->parent)
+	meta_sort(c, "process_sort_index", t->id, t->id, (size_t)(t - c->tracks));
+	if (t->parent != NO_TRACK)
 		parent_label(c, t);
 	meta_name(c, "thread_name", t->id, t->id, p->comm, p->pid);
 	meta_sort(c, "thread_sort_index", t->id, t->id, 0);
@@ -341,7 +368,7 @@ static void fork_write(struct pf_ctx *c, const struct track *t)
 	put_u64(&c->out, "bind_id", t->id);
 	pt_buf_puts(&c->out, ",\"flow_out\":true,\"args\":{");
 	pt_json_put_key(&c->out, pt_col_name(PT_COL_PID), true);
-	pt_buf_put_u64(&c->out, t->proc->pid);
+	pt_buf_put_u64(&c->out, t->pid);
 	pt_buf_puts(&c->out, "}}");
 }
 
@@ -350,16 +377,16 @@ static void fork_write(struct pf_ctx *c, const struct track *t)
 /* One slice per state interval, from its birth (track_born) to its reap
  * (or the end): they add up to its lifetime. The first is the target of
  * its fork's flow. */
-static void states_write(struct pf_ctx *c, const struct track *t)
+static void states_write(struct pf_ctx *c, const struct track *t, const struct pt_proc *p)
 {
 	struct pt_span_iter it;
 	struct pt_span s;
 	bool first = true;
 
-	pt_span_begin(&it, t->proc, t->born, c->t1);
+	pt_span_begin(&it, p, t->born, c->t1);
 	while (pt_span_next(&it, &s)) {
 		slice_begin(c, "state", pt_state_name(s.state), t->id, t->id, s.from, s.to);
-		if (first && t->forked_by) {
+		if (first && t->forked_by != NO_TRACK) {
 			put_u64(&c->out, "bind_id", t->id);
 			pt_buf_puts(&c->out, ",\"flow_in\":true");
 		}
@@ -389,7 +416,7 @@ static void exec_write(struct pf_ctx *c, const struct track *t, const struct pt_
 		pt_buf_printf(b, ",\"%s\":true", pt_dkey_name(PT_DK_ARGV_UNREADABLE));
 	if (g->flags & PT_F_PATH_TRUNC)
 		pt_buf_printf(b, ",\"%s\":true", pt_dkey_name(PT_DK_PATH_TRUNCATED));
-	if (g->old_tid != t->proc->pid)
+	if (g->old_tid != t->pid)
 		put_u64(b, pt_dkey_name(PT_DK_OLD_TID), g->old_tid);
 	pt_buf_puts(b, "}}");
 }
@@ -421,16 +448,17 @@ static void signal_write(struct pf_ctx *c, const struct track *t, const struct p
 
 /* The wait status and how it reads, and the resource usage, under the
  * schema's names. An exit known only from its reap has neither. */
-static void exit_write(struct pf_ctx *c, const struct track *t, const struct pt_mark *mk)
+static void exit_write(struct pf_ctx *c, const struct track *t, const struct pt_proc *p,
+		       const struct pt_mark *mk)
 {
-	const struct pt_exit *x = &t->proc->exit;
+	const struct pt_exit *x = &p->exit;
 	struct pt_buf *b = &c->out;
 	struct pt_status st;
 	__u64 user, sys;
 	char sig[32];
 
 	instant_begin(c, "exit", "exit", t, mk->ts_ns);
-	if (mk->synthetic || !(t->proc->flags & PT_PROC_EXIT_SEEN)) {
+	if (mk->synthetic || !(p->flags & PT_PROC_EXIT_SEEN)) {
 		pt_buf_puts(b, "\"seen\":false}}");
 		return;
 	}
@@ -453,9 +481,8 @@ static void exit_write(struct pf_ctx *c, const struct track *t, const struct pt_
 	pt_buf_puts(b, "}}");
 }
 
-static void instants_write(struct pf_ctx *c, const struct track *t)
+static void instants_write(struct pf_ctx *c, const struct track *t, const struct pt_proc *p)
 {
-	const struct pt_proc *p = t->proc;
 	__u64 end = pt_proc_row_end(p, c->t1);
 	size_t i;
 
@@ -469,16 +496,15 @@ static void instants_write(struct pf_ctx *c, const struct track *t)
 		else if (mk->kind == PT_SIGNAL)
 			signal_write(c, t, mk);
 		else if (mk->kind == PT_EXIT)
-			exit_write(c, t, mk);
+			exit_write(c, t, p, mk);
 	}
 }
 
 /* A thread's track holds one slice, its life: from its creation (or the
  * process's birth, or the start of the trace) to its exit (or the
  * process's end). */
-static void threads_write(struct pf_ctx *c, const struct track *t)
+static void threads_write(struct pf_ctx *c, const struct track *t, const struct pt_proc *p)
 {
-	const struct pt_proc *p = t->proc;
 	__u64 end = pt_proc_row_end(p, c->t1), from, to;
 	size_t i, n = threads_of(c, p);
 
@@ -499,23 +525,30 @@ static void threads_write(struct pf_ctx *c, const struct track *t)
 
 static int passes_write(struct pf_ctx *c)
 {
+	const struct pt_proc *p;
 	size_t i;
 	int err = 0;
 
 	for (i = 0; i < c->n && !err; i++) {
-		metadata_write(c, &c->tracks[i]);
+		p = pt_model_ref_proc(c->m, c->tracks[i].ref);
+		if (!p)
+			return -ENOMEM;
+		metadata_write(c, &c->tracks[i], p);
 		err = flush_out(c);
 	}
 	for (i = 0; i < c->n && !err; i++) {
-		if (!c->tracks[i].forked_by)
+		if (c->tracks[i].forked_by == NO_TRACK)
 			continue;
 		fork_write(c, &c->tracks[i]);
 		err = flush_out(c);
 	}
 	for (i = 0; i < c->n && !err; i++) {
-		states_write(c, &c->tracks[i]);
-		instants_write(c, &c->tracks[i]);
-		threads_write(c, &c->tracks[i]);
+		p = pt_model_ref_proc(c->m, c->tracks[i].ref);
+		if (!p)
+			return -ENOMEM;
+		states_write(c, &c->tracks[i], p);
+		instants_write(c, &c->tracks[i], p);
+		threads_write(c, &c->tracks[i], p);
 		err = flush_out(c);
 	}
 	return err;
@@ -523,7 +556,7 @@ static int passes_write(struct pf_ctx *c)
 
 int pt_perfetto_write(FILE *f, struct pt_model *m, const struct pt_perfetto_opts *o)
 {
-	struct pf_ctx c = { .f = f, .threads = o && o->threads, .first = true };
+	struct pf_ctx c = { .f = f, .m = m, .threads = o && o->threads, .first = true };
 	struct pt_model_stats st;
 	int err;
 
@@ -550,6 +583,7 @@ int pt_perfetto_write(FILE *f, struct pt_model *m, const struct pt_perfetto_opts
 	if (!err)
 		err = pt_file_flush(f);
 	free(c.tracks);
+	free(c.path);
 	free(c.thr);
 	pt_buf_free(&c.out);
 	pt_buf_free(&c.tmp);

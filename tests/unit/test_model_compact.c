@@ -3,9 +3,10 @@
  * events fed to a model that keeps every node and to one that keeps ended
  * processes compact give the same views, byte for byte, and the same
  * processes to pt_model_find; an event that comes for a compact process
- * makes it whole again. */
+ * makes it whole again, reading it (pt_model_peek) does not. */
 #include "scenario.h"
 #include "proctrace/views.h"
+#include "proctrace/writer.h"
 
 static struct pt_model *model_of(const struct sc *s, const size_t *order, bool compact,
 				 bool threads)
@@ -20,7 +21,8 @@ static struct pt_model *model_of(const struct sc *s, const size_t *order, bool c
 }
 
 /* Every view drawn from the model: tree, timeline with every transition,
- * SVG, summary. */
+ * SVG, summary, and the Perfetto trace (which reads each process again
+ * after its walk). */
 static char *views_of(struct pt_model *m)
 {
 	struct pt_view_opts o = { .width = 100, .verbose = true, .threads = true };
@@ -33,6 +35,7 @@ static char *views_of(struct pt_model *m)
 	assert_int_equal(pt_timeline_write(f, m, &o), 0);
 	assert_int_equal(pt_svg_write(f, m, &o), 0);
 	assert_int_equal(pt_summary_write(f, m, &o), 0);
+	assert_int_equal(pt_perfetto_write(f, m, &(struct pt_perfetto_opts){ .threads = true }), 0);
 	assert_int_equal(fclose(f), 0);
 	return text;
 }
@@ -113,6 +116,15 @@ static void test_compact_late_event(void **state)
 
 	m = model_of(&s, NULL, true, false);
 	assert_int_equal(compact_count(m), 1);
+	/* Read: expanded, still compact in the model. */
+	p = pt_model_peek(m, 1000, 0);
+	assert_non_null(p);
+	assert_int_equal(compact_count(m), 1);
+	assert_int_equal(p->start_ns, child.start);
+	assert_int_equal(p->nmarks, 5);
+	assert_string_equal(p->progs->path, "/usr/bin/true");
+	assert_ptr_equal(p->marks[1].prog, p->progs);
+	assert_null(pt_model_peek(m, 1000, child.start + 1));
 	p = pt_model_find(m, 1000, child.start);
 	assert_non_null(p);
 	/* Made a node for the caller: whole, with its program and marks. */
