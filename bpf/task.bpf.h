@@ -38,6 +38,23 @@ static __always_inline long map_keep(void *map, const void *key, const void *val
 	return ret;
 }
 
+/* A byte per pid (or tid), 8 to an entry of an array map that the loader
+ * sizes to pid_max (pid_bytes, map_room.c): room for every pid there can
+ * be, so it is never full. Each byte is written alone (byte stores): the
+ * events of neighbouring pids on other CPUs never undo each other's. A pid
+ * past the size (pid_max raised after the start): NULL. */
+struct pid_bytes {
+	__u8 b[8];
+};
+
+static __always_inline __u8 *pid_byte(void *map, __u32 pid)
+{
+	__u32 k = pid / 8;
+	struct pid_bytes *w = bpf_map_lookup_elem(map, &k);
+
+	return w ? &w->b[pid & 7] : NULL;
+}
+
 static __always_inline __u64 wakeup_flag(void)
 {
 	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
