@@ -70,6 +70,38 @@ struct {
 	__type(value, struct fatal_state);
 } fatal SEC(".maps");
 
+/* Processes a fatal signal of which found no room in `fatal` (the map
+ * full, or more pending than FATAL_SLOTS): 1 by tgid (pid_byte). Their
+ * exit, if such a signal ends them with no sender kept, says so
+ * (PT_F_SENDER_LOST), the loss counted too. Taken at the process's exit,
+ * and cleared at the fork of the next process of its pid (an exit that
+ * was not seen). Sized by the loader (1 entry without exits). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pid_bytes);
+} fatal_unkept SEC(".maps");
+
+static __always_inline void fatal_unkept_mark(__u32 tgid)
+{
+	__u8 *b = pid_byte(&fatal_unkept, tgid);
+
+	if (b)
+		*b = 1;
+}
+
+/* Whether tgid was marked; the mark goes. */
+static __always_inline bool fatal_unkept_take(__u32 tgid)
+{
+	__u8 *b = pid_byte(&fatal_unkept, tgid);
+
+	if (!b || !*b)
+		return false;
+	*b = 0;
+	return true;
+}
+
 /* exit_group() called while other threads of the process lived: by tgid. */
 struct group_exit {
 	__u64 start_ns;
@@ -145,8 +177,10 @@ static __always_inline struct fatal_state *fatal_state_of(__u32 tgid, __u64 star
 	if (!create)
 		return NULL;
 	fresh.start_ns = start;
-	if (map_keep(&fatal, &tgid, &fresh, BPF_ANY, PT_EXIT))
+	if (map_keep(&fatal, &tgid, &fresh, BPF_ANY, PT_EXIT)) {
+		fatal_unkept_mark(tgid);
 		return NULL;
+	}
 	return bpf_map_lookup_elem(&fatal, &tgid);
 }
 
@@ -193,6 +227,7 @@ static __always_inline void note_fatal_signal(int sig, int code, unsigned long i
 		 * be the one that ends the process, its exit's cause unknown
 		 * (docs/bounds.md). */
 		count_lost(PT_EXIT);
+		fatal_unkept_mark(target->tgid);
 		slot = &s->slot[sig & (FATAL_SLOTS - 1)];
 	}
 	slot->sig = sig;
@@ -250,6 +285,7 @@ int handle_oom_victim(struct trace_event_raw_mark_victim *ctx)
 		slot = fatal_slot_of(s, 0);
 	if (!slot) {
 		count_lost(PT_EXIT);
+		fatal_unkept_mark(tgid);
 		slot = &s->slot[SIGKILL & (FATAL_SLOTS - 1)];
 	}
 	slot->sig = SIGKILL;
@@ -374,12 +410,16 @@ static __always_inline void exit_cause(struct pt_event *e, const struct task_vie
 	struct fatal_state *s;
 	struct fatal_slot *slot;
 	struct group_exit *g;
+	bool unkept = fatal_unkept_take(tgid);
 
 	/* One lookup per exit: the map of the kind of end it had. */
 	if (status & 0x7f) {
 		e->exit.cause = PT_CAUSE_SIGNAL;
 		s = fatal_state_of(tgid, start, false);
 		slot = s ? fatal_slot_of(s, status & 0x7f) : NULL;
+		/* Its sender was not kept for want of room: said, not left out. */
+		if (unkept && !slot)
+			e->flags |= PT_F_SENDER_LOST;
 		if (slot) {
 			e->exit.cause = slot->cause;
 			e->exit.code = slot->code;

@@ -56,10 +56,11 @@ struct ns_set {
 	__u64 mnt, uts, ipc, net, cgroup, time, user, pid, pid_children, time_children;
 };
 
-/* Before an unshare/setns, by tid. LRU: a task killed in the syscall never
- * reaches the exit handler. */
+/* Before an unshare/setns, by tid, until the syscall's exit (or the
+ * thread's end); not LRU, as inflight (maps.bpf.h): full, the row is
+ * counted lost. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u32);
 	__type(value, struct ns_set);
@@ -224,7 +225,7 @@ static __always_inline void fill_clone(struct pt_clone *c, struct task_struct *p
 	c->_pad = 0;
 }
 
-static __always_inline int ns_enter(void)
+static __always_inline int ns_enter(__u32 kind)
 {
 	struct task_struct *cur = current_task();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
@@ -233,7 +234,7 @@ static __always_inline int ns_enter(void)
 	if (!task_wanted(cur))
 		return 0;
 	read_ns_set(&s, cur);
-	bpf_map_update_elem(&ns_before, &tid, &s, BPF_ANY);
+	map_keep(&ns_before, &tid, &s, BPF_ANY, kind);
 	return 0;
 }
 
@@ -270,7 +271,7 @@ static __always_inline int ns_exit(long ret, __u32 kind)
 SEC("tracepoint/syscalls/sys_enter_unshare")
 int handle_unshare_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	return ns_enter();
+	return ns_enter(PT_UNSHARE);
 }
 
 SEC("tracepoint/syscalls/sys_exit_unshare")
@@ -282,7 +283,7 @@ int handle_unshare_exit(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_setns")
 int handle_setns_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	return ns_enter();
+	return ns_enter(PT_SETNS);
 }
 
 SEC("tracepoint/syscalls/sys_exit_setns")

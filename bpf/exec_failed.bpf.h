@@ -35,9 +35,11 @@ struct exec_entry {
 	__u64 mm;		    /* the caller's memory map at entry */
 	char path[EXEC_ENTRY_PATH]; /* "": not read */
 };
-/* By tid, from the entry to the exit of the syscall. LRU: bounded. */
+/* By tid, from the entry to the exit of the syscall (or the thread's
+ * end); not LRU, as inflight (maps.bpf.h): full, the failed exec's row is
+ * counted lost. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u32);
 	__type(value, struct exec_entry);
@@ -85,7 +87,7 @@ static __always_inline void exec_enter(const char *filename, const char *const *
 	x->mm = (__u64)BPF_CORE_READ(cur, mm);
 	x->path[0] = 0;
 	bpf_probe_read_user_str(x->path, sizeof(x->path), filename);
-	bpf_map_update_elem(&exec_entries, &tid, x, BPF_ANY);
+	map_keep(&exec_entries, &tid, x, BPF_ANY, PT_EXEC_FAILED);
 }
 
 /* argv from the caller's memory into data[0..): NUL-separated, as far as

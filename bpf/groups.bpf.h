@@ -33,7 +33,7 @@ int handle_setpgid_enter(struct trace_event_raw_sys_enter *ctx)
 	f.ptr = (__u64)target;
 	f.old_pgid = task_pgid(target);
 	f.old_sid = task_sid(target);
-	bpf_map_update_elem(&inflight, &tid, &f, BPF_ANY);
+	map_keep(&inflight, &tid, &f, BPF_ANY, PT_SETPGID);
 	return 0;
 }
 
@@ -82,7 +82,7 @@ int handle_setsid_enter(struct trace_event_raw_sys_enter *ctx)
 
 	f.old_pgid = task_pgid(cur);
 	f.old_sid = task_sid(cur);
-	bpf_map_update_elem(&inflight, &tid, &f, BPF_ANY);
+	map_keep(&inflight, &tid, &f, BPF_ANY, PT_SETSID);
 	return 0;
 }
 

@@ -114,7 +114,13 @@ struct {
 /* wait() returns the pid as the reaper's pid namespace numbers it: for
  * reapers inside a namespace, (namespace inode, pid there) -> global pid,
  * for every namespace the zombie is numbered in (a subreaper may live in
- * another one than the parent it had at exit). */
+ * another one than the parent it had at exit). LRU: an alias is removed
+ * only by a wait() in that namespace that names it; a zombie released
+ * otherwise (autoreap, a wait from the initial namespace, the
+ * namespace's end) leaves its aliases, which a plain hash map would keep
+ * until full. An alias dropped while its zombie waits costs the wait's
+ * match, not the fact: the reap is reported at the free, naming the real
+ * parent (reap_at=free); it is not counted (docs/bounds.md). */
 struct ns_key {
 	__u32 inum;
 	__u32 nr;
@@ -128,7 +134,11 @@ struct {
 
 /* Processes that ignored SIGCHLD when they exited: tgid -> start time. A
  * zombie handed to one of them is released at once, but may be freed after
- * that parent is released itself, when its disposition is gone. */
+ * that parent is released itself, when its disposition is gone. LRU: no
+ * event says when the last such zombie is freed, so nothing removes an
+ * entry; one is needed for an RCU grace period after its parent's
+ * release, and is dropped in that time only if 4,096 more such exits come
+ * (not counted: docs/bounds.md). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
@@ -144,9 +154,14 @@ struct inflight {
 	__u32 old_sid;
 	__u32 wait_id; /* waitid with no infop: the pid of P_PID */
 };
-/* LRU: a task killed inside the syscall never reaches its exit handler. */
+/* From the syscall's entry to its exit. Not LRU, as every map keyed by
+ * thread (inflight, wait_candidates, exec_entries, ns_before, queueing):
+ * an entry leaves at the syscall's exit, or at the thread's end for one
+ * that never returns (forget_thread, proctrace.bpf.c), so the map holds
+ * the threads inside these calls now; an entry that finds it full is
+ * counted lost under the kind of the row it was kept for (map_keep). */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u32);
 	__type(value, struct inflight);
@@ -162,7 +177,7 @@ struct wait_candidates {
 	__u32 pid[WAIT_CANDIDATES];
 };
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u32);
 	__type(value, struct wait_candidates);
@@ -174,9 +189,10 @@ struct {
  * run under the process's siglock, so the value is changed in place.
  * `stopped` is set whatever the filters, so that it is the kernel's state.
  * The continue removes the entry (SIGCONT also discards the pending stop
- * signals), so entries are those of stopped processes and pending stop
- * signals; one left by a process that died stopped is harmless (only a
- * real stop makes a later SIGCONT continue a process), the LRU drops it. */
+ * signals), and so does the process's exit (a process that died stopped),
+ * so entries are those of live processes stopped or with stop signals
+ * pending. Not LRU: an entry that finds the map full is counted lost, a
+ * `stop` (its sender) or a `continue` (the stop it would answer). */
 struct stop_state {
 	struct pt_actor by[4]; /* SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU */
 	__u16 flags[4];	       /* PT_F_KERNEL_SENDER or 0 */
@@ -185,7 +201,7 @@ struct stop_state {
 	__u8 _pad[6];
 };
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u32);
 	__type(value, struct stop_state);

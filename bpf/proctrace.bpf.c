@@ -44,6 +44,28 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #include "clone.bpf.h"
 #include "sched.bpf.h"
 
+/* What the maps by thread keep of tid's system call in progress (from
+ * the syscall's entry to its exit; `queueing` is an array): gone with the thread, which never
+ * returns from a call it dies in (exit(), a fatal signal taken inside the
+ * kernel), or with its old tid once an exec from another thread made it
+ * the leader. So those maps hold only the threads inside such calls now:
+ * a full one is a real bound, counted (map_keep), never an entry left
+ * behind. Only the maps of the kinds recorded: the verifier drops the
+ * others. */
+static __always_inline void forget_thread(__u32 tid)
+{
+	if (kind_on(PT_REAP) || kind_on(PT_SETPGID) || kind_on(PT_SETSID))
+		bpf_map_delete_elem(&inflight, &tid);
+	if (kind_on(PT_REAP))
+		bpf_map_delete_elem(&wait_candidates, &tid);
+	if (kind_on(PT_EXEC_FAILED))
+		bpf_map_delete_elem(&exec_entries, &tid);
+	if (kind_on(PT_UNSHARE) || kind_on(PT_SETNS))
+		bpf_map_delete_elem(&ns_before, &tid);
+	if (kind_on(PT_SIGNAL) || stops_on())
+		queueing_set(tid, 0);
+}
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -58,6 +80,9 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 		pid = child->tgid;
 		if (reaps_on())
 			pid_reused(pid);
+		/* A mark an earlier process of this pid left (its exit unseen). */
+		if (kind_on(PT_EXIT))
+			fatal_unkept_take(pid);
 		follow_child(parent, child);
 	}
 	if (!kind_on(thread ? PT_THREAD : PT_FORK) || !task_wanted(child))
@@ -119,6 +144,10 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	__u32 argv_len, path_len = 0;
 	long n;
 
+	/* The thread that exec'd from another than the leader has taken the
+	 * leader's tid: its old one is gone. */
+	if ((__u32)old_pid != (__u32)task->pid)
+		forget_thread(old_pid);
 	if (!kind_on(PT_EXEC) || !s || !task_wanted(task))
 		return 0;
 	ev->kind = PT_EXEC;
@@ -147,8 +176,10 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 
 /* Processes whose last exit was claimed, on kernels whose tracepoint has
  * no group_dead (see exit_ends_group): 1, or 2 when the claim was unsure.
- * LRU: the entries of ended processes go; one is needed only for the
- * microseconds two exits overlap. */
+ * LRU: which exit is the last to look is unknown, so nothing removes an
+ * entry; one is needed only for the microseconds two exits overlap, and
+ * is dropped in that time only if 4,096 more claims come (not counted:
+ * docs/bounds.md). */
 struct group_dead_key {
 	__u32 tgid;
 	__u32 _pad;
@@ -248,6 +279,12 @@ static __always_inline void report_exit(unsigned long long *ctx, struct task_str
 	group_dead = exit_ends_group(ctx, &tv, &unsure);
 	if (kind_on(PT_EXIT))
 		note_group_exit(&tv, group_dead);
+	/* A process that died stopped, or with a stop signal pending. */
+	if (group_dead && stops_on()) {
+		__u32 tgid = task->tgid;
+
+		bpf_map_delete_elem(&stops, &tgid);
+	}
 	if ((!group_dead && !trace_threads) || !task_wanted(task))
 		return;
 	e = kind_on(PT_EXIT) ? reserve(PT_EXIT) : NULL;
@@ -295,6 +332,7 @@ static __always_inline void report_exit(unsigned long long *ctx, struct task_str
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_exit, struct task_struct *task)
 {
+	forget_thread(task->pid);
 	report_exit(ctx, task);
 	return 0;
 }

@@ -384,7 +384,7 @@ static __always_inline void note_wait_candidates(__u32 tid)
 		c.n = i + 1;
 		pos = BPF_CORE_READ(child, sibling.next);
 	}
-	bpf_map_update_elem(&wait_candidates, &tid, &c, BPF_ANY);
+	map_keep(&wait_candidates, &tid, &c, BPF_ANY, PT_REAP);
 }
 
 /* waitid() names the released process in its infop, or (no infop) in its
@@ -405,7 +405,7 @@ int handle_waitid_enter(struct trace_event_raw_sys_enter *ctx)
 		else
 			note_wait_candidates(tid);
 	}
-	bpf_map_update_elem(&inflight, &tid, &f, BPF_ANY);
+	map_keep(&inflight, &tid, &f, BPF_ANY, PT_REAP);
 	return 0;
 }
 

@@ -77,7 +77,9 @@ struct {
  * parent preempted between the fork and the wake-up). The first of the
  * two programs leaves its time here, the second takes it. By tid and the
  * thread's start time (a reused tid is another); LRU: a time nobody takes
- * (a thread not followed) goes. */
+ * (a thread not followed) goes. One is needed for microseconds, and is
+ * dropped in that time only if 4,096 more come (not counted, and then the
+ * states end at the scheduler's time: docs/bounds.md). */
 struct sched_stamp_key {
 	__u32 tid;
 	__u32 end; /* 0: the birth, 1: the exit */

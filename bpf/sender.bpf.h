@@ -39,52 +39,62 @@
 #define XA_MAX_DEPTH 8
 
 /* Threads inside one of the three syscalls that let a process choose the
- * si_code of a signal it sends (to itself, for a positive one): set at
- * syscall entry, removed at its exit. LRU: an entry a task cannot remove
- * must not fill the map. */
+ * si_code of a signal it sends (to itself, for a positive one): 1 by tid
+ * (pid_byte), set at syscall entry, cleared at its exit (or the thread's
+ * end). An array with room for every tid (the loader sizes it to
+ * pid_max): a hash map that could be full would leave the signal taken for
+ * the kernel's. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u8);
+	__type(value, struct pid_bytes);
 } queueing SEC(".maps");
 
-static __always_inline void queueing_set(bool on)
+static __always_inline void queueing_set(__u32 tid, __u8 on)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u8 one = 1;
+	__u8 *b = pid_byte(&queueing, tid);
 
-	if (on)
-		bpf_map_update_elem(&queueing, &tid, &one, BPF_ANY);
-	else
-		bpf_map_delete_elem(&queueing, &tid);
+	if (b) {
+		if (*b != on)
+			*b = on;
+	} else if (on) {
+		/* A tid past pid_max at the start: its signal may be taken
+		 * for the kernel's. */
+		count_lost(PT_SIGNAL);
+	}
+}
+
+static __always_inline __u32 current_tid(void)
+{
+	return (__u32)bpf_get_current_pid_tgid();
 }
 
 SEC("tracepoint/syscalls/sys_enter_rt_sigqueueinfo")
 int handle_sigqueue_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	queueing_set(true);
+	queueing_set(current_tid(), 1);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_rt_sigqueueinfo")
 int handle_sigqueue_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	queueing_set(false);
+	queueing_set(current_tid(), 0);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_rt_tgsigqueueinfo")
 int handle_tgsigqueue_enter(struct trace_event_raw_sys_enter *ctx)
 {
-	queueing_set(true);
+	queueing_set(current_tid(), 1);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_rt_tgsigqueueinfo")
 int handle_tgsigqueue_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	queueing_set(false);
+	queueing_set(current_tid(), 0);
 	return 0;
 }
 
@@ -94,22 +104,22 @@ SEC("tracepoint/syscalls/sys_enter_pidfd_send_signal")
 int handle_pidfd_signal_enter(struct trace_event_raw_sys_enter *ctx)
 {
 	if (ctx->args[2])
-		queueing_set(true);
+		queueing_set(current_tid(), 1);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_pidfd_send_signal")
 int handle_pidfd_signal_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	queueing_set(false);
+	queueing_set(current_tid(), 0);
 	return 0;
 }
 
 static __always_inline bool queued_by_current(void)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u8 *b = pid_byte(&queueing, current_tid());
 
-	return bpf_map_lookup_elem(&queueing, &tid) != NULL;
+	return b && *b;
 }
 
 /* The task that number nr names in pid namespace ns, as find_pid_ns() and

@@ -52,7 +52,8 @@ static __always_inline void emit_signal(__u32 kind, int sig, int code, int resul
 	submit(e);
 }
 
-/* The entry of process tgid in `stops`, made if it has none. */
+/* The entry of process tgid in `stops`, made if it has none; a full map
+ * makes none: the continue that would answer the stop is counted lost. */
 static __always_inline struct stop_state *stop_state_of(__u32 tgid)
 {
 	struct stop_state *s = bpf_map_lookup_elem(&stops, &tgid);
@@ -60,7 +61,7 @@ static __always_inline struct stop_state *stop_state_of(__u32 tgid)
 
 	if (s)
 		return s;
-	bpf_map_update_elem(&stops, &tgid, &fresh, BPF_NOEXIST);
+	map_keep(&stops, &tgid, &fresh, BPF_NOEXIST, PT_CONTINUE);
 	return bpf_map_lookup_elem(&stops, &tgid);
 }
 
@@ -77,8 +78,9 @@ static __always_inline void keep_stop_sender(__u32 tgid, int sig, const struct p
 	s->by[i] = *by;
 	s->flags[i] = flags;
 	s->sent |= 1 << i;
+	/* Full: the stop will not name its sender, counted lost. */
 	if (s == &fresh)
-		bpf_map_update_elem(&stops, &tgid, &fresh, BPF_NOEXIST);
+		map_keep(&stops, &tgid, &fresh, BPF_NOEXIST, PT_STOP);
 }
 
 /* Whether this SIGCONT continues the process. prepare_signal() has just run

@@ -22,20 +22,40 @@ static __always_inline void count_lost(__u32 kind)
 	count_lost_n(kind, 1);
 }
 
-#define E2BIG_ 7
+#define EEXIST_ 17
 
 /* Stores key -> value in a plain hash map (not LRU, which would drop an
- * older entry without a word); a full map refuses the entry (-E2BIG), and
- * the fact it was kept for, of this kind, is counted lost (docs/bounds.md).
- * An entry already there is replaced even in a full map. */
+ * older entry without a word); a full map refuses the entry, and the fact
+ * it was kept for, of this kind, is counted lost (docs/bounds.md). Any
+ * refusal counts but -EEXIST (BPF_NOEXIST: another CPU made the entry
+ * first, which holds the fact): a full map is -E2BIG on recent kernels,
+ * but 5.10 and 6.1 were seen refusing with another error. An entry
+ * already there is replaced even in a full map. */
 static __always_inline long map_keep(void *map, const void *key, const void *value, __u64 flags,
 				     __u32 kind)
 {
 	long ret = bpf_map_update_elem(map, key, value, flags);
 
-	if (ret == -E2BIG_)
+	if (ret && ret != -EEXIST_)
 		count_lost(kind);
 	return ret;
+}
+
+/* A byte per pid (or tid), 8 to an entry of an array map that the loader
+ * sizes to pid_max (pid_bytes, map_room.c): room for every pid there can
+ * be, so it is never full. Each byte is written alone (byte stores): the
+ * events of neighbouring pids on other CPUs never undo each other's. A pid
+ * past the size (pid_max raised after the start): NULL. */
+struct pid_bytes {
+	__u8 b[8];
+};
+
+static __always_inline __u8 *pid_byte(void *map, __u32 pid)
+{
+	__u32 k = pid / 8;
+	struct pid_bytes *w = bpf_map_lookup_elem(map, &k);
+
+	return w ? &w->b[pid & 7] : NULL;
 }
 
 static __always_inline __u64 wakeup_flag(void)

@@ -70,6 +70,7 @@ CREATE TABLE IF NOT EXISTS proctrace.events (
     `detail.no_return` UInt8,
     `detail.thread_exit` UInt8,
     `detail.last_thread_unknown` UInt8,
+    `detail.sender_lost` UInt8,
     `detail.status` Nullable(Int64),
     `detail.cause` Nullable(String),
     `detail.age_ns` Nullable(Int64),

@@ -113,6 +113,9 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 					"which of two threads exiting at once ended the process is "
 					"unknown: the kernel's exit tracepoint has no group_dead "
 					"(5.10 to 6.12); both exit rows say so" },
+	[PT_DK_SENDER_LOST] = { "sender_lost", PT_TYPE_FLAG, "", "exit",
+				"a fatal signal ended the process (cause signal) and its sender "
+				"was not kept: the kernel side's map had no room, counted in lost" },
 	[PT_DK_STATUS] = { "status", PT_TYPE_HEX, "", "exit",
 			   "the wait status (CSV: 0x and hex digits)" },
 	[PT_DK_CAUSE] = { "cause", PT_TYPE_TEXT, "", "exit",

@@ -108,6 +108,10 @@ enum pt_flag {
 	 * its exec until tracing began; set by userspace (the live source),
 	 * kept by a capture (the command=1 key), so a replay shows it too */
 	PT_F_COMMAND = 1 << 14,
+	/* exit: a fatal signal ended the process, and its sender was not kept
+	 * for want of room in the kernel side's map (a bound reached, counted
+	 * as a lost exit): cause signal, by.* unknown */
+	PT_F_SENDER_LOST = 1 << 15,
 };
 
 /* Common fields: who the event is about, as it is after the event.

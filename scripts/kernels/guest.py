@@ -59,6 +59,7 @@ FACT_TESTS = [
     ("test_sched_spin_sleep", "sched"),   # running, sleeping
     ("test_sched_vfork_disk_sleep", "sched"),  # disk-sleep
     ("test_sched_stopped_and_traced", "sched"),  # stopped, traced
+    ("test_map_room_fatal", "default"),   # a full map counted, sender_lost
 ]
 
 # stderr lines of a tracer that loaded and are no news.

@@ -173,24 +173,6 @@ static bool switch_passes_prev_state(void)
 
 /* The sched maps exist only with --sched: task storage needs 5.11, and a
  * thread not followed should cost nothing. */
-/* PROCTRACE_FAULT=entries:N (docs/loading.md): the maps whose capacity is
- * counted as a loss when reached hold N entries, so that tests reach it. */
-static int shrink_maps(struct pt_loader *l)
-{
-	struct bpf_map *maps[] = { l->skel->maps.zombies, l->skel->maps.released_usage,
-				   l->skel->maps.fatal, l->skel->maps.group_exits };
-	unsigned long n;
-	int err = 0;
-
-	if (!l->fault || strncmp(l->fault, "entries:", 8))
-		return 0;
-	n = strtoul(l->fault + 8, NULL, 10);
-	for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]) && !err; i++)
-		if (n && bpf_map__max_entries(maps[i]) > 1)
-			err = bpf_map__set_max_entries(maps[i], n);
-	return err;
-}
-
 static int configure_sched(struct pt_loader *l, const struct pt_loader_opts *opts)
 {
 	struct proctrace_bpf *skel = l->skel;
@@ -242,7 +224,7 @@ int pt_loader_configure(struct pt_loader *l, const struct pt_loader_opts *opts)
 	if (!err && !(l->kinds & KIND(PT_REAP)))
 		err = bpf_map__set_max_entries(skel->maps.zombies, 1)
 			?: bpf_map__set_max_entries(skel->maps.zombie_alias, 1);
-	return err ?: shrink_maps(l);
+	return err ?: pt_map_room_configure(l);
 }
 
 /* What attach_prog tells of a program that could not attach. */
@@ -376,6 +358,11 @@ int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts, pt
 	ret = seed_followed(l, opts);
 	if (ret) {
 		set_err(err, errlen, "cannot set the followed processes: %s", strerror(-ret));
+		goto fail;
+	}
+	ret = pt_map_room_fill(l);
+	if (ret) {
+		set_err(err, errlen, "cannot fill the maps (PROCTRACE_FAULT): %s", strerror(-ret));
 		goto fail;
 	}
 	ret = ensure_tracefs(l);

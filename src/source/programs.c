@@ -36,10 +36,19 @@ const struct pt_feature_def pt_features[PT_FEAT_MAX] = {
  * cause by a signal comes from the signal programs: loaded for exits too. */
 #define SIGNALS (KIND(PT_SIGNAL) | KIND(PT_STOP) | KIND(PT_CONTINUE))
 #define SCHED (KIND(PT_SCHED_STATE) | KIND(PT_SCHED_SUM))
+/* The kinds whose maps lose entries at a thread's or a process's end
+ * (forget_thread, stops); not -e signal alone, whose `queueing` is an
+ * array that cannot fill. */
+#define IN_SYSCALL                                                                                 \
+	(KIND(PT_REAP) | KIND(PT_SETPGID) | KIND(PT_SETSID) | KIND(PT_EXEC_FAILED) |               \
+	 KIND(PT_UNSHARE) | KIND(PT_SETNS) | KIND(PT_STOP) | KIND(PT_CONTINUE))
 const struct pt_program_def pt_programs[] = {
 	{ "handle_fork", PT_FEAT_CORE, KIND(PT_FORK) | KIND(PT_THREAD) | KIND(PT_REAP), true },
-	{ "handle_exec", PT_FEAT_CORE, KIND(PT_EXEC), false },
-	{ "handle_exit", PT_FEAT_CORE, KIND(PT_EXIT) | KIND(PT_THREAD) | KIND(PT_REAP), false },
+	/* These two also forget a thread's system call in progress when it
+	 * ends (forget_thread), the exit a process's stop: loaded with the
+	 * kinds that keep them. */
+	{ "handle_exec", PT_FEAT_CORE, KIND(PT_EXEC) | KIND(PT_EXEC_FAILED), false },
+	{ "handle_exit", PT_FEAT_CORE, KIND(PT_EXIT) | KIND(PT_THREAD) | IN_SYSCALL, false },
 	{ "handle_oom_victim", PT_FEAT_CORE, KIND(PT_EXIT), false },
 	{ "handle_reparent", PT_FEAT_REPARENT, KIND(PT_REPARENT), false },
 	/* Its variant for kernels with bpf_loop() (5.17): one of the two is loaded. */

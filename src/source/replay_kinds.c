@@ -259,7 +259,9 @@ static int exit_parse(struct pt_replay *r)
 	if (!thread)
 		ev->flags |= PT_F_GROUP_DEAD;
 	err = replay_detail_flag(r, pt_dkey_name(PT_DK_LAST_THREAD_UNKNOWN), "1", &ev->flags,
-				 PT_F_LAST_THREAD_UNKNOWN);
+				 PT_F_LAST_THREAD_UNKNOWN)
+		?: replay_detail_flag(r, pt_dkey_name(PT_DK_SENDER_LOST), "1", &ev->flags,
+				      PT_F_SENDER_LOST);
 	if (err)
 		return err;
 	if (status && !replay_parse_hex_u32(status, &x->status))

@@ -118,6 +118,8 @@ static void detail_exit(struct pt_record *r, const struct pt_event *ev)
 		det_flag(r, PT_DK_THREAD_EXIT);
 	if (has_flag(ev, PT_F_LAST_THREAD_UNKNOWN))
 		det_flag(r, PT_DK_LAST_THREAD_UNKNOWN);
+	if (has_flag(ev, PT_F_SENDER_LOST))
+		det_flag(r, PT_DK_SENDER_LOST);
 	v = det_add(r, pt_dkey_name(PT_DK_STATUS));
 	v->kind = PT_VAL_HEX;
 	v->u = ev->exit.status;

@@ -63,11 +63,13 @@ def check(env, name, entries):
             continue
         ck.fields(end, "fatal%d exit" % i, signal="SIGTERM")
         d = parse_detail(end["detail"])
-        # Known: the sender; unknown (counted): no sender, never another.
+        # Known: the sender; unknown (counted): no sender, never another,
+        # and the row says it was lost.
+        ck.details(end, "fatal%d exit" % i, cause="signal",
+                   sender_lost=None if end["by_pid"] else "1")
         if end["by_pid"]:
             exits_named += 1
             ck.fields(end, "fatal%d exit" % i, by_pid=parent)
-            ck.details(end, "fatal%d exit" % i, cause="signal")
     if entries:
         ck.eq("reap rows and lost reaps", reaps + lost_of(cap, "reap"), n)
         ck.eq("named fatal exits and lost exits", exits_named + lost_of(cap, "exit"), n)

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The room of the kernel side's maps (docs/bounds.md): the one sized at
+ * load by the machine (fatal_unkept, by pid_max), and the fault injection
+ * that lets tests reach the capacity of the others (PROCTRACE_FAULT
+ * entries:N and full:MAP, docs/loading.md). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "loader_int.h"
+
+#define KIND(k) (1u << (k))
+
+/* The kernel's own bound on pid_max (PID_MAX_LIMIT, 64-bit), for a
+ * machine whose /proc does not say. */
+#define PID_MAX_LIMIT_ (4u * 1024 * 1024)
+
+/* The maps that entries:N shrinks: facts waiting for a later event. */
+static const char *const waiting_maps[] = { "zombies", "released_usage", "fatal", "group_exits" };
+
+/* The maps full:MAP may fill: keyed by a pid or tid (a __u32), their
+ * capacity reached is counted lost (map_keep, follow_child). */
+static const char *const fillable_maps[] = {
+	"followed", "fatal", "inflight", "wait_candidates", "exec_entries", "ns_before", "stops"
+};
+
+static unsigned pid_max(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
+	unsigned n = 0;
+
+	if (f) {
+		if (fscanf(f, "%u", &n) != 1)
+			n = 0;
+		fclose(f);
+	}
+	return n ? n : PID_MAX_LIMIT_;
+}
+
+/* PROCTRACE_FAULT=entries:N: the maps of facts in waiting hold N entries,
+ * so that a test reaches their capacity with a few processes. */
+static int shrink_waiting(struct pt_loader *l)
+{
+	unsigned long n;
+	int err = 0;
+
+	if (!l->fault || strncmp(l->fault, "entries:", 8))
+		return 0;
+	n = strtoul(l->fault + 8, NULL, 10);
+	for (size_t i = 0; i < sizeof(waiting_maps) / sizeof(waiting_maps[0]) && !err; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(l->skel->obj, waiting_maps[i]);
+
+		if (m && n && bpf_map__max_entries(m) > 1)
+			err = bpf_map__set_max_entries(m, n);
+	}
+	return err;
+}
+
+#define SIGNALS (KIND(PT_SIGNAL) | KIND(PT_STOP) | KIND(PT_CONTINUE))
+
+int pt_map_room_configure(struct pt_loader *l)
+{
+	/* A byte by pid, 8 to an entry (pid_byte): room for every pid. */
+	__u32 pid_entries = pid_max() / 8 + 1;
+	int err = 0;
+
+	if (l->kinds & KIND(PT_EXIT))
+		err = bpf_map__set_max_entries(l->skel->maps.fatal_unkept, pid_entries);
+	if (!err && (l->kinds & SIGNALS))
+		err = bpf_map__set_max_entries(l->skel->maps.queueing, pid_entries);
+	return err ?: shrink_waiting(l);
+}
+
+/* Whether name is among the comma-separated names of list. */
+static bool named_in(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	while (*list) {
+		size_t w = strcspn(list, ",");
+
+		if (w == n && !strncmp(list, name, n))
+			return true;
+		list += w + (list[w] == ',');
+	}
+	return false;
+}
+
+/* Fill map with keys no task has (above PID_MAX_LIMIT) until it refuses
+ * one for want of room: full, whatever it held already. */
+static int fill(struct bpf_map *m)
+{
+	size_t size = bpf_map__value_size(m);
+	void *zero = calloc(1, size);
+	int fd = bpf_map__fd(m), err = 0;
+
+	if (!zero)
+		return -ENOMEM;
+	for (__u32 key = 0x7fffffff; key > PID_MAX_LIMIT_; key--) {
+		if (bpf_map_update_elem(fd, &key, zero, BPF_NOEXIST) == 0)
+			continue;
+		err = errno == E2BIG ? 0 : -errno;
+		break;
+	}
+	free(zero);
+	return err;
+}
+
+int pt_map_room_fill(struct pt_loader *l)
+{
+	const char *list;
+	int err = 0;
+
+	if (!l->fault || strncmp(l->fault, "full:", 5))
+		return 0;
+	list = l->fault + 5;
+	for (size_t i = 0; i < sizeof(fillable_maps) / sizeof(fillable_maps[0]) && !err; i++) {
+		struct bpf_map *m = bpf_object__find_map_by_name(l->skel->obj, fillable_maps[i]);
+
+		if (m && named_in(list, fillable_maps[i]))
+			err = fill(m);
+	}
+	return err;
+}
