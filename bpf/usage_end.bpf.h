@@ -60,7 +60,7 @@ static __always_inline __u64 hiwater_rss_now(struct mm_struct *mm)
  * maxrss as getrusage() takes it. */
 static __always_inline void usage_one(struct seq_file *seq, struct task_struct *task)
 {
-	__u32 cpu = bpf_get_smp_processor_id();
+	__u32 zero = 0;
 	struct pt_event *e;
 	struct task_view v;
 	struct mm_struct *mm;
@@ -68,11 +68,7 @@ static __always_inline void usage_one(struct seq_file *seq, struct task_struct *
 
 	if (!task_wanted(task))
 		return;
-	/* Built in this CPU's exec scratch, not on the stack: with the
-	 * --cgroup filter's calls, a stack event passes the 512 bytes the
-	 * verifier allows the whole call chain (5.10, 6.1). No exec program
-	 * uses it meanwhile: the iterator runs once they are detached. */
-	e = bpf_map_lookup_elem(&scratch, &cpu);
+	e = bpf_map_lookup_elem(&iter_event, &zero);
 	if (!e)
 		return;
 	__builtin_memset(e, 0, sizeof(*e));
