@@ -67,6 +67,19 @@ int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen);
 /* Deliver what the ring buffer holds now, without waiting (at most a
  * ring's worth). 0, a callback's non-zero result, or -errno. */
 int pt_loader_drain(struct pt_loader *l);
+/* Deliver every record reserved in the ring before this call, waiting for
+ * those still being written (a program preempted between reservation and
+ * commit holds back the records behind it): after it, every event the
+ * kernel emitted before the call has been handed out or counted lost.
+ * 0, a callback's non-zero result, -ETIME if a record stayed uncommitted
+ * for 2 s, or -errno. */
+int pt_loader_drain_reserved(struct pt_loader *l);
+/* For each zombie the BPF side holds a reap still to report for (released
+ * or not, see bpf/reap.bpf.h: a wait() to return, or the grace after its
+ * free), the process as it was at its exit (task.ts_ns: the exit's time).
+ * fn's non-zero result stops the walk and is returned. */
+int pt_loader_pending_reaps(struct pt_loader *l, int (*fn)(void *ctx, const struct pt_task *t),
+			    void *ctx);
 /* Whether process (pid, start_ns) is in the follow set (-p, a COMMAND). */
 bool pt_loader_followed(struct pt_loader *l, __u32 pid, __u64 start_ns);
 /* Follow process (pid, start_ns) from now on, unless pid is followed

@@ -258,6 +258,49 @@ static int report_losses(struct pt_live *l)
 	return pt_pipeline_event(l->p, &ev);
 }
 
+struct pending {
+	struct pt_rescan_task *st;
+	size_t n, cap;
+	__u64 ts_ns;
+};
+
+static int pending_add(void *ctx, const struct pt_task *t)
+{
+	struct pending *p = ctx;
+	struct pt_rescan_task *st;
+
+	/* Exited after the reading ended: its exit row may be still to come. */
+	if (t->ts_ns > p->ts_ns)
+		return 0;
+	if (p->n == p->cap) {
+		st = realloc(p->st, (p->cap *= 2) * sizeof(*st));
+		if (!st)
+			return -ENOMEM;
+		p->st = st;
+	}
+	memset(&p->st[p->n], 0, sizeof(p->st[0]));
+	p->st[p->n].task = *t;
+	p->st[p->n].task.ts_ns = p->ts_ns;
+	p->st[p->n].task.state = PT_STATE_ZOMBIE;
+	p->n++;
+	return 0;
+}
+
+/* The zombies the BPF side holds a reap still to report for, added to the
+ * list read as zombies: released already (gone from the task list), their
+ * reap row is still to come (a wait() about to return, or the grace after
+ * the free), so their end is not to be inferred. Neither picked nor kept:
+ * no birth is inferred for them. */
+static int add_pending_reaps(struct pt_live *l, struct pt_rescan_task **st, size_t *n, __u64 ts_ns)
+{
+	struct pending p = { .st = *st, .n = *n, .cap = *n ? *n : 1, .ts_ns = ts_ns };
+	int err = pt_loader_pending_reaps(l->loader, pending_add, &p);
+
+	*st = p.st;
+	*n = p.n;
+	return err;
+}
+
 /* The task list read again after lost events, what came meanwhile
  * delivered, and the repair (rescan.h). A list that cannot be read is said
  * once; tracing goes on without rescans. */
@@ -265,6 +308,7 @@ static int rescan(struct pt_live *l)
 {
 	struct pt_rescan_task *st;
 	char err[256];
+	size_t n;
 	__u64 ts;
 	int ret;
 
@@ -280,15 +324,25 @@ static int rescan(struct pt_live *l)
 		snapshot_forget(l);
 		return 0;
 	}
-	/* Events that came before the end of the reading, before it is
+	/* Events emitted before the end of the reading, before it is
 	 * compared: what they say is not to be repaired. */
-	ret = ret ?: pt_loader_drain(l->loader);
+	ret = ret ?: pt_loader_drain_reserved(l->loader);
+	if (ret == -ETIME) {
+		/* Judged with events still to come, the repair could contradict
+		 * them: the next rescan judges instead. */
+		pt_rescan_postpone(l->rescan);
+		snapshot_forget(l);
+		return 0;
+	}
 	ret = ret ?: report_losses(l);
 	st = ret ? NULL : snapshot_select(l);
 	if (!ret && !st)
 		ret = -ENOMEM;
+	n = l->n_snap;
 	if (!ret)
-		ret = pt_rescan_repair(l->rescan, l->p, st, l->n_snap, ts);
+		ret = add_pending_reaps(l, &st, &n, ts);
+	if (!ret)
+		ret = pt_rescan_repair(l->rescan, l->p, st, n, ts);
 	free(st);
 	snapshot_forget(l);
 	return ret;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Open and attach; close: the BPF object's options for what is recorded,
  * each program attached on its own, the features that --version reports. */
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/utsname.h>
 #include <fcntl.h>
@@ -391,6 +392,11 @@ int pt_loader_open(struct pt_loader **out, const struct pt_loader_opts *opts, pt
 		set_err(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
 		goto fail;
 	}
+	ret = pt_loader_map_positions(l);
+	if (ret) {
+		set_err(err, errlen, "cannot map the ring buffer's positions: %s", strerror(-ret));
+		goto fail;
+	}
 	/* What the start costs: the load is mostly the kernel's verifier. */
 	if (pt_loader_verbosity > 0)
 		fprintf(stderr, "proctrace: BPF programs loaded in %llu ms, attached in %llu ms\n",
@@ -482,6 +488,8 @@ void pt_loader_close(struct pt_loader *l)
 	if (!l)
 		return;
 	ring_buffer__free(l->rb);
+	if (l->consumer_pos)
+		munmap((void *)l->consumer_pos, l->pos_len);
 	bpf_link__destroy(l->snap_link);
 	proctrace_bpf__destroy(l->skel);
 	free(l->per_cpu);

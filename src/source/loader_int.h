@@ -40,7 +40,16 @@ struct pt_loader {
 	 * privileged and kept, so a rescan after lost events needs no
 	 * privilege but the descriptor. */
 	struct bpf_link *snap_link;
-	size_t ring_records;		   /* at most this many records fit in the ring */
+	size_t ring_records; /* at most this many records fit in the ring */
+	/* The ring's consumer and producer positions (its first two pages,
+	 * mapped read-only): how far the reading is behind the reservations
+	 * (pt_loader_drain_reserved). NULL: not mapped. */
+	const volatile __u64 *consumer_pos, *producer_pos;
+	size_t pos_len;
+	/* Every record reserved before this time has been read (or lost):
+	 * what userspace reports itself of a time (a freed zombie's reap) may
+	 * go out once that time is passed, after the rows before it. */
+	__u64 caught_up_ns;
 	__u32 kinds;			   /* recorded kinds, bit 1 << kind */
 	__u32 wanted;			   /* the kinds asked for, before features went off */
 	__u32 off;			   /* features off on this kernel, bit 1 << feature */
@@ -83,5 +92,8 @@ void pt_loader_set_why(struct pt_loader *l, __u32 mask, const char *fmt, ...)
 void pt_loader_kind_names(__u32 kinds, char *buf, size_t len);
 /* loader_read.c: the ring buffer's callback. */
 int pt_loader_ring_event(void *ctx, void *data, size_t size);
+/* loader_read.c: map the ring's positions (consumer_pos, producer_pos).
+ * 0 or -errno. */
+int pt_loader_map_positions(struct pt_loader *l);
 
 #endif

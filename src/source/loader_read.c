@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Once attached: the snapshot's iterator, the ring buffer, the maps read
  * as tracing goes (followed processes, unclaimed zombies, losses). */
+#include <sys/mman.h>
 #include <signal.h>
+#include <time.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,7 +179,9 @@ static int reap_unclaimed(struct pt_loader *l, bool all)
 		prev = &key;
 		if (bpf_map_lookup_elem(fd, &key, &z) || !z.freed_ns)
 			continue;
-		if (!all && now - z.freed_ns < UNCLAIMED_GRACE_NS)
+		/* Its wait() may still return; or its exit, fork or the wait's
+		 * own rows may still be behind a record being written. */
+		if (!all && (now - z.freed_ns < UNCLAIMED_GRACE_NS || z.freed_ns > l->caught_up_ns))
 			continue;
 		/* Deleted first: if the late wait() comes now, it finds
 		 * nothing, and the process is reported once. */
@@ -185,6 +189,28 @@ static int reap_unclaimed(struct pt_loader *l, bool all)
 			continue;
 		ret = report_unclaimed(l, &z);
 		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int pt_loader_pending_reaps(struct pt_loader *l, int (*fn)(void *ctx, const struct pt_task *t),
+			    void *ctx)
+{
+	int fd = bpf_map__fd(l->skel->maps.zombies);
+	__u32 key, next, *prev = NULL;
+	struct pt_zombie z;
+	struct pt_task t;
+	int ret;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &z))
+			continue;
+		t = z.task;
+		t.ts_ns = z.exit_ns;
+		if ((ret = fn(ctx, &t)))
 			return ret;
 	}
 	return 0;
@@ -199,16 +225,43 @@ static int read_batch(struct pt_loader *l, int n)
 	return n;
 }
 
+/* The producer's position at now_ns: once the consumer is past it, every
+ * record reserved before now_ns has been read. */
+struct ring_mark {
+	__u64 ns, pos;
+};
+
+static struct ring_mark ring_mark(const struct pt_loader *l)
+{
+	struct ring_mark m;
+
+	m.ns = pt_boottime_ns();
+	m.pos = __atomic_load_n(l->producer_pos, __ATOMIC_ACQUIRE);
+	return m;
+}
+
+static bool caught_up(struct pt_loader *l, struct ring_mark m)
+{
+	if (__atomic_load_n(l->consumer_pos, __ATOMIC_ACQUIRE) < m.pos)
+		return false;
+	if (l->caught_up_ns < m.ns)
+		l->caught_up_ns = m.ns;
+	return true;
+}
+
 int pt_loader_poll(struct pt_loader *l, int timeout_ms)
 {
+	struct ring_mark m;
 	int n;
 
 	l->batch = 0;
 	n = ring_buffer__poll(l->rb, l->more ? 0 : timeout_ms);
 	/* Records are submitted without wakeups (see wakeup_flag() in the
 	 * BPF side): after the wait, read whatever is there. */
+	m = ring_mark(l);
 	if (n != BATCH_FULL && (n >= 0 || n == -EINTR))
 		n = ring_buffer__consume(l->rb);
+	caught_up(l, m);
 	n = read_batch(l, n);
 	if (n < 0)
 		return n;
@@ -229,6 +282,52 @@ int pt_loader_drain(struct pt_loader *l)
 			return n;
 		handed += n;
 	} while (n > 0 && handed < l->ring_records);
+	return 0;
+}
+
+int pt_loader_map_positions(struct pt_loader *l)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	/* The consumer's page, then the producer's (the kernel's layout of a
+	 * BPF ring buffer map); read-only, so libbpf alone moves the
+	 * consumer. */
+	p = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, bpf_map__fd(l->skel->maps.events), 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	l->consumer_pos = p;
+	l->producer_pos = (const volatile __u64 *)((char *)p + page);
+	l->pos_len = 2 * page;
+	return 0;
+}
+
+/* How long the reading waits for records reserved before it began and not
+ * yet committed: a program preempted between its reservation and its
+ * commit (long under emulation or a loaded machine) holds the records
+ * behind it back from the consumer. */
+#define RESERVED_WAIT_NS 2000000000ull
+
+int pt_loader_drain_reserved(struct pt_loader *l)
+{
+	struct ring_mark m = ring_mark(l);
+	__u64 deadline = m.ns + RESERVED_WAIT_NS;
+	const struct timespec nap = { .tv_nsec = 200000 };
+	int n;
+
+	/* Positions only grow (64 bits: they do not wrap). */
+	while (!caught_up(l, m)) {
+		l->batch = 0;
+		n = read_batch(l, ring_buffer__consume(l->rb));
+		if (n < 0)
+			return n;
+		if (n > 0 || l->more)
+			continue;
+		/* Nothing read: the next record is still being written. */
+		if (pt_boottime_ns() > deadline)
+			return -ETIME;
+		nanosleep(&nap, NULL);
+	}
 	return 0;
 }
 
@@ -280,10 +379,21 @@ int pt_loader_stop(struct pt_loader *l)
 	int n;
 
 	proctrace_bpf__detach(l->skel);
-	do {
+	/* A program preempted before the detach may still be writing. */
+	n = pt_loader_drain_reserved(l);
+	if (n == -ETIME) {
+		fprintf(stderr,
+			"proctrace: at the end, a record still being written after 2 s "
+			"held back the rows behind it: they are not recorded\n");
+		n = 0;
+	}
+	/* And what a program still running then wrote after. */
+	while (n >= 0) {
 		l->batch = 0;
 		n = read_batch(l, ring_buffer__consume(l->rb));
-	} while (l->more);
+		if (n >= 0 && !l->more)
+			break;
+	}
 	if (n < 0)
 		return n;
 	n = reap_unclaimed(l, true);

@@ -48,6 +48,11 @@ void pt_rescan_losses(struct pt_rescan *r, __u64 lost, __u64 now_ns)
 		r->good_ns = now_ns;
 }
 
+void pt_rescan_postpone(struct pt_rescan *r)
+{
+	r->pending = true;
+}
+
 bool pt_rescan_due(const struct pt_rescan *r, __u64 now_ns)
 {
 	return r->pending && (!r->ever || now_ns - r->last_ns >= PT_RESCAN_MIN_NS);

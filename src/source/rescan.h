@@ -34,6 +34,9 @@ bool pt_rescan_due(const struct pt_rescan *r, __u64 now_ns);
 /* The task list is read from now_ns on: losses counted from here on ask for
  * another rescan. */
 void pt_rescan_begin(struct pt_rescan *r, __u64 now_ns);
+/* The rescan begun could not be judged (events still being written):
+ * the next one is due as if it had not begun. */
+void pt_rescan_postpone(struct pt_rescan *r);
 /* A process the model holds for context only (an ancestor of a followed
  * one, not followed itself): its rows, the repair's too, stay out of the
  * outputs. 0 or -ENOMEM. */

@@ -157,6 +157,28 @@ def expected_marks(rows):
     return marks
 
 
+def contradicted(rows):
+    """pid -> its rows' kinds, for the pids whose inferred exit is followed,
+    in file order, by a real exit, or whose inferred reap by a real exit or
+    reap, of the same process."""
+    inferred, out, seen = {}, {}, {}
+    for r in rows:
+        if r["event"] == "lost":
+            continue
+        pid, d = r["pid"], parse_detail(r["detail"])
+        seen.setdefault(pid, []).append(r["event"])
+        if r["event"] in ("fork", "snapshot"):
+            inferred.pop(pid, None)
+        elif r["event"] in ("exit", "reap"):
+            if "unseen_from_ns" in d:
+                inferred.setdefault(pid, set()).add(r["event"])
+            elif pid in inferred and (r["event"] == "exit"
+                                      or "reap" in inferred[pid]):
+                # A real reap after an inferred exit is the exit lost.
+                out[pid] = seen[pid]
+    return out
+
+
 MARK = re.compile(r"\[(inferred\]|(ended|reaped|exited), not observed)")
 END_ALIVE = ("still running", "stopped", "zombie")
 
@@ -180,6 +202,13 @@ def check_run(ck, rows, facts, tree):
             ck.true(not any(w in body for w in END_ALIVE),
                     "pid %s still alive in the tree at the end: %r"
                     % (pid, body))
+    # No inferred end that a row read later contradicts: once a rescan has
+    # written a process's exit or reap as not observed, no real exit or
+    # reap of it follows (its pid reused: rows after a fork or an
+    # inferred birth are another process's).
+    for pid, kinds in sorted(contradicted(rows).items()):
+        ck.fail("pid %s: an end inferred, then its real row: %s"
+                % (pid, kinds))
     # Every repaired process marked, as its rows say, and only those (a
     # reused pid's rows are not one process's: left out).
     marked = 0
