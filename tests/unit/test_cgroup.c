@@ -112,10 +112,8 @@ static void test_cgroup_memcg_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cgroup_units),
-		cmocka_unit_test(test_cgroup_containers),
-		cmocka_unit_test(test_cgroup_pods),
-		cmocka_unit_test(test_cgroup_registry),
+		cmocka_unit_test(test_cgroup_units),	  cmocka_unit_test(test_cgroup_containers),
+		cmocka_unit_test(test_cgroup_pods),	  cmocka_unit_test(test_cgroup_registry),
 		cmocka_unit_test(test_cgroup_memcg_name),
 	};
 
