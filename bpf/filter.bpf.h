@@ -73,23 +73,32 @@ static __always_inline __u64 cgroup_ancestor_id(struct cgroup *cg, __u32 level)
 }
 
 /* --cgroup: is task in one of the cgroups given, or below one? The cgroup
- * at the given level among its cgroup's ancestors has the given id. */
+ * at the given level among its cgroup's ancestors (its v2 cgroup's, or
+ * for a v1 memory cgroup given, its memcg's) has the given id. */
 static __always_inline bool task_cgroup_wanted(struct task_struct *task)
 {
-	struct cgroup *cg;
-	int level;
+	struct cgroup *cg, *memcg = NULL;
+	int level, memcg_level = -1;
 
 	if (!filter.n_cgroups)
 		return true;
 	cg = BPF_CORE_READ(task, cgroups, dfl_cgrp);
 	level = BPF_CORE_READ(cg, level);
+	if (filter.cgroup_memcg && (memcg = task_memcg_v1(task)))
+		memcg_level = BPF_CORE_READ(memcg, level);
 	for (unsigned i = 0; i < PT_MAX_FILTER; i++) {
 		__u32 want = filter.cgroup_levels[i];
 
 		if (i >= filter.n_cgroups)
 			break;
-		if (want <= (__u32)level && cgroup_ancestor_id(cg, want) == filter.cgroups[i])
+		if ((filter.cgroup_memcg >> i) & 1) {
+			if (memcg && (int)want <= memcg_level &&
+			    cgroup_ancestor_id(memcg, want) == filter.cgroups[i])
+				return true;
+		} else if (want <= (__u32)level &&
+			   cgroup_ancestor_id(cg, want) == filter.cgroups[i]) {
 			return true;
+		}
 	}
 	return false;
 }

@@ -88,6 +88,18 @@ struct {
 	__type(value, struct exec_scratch);
 } scratch SEC(".maps");
 
+/* The event an iterator (the snapshot and its rescans, the usage at the
+ * end) builds for its seq_file: on the stack it would leave too little of
+ * the 512 bytes the verifier allows a call chain, which --cgroup's
+ * subprograms share (5.10 and 6.1 count even the ones never called). The
+ * iterators run one at a time, from proctrace's one thread. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pt_event);
+} iter_event SEC(".maps");
+
 /* Processes that exited and wait to be reaped, by global pid: the reap
  * event is made from this when the reaper's wait() returns, since the task
  * itself can no longer be looked up then. Not LRU: an entry leaves at its

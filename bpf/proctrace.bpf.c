@@ -401,26 +401,31 @@ int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
  * here are remembered so their reap is still reported. */
 static __always_inline void snapshot_one(struct seq_file *seq, struct task_struct *task)
 {
-	struct pt_event e = {};
+	struct pt_event *e;
 	struct task_view v;
+	__u32 zero = 0;
 
-	e.kind = PT_SNAPSHOT;
-	e.size = sizeof(e);
+	e = bpf_map_lookup_elem(&iter_event, &zero); /* not on the stack: maps.bpf.h */
+	if (!e)
+		return;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->kind = PT_SNAPSHOT;
+	e->size = sizeof(*e);
 	task_view_of(&v, task);
-	fill_task_view(&e.task, &v);
-	e.flags = PT_F_NO_ACTOR;
+	fill_task_view(&e->task, &v);
+	e->flags = PT_F_NO_ACTOR;
 	/* Stopped, or stopping, before tracing began: its continue is due. */
-	if (stops_on() && (e.task.state == PT_STATE_STOPPED || v.sig->group_stop_count > 0)) {
-		struct stop_state *s = stop_state_of(e.task.pid);
+	if (stops_on() && (e->task.state == PT_STATE_STOPPED || v.sig->group_stop_count > 0)) {
+		struct stop_state *s = stop_state_of(e->task.pid);
 
 		if (s)
 			s->stopped = 1;
 	}
 	/* An exit that came first knows more: NOEXIST. */
-	if (reaps_on() && e.task.state == PT_STATE_ZOMBIE && event_task_wanted(&e.task) &&
+	if (reaps_on() && e->task.state == PT_STATE_ZOMBIE && event_task_wanted(&e->task) &&
 	    task_cgroup_wanted(task))
-		remember_zombie(&v, &e.task, 0, BPF_NOEXIST);
-	bpf_seq_write(seq, &e, sizeof(e));
+		remember_zombie(&v, &e->task, 0, BPF_NOEXIST);
+	bpf_seq_write(seq, e, sizeof(*e));
 }
 
 /* The task iterator may not yield pid 1 (seen on 6.18): it is then found

@@ -210,6 +210,40 @@ static __always_inline void task_view_of(struct task_view *v, struct task_struct
 	barrier_var(v->cred);
 }
 
+/* The task's cgroup of the v1 memory controller (pt_task.memcg_id): the
+ * css of memory_cgrp_id in its css_set, and that css's cgroup. NULL on a
+ * kernel built without memcg (no such enum value), and when the memory
+ * controller is bound to the v2 hierarchy (cgrp_dfl_root's hierarchy_id
+ * is 0): then cgroup_id says it all. CO-RE reads: the index is this
+ * kernel's value of the enum, and a css_set's subsys[] is as long as its
+ * CGROUP_SUBSYS_COUNT. */
+static __always_inline struct cgroup *task_memcg_v1(struct task_struct *task)
+{
+	struct cgroup_subsys_state *css = NULL;
+	struct css_set *cset;
+	struct cgroup *cg;
+	__u64 idx;
+
+	if (!bpf_core_enum_value_exists(enum cgroup_subsys_id, memory_cgrp_id))
+		return NULL;
+	idx = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+	if (idx >= (__u64)bpf_core_enum_value(enum cgroup_subsys_id, CGROUP_SUBSYS_COUNT))
+		return NULL;
+	cset = BPF_CORE_READ(task, cgroups);
+	bpf_core_read(&css, sizeof(css), &cset->subsys[idx]);
+	cg = BPF_CORE_READ(css, cgroup);
+	if (!cg || !BPF_CORE_READ(cg, root, hierarchy_id))
+		return NULL;
+	return cg;
+}
+
+static __always_inline __u64 task_memcg_v1_id(struct task_struct *task)
+{
+	struct cgroup *cg = task_memcg_v1(task);
+
+	return cg ? BPF_CORE_READ(cg, kn, id) : 0;
+}
+
 static __always_inline void fill_task_view(struct pt_task *t, const struct task_view *v)
 {
 	struct task_struct *task = v->task;
@@ -218,6 +252,7 @@ static __always_inline void fill_task_view(struct pt_task *t, const struct task_
 	t->ts_ns = bpf_ktime_get_boot_ns();
 	t->start_ns = v->leader->start_boottime;
 	t->cgroup_id = v->cgroup->id;
+	t->memcg_id = task_memcg_v1_id(task);
 	t->pid = task->tgid;
 	t->tid = task->pid;
 	t->ppid = v->parent->tgid;
@@ -247,6 +282,7 @@ static __always_inline void fill_task_any(struct pt_task *t, struct task_struct 
 	t->ts_ns = bpf_ktime_get_boot_ns();
 	t->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
 	t->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	t->memcg_id = task_memcg_v1_id(task);
 	t->pid = BPF_CORE_READ(task, tgid);
 	t->tid = BPF_CORE_READ(task, pid);
 	t->ppid = BPF_CORE_READ(task, real_parent, tgid);

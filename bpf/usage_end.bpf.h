@@ -60,23 +60,28 @@ static __always_inline __u64 hiwater_rss_now(struct mm_struct *mm)
  * maxrss as getrusage() takes it. */
 static __always_inline void usage_one(struct seq_file *seq, struct task_struct *task)
 {
-	struct pt_event e = {};
+	__u32 zero = 0;
+	struct pt_event *e;
 	struct task_view v;
 	struct mm_struct *mm;
 	__u64 rss_pages;
 
 	if (!task_wanted(task))
 		return;
-	e.kind = PT_USAGE;
-	e.size = sizeof(e);
-	e.flags = PT_F_NO_ACTOR;
+	e = bpf_map_lookup_elem(&iter_event, &zero);
+	if (!e)
+		return;
+	__builtin_memset(e, 0, sizeof(*e));
+	e->kind = PT_USAGE;
+	e->size = sizeof(*e);
+	e->flags = PT_F_NO_ACTOR;
 	task_view_of(&v, task);
-	fill_task_view(&e.task, &v);
-	fill_usage(&e.usage, task, v.sig, true, PT_USAGE);
+	fill_task_view(&e->task, &v);
+	fill_usage(&e->usage, task, v.sig, true, PT_USAGE);
 	mm = BPF_CORE_READ(task, mm);
 	rss_pages = max_u64(hiwater_rss_now(mm), BPF_CORE_READ(task, signal, maxrss));
-	e.usage.maxrss_kb = rss_pages * page_kb;
-	bpf_seq_write(seq, &e, sizeof(e));
+	e->usage.maxrss_kb = rss_pages * page_kb;
+	bpf_seq_write(seq, e, sizeof(*e));
 }
 
 /* As for the snapshot (init_done): pid 1 may not be yielded, then it is

@@ -118,6 +118,8 @@ CREATE TABLE IF NOT EXISTS proctrace.events (
     `detail.adopter_comm` Nullable(String),
     `detail.cgroup` Nullable(String),
     `detail.cgroup_name` Nullable(String),
+    `detail.memcg_id` Nullable(Int64),
+    `detail.memcg` Nullable(String),
     `detail.lost` Nullable(Int64),
     `detail.rescan` Nullable(Int64),
     `detail.ended_unseen` Nullable(Int64),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* --cgroup PATH: the cgroup named, found on this machine's cgroup2 file
- * system, as the kernel filter takes it (its id and depth). */
+ * system (or its v1 memory controller's), as the kernel filter takes it
+ * (its id and depth, and which hierarchy). */
 #include <errno.h>
 #include <string.h>
 #include "proctrace/cgroup.h"
@@ -24,6 +25,7 @@ static bool has_dot_name(const char *s)
 
 int pt_cli_add_cgroup(const char *s, struct pt_filter *f)
 {
+	bool is_memcg = false;
 	__u64 id;
 	__u32 level;
 	int err;
@@ -32,9 +34,11 @@ int pt_cli_add_cgroup(const char *s, struct pt_filter *f)
 		return -E2BIG;
 	if (!*s || has_dot_name(s))
 		return -EINVAL;
-	err = pt_cgroup_lookup(s, &id, &level);
+	err = pt_cgroup_lookup(s, &id, &level, &is_memcg);
 	if (err)
 		return err;
+	if (is_memcg)
+		f->cgroup_memcg |= 1u << f->n_cgroups;
 	f->cgroups[f->n_cgroups] = id;
 	f->cgroup_levels[f->n_cgroups++] = level;
 	return 0;

@@ -26,6 +26,7 @@
 #include "proctrace/source.h"
 #include "proctrace/top.h"
 #include "proctrace/top_output.h"
+#include "proctrace/tree_signal.h"
 #include "proctrace/views.h"
 
 #define POLL_MS 100
@@ -163,19 +164,25 @@ static int reopen_if_asked(struct app *a)
 }
 
 /* q in --top: with a command still running, SIGTERM to it (through its
- * pidfd, as a SIGTERM to proctrace is passed on) and tracing goes on
- * until it is gone, so proctrace exits with its status; a second q, or
+ * pidfd, as a SIGTERM to proctrace is passed on) and to its descendants
+ * (tree_signal.h), and tracing goes on until it is gone, so proctrace exits with its status; a second q, or
  * once it has ended, the end at once, as Ctrl-C. */
 static int quit_key(struct app *a)
 {
 	char line[256];
+	int below = 0;
 
 	if (a->cmd.pid && !a->quit_asked && !pt_command_ended(&a->cmd) &&
 	    pt_command_kill(&a->cmd, SIGTERM) == 0) {
 		a->quit_asked = true;
+		/* Its children too, as Ctrl-C ends a whole job: a command
+		 * gone with its children left running is not what q asks. */
+		if (a->pipe.model)
+			below = pt_command_tree_signal(a->pipe.model, (__u32)a->cmd.pid, SIGTERM);
 		snprintf(line, sizeof(line),
-			 "SIGTERM sent to %s (pid %d): tracing ends when it has; q again: now",
-			 a->cfg.command[0], a->cmd.pid);
+			 "SIGTERM sent to %s (pid %d) and %d it started: tracing ends when it has; "
+			 "q again: now",
+			 a->cfg.command[0], a->cmd.pid, below > 0 ? below : 0);
 		pt_top_say(a->top, line);
 		return 0;
 	}

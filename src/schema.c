@@ -218,7 +218,15 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 	[PT_DK_CGROUP_NAME] = { "cgroup_name", PT_TYPE_TEXT, "", "snapshot fork exec",
 				"the container (12 hex of its id), the Kubernetes pod (pod and "
 				"its uid, then /container) or the systemd unit the cgroup path "
-				"names, when it names one" },
+				"names, when it names one; else the one its v1 memory cgroup's "
+				"path (memcg) names" },
+	[PT_DK_MEMCG_ID] = { "memcg_id", PT_TYPE_INT, "", "snapshot fork exec",
+			     "its cgroup of the v1 memory controller (a hybrid's "
+			     "/sys/fs/cgroup/memory): that hierarchy's id, not comparable with "
+			     "cgroup_id; absent when memory is on the v2 hierarchy" },
+	[PT_DK_MEMCG] = { "memcg", PT_TYPE_TEXT, "", "snapshot fork exec",
+			  "that v1 memory cgroup's path (relative to its mount, as "
+			  "/proc/PID/cgroup writes it), when known" },
 	[PT_DK_LOST] = { "lost", PT_TYPE_INT, "", "lost",
 			 "events lost since the previous lost row" },
 	[PT_DK_RESCAN] = { "rescan", PT_TYPE_INT, "", "lost",

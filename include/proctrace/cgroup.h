@@ -8,7 +8,12 @@
  * mounted: /sys/fs/cgroup, or /sys/fs/cgroup/unified on a v1 hybrid), a
  * replay learns them from the capture's cgroup detail. A cgroup created and
  * removed before its first event is read is not in the file system any
- * more: it has no path (NULL), never a guessed one. */
+ * more: it has no path (NULL), never a guessed one.
+ *
+ * On a hybrid, the v1 memory controller's hierarchy (mounted apart, at
+ * /sys/fs/cgroup/memory) places processes too: event.h's memcg_id. Its ids
+ * are another hierarchy's, with a registry of their own (pt_memcg_*), and
+ * its paths are relative to its mount as the v2 ones are to theirs. */
 #ifndef PROCTRACE_CGROUP_H
 #define PROCTRACE_CGROUP_H
 
@@ -47,7 +52,15 @@ int pt_cgroup_resolve_live(const char *root);
  * most once). The string lives until pt_cgroup_reset(). */
 const char *pt_cgroup_path(__u64 id);
 
-/* Live: how many cgroup ids had no path when first looked up (removed
+/* The same for a v1 memory cgroup id (memcg_id; 0: none, NULL). */
+const char *pt_memcg_path(__u64 id);
+
+/* The short name a process is shown by, into out (n bytes; "" when none):
+ * its v2 cgroup's (pt_cgroup_short), else, when that names nothing (the
+ * root, or a plain directory), its v1 memory cgroup's. Returns out. */
+const char *pt_cgroup_name(__u64 cgroup_id, __u64 memcg_id, char *out, size_t n);
+
+/* Live: how many cgroup ids (v2 or v1 memory) had no path when first looked up (removed
  * before, the rows naming them written after: held by --failed, or read
  * late), so that the rows left without one are said. */
 size_t pt_cgroup_unknown(void);
@@ -55,14 +68,18 @@ size_t pt_cgroup_unknown(void);
 /* Tell the registry id's path (a replayed capture's). The first one told
  * stays. Returns 0 or -ENOMEM. */
 int pt_cgroup_learn(__u64 id, const char *path);
+/* The same for a v1 memory cgroup id. */
+int pt_memcg_learn(__u64 id, const char *path);
 
 /* The cgroup2 mount point in use ("" when none), for --cgroup's paths. */
 const char *pt_cgroup_root(void);
 
 /* The id and depth (the root is level 0) of the cgroup at path: absolute
  * under the cgroup2 mount, or relative to it (with or without a leading
- * '/'). Returns 0, -ENOENT, or another -errno of the lookup. */
-int pt_cgroup_lookup(const char *path, __u64 *id, __u32 *level);
+ * '/'); or absolute under the v1 memory controller's mount (*is_memcg set
+ * true: the id is of that hierarchy). Returns 0, -ENOENT, or another
+ * -errno of the lookup. */
+int pt_cgroup_lookup(const char *path, __u64 *id, __u32 *level, bool *is_memcg);
 
 /* Forget everything (tests, and the end of a run). */
 void pt_cgroup_reset(void);

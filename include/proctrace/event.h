@@ -119,8 +119,15 @@ enum pt_flag {
 struct pt_task {
 	__u64 ts_ns;	 /* bpf_ktime_get_boot_ns(): CLOCK_BOOTTIME */
 	__u64 start_ns;	 /* process start, CLOCK_BOOTTIME; (pid, start_ns) is unique */
-	__u64 cgroup_id; /* cgroup v2 id */
-	__u32 pid;	 /* thread group id, in the initial pid namespace */
+	__u64 cgroup_id; /* cgroup v2 id: the kernfs node id of
+			  * task->cgroups->dfl_cgrp */
+	/* Its cgroup of the v1 memory controller (a hybrid's
+	 * /sys/fs/cgroup/memory): the kernfs node id of
+	 * task->cgroups->subsys[memory_cgrp_id]->cgroup, an id of that v1
+	 * hierarchy (not comparable with cgroup_id's). 0 when the memory
+	 * controller is not on a v1 hierarchy (bound to v2, or no memcg). */
+	__u64 memcg_id;
+	__u32 pid; /* thread group id, in the initial pid namespace */
 	__u32 tid;
 	__u32 ppid; /* real parent's tgid */
 	__u32 pgid;
@@ -422,7 +429,7 @@ enum pt_sig_result {
 	PT_SIG_LOSE_INFO,
 };
 
-_Static_assert(sizeof(struct pt_task) == 80, "pt_task ABI");
+_Static_assert(sizeof(struct pt_task) == 88, "pt_task ABI");
 _Static_assert(sizeof(struct pt_actor) == 24, "pt_actor ABI");
 _Static_assert(sizeof(struct pt_usage) == 96, "pt_usage ABI");
 _Static_assert(sizeof(struct pt_exit) == 112, "pt_exit ABI");
@@ -434,8 +441,8 @@ _Static_assert(sizeof(struct pt_reap) == 120, "pt_reap ABI");
 _Static_assert(sizeof(struct pt_rescan_sum) == 32, "pt_rescan_sum ABI");
 _Static_assert(sizeof(struct pt_sched_change) == 16, "pt_sched_change ABI");
 _Static_assert(sizeof(struct pt_sched_sum) == 72, "pt_sched_sum ABI");
-_Static_assert(sizeof(struct pt_event) == 8 + 80 + 24 + 120, "pt_event ABI");
-_Static_assert(sizeof(struct pt_zombie) == 24 + 24 + 80, "pt_zombie ABI");
+_Static_assert(sizeof(struct pt_event) == 8 + 88 + 24 + 120, "pt_event ABI");
+_Static_assert(sizeof(struct pt_zombie) == 24 + 24 + 88, "pt_zombie ABI");
 _Static_assert(sizeof(struct pt_released_usage) == 8 + 96, "pt_released_usage ABI");
 
 #endif /* PROCTRACE_EVENT_H */

@@ -19,10 +19,11 @@ bool pt_filter_active(const struct pt_filter *f, __u32 command_pid);
  * comm again). */
 bool pt_filter_fields(const struct pt_filter *f, __u32 pgid, __u32 old_pgid, __u32 uid,
 		      const char *comm, const char *old_comm);
-/* --cgroup on a cgroup id: true without --cgroup, or when the cgroup's
- * path (cgroup.h's registry) is one given or below one; false for a
+/* --cgroup on a process's cgroup ids (v2 and v1 memory): true without
+ * --cgroup, or when its cgroup's path (cgroup.h's registries) is one given
+ * or below one, its memcg's for a v1 memory cgroup given; false for a
  * cgroup whose path is unknown. */
-bool pt_filter_cgroup(const struct pt_filter *f, __u64 cgroup_id);
+bool pt_filter_cgroup(const struct pt_filter *f, __u64 cgroup_id, __u64 memcg_id);
 /* Does a process with these fields pass? */
 bool pt_filter_match(const struct pt_filter *f, __u32 command_pid, const struct pt_task *t);
 

@@ -46,6 +46,11 @@ struct pt_filter {
 	unsigned n_cgroups;		      /* --cgroup PATH: it and the cgroups below it */
 	__u32 cgroup_levels[PT_MAX_FILTER];   /* its depth, the root's 0 */
 	__u64 cgroups[PT_MAX_FILTER];	      /* its cgroup v2 id (kernfs node id) */
+	/* Bit i: cgroups[i] is a cgroup of the v1 memory controller's
+	 * hierarchy (a path under its mount), compared with the task's
+	 * memcg (pt_task.memcg_id) and its ancestors, not its v2 cgroup. */
+	__u32 cgroup_memcg;
+	__u32 _pad;
 };
 
 PT_RULES_INLINE bool pt_rules_in_set(__u32 v, PT_RULES_QUAL __u32 *set, unsigned n)

@@ -162,7 +162,8 @@ struct pt_proc {
 	__u32 pgid, sid, uid;	/* latest */
 	__u32 ns_pid, pidns;
 	__u64 cgroup_id;
-	__u32 state; /* latest enum pt_state */
+	__u64 memcg_id; /* latest nonzero: a replay has it on snapshot, fork, exec rows */
+	__u32 state;	/* latest enum pt_state */
 
 	__u32 orig_ppid;	       /* parent at its fork, else at its first event */
 	char parent_comm[PT_COMM_LEN]; /* the parent's comm at the fork, or "" */

@@ -26,9 +26,10 @@ extern const char *const pt_top_sort_names[PT_TOP_NSORTS];
 /* One process shown: alive, stopped or a zombie (not reaped). */
 struct pt_top_row {
 	const struct pt_proc *p;
-	unsigned depth;	   /* in the tree as shown (0 in a flat order) */
-	bool has_children; /* in the tree, hidden or not */
-	bool collapsed;	   /* its subtree is hidden */
+	const struct pt_proc *parent; /* in the tree; NULL at a root */
+	unsigned depth;		      /* in the tree as shown (0 in a flat order) */
+	bool has_children;	      /* in the tree, hidden or not */
+	bool collapsed;		      /* its subtree is hidden */
 	bool cpu_known;
 	__u64 cpu_ns;	    /* CPU time so far (user + system) */
 	__u64 age_ns;	    /* now - its start */

@@ -5,7 +5,8 @@
  * pane; once the view has given the terminal back, its last
  * PT_TOP_OUTPUT_KEEP bytes are written where they were meant to go. Only
  * stdout and stderr that are a terminal are taken: a redirected one is
- * left as it is. */
+ * left as it is. A stdin that is a terminal is not the command's: it
+ * reads /dev/null. */
 #ifndef PROCTRACE_TOP_OUTPUT_H
 #define PROCTRACE_TOP_OUTPUT_H
 
@@ -21,6 +22,10 @@ struct pt_top_output {
 	int master;    /* the pty's master, read by proctrace; -1: none */
 	int slave;     /* its slave: the command's stdout/stderr */
 	bool out, err; /* fd 1, fd 2 were the terminal, and are taken */
+	/* fd 0 was a terminal: the command's is /dev/null instead, so that
+	 * the keys typed go to the view, not to a command reading them
+	 * (reading, it gets an end of file at once) */
+	bool in;
 	int saved_err; /* proctrace's own stderr while fd 2 is taken; -1 */
 	char *ring;    /* the last PT_TOP_OUTPUT_KEEP bytes read */
 	size_t total;  /* bytes read in all */
@@ -30,7 +35,8 @@ struct pt_top_output {
  * nothing is taken. 0, or -errno with err set. */
 int pt_top_output_open(struct pt_top_output *o, char *err, size_t errlen);
 /* In the command's child, before exec: its stdout/stderr (those that were
- * the terminal) become the pty. Async-signal-safe. */
+ * the terminal) become the pty, its stdin (if the terminal) /dev/null.
+ * Async-signal-safe. */
 void pt_top_output_child(const struct pt_top_output *o);
 /* While the view is up: proctrace's own stderr, when it is the terminal,
  * goes to the pty too (warnings then appear in the pane). cols: the

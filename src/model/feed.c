@@ -56,6 +56,8 @@ static void common_apply(struct pt_model *m, struct proc_node *n, const struct p
 		p->ns_pid = t->ns_pid;
 		p->pidns = t->pidns;
 		p->cgroup_id = t->cgroup_id;
+		if (t->memcg_id)
+			p->memcg_id = t->memcg_id;
 		p->state = pt_state_after(p->state, model_event_state(ev));
 	}
 	if (fork && p->ppid == p->orig_ppid)

@@ -83,6 +83,7 @@ static void task_from_proc(struct pt_task *t, const struct pt_proc *p)
 {
 	t->start_ns = p->start_ns;
 	t->cgroup_id = p->cgroup_id;
+	t->memcg_id = p->memcg_id;
 	t->pid = p->pid;
 	t->tid = p->pid;
 	t->ppid = p->ppid;

@@ -19,7 +19,7 @@ bool pt_filter_match(const struct pt_filter *f, __u32 command_pid, const struct 
 	bool follow = command_pid || f->n_pids;
 
 	if (!pt_filter_fields(f, t->pgid, t->pgid, t->uid, t->comm, t->comm) ||
-	    !pt_filter_cgroup(f, t->cgroup_id))
+	    !pt_filter_cgroup(f, t->cgroup_id, t->memcg_id))
 		return false;
 	if (follow && t->pid != command_pid && !pt_rules_in_set(t->pid, f->pids, f->n_pids))
 		return false;
@@ -27,21 +27,26 @@ bool pt_filter_match(const struct pt_filter *f, __u32 command_pid, const struct 
 }
 
 /* The kernel compares ancestors' ids; here the paths: the same question,
- * for a cgroup that the registry knows. */
-bool pt_filter_cgroup(const struct pt_filter *f, __u64 cgroup_id)
+ * for a cgroup that the registry knows (a v1 memory cgroup given is
+ * compared with the process's memcg path). */
+bool pt_filter_cgroup(const struct pt_filter *f, __u64 cgroup_id, __u64 memcg_id)
 {
-	const char *path;
+	const char *path, *memcg_path;
 
 	if (!f->n_cgroups)
 		return true;
 	path = pt_cgroup_path(cgroup_id);
-	for (unsigned i = 0; path && i < f->n_cgroups; i++) {
-		const char *want = pt_cgroup_path(f->cgroups[i]);
+	memcg_path = f->cgroup_memcg ? pt_memcg_path(memcg_id) : NULL;
+	for (unsigned i = 0; i < f->n_cgroups; i++) {
+		bool v1 = (f->cgroup_memcg >> i) & 1;
+		const char *want =
+			v1 ? pt_memcg_path(f->cgroups[i]) : pt_cgroup_path(f->cgroups[i]);
+		const char *have = v1 ? memcg_path : path;
 		size_t n = want ? strlen(want) : 0;
 
-		if (!want)
+		if (!want || !have)
 			continue;
-		if (!strcmp(want, "/") || (!strncmp(path, want, n) && (!path[n] || path[n] == '/')))
+		if (!strcmp(want, "/") || (!strncmp(have, want, n) && (!have[n] || have[n] == '/')))
 			return true;
 	}
 	return false;

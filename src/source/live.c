@@ -136,7 +136,7 @@ static struct pt_rescan_task *snapshot_select(struct pt_live *l)
 		tasks[i] = *t;
 		st[i].task = *t;
 		st[i].picked = pt_filter_fields(f, t->pgid, t->pgid, t->uid, t->comm, t->comm) &&
-			pt_filter_cgroup(f, t->cgroup_id) &&
+			pt_filter_cgroup(f, t->cgroup_id, t->memcg_id) &&
 			(!follow || pt_loader_followed(l->loader, t->pid, t->start_ns));
 		kept[i] = st[i].picked;
 	}

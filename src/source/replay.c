@@ -16,24 +16,46 @@
 #include "proctrace/cgroup.h"
 #include "replay_int.h"
 
-/* cgroup=: the registry learns the capture's path of its cgroup id, for
- * the writers (record.c) and the views. */
-static int cgroup_parse(struct pt_replay *r)
+/* A cgroup path of the detail (key), into path (PT_CGROUP_PATH_MAX
+ * bytes): 1 when there is one, 0 when not, or an error. */
+static int cgroup_path_parse(struct pt_replay *r, enum pt_dkey key, char *path)
 {
-	const char *val = replay_detail_find(r, pt_dkey_name(PT_DK_CGROUP));
-	char path[PT_CGROUP_PATH_MAX];
+	const char *name = pt_dkey_name(key);
+	const char *val = replay_detail_find(r, name);
 	size_t n = 0;
 	int err;
 
 	if (!val || r->ev->kind == PT_LOST)
 		return 0;
-	err = replay_unescape(r, pt_dkey_name(PT_DK_CGROUP), val, path, sizeof(path) - 1, &n);
+	err = replay_unescape(r, name, val, path, PT_CGROUP_PATH_MAX - 1, &n);
 	if (err)
 		return err;
 	path[n] = '\0';
 	if (memchr(path, '\0', n) || path[0] != '/')
-		return malformed(r, "detail: cgroup=%s is not a path", replay_shown(r, val));
-	return pt_cgroup_learn(r->ev->task.cgroup_id, path);
+		return malformed(r, "detail: %s=%s is not a path", name, replay_shown(r, val));
+	return 1;
+}
+
+/* cgroup=, memcg_id= and memcg=: the registries learn the capture's paths
+ * of its cgroup ids, for the writers (record.c) and the views. */
+static int cgroup_parse(struct pt_replay *r)
+{
+	char path[PT_CGROUP_PATH_MAX];
+	__u64 memcg_id = 0;
+	int err = cgroup_path_parse(r, PT_DK_CGROUP, path);
+
+	if (err > 0)
+		err = pt_cgroup_learn(r->ev->task.cgroup_id, path);
+	if (err < 0 || r->ev->kind == PT_LOST)
+		return err;
+	err = replay_detail_u64(r, pt_dkey_name(PT_DK_MEMCG_ID), UINT64_MAX, false, &memcg_id);
+	if (err < 0)
+		return err;
+	r->ev->task.memcg_id = memcg_id;
+	err = cgroup_path_parse(r, PT_DK_MEMCG, path);
+	if (err > 0 && !memcg_id)
+		return malformed(r, "detail: memcg= without memcg_id=");
+	return err > 0 ? pt_memcg_learn(memcg_id, path) : err;
 }
 
 /* setpgid's caller: caller_tid and caller_comm; a capture made before they

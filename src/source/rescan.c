@@ -107,7 +107,7 @@ static enum pt_repair_whom whose(void *ctx, const struct pt_proc *p)
 		return PT_REPAIR_CONTEXT;
 	if (r->filter &&
 	    (!pt_filter_fields(r->filter, p->pgid, p->pgid, p->uid, p->comm, p->comm) ||
-	     !pt_filter_cgroup(r->filter, p->cgroup_id)))
+	     !pt_filter_cgroup(r->filter, p->cgroup_id, p->memcg_id)))
 		return PT_REPAIR_SKIP;
 	return PT_REPAIR_OUTPUT;
 }

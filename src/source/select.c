@@ -112,7 +112,7 @@ static int filter(struct pt_select *s, const struct pt_event *ev)
 	}
 	if (!pt_filter_fields(s->f, t->pgid, setpg ? ev->setpg.old_pgid : t->pgid, t->uid, t->comm,
 			      ev->kind == PT_RENAME ? ev->rename.old_comm : t->comm) ||
-	    !pt_filter_cgroup(s->f, t->cgroup_id))
+	    !pt_filter_cgroup(s->f, t->cgroup_id, t->memcg_id))
 		return 0;
 	if (s->f->n_pids && !followed(s, t->pid))
 		return 0;

@@ -7,10 +7,8 @@
 
 static const char *short_name(const struct pt_proc *p, char *buf, size_t n)
 {
-	const char *path = p ? pt_cgroup_path(p->cgroup_id) : NULL;
-
 	buf[0] = '\0';
-	return path ? pt_cgroup_short(path, buf, n) : buf;
+	return p ? pt_cgroup_name(p->cgroup_id, p->memcg_id, buf, n) : buf;
 }
 
 void pt_view_put_cgroup(struct pt_buf *b, const struct pt_proc *p, const struct pt_proc *parent)

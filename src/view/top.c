@@ -247,6 +247,7 @@ static void put_row(struct pt_top *t, const struct pt_top_row *r, __u64 now_ns)
 	pt_buf_fill(b, ' ', 2 * (size_t)r->depth);
 	pt_buf_puts(b, r->collapsed ? "+ " : r->has_children ? "- " : "  ");
 	pt_view_put_comm(b, r->p->comm);
+	pt_view_put_cgroup(b, r->p, r->parent);
 }
 
 static void put_exit(struct pt_top *t, const struct pt_proc *p, __u64 now_ns)

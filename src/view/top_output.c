@@ -21,6 +21,7 @@ int pt_top_output_open(struct pt_top_output *o, char *err, size_t errlen)
 
 	memset(o, 0, sizeof(*o));
 	o->master = o->slave = o->saved_err = -1;
+	o->in = isatty(STDIN_FILENO);
 	o->out = isatty(STDOUT_FILENO);
 	o->err = isatty(STDERR_FILENO);
 	if (!o->out && !o->err)
@@ -46,6 +47,13 @@ int pt_top_output_open(struct pt_top_output *o, char *err, size_t errlen)
 
 void pt_top_output_child(const struct pt_top_output *o)
 {
+	int null;
+
+	if (o->in && (null = open("/dev/null", O_RDONLY)) >= 0) {
+		dup2(null, STDIN_FILENO);
+		if (null != STDIN_FILENO)
+			close(null);
+	}
 	if (o->slave < 0)
 		return;
 	/* dup2 clears FD_CLOEXEC on the copy. */

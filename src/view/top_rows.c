@@ -112,6 +112,7 @@ static void fill_row(struct build *b, struct pt_top_row *r, const struct pt_walk
 
 	memset(r, 0, sizeof(*r));
 	r->p = p;
+	r->parent = w->parent;
 	r->depth = depth;
 	r->has_children = b->tree && w->has_children;
 	r->collapsed = b->tree && w->has_children && pt_top_fold_has(b->fold, p);

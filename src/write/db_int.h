@@ -32,6 +32,7 @@ enum db_proc_col {
 	P_CGROUP_ID,
 	P_CGROUP,
 	P_CGROUP_NAME,
+	P_MEMCG,
 	P_FILENAME,
 	P_ARGV,
 	P_EXECS,

@@ -155,15 +155,19 @@ static void fill_sched(struct pt_val *vals, const struct pt_proc *p)
 	set_flag(&vals[P_AT_END], p->flags & PT_PROC_SCHED_AT_END);
 }
 
-/* The registry's path (cgroup.h), as the event rows have it. */
-static void fill_cgroup(struct pt_val *vals, struct db_proc_scratch *s, __u64 cgroup_id)
+/* The registries' paths (cgroup.h), as the event rows have them. */
+static void fill_cgroup(struct pt_val *vals, struct db_proc_scratch *s, const struct pt_proc *p)
 {
-	const char *path = pt_cgroup_path(cgroup_id);
+	const char *path = pt_cgroup_path(p->cgroup_id);
+	const char *memcg = pt_memcg_path(p->memcg_id);
 
-	if (!path)
-		return;
-	vals[P_CGROUP] = (struct pt_val){ .kind = PT_VAL_TEXT, .str = path, .len = strlen(path) };
-	if (*pt_cgroup_short(path, s->cgroup_name, sizeof(s->cgroup_name)))
+	if (path)
+		vals[P_CGROUP] =
+			(struct pt_val){ .kind = PT_VAL_TEXT, .str = path, .len = strlen(path) };
+	if (memcg)
+		vals[P_MEMCG] =
+			(struct pt_val){ .kind = PT_VAL_TEXT, .str = memcg, .len = strlen(memcg) };
+	if (*pt_cgroup_name(p->cgroup_id, p->memcg_id, s->cgroup_name, sizeof(s->cgroup_name)))
 		vals[P_CGROUP_NAME] = (struct pt_val){ .kind = PT_VAL_TEXT,
 						       .str = s->cgroup_name,
 						       .len = strlen(s->cgroup_name) };
@@ -196,7 +200,7 @@ void db_proc_fill(struct pt_val *vals, struct db_proc_scratch *s, const struct p
 	set_u64(&vals[P_NS_PID], p->ns_pid);
 	set_u64(&vals[P_PIDNS], p->pidns);
 	set_u64(&vals[P_CGROUP_ID], p->cgroup_id);
-	fill_cgroup(vals, s, p->cgroup_id);
+	fill_cgroup(vals, s, p);
 	if (g) {
 		vals[P_FILENAME] =
 			(struct pt_val){ .kind = PT_VAL_TEXT, .str = g->path, .len = g->path_len };

@@ -53,8 +53,10 @@ static const struct col_src proc_src[P_NCOLS] = {
 	[P_PIDNS] = COL(PT_COL_PIDNS, "inode of its pid namespace"),
 	[P_CGROUP_ID] = COL(PT_COL_CGROUP_ID, "its cgroup v2 id, latest"),
 	[P_CGROUP] = KEY(PT_DK_CGROUP, "that cgroup's path, when known"),
-	[P_CGROUP_NAME] =
-		KEY(PT_DK_CGROUP_NAME, "the container, pod or systemd unit the path names, if any"),
+	[P_CGROUP_NAME] = KEY(PT_DK_CGROUP_NAME,
+			      "the container, pod or systemd unit the path names, if any; "
+			      "else the one its memcg names"),
+	[P_MEMCG] = KEY(PT_DK_MEMCG, "its v1 memory cgroup's path (a hybrid's), when known"),
 	[P_FILENAME] = COL(PT_COL_FILENAME, "the program of its last exec"),
 	[P_ARGV] = COL(PT_COL_ARGV, "the argv of its last exec, a JSON array"),
 	[P_EXECS] = OWN("execs", PT_TYPE_INT, "", "how many execs it made"),

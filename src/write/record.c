@@ -76,12 +76,17 @@ static bool has_flag(const struct pt_event *ev, unsigned flag)
 static void detail_cgroup(struct pt_record *r, const struct pt_event *ev)
 {
 	const char *path = pt_cgroup_path(ev->task.cgroup_id);
+	const char *memcg = pt_memcg_path(ev->task.memcg_id);
 
-	if (!path)
-		return;
-	det_text(r, PT_DK_CGROUP, path);
-	if (*pt_cgroup_short(path, r->cgroup_name, sizeof(r->cgroup_name)))
+	if (path)
+		det_text(r, PT_DK_CGROUP, path);
+	if (*pt_cgroup_name(ev->task.cgroup_id, ev->task.memcg_id, r->cgroup_name,
+			    sizeof(r->cgroup_name)))
 		det_text(r, PT_DK_CGROUP_NAME, r->cgroup_name);
+	if (ev->task.memcg_id)
+		det_u64(r, PT_DK_MEMCG_ID, ev->task.memcg_id);
+	if (memcg)
+		det_text(r, PT_DK_MEMCG, memcg);
 }
 
 static void detail_exec(struct pt_record *r, const struct pt_event *ev)

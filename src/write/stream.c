@@ -327,12 +327,11 @@ static const char *kind_color(const struct pt_event *ev)
 
 /* " {ssh.service}": the container, pod or unit (cgroup.h), where a
  * process or its program starts. */
-static void put_cgroup(struct pt_stream *w, __u64 cgroup_id)
+static void put_cgroup(struct pt_stream *w, const struct pt_task *t)
 {
-	const char *path = pt_cgroup_path(cgroup_id);
 	char name[PT_CGROUP_NAME_MAX];
 
-	if (!path || !*pt_cgroup_short(path, name, sizeof(name)))
+	if (!*pt_cgroup_name(t->cgroup_id, t->memcg_id, name, sizeof(name)))
 		return;
 	pt_buf_puts(&w->line, " {");
 	put_text(w, name, strlen(name));
@@ -365,7 +364,7 @@ static void format_line(struct pt_stream *w, const struct pt_event *ev)
 	w->detail_start = w->line.len;
 	put_detail(w, ev);
 	if (ev->kind == PT_SNAPSHOT || ev->kind == PT_FORK || ev->kind == PT_EXEC)
-		put_cgroup(w, t->cgroup_id);
+		put_cgroup(w, t);
 	if (color)
 		pt_buf_puts(&w->line, ANSI_RESET);
 	pt_buf_putc(&w->line, '\n');

@@ -4,7 +4,8 @@ name it are written (rows held by --failed until the failure, written
 after the rmdir), and, on this v1/v2 hybrid, a cgroup of a v1 hierarchy
 only (the memory controller's). The first leaves its rows with their
 cgroup_id and no path, said on stderr; the second shows the process's
-cgroup v2 path, the only one the kernel side reads."""
+cgroup v2 path, its v1 memory cgroup's (memcg, memcg_id) and, the v2 one
+naming nothing, the container the v1 path names."""
 
 import os
 import tempfile
@@ -81,8 +82,12 @@ def test_cgroup_v1_only(env):
     ck.eq("the exec row in the v1 cgroup", len(execs), 1)
     for r in execs:
         d = parse_detail(r["detail"])
-        ck.eq("its cgroup: the v2 one, its name none", (d.get("cgroup"), d.get("cgroup_name")),
-              (own_cgroup2(), None))
+        # The v2 cgroup names nothing (the root here): the name is the
+        # v1 memory cgroup's, whose path is there too.
+        ck.eq("its cgroup: the v2 one; memcg: the v1 one; its name: the container's",
+              (d.get("cgroup"), d.get("memcg"), d.get("cgroup_name")),
+              (own_cgroup2(), v1[len(V1_MEMORY):], ID[:12] if own_cgroup2() == "/" else None))
+        ck.true(d.get("memcg_id", "0") != "0", "a memcg_id: %r" % r["detail"])
     ck.raise_if_failed()
 
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 #include "proctrace/cgroup.h"
@@ -82,13 +83,38 @@ static void test_cgroup_registry(void **state)
 	assert_null(pt_cgroup_path(42));
 }
 
+/* The v1 memory hierarchy numbers its cgroups apart: the same id names
+ * two paths; its short name shows only when the v2 path names nothing. */
+static void test_cgroup_memcg_name(void **state)
+{
+	static const char id64[] =
+		"9e8d7c6b5a410123456789abcdef0123456789abcdef0123456789abcdef4567";
+	char path[128], name[PT_CGROUP_NAME_MAX];
+
+	(void)state;
+	pt_cgroup_reset();
+	snprintf(path, sizeof(path), "/docker/%s", id64);
+	assert_int_equal(pt_cgroup_learn(7, "/"), 0);
+	assert_int_equal(pt_cgroup_learn(8, "/system.slice/ssh.service"), 0);
+	assert_int_equal(pt_memcg_learn(7, path), 0);
+	assert_string_equal(pt_cgroup_path(7), "/");
+	assert_string_equal(pt_memcg_path(7), path);
+	assert_null(pt_memcg_path(0));
+	assert_null(pt_memcg_path(8));
+	assert_string_equal(pt_cgroup_name(7, 7, name, sizeof(name)), "9e8d7c6b5a41");
+	assert_string_equal(pt_cgroup_name(8, 7, name, sizeof(name)), "ssh.service");
+	assert_string_equal(pt_cgroup_name(7, 0, name, sizeof(name)), "");
+	assert_string_equal(pt_cgroup_name(9, 9, name, sizeof(name)), "");
+	pt_cgroup_reset();
+	assert_null(pt_memcg_path(7));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cgroup_units),
-		cmocka_unit_test(test_cgroup_containers),
-		cmocka_unit_test(test_cgroup_pods),
-		cmocka_unit_test(test_cgroup_registry),
+		cmocka_unit_test(test_cgroup_units),	  cmocka_unit_test(test_cgroup_containers),
+		cmocka_unit_test(test_cgroup_pods),	  cmocka_unit_test(test_cgroup_registry),
+		cmocka_unit_test(test_cgroup_memcg_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

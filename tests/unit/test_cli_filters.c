@@ -94,6 +94,10 @@ static void test_cli_filter_limits(void **state)
 	usage_error("invalid --comm 'sixteen-bytes-12': it matches more than 15 bytes", "-c",
 		    "sixteen-bytes-12");
 	usage_error("invalid --comm '': empty", "-c", "");
+	/* fnmatch(3) would match these as nothing at all, silently */
+	usage_error("invalid --comm 'a[b': a '[' without its ']' ('\\[' for the byte)", "-c",
+		    "a[b");
+	usage_error("invalid --comm 'ab\\': a '\\' at its end, quoting nothing", "-c", "ab\\");
 }
 
 #define K(k) (1u << (k))
