@@ -41,6 +41,10 @@ static volatile sig_atomic_t reopen_requested; /* SIGHUP */
  * trace, as it ends htop, instead of asking for the files reopened. */
 static volatile sig_atomic_t hangup_stops;
 static volatile sig_atomic_t interrupts;
+/* A stop asked for while the command ran, passed on to it (SIGTERM) or
+ * reaching it from the terminal (Ctrl-C): tracing ends with the command,
+ * not with what it leaves running. The signal's number; 0: none. */
+static volatile sig_atomic_t stop_with_command;
 /* The command run under proctrace, for the signal handler; NULL: none. */
 static const struct pt_command *volatile command;
 /* SIGINT or SIGTERM before tracing began (the "tracing" line): the
@@ -80,8 +84,11 @@ static void on_signal(int sig)
 	} else if (sig == SIGTERM) {
 		if (pt_command_kill(c, SIGTERM) == -ESRCH)
 			stop_requested = sig;
+		stop_with_command = sig;
 	} else if (++interrupts >= 2) {
 		stop_requested = sig;
+	} else {
+		stop_with_command = sig;
 	}
 	errno = saved;
 }
@@ -135,13 +142,18 @@ static bool duration_over(const struct app *a, __u64 start_ns)
 }
 
 /* A command's run is over when it has exited and every process it left
- * has been reaped, or --linger seconds after it exited. */
+ * has been reaped, or --linger seconds after it exited; asked to stop
+ * while it ran (SIGTERM, Ctrl-C, q), when it has exited. */
 static bool command_over(struct app *a)
 {
 	__u64 now;
 
 	if (!a->cmd.pid || !pt_command_poll(&a->cmd))
 		return false;
+	if (stop_with_command || a->quit_asked) {
+		stop_requested = stop_with_command ? stop_with_command : SIGTERM;
+		return true;
+	}
 	now = pt_boottime_ns();
 	if (!a->cmd_done_ns)
 		a->cmd_done_ns = now;

@@ -123,6 +123,27 @@ def test_command_ended_sigint_once(env):
     ck.raise_if_failed()
 
 
+def test_command_sigterm_ends_with_command(env):
+    """SIGTERM while the command runs: passed on to it, and tracing ends
+    when it has exited (status 143), not when the sleep it left running
+    does: that sleep is still alive when proctrace has ended."""
+    with Cleanup() as cl:
+        cmd = cl.add(Command(env, "command-end-term", [
+            "sh", "-c", "sleep 60 >/dev/null & echo bg=$!; wait"]))
+        bg = cl.add(Proc(cmd.facts_until("bg")["bg"]))
+        cmd.tracer.proc.send_signal(signal.SIGTERM)
+        cap, _ = cmd.finish(143)
+        alive = parent_of(bg.pid) is not None
+        bg.kill()
+    ck = Check()
+    ck.true(alive, "the command's background sleep %s ended before "
+            "proctrace did" % bg.pid)
+    ck.eq("signal rows: SIGTERM to the command",
+          [r["signal"] for r in signal_rows(cap, cmd.pid, "SIGTERM")],
+          ["SIGTERM"])
+    ck.raise_if_failed()
+
+
 def test_command_with_pid_filter_ends(env):
     """-p 1 -- true: the followed processes are every process, not the
     command's; the run ends when the command exits, with its status."""
@@ -138,6 +159,7 @@ def test_command_with_pid_filter_ends(env):
 
 TESTS = [
     test_command_ended_stranger_survives,
+    test_command_sigterm_ends_with_command,
     test_command_ended_sigint_once,
     test_command_with_pid_filter_ends,
 ]

@@ -94,7 +94,11 @@ def run_storm(env, n, workers, name, extra):
             # The keepers may end now (the FIFO's reader is the workload).
             fd = os.open(gate, os.O_WRONLY)
             os.close(fd)
-            rc = proc.wait(RUN_TIMEOUT)
+            try:
+                rc = proc.wait(RUN_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                raise Failure("the tracer did not end %d s after its command "
+                              "could" % RUN_TIMEOUT)
         finally:
             if proc.poll() is None:
                 proc.kill()

@@ -3,8 +3,7 @@
  * a fork storm makes a small ring buffer lose events.
  *
  * WORKERS processes create N children in all, one after the other (vfork,
- * _exit, wait; every 8th by a waitid() that names no pid, past 65
- * children held alive meanwhile). Once the first worker has made 1000 of them, KEEP
+ * _exit, wait). Once the first worker has made 1000 of them, KEEP
  * "keepers" and DIE "diers" are forked; the diers exit and are reaped while
  * the storm goes on (keepers_ns: CLOCK_BOOTTIME once the keepers are
  * forked). After the storm (its workers reaped), storm_end_ns is written and the keepers stay alive until GATE (a
@@ -22,42 +21,15 @@ static __attribute__((noinline)) pid_t spawn_one(void)
 	return pid;
 }
 
-/* More children than the tracer lists for a waitid() that names none
- * (WAIT_CANDIDATES in bpf/maps.bpf.h): alive until the worker ends. */
-#define HOLDERS 65
-
 static void worker(long count, int started_fd)
 {
-	pid_t holders[HOLDERS];
-	int hold[2];
 	char c = 1;
 
-	if (pipe(hold))
-		wl_die("pipe");
-	for (int h = 0; h < HOLDERS; h++) {
-		holders[h] = wl_fork();
-		if (holders[h] == 0) {
-			close(hold[1]);
-			while (read(hold[0], &c, 1) > 0)
-				;
-			_exit(0);
-		}
-	}
-	close(hold[0]);
 	for (long i = 0; i < count; i++) {
 		pid_t pid = spawn_one();
 
 		if (pid < 0)
 			wl_die("vfork");
-		/* Every 8th by waitid(P_ALL) with no infop: it names no pid
-		 * and the child is past the holders, so its reap is reported
-		 * at its free, after a grace, while rescans read the task list
-		 * without it. */
-		if (i % 8 == 7) {
-			if (waitid(P_ALL, 0, NULL, WEXITED))
-				wl_die("waitid");
-			continue;
-		}
 		if (wl_wait(pid, 0) != 0) {
 			errno = ECHILD;
 			wl_die("a child failed");
@@ -65,10 +37,6 @@ static void worker(long count, int started_fd)
 		if (i == 1000 && started_fd >= 0 && write(started_fd, &c, 1) != 1)
 			wl_die("write started");
 	}
-	close(hold[1]);
-	for (int h = 0; h < HOLDERS; h++)
-		if (wl_wait(holders[h], 0) != 0)
-			wl_die("a holder failed");
 }
 
 /* A child that waits for the end of fd (every write end closed), then
