@@ -459,7 +459,10 @@ def test_db_full_disk(env):
             n = db.execute("SELECT count(*) FROM events").fetchone()[0]
         ck.true(n, "live, full disk: no batch committed")
         ck.eq("live, full disk: the trace row's count", t["events"], n)
-        ck.true(t["ended"].startswith("error: writing"),
+        # The end is written in place if SQLite still has room for it;
+        # else the row stays as the last batch left it (docs/database.md).
+        ck.true(t["ended"].startswith("error: writing")
+                or t["ended"] == "running",
                 "live, full disk: ended %r" % t["ended"])
         for f in os.listdir(mnt):
             os.unlink(os.path.join(mnt, f))
