@@ -64,9 +64,6 @@ int pt_loader_probe_features(struct pt_feature_state out[PT_FEAT_MAX], int verbo
 /* Emit a PT_SNAPSHOT event for every process alive now. Again after lost
  * events (a rescan): the iterator attached at the first call is kept. */
 int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen);
-/* Deliver what the ring buffer holds now, without waiting (at most a
- * ring's worth). 0, a callback's non-zero result, or -errno. */
-int pt_loader_drain(struct pt_loader *l);
 /* Deliver every record reserved in the ring before this call, waiting for
  * those still being written (a program preempted between reservation and
  * commit holds back the records behind it): after it, every event the

@@ -211,7 +211,6 @@ int pt_loader_configure(struct pt_loader *l, const struct pt_loader_opts *opts)
 	skel->rodata->trace_threads = opts->threads && !(l->off & PT_FEAT_BIT(PT_FEAT_THREADS));
 	skel->rodata->page_kb = sysconf(_SC_PAGESIZE) / 1024;
 	skel->rodata->wakeup_bytes = ring / 8;
-	l->ring_records = ring / sizeof(struct pt_event);
 	err = select_programs(l, skel->rodata->follow_pids);
 	err = err ?: configure_sched(l, opts);
 	err = err ?: bpf_map__set_max_entries(skel->maps.events, ring);

@@ -40,7 +40,6 @@ struct pt_loader {
 	 * privileged and kept, so a rescan after lost events needs no
 	 * privilege but the descriptor. */
 	struct bpf_link *snap_link;
-	size_t ring_records; /* at most this many records fit in the ring */
 	/* The ring's consumer and producer positions (its first two pages,
 	 * mapped read-only): how far the reading is behind the reservations
 	 * (pt_loader_drain_reserved). NULL: not mapped. */

@@ -268,23 +268,6 @@ int pt_loader_poll(struct pt_loader *l, int timeout_ms)
 	return reap_unclaimed(l, false);
 }
 
-int pt_loader_drain(struct pt_loader *l)
-{
-	size_t handed = 0;
-	int n;
-
-	/* Everything the ring held when called has been handed out once a
-	 * ring's worth has: a storm that keeps filling it cannot hold this. */
-	do {
-		l->batch = 0;
-		n = read_batch(l, ring_buffer__consume(l->rb));
-		if (n < 0)
-			return n;
-		handed += n;
-	} while (n > 0 && handed < l->ring_records);
-	return 0;
-}
-
 int pt_loader_map_positions(struct pt_loader *l)
 {
 	size_t page = sysconf(_SC_PAGESIZE);
