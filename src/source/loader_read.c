@@ -191,7 +191,7 @@ static int reap_unclaimed(struct pt_loader *l, bool all)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return pt_map_room_sweep_aliases(l);
 }
 
 int pt_loader_pending_reaps(struct pt_loader *l, int (*fn)(void *ctx, const struct pt_task *t),
