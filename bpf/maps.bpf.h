@@ -156,7 +156,8 @@ struct {
  * that ended and are not freed yet (zombies among them). A claim that
  * finds the map full is refused: that exit does not claim the process's
  * end, which then has no exit row, counted as a lost `exit` (never two
- * process exits). */
+ * process exits). Allocated by entry: kernels with group_dead never use
+ * it, and the others rarely. */
 struct group_dead_key {
 	__u32 tgid;
 	__u32 _pad;
@@ -164,6 +165,7 @@ struct group_dead_key {
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 16384);
 	__type(key, struct group_dead_key);
 	__type(value, __u8);

@@ -23,12 +23,17 @@ struct {
 	__type(value, struct pid_bytes);
 } ignored_sigchld SEC(".maps");
 
+/* A pid above pid_max as it was at the start (raised since) has no byte:
+ * a zombie freed after such a parent could read as its wait's, counted as
+ * a lost reap. */
 static __always_inline void ignored_sigchld_mark(__u32 tgid)
 {
 	__u8 *b = pid_byte(&ignored_sigchld, tgid);
 
 	if (b)
 		*b = 1;
+	else
+		count_lost(PT_REAP);
 }
 
 /* Whether the last process of pid tgid ignored SIGCHLD at its exit. */
