@@ -162,7 +162,9 @@ int pt_map_room_sweep_aliases(struct pt_loader *l)
 	while (more) {
 		/* The next key first: a deleted one would restart the walk. */
 		more = bpf_map_get_next_key(afd, &key, &next) == 0;
-		if (!bpf_map_lookup_elem(afd, &key, &pid) && bpf_map_lookup_elem(zfd, &pid, &z))
+		/* pid 0: the entries of full:zombie_alias (fill), no zombie's. */
+		if (!bpf_map_lookup_elem(afd, &key, &pid) && pid &&
+		    bpf_map_lookup_elem(zfd, &pid, &z))
 			bpf_map_delete_elem(afd, &key);
 		key = next;
 	}

@@ -12,7 +12,7 @@ import os
 import subprocess
 import time
 
-from harness import Check, Failure, TIMEOUT_FACTOR, parse_detail, run_workload
+from harness import Check, TIMEOUT_FACTOR, parse_detail, run_traced, run_workload
 from cases_sched import check_sum_is_lifetime, sched_row
 
 MAPS = ("group_dead_claims", "sched_stamps", "zombie_alias")
@@ -26,22 +26,10 @@ def lost_of(cap, kind):
 def run(env, name, fault, workload, args, opts=()):
     """proctrace OPTS -- WORKLOAD ARGS with PROCTRACE_FAULT=fault: the
     capture and the workload's facts."""
-    out_path = os.path.join(env.tmp, "%s.out" % name)
-    tracer = env.tracer(name, list(opts) + ["--", env.workload(workload)] + list(args))
-    run_env = dict(os.environ)
-    run_env.pop("PROCTRACE_FAULT_LOG", None)
-    run_env["PROCTRACE_FAULT"] = fault
-    with open(out_path, "w") as out:
-        tracer.start(stdout=out, env=run_env)
-        cap = tracer.finish(tracer.wait_exit())
-    facts = {}
-    with open(out_path) as f:
-        for line in f:
-            key, sep, value = line.rstrip("\n").partition("=")
-            if not sep:
-                raise Failure("%s: bad fact line %r" % (name, line))
-            facts[key] = value
-    return cap, facts
+    environ = dict(os.environ)
+    environ.pop("PROCTRACE_FAULT_LOG", None)
+    environ["PROCTRACE_FAULT"] = fault
+    return run_traced(env, name, workload, args, opts, environ=environ)
 
 
 def process_exits(cap, pid):
