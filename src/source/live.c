@@ -441,8 +441,12 @@ int pt_live_stop(struct pt_live *l)
 {
 	int n = pt_loader_stop(l->loader);
 
-	/* The last losses repaired, whenever the last rescan was. */
-	return n < 0 ? n : report_losses(l) ?: rescan_if_due(l, true);
+	/* The last losses repaired, whenever the last rescan was; before the
+	 * figures of the processes still there: a process whose birth was
+	 * lost is then inferred (a row with its start), not first seen in
+	 * its usage row, which says nothing of which holder of its pid it is. */
+	n = n ?: report_losses(l) ?: rescan_if_due(l, true);
+	return n ?: pt_loader_end_reports(l->loader);
 }
 
 int pt_live_followed_alive(struct pt_live *l, __u32 except)
