@@ -28,7 +28,7 @@ struct pt_live {
 	bool holding;
 	struct pt_event **held;
 	size_t n_held, cap_held;
-	__u64 attached_ns; /* when every program was attached */
+	__u64 attached_ns;	      /* when every program was attached */
 	__u64 lost_seen[PT_KIND_MAX]; /* loss counters already reported */
 	struct pt_rescan *rescan;     /* NULL: no rescan after lost events */
 	__u32 kinds_off;	      /* kinds of the features off on this kernel */
@@ -214,31 +214,27 @@ static int deliver_row(struct pt_live *l, const struct pt_rescan_task *st, size_
 		return pt_pipeline_event(l->p, &l->snap[i]);
 	if (!st[i].kept)
 		return 0;
-	return pt_pipeline_context(l->p, &l->snap[i]) ?:
-		       (l->rescan ? pt_rescan_context(l->rescan, &st[i].task) : 0);
+	return pt_pipeline_context(l->p, &l->snap[i])
+		?: (l->rescan ? pt_rescan_context(l->rescan, &st[i].task) : 0);
 }
 
-/* The snapshot's rows and the records held, in the order startup.h gives;
- * out of memory for it, the rows first and then the records. */
+/* The snapshot's rows but those startup.h skips (out of memory for it,
+ * every one), then the records held, in the ring's order. */
 static int deliver_snapshot(struct pt_live *l)
 {
 	struct pt_rescan_task *st = snapshot_select(l);
-	size_t nrows = 0, n = l->n_snap + l->n_held, i;
-	struct pt_startup_row *rows = malloc((n ? n : 1) * sizeof(*rows));
+	bool *skip = calloc(l->n_snap ? l->n_snap : 1, sizeof(*skip));
 	int err = st ? 0 : -ENOMEM;
+	size_t i;
 
-	if (!err && (!rows || pt_startup_order(l->snap, l->n_snap, l->held, l->n_held,
-					       l->attached_ns, rows, &nrows))) {
-		for (i = 0; i < l->n_snap; i++)
-			rows[i] = (struct pt_startup_row){ .held = 0, .i = i };
-		for (i = 0; i < l->n_held; i++)
-			rows[l->n_snap + i] = (struct pt_startup_row){ .held = 1, .i = i };
-		nrows = n;
-	}
-	for (i = 0; i < nrows && !err; i++)
-		err = rows[i].held ? pt_pipeline_event(l->p, l->held[rows[i].i]) :
-				     deliver_row(l, st, rows[i].i);
-	free(rows);
+	if (skip && pt_startup_skip(l->snap, l->n_snap, l->held, l->n_held, l->attached_ns, skip))
+		memset(skip, 0, l->n_snap * sizeof(*skip));
+	for (i = 0; i < l->n_snap && !err; i++)
+		if (!skip || !skip[i])
+			err = deliver_row(l, st, i);
+	for (i = 0; i < l->n_held && !err; i++)
+		err = pt_pipeline_event(l->p, l->held[i]);
+	free(skip);
 	free(st);
 	held_forget(l);
 	snapshot_forget(l);
@@ -289,9 +285,10 @@ int pt_live_snapshot(struct pt_live *l, char *err, size_t errlen)
 		ret = pt_loader_drain_reserved(l->loader);
 		l->holding = false;
 		if (ret == -ETIME)
-			fprintf(stderr, "proctrace: at the start, a record still being written after "
-					"2 s: the process snapshot goes out without the rows behind "
-					"it\n");
+			fprintf(stderr,
+				"proctrace: at the start, a record still being written "
+				"after 2 s: the snapshot goes out before the records "
+				"behind it, which may contradict it\n");
 		else if (ret)
 			snprintf(err, errlen, "reading the ring buffer at the start: %s",
 				 strerror(-ret));
