@@ -70,6 +70,14 @@ def read_facts(path):
         return {}
 
 
+def signal_quietly(pid, sig):
+    """sig to pid, if it is still there (a test's cleanup)."""
+    try:
+        os.kill(pid, sig)
+    except OSError:
+        pass
+
+
 def rows(screen):
     """pid -> state of the process rows on the screen."""
     return {m.group(1): m.group(2) for m in map(ROW.match, screen[2:]) if m}
@@ -183,10 +191,7 @@ def test_top_screen(env):
                 ck.eq("CSV exit signal of %s" % p, ex[0]["signal"], "SIGKILL")
     finally:
         if main:
-            try:
-                os.kill(main, signal.SIGUSR1)
-            except ProcessLookupError:
-                pass
+            signal_quietly(main, signal.SIGUSR1)
         pane.close()
     ck.raise_if_failed()
 
@@ -236,7 +241,7 @@ def test_top_hangup(env):
         pane.close()
         try:
             with open(cmd_path) as f:
-                os.kill(int(f.read()), signal.SIGKILL)
+                signal_quietly(int(f.read()), signal.SIGKILL)
         except (OSError, ValueError):
             pass
     ck.raise_if_failed()
@@ -290,10 +295,7 @@ def test_top_narrow(env):
     finally:
         pane.close()
         if pid:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+            signal_quietly(pid, signal.SIGKILL)
     ck.raise_if_failed()
 
 
