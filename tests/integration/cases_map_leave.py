@@ -18,18 +18,10 @@ from cases_sched import check_sum_is_lifetime, sched_row
 MAPS = ("group_dead_claims", "sched_stamps", "zombie_alias")
 
 
-def lost_of(cap, kind):
-    return sum(int(parse_detail(r["detail"]).get(kind, 0))
-               for r in cap.rows if r["event"] == "lost")
-
-
 def run(env, name, fault, workload, args, opts=()):
     """proctrace OPTS -- WORKLOAD ARGS with PROCTRACE_FAULT=fault: the
     capture and the workload's facts."""
-    environ = dict(os.environ)
-    environ.pop("PROCTRACE_FAULT_LOG", None)
-    environ["PROCTRACE_FAULT"] = fault
-    return run_traced(env, name, workload, args, opts, environ=environ)
+    return run_traced(env, name, workload, args, opts, fault=fault)
 
 
 def process_exits(cap, pid):
@@ -51,8 +43,8 @@ def test_map_leave_group_dead_claims_full(env):
     for r in rows:
         ck.fields(r, "child exit", exit_code="4")
     if not rows:
-        ck.true(lost_of(cap, "exit") >= 1,
-                "no exit row and no lost exit (lost exit=%d)" % lost_of(cap, "exit"))
+        ck.true(cap.lost_of("exit") >= 1,
+                "no exit row and no lost exit (lost exit=%d)" % cap.lost_of("exit"))
     ck.raise_if_failed()
 
 
@@ -65,7 +57,7 @@ def test_map_leave_sched_stamps_full(env):
     ck = Check()
     forks = [r for r in cap.rows if r["event"] == "fork"]
     ck.true(len(forks) >= 2, "fork rows: %d" % len(forks))
-    ck.eq("lost sched (one by fork row)", lost_of(cap, "sched"), len(forks))
+    ck.eq("lost sched (one by fork row)", cap.lost_of("sched"), len(forks))
     for key in ("child0", "child1"):
         sched_row(ck, cap, f[key], key)
     check_sum_is_lifetime(ck, cap, "pinned, sched_stamps full")
@@ -92,7 +84,7 @@ def test_map_leave_zombie_alias_full(env):
         for r in rows:
             if r not in named:
                 ck.fields(r, key + " (rescan)", by_pid="")
-    ck.true(lost_of(cap, "reap") >= 2, "lost reap: %d" % lost_of(cap, "reap"))
+    ck.true(cap.lost_of("reap") >= 2, "lost reap: %d" % cap.lost_of("reap"))
     ck.raise_if_failed()
 
 

@@ -247,13 +247,48 @@ static void test_sched_summary_width(void **state)
 	pt_model_free(m);
 }
 
+/* A name of a comm's 15 characters stays whole at 30 to 80 columns: the
+ * other columns are left out first (at 30 all but PID and COMMAND). */
+static void test_sched_summary_name_last(void **state)
+{
+	static const unsigned widths[] = { 30, 40, 50, 60, 80 };
+	struct pt_view_opts o = { .ascii = false };
+	struct sc s = { 0 };
+	struct pt_model *m;
+	char *text;
+	size_t i;
+
+	two_threads(&s);
+	for (i = 0; i < s.n; i++)
+		if (s.ev[i]->task.pid == 200)
+			memcpy(s.ev[i]->task.comm, "narrow_view_cmd", 16);
+	m = sc_model(&s, 0, false, 10000);
+	sc_free(&s);
+	for (i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+		o.width = widths[i];
+		text = sc_view_text(pt_summary_write, m, &o);
+		if (widest(text) > widths[i] || !strstr(text, "\n200     narrow_view_cmd "))
+			fail_msg("width %u:\n%s", widths[i], text);
+		/* in the header, the lifetime from 40 columns on, RUNNING from 60 */
+		*strchr(text, '\n') = '\0';
+		assert_true((strstr(text, "LIFETIME") != NULL) == (widths[i] >= 40));
+		assert_true((strstr(text, "RUNNING") != NULL) == (widths[i] >= 60));
+		free(text);
+	}
+	pt_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sched_buckets), cmocka_unit_test(test_sched_percentiles),
-		cmocka_unit_test(test_sched_rollup),  cmocka_unit_test(test_sched_times),
-		cmocka_unit_test(test_sched_views),   cmocka_unit_test(test_sched_summary_width),
+		cmocka_unit_test(test_sched_buckets),
+		cmocka_unit_test(test_sched_percentiles),
+		cmocka_unit_test(test_sched_rollup),
+		cmocka_unit_test(test_sched_times),
+		cmocka_unit_test(test_sched_views),
+		cmocka_unit_test(test_sched_summary_width),
 		cmocka_unit_test(test_sched_repair),
+		cmocka_unit_test(test_sched_summary_name_last),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
