@@ -174,11 +174,12 @@ static __always_inline void sched_enter(struct sched_task *s, struct task_struct
 					__u64 now)
 {
 	__u32 prev = s->slot;
-	__u64 d = now > s->since_ns ? now - s->since_ns : 0;
 	__u32 lat, b;
+	__u64 d;
 
 	if (prev == slot)
 		return;
+	d = pt_sched_elapsed(&s->since_ns, now);
 	/* Callers' own checks of the slot must not replace this one. */
 	barrier_var(prev);
 	if (prev < PT_NSLOTS)
@@ -195,7 +196,6 @@ static __always_inline void sched_enter(struct sched_task *s, struct task_struct
 			s->c.rq_max_ns = lat;
 	}
 	s->slot = slot;
-	s->since_ns = now;
 	s->run_ns = task->se.sum_exec_runtime;
 	if (sched_events)
 		emit_change(task, prev, pt_slot_state(slot), d);
@@ -314,9 +314,10 @@ static __always_inline void counts_fold(struct pt_sched_counts *dst,
 /* The thread's current state counted up to now. */
 static __always_inline void sched_close(struct sched_task *s, __u64 now)
 {
-	if (s->slot < PT_NSLOTS && now > s->since_ns)
-		s->c.ns[s->slot] += now - s->since_ns;
-	s->since_ns = now;
+	__u64 d = pt_sched_elapsed(&s->since_ns, now);
+
+	if (s->slot < PT_NSLOTS)
+		s->c.ns[s->slot] += d;
 }
 
 /* Adds the thread to its process's entry in sched_procs, made if needed. */
@@ -396,17 +397,19 @@ int BPF_PROG(sched_exit, struct task_struct *task)
 }
 
 /* A thread alive when tracing starts, in the state it is in now: called
- * by the snapshot iterator for every task just before its snapshot row, so
- * that its time is counted from that row on. Without --sched the verifier
- * drops the call (sched_on is constant), and with it the references to
- * maps that were not created. */
-static __always_inline void sched_snapshot_task(struct task_struct *task)
+ * by the snapshot iterator for every task before its snapshot row, with
+ * the row's time, so that its time is counted from that row on to the
+ * nanosecond (two clock reads differ by the program's run between them:
+ * microseconds here, milliseconds in a guest whose virtual CPU its host
+ * holds up). Without --sched the verifier drops the call (sched_on is
+ * constant), and with it the references to maps that were not created. */
+static __always_inline void sched_snapshot_task(struct task_struct *task, __u64 now)
 {
 	if (!sched_on || task->exit_state || !task_wanted(task) || sched_of(task))
 		return;
 	sched_follow(task,
 		     task_on_cpu(task) ? PT_SLOT_RUNNING : slot_of_bits(task_state_bits(task)),
-		     bpf_ktime_get_boot_ns());
+		     now);
 }
 
 /* At the end of tracing (all else detached): every thread still followed
