@@ -153,6 +153,8 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	ev->kind = PT_EXEC;
 	ev->flags = 0;
 	fill_task(&ev->task, task);
+	if (sched_on) /* the scheduler states of a task followed from here begin at this row */
+		ev->task.ts_ns = sched_exec_row(task, ev->task.ts_ns);
 	no_actor(ev);
 	ev->exec.old_tid = old_pid;
 	ev->exec.argc = bprm->argc;

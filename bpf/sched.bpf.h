@@ -48,7 +48,7 @@ struct sched_task {
 	__u64 since_ns; /* when the current state began */
 	__u64 run_ns;	/* the thread's se.sum_exec_runtime then */
 	__u32 slot;	/* enum pt_sched_slot: the current state */
-	__u32 _pad;
+	__u32 row_due;	/* followed from an exec whose row (handle_exec) is still to come */
 	struct pt_sched_counts c;
 };
 
@@ -92,10 +92,12 @@ struct {
 	__type(value, __u64);
 } sched_stamps SEC(".maps");
 
-/* The other program's time if it came first, else now (left for it).
- * Inline, behind sched_on in the core's programs: without --sched the
- * verifier drops it with the reference to the map, not created then. */
-static __always_inline __u64 sched_stamp(__u32 tid, __u64 start_ns, __u32 end, __u64 now)
+/* The other program's time if it came first, else now (left for it:
+ * *left set). Inline, behind sched_on in the core's programs: without
+ * --sched the verifier drops it with the reference to the map, not created
+ * then. */
+static __always_inline __u64 sched_stamp_left(__u32 tid, __u64 start_ns, __u32 end, __u64 now,
+					      bool *left)
 {
 	struct sched_stamp_key k = {};
 	__u64 *ts;
@@ -104,6 +106,7 @@ static __always_inline __u64 sched_stamp(__u32 tid, __u64 start_ns, __u32 end, _
 	k.end = end;
 	k.start_ns = start_ns;
 	ts = bpf_map_lookup_elem(&sched_stamps, &k);
+	*left = !ts;
 	if (ts) {
 		now = *ts;
 		bpf_map_delete_elem(&sched_stamps, &k);
@@ -111,6 +114,13 @@ static __always_inline __u64 sched_stamp(__u32 tid, __u64 start_ns, __u32 end, _
 	}
 	bpf_map_update_elem(&sched_stamps, &k, &now, BPF_ANY);
 	return now;
+}
+
+static __always_inline __u64 sched_stamp(__u32 tid, __u64 start_ns, __u32 end, __u64 now)
+{
+	bool left;
+
+	return sched_stamp_left(tid, start_ns, end, now, &left);
 }
 
 /* Before 5.14 the state was `long state`. */
@@ -285,17 +295,40 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 }
 
 /* An exec changes the name the filters see (-c): followed from here on, or
- * no more. */
+ * no more. A thread followed from here is counted from its exec row's time
+ * (its first row: the fork's was not wanted), paired through sched_stamps
+ * with handle_exec (sched_exec_row) in whichever order they run. */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
 	struct sched_task *s = sched_of(task);
+	bool left;
+	__u64 now;
 
-	if (!s && task_wanted(task))
-		sched_follow(task, PT_SLOT_RUNNING, bpf_ktime_get_boot_ns());
-	else if (s && !task_wanted(task))
+	if (!s && task_wanted(task)) {
+		now = sched_stamp_left(task->pid, task->start_boottime, 0, bpf_ktime_get_boot_ns(),
+				       &left);
+		s = sched_follow(task, PT_SLOT_RUNNING, now);
+		if (s)
+			s->row_due = left;
+	} else if (s && !task_wanted(task)) {
 		bpf_task_storage_delete(&sched_tasks, task);
+	}
 	return 0;
+}
+
+/* The time of the exec row of a wanted task: sched_exec's when it follows
+ * the task from this exec (it came first and says so in row_due, or comes
+ * next and finds no entry), else now. */
+static __always_inline __u64 sched_exec_row(struct task_struct *task, __u64 now)
+{
+	struct sched_task *s = sched_of(task);
+
+	if (s && !s->row_due)
+		return now;
+	if (s)
+		s->row_due = 0;
+	return sched_stamp(task->pid, task->start_boottime, 0, now);
 }
 
 static __always_inline void counts_fold(struct pt_sched_counts *dst,

@@ -142,6 +142,30 @@ def test_sched_stopped_and_traced(env):
     ck.raise_if_failed()
 
 
+def test_sched_from_exec(env):
+    """-c sched_states under sh: the workload is followed from its exec (its
+    first row; sh and its fork are not wanted), its child from its fork:
+    both counted from their first row's time, to the nanosecond."""
+    ck = Check()
+    with Cleanup() as cl:
+        cmd = cl.add(Command(env, "sched-exec",
+                             ["sh", "-c", "%s stop; true"
+                              % env.workload("sched_states")],
+                             opts=("--sched", "-c", "sched_states")))
+        cap, out = cmd.finish(0)
+    f = {}
+    for line in out.splitlines():
+        if "=" in line:
+            add_fact(f, line, "sched-exec")
+    fork = ck.one(cap.of(f["child"], "fork"), "fork row of the child")
+    if fork:
+        first = cap.of(fork["ppid"])
+        ck.eq("first row of the workload %s" % fork["ppid"],
+              first[0]["event"] if first else None, "exec")
+    check_sum_is_lifetime(ck, cap, "exec")
+    ck.raise_if_failed()
+
+
 def test_sched_needs_filter(env):
     p = subprocess.run([env.proctrace, "--sched", "-q"], capture_output=True,
                        text=True, timeout=30)
@@ -234,6 +258,7 @@ TESTS = [
     test_sched_vfork_disk_sleep,
     test_sched_pinned_runnable,
     test_sched_stopped_and_traced,
+    test_sched_from_exec,
     test_sched_needs_filter,
     test_sched_events_replay_summary,
     test_sched_matches_schedstat,
