@@ -155,6 +155,8 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	ev->kind = PT_EXEC;
 	ev->flags = 0;
 	fill_task(&ev->task, task);
+	if (sched_on) /* the scheduler states of a task followed from here begin at this row */
+		ev->task.ts_ns = sched_exec_row(task, ev->task.ts_ns);
 	no_actor(ev);
 	ev->exec.old_tid = old_pid;
 	ev->exec.argc = bprm->argc;
@@ -388,9 +390,9 @@ int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 }
 
 /* Snapshot of the processes already running, read through the iterator's
- * seq_file (not the ring buffer, so it can never be lost). Zombies found
- * here are remembered so their reap is still reported. */
-static __always_inline void snapshot_one(struct seq_file *seq, struct task_struct *task)
+ * seq_file (not the ring buffer, so it can never be lost), at time now.
+ * Zombies found here are remembered so their reap is still reported. */
+static __always_inline void snapshot_one(struct seq_file *seq, struct task_struct *task, __u64 now)
 {
 	struct pt_event *e;
 	struct task_view v;
@@ -404,6 +406,7 @@ static __always_inline void snapshot_one(struct seq_file *seq, struct task_struc
 	e->size = sizeof(*e);
 	task_view_of(&v, task);
 	fill_task_view(&e->task, &v);
+	e->task.ts_ns = now;
 	e->flags = PT_F_NO_ACTOR;
 	/* Stopped, or stopping, before tracing began: its continue is due. */
 	if (stops_on() && (e->task.state == PT_STATE_STOPPED || v.sig->group_stop_count > 0)) {
@@ -428,10 +431,12 @@ SEC("iter/task")
 int snapshot_tasks(struct bpf_iter__task *ctx)
 {
 	struct task_struct *task = ctx->task;
+	/* One time for the row and for the start of --sched's count. */
+	__u64 now = bpf_ktime_get_boot_ns();
 	struct task_struct *parent;
 
 	if (task)
-		sched_snapshot_task(task); /* --sched: every thread */
+		sched_snapshot_task(task, now); /* --sched: every thread */
 	if (!task || task->pid != task->tgid)
 		return 0;
 	if (task->tgid == 1)
@@ -439,8 +444,8 @@ int snapshot_tasks(struct bpf_iter__task *ctx)
 	parent = task->real_parent;
 	if (!init_done && parent->tgid == 1) {
 		init_done = true;
-		snapshot_one(ctx->meta->seq, parent->group_leader);
+		snapshot_one(ctx->meta->seq, parent->group_leader, now);
 	}
-	snapshot_one(ctx->meta->seq, task);
+	snapshot_one(ctx->meta->seq, task, now);
 	return 0;
 }

@@ -48,7 +48,7 @@ struct sched_task {
 	__u64 since_ns; /* when the current state began */
 	__u64 run_ns;	/* the thread's se.sum_exec_runtime then */
 	__u32 slot;	/* enum pt_sched_slot: the current state; SLOT_ENDED_ */
-	__u32 _pad;
+	__u32 row_due;	/* followed from an exec whose row (handle_exec) is still to come */
 	__u64 exit_ns; /* its exit row's time (sched_exit_time) */
 	struct pt_sched_counts c;
 };
@@ -90,12 +90,16 @@ struct {
  * An entry stays only when the kernel skipped sched_wakeup_new (its
  * recursion guard, counted as a lost event).
  *
+ * The exec of a thread followed from there (-c): sched_exec and
+ * handle_exec pair their times the same way (SCHED_STAMP_EXEC).
+ *
  * The exit: handle_exit and sched_exit run on one tracepoint, in the order
  * they were attached; the first leaves its time in the thread's task
  * storage (exit_ns), which goes with the task. */
+enum { SCHED_STAMP_BIRTH, SCHED_STAMP_EXEC };
 struct sched_stamp_key {
 	__u32 tid;
-	__u32 _pad;
+	__u32 kind; /* SCHED_STAMP_BIRTH, or _EXEC (sched_exec_pair) */
 	__u64 start_ns;
 };
 struct {
@@ -113,23 +117,55 @@ static __always_inline void sched_birth_leave(__u32 tid, __u64 start_ns, __u64 t
 	struct sched_stamp_key k = {};
 
 	k.tid = tid;
+	k.kind = SCHED_STAMP_BIRTH;
 	k.start_ns = start_ns;
 	map_keep(&sched_stamps, &k, &ts, BPF_ANY, PT_SCHED_SUM);
 }
 
-/* The fork row's time if it left one (removed), else now. */
-static __always_inline __u64 sched_birth_take(__u32 tid, __u64 start_ns, __u64 now)
+/* The time left under kind if there is one (removed), else now: *found
+ * says which. */
+static __always_inline __u64 sched_stamp_take(__u32 tid, __u64 start_ns, __u32 kind, __u64 now,
+					      bool *found)
 {
 	struct sched_stamp_key k = {};
 	__u64 *ts;
 
 	k.tid = tid;
+	k.kind = kind;
 	k.start_ns = start_ns;
 	ts = bpf_map_lookup_elem(&sched_stamps, &k);
+	*found = ts != NULL;
 	if (!ts)
 		return now;
 	now = *ts;
 	bpf_map_delete_elem(&sched_stamps, &k);
+	return now;
+}
+
+/* The fork row's time if it left one (removed), else now. */
+static __always_inline __u64 sched_birth_take(__u32 tid, __u64 start_ns, __u64 now)
+{
+	bool found;
+
+	return sched_stamp_take(tid, start_ns, SCHED_STAMP_BIRTH, now, &found);
+}
+
+/* The exec's time for sched_exec and handle_exec, in whichever order they
+ * run: the other one's if it came first (removed), else now, left for it
+ * (*left set; a time that finds the map full is counted lost). */
+static __always_inline __u64 sched_exec_pair(__u32 tid, __u64 start_ns, __u64 now, bool *left)
+{
+	struct sched_stamp_key k = {};
+	bool found;
+
+	now = sched_stamp_take(tid, start_ns, SCHED_STAMP_EXEC, now, &found);
+	*left = !found;
+	if (!found) {
+		k.tid = tid;
+		k.kind = SCHED_STAMP_EXEC;
+		k.start_ns = start_ns;
+		map_keep(&sched_stamps, &k, &now, BPF_ANY, PT_SCHED_SUM);
+	}
 	return now;
 }
 
@@ -213,11 +249,12 @@ static __always_inline void sched_enter(struct sched_task *s, struct task_struct
 					__u64 now)
 {
 	__u32 prev = s->slot;
-	__u64 d = now > s->since_ns ? now - s->since_ns : 0;
 	__u32 lat, b;
+	__u64 d;
 
 	if (prev == slot)
 		return;
+	d = pt_sched_elapsed(&s->since_ns, now);
 	/* Callers' own checks of the slot must not replace this one. */
 	barrier_var(prev);
 	if (prev < PT_NSLOTS)
@@ -234,7 +271,6 @@ static __always_inline void sched_enter(struct sched_task *s, struct task_struct
 			s->c.rq_max_ns = lat;
 	}
 	s->slot = slot;
-	s->since_ns = now;
 	s->run_ns = task->se.sum_exec_runtime;
 	if (sched_events)
 		emit_change(task, prev, pt_slot_state(slot), d);
@@ -327,17 +363,41 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 }
 
 /* An exec changes the name the filters see (-c): followed from here on, or
- * no more. */
+ * no more. A thread followed from here is counted from its exec row's time
+ * (its first row: the fork's was not wanted), paired through sched_stamps
+ * with handle_exec (sched_exec_row) in whichever order they run. */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
 	struct sched_task *s = sched_of(task);
+	bool left;
+	__u64 now;
 
-	if (!s && task_wanted(task))
-		sched_follow(task, PT_SLOT_RUNNING, bpf_ktime_get_boot_ns());
-	else if (s && !task_wanted(task))
+	if (!s && task_wanted(task)) {
+		now = sched_exec_pair(task->pid, task->start_boottime, bpf_ktime_get_boot_ns(),
+				      &left);
+		s = sched_follow(task, PT_SLOT_RUNNING, now);
+		if (s)
+			s->row_due = left;
+	} else if (s && !task_wanted(task)) {
 		bpf_task_storage_delete(&sched_tasks, task);
+	}
 	return 0;
+}
+
+/* The time of the exec row of a wanted task: sched_exec's when it follows
+ * the task from this exec (it came first and says so in row_due, or comes
+ * next and finds no entry), else now. */
+static __always_inline __u64 sched_exec_row(struct task_struct *task, __u64 now)
+{
+	struct sched_task *s = sched_of(task);
+	bool left;
+
+	if (s && !s->row_due)
+		return now;
+	if (s)
+		s->row_due = 0;
+	return sched_exec_pair(task->pid, task->start_boottime, now, &left);
 }
 
 static __always_inline void counts_fold(struct pt_sched_counts *dst,
@@ -356,9 +416,10 @@ static __always_inline void counts_fold(struct pt_sched_counts *dst,
 /* The thread's current state counted up to now. */
 static __always_inline void sched_close(struct sched_task *s, __u64 now)
 {
-	if (s->slot < PT_NSLOTS && now > s->since_ns)
-		s->c.ns[s->slot] += now - s->since_ns;
-	s->since_ns = now;
+	__u64 d = pt_sched_elapsed(&s->since_ns, now);
+
+	if (s->slot < PT_NSLOTS)
+		s->c.ns[s->slot] += d;
 }
 
 /* Adds the thread to its process's entry in sched_procs, made if needed. */
@@ -445,17 +506,19 @@ int BPF_PROG(sched_exit, struct task_struct *task)
 }
 
 /* A thread alive when tracing starts, in the state it is in now: called
- * by the snapshot iterator for every task just before its snapshot row, so
- * that its time is counted from that row on. Without --sched the verifier
- * drops the call (sched_on is constant), and with it the references to
- * maps that were not created. */
-static __always_inline void sched_snapshot_task(struct task_struct *task)
+ * by the snapshot iterator for every task before its snapshot row, with
+ * the row's time, so that its time is counted from that row on to the
+ * nanosecond (two clock reads differ by the program's run between them:
+ * microseconds here, milliseconds in a guest whose virtual CPU its host
+ * holds up). Without --sched the verifier drops the call (sched_on is
+ * constant), and with it the references to maps that were not created. */
+static __always_inline void sched_snapshot_task(struct task_struct *task, __u64 now)
 {
 	if (!sched_on || task->exit_state || !task_wanted(task) || sched_of(task))
 		return;
 	sched_follow(task,
 		     task_on_cpu(task) ? PT_SLOT_RUNNING : slot_of_bits(task_state_bits(task)),
-		     bpf_ktime_get_boot_ns());
+		     now);
 }
 
 /* At the end of tracing (all else detached): every thread still followed

@@ -60,7 +60,7 @@ def test_map_leave_sched_stamps_full(env):
     ck.eq("lost sched (one by fork row)", cap.lost_of("sched"), len(forks))
     for key in ("child0", "child1"):
         sched_row(ck, cap, f[key], key)
-    check_sum_is_lifetime(ck, cap, "pinned, sched_stamps full")
+    check_sum_is_lifetime(ck, cap, "pinned, sched_stamps full", exact=False)
     ck.raise_if_failed()
 
 
