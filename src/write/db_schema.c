@@ -177,7 +177,7 @@ static void build(void)
 		if (k != PT_DK_KIND)
 			events_cols[n++] = from_def(&pt_detail_keys[k]);
 	resolve(proc_cols, proc_src, P_NCOLS);
-	for (unsigned i = 0; i <= P_OUBLOCK - P_CPU_USER_US; i++)
+	for (unsigned i = 0; i <= P_USAGE_LAST - P_CPU_USER_US; i++)
 		proc_cols[P_CPU_USER_US + i] = from_def(&pt_columns[PT_COL_CPU_USER_US + i]);
 	for (unsigned i = 0; i <= P_AT_END - P_RUNNING_NS; i++)
 		proc_cols[P_RUNNING_NS + i] = from_def(&pt_detail_keys[PT_DK_RUNNING_NS + i]);
