@@ -582,10 +582,10 @@ _Static_assert(PT_USAGE_NCOLS == PT_COL_CHILDREN_OUBLOCK - PT_COL_CPU_USER_US + 
 
 void pt_usage_columns(const struct pt_usage *u, __u64 out[PT_USAGE_NCOLS])
 {
-	const __u64 own[] = { 0, 0, u->maxrss_kb, u->minflt, u->majflt,
-			      u->nvcsw, u->nivcsw, u->inblock, u->oublock };
+	const __u64 own[] = { 0,	0,	   u->maxrss_kb, u->minflt, u->majflt,
+			      u->nvcsw, u->nivcsw, u->inblock,	 u->oublock };
 	const __u64 kids[] = { u->cutime_ns, u->cstime_ns, u->cmaxrss_kb, u->cminflt, u->cmajflt,
-			       u->cnvcsw, u->cnivcsw, u->cinblock, u->coublock };
+			       u->cnvcsw,    u->cnivcsw,   u->cinblock,	  u->coublock };
 	const unsigned n = PT_USAGE_NCOLS / 2;
 	__u64 user, sys;
 

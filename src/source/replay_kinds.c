@@ -222,15 +222,22 @@ static int unseen_parse(struct pt_replay *r)
 static int usage_parse(struct pt_replay *r, struct pt_usage *u)
 {
 	const unsigned n = PT_USAGE_NCOLS / 2;
-	__u64 v[PT_USAGE_NCOLS], *own[] = { NULL,	  NULL,	      &u->maxrss_kb, &u->minflt, &u->majflt,
-					    &u->nvcsw, &u->nivcsw, &u->inblock,   &u->oublock };
-	__u64 *kids[] = { NULL,	       NULL,	    &u->cmaxrss_kb, &u->cminflt, &u->cmajflt,
+	__u64 v[PT_USAGE_NCOLS],
+		*own[] = { NULL,      NULL,	  &u->maxrss_kb, &u->minflt, &u->majflt,
+			   &u->nvcsw, &u->nivcsw, &u->inblock,	 &u->oublock };
+	__u64 *kids[] = { NULL,	      NULL,	   &u->cmaxrss_kb, &u->cminflt, &u->cmajflt,
 			  &u->cnvcsw, &u->cnivcsw, &u->cinblock,   &u->coublock };
 	int err = 0;
 
-	for (unsigned i = 0; i < PT_USAGE_NCOLS && !err; i++)
-		err = replay_col_u64(r, PT_COL_CPU_USER_US + i,
-				     i % n < 2 ? UINT64_MAX / 1000 : UINT64_MAX, &v[i]);
+	for (unsigned i = 0; i < PT_USAGE_NCOLS && !err; i++) {
+		/* A capture from before the children_ columns (JSON Lines
+		 * without the keys) carried the process's own figures: read
+		 * as a children part of 0. */
+		v[i] = 0;
+		if (i < n || *replay_field(r, PT_COL_CPU_USER_US + i))
+			err = replay_col_u64(r, PT_COL_CPU_USER_US + i,
+					     i % n < 2 ? UINT64_MAX / 1000 : UINT64_MAX, &v[i]);
+	}
 	if (err)
 		return err;
 	for (unsigned i = 0; i < n; i++) {
@@ -239,7 +246,8 @@ static int usage_parse(struct pt_replay *r, struct pt_usage *u)
 			return malformed(r, "%s: %llu is more than %s's %llu",
 					 pt_col_name(PT_COL_CPU_USER_US + n + i),
 					 (unsigned long long)v[n + i],
-					 pt_col_name(PT_COL_CPU_USER_US + i), (unsigned long long)v[i]);
+					 pt_col_name(PT_COL_CPU_USER_US + i),
+					 (unsigned long long)v[i]);
 		if (i >= 2) {
 			/* maxrss: the own peak is not known apart, at most the total */
 			*own[i] = i == 2 ? v[i] : v[i] - v[n + i];
