@@ -86,11 +86,13 @@ int pt_loader_follow(struct pt_loader *l, __u32 pid, __u64 start_ns);
  * waiting), then deliver what is waiting, at most a few thousand records.
  * Returns 0, a callback's non-zero result, or -errno. */
 int pt_loader_poll(struct pt_loader *l, int timeout_ms);
-/* Detach every program (no new events), then deliver what is left; with
- * sched, then a PT_SCHED_SUM (PT_F_SCHED_AT_END) for every followed process
- * still running; then, when usage is recorded, a PT_USAGE for every
- * followed process still alive or a zombie. */
+/* Detach every program (no new events), then deliver what is left.
+ * 0, a callback's non-zero result, or -errno. */
 int pt_loader_stop(struct pt_loader *l);
+/* Once stopped: with sched, a PT_SCHED_SUM (PT_F_SCHED_AT_END) for every
+ * followed process still running; then, when usage is recorded, a
+ * PT_USAGE for every followed process still alive or a zombie. */
+int pt_loader_end_reports(struct pt_loader *l);
 /* Ring buffer reservations that failed since start, and runs of a program
  * the kernel skipped (its recursion_misses), by event kind.
  * Allocates nothing: it runs after every poll. */

@@ -191,7 +191,7 @@ static int reap_unclaimed(struct pt_loader *l, bool all)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return pt_map_room_sweep_aliases(l);
 }
 
 int pt_loader_pending_reaps(struct pt_loader *l, int (*fn)(void *ctx, const struct pt_task *t),
@@ -410,9 +410,13 @@ int pt_loader_stop(struct pt_loader *l)
 	}
 	if (n < 0)
 		return n;
-	n = reap_unclaimed(l, true);
-	if (!n && l->sched)
-		n = sched_report_end(l);
+	return reap_unclaimed(l, true);
+}
+
+int pt_loader_end_reports(struct pt_loader *l)
+{
+	int n = l->sched ? sched_report_end(l) : 0;
+
 	return n ?: usage_report_end(l);
 }
 

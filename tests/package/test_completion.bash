@@ -60,9 +60,15 @@ check "an option after an option's value" "--threads" "$(complete_words -o x.csv
 check "an option after a listed value" "--threads" "$(complete_words --time rel --thr)"
 
 # pids, groups and names of processes that exist now.
-setsid sleep 60 &
+# setsid(1) in a script (no job control: not a group leader) makes the
+# session in its own process, which then says so on a fifo (the gate) and
+# becomes the sleep.
+mkfifo "$tmp/ready"
+exec 4<>"$tmp/ready"
+setsid sh -c 'echo >"$1"; exec sleep 60' - "$tmp/ready" &
 leader=$!
 pids+=("$leader")
+read -r -t 10 -u 4 || echo "setsid: no word from the new session within 10 s"
 # A task may rename only itself: this one does, then waits on a fifo that
 # nobody writes until it is killed.
 mkfifo "$tmp/fifo"
