@@ -54,13 +54,15 @@ const struct pt_field_def pt_columns[PT_NCOLS] = {
 	[PT_COL_FILENAME] = TEXT("filename", EXEC, "the path executed"),
 	[PT_COL_ARGV] = ROW("argv", PT_TYPE_ARGV, "", EXEC,
 			    "the argument vector (CSV: shell-quoted words; JSON: an array)"),
-	[PT_COL_CPU_USER_US] = ROW("cpu_user_us", PT_TYPE_INT, "µs", USAGE,
-				   "user CPU time: on a reap row the process's final figure, what "
-				   "the reaping wait4() returned (every usage column alike); on a "
-				   "usage row (at_end=1) the kernel's figure when tracing ended, "
-				   "for a process still alive or a zombie then; on an exit row "
-				   "(at_exit=1) a snapshot at the exit tracepoint (the process's, "
-				   "or the thread's), before the exit's own teardown"),
+	[PT_COL_CPU_USER_US] =
+		ROW("cpu_user_us", PT_TYPE_INT, "µs", USAGE,
+		    "user CPU time: on a reap row the process's final figure, what "
+		    "the reaping wait4() returned (every usage column alike: the "
+		    "process's own plus the children_ part, the children it reaped "
+		    "and theirs); on a usage row (at_end=1) the kernel's figure when "
+		    "tracing ended, for a process still alive or a zombie then; on "
+		    "an exit row (at_exit=1) a snapshot at the exit tracepoint (the "
+		    "process's, or the thread's own), before the exit's own teardown"),
 	[PT_COL_CPU_SYS_US] = ROW("cpu_sys_us", PT_TYPE_INT, "µs", USAGE, "system CPU time"),
 	[PT_COL_MAXRSS_KB] = ROW("maxrss_kb", PT_TYPE_INT, "KiB", USAGE, "peak resident set"),
 	[PT_COL_MINFLT] = INT("minflt", USAGE, "minor page faults"),
@@ -72,6 +74,24 @@ const struct pt_field_def pt_columns[PT_NCOLS] = {
 		    "block input operations (ru_inblock: 512-byte units read from storage)"),
 	[PT_COL_OUBLOCK] = INT("oublock", USAGE,
 			       "block output operations (ru_oublock: 512-byte units written)"),
+	[PT_COL_CHILDREN_CPU_USER_US] =
+		ROW("children_cpu_user_us", PT_TYPE_INT, "µs", USAGE,
+		    "the children part of cpu_user_us (RUSAGE_CHILDREN: what "
+		    "the process's waits reaped; the process's own is "
+		    "cpu_user_us - children_cpu_user_us; every children_ column "
+		    "alike, 0 on a thread's exit row)"),
+	[PT_COL_CHILDREN_CPU_SYS_US] = ROW("children_cpu_sys_us", PT_TYPE_INT, "µs", USAGE,
+					   "the children part of cpu_sys_us"),
+	[PT_COL_CHILDREN_MAXRSS_KB] =
+		ROW("children_maxrss_kb", PT_TYPE_INT, "KiB", USAGE,
+		    "the largest reaped child's peak resident set (maxrss_kb is "
+		    "the larger of it and the process's own)"),
+	[PT_COL_CHILDREN_MINFLT] = INT("children_minflt", USAGE, "the children part of minflt"),
+	[PT_COL_CHILDREN_MAJFLT] = INT("children_majflt", USAGE, "the children part of majflt"),
+	[PT_COL_CHILDREN_NVCSW] = INT("children_nvcsw", USAGE, "the children part of nvcsw"),
+	[PT_COL_CHILDREN_NIVCSW] = INT("children_nivcsw", USAGE, "the children part of nivcsw"),
+	[PT_COL_CHILDREN_INBLOCK] = INT("children_inblock", USAGE, "the children part of inblock"),
+	[PT_COL_CHILDREN_OUBLOCK] = INT("children_oublock", USAGE, "the children part of oublock"),
 	[PT_COL_NS_PID] =
 		INT("ns_pid", TASK, "the pid as the process sees itself (getpid() in a container)"),
 	[PT_COL_PIDNS] = INT("pidns", TASK, "inode of its pid namespace"),

@@ -91,17 +91,13 @@ static void fill_usage(struct pt_val *vals, const struct pt_proc *p)
 	bool final = p->flags & PT_PROC_USAGE_FINAL;
 	bool at_end = !final && (p->flags & PT_PROC_USAGE_AT_END);
 	const struct pt_usage *u = at_end ? &p->end_usage : &p->exit.usage;
-	const __u64 usage[] = { 0,	  0,	     u->maxrss_kb, u->minflt, u->majflt,
-				u->nvcsw, u->nivcsw, u->inblock,   u->oublock };
-	__u64 user, sys;
+	__u64 usage[PT_USAGE_NCOLS];
 
 	if (!final && !at_end && !(p->flags & PT_PROC_EXIT_SEEN))
 		return;
-	pt_cputime_adjust(u, &user, &sys);
-	for (unsigned i = 0; i <= P_OUBLOCK - P_CPU_USER_US; i++)
+	pt_usage_columns(u, usage);
+	for (unsigned i = 0; i < PT_USAGE_NCOLS; i++)
 		set_u64(&vals[P_CPU_USER_US + i], usage[i]);
-	set_u64(&vals[P_CPU_USER_US], user / 1000);
-	set_u64(&vals[P_CPU_USER_US + 1], sys / 1000);
 	set_word(&vals[P_USAGE_AT], final ? "reap" : at_end ? "end" : "exit");
 }
 

@@ -251,8 +251,12 @@ def test_db_exit_code(env):
                 final[r["pid"]] = r
         exits = list(final.values())
         want = [("exit_code", len(exits),
-                 sum(int(r["cpu_user_us"]) for r in exits),
-                 sum(int(r["cpu_sys_us"]) for r in exits),
+                 # each process's own part: the children part is its
+                 # reaped children's own rows (counted once)
+                 sum(int(r["cpu_user_us"]) - int(r["children_cpu_user_us"])
+                     for r in exits),
+                 sum(int(r["cpu_sys_us"]) - int(r["children_cpu_sys_us"])
+                     for r in exits),
                  max(int(r["maxrss_kb"]) for r in exits))]
         got = [tuple(r) for r in db.execute(q["cpu_and_memory_by_command"])
                if r["comm"] == "exit_code"]
