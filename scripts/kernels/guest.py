@@ -60,6 +60,7 @@ FACT_TESTS = [
     ("test_sched_vfork_disk_sleep", "sched"),  # disk-sleep
     ("test_sched_stopped_and_traced", "sched"),  # stopped, traced
     ("test_map_room_fatal", "default"),   # a full map counted, sender_lost
+    ("test_end_free_unseen", "default"),  # a free skipped: the end, an inferred reap
 ]
 
 # stderr lines of a tracer that loaded and are no news.
