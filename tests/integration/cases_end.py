@@ -6,8 +6,9 @@ a zombie when tracing ended (at_end=1); never nothing, and a reap the
 kernel side could not report never keeps the tracer waiting."""
 
 import os
+import subprocess
 
-from harness import Check, Failure, parse_detail
+from harness import WORKLOAD_TIMEOUT, Check, Failure, parse_detail
 
 
 def run_faulted(env, name, fault, workload, args):
@@ -58,4 +59,59 @@ def test_end_free_unseen(env):
     ck.raise_if_failed()
 
 
-TESTS = [test_end_free_unseen]
+def trace_end_reaps(env, name, batch=16, duration="2"):
+    """end_reaps BATCH traced with -d DURATION -g its group: its children
+    exit and are reaped before, while and after tracing ends (the workload
+    runs from the tracer's start until after its exit). The capture."""
+    wl = subprocess.Popen([env.workload("end_reaps"), str(batch)],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          text=True)
+    try:
+        key, _, pgid = wl.stdout.readline().strip().partition("=")
+        if key != "pgid":
+            raise Failure("end_reaps: no pgid fact")
+        tracer = env.tracer(name, ["-d", duration, "-g", pgid])
+        tracer.start()
+        wl.stdin.write("g")
+        wl.stdin.flush()
+        cap = tracer.finish(tracer.wait_exit())
+    finally:
+        wl.stdin.close()  # its end ends the workload
+        wl.stdin = None
+        try:
+            out, _ = wl.communicate(timeout=WORKLOAD_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            wl.kill()
+            raise Failure("end_reaps did not end")
+    if wl.returncode != 0 or "rounds=" not in out:
+        raise Failure("end_reaps failed (exit %s)" % wl.returncode)
+    return cap, pgid
+
+
+def end_rows(cap, pid):
+    """The rows that end process pid after its exit: reaps (seen or
+    inferred) and usage rows at the end (a zombie when tracing ended)."""
+    return [r for r in cap.rows if r["pid"] == pid and
+            (r["event"] == "reap" or
+             (r["event"] == "usage" and "at_end" in parse_detail(r["detail"])))]
+
+
+def test_end_every_exit_ended(env):
+    """Children exiting and reaped around the end of a -d trace: every
+    process with an exit row has exactly one row after it that ends it
+    (its reap, a reap inferred, or its usage as a zombie at the end)."""
+    cap, pgid = trace_end_reaps(env, "end-every-exit")
+    ck = Check()
+    exited = sorted({r["pid"] for r in cap.rows if r["event"] == "exit"},
+                    key=int)
+    ck.true(len(exited) > 0, "no exit rows in the group %s" % pgid)
+    for pid in exited:
+        rows = end_rows(cap, pid)
+        ck.true(len(rows) == 1,
+                "exited process %s: %d rows ending it (reap, or usage "
+                "at_end=1), expected 1: %s"
+                % (pid, len(rows), [r["event"] for r in rows]))
+    ck.raise_if_failed()
+
+
+TESTS = [test_end_free_unseen, test_end_every_exit_ended]
