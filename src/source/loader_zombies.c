@@ -151,12 +151,24 @@ struct unclaimed_walk {
 	size_t n_next, cap_next;
 };
 
+static int gone_cmp(const void *a, const void *b)
+{
+	const struct pt_gone *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->start_ns < y->start_ns ? -1 : x->start_ns > y->start_ns;
+}
+
+/* l->gone is sorted (gone_cmp): under a storm that keeps the reading
+ * behind, many may wait there. */
 static __u64 gone_since(const struct pt_loader *l, const struct pt_zombie *z, __u64 now)
 {
-	for (size_t i = 0; i < l->n_gone; i++)
-		if (l->gone[i].pid == z->task.pid && l->gone[i].start_ns == z->task.start_ns)
-			return l->gone[i].ns;
-	return now;
+	struct pt_gone key = { z->task.pid, z->task.start_ns, 0 }, *g = NULL;
+
+	if (l->n_gone)
+		g = bsearch(&key, l->gone, l->n_gone, sizeof(key), gone_cmp);
+	return g ? g->ns : now;
 }
 
 static int keep_gone(struct unclaimed_walk *w, const struct pt_zombie *z, __u64 since)
@@ -221,6 +233,8 @@ int pt_loader_reap_unclaimed(struct pt_loader *l)
 		free(w.next);
 		return ret;
 	}
+	if (w.n_next)
+		qsort(w.next, w.n_next, sizeof(*w.next), gone_cmp);
 	free(l->gone);
 	l->gone = w.next;
 	l->n_gone = w.n_next;
@@ -248,16 +262,35 @@ static int end_one(struct pt_loader *l, __u32 key, const struct pt_zombie *z, vo
 	return 0;
 }
 
+static int end_cmp(const void *a, const void *b)
+{
+	const struct pt_end_zombie *x = a, *y = b;
+
+	if (x->z.task.pid != y->z.task.pid)
+		return x->z.task.pid < y->z.task.pid ? -1 : 1;
+	return x->z.task.start_ns < y->z.task.start_ns ? -1
+						       : x->z.task.start_ns > y->z.task.start_ns;
+}
+
 int pt_loader_end_zombies(struct pt_loader *l, struct pt_end_zombies *e)
 {
-	return zombies_each(l, end_one, e);
+	int ret = zombies_each(l, end_one, e);
+
+	/* Sorted by the task, for the iterator's rows to find theirs. */
+	if (!ret && e->n)
+		qsort(e->v, e->n, sizeof(*e->v), end_cmp);
+	return ret;
 }
 
 void pt_loader_end_zombie_seen(struct pt_end_zombies *e, const struct pt_task *t)
 {
-	for (size_t i = 0; i < e->n; i++)
-		if (e->v[i].z.task.pid == t->pid && e->v[i].z.task.start_ns == t->start_ns)
-			e->v[i].at_end = true;
+	struct pt_end_zombie key = { .z.task.pid = t->pid, .z.task.start_ns = t->start_ns }, *v;
+
+	if (!e->n)
+		return;
+	v = bsearch(&key, e->v, e->n, sizeof(key), end_cmp);
+	if (v)
+		v->at_end = true;
 }
 
 int pt_loader_end_reaps(struct pt_loader *l, struct pt_end_zombies *e)
