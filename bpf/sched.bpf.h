@@ -47,10 +47,16 @@ const volatile bool switch_has_prev_state = true;
 struct sched_task {
 	__u64 since_ns; /* when the current state began */
 	__u64 run_ns;	/* the thread's se.sum_exec_runtime then */
-	__u32 slot;	/* enum pt_sched_slot: the current state */
+	__u32 slot;	/* enum pt_sched_slot: the current state; SLOT_ENDED_ */
 	__u32 _pad;
+	__u64 exit_ns; /* its exit row's time (sched_exit_time) */
 	struct pt_sched_counts c;
 };
+
+/* The thread has exited and its count is summed; its entry stays until
+ * its exit row has taken the time (sched_exit_time), or until the task is
+ * freed (task storage goes with its task), and no program counts on it. */
+#define SLOT_ENDED_ (PT_NSLOTS + 1)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -70,46 +76,79 @@ struct {
 } sched_procs SEC(".maps");
 
 /* The two ends of a followed thread's count are those of its rows: its
- * fork row's time (handle_fork, before sched_wakeup_new) and its exit
- * row's (handle_exit and sched_exit, on one tracepoint, in the order they
- * were attached), so that its states and its zombie time add up to its
- * lifetime to the nanosecond, however long the kernel took in between (a
- * parent preempted between the fork and the wake-up). The first of the
- * two programs leaves its time here, the second takes it. By tid and the
- * thread's start time (a reused tid is another); LRU: a time nobody takes
- * (a thread not followed) goes. One is needed for microseconds, and is
- * dropped in that time only if 4,096 more come (not counted, and then the
- * states end at the scheduler's time: docs/bounds.md). */
+ * fork row's time and its exit row's, so that its states and its zombie
+ * time add up to its lifetime to the nanosecond, however long the kernel
+ * took in between (a parent preempted between the fork and the wake-up).
+ *
+ * The birth: handle_fork (sched_process_fork) always comes before
+ * sched_wakeup_new (wake_up_new_task(), after copy_process()). The fork
+ * row leaves its time here, the wake-up takes it (and removes it, whether
+ * it follows the thread or not), so an entry lives for microseconds. By
+ * tid and the thread's start time (a reused tid is another). Not LRU: a
+ * time that finds the map full is counted as a lost `sched` (map_keep),
+ * and that thread's states begin at the scheduler's time, not its row's.
+ * An entry stays only when the kernel skipped sched_wakeup_new (its
+ * recursion guard, counted as a lost event).
+ *
+ * The exit: handle_exit and sched_exit run on one tracepoint, in the order
+ * they were attached; the first leaves its time in the thread's task
+ * storage (exit_ns), which goes with the task. */
 struct sched_stamp_key {
 	__u32 tid;
-	__u32 end; /* 0: the birth, 1: the exit */
+	__u32 _pad;
 	__u64 start_ns;
 };
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, struct sched_stamp_key);
 	__type(value, __u64);
 } sched_stamps SEC(".maps");
 
-/* The other program's time if it came first, else now (left for it).
- * Inline, behind sched_on in the core's programs: without --sched the
- * verifier drops it with the reference to the map, not created then. */
-static __always_inline __u64 sched_stamp(__u32 tid, __u64 start_ns, __u32 end, __u64 now)
+/* The fork row's time, for sched_wakeup_new. Inline, behind sched_on in
+ * the core's programs: without --sched the verifier drops it with the
+ * reference to the map, not created then. */
+static __always_inline void sched_birth_leave(__u32 tid, __u64 start_ns, __u64 ts)
+{
+	struct sched_stamp_key k = {};
+
+	k.tid = tid;
+	k.start_ns = start_ns;
+	map_keep(&sched_stamps, &k, &ts, BPF_ANY, PT_SCHED_SUM);
+}
+
+/* The fork row's time if it left one (removed), else now. */
+static __always_inline __u64 sched_birth_take(__u32 tid, __u64 start_ns, __u64 now)
 {
 	struct sched_stamp_key k = {};
 	__u64 *ts;
 
 	k.tid = tid;
-	k.end = end;
 	k.start_ns = start_ns;
 	ts = bpf_map_lookup_elem(&sched_stamps, &k);
-	if (ts) {
-		now = *ts;
-		bpf_map_delete_elem(&sched_stamps, &k);
+	if (!ts)
+		return now;
+	now = *ts;
+	bpf_map_delete_elem(&sched_stamps, &k);
+	return now;
+}
+
+/* The time the thread's count ends at, for the exit's two programs: the
+ * other one's if it came first (its entry then goes, when this one is the
+ * exit row's), else now (left for it). */
+static __always_inline __u64 sched_exit_time(struct task_struct *task, __u64 now, bool row)
+{
+	struct sched_task *s = bpf_task_storage_get(&sched_tasks, task, 0, 0);
+
+	if (!s)
+		return now;
+	if (s->exit_ns) {
+		now = s->exit_ns;
+		if (row)
+			bpf_task_storage_delete(&sched_tasks, task);
 		return now;
 	}
-	bpf_map_update_elem(&sched_stamps, &k, &now, BPF_ANY);
+	s->exit_ns = now;
 	return now;
 }
 
@@ -203,7 +242,9 @@ static __always_inline void sched_enter(struct sched_task *s, struct task_struct
 
 static __always_inline struct sched_task *sched_of(struct task_struct *task)
 {
-	return bpf_task_storage_get(&sched_tasks, task, 0, 0);
+	struct sched_task *s = bpf_task_storage_get(&sched_tasks, task, 0, 0);
+
+	return s && s->slot != SLOT_ENDED_ ? s : NULL;
 }
 
 /* The task is on its CPU (switched out now, or exiting) but held in
@@ -278,9 +319,10 @@ static __always_inline struct sched_task *sched_follow(struct task_struct *task,
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
+	__u64 born = sched_birth_take(p->pid, p->start_boottime, bpf_ktime_get_boot_ns());
+
 	if (task_wanted(p))
-		sched_follow(p, PT_SLOT_RUNNABLE,
-			     sched_stamp(p->pid, p->start_boottime, 0, bpf_ktime_get_boot_ns()));
+		sched_follow(p, PT_SLOT_RUNNABLE, born);
 	return 0;
 }
 
@@ -367,11 +409,13 @@ int BPF_PROG(sched_exit, struct task_struct *task)
 	bool group_dead = task->signal->live.counter == 0;
 	__u32 tgid = task->tgid;
 	struct pt_sched_proc *p;
+	bool first;
 	__u64 now;
 
 	if (!s)
 		return 0;
-	now = sched_stamp(task->pid, task->start_boottime, 1, bpf_ktime_get_boot_ns());
+	first = !s->exit_ns;
+	now = sched_exit_time(task, bpf_ktime_get_boot_ns(), false);
 	sched_repair(s, task, now);
 	/* The thread is gone: the views roll up the threads left. */
 	if (sched_events)
@@ -391,7 +435,12 @@ int BPF_PROG(sched_exit, struct task_struct *task)
 			emit_sum(task, &s->c, PT_F_GROUP_DEAD);
 		}
 	}
-	bpf_task_storage_delete(&sched_tasks, task);
+	/* Summed: no program counts on it any more. Its exit row took its
+	 * time already (the entry goes), or may still come for it. */
+	if (first)
+		s->slot = SLOT_ENDED_;
+	else
+		bpf_task_storage_delete(&sched_tasks, task);
 	return 0;
 }
 

@@ -84,6 +84,8 @@ static inline __attribute__((format(printf, 3, 4))) void set_err(char *err, size
  * seeded). 0 or -errno. */
 int pt_map_room_configure(struct pt_loader *l);
 int pt_map_room_fill(struct pt_loader *l);
+/* Removes the zombie_alias entries whose zombie left `zombies`. */
+int pt_map_room_sweep_aliases(struct pt_loader *l);
 /* loader.c: the object's options, for the kinds and features on. */
 int pt_loader_configure(struct pt_loader *l, const struct pt_loader_opts *opts);
 /* load.c: libbpf's print callback (reads refusals while loading). */

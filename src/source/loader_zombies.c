@@ -238,7 +238,7 @@ int pt_loader_reap_unclaimed(struct pt_loader *l)
 	free(l->gone);
 	l->gone = w.next;
 	l->n_gone = w.n_next;
-	return 0;
+	return pt_map_room_sweep_aliases(l);
 }
 
 /* ---- at the end: every program detached ---- */
@@ -310,7 +310,7 @@ int pt_loader_end_reaps(struct pt_loader *l, struct pt_end_zombies *e)
 	free(e->v);
 	e->v = NULL;
 	e->n = e->cap = 0;
-	return ret;
+	return ret ?: pt_map_room_sweep_aliases(l);
 }
 
 /* ---- readers ---- */

@@ -220,14 +220,14 @@ def check_summary(cap):
                       % (lost, cap.lost_rows_total()))
 
 
-def run_traced(env, name, workload, args=(), opts=(), timeout=STOP_TIMEOUT):
+def run_traced(env, name, workload, args=(), opts=(), timeout=STOP_TIMEOUT, environ=None):
     """Run a workload under proctrace [OPTS] -- COMMAND (only its processes
-    in the capture); (capture, facts) once the tracer has exited (within
-    timeout seconds)."""
+    in the capture), in environ (None: this one); (capture, facts) once the
+    tracer has exited (within timeout seconds)."""
     out_path = os.path.join(env.tmp, "%s.out" % name)
     tracer = env.tracer(name, list(opts) + ["--", env.workload(workload)] + list(args))
     with open(out_path, "w") as out:
-        tracer.start(stdout=out)
+        tracer.start(stdout=out, env=environ)
         cap = tracer.finish(tracer.wait_exit(timeout))
     facts = {}
     with open(out_path) as f:
