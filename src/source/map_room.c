@@ -2,7 +2,7 @@
 /* The room of the kernel side's maps (docs/bounds.md): the one sized at
  * load by the machine (fatal_unkept, by pid_max), and the fault injection
  * that lets tests reach the capacity of the others (PROCTRACE_FAULT
- * entries:N and full:MAP, docs/loading.md). */
+ * entries:N and full:MAP, docs/loading.md), or miss frees (skip-free:N). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +60,15 @@ static int shrink_waiting(struct pt_loader *l)
 	return err;
 }
 
+/* PROCTRACE_FAULT=skip-free:N: the free program skips its first N runs
+ * for a process with a zombie entry, as the kernel's recursion guard may
+ * (handle_free in bpf/reap.bpf.h). */
+static void skip_frees(struct pt_loader *l)
+{
+	if (l->fault && !strncmp(l->fault, "skip-free:", 10))
+		l->skel->rodata->fault_skip_frees = strtoul(l->fault + 10, NULL, 10);
+}
+
 #define SIGNALS (KIND(PT_SIGNAL) | KIND(PT_STOP) | KIND(PT_CONTINUE))
 
 int pt_map_room_configure(struct pt_loader *l)
@@ -72,6 +81,7 @@ int pt_map_room_configure(struct pt_loader *l)
 		err = bpf_map__set_max_entries(l->skel->maps.fatal_unkept, pid_entries);
 	if (!err && (l->kinds & SIGNALS))
 		err = bpf_map__set_max_entries(l->skel->maps.queueing, pid_entries);
+	skip_frees(l);
 	if (!err && (l->kinds & KIND(PT_REAP)))
 		err = bpf_map__set_max_entries(l->skel->maps.ignored_sigchld, pid_entries);
 	return err ?: shrink_waiting(l);
