@@ -327,6 +327,19 @@ int BPF_PROG(handle_free, struct task_struct *task)
 	return 0;
 }
 
+/* The zombie's task while it may still be read: NULL once its free was
+ * seen, or when the memory no longer holds it (its start time differs: a
+ * free the kernel's recursion guard skipped, the task since freed and its
+ * memory reused). */
+static __always_inline struct task_struct *zombie_leader(struct pt_zombie *z)
+{
+	struct task_struct *leader = (struct task_struct *)z->leader;
+
+	if (z->freed_ns || BPF_CORE_READ(leader, start_boottime) != z->task.start_ns)
+		return NULL;
+	return leader;
+}
+
 /* A new process got the pid of a zombie still in the map: that one was
  * released (its pid is free again) and its free may not have come yet, or
  * its report is waiting in userspace: report it now, as a release seen at
@@ -339,7 +352,7 @@ static __always_inline void pid_reused(__u32 pid)
 
 	if (!z)
 		return;
-	leader = z->freed_ns ? NULL : (struct task_struct *)z->leader;
+	leader = zombie_leader(z);
 	if (!leader || !settle_unnamed(z, leader)) {
 		e = reap_event(&z->task, z->exit_ns, z->task.ppid);
 		if (e) {
@@ -392,12 +405,12 @@ static __always_inline bool reaped_by_current(__u32 pid)
 	z = bpf_map_lookup_elem(&zombies, &pid);
 	if (!z)
 		return false;
-	/* Released and freed already (the task may be gone): ppid is the
+	/* Released and freed already, or its memory reused (zombie_leader NULL): ppid is the
 	 * real parent at the free. Else still the parent it had at exit if
 	 * the waiter is that one: alive, so nobody adopted the zombie. */
 	ppid = z->task.ppid;
-	if (!z->freed_ns) {
-		leader = (struct task_struct *)z->leader;
+	leader = zombie_leader(z);
+	if (leader) {
 		if (BPF_CORE_READ(leader, exit_state) != EXIT_DEAD_)
 			return false;
 		if (ppid != tgid) {
@@ -412,8 +425,7 @@ static __always_inline bool reaped_by_current(__u32 pid)
 	}
 	if (reaper && ppid != tgid)
 		return false;
-	emit_reap(&z->task, z->exit_ns, reaper, ppid,
-		  z->freed_ns ? NULL : (struct task_struct *)z->leader);
+	emit_reap(&z->task, z->exit_ns, reaper, ppid, leader);
 	bpf_map_delete_elem(&zombies, &pid);
 	return true;
 }
