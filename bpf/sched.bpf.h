@@ -49,7 +49,7 @@ struct sched_task {
 	__u64 run_ns;	/* the thread's se.sum_exec_runtime then */
 	__u32 slot;	/* enum pt_sched_slot: the current state; SLOT_ENDED_ */
 	__u32 row_due;	/* followed from an exec whose row (handle_exec) is still to come */
-	__u64 exit_ns; /* its exit row's time (sched_exit_time) */
+	__u64 exit_ns;	/* its exit row's time (sched_exit_time) */
 	struct pt_sched_counts c;
 };
 
@@ -96,7 +96,10 @@ struct {
  * The exit: handle_exit and sched_exit run on one tracepoint, in the order
  * they were attached; the first leaves its time in the thread's task
  * storage (exit_ns), which goes with the task. */
-enum { SCHED_STAMP_BIRTH, SCHED_STAMP_EXEC };
+enum {
+	SCHED_STAMP_BIRTH,
+	SCHED_STAMP_EXEC
+};
 struct sched_stamp_key {
 	__u32 tid;
 	__u32 kind; /* SCHED_STAMP_BIRTH, or _EXEC (sched_exec_pair) */
