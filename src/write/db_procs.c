@@ -148,7 +148,6 @@ static void fill_sched(struct pt_val *vals, const struct pt_proc *p)
 		set_u64(&vals[P_RUNNING_NS + i], m->ns[i]);
 	for (unsigned j = 0; j < sizeof(rest) / sizeof(rest[0]); j++)
 		set_u64(&vals[P_RUNNING_NS + i + j], rest[j]);
-	set_flag(&vals[P_AT_END], p->flags & PT_PROC_SCHED_AT_END);
 }
 
 /* The registries' paths (cgroup.h), as the event rows have them. */
@@ -215,6 +214,9 @@ void db_proc_fill(struct pt_val *vals, struct db_proc_scratch *s, const struct p
 	fill_exit(vals, s, p);
 	fill_reap(vals, p);
 	fill_sched(vals, p);
+	/* Still there when tracing ended: measured to then, by its usage
+	 * (alive or a zombie) or its scheduler's sums (running). */
+	set_flag(&vals[P_AT_END], p->flags & (PT_PROC_SCHED_AT_END | PT_PROC_USAGE_AT_END));
 	set_flag(&vals[P_INFERRED], p->flags & PT_PROC_INFERRED);
 	set_flag(&vals[P_END_INFERRED], p->flags & PT_PROC_END_INFERRED);
 	if (p->flags & PT_PROC_END_INFERRED) {
