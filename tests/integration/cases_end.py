@@ -5,31 +5,9 @@ observed, the process was found gone), or a usage row saying it was still
 a zombie when tracing ended (at_end=1); never nothing, and a reap the
 kernel side could not report never keeps the tracer waiting."""
 
-import os
 import subprocess
 
-from harness import WORKLOAD_TIMEOUT, Check, Failure, parse_detail
-
-
-def run_faulted(env, name, fault, workload, args):
-    """workload ARGS under proctrace -- COMMAND with PROCTRACE_FAULT=fault;
-    (capture, facts) once the tracer has exited by itself."""
-    out_path = os.path.join(env.tmp, "%s.out" % name)
-    tracer = env.tracer(name, ["--", env.workload(workload)] + list(args))
-    run_env = dict(os.environ)
-    run_env.pop("PROCTRACE_FAULT_LOG", None)
-    run_env["PROCTRACE_FAULT"] = fault
-    with open(out_path, "w") as out:
-        tracer.start(stdout=out, env=run_env)
-        cap = tracer.finish(tracer.wait_exit())
-    facts = {}
-    with open(out_path) as f:
-        for line in f:
-            key, sep, value = line.rstrip("\n").partition("=")
-            if not sep or key in facts:
-                raise Failure("%s: bad fact line %r" % (name, line))
-            facts[key] = value
-    return cap, facts
+from harness import WORKLOAD_TIMEOUT, Check, Failure, parse_detail, run_traced
 
 
 def test_end_free_unseen(env):
@@ -40,8 +18,8 @@ def test_end_free_unseen(env):
     command is gone (the harness's bound on the wait fails it otherwise),
     the skipped free is counted lost, and the child's reap is reported
     inferred: found gone, last known a zombie at its exit."""
-    cap, f = run_faulted(env, "end-free-unseen", "skip-free:1", "reap_paths",
-                         ["thread_all"])
+    cap, f = run_traced(env, "end-free-unseen", "reap_paths", ["thread_all"],
+                        fault="skip-free:1")
     ck = Check()
     child, parent = f["child_pid"], f["parent_pid"]
     ex = ck.one(cap.of(child, "exit"), "child exit rows")
@@ -88,12 +66,27 @@ def trace_end_reaps(env, name, batch=16, duration="2"):
     return cap, pgid
 
 
-def end_rows(cap, pid):
-    """The rows that end process pid after its exit: reaps (seen or
-    inferred) and usage rows at the end (a zombie when tracing ended)."""
-    return [r for r in cap.rows if r["pid"] == pid and
-            (r["event"] == "reap" or
-             (r["event"] == "usage" and "at_end" in parse_detail(r["detail"])))]
+def is_end(r):
+    """A row that ends a process after its exit: a reap (seen or inferred)
+    or a usage row at the end (a zombie when tracing ended)."""
+    return (r["event"] == "reap" or
+            (r["event"] == "usage" and "at_end" in parse_detail(r["detail"])))
+
+
+def lives(cap):
+    """(pid, its rows) for each process of the capture: a pid's rows split
+    where a fork or snapshot row begins its next holder (pids come back
+    within seconds here)."""
+    held = {}
+    out = []
+    for r in cap.rows:
+        if r["event"] == "lost":
+            continue
+        if r["event"] in ("fork", "snapshot") or r["pid"] not in held:
+            held[r["pid"]] = []
+            out.append((r["pid"], held[r["pid"]]))
+        held[r["pid"]].append(r)
+    return out
 
 
 def test_end_every_exit_ended(env):
@@ -102,15 +95,16 @@ def test_end_every_exit_ended(env):
     (its reap, a reap inferred, or its usage as a zombie at the end)."""
     cap, pgid = trace_end_reaps(env, "end-every-exit")
     ck = Check()
-    exited = sorted({r["pid"] for r in cap.rows if r["event"] == "exit"},
-                    key=int)
+    exited = [(pid, rows) for pid, rows in lives(cap)
+              if any(r["event"] == "exit" and "thread_exit" not in parse_detail(r["detail"])
+                     for r in rows)]
     ck.true(len(exited) > 0, "no exit rows in the group %s" % pgid)
-    for pid in exited:
-        rows = end_rows(cap, pid)
-        ck.true(len(rows) == 1,
-                "exited process %s: %d rows ending it (reap, or usage "
-                "at_end=1), expected 1: %s"
-                % (pid, len(rows), [r["event"] for r in rows]))
+    for pid, rows in exited:
+        ends = [r for r in rows if is_end(r)]
+        ck.true(len(ends) == 1,
+                "exited process %s (from %s): %d rows ending it (reap, or "
+                "usage at_end=1), expected 1: %s"
+                % (pid, rows[0]["ts_ns"], len(ends), [r["event"] for r in ends]))
     ck.raise_if_failed()
 
 
