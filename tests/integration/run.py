@@ -89,7 +89,7 @@ def counted_losses(tmp, since):
 
 # Runs of one test while each failed in a run that counted lost events.
 # A counted loss is rare but not tied to the test (under TCG, a guest's
-# vCPU held up by a loaded host: docs/development.md), so two in a row happen
+# vCPU held up by a loaded host: docs/development.md), so two in a row can happen
 # in a long matrix; three would say the test itself makes them.
 ATTEMPTS = 3
 
