@@ -117,9 +117,12 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 		     "namespaces changed)"),
 	[PT_DK_VIA] = TEXT("via", "fork thread",
 			   "the system call that made it: fork, vfork, clone or clone3"),
-	[PT_DK_ARGC] = INT("argc", EXEC, "argument count the kernel saw"),
-	[PT_DK_ARGS_SIZE] =
-		ROW("args_size", PT_TYPE_INT, "bytes", EXEC, "size of the whole argument block"),
+	[PT_DK_ARGC] = INT("argc", EXEC,
+			   "argument count the kernel saw (a failed exec cut with "
+			   "argv_truncated=1: the arguments read)"),
+	[PT_DK_ARGS_SIZE] = ROW("args_size", PT_TYPE_INT, "bytes", EXEC,
+				"size of the whole argument block (a failed exec cut with "
+				"argv_truncated=1: the bytes read)"),
 	[PT_DK_ARGV_TRUNCATED] = FLAG("argv_truncated", EXEC, "argv longer than captured"),
 	[PT_DK_CAPTURED] = ROW("captured", PT_TYPE_INT, "bytes", EXEC,
 			       "bytes of argv captured, when truncated"),
