@@ -22,14 +22,16 @@
 #define FIRST_CHILD_PID 2000
 #define EVENTS_PER_CHILD 5
 #define CHUNK_EVENTS 65536
-#define SLOT_BYTES 320 /* an event with its exec payload fits */
 #define SIGCHLD_ 17
 #define CLD_EXITED_ 1
 
 static const char exec_argv[] = "ptnop\0--bench\0storm";
 static const char exec_path[] = "/work/build/bench/ptnop";
-_Static_assert(sizeof(struct pt_event) + sizeof(exec_argv) + sizeof(exec_path) <= SLOT_BYTES,
-	       "an exec event overran its slot into the next one");
+/* An event with its exec payload, rounded up to the event's alignment:
+ * from the event's size, so a grown event never runs into the next slot. */
+#define SLOT_BYTES                                                                                 \
+	((sizeof(struct pt_event) + sizeof(exec_argv) + sizeof(exec_path) + 7) & ~(size_t)7)
+_Static_assert(SLOT_BYTES % _Alignof(struct pt_event) == 0, "a slot holds an aligned event");
 
 struct synth {
 	__u64 ts;         /* next event time */

@@ -3,10 +3,10 @@
 #
 # The options, which of them take a value and what value (FILE, SECS...,
 # or the words --help lists: --time abs|rel|iso|us, --list's) are read from
-# `proctrace --help`, and the words of -e, --signals and --color from
-# `proctrace --list` (once per shell): they follow the program, with no
-# list of its own here. Other values come from the
-# running system: pids, process groups and command names from /proc, users
+# `proctrace --help`, and the words of -e, --signals, --color and the
+# sizes of --ringbuf-kb from `proctrace --list` (once per shell): they
+# follow the program, with no list of its own here. Other values come from
+# the running system: pids, process groups and command names from /proc, users
 # from the name service. Only a FILE is completed as a file name. Needs
 # bash only; uses bash-completion's helpers for a COMMAND's own arguments
 # when they are there.
@@ -193,7 +193,8 @@ _proctrace()
 		return 0
 		;;
 	--ringbuf-kb)
-		_proctrace_add 4 16 64 256 1024 4096 16384 65536 262144 1048576
+		mapfile -t w < <(_proctrace_list ringbuf)
+		_proctrace_add "${w[@]}"
 		return 0
 		;;
 	esac

@@ -65,7 +65,7 @@ extern const struct pt_cli_color pt_cli_colors[PT_CLI_N_COLORS];
 /* What --list prints (cli_lists.c): a list of the values an option takes,
  * one a line. The one table of them: --list, its error and --help name
  * them from it. */
-#define PT_CLI_NLISTS 4
+#define PT_CLI_NLISTS 5
 struct pt_cli_list {
 	const char *what;   /* --list's word: "events" */
 	const char *option; /* the option whose values it lists: "-e" */

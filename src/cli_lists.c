@@ -34,11 +34,20 @@ static int list_times(FILE *out)
 	return 0;
 }
 
+/* Every size --ringbuf-kb takes (pt_cli_parse_ringbuf_kb's range). */
+static int list_ringbuf(FILE *out)
+{
+	for (unsigned kb = RINGBUF_KB_MIN; kb <= RINGBUF_KB_MAX; kb *= 2)
+		fprintf(out, "%u\n", kb);
+	return 0;
+}
+
 const struct pt_cli_list pt_cli_lists[PT_CLI_NLISTS] = {
 	{ "events", "-e", list_events },
 	{ "signals", "--signals", list_signals },
 	{ "colors", "--color", list_colors },
 	{ "times", "--time", list_times },
+	{ "ringbuf", "--ringbuf-kb", list_ringbuf },
 };
 
 int pt_cli_list_print(const char *what, FILE *out)

@@ -28,7 +28,7 @@ struct pt_view_opts {
  * (its labels are then whole). */
 #define PT_VIEW_DEFAULT_WIDTH 100
 /* The narrowest width a view is fitted to (a smaller COLUMNS or terminal). */
-#define PT_VIEW_MIN_WIDTH 40
+#define PT_VIEW_MIN_WIDTH 30
 
 /* The width of the text views on f, as ps(1) chooses it: 0 (no limit) with
  * wide (-w) or when f is not a terminal, unless COLUMNS (environment) says
@@ -100,6 +100,10 @@ void pt_view_put_progs(struct pt_buf *b, const struct pt_proc *p, bool ascii);
 size_t pt_view_cols(const char *s, size_t n);
 /* Append s[0..n) cut to at most cols columns, with an ellipsis if cut. */
 void pt_view_put_cut(struct pt_buf *b, const char *s, size_t n, size_t cols, bool ascii);
+/* Append text as lines of at most width columns (0: one line), broken
+ * between its items (the parts between two seps, sep a nonempty string),
+ * then a newline; an item wider than width on a line of its own. */
+void pt_view_put_wrapped(struct pt_buf *b, const char *text, const char *sep, unsigned width);
 /* A chain of ancestors outside the selection (PT_PROC_CONTEXT), folded:
  * n processes from first down to last (borrowed from the model), each the
  * only child of the one before; drawn at depth 0, above the rows it
@@ -118,9 +122,10 @@ int pt_view_walk_folded(struct pt_model *m, pt_walk_fn row, pt_view_fold_fn fold
 /* The text "… 6 ancestors: process_api > … > bash" ("..." in ASCII),
  * appended to b. */
 void pt_view_put_fold(struct pt_buf *b, const struct pt_view_fold *f, bool ascii);
-/* That text as a line, made in line and written to out: 0 or
- * pt_buf_write's error. */
-int pt_view_write_fold(FILE *out, struct pt_buf *line, const struct pt_view_fold *f, bool ascii);
+/* That text as a line cut to width columns (0: whole), made in line and
+ * written to out: 0 or pt_buf_write's error. */
+int pt_view_write_fold(FILE *out, struct pt_buf *line, const struct pt_view_fold *f, bool ascii,
+		       unsigned width);
 /* "note: 12 events lost (3 fork, 9 exit): ..." line, or nothing. */
 void pt_view_put_lost(struct pt_buf *b, const struct pt_model_stats *st);
 /* "note: not recorded (-e): reap, signal\n" for the kinds left out of

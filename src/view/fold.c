@@ -95,10 +95,21 @@ void pt_view_put_fold(struct pt_buf *b, const struct pt_view_fold *f, bool ascii
 	}
 }
 
-int pt_view_write_fold(FILE *out, struct pt_buf *line, const struct pt_view_fold *f, bool ascii)
+int pt_view_write_fold(FILE *out, struct pt_buf *line, const struct pt_view_fold *f, bool ascii,
+		       unsigned width)
 {
+	struct pt_buf text = { 0 };
+	int err;
+
+	pt_view_put_fold(&text, f, ascii);
+	if (text.failed) {
+		pt_buf_free(&text);
+		return -ENOMEM;
+	}
 	pt_buf_reset(line);
-	pt_view_put_fold(line, f, ascii);
+	pt_view_put_cut(line, text.data, text.len, width ? width : text.len, ascii);
 	pt_buf_putc(line, '\n');
-	return pt_buf_write(line, out);
+	err = pt_buf_write(line, out);
+	pt_buf_free(&text);
+	return err;
 }

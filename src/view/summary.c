@@ -190,30 +190,6 @@ static int summary_row(const struct pt_walk *w, void *ctx)
 	return pt_buf_write(&c->line, c->f);
 }
 
-/* text appended to b, its words in lines of at most width columns (a word
- * longer than that on a line of its own). */
-static void put_wrapped(struct pt_buf *b, const char *text, unsigned width)
-{
-	size_t col = 0;
-
-	while (*text) {
-		size_t n = strcspn(text, " "), cols = pt_view_cols(text, n);
-
-		if (col && col + 1 + cols > width) {
-			pt_buf_putc(b, '\n');
-			col = 0;
-		} else if (col) {
-			pt_buf_putc(b, ' ');
-			col++;
-		}
-		pt_buf_put(b, text, n);
-		col += cols;
-		text += n;
-		text += strspn(text, " ");
-	}
-	pt_buf_putc(b, '\n');
-}
-
 int pt_summary_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 {
 	struct sum_ctx c = { .f = f, .o = o };
@@ -235,15 +211,16 @@ int pt_summary_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 	if (!err && !c.rows)
 		pt_buf_puts(&c.line, "(no process with a sched row: trace with --sched)\n");
 	if (!err)
-		put_wrapped(&c.line,
-			    "times in ms, % of the lifetime (first event to reap, or to the end); "
-			    "run-queue waits (RQ) in us, p50 and p99 as their histogram bucket's "
-			    "upper bound (at most 25% high); * still running when tracing ended",
-			    note_cols);
+		pt_view_put_wrapped(
+			&c.line,
+			"times in ms, % of the lifetime (first event to reap, or to the end); "
+			"run-queue waits (RQ) in us, p50 and p99 as their histogram bucket's "
+			"upper bound (at most 25% high); * still running when tracing ended",
+			" ", note_cols);
 	if (!err && left.len) {
 		pt_buf_reset(&c.tmp);
 		pt_buf_printf(&c.tmp, "left out for the width (-w shows them): %s", left.data);
-		put_wrapped(&c.line, c.tmp.data, note_cols);
+		pt_view_put_wrapped(&c.line, c.tmp.data, " ", note_cols);
 	}
 	if (!err && c.rows) {
 		pt_buf_reset(&c.tmp);
@@ -251,7 +228,7 @@ int pt_summary_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 			      "switch-ins missed (no tracepoint fired) and repaired from the "
 			      "kernel's runtime count: %llu",
 			      (unsigned long long)c.repaired);
-		put_wrapped(&c.line, c.tmp.data, note_cols);
+		pt_view_put_wrapped(&c.line, c.tmp.data, " ", note_cols);
 	}
 	if (!err)
 		pt_view_put_lost(&c.line, &st);

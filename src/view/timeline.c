@@ -352,7 +352,7 @@ static int chart_fold(const struct pt_view_fold *f, void *ctx)
 {
 	struct tl_ctx *c = ctx;
 
-	return pt_view_write_fold(c->f, &c->line, f, c->o->ascii);
+	return pt_view_write_fold(c->f, &c->line, f, c->o->ascii, c->o->width);
 }
 
 /* Before drawing: a fold is a row too. */
@@ -363,28 +363,39 @@ static int count_fold(const struct pt_view_fold *f, void *ctx)
 	return 0;
 }
 
+/* The legend, its items wrapped to the width (0: one line), two spaces
+ * apart; a glyph stays on its word's line. */
 static int legend_write(struct tl_ctx *c, const struct pt_model_stats *st)
 {
 	const char *const *g = c->cell_glyph;
 
 	pt_buf_reset(&c->line);
+	pt_buf_reset(&c->tmp);
 	if (c->sched)
-		pt_buf_printf(&c->line,
+		pt_buf_printf(&c->tmp,
 			      "%s running  %s runnable  %s sleeping  %s disk-sleep  %s traced  ",
 			      g[CELL_STATE + PT_STATE_RUNNING], g[CELL_STATE + PT_STATE_RUNNABLE],
 			      g[CELL_STATE + PT_STATE_SLEEPING],
 			      g[CELL_STATE + PT_STATE_DISK_SLEEP], g[CELL_STATE + PT_STATE_TRACED]);
-	pt_buf_printf(&c->line, "%s alive  %s stopped  %s zombie  %s exec  %s signal  (1 column = ",
+	pt_buf_printf(&c->tmp, "%s alive  %s stopped  %s zombie  %s exec  %s signal  (1 column = ",
 		      g[CELL_STATE + PT_STATE_ALIVE], g[CELL_STATE + PT_STATE_STOPPED],
 		      g[CELL_STATE + PT_STATE_ZOMBIE], g[CELL_EXEC], g[CELL_SIGNAL]);
-	pt_view_put_duration(&c->line, c->span / c->chart_w, c->o->ascii);
-	pt_buf_puts(&c->line, ")\n");
-	if (c->folded)
-		pt_buf_printf(&c->line,
+	pt_view_put_duration(&c->tmp, c->span / c->chart_w, c->o->ascii);
+	pt_buf_putc(&c->tmp, ')');
+	if (c->tmp.failed)
+		return -ENOMEM;
+	pt_view_put_wrapped(&c->line, c->tmp.data, "  ", c->o->width);
+	if (c->folded) {
+		pt_buf_reset(&c->tmp);
+		pt_buf_printf(&c->tmp,
 			      "%s%s marks folded: %llu (past %u a process, as a density; -v lists "
-			      "them)\n",
+			      "them)",
 			      g[CELL_FOLD_FEW], g[CELL_FOLD_MANY], (unsigned long long)c->folded,
 			      (unsigned)PT_MARKS_MAX);
+		if (c->tmp.failed)
+			return -ENOMEM;
+		pt_view_put_wrapped(&c->line, c->tmp.data, " ", c->o->width);
+	}
 	pt_view_put_lost(&c->line, st);
 	return pt_buf_write(&c->line, c->f);
 }

@@ -322,7 +322,7 @@ static int fold_line(const struct pt_view_fold *f, void *ctx)
 {
 	struct tree_ctx *c = ctx;
 
-	return pt_view_write_fold(c->f, &c->line, f, c->o->ascii);
+	return pt_view_write_fold(c->f, &c->line, f, c->o->ascii, c->o->width);
 }
 
 static int tree_line(const struct pt_walk *w, void *ctx)

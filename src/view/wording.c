@@ -297,3 +297,28 @@ void pt_view_put_cut(struct pt_buf *b, const char *s, size_t n, size_t cols, boo
 	pt_buf_put(b, s, i);
 	pt_buf_puts(b, ell);
 }
+
+void pt_view_put_wrapped(struct pt_buf *b, const char *text, const char *sep, unsigned width)
+{
+	size_t col = 0, sep_len = strlen(sep), sep_cols = pt_view_cols(sep, sep_len);
+
+	while (*text) {
+		const char *next = strstr(text, sep);
+		size_t n = next ? (size_t)(next - text) : strlen(text);
+		size_t cols = pt_view_cols(text, n);
+
+		if (col && width && col + sep_cols + cols > width) {
+			pt_buf_putc(b, '\n');
+			col = 0;
+		} else if (col) {
+			pt_buf_puts(b, sep);
+			col += sep_cols;
+		}
+		pt_buf_put(b, text, n);
+		col += cols;
+		text += n;
+		while (!strncmp(text, sep, sep_len))
+			text += sep_len;
+	}
+	pt_buf_putc(b, '\n');
+}

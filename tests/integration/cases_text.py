@@ -13,9 +13,10 @@ LONG = ["/bin/true"] + ["--option-number-%02d=/a/long/path/value" % i
                         for i in range(12)]
 
 
-def views(env, environ):
-    """--tree and --timeline of LONG run as the command, on a pipe."""
-    p = subprocess.run([env.proctrace, "-q", "--tree", "--timeline", "--"] +
+def views(env, environ, which=("--tree", "--timeline")):
+    """The views (--tree and --timeline) of LONG run as the command, on a
+    pipe."""
+    p = subprocess.run([env.proctrace, "-q"] + list(which) + ["--"] +
                        LONG, capture_output=True, text=True, timeout=120,
                        stdin=subprocess.DEVNULL, env=environ)
     if p.returncode != 0:
@@ -57,4 +58,21 @@ def test_text_views_fit_columns(env):
     ck.raise_if_failed()
 
 
-TESTS = [test_text_views_not_cut_when_piped, test_text_views_fit_columns]
+def test_text_timeline_fits_30_columns(env):
+    """COLUMNS=30, the narrowest width the views fit: every line of the
+    timeline fits, the folded ancestors' and the legend's too (wrapped
+    between its items), and the legend names every state it draws."""
+    lines = views(env, dict(plain_environ(), COLUMNS="30"), ["--timeline"])
+    ck = Check()
+    ck.true(any("│" in l for l in lines), "no timeline rows: %r" % lines)
+    ck.eq("lines wider than 30 columns", [l for l in lines if len(l) > 30], [])
+    text = "\n".join(lines)
+    for item in ("█ alive", "▒ stopped", "░ zombie", "◆ exec", "! signal"):
+        ck.true(item in text, "%r not in the legend:\n%s" % (item, text))
+    ck.true(re.search(r"^\(1 column = [^)\n]+\)$", text, re.M),
+            "the legend's scale not on a line of its own:\n%s" % text)
+    ck.raise_if_failed()
+
+
+TESTS = [test_text_views_not_cut_when_piped, test_text_views_fit_columns,
+         test_text_timeline_fits_30_columns]

@@ -117,6 +117,19 @@ for w in $lists; do
 done
 check "--time offers what --list times prints" "$("$bin" --list times | sort)" \
 	"$(complete_words --time '')"
+# --ringbuf-kb's sizes are the program's (--list ringbuf): every power of
+# two it accepts, and no other.
+check "--ringbuf-kb offers what --list ringbuf prints" "$("$bin" --list ringbuf | sort)" \
+	"$(complete_words --ringbuf-kb '')"
+bad=""
+for kb in $("$bin" --list ringbuf); do
+	"$bin" --ringbuf-kb "$kb" --dry-run >/dev/null 2>&1 || bad+=" $kb"
+done
+for kb in 2 3 6144 2097152; do # past the ends, and not powers of two
+	grep -qx "$kb" < <("$bin" --list ringbuf) ||
+		{ "$bin" --ringbuf-kb "$kb" --dry-run >/dev/null 2>&1 && bad+=" $kb"; }
+done
+check "--list ringbuf is what --ringbuf-kb accepts" "" "$bad"
 
 # Files for outputs and --replay; commands after --.
 touch "$tmp/cap.csv" "$tmp/cap.jsonl"

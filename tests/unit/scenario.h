@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include "proctrace/model.h"
 #include "proctrace/views.h"
+#include "proctrace/views.h"
 
 #define SC_T0 1000000000000ULL /* boot time of the first event: 1000 s */
 #define SC_US(us) (SC_T0 + (__u64)(us)*1000)
@@ -341,8 +342,8 @@ static inline struct pt_model *sc_seed_model(void)
 /* What a filter leaves with its ancestors: a chain of n ancestors outside
  * the selection from pid 1 (context, folded into one line by the views),
  * then what is followed, make (1000) and its child cc (1001), which ends;
- * ended at 10 ms. */
-static inline struct pt_model *sc_ancestors_model(unsigned n)
+ * ended at 10 ms. The ancestors are all called name (NULL: init, then sh). */
+static inline struct pt_model *sc_ancestors_model_named(unsigned n, const char *name)
 {
 	struct fake a, prev, make, cc;
 	struct sc s = { 0 };
@@ -350,7 +351,8 @@ static inline struct pt_model *sc_ancestors_model(unsigned n)
 	unsigned i;
 
 	for (i = 1; i <= n; i++) {
-		fake_init(&a, i, i - 1, SC_US(0) - 1000000 + i, i == 1 ? "init" : "sh");
+		fake_init(&a, i, i - 1, SC_US(0) - 1000000 + i,
+			  name ? name : i == 1 ? "init" : "sh");
 		sc_snapshot(&s, 0, &a);
 		prev = a;
 	}
@@ -365,6 +367,25 @@ static inline struct pt_model *sc_ancestors_model(unsigned n)
 	for (i = 1; i <= n; i++)
 		pt_model_mark(m, i, PT_PROC_CONTEXT);
 	return m;
+}
+
+static inline struct pt_model *sc_ancestors_model(unsigned n)
+{
+	return sc_ancestors_model_named(n, NULL);
+}
+
+/* The widest line of text, in columns (UTF-8 code points). */
+static inline size_t sc_widest(const char *text)
+{
+	size_t most = 0;
+
+	while (*text) {
+		size_t n = strcspn(text, "\n"), cols = pt_view_cols(text, n);
+
+		most = cols > most ? cols : most;
+		text += n + (text[n] == '\n');
+	}
+	return most;
 }
 
 /* What a view (pt_tree_write, pt_timeline_write, ...) writes of m. */

@@ -226,6 +226,16 @@ static void test_sched_views(void **state)
 	assert_non_null(strchr(row, '.'));
 	assert_non_null(strstr(text, "# running  + runnable  . sleeping  D disk-sleep  t traced"));
 	free(text);
+	/* at 30 to 80 columns the legend, longer with the scheduler states,
+	 * is wrapped between its items */
+	for (size_t i = 30; i <= 80; i += 10) {
+		o.width = (unsigned)i;
+		text = sc_view_text(pt_timeline_write, m, &o);
+		if (sc_widest(text) > o.width || !strstr(text, "D disk-sleep") ||
+		    !strstr(text, "t traced"))
+			fail_msg("width %u:\n%s", o.width, text);
+		free(text);
+	}
 	o.width = 0; /* not a terminal: every column */
 	text = sc_view_text(pt_summary_write, m, &o);
 	assert_null(strstr(text, "left out"));
@@ -240,20 +250,6 @@ static void test_sched_views(void **state)
 	pt_model_free(m);
 }
 
-/* The widest line of text, in columns (UTF-8 code points). */
-static size_t widest(const char *text)
-{
-	size_t most = 0;
-
-	while (*text) {
-		size_t n = strcspn(text, "\n"), cols = pt_view_cols(text, n);
-
-		most = cols > most ? cols : most;
-		text += n + (text[n] == '\n');
-	}
-	return most;
-}
-
 /* With a width (a terminal, COLUMNS), the summary fits it: the least
  * telling columns left out and named, then the command cut, the footnote
  * wrapped; without one, every column (as ps when piped). */
@@ -264,15 +260,15 @@ static void test_sched_summary_width(void **state)
 	struct pt_model *m = two_threads_model();
 	char *text = sc_view_text(pt_summary_write, m, &o);
 
-	assert_int_equal(widest(text), 169);
+	assert_int_equal(sc_widest(text), 169);
 	assert_non_null(strstr(text, "   STOPPED   %    TRACED   %"));
 	free(text);
 	for (size_t i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
 		o.width = widths[i];
 		text = sc_view_text(pt_summary_write, m, &o);
-		if (widest(text) > widths[i])
-			fail_msg("width %u: a line of %zu columns in\n%s", widths[i], widest(text),
-				 text);
+		if (sc_widest(text) > widths[i])
+			fail_msg("width %u: a line of %zu columns in\n%s", widths[i],
+				 sc_widest(text), text);
 		/* the row of pid 200 keeps its lifetime and on-CPU time */
 		assert_non_null(strstr(text, "\n200     sh"));
 		assert_non_null(strstr(text, "       8.0       3.0  38"));
@@ -312,7 +308,7 @@ static void test_sched_summary_name_last(void **state)
 	for (i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
 		o.width = widths[i];
 		text = sc_view_text(pt_summary_write, m, &o);
-		if (widest(text) > widths[i] || !strstr(text, "\n200     narrow_view_cmd "))
+		if (sc_widest(text) > widths[i] || !strstr(text, "\n200     narrow_view_cmd "))
 			fail_msg("width %u:\n%s", widths[i], text);
 		/* in the header, the lifetime from 40 columns on, RUNNING from 60 */
 		*strchr(text, '\n') = '\0';

@@ -79,6 +79,21 @@ static void test_timeline_shape(void **state)
 	pt_model_free(m);
 }
 
+/* Every item of the legend is on one line, whatever the width. */
+static void legend_whole(const char *text)
+{
+	static const char *const items[] = { "= alive", "- stopped", "z zombie",
+					     "* exec",	"! signal",  "(1 column = " };
+	const char *scale;
+
+	for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++)
+		if (!strstr(text, items[i]))
+			fail_msg("no '%s' in the legend of\n%s", items[i], text);
+	scale = strstr(text, "(1 column = ");
+	if (strcspn(scale, ")") > strcspn(scale, "\n"))
+		fail_msg("the legend's scale broken in\n%s", text);
+}
+
 /* No width limit: the chart keeps the default width and the labels are
  * whole, however deep and long; with a limit the chart gives way first. */
 static void test_timeline_no_limit_labels_whole(void **state)
@@ -104,19 +119,16 @@ static void test_timeline_no_limit_labels_whole(void **state)
 	free(text);
 	/* With a limit the chart narrows first (to 10 columns): at 40 and
 	 * more the label is whole; at 30 the indentation gives way, then the
-	 * name is cut. No row is wider than the limit. */
+	 * name is cut. No line is wider than the limit, the legend's either
+	 * (wrapped between its items). */
 	for (i = 0; i < 5; i++) {
 		static const unsigned widths[] = { 30, 40, 50, 60, 80 };
-		const char *line, *nl, *bar;
 
 		o.width = widths[i];
 		text = sc_view_text(pt_timeline_write, m, &o);
-		for (line = text; *line; line = nl + 1) {
-			nl = strchr(line, '\n');
-			bar = memchr(line, '|', (size_t)(nl - line));
-			if (bar && (unsigned)(nl - line) > o.width)
-				fail_msg("a row wider than %u: %s", o.width, line);
-		}
+		if (sc_widest(text) > o.width)
+			fail_msg("a line wider than %u in\n%s", o.width, text);
+		legend_whole(text);
 		if (o.width >= 40)
 			assert_non_null(strstr(text, "\n       907 a-long-name-her |"));
 		else
@@ -220,6 +232,35 @@ static void test_timeline_empty(void **state)
 	pt_model_free(m);
 }
 
+/* A fold of ancestors with long names, in UTF-8, at 30 to 80 columns:
+ * every line fits, the fold's cut with an ellipsis where it must be; with
+ * no limit it is whole, and the legend one line. */
+static void test_timeline_fold_and_legend_fit(void **state)
+{
+	static const unsigned widths[] = { 30, 40, 50, 60, 80 };
+	static const char whole[] = "\n… 3 ancestors: ancestor-name-1 > … > ancestor-name-1\n";
+	struct pt_view_opts o = { .width = 0 };
+	struct pt_model *m = sc_ancestors_model_named(3, "ancestor-name-1");
+	char *text = sc_view_text(pt_timeline_write, m, &o);
+
+	assert_non_null(strstr(text, whole));
+	assert_non_null(strstr(text,
+			       "█ alive  ▒ stopped  ░ zombie  ◆ exec  ! "
+			       "signal  (1 column = "));
+	free(text);
+	for (size_t i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+		o.width = widths[i];
+		text = sc_view_text(pt_timeline_write, m, &o);
+		if (sc_widest(text) > o.width)
+			fail_msg("a line wider than %u in\n%s", o.width, text);
+		/* the fold's line is whole where it fits (52 columns), else cut */
+		assert_true((strstr(text, whole) != NULL) == (o.width >= 52));
+		assert_non_null(strstr(text, "\n… 3 ancestors: "));
+		free(text);
+	}
+	pt_model_free(m);
+}
+
 /* The axis is drawn again under a chart of more than 30 rows: rows drawn,
  * a fold of 40 ancestors being one. */
 static void test_timeline_axis_again_counts_rows(void **state)
@@ -250,6 +291,7 @@ int main(void)
 		cmocka_unit_test(test_timeline_axis),
 		cmocka_unit_test(test_timeline_empty),
 		cmocka_unit_test(test_timeline_axis_again_counts_rows),
+		cmocka_unit_test(test_timeline_fold_and_legend_fit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

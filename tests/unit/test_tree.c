@@ -203,6 +203,8 @@ static void test_view_width(void **state)
 	assert_int_equal(pt_view_width(piped, true), 0);
 	setenv("COLUMNS", "10", 1);
 	assert_int_equal(pt_view_width(piped, false), PT_VIEW_MIN_WIDTH);
+	setenv("COLUMNS", "30", 1); /* the narrowest the views fit */
+	assert_int_equal(pt_view_width(piped, false), 30);
 	setenv("COLUMNS", "wide", 1); /* not a number: as if unset */
 	assert_int_equal(pt_view_width(piped, false), 0);
 	assert_int_equal(pt_view_width(tty, false), 132);

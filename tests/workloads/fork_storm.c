@@ -4,30 +4,10 @@
  * allows (vfork, _exit, wait), for a large volume of events. */
 #include "workload.h"
 
-/* Its own function, so that vfork's shared stack holds nothing of the
- * caller's loop. */
-static __attribute__((noinline)) pid_t spawn_one(void)
-{
-	pid_t pid = vfork();
-
-	if (pid == 0)
-		_exit(0);
-	return pid;
-}
-
 static void worker(long count)
 {
-	pid_t pid;
-
-	for (long i = 0; i < count; i++) {
-		pid = spawn_one();
-		if (pid < 0)
-			wl_die("vfork");
-		if (wl_wait(pid, 0) != 0) {
-			errno = ECHILD;
-			wl_die("a child failed");
-		}
-	}
+	for (long i = 0; i < count; i++)
+		wl_storm_child();
 }
 
 int main(int argc, char **argv)

@@ -12,28 +12,12 @@
 #include <fcntl.h>
 #include "workload.h"
 
-static __attribute__((noinline)) pid_t spawn_one(void)
-{
-	pid_t pid = vfork();
-
-	if (pid == 0)
-		_exit(0);
-	return pid;
-}
-
 static void worker(long count, int started_fd)
 {
 	char c = 1;
 
 	for (long i = 0; i < count; i++) {
-		pid_t pid = spawn_one();
-
-		if (pid < 0)
-			wl_die("vfork");
-		if (wl_wait(pid, 0) != 0) {
-			errno = ECHILD;
-			wl_die("a child failed");
-		}
+		wl_storm_child();
 		if (i == 1000 && started_fd >= 0 && write(started_fd, &c, 1) != 1)
 			wl_die("write started");
 	}

@@ -14,31 +14,13 @@ static void on_term(int sig)
 	stop = 1;
 }
 
-/* Its own function, so that vfork's shared stack holds nothing of the
- * caller's loop. */
-static __attribute__((noinline)) pid_t spawn_one(void)
-{
-	pid_t pid = vfork();
-
-	if (pid == 0)
-		_exit(0);
-	return pid;
-}
-
 /* Children until SIGTERM; how many, through the counts pipe. */
 static void worker(int ready, int count_fd)
 {
 	long n = 0;
-	pid_t pid;
 
 	while (!stop) {
-		pid = spawn_one();
-		if (pid < 0)
-			wl_die("vfork");
-		if (wl_wait(pid, 0) != 0) {
-			errno = ECHILD;
-			wl_die("a child failed");
-		}
+		wl_storm_child();
 		if (++n == 1 && write(ready, "r", 1) != 1)
 			wl_die("ready");
 	}

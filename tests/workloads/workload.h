@@ -122,6 +122,31 @@ static inline int wl_wait(pid_t pid, int options)
 	return status;
 }
 
+/* A child made by vfork() that exits 0 at once. A function of its own, so
+ * that vfork's shared stack holds nothing of the caller's loop. */
+static __attribute__((noinline, unused)) pid_t wl_vfork_exit0(void)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0)
+		_exit(0);
+	return pid;
+}
+
+/* One process of a storm: a child made (vfork, _exit 0) and reaped; a
+ * failed vfork or a child that did not exit 0 is fatal. */
+static inline void wl_storm_child(void)
+{
+	pid_t pid = wl_vfork_exit0();
+
+	if (pid < 0)
+		wl_die("vfork");
+	if (wl_wait(pid, 0) != 0) {
+		errno = ECHILD;
+		wl_die("a child failed");
+	}
+}
+
 /* SIGSTOP to pid, a child, and its stop seen by waitpid(WUNTRACED). */
 static inline void wl_stop(pid_t pid)
 {
