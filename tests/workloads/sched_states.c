@@ -39,14 +39,11 @@ static void spin_cpu_ms(unsigned ms)
 		;
 }
 
-/* The CPU time the process had until just before its exit, the kernel's
- * own figure beside the tracer's. */
 static void spin_sleep(void)
 {
 	wl_fact("pid=%d", getpid());
 	spin_cpu_ms(200);
 	wl_sleep_ms(300);
-	wl_fact("cpu_ns=%llu", cpu_ns());
 }
 
 static void do_vfork(void)
