@@ -70,6 +70,46 @@ def test_threads_off(env):
     ck.raise_if_failed()
 
 
+def test_thread_exits_last(env):
+    """Processes whose joined threads may still be on their way out when
+    the main thread leaves (tests/workloads/thread_exits.c): each thread
+    has one exit row and the process one; which of two threads was last is
+    the kernel's (group_dead) or, without it, unknown and said so on both
+    rows: a thread's exit after its process's, or a process exit by another
+    thread than the leader, only with both rows saying last_thread_unknown."""
+    n, k = 40, 4
+    cap, (f,) = traced(env, "thread-exits",
+                       [("thread_exits", [str(n), str(k)])], ["--threads"])
+    ck = Check()
+    for i in range(n):
+        pid, _, tids = f["proc%d" % i].partition(":")
+        tids = tids.split(",")
+        who = "process %d (%s)" % (i, pid)
+        exits = cap.of(pid, "exit")
+        ends = process_exits(cap, pid)
+        end = ck.one(ends, who + ": process exit row")
+        if end is None:
+            continue
+        ck.fields(end, who + " exit", exit_code=0)
+        ck.true(end["tid"] in [pid] + tids,
+                "%s: process exit by tid %s, not one of its threads"
+                % (who, end["tid"]))
+        ck.eq(who + ": exit rows' tids", sorted(r["tid"] for r in exits),
+              sorted([pid] + tids))
+        unsure = lambda r: "last_thread_unknown" in parse_detail(r["detail"])
+        if end["tid"] != pid:
+            ck.true(unsure(end), "%s: process exit by thread %s, not the "
+                    "leader, without last_thread_unknown" % (who, end["tid"]))
+        for r in thread_exits(cap, pid):
+            if r["_n"] > end["_n"] or r["tid"] == pid:
+                ck.true(unsure(r) and unsure(end),
+                        "%s: thread %s's exit (row %s) after the process "
+                        "exit (row %s, tid %s) or in its place, not both "
+                        "saying last_thread_unknown"
+                        % (who, r["tid"], r["_n"], end["_n"], end["tid"]))
+    ck.raise_if_failed()
+
+
 # ---- 11. pid namespaces ----
 
 def test_pid_namespace(env):
@@ -101,5 +141,5 @@ def test_pid_namespace(env):
 
 
 TESTS = [
-    test_threads_on, test_threads_off, test_pid_namespace,
+    test_threads_on, test_threads_off, test_thread_exits_last, test_pid_namespace,
 ]
