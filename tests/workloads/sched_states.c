@@ -15,7 +15,14 @@
  *               WUNTRACED), then continued
  *   ptrace      a child seized and interrupted by its parent
  *               (PTRACE_SEIZE + PTRACE_INTERRUPT) for 200 ms, then detached
+ *
+ * A 200 ms wait begins only once the process that waits in the state has
+ * left its CPU (off_cpu), so the state's time holds the whole wait
+ * whatever the delays of a loaded machine: a virtual CPU held up by its
+ * host between a stop and its switch out made the state's time shorter
+ * than the wait.
  */
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/ptrace.h>
@@ -39,21 +46,47 @@ static void spin_cpu_ms(unsigned ms)
 		;
 }
 
-/* The CPU time the process had until just before its exit, the kernel's
- * own figure beside the tracer's. */
+/* Returns once the process whose /proc/PID/syscall is path has left its
+ * CPU in the state it is in: the kernel waits for that before reading the
+ * file (wait_task_inactive, after the switch and its tracepoint), and says
+ * "running" while the process is running or runnable. Only open, read and
+ * close: a vfork child may call it. */
+static void off_cpu(const char *path)
+{
+	char buf[16];
+	ssize_t n;
+	int fd;
+
+	do {
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			_exit(WL_BROKEN);
+		n = read(fd, buf, sizeof(buf));
+		close(fd);
+		if (n <= 0)
+			_exit(WL_BROKEN);
+	} while (n >= 7 && !memcmp(buf, "running", 7));
+}
+
+static void syscall_path(char *path, size_t size, pid_t pid)
+{
+	snprintf(path, size, "/proc/%d/syscall", (int)pid);
+}
+
 static void spin_sleep(void)
 {
 	wl_fact("pid=%d", getpid());
 	spin_cpu_ms(200);
 	wl_sleep_ms(300);
-	wl_fact("cpu_ns=%llu", cpu_ns());
 }
 
 static void do_vfork(void)
 {
+	char parent[64];
 	pid_t pid;
 
 	wl_fact("pid=%d", getpid());
+	syscall_path(parent, sizeof(parent), getpid());
 	pid = vfork();
 	if (pid < 0)
 		wl_die("vfork");
@@ -61,6 +94,7 @@ static void do_vfork(void)
 		/* Only async-signal-safe calls in a vfork child. */
 		struct timespec ts = { 0, 200000000L };
 
+		off_cpu(parent);
 		while (nanosleep(&ts, &ts) && errno == EINTR)
 			;
 		_exit(0);
@@ -109,6 +143,15 @@ static pid_t idle_child(void)
 	return pid;
 }
 
+/* The child stopped: off its CPU, its stop's time begun. */
+static void wait_off_cpu(pid_t pid)
+{
+	char path[64];
+
+	syscall_path(path, sizeof(path), pid);
+	off_cpu(path);
+}
+
 static void do_stop(void)
 {
 	pid_t pid = idle_child();
@@ -119,6 +162,7 @@ static void do_stop(void)
 	status = wl_wait(pid, WUNTRACED);
 	if (!WIFSTOPPED(status))
 		wl_die("not stopped");
+	wait_off_cpu(pid);
 	wl_sleep_ms(200);
 	if (kill(pid, SIGCONT) || kill(pid, SIGKILL))
 		wl_die("kill");
@@ -136,6 +180,7 @@ static void do_ptrace(void)
 	status = wl_wait(pid, 0);
 	if (!WIFSTOPPED(status))
 		wl_die("not in a ptrace stop");
+	wait_off_cpu(pid);
 	wl_sleep_ms(200);
 	if (ptrace(PTRACE_DETACH, pid, 0, 0) || kill(pid, SIGKILL))
 		wl_die("detach/kill");
