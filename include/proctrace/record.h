@@ -57,4 +57,11 @@ struct pt_record {
 /* Fill r from ev, which must outlive r. */
 void pt_record_fill(struct pt_record *r, const struct pt_event *ev);
 
+struct pt_holders;
+/* pt_record_fill for a row of a file a reader replays: with start_ns= and
+ * memcg_id= (and memcg=) where the rows written before, followed in hs,
+ * would not let the reader rebuild the event's task.start_ns and
+ * task.memcg_id (row_holders.h). Returns 0 or -ENOMEM. */
+int pt_record_fill_row(struct pt_record *r, const struct pt_event *ev, struct pt_holders *hs);
+
 #endif
