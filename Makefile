@@ -50,7 +50,7 @@ endif
 # --version report (features.c, which asks libbpf) are kept apart from the
 # pure code that unit tests link.
 SRC_DIRS := src src/source src/model src/write src/view
-SKEL_SRCS := $(wildcard src/source/loader.c src/source/load.c src/source/loader_read.c src/source/live.c src/source/features.c src/source/map_room.c)
+SKEL_SRCS := $(wildcard src/source/loader.c src/source/load.c src/source/loader_read.c src/source/loader_zombies.c src/source/live.c src/source/features.c src/source/map_room.c)
 CORE_SRCS := $(filter-out src/main.c $(SKEL_SRCS),$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
 APP_SRCS := src/main.c $(SKEL_SRCS) $(CORE_SRCS)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

@@ -167,6 +167,24 @@ static __always_inline __u8 signal_cause(int sig, int code, unsigned long info,
 	return PT_CAUSE_KERNEL;
 }
 
+/* The entry of process tgid in a map by tgid whose values begin with the
+ * process's start time (a reused pid is another process), made from fresh
+ * (flags: BPF_ANY replaces an old process's entry; BPF_NOEXIST where two
+ * threads may make it at once, the first made being the one both write
+ * into). NULL if the map had no room (counted lost as an exit: map_keep)
+ * or holds another process's. */
+static __always_inline void *process_entry_keep(void *map, __u32 tgid, __u64 start,
+						const void *fresh, __u64 flags)
+{
+	__u64 *held;
+
+	map_keep(map, &tgid, fresh, flags, PT_EXIT);
+	held = bpf_map_lookup_elem(map, &tgid);
+	return held && *held == start ? held : NULL;
+}
+_Static_assert(__builtin_offsetof(struct fatal_state, start_ns) == 0, "start first");
+_Static_assert(__builtin_offsetof(struct group_exit, start_ns) == 0, "start first");
+
 static __always_inline struct fatal_state *fatal_state_of(__u32 tgid, __u64 start, bool create)
 {
 	struct fatal_state *s = bpf_map_lookup_elem(&fatal, &tgid);
@@ -177,11 +195,10 @@ static __always_inline struct fatal_state *fatal_state_of(__u32 tgid, __u64 star
 	if (!create)
 		return NULL;
 	fresh.start_ns = start;
-	if (map_keep(&fatal, &tgid, &fresh, BPF_ANY, PT_EXIT)) {
+	s = process_entry_keep(&fatal, tgid, start, &fresh, BPF_ANY);
+	if (!s)
 		fatal_unkept_mark(tgid);
-		return NULL;
-	}
-	return bpf_map_lookup_elem(&fatal, &tgid);
+	return s;
 }
 
 static __always_inline struct fatal_slot *fatal_slot_of(struct fatal_state *s, int sig)
@@ -373,12 +390,10 @@ static __always_inline void note_group_exit(const struct task_view *v, bool grou
 			return;
 		fresh.start_ns = start;
 		fresh.code = sig->group_exit_code;
-		/* Two threads of the process may get here at once: the first
-		 * entry made is the one both write into. An old process's
-		 * entry (a reused pid) is replaced. */
-		map_keep(&group_exits, &tgid, &fresh, g ? BPF_ANY : BPF_NOEXIST, PT_EXIT);
-		g = bpf_map_lookup_elem(&group_exits, &tgid);
-		if (!g || g->start_ns != start)
+		/* Two threads of the process may get here at once. */
+		g = process_entry_keep(&group_exits, tgid, start, &fresh,
+				       g ? BPF_ANY : BPF_NOEXIST);
+		if (!g)
 			return;
 	}
 	if (!caller) {

@@ -126,37 +126,50 @@ struct {
 /* wait() returns the pid as the reaper's pid namespace numbers it: for
  * reapers inside a namespace, (namespace inode, pid there) -> global pid,
  * for every namespace the zombie is numbered in (a subreaper may live in
- * another one than the parent it had at exit). LRU: an alias is removed
- * only by a wait() in that namespace that names it; a zombie released
- * otherwise (autoreap, a wait from the initial namespace, the
- * namespace's end) leaves its aliases, which a plain hash map would keep
- * until full. An alias dropped while its zombie waits costs the wait's
- * match, not the fact: the reap is reported at the free, naming the real
- * parent (reap_at=free); it is not counted (docs/bounds.md). */
+ * another one than the parent it had at exit). Not LRU: a wait() in that
+ * namespace that names the zombie removes its alias there; the others
+ * (the zombie's numbers in the namespaces above, or all of them when no
+ * naming wait released it) are removed by userspace once the zombie has
+ * left `zombies` (sweep_aliases, loader_read.c), within half a second:
+ * the task no longer has those numbers at its free (its struct pid is
+ * detached at the release), so no BPF program could name them then. An
+ * alias that finds the map full is counted as a lost reap (map_keep): the
+ * wait() in that namespace is not matched, and the reap is reported at
+ * the free (reap_at=free), naming the real parent, the only one that
+ * releases by wait() (docs/bounds.md). */
 struct ns_key {
 	__u32 inum;
 	__u32 nr;
 };
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, struct ns_key);
 	__type(value, __u32);
 } zombie_alias SEC(".maps");
 
-/* Processes that ignored SIGCHLD when they exited: tgid -> start time. A
- * zombie handed to one of them is released at once, but may be freed after
- * that parent is released itself, when its disposition is gone. LRU: no
- * event says when the last such zombie is freed, so nothing removes an
- * entry; one is needed for an RCU grace period after its parent's
- * release, and is dropped in that time only if 4,096 more such exits come
- * (not counted: docs/bounds.md). */
+/* Processes whose last exit was claimed, on kernels whose tracepoint has
+ * no group_dead (see exit_ends_group, proctrace.bpf.c): 1, or 2 when the
+ * claim was unsure. Not LRU: the entry is removed at the free of the
+ * process's leader (handle_free), which comes after every exit of the
+ * group (the leader is released last); so the map holds the processes
+ * that ended and are not freed yet (zombies among them). A claim that
+ * finds the map full is refused: that exit does not claim the process's
+ * end, which then has no exit row, counted as a lost `exit` (never two
+ * process exits). Allocated by entry: kernels with group_dead never use
+ * it, and the others rarely. */
+struct group_dead_key {
+	__u32 tgid;
+	__u32 _pad;
+	__u64 start_ns; /* the process's: a reused pid is another */
+};
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, __u64);
-} ignored_sigchld SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 16384);
+	__type(key, struct group_dead_key);
+	__type(value, __u8);
+} group_dead_claims SEC(".maps");
 
 /* Arguments saved at syscall entry for the exit handler, by tid. */
 struct inflight {

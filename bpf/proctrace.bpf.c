@@ -78,8 +78,10 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	if (!thread) {
 		pid = child->tgid;
-		if (reaps_on())
+		if (reaps_on()) {
 			pid_reused(pid);
+			ignored_sigchld_clear(pid);
+		}
 		/* A mark an earlier process of this pid left (its exit unseen). */
 		if (kind_on(PT_EXIT))
 			fatal_unkept_take(pid);
@@ -93,7 +95,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	task_view_of(&cv, child);
 	fill_task_view(&e->task, &cv);
 	if (sched_on) /* its scheduler states begin at this row */
-		sched_stamp(child->pid, child->start_boottime, 0, e->task.ts_ns);
+		sched_birth_leave(child->pid, child->start_boottime, e->task.ts_ns);
 	fill_actor(&e->by, parent);
 	fill_clone(&e->clone, parent, &cv, &e->task);
 	submit(e);
@@ -153,6 +155,8 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	ev->kind = PT_EXEC;
 	ev->flags = 0;
 	fill_task(&ev->task, task);
+	if (sched_on) /* the scheduler states of a task followed from here begin at this row */
+		ev->task.ts_ns = sched_exec_row(task, ev->task.ts_ns);
 	no_actor(ev);
 	ev->exec.old_tid = old_pid;
 	ev->exec.argc = bprm->argc;
@@ -173,24 +177,6 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	output_exec_record(s, argv_len, path_len);
 	return 0;
 }
-
-/* Processes whose last exit was claimed, on kernels whose tracepoint has
- * no group_dead (see exit_ends_group): 1, or 2 when the claim was unsure.
- * LRU: which exit is the last to look is unknown, so nothing removes an
- * entry; one is needed only for the microseconds two exits overlap, and
- * is dropped in that time only if 4,096 more claims come (not counted:
- * docs/bounds.md). */
-struct group_dead_key {
-	__u32 tgid;
-	__u32 _pad;
-	__u64 start_ns; /* the process's: a reused pid is another */
-};
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct group_dead_key);
-	__type(value, __u8);
-} group_dead_claims SEC(".maps");
 
 /* Whether a thread of the process at sig_addr other than self_tid is
  * between its decrement of the live count and this tracepoint: not a
@@ -219,18 +205,25 @@ __noinline int group_exit_in_flight(unsigned long sig_addr, __u32 self_tid)
  * branches doubled the states of handle_exit past the verifier's limit on
  * 6.1). 1: this exit claimed the process's end; 2: it did, but another
  * thread was on its way out at the same moment, which may have been the
- * kernel's last; 0: another exit had claimed it; -1: one had, unsure. */
+ * kernel's last; 0: another exit had claimed it, or the map had no room
+ * for the claim (counted lost: docs/bounds.md); -1: one had, unsure. */
 __noinline int group_dead_claim(__u32 tgid, __u64 start_ns, unsigned long sig_addr, __u32 self_tid)
 {
 	struct group_dead_key k = {};
 	__u8 v = 1, *held;
+	long ret;
 
 	k.tgid = tgid;
 	k.start_ns = start_ns;
 	if (group_exit_in_flight(sig_addr, self_tid))
 		v = 2;
-	if (bpf_map_update_elem(&group_dead_claims, &k, &v, BPF_NOEXIST) == 0)
+	ret = map_keep(&group_dead_claims, &k, &v, BPF_NOEXIST, PT_EXIT);
+	if (ret == 0)
 		return v;
+	/* No room (counted): not claimed. At most one exit is the
+	 * process's end; a false second one is never made. */
+	if (ret != -EEXIST_)
+		return 0;
 	held = bpf_map_lookup_elem(&group_dead_claims, &k);
 	return held && *held == 2 ? -1 : 0;
 }
@@ -302,7 +295,7 @@ static __always_inline void report_exit(unsigned long long *ctx, struct task_str
 	}
 	fill_task_view(&e->task, &tv);
 	if (sched_on) /* its scheduler states end at this row */
-		e->task.ts_ns = sched_stamp(task->pid, task->start_boottime, 1, e->task.ts_ns);
+		e->task.ts_ns = sched_exit_time(task, e->task.ts_ns, true);
 	no_actor(e);
 	e->exit.cause = PT_CAUSE_NONE;
 	e->exit.has_code = 0;
@@ -397,9 +390,9 @@ int BPF_PROG(handle_rename, struct task_struct *task, const char *comm)
 }
 
 /* Snapshot of the processes already running, read through the iterator's
- * seq_file (not the ring buffer, so it can never be lost). Zombies found
- * here are remembered so their reap is still reported. */
-static __always_inline void snapshot_one(struct seq_file *seq, struct task_struct *task)
+ * seq_file (not the ring buffer, so it can never be lost), at time now.
+ * Zombies found here are remembered so their reap is still reported. */
+static __always_inline void snapshot_one(struct seq_file *seq, struct task_struct *task, __u64 now)
 {
 	struct pt_event *e;
 	struct task_view v;
@@ -413,6 +406,7 @@ static __always_inline void snapshot_one(struct seq_file *seq, struct task_struc
 	e->size = sizeof(*e);
 	task_view_of(&v, task);
 	fill_task_view(&e->task, &v);
+	e->task.ts_ns = now;
 	e->flags = PT_F_NO_ACTOR;
 	/* Stopped, or stopping, before tracing began: its continue is due. */
 	if (stops_on() && (e->task.state == PT_STATE_STOPPED || v.sig->group_stop_count > 0)) {
@@ -437,10 +431,12 @@ SEC("iter/task")
 int snapshot_tasks(struct bpf_iter__task *ctx)
 {
 	struct task_struct *task = ctx->task;
+	/* One time for the row and for the start of --sched's count. */
+	__u64 now = bpf_ktime_get_boot_ns();
 	struct task_struct *parent;
 
 	if (task)
-		sched_snapshot_task(task); /* --sched: every thread */
+		sched_snapshot_task(task, now); /* --sched: every thread */
 	if (!task || task->pid != task->tgid)
 		return 0;
 	if (task->tgid == 1)
@@ -448,8 +444,8 @@ int snapshot_tasks(struct bpf_iter__task *ctx)
 	parent = task->real_parent;
 	if (!init_done && parent->tgid == 1) {
 		init_done = true;
-		snapshot_one(ctx->meta->seq, parent->group_leader);
+		snapshot_one(ctx->meta->seq, parent->group_leader, now);
 	}
-	snapshot_one(ctx->meta->seq, task);
+	snapshot_one(ctx->meta->seq, task, now);
 	return 0;
 }

@@ -47,10 +47,16 @@ const volatile bool switch_has_prev_state = true;
 struct sched_task {
 	__u64 since_ns; /* when the current state began */
 	__u64 run_ns;	/* the thread's se.sum_exec_runtime then */
-	__u32 slot;	/* enum pt_sched_slot: the current state */
-	__u32 _pad;
+	__u32 slot;	/* enum pt_sched_slot: the current state; SLOT_ENDED_ */
+	__u32 row_due;	/* followed from an exec whose row (handle_exec) is still to come */
+	__u64 exit_ns;	/* its exit row's time (sched_exit_time) */
 	struct pt_sched_counts c;
 };
+
+/* The thread has exited and its count is summed; its entry stays until
+ * its exit row has taken the time (sched_exit_time), or until the task is
+ * freed (task storage goes with its task), and no program counts on it. */
+#define SLOT_ENDED_ (PT_NSLOTS + 1)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -70,46 +76,118 @@ struct {
 } sched_procs SEC(".maps");
 
 /* The two ends of a followed thread's count are those of its rows: its
- * fork row's time (handle_fork, before sched_wakeup_new) and its exit
- * row's (handle_exit and sched_exit, on one tracepoint, in the order they
- * were attached), so that its states and its zombie time add up to its
- * lifetime to the nanosecond, however long the kernel took in between (a
- * parent preempted between the fork and the wake-up). The first of the
- * two programs leaves its time here, the second takes it. By tid and the
- * thread's start time (a reused tid is another); LRU: a time nobody takes
- * (a thread not followed) goes. One is needed for microseconds, and is
- * dropped in that time only if 4,096 more come (not counted, and then the
- * states end at the scheduler's time: docs/bounds.md). */
+ * fork row's time and its exit row's, so that its states and its zombie
+ * time add up to its lifetime to the nanosecond, however long the kernel
+ * took in between (a parent preempted between the fork and the wake-up).
+ *
+ * The birth: handle_fork (sched_process_fork) always comes before
+ * sched_wakeup_new (wake_up_new_task(), after copy_process()). The fork
+ * row leaves its time here, the wake-up takes it (and removes it, whether
+ * it follows the thread or not), so an entry lives for microseconds. By
+ * tid and the thread's start time (a reused tid is another). Not LRU: a
+ * time that finds the map full is counted as a lost `sched` (map_keep),
+ * and that thread's states begin at the scheduler's time, not its row's.
+ * An entry stays only when the kernel skipped sched_wakeup_new (its
+ * recursion guard, counted as a lost event).
+ *
+ * The exec of a thread followed from there (-c): sched_exec and
+ * handle_exec pair their times the same way (SCHED_STAMP_EXEC).
+ *
+ * The exit: handle_exit and sched_exit run on one tracepoint, in the order
+ * they were attached; the first leaves its time in the thread's task
+ * storage (exit_ns), which goes with the task. */
+enum {
+	SCHED_STAMP_BIRTH,
+	SCHED_STAMP_EXEC
+};
 struct sched_stamp_key {
 	__u32 tid;
-	__u32 end; /* 0: the birth, 1: the exit */
+	__u32 kind; /* SCHED_STAMP_BIRTH, or _EXEC (sched_exec_pair) */
 	__u64 start_ns;
 };
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, struct sched_stamp_key);
 	__type(value, __u64);
 } sched_stamps SEC(".maps");
 
-/* The other program's time if it came first, else now (left for it).
- * Inline, behind sched_on in the core's programs: without --sched the
- * verifier drops it with the reference to the map, not created then. */
-static __always_inline __u64 sched_stamp(__u32 tid, __u64 start_ns, __u32 end, __u64 now)
+/* The fork row's time, for sched_wakeup_new. Inline, behind sched_on in
+ * the core's programs: without --sched the verifier drops it with the
+ * reference to the map, not created then. */
+static __always_inline void sched_birth_leave(__u32 tid, __u64 start_ns, __u64 ts)
+{
+	struct sched_stamp_key k = {};
+
+	k.tid = tid;
+	k.kind = SCHED_STAMP_BIRTH;
+	k.start_ns = start_ns;
+	map_keep(&sched_stamps, &k, &ts, BPF_ANY, PT_SCHED_SUM);
+}
+
+/* The time left under kind if there is one (removed), else now: *found
+ * says which. */
+static __always_inline __u64 sched_stamp_take(__u32 tid, __u64 start_ns, __u32 kind, __u64 now,
+					      bool *found)
 {
 	struct sched_stamp_key k = {};
 	__u64 *ts;
 
 	k.tid = tid;
-	k.end = end;
+	k.kind = kind;
 	k.start_ns = start_ns;
 	ts = bpf_map_lookup_elem(&sched_stamps, &k);
-	if (ts) {
-		now = *ts;
-		bpf_map_delete_elem(&sched_stamps, &k);
+	*found = ts != NULL;
+	if (!ts)
+		return now;
+	now = *ts;
+	bpf_map_delete_elem(&sched_stamps, &k);
+	return now;
+}
+
+/* The fork row's time if it left one (removed), else now. */
+static __always_inline __u64 sched_birth_take(__u32 tid, __u64 start_ns, __u64 now)
+{
+	bool found;
+
+	return sched_stamp_take(tid, start_ns, SCHED_STAMP_BIRTH, now, &found);
+}
+
+/* The exec's time for sched_exec and handle_exec, in whichever order they
+ * run: the other one's if it came first (removed), else now, left for it
+ * (*left set; a time that finds the map full is counted lost). */
+static __always_inline __u64 sched_exec_pair(__u32 tid, __u64 start_ns, __u64 now, bool *left)
+{
+	struct sched_stamp_key k = {};
+	bool found;
+
+	now = sched_stamp_take(tid, start_ns, SCHED_STAMP_EXEC, now, &found);
+	*left = !found;
+	if (!found) {
+		k.tid = tid;
+		k.kind = SCHED_STAMP_EXEC;
+		k.start_ns = start_ns;
+		map_keep(&sched_stamps, &k, &now, BPF_ANY, PT_SCHED_SUM);
+	}
+	return now;
+}
+
+/* The time the thread's count ends at, for the exit's two programs: the
+ * other one's if it came first (its entry then goes, when this one is the
+ * exit row's), else now (left for it). */
+static __always_inline __u64 sched_exit_time(struct task_struct *task, __u64 now, bool row)
+{
+	struct sched_task *s = bpf_task_storage_get(&sched_tasks, task, 0, 0);
+
+	if (!s)
+		return now;
+	if (s->exit_ns) {
+		now = s->exit_ns;
+		if (row)
+			bpf_task_storage_delete(&sched_tasks, task);
 		return now;
 	}
-	bpf_map_update_elem(&sched_stamps, &k, &now, BPF_ANY);
+	s->exit_ns = now;
 	return now;
 }
 
@@ -174,11 +252,12 @@ static __always_inline void sched_enter(struct sched_task *s, struct task_struct
 					__u64 now)
 {
 	__u32 prev = s->slot;
-	__u64 d = now > s->since_ns ? now - s->since_ns : 0;
 	__u32 lat, b;
+	__u64 d;
 
 	if (prev == slot)
 		return;
+	d = pt_sched_elapsed(&s->since_ns, now);
 	/* Callers' own checks of the slot must not replace this one. */
 	barrier_var(prev);
 	if (prev < PT_NSLOTS)
@@ -195,7 +274,6 @@ static __always_inline void sched_enter(struct sched_task *s, struct task_struct
 			s->c.rq_max_ns = lat;
 	}
 	s->slot = slot;
-	s->since_ns = now;
 	s->run_ns = task->se.sum_exec_runtime;
 	if (sched_events)
 		emit_change(task, prev, pt_slot_state(slot), d);
@@ -203,7 +281,9 @@ static __always_inline void sched_enter(struct sched_task *s, struct task_struct
 
 static __always_inline struct sched_task *sched_of(struct task_struct *task)
 {
-	return bpf_task_storage_get(&sched_tasks, task, 0, 0);
+	struct sched_task *s = bpf_task_storage_get(&sched_tasks, task, 0, 0);
+
+	return s && s->slot != SLOT_ENDED_ ? s : NULL;
 }
 
 /* The task is on its CPU (switched out now, or exiting) but held in
@@ -278,24 +358,49 @@ static __always_inline struct sched_task *sched_follow(struct task_struct *task,
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
+	__u64 born = sched_birth_take(p->pid, p->start_boottime, bpf_ktime_get_boot_ns());
+
 	if (task_wanted(p))
-		sched_follow(p, PT_SLOT_RUNNABLE,
-			     sched_stamp(p->pid, p->start_boottime, 0, bpf_ktime_get_boot_ns()));
+		sched_follow(p, PT_SLOT_RUNNABLE, born);
 	return 0;
 }
 
 /* An exec changes the name the filters see (-c): followed from here on, or
- * no more. */
+ * no more. A thread followed from here is counted from its exec row's time
+ * (its first row: the fork's was not wanted), paired through sched_stamps
+ * with handle_exec (sched_exec_row) in whichever order they run. */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
 	struct sched_task *s = sched_of(task);
+	bool left;
+	__u64 now;
 
-	if (!s && task_wanted(task))
-		sched_follow(task, PT_SLOT_RUNNING, bpf_ktime_get_boot_ns());
-	else if (s && !task_wanted(task))
+	if (!s && task_wanted(task)) {
+		now = sched_exec_pair(task->pid, task->start_boottime, bpf_ktime_get_boot_ns(),
+				      &left);
+		s = sched_follow(task, PT_SLOT_RUNNING, now);
+		if (s)
+			s->row_due = left;
+	} else if (s && !task_wanted(task)) {
 		bpf_task_storage_delete(&sched_tasks, task);
+	}
 	return 0;
+}
+
+/* The time of the exec row of a wanted task: sched_exec's when it follows
+ * the task from this exec (it came first and says so in row_due, or comes
+ * next and finds no entry), else now. */
+static __always_inline __u64 sched_exec_row(struct task_struct *task, __u64 now)
+{
+	struct sched_task *s = sched_of(task);
+	bool left;
+
+	if (s && !s->row_due)
+		return now;
+	if (s)
+		s->row_due = 0;
+	return sched_exec_pair(task->pid, task->start_boottime, now, &left);
 }
 
 static __always_inline void counts_fold(struct pt_sched_counts *dst,
@@ -314,9 +419,10 @@ static __always_inline void counts_fold(struct pt_sched_counts *dst,
 /* The thread's current state counted up to now. */
 static __always_inline void sched_close(struct sched_task *s, __u64 now)
 {
-	if (s->slot < PT_NSLOTS && now > s->since_ns)
-		s->c.ns[s->slot] += now - s->since_ns;
-	s->since_ns = now;
+	__u64 d = pt_sched_elapsed(&s->since_ns, now);
+
+	if (s->slot < PT_NSLOTS)
+		s->c.ns[s->slot] += d;
 }
 
 /* Adds the thread to its process's entry in sched_procs, made if needed. */
@@ -367,11 +473,13 @@ int BPF_PROG(sched_exit, struct task_struct *task)
 	bool group_dead = task->signal->live.counter == 0;
 	__u32 tgid = task->tgid;
 	struct pt_sched_proc *p;
+	bool first;
 	__u64 now;
 
 	if (!s)
 		return 0;
-	now = sched_stamp(task->pid, task->start_boottime, 1, bpf_ktime_get_boot_ns());
+	first = !s->exit_ns;
+	now = sched_exit_time(task, bpf_ktime_get_boot_ns(), false);
 	sched_repair(s, task, now);
 	/* The thread is gone: the views roll up the threads left. */
 	if (sched_events)
@@ -391,22 +499,29 @@ int BPF_PROG(sched_exit, struct task_struct *task)
 			emit_sum(task, &s->c, PT_F_GROUP_DEAD);
 		}
 	}
-	bpf_task_storage_delete(&sched_tasks, task);
+	/* Summed: no program counts on it any more. Its exit row took its
+	 * time already (the entry goes), or may still come for it. */
+	if (first)
+		s->slot = SLOT_ENDED_;
+	else
+		bpf_task_storage_delete(&sched_tasks, task);
 	return 0;
 }
 
 /* A thread alive when tracing starts, in the state it is in now: called
- * by the snapshot iterator for every task just before its snapshot row, so
- * that its time is counted from that row on. Without --sched the verifier
- * drops the call (sched_on is constant), and with it the references to
- * maps that were not created. */
-static __always_inline void sched_snapshot_task(struct task_struct *task)
+ * by the snapshot iterator for every task before its snapshot row, with
+ * the row's time, so that its time is counted from that row on to the
+ * nanosecond (two clock reads differ by the program's run between them:
+ * microseconds here, milliseconds in a guest whose virtual CPU its host
+ * holds up). Without --sched the verifier drops the call (sched_on is
+ * constant), and with it the references to maps that were not created. */
+static __always_inline void sched_snapshot_task(struct task_struct *task, __u64 now)
 {
 	if (!sched_on || task->exit_state || !task_wanted(task) || sched_of(task))
 		return;
 	sched_follow(task,
 		     task_on_cpu(task) ? PT_SLOT_RUNNING : slot_of_bits(task_state_bits(task)),
-		     bpf_ktime_get_boot_ns());
+		     now);
 }
 
 /* At the end of tracing (all else detached): every thread still followed

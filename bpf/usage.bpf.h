@@ -40,6 +40,22 @@ static __always_inline void add_released(struct pt_usage *x, struct signal_struc
 	x->oublock += BPF_CORE_READ(sig, oublock);
 }
 
+/* The children part (RUSAGE_CHILDREN): what the process's reaping waits
+ * added to its signal_struct (wait_task_zombie()), as getrusage() reads it.
+ * Read with helpers: sig may be a number. */
+static __always_inline void add_children(struct pt_usage *x, struct signal_struct *sig)
+{
+	x->cutime_ns = BPF_CORE_READ(sig, cutime);
+	x->cstime_ns = BPF_CORE_READ(sig, cstime);
+	x->cmaxrss_kb = BPF_CORE_READ(sig, cmaxrss) * page_kb;
+	x->cminflt = BPF_CORE_READ(sig, cmin_flt);
+	x->cmajflt = BPF_CORE_READ(sig, cmaj_flt);
+	x->cnvcsw = BPF_CORE_READ(sig, cnvcsw);
+	x->cnivcsw = BPF_CORE_READ(sig, cnivcsw);
+	x->cinblock = BPF_CORE_READ(sig, cinblock);
+	x->coublock = BPF_CORE_READ(sig, coublock);
+}
+
 /* A thread found on a list is not a BTF-typed pointer: read it with helpers. */
 static __always_inline void add_thread_any(struct pt_usage *x, struct task_struct *t)
 {
@@ -154,7 +170,7 @@ static __always_inline void group_usage_walk(struct pt_usage *x, struct task_str
 }
 
 /* Usage as getrusage() reports it: the thread's own for a thread exit; the
- * whole process's at the exit of its last thread (a snapshot: see
+ * whole process's at the exit of its last thread, with its children part (a snapshot: see
  * struct pt_exit). kind: the row's, counted lost when the walk of its
  * threads is cut short. A process with one thread left is summed directly, so
  * the walk costs nothing to single-threaded processes. */
@@ -164,6 +180,13 @@ static __always_inline void fill_usage(struct pt_usage *x, struct task_struct *t
 	struct mm_struct *mm = task->mm;
 	__u64 rss_pages = 0;
 
+	/* A thread's row is its own; a process's adds its reaped children,
+	 * as wait4() does (RUSAGE_BOTH). */
+	x->cutime_ns = x->cstime_ns = x->cmaxrss_kb = 0;
+	x->cminflt = x->cmajflt = x->cnvcsw = x->cnivcsw = 0;
+	x->cinblock = x->coublock = 0;
+	if (group)
+		add_children(x, sig);
 	if (mm)
 		rss_pages = mm->hiwater_rss;
 	if (group)
@@ -205,7 +228,8 @@ static __always_inline void fill_usage(struct pt_usage *x, struct task_struct *t
  * has moved every thread's counters into its signal_struct
  * (__exit_signal()), and a reaping wait4() has left there the split it
  * returned (prev_cputime). What getrusage(RUSAGE_SELF) sums, with no
- * thread left to add (nor a memory map: maxrss is signal_struct's). leader
+ * thread left to add (nor a memory map: maxrss is signal_struct's), and
+ * the children part its RUSAGE_BOTH adds. leader
  * may be a pointer the caller kept (not BTF-typed): read with helpers.
  * False if the task is no longer the one that started at start_ns (freed
  * and its memory reused). */
@@ -226,6 +250,7 @@ static __always_inline bool read_released_usage(struct pt_usage *x, struct task_
 	x->nivcsw = BPF_CORE_READ(sig, nivcsw);
 	x->inblock = BPF_CORE_READ(sig, inblock);
 	x->oublock = BPF_CORE_READ(sig, oublock);
+	add_children(x, sig);
 	return BPF_CORE_READ(leader, start_boottime) == start_ns &&
 		BPF_CORE_READ(leader, signal) == sig;
 }

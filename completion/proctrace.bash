@@ -1,10 +1,11 @@
 # bash completion for proctrace(8)                          -*- shell-script -*-
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #
-# The options, which of them take a value and what value (FILE, SECS...)
-# are read from `proctrace --help`, and the words of -e, --signals, --color
-# and --list from `proctrace --list` (once per shell): they follow the
-# program, with no list of its own here. Other values come from the
+# The options, which of them take a value and what value (FILE, SECS...,
+# or the words --help lists: --time abs|rel|iso|us, --list's) are read from
+# `proctrace --help`, and the words of -e, --signals and --color from
+# `proctrace --list` (once per shell): they follow the program, with no
+# list of its own here. Other values come from the
 # running system: pids, process groups and command names from /proc, users
 # from the name service. Only a FILE is completed as a file name. Needs
 # bash only; uses bash-completion's helpers for a COMMAND's own arguments
@@ -191,20 +192,17 @@ _proctrace()
 		_proctrace_add "${w[@]}"
 		return 0
 		;;
-	--time)
-		mapfile -t w < <(_proctrace_list times)
-		_proctrace_add "${w[@]}"
-		return 0
-		;;
-	--list)
-		_proctrace_add events signals colors times
-		return 0
-		;;
 	--ringbuf-kb)
 		_proctrace_add 4 16 64 256 1024 4096 16384 65536 262144 1048576
 		return 0
 		;;
 	esac
+	if [[ ${_proctrace_argopts[$prev]-} == *'|'* ]]; then
+		# the words --help lists for it (--time abs|rel|iso|us, --list ...)
+		IFS='|' read -r -a w <<<"${_proctrace_argopts[$prev]}"
+		_proctrace_add "${w[@]}"
+		return 0
+	fi
 	if _proctrace_takes_arg "$prev"; then
 		# Files (-o, -j, --svg, --perfetto, --replay); nothing to offer
 		# for numbers, sizes, times and texts (--since, -d, --rotate, --argv...).

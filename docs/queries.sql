@@ -52,9 +52,11 @@ ORDER BY p.start_ns, p.pid;
 
 -- name: cpu_and_memory_by_command
 -- CPU time and peak memory per command name, over the processes whose
--- exit was seen.
-SELECT comm, count(*) AS processes, sum(cpu_user_us) AS cpu_user_us,
-       sum(cpu_sys_us) AS cpu_sys_us, max(maxrss_kb) AS maxrss_kb
+-- exit was seen: each process's own time (its usage columns less their
+-- children_ part, which its reaped children's rows count themselves).
+SELECT comm, count(*) AS processes,
+       sum(cpu_user_us - children_cpu_user_us) AS cpu_user_us,
+       sum(cpu_sys_us - children_cpu_sys_us) AS cpu_sys_us, max(maxrss_kb) AS maxrss_kb
 FROM processes
 WHERE cpu_user_us IS NOT NULL
 GROUP BY comm

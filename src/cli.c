@@ -76,21 +76,12 @@ static enum pt_cli_result add_comm(const char *arg, struct pt_filter *f, FILE *e
 /* --list WHAT: the values an option takes, one a line (for completion). */
 static enum pt_cli_result list_values(const char *what, FILE *out, FILE *err)
 {
-	if (!strcmp(what, "colors")) {
-		for (size_t i = 0; i < PT_CLI_N_COLORS; i++)
-			fprintf(out, "%s\n", pt_cli_colors[i].word);
+	char names[64];
+
+	if (!pt_cli_list_print(what, out))
 		return PT_CLI_EXIT_OK;
-	}
-	if (!strcmp(what, "times")) {
-		for (size_t i = 0; i < PT_TIME_NFORMATS; i++)
-			fprintf(out, "%s\n", pt_time_format_names[i]);
-		return PT_CLI_EXIT_OK;
-	}
-	if (pt_selection_list(what, out))
-		return usage_error(err,
-				   "invalid --list '%s': expected events, signals, colors or times",
-				   what);
-	return PT_CLI_EXIT_OK;
+	pt_cli_list_names(names, sizeof(names), ", ", " or ");
+	return usage_error(err, "invalid --list '%s': expected %s", what, names);
 }
 
 /* ---- getopt's complaints, in our words ---- */
@@ -304,8 +295,8 @@ static enum pt_cli_result apply_option(int c, const char *arg, struct pt_config 
 		cfg->perfetto_path = arg;
 		break;
 	case 'h':
-		fputs(pt_cli_usage_line, out);
-		fputs(pt_cli_help_text, out);
+		if (pt_cli_help_print(out))
+			return usage_error(err, "--help: out of memory");
 		return PT_CLI_EXIT_OK;
 	case 'V':
 		return PT_CLI_VERSION;

@@ -5,7 +5,9 @@
 #define PROCTRACE_CLI_INT_H
 
 #include <getopt.h>
+#include <stdio.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
 #include "proctrace/config.h"
 
@@ -59,6 +61,26 @@ struct pt_cli_color {
 	int value;
 };
 extern const struct pt_cli_color pt_cli_colors[PT_CLI_N_COLORS];
+
+/* What --list prints (cli_lists.c): a list of the values an option takes,
+ * one a line. The one table of them: --list, its error and --help name
+ * them from it. */
+#define PT_CLI_NLISTS 4
+struct pt_cli_list {
+	const char *what;   /* --list's word: "events" */
+	const char *option; /* the option whose values it lists: "-e" */
+	int (*print)(FILE *out);
+};
+extern const struct pt_cli_list pt_cli_lists[PT_CLI_NLISTS];
+/* The values of what on out: 0, or -EINVAL when no list has that name. */
+int pt_cli_list_print(const char *what, FILE *out);
+/* The lists' names into buf (cut to n), sep between them, last_sep
+ * before the last. */
+void pt_cli_list_names(char *buf, size_t n, const char *sep, const char *last_sep);
+/* The usage line and pt_cli_help_text on out, "{lists}" in it as the
+ * lists' names and "{WHAT}" as the values of list WHAT, '|'-joined. 0, or
+ * -ENOMEM. */
+int pt_cli_help_print(FILE *out);
 
 /* Value parsers: 0, or -EINVAL (not the expected shape) or -ERANGE (out of
  * the option's range); *out is set only on success. */

@@ -59,7 +59,8 @@ const char pt_cli_usage_line[] = "Usage: proctrace [OPTIONS] [--] [COMMAND [ARG.
 /* One screen (at most 30 lines of 80 columns, checked by the unit tests):
  * options by what they are for, a few to a line; what each means in detail
  * is in proctrace(8). A new option goes on the line of its group, and into
- * the man page and the README (make test checks both). */
+ * the man page and the README (make test checks both). "{...}" are value
+ * lists, filled from their one table (pt_cli_help_print). */
 const char pt_cli_help_text[] =
 	"Trace the life of processes with eBPF: fork, threads, exec, exit, reap,\n"
 	"signals, stops and continues, process groups, sessions and renames.\n"
@@ -68,7 +69,7 @@ const char pt_cli_help_text[] =
 	"Output   -o, --csv FILE   -j, --json FILE   (every event; '-': stdout)\n"
 	"         --db FILE   (SQLite: events, processes, lost, trace; typed)\n"
 	"         --rotate SIZE   --keep N   (FILE.1...; SIGHUP reopens the files)\n"
-	"         -q, --quiet   -v, --verbose   --color WHEN   --time abs|rel|iso|us\n"
+	"         -q, --quiet   -v, --verbose   --color WHEN   --time {times}\n"
 	"         --threads\n"
 	"Follow   -g, --pgid PGID   -p, --pid PID   -c, --comm NAME   --uid USER\n"
 	"         --cgroup PATH   (in the kernel; repeated: OR, different ones: AND)\n"
@@ -81,7 +82,7 @@ const char pt_cli_help_text[] =
 	"         --top   (live: tree, states, CPU, age, last event, recent exits)\n"
 	"Replay   --replay FILE   --since WHEN   --until WHEN   --lenient\n"
 	"Other    -d, --duration SECS   --ringbuf-kb N   --columns   --dry-run\n"
-	"         --list WHAT   (events, signals, colors)   -h, --help   -V, --version\n"
+	"         --list {lists}   -h, --help   -V, --version\n"
 	"\n"
 	"Examples:\n"
 	"  sudo proctrace                          every process event, live\n"

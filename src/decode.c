@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include "proctrace/decode.h"
+#include "proctrace/schema.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -574,4 +575,29 @@ int pt_set_err(char *err, size_t errlen, int ret, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return ret;
+}
+
+_Static_assert(PT_USAGE_NCOLS == PT_COL_CHILDREN_OUBLOCK - PT_COL_CPU_USER_US + 1,
+	       "PT_USAGE_NCOLS: schema.h's usage columns");
+
+void pt_usage_columns(const struct pt_usage *u, __u64 out[PT_USAGE_NCOLS])
+{
+	const __u64 own[] = { 0,	0,	   u->maxrss_kb, u->minflt, u->majflt,
+			      u->nvcsw, u->nivcsw, u->inblock,	 u->oublock };
+	const __u64 kids[] = { u->cutime_ns, u->cstime_ns, u->cmaxrss_kb, u->cminflt, u->cmajflt,
+			       u->cnvcsw,    u->cnivcsw,   u->cinblock,	  u->coublock };
+	const unsigned n = PT_USAGE_NCOLS / 2;
+	__u64 user, sys;
+
+	pt_cputime_adjust(u, &user, &sys);
+	for (unsigned i = 0; i < n; i++) {
+		out[i] = own[i] + kids[i];
+		out[n + i] = kids[i];
+	}
+	/* getrusage(): ns_to_timeval(cutime + utime), a sum before the µs */
+	out[0] = (user + u->cutime_ns) / 1000;
+	out[1] = (sys + u->cstime_ns) / 1000;
+	out[n] = u->cutime_ns / 1000;
+	out[n + 1] = u->cstime_ns / 1000;
+	out[2] = u->maxrss_kb > u->cmaxrss_kb ? u->maxrss_kb : u->cmaxrss_kb;
 }

@@ -53,26 +53,6 @@ static int visit(const struct pt_walk *w, void *ctx)
 	return 0;
 }
 
-/* Whether pid is still the process that started at start_ns: the kernel
- * writes start_boottime in clock ticks (nsec_to_clock_t, which rounds
- * down). */
-static bool same_start(__u32 pid, __u64 start_ns)
-{
-	char buf[1024];
-	const char *f = pt_procfs_stat(pid, buf, sizeof(buf));
-	unsigned long long ticks;
-	long hz = sysconf(_SC_CLK_TCK);
-
-	/* After the comm: state (field 3) ... starttime (field 22). */
-	if (!f || hz <= 0 ||
-	    sscanf(f,
-		   " %*c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
-		   "%*s %*s %llu",
-		   &ticks) != 1)
-		return false;
-	return ticks == start_ns / (1000000000ull / (unsigned long long)hz);
-}
-
 /* A stopped process is continued after the signal (as a shell's kill
  * does for a stopped job), so that it acts on it. */
 static bool signal_one(const struct pt_proc *p, int sig, bool stopped)
@@ -83,7 +63,8 @@ static bool signal_one(const struct pt_proc *p, int sig, bool stopped)
 	if (fd < 0)
 		return false; /* gone (ESRCH), or a kernel without pidfds */
 	/* Checked once the pidfd holds the process: it cannot change now. */
-	sent = same_start(p->pid, p->start_ns) && !syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+	sent = pt_procfs_same_start(p->pid, p->start_ns) &&
+		!syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
 	if (sent && stopped && sig != SIGKILL && sig != SIGCONT)
 		syscall(SYS_pidfd_send_signal, fd, SIGCONT, NULL, 0);
 	close(fd);

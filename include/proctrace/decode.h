@@ -41,6 +41,18 @@ struct pt_status pt_decode_status(__u32 wait_status);
  * utime/stime, neither side below the split reported before (prev_*). */
 void pt_cputime_adjust(const struct pt_usage *u, __u64 *user_out, __u64 *sys_out);
 
+/* How many usage columns (schema.h: PT_COL_CPU_USER_US to
+ * PT_COL_CHILDREN_OUBLOCK). */
+#define PT_USAGE_NCOLS 18
+/* The usage columns of u, in schema.h's order: first what wait4(2)
+ * returns (getrusage()'s RUSAGE_BOTH): the process's own figures (user and
+ * system time split by pt_cputime_adjust()) plus its children part, the
+ * times added in ns before truncating to µs as the kernel does, maxrss the
+ * larger of its own and its children's; then the children part alone
+ * (RUSAGE_CHILDREN). The own part of any column is the first minus the
+ * second (maxrss excepted: a peak, not a sum). */
+void pt_usage_columns(const struct pt_usage *u, __u64 out[PT_USAGE_NCOLS]);
+
 /* Append s[0..n) quoted for a POSIX shell, only when it needs quoting:
  * single quotes (newline and tab stay literal inside), or, when bytes are
  * not valid UTF-8 or other control characters occur, $'...' with \xNN. */

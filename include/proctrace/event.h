@@ -203,6 +203,24 @@ struct pt_usage {
 	 * threads. 0 on kernels without task I/O accounting. */
 	__u64 inblock;
 	__u64 oublock;
+	/* The children part (getrusage(2)'s RUSAGE_CHILDREN): what the
+	 * process's reaping waits have added to its signal_struct for the
+	 * children it reaped and theirs (wait_task_zombie()): cutime and
+	 * cstime (ns, the split already adjusted as each wait returned it),
+	 * cmaxrss (the largest child's peak, pages read as KiB), cmin_flt,
+	 * cmaj_flt, cnvcsw, cnivcsw, cinblock, coublock. wait4(2) returns
+	 * RUSAGE_BOTH: the fields above plus these (maxrss: the larger of
+	 * the two), which is what the export's usage columns are (see
+	 * pt_usage_columns()). 0 for a thread's own figures. */
+	__u64 cutime_ns;
+	__u64 cstime_ns;
+	__u64 cmaxrss_kb;
+	__u64 cminflt;
+	__u64 cmajflt;
+	__u64 cnvcsw;
+	__u64 cnivcsw;
+	__u64 cinblock;
+	__u64 coublock;
 };
 
 struct pt_exit {
@@ -213,7 +231,9 @@ struct pt_exit {
 	/* At the exit tracepoint (a snapshot: the exit path after it, the
 	 * teardown of the memory map and the last switch, still counts; the
 	 * final figures are the reap's): the whole process on
-	 * PT_F_GROUP_DEAD, else the thread. */
+	 * PT_F_GROUP_DEAD, its children part included (final once its last
+	 * thread exits: it can reap no more), else the thread's own
+	 * (children part 0). */
 	struct pt_usage usage;
 	/* How long the process lived, ns: task.ts_ns - task.start_ns (the
 	 * group leader's start_boottime, so also for processes older than the
@@ -257,9 +277,8 @@ enum pt_usage_at {
 			    * (autoreap: the exit row's is the last read), or
 			    * the reap was not observed */
 	/* The process's final figures, read once the kernel had released it
-	 * (signal_struct after release_task()): what the reaping wait4()
-	 * returned for the process itself (its RUSAGE_BOTH adds the
-	 * children the process had reaped, which are their own rows). */
+	 * (signal_struct after release_task()): with the children part,
+	 * what the reaping wait4() returned (RUSAGE_BOTH). */
 	PT_USAGE_RELEASED,
 };
 
@@ -389,7 +408,7 @@ struct pt_event {
 		struct pt_sched_change sched_change;
 		struct pt_sched_sum sched_sum;
 		/* PT_USAGE: the process's figures when tracing ended, as
-		 * getrusage(RUSAGE_SELF) would have counted them then (see
+		 * wait4() (RUSAGE_BOTH) would have counted them then (see
 		 * bpf/usage_end.bpf.h); a zombie's are final */
 		struct pt_usage usage;
 	};
@@ -431,18 +450,18 @@ enum pt_sig_result {
 
 _Static_assert(sizeof(struct pt_task) == 88, "pt_task ABI");
 _Static_assert(sizeof(struct pt_actor) == 24, "pt_actor ABI");
-_Static_assert(sizeof(struct pt_usage) == 96, "pt_usage ABI");
-_Static_assert(sizeof(struct pt_exit) == 112, "pt_exit ABI");
+_Static_assert(sizeof(struct pt_usage) == 96 + 72, "pt_usage ABI");
+_Static_assert(sizeof(struct pt_exit) == 112 + 72, "pt_exit ABI");
 _Static_assert(sizeof(struct pt_exec) == 24, "pt_exec ABI");
 _Static_assert(sizeof(struct pt_reparent) == 32, "pt_reparent ABI");
 _Static_assert(sizeof(struct pt_clone) == 16, "pt_clone ABI");
 _Static_assert(sizeof(struct pt_lost) == 8 + 4 * PT_KIND_MAX + 4, "pt_lost ABI");
-_Static_assert(sizeof(struct pt_reap) == 120, "pt_reap ABI");
+_Static_assert(sizeof(struct pt_reap) == 120 + 72, "pt_reap ABI");
 _Static_assert(sizeof(struct pt_rescan_sum) == 32, "pt_rescan_sum ABI");
 _Static_assert(sizeof(struct pt_sched_change) == 16, "pt_sched_change ABI");
 _Static_assert(sizeof(struct pt_sched_sum) == 72, "pt_sched_sum ABI");
-_Static_assert(sizeof(struct pt_event) == 8 + 88 + 24 + 120, "pt_event ABI");
+_Static_assert(sizeof(struct pt_event) == 8 + 88 + 24 + 192, "pt_event ABI");
 _Static_assert(sizeof(struct pt_zombie) == 24 + 24 + 88, "pt_zombie ABI");
-_Static_assert(sizeof(struct pt_released_usage) == 8 + 96, "pt_released_usage ABI");
+_Static_assert(sizeof(struct pt_released_usage) == 8 + 168, "pt_released_usage ABI");
 
 #endif /* PROCTRACE_EVENT_H */

@@ -86,17 +86,26 @@ int pt_loader_follow(struct pt_loader *l, __u32 pid, __u64 start_ns);
  * waiting), then deliver what is waiting, at most a few thousand records.
  * Returns 0, a callback's non-zero result, or -errno. */
 int pt_loader_poll(struct pt_loader *l, int timeout_ms);
-/* Detach every program (no new events), then deliver what is left; with
- * sched, then a PT_SCHED_SUM (PT_F_SCHED_AT_END) for every followed process
- * still running; then, when usage is recorded, a PT_USAGE for every
- * followed process still alive or a zombie. */
+/* Detach every program (no new events), then deliver what is left in the
+ * ring. 0, a callback's non-zero result, or -errno. */
 int pt_loader_stop(struct pt_loader *l);
+/* Once stopped (and the last rescan made): the reaps userspace reports
+ * (freed zombies no wait() claimed, PT_F_REAP_AT_FREE; zombies released
+ * since that no PT_USAGE below finds, a PT_REAP with PT_F_RESCAN); with
+ * sched, a PT_SCHED_SUM (PT_F_SCHED_AT_END) for every followed process
+ * still running; last, when usage is recorded, a PT_USAGE for every
+ * followed process still alive or a zombie. So every process whose exit
+ * was delivered ends with a reap or a PT_USAGE. 0, a callback's non-zero
+ * result, or -errno. */
+int pt_loader_end_reports(struct pt_loader *l);
 /* Ring buffer reservations that failed since start, and runs of a program
  * the kernel skipped (its recursion_misses), by event kind.
  * Allocates nothing: it runs after every poll. */
 int pt_loader_lost(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX]);
 /* How many followed processes (other than except) still exist, zombies
- * included, and zombies whose reap is still to be reported. */
+ * included, and zombies whose reap is still to be reported (a zombie gone
+ * with no free seen is reported after a grace: it does not keep a caller
+ * waiting for ever). */
 int pt_loader_followed_alive(struct pt_loader *l, __u32 except);
 /* Whether the loop's bpf() calls on the maps work with the current
  * capabilities: 0, or -EPERM/-EACCES when the kernel refuses them. */

@@ -116,6 +116,21 @@ struct pt_sched_counts {
 	struct pt_rq_hist hist;
 };
 
+/* The time a thread spent in its current state, which began at *since_ns,
+ * until now; the next state begins at now. Its states are consecutive, so
+ * their sum is the time from the first state's start to the last event:
+ * an event stamped earlier than the state's start (the clock read on
+ * another CPU, or before a program was held up) counts 0 and leaves the
+ * start where it is, never moved back over time already counted, so no
+ * instant is ever counted twice. ns. */
+static inline __u64 pt_sched_elapsed(__u64 *since_ns, __u64 now)
+{
+	__u64 d = now > *since_ns ? now - *since_ns : 0;
+
+	*since_ns += d;
+	return d;
+}
+
 /* A thread switched out while held in another state than running (its
  * switch-in was not seen: no tracepoint fired for it) ran for part of the
  * held_ns since that state began: ran_ns by the kernel's own count

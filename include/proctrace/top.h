@@ -7,6 +7,7 @@
 #include <linux/types.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "proctrace/buf.h"
 #include "proctrace/model.h"
 
 /* Exits shown under the tree: of the processes that exited, or were
@@ -46,7 +47,8 @@ struct pt_top_rows {
 	size_t n, cap;
 	const struct pt_proc **exits; /* nexits, the latest exit or reap first */
 	size_t nexits, exits_cap;
-	size_t procs; /* processes alive or zombies, hidden ones included */
+	size_t procs;	  /* followed processes alive or zombies, hidden ones included */
+	size_t ancestors; /* ancestors of theirs outside the selection (context), likewise */
 };
 
 /* Collapsed subtrees: the processes whose children are hidden. */
@@ -70,6 +72,42 @@ int pt_top_rows_build(struct pt_model *m, __u64 now_ns, enum pt_top_sort sort,
 		      const struct pt_top_fold *fold, pt_top_cpu_fn cpu, void *cpu_ctx,
 		      struct pt_top_rows *out);
 void pt_top_rows_free(struct pt_top_rows *r);
+
+/* The columns before COMMAND (top_line.c). */
+enum pt_top_col {
+	PT_TOP_COL_PID,
+	PT_TOP_COL_STATE,
+	PT_TOP_COL_CPU,
+	PT_TOP_COL_AGE,
+	PT_TOP_COL_LAST,
+	PT_TOP_NCOLS,
+};
+
+/* Which columns a width (in columns) shows: the others are left out
+ * before the command's name is cut. */
+struct pt_top_layout {
+	unsigned width;
+	bool shown[PT_TOP_NCOLS];
+	unsigned command_cols; /* what is left for COMMAND: indentation, marker, name */
+};
+void pt_top_layout_fit(struct pt_top_layout *l, unsigned width);
+
+/* The heading's figures. */
+struct pt_top_title {
+	size_t procs, ancestors; /* as struct pt_top_rows */
+	__u64 events, lost;	 /* struct pt_model_stats' */
+	const char *sort;	 /* pt_top_sort_names[] */
+	__u32 selected;		 /* the selected row's pid; 0: none */
+};
+
+/* Appended to b (tmp: scratch). Wider than l->width only when even the
+ * shortest form is: the caller cuts at the width. */
+void pt_top_put_title(struct pt_buf *b, const struct pt_top_layout *l, const struct pt_top_title *t,
+		      struct pt_buf *tmp);
+void pt_top_put_header(struct pt_buf *b, const struct pt_top_layout *l);
+/* r's row as of now_ns; sched: the states are the scheduler's. */
+void pt_top_put_row(struct pt_buf *b, const struct pt_top_layout *l, const struct pt_top_row *r,
+		    bool sched, __u64 now_ns, struct pt_buf *tmp);
 
 /* The live view on the controlling terminal (/dev/tty), so that stdout
  * may take an output file. */

@@ -59,7 +59,11 @@ FACT_TESTS = [
     ("test_sched_spin_sleep", "sched"),   # running, sleeping
     ("test_sched_vfork_disk_sleep", "sched"),  # disk-sleep
     ("test_sched_stopped_and_traced", "sched"),  # stopped, traced
+    ("test_sched_from_exec", "sched"),    # counted from an exec row (-c)
     ("test_map_room_fatal", "default"),   # a full map counted, sender_lost
+    ("test_end_free_unseen", "default"),  # a free skipped: the end, an inferred reap
+    ("test_map_leave_group_dead_claims_full", "default"),  # a claim refused: no second exit
+    ("test_map_leave_empty_after", "sched"),  # claims, aliases, stamps leave
 ]
 
 # stderr lines of a tracer that loaded and are no news.

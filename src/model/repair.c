@@ -140,7 +140,9 @@ static int reconcile_proc(struct reconcile *r, const struct pt_proc *p)
 		ev->task.ts_ns = r->ts_ns;
 		ev->task.state = PT_STATE_REAPED;
 	}
-	r->ended += whom == PT_REPAIR_OUTPUT;
+	/* A process counts once: a zombie whose exit an earlier rescan
+	 * inferred was counted then, when its end was first found. */
+	r->ended += whom == PT_REPAIR_OUTPUT && !(p->flags & PT_PROC_END_INFERRED);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "proctrace/loader.h"
 #include "proctrace/model.h"
 #include "proctrace/source.h"
+#include "proctrace/startup.h"
 #include "rescan.h"
 
 struct pt_live {
@@ -22,6 +23,12 @@ struct pt_live {
 	bool in_snapshot;
 	struct pt_event *snap; /* the snapshot, until it is complete */
 	size_t n_snap, cap_snap;
+	/* The ring's records read before the snapshot's rows are written
+	 * (startup.h), copied, in the ring's order. */
+	bool holding;
+	struct pt_event **held;
+	size_t n_held, cap_held;
+	__u64 attached_ns;	      /* when every program was attached */
 	__u64 lost_seen[PT_KIND_MAX]; /* loss counters already reported */
 	struct pt_rescan *rescan;     /* NULL: no rescan after lost events */
 	__u32 kinds_off;	      /* kinds of the features off on this kernel */
@@ -42,12 +49,45 @@ static int keep_snapshot(struct pt_live *l, const struct pt_event *ev)
 	return 0;
 }
 
+static int hold(struct pt_live *l, const struct pt_event *ev)
+{
+	size_t len = ev->size > sizeof(*ev) ? ev->size : sizeof(*ev);
+	struct pt_event *copy;
+
+	if (l->n_held == l->cap_held) {
+		size_t cap = l->cap_held ? l->cap_held * 2 : 512;
+		struct pt_event **h = realloc(l->held, cap * sizeof(*h));
+
+		if (!h)
+			return -ENOMEM;
+		l->held = h;
+		l->cap_held = cap;
+	}
+	copy = malloc(len);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, ev, len);
+	l->held[l->n_held++] = copy;
+	return 0;
+}
+
+static void held_forget(struct pt_live *l)
+{
+	for (size_t i = 0; i < l->n_held; i++)
+		free(l->held[i]);
+	free(l->held);
+	l->held = NULL;
+	l->n_held = l->cap_held = 0;
+}
+
 static int on_event(void *ctx, const struct pt_event *ev)
 {
 	struct pt_live *l = ctx;
 
 	if (l->in_snapshot && ev->kind == PT_SNAPSHOT)
 		return keep_snapshot(l, ev);
+	if (l->holding)
+		return hold(l, ev);
 	return pt_pipeline_event(l->p, ev);
 }
 
@@ -90,6 +130,7 @@ int pt_live_open(struct pt_live **out, const struct pt_config *cfg, __u32 comman
 		return -ENOMEM;
 	}
 	ret = pt_loader_open(&l->loader, &lo, on_event, l, err, errlen);
+	l->attached_ns = pt_boottime_ns();
 	if (ret) {
 		pt_rescan_free(l->rescan);
 		free(l);
@@ -160,30 +201,42 @@ static void snapshot_forget(struct pt_live *l)
 	l->n_snap = l->cap_snap = 0;
 }
 
-/* The rows the filters pick go to the outputs; a filtered run's tree shows
- * the followed processes where they sit, so the rows of their ancestors go
- * to the model too (not to the outputs). In the snapshot's order. */
+/* Snapshot row i: to the outputs if the filters pick it; a filtered run's
+ * tree shows the followed processes where they sit, so the rows of their
+ * ancestors go to the model too (not to the outputs). */
+static int deliver_row(struct pt_live *l, const struct pt_rescan_task *st, size_t i)
+{
+	/* Who started the command (proctrace), kept in the capture for the
+	 * views, live and replayed alike. */
+	if (l->command_pid && l->snap[i].task.pid == l->command_pid)
+		l->snap[i].flags |= PT_F_COMMAND;
+	if (st[i].picked)
+		return pt_pipeline_event(l->p, &l->snap[i]);
+	if (!st[i].kept)
+		return 0;
+	return pt_pipeline_context(l->p, &l->snap[i])
+		?: (l->rescan ? pt_rescan_context(l->rescan, &st[i].task) : 0);
+}
+
+/* The snapshot's rows but those startup.h skips (out of memory for it,
+ * every one), then the records held, in the ring's order. */
 static int deliver_snapshot(struct pt_live *l)
 {
 	struct pt_rescan_task *st = snapshot_select(l);
-	size_t i;
+	bool *skip = calloc(l->n_snap ? l->n_snap : 1, sizeof(*skip));
 	int err = st ? 0 : -ENOMEM;
+	size_t i;
 
-	for (i = 0; i < l->n_snap && !err; i++) {
-		/* Who started the command (proctrace), kept in the capture for
-		 * the views, live and replayed alike. */
-		if (l->command_pid && l->snap[i].task.pid == l->command_pid &&
-		    l->snap[i].kind == PT_SNAPSHOT)
-			l->snap[i].flags |= PT_F_COMMAND;
-		if (st[i].picked) {
-			err = pt_pipeline_event(l->p, &l->snap[i]);
-		} else if (st[i].kept) {
-			err = pt_pipeline_context(l->p, &l->snap[i]);
-			if (!err && l->rescan)
-				err = pt_rescan_context(l->rescan, &st[i].task);
-		}
-	}
+	if (skip && pt_startup_skip(l->snap, l->n_snap, l->held, l->n_held, l->attached_ns, skip))
+		memset(skip, 0, l->n_snap * sizeof(*skip));
+	for (i = 0; i < l->n_snap && !err; i++)
+		if (!skip || !skip[i])
+			err = deliver_row(l, st, i);
+	for (i = 0; i < l->n_held && !err; i++)
+		err = pt_pipeline_event(l->p, l->held[i]);
+	free(skip);
 	free(st);
+	held_forget(l);
 	snapshot_forget(l);
 	return err;
 }
@@ -224,6 +277,22 @@ int pt_live_snapshot(struct pt_live *l, char *err, size_t errlen)
 		if (ret)
 			snprintf(err, errlen, "following the descendants of -p: %s",
 				 strerror(-ret));
+	}
+	if (!ret) {
+		/* The ring's records reserved before the end of the reading,
+		 * read before its rows go out (startup.h). */
+		l->holding = true;
+		ret = pt_loader_drain_reserved(l->loader);
+		l->holding = false;
+		if (ret == -ETIME)
+			fprintf(stderr,
+				"proctrace: at the start, a record still being written "
+				"after 2 s: the snapshot goes out before the records "
+				"behind it, which may contradict it\n");
+		else if (ret)
+			snprintf(err, errlen, "reading the ring buffer at the start: %s",
+				 strerror(-ret));
+		ret = ret == -ETIME ? 0 : ret;
 	}
 	/* What was read goes out even when the rest could not be. */
 	ret2 = deliver_snapshot(l);
@@ -369,8 +438,12 @@ int pt_live_stop(struct pt_live *l)
 {
 	int n = pt_loader_stop(l->loader);
 
-	/* The last losses repaired, whenever the last rescan was. */
-	return n < 0 ? n : report_losses(l) ?: rescan_if_due(l, true);
+	/* The last losses repaired, whenever the last rescan was; before the
+	 * figures of the processes still there: a process whose birth was
+	 * lost is then inferred (a row with its start), not first seen in
+	 * its usage row, which says nothing of which holder of its pid it is. */
+	n = n ?: report_losses(l) ?: rescan_if_due(l, true);
+	return n ?: pt_loader_end_reports(l->loader);
 }
 
 int pt_live_followed_alive(struct pt_live *l, __u32 except)
@@ -392,5 +465,6 @@ void pt_live_close(struct pt_live *l)
 	pt_loader_close(l->loader);
 	pt_rescan_free(l->rescan);
 	free(l->snap);
+	held_forget(l);
 	free(l);
 }

@@ -478,6 +478,7 @@ void pt_loader_close(struct pt_loader *l)
 		munmap((void *)l->consumer_pos, l->pos_len);
 	bpf_link__destroy(l->snap_link);
 	proctrace_bpf__destroy(l->skel);
+	free(l->gone);
 	free(l->per_cpu);
 	free(l);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /* The loader's state, shared by its files: loader.c (open, attach, close),
  * load.c (the load, and the features a kernel cannot do switched off),
- * loader_read.c (the snapshot, the ring, the maps). Only they know the
- * skeleton. */
+ * loader_read.c (the snapshot, the ring, the maps), loader_zombies.c (the
+ * zombies map). Only they know the skeleton. */
 #ifndef PROCTRACE_LOADER_INT_H
 #define PROCTRACE_LOADER_INT_H
 
@@ -25,17 +25,25 @@
 /* What ring_event returns to end a batch: never a callback's own error. */
 #define BATCH_FULL (-EINPROGRESS)
 
+/* A zombie found gone with no free seen, since ns (loader_zombies.c). */
+struct pt_gone {
+	__u32 pid;
+	__u64 start_ns, ns;
+};
+
 struct pt_loader {
 	struct proctrace_bpf *skel;
 	struct ring_buffer *rb;
 	pt_event_fn fn;
 	void *ctx;
 	int ncpus;
-	unsigned batch;	 /* records handed out in this batch */
-	bool more;	 /* the last batch was cut short: more is waiting */
-	__u64 *per_cpu;	 /* ncpus values of one per-CPU map entry */
-	__u64 walked_ns; /* last walk of the zombies map (reap_unclaimed) */
-	bool sched;	 /* the sched programs are loaded */
+	unsigned batch;	      /* records handed out in this batch */
+	bool more;	      /* the last batch was cut short: more is waiting */
+	__u64 *per_cpu;	      /* ncpus values of one per-CPU map entry */
+	__u64 walked_ns;      /* last walk of the zombies map (reap_unclaimed) */
+	struct pt_gone *gone; /* found gone at the last walk, unfreed (owned) */
+	size_t n_gone;
+	bool sched; /* the sched programs are loaded */
 	/* The snapshot's iterator, attached at the first snapshot while
 	 * privileged and kept, so a rescan after lost events needs no
 	 * privilege but the descriptor. */
@@ -76,6 +84,8 @@ static inline __attribute__((format(printf, 3, 4))) void set_err(char *err, size
  * seeded). 0 or -errno. */
 int pt_map_room_configure(struct pt_loader *l);
 int pt_map_room_fill(struct pt_loader *l);
+/* Removes the zombie_alias entries whose zombie left `zombies`. */
+int pt_map_room_sweep_aliases(struct pt_loader *l);
 /* loader.c: the object's options, for the kinds and features on. */
 int pt_loader_configure(struct pt_loader *l, const struct pt_loader_opts *opts);
 /* load.c: libbpf's print callback (reads refusals while loading). */
@@ -99,5 +109,37 @@ int pt_loader_ring_event(void *ctx, void *data, size_t size);
 /* loader_read.c: map the ring's positions (consumer_pos, producer_pos).
  * 0 or -errno. */
 int pt_loader_map_positions(struct pt_loader *l);
+
+/* loader_zombies.c: fn for every entry of a BPF map keyed by a __u32, its
+ * value read into value; fn's non-zero result stops the walk and is
+ * returned. */
+int pt_loader_map_each(int fd, void *value, int (*fn)(void *ctx, __u32 key, void *value),
+		       void *ctx);
+/* loader_zombies.c: at most every half grace, the zombies whose reap the
+ * kernel side could not report (freed unclaimed; gone with no free seen),
+ * reported once their grace has passed. 0, a callback's result, -errno. */
+int pt_loader_reap_unclaimed(struct pt_loader *l);
+
+/* The end of tracing (pt_loader_stop), once every program is detached:
+ * the zombies map's entries not freed, and whether the usage_final
+ * iterator found each (a zombie when tracing ended). */
+struct pt_end_zombie {
+	__u32 key;
+	bool at_end;
+	struct pt_zombie z;
+};
+
+struct pt_end_zombies {
+	struct pt_end_zombie *v;
+	size_t n, cap;
+};
+
+/* loader_zombies.c: report the freed ones, collect the others in e. */
+int pt_loader_end_zombies(struct pt_loader *l, struct pt_end_zombies *e);
+/* loader_zombies.c: t was a zombie or alive when tracing ended. */
+void pt_loader_end_zombie_seen(struct pt_end_zombies *e, const struct pt_task *t);
+/* loader_zombies.c: a reap inferred for each one neither seen at the end
+ * nor existing now (released in between); empties e. */
+int pt_loader_end_reaps(struct pt_loader *l, struct pt_end_zombies *e);
 
 #endif

@@ -37,8 +37,9 @@ int pt_loader_ring_event(void *ctx, void *data, size_t size)
 	return ret;
 }
 
-/* The iterator's output is a stream of whole pt_event records. */
-static int deliver_snapshot(struct pt_loader *l, int fd)
+/* The iterator's output is a stream of whole pt_event records, each
+ * handed to fn. */
+static int deliver_records(int fd, pt_event_fn fn, void *ctx)
 {
 	char buf[64 * sizeof(struct pt_event)];
 	size_t have = 0;
@@ -59,7 +60,7 @@ static int deliver_snapshot(struct pt_loader *l, int fd)
 			struct pt_event ev;
 
 			memcpy(&ev, buf + off, sizeof(ev));
-			ret = l->fn(l->ctx, &ev);
+			ret = fn(ctx, &ev);
 			if (ret)
 				return ret;
 			off += sizeof(ev);
@@ -70,9 +71,9 @@ static int deliver_snapshot(struct pt_loader *l, int fd)
 }
 
 /* Run a task iterator, attached as *link (attached now if NULL; kept
- * there unless keep is NULL); its output, if any, goes to deliver. */
-static int run_iter(struct pt_loader *l, struct bpf_program *prog, struct bpf_link **keep,
-		    int (*deliver)(struct pt_loader *, int), char *err, size_t errlen)
+ * there unless keep is NULL); its records, if any, go to fn. */
+static int run_iter(struct bpf_program *prog, struct bpf_link **keep, pt_event_fn fn, void *ctx,
+		    char *err, size_t errlen)
 {
 	struct bpf_link *link = keep ? *keep : NULL;
 	int fd, ret;
@@ -91,7 +92,7 @@ static int run_iter(struct pt_loader *l, struct bpf_program *prog, struct bpf_li
 		ret = -errno;
 		set_err(err, errlen, "cannot start the task iterator: %s", strerror(errno));
 	} else {
-		ret = deliver(l, fd);
+		ret = deliver_records(fd, fn, ctx);
 		if (ret < 0)
 			set_err(err, errlen, "reading the process snapshot: %s", strerror(-ret));
 		close(fd);
@@ -106,8 +107,7 @@ int pt_loader_snapshot(struct pt_loader *l, char *err, size_t errlen)
 	/* With --sched it also starts counting every followed thread, in the
 	 * state it is in; those records come through the ring buffer. */
 	l->skel->bss->init_done = false;
-	return run_iter(l, l->skel->progs.snapshot_tasks, &l->snap_link, deliver_snapshot, err,
-			errlen);
+	return run_iter(l->skel->progs.snapshot_tasks, &l->snap_link, l->fn, l->ctx, err, errlen);
 }
 
 bool pt_loader_followed(struct pt_loader *l, __u32 pid, __u64 start_ns)
@@ -126,93 +126,6 @@ int pt_loader_follow(struct pt_loader *l, __u32 pid, __u64 start_ns)
 				BPF_NOEXIST) &&
 	    errno != EEXIST)
 		return -errno;
-	return 0;
-}
-
-/* How long a freed zombie waits for its reaper's wait() to return before
- * it is reported as released at its free: far beyond the RCU delay that
- * separates the release in wait() from the free. */
-#define UNCLAIMED_GRACE_NS 500000000ull
-
-static int report_unclaimed(struct pt_loader *l, const struct pt_zombie *z)
-{
-	int fd = bpf_map__fd(l->skel->maps.released_usage);
-	struct pt_released_usage ru;
-	struct pt_event ev = {
-		.kind = PT_REAP,
-		.flags = PT_F_REAP_AT_FREE,
-		.size = sizeof(ev),
-		.task = z->task,
-		.by = z->reaper,
-	};
-
-	if (!z->reaper.pid)
-		ev.flags = PT_F_REAPER_UNKNOWN | PT_F_NO_ACTOR;
-	ev.task.ts_ns = z->freed_ns;
-	ev.task.state = PT_STATE_REAPED;
-	ev.reap.exit_ns = z->exit_ns;
-	/* Its final usage, kept at the free */
-	if (!bpf_map_lookup_elem(fd, &z->task.pid, &ru) && ru.start_ns == z->task.start_ns) {
-		ev.reap.usage_at = PT_USAGE_RELEASED;
-		ev.reap.usage = ru.usage;
-		bpf_map_delete_elem(fd, &z->task.pid);
-	}
-	return l->fn(l->ctx, &ev);
-}
-
-/* Freed zombies that no wait() claimed (see handle_free in the BPF side). */
-static int reap_unclaimed(struct pt_loader *l, bool all)
-{
-	int fd = bpf_map__fd(l->skel->maps.zombies);
-	__u64 now = pt_boottime_ns();
-	__u32 key, next, *prev = NULL;
-	struct pt_zombie z;
-	int ret;
-
-	/* The walk visits the whole map: often enough for the grace period
-	 * to hold to within half of it, not at every poll. */
-	if (!all && now - l->walked_ns < UNCLAIMED_GRACE_NS / 2)
-		return 0;
-	l->walked_ns = now;
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &z) || !z.freed_ns)
-			continue;
-		/* Its wait() may still return; or its exit, fork or the wait's
-		 * own rows may still be behind a record being written. */
-		if (!all && (now - z.freed_ns < UNCLAIMED_GRACE_NS || z.freed_ns > l->caught_up_ns))
-			continue;
-		/* Deleted first: if the late wait() comes now, it finds
-		 * nothing, and the process is reported once. */
-		if (bpf_map_delete_elem(fd, &key))
-			continue;
-		ret = report_unclaimed(l, &z);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-int pt_loader_pending_reaps(struct pt_loader *l, int (*fn)(void *ctx, const struct pt_task *t),
-			    void *ctx)
-{
-	int fd = bpf_map__fd(l->skel->maps.zombies);
-	__u32 key, next, *prev = NULL;
-	struct pt_zombie z;
-	struct pt_task t;
-	int ret;
-
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &z))
-			continue;
-		t = z.task;
-		t.ts_ns = z.exit_ns;
-		if ((ret = fn(ctx, &t)))
-			return ret;
-	}
 	return 0;
 }
 
@@ -265,7 +178,7 @@ int pt_loader_poll(struct pt_loader *l, int timeout_ms)
 	n = read_batch(l, n);
 	if (n < 0)
 		return n;
-	return reap_unclaimed(l, false);
+	return pt_loader_reap_unclaimed(l);
 }
 
 int pt_loader_map_positions(struct pt_loader *l)
@@ -291,6 +204,19 @@ int pt_loader_map_positions(struct pt_loader *l)
  * behind it back from the consumer. */
 #define RESERVED_WAIT_NS 2000000000ull
 
+/* Every record committed now, batch after batch: how many the last batch
+ * held, or a callback's non-zero result, or -errno. */
+static int consume_all(struct pt_loader *l)
+{
+	int n;
+
+	do {
+		l->batch = 0;
+		n = read_batch(l, ring_buffer__consume(l->rb));
+	} while (n >= 0 && l->more);
+	return n;
+}
+
 int pt_loader_drain_reserved(struct pt_loader *l)
 {
 	struct ring_mark m = ring_mark(l);
@@ -300,11 +226,10 @@ int pt_loader_drain_reserved(struct pt_loader *l)
 
 	/* Positions only grow (64 bits: they do not wrap). */
 	while (!caught_up(l, m)) {
-		l->batch = 0;
-		n = read_batch(l, ring_buffer__consume(l->rb));
+		n = consume_all(l);
 		if (n < 0)
 			return n;
-		if (n > 0 || l->more)
+		if (n > 0)
 			continue;
 		/* Nothing read: the next record is still being written. */
 		if (pt_boottime_ns() > deadline)
@@ -316,45 +241,73 @@ int pt_loader_drain_reserved(struct pt_loader *l)
 
 /* Processes still running: their threads summed by the sched_final
  * iterator into sched_procs, one record each, measured to now. */
+struct sched_end {
+	struct pt_loader *l;
+	__u64 now;
+};
+
+static int sched_end_one(void *ctx, __u32 key, void *value)
+{
+	const struct sched_end *e = ctx;
+	const struct pt_sched_proc *p = value;
+	struct pt_event ev = {
+		.kind = PT_SCHED_SUM,
+		.size = sizeof(ev),
+		.flags = PT_F_SCHED_AT_END | PT_F_NO_ACTOR,
+		.task = p->task,
+	};
+
+	(void)key;
+	ev.task.ts_ns = e->now;
+	pt_sched_sum_fill(&ev.sched_sum, &p->c);
+	return e->l->fn(e->l->ctx, &ev);
+}
+
 static int sched_report_end(struct pt_loader *l)
 {
-	int fd = bpf_map__fd(l->skel->maps.sched_procs);
-	struct pt_event ev = { .kind = PT_SCHED_SUM, .size = sizeof(ev) };
-	__u32 key, next, *prev = NULL;
+	struct sched_end e = { .l = l };
 	struct pt_sched_proc p;
-	__u64 now;
 	char err[256];
 	int ret;
 
-	ret = run_iter(l, l->skel->progs.sched_final, NULL, deliver_snapshot, err, sizeof(err));
+	ret = run_iter(l->skel->progs.sched_final, NULL, l->fn, l->ctx, err, sizeof(err));
 	if (ret)
 		return ret;
-	now = pt_boottime_ns();
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &p))
-			continue;
-		ev.flags = PT_F_SCHED_AT_END | PT_F_NO_ACTOR;
-		ev.task = p.task;
-		ev.task.ts_ns = now;
-		pt_sched_sum_fill(&ev.sched_sum, &p.c);
-		ret = l->fn(l->ctx, &ev);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	e.now = pt_boottime_ns();
+	return pt_loader_map_each(bpf_map__fd(l->skel->maps.sched_procs), &p, sched_end_one, &e);
 }
 
 /* Processes still alive or zombies, picked by the filters: their usage
- * now (PT_USAGE), read by the usage_final iterator into its output. */
-static int usage_report_end(struct pt_loader *l)
+ * now (PT_USAGE), read by the usage_final iterator into rows, handed out
+ * last (after every other row). */
+struct usage_rows {
+	struct pt_event *v;
+	size_t n, cap;
+};
+
+static int usage_keep(void *ctx, const struct pt_event *ev)
+{
+	struct usage_rows *u = ctx;
+	struct pt_event *grown;
+
+	if (u->n == u->cap) {
+		u->cap = u->cap ? 2 * u->cap : 64;
+		grown = realloc(u->v, u->cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		u->v = grown;
+	}
+	u->v[u->n++] = *ev;
+	return 0;
+}
+
+static int usage_read_end(struct pt_loader *l, struct usage_rows *u)
 {
 	char err[256];
 
 	if (!bpf_program__autoload(l->skel->progs.usage_final))
 		return 0;
-	return run_iter(l, l->skel->progs.usage_final, NULL, deliver_snapshot, err, sizeof(err));
+	return run_iter(l->skel->progs.usage_final, NULL, usage_keep, u, err, sizeof(err));
 }
 
 /* Detaching a program takes time (tens of milliseconds for a syscall
@@ -388,6 +341,30 @@ static void detach_ordered(struct pt_loader *l)
 			}
 }
 
+/* The end's rows after the ring's: the zombies whose reap is still to be
+ * reported settled against the processes the usage iterator finds (a
+ * zombie then, or released since: an inferred reap), the scheduler's sums
+ * of those still running, their usage last. */
+static int report_end(struct pt_loader *l)
+{
+	struct pt_end_zombies z = { 0 };
+	struct usage_rows u = { 0 };
+	int n;
+
+	n = pt_loader_end_zombies(l, &z);
+	n = n ?: usage_read_end(l, &u);
+	for (size_t i = 0; !n && i < u.n; i++)
+		pt_loader_end_zombie_seen(&z, &u.v[i].task);
+	n = n ?: pt_loader_end_reaps(l, &z);
+	if (!n && l->sched)
+		n = sched_report_end(l);
+	for (size_t i = 0; !n && i < u.n; i++)
+		n = l->fn(l->ctx, &u.v[i]);
+	free(z.v);
+	free(u.v);
+	return n;
+}
+
 int pt_loader_stop(struct pt_loader *l)
 {
 	int n;
@@ -402,18 +379,12 @@ int pt_loader_stop(struct pt_loader *l)
 		n = 0;
 	}
 	/* And what a program still running then wrote after. */
-	while (n >= 0) {
-		l->batch = 0;
-		n = read_batch(l, ring_buffer__consume(l->rb));
-		if (n >= 0 && !l->more)
-			break;
-	}
-	if (n < 0)
-		return n;
-	n = reap_unclaimed(l, true);
-	if (!n && l->sched)
-		n = sched_report_end(l);
-	return n ?: usage_report_end(l);
+	return n < 0 ? n : consume_all(l);
+}
+
+int pt_loader_end_reports(struct pt_loader *l)
+{
+	return report_end(l);
 }
 
 /* Runs of a program the kernel skipped: one still running on the CPU
@@ -473,30 +444,4 @@ int pt_loader_probe(struct pt_loader *l)
 	    (errno == EPERM || errno == EACCES))
 		return -errno;
 	return 0;
-}
-
-/* Pids in a BPF map keyed by pid, other than except; with alive_only,
- * only those that still exist. */
-static int count_pids(int fd, __u32 except, bool alive_only)
-{
-	__u32 key, next, *prev = NULL;
-	int n = 0;
-
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		/* A pid whose reap went unseen is gone all the same. */
-		if (key != except && (!alive_only || kill(key, 0) == 0 || errno == EPERM))
-			n++;
-	}
-	return n;
-}
-
-int pt_loader_followed_alive(struct pt_loader *l, __u32 except)
-{
-	/* Zombies too whose reap is still to be reported (with a pid filter,
-	 * the map holds followed processes only): one released by a wait()
-	 * that did not name it is gone before its free says who released it. */
-	return count_pids(bpf_map__fd(l->skel->maps.followed), except, true) +
-		count_pids(bpf_map__fd(l->skel->maps.zombies), except, false);
 }

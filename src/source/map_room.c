@@ -2,7 +2,7 @@
 /* The room of the kernel side's maps (docs/bounds.md): the one sized at
  * load by the machine (fatal_unkept, by pid_max), and the fault injection
  * that lets tests reach the capacity of the others (PROCTRACE_FAULT
- * entries:N and full:MAP, docs/loading.md). */
+ * entries:N and full:MAP, docs/loading.md), or miss frees (skip-free:N). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +20,12 @@
 /* The maps that entries:N shrinks: facts waiting for a later event. */
 static const char *const waiting_maps[] = { "zombies", "released_usage", "fatal", "group_exits" };
 
-/* The maps full:MAP may fill: keyed by a pid or tid (a __u32), their
- * capacity reached is counted lost (map_keep, follow_child). */
+/* The maps full:MAP may fill: keyed by a pid or tid (alone, or first in
+ * a struct: a namespace's inode number for zombie_alias), their capacity
+ * reached is counted lost (map_keep, follow_child). */
 static const char *const fillable_maps[] = {
-	"followed", "fatal", "inflight", "wait_candidates", "exec_entries", "ns_before", "stops"
+	"followed",  "fatal", "inflight",	   "wait_candidates", "exec_entries",
+	"ns_before", "stops", "group_dead_claims", "sched_stamps",    "zombie_alias"
 };
 
 static unsigned pid_max(void)
@@ -58,6 +60,15 @@ static int shrink_waiting(struct pt_loader *l)
 	return err;
 }
 
+/* PROCTRACE_FAULT=skip-free:N: the free program skips its first N runs
+ * for a process with a zombie entry, as the kernel's recursion guard may
+ * (handle_free in bpf/reap.bpf.h). */
+static void skip_frees(struct pt_loader *l)
+{
+	if (l->fault && !strncmp(l->fault, "skip-free:", 10))
+		l->skel->rodata->fault_skip_frees = strtoul(l->fault + 10, NULL, 10);
+}
+
 #define SIGNALS (KIND(PT_SIGNAL) | KIND(PT_STOP) | KIND(PT_CONTINUE))
 
 int pt_map_room_configure(struct pt_loader *l)
@@ -70,6 +81,9 @@ int pt_map_room_configure(struct pt_loader *l)
 		err = bpf_map__set_max_entries(l->skel->maps.fatal_unkept, pid_entries);
 	if (!err && (l->kinds & SIGNALS))
 		err = bpf_map__set_max_entries(l->skel->maps.queueing, pid_entries);
+	skip_frees(l);
+	if (!err && (l->kinds & KIND(PT_REAP)))
+		err = bpf_map__set_max_entries(l->skel->maps.ignored_sigchld, pid_entries);
 	return err ?: shrink_waiting(l);
 }
 
@@ -88,23 +102,29 @@ static bool named_in(const char *list, const char *name)
 	return false;
 }
 
-/* Fill map with keys no task has (above PID_MAX_LIMIT) until it refuses
- * one for want of room: full, whatever it held already. */
+/* Fill map with keys no task has (a first field above PID_MAX_LIMIT, and
+ * below the inode numbers of namespaces, 0xF0000000 and up) until it
+ * refuses one for want of room: full, whatever it held already. */
 static int fill(struct bpf_map *m)
 {
-	size_t size = bpf_map__value_size(m);
-	void *zero = calloc(1, size);
+	size_t size = bpf_map__value_size(m), key_size = bpf_map__key_size(m);
+	void *zero = calloc(1, size), *key = calloc(1, key_size);
 	int fd = bpf_map__fd(m), err = 0;
 
-	if (!zero)
+	if (!zero || !key || key_size < sizeof(__u32)) {
+		free(zero);
+		free(key);
 		return -ENOMEM;
-	for (__u32 key = 0x7fffffff; key > PID_MAX_LIMIT_; key--) {
-		if (bpf_map_update_elem(fd, &key, zero, BPF_NOEXIST) == 0)
+	}
+	for (__u32 k = 0x7fffffff; k > PID_MAX_LIMIT_; k--) {
+		memcpy(key, &k, sizeof(k));
+		if (bpf_map_update_elem(fd, key, zero, BPF_NOEXIST) == 0)
 			continue;
 		err = errno == E2BIG ? 0 : -errno;
 		break;
 	}
 	free(zero);
+	free(key);
 	return err;
 }
 
@@ -123,4 +143,40 @@ int pt_map_room_fill(struct pt_loader *l)
 			err = fill(m);
 	}
 	return err;
+}
+
+/* zombie_alias's key (struct ns_key, maps.bpf.h). */
+struct alias_key {
+	__u32 inum; /* the pid namespace's inode number */
+	__u32 nr;   /* the zombie's pid there */
+};
+
+/* The aliases of zombies that left `zombies` (reaped, freed, or reported
+ * by userspace): their numbers in the namespaces above their own, or in
+ * every one when no wait() there named them, which no BPF program can
+ * name once the task is released (zombie_alias, maps.bpf.h). Run after
+ * each walk of `zombies` (reap_unclaimed): a leftover stays at most that
+ * long. */
+int pt_map_room_sweep_aliases(struct pt_loader *l)
+{
+	int afd = bpf_map__fd(l->skel->maps.zombie_alias);
+	int zfd = bpf_map__fd(l->skel->maps.zombies);
+	struct alias_key key, next;
+	struct pt_zombie z;
+	bool more;
+	__u32 pid;
+
+	if (afd < 0 || zfd < 0)
+		return 0;
+	more = bpf_map_get_next_key(afd, NULL, &key) == 0;
+	while (more) {
+		/* The next key first: a deleted one would restart the walk. */
+		more = bpf_map_get_next_key(afd, &key, &next) == 0;
+		/* pid 0: the entries of full:zombie_alias (fill), no zombie's. */
+		if (!bpf_map_lookup_elem(afd, &key, &pid) && pid &&
+		    bpf_map_lookup_elem(zfd, &pid, &z))
+			bpf_map_delete_elem(afd, &key);
+		key = next;
+	}
+	return 0;
 }

@@ -55,7 +55,9 @@ const struct pt_program_def pt_programs[] = {
 	{ "handle_reparent_loop", PT_FEAT_REPARENT, KIND(PT_REPARENT), false },
 	/* The processes alive at the start: whatever is recorded. */
 	{ "snapshot_tasks", PT_FEAT_CORE, ~0u, true },
-	{ "handle_free", PT_FEAT_REAP, KIND(PT_REAP), true },
+	/* Also removes a process's claim of its end (exit_ends_group): with
+	 * every kind the exit program serves. */
+	{ "handle_free", PT_FEAT_REAP, KIND(PT_EXIT) | KIND(PT_THREAD) | IN_SYSCALL, true },
 	{ "handle_wait4_exit", PT_FEAT_REAP, KIND(PT_REAP), false },
 	{ "handle_waitid_enter", PT_FEAT_REAP, KIND(PT_REAP), false },
 	{ "handle_waitid_exit", PT_FEAT_REAP, KIND(PT_REAP), false },

@@ -216,30 +216,53 @@ static int unseen_parse(struct pt_replay *r)
 	return 1;
 }
 
-/* The usage columns (an exit's, a reap's, a usage row's) into u. */
+/* The usage columns (an exit's, a reap's, a usage row's) into u: the
+ * own part is each column less its children_ column, so that
+ * pt_usage_columns() gives the row's values back. */
 static int usage_parse(struct pt_replay *r, struct pt_usage *u)
 {
-	__u64 user_us, sys_us;
+	const unsigned n = PT_USAGE_NCOLS / 2;
+	__u64 v[PT_USAGE_NCOLS],
+		*own[] = { NULL,      NULL,	  &u->maxrss_kb, &u->minflt, &u->majflt,
+			   &u->nvcsw, &u->nivcsw, &u->inblock,	 &u->oublock };
+	__u64 *kids[] = { NULL,	      NULL,	   &u->cmaxrss_kb, &u->cminflt, &u->cmajflt,
+			  &u->cnvcsw, &u->cnivcsw, &u->cinblock,   &u->coublock };
 	int err = 0;
 
-	err = err ?: replay_col_u64(r, PT_COL_CPU_USER_US, UINT64_MAX / 1000, &user_us);
-	err = err ?: replay_col_u64(r, PT_COL_CPU_SYS_US, UINT64_MAX / 1000, &sys_us);
-	err = err ?: replay_col_u64(r, PT_COL_MAXRSS_KB, UINT64_MAX, &u->maxrss_kb);
-	err = err ?: replay_col_u64(r, PT_COL_MINFLT, UINT64_MAX, &u->minflt);
-	err = err ?: replay_col_u64(r, PT_COL_MAJFLT, UINT64_MAX, &u->majflt);
-	err = err ?: replay_col_u64(r, PT_COL_NVCSW, UINT64_MAX, &u->nvcsw);
-	err = err ?: replay_col_u64(r, PT_COL_NIVCSW, UINT64_MAX, &u->nivcsw);
-	err = err ?: replay_col_u64(r, PT_COL_INBLOCK, UINT64_MAX, &u->inblock);
-	err = err ?: replay_col_u64(r, PT_COL_OUBLOCK, UINT64_MAX, &u->oublock);
+	for (unsigned i = 0; i < PT_USAGE_NCOLS && !err; i++) {
+		/* A capture from before the children_ columns (JSON Lines
+		 * without the keys) carried the process's own figures: read
+		 * as a children part of 0. */
+		v[i] = 0;
+		if (i < n || *replay_field(r, PT_COL_CPU_USER_US + i))
+			err = replay_col_u64(r, PT_COL_CPU_USER_US + i,
+					     i % n < 2 ? UINT64_MAX / 1000 : UINT64_MAX, &v[i]);
+	}
 	if (err)
 		return err;
-	if (user_us + sys_us > UINT64_MAX / 1000)
+	for (unsigned i = 0; i < n; i++) {
+		/* a sum of the two, or (maxrss) the larger */
+		if (v[n + i] > v[i])
+			return malformed(r, "%s: %llu is more than %s's %llu",
+					 pt_col_name(PT_COL_CPU_USER_US + n + i),
+					 (unsigned long long)v[n + i],
+					 pt_col_name(PT_COL_CPU_USER_US + i),
+					 (unsigned long long)v[i]);
+		if (i >= 2) {
+			/* maxrss: the own peak is not known apart, at most the total */
+			*own[i] = i == 2 ? v[i] : v[i] - v[n + i];
+			*kids[i] = v[n + i];
+		}
+	}
+	if (v[0] + v[1] > UINT64_MAX / 1000)
 		return malformed(r, "cpu_user_us + cpu_sys_us: too large");
-	/* Their sum as runtime, reported already as they are: pt_cputime_adjust
-	 * gives them back. */
-	u->utime_ns = u->prev_utime_ns = user_us * 1000;
-	u->stime_ns = u->prev_stime_ns = sys_us * 1000;
+	/* The own split as runtime, reported already as it is:
+	 * pt_cputime_adjust() gives it back. */
+	u->utime_ns = u->prev_utime_ns = (v[0] - v[n]) * 1000;
+	u->stime_ns = u->prev_stime_ns = (v[1] - v[n + 1]) * 1000;
 	u->runtime_ns = u->utime_ns + u->stime_ns;
+	u->cutime_ns = v[n] * 1000;
+	u->cstime_ns = v[n + 1] * 1000;
 	return 0;
 }
 

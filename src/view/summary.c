@@ -5,8 +5,9 @@
  * processes with a sched row (--sched, or a replay of such a capture).
  *
  * With a width (a terminal, COLUMNS), the table fits it as ps's does: the
- * least telling columns are left out (the footnote names them), then the
- * command is cut; the footnote is wrapped to it. */
+ * command's column narrows to the longest name it holds, the least telling
+ * columns are left out (the footnote names them), and only then is a name
+ * cut; the footnote is wrapped to it. */
 #include <errno.h>
 #include <string.h>
 #include "proctrace/decode.h"
@@ -38,10 +39,11 @@ struct sum_col {
 };
 
 /* The columns in their order. Left out first: the states a process is
- * rarely in, then what the others tell again. */
+ * rarely in, then what the others tell again; the on-CPU time and the
+ * lifetime last, before a name is cut. */
 static const struct sum_col columns[] = {
-	{ "LIFETIME", 10, 0, COL_LIFETIME, 0 },
-	{ "RUNNING", 14, 0, COL_STATE, PT_SLOT_RUNNING },
+	{ "LIFETIME", 10, 12, COL_LIFETIME, 0 },
+	{ "RUNNING", 14, 11, COL_STATE, PT_SLOT_RUNNING },
 	{ "RUNNABLE", 14, 10, COL_STATE, PT_SLOT_RUNNABLE },
 	{ "SLEEPING", 14, 9, COL_STATE, PT_SLOT_SLEEPING },
 	{ "DISK-SLP", 14, 7, COL_STATE, PT_SLOT_DISK_SLEEP },
@@ -63,6 +65,7 @@ struct sum_ctx {
 	size_t rows;
 	__u64 repaired; /* switch-ins missed and repaired, over the rows */
 	unsigned comm_cols;
+	unsigned name_cols; /* the longest name of the rows */
 	bool shown[NCOLS];
 };
 
@@ -92,13 +95,18 @@ static void put_col(struct pt_buf *b, const struct sum_col *col, const struct pt
 	}
 }
 
-/* Which columns fit width (0: all) and the command's width; the names
- * of those left out into left (", "-joined). */
-static void fit(struct sum_ctx *c, unsigned width, struct pt_buf *left)
+/* Which columns fit width (0: all) and the command's width, names of
+ * name_cols columns at most whole; the names of those left out into left
+ * (", "-joined). */
+static void fit(struct sum_ctx *c, unsigned width, unsigned name_cols, struct pt_buf *left)
 {
 	unsigned total = PID_COLS + COMM_COLS + (unsigned)strlen(AT_END_MARK), rank;
+	/* what the command's column may give before a name is cut */
+	unsigned spare = name_cols + 1 < COMM_COLS ? COMM_COLS - (name_cols + 1) : 0;
 	size_t i;
 
+	if (spare > COMM_COLS - COMM_MIN_COLS)
+		spare = COMM_COLS - COMM_MIN_COLS;
 	for (i = 0; i < NCOLS; i++) {
 		c->shown[i] = true;
 		total += columns[i].cols;
@@ -106,13 +114,13 @@ static void fit(struct sum_ctx *c, unsigned width, struct pt_buf *left)
 	c->comm_cols = COMM_COLS;
 	if (!width)
 		return;
-	for (rank = 1; total > width && rank <= NCOLS; rank++)
+	for (rank = 1; total > width + spare && rank <= NCOLS; rank++)
 		for (i = 0; i < NCOLS; i++)
 			if (columns[i].drop == rank) {
 				c->shown[i] = false;
 				total -= columns[i].cols;
 			}
-	/* Then the command, cut; past its least, the row is wider. */
+	/* Then the command, narrowed; past its least, the row is wider. */
 	if (total > width)
 		c->comm_cols = total - width < COMM_COLS - COMM_MIN_COLS
 			? COMM_COLS - (total - width)
@@ -136,6 +144,23 @@ static void put_header(struct sum_ctx *c)
 			pt_buf_printf(&c->line, "%*s", (int)columns[i].cols, columns[i].head);
 	}
 	pt_buf_putc(&c->line, '\n');
+}
+
+/* Before the table: the longest name of its rows, in columns. */
+static int widest_name(const struct pt_walk *w, void *ctx)
+{
+	struct sum_ctx *c = ctx;
+	struct pt_sched_times t;
+	size_t cols;
+
+	if (!pt_proc_sched_times(w->proc, c->end, &t))
+		return 0;
+	pt_buf_reset(&c->tmp);
+	pt_view_put_comm(&c->tmp, w->proc->comm);
+	cols = pt_view_cols(c->tmp.data, c->tmp.len);
+	if (cols > c->name_cols)
+		c->name_cols = (unsigned)cols;
+	return 0;
 }
 
 static int summary_row(const struct pt_walk *w, void *ctx)
@@ -199,9 +224,11 @@ int pt_summary_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 
 	pt_model_stats(m, &st);
 	c.end = st.end_ns;
-	fit(&c, o->width, &left);
+	err = pt_model_walk(m, widest_name, &c);
+	fit(&c, o->width, c.name_cols, &left);
 	put_header(&c);
-	err = pt_buf_write(&c.line, f);
+	if (!err)
+		err = pt_buf_write(&c.line, f);
 	if (!err)
 		err = pt_model_walk(m, summary_row, &c);
 	pt_buf_reset(&c.line);

@@ -35,7 +35,7 @@
 struct svg_ctx {
 	FILE *f; /* borrowed */
 	__u64 t0, t1, span;
-	size_t procs;	     /* in the model, folded or not: the heading's count */
+	size_t procs;	     /* drawn with bars: the heading's count (folded ancestors not) */
 	size_t rows;	     /* drawn: the processes not folded and the folds */
 	size_t row;	     /* the next row's index */
 	struct pt_buf out;   /* the row being written */
@@ -401,6 +401,7 @@ static int count_row(const struct pt_walk *w, void *ctx)
 {
 	(void)w;
 	((struct svg_ctx *)ctx)->rows++;
+	((struct svg_ctx *)ctx)->procs++;
 	return 0;
 }
 
@@ -464,7 +465,6 @@ int pt_svg_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 	c.t0 = st.first_ts;
 	c.t1 = st.end_ns > st.first_ts ? st.end_ns : st.first_ts;
 	c.span = c.t1 > c.t0 ? c.t1 - c.t0 : 1;
-	c.procs = st.procs;
 	/* Rows counted first: the height comes before them. */
 	err = pt_view_walk_folded(m, count_row, count_fold, &c);
 	if (!err) {

@@ -17,7 +17,8 @@
 #define CHART_MIN 10
 #define MAX_INDENT 10
 #define COLS_PER_TICK 10
-/* Repeat the axis under the chart when it is too long to see the top. */
+/* Repeat the axis under the chart when it has more rows than this (a
+ * fold of ancestors is one), too long to see the top. */
 #define AXIS_AGAIN_ROWS 30
 
 /* One cell per state (CELL_STATE + enum pt_state; reaped is never drawn),
@@ -64,6 +65,8 @@ struct tl_ctx {
 	const char *const *cell_glyph;
 	__u64 t0, t1, span; /* span = t1 - t0, at least 1 */
 	unsigned label_w, chart_w;
+	unsigned widest;	    /* the widest label, whole */
+	size_t rows;		    /* drawn: processes and folds of ancestors */
 	__u64 (*dur)[PT_STATE_MAX]; /* per cell: time in each state */
 	bool sched;		    /* a row showed a scheduler state: its legend */
 	__u64 folded;		    /* marks drawn as a density (pt_fold) */
@@ -282,35 +285,42 @@ static void cells_fill_folds(struct tl_ctx *c, const struct pt_proc *p)
 	}
 }
 
-/* A row's label into c->tmp: "pid comm", indented by its depth. */
-static void label_of(struct tl_ctx *c, const struct pt_walk *w)
+/* A row's label into c->tmp: "pid comm", indented by its depth, at most
+ * by indent_max. */
+static void label_of(struct tl_ctx *c, const struct pt_walk *w, unsigned indent_max)
 {
 	unsigned indent = w->depth < MAX_INDENT ? w->depth : MAX_INDENT;
 
 	pt_buf_reset(&c->tmp);
-	put_spaces(&c->tmp, indent);
+	put_spaces(&c->tmp, indent < indent_max ? indent : indent_max);
 	pt_buf_printf(&c->tmp, "%u ", w->proc->pid);
 	pt_view_put_comm(&c->tmp, w->proc->comm);
 }
 
-/* Without a width limit, the label column is as wide as the widest label. */
+/* Before drawing: the widest label, indentation included, into
+ * c->widest, and the rows counted. */
 static int widest_label(const struct pt_walk *w, void *ctx)
 {
 	struct tl_ctx *c = ctx;
 	size_t cols;
 
-	label_of(c, w);
+	c->rows++;
+	label_of(c, w, MAX_INDENT);
 	cols = pt_view_cols(c->tmp.data, c->tmp.len);
-	if (cols > c->label_w)
-		c->label_w = (unsigned)cols;
+	if (cols > c->widest)
+		c->widest = (unsigned)cols;
 	return 0;
 }
 
+/* The label in label_w columns: the indentation gives way to the name,
+ * then the name is cut. */
 static void put_label(struct tl_ctx *c, const struct pt_walk *w)
 {
 	size_t cols;
 
-	label_of(c, w);
+	label_of(c, w, 0);
+	cols = pt_view_cols(c->tmp.data, c->tmp.len);
+	label_of(c, w, cols < c->label_w ? c->label_w - (unsigned)cols : 0);
 	pt_view_put_cut(&c->line, c->tmp.data, c->tmp.len, c->label_w, c->o->ascii);
 	cols = pt_view_cols(c->tmp.data, c->tmp.len);
 	put_spaces(&c->line, cols < c->label_w ? c->label_w - cols : 0);
@@ -345,10 +355,11 @@ static int chart_fold(const struct pt_view_fold *f, void *ctx)
 	return pt_view_write_fold(c->f, &c->line, f, c->o->ascii);
 }
 
-static int no_fold(const struct pt_view_fold *f, void *ctx)
+/* Before drawing: a fold is a row too. */
+static int count_fold(const struct pt_view_fold *f, void *ctx)
 {
 	(void)f;
-	(void)ctx;
+	((struct tl_ctx *)ctx)->rows++;
 	return 0;
 }
 
@@ -380,13 +391,28 @@ static int legend_write(struct tl_ctx *c, const struct pt_model_stats *st)
 
 /* ---- the view ---- */
 
+/* The label column and the chart for width (0: no limit). A label is
+ * what a row is read by: the chart narrows to CHART_MIN before a label is
+ * cut (at LABEL_MAX, a name whole at the deepest indentation; past that
+ * the indentation gives way first). Without a limit, the chart has the
+ * default width's and the labels are whole. */
 static void layout(struct tl_ctx *c, unsigned width)
 {
-	unsigned label = width / 4;
+	unsigned w = width ? width : PT_VIEW_DEFAULT_WIDTH;
+	unsigned label = w / 4, room = w > 4 + CHART_MIN ? w - 4 - CHART_MIN : 0;
 
 	label = label < LABEL_MIN ? LABEL_MIN : label > LABEL_MAX ? LABEL_MAX : label;
+	c->chart_w = w > label + 4 + CHART_MIN ? w - label - 4 : CHART_MIN;
+	if (!width) {
+		c->label_w = c->widest > label ? c->widest : label;
+		return;
+	}
+	if (c->widest > label) {
+		room = room < LABEL_MAX ? room : LABEL_MAX;
+		label = c->widest < room ? c->widest : room > label ? room : label;
+	}
 	c->label_w = label;
-	c->chart_w = width > label + 4 + CHART_MIN ? width - label - 4 : CHART_MIN;
+	c->chart_w = w > label + 4 + CHART_MIN ? w - label - 4 : CHART_MIN;
 }
 
 int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
@@ -395,23 +421,22 @@ int pt_timeline_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o)
 	struct pt_model_stats st;
 	int err;
 
-	layout(&c, o->width ? o->width : PT_VIEW_DEFAULT_WIDTH);
 	c.cell_glyph = o->ascii ? cell_ascii : cell_utf8;
 	pt_model_stats(m, &st);
 	c.t0 = st.first_ts;
 	c.t1 = st.end_ns > st.first_ts ? st.end_ns : st.first_ts;
 	c.span = c.t1 > c.t0 ? c.t1 - c.t0 : 1;
+	err = pt_view_walk_folded(m, widest_label, count_fold, &c);
+	layout(&c, o->width);
 	c.dur = calloc(c.chart_w, sizeof(*c.dur));
 	c.cells = calloc(c.chart_w, 1);
-	err = c.dur && c.cells ? 0 : -ENOMEM;
-	/* no limit: the chart as wide as the default width's, labels whole */
-	if (!err && !o->width)
-		err = pt_view_walk_folded(m, widest_label, no_fold, &c);
+	if (!err && !(c.dur && c.cells))
+		err = -ENOMEM;
 	if (!err)
 		err = axis_write(&c, false);
 	if (!err)
 		err = pt_view_walk_folded(m, chart_row, chart_fold, &c);
-	if (!err && st.procs > AXIS_AGAIN_ROWS)
+	if (!err && c.rows > AXIS_AGAIN_ROWS)
 		err = axis_write(&c, true);
 	if (!err)
 		err = legend_write(&c, &st);

@@ -45,6 +45,7 @@ struct pt_top {
 	__u64 drawn_ns;
 	long tick_ns; /* /proc's clock tick */
 	struct pt_buf line;
+	struct pt_buf tmp; /* scratch of the line's pieces */
 };
 
 int pt_top_usable(char *err, size_t errlen)
@@ -128,6 +129,7 @@ void pt_top_close(struct pt_top *t)
 	pt_top_rows_free(&t->rows);
 	pt_top_fold_free(&t->fold);
 	pt_buf_free(&t->line);
+	pt_buf_free(&t->tmp);
 	free(t);
 }
 
@@ -212,44 +214,6 @@ static void put_line(int y, const struct pt_buf *b, int attr)
 	}
 }
 
-static const char *state_word(const struct pt_top *t, const struct pt_proc *p)
-{
-	if (pt_proc_end(p) == PT_END_ZOMBIE)
-		return "zombie";
-	if (pt_proc_end(p) == PT_END_STOPPED && !t->sched)
-		return "stopped";
-	/* Without --sched: alive, stopped; with it, the scheduler's. */
-	return pt_state_name(p->state);
-}
-
-static void put_row(struct pt_top *t, const struct pt_top_row *r, __u64 now_ns)
-{
-	struct pt_buf *b = &t->line;
-	size_t start;
-
-	pt_buf_reset(b);
-	pt_buf_printf(b, "%7u %-10s ", r->p->pid, state_word(t, r->p));
-	start = b->len;
-	if (r->cpu_known)
-		pt_view_put_duration(b, r->cpu_ns, true);
-	else
-		pt_buf_puts(b, "?");
-	pt_buf_fill(b, ' ', b->len - start < 9 ? 9 - (b->len - start) : 1);
-	start = b->len;
-	pt_view_put_duration(b, r->age_ns, true);
-	pt_buf_fill(b, ' ', b->len - start < 9 ? 9 - (b->len - start) : 1);
-	start = b->len;
-	if (r->last_kind) {
-		pt_buf_printf(b, "%s ", pt_kind_name(r->last_kind));
-		pt_view_put_duration(b, now_ns > r->last_ns ? now_ns - r->last_ns : 0, true);
-	}
-	pt_buf_fill(b, ' ', b->len - start < 18 ? 18 - (b->len - start) : 1);
-	pt_buf_fill(b, ' ', 2 * (size_t)r->depth);
-	pt_buf_puts(b, r->collapsed ? "+ " : r->has_children ? "- " : "  ");
-	pt_view_put_comm(b, r->p->comm);
-	pt_view_put_cgroup(b, r->p, r->parent);
-}
-
 static void put_exit(struct pt_top *t, const struct pt_proc *p, __u64 now_ns)
 {
 	struct pt_buf *b = &t->line;
@@ -318,6 +282,8 @@ static void select_row(struct pt_top *t, size_t i)
 
 static int draw(struct pt_top *t, struct pt_model *m, __u64 now_ns)
 {
+	struct pt_top_layout layout;
+	struct pt_top_title title;
 	struct pt_model_stats st;
 	size_t nexits, room, avail, rest, exits_block, out_block, nout, i;
 	int y = 0, err;
@@ -329,16 +295,18 @@ static int draw(struct pt_top *t, struct pt_model *m, __u64 now_ns)
 	select_row(t, t->sel);
 	pt_model_stats(m, &st);
 	erase();
+	pt_top_layout_fit(&layout, COLS > 0 ? (unsigned)COLS : 0);
+	title.procs = t->rows.procs;
+	title.ancestors = t->rows.ancestors;
+	title.events = st.events;
+	title.lost = st.lost;
+	title.sort = pt_top_sort_names[t->sort];
+	title.selected = t->rows.n ? t->rows.rows[t->sel].p->pid : 0;
 	pt_buf_reset(&t->line);
-	pt_buf_printf(&t->line, "proctrace --top  %zu processes  %llu events, %llu lost  sort: %s",
-		      t->rows.procs, (unsigned long long)st.events, (unsigned long long)st.lost,
-		      pt_top_sort_names[t->sort]);
-	if (t->rows.n)
-		pt_buf_printf(&t->line, "  selected %u", t->rows.rows[t->sel].p->pid);
+	pt_top_put_title(&t->line, &layout, &title, &t->tmp);
 	put_line(y++, &t->line, A_BOLD);
 	pt_buf_reset(&t->line);
-	pt_buf_printf(&t->line, "%7s %-10s %-8s %-8s %-17s %s", "PID", "STATE", "CPU", "AGE",
-		      "LAST EVENT", "COMMAND");
+	pt_top_put_header(&t->line, &layout);
 	put_line(y++, &t->line, A_UNDERLINE);
 
 	/* Below the header: the tree, the exits (title and lines), the
@@ -361,7 +329,8 @@ static int draw(struct pt_top *t, struct pt_model *m, __u64 now_ns)
 	if (t->sel >= t->first + room)
 		t->first = t->sel - room + 1;
 	for (i = t->first; i < t->rows.n && i < t->first + room; i++) {
-		put_row(t, &t->rows.rows[i], now_ns);
+		pt_buf_reset(&t->line);
+		pt_top_put_row(&t->line, &layout, &t->rows.rows[i], t->sched, now_ns, &t->tmp);
 		put_line(y++, &t->line, i == t->sel ? A_REVERSE : 0);
 	}
 	y = LINES - 1 - (int)out_block - (int)exits_block;

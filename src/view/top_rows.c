@@ -156,7 +156,12 @@ static int visit(const struct pt_walk *w, void *ctx)
 		out->exits[out->nexits++] = w->proc;
 	}
 	show = shown(w->proc);
-	out->procs += show;
+	/* Their ancestors are drawn for where they are, not counted with
+	 * what is followed. */
+	if (w->proc->flags & PT_PROC_CONTEXT)
+		out->ancestors += show;
+	else
+		out->procs += show;
 	if (!b->tree) {
 		if (!show)
 			return 0;
@@ -247,6 +252,7 @@ int pt_top_rows_build(struct pt_model *m, __u64 now_ns, enum pt_top_sort sort,
 	out->n = 0;
 	out->nexits = 0;
 	out->procs = 0;
+	out->ancestors = 0;
 	err = pt_model_walk(m, visit, &b);
 	free(b.child_depth);
 	if (err)

@@ -53,7 +53,7 @@ enum db_proc_col {
 	P_REAPER_COMM,
 	P_AUTOREAP,
 	P_CPU_USER_US, /* the exit row's usage columns, in schema.h's order */
-	P_OUBLOCK = P_CPU_USER_US + (PT_COL_OUBLOCK - PT_COL_CPU_USER_US),
+	P_USAGE_LAST = P_CPU_USER_US + (PT_COL_CHILDREN_OUBLOCK - PT_COL_CPU_USER_US),
 	P_USAGE_AT,   /* which row they come from */
 	P_RUNNING_NS, /* the sched row's keys, running_ns .. at_end */
 	P_AT_END = P_RUNNING_NS + (PT_DK_AT_END - PT_DK_RUNNING_NS),

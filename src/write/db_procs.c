@@ -91,17 +91,13 @@ static void fill_usage(struct pt_val *vals, const struct pt_proc *p)
 	bool final = p->flags & PT_PROC_USAGE_FINAL;
 	bool at_end = !final && (p->flags & PT_PROC_USAGE_AT_END);
 	const struct pt_usage *u = at_end ? &p->end_usage : &p->exit.usage;
-	const __u64 usage[] = { 0,	  0,	     u->maxrss_kb, u->minflt, u->majflt,
-				u->nvcsw, u->nivcsw, u->inblock,   u->oublock };
-	__u64 user, sys;
+	__u64 usage[PT_USAGE_NCOLS];
 
 	if (!final && !at_end && !(p->flags & PT_PROC_EXIT_SEEN))
 		return;
-	pt_cputime_adjust(u, &user, &sys);
-	for (unsigned i = 0; i <= P_OUBLOCK - P_CPU_USER_US; i++)
+	pt_usage_columns(u, usage);
+	for (unsigned i = 0; i < PT_USAGE_NCOLS; i++)
 		set_u64(&vals[P_CPU_USER_US + i], usage[i]);
-	set_u64(&vals[P_CPU_USER_US], user / 1000);
-	set_u64(&vals[P_CPU_USER_US + 1], sys / 1000);
 	set_word(&vals[P_USAGE_AT], final ? "reap" : at_end ? "end" : "exit");
 }
 
@@ -152,7 +148,6 @@ static void fill_sched(struct pt_val *vals, const struct pt_proc *p)
 		set_u64(&vals[P_RUNNING_NS + i], m->ns[i]);
 	for (unsigned j = 0; j < sizeof(rest) / sizeof(rest[0]); j++)
 		set_u64(&vals[P_RUNNING_NS + i + j], rest[j]);
-	set_flag(&vals[P_AT_END], p->flags & PT_PROC_SCHED_AT_END);
 }
 
 /* The registries' paths (cgroup.h), as the event rows have them. */
@@ -219,6 +214,9 @@ void db_proc_fill(struct pt_val *vals, struct db_proc_scratch *s, const struct p
 	fill_exit(vals, s, p);
 	fill_reap(vals, p);
 	fill_sched(vals, p);
+	/* Still there when tracing ended: measured to then, by its usage
+	 * (alive or a zombie) or its scheduler's sums (running). */
+	set_flag(&vals[P_AT_END], p->flags & (PT_PROC_SCHED_AT_END | PT_PROC_USAGE_AT_END));
 	set_flag(&vals[P_INFERRED], p->flags & PT_PROC_INFERRED);
 	set_flag(&vals[P_END_INFERRED], p->flags & PT_PROC_END_INFERRED);
 	if (p->flags & PT_PROC_END_INFERRED) {

@@ -79,10 +79,11 @@ static const struct col_src proc_src[P_NCOLS] = {
 	[P_REAPER_COMM] = KEY(PT_DK_REAPER_COMM, "the reaper's command name"),
 	[P_AUTOREAP] = OWN("autoreap", PT_TYPE_FLAG, "",
 			   "released without a wait (its parent ignores SIGCHLD)"),
-	[P_USAGE_AT] = OWN("usage_at", PT_TYPE_TEXT, "",
-			   "where the usage columns come from: reap (the final figures, what the "
-			   "reaping wait4() returned), end (alive or a zombie when tracing ended: "
-			   "the kernel's figures then), exit (the exit row's snapshot)"),
+	[P_USAGE_AT] = OWN(
+		"usage_at", PT_TYPE_TEXT, "",
+		"where the usage columns come from: reap (the final figures, what the "
+		"reaping wait4() returned, children_ part included), end (alive or a zombie when tracing ended: "
+		"the kernel's figures then), exit (the exit row's snapshot)"),
 	[P_INFERRED] = OWN("inferred", PT_TYPE_FLAG, "",
 			   "found by a rescan after lost events: born unseen"),
 	[P_END_INFERRED] = OWN("end_inferred", PT_TYPE_FLAG, "",
@@ -177,7 +178,7 @@ static void build(void)
 		if (k != PT_DK_KIND)
 			events_cols[n++] = from_def(&pt_detail_keys[k]);
 	resolve(proc_cols, proc_src, P_NCOLS);
-	for (unsigned i = 0; i <= P_OUBLOCK - P_CPU_USER_US; i++)
+	for (unsigned i = 0; i <= P_USAGE_LAST - P_CPU_USER_US; i++)
 		proc_cols[P_CPU_USER_US + i] = from_def(&pt_columns[PT_COL_CPU_USER_US + i]);
 	for (unsigned i = 0; i <= P_AT_END - P_RUNNING_NS; i++)
 		proc_cols[P_RUNNING_NS + i] = from_def(&pt_detail_keys[PT_DK_RUNNING_NS + i]);

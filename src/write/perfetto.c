@@ -454,7 +454,7 @@ static void exit_write(struct pf_ctx *c, const struct track *t, const struct pt_
 	const struct pt_exit *x = &p->exit;
 	struct pt_buf *b = &c->out;
 	struct pt_status st;
-	__u64 user, sys;
+	__u64 usage[PT_USAGE_NCOLS];
 	char sig[32];
 
 	instant_begin(c, "exit", "exit", t, mk->ts_ns);
@@ -470,14 +470,10 @@ static void exit_write(struct pf_ctx *c, const struct track *t, const struct pt_
 	else
 		put_u64(b, pt_col_name(PT_COL_EXIT_CODE), (__u64)st.code);
 	put_u64(b, pt_col_name(PT_COL_CORE_DUMPED), st.core);
-	pt_cputime_adjust(&x->usage, &user, &sys);
-	put_u64(b, pt_col_name(PT_COL_CPU_USER_US), user / 1000);
-	put_u64(b, pt_col_name(PT_COL_CPU_SYS_US), sys / 1000);
-	put_u64(b, pt_col_name(PT_COL_MAXRSS_KB), x->usage.maxrss_kb);
-	put_u64(b, pt_col_name(PT_COL_MINFLT), x->usage.minflt);
-	put_u64(b, pt_col_name(PT_COL_MAJFLT), x->usage.majflt);
-	put_u64(b, pt_col_name(PT_COL_NVCSW), x->usage.nvcsw);
-	put_u64(b, pt_col_name(PT_COL_NIVCSW), x->usage.nivcsw);
+	/* The export's usage columns, the children part included */
+	pt_usage_columns(&x->usage, usage);
+	for (unsigned i = 0; i < PT_USAGE_NCOLS; i++)
+		put_u64(b, pt_col_name(PT_COL_CPU_USER_US + i), usage[i]);
 	pt_buf_puts(b, "}}");
 }
 

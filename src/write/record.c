@@ -398,18 +398,11 @@ static void fill_exec(struct pt_record *r, const struct pt_event *ev)
 
 static void fill_usage(struct pt_record *r, const struct pt_usage *x)
 {
-	__u64 user, sys;
+	__u64 cols[PT_USAGE_NCOLS];
 
-	pt_cputime_adjust(x, &user, &sys);
-	set_u64(&r->col[PT_COL_CPU_USER_US], user / 1000);
-	set_u64(&r->col[PT_COL_CPU_SYS_US], sys / 1000);
-	set_u64(&r->col[PT_COL_MAXRSS_KB], x->maxrss_kb);
-	set_u64(&r->col[PT_COL_MINFLT], x->minflt);
-	set_u64(&r->col[PT_COL_MAJFLT], x->majflt);
-	set_u64(&r->col[PT_COL_NVCSW], x->nvcsw);
-	set_u64(&r->col[PT_COL_NIVCSW], x->nivcsw);
-	set_u64(&r->col[PT_COL_INBLOCK], x->inblock);
-	set_u64(&r->col[PT_COL_OUBLOCK], x->oublock);
+	pt_usage_columns(x, cols);
+	for (unsigned i = 0; i < PT_USAGE_NCOLS; i++)
+		set_u64(&r->col[PT_COL_CPU_USER_US + i], cols[i]);
 }
 
 void pt_record_fill(struct pt_record *r, const struct pt_event *ev)

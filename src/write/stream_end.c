@@ -3,6 +3,7 @@
  * resource usage (the exit's snapshot, the reap's final figures, the
  * usage at the end of tracing), losses and what a rescan found. */
 #include "proctrace/cause.h"
+#include "proctrace/schema.h"
 #include "stream_int.h"
 
 static void put_status(struct pt_stream *w, const struct pt_status *st)
@@ -18,17 +19,26 @@ static void put_status(struct pt_stream *w, const struct pt_status *st)
 }
 
 /* label: where the figures stand ("cpu", the final ones; "cpu at exit",
- * the exit row's snapshot). */
+ * the exit row's snapshot). The columns' figures, what wait4() returns,
+ * then the part of them its reaped children used, when there is one. */
 static void put_usage(struct pt_stream *w, const char *label, const struct pt_usage *u)
 {
-	__u64 user, sys;
+	__u64 c[PT_USAGE_NCOLS];
+	const unsigned kids = PT_COL_CHILDREN_CPU_USER_US - PT_COL_CPU_USER_US;
 
-	pt_cputime_adjust(u, &user, &sys);
+	pt_usage_columns(u, c);
 	pt_buf_printf(&w->line, " %s ", label);
-	put_cpu(w, user / 1000);
+	put_cpu(w, c[0]);
 	pt_buf_puts(&w->line, " user + ");
-	put_cpu(w, sys / 1000);
-	pt_buf_printf(&w->line, " sys, maxrss %llu KiB", (unsigned long long)u->maxrss_kb);
+	put_cpu(w, c[1]);
+	pt_buf_printf(&w->line, " sys, maxrss %llu KiB", (unsigned long long)c[2]);
+	if (!c[kids] && !c[kids + 1])
+		return;
+	pt_buf_puts(&w->line, " (children ");
+	put_cpu(w, c[kids]);
+	pt_buf_puts(&w->line, " user + ");
+	put_cpu(w, c[kids + 1]);
+	pt_buf_puts(&w->line, " sys)");
 }
 
 void pt_stream_detail_exit(struct pt_stream *w, const struct pt_event *ev)

@@ -458,6 +458,85 @@ def test_exec_from_thread(env):
     ck.raise_if_failed()
 
 
+# ---- cgroups of a test (cases_cgroup.py, cases_memcg.py, ...) ----
+
+def cgroup_mount(controller=None):
+    """Where the cgroup2 file system is mounted (controller None), or the
+    v1 hierarchy of controller (a "cgroup" mount whose options name it);
+    None when there is none."""
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields, _, rest = line.partition(" - ")
+            rest = rest.split()
+            if (rest[:1] == ["cgroup2"] and controller is None or
+                    rest[:1] == ["cgroup"] and controller in rest[2].split(",")):
+                return fields.split()[4]
+    return None
+
+
+def own_cgroup(controller=None):
+    """This process's cgroup: the v2 one (controller None), or its cgroup of
+    controller's v1 hierarchy, as /proc/self/cgroup writes it."""
+    with open("/proc/self/cgroup") as f:
+        for line in f:
+            _, names, path = line.rstrip("\n").split(":", 2)
+            if names.split(",") == [controller] or (controller is None and not names):
+                return path
+    return None
+
+
+class Cgroups:
+    """A test's cgroups on controller's hierarchy (None: cgroup2), under a
+    directory base of its own: made at entry, each rel in rels with its
+    parents, and removed (deepest first) at exit, once their processes are
+    gone."""
+
+    def __init__(self, controller, base, rels):
+        self.root = cgroup_mount(controller)
+        self.base = base
+        self.rels = list(rels)
+        self.made = []
+
+    def path(self, rel):
+        """As /proc/PID/cgroup writes it."""
+        return "/%s/%s" % (self.base, rel) if rel else "/" + self.base
+
+    def dir(self, rel):
+        return self.root + self.path(rel)
+
+    def __enter__(self):
+        for rel in self.rels:
+            parts = rel.split("/")
+            for i in range(len(parts) + 1):
+                d = self.dir("/".join(parts[:i]))
+                if not os.path.isdir(d):
+                    os.mkdir(d)
+                    self.made.append(d)
+        return self
+
+    def __exit__(self, *exc):
+        for d in reversed(self.made):
+            os.rmdir(d)
+
+
+def cgroup_move_traced(env, name, cg, whole_args):
+    """Workload cgroup_move moving its children into cg's cgroups (in rels'
+    order), under two tracers: one with whole_args, one with --cgroup on
+    the first cgroup's directory. (the first's capture, the second's,
+    the workload's facts)."""
+    dirs = [cg.dir(rel) for rel in cg.rels]
+    whole, one = env.tracer(name + "-whole", whole_args).start(), None
+    try:
+        one = env.tracer(name + "-one", ["--cgroup", dirs[0]]).start()
+        facts = run_workload(env.workload("cgroup_move"), dirs)
+    except BaseException:
+        for t in (whole, one):
+            if t:
+                t.kill()
+        raise
+    return whole.stop(), one.stop(), facts
+
+
 # ---- running proctrace itself, and its error lines (cases_cli.py) ----
 
 def run_tracer(env, args, timeout=60, **kw):

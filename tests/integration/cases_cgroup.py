@@ -14,8 +14,8 @@ service. The workload (cgroup_move) moves its children into them.
 import os
 import sqlite3
 
-from harness import READY, Check, parse_detail, run_workload
-from cases import run_tracer
+from harness import READY, Check, parse_detail
+from cases import Cgroups, cgroup_mount, cgroup_move_traced, run_tracer
 
 ID = "4f1d9c0e7b2a" + "0123456789abcdef" * 3 + "0123"  # 64 hex
 POD = "8c1c7bd7-3e0f-4f86-9a4b-2f1b3c5d7e9f"
@@ -28,48 +28,14 @@ CGROUPS = [
 ]
 
 
-def cgroup2_root():
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            fields, _, rest = line.partition(" - ")
-            if rest.split()[:1] == ["cgroup2"]:
-                return fields.split()[4]
-    return None
-
-
-class Cgroups:
-    """The test's cgroups, made at entry and removed (deepest first) at
-    exit, once their processes are gone."""
-
-    def __init__(self):
-        self.root = cgroup2_root()
-        self.base = "proctrace-test-%d.slice" % os.getpid()
-        self.made = []
-
-    def path(self, rel):
-        """As /proc/PID/cgroup writes it."""
-        return "/%s/%s" % (self.base, rel) if rel else "/" + self.base
-
-    def dir(self, rel):
-        return self.root + self.path(rel)
-
-    def __enter__(self):
-        for rel, _ in CGROUPS:
-            parts = rel.split("/")
-            for i in range(len(parts) + 1):
-                d = self.dir("/".join(parts[:i]))
-                if not os.path.isdir(d):
-                    os.mkdir(d)
-                    self.made.append(d)
-        return self
-
-    def __exit__(self, *exc):
-        for d in reversed(self.made):
-            os.rmdir(d)
+def cgroups():
+    """The test's cgroups, under a slice of its own."""
+    return Cgroups(None, "proctrace-test-%d.slice" % os.getpid(),
+                       [rel for rel, _ in CGROUPS])
 
 
 def skip_without_cgroup2(name):
-    if cgroup2_root():
+    if cgroup_mount():
         return False
     print("SKIP %s: no cgroup2 file system mounted" % name)
     return True
@@ -81,7 +47,7 @@ def test_cgroup_paths_and_names(env):
     if skip_without_cgroup2("test_cgroup_paths_and_names"):
         return
     db_path = os.path.join(env.tmp, "cgroup.db")
-    with Cgroups() as cg:
+    with cgroups() as cg:
         tracer = env.tracer("cgroup", ["--db", db_path, "--",
                                        env.workload("cgroup_move")]
                             + [cg.dir(rel) for rel, _ in CGROUPS])
@@ -131,15 +97,10 @@ def test_cgroup_filter(env):
     them: decided in the kernel at each event."""
     if skip_without_cgroup2("test_cgroup_filter"):
         return
-    with Cgroups() as cg:
-        dirs = [cg.dir(rel) for rel, _ in CGROUPS]
+    with cgroups() as cg:
         # The whole test slice, then one container's cgroup alone.
-        whole = env.tracer("cgroup-whole", ["--cgroup", cg.path("")])
-        whole.start()
-        one = env.tracer("cgroup-one", ["--cgroup", dirs[0]])
-        one.start()
-        facts = run_workload(env.workload("cgroup_move"), dirs)
-        cap_whole, cap_one = whole.stop(), one.stop()
+        cap_whole, cap_one, facts = cgroup_move_traced(env, "cgroup", cg,
+                                                       ["--cgroup", cg.path("")])
     ck = Check()
     for cap, picked, what in ((cap_whole, range(len(CGROUPS)), "--cgroup slice"),
                               (cap_one, [0], "--cgroup docker scope")):

@@ -11,9 +11,9 @@ import os
 import tempfile
 
 from harness import Check, parse_detail, shlex_argv
-from cases_cgroup import cgroup2_root, skip_without_cgroup2
+from cases import Cgroups, cgroup_mount, own_cgroup
+from cases_cgroup import skip_without_cgroup2
 
-V1_MEMORY = "/sys/fs/cgroup/memory"
 ID = "7e57" * 16  # 64 hex, as Docker's cgroupfs driver names a container
 
 # mid.sh: made its cgroup, moves in, and execs inner.sh there (an exec row
@@ -28,22 +28,14 @@ def write(path, text):
     return path
 
 
-def own_cgroup2():
-    with open("/proc/self/cgroup") as f:
-        for line in f:
-            if line.startswith("0::"):
-                return line[3:].strip()
-    return None
-
-
 def test_cgroup_removed_before_written(env):
     if skip_without_cgroup2("cgroup_removed_before_written"):
         return
-    root = cgroup2_root()
+    root = cgroup_mount()
     tmp = tempfile.mkdtemp(dir=env.tmp)
     cg = os.path.join(root, "proctrace-gone-%d" % os.getpid())
     mid, inner = write(os.path.join(tmp, "mid.sh"), MID), write(os.path.join(tmp, "inner.sh"), INNER)
-    here = os.path.join(root, own_cgroup2().lstrip("/"))
+    here = os.path.join(root, own_cgroup().lstrip("/"))
     t = env.tracer("cgroup-gone", ["--failed", "--", "sh", "-c",
                                    'sh "$0" "$1" "$2" "$3"; exit 0', mid, cg, here, inner])
     t.start()
@@ -63,20 +55,15 @@ def test_cgroup_removed_before_written(env):
 
 
 def test_cgroup_v1_only(env):
-    if not os.path.exists(os.path.join(V1_MEMORY, "cgroup.procs")):
+    if not cgroup_mount("memory"):
         print("SKIP cgroup_v1_only: no cgroup v1 memory hierarchy")
         return
-    v1 = os.path.join(V1_MEMORY, "proctrace-test-%d" % os.getpid(), "docker", ID)
-    os.makedirs(v1)
-    try:
+    rel = "docker/" + ID
+    with Cgroups("memory", "proctrace-test-%d" % os.getpid(), [rel]) as cg:
         t = env.tracer("cgroup-v1", ["--", "sh", "-c",
-                                     'echo $$ > "$0/cgroup.procs" && exec true', v1])
+                                     'echo $$ > "$0/cgroup.procs" && exec true', cg.dir(rel)])
         t.start()
         cap = t.finish(t.wait_exit())
-    finally:
-        os.rmdir(v1)
-        os.rmdir(os.path.dirname(v1))
-        os.rmdir(os.path.dirname(os.path.dirname(v1)))
     ck = Check()
     execs = [r for r in cap.rows if r["event"] == "exec" and r["comm"] == "true"]
     ck.eq("the exec row in the v1 cgroup", len(execs), 1)
@@ -86,7 +73,7 @@ def test_cgroup_v1_only(env):
         # v1 memory cgroup's, whose path is there too.
         ck.eq("its cgroup: the v2 one; memcg: the v1 one; its name: the container's",
               (d.get("cgroup"), d.get("memcg"), d.get("cgroup_name")),
-              (own_cgroup2(), v1[len(V1_MEMORY):], ID[:12] if own_cgroup2() == "/" else None))
+              (own_cgroup(), cg.path(rel), ID[:12] if own_cgroup() == "/" else None))
         ck.true(d.get("memcg_id", "0") != "0", "a memcg_id: %r" % r["detail"])
     ck.raise_if_failed()
 

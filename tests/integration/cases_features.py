@@ -18,7 +18,7 @@ import signal
 import subprocess
 import time
 
-from harness import READY, SANITIZER, Check, Failure, read_csv, tail
+from harness import READY, SANITIZER, Check, Failure, fault_env, read_csv, tail
 
 RELEASE = os.uname().release
 REFUSED_LOG = "0: (bf) r0 = r2\nR2 !read_ok\nprocessed 1 insns\n"
@@ -27,15 +27,6 @@ REAP_LOG = ("; bpf_map_update_elem(&zombies, &pid, &z, map_flags) @ "
             "12: (85) call bpf_map_update_elem#2\n"
             "R2 type=alloc_mem expected=fp, pkt, pkt_meta, map_key, map_value\n"
             "processed 40 insns\n")
-
-
-def fault_env(fault, log=None):
-    env = dict(os.environ)
-    env["PROCTRACE_FAULT"] = fault
-    env.pop("PROCTRACE_FAULT_LOG", None)
-    if log is not None:
-        env["PROCTRACE_FAULT_LOG"] = log
-    return env
 
 
 def trace(env, name, fault, opts=(), workload="rename", log=None,
@@ -181,7 +172,7 @@ def run_plain(env, args, fault=None, preexec=None):
     return subprocess.run([env.proctrace] + args, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True, errors="replace",
                           timeout=120, preexec_fn=preexec,
-                          env=fault_env(fault) if fault else None)
+                          env=fault_env(fault))
 
 
 def test_features_errors(env):

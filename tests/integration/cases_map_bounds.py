@@ -4,40 +4,14 @@ PROCTRACE_FAULT=entries:4 below what workload map_bounds keeps waiting at
 once, every fact that found no room is counted lost (zombies: `reap`;
 fatal signals: `exit`), and every fact reported is right."""
 
-import os
-
-from harness import Check, Failure, parse_detail
+from harness import Check, parse_detail, run_traced
 
 ENTRIES = 4
 
 
-def lost_of(cap, kind):
-    return sum(int(parse_detail(r["detail"]).get(kind, 0))
-               for r in cap.rows if r["event"] == "lost")
-
-
-def run(env, name, entries):
-    out_path = os.path.join(env.tmp, "%s.out" % name)
-    tracer = env.tracer(name, ["--", env.workload("map_bounds")])
-    run_env = dict(os.environ)
-    run_env.pop("PROCTRACE_FAULT_LOG", None)
-    if entries:
-        run_env["PROCTRACE_FAULT"] = "entries:%d" % entries
-    with open(out_path, "w") as out:
-        tracer.start(stdout=out, env=run_env)
-        cap = tracer.finish(tracer.wait_exit())
-    facts = {}
-    with open(out_path) as f:
-        for line in f:
-            key, sep, value = line.rstrip("\n").partition("=")
-            if not sep:
-                raise Failure("%s: bad fact line %r" % (name, line))
-            facts[key] = value
-    return cap, facts
-
-
 def check(env, name, entries):
-    cap, f = run(env, name, entries)
+    cap, f = run_traced(env, name, "map_bounds",
+                        fault="entries:%d" % entries if entries else None)
     ck = Check()
     n, parent = int(f["children"]), f["parent_pid"]
     reaps = exits_named = 0
@@ -71,8 +45,8 @@ def check(env, name, entries):
             exits_named += 1
             ck.fields(end, "fatal%d exit" % i, by_pid=parent)
     if entries:
-        ck.eq("reap rows and lost reaps", reaps + lost_of(cap, "reap"), n)
-        ck.eq("named fatal exits and lost exits", exits_named + lost_of(cap, "exit"), n)
+        ck.eq("reap rows and lost reaps", reaps + cap.lost_of("reap"), n)
+        ck.eq("named fatal exits and lost exits", exits_named + cap.lost_of("exit"), n)
         ck.true(reaps >= entries - 1 and exits_named >= entries - 1,
                 "fewer facts kept than the maps hold: %d reaps, %d causes"
                 % (reaps, exits_named))

@@ -8,35 +8,12 @@ takes entries of the recorded processes alone; at least that many where
 it takes those of every process on the machine), and none is reported
 wrong: a row is missing, or says what it does not know."""
 
-import os
-
-from harness import Check, Failure, parse_detail
-
-
-def lost_of(cap, kind):
-    return sum(int(parse_detail(r["detail"]).get(kind, 0))
-               for r in cap.rows if r["event"] == "lost")
+from harness import Check, parse_detail, run_traced
 
 
 def run(env, name, fault, phases):
-    out_path = os.path.join(env.tmp, "%s.out" % name)
-    tracer = env.tracer(name, ["--", env.workload("map_room")] + phases)
-    run_env = dict(os.environ)
-    run_env.pop("PROCTRACE_FAULT_LOG", None)
-    run_env.pop("PROCTRACE_FAULT", None)
-    if fault:
-        run_env["PROCTRACE_FAULT"] = fault
-    with open(out_path, "w") as out:
-        tracer.start(stdout=out, env=run_env)
-        cap = tracer.finish(tracer.wait_exit())
-    facts = {}
-    with open(out_path) as f:
-        for line in f:
-            key, sep, value = line.rstrip("\n").partition("=")
-            if not sep:
-                raise Failure("%s: bad fact line %r" % (name, line))
-            facts[key] = value
-    return cap, facts
+    """map_room's phases under proctrace, with PROCTRACE_FAULT=fault."""
+    return run_traced(env, name, "map_room", phases, fault=fault)
 
 
 def check_reaps(ck, cap, f, pid, what, at_free):
@@ -86,7 +63,7 @@ def test_map_room_exec_entries(env):
     cap, f = run(env, "map-room-exec", "full:exec_entries", ["exec"])
     ck = Check()
     ck.eq("exec_failed rows", len(cap.of(f["exec_pid"], "exec_failed")), 0)
-    ck.eq("lost exec_failed", lost_of(cap, "exec_failed"), 2)
+    ck.eq("lost exec_failed", cap.lost_of("exec_failed"), 2)
     ck.raise_if_failed()
 
 
@@ -95,7 +72,7 @@ def test_map_room_ns_before(env):
     cap, f = run(env, "map-room-ns", "full:ns_before", ["ns"])
     ck = Check()
     ck.eq("unshare rows", len(cap.of(f["ns_pid"], "unshare")), 0)
-    ck.eq("lost unshare", lost_of(cap, "unshare"), 1)
+    ck.eq("lost unshare", cap.lost_of("unshare"), 1)
     ck.raise_if_failed()
 
 
@@ -107,9 +84,9 @@ def test_map_room_inflight(env):
     ck.eq("setpgid rows", len(cap.of(f["setpgid_pid"], "setpgid")), 0)
     ck.eq("setsid rows", len(cap.of(f["setsid_pid"], "setsid")), 0)
     # Every process's calls take entries: at least the workload's.
-    ck.true(lost_of(cap, "setpgid") >= 1, "lost setpgid: %d" % lost_of(cap, "setpgid"))
-    ck.true(lost_of(cap, "setsid") >= 1, "lost setsid: %d" % lost_of(cap, "setsid"))
-    ck.true(lost_of(cap, "reap") >= 2, "lost reap: %d" % lost_of(cap, "reap"))
+    ck.true(cap.lost_of("setpgid") >= 1, "lost setpgid: %d" % cap.lost_of("setpgid"))
+    ck.true(cap.lost_of("setsid") >= 1, "lost setsid: %d" % cap.lost_of("setsid"))
+    ck.true(cap.lost_of("reap") >= 2, "lost reap: %d" % cap.lost_of("reap"))
     for key in ("waitid_infop_pid", "waitid_any_pid"):
         check_reaps(ck, cap, f, f[key], "reap of %s" % key, True)
     ck.raise_if_failed()
@@ -125,7 +102,7 @@ def test_map_room_wait_candidates(env):
     ck.fields(r, "reap with infop", by_pid=f["parent_pid"])
     ck.details(r, "reap with infop", reap_at=None)
     check_reaps(ck, cap, f, f["waitid_any_pid"], "reap without infop", True)
-    ck.true(lost_of(cap, "reap") >= 1, "lost reap: %d" % lost_of(cap, "reap"))
+    ck.true(cap.lost_of("reap") >= 1, "lost reap: %d" % cap.lost_of("reap"))
     ck.raise_if_failed()
 
 
@@ -137,8 +114,8 @@ def test_map_room_stops(env):
     r = ck.one(cap.of(f["stop_pid"], "stop"), "stop row")
     ck.fields(r, "stop without its sender", by_pid="")
     ck.eq("continue rows", len(cap.of(f["stop_pid"], "continue")), 0)
-    ck.true(lost_of(cap, "stop") >= 1, "lost stop: %d" % lost_of(cap, "stop"))
-    ck.true(lost_of(cap, "continue") >= 1, "lost continue: %d" % lost_of(cap, "continue"))
+    ck.true(cap.lost_of("stop") >= 1, "lost stop: %d" % cap.lost_of("stop"))
+    ck.true(cap.lost_of("continue") >= 1, "lost continue: %d" % cap.lost_of("continue"))
     ck.raise_if_failed()
 
 
@@ -151,7 +128,7 @@ def test_map_room_fatal(env):
     r = ck.one(cap.of(f["fatal_pid"], "exit"), "fatal exit row")
     ck.fields(r, "fatal exit", by_pid="", signal="SIGTERM")
     ck.details(r, "fatal exit", cause="signal", sender_lost="1")
-    ck.eq("lost exit", lost_of(cap, "exit"), 1)
+    ck.eq("lost exit", cap.lost_of("exit"), 1)
     ck.raise_if_failed()
 
 
@@ -162,7 +139,7 @@ def test_map_room_followed(env):
     cap, f = run(env, "map-room-followed", "full:followed", ["fork"])
     ck = Check()
     ck.eq("fork child's exit code", f.get("fork_exit_code"), "5")
-    ck.eq("lost fork", lost_of(cap, "fork"), 1)
+    ck.eq("lost fork", cap.lost_of("fork"), 1)
     ck.one(cap.of(f["parent_pid"], "exit"), "the command's exit row")
     for r in cap.of(f["fork_pid"]):
         # A row of the child can only be a rescan's report of it.

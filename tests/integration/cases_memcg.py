@@ -15,7 +15,8 @@ children into them by their cgroup.procs.
 import os
 import sqlite3
 
-from harness import Check, parse_detail, run_workload
+from harness import Check, parse_detail
+from cases import Cgroups, cgroup_move_traced, cgroup_mount, own_cgroup
 
 ID = "9e8d7c6b5a41" + "0123456789abcdef" * 3 + "4567"  # 64 hex
 CGROUPS = [
@@ -25,51 +26,6 @@ CGROUPS = [
 ]
 
 
-def memcg_root():
-    with open("/proc/self/mountinfo") as f:
-        for line in f:
-            fields, _, rest = line.partition(" - ")
-            rest = rest.split()
-            if rest[:1] == ["cgroup"] and "memory" in rest[2].split(","):
-                return fields.split()[4]
-    return None
-
-
-def own_cgroup(controller):
-    """This process's path in a hierarchy ("" for v2) of /proc/self/cgroup."""
-    with open("/proc/self/cgroup") as f:
-        for line in f:
-            _, names, path = line.rstrip("\n").split(":", 2)
-            if names.split(",") == [controller] or (not controller and not names):
-                return path
-    return None
-
-
-class MemCgroups:
-    """The test's v1 memory cgroups, made at entry, removed at exit."""
-
-    def __init__(self):
-        self.root = memcg_root()
-        self.base = "proctrace-test-%d" % os.getpid()
-        self.made = []
-
-    def path(self, rel):
-        return "/%s/%s" % (self.base, rel) if rel else "/" + self.base
-
-    def dir(self, rel):
-        return self.root + self.path(rel)
-
-    def __enter__(self):
-        for d in [self.dir("")] + [self.dir(rel) for rel, _ in CGROUPS]:
-            os.mkdir(d)
-            self.made.append(d)
-        return self
-
-    def __exit__(self, *exc):
-        for d in reversed(self.made):
-            os.rmdir(d)
-
-
 def test_memcg_paths_names_filter(env):
     """cgroup_move's children join v1 memory cgroups only: their exec rows
     keep the v2 cgroup of their parent and add memcg and memcg_id; the
@@ -77,20 +33,15 @@ def test_memcg_paths_names_filter(env):
     names nothing), the plain one has none; the database has the same. A
     tracer with --cgroup on the docker-named directory sees that child and
     its grandchild only."""
-    if not memcg_root():
+    if not cgroup_mount("memory"):
         print("SKIP test_memcg_paths_names_filter: no v1 memory controller mounted")
         return
     db_path = os.path.join(env.tmp, "memcg.db")
-    with MemCgroups() as cg:
-        dirs = [cg.dir(rel) for rel, _ in CGROUPS]
-        whole = env.tracer("memcg-whole", ["--db", db_path])
-        whole.start()
-        one = env.tracer("memcg-one", ["--cgroup", dirs[0]])
-        one.start()
-        facts = run_workload(env.workload("cgroup_move"), dirs)
-        cap, cap_one = whole.stop(), one.stop()
+    with Cgroups("memory", "proctrace-test-%d" % os.getpid(),
+                 [rel for rel, _ in CGROUPS]) as cg:
+        cap, cap_one, facts = cgroup_move_traced(env, "memcg", cg, ["--db", db_path])
     ck = Check()
-    v2_named = own_cgroup("") != "/"
+    v2_named = own_cgroup() != "/"
     runner = cap.of(facts["_pid_of_runner"])
     memcg_ids = set()
     for i, (rel, name) in enumerate(CGROUPS):

@@ -116,7 +116,8 @@ def check_states(ck, pid, t, prow, t0):
 
 SIGNAL_KEYS = ("sender_comm", "sender", "code", "result", "group")
 USAGE = ("cpu_user_us", "cpu_sys_us", "maxrss_kb", "minflt", "majflt",
-         "nvcsw", "nivcsw")
+         "nvcsw", "nivcsw", "inblock", "oublock")
+USAGE += tuple("children_" + c for c in USAGE)
 
 
 def expected_instant(r, t0):

@@ -11,12 +11,6 @@ DEEP_PAST_BOUND = 1100
 WIDE_PAST_BOUND = 1100
 
 
-def lost_of(cap, kind):
-    """Events of kind counted lost, from the lost rows."""
-    return sum(int(parse_detail(r["detail"]).get(kind, 0))
-               for r in cap.rows if r["event"] == "lost")
-
-
 def children_of(cap, pid):
     """pids forked by process pid (its fork rows name it as parent)."""
     return {r["pid"] for r in cap.rows if r["event"] == "fork" and r["ppid"] == pid}
@@ -48,7 +42,7 @@ def test_reparent_deep_subreaper(env):
     rows = [r for r in cap.rows if r["event"] == "reparent" and r["pid"] in orphans]
     ck.eq("reparent rows of the orphan", len(rows), 1)
     check_rows(ck, rows, f["top_pid"], f["mid_pid"])
-    ck.eq("lost reparent events", lost_of(cap, "reparent"), 0)
+    ck.eq("lost reparent events", cap.lost_of("reparent"), 0)
     ck.raise_if_failed()
 
 
@@ -64,7 +58,7 @@ def test_reparent_wide(env):
     ck.eq("orphans with a reparent row", {r["pid"] for r in rows}, orphans)
     ck.eq("reparent rows", len(rows), n)
     check_rows(ck, rows, f["top_pid"], f["mid_pid"])
-    ck.eq("lost reparent events", lost_of(cap, "reparent"), 0)
+    ck.eq("lost reparent events", cap.lost_of("reparent"), 0)
     ck.raise_if_failed()
 
 
@@ -77,17 +71,17 @@ def test_reparent_past_bounds(env):
     orphans = children_of(cap, f["mid_pid"])
     rows = [r for r in cap.rows if r["event"] == "reparent" and r["pid"] in orphans]
     check_rows(ck, rows, f["top_pid"], f["mid_pid"])
-    ck.eq("wide: rows and lost rows", len(rows) + lost_of(cap, "reparent"), WIDE_PAST_BOUND)
-    ck.true(lost_of(cap, "reparent") > 0, "wide: no loss counted past the bound")
+    ck.eq("wide: rows and lost rows", len(rows) + cap.lost_of("reparent"), WIDE_PAST_BOUND)
+    ck.true(cap.lost_of("reparent") > 0, "wide: no loss counted past the bound")
     total, by_kind, lost = cap.summary()
-    ck.true(lost >= lost_of(cap, "reparent"), "wide: summary's lost %d" % lost)
+    ck.true(lost >= cap.lost_of("reparent"), "wide: summary's lost %d" % lost)
 
     cap, f = run(env, "deep", DEEP_PAST_BOUND)
     ck.eq("deep: adopter seen by the orphan", f["adopter_pid"], f["top_pid"])
     orphans = children_of(cap, f["mid_pid"])
     rows = [r for r in cap.rows if r["event"] == "reparent" and r["pid"] in orphans]
     check_rows(ck, rows, f["top_pid"], f["mid_pid"])
-    ck.eq("deep: rows and lost rows", len(rows) + lost_of(cap, "reparent"), 1)
+    ck.eq("deep: rows and lost rows", len(rows) + cap.lost_of("reparent"), 1)
     ck.raise_if_failed()
 
 

@@ -70,6 +70,14 @@ def read_facts(path):
         return {}
 
 
+def signal_quietly(pid, sig):
+    """sig to pid, if it is still there (a test's cleanup)."""
+    try:
+        os.kill(pid, sig)
+    except OSError:
+        pass
+
+
 def rows(screen):
     """pid -> state of the process rows on the screen."""
     return {m.group(1): m.group(2) for m in map(ROW.match, screen[2:]) if m}
@@ -183,10 +191,7 @@ def test_top_screen(env):
                 ck.eq("CSV exit signal of %s" % p, ex[0]["signal"], "SIGKILL")
     finally:
         if main:
-            try:
-                os.kill(main, signal.SIGUSR1)
-            except ProcessLookupError:
-                pass
+            signal_quietly(main, signal.SIGUSR1)
         pane.close()
     ck.raise_if_failed()
 
@@ -236,10 +241,62 @@ def test_top_hangup(env):
         pane.close()
         try:
             with open(cmd_path) as f:
-                os.kill(int(f.read()), signal.SIGKILL)
+                signal_quietly(int(f.read()), signal.SIGKILL)
         except (OSError, ValueError):
             pass
     ck.raise_if_failed()
 
 
-TESTS = [test_top_screen, test_top_no_terminal, test_top_hangup]
+# The columns --top shows at a width: the others are left out before the
+# command's name is cut (src/view/top_line.c).
+NARROW_HEADERS = {
+    30: ["PID", "COMMAND"],
+    40: ["PID", "STATE", "COMMAND"],
+    50: ["PID", "STATE", "CPU", "COMMAND"],
+    60: ["PID", "STATE", "CPU", "AGE", "COMMAND"],
+    80: ["PID", "STATE", "CPU", "AGE", "LAST EVENT", "COMMAND"],
+}
+NAME = "narrow_view_cmd"  # as long as a comm gets
+
+
+def test_top_narrow(env):
+    """A pane resized to 30, 40, 50, 60 and 80 columns: at each, the
+    header shows the columns expected there, COMMAND always, and the
+    command's row its whole name (a comm's 15 characters)."""
+    if not shutil.which("tmux"):
+        raise Failure("tmux is not installed (scripts/setup-deps.sh installs it)")
+    tmp = tempfile.mkdtemp(dir=env.tmp)
+    link, cmd_path = os.path.join(tmp, NAME), os.path.join(tmp, "cmdpid")
+    os.symlink(shutil.which("sleep"), link)
+    pane = Pane(tmp, "exec %s --top -o %s -- sh -c 'echo $$ >%s; exec \"$0\" 600' %s"
+                % (env.proctrace, os.path.join(tmp, "top.csv"), cmd_path, link),
+                cols=80, lines=20)
+    ck = Check()
+    last, pid = [[]], None
+
+    def shown():
+        return "\n".join(last[0])
+
+    try:
+        pid = int(wait_for("the command's pid", lambda: os.path.exists(cmd_path) and
+                           open(cmd_path).read().strip()))
+        for width, header in sorted(NARROW_HEADERS.items()):
+            pane.run("resize-window", "-x", str(width))
+
+            def drawn():
+                last[0] = pane.screen()
+                return (len(last[0]) > 1 and
+                        re.findall(r"[A-Z]+(?: EVENT)?", last[0][1]) == header and
+                        any(re.match(r"^\s*%d .*%s" % (pid, NAME), l) for l in last[0]))
+            try:
+                wait_for("the view at %d columns" % width, drawn, shown)
+            except Failure as e:
+                ck.true(False, str(e))
+    finally:
+        pane.close()
+        if pid:
+            signal_quietly(pid, signal.SIGKILL)
+    ck.raise_if_failed()
+
+
+TESTS = [test_top_screen, test_top_no_terminal, test_top_hangup, test_top_narrow]

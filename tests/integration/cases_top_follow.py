@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 
 from harness import Capture, Check, Failure, check_summary, read_csv, run_workload
-from cases_cgroup import cgroup2_root
+from cases import cgroup_mount
 from cases_top import Pane, WANT_STATES, read_facts, rows, wait_for
 
 
@@ -85,7 +85,7 @@ def test_top_follow_existing(env):
         raise Failure("tmux is not installed (scripts/setup-deps.sh installs it)")
     tmp = tempfile.mkdtemp(dir=env.tmp)
     facts_path = os.path.join(tmp, "facts")
-    root = cgroup2_root()
+    root = cgroup_mount()
     cg = os.path.join(root, "proctrace-top-follow-%d" % os.getpid())
     wl = subprocess.Popen([env.workload("top_states"), facts_path],
                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 """Resource usage: a process's reap row carries what the reaping wait4()
 returned for it, column by column, exactly (the workload prints wait4's
-struct rusage), across exec, threads, SIGKILL, memory, block I/O and
-sleeps. The workload runs under -- COMMAND, so nothing else on the machine
+struct rusage), across exec, threads, SIGKILL, memory, block I/O, sleeps
+and a process that itself reaped a child (RUSAGE_BOTH: its own figures plus
+the children part, which the children_ columns show). The workload runs under -- COMMAND, so nothing else on the machine
 is in the capture."""
 
 from harness import Check, run_traced
@@ -10,6 +11,8 @@ from harness import Check, run_traced
 COLUMNS = ("cpu_user_us", "cpu_sys_us", "maxrss_kb", "minflt", "majflt",
            "nvcsw", "nivcsw", "inblock", "oublock")
 COUNTERS = ("minflt", "majflt", "nvcsw", "nivcsw", "inblock", "oublock")
+# the children part of each column (RUSAGE_CHILDREN)
+KIDS = {c: "children_" + c for c in COLUMNS}
 # the workload's fact for each column
 FACT = {"cpu_user_us": "user_us", "cpu_sys_us": "sys_us"}
 CHILDREN = ("cpu", "exec", "threads", "killed", "memory", "io", "sleeps")
@@ -19,8 +22,36 @@ def wait4_usage(f, name):
     return {c: int(f["%s_%s" % (name, FACT.get(c, c))]) for c in COLUMNS}
 
 
-def row_usage(row):
-    return {c: int(row[c]) if row[c] != "" else None for c in COLUMNS}
+def row_usage(row, cols=COLUMNS):
+    return {c: int(row[c]) if row[c] != "" else None for c in cols}
+
+
+def check_reaper(ck, f, reap):
+    """The reaper waited for a grandchild: its row's children_ columns are
+    what getrusage(RUSAGE_CHILDREN) gave it after that wait (exactly the
+    grandchild's wait4, maxrss its peak), and its own part (column less
+    children_ column) is at least what RUSAGE_SELF gave it then."""
+    kids = row_usage(reap, tuple(KIDS.values()))
+    ck.eq("reaper: children_ columns = its getrusage(RUSAGE_CHILDREN)",
+          kids, {KIDS[c]: v for c, v in
+                 wait4_usage(f, "reaper_children").items()})
+    ck.eq("reaper: children_ columns = the grandchild's wait4",
+          kids, {KIDS[c]: v for c, v in wait4_usage(f, "grandchild").items()})
+    got, self_ = row_usage(reap), wait4_usage(f, "reaper_self")
+    ck.true(got["maxrss_kb"] == kids["children_maxrss_kb"] >
+            self_["maxrss_kb"], "reaper: maxrss %s is the grandchild's %s "
+            "(above its own %s)" % (got["maxrss_kb"],
+                                    kids["children_maxrss_kb"],
+                                    self_["maxrss_kb"]))
+    for c in ("cpu_user_us", "cpu_sys_us") + COUNTERS:
+        ck.true(got[c] - kids[KIDS[c]] >= self_[c], "reaper: own %s %d - "
+                "%d below its RUSAGE_SELF %d before exiting"
+                % (c, got[c], kids[KIDS[c]], self_[c]))
+    ck.true(kids["children_inblock"] > 0 and kids["children_oublock"] > 0
+            and kids["children_minflt"] >= 12288 and
+            kids["children_cpu_user_us"] + kids["children_cpu_sys_us"] >=
+            10000, "reaper: the grandchild's I/O, 48 MiB and 10 ms in its "
+            "children part: %s" % kids)
 
 
 def usage_test(opts):
@@ -42,22 +73,20 @@ def usage_test(opts):
             if not reap:
                 continue
             ck.fields(reap, name + " reap", by_pid=by)
+            # wait4's RUSAGE_BOTH, own plus children, exactly; the reaper
+            # waited for a grandchild, the others for nothing
             got, want = row_usage(reap), wait4_usage(f, name)
             if name == "reaper":
-                # wait4's RUSAGE_BOTH adds the grandchild it reaped: the
-                # row is the process's own
-                gc = wait4_usage(f, "grandchild")
-                for c in COUNTERS:
-                    want[c] -= gc[c]
-                for c in ("cpu_user_us", "cpu_sys_us"):
-                    ck.true(0 <= want[c] - got[c] - gc[c] <= 1,
-                            "reaper: %s %s + the grandchild's %s = wait4's "
-                            "%s (to the µs)" % (c, got[c], gc[c], want[c]))
-                    del got[c], want[c]
-                ck.true(want["maxrss_kb"] >= got["maxrss_kb"],
-                        "reaper: maxrss %s above wait4's %s"
-                        % (got["maxrss_kb"], want["maxrss_kb"]))
-                del got["maxrss_kb"], want["maxrss_kb"]
+                check_reaper(ck, f, reap)
+                # final at the exit: it could reap nothing after
+                ck.eq("reaper: the exit row's children_ columns",
+                      [row_usage(r, tuple(KIDS.values()))
+                       for r in cap.of(pid, "exit")],
+                      [row_usage(reap, tuple(KIDS.values()))])
+            else:
+                ck.eq("%s: children_ columns 0" % name,
+                      row_usage(reap, tuple(KIDS.values())),
+                      dict.fromkeys(KIDS.values(), 0))
             ck.eq("%s (%s): the reap row's usage is wait4's" % (name, pid),
                   got, want)
         ck.raise_if_failed()

@@ -76,10 +76,10 @@ def check_db(ck, path, cap, f):
         for name in ("zombie", "alive"):
             pid = f[name + "_pid"]
             row = cap.of(pid, "usage")
-            got = db.execute("SELECT usage_at, %s FROM processes WHERE pid = ?"
+            got = db.execute("SELECT at_end, usage_at, %s FROM processes WHERE pid = ?"
                              % ", ".join(COLUMNS), (int(pid),)).fetchall()
-            want = [("end",) + tuple(usage_of(row[0]).values())] if row else None
-            ck.eq("database: %s's usage (usage_at, %s)"
+            want = [(1, "end") + tuple(usage_of(row[0]).values())] if row else None
+            ck.eq("database: %s's at_end and usage (usage_at, %s)"
                   % (name, ", ".join(COLUMNS)), got, want)
     finally:
         db.close()

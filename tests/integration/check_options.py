@@ -9,6 +9,10 @@ usage: check_options.py PROCTRACE MANPAGE.md README.md
   table (its first cell);
 - every event kind (the `event` column of `proctrace --columns`) has an
   entry under EVENTS in the man page and a row in a README table;
+- every word --help lists for an option's value (`--time abs|rel|iso|us`,
+  `--list events|signals|...`: made from the program's one table of
+  lists), and every word of `proctrace --list colors` (--color's), is
+  named in that option's entry of the man page and its README row;
 - every example command (a line of a fenced code block that starts with
   `proctrace` or `sudo proctrace`, in the README and the man page, and the
   examples of --help) still parses: `proctrace --dry-run ARGS` exits 0.
@@ -25,9 +29,52 @@ import sys
 OPTION = re.compile(r"(?<![\w\[-])(--?[A-Za-z][A-Za-z0-9-]*)")
 
 
-def help_options(proctrace):
-    text = subprocess.run([proctrace, "--help"], stdout=subprocess.PIPE,
+# "--time abs|rel|iso|us": an option and the words of its value.
+LISTED = re.compile(r"(?<![\w-])(--?[A-Za-z][A-Za-z0-9-]*) ([a-z]+(?:\|[a-z]+)+)")
+
+
+def help_text(proctrace):
+    return subprocess.run([proctrace, "--help"], stdout=subprocess.PIPE,
                           check=True, universal_newlines=True).stdout
+
+
+def listed_words(proctrace):
+    """{option: [word, ...]}: the words --help lists for option values,
+    and --color's from --list colors (--help names them WHEN)."""
+    words = {opt: ws.split("|") for opt, ws in LISTED.findall(help_text(proctrace))}
+    words["--color"] = subprocess.run(
+        [proctrace, "--list", "colors"], stdout=subprocess.PIPE, check=True,
+        universal_newlines=True).stdout.split()
+    return words
+
+
+def man_entry(path, opt):
+    """The man page source's entry of opt under OPTIONS (its term line and
+    meaning), unescaped; "" when it has none."""
+    with open(path, encoding="utf-8") as f:
+        m = re.search(r"^# OPTIONS\n(.*?)^# ", f.read(), re.S | re.M)
+    lines = m.group(1).replace("\\", "").split("\n") if m else []
+    for i, line in enumerate(lines):
+        if line.startswith("**") and mentions(opt, line):
+            end = i + 1
+            while end < len(lines) and not lines[end].startswith(("**", "#")):
+                end += 1
+            return "\n".join(lines[i:end])
+    return ""
+
+
+def readme_row(path, opt):
+    """The README table row whose first cell names opt ("" when none)."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("|") and line.count("|") > 2 and \
+                    mentions(opt, line.split("|")[1]):
+                return line
+    return ""
+
+
+def help_options(proctrace):
+    text = help_text(proctrace)
     body, _, examples = text.partition("\nExamples:\n")
     # The usage line names no option ("[--]" is not one).
     body = body.split("\n", 1)[1]
@@ -144,6 +191,19 @@ def main(argv):
                             "the events table of %s: add a row '| `%s` | "
                             "when | by_pid |'" % (kind, readme, kind))
 
+    listed = listed_words(proctrace)
+    for opt, words in sorted(listed.items()):
+        entry, row = man_entry(manpage, opt), readme_row(readme, opt)
+        for w in words:
+            if not mentions(w, entry):
+                problems.append("%s's value %s (from proctrace --help or --list) "
+                                "is not named in its entry of %s"
+                                % (opt, w, manpage))
+            if not mentions(w, row):
+                problems.append("%s's value %s (from proctrace --help or --list) "
+                                "is not named in its row of %s" % (opt, w, readme))
+    n_words = sum(len(w) for w in listed.values())
+
     examples = [("proctrace --help", n + 1, c)
                 for n, c in enumerate(help_examples)]
     for path in (readme, manpage):
@@ -161,10 +221,11 @@ def main(argv):
 
     for p in problems:
         print(p, file=sys.stderr)
-    checks = 2 * len(options) + 2 * len(kinds) + len(examples)
-    print("docs-check: %d options, %d events, %d example commands: %d passed, "
-          "%d failed" % (len(options), len(kinds), len(examples),
-                         checks - len(problems), len(problems)))
+    checks = 2 * len(options) + 2 * len(kinds) + 2 * n_words + len(examples)
+    print("docs-check: %d options, %d events, %d listed values, %d example "
+          "commands: %d passed, %d failed"
+          % (len(options), len(kinds), n_words, len(examples),
+             checks - len(problems), len(problems)))
     return 1 if problems else 0
 
 

@@ -123,6 +123,11 @@ class Capture:
                 return int(m.group(1)), by_kind, int(m.group(3))
         raise Failure("no summary line on stderr: %s" % tail(self.stderr))
 
+    def lost_of(self, kind):
+        """Events of kind counted lost, from the lost rows."""
+        return sum(int(parse_detail(r["detail"]).get(kind, 0))
+                   for r in self.rows if r["event"] == "lost")
+
     def lost_rows_total(self):
         return sum(int(parse_detail(r["detail"])["lost"])
                    for r in self.rows if r["event"] == "lost")
@@ -220,14 +225,28 @@ def check_summary(cap):
                       % (lost, cap.lost_rows_total()))
 
 
-def run_traced(env, name, workload, args=(), opts=(), timeout=STOP_TIMEOUT):
+def fault_env(fault=None, log=None):
+    """Our environment for proctrace, with the loader's fault hook set to
+    fault (PROCTRACE_FAULT) and its log to log (PROCTRACE_FAULT_LOG), each
+    left out when None."""
+    env = dict(os.environ)
+    env.pop("PROCTRACE_FAULT", None)
+    env.pop("PROCTRACE_FAULT_LOG", None)
+    if fault is not None:
+        env["PROCTRACE_FAULT"] = fault
+    if log is not None:
+        env["PROCTRACE_FAULT_LOG"] = log
+    return env
+
+
+def run_traced(env, name, workload, args=(), opts=(), timeout=STOP_TIMEOUT, fault=None):
     """Run a workload under proctrace [OPTS] -- COMMAND (only its processes
-    in the capture); (capture, facts) once the tracer has exited (within
-    timeout seconds)."""
+    in the capture), with PROCTRACE_FAULT=fault when given; (capture,
+    facts) once the tracer has exited (within timeout seconds)."""
     out_path = os.path.join(env.tmp, "%s.out" % name)
     tracer = env.tracer(name, list(opts) + ["--", env.workload(workload)] + list(args))
     with open(out_path, "w") as out:
-        tracer.start(stdout=out)
+        tracer.start(stdout=out, env=fault_env(fault))
         cap = tracer.finish(tracer.wait_exit(timeout))
     facts = {}
     with open(out_path) as f:

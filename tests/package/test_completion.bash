@@ -60,9 +60,15 @@ check "an option after an option's value" "--threads" "$(complete_words -o x.csv
 check "an option after a listed value" "--threads" "$(complete_words --time rel --thr)"
 
 # pids, groups and names of processes that exist now.
-setsid sleep 60 &
+# setsid(1) in a script (no job control: not a group leader) makes the
+# session in its own process, which then says so on a fifo (the gate) and
+# becomes the sleep.
+mkfifo "$tmp/ready"
+exec 4<>"$tmp/ready"
+setsid sh -c 'echo >"$1"; exec sleep 60' - "$tmp/ready" &
 leader=$!
 pids+=("$leader")
+read -r -t 10 -u 4 || echo "setsid: no word from the new session within 10 s"
 # A task may rename only itself: this one does, then waits on a fifo that
 # nobody writes until it is killed.
 mkfifo "$tmp/fifo"
@@ -87,7 +93,8 @@ has "-c offers a command name with spaces, quoted" "pt\\ comp\\ $$" \
 has "--comm offers this shell's name" "$(cat /proc/$$/comm)" "$(complete_words --comm '')"
 has "--uid offers root" "0" "$(complete_words --uid '')"
 has "-u offers root" "root" "$(complete_words -u ro)"
-check "--color values" "$(printf '%s\n' always auto never)" "$(complete_words --color '')"
+check "--color offers what --list colors prints" "$("$bin" --list colors | sort)" \
+	"$(complete_words --color '')"
 has "--uid offers a user name" "nobody" "$(complete_words --uid nob)"
 
 # The words of -e and --signals are the program's (--list), in lists.
@@ -100,7 +107,14 @@ has "--signals after '!' and a comma" "!SIGCHLD,SIGRTMIN+3" \
 	"$(complete_words --signals '!SIGCHLD,SIGRTMIN+')"
 check "--signals offers what --list signals prints" "$("$bin" --list signals | sort)" \
 	"$(complete_words --signals '')"
-check "--list values" "$(printf '%s\n' colors events signals times)" "$(complete_words --list '')"
+# --list's names: --help's (made from the program's one table of lists),
+# each one a list --list prints.
+lists=$("$bin" --help | grep -oE -- '--list [a-z|]+' | cut -d' ' -f2 | tr '|' '\n' | sort)
+check "--help names --list's lists" yes "$([[ -n $lists ]] && echo yes)"
+check "--list offers the lists --help names" "$lists" "$(complete_words --list '')"
+for w in $lists; do
+	check "--list $w prints values" 0 "$("$bin" --list "$w" >/dev/null 2>&1; echo $?)"
+done
 check "--time offers what --list times prints" "$("$bin" --list times | sort)" \
 	"$(complete_words --time '')"
 

@@ -11,7 +11,9 @@
 static const char header[] =
 	"ts_ns,time,event,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
 	"exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
-	"maxrss_kb,minflt,majflt,nvcsw,nivcsw,inblock,oublock,ns_pid,pidns,cgroup_id,detail\n";
+	"maxrss_kb,minflt,majflt,nvcsw,nivcsw,inblock,oublock,"
+	"children_cpu_user_us,children_cpu_sys_us,children_maxrss_kb,children_minflt,children_majflt,children_nvcsw,children_nivcsw,children_inblock,children_oublock,"
+	"ns_pid,pidns,cgroup_id,detail\n";
 
 enum col {
 	TS_NS,
@@ -40,6 +42,8 @@ enum col {
 	NIVCSW,
 	INBLOCK,
 	OUBLOCK,
+	CHILDREN_CPU_USER_US, /* .. CHILDREN_OUBLOCK: the usage columns' order */
+	CHILDREN_OUBLOCK = CHILDREN_CPU_USER_US + 8,
 	NS_PID,
 	PIDNS,
 	CGROUP_ID,

@@ -21,7 +21,9 @@
 static const char header[] =
 	"ts_ns,time,event,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
 	"exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
-	"maxrss_kb,minflt,majflt,nvcsw,nivcsw,inblock,oublock,ns_pid,pidns,cgroup_id,detail\n";
+	"maxrss_kb,minflt,majflt,nvcsw,nivcsw,inblock,oublock,"
+	"children_cpu_user_us,children_cpu_sys_us,children_maxrss_kb,children_minflt,children_majflt,children_nvcsw,children_nivcsw,children_inblock,children_oublock,"
+	"ns_pid,pidns,cgroup_id,detail\n";
 
 /* Boot was 1000 s before 2026-11-25T17:34:37Z, and 123 ns more: rows whose
  * ts_ns differ below the microsecond pin the clock down. */

@@ -19,9 +19,9 @@
 #include "proctrace/model.h"
 #include "proctrace/views.h"
 
-#define SC_T0	  1000000000000ULL /* boot time of the first event: 1000 s */
+#define SC_T0 1000000000000ULL /* boot time of the first event: 1000 s */
 #define SC_US(us) (SC_T0 + (__u64)(us)*1000)
-#define SC_MAX	  256
+#define SC_MAX 256
 
 struct fake {
 	__u32 pid, ppid, pgid, sid, uid;
@@ -201,7 +201,7 @@ static inline void sc_setsid(struct sc *s, __u64 us, struct fake *p)
 
 static inline void sc_lost(struct sc *s, unsigned kind, __u64 count)
 {
-	struct fake none = {0};
+	struct fake none = { 0 };
 	struct pt_event *ev = sc_add(s, PT_LOST, 0, &none, 0);
 
 	ev->task.ts_ns = 0;
@@ -316,7 +316,7 @@ static inline void sc_threads(struct sc *s)
 static inline struct pt_model *sc_model(const struct sc *s, size_t max_ended, bool threads,
 					__u64 end_us)
 {
-	struct pt_model_opts o = {.threads = threads, .max_ended = max_ended};
+	struct pt_model_opts o = { .threads = threads, .max_ended = max_ended };
 	struct pt_model *m = pt_model_new(&o);
 
 	assert_non_null(m);
@@ -338,8 +338,38 @@ static inline struct pt_model *sc_seed_model(void)
 	return m;
 }
 
+/* What a filter leaves with its ancestors: a chain of n ancestors outside
+ * the selection from pid 1 (context, folded into one line by the views),
+ * then what is followed, make (1000) and its child cc (1001), which ends;
+ * ended at 10 ms. */
+static inline struct pt_model *sc_ancestors_model(unsigned n)
+{
+	struct fake a, prev, make, cc;
+	struct sc s = { 0 };
+	struct pt_model *m;
+	unsigned i;
+
+	for (i = 1; i <= n; i++) {
+		fake_init(&a, i, i - 1, SC_US(0) - 1000000 + i, i == 1 ? "init" : "sh");
+		sc_snapshot(&s, 0, &a);
+		prev = a;
+	}
+	fake_init(&make, 1000, n ? prev.pid : 0, SC_US(0) - 1000, "make");
+	sc_snapshot(&s, 0, &make);
+	sc_fork(&s, 1000, &make, &cc, 1001);
+	sc_exec(&s, 2000, &cc, "cc\n-c\nx.c", "/usr/bin/cc");
+	sc_exit(&s, 8000, &cc, 0);
+	sc_reap(&s, 9000, &cc, &make, 1000);
+	m = sc_model(&s, 0, false, 10000);
+	sc_free(&s);
+	for (i = 1; i <= n; i++)
+		pt_model_mark(m, i, PT_PROC_CONTEXT);
+	return m;
+}
+
 /* What a view (pt_tree_write, pt_timeline_write, ...) writes of m. */
-static inline char *sc_view_text(int (*view)(FILE *, struct pt_model *, const struct pt_view_opts *),
+static inline char *sc_view_text(int (*view)(FILE *, struct pt_model *,
+					     const struct pt_view_opts *),
 				 struct pt_model *m, const struct pt_view_opts *o)
 {
 	char *text = NULL;

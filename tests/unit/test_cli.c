@@ -323,6 +323,58 @@ static void test_cli_help_names_every_option(void **state)
 	run_free(r);
 }
 
+/* The words after "opt " in --help up to the next space, '|' turned
+ * into '\n' and a '\n' added ("abs\nrel\niso\nus\n"), into buf. */
+static void help_words(const char *help, const char *opt, char *buf, size_t n)
+{
+	const char *at = strstr(help, opt);
+	size_t len;
+
+	assert_non_null(at);
+	at += strlen(opt);
+	len = strcspn(at, " \n");
+	assert_true(len + 2 <= n);
+	for (size_t i = 0; i < len; i++)
+		buf[i] = at[i] == '|' ? '\n' : at[i];
+	buf[len] = '\n';
+	buf[len + 1] = '\0';
+}
+
+/* --help names the value lists from the one table --list prints and
+ * names in its error: the lists of --list, each of which prints values,
+ * and --time's words, those of --list times. */
+static void test_cli_help_lists(void **state)
+{
+	char lists[128], times[64], want_err[160], *name, *save = NULL;
+	struct run *h = parse("--help", NULL), *r;
+	size_t n = 0;
+
+	help_words(h->out, "--list ", lists, sizeof(lists));
+	help_words(h->out, "--time ", times, sizeof(times));
+	r = parse("--list", "times", NULL);
+	assert_int_equal(r->res, PT_CLI_EXIT_OK);
+	assert_string_equal(r->out, times);
+	run_free(r);
+	/* the error names the same lists, in the same order */
+	snprintf(want_err, sizeof(want_err), "proctrace: invalid --list 'bogus': expected ");
+	for (name = strtok_r(lists, "\n", &save); name; name = strtok_r(NULL, "\n", &save)) {
+		r = parse("--list", name, NULL);
+		if (r->res != PT_CLI_EXIT_OK || !r->out[0] || r->err[0])
+			fail_msg("--list %s (named by --help): %s", name, r->err);
+		run_free(r);
+		if (n++)
+			strcat(want_err, strchr(save, '\n') ? ", " : " or ");
+		strcat(want_err, name);
+	}
+	assert_true(n > 1);
+	strcat(want_err, "\n");
+	r = parse("--list", "bogus", NULL);
+	assert_int_equal(r->res, PT_CLI_USAGE);
+	assert_true(!strncmp(r->err, want_err, strlen(want_err)));
+	run_free(r);
+	run_free(h);
+}
+
 static void test_cli_version(void **state)
 {
 	struct run *r;
@@ -428,6 +480,7 @@ int main(void)
 		cmocka_unit_test(test_cli_long_option_prefix),
 		cmocka_unit_test(test_cli_help),
 		cmocka_unit_test(test_cli_help_names_every_option),
+		cmocka_unit_test(test_cli_help_lists),
 		cmocka_unit_test(test_cli_version),
 		cmocka_unit_test(test_cli_dry_run),
 		cmocka_unit_test(test_cli_repeated_calls),

@@ -23,10 +23,11 @@ static void test_csv_fork_row_exact(void **state)
 	struct pt_event *ev = new_event(PT_FORK, 0);
 	char *row = row_of(ev);
 
-	assert_string_equal(row,
-			    "1000123456789,2026-11-25T17:34:37.123456Z,fork,1234,1234,812,"
-			    "1234,812,1000,worker,812,,,,alive,,,,,,,,,,,,34,4026531836,4242,"
-			    "parent_tid=813\n");
+	assert_string_equal(
+		row,
+		"1000123456789,2026-11-25T17:34:37.123456Z,fork,1234,1234,812,"
+		"1234,812,1000,worker,812,,,,alive,,,,,,,,,,,,,,,,,,,,,34,4026531836,4242,"
+		"parent_tid=813\n");
 	free(row);
 	free(ev);
 }

@@ -70,13 +70,13 @@ static void test_csv_python_reads_back_fields(void **state)
 		"rows = list(csv.reader(open(sys.argv[1], newline=\"\", encoding=\"utf-8\", errors=\"strict\")))\n"
 		"print(len(rows), set(len(r) for r in rows))\n"
 		"for r in rows[1:]:\n"
-		"    print(r[2], r[9].encode().hex(), r[16].encode().hex(), r[29].encode().hex())\n"
+		"    print(r[2], r[9].encode().hex(), r[16].encode().hex(), r[38].encode().hex())\n"
 		"' %s",
 		path);
 	out = run_capture(cmd);
 	unlink(path);
 	assert_string_equal(out,
-			    "5 {30}\n"
+			    "5 {39}\n"
 			    /* fork: comm a,b"c CR LF d \\ \xff, detail parent_tid=813 */
 			    "fork 612c6222630d0a645c5c5c786666  706172656e745f7469643d383133\n"
 			    /* exec: sh -c 'echo "a,b"<LF>exit 3' '' 'it'\''s' */
@@ -91,7 +91,7 @@ static void test_csv_python_reads_back_fields(void **state)
 	free(out);
 }
 
-/* sqlite3's .import --csv: the header names 30 columns, 4 rows follow. */
+/* sqlite3's .import --csv: the header names 39 columns, 4 rows follow. */
 static void test_csv_sqlite_imports_rows(void **state)
 {
 	char path[] = "/tmp/pt-test-csv-XXXXXX", cmd[1024];
@@ -110,7 +110,7 @@ static void test_csv_sqlite_imports_rows(void **state)
 	unlink(path);
 	assert_string_equal(out,
 			    "4\n"
-			    "30\n"
+			    "39\n"
 			    "fork|612C6222630D0A645C5C5C786666|0\n"
 			    "exec|776F726B6572|38\n"
 			    "rename|636166C3A9|0\n"

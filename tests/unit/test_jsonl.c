@@ -111,7 +111,11 @@ static void test_jsonl_exit_killed_thread(void **state)
 		    "{" COMMON "\"event\":\"exit\"," TASK "\"signal\":\"SIGSEGV\","
 		    "\"core_dumped\":1,\"state\":\"zombie\",\"cpu_user_us\":2000,"
 		    "\"cpu_sys_us\":0,\"maxrss_kb\":1332,\"minflt\":0,\"majflt\":0,"
-		    "\"nvcsw\":0,\"nivcsw\":0,\"inblock\":0,\"oublock\":0," TASK_END
+		    "\"nvcsw\":0,\"nivcsw\":0,\"inblock\":0,\"oublock\":0,"
+		    "\"children_cpu_user_us\":0,\"children_cpu_sys_us\":0,"
+		    "\"children_maxrss_kb\":0,\"children_minflt\":0,\"children_majflt\":0,"
+		    "\"children_nvcsw\":0,\"children_nivcsw\":0,\"children_inblock\":0,"
+		    "\"children_oublock\":0," TASK_END
 		    ",\"detail\":{\"thread_exit\":true,\"status\":139,\"at_exit\":true}}\n");
 }
 

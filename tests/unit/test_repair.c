@@ -283,6 +283,41 @@ static void test_repair_filters_and_edges(void **state)
 }
 
 /* A lean model (a live run without views) repairs the same. */
+/* b a zombie at one rescan (its exit inferred, counted ended unseen), gone
+ * at the next (its reap inferred): one process ended unseen, counted once. */
+static void test_repair_counts_a_process_once(void **state)
+{
+	struct world w;
+	struct pt_rescan_task list[4];
+	struct pt_repair r;
+
+	(void)state;
+	world_build(&w);
+	list[0] = listed(&w.init, 51, PT_STATE_ALIVE, true);
+	list[1] = listed(&w.bash, 52, PT_STATE_ALIVE, true);
+	list[2] = listed(&w.a, 53, PT_STATE_ALIVE, true);
+	list[3] = listed(&w.b, 54, PT_STATE_ZOMBIE, true);
+	assert_int_equal(
+		pt_model_reconcile(w.m, list, 4, SC_US(25), SC_US(50), SC_US(60), NULL, NULL, &r),
+		2);
+	assert_int_equal(r.ev[1].kind, PT_EXIT);
+	assert_int_equal(r.ev[1].task.pid, 102);
+	assert_int_equal(r.ev[0].rescan.ended, 1);
+	feed_repair(w.m, &r);
+	pt_repair_free(&r);
+
+	/* The next rescan: b is gone, its reap inferred, not counted again. */
+	list[2] = listed(&w.a, 103, PT_STATE_ALIVE, true);
+	assert_int_equal(
+		pt_model_reconcile(w.m, list, 3, SC_US(60), SC_US(100), SC_US(110), NULL, NULL, &r),
+		2);
+	assert_int_equal(r.ev[1].kind, PT_REAP);
+	assert_int_equal(r.ev[1].task.pid, 102);
+	assert_int_equal(r.ev[0].rescan.ended, 0);
+	pt_repair_free(&r);
+	world_free(&w);
+}
+
 static void test_repair_lean_model(void **state)
 {
 	struct pt_model_opts o = { .max_ended = 4, .lean = true };
@@ -317,6 +352,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_repair_gone_zombie_born),
 		cmocka_unit_test(test_repair_seen_wins),
+		cmocka_unit_test(test_repair_counts_a_process_once),
 		cmocka_unit_test(test_repair_filters_and_edges),
 		cmocka_unit_test(test_repair_lean_model),
 	};

@@ -143,18 +143,20 @@ static void test_replay_flags(void **state)
  * comes from the exit_code, signal and core_dumped columns. */
 static void test_replay_exit_status_from_columns(void **state)
 {
+	/* the usage columns 1..9, their children_ parts 0 but minflt's 1
+	 * (own minflt 3), then ns_pid, pidns, cgroup_id and no detail */
 	static const char *const rows[] = {
-		"1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,3,0,zombie,,,1,2,3,4,5,6,7,8,9,5,1,1,"
-		"\n",
-		"1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,SIGABRT,,1,zombie,,,1,2,3,4,5,6,7,8,9,5,"
-		"1,1,\n",
+		"1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,3,0,zombie,,,1,2,3,4,5,6,7,8,9,"
+		"0,0,0,1,0,0,0,0,0,5,1,1,\n",
+		"1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,SIGABRT,,1,zombie,,,1,2,3,4,5,6,7,"
+		"8,9,0,0,0,1,0,0,0,0,0,5,1,1,\n",
 		"1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,SIGRTMIN+2,,0,zombie,,,1,2,3,4,5,6,"
-		"7,8,9,5,1,1,\n",
+		"7,8,9,0,0,0,1,0,0,0,0,0,5,1,1,\n",
 	};
 	static const __u32 want[] = { 3 << 8, 6 | 0x80, 36 };
 	const struct pt_event *ev;
 	struct pt_replay *r;
-	char text[512], err[256];
+	char text[1024], err[256];
 	size_t i;
 	FILE *f;
 
@@ -172,6 +174,8 @@ static void test_replay_exit_status_from_columns(void **state)
 		assert_int_equal(ev->exit.usage.stime_ns, 2000);
 		assert_int_equal(ev->exit.usage.runtime_ns, 3000);
 		assert_int_equal(ev->exit.usage.nivcsw, 7);
+		assert_int_equal(ev->exit.usage.minflt, 3);
+		assert_int_equal(ev->exit.usage.cminflt, 1);
 		pt_replay_close(r);
 		fclose(f);
 	}
@@ -307,13 +311,13 @@ static void test_replay_start_and_memcg_kept(void **state)
 static void test_replay_clock(void **state)
 {
 	static const char epoch_rows[] =
-		"1000,@1795628077.123456789,fork,9,9,1,9,1,0,x,,,,,alive,,,,,,,,,,,,9,1,1,\n"
-		"2000,@-5.000000100,fork,10,10,1,10,1,0,x,,,,,alive,,,,,,,,,,,,10,1,1,\n";
+		"1000,@1795628077.123456789,fork,9,9,1,9,1,0,x,,,,,alive,,,,,,,,,,,,,,,,,,,,,9,1,1,\n"
+		"2000,@-5.000000100,fork,10,10,1,10,1,0,x,,,,,alive,,,,,,,,,,,,,,,,,,,,,10,1,1,\n";
 	struct events orig = { 0 }, back = { 0 };
 	struct pt_clock clock;
 	struct pt_replay *r;
 	const struct pt_event *ev;
-	char err[256], text[512];
+	char err[256], text[1024];
 	FILE *f;
 
 	/* header only: no clock yet, and no events */

@@ -36,12 +36,21 @@ static const char *const good_cols[] = {
 	"",
 	"",
 	"",
+	"",
+	"",
+	"",
+	"",
+	"",
+	"",
+	"",
+	"",
+	"",
 	"34",
 	"4026531836",
 	"4242",
 	"parent_tid=813",
 };
-#define N_COLS 30
+#define N_COLS 39
 
 /* The row with column col set to value (col < 0: unchanged). */
 static void row_with(struct pt_buf *b, int col, const char *value)
@@ -156,7 +165,9 @@ static void test_replay_bad_header(void **state)
 	static const char wrong_name[] =
 		"ts_ns,time,evnt,pid,tid,ppid,pgid,sid,uid,comm,by_pid,signal,"
 		"exit_code,core_dumped,state,filename,argv,cpu_user_us,cpu_sys_us,"
-		"maxrss_kb,minflt,majflt,nvcsw,nivcsw,inblock,oublock,ns_pid,pidns,cgroup_id,detail\n";
+		"maxrss_kb,minflt,majflt,nvcsw,nivcsw,inblock,oublock,"
+		"children_cpu_user_us,children_cpu_sys_us,children_maxrss_kb,children_minflt,children_majflt,children_nvcsw,children_nivcsw,children_inblock,children_oublock,"
+		"ns_pid,pidns,cgroup_id,detail\n";
 	static const char too_few[] = "ts_ns,time,event\n1,2,3\n";
 	char bom[sizeof(header) + 3];
 	struct outcome o;
@@ -168,7 +179,7 @@ static void test_replay_bad_header(void **state)
 			    "want 'event'");
 	replay_text(too_few, strlen(too_few), &o);
 	assert_false(o.open_ok);
-	assert_string_equal(o.err, "line 1: not a proctrace CSV header: 3 columns, want 30");
+	assert_string_equal(o.err, "line 1: not a proctrace CSV header: 3 columns, want 39");
 	/* a spreadsheet's UTF-8 byte order mark in front of the header is
 	 * read past; anywhere else it is text of its column */
 	snprintf(bom, sizeof(bom), "\xef\xbb\xbf%s", header);
@@ -242,9 +253,9 @@ static void test_replay_bad_values(void **state)
 	assert_bad_column(9, "ab\\x4", "line 2: comm: bad escape in 'ab\\\\x4'");
 	assert_bad_column(9, long_comm, "line 2: comm: longer than 16 bytes");
 	assert_bad_column(9, "a\\x00b", "line 2: comm: NUL byte in 'a\\\\x00b'");
-	assert_bad_column(29, "", "line 2: detail: no parent_tid=");
-	assert_bad_column(29, "parent_tid=813  x=1", "line 2: detail: '' is not key=value");
-	assert_bad_column(29, "parent_tid=-3",
+	assert_bad_column(N_COLS - 1, "", "line 2: detail: no parent_tid=");
+	assert_bad_column(N_COLS - 1, "parent_tid=813  x=1", "line 2: detail: '' is not key=value");
+	assert_bad_column(N_COLS - 1, "parent_tid=-3",
 			  "line 2: detail: parent_tid=-3 is not a number from 0 to 4294967295");
 	/* a long bad value is cut short in the message, on a character */
 	assert_bad_column(
@@ -262,68 +273,68 @@ static void test_replay_bad_kind_values(void **state)
 	static const struct {
 		const char *row, *err;
 	} cases[] = {
-		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,x,,,,,,,,,,5,1,1,"
+		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,x,,,,,,,,,,,,,,,,,,,5,1,1,"
 		  "args_size=2\n",
 		  "line 2: detail: no argc=" },
-		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,a$b,,,,,,,,,,5,1,1,"
+		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,a$b,,,,,,,,,,,,,,,,,,,5,1,1,"
 		  "argc=1 args_size=4\n",
 		  "line 2: argv: 'a$b' is not shell words as proctrace writes them" },
-		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,'a,,,,,,,,,,5,1,1,"
+		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,'a,,,,,,,,,,,,,,,,,,,5,1,1,"
 		  "argc=1 args_size=4\n",
 		  "line 2: argv: ''a' is not shell words as proctrace writes them" },
-		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,a  b,,,,,,,,,,5,1,"
+		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,a  b,,,,,,,,,,,,,,,,,,,5,1,"
 		  "1,argc=1 args_size=4\n",
 		  "line 2: argv: 'a  b' is not shell words as proctrace writes them" },
-		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,$'\\q',,,,,,,,,,5,"
+		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,$'\\q',,,,,,,,,,,,,,,,,,,5,"
 		  "1,1,argc=1 args_size=4\n",
 		  "line 2: argv: '$'\\\\q'' is not shell words as proctrace writes them" },
-		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,ab,,,,,,,,,,5,1,1,"
+		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,ab,,,,,,,,,,,,,,,,,,,5,1,1,"
 		  "argc=1 args_size=3 argv_truncated=1 captured=7\n",
 		  "line 2: detail: captured=7, but argv has 3 bytes" },
-		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,ab,,,,,,,,,,5,1,1,"
+		{ "1,2026-11-25T17:17:57.000000Z,exec,5,5,1,5,1,0,x,,,,,alive,/bin/x,ab,,,,,,,,,,,,,,,,,,,5,1,1,"
 		  "argc=1 args_size=3 argv_truncated=yes\n",
 		  "line 2: detail: argv_truncated=yes, want argv_truncated=1" },
-		{ "1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,,SIGFOO,,,alive,,,,,,,,,,,,5,1,1,"
+		{ "1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,,SIGFOO,,,alive,,,,,,,,,,,,,,,,,,,,,5,1,1,"
 		  "result=delivered code=0 sender=kernel\n",
 		  "line 2: signal: 'SIGFOO' is not a signal" },
-		{ "1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,,SIG9,,,alive,,,,,,,,,,,,5,1,1,"
+		{ "1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,,SIG9,,,alive,,,,,,,,,,,,,,,,,,,,,5,1,1,"
 		  "result=delivered code=0 sender=kernel\n",
 		  "line 2: signal: 'SIG9' is not a signal" },
-		{ "1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,,SIGKILL,,,alive,,,,,,,,,,,,5,1,1,"
+		{ "1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,,SIGKILL,,,alive,,,,,,,,,,,,,,,,,,,,,5,1,1,"
 		  "result=eaten code=0 sender=kernel\n",
 		  "line 2: detail: result=eaten is not a signal result" },
-		{ "1,2026-11-25T17:17:57.000000Z,stop,5,5,1,5,1,0,x,,SIGSTOP,,,alive,,,,,,,,,,,,5,1,1,"
+		{ "1,2026-11-25T17:17:57.000000Z,stop,5,5,1,5,1,0,x,,SIGSTOP,,,alive,,,,,,,,,,,,,,,,,,,,,5,1,1,"
 		  "code=2147483648 sender=kernel\n",
 		  "line 2: detail: code=2147483648 is not a 32-bit number" },
-		{ "1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,9,SIGKILL,,,alive,,,,,,,,,,,,5,1,"
+		{ "1,2026-11-25T17:17:57.000000Z,signal,5,5,1,5,1,0,x,9,SIGKILL,,,alive,,,,,,,,,,,,,,,,,,,,,5,1,"
 		  "1,result=delivered code=0 sender_tid=9\n",
 		  "line 2: detail: no sender_comm=" },
-		{ "1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,8,9,5,1,1,"
+		{ "1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,8,9,,,,,,,,,,5,1,1,"
 		  "status=0x\n",
 		  "line 2: detail: status=0x is not 0x and hex digits" },
-		{ "1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,8,9,5,1,1,"
+		{ "1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,8,9,,,,,,,,,,5,1,1,"
 		  "\n",
 		  "line 2: exit_code: '' is not a number from 0 to 255" },
-		{ "1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,8,9,5,1,1,"
+		{ "1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,8,9,,,,,,,,,,5,1,1,"
 		  "status=0x12345678 thread_exit=2\n",
 		  "line 2: detail: thread_exit=2, want thread_exit=1" },
-		{ "1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,8,9,5,1,1,"
+		{ "1,2026-11-25T17:17:57.000000Z,exit,5,5,1,5,1,0,x,,,,,zombie,,,1,2,3,4,5,6,7,8,9,,,,,,,,,,5,1,1,"
 		  "status=0x123456789\n",
 		  "line 2: detail: status=0x123456789 is not 0x and hex digits" },
-		{ "9,2026-11-25T17:17:57.000000Z,reap,5,5,1,5,1,0,x,,,,,reaped,,,,,,,,,,,,5,1,1,"
+		{ "9,2026-11-25T17:17:57.000000Z,reap,5,5,1,5,1,0,x,,,,,reaped,,,,,,,,,,,,,,,,,,,,,5,1,1,"
 		  "reaped=auto zombie_ns=9\n",
 		  "line 2: detail: zombie_ns=9 is not less than ts_ns" },
-		{ "9,2026-11-25T17:17:57.000000Z,thread,5,6,1,5,1,0,x,7,,,,alive,,,,,,,,,,,,5,1,1,"
+		{ "9,2026-11-25T17:17:57.000000Z,thread,5,6,1,5,1,0,x,7,,,,alive,,,,,,,,,,,,,,,,,,,,,5,1,1,"
 		  "creator_tid=8\n",
 		  "line 2: detail: creator_tid=8, but by_pid is 7" },
-		{ "9,2026-11-25T17:17:57.000000Z,rename,5,6,1,5,1,0,x,,,,,alive,,,,,,,,,,,,5,1,1,"
+		{ "9,2026-11-25T17:17:57.000000Z,rename,5,6,1,5,1,0,x,,,,,alive,,,,,,,,,,,,,,,,,,,,,5,1,1,"
 		  "old_comm=a\\x20b\\x\n",
 		  "line 2: old_comm: bad escape in 'a\\\\x20b\\\\x'" },
-		{ "9,2026-11-25T17:17:57.000000Z,lost,,,,,,,,,,,,,,,,,,,,,,,,,,,lost=x\n",
+		{ "9,2026-11-25T17:17:57.000000Z,lost,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,lost=x\n",
 		  "line 2: detail: lost=x is not a number from 0 to 18446744073709551615" },
-		{ "9,2026-11-25T17:17:57.000000Z,lost,,,,,,,,,,,,,,,,,,,,,,,,,,,exec=3\n",
+		{ "9,2026-11-25T17:17:57.000000Z,lost,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,exec=3\n",
 		  "line 2: detail: no lost=" },
-		{ "9,2026-11-25T17:17:57.000000Z,snapshot,5,6,1,5,1,0,x,,,,,alive,,,,,,,,,,,,5,1,1,\n",
+		{ "9,2026-11-25T17:17:57.000000Z,snapshot,5,6,1,5,1,0,x,,,,,alive,,,,,,,,,,,,,,,,,,,,,5,1,1,\n",
 		  "line 2: detail: no start_ns=" },
 	};
 	struct outcome o;
@@ -357,7 +368,7 @@ static void test_replay_bad_records(void **state)
 	replay_text(b.data, b.len, &o);
 	assert_true(o.open_ok);
 	assert_int_equal(o.ret, -EINVAL);
-	assert_string_equal(o.err, "line 2: 29 columns, want 30");
+	assert_string_equal(o.err, "line 2: 38 columns, want 39");
 
 	/* a row spanning lines 2-4, then a bad one on line 5 */
 	pt_buf_reset(&b);

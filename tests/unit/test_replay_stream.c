@@ -326,7 +326,7 @@ static void test_replay_stream_huge_ts(void **state)
 {
 	static const char row[] =
 		"10000000000000000000,2027-01-15T08:00:00.000000Z,fork,2,2,1,1,1,0,"
-		"x,1,,,,alive,,,,,,,,,,,,2,3,1,parent_tid=1\n";
+		"x,1,,,,alive,,,,,,,,,,,,,,,,,,,,,2,3,1,parent_tid=1\n";
 	const struct pt_event *ev;
 	struct pt_clock clock;
 	struct pt_replay *r;

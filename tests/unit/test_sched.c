@@ -166,6 +166,51 @@ static void test_sched_repair(void **state)
 	assert_int_equal(m.switches, 9);
 }
 
+/* A thread's states as the BPF side counts them (sched_enter, sched_close):
+ * each event at times[i] enters slots[i]; the last time closes the count.
+ * The sum of what pt_sched_elapsed gives. */
+static __u64 states_sum(const __u64 *times, const unsigned *slots, size_t n, __u64 *per_slot)
+{
+	__u64 since = times[0], sum = 0, d;
+	unsigned cur = slots[0];
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		d = pt_sched_elapsed(&since, times[i]);
+		per_slot[cur] += d;
+		sum += d;
+		cur = slots[i];
+	}
+	return sum;
+}
+
+/* States never overlap: running from 0, switched out asleep at 13 ms, its
+ * wake-up stamped 10 ms on another CPU (two clocks read apart), switched
+ * in at 20 ms, gone at 100 ms. Moving the state's start back to the early
+ * stamp counted 10 to 13 ms twice (sleeping, then runnable): the states
+ * summed to 103 ms over a 100 ms life. */
+static void test_sched_elapsed_no_overlap(void **state)
+{
+	const __u64 ms = 1000000;
+	const __u64 times[] = { 0, 13 * ms, 10 * ms, 20 * ms, 100 * ms };
+	const unsigned slots[] = { PT_SLOT_RUNNING, PT_SLOT_SLEEPING, PT_SLOT_RUNNABLE,
+				   PT_SLOT_RUNNING, PT_SLOT_RUNNING };
+	__u64 per[PT_NSLOTS] = { 0 };
+	__u64 since = 5 * ms;
+
+	(void)state;
+	assert_int_equal(states_sum(times, slots, 5, per), 100 * ms);
+	assert_int_equal(per[PT_SLOT_RUNNING], 13 * ms + 80 * ms);
+	assert_int_equal(per[PT_SLOT_SLEEPING], 0);
+	assert_int_equal(per[PT_SLOT_RUNNABLE], 7 * ms);
+	/* an earlier stamp counts nothing and leaves the start; a later one
+	 * moves it */
+	assert_int_equal(pt_sched_elapsed(&since, 4 * ms), 0);
+	assert_int_equal(since, 5 * ms);
+	assert_int_equal(pt_sched_elapsed(&since, 9 * ms), 4 * ms);
+	assert_int_equal(since, 9 * ms);
+}
+
 static void test_sched_views(void **state)
 {
 	struct pt_view_opts o = { .width = 120, .ascii = true };
@@ -247,13 +292,49 @@ static void test_sched_summary_width(void **state)
 	pt_model_free(m);
 }
 
+/* A name of a comm's 15 characters stays whole at 30 to 80 columns: the
+ * other columns are left out first (at 30 all but PID and COMMAND). */
+static void test_sched_summary_name_last(void **state)
+{
+	static const unsigned widths[] = { 30, 40, 50, 60, 80 };
+	struct pt_view_opts o = { .ascii = false };
+	struct sc s = { 0 };
+	struct pt_model *m;
+	char *text;
+	size_t i;
+
+	two_threads(&s);
+	for (i = 0; i < s.n; i++)
+		if (s.ev[i]->task.pid == 200)
+			memcpy(s.ev[i]->task.comm, "narrow_view_cmd", 16);
+	m = sc_model(&s, 0, false, 10000);
+	sc_free(&s);
+	for (i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+		o.width = widths[i];
+		text = sc_view_text(pt_summary_write, m, &o);
+		if (widest(text) > widths[i] || !strstr(text, "\n200     narrow_view_cmd "))
+			fail_msg("width %u:\n%s", widths[i], text);
+		/* in the header, the lifetime from 40 columns on, RUNNING from 60 */
+		*strchr(text, '\n') = '\0';
+		assert_true((strstr(text, "LIFETIME") != NULL) == (widths[i] >= 40));
+		assert_true((strstr(text, "RUNNING") != NULL) == (widths[i] >= 60));
+		free(text);
+	}
+	pt_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sched_buckets), cmocka_unit_test(test_sched_percentiles),
-		cmocka_unit_test(test_sched_rollup),  cmocka_unit_test(test_sched_times),
-		cmocka_unit_test(test_sched_views),   cmocka_unit_test(test_sched_summary_width),
+		cmocka_unit_test(test_sched_buckets),
+		cmocka_unit_test(test_sched_percentiles),
+		cmocka_unit_test(test_sched_rollup),
+		cmocka_unit_test(test_sched_times),
+		cmocka_unit_test(test_sched_views),
+		cmocka_unit_test(test_sched_summary_width),
 		cmocka_unit_test(test_sched_repair),
+		cmocka_unit_test(test_sched_summary_name_last),
+		cmocka_unit_test(test_sched_elapsed_no_overlap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -163,6 +163,21 @@ static void test_svg_write_error(void **state)
 	sc_free(&s);
 }
 
+/* The heading counts the processes drawn with bars; folded ancestors are
+ * the one line of text that names them, not processes of the chart. */
+static void test_svg_heading_counts_drawn(void **state)
+{
+	struct pt_model *m = sc_ancestors_model(6);
+	char *svg = svg_text(m);
+
+	assert_int_equal(count(svg, "<g class=\"row\""), 2);
+	assert_int_equal(count(svg, "<g class=\"ancestors\""), 1);
+	assert_non_null(strstr(svg, ">… 6 ancestors: init &gt; … &gt; sh</text>"));
+	assert_non_null(strstr(svg, ">2 processes over 10 ms</text>"));
+	free(svg);
+	pt_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_svg_hostile_text),
 		cmocka_unit_test(test_svg_thousand_processes),
 		cmocka_unit_test(test_svg_write_error),
+		cmocka_unit_test(test_svg_heading_counts_drawn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

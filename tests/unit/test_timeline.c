@@ -80,7 +80,7 @@ static void test_timeline_shape(void **state)
 }
 
 /* No width limit: the chart keeps the default width and the labels are
- * whole, however deep and long; with a limit a long label is cut. */
+ * whole, however deep and long; with a limit the chart gives way first. */
 static void test_timeline_no_limit_labels_whole(void **state)
 {
 	struct pt_view_opts o = { .width = 0, .ascii = true };
@@ -102,10 +102,27 @@ static void test_timeline_no_limit_labels_whole(void **state)
 	/* depth 7: seven spaces, pid, comm of 15 characters, all there */
 	assert_non_null(strstr(text, "\n       907 a-long-name-her |"));
 	free(text);
-	o.width = 60;
-	text = sc_view_text(pt_timeline_write, m, &o);
-	assert_null(strstr(text, "907 a-long-name-her"));
-	free(text);
+	/* With a limit the chart narrows first (to 10 columns): at 40 and
+	 * more the label is whole; at 30 the indentation gives way, then the
+	 * name is cut. No row is wider than the limit. */
+	for (i = 0; i < 5; i++) {
+		static const unsigned widths[] = { 30, 40, 50, 60, 80 };
+		const char *line, *nl, *bar;
+
+		o.width = widths[i];
+		text = sc_view_text(pt_timeline_write, m, &o);
+		for (line = text; *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			bar = memchr(line, '|', (size_t)(nl - line));
+			if (bar && (unsigned)(nl - line) > o.width)
+				fail_msg("a row wider than %u: %s", o.width, line);
+		}
+		if (o.width >= 40)
+			assert_non_null(strstr(text, "\n       907 a-long-name-her |"));
+		else
+			assert_non_null(strstr(text, "\n907 a-long-na... |"));
+		free(text);
+	}
 	pt_model_free(m);
 	sc_free(&s);
 }
@@ -203,6 +220,24 @@ static void test_timeline_empty(void **state)
 	pt_model_free(m);
 }
 
+/* The axis is drawn again under a chart of more than 30 rows: rows drawn,
+ * a fold of 40 ancestors being one. */
+static void test_timeline_axis_again_counts_rows(void **state)
+{
+	struct pt_view_opts o = { .width = 80, .ascii = true };
+	struct pt_model *m = sc_ancestors_model(40);
+	char *text = sc_view_text(pt_timeline_write, m, &o);
+	const char *at;
+	size_t axes = 0;
+
+	for (at = strstr(text, "PID COMMAND"); at; at = strstr(at + 1, "PID COMMAND"))
+		axes++;
+	assert_non_null(strstr(text, "\n... 40 ancestors: init > ... > sh\n"));
+	assert_int_equal(axes, 1);
+	free(text);
+	pt_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_timeline_dominant_state),
 		cmocka_unit_test(test_timeline_axis),
 		cmocka_unit_test(test_timeline_empty),
+		cmocka_unit_test(test_timeline_axis_again_counts_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,8 @@
  *                waitid(P_ALL, 0, NULL); a new child takes its pid at once
  *                (clone3 set_tid, as root), most likely before the kernel
  *                frees the first one
+ *   thread_all   the same without the new child: the release is seen at
+ *                the kernel's free alone
  *   reuse_zombie a helper's child is reaped by the helper's wait4(); a new
  *                child of the main process takes its pid at once (clone3
  *                set_tid) and stays a zombie for ZOMBIE_MS, over the
@@ -138,7 +140,7 @@ static pid_t fork_as(pid_t pid)
 	return c;
 }
 
-static void mode_reuse(const char *mode __attribute__((unused)))
+static void mode_reuse(const char *mode)
 {
 	struct forker fk;
 	pid_t c, again;
@@ -152,6 +154,12 @@ static void mode_reuse(const char *mode __attribute__((unused)))
 	c = fk.child;
 	wl_keep_zombie(c, ZOMBIE_MS);
 	retry_waitid(P_ALL, 0, NULL);
+	if (!strcmp(mode, "thread_all")) {
+		wl_gate_pass(&fk.done);
+		if (pthread_join(t, NULL))
+			wl_die("pthread_join");
+		return;
+	}
 	again = fork_as(c);
 	if (again == 0)
 		_exit(4);
@@ -380,19 +388,13 @@ static const struct {
 	const char *name;
 	void (*run)(const char *mode);
 } modes[] = {
-	{ "wait4", mode_wait },
-	{ "waitid", mode_wait },
-	{ "null_pid", mode_wait },
-	{ "null_all", mode_null_all },
-	{ "pidfd", mode_pidfd },
-	{ "reuse", mode_reuse },
-	{ "reuse_zombie", mode_reuse_zombie },
-	{ "tracer", mode_tracer },
-	{ "tracer_ign", mode_tracer },
-	{ "autoreap", mode_autoreap },
-	{ "adopt_ign", mode_adopt_ign },
-	{ "ns_subreaper", mode_ns },
-	{ "ns_zap", mode_ns },
+	{ "wait4", mode_wait },	       { "waitid", mode_wait },
+	{ "null_pid", mode_wait },     { "null_all", mode_null_all },
+	{ "pidfd", mode_pidfd },       { "reuse", mode_reuse },
+	{ "thread_all", mode_reuse },  { "reuse_zombie", mode_reuse_zombie },
+	{ "tracer", mode_tracer },     { "tracer_ign", mode_tracer },
+	{ "autoreap", mode_autoreap }, { "adopt_ign", mode_adopt_ign },
+	{ "ns_subreaper", mode_ns },   { "ns_zap", mode_ns },
 };
 
 int main(int argc, char **argv)

@@ -16,9 +16,13 @@
  *            fsyncs it, then reads a 2 MiB file the parent wrote, after
  *            dropping it from the page cache
  *   sleeps   20 sleeps of 1 ms (voluntary switches)
- *   reaper   forks a grandchild that burns 10 ms and reaps it with wait4()
- *            (its figures as grandchild_*): the parent's wait4() adds them
- *            to the child's own (RUSAGE_BOTH)
+ *   reaper   forks a grandchild that burns 10 ms, touches 48 MiB (more
+ *            than the reaper's own peak), writes and reads as io does, and
+ *            reaps it with wait4() (its figures as grandchild_*); then
+ *            prints its own getrusage(RUSAGE_CHILDREN) (reaper_children_*)
+ *            and RUSAGE_SELF (reaper_self_*), burns 5 ms and exits: the
+ *            parent's wait4() returns its own figures plus the grandchild's
+ *            (RUSAGE_BOTH)
  *
  * Usage: rusage_wait4 (as root or any user with /var/tmp writable).
  */
@@ -93,13 +97,19 @@ static void child_threads(void)
 
 static void child_reaper(void)
 {
+	struct rusage ru;
 	pid_t g = wl_fork();
 
 	if (g == 0) {
 		wl_burn_us(10000);
-		_exit(0);
+		wl_touch(48 * MIB);
+		child_io();
 	}
 	reap("grandchild", g);
+	getrusage(RUSAGE_CHILDREN, &ru);
+	wl_fact_rusage("reaper_children", &ru);
+	getrusage(RUSAGE_SELF, &ru);
+	wl_fact_rusage("reaper_self", &ru);
 	wl_burn_us(5000);
 	_exit(0);
 }
