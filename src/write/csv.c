@@ -143,7 +143,7 @@ static int format_row(struct pt_csv *w, const struct pt_event *ev)
 {
 	unsigned c;
 
-	if (pt_record_fill_row(&w->rec, ev, &w->holders))
+	if (pt_record_fill(&w->rec, ev, &w->holders))
 		return -ENOMEM;
 	pt_buf_reset(&w->row);
 	for (c = 0; c < PT_COL_DETAIL; c++) {

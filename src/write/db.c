@@ -305,7 +305,8 @@ int pt_db_write(struct pt_db *db, const struct pt_event *ev)
 
 	if (err)
 		return err;
-	pt_record_fill(&db->rec, ev);
+	if (pt_record_fill(&db->rec, ev, &db->holders))
+		return db_fail_rc(db, SQLITE_NOMEM);
 	for (unsigned c = 0; c < PT_COL_DETAIL; c++)
 		db_bind_val(db, st, c + 1, &r->col[c], false);
 	for (unsigned i = 0; i < r->n_det; i++) {

@@ -11,6 +11,7 @@
 #include "proctrace/outfile.h"
 #include "proctrace/db.h"
 #include "proctrace/record.h"
+#include "proctrace/row_holders.h"
 
 /* The processes table's columns, in order (db_schema.c names them). */
 enum db_proc_col {
@@ -147,7 +148,8 @@ struct pt_db {
 	bool live_beside;	    /* in place, but a name too long for SQLite's
 				     * files beside it: written beside (db_file.c) */
 	struct pt_record rec;
-	struct pt_buf text; /* a value made text for SQLite */
+	struct pt_holders holders; /* the rows' processes, as a reader sees them */
+	struct pt_buf text;	   /* a value made text for SQLite */
 	struct pt_buf sql;
 	bool in_txn;
 	size_t batch;		/* rows in the open transaction */

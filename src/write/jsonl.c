@@ -54,7 +54,7 @@ static int format_line(struct pt_jsonl *w, const struct pt_event *ev)
 	unsigned c;
 	bool first = true;
 
-	if (pt_record_fill_row(&w->rec, ev, &w->holders))
+	if (pt_record_fill(&w->rec, ev, &w->holders))
 		return -ENOMEM;
 	pt_buf_reset(&w->row);
 	pt_buf_putc(&w->row, '{');

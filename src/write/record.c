@@ -405,7 +405,7 @@ static void fill_usage(struct pt_record *r, const struct pt_usage *x)
 		set_u64(&r->col[PT_COL_CPU_USER_US + i], cols[i]);
 }
 
-void pt_record_fill(struct pt_record *r, const struct pt_event *ev)
+static void fill_values(struct pt_record *r, const struct pt_event *ev)
 {
 	/* Only the kinds: a value is read only when its kind says so (a whole
 	 * memset was half of this function's cost). */
@@ -445,12 +445,12 @@ static bool det_has(const struct pt_record *r, enum pt_dkey k)
 	return false;
 }
 
-int pt_record_fill_row(struct pt_record *r, const struct pt_event *ev, struct pt_holders *hs)
+int pt_record_fill(struct pt_record *r, const struct pt_event *ev, struct pt_holders *hs)
 {
 	struct pt_row_proc in = { true, true, ev->task.start_ns, ev->task.memcg_id }, need;
 	const char *memcg;
 
-	pt_record_fill(r, ev);
+	fill_values(r, ev);
 	if (ev->kind == PT_LOST)
 		return 0;
 	if (pt_holders_take(hs, ev, true, &in, &need))

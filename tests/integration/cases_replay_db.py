@@ -7,8 +7,54 @@ processes table."""
 import os
 import sqlite3
 
-from harness import Check, Failure, read_csv
+from harness import Check, Failure, parse_detail, read_csv
 from cases import run_tracer
+
+# The detail keys that say which process a row is for, written where the
+# rows before it in its file would not tell a reader (schema's start_ns).
+PROCESS_KEYS = ("start_ns", "memcg_id", "memcg")
+
+
+def check_cut_rows(ck, what, got, want, whole):
+    """got, the rows of a replay that kept some of the capture whole's rows
+    (want, the ones it should keep), has want's rows, each as it was but
+    for the process keys its own file needs: start_ns= on a process's first
+    row, memcg_id= (and memcg=) where its v1 memory cgroup is not the last
+    its kept rows gave; their values the capture's."""
+    def triple(r):
+        return (r["event"], r["pid"], r["ts_ns"])
+
+    ck.eq("%s: rows" % what, [triple(r) for r in got], [triple(r) for r in want])
+    known, seen, bad = {}, {}, []
+    at = iter(got)
+    g = next(at, None)
+    for r in whole:
+        if r["event"] == "lost":
+            d = {}
+        else:
+            d = parse_detail(r["detail"])
+            known.setdefault(r["pid"], {}).update((k, d[k]) for k in PROCESS_KEYS if k in d)
+        if g is None or triple(g) != triple(r):
+            continue
+        want_d = dict(d)
+        if r["event"] != "lost":
+            proc = known[r["pid"]]
+            if "start_ns" in d:  # a new process (fork, snapshot): its own keys
+                seen.pop(r["pid"], None)
+            mine = seen.setdefault(r["pid"], {})
+            if not mine and "start_ns" in proc:
+                want_d["start_ns"] = proc["start_ns"]
+            if "memcg_id" in proc and proc["memcg_id"] != mine.get("memcg_id"):
+                want_d.update((k, proc[k]) for k in ("memcg_id", "memcg") if k in proc)
+            mine.update((k, want_d[k]) for k in PROCESS_KEYS if k in want_d)
+            mine.setdefault("start_ns", None)
+        gd = parse_detail(g["detail"]) if g["event"] != "lost" else {}
+        same = all(g[k] == r[k] for k in r if k != "detail")
+        if not same or gd != want_d:
+            bad.append((triple(g), g["detail"], sorted(want_d.items())))
+        g = next(at, None)
+    ck.eq("%s: rows not the capture's with their process keys (count, first)" % what,
+          (len(bad), bad[:1]), (0, []))
 
 
 def processes(path):
