@@ -153,10 +153,11 @@ struct pt_db {
 	struct pt_buf sql;
 	bool in_txn;
 	size_t batch;		/* rows in the open transaction */
-	__u64 n_events, n_lost; /* committed or in the batch */
+	__u64 n_events, n_lost; /* committed or in the batch; events: pt_kind_counted */
 	__u64 committed_events, committed_lost;
 	size_t batch_rows;	     /* a batch is committed at this many rows */
-	__u64 first_ts, last_ts;     /* of the events */
+	__u64 first_ts, last_ts;     /* of the rows */
+	bool have_ts;		     /* a row was written: first_ts is its */
 	struct timespec last_commit; /* CLOCK_MONOTONIC */
 	__u32 *dirty;		     /* in place: pids whose row changed in the batch */
 	size_t ndirty, capdirty;

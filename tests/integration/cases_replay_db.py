@@ -7,7 +7,7 @@ processes table."""
 import os
 import sqlite3
 
-from harness import Check, Failure, parse_detail, read_csv
+from harness import SUMMARY, Check, Failure, parse_detail, read_csv
 from cases import run_tracer
 
 # The detail keys that say which process a row is for, written where the
@@ -65,11 +65,30 @@ def processes(path):
         db.close()
 
 
+def check_counts(ck, stderr, path):
+    """The summary line's events and lost are the database's trace row's:
+    the events table's rows but lost rows, the lost table's sum."""
+    found = [SUMMARY.match(line) for line in stderr.splitlines()]
+    found = [m for m in found if m]
+    if len(found) != 1:
+        raise Failure("no one summary line: %r" % stderr[-400:])
+    db = sqlite3.connect(path)
+    try:
+        trace = db.execute("SELECT events, lost FROM trace").fetchone()
+        rows = db.execute("SELECT count(*) FROM events WHERE event != 'lost'").fetchone()[0]
+    finally:
+        db.close()
+    said = (int(found[0].group(1)), int(found[0].group(3)))
+    ck.eq("summary line's (events, lost) vs trace row's", said, trace)
+    ck.eq("trace row's events vs the events table's rows but lost rows", trace[0], rows)
+
+
 def test_replay_db_equals_live_with_losses(env):
     """fork_storm under a 4 KiB ring: forks are lost, the processes they
     started show up later (scheduler, exit, reap rows, rescans); the
     processes table of --replay of the CSV and of the JSON Lines capture
-    is the live --db's, row for row."""
+    is the live --db's, row for row. The summary line counts what the
+    database's trace row counts."""
     ck = Check()
     work = os.path.join(env.tmp, "replay-db")
     os.makedirs(work, exist_ok=True)
@@ -92,6 +111,7 @@ def test_replay_db_equals_live_with_losses(env):
     ck.true(lost > 0, "the capture counted lost events (%d)" % lost)
     ck.true(len(unborn) > 0, "processes whose fork the capture lacks: %d"
             % len(unborn))
+    check_counts(ck, live.stderr, live_db)
     want = processes(live_db)
     for capture in (csv_path, json_path):
         path = capture + ".db"
