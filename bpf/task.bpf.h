@@ -26,18 +26,24 @@ static __always_inline void count_lost(__u32 kind)
 
 /* Stores key -> value in a plain hash map (not LRU, which would drop an
  * older entry without a word); a full map refuses the entry, and the fact
- * it was kept for, of this kind, is counted lost (docs/bounds.md). Any
- * refusal counts but -EEXIST (BPF_NOEXIST: another CPU made the entry
- * first, which holds the fact): a full map is -E2BIG on recent kernels,
- * but 5.10 and 6.1 were seen refusing with another error. An entry
- * already there is replaced even in a full map. */
+ * it was kept for, of this kind, is counted lost (docs/bounds.md). An entry
+ * already there is replaced even in a full map. With BPF_NOEXIST an entry
+ * that another program made first holds the fact: -EEXIST, not counted.
+ * That is judged by looking the key up after any refusal, not by the error
+ * alone: 5.10 was seen refusing a second NOEXIST claim with another error
+ * than -EEXIST (the kernel test threads_on, a thread and its process's
+ * last thread claiming its end), and a full map is -E2BIG on recent
+ * kernels but 5.10 and 6.1 were seen refusing with another error. */
 static __always_inline long map_keep(void *map, const void *key, const void *value, __u64 flags,
 				     __u32 kind)
 {
 	long ret = bpf_map_update_elem(map, key, value, flags);
 
-	if (ret && ret != -EEXIST_)
-		count_lost(kind);
+	if (!ret || ret == -EEXIST_)
+		return ret;
+	if (flags == BPF_NOEXIST && bpf_map_lookup_elem(map, key))
+		return -EEXIST_;
+	count_lost(kind);
 	return ret;
 }
 

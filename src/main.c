@@ -277,12 +277,16 @@ static int show_views(struct app *a)
 {
 	const char *what = NULL;
 	char why[512] = "";
-	bool on_stdout;
+	bool on_stdout, text;
 	int err;
 
 	if (!a->pipe.views)
 		return 0;
-	err = pt_views_show(a->pipe.model, &a->cfg, a->end_ns, &what, why, sizeof(why));
+	/* Once stdout's reader is gone (the stream met EPIPE), the text views
+	 * meant for it are not written: stdout keeps that error, and a write
+	 * would fail again, as EIO, since stdio's flag holds no errno. */
+	text = !(a->pipe.stdout_gone && !pt_config_stdout_taken(&a->cfg));
+	err = pt_views_show(a->pipe.model, &a->cfg, a->end_ns, text, &what, why, sizeof(why));
 	/* The text on stdout unless a file is there, or the SVG on '-' */
 	on_stdout = err &&
 		(!strcmp(what, "-") ||

@@ -44,6 +44,8 @@ struct pt_program_def {
 	enum pt_feature feature; /* the feature it belongs to: off with it */
 	__u32 kinds;		 /* kinds it serves: loaded when one is recorded */
 	bool follow;		 /* loaded for -p and a COMMAND whatever is recorded */
+	__u32 missed;		 /* the kind a run the kernel skipped is lost as (KIND
+				  * mask of one); 0: the first of kinds recorded */
 };
 
 /* The one BTF tracepoint a feature can do without (Linux >= 6.10): with it,
@@ -58,6 +60,11 @@ extern const size_t pt_n_programs;
 
 /* The program named name; NULL if the table has none. */
 const struct pt_program_def *pt_program_find(const char *name);
+/* The kind (enum pt_kind) that a run of d the kernel skipped (its
+ * recursion_misses) is counted lost as, when the kinds in recorded are
+ * recorded: d->missed if recorded, else the first recorded kind d serves;
+ * PT_LOST when it serves none. */
+__u32 pt_program_missed_kind(const struct pt_program_def *d, __u32 recorded);
 /* The feature whose sources list the BPF header file (a base name such as
  * "reap.bpf.h"); -1 if none. */
 int pt_feature_of_source(const char *file);

@@ -61,12 +61,14 @@ int pt_summary_write(FILE *f, struct pt_model *m, const struct pt_view_opts *o);
 #define PT_VIEWS_TEXT "the views"
 
 /* Every view cfg asks for (-t, -T, --svg), as of end_ns (0: the last
- * event's time); the SVG is made even when the text could not be printed.
+ * event's time); the text views (-t, -T, --summary) only when text is true
+ * (false: their stream's reader is gone, `| head`); the SVG is made even
+ * when the text could not be printed.
  * On failure, *what names the view that failed (the SVG's path first, else
  * PT_VIEWS_TEXT), and why holds a line of its own when the SVG's file was
  * refused ("" else). */
-int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, const char **what,
-		  char *why, size_t whylen);
+int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, bool text,
+		  const char **what, char *why, size_t whylen);
 
 /* ---- wording the views share (wording.c) ---- */
 

@@ -43,6 +43,7 @@ FACT_TESTS = [
     ("test_demo_tree", "default"),        # fork, setpgid, stop, continue, signal results
     ("test_clone_flags", "default"),      # fork/thread clone flags, unshare
     ("test_threads_on", "threads"),       # thread rows, creator, thread exits
+    ("test_thread_exits_last", "threads"),  # which thread ended the process (claims without group_dead)
     ("test_exec_argv", "default"),        # exec filename and argv
     ("test_exec_failed", "exec_failed"),  # exec_failed and its error
     ("test_exit_code", "default"),        # exit code, rusage

@@ -391,7 +391,7 @@ int pt_loader_end_reports(struct pt_loader *l)
  * (preempted, on kernels whose tracepoints are preemptible, by a task that
  * hit the same tracepoint) is not entered again, and the kernel counts the
  * miss (bpf_prog_info.recursion_misses, Linux >= 5.12; 0 before). Each is
- * a lost event of the first recorded kind the program serves. */
+ * a lost event of the kind pt_program_missed_kind() names. */
 static void add_misses(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])
 {
 	struct bpf_program *prog;
@@ -402,13 +402,11 @@ static void add_misses(struct pt_loader *l, __u64 by_kind[PT_KIND_MAX])
 		struct bpf_prog_info info = { 0 };
 		__u32 len = sizeof(info);
 		int fd = bpf_program__fd(prog);
-		__u32 kinds;
 
 		if (!d || fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len) ||
 		    !info.recursion_misses)
 			continue;
-		kinds = d->kinds & l->kinds;
-		by_kind[kinds ? __builtin_ctz(kinds) : PT_LOST] += info.recursion_misses;
+		by_kind[pt_program_missed_kind(d, l->kinds)] += info.recursion_misses;
 	}
 }
 

@@ -43,55 +43,60 @@ const struct pt_feature_def pt_features[PT_FEAT_MAX] = {
 	(KIND(PT_REAP) | KIND(PT_SETPGID) | KIND(PT_SETSID) | KIND(PT_EXEC_FAILED) |               \
 	 KIND(PT_UNSHARE) | KIND(PT_SETNS) | KIND(PT_STOP) | KIND(PT_CONTINUE))
 const struct pt_program_def pt_programs[] = {
-	{ "handle_fork", PT_FEAT_CORE, KIND(PT_FORK) | KIND(PT_THREAD) | KIND(PT_REAP), true },
+	{ "handle_fork", PT_FEAT_CORE, KIND(PT_FORK) | KIND(PT_THREAD) | KIND(PT_REAP), true, 0 },
 	/* These two also forget a thread's system call in progress when it
 	 * ends (forget_thread), the exit a process's stop: loaded with the
 	 * kinds that keep them. */
-	{ "handle_exec", PT_FEAT_CORE, KIND(PT_EXEC) | KIND(PT_EXEC_FAILED), false },
-	{ "handle_exit", PT_FEAT_CORE, KIND(PT_EXIT) | KIND(PT_THREAD) | IN_SYSCALL, false },
-	{ "handle_oom_victim", PT_FEAT_CORE, KIND(PT_EXIT), false },
-	{ "handle_reparent", PT_FEAT_REPARENT, KIND(PT_REPARENT), false },
+	{ "handle_exec", PT_FEAT_CORE, KIND(PT_EXEC) | KIND(PT_EXEC_FAILED), false, 0 },
+	/* A run the kernel skipped loses an exit (of a thread or a
+	 * process), whatever else it serves. */
+	{ "handle_exit", PT_FEAT_CORE, KIND(PT_EXIT) | KIND(PT_THREAD) | IN_SYSCALL, false,
+	  KIND(PT_EXIT) },
+	{ "handle_oom_victim", PT_FEAT_CORE, KIND(PT_EXIT), false, 0 },
+	{ "handle_reparent", PT_FEAT_REPARENT, KIND(PT_REPARENT), false, 0 },
 	/* Its variant for kernels with bpf_loop() (5.17): one of the two is loaded. */
-	{ "handle_reparent_loop", PT_FEAT_REPARENT, KIND(PT_REPARENT), false },
+	{ "handle_reparent_loop", PT_FEAT_REPARENT, KIND(PT_REPARENT), false, 0 },
 	/* The processes alive at the start: whatever is recorded. */
-	{ "snapshot_tasks", PT_FEAT_CORE, ~0u, true },
+	{ "snapshot_tasks", PT_FEAT_CORE, ~0u, true, 0 },
 	/* Also removes a process's claim of its end (exit_ends_group): with
 	 * every kind the exit program serves. */
-	{ "handle_free", PT_FEAT_REAP, KIND(PT_EXIT) | KIND(PT_THREAD) | IN_SYSCALL, true },
-	{ "handle_wait4_exit", PT_FEAT_REAP, KIND(PT_REAP), false },
-	{ "handle_waitid_enter", PT_FEAT_REAP, KIND(PT_REAP), false },
-	{ "handle_waitid_exit", PT_FEAT_REAP, KIND(PT_REAP), false },
-	{ "handle_signal_generate", PT_FEAT_SIGNAL, SIGNALS | KIND(PT_EXIT), false },
+	/* A skipped run: a reap (at the free) lost. */
+	{ "handle_free", PT_FEAT_REAP, KIND(PT_EXIT) | KIND(PT_THREAD) | IN_SYSCALL, true,
+	  KIND(PT_REAP) },
+	{ "handle_wait4_exit", PT_FEAT_REAP, KIND(PT_REAP), false, 0 },
+	{ "handle_waitid_enter", PT_FEAT_REAP, KIND(PT_REAP), false, 0 },
+	{ "handle_waitid_exit", PT_FEAT_REAP, KIND(PT_REAP), false, 0 },
+	{ "handle_signal_generate", PT_FEAT_SIGNAL, SIGNALS | KIND(PT_EXIT), false, 0 },
 	{ "handle_signal_deliver", PT_FEAT_SIGNAL,
-	  KIND(PT_STOP) | KIND(PT_CONTINUE) | KIND(PT_EXIT), false },
-	{ "handle_sigqueue_enter", PT_FEAT_SIGNAL, SIGNALS, false },
-	{ "handle_sigqueue_exit", PT_FEAT_SIGNAL, SIGNALS, false },
-	{ "handle_tgsigqueue_enter", PT_FEAT_SIGNAL, SIGNALS, false },
-	{ "handle_tgsigqueue_exit", PT_FEAT_SIGNAL, SIGNALS, false },
-	{ "handle_pidfd_signal_enter", PT_FEAT_SIGNAL, SIGNALS, false },
-	{ "handle_pidfd_signal_exit", PT_FEAT_SIGNAL, SIGNALS, false },
-	{ "handle_setpgid_enter", PT_FEAT_GROUPS, KIND(PT_SETPGID), false },
-	{ "handle_setpgid_exit", PT_FEAT_GROUPS, KIND(PT_SETPGID), false },
-	{ "handle_setsid_enter", PT_FEAT_GROUPS, KIND(PT_SETSID), false },
-	{ "handle_setsid_exit", PT_FEAT_GROUPS, KIND(PT_SETSID), false },
-	{ "handle_rename", PT_FEAT_RENAME, KIND(PT_RENAME), false },
-	{ "handle_execve_enter", PT_FEAT_EXEC_FAILED, KIND(PT_EXEC_FAILED), false },
-	{ "handle_execveat_enter", PT_FEAT_EXEC_FAILED, KIND(PT_EXEC_FAILED), false },
-	{ "handle_execve_exit", PT_FEAT_EXEC_FAILED, KIND(PT_EXEC_FAILED), false },
-	{ "handle_execveat_exit", PT_FEAT_EXEC_FAILED, KIND(PT_EXEC_FAILED), false },
-	{ "handle_prepare_exec", PT_FEAT_EXEC_FAILED, KIND(PT_EXEC_FAILED), false },
-	{ "handle_unshare_enter", PT_FEAT_NAMESPACES, KIND(PT_UNSHARE), false },
-	{ "handle_unshare_exit", PT_FEAT_NAMESPACES, KIND(PT_UNSHARE), false },
-	{ "handle_setns_enter", PT_FEAT_NAMESPACES, KIND(PT_SETNS), false },
-	{ "handle_setns_exit", PT_FEAT_NAMESPACES, KIND(PT_SETNS), false },
-	{ "sched_switch", PT_FEAT_SCHED, SCHED, false },
-	{ "sched_wakeup", PT_FEAT_SCHED, SCHED, false },
-	{ "sched_wakeup_new", PT_FEAT_SCHED, SCHED, false },
-	{ "sched_exec", PT_FEAT_SCHED, SCHED, false },
-	{ "sched_exit", PT_FEAT_SCHED, SCHED, false },
-	{ "sched_final", PT_FEAT_SCHED, SCHED, false },
+	  KIND(PT_STOP) | KIND(PT_CONTINUE) | KIND(PT_EXIT), false, 0 },
+	{ "handle_sigqueue_enter", PT_FEAT_SIGNAL, SIGNALS, false, 0 },
+	{ "handle_sigqueue_exit", PT_FEAT_SIGNAL, SIGNALS, false, 0 },
+	{ "handle_tgsigqueue_enter", PT_FEAT_SIGNAL, SIGNALS, false, 0 },
+	{ "handle_tgsigqueue_exit", PT_FEAT_SIGNAL, SIGNALS, false, 0 },
+	{ "handle_pidfd_signal_enter", PT_FEAT_SIGNAL, SIGNALS, false, 0 },
+	{ "handle_pidfd_signal_exit", PT_FEAT_SIGNAL, SIGNALS, false, 0 },
+	{ "handle_setpgid_enter", PT_FEAT_GROUPS, KIND(PT_SETPGID), false, 0 },
+	{ "handle_setpgid_exit", PT_FEAT_GROUPS, KIND(PT_SETPGID), false, 0 },
+	{ "handle_setsid_enter", PT_FEAT_GROUPS, KIND(PT_SETSID), false, 0 },
+	{ "handle_setsid_exit", PT_FEAT_GROUPS, KIND(PT_SETSID), false, 0 },
+	{ "handle_rename", PT_FEAT_RENAME, KIND(PT_RENAME), false, 0 },
+	{ "handle_execve_enter", PT_FEAT_EXEC_FAILED, KIND(PT_EXEC_FAILED), false, 0 },
+	{ "handle_execveat_enter", PT_FEAT_EXEC_FAILED, KIND(PT_EXEC_FAILED), false, 0 },
+	{ "handle_execve_exit", PT_FEAT_EXEC_FAILED, KIND(PT_EXEC_FAILED), false, 0 },
+	{ "handle_execveat_exit", PT_FEAT_EXEC_FAILED, KIND(PT_EXEC_FAILED), false, 0 },
+	{ "handle_prepare_exec", PT_FEAT_EXEC_FAILED, KIND(PT_EXEC_FAILED), false, 0 },
+	{ "handle_unshare_enter", PT_FEAT_NAMESPACES, KIND(PT_UNSHARE), false, 0 },
+	{ "handle_unshare_exit", PT_FEAT_NAMESPACES, KIND(PT_UNSHARE), false, 0 },
+	{ "handle_setns_enter", PT_FEAT_NAMESPACES, KIND(PT_SETNS), false, 0 },
+	{ "handle_setns_exit", PT_FEAT_NAMESPACES, KIND(PT_SETNS), false, 0 },
+	{ "sched_switch", PT_FEAT_SCHED, SCHED, false, 0 },
+	{ "sched_wakeup", PT_FEAT_SCHED, SCHED, false, 0 },
+	{ "sched_wakeup_new", PT_FEAT_SCHED, SCHED, false, 0 },
+	{ "sched_exec", PT_FEAT_SCHED, SCHED, false, 0 },
+	{ "sched_exit", PT_FEAT_SCHED, SCHED, false, 0 },
+	{ "sched_final", PT_FEAT_SCHED, SCHED, false, 0 },
 	/* The processes alive at the end: their usage then. */
-	{ "usage_final", PT_FEAT_CORE, KIND(PT_USAGE), false },
+	{ "usage_final", PT_FEAT_CORE, KIND(PT_USAGE), false, 0 },
 };
 const size_t pt_n_programs = sizeof(pt_programs) / sizeof(pt_programs[0]);
 
@@ -101,6 +106,15 @@ const struct pt_program_def *pt_program_find(const char *name)
 		if (!strcmp(pt_programs[i].name, name))
 			return &pt_programs[i];
 	return NULL;
+}
+
+__u32 pt_program_missed_kind(const struct pt_program_def *d, __u32 recorded)
+{
+	__u32 kinds = d->missed & recorded;
+
+	if (!kinds)
+		kinds = d->kinds & recorded;
+	return kinds ? (__u32)__builtin_ctz(kinds) : PT_LOST;
 }
 
 int pt_feature_of_source(const char *file)

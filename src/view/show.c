@@ -50,8 +50,8 @@ static int write_svg(const char *path, struct pt_model *m, const struct pt_view_
 	return pt_whole_file_commit(&w);
 }
 
-int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, const char **what,
-		  char *why, size_t whylen)
+int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, bool text,
+		  const char **what, char *why, size_t whylen)
 {
 	FILE *f = pt_config_stdout_taken(c) ? stderr : stdout;
 	struct pt_view_opts vo = {
@@ -66,11 +66,11 @@ int pt_views_show(struct pt_model *m, const struct pt_config *c, __u64 end_ns, c
 
 	if (end_ns) /* else the last event's time */
 		pt_model_set_end(m, end_ns);
-	if (c->tree)
+	if (text && c->tree)
 		err = pt_tree_write(f, m, &vo);
-	if (!err && c->timeline)
+	if (text && !err && c->timeline)
 		err = pt_timeline_write(f, m, &vo);
-	if (!err && c->summary)
+	if (text && !err && c->summary)
 		err = pt_summary_write(f, m, &vo);
 	/* Made even when the text could not be printed (stdout's reader gone,
 	 * `| head`): the file does not depend on it. */

@@ -114,4 +114,36 @@ def test_epipe_at_close(env):
     ck.raise_if_failed()
 
 
-TESTS = [test_epipe_replay_and_live, test_epipe_at_close]
+def test_epipe_stream_then_views(env):
+    """The stream and a text view both on stdout (`--replay FILE -t | head
+    -1`, `proctrace -t -- COMMAND | head -1`): the stream meets the closed
+    pipe first, the views are then not written and proctrace ends quietly,
+    status 0, the SVG of --svg made all the same. (stdout kept the stream's
+    error: the views' write failed as 'Input/output error', status 1.)"""
+    ck = Check()
+    d = scratch(env, "epipe-views")
+    cap = os.path.join(d, "cap.csv")
+    p = subprocess.run([env.proctrace, "-q", "-o", cap, "--",
+                        env.workload("burst"), str(FORKS)],
+                       capture_output=True, text=True, errors="replace",
+                       stdin=subprocess.DEVNULL, timeout=EXIT_TIMEOUT)
+    if p.returncode != 0:
+        raise Failure("the capture: exit %d: %s" % (p.returncode,
+                                                    tail(p.stderr)))
+    svg = os.path.join(d, "t.svg")
+    for args in (["-t"], ["-T"], ["-t", "-T", "--svg", svg]):
+        what = "replay %s | head -1" % " ".join(args)
+        rc, line, err = head_one([env.proctrace, "--replay", cap] + args)
+        check_quiet(ck, what, rc, line, err)
+        ck.true(line.startswith("TIME "), "%s: first line %r" % (what, line))
+    with open(svg, encoding="utf-8", errors="replace") as f:
+        ck.true(f.read().rstrip().endswith("</svg>"),
+                "replay -t -T --svg | head -1: the SVG is not whole")
+    rc, line, err = head_one([env.proctrace, "-t", "--",
+                              env.workload("burst"), str(FORKS)])
+    check_quiet(ck, "live -t -- burst | head -1", rc, line, err)
+    ck.raise_if_failed()
+
+
+TESTS = [test_epipe_replay_and_live, test_epipe_at_close,
+         test_epipe_stream_then_views]
