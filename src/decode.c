@@ -111,6 +111,11 @@ bool pt_kind_recordable(unsigned kind)
 		kind != PT_SCHED_STATE && kind != PT_SCHED_SUM && kind_names[kind];
 }
 
+bool pt_kind_counted(unsigned kind)
+{
+	return kind > 0 && kind < PT_KIND_MAX && kind != PT_LOST;
+}
+
 const char *pt_state_name(unsigned state)
 {
 	return name_at(state_names, ARRAY_SIZE(state_names), state);

@@ -484,7 +484,7 @@ __u64 pt_pipeline_events(const struct pt_pipeline *p)
 	__u64 total = 0;
 
 	for (int k = 1; k < PT_KIND_MAX; k++)
-		if (k != PT_LOST)
+		if (pt_kind_counted(k))
 			total += p->seen[k];
 	return total;
 }
@@ -495,7 +495,7 @@ void pt_pipeline_summary(const struct pt_pipeline *p, FILE *f)
 
 	fprintf(f, "proctrace: %llu events", (unsigned long long)pt_pipeline_events(p));
 	for (k = 1; k < PT_KIND_MAX; k++)
-		if (k != PT_LOST && p->seen[k])
+		if (pt_kind_counted(k) && p->seen[k])
 			fprintf(f, ", %s %llu", pt_kind_name(k), (unsigned long long)p->seen[k]);
 	fprintf(f, "; lost %llu\n", (unsigned long long)p->lost);
 	/* Lines of their own: the one above is what scripts read. */

@@ -101,7 +101,12 @@ const struct pt_field_def pt_columns[PT_NCOLS] = {
 };
 
 const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
-	[PT_DK_START_NS] = NS("start_ns", "snapshot", "process start, CLOCK_BOOTTIME"),
+	[PT_DK_START_NS] = NS("start_ns", TASK,
+			      "process start, CLOCK_BOOTTIME (the kernel's start_boottime): "
+			      "on every snapshot row, and on any other row whose process a "
+			      "reader could not tell from the rows before it (a fork row: the "
+			      "kernel starts the child before its fork event; a process whose "
+			      "fork was lost: its first row)"),
 	[PT_DK_INFERRED] = FLAG("inferred", "snapshot",
 				"found by a rescan of the task list after lost events: born while "
 				"events were lost, its fork not seen"),
@@ -245,11 +250,13 @@ const struct pt_field_def pt_detail_keys[PT_NDKEYS] = {
 				   "its uid, then /container) or the systemd unit the cgroup path "
 				   "names, when it names one; else the one its v1 memory cgroup's "
 				   "path (memcg) names"),
-	[PT_DK_MEMCG_ID] = INT("memcg_id", CGROUPS,
+	[PT_DK_MEMCG_ID] = INT("memcg_id", TASK,
 			       "its cgroup of the v1 memory controller (a hybrid's "
 			       "/sys/fs/cgroup/memory): that hierarchy's id, not comparable with "
-			       "cgroup_id; absent when memory is on the v2 hierarchy"),
-	[PT_DK_MEMCG] = TEXT("memcg", CGROUPS,
+			       "cgroup_id; absent when memory is on the v2 hierarchy; on snapshot, "
+			       "fork and exec rows, and on any other row where it is not the "
+			       "last one its process's rows gave (fork lost, process moved)"),
+	[PT_DK_MEMCG] = TEXT("memcg", TASK,
 			     "that v1 memory cgroup's path (relative to its mount, as "
 			     "/proc/PID/cgroup writes it), when known"),
 	[PT_DK_LOST] = INT("lost", "lost", "events lost since the previous lost row"),

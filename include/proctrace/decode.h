@@ -20,6 +20,11 @@ unsigned pt_kind_from_name(const char *s);
 /* Whether the kernel side makes events of this kind (what -e can select):
  * every named kind but the snapshot and PT_LOST, which userspace makes. */
 bool pt_kind_recordable(unsigned kind);
+/* Whether a row of this kind is an event in the counts: the summary line's
+ * "N events" (and its per-kind figures) and the database's trace.events.
+ * Every named kind but PT_LOST: a lost row reports events that are
+ * missing, counted in "lost". */
+bool pt_kind_counted(unsigned kind);
 const char *pt_state_name(unsigned state);	 /* "alive", "stopped", ... */
 const char *pt_sig_result_name(unsigned result); /* "delivered", "ignored", ... */
 

@@ -54,7 +54,14 @@ struct pt_record {
 	char cgroup_name[PT_CGROUP_NAME_MAX]; /* storage for the cgroup_name= value */
 };
 
-/* Fill r from ev, which must outlive r. */
-void pt_record_fill(struct pt_record *r, const struct pt_event *ev);
+struct pt_holders;
+/* Fill r from ev, which must outlive r: the row ev is, written after the
+ * rows hs has followed (one pt_holders per output, zeroed at its start,
+ * freed with pt_holders_free). The row has start_ns= and memcg_id= (and
+ * memcg=) where the rows before it would not let a reader rebuild the
+ * event's task.start_ns and task.memcg_id (row_holders.h): every writer
+ * calls this, so every format has the same keys on the same rows.
+ * Returns 0 or -ENOMEM. */
+int pt_record_fill(struct pt_record *r, const struct pt_event *ev, struct pt_holders *hs);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "proctrace/cgroup.h"
+#include "proctrace/row_holders.h"
 #include "replay_int.h"
 
 /* A cgroup path of the detail (key), into path (PT_CGROUP_PATH_MAX
@@ -249,17 +250,9 @@ const struct pt_origin *pt_replay_origin(const struct pt_replay *r)
 
 void pt_replay_close(struct pt_replay *r)
 {
-	struct pid_slot *head, *s, *next;
-
 	if (!r)
 		return;
-	/* The table goes first, at once; its entries stay linked by hh.next. */
-	head = r->slots;
-	HASH_CLEAR(hh, r->slots);
-	for (s = head; s; s = next) {
-		next = s->hh.next;
-		free(s);
-	}
+	pt_holders_free(&r->holders);
 	pt_buf_free(&r->row);
 	pt_buf_free(&r->shown);
 	pt_buf_free(&r->jline);

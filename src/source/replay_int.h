@@ -13,6 +13,7 @@
 #include <uthash.h>
 #include "proctrace/event_access.h"
 #include "proctrace/replay.h"
+#include "proctrace/row_holders.h"
 #include "proctrace/schema.h"
 
 #define REPLAY_CHUNK 65536
@@ -21,29 +22,11 @@
  * take the whole file into memory. */
 #define REPLAY_ROW_MAX (1 << 20)
 #define REPLAY_MAX_PAIRS 32
-/* Holders of one pid remembered at once: the live one and those whose reap
- * may still come (a reap can arrive after the pid's next fork). */
-#define REPLAY_HOLDERS 4
 /* Bytes of a bad value quoted in an error message. */
 #define REPLAY_SHOW_MAX 32
 
 struct pair {
 	const char *key, *val;
-};
-
-/* A process that held a pid, as far as the file has shown it. */
-struct holder {
-	__u64 start_ns;
-	/* a snapshot row's time, while no fork row has claimed it (0: none) */
-	__u64 snapshot_ts;
-	bool exited, reaped;
-};
-
-struct pid_slot {
-	__u32 pid;
-	unsigned n;
-	struct holder h[REPLAY_HOLDERS]; /* newest first */
-	UT_hash_handle hh;
 };
 
 /* The date of the time column ("2026-11-25") of a row and its days since
@@ -74,11 +57,11 @@ struct pt_replay {
 	unsigned nfields;
 	struct pair pairs[REPLAY_MAX_PAIRS]; /* the detail column, split */
 	unsigned npairs;
-	char msg[256];		 /* the first error of the row */
-	struct pt_buf shown;	 /* a bad value, escaped for msg */
-	struct pt_event *ev;	 /* with room for the exec payload */
-	struct pid_slot *slots;	 /* uthash by pid */
-	struct pt_origin origin; /* of the current row (JSON Lines' host, boot_id) */
+	char msg[256];		   /* the first error of the row */
+	struct pt_buf shown;	   /* a bad value, escaped for msg */
+	struct pt_event *ev;	   /* with room for the exec payload */
+	struct pt_holders holders; /* each row's process (row_holders.h) */
+	struct pt_origin origin;   /* of the current row (JSON Lines' host, boot_id) */
 	bool have_clock;
 	int64_t off_lo, off_hi; /* boot_to_real_ns that fit every row */
 	struct replay_day day;	/* the time column's last day */

@@ -13,16 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include "proctrace/record.h"
+#include "proctrace/row_holders.h"
 #include "proctrace/writer.h"
 #include "rows.h"
 
 struct pt_csv {
 	struct pt_rows out;
 	struct pt_clock clock;
-	struct pt_record rec; /* the event being written, as values */
-	struct pt_buf row;    /* the row being formatted */
-	struct pt_buf text;   /* one field before CSV quoting */
-	struct pt_buf detail; /* the detail column before CSV quoting */
+	struct pt_record rec;	   /* the event being written, as values */
+	struct pt_holders holders; /* the rows' processes, as a reader sees them */
+	struct pt_buf row;	   /* the row being formatted */
+	struct pt_buf text;	   /* one field before CSV quoting */
+	struct pt_buf detail;	   /* the detail column before CSV quoting */
 };
 
 /* ---- fields ---- */
@@ -137,11 +139,12 @@ static void put_detail(struct pt_csv *w)
 	put_buf(w, &w->detail);
 }
 
-static void format_row(struct pt_csv *w, const struct pt_event *ev)
+static int format_row(struct pt_csv *w, const struct pt_event *ev)
 {
 	unsigned c;
 
-	pt_record_fill(&w->rec, ev);
+	if (pt_record_fill(&w->rec, ev, &w->holders))
+		return -ENOMEM;
 	pt_buf_reset(&w->row);
 	for (c = 0; c < PT_COL_DETAIL; c++) {
 		if (c)
@@ -151,12 +154,14 @@ static void format_row(struct pt_csv *w, const struct pt_event *ev)
 	pt_buf_putc(&w->row, ',');
 	put_detail(w);
 	pt_buf_putc(&w->row, '\n');
+	return 0;
 }
 
 /* ---- the writer ---- */
 
 static void csv_free(struct pt_csv *w)
 {
+	pt_holders_free(&w->holders);
 	pt_buf_free(&w->row);
 	pt_buf_free(&w->text);
 	pt_buf_free(&w->detail);
@@ -190,10 +195,10 @@ struct pt_csv *pt_csv_open(FILE *f, const struct pt_clock *clock)
 
 int pt_csv_write(struct pt_csv *w, const struct pt_event *ev)
 {
-	if (w->out.err)
-		return w->out.err;
-	format_row(w, ev);
-	return pt_rows_emit(&w->out, &w->row);
+	int err = w->out.err;
+
+	err = err ?: format_row(w, ev);
+	return err ?: pt_rows_emit(&w->out, &w->row);
 }
 
 int pt_csv_flush(struct pt_csv *w)

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "proctrace/outfile.h"
+#include "proctrace/decode.h"
 #include "db_int.h"
 #include "json_text.h"
 
@@ -161,7 +162,7 @@ int db_trace_update(struct pt_db *db, const struct pt_db_end *end)
 
 	if (rc != SQLITE_OK)
 		return db_fail_rc(db, rc);
-	if (db->n_events) {
+	if (db->have_ts) {
 		db_bind_u64(st, 1, db->first_ts);
 		db_bind_u64(st, 2, end_ns);
 		db_bind_time(db, st, 3, db->first_ts);
@@ -305,7 +306,8 @@ int pt_db_write(struct pt_db *db, const struct pt_event *ev)
 
 	if (err)
 		return err;
-	pt_record_fill(&db->rec, ev);
+	if (pt_record_fill(&db->rec, ev, &db->holders))
+		return db_fail_rc(db, SQLITE_NOMEM);
 	for (unsigned c = 0; c < PT_COL_DETAIL; c++)
 		db_bind_val(db, st, c + 1, &r->col[c], false);
 	for (unsigned i = 0; i < r->n_det; i++) {
@@ -332,8 +334,10 @@ int pt_db_write(struct pt_db *db, const struct pt_event *ev)
 		err = mark_dirty(db, ev->task.pid);
 	if (err)
 		return err;
-	if (!db->n_events++ || ev->task.ts_ns < db->first_ts)
+	db->n_events += pt_kind_counted(ev->kind);
+	if (!db->have_ts || ev->task.ts_ns < db->first_ts)
 		db->first_ts = ev->task.ts_ns;
+	db->have_ts = true;
 	if (ev->task.ts_ns > db->last_ts)
 		db->last_ts = ev->task.ts_ns;
 	return ++db->batch >= db->batch_rows ? db_commit(db) : 0;

@@ -247,6 +247,7 @@ static void release(struct pt_db *db)
 	if (db->db && sqlite3_close(db->db) != SQLITE_OK && !db->err)
 		db_fail_rc(db, SQLITE_IOERR);
 	db->db = NULL;
+	pt_holders_free(&db->holders);
 	pt_buf_free(&db->text);
 	pt_buf_free(&db->sql);
 	free(db->dirty);

@@ -11,6 +11,7 @@
 #include "proctrace/outfile.h"
 #include "proctrace/db.h"
 #include "proctrace/record.h"
+#include "proctrace/row_holders.h"
 
 /* The processes table's columns, in order (db_schema.c names them). */
 enum db_proc_col {
@@ -147,14 +148,16 @@ struct pt_db {
 	bool live_beside;	    /* in place, but a name too long for SQLite's
 				     * files beside it: written beside (db_file.c) */
 	struct pt_record rec;
-	struct pt_buf text; /* a value made text for SQLite */
+	struct pt_holders holders; /* the rows' processes, as a reader sees them */
+	struct pt_buf text;	   /* a value made text for SQLite */
 	struct pt_buf sql;
 	bool in_txn;
 	size_t batch;		/* rows in the open transaction */
-	__u64 n_events, n_lost; /* committed or in the batch */
+	__u64 n_events, n_lost; /* committed or in the batch; events: pt_kind_counted */
 	__u64 committed_events, committed_lost;
 	size_t batch_rows;	     /* a batch is committed at this many rows */
-	__u64 first_ts, last_ts;     /* of the events */
+	__u64 first_ts, last_ts;     /* of the rows */
+	bool have_ts;		     /* a row was written: first_ts is its */
 	struct timespec last_commit; /* CLOCK_MONOTONIC */
 	__u32 *dirty;		     /* in place: pids whose row changed in the batch */
 	size_t ndirty, capdirty;

@@ -130,7 +130,10 @@ static const struct col_src trace_src[TR_NCOLS] = {
 	[TR_END_NS] = OWN("end_ns", PT_TYPE_INT, "ns", "the end of tracing, or the last event"),
 	[TR_START_TIME] = OWN("start_time", PT_TYPE_TEXT, "", "start_ns in UTC"),
 	[TR_END_TIME] = OWN("end_time", PT_TYPE_TEXT, "", "end_ns in UTC"),
-	[TR_EVENTS] = OWN("events", PT_TYPE_INT, "", "rows of events committed"),
+	[TR_EVENTS] = OWN("events", PT_TYPE_INT, "",
+			  "events committed: the events table's "
+			  "rows but lost rows, as the summary line "
+			  "counts them"),
 	[TR_LOST] = OWN("lost", PT_TYPE_INT, "", "events lost (the lost table's sum)"),
 	[TR_COMPLETE] = OWN("complete", PT_TYPE_INT, "",
 			    "1: the source gave all it had; 0: cut short (a signal, an error, "

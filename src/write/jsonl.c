@@ -16,6 +16,7 @@
 #include <string.h>
 #include "proctrace/origin.h"
 #include "proctrace/record.h"
+#include "proctrace/row_holders.h"
 #include "proctrace/schema.h"
 #include "proctrace/writer.h"
 #include "json_text.h"
@@ -26,6 +27,7 @@ struct pt_jsonl {
 	struct pt_clock clock;
 	const struct pt_origin *origin; /* borrowed; NULL: none */
 	struct pt_record rec;
+	struct pt_holders holders; /* the rows' processes, as a reader sees them */
 	struct pt_buf row;
 	struct pt_buf text; /* raw bytes made valid UTF-8, before JSON escaping */
 };
@@ -46,13 +48,14 @@ static void put_origin(struct pt_jsonl *w, bool first)
 	put_text_key(w, PT_JK_BOOT_ID, w->origin->boot_id, first);
 }
 
-static void format_line(struct pt_jsonl *w, const struct pt_event *ev)
+static int format_line(struct pt_jsonl *w, const struct pt_event *ev)
 {
 	const struct pt_record *r = &w->rec;
 	unsigned c;
 	bool first = true;
 
-	pt_record_fill(&w->rec, ev);
+	if (pt_record_fill(&w->rec, ev, &w->holders))
+		return -ENOMEM;
 	pt_buf_reset(&w->row);
 	pt_buf_putc(&w->row, '{');
 	for (c = 0; c < PT_COL_DETAIL; c++) {
@@ -70,10 +73,12 @@ static void format_line(struct pt_jsonl *w, const struct pt_event *ev)
 	if (w->origin)
 		put_origin(w, first);
 	pt_buf_put(&w->row, "}\n", 2);
+	return 0;
 }
 
 static void jsonl_free(struct pt_jsonl *w)
 {
+	pt_holders_free(&w->holders);
 	pt_buf_free(&w->row);
 	pt_buf_free(&w->text);
 	free(w);
@@ -104,10 +109,10 @@ void pt_jsonl_set_origin(struct pt_jsonl *w, const struct pt_origin *origin)
 
 int pt_jsonl_write(struct pt_jsonl *w, const struct pt_event *ev)
 {
-	if (w->out.err)
-		return w->out.err;
-	format_line(w, ev);
-	return pt_rows_emit(&w->out, &w->row);
+	int err = w->out.err;
+
+	err = err ?: format_line(w, ev);
+	return err ?: pt_rows_emit(&w->out, &w->row);
 }
 
 int pt_jsonl_flush(struct pt_jsonl *w)

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* An event into the schema's values (record.h): the one place that decides
  * which columns and detail keys each kind of event has. */
+#include <errno.h>
 #include <string.h>
 #include "proctrace/cause.h"
 #include "proctrace/cgroup.h"
 #include "proctrace/decode.h"
 #include "proctrace/event_access.h"
 #include "proctrace/record.h"
+#include "proctrace/row_holders.h"
 
 static void set_u64(struct pt_val *v, __u64 u)
 {
@@ -403,7 +405,7 @@ static void fill_usage(struct pt_record *r, const struct pt_usage *x)
 		set_u64(&r->col[PT_COL_CPU_USER_US + i], cols[i]);
 }
 
-void pt_record_fill(struct pt_record *r, const struct pt_event *ev)
+static void fill_values(struct pt_record *r, const struct pt_event *ev)
 {
 	/* Only the kinds: a value is read only when its kind says so (a whole
 	 * memset was half of this function's cost). */
@@ -431,4 +433,35 @@ void pt_record_fill(struct pt_record *r, const struct pt_event *ev)
 	if (ev->kind == PT_EXEC || ev->kind == PT_EXEC_FAILED)
 		fill_exec(r, ev);
 	fill_detail(r, ev);
+}
+
+static bool det_has(const struct pt_record *r, enum pt_dkey k)
+{
+	const char *key = pt_dkey_name(k);
+
+	for (unsigned i = 0; i < r->n_det; i++)
+		if (r->det[i].key == key)
+			return true;
+	return false;
+}
+
+int pt_record_fill(struct pt_record *r, const struct pt_event *ev, struct pt_holders *hs)
+{
+	struct pt_row_proc in = { true, true, ev->task.start_ns, ev->task.memcg_id }, need;
+	const char *memcg;
+
+	fill_values(r, ev);
+	if (ev->kind == PT_LOST)
+		return 0;
+	if (pt_holders_take(hs, ev, true, &in, &need))
+		return -ENOMEM;
+	if (need.has_start && !det_has(r, PT_DK_START_NS))
+		det_u64(r, PT_DK_START_NS, ev->task.start_ns);
+	if (need.has_memcg && !det_has(r, PT_DK_MEMCG_ID)) {
+		det_u64(r, PT_DK_MEMCG_ID, ev->task.memcg_id);
+		memcg = pt_memcg_path(ev->task.memcg_id);
+		if (memcg && !det_has(r, PT_DK_MEMCG))
+			det_text(r, PT_DK_MEMCG, memcg);
+	}
+	return 0;
 }

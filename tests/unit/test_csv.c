@@ -66,7 +66,7 @@ static void test_csv_snapshot(void **state)
 	fields_of(ev, &fl);
 	assert_string_equal(fl.v[EVENT], "snapshot");
 	assert_string_equal(fl.v[STATE], "stopped");
-	assert_string_equal(fl.v[DETAIL], "start_ns=999000000000");
+	assert_string_equal(fl.v[DETAIL], "start_ns=1000123456789");
 	assert_string_equal(fl.v[CGROUP_ID], "4242");
 	ASSERT_EMPTY(&fl, BY_PID, NOT_EXIT, NOT_EXEC);
 	fields_free(&fl);

@@ -187,7 +187,8 @@ static void test_replay_start_follows_pids(void **state)
 {
 	struct events orig = { 0 }, back = { 0 };
 	struct pt_event *ev;
-	size_t i;
+	char *text, *at;
+	size_t i, n;
 	FILE *f;
 	static const __u64 want[] = {
 		3000000000ull, /* snapshot: its own start */
@@ -232,8 +233,16 @@ static void test_replay_start_follows_pids(void **state)
 	ev->flags = PT_F_GROUP_DEAD;
 	add(&orig, PT_FORK, T0 + 99, 800, 0);
 	assert_int_equal(orig.n, sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < orig.n; i++)
+		orig.ev[i]->task.start_ns = want[i];
 
 	f = csv_file(orig.ev, orig.n, &clock_fixed);
+	/* Every start is one the reader rebuilds: only the snapshots say it. */
+	text = file_text(f);
+	for (at = text, n = 0; (at = strstr(at, "start_ns=")); at++)
+		n++;
+	free(text);
+	assert_int_equal(n, 2);
 	replay_all(f, &back, NULL);
 	fclose(f);
 	assert_int_equal(back.n, orig.n);
@@ -245,6 +254,56 @@ static void test_replay_start_follows_pids(void **state)
 				 (unsigned long long)want[i]);
 	events_free(&orig);
 	events_free(&back);
+}
+
+/* A process whose fork the file lacks (lost), and one moved to another v1
+ * memory cgroup: the rows carry what the reader cannot rebuild, so the
+ * replayed events have the live ones' start and memcg_id, in both formats. */
+static void test_replay_start_and_memcg_kept(void **state)
+{
+	struct events orig = { 0 }, back = { 0 };
+	struct pt_event *ev;
+	size_t i;
+	FILE *f;
+
+	(void)state;
+	ev = add(&orig, PT_FORK, T0 + 2, 910, 0);
+	ev->task.start_ns = T0 + 1; /* the kernel's start, before its fork event */
+	ev->task.memcg_id = 77;
+	ev = add(&orig, PT_SETSID, T0 + 40, 910, 0);
+	ev->task.start_ns = T0 + 1;
+	ev->task.memcg_id = 78; /* moved */
+	ev = add(&orig, PT_SETPGID, T0 + 50, 900, 0);
+	ev->task.start_ns = T0 + 5; /* its fork was lost */
+	ev->task.memcg_id = 77;
+	ev = add(&orig, PT_EXIT, T0 + 60, 900, 0);
+	ev->flags = PT_F_GROUP_DEAD;
+	ev->exit.age_ns = 55;
+	ev->task.start_ns = T0 + 5;
+	ev->task.memcg_id = 77;
+	ev = add(&orig, PT_REAP, T0 + 70, 900, 0);
+	ev->task.start_ns = T0 + 5;
+	ev->task.memcg_id = 77;
+	for (int json = 0; json <= 1; json++) {
+		f = written_file(json, orig.ev, orig.n, &clock_fixed);
+		replay_all(f, &back, NULL);
+		fclose(f);
+		assert_int_equal(back.n, orig.n);
+		for (i = 0; i < back.n; i++) {
+			if (back.ev[i]->task.start_ns != orig.ev[i]->task.start_ns ||
+			    back.ev[i]->task.memcg_id != orig.ev[i]->task.memcg_id)
+				fail_msg("%s: event %zu (%s of %u): start_ns %llu memcg_id %llu, "
+					 "want %llu %llu",
+					 json ? "JSON" : "CSV", i, pt_kind_name(back.ev[i]->kind),
+					 back.ev[i]->task.pid,
+					 (unsigned long long)back.ev[i]->task.start_ns,
+					 (unsigned long long)back.ev[i]->task.memcg_id,
+					 (unsigned long long)orig.ev[i]->task.start_ns,
+					 (unsigned long long)orig.ev[i]->task.memcg_id);
+		}
+		events_free(&back);
+	}
+	events_free(&orig);
 }
 
 /* ---- the clock ---- */
@@ -318,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_replay_flags),
 		cmocka_unit_test(test_replay_exit_status_from_columns),
 		cmocka_unit_test(test_replay_start_follows_pids),
+		cmocka_unit_test(test_replay_start_and_memcg_kept),
 		cmocka_unit_test(test_replay_clock),
 	};
 
