@@ -42,17 +42,24 @@ def check_quiet(ck, what, rc, line, err):
             "%s: sanitizer report: %s" % (what, tail(err, 20)))
 
 
-def test_epipe_replay_and_live(env):
-    ck = Check()
-    d = scratch(env, "epipe")
-    cap = os.path.join(d, "cap.jsonl")
-    p = subprocess.run([env.proctrace, "-q", "-j", cap, "--",
+def burst_capture(env, d, name, fmt):
+    """A capture of the burst workload in d (fmt: -o for CSV, -j for
+    JSONL); its path."""
+    cap = os.path.join(d, name)
+    p = subprocess.run([env.proctrace, "-q", fmt, cap, "--",
                         env.workload("burst"), str(FORKS)],
                        capture_output=True, text=True, errors="replace",
                        stdin=subprocess.DEVNULL, timeout=EXIT_TIMEOUT)
     if p.returncode != 0:
         raise Failure("the capture: exit %d: %s" % (p.returncode,
                                                     tail(p.stderr)))
+    return cap
+
+
+def test_epipe_replay_and_live(env):
+    ck = Check()
+    d = scratch(env, "epipe")
+    cap = burst_capture(env, d, "cap.jsonl", "-j")
     rows = len(json_file_lines(ck, cap))
     ck.true(rows > 4 * FORKS, "the capture has %d rows only" % rows)
     for what, args in (("the stream", []), ("-o -", ["-o", "-"])):
@@ -122,14 +129,7 @@ def test_epipe_stream_then_views(env):
     error: the views' write failed as 'Input/output error', status 1.)"""
     ck = Check()
     d = scratch(env, "epipe-views")
-    cap = os.path.join(d, "cap.csv")
-    p = subprocess.run([env.proctrace, "-q", "-o", cap, "--",
-                        env.workload("burst"), str(FORKS)],
-                       capture_output=True, text=True, errors="replace",
-                       stdin=subprocess.DEVNULL, timeout=EXIT_TIMEOUT)
-    if p.returncode != 0:
-        raise Failure("the capture: exit %d: %s" % (p.returncode,
-                                                    tail(p.stderr)))
+    cap = burst_capture(env, d, "cap.csv", "-o")
     svg = os.path.join(d, "t.svg")
     for args in (["-t"], ["-T"], ["-t", "-T", "--svg", svg]):
         what = "replay %s | head -1" % " ".join(args)
