@@ -4,7 +4,7 @@ PROCTRACE_FAULT=entries:4 below what workload map_bounds keeps waiting at
 once, every fact that found no room is counted lost (zombies: `reap`;
 fatal signals: `exit`), and every fact reported is right."""
 
-from harness import Check, parse_detail, run_traced
+from harness import Check, inferred, parse_detail, run_traced
 
 ENTRIES = 4
 
@@ -24,7 +24,7 @@ def check(env, name, entries):
         for r in cap.of(pid, "reap"):
             # A loss starts a rescan, which finds the process gone: a reap
             # row that says when it was last seen, naming no reaper.
-            if "unseen_from_ns" in parse_detail(r["detail"]):
+            if inferred(r):
                 ck.fields(r, "zombie%d end found by the rescan" % i, by_pid="")
                 continue
             reaps += 1

@@ -12,7 +12,7 @@ import os
 import subprocess
 import time
 
-from harness import Check, TIMEOUT_FACTOR, parse_detail, run_traced, run_workload
+from harness import Check, TIMEOUT_FACTOR, inferred, parse_detail, run_traced, run_workload
 from cases_sched import check_sum_is_lifetime, sched_row
 
 MAPS = ("group_dead_claims", "sched_stamps", "zombie_alias")
@@ -42,7 +42,7 @@ def test_map_leave_group_dead_claims_full(env):
     ck = Check()
     rows = process_exits(cap, f["child_pid"])
     ck.true(len(rows) <= 1, "process exit rows of the child: %d" % len(rows))
-    seen = [r for r in rows if "unseen_from_ns" not in parse_detail(r["detail"])]
+    seen = [r for r in rows if not inferred(r)]
     for r in seen:
         ck.fields(r, "child exit", exit_code="4")
     if not seen:
@@ -78,7 +78,7 @@ def test_map_leave_zombie_alias_full(env):
     init = f["init_pid"]
     for key in ("mid_pid", "orphan_pid"):
         rows = cap.of(f[key], "reap")
-        named = [r for r in rows if "unseen_from_ns" not in parse_detail(r["detail"])]
+        named = [r for r in rows if not inferred(r)]
         ck.true(rows, "%s: no reap row" % key)
         ck.true(len(named) <= 1, "%s: %d reap rows" % (key, len(named)))
         for r in named:

@@ -8,7 +8,7 @@ takes entries of the recorded processes alone; at least that many where
 it takes those of every process on the machine), and none is reported
 wrong: a row is missing, or says what it does not know."""
 
-from harness import Check, parse_detail, run_traced
+from harness import Check, inferred, parse_detail, run_traced
 
 
 def run(env, name, fault, phases):
@@ -21,7 +21,7 @@ def check_reaps(ck, cap, f, pid, what, at_free):
     map was full), or the rescan's (no reaper) that a loss starts; never
     another reaper."""
     rows = cap.of(pid, "reap")
-    named = [r for r in rows if "unseen_from_ns" not in parse_detail(r["detail"])]
+    named = [r for r in rows if not inferred(r)]
     ck.true(rows, "%s: no reap row" % what)
     for r in named:
         ck.fields(r, what, by_pid=f["parent_pid"])
@@ -144,8 +144,7 @@ def test_map_room_followed(env):
     for r in cap.of(f["fork_pid"]):
         # A row of the child can only be a rescan's report of it.
         ck.true(r["event"] in ("snapshot", "exit", "reap", "lost") and
-                ("inferred" in parse_detail(r["detail"]) or
-                 "unseen_from_ns" in parse_detail(r["detail"])),
+                ("inferred" in parse_detail(r["detail"]) or inferred(r)),
                 "row of the unfollowed child: %s %s" % (r["event"], r["detail"]))
     ck.raise_if_failed()
 

@@ -2,7 +2,7 @@
 """Threads (with and without --threads) and pid namespaces: the rows
 of each thread and of a process in a namespace of its own."""
 
-from harness import Check, parse_detail
+from harness import Check, inferred, last_thread_unknown
 from cases import (before, check_normal_exit, check_reaped_by, check_top,
                    process_exits, thread_exits, traced)
 
@@ -25,8 +25,7 @@ def test_threads_on(env):
     # was last is unknown, and both rows say so (never a silent other).
     swapped = end is not None and end["tid"] != main_tid
     if swapped:
-        unsure = [r["tid"] for r in cap.of(pid, "exit")
-                  if "last_thread_unknown" in parse_detail(r["detail"])]
+        unsure = [r["tid"] for r in cap.of(pid, "exit") if last_thread_unknown(r)]
         ck.eq("rows saying the last thread is unknown", sorted(unsure),
               sorted([end["tid"], main_tid]))
     ended = [f[t + "_tid"] for t in names if not swapped or f[t + "_tid"] != end["tid"]]
@@ -53,8 +52,7 @@ def test_threads_on(env):
         # when the main thread left reaches the tracepoint after it: its
         # row may come after the process exit only if both rows say which
         # was last is unknown.
-        unknown = end is not None and all(
-            "last_thread_unknown" in parse_detail(x["detail"]) for x in (r, end))
+        unknown = end is not None and all(last_thread_unknown(x) for x in (r, end))
         if not unknown:
             before(ck, r, end, "thread exit then process exit")
     ck.raise_if_failed()
@@ -90,9 +88,8 @@ def test_thread_exits_last(env):
         pid, _, tids = f["proc%d" % i].partition(":")
         tids = tids.split(",")
         who = "process %d (%s)" % (i, pid)
-        # An exit the rescan inferred after a loss (unseen_from_ns=) is
-        # not the kernel's: the lost count covers it.
-        inferred = lambda r: "unseen_from_ns" in parse_detail(r["detail"])
+        # An exit the rescan inferred after a loss is not the kernel's:
+        # the lost count covers it.
         exits = [r for r in cap.of(pid, "exit") if not inferred(r)]
         ends = [r for r in process_exits(cap, pid) if not inferred(r)]
         seen = set(r["tid"] for r in exits)
@@ -109,13 +106,12 @@ def test_thread_exits_last(env):
         ck.true(len(exits) == len(seen) and seen <= set([pid] + tids),
                 "%s: exit rows' tids %s, its threads %s"
                 % (who, sorted(r["tid"] for r in exits), sorted([pid] + tids)))
-        unsure = lambda r: "last_thread_unknown" in parse_detail(r["detail"])
         if end["tid"] != pid:
-            ck.true(unsure(end), "%s: process exit by thread %s, not the "
+            ck.true(last_thread_unknown(end), "%s: process exit by thread %s, not the "
                     "leader, without last_thread_unknown" % (who, end["tid"]))
         for r in [r for r in exits if r is not end]:
             if r["_n"] > end["_n"] or r["tid"] == pid:
-                ck.true(unsure(r) and unsure(end),
+                ck.true(last_thread_unknown(r) and last_thread_unknown(end),
                         "%s: thread %s's exit (row %s) after the process "
                         "exit (row %s, tid %s) or in its place, not both "
                         "saying last_thread_unknown"

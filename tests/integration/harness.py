@@ -59,6 +59,18 @@ def parse_detail(detail):
     return out
 
 
+def inferred(row):
+    """A row that a rescan inferred after lost events (unseen_from_ns=):
+    the tracer's repair, not an event the kernel reported."""
+    return "unseen_from_ns" in parse_detail(row["detail"])
+
+
+def last_thread_unknown(row):
+    """An exit row saying which of two threads ended the process is
+    unknown (kernels without group_dead)."""
+    return "last_thread_unknown" in parse_detail(row["detail"])
+
+
 def load_schema(proctrace):
     """Take the columns and detail keys from `proctrace --columns`."""
     columns, keys, json_keys = schema.read(proctrace)
